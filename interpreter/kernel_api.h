@@ -1,0 +1,90 @@
+// The contract between the core and an operator kernel. A kernel is a plain table of functions:
+// init (read options, allocate per-node data), prepare (check inputs, size outputs, request scratch,
+// pack weights), eval (compute only: no allocation, no shape checks), free.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "interpreter/status.h"
+#include "interpreter/tensor.h"
+
+namespace edgelite {
+
+namespace schema {
+struct Operator;
+}
+
+class KernelContext;
+class ThreadPool;
+struct KernelRegistration;
+
+struct Node {
+  int index = -1;  // position in the subgraph's execution order, for messages
+  std::vector<int> inputs;         // tensor indices; -1 marks an omitted optional input
+  std::vector<int> outputs;
+  std::vector<int> intermediates;
+  std::vector<int> temporaries;    // scratch tensors the kernel added; live only during this node
+  const schema::Operator* op = nullptr;  // the operator in the model; null for nodes the core made
+  const uint8_t* custom_options = nullptr;
+  size_t custom_options_size = 0;
+  const KernelRegistration* registration = nullptr;
+  void* user_data = nullptr;  // set by init, released by free
+  std::string op_name;        // "CONV_2D", or the custom operator's name
+  int op_version = 1;
+};
+
+struct KernelRegistration {
+  // All may be null except eval. init sets node.user_data.
+  Status (*init)(KernelContext& ctx, Node& node) = nullptr;
+  void (*free)(void* user_data) = nullptr;
+  Status (*prepare)(KernelContext& ctx, Node& node) = nullptr;
+  Status (*eval)(KernelContext& ctx, Node& node) = nullptr;
+  // Evaluate this node at prepare time when all its inputs are constant, so that shape-computing chains
+  // (SHAPE -> STRIDED_SLICE -> PACK -> RESHAPE) resolve before the arena is planned. Only for cheap ops.
+  bool fold_when_inputs_constant = false;
+  // SHAPE's output depends only on the input's shape, never its values: foldable once shapes are known.
+  bool output_depends_only_on_input_shapes = false;
+};
+
+// What a kernel sees of the graph it runs in. Implemented by Subgraph.
+class KernelContext {
+ public:
+  virtual ~KernelContext() = default;
+
+  virtual int num_tensors() const = 0;
+  // The tensor at `index`, or null for -1 / out-of-range indices.
+  virtual Tensor* tensor(int index) = 0;
+
+  // The i-th input/output of the node, or null when absent (past the end, or -1 for an optional input).
+  Tensor* input(const Node& node, int i) {
+    return i < static_cast<int>(node.inputs.size()) ? tensor(node.inputs[i]) : nullptr;
+  }
+  Tensor* output(const Node& node, int i) {
+    return i < static_cast<int>(node.outputs.size()) ? tensor(node.outputs[i]) : nullptr;
+  }
+
+  // Sets a tensor's shape. In prepare: arena memory is planned after all prepares. At eval, only for a
+  // tensor marked dynamic: memory is taken there and then.
+  virtual Status ResizeTensor(Tensor& tensor, const Dims& dims) = 0;
+  // Marks an output whose shape is known only at eval (depends on input values).
+  virtual void MarkDynamic(Tensor& tensor) = 0;
+  // Adds a scratch tensor that lives only while this node runs; returns its index (also appended
+  // to node.temporaries). Call once (in init or the first prepare) and resize it in prepare.
+  virtual Status AddTemporary(Node& node, DataType type, int* tensor_index) = 0;
+
+  virtual ThreadPool& thread_pool() = 0;
+
+  // An error naming the node: "node 12 (CONV_2D): <message>".
+  Status Error(const Node& node, const std::string& message, StatusCode code = StatusCode::kInvalidModel) {
+    return Status(code, StrCat("node ", node.index, " (", node.op_name, "): ", message));
+  }
+};
+
+}  // namespace edgelite
+
+// Checks a condition in prepare/init and returns an error naming the node when it fails.
+#define EL_KERNEL_CHECK(ctx, node, cond, ...)                                   \
+  do {                                                                          \
+    if (!(cond)) return (ctx).Error((node), ::edgelite::StrCat(__VA_ARGS__)); \
+  } while (0)

@@ -1,0 +1,111 @@
+// Shared kernel arithmetic: activations, padding, broadcasting and common prepare checks.
+#include "interpreter/kernels/kernel_util.h"
+
+namespace edgelite {
+
+Status GetActivationRange(KernelContext& ctx, const Node& node, schema::ActivationFunctionType act,
+                          ActivationRange* range) {
+  *range = ActivationRange();
+  switch (act) {
+    case schema::ActivationFunctionType_NONE: return Status::Ok();
+    case schema::ActivationFunctionType_RELU: range->min = 0.f; return Status::Ok();
+    case schema::ActivationFunctionType_RELU_N1_TO_1: range->min = -1.f; range->max = 1.f; return Status::Ok();
+    case schema::ActivationFunctionType_RELU6: range->min = 0.f; range->max = 6.f; return Status::Ok();
+    default:
+      return ctx.Error(node, StrCat("fused activation ", static_cast<int>(act), " (",
+                                    schema::EnumNameActivationFunctionType(act), ") is not supported"),
+                       StatusCode::kUnsupported);
+  }
+}
+
+Status GetPaddingKind(KernelContext& ctx, const Node& node, schema::Padding padding, PaddingKind* out) {
+  if (padding == schema::Padding_SAME) { *out = PaddingKind::kSame; return Status::Ok(); }
+  if (padding == schema::Padding_VALID) { *out = PaddingKind::kValid; return Status::Ok(); }
+  return ctx.Error(node, StrCat("unknown padding ", static_cast<int>(padding)));
+}
+
+int ComputeOutputSize(PaddingKind padding, int in, int filter, int stride, int dilation) {
+  const int effective = (filter - 1) * dilation + 1;
+  if (padding == PaddingKind::kSame) return (in + stride - 1) / stride;
+  return (in - effective + stride) / stride;
+}
+
+int ComputePaddingBefore(int stride, int dilation, int in, int filter, int out) {
+  const int effective = (filter - 1) * dilation + 1;
+  const int total = std::max((out - 1) * stride + effective - in, 0);
+  return total / 2;
+}
+
+bool BroadcastShapes(const Dims& a, const Dims& b, Dims* out) {
+  const size_t rank = std::max(a.size(), b.size());
+  Dims result(rank);
+  for (size_t i = 0; i < rank; ++i) {
+    const int da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
+    const int db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
+    if (da != db && da != 1 && db != 1) return false;
+    result[i] = da == 1 ? db : da;
+  }
+  *out = std::move(result);
+  return true;
+}
+
+Status CheckInputCount(KernelContext& ctx, const Node& node, int min_count, int max_count) {
+  const int n = static_cast<int>(node.inputs.size());
+  if (n < min_count || n > max_count) {
+    return ctx.Error(node, min_count == max_count
+                               ? StrCat("expected ", min_count, " inputs, got ", n)
+                               : StrCat("expected ", min_count, " to ", max_count, " inputs, got ", n));
+  }
+  return Status::Ok();
+}
+
+Status CheckOutputCount(KernelContext& ctx, const Node& node, int count) {
+  if (static_cast<int>(node.outputs.size()) != count)
+    return ctx.Error(node, StrCat("expected ", count, " outputs, got ", node.outputs.size()));
+  return Status::Ok();
+}
+
+Status CheckType(KernelContext& ctx, const Node& node, const Tensor& t, DataType type, const char* what) {
+  if (t.type != type) {
+    return ctx.Error(node, StrCat(what, " '", t.name, "' has type ", DataTypeName(t.type), ", expected ",
+                                  DataTypeName(type)), StatusCode::kUnsupported);
+  }
+  return Status::Ok();
+}
+
+Status RequireInput(KernelContext& ctx, const Node& node, int i, Tensor** out) {
+  *out = ctx.input(node, i);
+  if (!*out) return ctx.Error(node, StrCat("input ", i, " is missing"));
+  return Status::Ok();
+}
+
+Status RequireOutput(KernelContext& ctx, const Node& node, int i, Tensor** out) {
+  *out = ctx.output(node, i);
+  if (!*out) return ctx.Error(node, StrCat("output ", i, " is missing"));
+  return Status::Ok();
+}
+
+Status NormalizeAxis(KernelContext& ctx, const Node& node, int axis, int rank, int* out) {
+  const int a = axis < 0 ? axis + rank : axis;
+  if (a < 0 || a >= std::max(rank, 1)) {
+    return ctx.Error(node, StrCat("axis ", axis, " is out of range for rank ", rank));
+  }
+  *out = a;
+  return Status::Ok();
+}
+
+Status ReadIntVector(KernelContext& ctx, const Node& node, const Tensor& t, std::vector<int64_t>* out) {
+  if (!t.data) return ctx.Error(node, StrCat("tensor '", t.name, "' has no data yet"));
+  const int64_t n = t.num_elements();
+  out->resize(n);
+  if (t.type == DataType::kInt32) {
+    for (int64_t i = 0; i < n; ++i) (*out)[i] = t.data_as<int32_t>()[i];
+  } else if (t.type == DataType::kInt64) {
+    for (int64_t i = 0; i < n; ++i) (*out)[i] = t.data_as<int64_t>()[i];
+  } else {
+    return ctx.Error(node, StrCat("tensor '", t.name, "' must be int32 or int64, got ", DataTypeName(t.type)));
+  }
+  return Status::Ok();
+}
+
+}  // namespace edgelite

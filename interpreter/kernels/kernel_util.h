@@ -1,0 +1,53 @@
+// Helpers every kernel shares: option parsing of fused activations and padding, output-size and padding
+// arithmetic, broadcasting shapes, and input checks that name the node on failure.
+#pragma once
+
+#include <algorithm>
+#include <limits>
+
+#include "interpreter/kernel_api.h"
+#include "schema/edgelite_generated.h"
+
+namespace edgelite {
+
+// Clamp bounds of a fused activation; NONE gives (-inf, +inf).
+struct ActivationRange {
+  float min = -std::numeric_limits<float>::infinity();
+  float max = std::numeric_limits<float>::infinity();
+};
+
+// Fails for fused activations that are not a clamp (TANH, SIGN_BIT) with an error naming the node.
+Status GetActivationRange(KernelContext& ctx, const Node& node, schema::ActivationFunctionType act,
+                          ActivationRange* range);
+
+inline float Clamp(float v, const ActivationRange& r) { return std::min(std::max(v, r.min), r.max); }
+
+enum class PaddingKind { kSame, kValid };
+Status GetPaddingKind(KernelContext& ctx, const Node& node, schema::Padding padding, PaddingKind* out);
+
+// Output size of a windowed op, as .tflite defines it: SAME -> ceil(in / stride);
+// VALID -> ceil((in - dilated_filter + 1) / stride).
+int ComputeOutputSize(PaddingKind padding, int in, int filter, int stride, int dilation);
+
+// Padding before the first element (top or left). SAME puts the odd extra pixel after (bottom/right).
+int ComputePaddingBefore(int stride, int dilation, int in, int filter, int out);
+
+// NumPy broadcasting of two shapes (aligned at the trailing dimension); false when incompatible.
+bool BroadcastShapes(const Dims& a, const Dims& b, Dims* out);
+
+// Checks for prepare: counts, presence and dtype.
+Status CheckInputCount(KernelContext& ctx, const Node& node, int min_count, int max_count);
+Status CheckOutputCount(KernelContext& ctx, const Node& node, int count);
+// Fails unless tensor `t` has `type`; `what` names it in the message ("input 0", "filter").
+Status CheckType(KernelContext& ctx, const Node& node, const Tensor& t, DataType type, const char* what);
+// The i-th input, or an error when it is absent.
+Status RequireInput(KernelContext& ctx, const Node& node, int i, Tensor** out);
+Status RequireOutput(KernelContext& ctx, const Node& node, int i, Tensor** out);
+
+// Normalizes a possibly negative axis against `rank`; error when out of range.
+Status NormalizeAxis(KernelContext& ctx, const Node& node, int axis, int rank, int* out);
+
+// Reads an int32 or int64 constant/folded 1-D tensor into a vector (for shape, axis, paddings inputs).
+Status ReadIntVector(KernelContext& ctx, const Node& node, const Tensor& t, std::vector<int64_t>* out);
+
+}  // namespace edgelite

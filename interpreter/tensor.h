@@ -1,0 +1,116 @@
+// Tensor: type, shape, quantization and where the data lives. Data is never owned by the kernel that
+// reads it: constants point into the model file, activations into the arena, folded or dynamic tensors
+// into a heap block owned by the tensor itself.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace edgelite {
+
+namespace schema {
+struct SparsityParameters;
+}
+
+// Values equal the .tflite TensorType enum so conversion is a cast after a range check.
+enum class DataType : int8_t {
+  kFloat32 = 0,
+  kFloat16 = 1,
+  kInt32 = 2,
+  kUInt8 = 3,
+  kInt64 = 4,
+  kString = 5,
+  kBool = 6,
+  kInt16 = 7,
+  kComplex64 = 8,
+  kInt8 = 9,
+  kFloat64 = 10,
+};
+
+// Size in bytes of one element; 0 for types without a fixed size (string).
+size_t ElementSize(DataType type);
+// Lower-case NumPy-style name: "float32", "int8", ...
+const char* DataTypeName(DataType type);
+// True for the types this build can hold in a tensor.
+bool IsSupportedDataType(int type);
+
+using Dims = std::vector<int32_t>;
+
+int64_t NumElements(const Dims& dims);
+std::string DimsToString(const Dims& dims);
+
+struct Quantization {
+  std::vector<float> scale;
+  std::vector<int64_t> zero_point;
+  int32_t quantized_dimension = 0;
+  bool empty() const { return scale.empty(); }
+};
+
+enum class Allocation {
+  kNone,      // no memory yet (before planning, or a tensor no node uses)
+  kConstant,  // read-only model data, read in place from the mapped file
+  kArena,     // placed by the arena planner
+  kOwned,     // a heap block owned by this tensor: values folded at prepare, dynamic outputs
+};
+
+// 64-byte aligned, so vector loads and cache lines line up for every tensor start.
+constexpr size_t kTensorAlignment = 64;
+
+struct AlignedFree {
+  void operator()(void* p) const;
+};
+using AlignedBlock = std::unique_ptr<uint8_t, AlignedFree>;
+AlignedBlock AllocateAligned(size_t bytes);
+
+struct Tensor {
+  std::string name;
+  DataType type = DataType::kFloat32;
+  Dims dims;
+  Dims dims_signature;  // -1 for dimensions unknown at conversion time
+  Quantization quant;
+  const schema::SparsityParameters* sparsity = nullptr;  // points into the model; null when dense
+  bool is_variable = false;
+  // True when the values are known before invoke (model constants and values folded at prepare);
+  // kernels may then pack or precompute from them once.
+  bool is_constant = false;
+  // Shape known only at eval (data-dependent); memory is then taken at eval from `owned`.
+  bool is_dynamic = false;
+  Allocation allocation = Allocation::kNone;
+  void* data = nullptr;
+  size_t bytes = 0;
+  AlignedBlock owned;
+  size_t owned_capacity = 0;
+
+  int64_t num_elements() const { return NumElements(dims); }
+  int rank() const { return static_cast<int>(dims.size()); }
+  int dim(int i) const { return dims[i]; }
+  size_t RequiredBytes() const { return static_cast<size_t>(num_elements()) * ElementSize(type); }
+
+  template <typename T>
+  T* data_as() {
+    return static_cast<T*>(data);
+  }
+  template <typename T>
+  const T* data_as() const {
+    return static_cast<const T*>(data);
+  }
+
+  // Points `data` at a heap block of RequiredBytes(), reusing the block when it is large enough.
+  void AllocateOwned();
+};
+
+template <typename T>
+struct DataTypeOf;
+template <> struct DataTypeOf<float> { static constexpr DataType value = DataType::kFloat32; };
+template <> struct DataTypeOf<int32_t> { static constexpr DataType value = DataType::kInt32; };
+template <> struct DataTypeOf<int64_t> { static constexpr DataType value = DataType::kInt64; };
+template <> struct DataTypeOf<uint8_t> { static constexpr DataType value = DataType::kUInt8; };
+template <> struct DataTypeOf<int8_t> { static constexpr DataType value = DataType::kInt8; };
+template <> struct DataTypeOf<int16_t> { static constexpr DataType value = DataType::kInt16; };
+template <> struct DataTypeOf<bool> { static constexpr DataType value = DataType::kBool; };
+template <> struct DataTypeOf<double> { static constexpr DataType value = DataType::kFloat64; };
+
+}  // namespace edgelite
