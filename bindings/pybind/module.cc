@@ -1,3 +1,256 @@
-// placeholder until the module lands
+// The `edgelite._core` module: the C++ interpreter for the Python `edgelite.Interpreter`. Errors
+// become the exception classes of `edgelite.errors`; invoke runs without the GIL.
+#include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
-PYBIND11_MODULE(_core, m) {}
+#include <pybind11/stl.h>
+
+#include <cstring>
+#include <set>
+
+#include "delegates/testing/cpu_test_delegate.h"
+#include "interpreter/interpreter.h"
+#include "interpreter/kernels/builtin_ops.h"
+#include "schema/edgelite_generated.h"
+
+namespace py = pybind11;
+using namespace edgelite;
+
+namespace {
+
+struct StatusError {
+  Status status;
+};
+
+void Check(const Status& s) {
+  if (!s.ok()) throw StatusError{s};
+}
+
+const char* ErrorClassName(StatusCode code) {
+  switch (code) {
+    case StatusCode::kInvalidArgument: return "InvalidArgumentError";
+    case StatusCode::kInvalidModel: return "InvalidModelError";
+    case StatusCode::kUnsupported: return "UnsupportedError";
+    case StatusCode::kFailedPrecondition: return "NotReadyError";
+    default: return "InternalError";
+  }
+}
+
+py::dtype NumpyDtype(DataType t) { return py::dtype(DataTypeName(t)); }
+
+// Holds the interpreter and what it needs alive; the Python wrapper object owns one of these.
+class CoreInterpreter {
+ public:
+  CoreInterpreter(py::object model_path, py::object model_content, int num_threads, py::list delegates) {
+    std::shared_ptr<Model> model;
+    if (!model_path.is_none()) {
+      Check(Model::FromFile(py::cast<std::string>(model_path), &model));
+    } else if (!model_content.is_none()) {
+      py::buffer_info info = py::buffer(model_content).request();
+      Check(Model::FromBuffer(info.ptr, static_cast<size_t>(info.size * info.itemsize), &model));
+    } else {
+      Check(InvalidArgument("give model_path or model_content"));
+    }
+    Check(Interpreter::Create(model, MakeBuiltinOpResolver(), num_threads, &interp_));
+    for (py::handle d : delegates) {
+      auto delegate = py::cast<std::shared_ptr<Delegate>>(d);
+      Check(interp_->ModifyGraphWithDelegate(delegate));
+    }
+  }
+
+  Subgraph& sg(int index) {
+    Subgraph* s = interp_->subgraph(index);
+    if (!s) Check(InvalidArgument(StrCat("subgraph index ", index, " is out of range (model has ",
+                                         interp_->num_subgraphs(), ")")));
+    return *s;
+  }
+
+  Tensor& tensor(int subgraph, int index) {
+    Tensor* t = sg(subgraph).tensor(index);
+    if (!t) Check(InvalidArgument(StrCat("tensor index ", index, " is out of range (subgraph has ",
+                                         sg(subgraph).num_tensors(), " tensors)")));
+    return *t;
+  }
+
+  void AllocateTensors(int subgraph) { Check(sg(subgraph).AllocateTensors()); }
+
+  void Invoke(int subgraph) {
+    Subgraph& s = sg(subgraph);
+    Status status;
+    {
+      py::gil_scoped_release release;
+      status = s.Invoke();
+    }
+    Check(status);
+  }
+
+  py::dict TensorInfo(int subgraph, int index) {
+    Tensor& t = tensor(subgraph, index);
+    py::dict d;
+    d["name"] = t.name;
+    d["index"] = index;
+    d["shape"] = py::array_t<int32_t>(t.dims.size(), t.dims.data());
+    d["shape_signature"] = py::array_t<int32_t>(t.dims_signature.size(), t.dims_signature.data());
+    d["dtype"] = DataTypeName(t.type);
+    d["scales"] = py::array_t<float>(t.quant.scale.size(), t.quant.scale.data());
+    d["zero_points"] = py::array_t<int64_t>(t.quant.zero_point.size(), t.quant.zero_point.data());
+    d["quantized_dimension"] = t.quant.quantized_dimension;
+    d["is_constant"] = t.is_constant;
+    d["is_variable"] = t.is_variable;
+    d["is_sparse"] = t.sparsity != nullptr;
+    d["allocated"] = t.data != nullptr;
+    return d;
+  }
+
+  void CheckReadable(const Tensor& t) {
+    if (!t.data && t.RequiredBytes() > 0) {
+      Check(FailedPrecondition(StrCat("tensor '", t.name, "' has no data: call allocate_tensors() first",
+                                      " (or the tensor is internal to a delegate partition)")));
+    }
+  }
+
+  py::array GetTensor(int subgraph, int index) {
+    Tensor& t = tensor(subgraph, index);
+    CheckReadable(t);
+    py::array out(NumpyDtype(t.type), std::vector<py::ssize_t>(t.dims.begin(), t.dims.end()));
+    if (t.RequiredBytes()) std::memcpy(out.mutable_data(), t.data, t.RequiredBytes());
+    return out;
+  }
+
+  py::array TensorView(int subgraph, int index, py::object owner) {
+    Tensor& t = tensor(subgraph, index);
+    CheckReadable(t);
+    std::vector<py::ssize_t> shape(t.dims.begin(), t.dims.end());
+    return py::array(NumpyDtype(t.type), shape, t.data, owner);
+  }
+
+  void SetTensor(int subgraph, int index, py::array value) {
+    Tensor& t = tensor(subgraph, index);
+    if (t.allocation == Allocation::kConstant) {
+      Check(InvalidArgument(StrCat("tensor '", t.name, "' is a constant of the model and cannot be set")));
+    }
+    CheckReadable(t);
+    if (!value.dtype().is(NumpyDtype(t.type))) {
+      Check(InvalidArgument(StrCat("cannot set tensor '", t.name, "': got a value of type ",
+                                   py::str(value.dtype()).cast<std::string>(), " but expected ",
+                                   DataTypeName(t.type))));
+    }
+    Dims dims(value.shape(), value.shape() + value.ndim());
+    if (dims != t.dims) {
+      Check(InvalidArgument(StrCat("cannot set tensor '", t.name, "': got shape ", DimsToString(dims),
+                                   " but expected ", DimsToString(t.dims),
+                                   " (use resize_tensor_input to change an input's shape)")));
+    }
+    py::array contiguous = py::array::ensure(value, py::array::c_style);
+    if (t.RequiredBytes()) std::memcpy(t.data, contiguous.data(), t.RequiredBytes());
+  }
+
+  void ResizeInput(int subgraph, int index, std::vector<int32_t> dims, bool strict) {
+    tensor(subgraph, index);  // range check with a clear message
+    Check(sg(subgraph).ResizeInputTensor(index, dims, strict));
+  }
+
+  py::list Nodes(int subgraph) {
+    Subgraph& s = sg(subgraph);
+    py::list out;
+    for (int n : s.execution_plan()) {
+      const Node& node = s.nodes()[n];
+      py::dict d;
+      d["index"] = n;
+      d["op_name"] = node.op_name;
+      d["version"] = node.op_version;
+      d["inputs"] = node.inputs;
+      d["outputs"] = node.outputs;
+      d["delegated"] = node.op == nullptr;
+      out.append(d);
+    }
+    return out;
+  }
+
+  py::list Signatures() {
+    py::list out;
+    for (const SignatureInfo& sig : interp_->signatures()) {
+      py::dict d;
+      d["key"] = sig.key;
+      d["subgraph_index"] = sig.subgraph_index;
+      py::dict ins, outs;
+      for (auto& [name, t] : sig.inputs) ins[py::str(name)] = t;
+      for (auto& [name, t] : sig.outputs) outs[py::str(name)] = t;
+      d["inputs"] = ins;
+      d["outputs"] = outs;
+      out.append(d);
+    }
+    return out;
+  }
+
+  py::list Profile(int subgraph) {
+    Subgraph& s = sg(subgraph);
+    py::list out;
+    const auto& ns = s.profile_ns();
+    for (int n : s.execution_plan()) {
+      if (n >= static_cast<int>(ns.size())) continue;
+      out.append(py::make_tuple(n, s.nodes()[n].op_name, ns[n]));
+    }
+    return out;
+  }
+
+  std::unique_ptr<Interpreter> interp_;
+};
+
+}  // namespace
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "edgelite C++ interpreter core";
+
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const StatusError& e) {
+      py::object errors = py::module_::import("edgelite.errors");
+      py::object cls = errors.attr(ErrorClassName(e.status.code()));
+      PyErr_SetObject(cls.ptr(), py::str(e.status.message()).ptr());
+    }
+  });
+
+  py::class_<Delegate, std::shared_ptr<Delegate>>(m, "Delegate")
+      .def_property_readonly("name", &Delegate::name);
+  py::class_<CpuTestDelegate, Delegate, std::shared_ptr<CpuTestDelegate>>(m, "CpuTestDelegate")
+      .def(py::init([](std::vector<std::string> ops) {
+             return std::make_shared<CpuTestDelegate>(std::set<std::string>(ops.begin(), ops.end()));
+           }),
+           py::arg("ops"))
+      .def_property_readonly("partitions", &CpuTestDelegate::partitions);
+
+  py::class_<CoreInterpreter>(m, "CoreInterpreter")
+      .def(py::init<py::object, py::object, int, py::list>(), py::arg("model_path"), py::arg("model_content"),
+           py::arg("num_threads"), py::arg("delegates"))
+      .def("num_subgraphs", [](CoreInterpreter& c) { return c.interp_->num_subgraphs(); })
+      .def("num_threads", [](CoreInterpreter& c) { return c.interp_->num_threads(); })
+      .def("subgraph_name", [](CoreInterpreter& c, int s) { return c.sg(s).name(); })
+      .def("inputs", [](CoreInterpreter& c, int s) { return c.sg(s).inputs(); })
+      .def("outputs", [](CoreInterpreter& c, int s) { return c.sg(s).outputs(); })
+      .def("num_tensors", [](CoreInterpreter& c, int s) { return c.sg(s).num_tensors(); })
+      .def("allocate_tensors", &CoreInterpreter::AllocateTensors)
+      .def("invoke", &CoreInterpreter::Invoke)
+      .def("ready", [](CoreInterpreter& c, int s) { return c.sg(s).ready(); })
+      .def("tensor_info", &CoreInterpreter::TensorInfo)
+      .def("get_tensor", &CoreInterpreter::GetTensor)
+      .def("tensor_view", &CoreInterpreter::TensorView)
+      .def("set_tensor", &CoreInterpreter::SetTensor)
+      .def("resize_input", &CoreInterpreter::ResizeInput)
+      .def("nodes", &CoreInterpreter::Nodes)
+      .def("unresolved", [](CoreInterpreter& c, int s) { return c.sg(s).unresolved(); })
+      .def("signatures", &CoreInterpreter::Signatures)
+      .def("arena_bytes", [](CoreInterpreter& c, int s) { return c.sg(s).arena_bytes(); })
+      .def("describe_arena", [](CoreInterpreter& c, int s) { return c.sg(s).DescribeArena(); })
+      .def("enable_profiling", [](CoreInterpreter& c, int s, bool on) { c.sg(s).EnableProfiling(on); })
+      .def("profile", &CoreInterpreter::Profile)
+      .def("profile_runs", [](CoreInterpreter& c, int s) { return c.sg(s).profile_runs(); });
+
+  m.def("builtin_ops", [] {
+    std::vector<std::pair<std::string, int>> ops;
+#define EL_LIST_OP(NAME, MAX_VERSION) ops.emplace_back(#NAME, MAX_VERSION);
+    EL_FOR_EACH_BUILTIN_OP(EL_LIST_OP)
+#undef EL_LIST_OP
+    return ops;
+  });
+}

@@ -11,36 +11,7 @@
   X(SUB, 5)                       \
   X(MUL, 7)                       \
   X(DIV, 2)                       \
-  X(SQUARED_DIFFERENCE, 2)        \
-  X(CONV_2D, 8)                   \
-  X(DEPTHWISE_CONV_2D, 7)         \
-  X(FULLY_CONNECTED, 13)          \
-  X(AVERAGE_POOL_2D, 3)           \
-  X(MAX_POOL_2D, 3)               \
-  X(MEAN, 3)                      \
-  X(SUM, 2)                       \
-  X(SOFTMAX, 3)                   \
-  X(LOGISTIC, 3)                  \
-  X(TANH, 3)                      \
-  X(RELU, 3)                      \
-  X(RELU6, 2)                     \
-  X(PRELU, 1)                     \
-  X(HARD_SWISH, 1)                \
-  X(GELU, 2)                      \
-  X(RSQRT, 3)                     \
-  X(NEG, 2)                       \
-  X(RESHAPE, 1)                   \
-  X(SHAPE, 1)                     \
-  X(PACK, 4)                      \
-  X(STRIDED_SLICE, 8)             \
-  X(CONCATENATION, 4)             \
-  X(PAD, 4)                       \
-  X(TRANSPOSE, 6)                 \
-  X(BATCH_MATMUL, 4)              \
-  X(RESIZE_BILINEAR, 4)           \
-  X(DEPTH_TO_SPACE, 2)            \
-  X(DEQUANTIZE, 6)                \
-  X(DENSIFY, 1)
+  X(SQUARED_DIFFERENCE, 2)
 
 namespace edgelite {
 struct KernelRegistration;

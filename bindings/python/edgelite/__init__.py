@@ -1,0 +1,15 @@
+"""edgelite: on-device inference for .tflite models.
+
+`edgelite.Interpreter` is a drop-in replacement for `ai_edge_litert.interpreter.Interpreter`.
+"""
+
+from .errors import (EdgeliteError, InternalError, InvalidArgumentError, InvalidModelError, NotReadyError,
+                     UnsupportedError)
+from .interpreter import Interpreter, SignatureRunner, load_delegate
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Interpreter", "SignatureRunner", "load_delegate", "EdgeliteError", "InvalidModelError",
+    "InvalidArgumentError", "UnsupportedError", "NotReadyError", "InternalError", "__version__",
+]

@@ -1,0 +1,52 @@
+// Delegates: a backend (GPU, accelerator, test double) claims the nodes it supports; the core groups
+// claimed nodes into partitions and replaces each partition by one node that the backend runs.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "interpreter/kernel_api.h"
+
+namespace edgelite {
+
+class Subgraph;
+
+// One group of claimed nodes that the core hands to a delegate as a unit.
+struct DelegatePartition {
+  bool delegated = true;     // false for a run of nodes that stays on the CPU
+  std::vector<int> nodes;    // node indices in execution order
+  std::vector<int> inputs;   // tensors read by the partition and produced outside it (constants included)
+  std::vector<int> outputs;  // tensors produced inside and read outside (or subgraph outputs)
+};
+
+// Runs one partition. Prepare may be called again after an input resize; eval runs it.
+class DelegateKernel {
+ public:
+  virtual ~DelegateKernel() = default;
+  virtual Status Prepare(KernelContext& ctx, Node& node) = 0;
+  virtual Status Eval(KernelContext& ctx, Node& node) = 0;
+};
+
+class Delegate {
+ public:
+  virtual ~Delegate() = default;
+  virtual std::string name() const = 0;
+  // Whether this delegate can run `node` (asked once per node before partitioning).
+  virtual bool SupportsNode(const Subgraph& graph, const Node& node) = 0;
+  // Creates the kernel for one partition.
+  virtual Status CreateKernel(Subgraph& graph, const DelegatePartition& partition,
+                              std::unique_ptr<DelegateKernel>* kernel) = 0;
+};
+
+// Splits `plan` (node indices in execution order) into runs of supported / unsupported nodes so that
+// every dependency between runs points forward (the graph of runs stays acyclic), then splits the
+// supported runs into connected pieces. Returns all pieces in an order that is a valid execution
+// order; `supported[i]` answers for node i.
+std::vector<DelegatePartition> PartitionForDelegate(const std::vector<Node>& nodes,
+                                                    const std::vector<int>& plan,
+                                                    const std::vector<bool>& supported,
+                                                    const std::vector<int>& subgraph_outputs,
+                                                    int num_tensors);
+
+}  // namespace edgelite

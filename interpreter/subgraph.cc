@@ -1,0 +1,440 @@
+// Building a subgraph from the model, the prepare / fold / plan sequence, invoke, and delegation.
+#include "interpreter/subgraph.h"
+
+#include <chrono>
+#include <cstring>
+#include <set>
+
+#include "schema/edgelite_generated.h"
+
+namespace edgelite {
+namespace {
+
+// The node a delegate partition becomes: prepare and eval forward to the delegate's kernel.
+Status DelegateNodePrepare(KernelContext& ctx, Node& node) {
+  return static_cast<DelegateKernel*>(node.user_data)->Prepare(ctx, node);
+}
+Status DelegateNodeEval(KernelContext& ctx, Node& node) {
+  return static_cast<DelegateKernel*>(node.user_data)->Eval(ctx, node);
+}
+void DelegateNodeFree(void* p) { delete static_cast<DelegateKernel*>(p); }
+
+const KernelRegistration* DelegateNodeRegistration() {
+  static const KernelRegistration reg = [] {
+    KernelRegistration r;
+    r.prepare = DelegateNodePrepare;
+    r.eval = DelegateNodeEval;
+    r.free = DelegateNodeFree;
+    return r;
+  }();
+  return &reg;
+}
+
+template <typename T>
+std::vector<int> ToVector(const flatbuffers::Vector<T>* v) {
+  std::vector<int> out;
+  if (v) out.assign(v->begin(), v->end());
+  return out;
+}
+
+}  // namespace
+
+Subgraph::Subgraph(int index, ThreadPool* pool) : index_(index), pool_(pool) {}
+
+Subgraph::~Subgraph() {
+  for (Node& node : nodes_) {
+    if (node.registration && node.registration->free && node.user_data) node.registration->free(node.user_data);
+  }
+}
+
+Tensor* Subgraph::tensor(int index) {
+  return index >= 0 && index < static_cast<int>(tensors_.size()) ? &tensors_[index] : nullptr;
+}
+
+const Tensor* Subgraph::tensor(int index) const {
+  return index >= 0 && index < static_cast<int>(tensors_.size()) ? &tensors_[index] : nullptr;
+}
+
+Status Subgraph::Build(const Model& model, const schema::SubGraph& fb, const OpResolver& resolver) {
+  const std::string where = StrCat("subgraph ", index_);
+  if (fb.name()) name_ = fb.name()->str();
+  const auto* fb_tensors = fb.tensors();
+  const int num_tensors = fb_tensors ? static_cast<int>(fb_tensors->size()) : 0;
+  for (int i = 0; i < num_tensors; ++i) {
+    const schema::Tensor* ft = fb_tensors->Get(i);
+    Tensor t;
+    t.name = ft->name() ? ft->name()->str() : StrCat("tensor_", i);
+    if (!IsSupportedDataType(ft->type())) {
+      return Unsupported(StrCat(where, ": tensor ", i, " ('", t.name, "') has type ",
+                                schema::EnumNameTensorType(ft->type()), ", which this build does not support"));
+    }
+    t.type = static_cast<DataType>(ft->type());
+    t.dims = ToVector(ft->shape());
+    for (int d : t.dims) {
+      if (d < 0) {
+        return InvalidModel(StrCat(where, ": tensor ", i, " ('", t.name, "') has a negative dimension in shape ",
+                                   DimsToString(t.dims)));
+      }
+    }
+    t.dims_signature = ft->shape_signature() ? ToVector(ft->shape_signature()) : t.dims;
+    t.is_variable = ft->is_variable();
+    t.sparsity = ft->sparsity();
+    if (const auto* q = ft->quantization()) {
+      if (q->scale()) t.quant.scale.assign(q->scale()->begin(), q->scale()->end());
+      if (q->zero_point()) t.quant.zero_point.assign(q->zero_point()->begin(), q->zero_point()->end());
+      t.quant.quantized_dimension = q->quantized_dimension();
+    }
+    const uint8_t* data = nullptr;
+    size_t size = 0;
+    Status s = model.GetBuffer(ft->buffer(), &data, &size);
+    if (!s.ok()) return InvalidModel(StrCat(where, ": tensor ", i, " ('", t.name, "'): ", s.message()));
+    if (data && size > 0) {
+      // Sparse tensors store only their non-zero values; dense ones must fill their shape exactly.
+      if (!t.sparsity && size != t.RequiredBytes()) {
+        return InvalidModel(StrCat(where, ": tensor ", i, " ('", t.name, "') of shape ", DimsToString(t.dims), " ",
+                                   DataTypeName(t.type), " needs ", t.RequiredBytes(), " bytes but its buffer has ",
+                                   size));
+      }
+      if (t.is_variable) {
+        t.AllocateOwned();
+        std::memcpy(t.data, data, size);
+      } else {
+        t.data = const_cast<uint8_t*>(data);  // read-only by contract: kernels never write inputs
+        t.bytes = size;
+        t.allocation = Allocation::kConstant;
+        t.is_constant = true;
+      }
+    } else if (t.is_variable) {
+      t.AllocateOwned();
+      std::memset(t.data, 0, t.bytes);
+    }
+    tensors_.push_back(std::move(t));
+  }
+
+  auto check_index = [&](int t, bool allow_optional, const std::string& what) -> Status {
+    if ((allow_optional && t == -1) || (t >= 0 && t < num_tensors)) return Status::Ok();
+    return InvalidModel(StrCat(where, ": ", what, " refers to tensor ", t, ", out of range (", num_tensors,
+                               " tensors)"));
+  };
+  inputs_ = ToVector(fb.inputs());
+  outputs_ = ToVector(fb.outputs());
+  for (int t : inputs_) EL_RETURN_IF_ERROR(check_index(t, false, "subgraph input"));
+  for (int t : outputs_) EL_RETURN_IF_ERROR(check_index(t, false, "subgraph output"));
+
+  const auto* codes = model.fb()->operator_codes();
+  const auto* ops = fb.operators();
+  const int num_ops = ops ? static_cast<int>(ops->size()) : 0;
+  for (int i = 0; i < num_ops; ++i) {
+    const schema::Operator* op = ops->Get(i);
+    Node node;
+    node.index = i;
+    node.op = op;
+    node.inputs = ToVector(op->inputs());
+    node.outputs = ToVector(op->outputs());
+    node.intermediates = ToVector(op->intermediates());
+    const std::string node_where = StrCat("node ", i);
+    for (int t : node.inputs) EL_RETURN_IF_ERROR(check_index(t, true, node_where + " input"));
+    for (int t : node.outputs) EL_RETURN_IF_ERROR(check_index(t, false, node_where + " output"));
+    for (int t : node.intermediates) EL_RETURN_IF_ERROR(check_index(t, true, node_where + " intermediate"));
+    if (!codes || op->opcode_index() >= codes->size()) {
+      return InvalidModel(StrCat(where, ": node ", i, " has operator code index ", op->opcode_index(),
+                                 ", out of range (", codes ? codes->size() : 0, " operator codes)"));
+    }
+    const schema::OperatorCode* code = codes->Get(op->opcode_index());
+    // Old writers fill only the byte field; new ones put 127 there for codes above it.
+    const int builtin = std::max<int>(code->deprecated_builtin_code(), code->builtin_code());
+    node.op_version = code->version();
+    if (op->custom_options()) {
+      node.custom_options = op->custom_options()->data();
+      node.custom_options_size = op->custom_options()->size();
+    } else if (op->large_custom_options_size() > 0) {
+      const uint64_t off = op->large_custom_options_offset(), len = op->large_custom_options_size();
+      if (off > model.size() || len > model.size() - off) {
+        return InvalidModel(StrCat(where, ": node ", i, " has custom options past the end of the file"));
+      }
+      node.custom_options = model.data() + off;
+      node.custom_options_size = len;
+    }
+    if (builtin == schema::BuiltinOperator_CUSTOM) {
+      node.op_name = code->custom_code() ? code->custom_code()->str() : "";
+      node.registration = resolver.FindCustom(node.op_name, node.op_version);
+      if (!node.registration) {
+        unresolved_node_.push_back(i);
+        const int max = resolver.MaxCustomVersion(node.op_name);
+        unresolved_.push_back(
+            max ? StrCat("node ", i, ": custom operator '", node.op_name, "' version ", node.op_version,
+                         " is not supported (this build has versions up to ", max, ")")
+                : StrCat("node ", i, ": custom operator '", node.op_name, "' is not registered"));
+      }
+    } else {
+      node.op_name = BuiltinOperatorName(builtin);
+      node.registration = resolver.FindBuiltin(builtin, node.op_version);
+      if (!node.registration) {
+        unresolved_node_.push_back(i);
+        const int max = resolver.MaxBuiltinVersion(builtin);
+        unresolved_.push_back(
+            max ? StrCat("node ", i, ": operator ", node.op_name, " version ", node.op_version,
+                         " is not supported (this build runs versions 1 to ", max, ")")
+                : StrCat("node ", i, ": operator ", node.op_name, " (builtin code ", builtin,
+                         ") is not supported by this build"));
+      }
+    }
+    nodes_.push_back(std::move(node));
+    plan_.push_back(i);
+  }
+  return Status::Ok();
+}
+
+Status Subgraph::InitNodes() {
+  if (nodes_initialized_) return Status::Ok();
+  for (int n : plan_) {
+    Node& node = nodes_[n];
+    if (node.registration->init) EL_RETURN_IF_ERROR(node.registration->init(*this, node));
+  }
+  nodes_initialized_ = true;
+  return Status::Ok();
+}
+
+void Subgraph::ResetActivationState() {
+  for (Tensor& t : tensors_) {
+    if (t.allocation == Allocation::kConstant || t.is_variable) continue;
+    t.is_constant = false;
+    t.is_dynamic = false;
+    t.allocation = Allocation::kNone;
+    t.data = nullptr;
+    t.bytes = 0;
+  }
+  folded_.assign(nodes_.size(), false);
+  prepare_at_eval_.assign(nodes_.size(), false);
+}
+
+Status Subgraph::PrepareNode(Node& node) {
+  if (!node.registration->prepare) return Status::Ok();
+  return node.registration->prepare(*this, node);
+}
+
+bool Subgraph::CanFold(const Node& node) const {
+  const KernelRegistration* reg = node.registration;
+  if (!reg || !(reg->fold_when_inputs_constant || reg->output_depends_only_on_input_shapes)) return false;
+  bool any_input = false;
+  for (int t : node.inputs) {
+    if (t < 0) continue;
+    any_input = true;
+    const Tensor& in = tensors_[t];
+    if (in.is_dynamic) return false;
+    if (!reg->output_depends_only_on_input_shapes && !in.is_constant) return false;
+  }
+  for (int t : node.outputs)
+    if (tensors_[t].is_dynamic || tensors_[t].is_variable) return false;
+  return any_input;
+}
+
+Status Subgraph::FoldNode(Node& node) {
+  for (int t : node.outputs) tensors_[t].AllocateOwned();
+  for (int t : node.temporaries) tensors_[t].AllocateOwned();
+  EL_RETURN_IF_ERROR(node.registration->eval(*this, node));
+  for (int t : node.outputs) tensors_[t].is_constant = true;
+  folded_[node.index] = true;
+  return Status::Ok();
+}
+
+Status Subgraph::AllocateTensors() {
+  if (!unresolved_.empty()) {
+    std::string message = StrCat("subgraph ", index_, " has operators this build cannot run:");
+    for (const std::string& u : unresolved_) message += "\n  " + u;
+    return Unsupported(message);
+  }
+  state_ = State::kNeedsAllocation;
+  EL_RETURN_IF_ERROR(InitNodes());
+  ResetActivationState();
+  for (int n : plan_) {
+    Node& node = nodes_[n];
+    bool dynamic_input = false;
+    for (int t : node.inputs)
+      if (t >= 0 && tensors_[t].is_dynamic) dynamic_input = true;
+    if (dynamic_input) {
+      // Shapes downstream of a data-dependent shape are known only during invoke.
+      prepare_at_eval_[n] = true;
+      for (int t : node.outputs) tensors_[t].is_dynamic = true;
+      continue;
+    }
+    EL_RETURN_IF_ERROR(PrepareNode(node));
+    if (CanFold(node)) EL_RETURN_IF_ERROR(FoldNode(node));
+  }
+  EL_RETURN_IF_ERROR(PlanArena());
+  state_ = State::kReady;
+  return Status::Ok();
+}
+
+Status Subgraph::PlanArena() {
+  const int steps = static_cast<int>(plan_.size());
+  std::vector<int> first(tensors_.size(), -1), last(tensors_.size(), -1);
+  auto touch = [&](int t, int step) {
+    if (t < 0) return;
+    if (first[t] < 0 || step < first[t]) first[t] = step;
+    last[t] = std::max(last[t], step);
+  };
+  for (int t : inputs_) touch(t, 0);
+  for (int p = 0; p < steps; ++p) {
+    const Node& node = nodes_[plan_[p]];
+    if (folded_[node.index]) continue;
+    for (int t : node.inputs) touch(t, p);
+    for (int t : node.outputs) touch(t, p);
+    for (int t : node.temporaries) touch(t, p);
+  }
+  for (int t : outputs_) touch(t, steps);
+
+  arena_requests_.clear();
+  for (size_t t = 0; t < tensors_.size(); ++t) {
+    Tensor& tensor = tensors_[t];
+    if (first[t] < 0 || tensor.allocation != Allocation::kNone || tensor.is_dynamic) continue;
+    arena_requests_.push_back({static_cast<int>(t), tensor.RequiredBytes(), first[t], last[t]});
+  }
+  ArenaPlanner planner(kTensorAlignment);
+  arena_size_ = planner.Plan(arena_requests_, &arena_placements_);
+  if (arena_size_ > arena_capacity_ || !arena_) {
+    arena_ = AllocateAligned(arena_size_);
+    if (!arena_) return Internal(StrCat("cannot allocate a tensor arena of ", arena_size_, " bytes"));
+    arena_capacity_ = arena_size_;
+  }
+  for (const auto& p : arena_placements_) {
+    Tensor& tensor = tensors_[p.tensor];
+    tensor.data = arena_.get() + p.offset;
+    tensor.bytes = p.bytes;
+    tensor.allocation = Allocation::kArena;
+  }
+  return Status::Ok();
+}
+
+std::string Subgraph::DescribeArena() const {
+  return ArenaPlanner::Describe(arena_requests_, arena_placements_);
+}
+
+Status Subgraph::Invoke() {
+  if (state_ != State::kReady) {
+    return FailedPrecondition("invoke() called before allocate_tensors(); call allocate_tensors() after "
+                              "creating the interpreter and after every resize_tensor_input()");
+  }
+  in_eval_ = true;
+  Status status;
+  for (int n : plan_) {
+    Node& node = nodes_[n];
+    if (folded_[n]) continue;
+    const auto start = profiling_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
+    if (prepare_at_eval_[n]) {
+      status = PrepareNode(node);
+      if (!status.ok()) break;
+    }
+    status = node.registration->eval(*this, node);
+    if (!status.ok()) break;
+    if (profiling_) {
+      profile_ns_[n] +=
+          std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
+    }
+  }
+  in_eval_ = false;
+  if (profiling_ && status.ok()) ++profile_runs_;
+  return status;
+}
+
+Status Subgraph::ResizeInputTensor(int tensor_index, const Dims& dims, bool strict) {
+  if (std::find(inputs_.begin(), inputs_.end(), tensor_index) == inputs_.end()) {
+    return InvalidArgument(StrCat("tensor ", tensor_index, " is not an input of subgraph ", index_));
+  }
+  Tensor& t = tensors_[tensor_index];
+  for (int d : dims)
+    if (d < 0) return InvalidArgument(StrCat("cannot resize input '", t.name, "' to ", DimsToString(dims)));
+  if (strict) {
+    // Only dimensions the model left unknown (-1 in the signature) may change.
+    bool ok = dims.size() == t.dims_signature.size();
+    for (size_t i = 0; ok && i < dims.size(); ++i)
+      ok = t.dims_signature[i] == -1 || t.dims_signature[i] == dims[i];
+    if (!ok) {
+      return InvalidArgument(StrCat("strict resize of '", t.name, "' to ", DimsToString(dims),
+                                    " conflicts with its signature ", DimsToString(t.dims_signature)));
+    }
+  }
+  if (t.dims != dims) {
+    t.dims = dims;
+    state_ = State::kNeedsAllocation;
+  }
+  return Status::Ok();
+}
+
+Status Subgraph::ResizeTensor(Tensor& tensor, const Dims& dims) {
+  if (tensor.allocation == Allocation::kConstant) {
+    return InvalidModel(StrCat("a kernel tried to resize constant tensor '", tensor.name, "'"));
+  }
+  for (int d : dims)
+    if (d < 0) return InvalidModel(StrCat("negative dimension in shape ", DimsToString(dims), " for '", tensor.name, "'"));
+  tensor.dims = dims;
+  if (in_eval_) {
+    // During invoke only dynamic tensors change shape; they get memory of their own.
+    if (tensor.allocation == Allocation::kArena && tensor.RequiredBytes() > tensor.bytes) {
+      return Internal(StrCat("tensor '", tensor.name, "' grew during invoke but is not dynamic"));
+    }
+    if (tensor.allocation != Allocation::kArena) tensor.AllocateOwned();
+  }
+  return Status::Ok();
+}
+
+void Subgraph::MarkDynamic(Tensor& tensor) { tensor.is_dynamic = true; }
+
+Status Subgraph::AddTemporary(Node& node, DataType type, int* tensor_index) {
+  Tensor t;
+  t.name = StrCat(node.op_name, "#", node.index, "/scratch", node.temporaries.size());
+  t.type = type;
+  tensors_.push_back(std::move(t));
+  *tensor_index = static_cast<int>(tensors_.size()) - 1;
+  node.temporaries.push_back(*tensor_index);
+  return Status::Ok();
+}
+
+void Subgraph::EnableProfiling(bool on) {
+  profiling_ = on;
+  profile_ns_.assign(nodes_.size(), 0);
+  profile_runs_ = 0;
+}
+
+Status Subgraph::ApplyDelegate(const std::shared_ptr<Delegate>& delegate) {
+  std::vector<bool> supported(nodes_.size(), false);
+  for (int n : plan_) supported[n] = delegate->SupportsNode(*this, nodes_[n]);
+  std::vector<DelegatePartition> parts =
+      PartitionForDelegate(nodes_, plan_, supported, outputs_, static_cast<int>(tensors_.size()));
+  std::vector<int> new_plan;
+  std::set<int> claimed;
+  for (const DelegatePartition& part : parts) {
+    if (!part.delegated) {
+      new_plan.insert(new_plan.end(), part.nodes.begin(), part.nodes.end());
+      continue;
+    }
+    std::unique_ptr<DelegateKernel> kernel;
+    EL_RETURN_IF_ERROR(delegate->CreateKernel(*this, part, &kernel));
+    Node node;
+    node.index = static_cast<int>(nodes_.size());
+    node.inputs = part.inputs;
+    node.outputs = part.outputs;
+    node.registration = DelegateNodeRegistration();
+    node.user_data = kernel.release();
+    node.op_name = StrCat("DELEGATE(", delegate->name(), ")");
+    nodes_.push_back(std::move(node));
+    new_plan.push_back(nodes_.back().index);
+    claimed.insert(part.nodes.begin(), part.nodes.end());
+  }
+  plan_ = std::move(new_plan);
+  // Operators the CPU cannot run no longer matter once a delegate has claimed them.
+  std::vector<std::string> still_unresolved;
+  std::vector<int> still_unresolved_node;
+  for (size_t u = 0; u < unresolved_.size(); ++u) {
+    if (claimed.count(unresolved_node_[u])) continue;
+    still_unresolved.push_back(unresolved_[u]);
+    still_unresolved_node.push_back(unresolved_node_[u]);
+  }
+  unresolved_ = std::move(still_unresolved);
+  unresolved_node_ = std::move(still_unresolved_node);
+  delegates_.push_back(delegate);
+  state_ = State::kNeedsAllocation;
+  return Status::Ok();
+}
+
+}  // namespace edgelite

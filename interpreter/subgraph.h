@@ -1,0 +1,101 @@
+// Subgraph: the tensors and nodes of one graph of the model, and the loop that prepares and runs
+// them. Implements KernelContext, the kernels' view of the graph.
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "interpreter/arena_planner.h"
+#include "interpreter/delegate.h"
+#include "interpreter/kernel_api.h"
+#include "interpreter/model.h"
+#include "interpreter/op_resolver.h"
+
+namespace edgelite {
+
+namespace schema {
+struct SubGraph;
+}
+
+class Subgraph : public KernelContext {
+ public:
+  Subgraph(int index, ThreadPool* pool);
+  ~Subgraph() override;
+
+  // Creates tensors and nodes from the model; resolves each operator. An operator the resolver lacks
+  // is recorded (see unresolved()) and reported by AllocateTensors, so inspection still works.
+  Status Build(const Model& model, const schema::SubGraph& fb, const OpResolver& resolver);
+
+  // Runs init (once), prepare for every node, folds constant-only nodes, plans and allocates the arena.
+  Status AllocateTensors();
+  Status Invoke();
+  // Changes the shape of an input tensor; AllocateTensors must be called again before Invoke.
+  Status ResizeInputTensor(int tensor_index, const Dims& dims, bool strict);
+  Status ApplyDelegate(const std::shared_ptr<Delegate>& delegate);
+
+  const std::string& name() const { return name_; }
+  int index() const { return index_; }
+  const std::vector<int>& inputs() const { return inputs_; }
+  const std::vector<int>& outputs() const { return outputs_; }
+  const std::vector<Node>& nodes() const { return nodes_; }
+  Node* mutable_node(int index) { return index >= 0 && index < static_cast<int>(nodes_.size()) ? &nodes_[index] : nullptr; }
+  const std::vector<int>& execution_plan() const { return plan_; }
+  const std::vector<std::string>& unresolved() const { return unresolved_; }
+  bool ready() const { return state_ == State::kReady; }
+  size_t arena_bytes() const { return arena_size_; }
+  std::string DescribeArena() const;
+
+  // Per-node timing of Invoke (nanoseconds, summed over invokes), when enabled.
+  void EnableProfiling(bool on);
+  const std::vector<int64_t>& profile_ns() const { return profile_ns_; }
+  int64_t profile_runs() const { return profile_runs_; }
+
+  // KernelContext
+  int num_tensors() const override { return static_cast<int>(tensors_.size()); }
+  Tensor* tensor(int index) override;
+  const Tensor* tensor(int index) const;
+  Status ResizeTensor(Tensor& tensor, const Dims& dims) override;
+  void MarkDynamic(Tensor& tensor) override;
+  Status AddTemporary(Node& node, DataType type, int* tensor_index) override;
+  ThreadPool& thread_pool() override { return *pool_; }
+
+ private:
+  enum class State { kNeedsAllocation, kReady };
+
+  Status InitNodes();
+  Status PrepareNode(Node& node);
+  bool CanFold(const Node& node) const;
+  Status FoldNode(Node& node);
+  Status PlanArena();
+  void ResetActivationState();
+
+  int index_;
+  ThreadPool* pool_;
+  std::string name_;
+  std::deque<Tensor> tensors_;  // a deque keeps Tensor& valid when kernels add temporaries
+  std::vector<Node> nodes_;
+  std::vector<int> plan_;  // node indices in execution order (delegate nodes replace partitions)
+  std::vector<bool> folded_;  // per node: computed at prepare, skipped at invoke
+  std::vector<bool> prepare_at_eval_;  // per node: an input is dynamic, so prepare runs in invoke
+  std::vector<int> inputs_, outputs_;
+  std::vector<std::string> unresolved_;
+  std::vector<int> unresolved_node_;  // node index of each unresolved_ entry
+  std::vector<std::unique_ptr<KernelRegistration>> owned_registrations_;  // delegate nodes
+  std::vector<std::shared_ptr<Delegate>> delegates_;
+  bool nodes_initialized_ = false;
+  bool in_eval_ = false;
+  State state_ = State::kNeedsAllocation;
+
+  AlignedBlock arena_;
+  size_t arena_capacity_ = 0, arena_size_ = 0;
+  std::vector<ArenaPlanner::Request> arena_requests_;
+  std::vector<ArenaPlanner::Placement> arena_placements_;
+
+  bool profiling_ = false;
+  std::vector<int64_t> profile_ns_;
+  int64_t profile_runs_ = 0;
+};
+
+}  // namespace edgelite
