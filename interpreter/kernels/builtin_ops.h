@@ -11,7 +11,21 @@
   X(SUB, 5)                       \
   X(MUL, 7)                       \
   X(DIV, 2)                       \
-  X(SQUARED_DIFFERENCE, 2)
+  X(SQUARED_DIFFERENCE, 2)        \
+  X(MEAN, 3)                      \
+  X(SUM, 2)                       \
+  X(SOFTMAX, 3)                   \
+  X(LOGISTIC, 3)                  \
+  X(TANH, 3)                      \
+  X(RELU, 3)                      \
+  X(RELU6, 2)                     \
+  X(PRELU, 1)                     \
+  X(HARD_SWISH, 1)                \
+  X(GELU, 2)                      \
+  X(RSQRT, 3)                     \
+  X(NEG, 2)                       \
+  X(DEQUANTIZE, 6)                \
+  X(DENSIFY, 1)
 
 namespace edgelite {
 struct KernelRegistration;

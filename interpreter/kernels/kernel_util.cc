@@ -1,6 +1,9 @@
 // Shared kernel arithmetic: activations, padding, broadcasting and common prepare checks.
 #include "interpreter/kernels/kernel_util.h"
 
+#include <cstdlib>
+#include <cstring>
+
 namespace edgelite {
 
 Status GetActivationRange(KernelContext& ctx, const Node& node, schema::ActivationFunctionType act,
@@ -106,6 +109,11 @@ Status ReadIntVector(KernelContext& ctx, const Node& node, const Tensor& t, std:
     return ctx.Error(node, StrCat("tensor '", t.name, "' must be int32 or int64, got ", DataTypeName(t.type)));
   }
   return Status::Ok();
+}
+
+bool UseReferenceKernels() {
+  const char* value = std::getenv("EDGELITE_KERNELS");
+  return value && std::strcmp(value, "reference") == 0;
 }
 
 }  // namespace edgelite

@@ -50,4 +50,9 @@ Status NormalizeAxis(KernelContext& ctx, const Node& node, int axis, int rank, i
 // Reads an int32 or int64 constant/folded 1-D tensor into a vector (for shape, axis, paddings inputs).
 Status ReadIntVector(KernelContext& ctx, const Node& node, const Tensor& t, std::vector<int64_t>* out);
 
+// True when the environment sets EDGELITE_KERNELS=reference: kernels that have an optimized variant run
+// their reference twin instead. Tests use it to compare the two through the same model; a user can use it
+// to rule out an optimized kernel. Kernels read it once, in init.
+bool UseReferenceKernels();
+
 }  // namespace edgelite
