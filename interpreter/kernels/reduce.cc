@@ -46,15 +46,21 @@ Status Prepare(KernelContext& ctx, Node& node) {
                      StatusCode::kUnsupported);
   }
   EL_RETURN_IF_ERROR(CheckType(ctx, node, *out, in->type, "output"));
-  if (!axis->is_constant) {
-    return ctx.Error(node, StrCat("axis input '", axis->name, "' must be constant"), StatusCode::kUnsupported);
-  }
   if (axis->rank() > 1) {
     return ctx.Error(node, StrCat("axis input '", axis->name, "' must be a scalar or 1-D, got shape ",
                                   DimsToString(axis->dims)));
   }
+  // An empty axis list has no values to read (and an empty buffer, which the model loads as non-constant).
   std::vector<int64_t> axes;
-  EL_RETURN_IF_ERROR(ReadIntVector(ctx, node, *axis, &axes));
+  if (axis->num_elements() > 0) {
+    if (!axis->is_constant) {
+      return ctx.Error(node, StrCat("axis input '", axis->name, "' must be constant"), StatusCode::kUnsupported);
+    }
+    EL_RETURN_IF_ERROR(ReadIntVector(ctx, node, *axis, &axes));
+  } else if (axis->type != DataType::kInt32 && axis->type != DataType::kInt64) {
+    return ctx.Error(node, StrCat("axis input '", axis->name, "' must be int32 or int64, got ",
+                                  DataTypeName(axis->type)));
+  }
 
   const int rank = in->rank();
   data->reduced.assign(rank, false);
