@@ -58,8 +58,6 @@ Status Init(KernelContext& ctx, Node& node) {
   return Status::Ok();
 }
 
-void Free(void* p) { delete static_cast<UnaryData*>(p); }
-
 template <UnaryOp kOp>
 Status Prepare(KernelContext& ctx, Node& node) {
   EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 1, 1));
@@ -107,15 +105,9 @@ Status Eval(KernelContext& ctx, Node& node) {
 
 template <UnaryOp kOp>
 const KernelRegistration* Registration() {
-  static const KernelRegistration reg = [] {
-    KernelRegistration r;
-    r.init = Init<kOp>;
-    r.free = Free;
-    r.prepare = Prepare<kOp>;
-    r.eval = Eval;
-    r.fold_when_inputs_constant = true;  // one pass over a constant beats one per invoke
-    return r;
-  }();
+  // Folding: one pass over a constant beats one per invoke.
+  static const KernelRegistration reg =
+      MakeRegistration(Init<kOp>, DeleteNodeData<UnaryData>, Prepare<kOp>, Eval, /*fold_when_inputs_constant=*/true);
   return &reg;
 }
 

@@ -13,13 +13,6 @@ struct DensifyData {
   reference::SparseFormat format;  // filled in prepare; views point into the model
 };
 
-Status Init(KernelContext& ctx, Node& node) {
-  node.user_data = new DensifyData();
-  return Status::Ok();
-}
-
-void Free(void* p) { delete static_cast<DensifyData*>(p); }
-
 // A view of one of the union-typed index arrays; false when absent or of an unknown type.
 bool MakeIndexView(schema::SparseIndexVector type, const void* table, reference::IndexView* view) {
   switch (type) {
@@ -152,7 +145,8 @@ Status Prepare(KernelContext& ctx, Node& node) {
   EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &out));
   const size_t element = ElementSize(in->type);
   if (element != 1 && element != 2 && element != 4 && element != 8) {
-    return ctx.Error(node, StrCat("input type ", DataTypeName(in->type), " is not supported"), StatusCode::kUnsupported);
+    return ctx.Error(node, StrCat("input type ", DataTypeName(in->type), " is not supported"),
+                     StatusCode::kUnsupported);
   }
   EL_RETURN_IF_ERROR(CheckType(ctx, node, *out, in->type, "output"));
   if (!in->sparsity) return ctx.Error(node, StrCat("input '", in->name, "' has no sparsity parameters"));
@@ -193,15 +187,9 @@ Status Eval(KernelContext& ctx, Node& node) {
 }  // namespace
 
 const KernelRegistration* Register_DENSIFY() {
-  static const KernelRegistration reg = [] {
-    KernelRegistration r;
-    r.init = Init;
-    r.free = Free;
-    r.prepare = Prepare;
-    r.eval = Eval;
-    r.fold_when_inputs_constant = true;  // the dense weights are made once, at prepare
-    return r;
-  }();
+  // Folding: the dense weights are made once, at prepare.
+  static const KernelRegistration reg = MakeRegistration(NewNodeData<DensifyData>, DeleteNodeData<DensifyData>,
+                                                         Prepare, Eval, /*fold_when_inputs_constant=*/true);
   return &reg;
 }
 

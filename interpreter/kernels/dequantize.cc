@@ -19,13 +19,6 @@ struct DequantizeData {
   int64_t outer = 1, channels = 1, inner = 1;  // per-channel view of the input
 };
 
-Status Init(KernelContext& ctx, Node& node) {
-  node.user_data = new DequantizeData();
-  return Status::Ok();
-}
-
-void Free(void* p) { delete static_cast<DequantizeData*>(p); }
-
 Status PrepareQuantization(KernelContext& ctx, const Node& node, const Tensor& in, DequantizeData* data) {
   const Quantization& q = in.quant;
   if (q.scale.empty()) {
@@ -121,16 +114,9 @@ Status Eval(KernelContext& ctx, Node& node) {
 }  // namespace
 
 const KernelRegistration* Register_DEQUANTIZE() {
-  static const KernelRegistration reg = [] {
-    KernelRegistration r;
-    r.init = Init;
-    r.free = Free;
-    r.prepare = Prepare;
-    r.eval = Eval;
-    // A constant input (fp16 or quantized weights) becomes a constant float tensor once, at prepare.
-    r.fold_when_inputs_constant = true;
-    return r;
-  }();
+  // Folding: a constant input (fp16 or quantized weights) becomes a constant float tensor once, at prepare.
+  static const KernelRegistration reg = MakeRegistration(NewNodeData<DequantizeData>, DeleteNodeData<DequantizeData>,
+                                                         Prepare, Eval, /*fold_when_inputs_constant=*/true);
   return &reg;
 }
 

@@ -50,6 +50,33 @@ Status NormalizeAxis(KernelContext& ctx, const Node& node, int axis, int rank, i
 // Reads an int32 or int64 constant/folded 1-D tensor into a vector (for shape, axis, paddings inputs).
 Status ReadIntVector(KernelContext& ctx, const Node& node, const Tensor& t, std::vector<int64_t>* out);
 
+// Per-node data of type T: an init that allocates a default T (prepare fills it), and the matching free.
+template <typename T>
+Status NewNodeData(KernelContext&, Node& node) {
+  node.user_data = new T();
+  return Status::Ok();
+}
+template <typename T>
+void DeleteNodeData(void* user_data) {
+  delete static_cast<T*>(user_data);
+}
+
+// A registration from its functions, for a kernel's function-local static:
+//   static const KernelRegistration reg = MakeRegistration(Init, DeleteNodeData<Data>, Prepare, Eval);
+inline KernelRegistration MakeRegistration(decltype(KernelRegistration::init) init,
+                                           decltype(KernelRegistration::free) free,
+                                           decltype(KernelRegistration::prepare) prepare,
+                                           decltype(KernelRegistration::eval) eval,
+                                           bool fold_when_inputs_constant = false) {
+  KernelRegistration r;
+  r.init = init;
+  r.free = free;
+  r.prepare = prepare;
+  r.eval = eval;
+  r.fold_when_inputs_constant = fold_when_inputs_constant;
+  return r;
+}
+
 // True when the environment sets EDGELITE_KERNELS=reference: kernels that have an optimized variant run
 // their reference twin instead. Tests use it to compare the two through the same model; a user can use it
 // to rule out an optimized kernel. Kernels read it once, in init.

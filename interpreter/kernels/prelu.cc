@@ -14,13 +14,6 @@ struct PReluData {
   int64_t outer = 0, inner = 0;  // kChannelAlpha: the output is `outer` blocks of the `inner` alphas
 };
 
-Status Init(KernelContext& ctx, Node& node) {
-  node.user_data = new PReluData();
-  return Status::Ok();
-}
-
-void Free(void* p) { delete static_cast<PReluData*>(p); }
-
 Status Prepare(KernelContext& ctx, Node& node) {
   auto* data = static_cast<PReluData*>(node.user_data);
   EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 2, 2));
@@ -100,15 +93,8 @@ Status Eval(KernelContext& ctx, Node& node) {
 }  // namespace
 
 const KernelRegistration* Register_PRELU() {
-  static const KernelRegistration reg = [] {
-    KernelRegistration r;
-    r.init = Init;
-    r.free = Free;
-    r.prepare = Prepare;
-    r.eval = Eval;
-    r.fold_when_inputs_constant = true;
-    return r;
-  }();
+  static const KernelRegistration reg = MakeRegistration(NewNodeData<PReluData>, DeleteNodeData<PReluData>, Prepare,
+                                                         Eval, /*fold_when_inputs_constant=*/true);
   return &reg;
 }
 

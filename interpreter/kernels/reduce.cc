@@ -31,8 +31,6 @@ Status Init(KernelContext& ctx, Node& node) {
   return Status::Ok();
 }
 
-void Free(void* p) { delete static_cast<ReduceData*>(p); }
-
 Status Prepare(KernelContext& ctx, Node& node) {
   auto* data = static_cast<ReduceData*>(node.user_data);
   EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 2, 2));
@@ -156,15 +154,8 @@ Status Eval(KernelContext& ctx, Node& node) {
 
 template <ReduceOp kOp>
 const KernelRegistration* Registration() {
-  static const KernelRegistration reg = [] {
-    KernelRegistration r;
-    r.init = Init<kOp>;
-    r.free = Free;
-    r.prepare = Prepare;
-    r.eval = Eval<kOp>;
-    r.fold_when_inputs_constant = true;
-    return r;
-  }();
+  static const KernelRegistration reg =
+      MakeRegistration(Init<kOp>, DeleteNodeData<ReduceData>, Prepare, Eval<kOp>, /*fold_when_inputs_constant=*/true);
   return &reg;
 }
 

@@ -24,8 +24,6 @@ Status Init(KernelContext& ctx, Node& node) {
   return Status::Ok();
 }
 
-void Free(void* p) { delete static_cast<SoftmaxData*>(p); }
-
 Status Prepare(KernelContext& ctx, Node& node) {
   auto* data = static_cast<SoftmaxData*>(node.user_data);
   EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 1, 1));
@@ -61,14 +59,7 @@ Status Eval(KernelContext& ctx, Node& node) {
 }  // namespace
 
 const KernelRegistration* Register_SOFTMAX() {
-  static const KernelRegistration reg = [] {
-    KernelRegistration r;
-    r.init = Init;
-    r.free = Free;
-    r.prepare = Prepare;
-    r.eval = Eval;
-    return r;
-  }();
+  static const KernelRegistration reg = MakeRegistration(Init, DeleteNodeData<SoftmaxData>, Prepare, Eval);
   return &reg;
 }
 
