@@ -11,7 +11,8 @@
   X(SUB, 5)                       \
   X(MUL, 7)                       \
   X(DIV, 2)                       \
-  X(SQUARED_DIFFERENCE, 2)
+  X(SQUARED_DIFFERENCE, 2)        \
+  X(LOCAL_RESPONSE_NORMALIZATION, 1)
 
 namespace edgelite {
 struct KernelRegistration;
