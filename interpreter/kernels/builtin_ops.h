@@ -12,6 +12,7 @@
   X(MUL, 7)                       \
   X(DIV, 2)                       \
   X(SQUARED_DIFFERENCE, 2)        \
+  X(LOCAL_RESPONSE_NORMALIZATION, 1)\
   X(MEAN, 3)                      \
   X(SUM, 2)                       \
   X(SOFTMAX, 3)                   \
