@@ -13,8 +13,10 @@ enum class UnaryOp { kLogistic, kTanh, kRelu, kRelu6, kHardSwish, kGelu, kRsqrt,
 using RangeFnF32 = void (*)(const float* in, float* out, int64_t n);
 
 struct UnaryData {
-  RangeFnF32 f32 = nullptr;  // chosen in init: reference or optimized loop, and GELU's form
-  int64_t grain = 16384;     // fewest elements worth a thread-pool task (less for transcendental ops)
+  bool gelu_approximate = false;  // GeluOptions.approximate: the tanh form instead of erf
+  // Chosen in prepare: the reference or optimized loop.
+  RangeFnF32 f32 = nullptr;
+  int64_t grain = 16384;  // fewest elements worth a thread-pool task (less for transcendental ops)
 };
 
 // A reference scalar function over a range; the template argument makes it a direct, inlinable call.
@@ -27,7 +29,14 @@ template <UnaryOp kOp>
 Status Init(KernelContext& ctx, Node& node) {
   auto* data = new UnaryData();
   node.user_data = data;
-  const bool ref = UseReferenceKernels();
+  const auto* gelu = kOp == UnaryOp::kGelu && node.op ? node.op->builtin_options_as_GeluOptions() : nullptr;
+  if (gelu) data->gelu_approximate = gelu->approximate();
+  return Status::Ok();
+}
+
+template <UnaryOp kOp>
+void ChooseLoop(UnaryData* data) {
+  const bool ref = ForceReferenceKernels();
   constexpr int64_t kTranscendentalGrain = 4096;
   switch (kOp) {
     case UnaryOp::kLogistic:
@@ -38,16 +47,14 @@ Status Init(KernelContext& ctx, Node& node) {
       data->f32 = ref ? ReferenceF32<reference::Tanh> : optimized::TanhF32;
       data->grain = kTranscendentalGrain;
       break;
-    case UnaryOp::kGelu: {
-      const auto* options = node.op ? node.op->builtin_options_as_GeluOptions() : nullptr;
-      if (options && options->approximate()) {
+    case UnaryOp::kGelu:
+      if (data->gelu_approximate) {
         data->f32 = ref ? ReferenceF32<reference::GeluTanh> : optimized::GeluTanhF32;
       } else {
         data->f32 = ref ? ReferenceF32<reference::GeluExact> : optimized::GeluExactF32;
       }
       data->grain = kTranscendentalGrain;
       break;
-    }
     // The rest vectorize as written: their reference loop is the fast one.
     case UnaryOp::kRelu: data->f32 = ReferenceF32<reference::Relu>; break;
     case UnaryOp::kRelu6: data->f32 = ReferenceF32<reference::Relu6>; break;
@@ -55,7 +62,6 @@ Status Init(KernelContext& ctx, Node& node) {
     case UnaryOp::kRsqrt: data->f32 = ReferenceF32<reference::Rsqrt>; break;
     case UnaryOp::kNeg: data->f32 = ReferenceF32<reference::Neg<float>>; break;
   }
-  return Status::Ok();
 }
 
 template <UnaryOp kOp>
@@ -73,6 +79,7 @@ Status Prepare(KernelContext& ctx, Node& node) {
                      StatusCode::kUnsupported);
   }
   EL_RETURN_IF_ERROR(CheckType(ctx, node, *out, in->type, "output"));
+  ChooseLoop<kOp>(static_cast<UnaryData*>(node.user_data));
   return ctx.ResizeTensor(*out, in->dims);
 }
 
@@ -106,8 +113,8 @@ Status Eval(KernelContext& ctx, Node& node) {
 template <UnaryOp kOp>
 const KernelRegistration* Registration() {
   // Folding: one pass over a constant beats one per invoke.
-  static const KernelRegistration reg =
-      MakeRegistration(Init<kOp>, DeleteNodeData<UnaryData>, Prepare<kOp>, Eval, /*fold_when_inputs_constant=*/true);
+  static const KernelRegistration reg{Init<kOp>, DeleteNodeData<UnaryData>, Prepare<kOp>, Eval,
+                                      /*fold_when_inputs_constant=*/true};
   return &reg;
 }
 

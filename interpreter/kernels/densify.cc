@@ -188,8 +188,8 @@ Status Eval(KernelContext& ctx, Node& node) {
 
 const KernelRegistration* Register_DENSIFY() {
   // Folding: the dense weights are made once, at prepare.
-  static const KernelRegistration reg = MakeRegistration(NewNodeData<DensifyData>, DeleteNodeData<DensifyData>,
-                                                         Prepare, Eval, /*fold_when_inputs_constant=*/true);
+  static const KernelRegistration reg{NewNodeData<DensifyData>, DeleteNodeData<DensifyData>, Prepare, Eval,
+                                      /*fold_when_inputs_constant=*/true};
   return &reg;
 }
 

@@ -115,8 +115,8 @@ Status Eval(KernelContext& ctx, Node& node) {
 
 const KernelRegistration* Register_DEQUANTIZE() {
   // Folding: a constant input (fp16 or quantized weights) becomes a constant float tensor once, at prepare.
-  static const KernelRegistration reg = MakeRegistration(NewNodeData<DequantizeData>, DeleteNodeData<DequantizeData>,
-                                                         Prepare, Eval, /*fold_when_inputs_constant=*/true);
+  static const KernelRegistration reg{NewNodeData<DequantizeData>, DeleteNodeData<DequantizeData>, Prepare, Eval,
+                                      /*fold_when_inputs_constant=*/true};
   return &reg;
 }
 

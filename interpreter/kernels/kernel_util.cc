@@ -97,6 +97,11 @@ Status NormalizeAxis(KernelContext& ctx, const Node& node, int axis, int rank, i
   return Status::Ok();
 }
 
+bool ForceReferenceKernels() {
+  const char* v = std::getenv("EDGELITE_FORCE_REFERENCE_KERNELS");
+  return v && std::strcmp(v, "1") == 0;
+}
+
 Status ReadIntVector(KernelContext& ctx, const Node& node, const Tensor& t, std::vector<int64_t>* out) {
   if (!t.data) return ctx.Error(node, StrCat("tensor '", t.name, "' has no data yet"));
   const int64_t n = t.num_elements();
@@ -109,11 +114,6 @@ Status ReadIntVector(KernelContext& ctx, const Node& node, const Tensor& t, std:
     return ctx.Error(node, StrCat("tensor '", t.name, "' must be int32 or int64, got ", DataTypeName(t.type)));
   }
   return Status::Ok();
-}
-
-bool UseReferenceKernels() {
-  const char* value = std::getenv("EDGELITE_KERNELS");
-  return value && std::strcmp(value, "reference") == 0;
 }
 
 }  // namespace edgelite

@@ -47,6 +47,11 @@ Status RequireOutput(KernelContext& ctx, const Node& node, int i, Tensor** out);
 // Normalizes a possibly negative axis against `rank`; error when out of range.
 Status NormalizeAxis(KernelContext& ctx, const Node& node, int axis, int rank, int* out);
 
+// True when the environment sets EDGELITE_FORCE_REFERENCE_KERNELS=1: kernels that have an optimized
+// variant run their reference twin instead, so tests can compare both through the same model. Read in
+// prepare, so it applies to interpreters whose tensors are allocated after it is set.
+bool ForceReferenceKernels();
+
 // Reads an int32 or int64 constant/folded 1-D tensor into a vector (for shape, axis, paddings inputs).
 Status ReadIntVector(KernelContext& ctx, const Node& node, const Tensor& t, std::vector<int64_t>* out);
 
@@ -60,26 +65,5 @@ template <typename T>
 void DeleteNodeData(void* user_data) {
   delete static_cast<T*>(user_data);
 }
-
-// A registration from its functions, for a kernel's function-local static:
-//   static const KernelRegistration reg = MakeRegistration(Init, DeleteNodeData<Data>, Prepare, Eval);
-inline KernelRegistration MakeRegistration(decltype(KernelRegistration::init) init,
-                                           decltype(KernelRegistration::free) free,
-                                           decltype(KernelRegistration::prepare) prepare,
-                                           decltype(KernelRegistration::eval) eval,
-                                           bool fold_when_inputs_constant = false) {
-  KernelRegistration r;
-  r.init = init;
-  r.free = free;
-  r.prepare = prepare;
-  r.eval = eval;
-  r.fold_when_inputs_constant = fold_when_inputs_constant;
-  return r;
-}
-
-// True when the environment sets EDGELITE_KERNELS=reference: kernels that have an optimized variant run
-// their reference twin instead. Tests use it to compare the two through the same model; a user can use it
-// to rule out an optimized kernel. Kernels read it once, in init.
-bool UseReferenceKernels();
 
 }  // namespace edgelite

@@ -93,8 +93,8 @@ Status Eval(KernelContext& ctx, Node& node) {
 }  // namespace
 
 const KernelRegistration* Register_PRELU() {
-  static const KernelRegistration reg = MakeRegistration(NewNodeData<PReluData>, DeleteNodeData<PReluData>, Prepare,
-                                                         Eval, /*fold_when_inputs_constant=*/true);
+  static const KernelRegistration reg{NewNodeData<PReluData>, DeleteNodeData<PReluData>, Prepare, Eval,
+                                      /*fold_when_inputs_constant=*/true};
   return &reg;
 }
 

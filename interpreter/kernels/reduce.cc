@@ -27,7 +27,6 @@ Status Init(KernelContext& ctx, Node& node) {
   if (const auto* options = node.op ? node.op->builtin_options_as_ReducerOptions() : nullptr) {
     data->keep_dims = options->keep_dims();
   }
-  data->use_reference = UseReferenceKernels();
   return Status::Ok();
 }
 
@@ -49,6 +48,7 @@ Status Prepare(KernelContext& ctx, Node& node) {
                                   DimsToString(axis->dims)));
   }
   // An empty axis list has no values to read (and an empty buffer, which the model loads as non-constant).
+  data->use_reference = ForceReferenceKernels();
   std::vector<int64_t> axes;
   if (axis->num_elements() > 0) {
     if (!axis->is_constant) {
@@ -154,8 +154,8 @@ Status Eval(KernelContext& ctx, Node& node) {
 
 template <ReduceOp kOp>
 const KernelRegistration* Registration() {
-  static const KernelRegistration reg =
-      MakeRegistration(Init<kOp>, DeleteNodeData<ReduceData>, Prepare, Eval<kOp>, /*fold_when_inputs_constant=*/true);
+  static const KernelRegistration reg{Init<kOp>, DeleteNodeData<ReduceData>, Prepare, Eval<kOp>,
+                                      /*fold_when_inputs_constant=*/true};
   return &reg;
 }
 

@@ -20,7 +20,6 @@ Status Init(KernelContext& ctx, Node& node) {
   if (const auto* options = node.op ? node.op->builtin_options_as_SoftmaxOptions() : nullptr) {
     data->beta = options->beta();
   }
-  data->use_reference = UseReferenceKernels();
   return Status::Ok();
 }
 
@@ -36,6 +35,7 @@ Status Prepare(KernelContext& ctx, Node& node) {
   if (in->rank() < 1) {
     return ctx.Error(node, StrCat("input '", in->name, "' must have rank 1 or more, got a scalar"));
   }
+  data->use_reference = ForceReferenceKernels();
   data->depth = in->dims.back();
   data->rows = data->depth ? in->num_elements() / data->depth : 0;
   return ctx.ResizeTensor(*out, in->dims);
@@ -59,7 +59,7 @@ Status Eval(KernelContext& ctx, Node& node) {
 }  // namespace
 
 const KernelRegistration* Register_SOFTMAX() {
-  static const KernelRegistration reg = MakeRegistration(Init, DeleteNodeData<SoftmaxData>, Prepare, Eval);
+  static const KernelRegistration reg{Init, DeleteNodeData<SoftmaxData>, Prepare, Eval};
   return &reg;
 }
 

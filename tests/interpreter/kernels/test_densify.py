@@ -3,6 +3,7 @@ int32/uint16/uint8 index vectors) built by an encoder written here in NumPy, the
 LiteRT's DENSIFY, a densified weight used downstream, and corrupt index structures refused at prepare."""
 
 import importlib.util
+import os
 
 import numpy as np
 import pytest
@@ -166,6 +167,7 @@ def test_encodings_round_trip(shape, order, formats, block_map, block_size, inde
     got = densify(values, list(shape), sp)
     assert got.shape == shape
     np.testing.assert_array_equal(got, dense)
+    np.testing.assert_array_equal(numpy_densify(values, shape, sp), dense)  # the decoder the model test uses
 
 
 @pytest.mark.parametrize("dtype", [np.float16, np.int8, np.int32])
@@ -196,6 +198,27 @@ def test_densified_weights_feed_the_graph():
         interp.set_tensor(x_index, x)
         interp.invoke()
         np.testing.assert_array_equal(interp.get_tensor(out_index), dense + x)
+
+
+def test_float16_weights_densified_then_dequantized_once():
+    # MediaPipe's sparse models: float16 sparse constant -> DENSIFY -> DEQUANTIZE -> the convolutions.
+    dense = random_sparse((8, 1, 1, 32), 0.3, seed=11, dtype=np.float16)
+    values, sp = sparsify(dense, [0, 1, 2, 3], [DENSE, DENSE, DENSE, CSR], index_dtype=np.uint8)
+    b = ModelBuilder()
+    sparse = b.add_constant("sparse", values, shape=list(dense.shape), sparsity=sp)
+    half = b.add_tensor("half", None, np.float16)
+    weights = b.add_tensor("weights", None, np.float32)
+    b.add_operator("DENSIFY", [sparse], [half])
+    b.add_operator("DEQUANTIZE", [half], [weights])
+    b.mark_output(weights)
+    interp = Interpreter(model_content=b.build())
+    interp.allocate_tensors()
+    interp._core.enable_profiling(0, True)
+    interp.invoke()
+    # Both nodes ran at allocate_tensors (folded); invoke has nothing left to run.
+    assert [(name, ns) for _, name, ns in interp._core.profile(0)] == [("DENSIFY", 0), ("DEQUANTIZE", 0)]
+    np.testing.assert_array_equal(interp.get_tensor(interp.get_output_details()[0]["index"]),
+                                  dense.astype(np.float32))
 
 
 @requires_litert
@@ -311,3 +334,107 @@ def test_runtime_sparse_input_is_refused():
     b.mark_output(out)
     with pytest.raises(EdgeliteError, match="sparse input 'sparse' must be constant"):
         run_model(b.build(), [np.zeros((4, 5), np.float32)])
+
+
+# ---- MediaPipe's face_detection_full_range_sparse.tflite: its real sparse weights ----
+
+MEDIAPIPE_SPARSE = os.path.join(os.path.dirname(__file__), "..", "..", "models", "mediapipe",
+                                "face_detection_full_range_sparse.tflite")
+requires_mediapipe_model = pytest.mark.skipif(not os.path.exists(MEDIAPIPE_SPARSE),
+                                              reason="tests/models/mediapipe/face_detection_full_range_sparse.tflite "
+                                                     "is not there")
+
+
+def numpy_densify(values, shape, sp):
+    """An independent decoder: walks the levels breadth-first, keeping for every reached position its
+    index along each expanded dimension, then scatters the values to their dense places."""
+    rank = len(shape)
+    order = list(sp.traversalOrder)
+    block_map = list(sp.blockMap) if sp.blockMap is not None else []
+    block = {d: sp.dimMetadata[order.index(rank + k)].denseSize for k, d in enumerate(block_map)}
+    coords = np.zeros((1, rank + len(block_map)), dtype=np.int64)  # one row per reached position
+    first = 0  # position number of the first row
+    for dim, m in zip(order, sp.dimMetadata):
+        if m.format == DENSE:
+            coords = np.repeat(coords, m.denseSize, axis=0)
+            coords[:, dim] = np.tile(np.arange(m.denseSize), len(coords) // max(m.denseSize, 1))
+            first *= m.denseSize
+        else:
+            segments = np.asarray(m.arraySegments.values, dtype=np.int64)
+            indices = np.asarray(m.arrayIndices.values, dtype=np.int64)
+            bounds = segments[first:first + len(coords) + 1]
+            coords = np.repeat(coords, np.diff(bounds), axis=0)
+            coords[:, dim] = indices[bounds[0]:bounds[-1]]
+            first = int(bounds[0])
+    dense_index = [coords[:, d] * block.get(d, 1) for d in range(rank)]
+    for k, d in enumerate(block_map):
+        dense_index[d] += coords[:, rank + k]
+    dense = np.zeros(shape, dtype=values.dtype)
+    dense[tuple(dense_index)] = values[:len(coords)]
+    return dense
+
+
+def mediapipe_densify_ops():
+    """(values, dense shape, SparsityParametersT) of every DENSIFY input in the model."""
+    from edgelite.model_builder import numpy_dtype
+    from edgelite.schema.BuiltinOperator import BuiltinOperator
+    from edgelite.schema.Model import ModelT
+    with open(MEDIAPIPE_SPARSE, "rb") as f:
+        model = ModelT.InitFromPackedBuf(f.read(), 0)
+    sg = model.subgraphs[0]
+    found = []
+    for op in sg.operators:
+        code = model.operatorCodes[op.opcodeIndex]
+        if max(code.builtinCode, code.deprecatedBuiltinCode) != BuiltinOperator.DENSIFY:
+            continue
+        t = sg.tensors[op.inputs[0]]
+        data = np.asarray(model.buffers[t.buffer].data, dtype=np.uint8).tobytes()
+        found.append((np.frombuffer(data, dtype=numpy_dtype(t.type)), list(t.shape), t.sparsity))
+    return found
+
+
+@requires_mediapipe_model
+def test_mediapipe_sparse_weights():
+    ops = mediapipe_densify_ops()
+    assert ops, "the model has no DENSIFY"
+    for values, shape, sp in ops:
+        got = run_model(densify_model(values, shape, sp), [])[0]
+        np.testing.assert_array_equal(got, numpy_densify(values, shape, sp))
+
+
+@requires_mediapipe_model
+@requires_litert
+def test_mediapipe_sparse_weights_match_litert():
+    from ai_edge_litert.interpreter import Interpreter as LiteRT, OpResolverType
+    for values, shape, sp in mediapipe_densify_ops():
+        model = densify_model(values, shape, sp)
+        litert = LiteRT(model_content=model,
+                        experimental_op_resolver_type=OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES)
+        litert.allocate_tensors()
+        litert.invoke()
+        expected = litert.get_tensor(litert.get_output_details()[0]["index"])
+        np.testing.assert_array_equal(run_model(model, [])[0], expected)
+
+
+@requires_mediapipe_model
+def test_mediapipe_model_end_to_end():
+    """The whole model against LiteRT's recorded outputs, once every operator it uses is in this build."""
+    reference = MEDIAPIPE_SPARSE.replace(".tflite", ".io.npz")
+    if not os.path.exists(reference):
+        pytest.skip("no recorded LiteRT outputs next to the model")
+    io = np.load(reference)
+    interp = Interpreter(model_path=MEDIAPIPE_SPARSE)
+    try:
+        interp.allocate_tensors()
+    except EdgeliteError as e:
+        if "not supported by this build" in str(e):
+            pytest.skip(f"operators missing from this build: {e}")
+        raise
+    for i, d in enumerate(interp.get_input_details()):
+        interp.set_tensor(d["index"], io[f"input_{i}"])
+    interp.invoke()
+    for i, d in enumerate(interp.get_output_details()):
+        expected = io[f"output_{i}"]
+        got = interp.get_tensor(d["index"])
+        scale = max(float(np.max(np.abs(expected))), 1e-6)
+        assert float(np.max(np.abs(got - expected))) / scale < 1e-4, d["name"]
