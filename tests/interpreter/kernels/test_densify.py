@@ -105,6 +105,17 @@ def densify_model(values, dense_shape, sp, *, add_input=False):
     return b.build()
 
 
+def litert_output(model):
+    """The one output of an input-less model under LiteRT's builtin kernels (its XNNPACK delegate wants
+    runtime inputs)."""
+    from ai_edge_litert.interpreter import Interpreter as LiteRT, OpResolverType
+    litert = LiteRT(model_content=model,
+                    experimental_op_resolver_type=OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES)
+    litert.allocate_tensors()
+    litert.invoke()
+    return litert.get_tensor(litert.get_output_details()[0]["index"])
+
+
 def densify(values, dense_shape, sp):
     return run_model(densify_model(np.asarray(values), dense_shape, sp), [])[0]
 
@@ -224,17 +235,11 @@ def test_float16_weights_densified_then_dequantized_once():
 @requires_litert
 @pytest.mark.parametrize("shape,order,formats,block_map,block_size", ENCODINGS)
 def test_matches_litert(shape, order, formats, block_map, block_size):
-    from ai_edge_litert.interpreter import Interpreter as LiteRT, OpResolverType
     dense = random_sparse(shape, 0.5, seed=9) if not block_map else block_sparse(
         shape, [block_size[block_map.index(d)] if d in block_map else 1 for d in range(2)], 0.5, seed=9)
     values, sp = sparsify(dense, order, formats, block_map, block_size)
     model = densify_model(values, list(shape), sp)
-    litert = LiteRT(model_content=model,
-                    experimental_op_resolver_type=OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES)
-    litert.allocate_tensors()
-    litert.invoke()
-    expected = litert.get_tensor(litert.get_output_details()[0]["index"])
-    np.testing.assert_array_equal(run_model(model, [])[0], expected)
+    np.testing.assert_array_equal(run_model(model, [])[0], litert_output(model))
 
 
 # ---- corrupt index structures: refused at prepare with a message naming the problem ----
@@ -405,15 +410,9 @@ def test_mediapipe_sparse_weights():
 @requires_mediapipe_model
 @requires_litert
 def test_mediapipe_sparse_weights_match_litert():
-    from ai_edge_litert.interpreter import Interpreter as LiteRT, OpResolverType
     for values, shape, sp in mediapipe_densify_ops():
         model = densify_model(values, shape, sp)
-        litert = LiteRT(model_content=model,
-                        experimental_op_resolver_type=OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES)
-        litert.allocate_tensors()
-        litert.invoke()
-        expected = litert.get_tensor(litert.get_output_details()[0]["index"])
-        np.testing.assert_array_equal(run_model(model, [])[0], expected)
+        np.testing.assert_array_equal(run_model(model, [])[0], litert_output(model))
 
 
 @requires_mediapipe_model
