@@ -14,7 +14,9 @@
   X(SQUARED_DIFFERENCE, 2)        \
   X(LOCAL_RESPONSE_NORMALIZATION, 1)  \
   X(MAXIMUM, 4)                   \
-  X(MINIMUM, 4)
+  X(MINIMUM, 4)                   \
+  X(GATHER, 7)                    \
+  X(CAST, 6)
 
 namespace edgelite {
 struct KernelRegistration;
