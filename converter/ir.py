@@ -13,8 +13,10 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from ..errors import EdgeliteError
 
-class ConversionError(ValueError):
+
+class ConversionError(EdgeliteError, ValueError):
     """The source model cannot be converted; the message says which node and why."""
 
 

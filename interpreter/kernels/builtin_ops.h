@@ -12,7 +12,11 @@
   X(MUL, 7)                       \
   X(DIV, 2)                       \
   X(SQUARED_DIFFERENCE, 2)        \
-  X(LOCAL_RESPONSE_NORMALIZATION, 1)\
+  X(LOCAL_RESPONSE_NORMALIZATION, 1)  \
+  X(MAXIMUM, 4)                   \
+  X(MINIMUM, 4)                   \
+  X(GATHER, 7)                    \
+  X(CAST, 6)                      \
   X(MEAN, 3)                      \
   X(SUM, 2)                       \
   X(SOFTMAX, 3)                   \
