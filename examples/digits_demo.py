@@ -1,7 +1,7 @@
 """The whole edgelite path in one script: train a small CNN on scikit-learn's bundled digits with
 edgelite.training, convert it to .tflite with edgelite.converter, and run it in edgelite.Interpreter.
 
-    python examples/digits_demo.py [--epochs 20] [--out digits.tflite]
+    python examples/digits_demo.py [--epochs 30] [--out digits.tflite]
 """
 
 from __future__ import annotations
@@ -36,6 +36,13 @@ def build_model():
     ])
 
 
+def compile_model(model):
+    from edgelite import training as et
+    # A higher rate than Adam's default: global average pooling learns slower than flattening.
+    model.compile(optimizer=et.optimizers.Adam(learning_rate=0.005), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+
+
 def main(argv=None) -> int:
     import edgelite
     from edgelite.converter import convert
@@ -47,7 +54,7 @@ def main(argv=None) -> int:
 
     x_train, y_train, x_test, y_test = digits_split()
     model = build_model()
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    compile_model(model)
     start = time.perf_counter()
     model.fit(x_train, y_train, epochs=args.epochs, batch_size=32, verbose=1)
     print(f"trained {args.epochs} epochs in {time.perf_counter() - start:.1f} s")

@@ -182,6 +182,22 @@ Status Subgraph::Build(const Model& model, const schema::SubGraph& fb, const OpR
     nodes_.push_back(std::move(node));
     plan_.push_back(i);
   }
+  // A tensor with no elements that no node produces and the caller does not feed is a constant even
+  // though its buffer is empty (an empty axis list, a sparse tensor with no stored values).
+  std::vector<char> fed(tensors_.size(), 0);
+  for (int t : inputs_) fed[t] = 1;
+  for (const Node& node : nodes_)
+    for (int t : node.outputs) fed[t] = 1;
+  for (size_t t = 0; t < tensors_.size(); ++t) {
+    Tensor& tensor = tensors_[t];
+    if (!fed[t] && tensor.allocation == Allocation::kNone && !tensor.is_variable && tensor.num_elements() == 0) {
+      static uint64_t empty_storage = 0;
+      tensor.data = &empty_storage;
+      tensor.bytes = 0;
+      tensor.allocation = Allocation::kConstant;
+      tensor.is_constant = true;
+    }
+  }
   return Status::Ok();
 }
 

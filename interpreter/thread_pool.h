@@ -3,14 +3,25 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <memory>
-
-namespace Eigen {
-class ThreadPoolInterface;
-}
+#include <type_traits>
 
 namespace edgelite {
+
+// A non-owning reference to a callable fn(begin, end): unlike std::function it never allocates, so
+// kernels can hand lambdas with any captures to ParallelFor during eval.
+class RangeFunction {
+ public:
+  template <typename F, typename = std::enable_if_t<!std::is_same_v<std::decay_t<F>, RangeFunction>>>
+  RangeFunction(F&& fn)  // NOLINT: implicit, so lambdas pass directly
+      : object_(const_cast<void*>(static_cast<const void*>(&fn))),
+        call_([](void* o, int64_t b, int64_t e) { (*static_cast<std::remove_reference_t<F>*>(o))(b, e); }) {}
+  void operator()(int64_t begin, int64_t end) const { call_(object_, begin, end); }
+
+ private:
+  void* object_;
+  void (*call_)(void*, int64_t, int64_t);
+};
 
 class ThreadPool {
  public:
@@ -23,11 +34,7 @@ class ThreadPool {
 
   // Calls fn(begin, end) over [0, total) split into at most num_threads ranges of at least
   // `min_per_task` items each; returns when every range is done.
-  void ParallelFor(int64_t total, int64_t min_per_task,
-                   const std::function<void(int64_t begin, int64_t end)>& fn);
-
-  // The Eigen pool behind this one (null when num_threads == 1), for Eigen's own parallel GEMM.
-  Eigen::ThreadPoolInterface* eigen_pool() const;
+  void ParallelFor(int64_t total, int64_t min_per_task, RangeFunction fn);
 
  private:
   int num_threads_;

@@ -21,7 +21,7 @@ from conftest import requires_litert  # noqa: E402
 def trained():
     x_train, y_train, x_test, y_test = digits_demo.digits_split()
     model = digits_demo.build_model()
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    digits_demo.compile_model(model)
     model.fit(x_train, y_train, epochs=30, batch_size=32, verbose=0)
     return model, x_test, y_test
 

@@ -210,7 +210,11 @@ PYBIND11_MODULE(_core, m) {
     } catch (const StatusError& e) {
       py::object errors = py::module_::import("edgelite.errors");
       py::object cls = errors.attr(ErrorClassName(e.status.code()));
-      PyErr_SetObject(cls.ptr(), py::str(e.status.message()).ptr());
+      // Messages quote names from the model, which a corrupt file may fill with invalid UTF-8.
+      const std::string& m = e.status.message();
+      py::object text = py::reinterpret_steal<py::object>(
+          PyUnicode_DecodeUTF8(m.data(), static_cast<Py_ssize_t>(m.size()), "replace"));
+      PyErr_SetObject(cls.ptr(), text.ptr());
     }
   });
 
