@@ -19,7 +19,12 @@
   X(CAST, 6)                      \
   X(MEAN, 3)                      \
   X(SUM, 2)                       \
+  X(REDUCE_PROD, 2)               \
+  X(REDUCE_MAX, 3)                \
+  X(REDUCE_MIN, 3)                \
   X(SOFTMAX, 3)                   \
+  X(LOG_SOFTMAX, 2)               \
+  X(L2_NORMALIZATION, 2)          \
   X(LOGISTIC, 3)                  \
   X(TANH, 3)                      \
   X(RELU, 3)                      \
@@ -29,6 +34,18 @@
   X(GELU, 2)                      \
   X(RSQRT, 3)                     \
   X(NEG, 2)                       \
+  X(ABS, 5)                       \
+  X(CEIL, 1)                      \
+  X(FLOOR, 1)                     \
+  X(COS, 1)                       \
+  X(SIN, 1)                       \
+  X(EXP, 2)                       \
+  X(LOG, 2)                       \
+  X(SQRT, 1)                      \
+  X(SQUARE, 1)                    \
+  X(ELU, 1)                       \
+  X(LEAKY_RELU, 2)                \
+  X(FILL, 4)                      \
   X(DEQUANTIZE, 6)                \
   X(DENSIFY, 1)
 
