@@ -91,18 +91,20 @@ void ChooseLoop(UnaryData* data) {
         data->f32 = ref ? ReferenceF32<reference::GeluExact> : OptimizedF32<optimized::GeluExactF32>;
       }
       break;
-    case UnaryOp::kExp: data->f32 = ReferenceF32<reference::Exp>; break;
-    case UnaryOp::kLog: data->f32 = ReferenceF32<reference::Log>; break;
-    case UnaryOp::kSin: data->f32 = ReferenceF32<reference::Sin>; break;
-    case UnaryOp::kCos: data->f32 = ReferenceF32<reference::Cos>; break;
-    case UnaryOp::kElu: data->f32 = ReferenceF32<reference::Elu>; break;
+    case UnaryOp::kExp: data->f32 = ref ? ReferenceF32<reference::Exp> : OptimizedF32<optimized::ExpF32>; break;
+    case UnaryOp::kLog: data->f32 = ref ? ReferenceF32<reference::Log> : OptimizedF32<optimized::LogF32>; break;
+    case UnaryOp::kSin: data->f32 = ref ? ReferenceF32<reference::Sin> : OptimizedF32<optimized::SinF32>; break;
+    case UnaryOp::kCos: data->f32 = ref ? ReferenceF32<reference::Cos> : OptimizedF32<optimized::CosF32>; break;
+    case UnaryOp::kElu: data->f32 = ref ? ReferenceF32<reference::Elu> : OptimizedF32<optimized::EluF32>; break;
+    case UnaryOp::kCeil: data->f32 = ref ? ReferenceF32<reference::Ceil> : OptimizedF32<optimized::CeilF32>; break;
+    case UnaryOp::kFloor:
+      data->f32 = ref ? ReferenceF32<reference::Floor> : OptimizedF32<optimized::FloorF32>;
+      break;
     // The rest vectorize as written: their reference loop is the fast one.
     case UnaryOp::kRelu: data->f32 = ReferenceF32<reference::Relu>; break;
     case UnaryOp::kRelu6: data->f32 = ReferenceF32<reference::Relu6>; break;
     case UnaryOp::kHardSwish: data->f32 = ReferenceF32<reference::HardSwish>; break;
     case UnaryOp::kRsqrt: data->f32 = ReferenceF32<reference::Rsqrt>; break;
-    case UnaryOp::kCeil: data->f32 = ReferenceF32<reference::Ceil>; break;
-    case UnaryOp::kFloor: data->f32 = ReferenceF32<reference::Floor>; break;
     case UnaryOp::kSqrt: data->f32 = ReferenceF32<reference::Sqrt>; break;
     case UnaryOp::kSquare: data->f32 = ReferenceF32<reference::Square>; break;
     case UnaryOp::kLeakyRelu: data->f32 = ReferenceWithParamF32<reference::LeakyRelu>; break;

@@ -21,37 +21,44 @@ template <typename Fold>
 using FoldAcc = decltype(Fold::Identity());
 
 // MAX and MIN on floats pick one input, and which one the in-order fold picks among a NaN or equal
-// zeros depends on the order; lane-parallel folds track NaNs so that such rows can be redone in order.
+// zeros depends on the order; lane-parallel folds watch for NaNs so that such rows can be redone in order.
 template <typename Fold>
 constexpr bool kTracksOrder = Fold::kSelects && std::is_floating_point_v<FoldAcc<Fold>>;
 
-// Fold of n contiguous values in kSumLanes partial folds (a vector loop), then combined in lane order.
-// Sets *saw_nan when a NaN went in (tracked only where kTracksOrder).
+// Partial folds FoldRow keeps. MAX and MIN take 64: GCC unrolls a 16-lane loop completely and then
+// cannot vectorize its float compare-selects, while a 64-lane loop stays a loop that it vectorizes.
+template <typename Fold>
+constexpr int kFoldLanes = Fold::kSelects ? 64 : kSumLanes;
+
+// Fold of n contiguous values in kFoldLanes partial folds (a vector loop), then combined in lane order.
+// Where kTracksOrder, sets *saw_nan when a NaN (or an infinity, to keep the watch a float sum of x - x
+// that vectorizes with the fold) went in.
 template <typename Fold, typename T>
 inline FoldAcc<Fold> FoldRow(const T* p, int64_t n, bool* saw_nan = nullptr) {
   using Acc = FoldAcc<Fold>;
-  Acc lanes[kSumLanes];
-  int nan_lanes[kSumLanes] = {};
-  for (int j = 0; j < kSumLanes; ++j) lanes[j] = Fold::Identity();
+  constexpr int kLanes = kFoldLanes<Fold>;
+  Acc lanes[kLanes];
+  Acc watch[kLanes] = {};  // stays 0 until x - x is NaN
+  for (int j = 0; j < kLanes; ++j) lanes[j] = Fold::Identity();
   int64_t i = 0;
-  for (; i + kSumLanes <= n; i += kSumLanes) {
-    for (int j = 0; j < kSumLanes; ++j) {
+  for (; i + kLanes <= n; i += kLanes) {
+    for (int j = 0; j < kLanes; ++j) {
       const Acc x = static_cast<Acc>(p[i + j]);
       lanes[j] = Fold::Combine(lanes[j], x);
-      if constexpr (kTracksOrder<Fold>) nan_lanes[j] |= x != x;
+      if constexpr (kTracksOrder<Fold>) watch[j] += x - x;
     }
   }
   for (int j = 0; i < n; ++i, ++j) {
     const Acc x = static_cast<Acc>(p[i]);
     lanes[j] = Fold::Combine(lanes[j], x);
-    if constexpr (kTracksOrder<Fold>) nan_lanes[j] |= x != x;
+    if constexpr (kTracksOrder<Fold>) watch[j] += x - x;
   }
   Acc acc = Fold::Identity();
-  for (int j = 0; j < kSumLanes; ++j) acc = Fold::Combine(acc, lanes[j]);
+  for (int j = 0; j < kLanes; ++j) acc = Fold::Combine(acc, lanes[j]);
   if constexpr (kTracksOrder<Fold>) {
-    int any = 0;
-    for (int j = 0; j < kSumLanes; ++j) any |= nan_lanes[j];
-    if (any) *saw_nan = true;
+    Acc any = 0;
+    for (int j = 0; j < kLanes; ++j) any += watch[j];
+    if (any != any && saw_nan) *saw_nan = true;
   }
   return acc;
 }
@@ -63,17 +70,7 @@ inline Acc SumRow(const T* p, int64_t n) {
 }
 
 // Largest of n >= 1 contiguous floats; NaN-free inputs assumed (a NaN may or may not win).
-inline float MaxRow(const float* p, int64_t n) {
-  float lanes[kSumLanes];
-  for (int j = 0; j < kSumLanes; ++j) lanes[j] = p[0];
-  int64_t i = 0;
-  for (; i + kSumLanes <= n; i += kSumLanes)
-    for (int j = 0; j < kSumLanes; ++j) lanes[j] = std::max(lanes[j], p[i + j]);
-  for (int j = 0; i < n; ++i, ++j) lanes[j] = std::max(lanes[j], p[i]);
-  float m = lanes[0];
-  for (int j = 1; j < kSumLanes; ++j) m = std::max(m, lanes[j]);
-  return m;
-}
+inline float MaxRow(const float* p, int64_t n) { return FoldRow<reference::MaxFold<float>>(p, n); }
 
 // How a reduction runs, computed once in prepare. After merging, the input is a sequence of groups;
 // the last one ("inner") is contiguous. Outer kept groups number the output rows, outer reduced groups

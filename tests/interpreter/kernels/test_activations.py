@@ -58,6 +58,19 @@ GELU_NUMPY = {
 SHAPES = [(1,), (15,), (16,), (17,), (2, 3, 5), (1, 4, 4, 13), (10007,)]
 
 
+def assert_same_values(got, expected, exact):
+    """NaNs where expected, infinities and zeros with their signs, the rest equal or within a few ulp."""
+    assert got.dtype == expected.dtype and got.shape == expected.shape
+    np.testing.assert_array_equal(np.isnan(got), np.isnan(expected))
+    special = np.isinf(expected) | (expected == 0)
+    np.testing.assert_array_equal(got[special], expected[special])
+    np.testing.assert_array_equal(np.signbit(got[special]), np.signbit(expected[special]))
+    if exact:
+        np.testing.assert_array_equal(got, expected)
+    else:
+        np.testing.assert_allclose(got, expected, **TRANSCENDENTAL)
+
+
 def random_input(op, shape, seed=0):
     rng = np.random.default_rng(seed)
     x = (rng.standard_normal(shape) * 4).astype(np.float32)
@@ -106,13 +119,18 @@ def dense_grid():
     return np.concatenate([np.asarray(p, dtype=np.float64) for p in parts]).astype(np.float32)
 
 
-@pytest.mark.parametrize("op,options", [("LOGISTIC", None), ("TANH", None), ("GELU", {"approximate": False}),
-                                        ("GELU", {"approximate": True})])
+APPROXIMATED = [("LOGISTIC", None), ("TANH", None), ("GELU", {"approximate": False}), ("GELU", {"approximate": True}),
+                ("EXP", None), ("LOG", None), ("ELU", None), ("SIN", None), ("COS", None)]
+
+
+@pytest.mark.parametrize("op,options", APPROXIMATED)
 def test_approximations_over_the_float_range(op, options):
     x = dense_grid()
     got = run_single_op(op, [x], options)[0]
     xd = x.astype(np.float64)
-    truth = GELU_NUMPY[options["approximate"]](xd) if op == "GELU" else NUMPY[op][0](xd)
+    with np.errstate(all="ignore"):  # LOG of negatives: NaN on both sides
+        truth = GELU_NUMPY[options["approximate"]](xd) if op == "GELU" else NUMPY[op][0](xd)
+    truth[np.abs(truth) > np.finfo(np.float32).max] *= np.inf  # beyond float32's range: inf (EXP)
     if op == "GELU" and options["approximate"]:
         # 1 + tanh(...) cancels to 0 in float for x < -9 in every implementation (reference included).
         keep = xd > -9
@@ -120,12 +138,36 @@ def test_approximations_over_the_float_range(op, options):
     np.testing.assert_allclose(got, truth, **TRANSCENDENTAL)
 
 
-@pytest.mark.parametrize("op,options", [("LOGISTIC", None), ("TANH", None), ("GELU", {"approximate": False}),
-                                        ("GELU", {"approximate": True})])
+@pytest.mark.parametrize("op,options", APPROXIMATED)
 def test_optimized_matches_reference(op, options):
     x = np.concatenate([dense_grid(), np.float32([np.inf, -np.inf, np.nan])])
     optimized, reference = run_optimized_and_reference(op, [x], options)
     np.testing.assert_allclose(optimized[0], reference[0], rtol=2e-6, atol=1e-7, equal_nan=True)
+
+
+@pytest.mark.parametrize("op", ["SIN", "COS"])
+def test_sin_cos_over_their_reduction_range(op):
+    # Within a few ulp of 1 in absolute terms up to |x| = 8192 (near zeros of the function the relative
+    # error grows, as for any float argument reduction); beyond, and for inf and NaN, libm's result.
+    x = np.concatenate([np.linspace(-8192, 8192, 1000003), [8192.0, 8192.001, 1e4, -3e4, 1e30, np.inf, np.nan]])
+    x = x.astype(np.float32)
+    optimized, reference = run_optimized_and_reference(op, [x])
+    with np.errstate(invalid="ignore"):  # sin(inf)
+        truth = NUMPY[op][0](x.astype(np.float64))
+    finite = np.abs(x) <= 8192
+    np.testing.assert_allclose(optimized[0][finite], truth[finite], rtol=0, atol=1.5e-7)
+    np.testing.assert_array_equal(optimized[0][~finite], reference[0][~finite])
+
+
+@pytest.mark.parametrize("op", ["FLOOR", "CEIL"])
+def test_optimized_rounding_is_exact(op):
+    # Bit for bit: halves, the 2^23 boundary where floats become integral, signed zeros, specials.
+    edges = [0.0, -0.0, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 0.999999, -0.999999, 1e-30, -1e-30, 8388607.5,
+             -8388607.5, 8388608.0, -8388608.0, 16777217.0, 1e30, -1e30, np.inf, -np.inf, np.nan]
+    x = np.concatenate([np.linspace(-3, 3, 60001), np.linspace(-1e7, 1e7, 100003), edges]).astype(np.float32)
+    optimized, reference = run_optimized_and_reference(op, [x])
+    assert_same_values(optimized[0], reference[0], exact=True)
+    assert_same_values(reference[0], NUMPY[op][0](x), exact=True)
 
 
 def test_reference_switch_takes_effect():
@@ -187,21 +229,8 @@ SPECIAL_VALUES = np.float32([0.0, -0.0, 1e-30, -1e-30, 1e-8, -1e-8, 0.5, -0.5, 1
                              88.0, -88.0, 89.0, -104.0, 1e6, 1e30, -1e30, np.inf, -np.inf, np.nan])
 
 
-def assert_same_values(got, expected, exact):
-    """NaNs where expected, infinities and zeros with their signs, the rest equal or within a few ulp."""
-    assert got.dtype == expected.dtype and got.shape == expected.shape
-    np.testing.assert_array_equal(np.isnan(got), np.isnan(expected))
-    special = np.isinf(expected) | (expected == 0)
-    np.testing.assert_array_equal(got[special], expected[special])
-    np.testing.assert_array_equal(np.signbit(got[special]), np.signbit(expected[special]))
-    if exact:
-        np.testing.assert_array_equal(got, expected)
-    else:
-        np.testing.assert_allclose(got, expected, **TRANSCENDENTAL)
-
-
 @pytest.mark.parametrize("op", NEWER_OPS)
-def test_special_values(op):
+def test_newer_ops_special_values(op):
     # NaN below 0 for LOG and SQRT, -inf for LOG(0), -0 kept by SQRT, CEIL, ELU; overflow to inf.
     x = SPECIAL_VALUES
     with np.errstate(all="ignore"):
