@@ -56,7 +56,9 @@ Status Init(KernelContext& ctx, Node& node) {
   node.user_data = data;
   if (!node.op) return Status::Ok();
   if constexpr (kOp == UnaryOp::kGelu) {
-    if (const auto* options = node.op->builtin_options_as_GeluOptions()) data->gelu_approximate = options->approximate();
+    if (const auto* options = node.op->builtin_options_as_GeluOptions()) {
+      data->gelu_approximate = options->approximate();
+    }
   }
   if constexpr (kOp == UnaryOp::kLeakyRelu) {
     if (const auto* options = node.op->builtin_options_as_LeakyReluOptions()) data->alpha = options->alpha();
