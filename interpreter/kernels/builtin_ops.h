@@ -11,7 +11,13 @@
   X(SUB, 5)                       \
   X(MUL, 7)                       \
   X(DIV, 2)                       \
-  X(SQUARED_DIFFERENCE, 2)
+  X(SQUARED_DIFFERENCE, 2)        \
+  X(CONV_2D, 8)                   \
+  X(DEPTHWISE_CONV_2D, 7)         \
+  X(FULLY_CONNECTED, 13)          \
+  X(BATCH_MATMUL, 4)              \
+  X(AVERAGE_POOL_2D, 3)           \
+  X(MAX_POOL_2D, 3)
 
 namespace edgelite {
 struct KernelRegistration;

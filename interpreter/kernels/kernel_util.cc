@@ -1,6 +1,9 @@
 // Shared kernel arithmetic: activations, padding, broadcasting and common prepare checks.
 #include "interpreter/kernels/kernel_util.h"
 
+#include <cstdlib>
+#include <cstring>
+
 namespace edgelite {
 
 Status GetActivationRange(KernelContext& ctx, const Node& node, schema::ActivationFunctionType act,
@@ -92,6 +95,21 @@ Status NormalizeAxis(KernelContext& ctx, const Node& node, int axis, int rank, i
   }
   *out = a;
   return Status::Ok();
+}
+
+Status RequestScratch(KernelContext& ctx, Node& node, DataType type, int64_t elements, int* index) {
+  if (*index < 0) EL_RETURN_IF_ERROR(ctx.AddTemporary(node, type, index));
+  Tensor* t = ctx.tensor(*index);
+  if (!t) return ctx.Error(node, StrCat("scratch tensor ", *index, " is missing"), StatusCode::kInternal);
+  if (elements < 0 || elements > std::numeric_limits<int32_t>::max()) {
+    return ctx.Error(node, StrCat("scratch of ", elements, " elements is too large"), StatusCode::kUnsupported);
+  }
+  return ctx.ResizeTensor(*t, Dims{static_cast<int32_t>(elements)});
+}
+
+bool ForceReferenceKernels() {
+  const char* v = std::getenv("EDGELITE_FORCE_REFERENCE_KERNELS");
+  return v && std::strcmp(v, "1") == 0;
 }
 
 Status ReadIntVector(KernelContext& ctx, const Node& node, const Tensor& t, std::vector<int64_t>* out) {

@@ -1,0 +1,136 @@
+// f32 depthwise convolution (multiplier 1): per output row, border pixels set up their tap pointers
+// with bounds checks and interior pixels just step them; per pixel, channels go four vectors at a time.
+#include "interpreter/kernels/optimized/depthwise_f32.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "interpreter/kernels/optimized/vec_f32.h"
+#include "interpreter/thread_pool.h"
+
+namespace edgelite {
+namespace optimized {
+namespace {
+
+constexpr int kW = kVecWidth;
+
+inline int64_t PaddedChannels(int channels) { return RoundUp(channels, kW); }
+
+// out[c] = clamp(bias[c] + sum_t in[t][c] * weights[t][c]); kTaps == 0 means `taps` at run time.
+template <int kTaps>
+inline void DepthwisePixel(const float* const* in, int taps, const float* packed, int64_t cp, int channels,
+                           float* out, VecF32 lo, VecF32 hi) {
+  const int n = kTaps ? kTaps : taps;
+  const float* w = packed + cp;  // packed starts with the bias
+  int c = 0;
+  for (; c + 4 * kW <= channels; c += 4 * kW) {
+    VecF32 a0 = Load(packed + c), a1 = Load(packed + c + kW), a2 = Load(packed + c + 2 * kW),
+           a3 = Load(packed + c + 3 * kW);
+    for (int t = 0; t < n; ++t) {
+      const float* x = in[t] + c;
+      const float* wt = w + t * cp + c;
+      a0 = Fma(Load(x), Load(wt), a0);
+      a1 = Fma(Load(x + kW), Load(wt + kW), a1);
+      a2 = Fma(Load(x + 2 * kW), Load(wt + 2 * kW), a2);
+      a3 = Fma(Load(x + 3 * kW), Load(wt + 3 * kW), a3);
+    }
+    Store(out + c, ClampVec(a0, lo, hi));
+    Store(out + c + kW, ClampVec(a1, lo, hi));
+    Store(out + c + 2 * kW, ClampVec(a2, lo, hi));
+    Store(out + c + 3 * kW, ClampVec(a3, lo, hi));
+  }
+  for (; c + kW <= channels; c += kW) {
+    VecF32 a = Load(packed + c);
+    for (int t = 0; t < n; ++t) a = Fma(Load(in[t] + c), Load(w + t * cp + c), a);
+    Store(out + c, ClampVec(a, lo, hi));
+  }
+  if (c < channels) {
+    // Weights are padded to whole vectors; the input and output rows are not.
+    const int rest = channels - c;
+    VecF32 a = Load(packed + c);
+    for (int t = 0; t < n; ++t) a = Fma(LoadPartial(in[t] + c, rest), Load(w + t * cp + c), a);
+    StorePartial(out + c, ClampVec(a, lo, hi), rest);
+  }
+}
+
+// One output row of one image.
+template <int kTaps>
+void DepthwiseRow(const WindowGeometry& g, const float* image, int oy, const float* packed, float* out,
+                  VecF32 lo, VecF32 hi) {
+  const int taps = g.filter_h * g.filter_w;
+  const int channels = g.in_c;
+  const int64_t cp = PaddedChannels(channels);
+  const float* zeros = packed + (taps + 1) * cp;
+  const float* ptr[kMaxDepthwiseTaps];
+  int64_t step[kMaxDepthwiseTaps];
+  const int iy0 = oy * g.stride_h - g.pad_top;
+  const int64_t pixel_step = static_cast<int64_t>(g.stride_w) * channels;
+  auto setup = [&](int ox) {
+    const int ix0 = ox * g.stride_w - g.pad_left;
+    for (int ky = 0, t = 0; ky < g.filter_h; ++ky) {
+      const int iy = iy0 + ky * g.dilation_h;
+      const bool row_ok = iy >= 0 && iy < g.in_h;
+      for (int kx = 0; kx < g.filter_w; ++kx, ++t) {
+        const int ix = ix0 + kx * g.dilation_w;
+        const bool ok = row_ok && ix >= 0 && ix < g.in_w;
+        ptr[t] = ok ? image + (static_cast<int64_t>(iy) * g.in_w + ix) * channels : zeros;
+        step[t] = row_ok ? pixel_step : 0;
+      }
+    }
+  };
+  // Interior columns: every tap lies inside the input horizontally, so pointers only step.
+  const int span = (g.filter_w - 1) * g.dilation_w;
+  const int ox_lo = std::min(g.out_w, (g.pad_left + g.stride_w - 1) / g.stride_w);
+  const int last = g.in_w - 1 - span + g.pad_left;  // interior while ox * stride_w <= last
+  const int ox_hi = last < 0 ? ox_lo : std::max(ox_lo, std::min(g.out_w, last / g.stride_w + 1));
+  for (int ox = 0; ox < ox_lo; ++ox) {
+    setup(ox);
+    DepthwisePixel<kTaps>(ptr, taps, packed, cp, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
+  }
+  if (ox_lo < ox_hi) {
+    setup(ox_lo);
+    for (int ox = ox_lo; ox < ox_hi; ++ox) {
+      DepthwisePixel<kTaps>(ptr, taps, packed, cp, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
+      for (int t = 0; t < taps; ++t) ptr[t] += step[t];
+    }
+  }
+  for (int ox = ox_hi; ox < g.out_w; ++ox) {
+    setup(ox);
+    DepthwisePixel<kTaps>(ptr, taps, packed, cp, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
+  }
+}
+
+}  // namespace
+
+size_t PackedDepthwiseWeightsSize(int channels, int taps) {
+  return static_cast<size_t>(taps + 2) * PaddedChannels(channels);
+}
+
+void PackDepthwiseWeights(const float* filter, const float* bias, int channels, int taps, float* packed) {
+  const int64_t cp = PaddedChannels(channels);
+  std::memset(packed, 0, PackedDepthwiseWeightsSize(channels, taps) * sizeof(float));
+  if (bias) std::memcpy(packed, bias, channels * sizeof(float));
+  for (int t = 0; t < taps; ++t) {
+    std::memcpy(packed + (t + 1) * cp, filter + static_cast<int64_t>(t) * channels, channels * sizeof(float));
+  }
+}
+
+void DepthwiseConvF32(const WindowGeometry& g, const float* input, const float* packed, float* output,
+                      float out_min, float out_max, ThreadPool& pool) {
+  const int taps = g.filter_h * g.filter_w;
+  auto row_fn = taps == 9 ? DepthwiseRow<9> : taps == 25 ? DepthwiseRow<25> : DepthwiseRow<0>;
+  const VecF32 lo = Broadcast(out_min), hi = Broadcast(out_max);
+  const int64_t rows = static_cast<int64_t>(g.batch) * g.out_h;
+  const int64_t row_work = std::max<int64_t>(1, static_cast<int64_t>(g.out_w) * g.in_c * taps);
+  constexpr int64_t kMinWorkPerTask = 32 * 1024;
+  pool.ParallelFor(rows, std::max<int64_t>(1, kMinWorkPerTask / row_work), [&](int64_t begin, int64_t end) {
+    for (int64_t r = begin; r < end; ++r) {
+      const int b = static_cast<int>(r / g.out_h), oy = static_cast<int>(r % g.out_h);
+      const float* image = input + static_cast<int64_t>(b) * g.in_h * g.in_w * g.in_c;
+      row_fn(g, image, oy, packed, output + r * g.out_w * g.in_c, lo, hi);
+    }
+  });
+}
+
+}  // namespace optimized
+}  // namespace edgelite
