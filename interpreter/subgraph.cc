@@ -274,7 +274,11 @@ Status Subgraph::PlanArena() {
     if (first[t] < 0 || step < first[t]) first[t] = step;
     last[t] = std::max(last[t], step);
   };
-  for (int t : inputs_) touch(t, 0);
+  // Inputs stay valid for the whole run, so invoke() can be repeated after one set_tensor().
+  for (int t : inputs_) {
+    touch(t, 0);
+    touch(t, steps);
+  }
   for (int p = 0; p < steps; ++p) {
     const Node& node = nodes_[plan_[p]];
     if (folded_[node.index]) continue;

@@ -98,6 +98,9 @@ class CoreInterpreter {
     d["is_variable"] = t.is_variable;
     d["is_sparse"] = t.sparsity != nullptr;
     d["allocated"] = t.data != nullptr;
+    static const char* kAllocation[] = {"none", "constant", "arena", "owned"};
+    d["allocation"] = kAllocation[static_cast<int>(t.allocation)];
+    d["bytes"] = t.bytes;
     return d;
   }
 

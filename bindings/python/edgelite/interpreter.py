@@ -50,9 +50,6 @@ class Interpreter:
     def invoke(self) -> None:
         self._core.invoke(0)
 
-    def reset_all_variables(self) -> None:
-        raise NotImplementedError("variable tensors arrive with the control-flow issue")
-
     # ---- tensors ----
     def _detail(self, index: int, subgraph: int = 0) -> Dict[str, Any]:
         info = self._core.tensor_info(subgraph, index)

@@ -1,0 +1,99 @@
+"""Single-run, side-by-side latency of edgelite and LiteRT's builtin kernels (XNNPACK off).
+
+Both interpreters run the same model on the same inputs in one process, alternating in rounds so that
+machine noise hits both alike; the result is the ratio of medians (edgelite / LiteRT; below 1 is faster).
+
+    python benchmarks/compare_litert.py [MODEL.tflite ...] [--threads 1] [--rounds 7] [--runs 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEFAULT_MODELS = [
+    os.path.join(HERE, "..", "tests", "models", "tf", "mobilenet_v2.tflite"),
+    os.path.join(HERE, "..", "tests", "models", "mediapipe", "face_detection_short_range.tflite"),
+    os.path.join(HERE, "..", "tests", "models", "mediapipe", "face_landmark.tflite"),
+]
+
+
+def make_inputs(details, seed=0):
+    rng = np.random.default_rng(seed)
+    return [rng.uniform(-1, 1, size=tuple(d["shape"])).astype(d["dtype"]) for d in details]
+
+
+def litert_interpreter(path, threads):
+    from ai_edge_litert.interpreter import Interpreter, OpResolverType
+    interp = Interpreter(model_path=path, num_threads=threads,
+                         experimental_op_resolver_type=OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES)
+    interp.allocate_tensors()
+    return interp
+
+
+def edgelite_interpreter(path, threads):
+    import edgelite
+    interp = edgelite.Interpreter(model_path=path, num_threads=threads)
+    interp.allocate_tensors()
+    return interp
+
+
+def time_runs(interp, runs):
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        interp.invoke()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def compare(path, threads, rounds, runs):
+    ours = edgelite_interpreter(path, threads)
+    theirs = litert_interpreter(path, threads)
+    inputs = make_inputs(ours.get_input_details())
+    for interp in (ours, theirs):
+        for d, x in zip(interp.get_input_details(), inputs):
+            interp.set_tensor(d["index"], x)
+        interp.invoke()  # warm-up
+        interp.invoke()
+    # Outputs must agree, or the timing means nothing.
+    worst = 0.0
+    for d_ours, d_theirs in zip(ours.get_output_details(), theirs.get_output_details()):
+        a, b = ours.get_tensor(d_ours["index"]), theirs.get_tensor(d_theirs["index"])
+        worst = max(worst, float(np.max(np.abs(a - b))) / max(float(np.max(np.abs(b))), 1e-6))
+    t_ours, t_theirs = [], []
+    for _ in range(rounds):
+        t_ours += time_runs(ours, runs)
+        t_theirs += time_runs(theirs, runs)
+    m_ours, m_theirs = np.median(t_ours) * 1e3, np.median(t_theirs) * 1e3
+    return m_ours, m_theirs, worst
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("models", nargs="*")
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--rounds", type=int, default=7)
+    p.add_argument("--runs", type=int, default=10)
+    args = p.parse_args(argv)
+    try:
+        import ai_edge_litert  # noqa: F401
+    except ImportError:
+        print("ai-edge-litert is not installed: pip install ai-edge-litert", file=sys.stderr)
+        return 2
+    models = args.models or [m for m in DEFAULT_MODELS if os.path.exists(m)]
+    print(f"threads={args.threads}  {args.rounds} rounds x {args.runs} runs each, alternating")
+    print(f"{'model':<40} {'edgelite ms':>12} {'LiteRT ms':>10} {'ratio':>7} {'max rel diff':>13}")
+    for path in models:
+        ours, theirs, worst = compare(path, args.threads, args.rounds, args.runs)
+        print(f"{os.path.basename(path):<40} {ours:>12.3f} {theirs:>10.3f} {ours / theirs:>7.2f} {worst:>13.2e}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,6 @@
+"""`python -m edgelite` is the `edgelite` command."""
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,90 @@
+"""Test helpers: one-operator models and running them (edgelite or LiteRT), and the CPU test delegate."""
+
+from __future__ import annotations
+
+from typing import Any, List, Optional, Sequence
+
+import numpy as np
+
+from .model_builder import ModelBuilder
+
+
+def __getattr__(name: str):
+    # The test delegate lives in the C++ module; imported lazily so that model building works without it.
+    if name == "CpuTestDelegate":
+        from ._core import CpuTestDelegate
+        return CpuTestDelegate
+    raise AttributeError(name)
+
+
+def _as_list(value: Any, n: int) -> List[Any]:
+    if isinstance(value, (list, tuple)):
+        if len(value) != n:
+            raise ValueError(f"expected {n} entries, got {len(value)}")
+        return list(value)
+    return [value] * n
+
+
+def single_op_model(op: str, inputs: Sequence[Optional[np.ndarray]], options: Any = None, *,
+                    constant_inputs: Sequence[int] = (), output_types: Any = None, num_outputs: int = 1,
+                    version: int = 1, output_shapes: Any = None, custom_code: Optional[str] = None,
+                    custom_options: Optional[bytes] = None) -> bytes:
+    """A model with one operator. `inputs[i]` None is an omitted optional input; inputs whose index is in
+    `constant_inputs` become constant tensors, the others runtime inputs (in order). Output dtypes default
+    to the first input's; output shapes default to [] (sized by the operator's prepare)."""
+    b = ModelBuilder()
+    first = next((np.asarray(a) for a in inputs if a is not None), None)
+    default_type = first.dtype if first is not None else np.float32
+    tensor_inputs: List[Optional[int]] = []
+    for i, array in enumerate(inputs):
+        if array is None:
+            tensor_inputs.append(None)
+            continue
+        array = np.asarray(array)
+        if i in constant_inputs:
+            tensor_inputs.append(b.add_constant(f"input{i}", array))
+        else:
+            tensor_inputs.append(b.add_input(f"input{i}", list(array.shape), array.dtype))
+    types = _as_list(output_types if output_types is not None else default_type, num_outputs)
+    shapes = [None] * num_outputs if output_shapes is None else list(output_shapes)
+    outputs = [b.add_tensor(f"output{k}", shapes[k], types[k]) for k in range(num_outputs)]
+    b.add_operator(op, tensor_inputs, outputs, options, version=version, custom_code=custom_code,
+                   custom_options=custom_options)
+    for o in outputs:
+        b.mark_output(o)
+    return b.build()
+
+
+def run_model(model: bytes, inputs: Sequence[np.ndarray], *, num_threads: int = 1,
+              runtime: str = "edgelite") -> List[np.ndarray]:
+    """Runs `model` once with `inputs` (in model input order); runtime "edgelite" or "litert"."""
+    if runtime == "edgelite":
+        from .interpreter import Interpreter
+    elif runtime == "litert":
+        from ai_edge_litert.interpreter import Interpreter  # type: ignore
+    else:
+        raise ValueError(f"unknown runtime {runtime!r}; use 'edgelite' or 'litert'")
+    interp = Interpreter(model_content=model, num_threads=num_threads)
+    details = interp.get_input_details()
+    if len(details) != len(inputs):
+        raise ValueError(f"model has {len(details)} inputs, {len(inputs)} given")
+    for d, value in zip(details, inputs):
+        value = np.asarray(value)
+        if list(d["shape"]) != list(value.shape):
+            interp.resize_tensor_input(d["index"], list(value.shape))
+    interp.allocate_tensors()
+    for d, value in zip(details, inputs):
+        interp.set_tensor(d["index"], np.asarray(value, dtype=d["dtype"]))
+    interp.invoke()
+    return [interp.get_tensor(d["index"]) for d in interp.get_output_details()]
+
+
+def run_single_op(op: str, inputs: Sequence[Optional[np.ndarray]], options: Any = None, *,
+                  constant_inputs: Sequence[int] = (), output_types: Any = None, num_outputs: int = 1,
+                  version: int = 1, num_threads: int = 1, runtime: str = "edgelite",
+                  **model_kwargs: Any) -> List[np.ndarray]:
+    """Builds single_op_model(...) and runs it; returns the outputs as a list of arrays."""
+    model = single_op_model(op, inputs, options, constant_inputs=constant_inputs, output_types=output_types,
+                            num_outputs=num_outputs, version=version, **model_kwargs)
+    runtime_inputs = [np.asarray(a) for i, a in enumerate(inputs) if a is not None and i not in constant_inputs]
+    return run_model(model, runtime_inputs, num_threads=num_threads, runtime=runtime)

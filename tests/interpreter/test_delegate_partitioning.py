@@ -1,0 +1,107 @@
+"""The core partitions graphs for a delegate into connected, acyclic pieces; outputs don't change."""
+
+import numpy as np
+import pytest
+
+import edgelite
+from edgelite import _core
+from edgelite.model_builder import ModelBuilder
+
+
+def run(model: bytes, x: np.ndarray, delegates=()):
+    interp = edgelite.Interpreter(model_content=model, experimental_delegates=list(delegates))
+    interp.allocate_tensors()
+    interp.set_tensor(interp.get_input_details()[0]["index"], x)
+    interp.invoke()
+    return [interp.get_tensor(d["index"]) for d in interp.get_output_details()], interp
+
+
+def chain_model(ops):
+    """x -> ops[0] -> ops[1] -> ... each with a constant second operand."""
+    b = ModelBuilder()
+    x = b.add_input("x", [2, 3])
+    c = b.add_constant("c", np.array([1.5, -2.0, 0.5], np.float32))
+    cur = x
+    for i, op in enumerate(ops):
+        nxt = b.add_tensor(f"t{i}", [2, 3])
+        b.add_operator(op, [cur, c], [nxt])
+        cur = nxt
+    b.mark_output(cur)
+    return b.build()
+
+
+X = np.array([[1, 2, 3], [-4, 5, -6]], np.float32)
+
+
+def test_runs_of_supported_nodes_become_one_delegate_node():
+    model = chain_model(["ADD", "ADD", "MUL", "ADD", "SUB", "ADD"])
+    expected, _ = run(model, X)
+    delegate = _core.CpuTestDelegate(ops=["ADD", "SUB"])
+    got, interp = run(model, X, [delegate])
+    np.testing.assert_array_equal(got[0], expected[0])
+    assert delegate.partitions == [[0, 1], [3, 4, 5]]
+    ops = [n["op_name"] for n in interp._get_ops_details()]
+    assert ops == ["DELEGATE(CpuTestDelegate)", "MUL", "DELEGATE(CpuTestDelegate)"]
+
+
+def test_partitions_stay_acyclic_around_an_unsupported_node():
+    # a = x + c ; m = x * c ; out = a + m.  Merging the two ADDs would make the delegate node both
+    # feed and depend on the MUL, so they must stay apart.
+    b = ModelBuilder()
+    x = b.add_input("x", [2, 3])
+    c = b.add_constant("c", np.array([1.5, -2.0, 0.5], np.float32))
+    a, m, out = b.add_tensor("a", [2, 3]), b.add_tensor("m", [2, 3]), b.add_tensor("out", [2, 3])
+    b.add_operator("ADD", [x, c], [a])
+    b.add_operator("MUL", [x, c], [m])
+    b.add_operator("ADD", [a, m], [out])
+    b.mark_output(out)
+    model = b.build()
+    expected, _ = run(model, X)
+    delegate = _core.CpuTestDelegate(ops=["ADD"])
+    got, interp = run(model, X, [delegate])
+    np.testing.assert_array_equal(got[0], expected[0])
+    assert delegate.partitions == [[0], [2]]
+    assert [n["op_name"] for n in interp._get_ops_details()][1] == "MUL"
+
+
+def test_independent_branches_are_separate_partitions():
+    b = ModelBuilder()
+    x = b.add_input("x", [2, 3])
+    c = b.add_constant("c", np.array([1.5, -2.0, 0.5], np.float32))
+    y1, y2 = b.add_tensor("y1", [2, 3]), b.add_tensor("y2", [2, 3])
+    b.add_operator("ADD", [x, c], [y1])
+    b.add_operator("SUB", [x, c], [y2])
+    b.mark_output(y1)
+    b.mark_output(y2)
+    model = b.build()
+    expected, _ = run(model, X)
+    delegate = _core.CpuTestDelegate(ops=["ADD", "SUB"])
+    got, _ = run(model, X, [delegate])
+    for g, e in zip(got, expected):
+        np.testing.assert_array_equal(g, e)
+    assert sorted(delegate.partitions) == [[0], [1]]
+
+
+def test_whole_graph_delegated_and_internal_tensors_hidden():
+    model = chain_model(["ADD", "MUL", "SUB"])
+    expected, _ = run(model, X)
+    delegate = _core.CpuTestDelegate(ops=["ADD", "MUL", "SUB"])
+    got, interp = run(model, X, [delegate])
+    np.testing.assert_array_equal(got[0], expected[0])
+    assert delegate.partitions == [[0, 1, 2]]
+    internal = [d for d in interp.get_tensor_details() if d["name"] == "t0"][0]
+    # The delegate owns the memory of tensors inside its partition; reading one is still safe.
+    interp.get_tensor(internal["index"])
+
+
+def test_nothing_supported_leaves_graph_alone():
+    model = chain_model(["ADD", "MUL"])
+    delegate = _core.CpuTestDelegate(ops=["CONV_2D"])
+    got, interp = run(model, X, [delegate])
+    assert delegate.partitions == []
+    assert [n["op_name"] for n in interp._get_ops_details()] == ["ADD", "MUL"]
+
+
+def test_delegate_must_be_an_edgelite_delegate():
+    with pytest.raises(ValueError, match="not an edgelite delegate"):
+        edgelite.Interpreter(model_content=chain_model(["ADD"]), experimental_delegates=[object()])

@@ -1,0 +1,76 @@
+"""Fuzz test: flipped and truncated bytes of real models must raise an edgelite error or run; the
+process must never die. Each batch runs in a child process so a crash is reported, not fatal."""
+
+import glob
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from conftest import MODELS_DIR
+
+FUZZ_CHILD = textwrap.dedent(r"""
+    import sys, numpy as np, edgelite
+    path, seed, cases = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    original = open(path, "rb").read()
+    rng = np.random.default_rng(seed)
+    outcomes = {"error": 0, "ran": 0}
+    for case in range(cases):
+        data = bytearray(original)
+        kind = case % 3
+        if kind == 0:    # flip a few random bytes anywhere
+            for pos in rng.integers(0, len(data), size=int(rng.integers(1, 9))):
+                data[pos] ^= int(rng.integers(1, 256))
+        elif kind == 1:  # flip bytes in the first 4 KiB, where tables and offsets live
+            for pos in rng.integers(0, min(len(data), 4096), size=int(rng.integers(1, 5))):
+                data[pos] ^= int(rng.integers(1, 256))
+        else:            # truncate
+            data = data[: int(rng.integers(0, len(data)))]
+        try:
+            interp = edgelite.Interpreter(model_content=bytes(data))
+            interp.allocate_tensors()
+            if interp.arena_bytes() > (256 << 20):
+                outcomes["ran"] += 1
+                continue
+            for d in interp.get_input_details():
+                interp.set_tensor(d["index"], np.zeros(d["shape"], d["dtype"]))
+            interp.invoke()
+            for d in interp.get_output_details():
+                interp.get_tensor(d["index"])
+            outcomes["ran"] += 1
+        except edgelite.EdgeliteError:
+            outcomes["error"] += 1
+    print(outcomes)
+""")
+
+
+def fuzz_targets():
+    paths = sorted(glob.glob(os.path.join(MODELS_DIR, "**", "*.tflite"), recursive=True))
+    small = [p for p in paths if os.path.getsize(p) < 3 * 1024 * 1024]
+    return small[:8]
+
+
+@pytest.mark.parametrize("path", fuzz_targets() or [None])
+def test_mutated_models_never_crash(path, tmp_path):
+    if path is None:
+        from edgelite.model_builder import ModelBuilder
+        import numpy as np
+        b = ModelBuilder()
+        x = b.add_input("x", [1, 8])
+        c = b.add_constant("c", np.linspace(-1, 1, 8).astype(np.float32))
+        y = b.add_tensor("y", [1, 8])
+        z = b.add_tensor("z", [1, 8])
+        b.add_operator("MUL", [x, c], [y])
+        b.add_operator("ADD", [y, c], [z], options={"fused_activation_function": "RELU"})
+        b.mark_output(z)
+        path = str(tmp_path / "small.tflite")
+        with open(path, "wb") as f:
+            f.write(b.build())
+    result = subprocess.run([sys.executable, "-c", FUZZ_CHILD, path, "1234", "150"],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, (
+        f"fuzzing {os.path.basename(path)} crashed the process (exit {result.returncode}):\n"
+        f"{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
+    assert "error" in result.stdout
