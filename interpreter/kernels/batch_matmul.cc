@@ -119,14 +119,8 @@ Status Eval(KernelContext& ctx, Node& node) {
     }
     lhs = rows;
   }
-  optimized::GemmShape s;
-  s.m = d->m;
-  s.n = d->n;
-  s.k = d->k;
-  s.lda = d->k;
-  s.ldc = d->n;
-  s.out_min = -std::numeric_limits<float>::infinity();
-  s.out_max = std::numeric_limits<float>::infinity();
+  constexpr float kInf = std::numeric_limits<float>::infinity();
+  const optimized::GemmShape s{d->m, d->n, d->k, d->k, d->n, -kInf, kInf};
   const size_t per_matrix = optimized::PackedGemmWeightsSize(d->n, d->k);
   const int64_t matrix = static_cast<int64_t>(d->m) * d->k, out_matrix = static_cast<int64_t>(d->m) * d->n;
   ThreadPool& pool = ctx.thread_pool();
@@ -151,14 +145,7 @@ Status Eval(KernelContext& ctx, Node& node) {
 }  // namespace
 
 const KernelRegistration* Register_BATCH_MATMUL() {
-  static const KernelRegistration reg = [] {
-    KernelRegistration r;
-    r.init = Init;
-    r.free = Free;
-    r.prepare = Prepare;
-    r.eval = Eval;
-    return r;
-  }();
+  static const KernelRegistration reg{Init, Free, Prepare, Eval};
   return &reg;
 }
 

@@ -5,7 +5,7 @@
 #include "interpreter/kernels/optimized/conv_f32.h"
 #include "interpreter/kernels/packed_weights.h"
 #include "interpreter/kernels/reference/conv.h"
-#include "interpreter/kernels/window_util.h"
+#include "interpreter/kernels/conv_util.h"
 #include "interpreter/thread_pool.h"
 
 namespace edgelite {
@@ -25,50 +25,31 @@ struct ConvData {
 Status Init(KernelContext& ctx, Node& node) {
   auto* data = new ConvData();
   node.user_data = data;
-  const auto* o = node.op ? node.op->builtin_options_as_Conv2DOptions() : nullptr;
-  EL_KERNEL_CHECK(ctx, node, o, "Conv2DOptions are missing");
-  data->options.stride_h = o->stride_h();
-  data->options.stride_w = o->stride_w();
-  data->options.dilation_h = o->dilation_h_factor();
-  data->options.dilation_w = o->dilation_w_factor();
-  return ParseWindowOptions(ctx, node, o->padding(), o->fused_activation_function(), &data->options);
+  return ParseConvOptions(ctx, node, node.op ? node.op->builtin_options_as_Conv2DOptions() : nullptr,
+                          "Conv2DOptions", &data->options);
 }
 
 void Free(void* p) { delete static_cast<ConvData*>(p); }
 
 Status Prepare(KernelContext& ctx, Node& node) {
   auto* d = static_cast<ConvData*>(node.user_data);
-  EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 2, 3));
-  EL_RETURN_IF_ERROR(CheckOutputCount(ctx, node, 1));
-  Tensor *input, *filter, *output;
-  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, &input));
-  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 1, &filter));
-  EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &output));
-  const Tensor* bias = ctx.input(node, 2);
-  EL_RETURN_IF_ERROR(CheckType(ctx, node, *input, DataType::kFloat32, "input"));
-  EL_RETURN_IF_ERROR(CheckType(ctx, node, *filter, DataType::kFloat32, "filter"));
-  EL_RETURN_IF_ERROR(CheckType(ctx, node, *output, DataType::kFloat32, "output"));
-  EL_KERNEL_CHECK(ctx, node, !filter->sparsity, "sparse filter '", filter->name, "' is not supported");
-  EL_KERNEL_CHECK(ctx, node, filter->rank() == 4, "filter '", filter->name,
-                  "' must be 4-D [out_channels, height, width, in_channels], got shape ", DimsToString(filter->dims));
+  FilterOpTensors t;
+  EL_RETURN_IF_ERROR(GetFilterOpTensors(ctx, node, "filter", 4, &t));
+  const Tensor* filter = t.filter;
   const int out_c = filter->dim(0), filter_in_c = filter->dim(3);
   EL_KERNEL_CHECK(ctx, node, out_c > 0 && filter_in_c > 0, "filter shape ", DimsToString(filter->dims),
                   " has an empty dimension");
   reference::WindowGeometry& g = d->geometry;
-  EL_RETURN_IF_ERROR(ComputeWindowGeometry(ctx, node, *input, filter->dim(1), filter->dim(2), out_c, d->options, &g));
+  EL_RETURN_IF_ERROR(ComputeWindowGeometry(ctx, node, *t.input, filter->dim(1), filter->dim(2), out_c, d->options, &g));
   const int in_c = g.in_c;
   EL_KERNEL_CHECK(ctx, node, in_c > 0 && in_c % filter_in_c == 0, "input has ", in_c,
                   " channels, which is not a multiple of the filter's ", filter_in_c, " input channels");
   const int groups = in_c / filter_in_c;
   EL_KERNEL_CHECK(ctx, node, out_c % groups == 0, "grouped convolution: ", out_c, " filters cannot be split into ",
                   groups, " groups (input channels ", in_c, " / filter input channels ", filter_in_c, ")");
-  if (bias) {
-    EL_RETURN_IF_ERROR(CheckType(ctx, node, *bias, DataType::kFloat32, "bias"));
-    EL_KERNEL_CHECK(ctx, node, bias->num_elements() == out_c, "bias '", bias->name, "' has shape ",
-                    DimsToString(bias->dims), ", expected ", out_c, " elements (one per filter)");
-  }
+  EL_RETURN_IF_ERROR(CheckBiasSize(ctx, node, t.bias, out_c));
   d->filter_in_c = filter_in_c;
-  EL_RETURN_IF_ERROR(ctx.ResizeTensor(*output, WindowOutputDims(g)));
+  EL_RETURN_IF_ERROR(ctx.ResizeTensor(*t.output, WindowOutputDims(g)));
 
   d->use_reference = ForceReferenceKernels();
   if (d->use_reference) return Status::Ok();
@@ -76,9 +57,9 @@ Status Prepare(KernelContext& ctx, Node& node) {
   EL_RETURN_IF_ERROR(RequestScratch(ctx, node, DataType::kFloat32, static_cast<int64_t>(d->layout.scratch_floats),
                                     &d->im2col_scratch));
   float* pack_now = nullptr;
-  EL_RETURN_IF_ERROR(d->weights.Prepare(ctx, node, d->layout.packed_floats, {filter, bias}, &pack_now));
+  EL_RETURN_IF_ERROR(d->weights.Prepare(ctx, node, d->layout.packed_floats, {filter, t.bias}, &pack_now));
   if (pack_now) {
-    optimized::PackConvWeights(d->layout, filter->data_as<float>(), bias ? bias->data_as<float>() : nullptr,
+    optimized::PackConvWeights(d->layout, filter->data_as<float>(), t.bias ? t.bias->data_as<float>() : nullptr,
                                pack_now);
   }
   return Status::Ok();
@@ -108,14 +89,7 @@ Status Eval(KernelContext& ctx, Node& node) {
 }  // namespace
 
 const KernelRegistration* Register_CONV_2D() {
-  static const KernelRegistration reg = [] {
-    KernelRegistration r;
-    r.init = Init;
-    r.free = Free;
-    r.prepare = Prepare;
-    r.eval = Eval;
-    return r;
-  }();
+  static const KernelRegistration reg{Init, Free, Prepare, Eval};
   return &reg;
 }
 

@@ -1,6 +1,7 @@
 // FULLY_CONNECTED (float32): weights [units, depth] in the DEFAULT format, input flattened to
 // [num_elements / depth, depth] (or, with keep_num_dims, kept with its last dimension becoming units),
 // optional bias, fused activation. Runs the packed GEMM (optimized/gemm_f32), or its reference twin.
+#include "interpreter/kernels/conv_util.h"
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/optimized/gemm_f32.h"
 #include "interpreter/kernels/packed_weights.h"
@@ -38,19 +39,10 @@ void Free(void* p) { delete static_cast<FullyConnectedData*>(p); }
 
 Status Prepare(KernelContext& ctx, Node& node) {
   auto* d = static_cast<FullyConnectedData*>(node.user_data);
-  EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 2, 3));
-  EL_RETURN_IF_ERROR(CheckOutputCount(ctx, node, 1));
-  Tensor *input, *weights, *output;
-  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, &input));
-  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 1, &weights));
-  EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &output));
-  const Tensor* bias = ctx.input(node, 2);
-  EL_RETURN_IF_ERROR(CheckType(ctx, node, *input, DataType::kFloat32, "input"));
-  EL_RETURN_IF_ERROR(CheckType(ctx, node, *weights, DataType::kFloat32, "weights"));
-  EL_RETURN_IF_ERROR(CheckType(ctx, node, *output, DataType::kFloat32, "output"));
-  EL_KERNEL_CHECK(ctx, node, !weights->sparsity, "sparse weights '", weights->name, "' are not supported");
-  EL_KERNEL_CHECK(ctx, node, weights->rank() == 2, "weights '", weights->name,
-                  "' must be 2-D [units, input_depth], got shape ", DimsToString(weights->dims));
+  FilterOpTensors t;
+  EL_RETURN_IF_ERROR(GetFilterOpTensors(ctx, node, "weights", 2, &t));
+  const Tensor* input = t.input;
+  const Tensor* weights = t.filter;
   d->units = weights->dim(0);
   d->depth = weights->dim(1);
   EL_KERNEL_CHECK(ctx, node, d->depth > 0, "weights '", weights->name, "' have shape ", DimsToString(weights->dims),
@@ -61,11 +53,7 @@ Status Prepare(KernelContext& ctx, Node& node) {
   EL_KERNEL_CHECK(ctx, node, in_elements / d->depth <= std::numeric_limits<int32_t>::max(), "input shape ",
                   DimsToString(input->dims), " flattens to too many rows");
   d->batch = static_cast<int>(in_elements / d->depth);
-  if (bias) {
-    EL_RETURN_IF_ERROR(CheckType(ctx, node, *bias, DataType::kFloat32, "bias"));
-    EL_KERNEL_CHECK(ctx, node, bias->num_elements() == d->units, "bias '", bias->name, "' has shape ",
-                    DimsToString(bias->dims), ", expected ", d->units, " elements (one per unit)");
-  }
+  EL_RETURN_IF_ERROR(CheckBiasSize(ctx, node, t.bias, d->units));
   Dims out_dims{d->batch, d->units};
   if (d->keep_num_dims) {
     EL_KERNEL_CHECK(ctx, node, input->rank() >= 1 && input->dims.back() == d->depth, "keep_num_dims needs the input's last dimension to equal the weights' depth ",
@@ -73,15 +61,15 @@ Status Prepare(KernelContext& ctx, Node& node) {
     out_dims = input->dims;
     out_dims.back() = d->units;
   }
-  EL_RETURN_IF_ERROR(ctx.ResizeTensor(*output, out_dims));
+  EL_RETURN_IF_ERROR(ctx.ResizeTensor(*t.output, out_dims));
 
   d->use_reference = ForceReferenceKernels();
   if (d->use_reference) return Status::Ok();
   float* pack_now = nullptr;
   EL_RETURN_IF_ERROR(d->weights.Prepare(ctx, node, optimized::PackedGemmWeightsSize(d->units, d->depth),
-                                        {weights, bias}, &pack_now));
+                                        {weights, t.bias}, &pack_now));
   if (pack_now) {
-    optimized::PackGemmWeights(weights->data_as<float>(), d->depth, 1, bias ? bias->data_as<float>() : nullptr,
+    optimized::PackGemmWeights(weights->data_as<float>(), d->depth, 1, t.bias ? t.bias->data_as<float>() : nullptr,
                                d->units, d->depth, pack_now);
   }
   return Status::Ok();
@@ -103,14 +91,7 @@ Status Eval(KernelContext& ctx, Node& node) {
   if (d->weights.pack_at_eval()) {
     optimized::PackGemmWeights(weights, d->depth, 1, bias_data, d->units, d->depth, packed);
   }
-  optimized::GemmShape s;
-  s.m = d->batch;
-  s.n = d->units;
-  s.k = d->depth;
-  s.lda = d->depth;
-  s.ldc = d->units;
-  s.out_min = d->range.min;
-  s.out_max = d->range.max;
+  const optimized::GemmShape s{d->batch, d->units, d->depth, d->depth, d->units, d->range.min, d->range.max};
   optimized::GemmF32(s, input, packed, output, ctx.thread_pool());
   return Status::Ok();
 }
@@ -118,14 +99,7 @@ Status Eval(KernelContext& ctx, Node& node) {
 }  // namespace
 
 const KernelRegistration* Register_FULLY_CONNECTED() {
-  static const KernelRegistration reg = [] {
-    KernelRegistration r;
-    r.init = Init;
-    r.free = Free;
-    r.prepare = Prepare;
-    r.eval = Eval;
-    return r;
-  }();
+  static const KernelRegistration reg{Init, Free, Prepare, Eval};
   return &reg;
 }
 

@@ -4,7 +4,7 @@
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/optimized/pooling_f32.h"
 #include "interpreter/kernels/reference/pooling.h"
-#include "interpreter/kernels/window_util.h"
+#include "interpreter/kernels/conv_util.h"
 #include "interpreter/thread_pool.h"
 
 namespace edgelite {
@@ -76,14 +76,7 @@ Status Eval(KernelContext& ctx, Node& node) {
 
 template <PoolKind kKind>
 const KernelRegistration* Registration() {
-  static const KernelRegistration reg = [] {
-    KernelRegistration r;
-    r.init = Init<kKind>;
-    r.free = Free;
-    r.prepare = Prepare;
-    r.eval = Eval;
-    return r;
-  }();
+  static const KernelRegistration reg{Init<kKind>, Free, Prepare, Eval};
   return &reg;
 }
 

@@ -107,14 +107,7 @@ void ConvF32(const WindowGeometry& g, const ConvGemmLayout& l, const float* inpu
   const size_t per_group = PackedGemmWeightsSize(l.n, l.k);
   const int filter_in_c = g.in_c / l.groups;
   if (l.direct) {
-    GemmShape s;
-    s.m = static_cast<int>(m);
-    s.n = l.n;
-    s.k = l.k;
-    s.lda = g.in_c;
-    s.ldc = g.out_c;
-    s.out_min = out_min;
-    s.out_max = out_max;
+    const GemmShape s{static_cast<int>(m), l.n, l.k, g.in_c, g.out_c, out_min, out_max};
     for (int grp = 0; grp < l.groups; ++grp) {
       GemmF32(s, input + grp * filter_in_c, packed + grp * per_group, output + grp * l.n, pool);
     }
@@ -132,14 +125,7 @@ void ConvF32(const WindowGeometry& g, const ConvGemmLayout& l, const float* inpu
         const int rows = static_cast<int>(std::min<int64_t>(l.block_rows, end - row));
         for (int grp = 0; grp < l.groups; ++grp) {
           Im2col(g, filter_in_c, grp, input, row, rows, block);
-          GemmShape s;
-          s.m = rows;
-          s.n = l.n;
-          s.k = l.k;
-          s.lda = l.k;
-          s.ldc = g.out_c;
-          s.out_min = out_min;
-          s.out_max = out_max;
+          const GemmShape s{rows, l.n, l.k, l.k, g.out_c, out_min, out_max};
           GemmF32Rows(s, block, packed + grp * per_group, output + row * g.out_c + grp * l.n, 0, rows);
         }
       }

@@ -81,5 +81,16 @@ def run_both(op, inputs, options, **kwargs):
     return optimized, reference
 
 
+def check_both_kernels(op, inputs, options, expected, depth=1, **kwargs):
+    """Runs the optimized kernel and its reference twin; both must match the NumPy `expected`."""
+    optimized, reference = run_both(op, inputs, options, **kwargs)
+    assert_close(optimized, expected, depth)
+    assert_close(reference, expected, depth)
+
+
+# Fused activation and whether to pass a bias: every filter-op case runs through all of these.
+ACTIVATION_AND_BIAS = [("NONE", True), ("RELU6", False), ("RELU", True), ("RELU_N1_TO_1", True)]
+
+
 def random(rng, shape):
     return rng.standard_normal(shape).astype(np.float32)

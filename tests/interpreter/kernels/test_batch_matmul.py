@@ -7,7 +7,7 @@ import pytest
 
 import edgelite
 from conftest import requires_litert
-from conv_family import assert_close, random, run_both
+from conv_family import assert_close, check_both_kernels, random
 from edgelite.testing import run_single_op
 
 
@@ -44,9 +44,8 @@ def test_matches_numpy_both_kernels(lhs_shape, rhs_shape, adj_x, adj_y):
     expected = bmm_reference(lhs, rhs, adj_x, adj_y)
     opts = {"adj_x": adj_x, "adj_y": adj_y}
     for constant_inputs in [(), (1,)]:
-        optimized, reference = run_both("BATCH_MATMUL", [lhs, rhs], opts, constant_inputs=constant_inputs)
-        assert_close(optimized, expected, lhs_shape[-1])
-        assert_close(reference, expected, lhs_shape[-1])
+        check_both_kernels("BATCH_MATMUL", [lhs, rhs], opts, expected, lhs_shape[-1],
+                           constant_inputs=constant_inputs)
 
 
 @pytest.mark.parametrize("lhs_shape, rhs_shape", [CASES[2], CASES[4], CASES[8], ((1, 200, 64), (64, 48))])

@@ -7,7 +7,8 @@ import pytest
 
 import edgelite
 from conftest import requires_litert
-from conv_family import activate, assert_close, random, run_both, windows
+from conv_family import (ACTIVATION_AND_BIAS, activate, assert_close, check_both_kernels, random, run_both,
+                         windows)
 from edgelite.testing import run_model, run_single_op, single_op_model
 
 
@@ -82,13 +83,11 @@ def test_matches_numpy_both_kernels(case):
     x_shape, w_shape, stride, dilation, padding = case
     rng = np.random.default_rng(sum(x_shape) * 31 + sum(w_shape))
     x, w, b = random(rng, x_shape), random(rng, w_shape), random(rng, (w_shape[0],))
-    for activation, with_bias in [("NONE", True), ("RELU6", False), ("RELU", True), ("RELU_N1_TO_1", True)]:
+    for activation, with_bias in ACTIVATION_AND_BIAS:
         bias = b if with_bias else None
-        opts = options(stride, dilation, padding, activation)
-        optimized, reference = run_both("CONV_2D", [x, w, bias], opts, constant_inputs=(1, 2))
-        expected = conv2d_reference(x, w, bias, stride, dilation, padding, activation)
-        assert_close(optimized, expected, depth(w))
-        assert_close(reference, expected, depth(w))
+        check_both_kernels("CONV_2D", [x, w, bias], options(stride, dilation, padding, activation),
+                           conv2d_reference(x, w, bias, stride, dilation, padding, activation), depth(w),
+                           constant_inputs=(1, 2))
 
 
 @pytest.mark.parametrize("case", [CASES[0], CASES[10], CASES[20], CASES[22]], ids=case_id)
@@ -107,10 +106,8 @@ def test_runtime_filter_and_bias(case):
     x_shape, w_shape, stride, dilation, padding = case
     rng = np.random.default_rng(3)
     x, w, b = random(rng, x_shape), random(rng, w_shape), random(rng, (w_shape[0],))
-    optimized, reference = run_both("CONV_2D", [x, w, b], options(stride, dilation, padding))
-    expected = conv2d_reference(x, w, b, stride, dilation, padding, "NONE")
-    assert_close(optimized, expected, depth(w))
-    assert_close(reference, expected, depth(w))
+    check_both_kernels("CONV_2D", [x, w, b], options(stride, dilation, padding),
+                       conv2d_reference(x, w, b, stride, dilation, padding, "NONE"), depth(w))
 
 
 def test_resize_input_keeps_packed_weights():

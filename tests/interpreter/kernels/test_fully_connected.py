@@ -7,7 +7,7 @@ import pytest
 
 import edgelite
 from conftest import requires_litert
-from conv_family import activate, assert_close, random, run_both
+from conv_family import activate, assert_close, check_both_kernels, random
 from edgelite.testing import run_single_op
 
 
@@ -48,11 +48,8 @@ def test_matches_numpy_both_kernels(x_shape, units):
     for activation, with_bias, keep in [("NONE", True, False), ("RELU6", False, True), ("RELU", True, True),
                                         ("RELU_N1_TO_1", False, False)]:
         bias = b if with_bias else None
-        optimized, reference = run_both("FULLY_CONNECTED", [x, w, bias], options(activation, keep),
-                                        constant_inputs=(1, 2))
-        expected = fc_reference(x, w, bias, keep, activation)
-        assert_close(optimized, expected, depth)
-        assert_close(reference, expected, depth)
+        check_both_kernels("FULLY_CONNECTED", [x, w, bias], options(activation, keep),
+                           fc_reference(x, w, bias, keep, activation), depth, constant_inputs=(1, 2))
 
 
 def test_flattens_when_last_dimension_is_not_the_depth():
@@ -70,9 +67,8 @@ def test_two_threads_and_runtime_weights(x_shape, units):
     expected = fc_reference(x, w, b, False, "RELU")
     (y,) = run_single_op("FULLY_CONNECTED", [x, w, b], options("RELU"), constant_inputs=(1, 2), num_threads=2)
     assert_close(y, expected, x_shape[-1])
-    optimized, reference = run_both("FULLY_CONNECTED", [x, w, b], options("RELU"))  # weights packed at eval
-    assert_close(optimized, expected, x_shape[-1])
-    assert_close(reference, expected, x_shape[-1])
+    # weights packed at eval
+    check_both_kernels("FULLY_CONNECTED", [x, w, b], options("RELU"), expected, x_shape[-1])
 
 
 @requires_litert

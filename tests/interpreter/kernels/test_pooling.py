@@ -6,7 +6,7 @@ import pytest
 
 import edgelite
 from conftest import requires_litert
-from conv_family import activate, assert_close, random, run_both, windows
+from conv_family import activate, assert_close, check_both_kernels, random, windows
 from edgelite.testing import run_single_op
 
 
@@ -47,10 +47,8 @@ def test_matches_numpy_both_kernels(kind, case):
     x_shape, size, stride, padding = case
     x = random(np.random.default_rng(sum(x_shape)), x_shape)
     for activation in ["NONE", "RELU", "RELU6", "RELU_N1_TO_1"]:
-        optimized, reference = run_both(kind, [x], options(size, stride, padding, activation))
-        expected = pool_reference(kind, x, size, stride, padding, activation)
-        assert_close(optimized, expected)
-        assert_close(reference, expected)
+        check_both_kernels(kind, [x], options(size, stride, padding, activation),
+                           pool_reference(kind, x, size, stride, padding, activation))
 
 
 @pytest.mark.parametrize("kind", ["AVERAGE_POOL_2D", "MAX_POOL_2D"])

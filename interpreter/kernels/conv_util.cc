@@ -1,5 +1,5 @@
-// Options and geometry of the 2-D windowed operators, checked once for all of them.
-#include "interpreter/kernels/window_util.h"
+// Options, geometry and tensor checks of the convolution-like operators, written once for all of them.
+#include "interpreter/kernels/conv_util.h"
 
 namespace edgelite {
 
@@ -40,11 +40,39 @@ Status ComputeWindowGeometry(KernelContext& ctx, const Node& node, const Tensor&
   g->dilation_w = o.dilation_w;
   g->out_h = ComputeOutputSize(o.padding, g->in_h, filter_h, o.stride_h, o.dilation_h);
   g->out_w = ComputeOutputSize(o.padding, g->in_w, filter_w, o.stride_w, o.dilation_w);
+  // .tflite sizes a VALID window that just misses to 0 (an empty output) and fails below that.
   EL_KERNEL_CHECK(ctx, node, g->out_h >= 0 && g->out_w >= 0, "input ", g->in_h, "x", g->in_w,
                   " is smaller than the dilated ", filter_h, "x", filter_w, " window (dilation ", o.dilation_h, ", ",
                   o.dilation_w, ") with VALID padding");
   g->pad_top = ComputePaddingBefore(o.stride_h, o.dilation_h, g->in_h, filter_h, g->out_h);
   g->pad_left = ComputePaddingBefore(o.stride_w, o.dilation_w, g->in_w, filter_w, g->out_w);
+  return Status::Ok();
+}
+
+Status GetFilterOpTensors(KernelContext& ctx, const Node& node, const char* filter_name, int filter_rank,
+                          FilterOpTensors* out) {
+  EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 2, 3));
+  EL_RETURN_IF_ERROR(CheckOutputCount(ctx, node, 1));
+  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, &out->input));
+  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 1, &out->filter));
+  EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &out->output));
+  out->bias = ctx.input(node, 2);
+  const Tensor& filter = *out->filter;
+  EL_RETURN_IF_ERROR(CheckType(ctx, node, *out->input, DataType::kFloat32, "input"));
+  EL_RETURN_IF_ERROR(CheckType(ctx, node, filter, DataType::kFloat32, filter_name));
+  EL_RETURN_IF_ERROR(CheckType(ctx, node, *out->output, DataType::kFloat32, "output"));
+  if (out->bias) EL_RETURN_IF_ERROR(CheckType(ctx, node, *out->bias, DataType::kFloat32, "bias"));
+  EL_KERNEL_CHECK(ctx, node, !filter.sparsity, "sparse ", filter_name, " '", filter.name,
+                  "' is not supported (densify it first)");
+  EL_KERNEL_CHECK(ctx, node, filter.rank() == filter_rank, filter_name, " '", filter.name, "' must be ", filter_rank,
+                  "-D, got shape ", DimsToString(filter.dims));
+  return Status::Ok();
+}
+
+Status CheckBiasSize(KernelContext& ctx, const Node& node, const Tensor* bias, int channels) {
+  if (!bias) return Status::Ok();
+  EL_KERNEL_CHECK(ctx, node, bias->num_elements() == channels, "bias '", bias->name, "' has shape ",
+                  DimsToString(bias->dims), ", expected ", channels, " elements (one per output channel)");
   return Status::Ok();
 }
 
