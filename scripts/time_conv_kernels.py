@@ -111,34 +111,34 @@ def one_op(name, x_shape, inputs, options, constant=(1, 2)):
     return single_op_model(name, [x] + inputs, options, constant_inputs=constant)
 
 
+def conv_case(x_shape, out_c, k=1, stride=1):
+    w, b = weights(out_c, k, k, x_shape[3]), np.zeros(out_c, np.float32)
+    return lambda: one_op("CONV_2D", x_shape, [w, b], conv_options(stride))
+
+
+def depthwise_case(x_shape, stride=1):
+    w, b = weights(1, 3, 3, x_shape[3]), np.zeros(x_shape[3], np.float32)
+    return lambda: one_op("DEPTHWISE_CONV_2D", x_shape, [w, b], dict(conv_options(stride), depth_multiplier=1))
+
+
+def pool_case(op, x_shape, size, stride):
+    return lambda: one_op(op, x_shape, [], {"padding": "VALID", "filter_height": size, "filter_width": size,
+                                            "stride_h": stride, "stride_w": stride})
+
+
 def cases():
     return {
-        "conv1x1 56x56x24->144": lambda: one_op("CONV_2D", (1, 56, 56, 24), [weights(144, 1, 1, 24),
-                                                                             np.zeros(144, np.float32)], conv_options()),
-        "conv1x1 7x7x960->320": lambda: one_op("CONV_2D", (1, 7, 7, 960), [weights(320, 1, 1, 960),
-                                                                           np.zeros(320, np.float32)], conv_options()),
-        "conv3x3/2 224x224x3->32": lambda: one_op("CONV_2D", (1, 224, 224, 3), [weights(32, 3, 3, 3),
-                                                                                np.zeros(32, np.float32)],
-                                                  conv_options(2)),
-        "conv3x3 28x28x64->64": lambda: one_op("CONV_2D", (1, 28, 28, 64), [weights(64, 3, 3, 64),
-                                                                            np.zeros(64, np.float32)], conv_options()),
-        "dw3x3 112x112x32": lambda: one_op("DEPTHWISE_CONV_2D", (1, 112, 112, 32), [weights(1, 3, 3, 32),
-                                                                                    np.zeros(32, np.float32)],
-                                           dict(conv_options(), depth_multiplier=1)),
-        "dw3x3/2 112x112x96": lambda: one_op("DEPTHWISE_CONV_2D", (1, 112, 112, 96), [weights(1, 3, 3, 96),
-                                                                                      np.zeros(96, np.float32)],
-                                             dict(conv_options(2), depth_multiplier=1)),
-        "dw3x3 64x64x28": lambda: one_op("DEPTHWISE_CONV_2D", (1, 64, 64, 28), [weights(1, 3, 3, 28),
-                                                                                np.zeros(28, np.float32)],
-                                         dict(conv_options(), depth_multiplier=1)),
+        "conv1x1 56x56x24->144": conv_case((1, 56, 56, 24), 144),
+        "conv1x1 7x7x960->320": conv_case((1, 7, 7, 960), 320),
+        "conv3x3/2 224x224x3->32": conv_case((1, 224, 224, 3), 32, k=3, stride=2),
+        "conv3x3 28x28x64->64": conv_case((1, 28, 28, 64), 64, k=3),
+        "dw3x3 112x112x32": depthwise_case((1, 112, 112, 32)),
+        "dw3x3/2 112x112x96": depthwise_case((1, 112, 112, 96), stride=2),
+        "dw3x3 64x64x28": depthwise_case((1, 64, 64, 28)),
         "fc 1280->1001": lambda: one_op("FULLY_CONNECTED", (1, 1280), [weights(1001, 1280),
                                                                        np.zeros(1001, np.float32)], {}),
-        "maxpool2x2/2 64x64x24": lambda: one_op("MAX_POOL_2D", (1, 64, 64, 24), [],
-                                                {"padding": "VALID", "filter_height": 2, "filter_width": 2,
-                                                 "stride_h": 2, "stride_w": 2}),
-        "avgpool7x7 7x7x1280": lambda: one_op("AVERAGE_POOL_2D", (1, 7, 7, 1280), [],
-                                              {"padding": "VALID", "filter_height": 7, "filter_width": 7,
-                                               "stride_h": 1, "stride_w": 1}),
+        "maxpool2x2/2 64x64x24": pool_case("MAX_POOL_2D", (1, 64, 64, 24), 2, 2),
+        "avgpool7x7 7x7x1280": pool_case("AVERAGE_POOL_2D", (1, 7, 7, 1280), 7, 1),
         "bmm 8x(50x64 @ 64x50)": lambda: single_op_model(
             "BATCH_MATMUL", [RNG.standard_normal((8, 50, 64)).astype(np.float32),
                              RNG.standard_normal((8, 64, 50)).astype(np.float32)], {}),

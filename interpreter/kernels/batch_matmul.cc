@@ -92,7 +92,7 @@ Status Prepare(KernelContext& ctx, Node& node) {
                                     d->adj_x ? d->lhs_batches * d->m * d->k : 0, &d->lhs_scratch));
   float* pack_now = nullptr;
   EL_RETURN_IF_ERROR(d->rhs_packed.Prepare(ctx, node, d->rhs_batches * optimized::PackedGemmWeightsSize(d->n, d->k),
-                                           {rhs}, &pack_now));
+                                           {rhs}, 0, &pack_now));
   if (pack_now) PackRhs(*d, rhs->data_as<float>(), pack_now);
   return Status::Ok();
 }
@@ -114,8 +114,8 @@ Status Eval(KernelContext& ctx, Node& node) {
     for (int64_t b = 0; b < d->lhs_batches; ++b) {
       const float* src = lhs + b * d->m * d->k;  // [k, m]
       float* dst = rows + b * d->m * d->k;       // [m, k]
-      for (int kk = 0; kk < d->k; ++kk)
-        for (int i = 0; i < d->m; ++i) dst[static_cast<int64_t>(i) * d->k + kk] = src[static_cast<int64_t>(kk) * d->m + i];
+      for (int64_t kk = 0; kk < d->k; ++kk)
+        for (int64_t i = 0; i < d->m; ++i) dst[i * d->k + kk] = src[kk * d->m + i];
     }
     lhs = rows;
   }

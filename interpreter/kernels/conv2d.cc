@@ -57,7 +57,8 @@ Status Prepare(KernelContext& ctx, Node& node) {
   EL_RETURN_IF_ERROR(RequestScratch(ctx, node, DataType::kFloat32, static_cast<int64_t>(d->layout.scratch_floats),
                                     &d->im2col_scratch));
   float* pack_now = nullptr;
-  EL_RETURN_IF_ERROR(d->weights.Prepare(ctx, node, d->layout.packed_floats, {filter, t.bias}, &pack_now));
+  EL_RETURN_IF_ERROR(d->weights.Prepare(ctx, node, d->layout.packed_floats, {filter, t.bias},
+                                        d->layout.groups, &pack_now));
   if (pack_now) {
     optimized::PackConvWeights(d->layout, filter->data_as<float>(), t.bias ? t.bias->data_as<float>() : nullptr,
                                pack_now);

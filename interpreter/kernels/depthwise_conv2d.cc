@@ -48,8 +48,8 @@ Status Prepare(KernelContext& ctx, Node& node) {
   d->use_reference = ForceReferenceKernels() || out_c != g.in_c || taps > optimized::kMaxDepthwiseTaps;
   if (d->use_reference) return Status::Ok();
   float* pack_now = nullptr;
-  EL_RETURN_IF_ERROR(
-      d->weights.Prepare(ctx, node, optimized::PackedDepthwiseWeightsSize(out_c, taps), {filter, t.bias}, &pack_now));
+  EL_RETURN_IF_ERROR(d->weights.Prepare(ctx, node, optimized::PackedDepthwiseWeightsSize(out_c, taps),
+                                        {filter, t.bias}, 0, &pack_now));
   if (pack_now) {
     optimized::PackDepthwiseWeights(filter->data_as<float>(), t.bias ? t.bias->data_as<float>() : nullptr, out_c, taps,
                                     pack_now);

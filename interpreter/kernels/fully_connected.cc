@@ -56,8 +56,9 @@ Status Prepare(KernelContext& ctx, Node& node) {
   EL_RETURN_IF_ERROR(CheckBiasSize(ctx, node, t.bias, d->units));
   Dims out_dims{d->batch, d->units};
   if (d->keep_num_dims) {
-    EL_KERNEL_CHECK(ctx, node, input->rank() >= 1 && input->dims.back() == d->depth, "keep_num_dims needs the input's last dimension to equal the weights' depth ",
-                    d->depth, ", got input shape ", DimsToString(input->dims));
+    EL_KERNEL_CHECK(ctx, node, input->rank() >= 1 && input->dims.back() == d->depth,
+                    "keep_num_dims needs the input's last dimension to equal the weights' depth ", d->depth,
+                    ", got input shape ", DimsToString(input->dims));
     out_dims = input->dims;
     out_dims.back() = d->units;
   }
@@ -67,7 +68,7 @@ Status Prepare(KernelContext& ctx, Node& node) {
   if (d->use_reference) return Status::Ok();
   float* pack_now = nullptr;
   EL_RETURN_IF_ERROR(d->weights.Prepare(ctx, node, optimized::PackedGemmWeightsSize(d->units, d->depth),
-                                        {weights, t.bias}, &pack_now));
+                                        {weights, t.bias}, 0, &pack_now));
   if (pack_now) {
     optimized::PackGemmWeights(weights->data_as<float>(), d->depth, 1, t.bias ? t.bias->data_as<float>() : nullptr,
                                d->units, d->depth, pack_now);

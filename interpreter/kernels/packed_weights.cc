@@ -8,7 +8,7 @@
 namespace edgelite {
 
 Status PackedWeights::Prepare(KernelContext& ctx, Node& node, size_t floats,
-                              std::initializer_list<const Tensor*> sources, float** pack_now) {
+                              std::initializer_list<const Tensor*> sources, int64_t layout, float** pack_now) {
   *pack_now = nullptr;
   bool constant = true, model_constant = true;
   std::vector<const void*> from;
@@ -24,13 +24,20 @@ Status PackedWeights::Prepare(KernelContext& ctx, Node& node, size_t floats,
     return RequestScratch(ctx, node, DataType::kFloat32, static_cast<int64_t>(floats), &scratch_);
   }
   if (scratch_ >= 0) EL_RETURN_IF_ERROR(RequestScratch(ctx, node, DataType::kFloat32, 0, &scratch_));
-  if (model_constant && block_ && floats == floats_ && from == packed_from_) return Status::Ok();
-  if (!block_ || floats > floats_) {
-    block_ = AllocateAligned(std::max<size_t>(floats, 1) * sizeof(float));
-    if (!block_) return ctx.Error(node, StrCat("cannot allocate ", floats, " floats of packed weights"), StatusCode::kInternal);
+  if (model_constant && !packed_from_.empty() && from == packed_from_ && floats == packed_floats_ &&
+      layout == packed_layout_) {
+    return Status::Ok();
   }
-  floats_ = floats;
+  if (floats > capacity_ || !block_) {
+    block_ = AllocateAligned(std::max<size_t>(floats, 1) * sizeof(float));
+    if (!block_) {
+      return ctx.Error(node, StrCat("cannot allocate ", floats, " floats of packed weights"), StatusCode::kInternal);
+    }
+    capacity_ = floats;
+  }
   packed_from_ = model_constant ? std::move(from) : std::vector<const void*>();
+  packed_floats_ = floats;
+  packed_layout_ = layout;
   *pack_now = reinterpret_cast<float*>(block_.get());
   return Status::Ok();
 }

@@ -4,7 +4,9 @@
 // invoke are packed at every eval into a scratch tensor the arena places.
 #pragma once
 
+#include <cstdint>
 #include <initializer_list>
+#include <vector>
 
 #include "interpreter/kernel_api.h"
 
@@ -13,10 +15,11 @@ namespace edgelite {
 class PackedWeights {
  public:
   // In prepare: makes room for `floats` packed floats from `sources` (weights, then bias; null entries
-  // are ignored). Sets *pack_now to the buffer to pack into now, or to null when the packed copy is
-  // already current or when packing must wait for eval (then pack_at_eval() is true).
+  // are ignored); `layout` stands for whatever else the packing depends on (a convolution's group count,
+  // which follows the input's channels). Sets *pack_now to the buffer to pack into now, or to null when
+  // the packed copy is already current or when packing must wait for eval (then pack_at_eval() is true).
   Status Prepare(KernelContext& ctx, Node& node, size_t floats, std::initializer_list<const Tensor*> sources,
-                 float** pack_now);
+                 int64_t layout, float** pack_now);
 
   bool pack_at_eval() const { return at_eval_; }
   // In eval: the packed weights (to pack into first when pack_at_eval()).
@@ -24,11 +27,14 @@ class PackedWeights {
 
  private:
   AlignedBlock block_;
-  size_t floats_ = 0;
+  size_t capacity_ = 0;  // floats in block_
   bool at_eval_ = false;
   int scratch_ = -1;
-  // The model constants the packed copy was made from; packing again is skipped while they are the same.
+  // What the packed copy was made from, when all sources are model constants: packing again is skipped
+  // while these stay the same.
   std::vector<const void*> packed_from_;
+  size_t packed_floats_ = 0;
+  int64_t packed_layout_ = 0;
 };
 
 }  // namespace edgelite

@@ -82,10 +82,11 @@ ConvGemmLayout PlanConvGemm(const WindowGeometry& g, int filter_in_c, int num_th
              g.pad_left == 0 && g.out_h == g.in_h && g.out_w == g.in_w;
   l.packed_floats = PackedGemmWeightsSize(l.n, l.k) * l.groups;
   if (!l.direct) {
+    // One contiguous range of output pixels per thread, done in blocks that fit the im2col budget.
     const int tile = GemmRowTile();
-    const int64_t per_thread = RoundUp((NumOutputPixels(g) + num_threads - 1) / num_threads, tile);
-    const int64_t fit = std::max<int64_t>(tile, kIm2colBlockBytes / (static_cast<int64_t>(l.k) * sizeof(float)) / tile * tile);
-    l.block_rows = static_cast<int>(std::max<int64_t>(tile, std::min(fit, per_thread)));
+    l.rows_per_task = std::max<int64_t>(tile, RoundUp((NumOutputPixels(g) + num_threads - 1) / num_threads, tile));
+    const int64_t fit = kIm2colBlockBytes / (static_cast<int64_t>(l.k) * sizeof(float)) / tile * tile;
+    l.block_rows = static_cast<int>(std::max<int64_t>(tile, std::min(fit, l.rows_per_task)));
     l.scratch_floats = static_cast<size_t>(num_threads) * l.block_rows * l.k;
   }
   return l;
@@ -113,9 +114,8 @@ void ConvF32(const WindowGeometry& g, const ConvGemmLayout& l, const float* inpu
     }
     return;
   }
-  // One contiguous range of output pixels per thread, each with its own scratch block.
-  const int tile = GemmRowTile();
-  const int64_t per_task = std::max<int64_t>(l.block_rows, RoundUp((m + pool.num_threads() - 1) / pool.num_threads(), tile));
+  // Each task (at most one per thread) has its own scratch block.
+  const int64_t per_task = l.rows_per_task;
   const int64_t tasks = (m + per_task - 1) / per_task;
   pool.ParallelFor(tasks, 1, [&](int64_t t_begin, int64_t t_end) {
     for (int64_t t = t_begin; t < t_end; ++t) {

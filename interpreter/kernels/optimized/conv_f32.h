@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 #include "interpreter/kernels/reference/window_geometry.h"
 
@@ -21,7 +22,8 @@ struct ConvGemmLayout {
   int k = 0;  // filter_h * filter_w * filter_in_c
   int n = 0;  // out_c / groups
   bool direct = false;  // 1x1, stride 1: the input is the GEMM's A, no im2col
-  int block_rows = 0;   // im2col rows per block (a multiple of the GEMM row tile)
+  int64_t rows_per_task = 0;  // output pixels per thread (im2col only)
+  int block_rows = 0;   // im2col rows per block (a multiple of the GEMM row tile, at most rows_per_task)
   size_t packed_floats = 0;   // packed weights for all groups
   size_t scratch_floats = 0;  // im2col scratch for all threads
 };

@@ -34,7 +34,8 @@ inline void Conv2D(const WindowGeometry& g, int filter_in_c, const float* input,
             }
           }
           if (bias) total += bias[oc];
-          output[((static_cast<int64_t>(b) * g.out_h + oy) * g.out_w + ox) * g.out_c + oc] = ClampToRange(total, lo, hi);
+          output[((static_cast<int64_t>(b) * g.out_h + oy) * g.out_w + ox) * g.out_c + oc] =
+              ClampToRange(total, lo, hi);
         }
       }
     }

@@ -14,7 +14,9 @@ inline void FullyConnected(int batch, int units, int depth, const float* input, 
   for (int b = 0; b < batch; ++b) {
     for (int u = 0; u < units; ++u) {
       float total = 0.f;
-      for (int k = 0; k < depth; ++k) total += input[static_cast<int64_t>(b) * depth + k] * weights[static_cast<int64_t>(u) * depth + k];
+      const float* in = input + static_cast<int64_t>(b) * depth;
+      const float* w = weights + static_cast<int64_t>(u) * depth;
+      for (int k = 0; k < depth; ++k) total += in[k] * w[k];
       if (bias) total += bias[u];
       output[static_cast<int64_t>(b) * units + u] = ClampToRange(total, lo, hi);
     }

@@ -126,6 +126,24 @@ def test_resize_input_keeps_packed_weights():
         assert_close(y, conv2d_reference(x, w, b, (2, 1), (1, 1), "SAME", "NONE"), depth(w))
 
 
+def test_resize_to_more_input_channels_regroups():
+    # The filter has 2 input channels: a 2-channel input is one group, a 4-channel input two groups,
+    # which packs the same filter differently into as many floats (one 32-wide panel or two 16-wide).
+    rng = np.random.default_rng(6)
+    w = random(rng, (32, 3, 3, 2))
+    model = single_op_model("CONV_2D", [random(rng, (1, 5, 5, 2)), w], options(), constant_inputs=(1,))
+    interp = edgelite.Interpreter(model_content=model)
+    index = interp.get_input_details()[0]["index"]
+    for shape in [(1, 5, 5, 2), (1, 5, 5, 4), (1, 5, 5, 2)]:
+        x = random(rng, shape)
+        interp.resize_tensor_input(index, list(shape))
+        interp.allocate_tensors()
+        interp.set_tensor(index, x)
+        interp.invoke()
+        y = interp.get_tensor(interp.get_output_details()[0]["index"])
+        assert_close(y, conv2d_reference(x, w, None, (1, 1), (1, 1), "SAME", "NONE"), depth(w))
+
+
 def test_batch_of_zero_images():
     w = np.ones((3, 3, 3, 2), np.float32)
     (y,) = run_model(single_op_model("CONV_2D", [np.ones((1, 4, 4, 2), np.float32), w], options(),
