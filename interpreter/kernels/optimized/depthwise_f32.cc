@@ -16,40 +16,64 @@ constexpr int kW = kVecWidth;
 
 inline int64_t PaddedChannels(int channels) { return RoundUp(channels, kW); }
 
-// out[c] = clamp(bias[c] + sum_t in[t][c] * weights[t][c]); kTaps == 0 means `taps` at run time.
+// Channels [c, c + NV vectors) of one pixel: out = clamp(bias + sum_t in[t] * weights[t]). kTaps == 0
+// means `taps` at run time. With kTail the last vector holds `last` (1..kW) lanes: weights are padded to
+// whole vectors, input and output rows are not. With kSplit, taps alternate between two accumulator
+// sets, so that even one vector keeps two FMA chains in flight (a 3x3 sum is otherwise nine FMAs in a
+// row, bound by their latency).
+template <int kTaps, int NV, bool kSplit, bool kTail>
+inline void DepthwiseChannels(const float* const* in, int taps, const float* packed, int64_t cp, int c, int last,
+                              float* out, VecF32 lo, VecF32 hi) {
+  const int n = kTaps ? kTaps : taps;
+  const float* w = packed + cp + c;  // packed starts with the bias
+  auto input = [&](int t, int j) {
+    const float* p = in[t] + c + j * kW;
+    return kTail && j == NV - 1 ? LoadPartial(p, last) : Load(p);
+  };
+  VecF32 acc[NV], acc2[NV];
+  for (int j = 0; j < NV; ++j) {
+    acc[j] = Load(packed + c + j * kW);
+    acc2[j] = Zero();
+  }
+  int t = 0;
+  if (kSplit) {
+    for (; t + 1 < n; t += 2) {
+      for (int j = 0; j < NV; ++j) {
+        acc[j] = Fma(input(t, j), Load(w + t * cp + j * kW), acc[j]);
+        acc2[j] = Fma(input(t + 1, j), Load(w + (t + 1) * cp + j * kW), acc2[j]);
+      }
+    }
+  }
+  for (; t < n; ++t) {
+    for (int j = 0; j < NV; ++j) acc[j] = Fma(input(t, j), Load(w + t * cp + j * kW), acc[j]);
+  }
+  for (int j = 0; j < NV; ++j) {
+    const VecF32 v = ClampVec(kSplit ? Add(acc[j], acc2[j]) : acc[j], lo, hi);
+    if (kTail && j == NV - 1) {
+      StorePartial(out + c + j * kW, v, last);
+    } else {
+      Store(out + c + j * kW, v);
+    }
+  }
+}
+
+// Every channel of one pixel: four vectors at a time, then the rest (up to four vectors, the last one
+// partial) in one block.
 template <int kTaps>
 inline void DepthwisePixel(const float* const* in, int taps, const float* packed, int64_t cp, int channels,
                            float* out, VecF32 lo, VecF32 hi) {
-  const int n = kTaps ? kTaps : taps;
-  const float* w = packed + cp;  // packed starts with the bias
   int c = 0;
   for (; c + 4 * kW <= channels; c += 4 * kW) {
-    VecF32 a0 = Load(packed + c), a1 = Load(packed + c + kW), a2 = Load(packed + c + 2 * kW),
-           a3 = Load(packed + c + 3 * kW);
-    for (int t = 0; t < n; ++t) {
-      const float* x = in[t] + c;
-      const float* wt = w + t * cp + c;
-      a0 = Fma(Load(x), Load(wt), a0);
-      a1 = Fma(Load(x + kW), Load(wt + kW), a1);
-      a2 = Fma(Load(x + 2 * kW), Load(wt + 2 * kW), a2);
-      a3 = Fma(Load(x + 3 * kW), Load(wt + 3 * kW), a3);
-    }
-    Store(out + c, ClampVec(a0, lo, hi));
-    Store(out + c + kW, ClampVec(a1, lo, hi));
-    Store(out + c + 2 * kW, ClampVec(a2, lo, hi));
-    Store(out + c + 3 * kW, ClampVec(a3, lo, hi));
+    DepthwiseChannels<kTaps, 4, false, false>(in, taps, packed, cp, c, kW, out, lo, hi);
   }
-  for (; c + kW <= channels; c += kW) {
-    VecF32 a = Load(packed + c);
-    for (int t = 0; t < n; ++t) a = Fma(Load(in[t] + c), Load(w + t * cp + c), a);
-    Store(out + c, ClampVec(a, lo, hi));
-  }
-  if (c < channels) {
-    // Weights are padded to whole vectors; the input and output rows are not.
-    const int rest = channels - c;
-    VecF32 a = Load(packed + c);
-    for (int t = 0; t < n; ++t) a = Fma(LoadPartial(in[t] + c, rest), Load(w + t * cp + c), a);
-    StorePartial(out + c, ClampVec(a, lo, hi), rest);
+  const int rest = channels - c;
+  if (rest == 0) return;
+  const int last = rest - (rest - 1) / kW * kW;
+  switch ((rest + kW - 1) / kW) {
+    case 1: DepthwiseChannels<kTaps, 1, true, true>(in, taps, packed, cp, c, last, out, lo, hi); break;
+    case 2: DepthwiseChannels<kTaps, 2, true, true>(in, taps, packed, cp, c, last, out, lo, hi); break;
+    case 3: DepthwiseChannels<kTaps, 3, true, true>(in, taps, packed, cp, c, last, out, lo, hi); break;
+    default: DepthwiseChannels<kTaps, 4, false, true>(in, taps, packed, cp, c, last, out, lo, hi); break;
   }
 }
 

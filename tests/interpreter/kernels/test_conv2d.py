@@ -193,9 +193,9 @@ def test_rejects_non_float_input():
 
 
 def test_reference_switch_takes_effect():
-    # The two kernels sum in different orders, so on a deep convolution they differ in the last bits;
+    # The GEMM starts from the bias, the reference adds it last, so their outputs differ in the last bits;
     # identical outputs would mean run_both compared the optimized kernel with itself.
     rng = np.random.default_rng(0)
-    x, w = random(rng, (1, 8, 8, 64)), random(rng, (32, 3, 3, 64))
-    optimized, reference = run_both("CONV_2D", [x, w], options(), constant_inputs=(1,))
+    x, w, b = random(rng, (1, 8, 8, 64)), random(rng, (32, 3, 3, 64)), random(rng, (32,))
+    optimized, reference = run_both("CONV_2D", [x, w, b], options(), constant_inputs=(1, 2))
     assert np.any(optimized != reference)
