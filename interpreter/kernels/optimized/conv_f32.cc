@@ -2,7 +2,6 @@
 #include "interpreter/kernels/optimized/conv_f32.h"
 
 #include <algorithm>
-#include <cstring>
 
 #include "interpreter/kernels/optimized/gemm_f32.h"
 #include "interpreter/kernels/optimized/vec_f32.h"
@@ -39,23 +38,22 @@ void Im2col(const WindowGeometry& g, int filter_in_c, int group, const float* in
       const int iy = iy0 + ky * g.dilation_h;
       const int row_len = g.filter_w * filter_in_c;
       if (iy < 0 || iy >= g.in_h) {
-        std::memset(out, 0, row_len * sizeof(float));
+        ZeroFloats(out, row_len);
       } else if (contiguous_rows) {
         const int x0 = std::max(ix0, 0), x1 = std::min(ix0 + g.filter_w, g.in_w);
         const int before = (x0 - ix0) * g.in_c;
         const int valid = std::max(x1 - x0, 0) * g.in_c;
-        std::memset(out, 0, before * sizeof(float));
-        if (valid > 0) std::memcpy(out + before, image + (static_cast<int64_t>(iy) * g.in_w + x0) * g.in_c,
-                                   valid * sizeof(float));
-        std::memset(out + before + valid, 0, (row_len - before - valid) * sizeof(float));
+        if (before > 0) ZeroFloats(out, before);
+        if (valid > 0) CopyFloats(out + before, image + (static_cast<int64_t>(iy) * g.in_w + x0) * g.in_c, valid);
+        if (before + valid < row_len) ZeroFloats(out + before + valid, row_len - before - valid);
       } else {
         for (int kx = 0; kx < g.filter_w; ++kx) {
           const int ix = ix0 + kx * g.dilation_w;
           float* tap = out + kx * filter_in_c;
           if (ix < 0 || ix >= g.in_w) {
-            std::memset(tap, 0, filter_in_c * sizeof(float));
+            ZeroFloats(tap, filter_in_c);
           } else {
-            std::memcpy(tap, image + (static_cast<int64_t>(iy) * g.in_w + ix) * g.in_c, filter_in_c * sizeof(float));
+            CopyFloats(tap, image + (static_cast<int64_t>(iy) * g.in_w + ix) * g.in_c, filter_in_c);
           }
         }
       }

@@ -77,8 +77,82 @@ inline void DepthwisePixel(const float* const* in, int taps, const float* packed
   }
 }
 
-// One output row of one image.
-template <int kTaps>
+// Interior pixels [ox_lo, ox_hi) of a 3x3, dilation-1 row with stride kStride, for one vector of
+// channels at c (the last `lanes` wide when kTail): the nine weights stay in registers while the row is
+// swept four output pixels at a time, and each input vector those four share is loaded once. That halves
+// the loads per FMA of the tap-pointer kernel, which is bound by them.
+template <int kStride, bool kTail>
+void Depthwise3x3Sweep(const float* const* rows, const int64_t* steps, int pad_left, int ox_lo, int ox_hi,
+                       const float* packed, int64_t cp, int c, int lanes, int channels, float* out, VecF32 lo,
+                       VecF32 hi) {
+  constexpr int kPixels = 4;
+  constexpr int kColumns = 3 + kStride * (kPixels - 1);
+  VecF32 w[9];
+  for (int t = 0; t < 9; ++t) w[t] = Load(packed + (t + 1) * cp + c);
+  const VecF32 bias = Load(packed + c);
+  auto load = [&](const float* p) { return kTail ? LoadPartial(p, lanes) : Load(p); };
+  auto store = [&](float* p, VecF32 v) {
+    if (kTail) {
+      StorePartial(p, ClampVec(v, lo, hi), lanes);
+    } else {
+      Store(p, ClampVec(v, lo, hi));
+    }
+  };
+  int ox = ox_lo;
+  for (; ox + kPixels <= ox_hi; ox += kPixels) {
+    const int64_t ix = static_cast<int64_t>(ox) * kStride - pad_left;
+    VecF32 acc[kPixels];
+    for (int q = 0; q < kPixels; ++q) acc[q] = bias;
+    for (int ky = 0; ky < 3; ++ky) {
+      const float* p = rows[ky] + ix * steps[ky] + c;
+      for (int j = 0; j < kColumns; ++j) {
+        const VecF32 v = load(p + j * steps[ky]);
+        for (int q = 0; q < kPixels; ++q) {
+          const int kx = j - kStride * q;
+          if (kx >= 0 && kx < 3) acc[q] = Fma(v, w[ky * 3 + kx], acc[q]);
+        }
+      }
+    }
+    for (int q = 0; q < kPixels; ++q) store(out + static_cast<int64_t>(ox + q) * channels + c, acc[q]);
+  }
+  for (; ox < ox_hi; ++ox) {
+    const int64_t ix = static_cast<int64_t>(ox) * kStride - pad_left;
+    VecF32 acc = bias;
+    for (int ky = 0; ky < 3; ++ky) {
+      const float* p = rows[ky] + ix * steps[ky] + c;
+      for (int kx = 0; kx < 3; ++kx) acc = Fma(load(p + kx * steps[ky]), w[ky * 3 + kx], acc);
+    }
+    store(out + static_cast<int64_t>(ox) * channels + c, acc);
+  }
+}
+
+// The interior of a 3x3, dilation-1 row: rows outside the input read the zero row without stepping.
+template <int kStride>
+void Depthwise3x3Interior(const WindowGeometry& g, const float* image, int iy0, int ox_lo, int ox_hi,
+                          const float* packed, int64_t cp, float* out, VecF32 lo, VecF32 hi) {
+  const float* rows[3];
+  int64_t steps[3];
+  for (int ky = 0; ky < 3; ++ky) {
+    const int iy = iy0 + ky;
+    const bool ok = iy >= 0 && iy < g.in_h;
+    rows[ky] = ok ? image + static_cast<int64_t>(iy) * g.in_w * g.in_c : packed + 10 * cp;
+    steps[ky] = ok ? g.in_c : 0;
+  }
+  for (int c = 0; c < g.in_c; c += kW) {
+    const int lanes = std::min(kW, g.in_c - c);
+    if (lanes == kW) {
+      Depthwise3x3Sweep<kStride, false>(rows, steps, g.pad_left, ox_lo, ox_hi, packed, cp, c, lanes, g.in_c, out,
+                                        lo, hi);
+    } else {
+      Depthwise3x3Sweep<kStride, true>(rows, steps, g.pad_left, ox_lo, ox_hi, packed, cp, c, lanes, g.in_c, out,
+                                       lo, hi);
+    }
+  }
+}
+
+// One output row of one image. kStride3x3 (1 or 2) selects the swept interior of 3x3, dilation-1
+// filters with that stride in both directions; 0 the tap-pointer kernel for every filter.
+template <int kTaps, int kStride3x3>
 void DepthwiseRow(const WindowGeometry& g, const float* image, int oy, const float* packed, float* out,
                   VecF32 lo, VecF32 hi) {
   const int taps = g.filter_h * g.filter_w;
@@ -111,7 +185,9 @@ void DepthwiseRow(const WindowGeometry& g, const float* image, int oy, const flo
     setup(ox);
     DepthwisePixel<kTaps>(ptr, taps, packed, cp, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
   }
-  if (ox_lo < ox_hi) {
+  if (kStride3x3 && ox_lo < ox_hi) {
+    Depthwise3x3Interior<kStride3x3>(g, image, iy0, ox_lo, ox_hi, packed, cp, out, lo, hi);
+  } else if (ox_lo < ox_hi) {
     setup(ox_lo);
     for (int ox = ox_lo; ox < ox_hi; ++ox) {
       DepthwisePixel<kTaps>(ptr, taps, packed, cp, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
@@ -142,7 +218,12 @@ void PackDepthwiseWeights(const float* filter, const float* bias, int channels, 
 void DepthwiseConvF32(const WindowGeometry& g, const float* input, const float* packed, float* output,
                       float out_min, float out_max, ThreadPool& pool) {
   const int taps = g.filter_h * g.filter_w;
-  auto row_fn = taps == 9 ? DepthwiseRow<9> : taps == 25 ? DepthwiseRow<25> : DepthwiseRow<0>;
+  auto row_fn = taps == 25 ? DepthwiseRow<25, 0> : DepthwiseRow<0, 0>;
+  if (taps == 9) {
+    const bool swept = g.filter_h == 3 && g.dilation_h == 1 && g.dilation_w == 1 && g.stride_h == g.stride_w;
+    row_fn = swept && g.stride_w == 1 ? DepthwiseRow<9, 1> : swept && g.stride_w == 2 ? DepthwiseRow<9, 2>
+                                                                                      : DepthwiseRow<9, 0>;
+  }
   const VecF32 lo = Broadcast(out_min), hi = Broadcast(out_max);
   const int64_t rows = static_cast<int64_t>(g.batch) * g.out_h;
   const int64_t row_work = std::max<int64_t>(1, static_cast<int64_t>(g.out_w) * g.in_c * taps);

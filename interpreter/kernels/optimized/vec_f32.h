@@ -108,5 +108,18 @@ inline VecF32 ClampVec(VecF32 a, VecF32 lo, VecF32 hi) { return Min(hi, Max(lo, 
 
 inline int64_t RoundUp(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
 
+// Copies / zeroes n floats inline. For the short runs of im2col (a few channels) a libc memcpy call
+// costs more than the copy.
+inline void CopyFloats(float* dst, const float* src, int64_t n) {
+  int64_t i = 0;
+  for (; i + kVecWidth <= n; i += kVecWidth) Store(dst + i, Load(src + i));
+  if (i < n) StorePartial(dst + i, LoadPartial(src + i, static_cast<int>(n - i)), static_cast<int>(n - i));
+}
+inline void ZeroFloats(float* dst, int64_t n) {
+  int64_t i = 0;
+  for (; i + kVecWidth <= n; i += kVecWidth) Store(dst + i, Zero());
+  if (i < n) StorePartial(dst + i, Zero(), static_cast<int>(n - i));
+}
+
 }  // namespace optimized
 }  // namespace edgelite
