@@ -12,7 +12,9 @@
   X(MUL, 7)                       \
   X(DIV, 2)                       \
   X(SQUARED_DIFFERENCE, 2)        \
-  X(LOCAL_RESPONSE_NORMALIZATION, 1) \
+  X(LOCAL_RESPONSE_NORMALIZATION, 1)  \
+  X(MAXIMUM, 4)                   \
+  X(MINIMUM, 4)                   \
   X(CONV_2D, 8)                   \
   X(DEPTHWISE_CONV_2D, 7)         \
   X(FULLY_CONNECTED, 13)          \
