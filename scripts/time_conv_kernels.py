@@ -5,7 +5,11 @@ of these operators and ADD (MobileNet-v2's layer list at 224x224, and a BlazeFac
 128x128 with its odd channel counts), and runs them through benchmarks/compare_litert.py's side-by-side
 timer. Not part of the test suite; random weights, so only the timings mean anything.
 
+With --golden MODEL.tflite ..., times instead every layer of this family in those models alone (as a one-op
+model with the model's weights and options, on the inputs LiteRT gave it) and sums them per model.
+
     PYTHONPATH=build/<you>/site python scripts/time_conv_kernels.py [--threads 1] [--only NAME]
+    PYTHONPATH=build/<you>/site python scripts/time_conv_kernels.py --golden tests/models/tf/mobilenet_v2.tflite
 """
 
 from __future__ import annotations
@@ -22,7 +26,11 @@ from edgelite.testing import single_op_model
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "benchmarks"))
+sys.path.insert(0, os.path.join(HERE, "..", "tests", "interpreter", "kernels"))
 from compare_litert import compare  # noqa: E402
+from conv_family import golden_layers  # noqa: E402
+
+FAMILY = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "BATCH_MATMUL", "AVERAGE_POOL_2D", "MAX_POOL_2D")
 
 RNG = np.random.default_rng(0)
 
@@ -147,14 +155,36 @@ def cases():
     }
 
 
+def time_golden(paths, args):
+    print(f"{'model (family layers only)':<44} {'layers':>6} {'edgelite ms':>12} {'LiteRT ms':>10} {'ratio':>7}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for model in paths:
+            total_ours = total_theirs = 0.0
+            layers = list(golden_layers(model, FAMILY))
+            for layer in layers:
+                path = os.path.join(tmp, "layer.tflite")
+                with open(path, "wb") as f:
+                    f.write(single_op_model(layer.op, layer.inputs, layer.options,
+                                            constant_inputs=layer.constant_inputs, version=layer.version))
+                ours, theirs, _ = compare(path, args.threads, args.rounds, args.runs)
+                total_ours += ours
+                total_theirs += theirs
+            print(f"{os.path.basename(model):<44} {len(layers):>6} {total_ours:>12.3f} {total_theirs:>10.3f} "
+                  f"{total_ours / total_theirs:>7.2f}", flush=True)
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--runs", type=int, default=20)
     p.add_argument("--only", default=None, help="run the cases whose name contains this")
+    p.add_argument("--golden", nargs="+", default=None, help="time the family's layers of these models")
     args = p.parse_args(argv)
     print(f"threads={args.threads}; LiteRT with BUILTIN_WITHOUT_DEFAULT_DELEGATES")
+    if args.golden:
+        time_golden(args.golden, args)
+        return 0
     print(f"{'case':<28} {'edgelite ms':>12} {'LiteRT ms':>10} {'ratio':>7} {'max rel diff':>13}")
     with tempfile.TemporaryDirectory() as tmp:
         for name, make in cases().items():

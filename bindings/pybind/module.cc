@@ -210,7 +210,11 @@ PYBIND11_MODULE(_core, m) {
     } catch (const StatusError& e) {
       py::object errors = py::module_::import("edgelite.errors");
       py::object cls = errors.attr(ErrorClassName(e.status.code()));
-      PyErr_SetObject(cls.ptr(), py::str(e.status.message()).ptr());
+      // Messages quote tensor names from the model, which a corrupt file may fill with invalid UTF-8.
+      const std::string& message = e.status.message();
+      py::object text = py::reinterpret_steal<py::object>(
+          PyUnicode_DecodeUTF8(message.data(), static_cast<Py_ssize_t>(message.size()), "replace"));
+      PyErr_SetObject(cls.ptr(), text.ptr());
     }
   });
 

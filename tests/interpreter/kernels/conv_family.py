@@ -4,9 +4,12 @@ one tolerance, and running a one-op model through both the optimized kernels and
 
 import contextlib
 import os
+from typing import Any, List, NamedTuple, Optional, Sequence
 
 import numpy as np
 
+from edgelite.schema.BuiltinOperator import BuiltinOperator
+from edgelite.schema.Model import Model, ModelT
 from edgelite.testing import run_single_op
 
 ACTIVATIONS = {
@@ -94,3 +97,44 @@ ACTIVATION_AND_BIAS = [("NONE", True), ("RELU6", False), ("RELU", True), ("RELU_
 
 def random(rng, shape):
     return rng.standard_normal(shape).astype(np.float32)
+
+
+class GoldenLayer(NamedTuple):
+    index: int  # the operator's position in the model
+    op: str
+    inputs: List[Optional[np.ndarray]]
+    options: Any  # the model's options object, as run_single_op takes it
+    constant_inputs: Sequence[int]
+    version: int
+    expected: np.ndarray  # LiteRT's output
+
+
+def golden_layers(path, ops):
+    """Every operator named in `ops` of the model's first subgraph, with the inputs and output LiteRT's builtin
+    kernels (XNNPACK off) gave it when running the model on its recorded inputs (<model>.io.npz). Weights and
+    biases (inputs after the first, except BATCH_MATMUL's operand) are constant, as in the model; LiteRT's
+    values also stand for weights it dequantized or densified."""
+    from ai_edge_litert.interpreter import Interpreter, OpResolverType
+    with open(path, "rb") as f:
+        model = ModelT.InitFromObj(Model.GetRootAs(f.read(), 0))
+    interp = Interpreter(model_path=path, experimental_preserve_all_tensors=True,
+                         experimental_op_resolver_type=OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES)
+    ref = np.load(os.path.splitext(path)[0] + ".io.npz")
+    details = interp.get_input_details()
+    for i, d in enumerate(details):
+        if list(d["shape"]) != list(ref[f"input_{i}"].shape):
+            interp.resize_tensor_input(d["index"], ref[f"input_{i}"].shape)
+    interp.allocate_tensors()
+    for i, d in enumerate(details):
+        interp.set_tensor(d["index"], ref[f"input_{i}"])
+    interp.invoke()
+    names = {getattr(BuiltinOperator, name): name for name in ops}
+    for index, op in enumerate(model.subgraphs[0].operators):
+        code = model.operatorCodes[op.opcodeIndex]
+        name = names.get(max(code.builtinCode, code.deprecatedBuiltinCode))
+        if name is None:
+            continue
+        inputs = [None if i < 0 else interp.get_tensor(i) for i in op.inputs]
+        constant = () if name == "BATCH_MATMUL" else tuple(range(1, len(inputs)))
+        yield GoldenLayer(index, name, inputs, op.builtinOptions, constant, code.version,
+                          interp.get_tensor(op.outputs[0]))
