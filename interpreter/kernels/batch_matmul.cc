@@ -37,8 +37,6 @@ Status Init(KernelContext& ctx, Node& node) {
   return Status::Ok();
 }
 
-void Free(void* p) { delete static_cast<BatchMatMulData*>(p); }
-
 // Packs every rhs matrix: element (column j, depth kk) of the GEMM's weights is rhs[kk, j], or rhs[j, kk]
 // when adj_y.
 void PackRhs(const BatchMatMulData& d, const float* rhs, float* packed) {
@@ -145,7 +143,7 @@ Status Eval(KernelContext& ctx, Node& node) {
 }  // namespace
 
 const KernelRegistration* Register_BATCH_MATMUL() {
-  static const KernelRegistration reg{Init, Free, Prepare, Eval};
+  static const KernelRegistration reg{Init, DeleteNodeData<BatchMatMulData>, Prepare, Eval};
   return &reg;
 }
 

@@ -15,6 +15,22 @@
   X(LOCAL_RESPONSE_NORMALIZATION, 1)  \
   X(MAXIMUM, 4)                   \
   X(MINIMUM, 4)                   \
+  X(GATHER, 7)                    \
+  X(CAST, 6)                      \
+  X(MEAN, 3)                      \
+  X(SUM, 2)                       \
+  X(SOFTMAX, 3)                   \
+  X(LOGISTIC, 3)                  \
+  X(TANH, 3)                      \
+  X(RELU, 3)                      \
+  X(RELU6, 2)                     \
+  X(PRELU, 1)                     \
+  X(HARD_SWISH, 1)                \
+  X(GELU, 2)                      \
+  X(RSQRT, 3)                     \
+  X(NEG, 2)                       \
+  X(DEQUANTIZE, 6)                \
+  X(DENSIFY, 1)                   \
   X(CONV_2D, 8)                   \
   X(DEPTHWISE_CONV_2D, 7)         \
   X(FULLY_CONNECTED, 13)          \

@@ -29,8 +29,6 @@ Status Init(KernelContext& ctx, Node& node) {
                           "Conv2DOptions", &data->options);
 }
 
-void Free(void* p) { delete static_cast<ConvData*>(p); }
-
 Status Prepare(KernelContext& ctx, Node& node) {
   auto* d = static_cast<ConvData*>(node.user_data);
   FilterOpTensors t;
@@ -90,7 +88,7 @@ Status Eval(KernelContext& ctx, Node& node) {
 }  // namespace
 
 const KernelRegistration* Register_CONV_2D() {
-  static const KernelRegistration reg{Init, Free, Prepare, Eval};
+  static const KernelRegistration reg{Init, DeleteNodeData<ConvData>, Prepare, Eval};
   return &reg;
 }
 

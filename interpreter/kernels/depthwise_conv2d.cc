@@ -27,8 +27,6 @@ Status Init(KernelContext& ctx, Node& node) {
                           "DepthwiseConv2DOptions", &data->options);
 }
 
-void Free(void* p) { delete static_cast<DepthwiseData*>(p); }
-
 Status Prepare(KernelContext& ctx, Node& node) {
   auto* d = static_cast<DepthwiseData*>(node.user_data);
   FilterOpTensors t;
@@ -83,7 +81,7 @@ Status Eval(KernelContext& ctx, Node& node) {
 }  // namespace
 
 const KernelRegistration* Register_DEPTHWISE_CONV_2D() {
-  static const KernelRegistration reg{Init, Free, Prepare, Eval};
+  static const KernelRegistration reg{Init, DeleteNodeData<DepthwiseData>, Prepare, Eval};
   return &reg;
 }
 

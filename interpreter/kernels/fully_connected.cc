@@ -35,8 +35,6 @@ Status Init(KernelContext& ctx, Node& node) {
   return GetActivationRange(ctx, node, o->fused_activation_function(), &data->range);
 }
 
-void Free(void* p) { delete static_cast<FullyConnectedData*>(p); }
-
 Status Prepare(KernelContext& ctx, Node& node) {
   auto* d = static_cast<FullyConnectedData*>(node.user_data);
   FilterOpTensors t;
@@ -100,7 +98,7 @@ Status Eval(KernelContext& ctx, Node& node) {
 }  // namespace
 
 const KernelRegistration* Register_FULLY_CONNECTED() {
-  static const KernelRegistration reg{Init, Free, Prepare, Eval};
+  static const KernelRegistration reg{Init, DeleteNodeData<FullyConnectedData>, Prepare, Eval};
   return &reg;
 }
 

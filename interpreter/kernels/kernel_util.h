@@ -58,4 +58,15 @@ bool ForceReferenceKernels();
 // Reads an int32 or int64 constant/folded 1-D tensor into a vector (for shape, axis, paddings inputs).
 Status ReadIntVector(KernelContext& ctx, const Node& node, const Tensor& t, std::vector<int64_t>* out);
 
+// Per-node data of type T: an init that allocates a default T (prepare fills it), and the matching free.
+template <typename T>
+Status NewNodeData(KernelContext&, Node& node) {
+  node.user_data = new T();
+  return Status::Ok();
+}
+template <typename T>
+void DeleteNodeData(void* user_data) {
+  delete static_cast<T*>(user_data);
+}
+
 }  // namespace edgelite

@@ -35,8 +35,6 @@ Status Init(KernelContext& ctx, Node& node) {
   return ParseWindowOptions(ctx, node, o->padding(), o->fused_activation_function(), &data->options);
 }
 
-void Free(void* p) { delete static_cast<PoolData*>(p); }
-
 Status Prepare(KernelContext& ctx, Node& node) {
   auto* d = static_cast<PoolData*>(node.user_data);
   EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 1, 1));
@@ -76,7 +74,7 @@ Status Eval(KernelContext& ctx, Node& node) {
 
 template <PoolKind kKind>
 const KernelRegistration* Registration() {
-  static const KernelRegistration reg{Init<kKind>, Free, Prepare, Eval};
+  static const KernelRegistration reg{Init<kKind>, DeleteNodeData<PoolData>, Prepare, Eval};
   return &reg;
 }
 

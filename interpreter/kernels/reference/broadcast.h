@@ -23,6 +23,22 @@ inline std::vector<int64_t> BroadcastStrides(const std::vector<int32_t>& in_dims
   return strides;
 }
 
+// When `b` broadcasts to `out_dims` along leading axes only (b's shape without its leading 1s is a suffix
+// of out_dims), the element count of that suffix: the output is then out/inner blocks, each lined up
+// with all of b. 0 when b broadcasts any other way.
+inline int64_t TrailingBroadcastSize(const std::vector<int32_t>& out_dims, const std::vector<int32_t>& b_dims) {
+  size_t lead = 0;
+  while (lead < b_dims.size() && b_dims[lead] == 1) ++lead;
+  const size_t core = b_dims.size() - lead;
+  if (core > out_dims.size()) return 0;
+  int64_t inner = 1;
+  for (size_t i = 0; i < core; ++i) {
+    if (b_dims[lead + i] != out_dims[out_dims.size() - core + i]) return 0;
+    inner *= b_dims[lead + i];
+  }
+  return inner;
+}
+
 // Calls fn(out_index, a_index, b_index) for every output element of a broadcast binary op.
 template <typename Fn>
 void ForEachBroadcastIndex(const std::vector<int32_t>& a_dims, const std::vector<int32_t>& b_dims,

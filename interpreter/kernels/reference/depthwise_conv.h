@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-#include "interpreter/kernels/reference/activation.h"
+#include "interpreter/kernels/reference/fused_activation.h"
 #include "interpreter/kernels/reference/window_geometry.h"
 
 namespace edgelite {

@@ -3,7 +3,7 @@
 
 #include <cstdint>
 
-#include "interpreter/kernels/reference/activation.h"
+#include "interpreter/kernels/reference/fused_activation.h"
 
 namespace edgelite {
 namespace reference {

@@ -1,8 +1,8 @@
 """Shared by the CONV_2D / DEPTHWISE_CONV_2D / pooling / FULLY_CONNECTED / BATCH_MATMUL tests: NumPy
 references written from the .tflite definitions (float64, independent of the C++ code), fused activations,
-one tolerance, and running a one-op model through both the optimized kernels and their reference twins."""
+one tolerance, checks of the optimized kernels and their reference twins against NumPy, and the layers of
+the golden models with LiteRT's inputs and outputs for each."""
 
-import contextlib
 import os
 from typing import Any, List, NamedTuple, Optional, Sequence
 
@@ -10,7 +10,7 @@ import numpy as np
 
 from edgelite.schema.BuiltinOperator import BuiltinOperator
 from edgelite.schema.Model import Model, ModelT
-from edgelite.testing import run_single_op
+from kernel_twins import run_optimized_and_reference
 
 ACTIVATIONS = {
     "NONE": (-np.inf, np.inf),
@@ -62,31 +62,9 @@ def assert_close(actual, expected, depth=1):
     np.testing.assert_allclose(actual, expected, rtol=1e-5, atol=1e-6 + 5e-7 * depth)
 
 
-@contextlib.contextmanager
-def reference_kernels():
-    """Kernels prepared inside run their reference twins (EDGELITE_FORCE_REFERENCE_KERNELS=1)."""
-    old = os.environ.get("EDGELITE_FORCE_REFERENCE_KERNELS")
-    os.environ["EDGELITE_FORCE_REFERENCE_KERNELS"] = "1"
-    try:
-        yield
-    finally:
-        if old is None:
-            del os.environ["EDGELITE_FORCE_REFERENCE_KERNELS"]
-        else:
-            os.environ["EDGELITE_FORCE_REFERENCE_KERNELS"] = old
-
-
-def run_both(op, inputs, options, **kwargs):
-    """(optimized output, reference-kernel output) of a one-op model."""
-    (optimized,) = run_single_op(op, inputs, options, **kwargs)
-    with reference_kernels():
-        (reference,) = run_single_op(op, inputs, options, **kwargs)
-    return optimized, reference
-
-
 def check_both_kernels(op, inputs, options, expected, depth=1, **kwargs):
     """Runs the optimized kernel and its reference twin; both must match the NumPy `expected`."""
-    optimized, reference = run_both(op, inputs, options, **kwargs)
+    (optimized,), (reference,) = run_optimized_and_reference(op, inputs, options, **kwargs)
     assert_close(optimized, expected, depth)
     assert_close(reference, expected, depth)
 

@@ -7,9 +7,9 @@ import pytest
 
 import edgelite
 from conftest import requires_litert
-from conv_family import (ACTIVATION_AND_BIAS, activate, assert_close, check_both_kernels, random, run_both,
-                         windows)
+from conv_family import ACTIVATION_AND_BIAS, activate, assert_close, check_both_kernels, random, windows
 from edgelite.testing import run_model, run_single_op, single_op_model
+from kernel_twins import run_optimized_and_reference
 
 
 def conv2d_reference(x, w, b, stride, dilation, padding, activation):
@@ -194,8 +194,8 @@ def test_rejects_non_float_input():
 
 def test_reference_switch_takes_effect():
     # The GEMM starts from the bias, the reference adds it last, so their outputs differ in the last bits;
-    # identical outputs would mean run_both compared the optimized kernel with itself.
+    # identical outputs would mean the optimized kernel was compared with itself.
     rng = np.random.default_rng(0)
     x, w, b = random(rng, (1, 8, 8, 64)), random(rng, (32, 3, 3, 64)), random(rng, (32,))
-    optimized, reference = run_both("CONV_2D", [x, w, b], options(), constant_inputs=(1, 2))
+    (optimized,), (reference,) = run_optimized_and_reference("CONV_2D", [x, w, b], options(), constant_inputs=(1, 2))
     assert np.any(optimized != reference)

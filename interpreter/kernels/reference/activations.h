@@ -1,0 +1,47 @@
+// Element-wise activations as .tflite's reference kernels define them, one scalar function each and a
+// loop over a range. The transcendental ones call libm (std::exp, std::tanh, std::erfc); their fast
+// twins are in optimized/activations.h. Plain math, no framework types.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <type_traits>
+
+namespace edgelite {
+namespace reference {
+
+inline float Relu(float x) { return std::max(0.f, x); }
+inline float Relu6(float x) { return std::max(0.f, std::min(6.f, x)); }
+// x * relu6(x + 3) / 6, divided last as .tflite does.
+inline float HardSwish(float x) { return x * std::min(6.f, std::max(0.f, x + 3.f)) / 6.f; }
+inline float Logistic(float x) { return 1.f / (1.f + std::exp(-x)); }
+inline float Tanh(float x) { return std::tanh(x); }
+inline float Rsqrt(float x) { return 1.f / std::sqrt(x); }
+// Integers negate modulo 2^bits (INT_MIN stays INT_MIN), without the undefined signed overflow.
+template <typename T>
+inline T Neg(T x) {
+  if constexpr (std::is_integral_v<T>) {
+    return static_cast<T>(std::make_unsigned_t<T>(0) - static_cast<std::make_unsigned_t<T>>(x));
+  } else {
+    return -x;
+  }
+}
+// 0.5 * x * (1 + erf(x / sqrt(2))), written with erfc as .tflite does: 1 + erf(-z) cancels to 0 for
+// large negative x while erfc(z) keeps its relative precision.
+inline float GeluExact(float x) { return 0.5f * x * std::erfc(x * -0.70710678118654752f); }
+// 0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x^3))).
+inline float GeluTanh(float x) {
+  return 0.5f * x * (1.f + std::tanh(0.79788456080286536f * (x + 0.044715f * x * x * x)));
+}
+// PRELU: negative inputs scaled by their alpha.
+inline float PRelu(float x, float alpha) { return x >= 0.f ? x : x * alpha; }
+
+// out[i] = fn(in[i]) for i in [0, n).
+template <typename T, typename Fn>
+inline void Map(const T* in, T* out, int64_t n, Fn fn) {
+  for (int64_t i = 0; i < n; ++i) out[i] = fn(in[i]);
+}
+
+}  // namespace reference
+}  // namespace edgelite

@@ -1,0 +1,185 @@
+"""LOGISTIC, TANH, RELU, RELU6, HARD_SWISH, GELU, RSQRT, NEG: against NumPy in float64, the optimized
+kernels against their reference twins, against LiteRT when installed, and prepare failures."""
+
+import importlib.util
+import math
+
+import numpy as np
+import pytest
+
+from edgelite.errors import EdgeliteError
+from edgelite.testing import run_single_op
+from kernel_twins import run_optimized_and_reference
+
+requires_litert = pytest.mark.skipif(importlib.util.find_spec("ai_edge_litert") is None,
+                                     reason="ai-edge-litert is not installed")
+
+# Tolerances against float64 truth: exact ops must match bit for bit; the transcendental ones are
+# approximations good to a few ulp (GELU's erfc to ~5e-7 relative where it matters, see
+# optimized/transcendental_f32.h), and atol covers values that underflow.
+EXACT = dict(rtol=0, atol=0)
+ROUNDED = dict(rtol=1e-6, atol=1e-7)
+TRANSCENDENTAL = dict(rtol=2e-6, atol=1e-7)
+
+_erfc = np.vectorize(math.erfc, otypes=[np.float64])
+
+
+def _logistic(x):
+    with np.errstate(over="ignore"):  # exp(-x) -> inf gives the right limit, 0
+        return 1.0 / (1.0 + np.exp(-x))
+
+
+NUMPY = {
+    "LOGISTIC": (_logistic, TRANSCENDENTAL),
+    "TANH": (np.tanh, TRANSCENDENTAL),
+    "RELU": (lambda x: np.maximum(x, 0.0), EXACT),
+    "RELU6": (lambda x: np.clip(x, 0.0, 6.0), EXACT),
+    "HARD_SWISH": (lambda x: x * np.clip(x + 3.0, 0.0, 6.0) / 6.0, ROUNDED),
+    "RSQRT": (lambda x: 1.0 / np.sqrt(x), ROUNDED),
+    "NEG": (lambda x: -x, EXACT),
+}
+GELU_NUMPY = {
+    False: lambda x: 0.5 * x * _erfc(-x / math.sqrt(2.0)),
+    True: lambda x: 0.5 * x * (1.0 + np.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x ** 3))),
+}
+
+# Sizes around the 16-lane vector width and thread-pool split, a prime, ranks 1 to 4.
+SHAPES = [(1,), (15,), (16,), (17,), (2, 3, 5), (1, 4, 4, 13), (10007,)]
+
+
+def random_input(op, shape, seed=0):
+    rng = np.random.default_rng(seed)
+    x = (rng.standard_normal(shape) * 4).astype(np.float32)
+    if op == "RSQRT":
+        x = np.abs(x) + np.float32(1e-3)
+    return x
+
+
+def options_for(op):
+    # HARD_SWISH has an (empty) options table in the schema; the others take none.
+    return {} if op == "HARD_SWISH" else None
+
+
+@pytest.mark.parametrize("op", sorted(NUMPY))
+@pytest.mark.parametrize("shape", SHAPES)
+def test_against_numpy(op, shape):
+    x = random_input(op, shape)
+    fn, tol = NUMPY[op]
+    got = run_single_op(op, [x], options_for(op))[0]
+    assert got.shape == x.shape and got.dtype == np.float32
+    np.testing.assert_allclose(got, fn(x.astype(np.float64)), **tol)
+
+
+@pytest.mark.parametrize("approximate", [False, True])
+@pytest.mark.parametrize("shape", SHAPES)
+def test_gelu_against_numpy(approximate, shape):
+    x = random_input("GELU", shape)
+    got = run_single_op("GELU", [x], {"approximate": approximate})[0]
+    np.testing.assert_allclose(got, GELU_NUMPY[approximate](x.astype(np.float64)), **TRANSCENDENTAL)
+
+
+def test_gelu_without_options_is_exact():
+    x = np.linspace(-5, 5, 101, dtype=np.float32)
+    got = run_single_op("GELU", [x])[0]
+    np.testing.assert_allclose(got, GELU_NUMPY[False](x.astype(np.float64)), **TRANSCENDENTAL)
+    # The tanh form differs by up to ~1e-3 around |x| = 2: the test can tell the two apart.
+    assert np.max(np.abs(got - GELU_NUMPY[True](x.astype(np.float64)))) > 1e-4
+
+
+def dense_grid():
+    """Every regime of the approximations: tails where exp under/overflows, the tanh polynomial's
+    range, tiny values, and the special values."""
+    parts = [np.linspace(-100, 100, 20001), np.linspace(-10, 10, 20001), np.linspace(-0.7, 0.7, 4001),
+             np.geomspace(1e-30, 1e-2, 200), -np.geomspace(1e-30, 1e-2, 200),
+             [0.0, -0.0, 88.7, -87.3, 89.0, -89.0, 1e30, -1e30]]
+    return np.concatenate([np.asarray(p, dtype=np.float64) for p in parts]).astype(np.float32)
+
+
+@pytest.mark.parametrize("op,options", [("LOGISTIC", None), ("TANH", None), ("GELU", {"approximate": False}),
+                                        ("GELU", {"approximate": True})])
+def test_approximations_over_the_float_range(op, options):
+    x = dense_grid()
+    got = run_single_op(op, [x], options)[0]
+    xd = x.astype(np.float64)
+    truth = GELU_NUMPY[options["approximate"]](xd) if op == "GELU" else NUMPY[op][0](xd)
+    if op == "GELU" and options["approximate"]:
+        # 1 + tanh(...) cancels to 0 in float for x < -9 in every implementation (reference included).
+        keep = xd > -9
+        got, truth = got[keep], truth[keep]
+    np.testing.assert_allclose(got, truth, **TRANSCENDENTAL)
+
+
+@pytest.mark.parametrize("op,options", [("LOGISTIC", None), ("TANH", None), ("GELU", {"approximate": False}),
+                                        ("GELU", {"approximate": True})])
+def test_optimized_matches_reference(op, options):
+    x = np.concatenate([dense_grid(), np.float32([np.inf, -np.inf, np.nan])])
+    optimized, reference = run_optimized_and_reference(op, [x], options)
+    np.testing.assert_allclose(optimized[0], reference[0], rtol=2e-6, atol=1e-7, equal_nan=True)
+
+
+def test_reference_switch_takes_effect():
+    # Two different implementations ran: libm's tanh and the approximation differ in the last bit somewhere.
+    optimized, reference = run_optimized_and_reference("TANH", [dense_grid()])
+    assert not np.array_equal(optimized[0], reference[0])
+
+
+@pytest.mark.parametrize("op", ["LOGISTIC", "TANH"])
+def test_special_values(op):
+    x = np.float32([np.inf, -np.inf, np.nan, 0.0])
+    got = run_single_op(op, [x])[0]
+    expected = {"LOGISTIC": [1.0, 0.0, np.nan, 0.5], "TANH": [1.0, -1.0, np.nan, 0.0]}[op]
+    np.testing.assert_array_equal(got, np.float32(expected))
+
+
+def test_rsqrt_of_zero_and_negative():
+    got = run_single_op("RSQRT", [np.float32([0.0, 4.0, -1.0])])[0]
+    assert got[0] == np.inf and got[1] == 0.5 and np.isnan(got[2])
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.int64])
+def test_neg_integers_wrap(dtype):
+    info = np.iinfo(dtype)
+    x = np.array([0, 1, -7, info.max, info.min], dtype=dtype)
+    got = run_single_op("NEG", [x])[0]
+    assert got.dtype == dtype
+    np.testing.assert_array_equal(got, np.array([0, -1, 7, -info.max, info.min], dtype=dtype))
+
+
+@pytest.mark.parametrize("op", ["LOGISTIC", "GELU", "RELU6", "NEG"])
+def test_threads_do_not_change_results(op):
+    x = random_input(op, (3, 50021))
+    one = run_single_op(op, [x], options_for(op), num_threads=1)[0]
+    two = run_single_op(op, [x], options_for(op), num_threads=2)[0]
+    np.testing.assert_array_equal(one, two)
+
+
+def test_constant_input_is_folded():
+    x = np.linspace(-3, 3, 64, dtype=np.float32).reshape(8, 8)
+    got = run_single_op("TANH", [x], constant_inputs=[0])[0]
+    np.testing.assert_allclose(got, np.tanh(x.astype(np.float64)), **TRANSCENDENTAL)
+
+
+@requires_litert
+@pytest.mark.parametrize("op", sorted(NUMPY) + ["GELU"])
+def test_matches_litert(op):
+    x = random_input(op, (2, 9, 11, 3), seed=3)
+    options = options_for(op)
+    got = run_single_op(op, [x], options)[0]
+    expected = run_single_op(op, [x], options, runtime="litert")[0]
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("op", ["LOGISTIC", "TANH", "RELU", "GELU", "RSQRT"])
+def test_integer_input_is_refused(op):
+    with pytest.raises(EdgeliteError, match=r"input type int32 is not supported \(float32\)"):
+        run_single_op(op, [np.arange(6, dtype=np.int32)])
+
+
+def test_neg_refuses_int8():
+    with pytest.raises(EdgeliteError, match=r"input type int8 is not supported \(float32, int32, int64\)"):
+        run_single_op("NEG", [np.arange(6, dtype=np.int8)])
+
+
+def test_output_type_must_match():
+    with pytest.raises(EdgeliteError, match=r"output 'output0' has type int32, expected float32"):
+        run_single_op("RELU", [np.zeros(4, np.float32)], output_types=np.int32)
