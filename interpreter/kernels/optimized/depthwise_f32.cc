@@ -1,5 +1,6 @@
-// f32 depthwise convolution (multiplier 1): per output row, border pixels set up their tap pointers
-// with bounds checks and interior pixels just step them; per pixel, channels go four vectors at a time.
+// f32 depthwise convolution (multiplier 1). Per output row, border pixels set up one pointer per tap
+// with bounds checks; interior pixels of 3x3 filters (stride 1 or 2) are swept with the weights held in
+// registers, those of other filters just step their tap pointers. Channels go in whole vectors.
 #include "interpreter/kernels/optimized/depthwise_f32.h"
 
 #include <algorithm>
@@ -129,13 +130,13 @@ void Depthwise3x3Sweep(const float* const* rows, const int64_t* steps, int pad_l
 // The interior of a 3x3, dilation-1 row: rows outside the input read the zero row without stepping.
 template <int kStride>
 void Depthwise3x3Interior(const WindowGeometry& g, const float* image, int iy0, int ox_lo, int ox_hi,
-                          const float* packed, int64_t cp, float* out, VecF32 lo, VecF32 hi) {
+                          const float* packed, int64_t cp, const float* zeros, float* out, VecF32 lo, VecF32 hi) {
   const float* rows[3];
   int64_t steps[3];
   for (int ky = 0; ky < 3; ++ky) {
     const int iy = iy0 + ky;
     const bool ok = iy >= 0 && iy < g.in_h;
-    rows[ky] = ok ? image + static_cast<int64_t>(iy) * g.in_w * g.in_c : packed + 10 * cp;
+    rows[ky] = ok ? image + static_cast<int64_t>(iy) * g.in_w * g.in_c : zeros;
     steps[ky] = ok ? g.in_c : 0;
   }
   for (int c = 0; c < g.in_c; c += kW) {
@@ -186,7 +187,7 @@ void DepthwiseRow(const WindowGeometry& g, const float* image, int oy, const flo
     DepthwisePixel<kTaps>(ptr, taps, packed, cp, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
   }
   if (kStride3x3 && ox_lo < ox_hi) {
-    Depthwise3x3Interior<kStride3x3>(g, image, iy0, ox_lo, ox_hi, packed, cp, out, lo, hi);
+    Depthwise3x3Interior<kStride3x3>(g, image, iy0, ox_lo, ox_hi, packed, cp, zeros, out, lo, hi);
   } else if (ox_lo < ox_hi) {
     setup(ox_lo);
     for (int ox = ox_lo; ox < ox_hi; ++ox) {

@@ -110,38 +110,32 @@ def test_runtime_filter_and_bias(case):
                        conv2d_reference(x, w, b, stride, dilation, padding, "NONE"), depth(w))
 
 
-def test_resize_input_keeps_packed_weights():
-    rng = np.random.default_rng(5)
-    w, b = random(rng, (9, 3, 3, 4)), random(rng, (9,))
-    model = single_op_model("CONV_2D", [random(rng, (1, 5, 5, 4)), w, b], options((2, 1)), constant_inputs=(1, 2))
+def check_across_resizes(w, b, stride, shapes, rng):
+    """One interpreter, its input resized to each shape in turn (re-prepared each time), against NumPy."""
+    model = single_op_model("CONV_2D", [random(rng, shapes[0]), w, b], options(stride), constant_inputs=(1, 2))
     interp = edgelite.Interpreter(model_content=model)
     index = interp.get_input_details()[0]["index"]
-    for shape in [(1, 5, 5, 4), (2, 11, 7, 4), (1, 3, 4, 4)]:
+    for shape in shapes:
         x = random(rng, shape)
         interp.resize_tensor_input(index, list(shape))
         interp.allocate_tensors()
         interp.set_tensor(index, x)
         interp.invoke()
         y = interp.get_tensor(interp.get_output_details()[0]["index"])
-        assert_close(y, conv2d_reference(x, w, b, (2, 1), (1, 1), "SAME", "NONE"), depth(w))
+        assert_close(y, conv2d_reference(x, w, b, stride, (1, 1), "SAME", "NONE"), depth(w))
+
+
+def test_resize_input_keeps_packed_weights():
+    rng = np.random.default_rng(5)
+    check_across_resizes(random(rng, (9, 3, 3, 4)), random(rng, (9,)), (2, 1),
+                         [(1, 5, 5, 4), (2, 11, 7, 4), (1, 3, 4, 4)], rng)
 
 
 def test_resize_to_more_input_channels_regroups():
     # The filter has 2 input channels: a 2-channel input is one group, a 4-channel input two groups,
     # which packs the same filter differently into as many floats (one 32-wide panel or two 16-wide).
     rng = np.random.default_rng(6)
-    w = random(rng, (32, 3, 3, 2))
-    model = single_op_model("CONV_2D", [random(rng, (1, 5, 5, 2)), w], options(), constant_inputs=(1,))
-    interp = edgelite.Interpreter(model_content=model)
-    index = interp.get_input_details()[0]["index"]
-    for shape in [(1, 5, 5, 2), (1, 5, 5, 4), (1, 5, 5, 2)]:
-        x = random(rng, shape)
-        interp.resize_tensor_input(index, list(shape))
-        interp.allocate_tensors()
-        interp.set_tensor(index, x)
-        interp.invoke()
-        y = interp.get_tensor(interp.get_output_details()[0]["index"])
-        assert_close(y, conv2d_reference(x, w, None, (1, 1), (1, 1), "SAME", "NONE"), depth(w))
+    check_across_resizes(random(rng, (32, 3, 3, 2)), None, (1, 1), [(1, 5, 5, 2), (1, 5, 5, 4), (1, 5, 5, 2)], rng)
 
 
 def test_batch_of_zero_images():
