@@ -30,7 +30,13 @@
   X(RSQRT, 3)                     \
   X(NEG, 2)                       \
   X(DEQUANTIZE, 6)                \
-  X(DENSIFY, 1)
+  X(DENSIFY, 1)                   \
+  X(CONV_2D, 8)                   \
+  X(DEPTHWISE_CONV_2D, 7)         \
+  X(FULLY_CONNECTED, 13)          \
+  X(BATCH_MATMUL, 4)              \
+  X(AVERAGE_POOL_2D, 3)           \
+  X(MAX_POOL_2D, 3)
 
 namespace edgelite {
 struct KernelRegistration;

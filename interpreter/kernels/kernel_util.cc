@@ -97,6 +97,16 @@ Status NormalizeAxis(KernelContext& ctx, const Node& node, int axis, int rank, i
   return Status::Ok();
 }
 
+Status RequestScratch(KernelContext& ctx, Node& node, DataType type, int64_t elements, int* index) {
+  if (*index < 0) EL_RETURN_IF_ERROR(ctx.AddTemporary(node, type, index));
+  Tensor* t = ctx.tensor(*index);
+  if (!t) return ctx.Error(node, StrCat("scratch tensor ", *index, " is missing"), StatusCode::kInternal);
+  if (elements < 0 || elements > std::numeric_limits<int32_t>::max()) {
+    return ctx.Error(node, StrCat("scratch of ", elements, " elements is too large"), StatusCode::kUnsupported);
+  }
+  return ctx.ResizeTensor(*t, Dims{static_cast<int32_t>(elements)});
+}
+
 bool ForceReferenceKernels() {
   const char* v = std::getenv("EDGELITE_FORCE_REFERENCE_KERNELS");
   return v && std::strcmp(v, "1") == 0;

@@ -47,6 +47,9 @@ Status RequireOutput(KernelContext& ctx, const Node& node, int i, Tensor** out);
 // Normalizes a possibly negative axis against `rank`; error when out of range.
 Status NormalizeAxis(KernelContext& ctx, const Node& node, int axis, int rank, int* out);
 
+// Adds the node's scratch tensor on the first call (*index < 0) and sizes it to `elements` of `type`.
+Status RequestScratch(KernelContext& ctx, Node& node, DataType type, int64_t elements, int* index);
+
 // True when the environment sets EDGELITE_FORCE_REFERENCE_KERNELS=1: kernels that have an optimized
 // variant run their reference twin instead, so tests can compare both through the same model. Read in
 // prepare, so it applies to interpreters whose tensors are allocated after it is set.
