@@ -11,7 +11,17 @@
   X(SUB, 5)                       \
   X(MUL, 7)                       \
   X(DIV, 2)                       \
-  X(SQUARED_DIFFERENCE, 2)
+  X(SQUARED_DIFFERENCE, 2)        \
+  X(RESHAPE, 1)                   \
+  X(SHAPE, 1)                     \
+  X(PACK, 4)                      \
+  X(STRIDED_SLICE, 8)             \
+  X(CONCATENATION, 4)             \
+  X(PAD, 4)                       \
+  X(PADV2, 4)                     \
+  X(TRANSPOSE, 6)                 \
+  X(RESIZE_BILINEAR, 4)           \
+  X(DEPTH_TO_SPACE, 2)
 
 namespace edgelite {
 struct KernelRegistration;
