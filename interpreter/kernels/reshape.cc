@@ -57,6 +57,8 @@ Status ResolveShape(KernelContext& ctx, const Node& node, int64_t n, At at, int6
       stretch = static_cast<int>(i);
     } else if (v < 0 || v > std::numeric_limits<int32_t>::max()) {
       return ctx.Error(node, StrCat("new shape has invalid dimension ", v, " at index ", i));
+    } else if (v > 0 && known > std::numeric_limits<int64_t>::max() / v) {
+      return ctx.Error(node, "new shape has more elements than fit in int64");
     } else {
       known *= v;
     }
@@ -64,8 +66,7 @@ Status ResolveShape(KernelContext& ctx, const Node& node, int64_t n, At at, int6
   }
   if (stretch >= 0) {
     if (known == 0) {
-      return ctx.Error(node, StrCat("cannot infer the -1 dimension of the new shape: the other dimensions "
-                                    "multiply to 0"));
+      return ctx.Error(node, "cannot infer the -1 dimension of the new shape: the other dimensions multiply to 0");
     }
     (*out)[stretch] = static_cast<int32_t>(num_input / known);
     known *= (*out)[stretch];

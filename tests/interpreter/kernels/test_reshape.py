@@ -104,3 +104,46 @@ def test_shape_computed_from_another_input_makes_output_dynamic():
         interp.invoke()
         result = interp.get_tensor(interp.get_output_details()[0]["index"])
         np.testing.assert_array_equal(result, data.reshape(np.add(a, c)))
+
+
+@pytest.mark.parametrize("op, extra_inputs, options, expected", [
+    ("TRANSPOSE", [np.int32([0, 3, 1, 2])], None, lambda x: x.transpose(0, 3, 1, 2)),
+    ("STRIDED_SLICE", [np.int32([0, 1]), np.int32([0, -1]), np.int32([1, 2])], {"begin_mask": 1, "end_mask": 1},
+     lambda x: x[:, 1:-1:2]),
+    ("PAD", [np.int32([[0, 0], [1, 2], [0, 1], [0, 0]])], None,
+     lambda x: np.pad(x, [[0, 0], [1, 2], [0, 1], [0, 0]])),
+    ("RESIZE_BILINEAR", [np.int32([4, 6])], {"align_corners": True}, None),
+    ("DEPTH_TO_SPACE", [], {"block_size": 2}, lambda x: x.reshape(*x.shape[:3], 2, 2, 1).transpose(
+        0, 1, 3, 2, 4, 5).reshape(1, x.shape[1] * 2, x.shape[2] * 2, 1)),
+    ("CONCATENATION", ["self"], {"axis": -1}, lambda x: np.concatenate([x, x], -1)),
+    ("PACK", ["self"], {"axis": 1, "values_count": 2}, lambda x: np.stack([x, x], 1)),
+    ("SHAPE", [], {"out_type": "INT32"}, lambda x: np.int32(x.shape)),
+])
+def test_ops_downstream_of_a_tensor_sized_at_invoke(op, extra_inputs, options, expected):
+    # x is reshaped by a run-time shape, so everything after it is prepared during invoke.
+    b = ModelBuilder()
+    x = b.add_input("x", [24], np.float32)
+    s = b.add_input("s", [4], np.int32)
+    r = b.add_tensor("r", None, np.float32)
+    out = b.add_tensor("out", None, np.int32 if op == "SHAPE" else np.float32)
+    b.add_operator("RESHAPE", [x, s], [r])
+    inputs = [r] + [r if isinstance(e, str) else b.add_constant(f"c{i}", e) for i, e in enumerate(extra_inputs)]
+    b.add_operator(op, inputs, [out], options)
+    b.mark_output(out)
+    interp = edgelite.Interpreter(model_content=b.build())
+    interp.allocate_tensors()
+    ins = interp.get_input_details()
+    data = np.arange(24, dtype=np.float32)
+    interp.set_tensor(ins[0]["index"], data)
+    # Each invoke may change the shape: everything downstream is prepared again.
+    for shape in [(1, 3, 2, 4), (1, 2, 3, 4)]:
+        interp.set_tensor(ins[1]["index"], np.int32(shape))
+        interp.invoke()
+        result = interp.get_tensor(interp.get_output_details()[0]["index"])
+        x4 = data.reshape(shape)
+        if expected is None:  # resize to 4x6 with aligned corners keeps the corner pixels
+            assert result.shape == (1, 4, 6, 4)
+            corners = ([0, 0, -1, -1], [0, -1, 0, -1])
+            np.testing.assert_allclose(result[0][corners], x4[0][corners])
+        else:
+            np.testing.assert_array_equal(result, expected(x4))

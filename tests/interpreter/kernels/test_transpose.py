@@ -1,6 +1,6 @@
 """TRANSPOSE against np.transpose: every permutation of ranks 1-4, random ones of ranks 5-6 (channel
-shuffles), each copy path (single copy, tiled 2-D swap, contiguous rows, general loop), threads, dtypes,
-run-time perms, and prepare failures."""
+shuffles), each copy path (single copy, contiguous rows, tiled 2-D transposes with and without outer axes,
+register blocks and ragged edges), threads, dtypes, run-time perms, and prepare failures."""
 
 import itertools
 
@@ -52,13 +52,13 @@ def test_channel_shuffle_5d_and_6d(num_threads):
 
 @pytest.mark.parametrize("num_threads", [1, 4])
 @pytest.mark.parametrize("shape, perm", [
-    ((127, 129), (1, 0)),                  # tiled swap with ragged tiles
-    ((1, 3, 224, 224), (0, 2, 3, 1)),      # NCHW -> NHWC: batched tiles
-    ((2, 56, 56, 17), (0, 3, 1, 2)),       # NHWC -> NCHW
+    ((127, 129), (1, 0)),                  # tiles with ragged edges
+    ((1, 3, 224, 224), (0, 2, 3, 1)),      # NCHW -> NHWC: 3 rows, no full register block
+    ((2, 56, 56, 17), (0, 3, 1, 2)),       # NHWC -> NCHW: a batch of matrices
     ((33, 17, 65), (1, 0, 2)),             # innermost axis stays: contiguous rows
     ((9, 10, 11, 12), (2, 0, 1, 3)),       # rows after merging
-    ((17, 19, 23), (2, 1, 0)),             # general loop
-    ((6, 7, 8, 9), (1, 0, 3, 2)),          # general loop
+    ((17, 19, 23), (2, 1, 0)),             # strided matrices placed by an outer axis
+    ((6, 7, 8, 9), (1, 0, 3, 2)),          # two outer axes
     ((1, 1, 1), (2, 0, 1)),                # nothing moves
     ((5, 1, 6), (1, 0, 2)),                # identity after dropping the size-1 axis
 ])
