@@ -1,4 +1,5 @@
-// ADD, SUB, MUL, DIV, SQUARED_DIFFERENCE: element-wise with NumPy broadcasting and a fused clamp.
+// ADD, SUB, MUL, DIV, SQUARED_DIFFERENCE, MAXIMUM, MINIMUM: element-wise with NumPy broadcasting and a
+// fused clamp (ADD/SUB/MUL/DIV only).
 // One file for the family because they differ only in the scalar operation; float32, int32 and int64.
 #include <cmath>
 
@@ -9,7 +10,7 @@
 namespace edgelite {
 namespace {
 
-enum class BinaryOp { kAdd, kSub, kMul, kDiv, kSquaredDifference };
+enum class BinaryOp { kAdd, kSub, kMul, kDiv, kSquaredDifference, kMaximum, kMinimum };
 
 struct BinaryData {
   BinaryOp op;
@@ -27,6 +28,9 @@ inline T Apply(BinaryOp op, T a, T b) {
     case BinaryOp::kMul: return a * b;
     case BinaryOp::kDiv: return a / b;
     case BinaryOp::kSquaredDifference: return (a - b) * (a - b);
+    // As TFLite's reference: a NaN in `b` propagates, one in `a` does not.
+    case BinaryOp::kMaximum: return a > b ? a : b;
+    case BinaryOp::kMinimum: return a < b ? a : b;
   }
   return a;
 }
@@ -201,5 +205,7 @@ const KernelRegistration* Register_DIV() { return Registration<BinaryOp::kDiv>()
 const KernelRegistration* Register_SQUARED_DIFFERENCE() {
   return Registration<BinaryOp::kSquaredDifference>();
 }
+const KernelRegistration* Register_MAXIMUM() { return Registration<BinaryOp::kMaximum>(); }
+const KernelRegistration* Register_MINIMUM() { return Registration<BinaryOp::kMinimum>(); }
 
 }  // namespace edgelite

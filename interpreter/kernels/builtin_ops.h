@@ -12,6 +12,9 @@
   X(MUL, 7)                       \
   X(DIV, 2)                       \
   X(SQUARED_DIFFERENCE, 2)        \
+  X(LOCAL_RESPONSE_NORMALIZATION, 1)  \
+  X(MAXIMUM, 4)                   \
+  X(MINIMUM, 4)                   \
   X(RESHAPE, 1)                   \
   X(SHAPE, 1)                     \
   X(PACK, 4)                      \

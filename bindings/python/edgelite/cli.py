@@ -192,9 +192,50 @@ def cmd_benchmark(args) -> int:
     return 0
 
 
+def _load_source(path: str):
+    """An .onnx file is passed to the converter as it is; anything else must be a saved training model."""
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"no such file: {path}")
+    if path.lower().endswith(".onnx"):
+        return path
+    from .training import load_model
+    try:
+        return load_model(path, compile=False)
+    except Exception as e:  # the training loader reports its own format problems
+        raise SystemExit(f"edgelite: error: {path} is neither an .onnx file nor a saved edgelite.training "
+                         f"model ({e})")
+
+
 def cmd_convert(args) -> int:
-    from . import converter
-    return converter.cli_convert(args)
+    from .converter import convert
+    from .schema.Model import Model
+    content = convert(_load_source(args.source), nhwc_inputs=args.nhwc_inputs)
+    with open(args.output, "wb") as f:
+        f.write(content)
+    model = Model.GetRootAs(content, 0)
+    codes = [model.OperatorCodes(i) for i in range(model.OperatorCodesLength())]
+    from .model_builder import enum_name
+    from .schema.BuiltinOperator import BuiltinOperator
+    counts = {}
+    n_params = 0
+    for s in range(model.SubgraphsLength()):
+        sg = model.Subgraphs(s)
+        for o in range(sg.OperatorsLength()):
+            code = codes[sg.Operators(o).OpcodeIndex()]
+            name = enum_name(BuiltinOperator, max(code.BuiltinCode(), code.DeprecatedBuiltinCode()))
+            counts[name] = counts.get(name, 0) + 1
+        for t in range(sg.TensorsLength()):
+            tensor = sg.Tensors(t)
+            buf = model.Buffers(tensor.Buffer())
+            if tensor.Buffer() and buf is not None and buf.DataLength() > 0:
+                n_params += int(np.prod(tensor.ShapeAsNumpy())) if tensor.ShapeLength() else 1
+    total = sum(counts.values())
+    print(f"converted {args.source} -> {args.output}")
+    print(f"operators: {total} (" + ", ".join(f"{k} x{v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
+          + ")")
+    print(f"parameters: {n_params:,}")
+    print(f"file size: {len(content) / 1024:.1f} KiB")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:

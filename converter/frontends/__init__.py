@@ -1,0 +1,1 @@
+"""Front-ends: each turns one kind of source model into a converter graph (ir.Graph)."""

@@ -1,0 +1,211 @@
+"""The converter's graph: named values (static shape, dtype, optional constant data) and nodes.
+
+Nodes use .tflite operator names and option fields (snake_case schema names) as attributes, so the
+writer hands them to ModelBuilder as they are; a few converter-only ops (IDENTITY, DROPOUT) are removed
+or lowered before writing. Values keep the source framework's layout until passes rewrite it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from ..errors import EdgeliteError
+
+
+class ConversionError(EdgeliteError, ValueError):
+    """The source model cannot be converted; the message says which node and why."""
+
+
+@dataclass
+class Value:
+    name: str
+    shape: Tuple[int, ...]
+    dtype: np.dtype
+    const: Optional[np.ndarray] = None
+
+    @property
+    def is_const(self) -> bool:
+        return self.const is not None
+
+    @property
+    def rank(self) -> int:
+        return len(self.shape)
+
+
+@dataclass(eq=False)
+class Node:
+    op: str
+    inputs: List[Optional[str]]  # value names; None marks an omitted optional input
+    outputs: List[str]
+    attrs: Dict[str, Any] = field(default_factory=dict)
+    name: str = ""
+
+    def __repr__(self) -> str:
+        return f"Node({self.op} {self.name!r}: {self.inputs} -> {self.outputs})"
+
+
+class Graph:
+    """Values by name, nodes in execution order, graph inputs/outputs by value name."""
+
+    def __init__(self, name: str = "main"):
+        self.name = name
+        self.values: Dict[str, Value] = {}
+        self.nodes: List[Node] = []
+        self.inputs: List[str] = []
+        self.outputs: List[str] = []
+        self.metadata: Dict[str, str] = {}  # e.g. source framework and version, for the written file
+        self._counter = itertools.count()
+
+    # ---- values ----
+    def unique_name(self, base: str) -> str:
+        name = base
+        while name in self.values:
+            name = f"{base}_{next(self._counter)}"
+        return name
+
+    def add_value(self, name: str, shape: Sequence[int], dtype: Any, const: Optional[np.ndarray] = None,
+                  unique: bool = True) -> str:
+        if unique:
+            name = self.unique_name(name)
+        elif name in self.values:
+            raise ConversionError(f"value {name!r} is defined twice")
+        self.values[name] = Value(name, tuple(int(d) for d in shape), np.dtype(dtype), const)
+        return name
+
+    def add_const(self, array: Any, name: str = "const", dtype: Any = None) -> str:
+        array = np.asarray(array, dtype=dtype)
+        return self.add_value(name, array.shape, array.dtype, array)
+
+    def add_input(self, name: str, shape: Sequence[int], dtype: Any) -> str:
+        name = self.add_value(name, shape, dtype, unique=False)
+        self.inputs.append(name)
+        return name
+
+    def const(self, name: Optional[str]) -> Optional[np.ndarray]:
+        return None if name is None else self.values[name].const
+
+    def shape(self, name: str) -> Tuple[int, ...]:
+        return self.values[name].shape
+
+    def dtype(self, name: str) -> np.dtype:
+        return self.values[name].dtype
+
+    # ---- nodes ----
+    def add_node(self, op: str, inputs: Sequence[Optional[str]], attrs: Optional[Dict[str, Any]] = None, *,
+                 name: str = "", outputs: Optional[Sequence[str]] = None,
+                 position: Optional[int] = None) -> List[str]:
+        """Adds a node and values for its outputs, shaped by shape inference; returns the output names.
+        `outputs` gives output names (made unique unless already declared without a producer)."""
+        from .shapes import infer_shapes
+        node = Node(op, list(inputs), [], dict(attrs or {}), name or op.lower())
+        specs = infer_shapes(self, node)
+        if outputs is None:
+            outputs = [f"{node.name}:{k}" if len(specs) > 1 else node.name for k in range(len(specs))]
+        if len(outputs) != len(specs):
+            raise ConversionError(f"{op} node {node.name!r} has {len(specs)} outputs, {len(outputs)} named")
+        for out, (shape, dtype) in zip(outputs, specs):
+            node.outputs.append(self.add_value(out, shape, dtype))
+        self.insert_node(node, position)
+        return node.outputs
+
+    def add_node1(self, op: str, inputs: Sequence[Optional[str]], attrs: Optional[Dict[str, Any]] = None,
+                  **kwargs: Any) -> str:
+        """add_node for single-output ops: returns the one output name."""
+        (out,) = self.add_node(op, inputs, attrs, **kwargs)
+        return out
+
+    def insert_node(self, node: Node, position: Optional[int] = None) -> None:
+        if position is None:
+            self.nodes.append(node)
+        else:
+            self.nodes.insert(position, node)
+
+    def remove_node(self, node: Node) -> None:
+        self.nodes.remove(node)
+
+    def producer(self, value: Optional[str]) -> Optional[Node]:
+        if value is None:
+            return None
+        for node in self.nodes:
+            if value in node.outputs:
+                return node
+        return None
+
+    def consumers(self, value: str) -> List[Node]:
+        return [n for n in self.nodes if value in n.inputs]
+
+    def num_uses(self, value: str) -> int:
+        """Uses by nodes plus one per appearance among the graph outputs."""
+        return sum(n.inputs.count(value) for n in self.nodes) + self.outputs.count(value)
+
+    def replace_uses(self, old: str, new: str, *, include_outputs: bool = True) -> None:
+        for node in self.nodes:
+            node.inputs = [new if i == old else i for i in node.inputs]
+        if include_outputs:
+            self.outputs = [new if o == old else o for o in self.outputs]
+
+    def rename_value(self, old: str, new: str) -> None:
+        """Gives value `old` the name `new` (which must be free), everywhere it appears."""
+        if new in self.values:
+            raise ConversionError(f"cannot rename {old!r} to {new!r}: the name is taken")
+        value = self.values.pop(old)
+        value.name = new
+        self.values[new] = value
+        for node in self.nodes:
+            node.inputs = [new if i == old else i for i in node.inputs]
+            node.outputs = [new if o == old else o for o in node.outputs]
+        self.inputs = [new if i == old else i for i in self.inputs]
+        self.outputs = [new if o == old else o for o in self.outputs]
+
+    def used_values(self) -> set:
+        used = set(self.inputs) | set(self.outputs)
+        for node in self.nodes:
+            used.update(i for i in node.inputs if i is not None)
+            used.update(node.outputs)
+        return used
+
+    def prune_values(self) -> None:
+        used = self.used_values()
+        for name in [n for n in self.values if n not in used]:
+            del self.values[name]
+
+    def op_counts(self) -> Dict[str, int]:
+        counts: Dict[str, int] = {}
+        for node in self.nodes:
+            counts[node.op] = counts.get(node.op, 0) + 1
+        return counts
+
+    def check(self) -> None:
+        """Every input defined before use, every value produced once: raises ConversionError if not."""
+        defined = set(self.inputs) | {n for n, v in self.values.items() if v.is_const}
+        for node in self.nodes:
+            for i in node.inputs:
+                if i is not None and i not in defined:
+                    raise ConversionError(f"{node.op} node {node.name!r} reads {i!r} before it is computed")
+            for o in node.outputs:
+                if o in defined:
+                    raise ConversionError(f"{node.op} node {node.name!r} writes {o!r}, already defined")
+                defined.add(o)
+        for o in self.outputs:
+            if o not in defined:
+                raise ConversionError(f"graph output {o!r} is never computed")
+
+    def copy(self) -> "Graph":
+        g = Graph(self.name)
+        g.values = {n: Value(v.name, v.shape, v.dtype, v.const) for n, v in self.values.items()}
+        g.nodes = [Node(n.op, list(n.inputs), list(n.outputs), dict(n.attrs), n.name) for n in self.nodes]
+        g.inputs, g.outputs, g.metadata = list(self.inputs), list(self.outputs), dict(self.metadata)
+        g._counter = itertools.count()  # unique_name skips names already taken
+        return g
+
+    def __repr__(self) -> str:
+        lines = [f"Graph {self.name}: inputs {self.inputs} outputs {self.outputs}"]
+        for n in self.nodes:
+            shapes = [self.values[o].shape for o in n.outputs]
+            lines.append(f"  {n.op:24s} {n.name}: {n.inputs} -> {n.outputs} {shapes} {n.attrs or ''}")
+        return "\n".join(lines)
+

@@ -1,0 +1,39 @@
+"""Graph rewrites, one class a file, and the default pipeline that runs them to a fixed point."""
+
+from __future__ import annotations
+
+from typing import List, Optional, Sequence
+
+from ..ir import Graph
+from .base import Pass
+from .cancel_transposes import CancelTransposes
+from .constant_folding import ConstantFolding
+from .dead_node_removal import DeadNodeRemoval
+from .fuse_activation import FuseActivation
+from .fuse_batch_norm import FuseBatchNorm
+from .fuse_bias import FuseBias
+from .merge_reshapes import MergeReshapes
+from .remove_identity import RemoveIdentity
+from .sink_transposes import SinkTransposes
+
+__all__ = ["Pass", "CancelTransposes", "ConstantFolding", "DeadNodeRemoval", "FuseActivation", "FuseBatchNorm",
+           "FuseBias", "MergeReshapes", "RemoveIdentity", "SinkTransposes", "default_passes", "optimize"]
+
+
+def default_passes() -> List[Pass]:
+    # Layout first (so weights meet their convs), then the fusions that need conv next to its consumers.
+    return [RemoveIdentity(), ConstantFolding(), SinkTransposes(), CancelTransposes(), MergeReshapes(),
+            DeadNodeRemoval(), FuseBatchNorm(), FuseBias(), FuseActivation(), DeadNodeRemoval()]
+
+
+def optimize(graph: Graph, passes: Optional[Sequence[Pass]] = None, max_rounds: int = 50) -> Graph:
+    """Runs the passes in order, repeatedly, until a round changes nothing."""
+    passes = list(passes) if passes is not None else default_passes()
+    for _ in range(max_rounds):
+        changed = False
+        for p in passes:
+            changed |= p.run(graph)
+        if not changed:
+            break
+    graph.check()
+    return graph

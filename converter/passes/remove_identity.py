@@ -1,0 +1,19 @@
+"""Identity removal: IDENTITY, inference-time DROPOUT and RESHAPEs to the input's own shape pass their
+input through, so readers of their output read the input instead."""
+
+from __future__ import annotations
+
+from ..ir import Graph, Node
+from .base import Pass, bypass
+
+
+class RemoveIdentity(Pass):
+    targets = ("IDENTITY", "DROPOUT", "RESHAPE")
+
+    def match(self, graph: Graph, node: Node) -> bool:
+        if node.op == "RESHAPE":
+            return graph.shape(node.inputs[0]) == graph.shape(node.outputs[0])
+        return True
+
+    def apply(self, graph: Graph, node: Node) -> bool:
+        return bypass(graph, node)

@@ -1,0 +1,97 @@
+"""Writes a converter graph as a standard .tflite file through ModelBuilder.
+
+Operator versions are the lowest that carry the options used (what TensorFlow's converter writes for
+float models), so files load in every runtime that has the operator. The signature is 'serving_default'
+with the source model's input and output names; metadata records the converter and the source.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Dict
+
+import numpy as np
+
+from edgelite.model_builder import ModelBuilder
+
+from .ir import ConversionError, Graph, Node
+
+SIGNATURE_KEY = "serving_default"
+CONVERTER_NAME = "edgelite.converter"
+# Converter-only operators and the .tflite operator each becomes when it survives the passes.
+_LOWERED = {"IDENTITY": "RESHAPE", "DROPOUT": "RESHAPE"}
+
+
+def op_version(graph: Graph, node: Node) -> int:
+    """The .tflite version of a float operator, following the format's versioning rules."""
+    a, op = node.attrs, node.op
+    rank = len(graph.shape(node.inputs[0])) if node.inputs and node.inputs[0] is not None else 0
+    if op == "DEPTHWISE_CONV_2D" and (a.get("dilation_h_factor", 1) != 1 or a.get("dilation_w_factor", 1) != 1):
+        return 2
+    if op == "FULLY_CONNECTED":
+        if len(node.inputs) < 3 or node.inputs[2] is None:
+            return 6
+        return 5 if a.get("keep_num_dims") else 1
+    if op == "RESIZE_BILINEAR" and a.get("half_pixel_centers"):
+        return 3
+    if op == "RESIZE_NEAREST_NEIGHBOR" and (a.get("half_pixel_centers") or a.get("align_corners")):
+        return 3
+    if op == "TRANSPOSE" and rank > 4:
+        return 5 if rank == 5 else 6
+    if op in ("PAD", "PADV2") and rank > 4:
+        return 4
+    if op == "GATHER" and graph.dtype(node.inputs[0]) == np.bool_:
+        return 3
+    return 1
+
+
+def _lower(graph: Graph) -> None:
+    for node in graph.nodes:
+        # Options that restate a tensor's dtype are taken from the tensors, so they always agree.
+        if node.op == "SHAPE":
+            node.attrs["out_type"] = graph.dtype(node.outputs[0])
+        elif node.op == "CAST":
+            node.attrs["in_data_type"] = graph.dtype(node.inputs[0])
+            node.attrs["out_data_type"] = graph.dtype(node.outputs[0])
+        if node.op in _LOWERED:
+            shape = list(graph.shape(node.outputs[0]))
+            node.op = _LOWERED[node.op]
+            node.inputs = [node.inputs[0], graph.add_const(np.asarray(shape, np.int32), "shape")]
+            node.attrs = {"new_shape": shape}
+
+
+def write(graph: Graph, *, converter_version: str = "") -> bytes:
+    """The .tflite bytes of `graph` (which must hold only .tflite operators after lowering)."""
+    graph = graph.copy()
+    _lower(graph)
+    graph.check()
+    b = ModelBuilder(description=f"{CONVERTER_NAME} {converter_version}".strip())
+    index: Dict[str, int] = {}
+
+    def tensor(name: str) -> int:
+        if name not in index:
+            v = graph.values[name]
+            if v.is_const:
+                data = v.const if v.const.dtype == v.dtype else v.const.astype(v.dtype)
+                index[name] = b.add_constant(name, data)
+            else:
+                index[name] = b.add_tensor(name, list(v.shape), v.dtype)
+        return index[name]
+
+    for name in graph.inputs:
+        v = graph.values[name]
+        index[name] = b.add_input(name, list(v.shape), v.dtype)
+    for node in graph.nodes:
+        inputs = [None if i is None else tensor(i) for i in node.inputs]
+        outputs = [tensor(o) for o in node.outputs]
+        try:
+            b.add_operator(node.op, inputs, outputs, node.attrs or None, version=op_version(graph, node))
+        except (ValueError, TypeError) as e:
+            raise ConversionError(f"cannot write {node.op} node {node.name!r}: {e}") from e
+    for name in graph.outputs:
+        b.mark_output(tensor(name))
+    b.add_signature(SIGNATURE_KEY, {n: index[n] for n in graph.inputs}, {n: index[n] for n in graph.outputs})
+    info = {"converter": CONVERTER_NAME, "converter_version": converter_version}
+    info.update(graph.metadata)
+    b.add_metadata("edgelite_conversion", json.dumps(info, sort_keys=True).encode())
+    return b.build()

@@ -1,0 +1,70 @@
+// LOCAL_RESPONSE_NORMALIZATION: float32, rank 4 (NHWC), normalized across channels.
+#include "interpreter/kernels/kernel_util.h"
+#include "interpreter/kernels/reference/local_response_norm.h"
+#include "interpreter/thread_pool.h"
+
+namespace edgelite {
+namespace {
+
+struct LrnData {
+  int radius = 5;
+  float bias = 1.f, alpha = 1.f, beta = 0.5f;
+};
+
+Status Init(KernelContext& ctx, Node& node) {
+  auto* d = new LrnData();
+  node.user_data = d;
+  if (node.op) {
+    if (const auto* o = node.op->builtin_options_as_LocalResponseNormalizationOptions()) {
+      d->radius = o->radius();
+      d->bias = o->bias();
+      d->alpha = o->alpha();
+      d->beta = o->beta();
+    }
+  }
+  EL_KERNEL_CHECK(ctx, node, d->radius >= 0, "radius must be >= 0, got ", d->radius);
+  return Status::Ok();
+}
+
+void Free(void* p) { delete static_cast<LrnData*>(p); }
+
+Status Prepare(KernelContext& ctx, Node& node) {
+  EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 1, 1));
+  EL_RETURN_IF_ERROR(CheckOutputCount(ctx, node, 1));
+  Tensor *in, *out;
+  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, &in));
+  EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &out));
+  EL_RETURN_IF_ERROR(CheckType(ctx, node, *in, DataType::kFloat32, "input"));
+  EL_RETURN_IF_ERROR(CheckType(ctx, node, *out, DataType::kFloat32, "output"));
+  EL_KERNEL_CHECK(ctx, node, in->rank() == 4, "input must be rank 4 (NHWC), got shape ", DimsToString(in->dims));
+  return ctx.ResizeTensor(*out, in->dims);
+}
+
+Status Eval(KernelContext& ctx, Node& node) {
+  const auto& d = *static_cast<LrnData*>(node.user_data);
+  const Tensor& in = *ctx.input(node, 0);
+  Tensor& out = *ctx.output(node, 0);
+  const int channels = in.dims.back();
+  const int64_t outer = channels ? in.num_elements() / channels : 0;
+  ctx.thread_pool().ParallelFor(outer, std::max<int64_t>(1, 4096 / std::max(channels, 1)), [&](int64_t b, int64_t e) {
+    reference::LocalResponseNormalization(in.data_as<float>() + b * channels, out.data_as<float>() + b * channels,
+                                          e - b, channels, d.radius, d.bias, d.alpha, d.beta);
+  });
+  return Status::Ok();
+}
+
+}  // namespace
+
+const KernelRegistration* Register_LOCAL_RESPONSE_NORMALIZATION() {
+  static const KernelRegistration reg = [] {
+    KernelRegistration r;
+    r.init = Init;
+    r.free = Free;
+    r.prepare = Prepare;
+    r.eval = Eval;
+    return r;
+  }();
+  return &reg;
+}
+
+}  // namespace edgelite

@@ -1,0 +1,133 @@
+"""Helpers for converter tests: small ONNX graphs, onnxruntime references, and running converted files in
+edgelite (when this build has every operator the file uses) and in LiteRT (when installed)."""
+
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Sequence
+
+import numpy as np
+import pytest
+
+onnx = pytest.importorskip("onnx")
+ort = pytest.importorskip("onnxruntime")
+from onnx import helper, numpy_helper  # noqa: E402
+
+from edgelite.converter import convert  # noqa: E402
+from edgelite.model_builder import enum_name  # noqa: E402
+from edgelite.schema.BuiltinOperator import BuiltinOperator  # noqa: E402
+from edgelite.schema.Model import Model, ModelT  # noqa: E402
+from edgelite.testing import run_model  # noqa: E402
+
+try:
+    import ai_edge_litert.interpreter  # noqa: F401
+    HAVE_LITERT = True
+except Exception:
+    HAVE_LITERT = False
+
+RTOL = ATOL = 1e-4
+
+
+def make_model(nodes, inputs: Dict[str, np.ndarray], outputs: Sequence[str],
+               initializers: Optional[Dict[str, np.ndarray]] = None, opset: int = 13):
+    """An ONNX model whose inputs take the shapes and dtypes of the example arrays in `inputs`."""
+    def info(name, array):
+        elem = helper.np_dtype_to_tensor_dtype(np.asarray(array).dtype)
+        return helper.make_tensor_value_info(name, elem, list(np.asarray(array).shape))
+    graph = helper.make_graph(
+        list(nodes), "test", [info(n, a) for n, a in inputs.items()],
+        [helper.make_empty_tensor_value_info(o) for o in outputs],
+        [numpy_helper.from_array(np.asarray(a), n) for n, a in (initializers or {}).items()])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    model.ir_version = min(model.ir_version, 9)
+    return model
+
+
+def onnx_reference(model, inputs: Dict[str, np.ndarray]) -> List[np.ndarray]:
+    session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    return session.run(None, inputs)
+
+
+def tflite_ops(content: bytes) -> List[str]:
+    m = ModelT.InitFromObj(Model.GetRootAs(content, 0))
+    names = []
+    for op in m.subgraphs[0].operators:
+        code = m.operatorCodes[op.opcodeIndex]
+        names.append(enum_name(BuiltinOperator, max(code.builtinCode, code.deprecatedBuiltinCode)))
+    return names
+
+
+def edgelite_runs(content: bytes) -> bool:
+    """Whether this build has a kernel (and version) for every operator of the file."""
+    try:
+        from edgelite import _core
+    except ImportError:
+        return False
+    available = dict(_core.builtin_ops())
+    m = ModelT.InitFromObj(Model.GetRootAs(content, 0))
+    for code in m.operatorCodes:
+        name = enum_name(BuiltinOperator, max(code.builtinCode, code.deprecatedBuiltinCode))
+        if name not in available or code.version > available[name]:
+            return False
+    return True
+
+
+def run_everywhere(content: bytes, inputs: Sequence[np.ndarray]) -> Dict[str, List[np.ndarray]]:
+    results = {}
+    if HAVE_LITERT:
+        results["litert"] = run_model(content, inputs, runtime="litert")
+    if edgelite_runs(content):
+        results["edgelite"] = run_model(content, inputs, runtime="edgelite")
+    return results
+
+
+def check_conversion(model, inputs: Dict[str, np.ndarray], *, nhwc_inputs: bool = False,
+                     rtol: float = RTOL, atol: float = ATOL) -> bytes:
+    """Converts `model`, runs it wherever possible, compares with onnxruntime; returns the .tflite bytes."""
+    expected = onnx_reference(model, inputs)
+    content = convert(model, nhwc_inputs=nhwc_inputs)
+    feeds = [np.transpose(a, (0, 2, 3, 1)) if nhwc_inputs and a.ndim == 4 else a for a in inputs.values()]
+    results = run_everywhere(content, feeds)
+    if not results:
+        pytest.skip(f"no runtime here runs {sorted(set(tflite_ops(content)))}")
+    for runtime, outputs in results.items():
+        assert len(outputs) == len(expected), runtime
+        for got, want in zip(outputs, expected):
+            assert got.shape == want.shape, f"{runtime}: shape {got.shape}, onnxruntime {want.shape}"
+            np.testing.assert_allclose(got, want, rtol=rtol, atol=atol, err_msg=runtime)
+    return content
+
+
+def single_node(op_type: str, inputs: Dict[str, np.ndarray], initializers: Optional[Dict[str, np.ndarray]] = None,
+                opset: int = 13, num_outputs: int = 1, **attrs):
+    """An ONNX model with one node reading `inputs` then `initializers` in order."""
+    names = list(inputs) + list(initializers or {})
+    outs = [f"y{k}" for k in range(num_outputs)]
+    node = helper.make_node(op_type, names, outs, name=f"{op_type.lower()}_node", **attrs)
+    return make_model([node], inputs, outs, initializers, opset)
+
+
+def rand(*shape, seed=0, dtype=np.float32) -> np.ndarray:
+    return np.random.default_rng(seed).standard_normal(shape).astype(dtype)
+
+
+def run_graph(graph, inputs: Sequence[np.ndarray]) -> Dict[str, List[np.ndarray]]:
+    """Writes a converter graph as it is (no passes) and runs it wherever possible."""
+    from edgelite.converter import write
+    results = run_everywhere(write(graph), inputs)
+    if not results:
+        pytest.skip("no runtime here runs this graph")
+    return results
+
+
+def check_pass(graph, pass_, inputs: Sequence[np.ndarray]):
+    """Runs `pass_` on `graph`; asserts it changed the graph and the outputs did not change. Returns the
+    graph before and after."""
+    before = graph.copy()
+    expected = run_graph(before, inputs)
+    assert pass_.run(graph), f"{pass_.name} changed nothing"
+    graph.check()
+    got = run_graph(graph, inputs)
+    for runtime in expected:
+        for a, b in zip(got[runtime], expected[runtime]):
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5, err_msg=f"{pass_.name} on {runtime}")
+    return before, graph

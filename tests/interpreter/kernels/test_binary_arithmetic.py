@@ -1,0 +1,84 @@
+"""ADD, SUB, MUL, DIV, SQUARED_DIFFERENCE, MAXIMUM, MINIMUM against NumPy, over broadcasting layouts,
+fused activations and dtypes."""
+
+import numpy as np
+import pytest
+
+import edgelite
+from edgelite.testing import run_single_op
+
+OPS = {
+    "ADD": np.add, "SUB": np.subtract, "MUL": np.multiply, "DIV": np.divide,
+    "SQUARED_DIFFERENCE": lambda a, b: (a - b) ** 2, "MAXIMUM": np.maximum, "MINIMUM": np.minimum,
+}
+FUSED = {"NONE": (-np.inf, np.inf), "RELU": (0, np.inf), "RELU6": (0, 6), "RELU_N1_TO_1": (-1, 1)}
+SHAPES = [  # (a, b): same shape, scalar either side, trailing broadcast, general broadcast, rank mismatch
+    ((2, 3, 4), (2, 3, 4)), ((2, 3, 4), (1,)), ((1,), (5, 7)), ((2, 3, 13), (13,)), ((1, 1, 5, 3), (4, 1, 3)),
+    ((3, 1), (1, 4)), ((2, 1, 4), (3, 1)), ((1, 1, 1, 1), (1, 17, 1, 1)), ((), ()),
+]
+
+
+def rand(shape, dtype, rng, nonzero=False):
+    if np.issubdtype(dtype, np.integer):
+        x = rng.integers(-20, 20, size=shape).astype(dtype)
+        if nonzero:
+            x[x == 0] = 3
+        return x
+    x = rng.standard_normal(shape).astype(dtype)
+    if nonzero:
+        x += np.sign(x) * 0.5
+    return x
+
+
+@pytest.mark.parametrize("op", list(OPS))
+@pytest.mark.parametrize("shapes", SHAPES, ids=str)
+def test_float_broadcasting(op, shapes):
+    rng = np.random.default_rng(1)
+    a, b = rand(shapes[0], np.float32, rng), rand(shapes[1], np.float32, rng, nonzero=op == "DIV")
+    (y,) = run_single_op(op, [a, b])
+    np.testing.assert_allclose(y, OPS[op](a, b), rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("op", ["ADD", "SUB", "MUL", "DIV"])
+@pytest.mark.parametrize("act", list(FUSED))
+def test_fused_activation(op, act):
+    rng = np.random.default_rng(2)
+    a, b = rand((4, 5), np.float32, rng) * 4, rand((5,), np.float32, rng, nonzero=True) * 4
+    (y,) = run_single_op(op, [a, b], {"fused_activation_function": act})
+    lo, hi = FUSED[act]
+    np.testing.assert_allclose(y, np.clip(OPS[op](a, b), lo, hi), rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.int64])
+@pytest.mark.parametrize("op", ["ADD", "SUB", "MUL", "MAXIMUM", "MINIMUM", "SQUARED_DIFFERENCE"])
+def test_integer(op, dtype):
+    rng = np.random.default_rng(3)
+    a, b = rand((3, 4), dtype, rng), rand((4,), dtype, rng)
+    (y,) = run_single_op(op, [a, b])
+    assert y.dtype == dtype
+    np.testing.assert_array_equal(y, OPS[op](a, b))
+
+
+def test_integer_division_truncates_and_refuses_zero():
+    a = np.array([7, -7, 9], np.int32)
+    (y,) = run_single_op("DIV", [a, np.array([2, 2, -4], np.int32)])
+    np.testing.assert_array_equal(y, [3, -3, -2])
+    with pytest.raises(edgelite.InvalidArgumentError, match="division by zero"):
+        run_single_op("DIV", [a, np.array([1, 0, 1], np.int32)])
+
+
+def test_constant_operand_and_multithreading():
+    rng = np.random.default_rng(4)
+    a, b = rand((64, 33, 17), np.float32, rng), rand((17,), np.float32, rng)
+    (y,) = run_single_op("MUL", [a, b], constant_inputs=[1], num_threads=2)
+    np.testing.assert_allclose(y, a * b, rtol=1e-6)
+
+
+@pytest.mark.parametrize("a, b, message", [
+    (np.zeros((2, 3), np.float32), np.zeros((4,), np.float32), "cannot be broadcast"),
+    (np.zeros((2,), np.float32), np.zeros((2,), np.int32), "int32"),
+    (np.zeros((2,), np.uint8), np.zeros((2,), np.uint8), "uint8"),
+])
+def test_prepare_errors(a, b, message):
+    with pytest.raises(edgelite.EdgeliteError, match=message):
+        run_single_op("ADD", [a, b])

@@ -1,0 +1,34 @@
+"""edgelite.training: train small Keras-style models in NumPy, then hand them to the converter.
+
+    from edgelite.training import Sequential, layers
+    model = Sequential([layers.Input((8, 8, 1)), layers.Conv2D(16, 3, activation="relu"), ...])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.fit(x, y, epochs=10)
+    model.save("digits.npz"); model = load_model("digits.npz")
+
+Module map: autodiff (Tensor, tape, grad) <- primitives (the one table of forward/backward rules) <- ops
+(composites) <- activations, losses, layers/, optimizers, model (Model, Sequential, graph form for the
+converter: see model.get_graph), trainer (compile/fit/evaluate/predict), saving (one .npz file).
+"""
+
+from . import activations, initializers, layers, losses, metrics, ops, optimizers
+from .autodiff import Tensor, Variable, grad, no_grad
+from .layers import (Activation, Add, AveragePooling2D, AvgPool2D, BatchNormalization, Concatenate, Conv2D, Dense,
+                     DepthwiseConv2D, Dropout, Flatten, GlobalAveragePooling2D, GlobalAvgPool2D,
+                     GlobalMaxPool2D, GlobalMaxPooling2D, Input, InputLayer, Layer, MaxPool2D, MaxPooling2D,
+                     Multiply, ReLU, Reshape, Softmax, Subtract)
+from .model import Graph, GraphNode, Model, Sequential
+from .saving import load_model, save_model
+from .serialization import register_serializable
+from .trainer import Callback, History
+from .utils import set_random_seed
+
+__all__ = [
+    "Tensor", "Variable", "grad", "no_grad", "Model", "Sequential", "Graph", "GraphNode", "load_model",
+    "save_model", "register_serializable", "Callback", "History", "set_random_seed", "activations",
+    "initializers", "layers", "losses", "metrics", "ops", "optimizers", "Layer", "Input", "InputLayer",
+    "Dense", "Conv2D", "DepthwiseConv2D", "MaxPooling2D", "MaxPool2D", "AveragePooling2D", "AvgPool2D",
+    "GlobalAveragePooling2D", "GlobalAvgPool2D", "GlobalMaxPooling2D", "GlobalMaxPool2D",
+    "BatchNormalization", "Dropout", "Flatten", "Reshape", "Activation", "ReLU", "Softmax", "Add", "Subtract",
+    "Multiply", "Concatenate",
+]

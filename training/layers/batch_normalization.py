@@ -1,0 +1,65 @@
+"""BatchNormalization over the last axis (Keras 3 semantics: biased batch variance, moving averages with
+`momentum`, inference mode when training is falsy or the layer is frozen)."""
+
+from .. import initializers, ops
+from ..autodiff import no_grad
+from .layer import Layer
+
+
+class BatchNormalization(Layer):
+    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
+                 beta_initializer="zeros", gamma_initializer="ones", moving_mean_initializer="zeros",
+                 moving_variance_initializer="ones", **kwargs):
+        super().__init__(**kwargs)
+        if not isinstance(axis, int):
+            raise ValueError(f"BatchNormalization axis must be an int, got {axis!r}")
+        self.axis = int(axis)
+        self.momentum = float(momentum)
+        self.epsilon = float(epsilon)
+        self.center, self.scale = center, scale
+        self._initializers = {name: initializers.get(init) for name, init in (
+            ("beta", beta_initializer), ("gamma", gamma_initializer), ("moving_mean", moving_mean_initializer),
+            ("moving_variance", moving_variance_initializer))}
+
+    def build(self, input_shape):
+        self._axis = self.axis % len(input_shape)
+        shape = (input_shape[self._axis],)
+        init = self._initializers
+        self.gamma = self.add_weight(shape, init["gamma"], name="gamma") if self.scale else None
+        self.beta = self.add_weight(shape, init["beta"], name="beta") if self.center else None
+        self.moving_mean = self.add_weight(shape, init["moving_mean"], trainable=False, name="moving_mean")
+        self.moving_variance = self.add_weight(shape, init["moving_variance"], trainable=False,
+                                               name="moving_variance")
+        self.built = True
+
+    def call(self, inputs, training=None):
+        x = inputs
+        # Statistics reduce over every axis but the feature axis; reshape keeps them broadcastable.
+        reduce_axes = tuple(a for a in range(x.ndim) if a != self._axis)
+        bshape = [1] * x.ndim
+        bshape[self._axis] = x.shape[self._axis]
+        if training and self.trainable:
+            mean = ops.mean(x, reduce_axes, keepdims=True)
+            variance = ops.mean(ops.square(ops.subtract(x, mean)), reduce_axes, keepdims=True)
+            with no_grad():
+                m = self.momentum
+                self.moving_mean.assign(self.moving_mean.data * m + mean.data.reshape(-1) * (1 - m))
+                self.moving_variance.assign(self.moving_variance.data * m + variance.data.reshape(-1) * (1 - m))
+        else:
+            mean = ops.reshape(self.moving_mean, bshape)
+            variance = ops.reshape(self.moving_variance, bshape)
+        inv = ops.power(ops.add(variance, self.epsilon), -0.5)
+        if self.scale:
+            inv = ops.multiply(inv, ops.reshape(self.gamma, bshape))
+        y = ops.multiply(ops.subtract(x, mean), inv)
+        return ops.add(y, ops.reshape(self.beta, bshape)) if self.center else y
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(axis=self.axis, momentum=self.momentum, epsilon=self.epsilon, center=self.center,
+                      scale=self.scale, **{f"{name}_initializer": initializers.serialize(init)
+                                           for name, init in self._initializers.items()})
+        return config

@@ -1,0 +1,74 @@
+"""Conv2D (NHWC, kernel (kh, kw, Cin, Cout)) and the base it shares with DepthwiseConv2D: window options,
+bias, activation, output shape and config."""
+
+from .. import activations, conv_utils, initializers, ops
+from .layer import Layer
+
+
+class BaseConv2D(Layer):
+    """Subclasses create their kernel in build, and define `_convolve(x)` and `_output_channels(cin)`."""
+
+    def __init__(self, kernel_size, strides=(1, 1), padding="valid", data_format=None, dilation_rate=(1, 1),
+                 activation=None, use_bias=True, bias_initializer="zeros", **kwargs):
+        super().__init__(**kwargs)
+        conv_utils.check_channels_last(data_format)
+        self.kernel_size = conv_utils.normalize_tuple(kernel_size, 2, "kernel_size")
+        self.strides = conv_utils.normalize_tuple(strides, 2, "strides")
+        self.padding = conv_utils.normalize_padding(padding)
+        self.dilation_rate = conv_utils.normalize_tuple(dilation_rate, 2, "dilation_rate")
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.bias_initializer = initializers.get(bias_initializer)
+
+    def _add_bias(self, channels):
+        self.bias = self.add_weight((channels,), self.bias_initializer, name="bias") if self.use_bias \
+            else None
+
+    def call(self, inputs):
+        if inputs.ndim != 4:
+            raise ValueError(f"{type(self).__name__} {self.name!r} needs NHWC inputs, got shape {inputs.shape}")
+        y = self._convolve(inputs)
+        if self.use_bias:
+            y = ops.add(y, self.bias)
+        return self.activation(y)
+
+    def compute_output_shape(self, input_shape):
+        return conv_utils.window_output_shape(input_shape, self.kernel_size, self.strides, self.dilation_rate,
+                                              self.padding, self._output_channels(input_shape[-1]))
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(kernel_size=list(self.kernel_size), strides=list(self.strides), padding=self.padding,
+                      data_format="channels_last", dilation_rate=list(self.dilation_rate),
+                      activation=activations.serialize(self.activation), use_bias=self.use_bias,
+                      bias_initializer=initializers.serialize(self.bias_initializer))
+        return config
+
+
+class Conv2D(BaseConv2D):
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format=None,
+                 dilation_rate=(1, 1), groups=1, activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros", **kwargs):
+        if groups != 1:
+            raise ValueError("Conv2D groups > 1 is not supported; use DepthwiseConv2D for groups == channels")
+        super().__init__(kernel_size, strides, padding, data_format, dilation_rate, activation, use_bias,
+                         bias_initializer, **kwargs)
+        self.filters = int(filters)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+
+    def build(self, input_shape):
+        shape = self.kernel_size + (input_shape[-1], self.filters)
+        self.kernel = self.add_weight(shape, self.kernel_initializer, name="kernel")
+        self._add_bias(self.filters)
+        self.built = True
+
+    def _convolve(self, x):
+        return ops.conv2d(x, self.kernel, self.strides, self.padding, self.dilation_rate)
+
+    def _output_channels(self, input_channels):
+        return self.filters
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(filters=self.filters, kernel_initializer=initializers.serialize(self.kernel_initializer))
+        return config

@@ -1,0 +1,33 @@
+"""DepthwiseConv2D: one (kh, kw) filter per input channel and multiplier; kernel (kh, kw, Cin, multiplier),
+output channel c * multiplier + m (TF order)."""
+
+from .. import initializers, ops
+from .conv2d import BaseConv2D
+
+
+class DepthwiseConv2D(BaseConv2D):
+    def __init__(self, kernel_size, strides=(1, 1), padding="valid", depth_multiplier=1, data_format=None,
+                 dilation_rate=(1, 1), activation=None, use_bias=True, depthwise_initializer="glorot_uniform",
+                 bias_initializer="zeros", **kwargs):
+        super().__init__(kernel_size, strides, padding, data_format, dilation_rate, activation, use_bias,
+                         bias_initializer, **kwargs)
+        self.depth_multiplier = int(depth_multiplier)
+        self.depthwise_initializer = initializers.get(depthwise_initializer)
+
+    def build(self, input_shape):
+        shape = self.kernel_size + (input_shape[-1], self.depth_multiplier)
+        self.depthwise_kernel = self.add_weight(shape, self.depthwise_initializer, name="depthwise_kernel")
+        self._add_bias(input_shape[-1] * self.depth_multiplier)
+        self.built = True
+
+    def _convolve(self, x):
+        return ops.depthwise_conv2d(x, self.depthwise_kernel, self.strides, self.padding, self.dilation_rate)
+
+    def _output_channels(self, input_channels):
+        return input_channels * self.depth_multiplier
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(depth_multiplier=self.depth_multiplier,
+                      depthwise_initializer=initializers.serialize(self.depthwise_initializer))
+        return config

@@ -1,0 +1,238 @@
+"""The Layer base class (Keras semantics: build/call/add_weight/get_config) and the symbolic tensors that
+functional models are defined with.
+
+Calling a layer on NumPy arrays or Tensors computes; calling it on SymbolicTensors (from `Input`) records a
+LayerNode instead, which is what `Model(inputs, outputs)` later walks.
+"""
+
+import inspect
+
+import numpy as np
+
+from .. import initializers
+from ..autodiff import Tensor, Variable, no_grad
+from ..ops import cast
+from ..utils import snake_case, unique_name
+
+
+class SymbolicTensor:
+    """A placeholder for a layer output while a functional model is wired; batch axis is None."""
+
+    def __init__(self, shape, dtype="float32", node=None):
+        self.shape = tuple(shape)
+        self.dtype = np.dtype(dtype)
+        self.node = node  # the LayerNode that produced it
+
+    ndim = property(lambda self: len(self.shape))
+
+    def __repr__(self):
+        layer = self.node.layer.name if self.node else None
+        return f"<SymbolicTensor shape={self.shape} dtype={self.dtype} from layer={layer!r}>"
+
+
+class LayerNode:
+    """One call of `layer` on symbolic `inputs`, producing `output` (every edgelite layer has one output)."""
+
+    def __init__(self, layer, inputs, kwargs, multi=False):
+        self.layer = layer
+        self.inputs = list(inputs)
+        self.multi = multi  # the layer was called with a list (Add, Concatenate, ...), not one tensor
+        self.kwargs = dict(kwargs)
+        self.output = None
+
+
+def _takes_training(call):
+    params = inspect.signature(call).parameters
+    return "training" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
+
+
+class Layer:
+    """Subclass and override `build(input_shape)` (create weights with `add_weight`) and
+    `call(inputs, training=None)`; override `get_config` when `__init__` takes arguments.
+    `input_shape` passed to build has None for the batch axis (a list of shapes for multi-input layers)."""
+
+    def __init__(self, name=None, trainable=True, dtype=None, input_shape=None, input_dim=None):
+        self.name = name or unique_name(snake_case(type(self).__name__))
+        self._trainable = bool(trainable)
+        self.dtype = np.dtype(dtype or "float32").name
+        self.built = False
+        self._weights = []
+        self._inbound_nodes = []
+        self._layers = []  # sub-layers assigned as attributes (tracked like Keras does)
+        if input_dim is not None:
+            input_shape = (input_dim,)
+        self._input_shape_arg = None if input_shape is None else tuple(input_shape)
+        self._call_takes_training = _takes_training(self.call)
+
+    def __setattr__(self, name, value):
+        if not name.startswith("_") and "_layers" in self.__dict__:
+            items = value if isinstance(value, (list, tuple)) else [value]
+            for item in items:
+                if isinstance(item, Layer) and all(item is not known for known in self._layers):
+                    self._layers.append(item)
+        object.__setattr__(self, name, value)
+
+    # ---- building and calling ----
+
+    def build(self, input_shape):
+        self.built = True
+
+    def call(self, inputs, training=None):
+        return inputs
+
+    def compute_output_shape(self, input_shape):
+        """Default: run `call` once on zeros (unknown sizes as 1). Built-in layers override this."""
+        def zeros(shape):
+            return Tensor(np.zeros(tuple(1 if d is None else d for d in shape), dtype=self.dtype))
+        multi = isinstance(input_shape, list)
+        x = [zeros(s) for s in input_shape] if multi else zeros(input_shape)
+        with no_grad():
+            y = self._call_built(x, training=False)
+        return (None,) + tuple(y.shape[1:])
+
+    def __call__(self, inputs, training=None, **kwargs):
+        multi = isinstance(inputs, (list, tuple))
+        flat = list(inputs) if multi else [inputs]
+        if any(isinstance(x, SymbolicTensor) for x in flat):
+            return self._symbolic_call(flat, multi, kwargs)
+        flat = [self._convert_input(x) for x in flat]
+        inputs = flat if multi else flat[0]
+        self._maybe_build([x.shape for x in flat] if multi else flat[0].shape)
+        return self._call_built(inputs, training, **kwargs)
+
+    def _call_built(self, inputs, training=None, **kwargs):
+        if self._call_takes_training:
+            kwargs["training"] = training
+        return self.call(inputs, **kwargs)
+
+    def _convert_input(self, x):
+        if not isinstance(x, Tensor):
+            x = Tensor(np.asarray(x))
+        # Like Keras autocasting: float inputs run in the layer's dtype; integer inputs pass through.
+        if np.issubdtype(x.dtype, np.floating) and x.dtype != np.dtype(self.dtype):
+            x = cast(x, self.dtype)
+        return x
+
+    def _maybe_build(self, input_shape):
+        if self.built:
+            return
+        def unbatched(shape):
+            return (None,) + tuple(shape[1:])
+        shape = [unbatched(s) for s in input_shape] if isinstance(input_shape, list) else \
+            unbatched(input_shape)
+        self.build(shape)
+        self.built = True
+
+    def _symbolic_call(self, flat, multi, kwargs):
+        shapes = [x.shape for x in flat]
+        shape_arg = shapes if multi else shapes[0]
+        self._maybe_build(shape_arg)
+        node = LayerNode(self, flat, kwargs, multi)
+        node.output = SymbolicTensor(self.compute_output_shape(shape_arg), self.dtype, node)
+        self._inbound_nodes.append(node)
+        return node.output
+
+    # ---- weights ----
+
+    def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True, name=None):
+        dtype = np.dtype(dtype or self.dtype).name
+        if initializer is None:
+            initializer = "glorot_uniform" if np.issubdtype(dtype, np.floating) else "zeros"
+        value = initializers.get(initializer)(tuple(shape or ()), dtype)
+        variable = Variable(value, name=name or "variable", trainable=trainable, dtype=dtype)
+        variable.path = f"{self.name}/{variable.name}"
+        variable.requires_grad = trainable and self._trainable
+        self._weights.append(variable)
+        return variable
+
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        self._trainable = bool(value)
+        for w in self._weights:
+            w.requires_grad = w.trainable and self._trainable
+        for layer in self._sublayers():
+            layer.trainable = value
+
+    def _sublayers(self):
+        return self._layers
+
+    @property
+    def weights(self):
+        """Own trainable, own non-trainable, then sub-layers' weights (Keras order)."""
+        own = [w for w in self._weights if w.trainable] + [w for w in self._weights if not w.trainable]
+        return _unique(own + [w for layer in self._sublayers() for w in layer.weights])
+
+    @property
+    def trainable_weights(self):
+        if not self._trainable:
+            return []
+        own = [w for w in self._weights if w.trainable]
+        return _unique(own + [w for layer in self._sublayers() for w in layer.trainable_weights])
+
+    @property
+    def non_trainable_weights(self):
+        trainable = {id(w) for w in self.trainable_weights}
+        return [w for w in self.weights if id(w) not in trainable]
+
+    def get_weights(self):
+        return [w.data.copy() for w in self.weights]
+
+    def set_weights(self, weights):
+        own = self.weights
+        if len(weights) != len(own):
+            raise ValueError(f"layer {self.name!r} has {len(own)} weights, got {len(weights)}")
+        for variable, value in zip(own, weights):
+            variable.assign(value)
+
+    def get_named_weights(self):
+        """{short name: array} of this layer's own weights, e.g. {'kernel': ..., 'bias': ...}."""
+        return {w.name: w.data for w in self._weights}
+
+    def count_params(self):
+        return int(sum(w.size for w in self.weights))
+
+    # ---- serialization ----
+
+    def get_config(self):
+        return {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    # ---- introspection ----
+
+    @property
+    def input(self):
+        node = self._only_node()
+        return node.inputs if node.multi else node.inputs[0]
+
+    @property
+    def output(self):
+        return self._only_node().output
+
+    @property
+    def output_shape(self):
+        return self.output.shape
+
+    def _only_node(self):
+        if len(self._inbound_nodes) != 1:
+            raise AttributeError(f"layer {self.name!r} has been called {len(self._inbound_nodes)} times on "
+                                 "symbolic inputs; use model.get_graph() for its per-call connections")
+        return self._inbound_nodes[0]
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name!r} built={self.built}>"
+
+
+def _unique(items):
+    seen, out = set(), []
+    for item in items:
+        if id(item) not in seen:
+            seen.add(id(item))
+            out.append(item)
+    return out

@@ -1,0 +1,46 @@
+"""Flatten and Reshape: change the per-sample shape, keeping the batch axis."""
+
+import math
+
+from .. import ops
+from .layer import Layer
+
+
+class Flatten(Layer):
+    def __init__(self, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+
+    def call(self, inputs):
+        return ops.reshape(inputs, (inputs.shape[0], -1))
+
+    def compute_output_shape(self, input_shape):
+        rest = input_shape[1:]
+        return (input_shape[0], None if None in rest else math.prod(rest))
+
+
+class Reshape(Layer):
+    """target_shape excludes the batch axis and may hold one -1."""
+
+    def __init__(self, target_shape, **kwargs):
+        super().__init__(**kwargs)
+        self.target_shape = tuple(int(d) for d in target_shape)
+
+    def call(self, inputs):
+        return ops.reshape(inputs, (inputs.shape[0],) + self.target_shape)
+
+    def compute_output_shape(self, input_shape):
+        shape = list(self.target_shape)
+        if -1 in shape:
+            known = math.prod(d for d in shape if d != -1)
+            total = None if None in input_shape[1:] else math.prod(input_shape[1:])
+            if total is not None and total % known:
+                raise ValueError(f"Reshape {self.name!r}: cannot reshape {input_shape} to {self.target_shape}")
+            shape[shape.index(-1)] = None if total is None else total // known
+        elif None not in input_shape[1:] and math.prod(input_shape[1:]) != math.prod(shape):
+            raise ValueError(f"Reshape {self.name!r}: cannot reshape {input_shape} to {self.target_shape}")
+        return (input_shape[0],) + tuple(shape)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(target_shape=list(self.target_shape))
+        return config

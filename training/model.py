@@ -1,0 +1,276 @@
+"""Model (functional: `Model(inputs, outputs)`) and Sequential, and the graph form tools read them in.
+
+Graph form (what the .tflite converter walks)
+---------------------------------------------
+`model.get_graph()` returns a `Graph`: a list of `GraphNode`s in topological order (each node comes after
+every node it reads), with `graph.inputs` and `graph.outputs` holding the ids of the model's input and
+output nodes, in the model's input/output order. A `GraphNode` has:
+
+  id            its position in the list; it also names the node's one output tensor
+  layer         the Layer object; model inputs are `InputLayer` nodes (no inputs, `layer.batch_shape`)
+  inputs        ids of the nodes whose outputs it consumes, in call order (the list order of Add/Concatenate)
+  output_shape  the output's shape with None for the batch axis
+
+Per layer, `layer.get_config()` gives its options (activation by name, padding, strides, ...) and
+`layer.get_named_weights()` its arrays by Keras name: kernel, bias, depthwise_kernel, gamma, beta,
+moving_mean, moving_variance. A layer called twice (shared weights) appears in two nodes with the same
+`layer`. Sequential models have the same form: an InputLayer node, then one node per layer in a chain.
+`model.layers` lists each layer once in topological order (Keras: Sequential's list omits the InputLayer).
+"""
+
+from collections import namedtuple
+
+import numpy as np
+
+from .autodiff import Tensor
+from .layers import InputLayer, Layer, SymbolicTensor
+from .ops import cast
+from .saving import save_model
+from .serialization import deserialize_layer, register_serializable, serialize_layer
+from .summary import print_summary
+from .trainer import Trainer
+
+GraphNode = namedtuple("GraphNode", ["id", "layer", "inputs", "output_shape"])
+
+
+class Graph(list):
+    """A list of GraphNodes plus the ids of the model's inputs and outputs."""
+
+    def __init__(self, nodes, inputs, outputs):
+        super().__init__(nodes)
+        self.inputs, self.outputs = list(inputs), list(outputs)
+
+
+def _topological_nodes(inputs, outputs):
+    """LayerNodes from the inputs to the outputs, inputs first, every node after its producers."""
+    order, done = [], set()
+    for root in [t.node for t in inputs] + [t.node for t in outputs]:
+        stack = [(root, iter(root.inputs))]
+        while stack:
+            node, pending = stack[-1]
+            if id(node) in done:
+                stack.pop()
+                continue
+            child = next((t.node for t in pending if id(t.node) not in done), None)
+            if child is None:
+                stack.pop()
+                done.add(id(node))
+                order.append(node)
+            else:
+                stack.append((child, iter(child.inputs)))
+    return order
+
+
+class Model(Trainer, Layer):
+    """`Model(inputs, outputs)` over symbolic tensors from `Input`, Keras functional API."""
+
+    def __init__(self, inputs=None, outputs=None, name=None, trainable=True):
+        super().__init__(name=name, trainable=trainable)
+        self._graph = None
+        if inputs is not None or outputs is not None:
+            self._init_graph(inputs, outputs)
+
+    def _init_graph(self, inputs, outputs):
+        self._multi_input = isinstance(inputs, (list, tuple))
+        self._multi_output = isinstance(outputs, (list, tuple))
+        inputs = list(inputs) if self._multi_input else [inputs]
+        outputs = list(outputs) if self._multi_output else [outputs]
+        for t in inputs + outputs:
+            if not isinstance(t, SymbolicTensor):
+                raise TypeError(f"Model inputs and outputs must be symbolic tensors (from Input), got {t!r}")
+        for t in inputs:
+            if not isinstance(t.node.layer, InputLayer):
+                raise ValueError(f"model input {t} is not the output of Input()")
+        nodes = _topological_nodes(inputs, outputs)
+        ids = {id(node): i for i, node in enumerate(nodes)}
+        input_nodes = {id(t.node) for t in inputs}
+        stray = [n.layer.name for n in nodes if isinstance(n.layer, InputLayer) and id(n) not in input_nodes]
+        if stray:
+            raise ValueError(f"graph disconnected: outputs depend on inputs {stray} not given to Model()")
+        self._graph = Graph([GraphNode(i, n.layer, [ids[id(t.node)] for t in n.inputs], n.output.shape)
+                             for i, n in enumerate(nodes)],
+                            [ids[id(t.node)] for t in inputs], [ids[id(t.node)] for t in outputs])
+        self._input_tensors, self._output_tensors = inputs, outputs
+        self._node_calls = [(n.kwargs, n.multi) for n in nodes]
+        self._graph_layers = []
+        for node in self._graph:
+            if all(node.layer is not known for known in self._graph_layers):
+                self._graph_layers.append(node.layer)
+        names = [layer.name for layer in self._graph_layers]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"layer names must be unique within a model; repeated: {duplicates}")
+        self.built = True
+
+    # ---- introspection ----
+
+    def get_graph(self):
+        """The model as a Graph of GraphNodes (see the module docstring)."""
+        if self._graph is None:
+            raise ValueError(f"model {self.name!r} is not built yet: give it an Input / input_shape, or call "
+                             "it on data once")
+        return self._graph
+
+    @property
+    def layers(self):
+        if self._graph is None and self._layers:  # a subclassed model: its attribute-tracked layers
+            return list(self._layers)
+        self.get_graph()
+        return list(self._graph_layers)
+
+    def get_layer(self, name=None, index=None):
+        if index is not None:
+            return self.layers[index]
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(f"no layer named {name!r} in model {self.name!r}")
+
+    @property
+    def inputs(self):
+        self.get_graph()
+        return list(self._input_tensors)
+
+    @property
+    def outputs(self):
+        self.get_graph()
+        return list(self._output_tensors)
+
+    def _sublayers(self):
+        graph_layers = [] if self._graph is None else [l for l in self._graph_layers if not isinstance(
+            l, InputLayer)]
+        return graph_layers + [l for l in self._layers if all(l is not g for g in graph_layers)]
+
+    def summary(self, line_length=None, print_fn=None):
+        print_summary(self, line_length, print_fn)
+
+    def save(self, path):
+        """Architecture, weights, compile settings and optimizer state in one .npz file (see saving.py)."""
+        save_model(self, path)
+
+    # ---- running ----
+
+    def call(self, inputs, training=None):
+        graph = self.get_graph()
+        flat = list(inputs) if self._multi_input else [inputs]
+        if len(flat) != len(graph.inputs):
+            raise ValueError(f"model {self.name!r} expects {len(graph.inputs)} inputs, got {len(flat)}")
+        values = {}
+        for node_id, x in zip(graph.inputs, flat):
+            # Inputs take the declared Input dtype (so uint8 images become float32), like Keras.
+            dtype = graph[node_id].layer.dtype
+            values[node_id] = cast(x, dtype) if isinstance(x, Tensor) else Tensor(np.asarray(x, dtype=dtype))
+        for node, (kwargs, multi) in zip(graph, self._node_calls):
+            if isinstance(node.layer, InputLayer):
+                continue
+            args = [values[i] for i in node.inputs]
+            values[node.id] = node.layer(args if multi else args[0], training=training, **kwargs)
+        outputs = [values[i] for i in graph.outputs]
+        return outputs if self._multi_output else outputs[0]
+
+    def _convert_input(self, x):
+        # No autocast at the model boundary: each input is cast to its own Input's dtype in call().
+        return x if isinstance(x, Tensor) else Tensor(np.asarray(x))
+
+    def compute_output_shape(self, input_shape):
+        graph = self.get_graph()
+        return graph[graph.outputs[0]].output_shape
+
+    # ---- config ----
+
+    def get_config(self):
+        graph = self.get_graph()
+        index = {id(layer): i for i, layer in enumerate(self._graph_layers)}
+        return {"name": self.name, "trainable": self.trainable,
+                "layers": [serialize_layer(layer) for layer in self._graph_layers],
+                "nodes": [{"layer": index[id(node.layer)], "inputs": node.inputs, "multi": multi,
+                           "kwargs": kwargs} for node, (kwargs, multi) in zip(graph, self._node_calls)],
+                "inputs": graph.inputs, "outputs": graph.outputs,
+                "multi_input": self._multi_input, "multi_output": self._multi_output}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls._from_config_with_objects(config, None)
+
+    @classmethod
+    def _from_config_with_objects(cls, config, custom_objects):
+        layers = [deserialize_layer(c, custom_objects) for c in config["layers"]]
+        tensors = []
+        for node in config["nodes"]:
+            layer = layers[node["layer"]]
+            if isinstance(layer, InputLayer):
+                tensors.append(layer.output)
+                continue
+            args = [tensors[i] for i in node["inputs"]]
+            tensors.append(layer(args if node["multi"] else args[0], **node["kwargs"]))
+        inputs = [tensors[i] for i in config["inputs"]]
+        outputs = [tensors[i] for i in config["outputs"]]
+        model = cls(inputs if config["multi_input"] else inputs[0],
+                    outputs if config["multi_output"] else outputs[0], name=config["name"])
+        model.trainable = config.get("trainable", True)
+        return model
+
+
+class Sequential(Model):
+    """A linear stack of single-input layers. Built once the input shape is known: from an Input / an
+    InputLayer first, `input_shape=` on the first layer, or the first call / fit on data."""
+
+    def __init__(self, layers=None, name=None, trainable=True):
+        super().__init__(name=name, trainable=trainable)
+        self._stack = []
+        self._input_layer = None
+        for layer in layers or []:
+            self.add(layer)
+
+    def add(self, layer):
+        if isinstance(layer, SymbolicTensor) and isinstance(layer.node.layer, InputLayer):
+            layer = layer.node.layer
+        if isinstance(layer, InputLayer):
+            if self._stack or self._input_layer is not None:
+                raise ValueError("an Input can only be the first entry of a Sequential model")
+            self._input_layer = layer
+            return
+        if not isinstance(layer, Layer):
+            raise TypeError(f"Sequential.add expects a Layer, got {layer!r}")
+        self._stack.append(layer)
+        if self._graph is not None:  # already built: extend the chain instead of rebuilding it
+            self._last_output = layer(self._last_output)
+            self._init_graph(self._input_layer.output, self._last_output)
+        elif self._input_layer is None and len(self._stack) == 1 and layer._input_shape_arg is not None:
+            self._input_layer = InputLayer(shape=layer._input_shape_arg)
+        if self._graph is None and self._input_layer is not None:
+            self.build(self._input_layer.batch_shape)
+
+    def build(self, input_shape):
+        if self._graph is not None:
+            return
+        if self._input_layer is None:
+            self._input_layer = InputLayer(batch_shape=(None,) + tuple(input_shape[1:]))
+        x = self._input_layer.output
+        for layer in self._stack:
+            x = layer(x)
+        self._last_output = x
+        self._init_graph(self._input_layer.output, x)
+
+    @property
+    def layers(self):
+        return list(self._stack)
+
+    def _sublayers(self):
+        return list(self._stack) + [l for l in self._layers if all(l is not s for s in self._stack)]
+
+    def get_config(self):
+        shape = None if self._input_layer is None else list(self._input_layer.batch_shape)
+        return {"name": self.name, "trainable": self.trainable, "build_input_shape": shape,
+                "layers": [serialize_layer(layer) for layer in self._stack]}
+
+    @classmethod
+    def _from_config_with_objects(cls, config, custom_objects):
+        model = cls([deserialize_layer(c, custom_objects) for c in config["layers"]], name=config["name"])
+        if config.get("build_input_shape") is not None and model._graph is None:
+            model.build(tuple(config["build_input_shape"]))
+        model.trainable = config.get("trainable", True)
+        return model
+
+register_serializable(Model)
+register_serializable(Sequential)

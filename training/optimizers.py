@@ -1,0 +1,268 @@
+"""Optimizers with Keras 3 update rules and defaults. The base clips gradients, applies decoupled weight
+decay and counts iterations; each subclass writes only `build` (its slots) and `update_step`.
+
+Updates run on NumPy arrays outside the tape: a step is not differentiated.
+"""
+
+import math
+
+import numpy as np
+
+
+class Optimizer:
+    def __init__(self, learning_rate=0.001, weight_decay=None, clipnorm=None, clipvalue=None,
+                 global_clipnorm=None, name=None):
+        if clipnorm is not None and global_clipnorm is not None:
+            raise ValueError("only one of `clipnorm` and `global_clipnorm` can be set (as in Keras)")
+        self.learning_rate = learning_rate  # a float, or a callable(iterations) -> float schedule
+        self.weight_decay = weight_decay
+        self.clipnorm, self.clipvalue, self.global_clipnorm = clipnorm, clipvalue, global_clipnorm
+        self.name = name or type(self).__name__.lower()
+        self.iterations = 0
+        self.built = False
+        self._slots = {}  # slot name -> one array per variable, in the order of build()'s var_list
+
+    # ---- slots ----
+
+    def build(self, var_list):
+        self._index = {id(v): i for i, v in enumerate(var_list)}
+        self.built = True
+
+    def add_slot(self, var_list, name, fill=0.0):
+        self._slots[name] = [np.full(v.shape, fill, dtype=v.dtype) for v in var_list]
+        return self._slots[name]
+
+    def slot(self, name, variable):
+        return self._slots[name][self._index[id(variable)]]
+
+    # ---- one step ----
+
+    def current_learning_rate(self):
+        lr = self.learning_rate
+        return float(lr(self.iterations) if callable(lr) else lr)
+
+    def apply_gradients(self, grads_and_vars):
+        grads, variables = zip(*grads_and_vars)
+        if not self.built:
+            self.build(list(variables))
+        grads = self._clip_gradients([np.asarray(g) for g in grads])
+        lr = self.current_learning_rate()
+        for g, v in zip(grads, variables):
+            g = g.astype(v.dtype, copy=False)
+            if self.weight_decay:
+                v.data = v.data - v.data * (self.weight_decay * lr)
+            self.update_step(g, v, lr)
+            if v.data.dtype != g.dtype:  # a float64 NumPy scalar in a rule must not promote float32 weights
+                v.data = v.data.astype(g.dtype)
+        self.iterations += 1
+
+    def update_step(self, gradient, variable, learning_rate):
+        raise NotImplementedError
+
+    def _clip_gradients(self, grads):
+        # Same precedence as Keras 3: per-tensor clipnorm, else global norm, else value clipping.
+        if self.clipnorm:
+            return [g * self.clipnorm / max(float(np.sqrt(np.sum(g * g))), self.clipnorm) for g in grads]
+        if self.global_clipnorm:
+            norm = float(np.sqrt(sum(float(np.sum(g * g)) for g in grads)))
+            return [g * self.global_clipnorm / max(norm, self.global_clipnorm) for g in grads]
+        if self.clipvalue:
+            return [np.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
+        return grads
+
+    # ---- state and config ----
+
+    def get_state(self):
+        """{'iterations': int, 'slots': {name: [array per variable]}} for saving with a model."""
+        return {"iterations": self.iterations, "slots": {k: [a.copy() for a in v] for k, v in self._slots.items()}}
+
+    def set_state(self, var_list, state):
+        self.build(list(var_list))
+        for name, arrays in state["slots"].items():
+            if name not in self._slots or len(arrays) != len(self._slots[name]):
+                raise ValueError(f"optimizer state for slot {name!r} does not match the model's variables")
+            self._slots[name] = [np.array(a, dtype=v.dtype) for a, v in zip(arrays, var_list)]
+        self.iterations = int(state["iterations"])
+
+    def get_config(self):
+        if callable(self.learning_rate):
+            raise ValueError("an optimizer with a learning-rate schedule cannot be serialized")
+        return {"name": self.name, "learning_rate": self.learning_rate, "weight_decay": self.weight_decay,
+                "clipnorm": self.clipnorm, "clipvalue": self.clipvalue, "global_clipnorm": self.global_clipnorm}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+class SGD(Optimizer):
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, **kwargs):
+        super().__init__(learning_rate, **kwargs)
+        if not 0 <= momentum <= 1:
+            raise ValueError(f"momentum must be in [0, 1], got {momentum}")
+        self.momentum, self.nesterov = momentum, nesterov
+
+    def build(self, var_list):
+        super().build(var_list)
+        if self.momentum != 0:
+            self.add_slot(var_list, "momentum")
+
+    def update_step(self, g, v, lr):
+        if self.momentum == 0:
+            v.data = v.data - lr * g
+            return
+        m = self.slot("momentum", v)
+        m[...] = self.momentum * m - lr * g
+        v.data = v.data + (self.momentum * m - lr * g if self.nesterov else m)
+
+    def get_config(self):
+        return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
+
+
+class Adagrad(Optimizer):
+    def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7, **kwargs):
+        super().__init__(learning_rate, **kwargs)
+        self.initial_accumulator_value, self.epsilon = initial_accumulator_value, epsilon
+
+    def build(self, var_list):
+        super().build(var_list)
+        self.add_slot(var_list, "accumulator", self.initial_accumulator_value)
+
+    def update_step(self, g, v, lr):
+        acc = self.slot("accumulator", v)
+        acc += g * g
+        v.data = v.data - lr * g / np.sqrt(acc + self.epsilon)
+
+    def get_config(self):
+        return {**super().get_config(), "initial_accumulator_value": self.initial_accumulator_value,
+                "epsilon": self.epsilon}
+
+
+class Adadelta(Optimizer):
+    def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, **kwargs):
+        super().__init__(learning_rate, **kwargs)
+        self.rho, self.epsilon = rho, epsilon
+
+    def build(self, var_list):
+        super().build(var_list)
+        self.add_slot(var_list, "accumulated_grad")
+        self.add_slot(var_list, "accumulated_delta_var")
+
+    def update_step(self, g, v, lr):
+        rho, eps = self.rho, self.epsilon
+        acc_g, acc_dx = self.slot("accumulated_grad", v), self.slot("accumulated_delta_var", v)
+        acc_g[...] = rho * acc_g + (1 - rho) * g * g
+        delta = -np.sqrt(acc_dx + eps) * g / np.sqrt(acc_g + eps)
+        acc_dx[...] = rho * acc_dx + (1 - rho) * delta * delta
+        v.data = v.data + lr * delta
+
+    def get_config(self):
+        return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}
+
+
+class RMSprop(Optimizer):
+    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False, **kwargs):
+        super().__init__(learning_rate, **kwargs)
+        self.rho, self.momentum, self.epsilon, self.centered = rho, momentum, epsilon, centered
+
+    def build(self, var_list):
+        super().build(var_list)
+        self.add_slot(var_list, "velocity")
+        if self.momentum > 0:
+            self.add_slot(var_list, "momentum")
+        if self.centered:
+            self.add_slot(var_list, "average_gradient")
+
+    def update_step(self, g, v, lr):
+        rho = self.rho
+        velocity = self.slot("velocity", v)
+        velocity[...] = rho * velocity + (1 - rho) * g * g
+        if self.centered:
+            avg = self.slot("average_gradient", v)
+            avg[...] = rho * avg + (1 - rho) * g
+            denominator = velocity - avg * avg + self.epsilon
+        else:
+            denominator = velocity + self.epsilon
+        increment = lr * g / np.sqrt(denominator)
+        if self.momentum > 0:
+            m = self.slot("momentum", v)
+            m[...] = self.momentum * m + increment
+            increment = m
+        v.data = v.data - increment
+
+    def get_config(self):
+        return {**super().get_config(), "rho": self.rho, "momentum": self.momentum, "epsilon": self.epsilon,
+                "centered": self.centered}
+
+
+class Adam(Optimizer):
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False, **kwargs):
+        super().__init__(learning_rate, **kwargs)
+        self.beta_1, self.beta_2, self.epsilon, self.amsgrad = beta_1, beta_2, epsilon, amsgrad
+
+    def build(self, var_list):
+        super().build(var_list)
+        self.add_slot(var_list, "momentum")
+        self.add_slot(var_list, "velocity")
+        if self.amsgrad:
+            self.add_slot(var_list, "velocity_hat")
+
+    def update_step(self, g, v, lr):
+        step = self.iterations + 1
+        # Keras folds both bias corrections into the step size; epsilon is added outside the sqrt.
+        alpha = lr * math.sqrt(1 - self.beta_2 ** step) / (1 - self.beta_1 ** step)
+        m, vel = self.slot("momentum", v), self.slot("velocity", v)
+        m += (g - m) * (1 - self.beta_1)
+        vel += (g * g - vel) * (1 - self.beta_2)
+        if self.amsgrad:
+            v_hat = self.slot("velocity_hat", v)
+            np.maximum(v_hat, vel, out=v_hat)
+            vel = v_hat
+        v.data = v.data - m * alpha / (np.sqrt(vel) + self.epsilon)
+
+    def get_config(self):
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon,
+                "amsgrad": self.amsgrad}
+
+
+class Adamax(Optimizer):
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **kwargs):
+        super().__init__(learning_rate, **kwargs)
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
+
+    def build(self, var_list):
+        super().build(var_list)
+        self.add_slot(var_list, "m")
+        self.add_slot(var_list, "u")
+
+    def update_step(self, g, v, lr):
+        beta_1_power = self.beta_1 ** (self.iterations + 1)
+        m, u = self.slot("m", v), self.slot("u", v)
+        m += (g - m) * (1 - self.beta_1)
+        np.maximum(self.beta_2 * u, np.abs(g), out=u)
+        v.data = v.data - lr * m / ((1 - beta_1_power) * (u + self.epsilon))
+
+    def get_config(self):
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}
+
+
+_CLASSES = {cls.__name__: cls for cls in (SGD, Adagrad, Adadelta, RMSprop, Adam, Adamax)}
+
+
+def get(identifier):
+    """'adam' (Keras defaults), {'class_name', 'config'} or an Optimizer -> Optimizer."""
+    if isinstance(identifier, Optimizer):
+        return identifier
+    if isinstance(identifier, str):
+        by_lower = {name.lower(): cls for name, cls in _CLASSES.items()}
+        try:
+            return by_lower[identifier.lower()]()
+        except KeyError:
+            raise ValueError(f"unknown optimizer {identifier!r}; known: {sorted(by_lower)}") from None
+    if isinstance(identifier, dict):
+        return _CLASSES[identifier["class_name"]].from_config(identifier["config"])
+    raise ValueError(f"cannot interpret {identifier!r} as an optimizer")
+
+
+def serialize(optimizer):
+    return {"class_name": type(optimizer).__name__, "config": optimizer.get_config()}

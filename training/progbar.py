@@ -1,0 +1,40 @@
+"""The fit/evaluate/predict progress bar (Keras format), written to stdout.
+
+On a terminal it redraws one line; when stdout is a file or pipe (CI logs) it prints only the finished
+line, so logs hold one line per epoch instead of one per step.
+"""
+
+import sys
+import time
+
+
+class Progbar:
+    def __init__(self, target, verbose=1, width=30, interval=0.05):
+        self.target, self.verbose, self.width, self.interval = target, verbose, width, interval
+        self.start = self._last_draw = time.time()
+        stream = sys.stdout
+        self.interactive = verbose == 1 and hasattr(stream, "isatty") and stream.isatty()
+
+    def update(self, current, logs=None, finalize=False):
+        if self.verbose == 0 or (not finalize and not self.interactive):
+            return
+        now = time.time()
+        if not finalize and now - self._last_draw < self.interval:
+            return
+        self._last_draw = now
+        line = self._format(current, logs or {}, now - self.start)
+        if self.interactive:
+            sys.stdout.write("\r" + line + ("\n" if finalize else ""))
+        else:
+            sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+
+    def _format(self, current, logs, elapsed):
+        per_step = elapsed / max(current, 1)
+        timing = f"{elapsed:.0f}s {per_step * 1e3:.0f}ms/step"
+        metrics = "".join(f" - {k}: {v:.4f}" for k, v in logs.items())
+        if self.verbose == 2:
+            return f"{current}/{self.target} - {timing}{metrics}"
+        done = int(self.width * current / max(self.target, 1))
+        bar = "=" * done + (">" if done < self.width else "") + "." * (self.width - done - 1)
+        return f"{current}/{self.target} [{bar[:self.width]}] - {timing}{metrics}"

@@ -1,0 +1,73 @@
+"""save / load_model: one .npz file holding the model config as JSON plus every weight and the optimizer
+state as plain arrays. Nothing is pickled: loading runs no code from the file, and custom layers are
+found by class name (custom_objects or @register_serializable)."""
+
+import json
+
+import numpy as np
+
+from . import losses, optimizers
+from .serialization import deserialize_layer, serialize_layer
+
+FORMAT = "edgelite.training.model/1"
+
+
+def _weight_keys(model):
+    """'weights/<layer name>/<index>/<weight name>' for every weight, layer by layer (names are unique)."""
+    for layer in model.layers:
+        for i, variable in enumerate(layer.weights):
+            yield f"weights/{layer.name}/{i}/{variable.name}", variable
+
+
+def _compile_config(model):
+    if not model.compiled:
+        return None
+    try:
+        return {"optimizer": optimizers.serialize(model.optimizer),
+                "loss": None if model.loss is None else losses.serialize(model.loss),
+                "metrics": [m for m in model.metric_ids if isinstance(m, str)]}
+    except ValueError:
+        return None  # a custom loss or schedule: the architecture and weights still save
+
+
+def save_model(model, path):
+    model.get_graph()  # unbuilt models have no weights to save yet
+    config = {"format": FORMAT, "model": serialize_layer(model), "compile": _compile_config(model)}
+    arrays = {"config": np.array(json.dumps(config))}
+    arrays.update((key, variable.data) for key, variable in _weight_keys(model))
+    if config["compile"] is not None and model.optimizer.built:
+        state = model.optimizer.get_state()
+        arrays["optimizer/iterations"] = np.array(state["iterations"], dtype=np.int64)
+        for name, slots in state["slots"].items():
+            arrays.update((f"optimizer/{name}/{i}", a) for i, a in enumerate(slots))
+    # Writing through a file object keeps `path` exactly as given (np.savez would append '.npz').
+    with open(path, "wb") as f:
+        np.savez(f, **arrays)
+
+
+def load_model(path, custom_objects=None, compile=True):  # noqa: A002 - Keras argument name
+    with np.load(path, allow_pickle=False) as data:
+        config = json.loads(str(data["config"]))
+        if config.get("format") != FORMAT:
+            raise ValueError(f"{path}: not an edgelite training model (format {config.get('format')!r})")
+        model = deserialize_layer(config["model"], custom_objects)
+        expected = dict(_weight_keys(model))
+        stored = {k for k in data.files if k.startswith("weights/")}
+        if stored != set(expected):
+            raise ValueError(f"{path}: weights do not match the architecture; missing "
+                             f"{sorted(set(expected) - stored)}, unexpected {sorted(stored - set(expected))}")
+        for key, variable in expected.items():
+            variable.assign(data[key])
+        if compile and config["compile"] is not None:
+            c = config["compile"]
+            model.compile(optimizers.get(c["optimizer"]), c["loss"] and losses.get(c["loss"]), c["metrics"])
+            if "optimizer/iterations" in data.files:
+                slots = {}
+                for key in data.files:
+                    if key.startswith("optimizer/") and key != "optimizer/iterations":
+                        _, name, i = key.split("/")
+                        slots.setdefault(name, {})[int(i)] = data[key]
+                state = {"iterations": int(data["optimizer/iterations"]),
+                         "slots": {name: [by_index[i] for i in sorted(by_index)] for name, by_index in slots.items()}}
+                model.optimizer.set_state(model.trainable_weights, state)
+    return model

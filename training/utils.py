@@ -1,0 +1,32 @@
+"""Process-wide state the training side shares: the random generator and unique layer names."""
+
+import collections
+import re
+
+import numpy as np
+
+_rng = np.random.default_rng()
+_name_counts = collections.defaultdict(int)
+
+
+def set_random_seed(seed):
+    """Seed weight initialization, dropout masks and fit() shuffling (like keras.utils.set_random_seed)."""
+    global _rng
+    _rng = np.random.default_rng(seed)
+
+
+def global_rng():
+    return _rng
+
+
+def snake_case(name):
+    # Keras' rule, so default layer names match: Conv2D -> conv2d, MaxPooling2D -> max_pooling2d, ReLU -> re_lu.
+    name = re.sub(r"(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def unique_name(base):
+    """'dense', 'dense_1', ... as Keras auto-names layers and models."""
+    count = _name_counts[base]
+    _name_counts[base] += 1
+    return base if count == 0 else f"{base}_{count}"
