@@ -1,6 +1,9 @@
 // Shared kernel arithmetic: activations, padding, broadcasting and common prepare checks.
 #include "interpreter/kernels/kernel_util.h"
 
+#include <cstdlib>
+#include <cstring>
+
 namespace edgelite {
 
 Status GetActivationRange(KernelContext& ctx, const Node& node, schema::ActivationFunctionType act,
@@ -103,6 +106,11 @@ Status NormalizeAxis(KernelContext& ctx, const Node& node, int axis, int rank, i
   }
   *out = a;
   return Status::Ok();
+}
+
+bool ForceReferenceKernels() {
+  const char* v = std::getenv("EDGELITE_FORCE_REFERENCE_KERNELS");
+  return v && std::strcmp(v, "1") == 0;
 }
 
 Status ReadIntVector(KernelContext& ctx, const Node& node, const Tensor& t, std::vector<int64_t>* out) {

@@ -75,6 +75,11 @@ bool DispatchByElementWidth(DataType type, Fn&& fn) {
 // Normalizes a possibly negative axis against `rank`; error when out of range.
 Status NormalizeAxis(KernelContext& ctx, const Node& node, int axis, int rank, int* out);
 
+// True when the environment sets EDGELITE_FORCE_REFERENCE_KERNELS=1: kernels that have an optimized
+// variant run their reference twin instead, so tests can compare both through the same model. Read in
+// prepare, so it applies to interpreters whose tensors are allocated after it is set.
+bool ForceReferenceKernels();
+
 // Reads an int32 or int64 constant/folded 1-D tensor into a vector (for shape, axis, paddings inputs).
 Status ReadIntVector(KernelContext& ctx, const Node& node, const Tensor& t, std::vector<int64_t>* out);
 

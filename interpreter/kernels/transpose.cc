@@ -1,6 +1,6 @@
 // TRANSPOSE: permutes the axes of a tensor of rank 0 to 6 by the perm tensor (input 1, int32/int64).
-// The copy loop is planned once in prepare (optimized/transpose.h); a perm known only at run time makes
-// the output dynamic and the plan is made in eval.
+// The copy loop is planned once in prepare (optimized/transpose.h, twin of reference/transpose.h); a perm
+// known only at run time makes the output dynamic and the plan is made in eval.
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/optimized/transpose.h"
 #include "interpreter/thread_pool.h"
@@ -14,6 +14,11 @@ constexpr int kMaxRank = 6;
 struct TransposeData {
   optimized::TransposePlan plan;
   Dims out_dims;  // sized in prepare; filled when the perm is read
+  // The reference twin instead (EDGELITE_FORCE_REFERENCE_KERNELS=1), on the unreduced problem.
+  bool use_reference = false;
+  int rank = 0;
+  int64_t in_dims[kMaxRank] = {};
+  int perm[kMaxRank] = {};
 };
 
 Status Init(KernelContext& ctx, Node& node) {
@@ -27,7 +32,7 @@ void Free(void* p) { delete static_cast<TransposeData*>(p); }
 Status PlanAndResize(KernelContext& ctx, const Node& node, TransposeData& data, const Tensor& in,
                      const Tensor& perm_tensor, Tensor& out) {
   const int rank = in.rank();
-  int perm[kMaxRank];
+  int* perm = data.perm;
   bool seen[kMaxRank] = {};
   for (int k = 0; k < rank; ++k) {
     const int64_t p = IntValueAt(perm_tensor, k);
@@ -38,12 +43,12 @@ Status PlanAndResize(KernelContext& ctx, const Node& node, TransposeData& data, 
     seen[p] = true;
     perm[k] = static_cast<int>(p);
   }
-  int64_t in_dims[kMaxRank];
+  data.rank = rank;
   for (int a = 0; a < rank; ++a) {
-    in_dims[a] = in.dim(a);
+    data.in_dims[a] = in.dim(a);
     data.out_dims[a] = in.dim(perm[a]);
   }
-  data.plan = optimized::PlanTranspose(rank, in_dims, perm);
+  data.plan = optimized::PlanTranspose(rank, data.in_dims, perm);
   return ctx.ResizeTensor(out, data.out_dims);
 }
 
@@ -71,6 +76,7 @@ Status Prepare(KernelContext& ctx, Node& node) {
                                   DimsToString(perm->dims)));
   }
   data.out_dims.assign(rank, 0);
+  data.use_reference = ForceReferenceKernels();
   if (!HasValuesAtPrepare(*perm)) {
     ctx.MarkDynamic(*out);
     return Status::Ok();
@@ -79,8 +85,12 @@ Status Prepare(KernelContext& ctx, Node& node) {
 }
 
 template <typename T>
-void Run(const optimized::TransposePlan& plan, const Tensor& in, Tensor& out, ThreadPool& pool) {
-  optimized::Transpose(plan, in.data_as<T>(), out.data_as<T>(), in.num_elements(),
+void Run(const TransposeData& data, const Tensor& in, Tensor& out, ThreadPool& pool) {
+  if (data.use_reference) {
+    reference::Transpose(data.rank, data.in_dims, data.perm, in.data_as<T>(), out.data_as<T>());
+    return;
+  }
+  optimized::Transpose(data.plan, in.data_as<T>(), out.data_as<T>(), in.num_elements(),
                        [&](int64_t total, int64_t min_per_task, const std::function<void(int64_t, int64_t)>& fn) {
                          pool.ParallelFor(total, min_per_task, fn);
                        });
@@ -93,7 +103,7 @@ Status Eval(KernelContext& ctx, Node& node) {
   if (out.is_dynamic) EL_RETURN_IF_ERROR(PlanAndResize(ctx, node, data, in, *ctx.input(node, 1), out));
   const bool ran = DispatchByElementWidth(in.type, [&](auto zero) {
     using T = decltype(zero);
-    Run<T>(data.plan, in, out, ctx.thread_pool());
+    Run<T>(data, in, out, ctx.thread_pool());
   });
   if (!ran) return ctx.Error(node, "unsupported element size", StatusCode::kUnsupported);
   return Status::Ok();

@@ -10,6 +10,7 @@ import pytest
 import edgelite
 from edgelite.testing import run_single_op
 from conftest import requires_litert
+from kernel_twins import run_optimized_and_reference
 
 
 def transpose(x, perm, constant=True, num_threads=1, perm_dtype=np.int32):
@@ -86,6 +87,22 @@ def test_perm_known_only_at_run_time_and_int64_perm():
     check(x, (2, 0, 1), constant=False)
     check(x, (1, 2, 0), perm_dtype=np.int64)
     check(x, (0, 2, 1), constant=False, perm_dtype=np.int64)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.int64, np.uint8])
+def test_optimized_matches_reference_twin(dtype):
+    rng = np.random.default_rng(5)
+    for rank in range(1, 7):
+        for _ in range(6):
+            shape = tuple(int(d) for d in rng.choice([1, 2, 3, 8, 9, 17], size=rank))
+            if np.prod(shape) > 40000:
+                continue
+            x = (rng.standard_normal(shape) * 100).astype(dtype)
+            perm = np.int32(rng.permutation(rank))
+            optimized, reference = run_optimized_and_reference("TRANSPOSE", [x, perm], constant_inputs=(1,),
+                                                               num_threads=2)
+            np.testing.assert_array_equal(optimized[0], reference[0])
+            np.testing.assert_array_equal(reference[0], np.transpose(x, perm))
 
 
 @pytest.mark.parametrize("perm, message", [
