@@ -31,6 +31,13 @@ inline void MakePadLayout(const std::vector<int32_t>& in_dims, const std::vector
     l->before.back() *= inner;
     l->after.back() *= inner;
   }
+  // Leading size-1 axes without padding only nest the rest: drop them, so the outermost axis that is
+  // split over threads is one with work in it.
+  size_t lead = 0;
+  while (lead + 1 < l->in_dims.size() && l->in_dims[lead] == 1 && l->before[lead] == 0 && l->after[lead] == 0) ++lead;
+  l->in_dims.erase(l->in_dims.begin(), l->in_dims.begin() + lead);
+  l->before.erase(l->before.begin(), l->before.begin() + lead);
+  l->after.erase(l->after.begin(), l->after.begin() + lead);
   const size_t rank = l->in_dims.size();
   l->in_strides.assign(rank, 1);
   l->out_strides.assign(rank, 1);
