@@ -36,6 +36,10 @@ inline T Apply(BinaryOp op, T a, T b) {
 }
 
 // Integer division follows .tflite: truncation like C, and division by zero is refused in eval.
+// Float clamps stay in float so the loops vectorize; integers compare in double because the bounds
+// (infinities, 6.0) have no integer type of their own.
+inline float ClampTo(float v, const ActivationRange& r) { return std::min(std::max(v, r.min), r.max); }
+
 template <typename T>
 inline T ClampTo(T v, const ActivationRange& r) {
   if (std::isinf(r.min) && std::isinf(r.max)) return v;

@@ -7,36 +7,47 @@
 #pragma once
 
 #define EL_FOR_EACH_BUILTIN_OP(X) \
-  X(ADD, 5)                       \
-  X(SUB, 5)                       \
-  X(MUL, 7)                       \
-  X(DIV, 2)                       \
-  X(SQUARED_DIFFERENCE, 2)        \
-  X(LOCAL_RESPONSE_NORMALIZATION, 1)  \
-  X(MAXIMUM, 4)                   \
-  X(MINIMUM, 4)                   \
-  X(GATHER, 7)                    \
-  X(CAST, 6)                      \
-  X(MEAN, 3)                      \
-  X(SUM, 2)                       \
-  X(SOFTMAX, 3)                   \
-  X(LOGISTIC, 3)                  \
-  X(TANH, 3)                      \
-  X(RELU, 3)                      \
-  X(RELU6, 2)                     \
-  X(PRELU, 1)                     \
-  X(HARD_SWISH, 1)                \
-  X(GELU, 2)                      \
-  X(RSQRT, 3)                     \
-  X(NEG, 2)                       \
-  X(DEQUANTIZE, 6)                \
-  X(DENSIFY, 1)                   \
-  X(CONV_2D, 8)                   \
-  X(DEPTHWISE_CONV_2D, 7)         \
-  X(FULLY_CONNECTED, 13)          \
-  X(BATCH_MATMUL, 4)              \
-  X(AVERAGE_POOL_2D, 3)           \
-  X(MAX_POOL_2D, 3)
+  X(ADD, 5)                         \
+  X(SUB, 5)                         \
+  X(MUL, 7)                         \
+  X(DIV, 2)                         \
+  X(SQUARED_DIFFERENCE, 2)          \
+  X(LOCAL_RESPONSE_NORMALIZATION, 1)\
+  X(MAXIMUM, 4)                     \
+  X(MINIMUM, 4)                     \
+  X(GATHER, 7)                      \
+  X(CAST, 6)                        \
+  X(MEAN, 3)                        \
+  X(SUM, 2)                         \
+  X(SOFTMAX, 3)                     \
+  X(LOGISTIC, 3)                    \
+  X(TANH, 3)                        \
+  X(RELU, 3)                        \
+  X(RELU6, 2)                       \
+  X(PRELU, 1)                       \
+  X(HARD_SWISH, 1)                  \
+  X(GELU, 2)                        \
+  X(RSQRT, 3)                       \
+  X(NEG, 2)                         \
+  X(DEQUANTIZE, 6)                  \
+  X(DENSIFY, 1)                     \
+  X(CONV_2D, 8)                     \
+  X(DEPTHWISE_CONV_2D, 7)           \
+  X(FULLY_CONNECTED, 13)            \
+  X(BATCH_MATMUL, 4)                \
+  X(AVERAGE_POOL_2D, 3)             \
+  X(MAX_POOL_2D, 3)                 \
+  X(RESHAPE, 1)                     \
+  X(SHAPE, 1)                       \
+  X(PACK, 4)                        \
+  X(STRIDED_SLICE, 8)               \
+  X(CONCATENATION, 4)               \
+  X(PAD, 4)                         \
+  X(PADV2, 4)                       \
+  X(TRANSPOSE, 6)                   \
+  X(RESIZE_BILINEAR, 4)             \
+  X(DEPTH_TO_SPACE, 2)              \
+  /* every entry above ends in a backslash, so adding one never edits another line */
 
 namespace edgelite {
 struct KernelRegistration;

@@ -76,6 +76,17 @@ Status CheckType(KernelContext& ctx, const Node& node, const Tensor& t, DataType
   return Status::Ok();
 }
 
+Status CheckTypeIn(KernelContext& ctx, const Node& node, const Tensor& t, std::initializer_list<DataType> types,
+                   const char* what) {
+  std::string names;
+  for (DataType type : types) {
+    if (t.type == type) return Status::Ok();
+    names += StrCat(names.empty() ? "" : ", ", DataTypeName(type));
+  }
+  return ctx.Error(node, StrCat(what, " '", t.name, "' has type ", DataTypeName(t.type), ", expected one of ", names),
+                   StatusCode::kUnsupported);
+}
+
 Status RequireInput(KernelContext& ctx, const Node& node, int i, Tensor** out) {
   *out = ctx.input(node, i);
   if (!*out) return ctx.Error(node, StrCat("input ", i, " is missing"));
