@@ -62,8 +62,6 @@ Status Init(KernelContext& ctx, Node& node) {
   return GetActivationRange(ctx, node, act, &data->range);
 }
 
-void Free(void* p) { delete static_cast<BinaryData*>(p); }
-
 Status Prepare(KernelContext& ctx, Node& node) {
   auto* data = static_cast<BinaryData*>(node.user_data);
   EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 2, 2));
@@ -188,15 +186,8 @@ Status Eval(KernelContext& ctx, Node& node) {
 
 template <BinaryOp kOp>
 const KernelRegistration* Registration() {
-  static const KernelRegistration reg = [] {
-    KernelRegistration r;
-    r.init = Init<kOp>;
-    r.free = Free;
-    r.prepare = Prepare;
-    r.eval = Eval;
-    r.fold_when_inputs_constant = true;  // shape arithmetic in dynamic-batch graphs
-    return r;
-  }();
+  // Folding: shape arithmetic in dynamic-batch graphs runs once, at prepare.
+  static const KernelRegistration reg{Init<kOp>, DeleteNodeData<BinaryData>, Prepare, Eval, /*fold_when_inputs_constant=*/true};
   return &reg;
 }
 
