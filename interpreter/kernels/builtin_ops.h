@@ -47,6 +47,10 @@
   X(TRANSPOSE, 6)                   \
   X(RESIZE_BILINEAR, 4)             \
   X(DEPTH_TO_SPACE, 2)              \
+  X(SPLIT, 4)                       \
+  X(SPLIT_V, 2)                     \
+  X(MIRROR_PAD, 3)                  \
+  X(RESIZE_NEAREST_NEIGHBOR, 4)     \
   /* every entry above ends in a backslash, so adding one never edits another line */
 
 namespace edgelite {

@@ -87,6 +87,13 @@ Status CheckTypeIn(KernelContext& ctx, const Node& node, const Tensor& t, std::i
                    StatusCode::kUnsupported);
 }
 
+Status CheckMovableType(KernelContext& ctx, const Node& node, const Tensor& t, const char* what) {
+  return CheckTypeIn(ctx, node, t,
+                     {DataType::kFloat32, DataType::kInt32, DataType::kInt64, DataType::kInt8, DataType::kUInt8,
+                      DataType::kInt16},
+                     what);
+}
+
 Status RequireInput(KernelContext& ctx, const Node& node, int i, Tensor** out) {
   *out = ctx.input(node, i);
   if (!*out) return ctx.Error(node, StrCat("input ", i, " is missing"));

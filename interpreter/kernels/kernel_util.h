@@ -49,6 +49,11 @@ Status RequireOutput(KernelContext& ctx, const Node& node, int i, Tensor** out);
 Status CheckTypeIn(KernelContext& ctx, const Node& node, const Tensor& t, std::initializer_list<DataType> types,
                    const char* what);
 
+// For kernels that only move elements (split, mirror pad, nearest resize): fails unless `t` is float32,
+// int32, int64, int8, uint8 or int16. Quantized types are copied bit for bit with their parameters
+// unchanged, as the .tflite kernels do.
+Status CheckMovableType(KernelContext& ctx, const Node& node, const Tensor& t, const char* what);
+
 // True when a tensor's values can be read in prepare (model constants and values folded before this
 // node). Ops whose output shape comes from such a tensor size their output in prepare; otherwise they
 // mark it dynamic and size it in eval.

@@ -1,6 +1,7 @@
-// PAD and PADV2: constant padding given by a [rank, 2] int32/int64 paddings tensor (before, after per
-// axis). PAD fills with zero; PADV2 with its scalar input 2. Paddings known only at run time make the
-// output dynamic.
+// PAD, PADV2 and MIRROR_PAD: padding given by a [rank, 2] int32/int64 paddings tensor (before, after per
+// axis). PAD and PADV2 fill with the scalar input 2 when present, else zero (both accept it, as .tflite
+// runs them with one kernel); MIRROR_PAD reflects the input at each border (REFLECT or SYMMETRIC).
+// Paddings known only at run time make the output dynamic.
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/reference/pad.h"
 #include "interpreter/thread_pool.h"
@@ -8,22 +9,27 @@
 namespace edgelite {
 namespace {
 
+enum class PadMode { kConstant, kReflect, kSymmetric };
+
 struct PadData {
-  bool has_value_input = false;  // PADV2
+  PadMode mode = PadMode::kConstant;
   // Sized in prepare so that a dynamic resize in eval reuses their memory.
   Dims before, after, out_dims;
   reference::PadLayout layout;
 };
 
-template <bool kV2>
-Status Init(KernelContext& ctx, Node& node) {
+Status InitMirror(KernelContext& ctx, Node& node) {
   auto* data = new PadData();
-  data->has_value_input = kV2;
   node.user_data = data;
-  return Status::Ok();
+  // REFLECT is the schema's default mode.
+  const auto* o = node.op ? node.op->builtin_options_as_MirrorPadOptions() : nullptr;
+  const schema::MirrorPadMode mode = o ? o->mode() : schema::MirrorPadMode_REFLECT;
+  switch (mode) {
+    case schema::MirrorPadMode_REFLECT: data->mode = PadMode::kReflect; return Status::Ok();
+    case schema::MirrorPadMode_SYMMETRIC: data->mode = PadMode::kSymmetric; return Status::Ok();
+    default: return ctx.Error(node, StrCat("unknown mirror pad mode ", static_cast<int>(mode)));
+  }
 }
-
-void Free(void* p) { delete static_cast<PadData*>(p); }
 
 // Reads the paddings (already checked to be [rank, 2]) and sizes the output.
 Status ResizeOutput(KernelContext& ctx, const Node& node, PadData& data, const Tensor& in,
@@ -33,6 +39,15 @@ Status ResizeOutput(KernelContext& ctx, const Node& node, PadData& data, const T
     const int64_t b = IntValueAt(paddings, 2 * a), e = IntValueAt(paddings, 2 * a + 1);
     if (b < 0 || e < 0) {
       return ctx.Error(node, StrCat("paddings must be non-negative, got [", b, ", ", e, "] for axis ", a));
+    }
+    if (data.mode != PadMode::kConstant && (b > 0 || e > 0)) {
+      // Each border mirrors slices of the input: REFLECT skips the edge slice, SYMMETRIC repeats it.
+      const bool reflect = data.mode == PadMode::kReflect;
+      const int64_t limit = in.dim(a) - (reflect ? 1 : 0);
+      if (b > limit || e > limit) {
+        return ctx.Error(node, StrCat(reflect ? "REFLECT" : "SYMMETRIC", " paddings [", b, ", ", e, "] of axis ", a,
+                                      " must be ", reflect ? "less than" : "at most", " its size ", in.dim(a)));
+      }
     }
     const int64_t size = in.dim(a) + b + e;
     if (size > std::numeric_limits<int32_t>::max()) {
@@ -48,14 +63,17 @@ Status ResizeOutput(KernelContext& ctx, const Node& node, PadData& data, const T
 
 Status Prepare(KernelContext& ctx, Node& node) {
   auto& data = *static_cast<PadData*>(node.user_data);
-  EL_RETURN_IF_ERROR(data.has_value_input ? CheckInputCount(ctx, node, 2, 3) : CheckInputCount(ctx, node, 2, 2));
+  const bool constant = data.mode == PadMode::kConstant;
+  EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 2, constant ? 3 : 2));
   EL_RETURN_IF_ERROR(CheckOutputCount(ctx, node, 1));
   Tensor *in, *paddings, *out;
   EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, &in));
   EL_RETURN_IF_ERROR(RequireInput(ctx, node, 1, &paddings));
   EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &out));
-  EL_RETURN_IF_ERROR(CheckTypeIn(ctx, node, *in, {DataType::kFloat32, DataType::kInt32, DataType::kInt64},
-                                 "input"));
+  // Mirror padding only moves elements; a constant fill would need the zero point of quantized types.
+  EL_RETURN_IF_ERROR(constant ? CheckTypeIn(ctx, node, *in, {DataType::kFloat32, DataType::kInt32, DataType::kInt64},
+                                            "input")
+                              : CheckMovableType(ctx, node, *in, "input"));
   EL_RETURN_IF_ERROR(CheckType(ctx, node, *out, in->type, "output"));
   EL_RETURN_IF_ERROR(CheckTypeIn(ctx, node, *paddings, {DataType::kInt32, DataType::kInt64}, "paddings"));
   const int rank = in->rank();
@@ -80,49 +98,64 @@ Status Prepare(KernelContext& ctx, Node& node) {
   return ResizeOutput(ctx, node, data, *in, *paddings, *out);
 }
 
-template <typename T>
-void Run(const reference::PadLayout& l, const Tensor& in, T value, Tensor& out, ThreadPool& pool) {
+template <typename T, typename Borders>
+void Run(const reference::PadLayout& l, const Tensor& in, const Borders& borders, Tensor& out, ThreadPool& pool) {
   const T* src = in.data_as<T>();
   T* dst = out.data_as<T>();
   if (l.in_dims.empty()) {
-    reference::Pad(l, src, dst, value);
+    reference::Pad(l, src, dst, borders);
     return;
   }
-  // Axis 0's borders here, its input range split over threads (each block is independent).
-  reference::PadAxisBorders(l, 0, dst, value);
+  // Axis 0's input range split over threads (each block is independent), then its borders: mirrored
+  // borders copy from the finished interior.
   const int64_t block = std::max<int64_t>(l.out_strides[0], 1);
   pool.ParallelFor(l.in_dims[0], std::max<int64_t>(1, 65536 / block), [&](int64_t b, int64_t e) {
-    reference::PadAxisRange(l, 0, b, e, src, dst, value);
+    reference::PadAxisRange(l, 0, b, e, src, dst, borders);
   });
+  borders(l, 0, dst);
+}
+
+template <typename T>
+void RunConstant(const reference::PadLayout& l, const Tensor& in, const Tensor* value, Tensor& out,
+                 ThreadPool& pool) {
+  Run<T>(l, in, reference::ConstantBorders<T>{value ? *value->data_as<T>() : T(0)}, out, pool);
 }
 
 Status Eval(KernelContext& ctx, Node& node) {
   auto& data = *static_cast<PadData*>(node.user_data);
   const Tensor& in = *ctx.input(node, 0);
   const Tensor& paddings = *ctx.input(node, 1);
-  const Tensor* value = ctx.input(node, 2);
   Tensor& out = *ctx.output(node, 0);
   if (out.is_dynamic) EL_RETURN_IF_ERROR(ResizeOutput(ctx, node, data, in, paddings, out));
   if (out.num_elements() == 0) return Status::Ok();
   ThreadPool& pool = ctx.thread_pool();
+  if (data.mode != PadMode::kConstant) {
+    const reference::MirrorBorders borders{data.mode == PadMode::kReflect ? 1 : 0};
+    const bool ran = DispatchByElementWidth(in.type, [&](auto zero) {
+      Run<decltype(zero)>(data.layout, in, borders, out, pool);
+    });
+    if (!ran) return ctx.Error(node, "unsupported type", StatusCode::kUnsupported);
+    return Status::Ok();
+  }
+  const Tensor* value = ctx.input(node, 2);
   switch (in.type) {
-    case DataType::kFloat32: Run<float>(data.layout, in, value ? *value->data_as<float>() : 0.f, out, pool); break;
-    case DataType::kInt32: Run<int32_t>(data.layout, in, value ? *value->data_as<int32_t>() : 0, out, pool); break;
-    case DataType::kInt64: Run<int64_t>(data.layout, in, value ? *value->data_as<int64_t>() : 0, out, pool); break;
+    case DataType::kFloat32: RunConstant<float>(data.layout, in, value, out, pool); break;
+    case DataType::kInt32: RunConstant<int32_t>(data.layout, in, value, out, pool); break;
+    case DataType::kInt64: RunConstant<int64_t>(data.layout, in, value, out, pool); break;
     default: return ctx.Error(node, "unsupported type", StatusCode::kUnsupported);
   }
   return Status::Ok();
 }
 
-template <bool kV2>
-const KernelRegistration* Registration() {
-  static const KernelRegistration reg = {Init<kV2>, Free, Prepare, Eval};
-  return &reg;
-}
+const KernelRegistration kConstantPad = {NewNodeData<PadData>, DeleteNodeData<PadData>, Prepare, Eval};
 
 }  // namespace
 
-const KernelRegistration* Register_PAD() { return Registration<false>(); }
-const KernelRegistration* Register_PADV2() { return Registration<true>(); }
+const KernelRegistration* Register_PAD() { return &kConstantPad; }
+const KernelRegistration* Register_PADV2() { return &kConstantPad; }
+const KernelRegistration* Register_MIRROR_PAD() {
+  static const KernelRegistration reg = {InitMirror, DeleteNodeData<PadData>, Prepare, Eval};
+  return &reg;
+}
 
 }  // namespace edgelite

@@ -6,15 +6,10 @@
 #include <cmath>
 #include <cstdint>
 
+#include "interpreter/kernels/reference/resize_geometry.h"
+
 namespace edgelite {
 namespace reference {
-
-// Input pixels per output pixel along one axis. align_corners maps the corner pixels onto each other
-// (only when the output has more than one pixel; otherwise the plain ratio is used).
-inline float ResizeBilinearScale(int32_t in_size, int32_t out_size, bool align_corners) {
-  if (align_corners && out_size > 1) return static_cast<float>(in_size - 1) / (out_size - 1);
-  return static_cast<float>(in_size) / out_size;
-}
 
 struct BilinearTap {
   float pos;      // sampling position in input pixels; may be below 0 with half_pixel_centers
@@ -33,16 +28,12 @@ inline BilinearTap ResizeBilinearTap(int32_t i, float scale, bool half_pixel_cen
   return t;
 }
 
-struct ResizeBilinearShape {
-  int32_t batches, in_h, in_w, channels, out_h, out_w;
-};
-
 // Output rows [row_begin, row_end) of the batches * out_h rows; the same products in the same order as
 // the .tflite reference kernel.
-inline void ResizeBilinearRows(const ResizeBilinearShape& s, bool align_corners, bool half_pixel_centers,
+inline void ResizeBilinearRows(const ResizeShape& s, bool align_corners, bool half_pixel_centers,
                                const float* in, float* out, int64_t row_begin, int64_t row_end) {
-  const float scale_y = ResizeBilinearScale(s.in_h, s.out_h, align_corners);
-  const float scale_x = ResizeBilinearScale(s.in_w, s.out_w, align_corners);
+  const float scale_y = ResizeScale(s.in_h, s.out_h, align_corners);
+  const float scale_x = ResizeScale(s.in_w, s.out_w, align_corners);
   const int64_t C = s.channels;
   for (int64_t row = row_begin; row < row_end; ++row) {
     const int64_t b = row / s.out_h;

@@ -77,6 +77,22 @@ def test_padv2_constant_value():
                                   np.pad(xi, paddings, constant_values=9))
 
 
+def test_constant_value_input_variants():
+    # .tflite runs PAD and PADV2 with one kernel: both take an optional scalar input 2 (any shape with one
+    # element), and an omitted one (index -1) pads with zero.
+    x = np.arange(6, dtype=np.float32).reshape(2, 3)
+    paddings = np.int32([[1, 0], [0, 2]])
+    np.testing.assert_array_equal(run_single_op("PAD", [x, paddings, np.float32(7)], constant_inputs=(1, 2))[0],
+                                  np.pad(x, paddings, constant_values=7))
+    np.testing.assert_array_equal(run_single_op("PADV2", [x, paddings, None], constant_inputs=(1,))[0],
+                                  np.pad(x, paddings))
+    np.testing.assert_array_equal(run_single_op("PADV2", [x, paddings, np.float32([[-3]])], constant_inputs=(1,))[0],
+                                  np.pad(x, paddings, constant_values=-3))
+    xi = x.astype(np.int32)
+    np.testing.assert_array_equal(run_single_op("PADV2", [xi, paddings, np.int32([5])], constant_inputs=(1, 2))[0],
+                                  np.pad(xi, paddings, constant_values=5))
+
+
 @pytest.mark.parametrize("paddings, message", [
     ([[1, 1], [1, 1]], "paddings must have shape \\[3, 2\\] for an input of rank 3, got \\[2, 2\\]"),
     ([[1, 1, 0], [1, 1, 0], [0, 0, 0]], "paddings must have shape \\[3, 2\\].*got \\[3, 3\\]"),
@@ -93,6 +109,10 @@ def test_bad_types_fail_in_prepare():
     x = np.zeros((2, 3), np.float32)
     with pytest.raises(edgelite.EdgeliteError, match="paddings.*float32"):
         pad(x, [[0, 0], [1, 1]], paddings_dtype=np.float32)
+    with pytest.raises(edgelite.EdgeliteError, match="constant_values .* has type int32, expected float32"):
+        run_single_op("PADV2", [x, np.int32([[0, 0], [1, 1]]), np.int32(1)], constant_inputs=(1, 2))
+    with pytest.raises(edgelite.EdgeliteError, match="expected 2 to 3 inputs, got 4"):
+        run_single_op("PADV2", [x, np.int32([[0, 0], [1, 1]]), np.float32(1), np.float32(1)], constant_inputs=(1, 2, 3))
     with pytest.raises(edgelite.EdgeliteError, match="constant_values must hold one value"):
         run_single_op("PADV2", [x, np.int32([[0, 0], [1, 1]]), np.float32([1, 2])], constant_inputs=(1, 2))
 
@@ -104,3 +124,13 @@ def test_matches_litert():
     ours = run_single_op("PAD", [x, paddings], constant_inputs=(1,))[0]
     theirs = run_single_op("PAD", [x, paddings], constant_inputs=(1,), runtime="litert")[0]
     np.testing.assert_array_equal(ours, theirs)
+
+
+@requires_litert
+def test_padv2_matches_litert():
+    x = np.random.default_rng(4).standard_normal((3, 4, 5)).astype(np.float32)
+    paddings = np.int32([[1, 2], [0, 3], [2, 0]])
+    for value, constant_inputs in [(np.float32(-1.5), (1, 2)), (np.float32([2.25]), (1,)), (None, (1,))]:
+        ours = run_single_op("PADV2", [x, paddings, value], constant_inputs=constant_inputs)[0]
+        theirs = run_single_op("PADV2", [x, paddings, value], constant_inputs=constant_inputs, runtime="litert")[0]
+        np.testing.assert_array_equal(ours, theirs)
