@@ -110,7 +110,7 @@ def test_delegate_must_be_an_edgelite_delegate():
 @pytest.mark.parametrize("ops", [["CONV_2D"], ["CONV_2D", "DEPTHWISE_CONV_2D", "ADD"], ["PAD", "MAX_POOL_2D"]])
 def test_real_model_partially_delegated_gives_same_outputs(ops):
     import os
-    from conftest import model_path
+    from testutil import model_path
     path = model_path("mediapipe", "face_detection_short_range.tflite")
     if not os.path.exists(path):
         pytest.skip("golden model not committed")

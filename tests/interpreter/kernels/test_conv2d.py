@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import edgelite
-from conftest import requires_litert
+from testutil import requires_litert
 from conv_family import ACTIVATION_AND_BIAS, activate, assert_close, check_both_kernels, random, windows
 from edgelite.testing import run_model, run_single_op, single_op_model
 from kernel_twins import run_optimized_and_reference

@@ -9,7 +9,7 @@ import os
 import numpy as np
 import pytest
 
-from conftest import load_manifest, model_path, requires_litert
+from testutil import load_manifest, model_path, requires_litert
 from conv_family import golden_layers
 from edgelite.testing import run_single_op
 

@@ -6,7 +6,7 @@ import pytest
 
 import edgelite
 from edgelite.testing import run_single_op
-from conftest import requires_litert
+from testutil import requires_litert
 
 
 def pad(x, paddings, constant=True, num_threads=1, paddings_dtype=np.int32, value=None):

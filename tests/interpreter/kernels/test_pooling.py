@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import edgelite
-from conftest import requires_litert
+from testutil import requires_litert
 from conv_family import activate, assert_close, check_both_kernels, random, windows
 from edgelite.testing import run_single_op
 

@@ -6,7 +6,7 @@ import pytest
 
 import edgelite
 from edgelite.testing import run_single_op
-from conftest import requires_litert
+from testutil import requires_litert
 
 MODES = [dict(align_corners=False, half_pixel_centers=False), dict(align_corners=True, half_pixel_centers=False),
          dict(align_corners=False, half_pixel_centers=True)]

@@ -7,7 +7,7 @@ import pytest
 
 import edgelite
 from edgelite.testing import run_single_op
-from conftest import requires_litert
+from testutil import requires_litert
 
 # .tflite's nearest-neighbor kernel (unlike bilinear) runs with both flags set.
 MODES = [dict(align_corners=a, half_pixel_centers=h) for a in (False, True) for h in (False, True)]

@@ -6,7 +6,7 @@ import pytest
 
 import edgelite
 from edgelite.testing import run_single_op
-from conftest import requires_litert
+from testutil import requires_litert
 
 DTYPES = [np.float32, np.int32, np.int64, np.int8, np.uint8, np.int16]
 

@@ -6,7 +6,7 @@ import pytest
 
 import edgelite
 from edgelite.testing import run_single_op
-from conftest import requires_litert
+from testutil import requires_litert
 
 MASKS = ("begin_mask", "end_mask", "ellipsis_mask", "new_axis_mask", "shrink_axis_mask")
 

@@ -9,7 +9,7 @@ import pytest
 
 import edgelite
 from edgelite.testing import run_single_op
-from conftest import requires_litert
+from testutil import requires_litert
 from kernel_twins import run_optimized_and_reference
 
 
