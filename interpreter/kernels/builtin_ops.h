@@ -51,6 +51,23 @@
   X(SPLIT_V, 2)                     \
   X(MIRROR_PAD, 3)                  \
   X(RESIZE_NEAREST_NEIGHBOR, 4)     \
+  X(REDUCE_PROD, 2)                 \
+  X(REDUCE_MAX, 3)                  \
+  X(REDUCE_MIN, 3)                  \
+  X(LOG_SOFTMAX, 2)                 \
+  X(L2_NORMALIZATION, 2)            \
+  X(ABS, 5)                         \
+  X(CEIL, 1)                        \
+  X(FLOOR, 1)                       \
+  X(COS, 1)                         \
+  X(SIN, 1)                         \
+  X(EXP, 2)                         \
+  X(LOG, 2)                         \
+  X(SQRT, 1)                        \
+  X(SQUARE, 1)                      \
+  X(ELU, 1)                         \
+  X(LEAKY_RELU, 2)                  \
+  X(FILL, 4)                        \
   /* every entry above ends in a backslash, so adding one never edits another line */
 
 namespace edgelite {

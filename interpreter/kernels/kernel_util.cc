@@ -144,4 +144,21 @@ Status ReadIntVector(KernelContext& ctx, const Node& node, const Tensor& t, std:
   return Status::Ok();
 }
 
+Status PrepareLastAxisRowsF32(KernelContext& ctx, Node& node, bool scalar_is_one_row, int64_t* rows,
+                              int64_t* depth) {
+  EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 1, 1));
+  EL_RETURN_IF_ERROR(CheckOutputCount(ctx, node, 1));
+  Tensor *in, *out;
+  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, &in));
+  EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &out));
+  EL_RETURN_IF_ERROR(CheckType(ctx, node, *in, DataType::kFloat32, "input"));
+  EL_RETURN_IF_ERROR(CheckType(ctx, node, *out, DataType::kFloat32, "output"));
+  if (in->rank() < 1 && !scalar_is_one_row) {
+    return ctx.Error(node, StrCat("input '", in->name, "' must have rank 1 or more, got a scalar"));
+  }
+  *depth = in->rank() ? in->dims.back() : 1;
+  *rows = *depth ? in->num_elements() / *depth : 0;
+  return ctx.ResizeTensor(*out, in->dims);
+}
+
 }  // namespace edgelite

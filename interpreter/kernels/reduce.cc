@@ -1,5 +1,6 @@
-// MEAN and SUM over the axes listed by a constant axis input (ReducerOptions.keep_dims), on float32,
-// int32 and int64. Axes may be negative or repeated; an empty list reduces nothing.
+// MEAN, SUM, REDUCE_PROD, REDUCE_MAX and REDUCE_MIN over the axes listed by a constant axis input
+// (ReducerOptions.keep_dims), on float32, int32 and int64. Axes may be negative or repeated; an empty
+// list reduces nothing.
 #include <limits>
 
 #include "interpreter/kernels/kernel_util.h"
@@ -9,7 +10,7 @@
 namespace edgelite {
 namespace {
 
-enum class ReduceOp { kSum, kMean };
+enum class ReduceOp { kSum, kMean, kProd, kMax, kMin };
 
 struct ReduceData {
   bool keep_dims = false;
@@ -84,49 +85,71 @@ Status Prepare(KernelContext& ctx, Node& node) {
   return ctx.ResizeTensor(*out, out_dims);
 }
 
-template <typename T, typename Acc, typename Finish>
+template <typename Fold, typename T, typename Finish>
 void Run(const ReduceData& d, const Tensor& in, Tensor& out, Finish finish, ThreadPool& pool) {
   if (d.use_reference) {
-    reference::ReduceSum<T, Acc>(in.data_as<T>(), in.dims, d.reduced, out.data_as<T>(), finish);
+    reference::Reduce<Fold>(in.data_as<T>(), in.dims, d.reduced, out.data_as<T>(), finish);
   } else {
-    optimized::ReduceSum<T, Acc>(d.plan, in.data_as<T>(), out.data_as<T>(), finish, pool);
+    optimized::Reduce<Fold>(d.plan, in.data_as<T>(), out.data_as<T>(), finish, pool);
   }
 }
 
-// SUM accumulates in the input type, wrapping like .tflite for integers (done in unsigned arithmetic,
-// where wrapping is defined). MEAN accumulates integers in int64 and divides with truncation.
+// SUM and REDUCE_PROD accumulate in the input type, wrapping like .tflite for integers (done in
+// unsigned arithmetic, where wrapping is defined). MEAN accumulates integers in int64 and divides
+// with truncation.
 template <typename T>
 struct Accumulators {
-  using Sum = T;
+  using Wrapping = T;
   using Mean = T;
 };
 template <>
 struct Accumulators<int32_t> {
-  using Sum = uint32_t;
+  using Wrapping = uint32_t;
   using Mean = int64_t;
 };
 template <>
 struct Accumulators<int64_t> {
-  using Sum = uint64_t;
+  using Wrapping = uint64_t;
   using Mean = int64_t;
 };
 
 template <typename T>
 void RunTyped(ReduceOp op, const ReduceData& d, const Tensor& in, Tensor& out, ThreadPool& pool) {
-  using SumAcc = typename Accumulators<T>::Sum;
+  using Wrapping = typename Accumulators<T>::Wrapping;
   using MeanAcc = typename Accumulators<T>::Mean;
-  if (op == ReduceOp::kSum) {
-    Run<T, SumAcc>(d, in, out, [](SumAcc acc) { return static_cast<T>(acc); }, pool);
-  } else {
-    const MeanAcc count = static_cast<MeanAcc>(d.count);
-    Run<T, MeanAcc>(d, in, out, [count](MeanAcc acc) { return static_cast<T>(acc / count); }, pool);
+  auto cast = [](auto acc) { return static_cast<T>(acc); };
+  switch (op) {
+    case ReduceOp::kSum: Run<reference::SumFold<Wrapping>, T>(d, in, out, cast, pool); break;
+    case ReduceOp::kProd: Run<reference::ProdFold<Wrapping>, T>(d, in, out, cast, pool); break;
+    case ReduceOp::kMax: Run<reference::MaxFold<T>, T>(d, in, out, cast, pool); break;
+    case ReduceOp::kMin: Run<reference::MinFold<T>, T>(d, in, out, cast, pool); break;
+    case ReduceOp::kMean: {
+      const MeanAcc count = static_cast<MeanAcc>(d.count);
+      Run<reference::SumFold<MeanAcc>, T>(d, in, out, [count](MeanAcc acc) { return static_cast<T>(acc / count); },
+                                          pool);
+      break;
+    }
   }
+}
+
+// What an empty input reduces to, as in .tflite: the fold's starting value, where MAX and MIN start
+// from the lowest and highest finite values (so not -inf and +inf for floats); MEAN gives NaN (0 for
+// integers).
+template <typename T>
+T EmptyValue(ReduceOp op) {
+  switch (op) {
+    case ReduceOp::kSum: return T(0);
+    case ReduceOp::kProd: return T(1);
+    case ReduceOp::kMax: return std::numeric_limits<T>::lowest();
+    case ReduceOp::kMin: return std::numeric_limits<T>::max();
+    case ReduceOp::kMean: return std::numeric_limits<T>::quiet_NaN();
+  }
+  return T(0);
 }
 
 template <typename T>
 void FillEmpty(ReduceOp op, Tensor& out) {
-  // An empty input sums to 0; its mean is NaN, as in .tflite (0 for integers).
-  const T value = op == ReduceOp::kMean ? std::numeric_limits<T>::quiet_NaN() : T(0);
+  const T value = EmptyValue<T>(op);
   T* p = out.data_as<T>();
   for (int64_t i = 0; i < out.num_elements(); ++i) p[i] = value;
 }
@@ -163,5 +186,8 @@ const KernelRegistration* Registration() {
 
 const KernelRegistration* Register_MEAN() { return Registration<ReduceOp::kMean>(); }
 const KernelRegistration* Register_SUM() { return Registration<ReduceOp::kSum>(); }
+const KernelRegistration* Register_REDUCE_PROD() { return Registration<ReduceOp::kProd>(); }
+const KernelRegistration* Register_REDUCE_MAX() { return Registration<ReduceOp::kMax>(); }
+const KernelRegistration* Register_REDUCE_MIN() { return Registration<ReduceOp::kMin>(); }
 
 }  // namespace edgelite

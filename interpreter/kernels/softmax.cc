@@ -1,4 +1,5 @@
-// SOFTMAX on float32 along the last axis, with SoftmaxOptions.beta; rows run in parallel.
+// SOFTMAX (with SoftmaxOptions.beta) and LOG_SOFTMAX on float32 along the last axis; rows run in
+// parallel.
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/optimized/softmax.h"
 #include "interpreter/kernels/reference/softmax.h"
@@ -7,6 +8,8 @@
 namespace edgelite {
 namespace {
 
+enum class SoftmaxOp { kSoftmax, kLogSoftmax };
+
 struct SoftmaxData {
   // .tflite reads beta from the options table and leaves it 0 when the table is absent; so do we.
   float beta = 0.f;
@@ -14,53 +17,59 @@ struct SoftmaxData {
   int64_t rows = 0, depth = 0;  // filled in prepare
 };
 
+template <SoftmaxOp kOp>
 Status Init(KernelContext& ctx, Node& node) {
   auto* data = new SoftmaxData();
   node.user_data = data;
-  if (const auto* options = node.op ? node.op->builtin_options_as_SoftmaxOptions() : nullptr) {
-    data->beta = options->beta();
+  if constexpr (kOp == SoftmaxOp::kSoftmax) {
+    if (const auto* options = node.op ? node.op->builtin_options_as_SoftmaxOptions() : nullptr) {
+      data->beta = options->beta();
+    }
   }
   return Status::Ok();
 }
 
+template <SoftmaxOp kOp>
 Status Prepare(KernelContext& ctx, Node& node) {
   auto* data = static_cast<SoftmaxData*>(node.user_data);
-  EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 1, 1));
-  EL_RETURN_IF_ERROR(CheckOutputCount(ctx, node, 1));
-  Tensor *in, *out;
-  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, &in));
-  EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &out));
-  EL_RETURN_IF_ERROR(CheckType(ctx, node, *in, DataType::kFloat32, "input"));
-  EL_RETURN_IF_ERROR(CheckType(ctx, node, *out, DataType::kFloat32, "output"));
-  if (in->rank() < 1) {
-    return ctx.Error(node, StrCat("input '", in->name, "' must have rank 1 or more, got a scalar"));
-  }
   data->use_reference = ForceReferenceKernels();
-  data->depth = in->dims.back();
-  data->rows = data->depth ? in->num_elements() / data->depth : 0;
-  return ctx.ResizeTensor(*out, in->dims);
+  // .tflite's SOFTMAX refuses a scalar; its LOG_SOFTMAX takes it as one row of one value (giving 0).
+  return PrepareLastAxisRowsF32(ctx, node, /*scalar_is_one_row=*/kOp == SoftmaxOp::kLogSoftmax, &data->rows,
+                                &data->depth);
 }
 
+template <SoftmaxOp kOp>
 Status Eval(KernelContext& ctx, Node& node) {
   const auto& d = *static_cast<const SoftmaxData*>(node.user_data);
   const float* x = ctx.input(node, 0)->data_as<float>();
   float* y = ctx.output(node, 0)->data_as<float>();
-  const int64_t grain = std::max<int64_t>(1, 4096 / std::max<int64_t>(d.depth, 1));
-  ctx.thread_pool().ParallelFor(d.rows, grain, [&](int64_t b, int64_t e) {
-    if (d.use_reference) {
-      reference::SoftmaxRows(x, y, b, e, d.depth, d.beta);
+  ctx.thread_pool().ParallelFor(d.rows, RowsPerTask(d.depth), [&](int64_t b, int64_t e) {
+    if constexpr (kOp == SoftmaxOp::kSoftmax) {
+      if (d.use_reference) {
+        reference::SoftmaxRows(x, y, b, e, d.depth, d.beta);
+      } else {
+        optimized::SoftmaxRowsF32(x, y, b, e, d.depth, d.beta);
+      }
     } else {
-      optimized::SoftmaxRowsF32(x, y, b, e, d.depth, d.beta);
+      if (d.use_reference) {
+        reference::LogSoftmaxRows(x, y, b, e, d.depth);
+      } else {
+        optimized::LogSoftmaxRowsF32(x, y, b, e, d.depth);
+      }
     }
   });
   return Status::Ok();
 }
 
-}  // namespace
-
-const KernelRegistration* Register_SOFTMAX() {
-  static const KernelRegistration reg{Init, DeleteNodeData<SoftmaxData>, Prepare, Eval};
+template <SoftmaxOp kOp>
+const KernelRegistration* Registration() {
+  static const KernelRegistration reg{Init<kOp>, DeleteNodeData<SoftmaxData>, Prepare<kOp>, Eval<kOp>};
   return &reg;
 }
+
+}  // namespace
+
+const KernelRegistration* Register_SOFTMAX() { return Registration<SoftmaxOp::kSoftmax>(); }
+const KernelRegistration* Register_LOG_SOFTMAX() { return Registration<SoftmaxOp::kLogSoftmax>(); }
 
 }  // namespace edgelite

@@ -1,30 +1,65 @@
-// Sum-reductions laid out once for fast loops: axes of size 1 are dropped and neighbouring axes with the
-// same role merged, so MEAN over H, W of NHWC becomes rows of C-vectors to add, and a reduction over the
-// last axes becomes contiguous runs to sum. Also the row sum/max helpers other kernels (softmax) share.
+// Reductions laid out once for fast loops: axes of size 1 are dropped and neighbouring axes with the
+// same role merged, so MEAN over H, W of NHWC becomes rows of C-vectors to combine, and a reduction over
+// the last axes becomes contiguous runs to fold. The folds themselves (sum, product, max, min) are
+// reference/reduce.h's. Also the row sum/max helpers other kernels (softmax) share.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
+#include "interpreter/kernels/reference/reduce.h"
 #include "interpreter/thread_pool.h"
 
 namespace edgelite {
 namespace optimized {
 
-constexpr int kSumLanes = 16;  // independent partial sums: one AVX-512 float vector, two AVX2 ones
+constexpr int kSumLanes = 16;  // independent partial folds: one AVX-512 float vector, two AVX2 ones
 
-// Sum of n contiguous values in kSumLanes partial sums (a vector loop), then added together.
+template <typename Fold>
+using FoldAcc = decltype(Fold::Identity());
+
+// MAX and MIN on floats pick one input, and which one the in-order fold picks among a NaN or equal
+// zeros depends on the order; lane-parallel folds track NaNs so that such rows can be redone in order.
+template <typename Fold>
+constexpr bool kTracksOrder = Fold::kSelects && std::is_floating_point_v<FoldAcc<Fold>>;
+
+// Fold of n contiguous values in kSumLanes partial folds (a vector loop), then combined in lane order.
+// Sets *saw_nan when a NaN went in (tracked only where kTracksOrder).
+template <typename Fold, typename T>
+inline FoldAcc<Fold> FoldRow(const T* p, int64_t n, bool* saw_nan = nullptr) {
+  using Acc = FoldAcc<Fold>;
+  Acc lanes[kSumLanes];
+  int nan_lanes[kSumLanes] = {};
+  for (int j = 0; j < kSumLanes; ++j) lanes[j] = Fold::Identity();
+  int64_t i = 0;
+  for (; i + kSumLanes <= n; i += kSumLanes) {
+    for (int j = 0; j < kSumLanes; ++j) {
+      const Acc x = static_cast<Acc>(p[i + j]);
+      lanes[j] = Fold::Combine(lanes[j], x);
+      if constexpr (kTracksOrder<Fold>) nan_lanes[j] |= x != x;
+    }
+  }
+  for (int j = 0; i < n; ++i, ++j) {
+    const Acc x = static_cast<Acc>(p[i]);
+    lanes[j] = Fold::Combine(lanes[j], x);
+    if constexpr (kTracksOrder<Fold>) nan_lanes[j] |= x != x;
+  }
+  Acc acc = Fold::Identity();
+  for (int j = 0; j < kSumLanes; ++j) acc = Fold::Combine(acc, lanes[j]);
+  if constexpr (kTracksOrder<Fold>) {
+    int any = 0;
+    for (int j = 0; j < kSumLanes; ++j) any |= nan_lanes[j];
+    if (any) *saw_nan = true;
+  }
+  return acc;
+}
+
+// Sum of n contiguous values in kSumLanes partial sums.
 template <typename Acc, typename T>
 inline Acc SumRow(const T* p, int64_t n) {
-  Acc lanes[kSumLanes] = {};
-  int64_t i = 0;
-  for (; i + kSumLanes <= n; i += kSumLanes)
-    for (int j = 0; j < kSumLanes; ++j) lanes[j] += static_cast<Acc>(p[i + j]);
-  for (int j = 0; i < n; ++i, ++j) lanes[j] += static_cast<Acc>(p[i]);
-  Acc sum = Acc(0);
-  for (int j = 0; j < kSumLanes; ++j) sum += lanes[j];
-  return sum;
+  return FoldRow<reference::SumFold<Acc>>(p, n);
 }
 
 // Largest of n >= 1 contiguous floats; NaN-free inputs assumed (a NaN may or may not win).
@@ -93,13 +128,26 @@ inline int64_t GroupOffset(int64_t linear, const std::vector<int64_t>& size,
   return off;
 }
 
-// out = finish(sum) per output, over a non-empty input laid out by `plan`.
-template <typename T, typename Acc, typename Finish>
-void ReduceSum(const ReducePlan& plan, const T* in, T* out, Finish finish, ThreadPool& pool) {
+// out = finish(fold) per output, over a non-empty input laid out by `plan`. Sums and products may
+// round differently from the in-order fold (lanes reassociate them); MAX and MIN give exactly its result.
+template <typename Fold, typename T, typename Finish>
+void Reduce(const ReducePlan& plan, const T* in, T* out, Finish finish, ThreadPool& pool) {
+  using Acc = FoldAcc<Fold>;
   constexpr int64_t kWorkPerTask = 16384;  // input elements a pool task should at least cover
+  // True when lanes may have picked another NaN or zero than the in-order fold: then fold in order.
+  auto redo = [](Acc acc, bool saw_nan) { return kTracksOrder<Fold> && (saw_nan || acc == Acc(0)); };
+  auto fold_in_order = [&](const T* base) {
+    Acc acc = Fold::Identity();
+    for (int64_t r = 0; r < plan.red_count; ++r) {
+      const T* src = base + GroupOffset(r, plan.red_size, plan.red_stride);
+      for (int64_t j = 0; j < plan.inner; ++j) acc = Fold::Combine(acc, static_cast<Acc>(src[j]));
+    }
+    return acc;
+  };
   if (!plan.inner_reduced) {
-    // Rows of inner-wide vectors: each output row adds red_count input vectors, in input order, in
-    // chunks of kChunk accumulators kept on the stack. Work items are (row, chunk) pairs.
+    // Rows of inner-wide vectors: each output row combines red_count input vectors, in input order
+    // (so each output is the in-order fold), in chunks of kChunk accumulators kept on the stack. Work
+    // items are (row, chunk) pairs.
     constexpr int64_t kChunk = 512;
     const int64_t chunks = (plan.inner + kChunk - 1) / kChunk;
     const int64_t item_work = plan.red_count * std::min(plan.inner, kChunk);
@@ -111,10 +159,10 @@ void ReduceSum(const ReducePlan& plan, const T* in, T* out, Finish finish, Threa
         const int64_t c0 = (item % chunks) * kChunk;
         const int64_t len = std::min(kChunk, plan.inner - c0);
         const T* base = in + GroupOffset(row, plan.kept_size, plan.kept_stride) + c0;
-        for (int64_t j = 0; j < len; ++j) acc[j] = Acc(0);
+        for (int64_t j = 0; j < len; ++j) acc[j] = Fold::Identity();
         for (int64_t r = 0; r < plan.red_count; ++r) {
           const T* src = base + GroupOffset(r, plan.red_size, plan.red_stride);
-          for (int64_t j = 0; j < len; ++j) acc[j] += static_cast<Acc>(src[j]);
+          for (int64_t j = 0; j < len; ++j) acc[j] = Fold::Combine(acc[j], static_cast<Acc>(src[j]));
         }
         T* dst = out + row * plan.inner + c0;
         for (int64_t j = 0; j < len; ++j) dst[j] = finish(acc[j]);
@@ -123,35 +171,41 @@ void ReduceSum(const ReducePlan& plan, const T* in, T* out, Finish finish, Threa
     return;
   }
   if (plan.rows == 1 && plan.red_count == 1) {
-    // Everything into one value: fixed blocks summed in parallel, then added in block order, so the
+    // Everything into one value: fixed blocks folded in parallel, then combined in block order, so the
     // result does not depend on the thread count.
     constexpr int kMaxBlocks = 64;
     const int64_t n = plan.inner;
     const int64_t blocks = std::min<int64_t>(kMaxBlocks, (n + kWorkPerTask - 1) / kWorkPerTask);
     Acc partial[kMaxBlocks];
+    bool partial_nan[kMaxBlocks] = {};
     pool.ParallelFor(blocks, 1, [&](int64_t b, int64_t e) {
       for (int64_t k = b; k < e; ++k) {
         const int64_t begin = n * k / blocks, end = n * (k + 1) / blocks;
-        partial[k] = SumRow<Acc>(in + begin, end - begin);
+        partial[k] = FoldRow<Fold>(in + begin, end - begin, &partial_nan[k]);
       }
     });
-    Acc sum = Acc(0);
-    for (int64_t k = 0; k < blocks; ++k) sum += partial[k];
-    out[0] = finish(sum);
+    Acc acc = Fold::Identity();
+    bool saw_nan = false;
+    for (int64_t k = 0; k < blocks; ++k) {
+      acc = Fold::Combine(acc, partial[k]);
+      saw_nan = saw_nan || partial_nan[k];
+    }
+    out[0] = finish(redo(acc, saw_nan) ? fold_in_order(in) : acc);
     return;
   }
-  // Each output sums red_count contiguous runs of `inner`.
+  // Each output folds red_count contiguous runs of `inner`.
   const int64_t row_work = plan.red_count * plan.inner;
   const int64_t grain = std::max<int64_t>(1, kWorkPerTask / std::max<int64_t>(row_work, 1));
   pool.ParallelFor(plan.rows, grain, [&](int64_t b, int64_t e) {
     for (int64_t row = b; row < e; ++row) {
       const T* base = in + GroupOffset(row, plan.kept_size, plan.kept_stride);
-      Acc sum = Acc(0);
+      Acc acc = Fold::Identity();
+      bool saw_nan = false;
       for (int64_t r = 0; r < plan.red_count; ++r) {
         const T* src = base + GroupOffset(r, plan.red_size, plan.red_stride);
-        sum += SumRow<Acc>(src, plan.inner);
+        acc = Fold::Combine(acc, FoldRow<Fold>(src, plan.inner, &saw_nan));
       }
-      out[row] = finish(sum);
+      out[row] = finish(redo(acc, saw_nan) ? fold_in_order(base) : acc);
     }
   });
 }

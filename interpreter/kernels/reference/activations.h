@@ -1,5 +1,5 @@
-// Element-wise activations as .tflite's reference kernels define them, one scalar function each and a
-// loop over a range. The transcendental ones call libm (std::exp, std::tanh, std::erfc); their fast
+// Element-wise unary operators as .tflite's kernels define them, one scalar function each and a loop
+// over a range. The transcendental ones call libm (std::exp, std::log, std::sin, ...); their fast
 // twins are in optimized/activations.h. Plain math, no framework types.
 #pragma once
 
@@ -27,6 +27,28 @@ inline T Neg(T x) {
     return -x;
   }
 }
+// Integers take |x| modulo 2^bits (|INT_MIN| stays INT_MIN, as .tflite's int32 ABS gives).
+template <typename T>
+inline T Abs(T x) {
+  if constexpr (std::is_integral_v<T>) {
+    return x < 0 ? Neg(x) : x;
+  } else {
+    return std::fabs(x);
+  }
+}
+inline float Square(float x) { return x * x; }
+inline float Sqrt(float x) { return std::sqrt(x); }  // NaN below 0, -0 for -0
+inline float Floor(float x) { return std::floor(x); }
+inline float Ceil(float x) { return std::ceil(x); }
+inline float Exp(float x) { return std::exp(x); }
+inline float Log(float x) { return std::log(x); }  // -inf at 0, NaN below 0
+inline float Sin(float x) { return std::sin(x); }
+inline float Cos(float x) { return std::cos(x); }
+// expm1 keeps ELU's relative precision near 0 (exp(x) - 1 would cancel); -0 stays -0.
+inline float Elu(float x) { return x < 0.f ? std::expm1(x) : x; }
+// `x > 0`, not max(x, alpha * x): alpha may exceed 1 or be negative, and 0 takes the alpha branch as
+// in .tflite's builtin kernel (0 * -0.5 is -0).
+inline float LeakyRelu(float x, float alpha) { return x > 0.f ? x : x * alpha; }
 // 0.5 * x * (1 + erf(x / sqrt(2))), written with erfc as .tflite does: 1 + erf(-z) cancels to 0 for
 // large negative x while erfc(z) keeps its relative precision.
 inline float GeluExact(float x) { return 0.5f * x * std::erfc(x * -0.70710678118654752f); }

@@ -1,20 +1,64 @@
-// Sum-reductions (SUM, MEAN) over a set of axes, as .tflite's reference kernels compute them. Plain math,
-// no framework types.
+// Reductions (SUM, MEAN, REDUCE_PROD, REDUCE_MAX, REDUCE_MIN) over a set of axes, as .tflite's kernels
+// compute them: one in-order fold per output. Plain math, no framework types.
 #pragma once
 
 #include <cstdint>
+#include <limits>
+#include <type_traits>
 #include <vector>
 
 namespace edgelite {
 namespace reference {
 
-// Sums a row-major tensor of shape `dims` over the axes flagged in `reduced`. Outputs are in row-major
-// order over the kept axes (keep_dims changes the output's shape, never its layout). Each output adds its
-// inputs in increasing input order in an `Acc`, as .tflite's reference does, and stores finish(acc):
-// a cast for SUM, a division by the count for MEAN.
-template <typename T, typename Acc, typename Finish>
-void ReduceSum(const T* in, const std::vector<int32_t>& dims, const std::vector<bool>& reduced, T* out,
-               Finish finish) {
+// The folds of the reducing operators: the value a fold starts from and how it takes the next input.
+// MAX and MIN keep the accumulator only when it compares strictly greater (less): a NaN input then
+// survives only until the next input, and among equal values (+0 and -0) the last one wins. That is
+// what .tflite's builtin kernels give, NaNs included.
+// SUM starts from -0 for floats, the exact identity (-0 + x is x for every x, -0 included), which is
+// the same as starting from the first input: a sum of -0s is -0, as .tflite's builtin kernel gives.
+template <typename Acc>
+struct SumFold {
+  static constexpr bool kSelects = false;  // true for folds whose result is one of the inputs
+  static Acc Identity() {
+    if constexpr (std::is_floating_point_v<Acc>) return -Acc(0);
+    return Acc(0);
+  }
+  static Acc Combine(Acc acc, Acc x) { return acc + x; }
+};
+template <typename Acc>
+struct ProdFold {
+  static constexpr bool kSelects = false;
+  static Acc Identity() { return Acc(1); }
+  static Acc Combine(Acc acc, Acc x) { return acc * x; }
+};
+// Starting from -inf (lowest for integers) is the same as starting from the first input.
+template <typename T>
+struct MaxFold {
+  static constexpr bool kSelects = true;
+  static T Identity() {
+    if constexpr (std::is_floating_point_v<T>) return -std::numeric_limits<T>::infinity();
+    return std::numeric_limits<T>::lowest();
+  }
+  static T Combine(T acc, T x) { return acc > x ? acc : x; }
+};
+template <typename T>
+struct MinFold {
+  static constexpr bool kSelects = true;
+  static T Identity() {
+    if constexpr (std::is_floating_point_v<T>) return std::numeric_limits<T>::infinity();
+    return std::numeric_limits<T>::max();
+  }
+  static T Combine(T acc, T x) { return acc < x ? acc : x; }
+};
+
+// Reduces a row-major tensor of shape `dims` over the axes flagged in `reduced`. Outputs are in
+// row-major order over the kept axes (keep_dims changes the output's shape, never its layout). Each
+// output folds its inputs in increasing input order in an accumulator of type Fold's `Acc`, starting
+// from Fold::Identity(), and stores finish(acc): a cast for most, a division by the count for MEAN.
+template <typename Fold, typename T, typename Finish>
+void Reduce(const T* in, const std::vector<int32_t>& dims, const std::vector<bool>& reduced, T* out,
+            Finish finish) {
+  using Acc = decltype(Fold::Identity());
   const int rank = static_cast<int>(dims.size());
   std::vector<int64_t> stride(rank, 1);
   for (int a = rank - 2; a >= 0; --a) stride[a] = stride[a + 1] * dims[a + 1];
@@ -43,8 +87,10 @@ void ReduceSum(const T* in, const std::vector<int32_t>& dims, const std::vector<
   };
   for (int64_t o = 0; o < num_out; ++o) {
     const int64_t base = offset(o, kept_size, kept_stride);
-    Acc acc = Acc(0);
-    for (int64_t r = 0; r < num_red; ++r) acc += static_cast<Acc>(in[base + offset(r, red_size, red_stride)]);
+    Acc acc = Fold::Identity();
+    for (int64_t r = 0; r < num_red; ++r) {
+      acc = Fold::Combine(acc, static_cast<Acc>(in[base + offset(r, red_size, red_stride)]));
+    }
     out[o] = finish(acc);
   }
 }

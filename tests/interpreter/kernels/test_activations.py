@@ -1,7 +1,8 @@
-"""LOGISTIC, TANH, RELU, RELU6, HARD_SWISH, GELU, RSQRT, NEG: against NumPy in float64, the optimized
-kernels against their reference twins, against LiteRT when installed, and prepare failures."""
+"""The element-wise unary family (LOGISTIC, TANH, RELU, RELU6, HARD_SWISH, GELU, RSQRT, NEG, ABS, CEIL,
+FLOOR, COS, SIN, EXP, LOG, SQRT, SQUARE, ELU, LEAKY_RELU): against NumPy in float64, special values,
+the optimized kernels against their reference twins, against LiteRT's builtin kernels when installed,
+and prepare failures."""
 
-import importlib.util
 import math
 
 import numpy as np
@@ -10,9 +11,7 @@ import pytest
 from edgelite.errors import EdgeliteError
 from edgelite.testing import run_single_op
 from kernel_twins import run_optimized_and_reference
-
-requires_litert = pytest.mark.skipif(importlib.util.find_spec("ai_edge_litert") is None,
-                                     reason="ai-edge-litert is not installed")
+from litert_builtin import requires_litert, run_litert_builtin
 
 # Tolerances against float64 truth: exact ops must match bit for bit; the transcendental ones are
 # approximations good to a few ulp (GELU's erfc to ~5e-7 relative where it matters, see
@@ -22,6 +21,7 @@ ROUNDED = dict(rtol=1e-6, atol=1e-7)
 TRANSCENDENTAL = dict(rtol=2e-6, atol=1e-7)
 
 _erfc = np.vectorize(math.erfc, otypes=[np.float64])
+LEAKY_ALPHA = 0.3  # the alpha test_against_numpy runs LEAKY_RELU with
 
 
 def _logistic(x):
@@ -37,6 +37,17 @@ NUMPY = {
     "HARD_SWISH": (lambda x: x * np.clip(x + 3.0, 0.0, 6.0) / 6.0, ROUNDED),
     "RSQRT": (lambda x: 1.0 / np.sqrt(x), ROUNDED),
     "NEG": (lambda x: -x, EXACT),
+    "ABS": (np.abs, EXACT),
+    "CEIL": (np.ceil, EXACT),
+    "FLOOR": (np.floor, EXACT),
+    "SQUARE": (np.square, ROUNDED),
+    "SQRT": (np.sqrt, ROUNDED),
+    "EXP": (np.exp, TRANSCENDENTAL),
+    "LOG": (np.log, TRANSCENDENTAL),
+    "SIN": (np.sin, TRANSCENDENTAL),
+    "COS": (np.cos, TRANSCENDENTAL),
+    "ELU": (lambda x: np.where(x < 0, np.expm1(np.minimum(x, 0)), x), TRANSCENDENTAL),
+    "LEAKY_RELU": (lambda x: np.where(x > 0, x, x * np.float64(np.float32(LEAKY_ALPHA))), ROUNDED),
 }
 GELU_NUMPY = {
     False: lambda x: 0.5 * x * _erfc(-x / math.sqrt(2.0)),
@@ -50,14 +61,14 @@ SHAPES = [(1,), (15,), (16,), (17,), (2, 3, 5), (1, 4, 4, 13), (10007,)]
 def random_input(op, shape, seed=0):
     rng = np.random.default_rng(seed)
     x = (rng.standard_normal(shape) * 4).astype(np.float32)
-    if op == "RSQRT":
+    if op in ("RSQRT", "SQRT", "LOG"):
         x = np.abs(x) + np.float32(1e-3)
     return x
 
 
 def options_for(op):
-    # HARD_SWISH has an (empty) options table in the schema; the others take none.
-    return {} if op == "HARD_SWISH" else None
+    # HARD_SWISH has an (empty) options table in the schema; the others take none but LEAKY_RELU.
+    return {"HARD_SWISH": {}, "LEAKY_RELU": {"alpha": LEAKY_ALPHA}}.get(op)
 
 
 @pytest.mark.parametrize("op", sorted(NUMPY))
@@ -165,19 +176,125 @@ def test_matches_litert(op):
     x = random_input(op, (2, 9, 11, 3), seed=3)
     options = options_for(op)
     got = run_single_op(op, [x], options)[0]
-    expected = run_single_op(op, [x], options, runtime="litert")[0]
+    expected = run_litert_builtin(op, [x], options)[0]
     np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.parametrize("op", ["LOGISTIC", "TANH", "RELU", "GELU", "RSQRT"])
+# The operators added with ABS: their edge cases, option handling and integer paths.
+NEWER_OPS = ["ABS", "CEIL", "FLOOR", "COS", "SIN", "EXP", "LOG", "SQRT", "SQUARE", "ELU", "LEAKY_RELU"]
+EXACT_OPS = {"ABS", "CEIL", "FLOOR", "SQUARE", "SQRT", "LEAKY_RELU"}  # correctly rounded: bit for bit
+SPECIAL_VALUES = np.float32([0.0, -0.0, 1e-30, -1e-30, 1e-8, -1e-8, 0.5, -0.5, 1.0, -1.0, 2.5, -2.5, 3.0, -3.5,
+                             88.0, -88.0, 89.0, -104.0, 1e6, 1e30, -1e30, np.inf, -np.inf, np.nan])
+
+
+def assert_same_values(got, expected, exact):
+    """NaNs where expected, infinities and zeros with their signs, the rest equal or within a few ulp."""
+    assert got.dtype == expected.dtype and got.shape == expected.shape
+    np.testing.assert_array_equal(np.isnan(got), np.isnan(expected))
+    special = np.isinf(expected) | (expected == 0)
+    np.testing.assert_array_equal(got[special], expected[special])
+    np.testing.assert_array_equal(np.signbit(got[special]), np.signbit(expected[special]))
+    if exact:
+        np.testing.assert_array_equal(got, expected)
+    else:
+        np.testing.assert_allclose(got, expected, **TRANSCENDENTAL)
+
+
+@pytest.mark.parametrize("op", NEWER_OPS)
+def test_special_values(op):
+    # NaN below 0 for LOG and SQRT, -inf for LOG(0), -0 kept by SQRT, CEIL, ELU; overflow to inf.
+    x = SPECIAL_VALUES
+    with np.errstate(all="ignore"):
+        expected = NUMPY[op][0](x.astype(np.float64)).astype(np.float32)
+    got = run_single_op(op, [x], options_for(op))[0]
+    assert_same_values(got, expected, exact=op in EXACT_OPS)
+
+
+@requires_litert
+@pytest.mark.parametrize("op", NEWER_OPS)
+def test_special_values_match_litert(op):
+    x = SPECIAL_VALUES
+    got = run_single_op(op, [x], options_for(op))[0]
+    expected = run_litert_builtin(op, [x], options_for(op))[0]
+    if op in EXACT_OPS:
+        assert_same_values(got, expected, exact=True)
+    else:
+        # LiteRT's EXP gives denormals for x < -87.3 where the fast ExpF flushes to 0: atol covers them.
+        np.testing.assert_allclose(got, expected, rtol=2e-6, atol=1e-37, equal_nan=True)
+
+
+@pytest.mark.parametrize("alpha", [0.0, 0.01, 0.3, 1.5, -0.5])
+def test_leaky_relu_alpha(alpha):
+    # alpha above 1 or below 0 is not max(x, alpha * x); 0 takes the alpha branch, so -0.5 turns +0 into -0.
+    x = np.float32([-3.0, -1e-3, -0.0, 0.0, 1e-3, 2.0, np.inf, -np.inf, np.nan])
+    got = run_single_op("LEAKY_RELU", [x], {"alpha": alpha})[0]
+    with np.errstate(invalid="ignore"):
+        expected = np.where(x > 0, x, x * np.float32(alpha)).astype(np.float32)
+    assert_same_values(got, expected, exact=True)
+
+
+def test_leaky_relu_without_options_has_alpha_zero():
+    x = np.float32([-2.0, 3.0])
+    got = run_single_op("LEAKY_RELU", [x])[0]
+    assert_same_values(got, np.float32([-0.0, 3.0]), exact=True)
+
+
+@requires_litert
+@pytest.mark.parametrize("options", [None, {"alpha": 0.2}, {"alpha": 1.5}, {"alpha": -0.5}])
+def test_leaky_relu_matches_litert(options):
+    x = np.concatenate([random_input("LEAKY_RELU", (61,), seed=7), np.float32([0.0, -0.0, np.nan])])
+    got = run_single_op("LEAKY_RELU", [x], options)[0]
+    assert_same_values(got, run_litert_builtin("LEAKY_RELU", [x], options)[0], exact=True)
+
+
+def test_elu_keeps_precision_near_zero():
+    # expm1, not exp(x) - 1: relative precision for tiny negative inputs.
+    x = -np.geomspace(1e-30, 1e-3, 50).astype(np.float32)
+    got = run_single_op("ELU", [x])[0]
+    np.testing.assert_allclose(got, np.expm1(x.astype(np.float64)), rtol=2e-6, atol=0)
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.int64])
+def test_abs_integers_wrap(dtype):
+    info = np.iinfo(dtype)
+    x = np.array([0, 1, -7, info.max, -info.max, info.min], dtype=dtype)
+    got = run_single_op("ABS", [x], version=5)[0]
+    assert got.dtype == dtype
+    np.testing.assert_array_equal(got, np.array([0, 1, 7, info.max, info.max, info.min], dtype=dtype))
+
+
+@requires_litert
+def test_abs_int32_matches_litert():
+    x = np.concatenate([np.random.default_rng(8).integers(-1000, 1000, 37), [np.iinfo(np.int32).min]])
+    x = x.astype(np.int32)
+    got = run_single_op("ABS", [x], version=5)[0]
+    np.testing.assert_array_equal(got, run_litert_builtin("ABS", [x], version=5)[0])
+
+
+@pytest.mark.parametrize("op,version", [("ABS", 5), ("EXP", 2), ("LOG", 2), ("LEAKY_RELU", 2), ("SIN", 1),
+                                        ("ELU", 1)])
+def test_highest_version_runs_and_next_is_refused(op, version):
+    x = np.float32([0.5, 2.0])
+    expected = run_single_op(op, [x], options_for(op), version=1)[0]
+    np.testing.assert_array_equal(run_single_op(op, [x], options_for(op), version=version)[0], expected)
+    with pytest.raises(EdgeliteError, match=f"operator {op} version {version + 1} is not supported"):
+        run_single_op(op, [x], options_for(op), version=version + 1)
+
+
+@pytest.mark.parametrize("op", ["LOGISTIC", "TANH", "RELU", "GELU", "RSQRT", "CEIL", "FLOOR", "COS", "SIN", "EXP",
+                                "LOG", "SQRT", "SQUARE", "ELU", "LEAKY_RELU"])
 def test_integer_input_is_refused(op):
     with pytest.raises(EdgeliteError, match=r"input type int32 is not supported \(float32\)"):
-        run_single_op(op, [np.arange(6, dtype=np.int32)])
+        run_single_op(op, [np.arange(6, dtype=np.int32)], options_for(op))
 
 
-def test_neg_refuses_int8():
-    with pytest.raises(EdgeliteError, match=r"input type int8 is not supported \(float32, int32, int64\)"):
-        run_single_op("NEG", [np.arange(6, dtype=np.int8)])
+@pytest.mark.parametrize("op,dtype,version", [("NEG", np.int8, 2), ("ABS", np.int8, 2), ("ABS", np.int16, 4),
+                                              ("ABS", np.float16, 1)])
+def test_other_types_are_refused(op, dtype, version):
+    # ABS versions 2 to 4 are quantized int8/int16, which this kernel does not run.
+    name = np.dtype(dtype).name
+    with pytest.raises(EdgeliteError, match=rf"input type {name} is not supported \(float32, int32, int64\)"):
+        run_single_op(op, [np.arange(6).astype(dtype)], version=version)
 
 
 def test_output_type_must_match():
