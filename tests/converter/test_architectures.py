@@ -1,6 +1,7 @@
-"""Whole CNN architectures exported from torch (tests/models/onnx, made by tests/golden/make_onnx_models.py):
-`edgelite convert` output matches onnxruntime within 1e-3 of the largest output, in edgelite and in LiteRT,
-with NCHW and NHWC inputs; one architecture is also exported live when torch is installed."""
+"""Whole CNN architectures exported from torch by both of its exporters (tests/models/onnx, made by
+tests/golden/make_onnx_models.py): `edgelite convert` output matches onnxruntime within 1e-3 of the
+largest output, in edgelite and in LiteRT, with NCHW and NHWC inputs; two architectures are also exported
+live when torch is installed."""
 
 import glob
 import json
@@ -113,15 +114,15 @@ def test_nhwc_inputs(name, tmp_path_factory):
     x, want = reference(name)
     x_nhwc = np.ascontiguousarray(x.transpose(0, 2, 3, 1))
     runtimes = ["litert"] if HAVE_LITERT else []
+    assert tflite_ops(content).count("TRANSPOSE") == tflite_ops(convert_with_cli(name, tmp_path_factory)).count(
+        "TRANSPOSE") - 1, "NHWC input should drop exactly the input transpose"
     for runtime in runtimes:
         check_outputs(run_model(content, [x_nhwc], runtime=runtime), want, f"{name} (NHWC input) in {runtime}")
     check_outputs(run_edgelite(content, [x_nhwc], f"{name} (NHWC input)"), want, f"{name} (NHWC input) in edgelite")
-    assert tflite_ops(content).count("TRANSPOSE") == tflite_ops(convert_with_cli(name, tmp_path_factory)).count(
-        "TRANSPOSE") - 1, "NHWC input should drop exactly the input transpose"
 
 
 def architecture(name: str) -> str:
-    return re.sub(r"_opset\d+$", "", name)
+    return re.sub(r"_(opset\d+|dynamo)$", "", name)
 
 
 @pytest.mark.parametrize("name", MODELS)

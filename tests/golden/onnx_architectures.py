@@ -367,17 +367,18 @@ def randomize(model: nn.Module, seed: int) -> nn.Module:
     return model.eval()
 
 
-# name -> (builder, input shape, opsets to export). The first opset is the main file (<name>.onnx); the
-# others are written as <name>_opset<k>.onnx.
+# name -> (builder, input shape, exports). An export is an opset for the TorchScript-based exporter
+# (dynamo=False) or "dynamo" for torch's default exporter (opset 18). The first is the main file
+# (<name>.onnx); the others are written as <name>_opset<k>.onnx and <name>_dynamo.onnx.
 ARCHITECTURES: Dict[str, Tuple[Callable[[], nn.Module], Tuple[int, ...], Tuple[int, ...]]] = {
-    "resnet_basic": (lambda: ResNet(BasicBlock, [2, 2, 2, 2]), (1, 3, 64, 64), (13, 9, 11, 17)),
+    "resnet_basic": (lambda: ResNet(BasicBlock, [2, 2, 2, 2]), (1, 3, 64, 64), (13, 9, 17)),
     "resnet_bottleneck": (lambda: ResNet(Bottleneck, [1, 2, 2, 1], widths=(8, 16, 24, 32)), (1, 3, 224, 224), (13,)),
-    "densenet": (DenseNet, (1, 3, 64, 64), (13,)),
+    "densenet": (DenseNet, (1, 3, 64, 64), (13, "dynamo")),
     "inception_v3": (InceptionV3, (1, 3, 128, 128), (13,)),
     "squeezenet": (SqueezeNet, (1, 3, 96, 96), (13, 9)),
-    "shufflenet_v2": (ShuffleNetV2, (1, 3, 64, 64), (13, 9)),
+    "shufflenet_v2": (ShuffleNetV2, (1, 3, 64, 64), (13, 9, "dynamo")),
     "vgg11_bn": (VGG, (1, 3, 64, 64), (13,)),
-    "alexnet": (AlexNet, (1, 3, 224, 224), (13, 9)),
+    "alexnet": (AlexNet, (1, 3, 224, 224), (13, 9, "dynamo")),
     "alexnet_onnx_lrn": (lambda: AlexNet(native_lrn=True), (1, 3, 224, 224), (13,)),
     "mobilenet_v2": (MobileNetV2, (1, 3, 224, 224), (13,)),
     "mobilenet_v2_hardswish": (lambda: MobileNetV2(act=nn.Hardswish), (1, 3, 64, 64), (13, 17)),
