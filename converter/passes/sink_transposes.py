@@ -1,6 +1,6 @@
 """Transpose sinking: moves a TRANSPOSE below a layout-agnostic op (element-wise, concatenation, pad,
-reductions, slices and splits), so that the NHWC->NCHW transpose after one conv meets the NCHW->NHWC transpose before the
-next and CancelTransposes removes both. Constant operands are permuted to match."""
+reductions, slices and splits), so that the NHWC->NCHW transpose after one conv meets the NCHW->NHWC
+transpose before the next and CancelTransposes removes both. Constant operands are permuted to match."""
 
 from __future__ import annotations
 
@@ -78,6 +78,12 @@ class SinkTransposes(Pass):
             if node.op == "STRIDED_SLICE" and any(node.attrs.get(m, 0) for m in
                                                   ("ellipsis_mask", "new_axis_mask", "shrink_axis_mask")):
                 return False  # these change the rank
+            if node.op != "STRIDED_SLICE" and not all(
+                    o not in graph.outputs and all(c.op in SINKABLE + ("TRANSPOSE",) for c in graph.consumers(o))
+                    for o in node.outputs):
+                # A split turns one TRANSPOSE into one per part: only worth it when each can go on
+                # sinking or cancel (ShuffleNet's halves), not before a grouped convolution's convs.
+                return False
         return self._plan(graph, node) is not None
 
     @staticmethod

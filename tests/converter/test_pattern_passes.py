@@ -42,9 +42,11 @@ def finish(g, *passes):
     return g.op_counts()
 
 
-def test_fuse_local_response_norm():
+def lrn_graph(square_of_other_value: bool = False):
+    """torch's LRN decomposition (size 3) of a conv output in NCHW: a / (1.5 + 0.3 avg3(pad(a * a)))^0.75."""
     g, a, x = conv_nchw()
-    sq = g.add_node1("MUL", [a, a], NONE)
+    b = g.add_node1("RELU", [a]) if square_of_other_value else a
+    sq = g.add_node1("MUL", [b, b], NONE)
     padded = g.add_node1("PAD", [reshape(g, sq, [1, 1, 4, 5, 6]),
                                  g.add_const(i32(0, 0, 0, 0, 1, 1, 0, 0, 0, 0).reshape(5, 2))])
     pooled = g.add_node1("AVERAGE_POOL_2D", [reshape(g, padded, [1, 6, 30, 1])],
@@ -54,6 +56,11 @@ def test_fuse_local_response_norm():
     shifted = g.add_node1("ADD", [g.add_const(np.float32(1.5)), scaled], NONE)
     power = g.add_node1("POW", [shifted, g.add_const(np.float32(0.75))])
     g.outputs = [g.add_node1("DIV", [a, power], NONE, outputs=["y"])]
+    return g, x
+
+
+def test_fuse_local_response_norm():
+    g, x = lrn_graph()
     _, after = check_pass(g, FuseLocalResponseNorm(), [x])
     assert finish(after) == {"CONV_2D": 1, "TRANSPOSE": 3, "LOCAL_RESPONSE_NORMALIZATION": 1}
     lrn = next(n for n in after.nodes if n.op == "LOCAL_RESPONSE_NORMALIZATION")
@@ -63,15 +70,7 @@ def test_fuse_local_response_norm():
 
 
 def test_fuse_local_response_norm_needs_the_same_value_squared():
-    g, a, x = conv_nchw()
-    other = g.add_node1("RELU", [a])
-    sq = g.add_node1("MUL", [other, other], NONE)
-    pooled = g.add_node1("AVERAGE_POOL_2D", [reshape(g, g.add_node1(
-        "PAD", [reshape(g, sq, [1, 4, 30, 1]), g.add_const(i32(0, 0, 1, 1, 0, 0, 0, 0).reshape(4, 2))]), [1, 6, 30, 1])],
-        {"padding": "VALID", "stride_h": 1, "stride_w": 1, "filter_height": 3, "filter_width": 1, **NONE})
-    t = g.add_node1("ADD", [g.add_node1("MUL", [reshape(g, pooled, [1, 4, 5, 6]), g.add_const(np.float32(0.3))],
-                                        NONE), g.add_const(np.float32(1.5))], NONE)
-    g.outputs = [g.add_node1("DIV", [a, g.add_node1("POW", [t, g.add_const(np.float32(0.75))])], NONE)]
+    g, _ = lrn_graph(square_of_other_value=True)
     assert not FuseLocalResponseNorm().run(g)
 
 
@@ -146,3 +145,15 @@ def test_remove_identity_drops_zero_pads():
     g.outputs = [g.add_node1("RELU", [zero], outputs=["y"])]
     _, after = check_pass(g, RemoveIdentity(), [x])
     assert finish(after) == {"CONV_2D": 1, "TRANSPOSE": 1, "RELU": 1}
+
+
+def test_split_before_convolutions_keeps_its_transpose():
+    # A grouped convolution on an NCHW input: SPLIT's parts go to CONV_2Ds, so sinking the input's one
+    # TRANSPOSE below the SPLIT would leave one per group.
+    g = Graph()
+    x = g.add_input("x", (1, 4, 5, 6), np.float32)
+    parts = g.add_node("SPLIT", [g.add_const(np.int32(3)), transpose(g, x, [0, 2, 3, 1])], {"num_splits": 2})
+    convs = [g.add_node1("CONV_2D", [p, g.add_const(rand(3, 3, 3, 2, seed=k)), g.add_const(rand(3, seed=k))], CONV)
+             for k, p in enumerate(parts)]
+    g.outputs = [g.add_node1("CONCATENATION", convs, {"axis": 3, **NONE})]
+    assert not SinkTransposes().run(g)
