@@ -1,7 +1,7 @@
 """Shared test helpers: where the committed models live, tolerance arithmetic, optional-package marks.
 
 A module of its own (not conftest.py), because several test folders have a conftest.py and
-`from conftest import ...` would pick whichever was imported first."""
+`from testutil import ...` would pick whichever was imported first."""
 
 import json
 import os

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from converter_testutil import HAVE_LITERT, edgelite_runs, ort, tflite_ops
-from conftest import max_rel_error, model_path
+from testutil import max_rel_error, model_path
 from edgelite.cli import main as cli_main
 from edgelite.model_builder import enum_name
 from edgelite.schema.BuiltinOperator import BuiltinOperator
