@@ -68,6 +68,15 @@
   X(ELU, 1)                         \
   X(LEAKY_RELU, 2)                  \
   X(FILL, 4)                        \
+  X(POW, 1)                         \
+  X(FLOOR_DIV, 2)                   \
+  X(FLOOR_MOD, 2)                   \
+  X(EQUAL, 3)                       \
+  X(NOT_EQUAL, 3)                   \
+  X(LESS, 2)                        \
+  X(LESS_EQUAL, 2)                  \
+  X(GREATER, 2)                     \
+  X(GREATER_EQUAL, 2)               \
   /* every entry above ends in a backslash, so adding one never edits another line */
 
 namespace edgelite {
