@@ -3,7 +3,7 @@
 Both interpreters run the same model on the same inputs in one process, alternating in rounds so that
 machine noise hits both alike; the result is the ratio of medians (edgelite / LiteRT; below 1 is faster).
 
-    python benchmarks/compare_litert.py [MODEL.tflite ...] [--threads 1] [--rounds 7] [--runs 10]
+    python benchmarks/compare_litert.py [MODEL.tflite ...] [--threads 1] [--rounds 7] [--runs 10] [--xnnpack]
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ def make_inputs(details, seed=0):
     return [rng.uniform(-1, 1, size=tuple(d["shape"])).astype(d["dtype"]) for d in details]
 
 
-def litert_interpreter(path, threads):
+def litert_interpreter(path, threads, xnnpack=False):
     from ai_edge_litert.interpreter import Interpreter, OpResolverType
-    interp = Interpreter(model_path=path, num_threads=threads,
-                         experimental_op_resolver_type=OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES)
+    resolver = OpResolverType.AUTO if xnnpack else OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES
+    interp = Interpreter(model_path=path, num_threads=threads, experimental_op_resolver_type=resolver)
     interp.allocate_tensors()
     return interp
 
@@ -52,11 +52,12 @@ def time_runs(interp, runs):
     return times
 
 
-def compare(path, threads, rounds, runs):
+def compare(path, threads, rounds, runs, xnnpack):
     ours = edgelite_interpreter(path, threads)
     theirs = litert_interpreter(path, threads)
+    others = [theirs] + ([litert_interpreter(path, threads, xnnpack=True)] if xnnpack else [])
     inputs = make_inputs(ours.get_input_details())
-    for interp in (ours, theirs):
+    for interp in [ours] + others:
         for d, x in zip(interp.get_input_details(), inputs):
             interp.set_tensor(d["index"], x)
         interp.invoke()  # warm-up
@@ -66,12 +67,12 @@ def compare(path, threads, rounds, runs):
     for d_ours, d_theirs in zip(ours.get_output_details(), theirs.get_output_details()):
         a, b = ours.get_tensor(d_ours["index"]), theirs.get_tensor(d_theirs["index"])
         worst = max(worst, float(np.max(np.abs(a - b))) / max(float(np.max(np.abs(b))), 1e-6))
-    t_ours, t_theirs = [], []
+    times = [[] for _ in range(1 + len(others))]
     for _ in range(rounds):
-        t_ours += time_runs(ours, runs)
-        t_theirs += time_runs(theirs, runs)
-    m_ours, m_theirs = np.median(t_ours) * 1e3, np.median(t_theirs) * 1e3
-    return m_ours, m_theirs, worst
+        for t, interp in zip(times, [ours] + others):
+            t += time_runs(interp, runs)
+    medians = [float(np.median(t)) * 1e3 for t in times]
+    return medians, worst
 
 
 def main(argv=None):
@@ -80,6 +81,8 @@ def main(argv=None):
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--rounds", type=int, default=7)
     p.add_argument("--runs", type=int, default=10)
+    p.add_argument("--xnnpack", action="store_true",
+                   help="also time LiteRT's default (XNNPACK) path, the target of a later issue")
     args = p.parse_args(argv)
     try:
         import ai_edge_litert  # noqa: F401
@@ -88,10 +91,15 @@ def main(argv=None):
         return 2
     models = args.models or [m for m in DEFAULT_MODELS if os.path.exists(m)]
     print(f"threads={args.threads}  {args.rounds} rounds x {args.runs} runs each, alternating")
-    print(f"{'model':<40} {'edgelite ms':>12} {'LiteRT ms':>10} {'ratio':>7} {'max rel diff':>13}")
+    extra = f" {'XNNPACK ms':>11} {'ratio':>7}" if args.xnnpack else ""
+    print(f"{'model':<40} {'edgelite ms':>12} {'LiteRT ms':>10} {'ratio':>7}{extra} {'max rel diff':>13}")
     for path in models:
-        ours, theirs, worst = compare(path, args.threads, args.rounds, args.runs)
-        print(f"{os.path.basename(path):<40} {ours:>12.3f} {theirs:>10.3f} {ours / theirs:>7.2f} {worst:>13.2e}")
+        medians, worst = compare(path, args.threads, args.rounds, args.runs, args.xnnpack)
+        ours, theirs = medians[0], medians[1]
+        row = f"{os.path.basename(path):<40} {ours:>12.3f} {theirs:>10.3f} {ours / theirs:>7.2f}"
+        if args.xnnpack:
+            row += f" {medians[2]:>11.3f} {ours / medians[2]:>7.2f}"
+        print(f"{row} {worst:>13.2e}")
     return 0
 
 

@@ -86,7 +86,27 @@ def _reshape(inputs: List[np.ndarray], attrs: Dict[str, Any]) -> List[np.ndarray
     return [inputs[0].reshape(reshape_target(inputs[0].shape, target))]
 
 
+def _strided_slice(inputs: List[np.ndarray], attrs: Dict[str, Any]) -> List[np.ndarray]:
+    from .shapes import strided_slice_ranges
+    x, begin, end, strides = inputs
+    ranges = strided_slice_ranges(x.shape, begin, end, strides, attrs)
+    out = x[tuple(slice(r.start, None if r.stop < 0 else r.stop, r.step) for r in ranges)]
+    shrink = attrs.get("shrink_axis_mask", 0)
+    return [out.reshape([len(r) for i, r in enumerate(ranges) if not shrink >> i & 1])]
+
+
+def _split_v(inputs: List[np.ndarray], attrs: Dict[str, Any]) -> List[np.ndarray]:
+    x, sizes, axis = inputs
+    return list(np.split(x, np.cumsum([int(s) for s in sizes.ravel()])[:-1], axis=int(axis)))
+
+
 EVALUATORS["RESHAPE"] = _reshape
+EVALUATORS["STRIDED_SLICE"] = _strided_slice
+EVALUATORS["SPLIT_V"] = _split_v
+EVALUATORS.update({"EQUAL": lambda i, a: [np.equal(i[0], i[1])], "NOT_EQUAL": lambda i, a: [np.not_equal(i[0], i[1])],
+                   "LESS": lambda i, a: [np.less(i[0], i[1])], "LESS_EQUAL": lambda i, a: [np.less_equal(i[0], i[1])],
+                   "GREATER": lambda i, a: [np.greater(i[0], i[1])],
+                   "GREATER_EQUAL": lambda i, a: [np.greater_equal(i[0], i[1])]})
 
 
 def evaluate(node: Node, inputs: List[Optional[np.ndarray]]) -> Optional[List[np.ndarray]]:

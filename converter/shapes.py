@@ -16,6 +16,7 @@ UNARY_OPS = ("RELU", "RELU6", "RELU_N1_TO_1", "RELU_0_TO_1", "LOGISTIC", "TANH",
              "IDENTITY", "DROPOUT")
 BINARY_OPS = ("ADD", "SUB", "MUL", "DIV", "MAXIMUM", "MINIMUM", "POW", "SQUARED_DIFFERENCE", "PRELU",
               "FLOOR_DIV", "FLOOR_MOD")
+COMPARISON_OPS = ("EQUAL", "NOT_EQUAL", "LESS", "LESS_EQUAL", "GREATER", "GREATER_EQUAL")
 
 
 def out_size(size: int, kernel: int, stride: int, dilation: int, padding: str) -> int:
@@ -182,13 +183,55 @@ def _slice(graph: Graph, node: Node) -> List[Spec]:
              graph.dtype(node.inputs[0]))]
 
 
+def _split_v(graph: Graph, node: Node) -> List[Spec]:
+    x = list(graph.shape(node.inputs[0]))
+    axis = int(_need_const(graph, node, 2, "axis")) % len(x)
+    sizes = [int(s) for s in _need_const(graph, node, 1, "size_splits").ravel()]
+    if sum(sizes) != x[axis] or any(s < 0 for s in sizes):
+        raise ConversionError(f"SPLIT_V node {node.name!r}: sizes {sizes} do not split {x[axis]}")
+    return [(tuple(x[:axis] + [s] + x[axis + 1:]), graph.dtype(node.inputs[0])) for s in sizes]
+
+
+def strided_slice_ranges(shape, begin, end, strides, attrs) -> List[range]:
+    """The indices STRIDED_SLICE reads along each axis, by the kernel's rules: negative indices count from
+    the end, then clamp; a masked begin/end takes the whole extent in the stride's direction."""
+    if attrs.get("ellipsis_mask") or attrs.get("new_axis_mask"):
+        raise ConversionError("STRIDED_SLICE with ellipsis_mask or new_axis_mask is not supported")
+    ranges = []
+    for i, d in enumerate(shape):
+        s = int(strides[i])
+        if s == 0:
+            raise ConversionError("STRIDED_SLICE stride 0")
+        lo, hi = (0, d) if s > 0 else (-1, d - 1)
+
+        def index(v: int, masked: bool, whole: int) -> int:
+            if masked:
+                return whole
+            v = v + d if v < 0 else v
+            return min(max(v, lo), hi)
+        b = index(int(begin[i]), bool(attrs.get("begin_mask", 0) >> i & 1), 0 if s > 0 else d - 1)
+        e = index(int(end[i]), bool(attrs.get("end_mask", 0) >> i & 1), d if s > 0 else -1)
+        if attrs.get("shrink_axis_mask", 0) >> i & 1:
+            e, s = b + 1, 1
+        ranges.append(range(b, e, s))
+    return ranges
+
+
+def _strided_slice(graph: Graph, node: Node) -> List[Spec]:
+    x = graph.shape(node.inputs[0])
+    begin, end, strides = (_need_const(graph, node, k, what) for k, what in ((1, "begin"), (2, "end"), (3, "strides")))
+    ranges = strided_slice_ranges(x, begin, end, strides, node.attrs)
+    shrink = node.attrs.get("shrink_axis_mask", 0)
+    return [(tuple(len(r) for i, r in enumerate(ranges) if not shrink >> i & 1), graph.dtype(node.inputs[0]))]
+
+
 _RULES: Dict[str, Callable[[Graph, Node], List[Spec]]] = {
     "CONV_2D": _conv, "DEPTHWISE_CONV_2D": _conv, "AVERAGE_POOL_2D": _pool, "MAX_POOL_2D": _pool,
     "FULLY_CONNECTED": _fully_connected, "BATCH_MATMUL": _batch_matmul, "MEAN": _reduce, "SUM": _reduce,
     "REDUCE_MAX": _reduce, "REDUCE_MIN": _reduce, "REDUCE_PROD": _reduce, "RESHAPE": _reshape,
     "TRANSPOSE": _transpose, "CONCATENATION": _concat, "PAD": _pad, "PADV2": _pad, "MIRROR_PAD": _pad,
     "GATHER": _gather, "RESIZE_BILINEAR": _resize, "RESIZE_NEAREST_NEIGHBOR": _resize, "SPLIT": _split,
-    "SLICE": _slice,
+    "SLICE": _slice, "SPLIT_V": _split_v, "STRIDED_SLICE": _strided_slice,
     "SHAPE": lambda g, n: [((g.values[n.inputs[0]].rank,), np.dtype(n.attrs.get("out_type", np.int32)))],
     "CAST": lambda g, n: [(g.shape(n.inputs[0]), np.dtype(n.attrs["out_data_type"]))],
     "FILL": lambda g, n: [(tuple(int(d) for d in _need_const(g, n, 0, "dims")), g.dtype(n.inputs[1]))],
@@ -200,6 +243,8 @@ for _op in UNARY_OPS:
     _RULES[_op] = lambda g, n: [(g.shape(n.inputs[0]), g.dtype(n.inputs[0]))]
 for _op in BINARY_OPS:
     _RULES[_op] = _binary
+for _op in COMPARISON_OPS:
+    _RULES[_op] = lambda g, n: [(_binary(g, n)[0][0], np.dtype(np.bool_))]
 
 
 def infer_shapes(graph: Graph, node: Node) -> List[Spec]:

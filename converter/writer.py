@@ -38,7 +38,7 @@ def op_version(graph: Graph, node: Node) -> int:
         return 3
     if op == "TRANSPOSE" and rank > 4:
         return 5 if rank == 5 else 6
-    if op in ("PAD", "PADV2") and rank > 4:
+    if op in ("PAD", "PADV2", "STRIDED_SLICE") and rank > 4:
         return 4
     if op == "GATHER" and graph.dtype(node.inputs[0]) == np.bool_:
         return 3

@@ -20,13 +20,7 @@ Status DelegateNodeEval(KernelContext& ctx, Node& node) {
 void DelegateNodeFree(void* p) { delete static_cast<DelegateKernel*>(p); }
 
 const KernelRegistration* DelegateNodeRegistration() {
-  static const KernelRegistration reg = [] {
-    KernelRegistration r;
-    r.prepare = DelegateNodePrepare;
-    r.eval = DelegateNodeEval;
-    r.free = DelegateNodeFree;
-    return r;
-  }();
+  static const KernelRegistration reg{nullptr, DelegateNodeFree, DelegateNodePrepare, DelegateNodeEval};
   return &reg;
 }
 

@@ -1,41 +1,6 @@
-"""Shared test fixtures: where the committed models live, and tolerance helpers."""
+"""Makes tests/ importable so every test folder can `from testutil import ...`."""
 
-import json
 import os
+import sys
 
-import numpy as np
-import pytest
-
-MODELS_DIR = os.path.join(os.path.dirname(__file__), "models")
-
-
-def model_path(*parts: str) -> str:
-    return os.path.join(MODELS_DIR, *parts)
-
-
-def load_manifest():
-    path = model_path("manifest.json")
-    if not os.path.exists(path):
-        return {}
-    with open(path) as f:
-        return json.load(f)
-
-
-def max_rel_error(actual: np.ndarray, expected: np.ndarray) -> float:
-    """Largest absolute difference relative to the expected output's largest magnitude."""
-    expected = np.asarray(expected, dtype=np.float64)
-    actual = np.asarray(actual, dtype=np.float64)
-    scale = max(float(np.max(np.abs(expected))) if expected.size else 0.0, 1e-6)
-    return float(np.max(np.abs(actual - expected))) / scale if expected.size else 0.0
-
-
-def has_module(name: str) -> bool:
-    try:
-        __import__(name)
-        return True
-    except Exception:
-        return False
-
-
-requires_litert = pytest.mark.skipif(not has_module("ai_edge_litert"), reason="ai-edge-litert is not installed")
-requires_onnxruntime = pytest.mark.skipif(not has_module("onnxruntime"), reason="onnxruntime is not installed")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))

@@ -14,7 +14,7 @@ import digits_demo  # noqa: E402
 
 import edgelite  # noqa: E402
 from edgelite.converter import convert  # noqa: E402
-from conftest import requires_litert  # noqa: E402
+from testutil import requires_litert  # noqa: E402
 
 
 @pytest.fixture(scope="module")

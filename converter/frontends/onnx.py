@@ -62,8 +62,7 @@ class OnnxImporter:
         for inp in g.input:
             if inp.name not in initialized:
                 self._add_input(inp)
-        for node in g.node:
-            HANDLERS[node.op_type](self, node)
+        self.import_nodes(g)
         for out in g.output:
             if out.name not in self.names:
                 raise ConversionError(f"graph output {out.name!r} is not computed by any node")
@@ -77,6 +76,16 @@ class OnnxImporter:
                                          f"{self.model.producer_name or 'unknown'} {self.model.producer_version}")
         self.graph.check()
         return self.graph
+
+    def import_nodes(self, graph_proto) -> None:
+        """Imports the nodes (and initializers) of a graph; used for the model and for inlined branches,
+        whose nodes read outer values by name."""
+        for init in graph_proto.initializer:
+            if init.name not in self.names:
+                array = self.numpy_helper.to_array(init)
+                self.names[init.name] = self.graph.add_value(init.name, array.shape, array.dtype, array)
+        for node in graph_proto.node:
+            HANDLERS[node.op_type](self, node)
 
     def _add_input(self, inp) -> None:
         tt = inp.type.tensor_type
@@ -169,10 +178,19 @@ class OnnxImporter:
         return self.graph.shape(name)
 
 
+def _nodes_with_subgraphs(graph_proto):
+    """The graph's nodes and those of the graphs in their attributes (If branches), depth first."""
+    for node in graph_proto.node:
+        yield node
+        for a in node.attribute:
+            for g in ([a.g] if a.HasField("g") else []) + list(a.graphs):
+                yield from _nodes_with_subgraphs(g)
+
+
 def check_supported(graph_proto) -> None:
     """Raises one UnsupportedOperatorError naming every node whose operator has no mapping."""
     bad = [(n.name or f"#{i}", n.op_type if n.domain in ("", "ai.onnx") else f"{n.domain}.{n.op_type}")
-           for i, n in enumerate(graph_proto.node)
+           for i, n in enumerate(_nodes_with_subgraphs(graph_proto))
            if n.op_type not in HANDLERS or n.domain not in ("", "ai.onnx")]
     if bad:
         kinds = sorted({t for _, t in bad})
@@ -188,7 +206,7 @@ def check_supported(graph_proto) -> None:
 
 def load_onnx(source, *, nhwc_inputs: bool = False) -> Graph:
     import onnx
-    from . import onnx_nn  # noqa: F401  (registers the layout-sensitive handlers)
+    from . import onnx_nn, onnx_slice  # noqa: F401  (register their handlers)
     if isinstance(source, (str, os.PathLike)):
         model = onnx.load(os.fspath(source))
     elif isinstance(source, (bytes, bytearray)):
@@ -212,6 +230,57 @@ def _unary(imp: OnnxImporter, node) -> None:
     imp.finish(node, imp.emit1(_UNARY[node.op_type], [imp.input(node, 0)], {}, node, node.output[0]))
 
 
+@handler("HardSigmoid")
+def _hard_sigmoid(imp: OnnxImporter, node) -> None:
+    # max(0, min(1, alpha x + beta)) = relu6(6 alpha x + 6 beta) / 6: RELU6 fuses into the ADD, and
+    # x * hardsigmoid(x) with torch's alpha 1/6 and beta 1/2 reads as relu6(x + 3) / 6, which
+    # FuseHardSwish recognizes.
+    x = imp.input(node, 0)
+    dtype = imp.graph.dtype(x)
+    alpha, beta = float(imp.attr(node, "alpha", 0.2)), float(imp.attr(node, "beta", 0.5))
+    out = node.output[0]
+    none = {"fused_activation_function": "NONE"}
+    if abs(6 * alpha - 1) > 1e-6:
+        x = imp.emit1("MUL", [x, imp.const(6 * alpha, dtype, "hard_sigmoid_alpha")], none, node, f"{out}/scaled")
+    y = imp.emit1("ADD", [x, imp.const(6 * beta, dtype, "hard_sigmoid_beta")], none, node, f"{out}/shifted")
+    y = imp.emit1("RELU6", [y], {}, node, f"{out}/relu6")
+    imp.finish(node, imp.emit1("MUL", [y, imp.const(1 / 6, dtype, "one_sixth")], none, node, out))
+
+
+@handler("Pow")
+def _pow(imp: OnnxImporter, node) -> None:
+    x = imp.input(node, 0)
+    dtype = imp.graph.dtype(x)
+    exponent = imp.const_input(node, 1, "exponent", required=False)
+    out = node.output[0]
+    if exponent is not None and exponent.size == 1 and float(exponent) in (1.0, 2.0):
+        y = (imp.emit1("IDENTITY", [x], {}, node, out) if float(exponent) == 1.0 else
+             imp.emit1("MUL", [x, x], {"fused_activation_function": "NONE"}, node, out))
+    else:
+        e = imp.input(node, 1)
+        if exponent is not None:
+            e = imp.const(exponent.astype(dtype), name="exponent")
+        elif imp.graph.dtype(e) != dtype:
+            e = imp.emit1("CAST", [e], {"in_data_type": imp.graph.dtype(e), "out_data_type": dtype}, node)
+        y = imp.emit1("POW", [x, e], {}, node, out)
+    imp.finish(node, y)
+
+
+@handler("If")
+def _if(imp: OnnxImporter, node) -> None:
+    # .tflite has IF with subgraphs, but exporters write If for checks on static shapes (torch's squeeze of
+    # a dimension that may not be 1): with the condition known here, the taken branch is inlined.
+    cond = imp.const_input(node, 0, "the condition", required=False)
+    if cond is None:
+        raise ConversionError(f"If node {node.name!r}: the condition depends on run-time data; only If nodes "
+                              "whose condition is known at conversion time (static shapes) are supported")
+    branch = imp.attr(node, "then_branch" if bool(np.asarray(cond).ravel()[0]) else "else_branch")
+    imp.import_nodes(branch)
+    for k, out in enumerate(branch.output):
+        # Under the If's own output name, so graph outputs keep their names.
+        imp.finish(node, imp.emit1("IDENTITY", [imp.names[out.name]], {}, node, node.output[k]), k)
+
+
 @handler("Dropout")
 def _dropout(imp: OnnxImporter, node) -> None:
     if len(node.output) > 1 and node.output[1]:
@@ -229,10 +298,13 @@ def _leaky_relu(imp: OnnxImporter, node) -> None:
     imp.finish(node, imp.emit1("LEAKY_RELU", [imp.input(node, 0)], {"alpha": alpha}, node, node.output[0]))
 
 
-@handler("PRelu")
-def _prelu(imp: OnnxImporter, node) -> None:
-    x, slope = imp.input(node, 0), imp.input(node, 1)
-    imp.finish(node, imp.emit1("PRELU", [x, slope], {}, node, node.output[0]))
+_TWO_INPUTS_NO_OPTIONS = {"PRelu": "PRELU", "Equal": "EQUAL"}
+
+
+@handler(*_TWO_INPUTS_NO_OPTIONS)
+def _two_inputs(imp: OnnxImporter, node) -> None:
+    a, b = imp.input(node, 0), imp.input(node, 1)
+    imp.finish(node, imp.emit1(_TWO_INPUTS_NO_OPTIONS[node.op_type], [a, b], {}, node, node.output[0]))
 
 
 @handler("Gelu")

@@ -36,7 +36,13 @@ def _padding(imp: OnnxImporter, node, in_hw, kernel, strides, dilations, pads) -
         explicit = [[after, before] for before, after in same]
         return ("SAME", None) if explicit == [list(p) for p in same] else ("VALID", explicit)
     explicit = [[pads[i], pads[i + len(kernel)]] for i in range(len(kernel))]
-    if not any(pads):
+    for axis, (size, k, s, d) in enumerate(zip(in_hw, kernel, strides, dilations)):
+        # Padding after the input that no window reaches (torch pads both sides; a stride can skip the end).
+        before, after = explicit[axis]
+        effective = (k - 1) * d + 1
+        reach = ((size + before + after - effective) // s) * s + effective
+        explicit[axis][1] = min(after, max(reach - before - size, 0))
+    if not any(p for pair in explicit for p in pair):
         return "VALID", None
     if explicit == [list(p) for p in same]:
         return "SAME", None
@@ -201,13 +207,46 @@ def _lrn(imp: OnnxImporter, node) -> None:
     _from_2d(imp, node, y, was_1d)
 
 
+def _pool_nd_as_2d(imp: OnnxImporter, node, x: str, kernel, strides, dilations, pads):
+    """A pooling over 3 or more spatial axes whose window moves along at most two adjacent ones, as a 2-D
+    pooling of a reshaped view: the still axes before the window fold into the channels, those after it
+    into a still width. Returns the view and its 2-D kernel, strides, dilations and pads."""
+    n = len(kernel)
+    moving = [i for i in range(n) if kernel[i] != 1 or strides[i] != 1 or dilations[i] != 1 or pads[i] or pads[i + n]]
+    moving = moving or [n - 1]
+    if (moving != list(range(moving[0], moving[-1] + 1)) or len(moving) > 2
+            or (len(moving) == 2 and moving[-1] != n - 1)):
+        raise ConversionError(f"{node.op_type} node {node.name!r}: a {n}-D window that moves along spatial "
+                              f"axes {moving} has no .tflite equivalent (at most two adjacent axes, the last "
+                              "of them the innermost, are supported)")
+    if imp.attr(node, "auto_pad", "NOTSET") not in ("NOTSET", "VALID"):
+        raise ConversionError(f"{node.op_type} node {node.name!r}: auto_pad on a {n}-D window is not supported")
+    shape = imp.shape(x)
+    first = moving[0]
+    spatial = list(shape[2:])
+    view = [shape[0], shape[1] * int(np.prod(spatial[:first])), spatial[first],
+            spatial[moving[1]] if len(moving) == 2 else int(np.prod(spatial[first + 1:]))]
+    pick = (lambda v: [v[i] for i in moving]) if len(moving) == 2 else (lambda v: [v[first], 1])
+    pads2 = (pick(pads[:n]) + pick(pads[n:])) if len(moving) == 2 else [pads[first], 0, pads[first + n], 0]
+    strides2 = pick(strides) if len(moving) == 2 else [strides[first], 1]
+    dilations2 = pick(dilations) if len(moving) == 2 else [dilations[first], 1]
+    kernel2 = pick(kernel) if len(moving) == 2 else [kernel[first], 1]
+    return imp.reshape(x, view), kernel2, strides2, dilations2, pads2, moving
+
+
 @handler("MaxPool", "AveragePool")
 def _pool(imp: OnnxImporter, node) -> None:
     if len(node.output) > 1 and node.output[1]:
         raise ConversionError(f"MaxPool node {node.name!r}: the Indices output has no .tflite equivalent")
-    x, was_1d = _to_2d(imp, node, imp.input(node, 0))
     kernel = list(imp.attr(node, "kernel_shape"))
     strides, dilations, pads = _spatial_attrs(imp, node, kernel)
+    x_nd, moving = imp.input(node, 0), None
+    if len(kernel) > 2:
+        x, kernel, strides, dilations, pads, moving = _pool_nd_as_2d(imp, node, x_nd, kernel, strides, dilations,
+                                                                     pads)
+        was_1d = False
+    else:
+        x, was_1d = _to_2d(imp, node, x_nd)
     if was_1d:
         kernel, strides, dilations = [1] + kernel, [1] + strides, [1] + dilations
         pads = [0, pads[0], 0, pads[1]]
@@ -232,7 +271,8 @@ def _pool(imp: OnnxImporter, node) -> None:
             if not is_max:
                 raise ConversionError(f"AveragePool node {node.name!r}: ceil_mode that adds a partial window "
                                       "is not supported")
-            padding, explicit = "VALID", grown
+            same = [list(same_padding(i, k, s, 1)) for i, k, s in zip(in_hw, kernel, strides)]
+            padding, explicit = ("SAME", None) if grown == same else ("VALID", grown)
     if explicit and not is_max and not count_pad:
         raise ConversionError(f"AveragePool node {node.name!r}: asymmetric padding excluded from the average "
                               "(count_include_pad=0) has no .tflite equivalent")
@@ -245,7 +285,15 @@ def _pool(imp: OnnxImporter, node) -> None:
     attrs = {"padding": padding, "stride_h": strides[0], "stride_w": strides[1], "filter_height": kernel[0],
              "filter_width": kernel[1], "fused_activation_function": "NONE"}
     y = imp.emit1("MAX_POOL_2D" if is_max else "AVERAGE_POOL_2D", [x_nhwc], attrs, node)
-    _from_2d(imp, node, y, was_1d)
+    if moving is None:
+        _from_2d(imp, node, y, was_1d)
+        return
+    y = imp.transpose(y, NHWC_TO_NCHW)
+    shape = list(imp.shape(x_nd))
+    out_hw = imp.shape(y)[2:]
+    for k, axis in enumerate(moving):
+        shape[2 + axis] = out_hw[k]
+    imp.finish(node, imp.reshape(y, shape, node, node.output[0]))
 
 
 @handler("GlobalAveragePool", "GlobalMaxPool")

@@ -9,20 +9,27 @@ from .base import Pass
 from .cancel_transposes import CancelTransposes
 from .constant_folding import ConstantFolding
 from .dead_node_removal import DeadNodeRemoval
+from .fold_transpose_into_fc import FoldTransposeIntoFullyConnected
 from .fuse_activation import FuseActivation
 from .fuse_batch_norm import FuseBatchNorm
 from .fuse_bias import FuseBias
+from .fuse_hard_swish import FuseHardSwish
+from .fuse_local_response_norm import FuseLocalResponseNorm
 from .merge_reshapes import MergeReshapes
 from .remove_identity import RemoveIdentity
+from .sink_through_shuffle import SinkTransposeThroughShuffle
 from .sink_transposes import SinkTransposes
 
-__all__ = ["Pass", "CancelTransposes", "ConstantFolding", "DeadNodeRemoval", "FuseActivation", "FuseBatchNorm",
-           "FuseBias", "MergeReshapes", "RemoveIdentity", "SinkTransposes", "default_passes", "optimize"]
+__all__ = ["Pass", "CancelTransposes", "ConstantFolding", "DeadNodeRemoval", "FoldTransposeIntoFullyConnected",
+           "FuseActivation", "FuseBatchNorm", "FuseBias", "FuseHardSwish", "FuseLocalResponseNorm", "MergeReshapes",
+           "RemoveIdentity", "SinkTransposeThroughShuffle", "SinkTransposes", "default_passes", "optimize"]
 
 
 def default_passes() -> List[Pass]:
-    # Layout first (so weights meet their convs), then the fusions that need conv next to its consumers.
-    return [RemoveIdentity(), ConstantFolding(), SinkTransposes(), CancelTransposes(), MergeReshapes(),
+    # Patterns of decomposed ops first (they look for one value read twice, before transposes are moved),
+    # then layout (so weights meet their convs), then the fusions that need conv next to its consumers.
+    return [RemoveIdentity(), ConstantFolding(), FuseLocalResponseNorm(), FuseHardSwish(), SinkTransposes(),
+            SinkTransposeThroughShuffle(), CancelTransposes(), FoldTransposeIntoFullyConnected(), MergeReshapes(),
             DeadNodeRemoval(), FuseBatchNorm(), FuseBias(), FuseActivation(), DeadNodeRemoval()]
 
 

@@ -93,3 +93,29 @@ def bias_of(graph: Graph, node: Node, channels: int) -> Optional[np.ndarray]:
     if len(node.inputs) < 3 or node.inputs[2] is None:
         return np.zeros(channels, np.float32)
     return graph.const(node.inputs[2])
+
+
+def moves_only_unit_axes(shape, perm) -> bool:
+    """Whether a TRANSPOSE by `perm` keeps the data order (it only moves axes of size 1)."""
+    moved = [p for p in perm if shape[p] != 1]
+    return moved == sorted(moved)
+
+
+def scalar_const(graph: Graph, value: Optional[str]) -> Optional[float]:
+    """The value of a constant with one element, else None."""
+    const = graph.const(value)
+    return float(const.reshape(-1)[0]) if const is not None and const.size == 1 else None
+
+
+def reshape_source(graph: Graph, value: str) -> str:
+    """The value that `value` is a reshape of: walks up RESHAPEs and TRANSPOSEs that keep the data order,
+    through values read only once."""
+    while True:
+        producer = sole_producer(graph, value, ("RESHAPE", "TRANSPOSE"))
+        if producer is None:
+            return value
+        if producer.op == "TRANSPOSE":
+            perm = graph.const(producer.inputs[1])
+            if perm is None or not moves_only_unit_axes(graph.shape(producer.inputs[0]), [int(p) for p in perm]):
+                return value
+        value = producer.inputs[0]

@@ -7,13 +7,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..ir import Graph, Node
-from .base import Pass, bypass
+from .base import Pass, bypass, moves_only_unit_axes
 from .sink_transposes import transpose_perm
-
-
-def _moves_only_unit_axes(shape, perm) -> bool:
-    moved = [p for p in perm if shape[p] != 1]
-    return moved == sorted(moved)
 
 
 class CancelTransposes(Pass):
@@ -23,7 +18,7 @@ class CancelTransposes(Pass):
         perm = transpose_perm(graph, node)
         if perm is None:
             return False
-        return (_moves_only_unit_axes(graph.shape(node.inputs[0]), perm)
+        return (moves_only_unit_axes(graph.shape(node.inputs[0]), perm)
                 or transpose_perm(graph, graph.producer(node.inputs[0])) is not None)
 
     def apply(self, graph: Graph, node: Node) -> bool:
@@ -36,7 +31,7 @@ class CancelTransposes(Pass):
             node.inputs = [inner.inputs[0], graph.add_const(np.asarray(perm, np.int32), node.inputs[1])]
         if perm == sorted(perm):
             return bypass(graph, node) or inner_perm is not None
-        if _moves_only_unit_axes(graph.shape(node.inputs[0]), perm):
+        if moves_only_unit_axes(graph.shape(node.inputs[0]), perm):
             shape = list(graph.shape(node.outputs[0]))
             node.op, node.attrs = "RESHAPE", {"new_shape": shape}
             node.inputs = [node.inputs[0], graph.add_const(np.asarray(shape, np.int32), "shape")]

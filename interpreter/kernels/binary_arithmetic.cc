@@ -1,5 +1,5 @@
-// ADD, SUB, MUL, DIV, SQUARED_DIFFERENCE, MAXIMUM, MINIMUM: element-wise with NumPy broadcasting and a
-// fused clamp (ADD/SUB/MUL/DIV only).
+// ADD, SUB, MUL, DIV, SQUARED_DIFFERENCE, MAXIMUM, MINIMUM, POW, FLOOR_DIV, FLOOR_MOD: element-wise with
+// NumPy broadcasting and a fused clamp (ADD/SUB/MUL/DIV only).
 // One file for the family because they differ only in the scalar operation; float32, int32 and int64.
 #include <cmath>
 
@@ -10,7 +10,7 @@
 namespace edgelite {
 namespace {
 
-enum class BinaryOp { kAdd, kSub, kMul, kDiv, kSquaredDifference, kMaximum, kMinimum };
+enum class BinaryOp { kAdd, kSub, kMul, kDiv, kSquaredDifference, kMaximum, kMinimum, kPow, kFloorDiv, kFloorMod };
 
 struct BinaryData {
   BinaryOp op;
@@ -19,6 +19,33 @@ struct BinaryData {
   enum class Layout { kSameShape, kScalarB, kScalarA, kInnerBroadcastB, kGeneral } layout;
   int64_t outer = 0, inner = 0;  // for kInnerBroadcastB: out = outer blocks of `inner` elements
 };
+
+// POW, FLOOR_DIV and FLOOR_MOD as TFLite defines them: integer power by repeated squaring (a negative
+// exponent is refused in eval), and division rounding toward negative infinity with the remainder
+// taking the divisor's sign, as Python's // and %.
+inline float Power(float a, float b) { return std::pow(a, b); }
+template <typename T>
+inline T Power(T a, T b) {
+  T result = 1;
+  for (; b > 0; b >>= 1, a *= a)
+    if (b & 1) result *= a;
+  return result;
+}
+inline float FloorDiv(float a, float b) { return std::floor(a / b); }
+template <typename T>
+inline T FloorDiv(T a, T b) {
+  const T q = a / b;
+  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+inline float FloorMod(float a, float b) {
+  const float r = std::fmod(a, b);
+  return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r;
+}
+template <typename T>
+inline T FloorMod(T a, T b) {
+  const T r = a % b;
+  return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r;
+}
 
 template <typename T>
 inline T Apply(BinaryOp op, T a, T b) {
@@ -31,11 +58,18 @@ inline T Apply(BinaryOp op, T a, T b) {
     // As TFLite's reference: a NaN in `b` propagates, one in `a` does not.
     case BinaryOp::kMaximum: return a > b ? a : b;
     case BinaryOp::kMinimum: return a < b ? a : b;
+    case BinaryOp::kPow: return Power(a, b);
+    case BinaryOp::kFloorDiv: return FloorDiv(a, b);
+    case BinaryOp::kFloorMod: return FloorMod(a, b);
   }
   return a;
 }
 
 // Integer division follows .tflite: truncation like C, and division by zero is refused in eval.
+// Float clamps stay in float so the loops vectorize; integers compare in double because the bounds
+// (infinities, 6.0) have no integer type of their own.
+inline float ClampTo(float v, const ActivationRange& r) { return std::min(std::max(v, r.min), r.max); }
+
 template <typename T>
 inline T ClampTo(T v, const ActivationRange& r) {
   if (std::isinf(r.min) && std::isinf(r.max)) return v;
@@ -57,8 +91,6 @@ Status Init(KernelContext& ctx, Node& node) {
   }
   return GetActivationRange(ctx, node, act, &data->range);
 }
-
-void Free(void* p) { delete static_cast<BinaryData*>(p); }
 
 Status Prepare(KernelContext& ctx, Node& node) {
   auto* data = static_cast<BinaryData*>(node.user_data);
@@ -160,6 +192,24 @@ bool HasZero(const Tensor& t) {
   return false;
 }
 
+template <typename T>
+bool HasNegative(const Tensor& t) {
+  const T* p = t.data_as<T>();
+  for (int64_t i = 0; i < t.num_elements(); ++i)
+    if (p[i] < 0) return true;
+  return false;
+}
+
+// Integer division-like ops refuse a zero divisor, integer POW a negative exponent.
+template <typename T>
+Status CheckIntegerOperands(KernelContext& ctx, const Node& node, BinaryOp op, const Tensor& b) {
+  const bool divides = op == BinaryOp::kDiv || op == BinaryOp::kFloorDiv || op == BinaryOp::kFloorMod;
+  if (divides && HasZero<T>(b)) return ctx.Error(node, "integer division by zero", StatusCode::kInvalidArgument);
+  if (op == BinaryOp::kPow && HasNegative<T>(b))
+    return ctx.Error(node, "integer POW with a negative exponent", StatusCode::kInvalidArgument);
+  return Status::Ok();
+}
+
 Status Eval(KernelContext& ctx, Node& node) {
   const auto& d = *static_cast<BinaryData*>(node.user_data);
   const Tensor& a = *ctx.input(node, 0);
@@ -168,13 +218,11 @@ Status Eval(KernelContext& ctx, Node& node) {
   switch (a.type) {
     case DataType::kFloat32: Run<float>(d, a, b, out, ctx.thread_pool()); break;
     case DataType::kInt32:
-      if (d.op == BinaryOp::kDiv && HasZero<int32_t>(b))
-        return ctx.Error(node, "integer division by zero", StatusCode::kInvalidArgument);
+      EL_RETURN_IF_ERROR(CheckIntegerOperands<int32_t>(ctx, node, d.op, b));
       Run<int32_t>(d, a, b, out, ctx.thread_pool());
       break;
     case DataType::kInt64:
-      if (d.op == BinaryOp::kDiv && HasZero<int64_t>(b))
-        return ctx.Error(node, "integer division by zero", StatusCode::kInvalidArgument);
+      EL_RETURN_IF_ERROR(CheckIntegerOperands<int64_t>(ctx, node, d.op, b));
       Run<int64_t>(d, a, b, out, ctx.thread_pool());
       break;
     default: return ctx.Error(node, "unsupported type", StatusCode::kUnsupported);
@@ -184,15 +232,8 @@ Status Eval(KernelContext& ctx, Node& node) {
 
 template <BinaryOp kOp>
 const KernelRegistration* Registration() {
-  static const KernelRegistration reg = [] {
-    KernelRegistration r;
-    r.init = Init<kOp>;
-    r.free = Free;
-    r.prepare = Prepare;
-    r.eval = Eval;
-    r.fold_when_inputs_constant = true;  // shape arithmetic in dynamic-batch graphs
-    return r;
-  }();
+  // Folding: shape arithmetic in dynamic-batch graphs runs once, at prepare.
+  static const KernelRegistration reg{Init<kOp>, DeleteNodeData<BinaryData>, Prepare, Eval, /*fold_when_inputs_constant=*/true};
   return &reg;
 }
 
@@ -207,5 +248,8 @@ const KernelRegistration* Register_SQUARED_DIFFERENCE() {
 }
 const KernelRegistration* Register_MAXIMUM() { return Registration<BinaryOp::kMaximum>(); }
 const KernelRegistration* Register_MINIMUM() { return Registration<BinaryOp::kMinimum>(); }
+const KernelRegistration* Register_POW() { return Registration<BinaryOp::kPow>(); }
+const KernelRegistration* Register_FLOOR_DIV() { return Registration<BinaryOp::kFloorDiv>(); }
+const KernelRegistration* Register_FLOOR_MOD() { return Registration<BinaryOp::kFloorMod>(); }
 
 }  // namespace edgelite

@@ -78,13 +78,7 @@ Status Eval(KernelContext& ctx, Node& node) {
 }  // namespace
 
 const KernelRegistration* Register_CAST() {
-  static const KernelRegistration reg = [] {
-    KernelRegistration r;
-    r.prepare = Prepare;
-    r.eval = Eval;
-    r.fold_when_inputs_constant = true;
-    return r;
-  }();
+  static const KernelRegistration reg{nullptr, nullptr, Prepare, Eval, /*fold_when_inputs_constant=*/true};
   return &reg;
 }
 

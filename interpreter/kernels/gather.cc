@@ -26,8 +26,6 @@ Status Init(KernelContext&, Node& node) {
   return Status::Ok();
 }
 
-void Free(void* p) { delete static_cast<GatherData*>(p); }
-
 Status Prepare(KernelContext& ctx, Node& node) {
   auto* d = static_cast<GatherData*>(node.user_data);
   EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 2, 2));
@@ -100,15 +98,8 @@ Status Eval(KernelContext& ctx, Node& node) {
 }  // namespace
 
 const KernelRegistration* Register_GATHER() {
-  static const KernelRegistration reg = [] {
-    KernelRegistration r;
-    r.init = Init;
-    r.free = Free;
-    r.prepare = Prepare;
-    r.eval = Eval;
-    r.fold_when_inputs_constant = true;  // SHAPE -> GATHER chains in dynamic-batch graphs
-    return r;
-  }();
+  // Folding: SHAPE -> GATHER chains in dynamic-batch graphs resolve at prepare.
+  static const KernelRegistration reg{Init, DeleteNodeData<GatherData>, Prepare, Eval, /*fold_when_inputs_constant=*/true};
   return &reg;
 }
 

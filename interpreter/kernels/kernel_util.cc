@@ -76,6 +76,24 @@ Status CheckType(KernelContext& ctx, const Node& node, const Tensor& t, DataType
   return Status::Ok();
 }
 
+Status CheckTypeIn(KernelContext& ctx, const Node& node, const Tensor& t, std::initializer_list<DataType> types,
+                   const char* what) {
+  std::string names;
+  for (DataType type : types) {
+    if (t.type == type) return Status::Ok();
+    names += StrCat(names.empty() ? "" : ", ", DataTypeName(type));
+  }
+  return ctx.Error(node, StrCat(what, " '", t.name, "' has type ", DataTypeName(t.type), ", expected one of ", names),
+                   StatusCode::kUnsupported);
+}
+
+Status CheckMovableType(KernelContext& ctx, const Node& node, const Tensor& t, const char* what) {
+  return CheckTypeIn(ctx, node, t,
+                     {DataType::kFloat32, DataType::kInt32, DataType::kInt64, DataType::kInt8, DataType::kUInt8,
+                      DataType::kInt16},
+                     what);
+}
+
 Status RequireInput(KernelContext& ctx, const Node& node, int i, Tensor** out) {
   *out = ctx.input(node, i);
   if (!*out) return ctx.Error(node, StrCat("input ", i, " is missing"));
@@ -95,6 +113,16 @@ Status NormalizeAxis(KernelContext& ctx, const Node& node, int axis, int rank, i
   }
   *out = a;
   return Status::Ok();
+}
+
+Status RequestScratch(KernelContext& ctx, Node& node, DataType type, int64_t elements, int* index) {
+  if (*index < 0) EL_RETURN_IF_ERROR(ctx.AddTemporary(node, type, index));
+  Tensor* t = ctx.tensor(*index);
+  if (!t) return ctx.Error(node, StrCat("scratch tensor ", *index, " is missing"), StatusCode::kInternal);
+  if (elements < 0 || elements > std::numeric_limits<int32_t>::max()) {
+    return ctx.Error(node, StrCat("scratch of ", elements, " elements is too large"), StatusCode::kUnsupported);
+  }
+  return ctx.ResizeTensor(*t, Dims{static_cast<int32_t>(elements)});
 }
 
 bool ForceReferenceKernels() {

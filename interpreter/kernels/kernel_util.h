@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <initializer_list>
 #include <limits>
 
 #include "interpreter/kernel_api.h"
@@ -44,8 +45,43 @@ Status CheckType(KernelContext& ctx, const Node& node, const Tensor& t, DataType
 Status RequireInput(KernelContext& ctx, const Node& node, int i, Tensor** out);
 Status RequireOutput(KernelContext& ctx, const Node& node, int i, Tensor** out);
 
+// Fails unless `t` has one of `types`; the message lists them ("expected one of float32, int32, int64").
+Status CheckTypeIn(KernelContext& ctx, const Node& node, const Tensor& t, std::initializer_list<DataType> types,
+                   const char* what);
+
+// For kernels that only move elements (split, mirror pad, nearest resize): fails unless `t` is float32,
+// int32, int64, int8, uint8 or int16. Quantized types are copied bit for bit with their parameters
+// unchanged, as the .tflite kernels do.
+Status CheckMovableType(KernelContext& ctx, const Node& node, const Tensor& t, const char* what);
+
+// True when a tensor's values can be read in prepare (model constants and values folded before this
+// node). Ops whose output shape comes from such a tensor size their output in prepare; otherwise they
+// mark it dynamic and size it in eval.
+inline bool HasValuesAtPrepare(const Tensor& t) { return t.is_constant && t.data != nullptr; }
+
+// Element `i` of an int32 or int64 tensor (type checked in prepare). Allocation-free, for eval.
+inline int64_t IntValueAt(const Tensor& t, int64_t i) {
+  return t.type == DataType::kInt64 ? t.data_as<int64_t>()[i] : t.data_as<int32_t>()[i];
+}
+
+// For kernels that move elements without reading them (transpose, slices): calls fn(T()) with the
+// unsigned integer type as wide as one element of `type` (1, 2, 4 or 8 bytes); false for other widths.
+template <typename Fn>
+bool DispatchByElementWidth(DataType type, Fn&& fn) {
+  switch (ElementSize(type)) {
+    case 1: fn(uint8_t()); return true;
+    case 2: fn(uint16_t()); return true;
+    case 4: fn(uint32_t()); return true;
+    case 8: fn(uint64_t()); return true;
+    default: return false;
+  }
+}
+
 // Normalizes a possibly negative axis against `rank`; error when out of range.
 Status NormalizeAxis(KernelContext& ctx, const Node& node, int axis, int rank, int* out);
+
+// Adds the node's scratch tensor on the first call (*index < 0) and sizes it to `elements` of `type`.
+Status RequestScratch(KernelContext& ctx, Node& node, DataType type, int64_t elements, int* index);
 
 // True when the environment sets EDGELITE_FORCE_REFERENCE_KERNELS=1: kernels that have an optimized
 // variant run their reference twin instead, so tests can compare both through the same model. Read in

@@ -26,8 +26,6 @@ Status Init(KernelContext& ctx, Node& node) {
   return Status::Ok();
 }
 
-void Free(void* p) { delete static_cast<LrnData*>(p); }
-
 Status Prepare(KernelContext& ctx, Node& node) {
   EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 1, 1));
   EL_RETURN_IF_ERROR(CheckOutputCount(ctx, node, 1));
@@ -56,14 +54,7 @@ Status Eval(KernelContext& ctx, Node& node) {
 }  // namespace
 
 const KernelRegistration* Register_LOCAL_RESPONSE_NORMALIZATION() {
-  static const KernelRegistration reg = [] {
-    KernelRegistration r;
-    r.init = Init;
-    r.free = Free;
-    r.prepare = Prepare;
-    r.eval = Eval;
-    return r;
-  }();
+  static const KernelRegistration reg{Init, DeleteNodeData<LrnData>, Prepare, Eval};
   return &reg;
 }
 

@@ -105,3 +105,23 @@ def test_nothing_supported_leaves_graph_alone():
 def test_delegate_must_be_an_edgelite_delegate():
     with pytest.raises(ValueError, match="not an edgelite delegate"):
         edgelite.Interpreter(model_content=chain_model(["ADD"]), experimental_delegates=[object()])
+
+
+@pytest.mark.parametrize("ops", [["CONV_2D"], ["CONV_2D", "DEPTHWISE_CONV_2D", "ADD"], ["PAD", "MAX_POOL_2D"]])
+def test_real_model_partially_delegated_gives_same_outputs(ops):
+    import os
+    from testutil import model_path
+    path = model_path("mediapipe", "face_detection_short_range.tflite")
+    if not os.path.exists(path):
+        pytest.skip("golden model not committed")
+    content = open(path, "rb").read()
+    plain = edgelite.Interpreter(model_content=content)
+    x = np.random.default_rng(5).uniform(-1, 1, plain.get_input_details()[0]["shape"]).astype(np.float32)
+    expected, _ = run(content, x)
+    delegate = _core.CpuTestDelegate(ops=ops)
+    got, interp = run(content, x, [delegate])
+    assert delegate.partitions, "the delegate should have claimed something"
+    kept = [n["op_name"] for n in interp._get_ops_details() if not n["delegated"]]
+    assert not set(kept) & set(ops), "every supported node ends up in some partition"
+    for g, e in zip(got, expected):
+        np.testing.assert_array_equal(g, e)

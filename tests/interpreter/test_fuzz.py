@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from conftest import MODELS_DIR
+from testutil import MODELS_DIR
 
 FUZZ_CHILD = textwrap.dedent(r"""
     import sys, numpy as np, edgelite

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import edgelite
-from conftest import load_manifest, max_rel_error, model_path, requires_litert
+from testutil import load_manifest, max_rel_error, model_path, requires_litert
 
 TOLERANCE = 1e-3  # relative to the output's largest magnitude, as the issue sets
 MANIFEST = load_manifest()

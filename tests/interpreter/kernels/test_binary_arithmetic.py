@@ -82,3 +82,45 @@ def test_constant_operand_and_multithreading():
 def test_prepare_errors(a, b, message):
     with pytest.raises(edgelite.EdgeliteError, match=message):
         run_single_op("ADD", [a, b])
+
+
+MORE_OPS = {"POW": np.power, "FLOOR_DIV": np.floor_divide, "FLOOR_MOD": np.mod}
+
+
+@pytest.mark.parametrize("op", list(MORE_OPS))
+@pytest.mark.parametrize("dtype", [np.float32, np.int32, np.int64])
+def test_pow_floor_div_floor_mod(op, dtype):
+    rng = np.random.default_rng(5)
+    if op == "POW":
+        a = (rng.uniform(0.5, 3, (3, 4)) if dtype == np.float32 else rng.integers(-4, 5, (3, 4))).astype(dtype)
+        b = (rng.uniform(-2, 2, (4,)) if dtype == np.float32 else rng.integers(0, 5, (4,))).astype(dtype)
+    else:
+        a = rand((3, 4), dtype, rng)
+        b = rand((4,), dtype, rng, nonzero=True)
+    (y,) = run_single_op(op, [a, b])
+    np.testing.assert_allclose(y, MORE_OPS[op](a, b), rtol=1e-5)
+
+
+def test_integer_pow_refuses_negative_exponent():
+    with pytest.raises(edgelite.InvalidArgumentError, match="negative exponent"):
+        run_single_op("POW", [np.array([2, 3], np.int32), np.array([1, -1], np.int32)])
+
+
+COMPARISONS = {"EQUAL": np.equal, "NOT_EQUAL": np.not_equal, "LESS": np.less, "LESS_EQUAL": np.less_equal,
+               "GREATER": np.greater, "GREATER_EQUAL": np.greater_equal}
+
+
+@pytest.mark.parametrize("op", list(COMPARISONS))
+@pytest.mark.parametrize("dtype", [np.float32, np.int32, np.int64])
+def test_comparisons(op, dtype):
+    rng = np.random.default_rng(6)
+    a = rng.integers(-3, 3, (2, 3, 4)).astype(dtype)
+    b = rng.integers(-3, 3, (3, 1)).astype(dtype)
+    (y,) = run_single_op(op, [a, b], output_types=np.bool_)
+    assert y.dtype == np.bool_
+    np.testing.assert_array_equal(y, COMPARISONS[op](a, b))
+
+
+def test_comparison_needs_bool_output():
+    with pytest.raises(edgelite.EdgeliteError, match="expected bool"):
+        run_single_op("LESS", [np.zeros(2, np.float32), np.zeros(2, np.float32)])

@@ -1,0 +1,61 @@
+// Shared prepare logic of the convolution-like operators: the options and checked geometry of 2-D
+// windowed ops (CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D, MAX_POOL_2D), and the input/filter/bias/
+// output checks of filter ops (CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED).
+#pragma once
+
+#include "interpreter/kernels/kernel_util.h"
+#include "interpreter/kernels/reference/window_geometry.h"
+
+namespace edgelite {
+
+struct WindowOptions {
+  PaddingKind padding = PaddingKind::kValid;
+  int stride_h = 1, stride_w = 1;
+  int dilation_h = 1, dilation_w = 1;
+  ActivationRange range;
+};
+
+// Reads padding and fused activation into `out` (strides and dilations are set by the caller).
+Status ParseWindowOptions(KernelContext& ctx, const Node& node, schema::Padding padding,
+                          schema::ActivationFunctionType activation, WindowOptions* out);
+
+// Conv2DOptions and DepthwiseConv2DOptions name their shared fields alike. `options` may be null
+// (an operator without its options table), which fails naming `table`.
+template <typename ConvOptions>
+Status ParseConvOptions(KernelContext& ctx, const Node& node, const ConvOptions* options, const char* table,
+                        WindowOptions* out) {
+  EL_KERNEL_CHECK(ctx, node, options, table, " are missing");
+  out->stride_h = options->stride_h();
+  out->stride_w = options->stride_w();
+  out->dilation_h = options->dilation_h_factor();
+  out->dilation_w = options->dilation_w_factor();
+  return ParseWindowOptions(ctx, node, options->padding(), options->fused_activation_function(), out);
+}
+
+// Geometry of a window of filter_h x filter_w over the NHWC `input`, producing out_c channels. Fails
+// for non-4-D inputs, non-positive filter sizes, strides or dilations, and windows larger than a VALID
+// input.
+Status ComputeWindowGeometry(KernelContext& ctx, const Node& node, const Tensor& input, int filter_h,
+                             int filter_w, int out_c, const WindowOptions& options,
+                             reference::WindowGeometry* g);
+
+// [batch, out_h, out_w, out_c]
+inline Dims WindowOutputDims(const reference::WindowGeometry& g) { return {g.batch, g.out_h, g.out_w, g.out_c}; }
+
+// The tensors of a float32 filter op: inputs (input, filter, optional bias), one output.
+struct FilterOpTensors {
+  Tensor* input = nullptr;
+  Tensor* filter = nullptr;
+  const Tensor* bias = nullptr;  // null when omitted
+  Tensor* output = nullptr;
+};
+
+// Checks the counts, that all are float32, and that the filter (named `filter_name` in messages) is dense
+// and of rank `filter_rank`.
+Status GetFilterOpTensors(KernelContext& ctx, const Node& node, const char* filter_name, int filter_rank,
+                          FilterOpTensors* out);
+
+// Checks that the bias, when present, has one element per output channel.
+Status CheckBiasSize(KernelContext& ctx, const Node& node, const Tensor* bias, int channels);
+
+}  // namespace edgelite

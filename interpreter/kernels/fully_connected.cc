@@ -1,0 +1,105 @@
+// FULLY_CONNECTED (float32): weights [units, depth] in the DEFAULT format, input flattened to
+// [num_elements / depth, depth] (or, with keep_num_dims, kept with its last dimension becoming units),
+// optional bias, fused activation. Runs the packed GEMM (optimized/gemm_f32), or its reference twin.
+#include "interpreter/kernels/conv_util.h"
+#include "interpreter/kernels/kernel_util.h"
+#include "interpreter/kernels/optimized/gemm_f32.h"
+#include "interpreter/kernels/packed_weights.h"
+#include "interpreter/kernels/reference/fully_connected.h"
+#include "interpreter/thread_pool.h"
+
+namespace edgelite {
+namespace {
+
+struct FullyConnectedData {
+  ActivationRange range;
+  bool keep_num_dims = false;
+  // Set in prepare.
+  int batch = 0, units = 0, depth = 0;
+  bool use_reference = false;
+  PackedWeights weights;  // weights and bias in GEMM panels
+};
+
+Status Init(KernelContext& ctx, Node& node) {
+  auto* data = new FullyConnectedData();
+  node.user_data = data;
+  const auto* o = node.op ? node.op->builtin_options_as_FullyConnectedOptions() : nullptr;
+  EL_KERNEL_CHECK(ctx, node, o, "FullyConnectedOptions are missing");
+  if (o->weights_format() != schema::FullyConnectedOptionsWeightsFormat_DEFAULT) {
+    return ctx.Error(node,
+                     StrCat("weights format ", schema::EnumNameFullyConnectedOptionsWeightsFormat(o->weights_format()),
+                            " is not supported (only DEFAULT)"),
+                     StatusCode::kUnsupported);
+  }
+  data->keep_num_dims = o->keep_num_dims();
+  return GetActivationRange(ctx, node, o->fused_activation_function(), &data->range);
+}
+
+Status Prepare(KernelContext& ctx, Node& node) {
+  auto* d = static_cast<FullyConnectedData*>(node.user_data);
+  FilterOpTensors t;
+  EL_RETURN_IF_ERROR(GetFilterOpTensors(ctx, node, "weights", 2, &t));
+  const Tensor* input = t.input;
+  const Tensor* weights = t.filter;
+  d->units = weights->dim(0);
+  d->depth = weights->dim(1);
+  EL_KERNEL_CHECK(ctx, node, d->depth > 0, "weights '", weights->name, "' have shape ", DimsToString(weights->dims),
+                  ": the input depth must be positive");
+  const int64_t in_elements = input->num_elements();
+  EL_KERNEL_CHECK(ctx, node, in_elements % d->depth == 0, "input shape ", DimsToString(input->dims), " (",
+                  in_elements, " elements) cannot be flattened into rows of the weights' depth ", d->depth);
+  EL_KERNEL_CHECK(ctx, node, in_elements / d->depth <= std::numeric_limits<int32_t>::max(), "input shape ",
+                  DimsToString(input->dims), " flattens to too many rows");
+  d->batch = static_cast<int>(in_elements / d->depth);
+  EL_RETURN_IF_ERROR(CheckBiasSize(ctx, node, t.bias, d->units));
+  Dims out_dims{d->batch, d->units};
+  if (d->keep_num_dims) {
+    EL_KERNEL_CHECK(ctx, node, input->rank() >= 1 && input->dims.back() == d->depth,
+                    "keep_num_dims needs the input's last dimension to equal the weights' depth ", d->depth,
+                    ", got input shape ", DimsToString(input->dims));
+    out_dims = input->dims;
+    out_dims.back() = d->units;
+  }
+  EL_RETURN_IF_ERROR(ctx.ResizeTensor(*t.output, out_dims));
+
+  d->use_reference = ForceReferenceKernels();
+  if (d->use_reference) return Status::Ok();
+  float* pack_now = nullptr;
+  EL_RETURN_IF_ERROR(d->weights.Prepare(ctx, node, optimized::PackedGemmWeightsSize(d->units, d->depth),
+                                        {weights, t.bias}, 0, &pack_now));
+  if (pack_now) {
+    optimized::PackGemmWeights(weights->data_as<float>(), d->depth, 1, t.bias ? t.bias->data_as<float>() : nullptr,
+                               d->units, d->depth, pack_now);
+  }
+  return Status::Ok();
+}
+
+Status Eval(KernelContext& ctx, Node& node) {
+  auto* d = static_cast<FullyConnectedData*>(node.user_data);
+  const float* input = ctx.input(node, 0)->data_as<float>();
+  const float* weights = ctx.input(node, 1)->data_as<float>();
+  const Tensor* bias = ctx.input(node, 2);
+  const float* bias_data = bias ? bias->data_as<float>() : nullptr;
+  float* output = ctx.output(node, 0)->data_as<float>();
+  if (d->use_reference) {
+    reference::FullyConnected(d->batch, d->units, d->depth, input, weights, bias_data, output, d->range.min,
+                              d->range.max);
+    return Status::Ok();
+  }
+  float* packed = d->weights.data(ctx);
+  if (d->weights.pack_at_eval()) {
+    optimized::PackGemmWeights(weights, d->depth, 1, bias_data, d->units, d->depth, packed);
+  }
+  const optimized::GemmShape s{d->batch, d->units, d->depth, d->depth, d->units, d->range.min, d->range.max};
+  optimized::GemmF32(s, input, packed, output, ctx.thread_pool());
+  return Status::Ok();
+}
+
+}  // namespace
+
+const KernelRegistration* Register_FULLY_CONNECTED() {
+  static const KernelRegistration reg{Init, DeleteNodeData<FullyConnectedData>, Prepare, Eval};
+  return &reg;
+}
+
+}  // namespace edgelite

@@ -1,0 +1,242 @@
+// f32 depthwise convolution (multiplier 1). Per output row, border pixels set up one pointer per tap
+// with bounds checks; interior pixels of 3x3 filters (stride 1 or 2) are swept with the weights held in
+// registers, those of other filters just step their tap pointers. Channels go in whole vectors.
+#include "interpreter/kernels/optimized/depthwise_f32.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "interpreter/kernels/optimized/vec_f32.h"
+#include "interpreter/thread_pool.h"
+
+namespace edgelite {
+namespace optimized {
+namespace {
+
+constexpr int kW = kVecWidth;
+
+inline int64_t PaddedChannels(int channels) { return RoundUp(channels, kW); }
+
+// Channels [c, c + NV vectors) of one pixel: out = clamp(bias + sum_t in[t] * weights[t]). kTaps == 0
+// means `taps` at run time. With kTail the last vector holds `last` (1..kW) lanes: weights are padded to
+// whole vectors, input and output rows are not. With kSplit, taps alternate between two accumulator
+// sets, so that even one vector keeps two FMA chains in flight (a 3x3 sum is otherwise nine FMAs in a
+// row, bound by their latency).
+template <int kTaps, int NV, bool kSplit, bool kTail>
+inline void DepthwiseChannels(const float* const* in, int taps, const float* packed, int64_t cp, int c, int last,
+                              float* out, VecF32 lo, VecF32 hi) {
+  const int n = kTaps ? kTaps : taps;
+  const float* w = packed + cp + c;  // packed starts with the bias
+  auto input = [&](int t, int j) {
+    const float* p = in[t] + c + j * kW;
+    return kTail && j == NV - 1 ? LoadPartial(p, last) : Load(p);
+  };
+  VecF32 acc[NV], acc2[NV];
+  for (int j = 0; j < NV; ++j) {
+    acc[j] = Load(packed + c + j * kW);
+    acc2[j] = Zero();
+  }
+  int t = 0;
+  if (kSplit) {
+    for (; t + 1 < n; t += 2) {
+      for (int j = 0; j < NV; ++j) {
+        acc[j] = Fma(input(t, j), Load(w + t * cp + j * kW), acc[j]);
+        acc2[j] = Fma(input(t + 1, j), Load(w + (t + 1) * cp + j * kW), acc2[j]);
+      }
+    }
+  }
+  for (; t < n; ++t) {
+    for (int j = 0; j < NV; ++j) acc[j] = Fma(input(t, j), Load(w + t * cp + j * kW), acc[j]);
+  }
+  for (int j = 0; j < NV; ++j) {
+    const VecF32 v = ClampVec(kSplit ? Add(acc[j], acc2[j]) : acc[j], lo, hi);
+    if (kTail && j == NV - 1) {
+      StorePartial(out + c + j * kW, v, last);
+    } else {
+      Store(out + c + j * kW, v);
+    }
+  }
+}
+
+// Every channel of one pixel: four vectors at a time, then the rest (up to four vectors, the last one
+// partial) in one block.
+template <int kTaps>
+inline void DepthwisePixel(const float* const* in, int taps, const float* packed, int64_t cp, int channels,
+                           float* out, VecF32 lo, VecF32 hi) {
+  int c = 0;
+  for (; c + 4 * kW <= channels; c += 4 * kW) {
+    DepthwiseChannels<kTaps, 4, false, false>(in, taps, packed, cp, c, kW, out, lo, hi);
+  }
+  const int rest = channels - c;
+  if (rest == 0) return;
+  const int last = rest - (rest - 1) / kW * kW;
+  switch ((rest + kW - 1) / kW) {
+    case 1: DepthwiseChannels<kTaps, 1, true, true>(in, taps, packed, cp, c, last, out, lo, hi); break;
+    case 2: DepthwiseChannels<kTaps, 2, true, true>(in, taps, packed, cp, c, last, out, lo, hi); break;
+    case 3: DepthwiseChannels<kTaps, 3, true, true>(in, taps, packed, cp, c, last, out, lo, hi); break;
+    default: DepthwiseChannels<kTaps, 4, false, true>(in, taps, packed, cp, c, last, out, lo, hi); break;
+  }
+}
+
+// Interior pixels [ox_lo, ox_hi) of a 3x3, dilation-1 row with stride kStride, for one vector of
+// channels at c (the last `lanes` wide when kTail): the nine weights stay in registers while the row is
+// swept four output pixels at a time, and each input vector those four share is loaded once. That halves
+// the loads per FMA of the tap-pointer kernel, which is bound by them.
+template <int kStride, bool kTail>
+void Depthwise3x3Sweep(const float* const* rows, const int64_t* steps, int pad_left, int ox_lo, int ox_hi,
+                       const float* packed, int64_t cp, int c, int lanes, int channels, float* out, VecF32 lo,
+                       VecF32 hi) {
+  constexpr int kPixels = 4;
+  constexpr int kColumns = 3 + kStride * (kPixels - 1);
+  VecF32 w[9];
+  for (int t = 0; t < 9; ++t) w[t] = Load(packed + (t + 1) * cp + c);
+  const VecF32 bias = Load(packed + c);
+  auto load = [&](const float* p) { return kTail ? LoadPartial(p, lanes) : Load(p); };
+  auto store = [&](float* p, VecF32 v) {
+    if (kTail) {
+      StorePartial(p, ClampVec(v, lo, hi), lanes);
+    } else {
+      Store(p, ClampVec(v, lo, hi));
+    }
+  };
+  int ox = ox_lo;
+  for (; ox + kPixels <= ox_hi; ox += kPixels) {
+    const int64_t ix = static_cast<int64_t>(ox) * kStride - pad_left;
+    VecF32 acc[kPixels];
+    for (int q = 0; q < kPixels; ++q) acc[q] = bias;
+    for (int ky = 0; ky < 3; ++ky) {
+      const float* p = rows[ky] + ix * steps[ky] + c;
+      for (int j = 0; j < kColumns; ++j) {
+        const VecF32 v = load(p + j * steps[ky]);
+        for (int q = 0; q < kPixels; ++q) {
+          const int kx = j - kStride * q;
+          if (kx >= 0 && kx < 3) acc[q] = Fma(v, w[ky * 3 + kx], acc[q]);
+        }
+      }
+    }
+    for (int q = 0; q < kPixels; ++q) store(out + static_cast<int64_t>(ox + q) * channels + c, acc[q]);
+  }
+  for (; ox < ox_hi; ++ox) {
+    const int64_t ix = static_cast<int64_t>(ox) * kStride - pad_left;
+    VecF32 acc = bias;
+    for (int ky = 0; ky < 3; ++ky) {
+      const float* p = rows[ky] + ix * steps[ky] + c;
+      for (int kx = 0; kx < 3; ++kx) acc = Fma(load(p + kx * steps[ky]), w[ky * 3 + kx], acc);
+    }
+    store(out + static_cast<int64_t>(ox) * channels + c, acc);
+  }
+}
+
+// The interior of a 3x3, dilation-1 row: rows outside the input read the zero row without stepping.
+template <int kStride>
+void Depthwise3x3Interior(const WindowGeometry& g, const float* image, int iy0, int ox_lo, int ox_hi,
+                          const float* packed, int64_t cp, const float* zeros, float* out, VecF32 lo, VecF32 hi) {
+  const float* rows[3];
+  int64_t steps[3];
+  for (int ky = 0; ky < 3; ++ky) {
+    const int iy = iy0 + ky;
+    const bool ok = iy >= 0 && iy < g.in_h;
+    rows[ky] = ok ? image + static_cast<int64_t>(iy) * g.in_w * g.in_c : zeros;
+    steps[ky] = ok ? g.in_c : 0;
+  }
+  for (int c = 0; c < g.in_c; c += kW) {
+    const int lanes = std::min(kW, g.in_c - c);
+    if (lanes == kW) {
+      Depthwise3x3Sweep<kStride, false>(rows, steps, g.pad_left, ox_lo, ox_hi, packed, cp, c, lanes, g.in_c, out,
+                                        lo, hi);
+    } else {
+      Depthwise3x3Sweep<kStride, true>(rows, steps, g.pad_left, ox_lo, ox_hi, packed, cp, c, lanes, g.in_c, out,
+                                       lo, hi);
+    }
+  }
+}
+
+// One output row of one image. kStride3x3 (1 or 2) selects the swept interior of 3x3, dilation-1
+// filters with that stride in both directions; 0 the tap-pointer kernel for every filter.
+template <int kTaps, int kStride3x3>
+void DepthwiseRow(const WindowGeometry& g, const float* image, int oy, const float* packed, float* out,
+                  VecF32 lo, VecF32 hi) {
+  const int taps = g.filter_h * g.filter_w;
+  const int channels = g.in_c;
+  const int64_t cp = PaddedChannels(channels);
+  const float* zeros = packed + (taps + 1) * cp;
+  const float* ptr[kMaxDepthwiseTaps];
+  int64_t step[kMaxDepthwiseTaps];
+  const int iy0 = oy * g.stride_h - g.pad_top;
+  const int64_t pixel_step = static_cast<int64_t>(g.stride_w) * channels;
+  auto setup = [&](int ox) {
+    const int ix0 = ox * g.stride_w - g.pad_left;
+    for (int ky = 0, t = 0; ky < g.filter_h; ++ky) {
+      const int iy = iy0 + ky * g.dilation_h;
+      const bool row_ok = iy >= 0 && iy < g.in_h;
+      for (int kx = 0; kx < g.filter_w; ++kx, ++t) {
+        const int ix = ix0 + kx * g.dilation_w;
+        const bool ok = row_ok && ix >= 0 && ix < g.in_w;
+        ptr[t] = ok ? image + (static_cast<int64_t>(iy) * g.in_w + ix) * channels : zeros;
+        step[t] = row_ok ? pixel_step : 0;
+      }
+    }
+  };
+  // Interior columns: every tap lies inside the input horizontally, so pointers only step.
+  const int span = (g.filter_w - 1) * g.dilation_w;
+  const int ox_lo = std::min(g.out_w, (g.pad_left + g.stride_w - 1) / g.stride_w);
+  const int last = g.in_w - 1 - span + g.pad_left;  // interior while ox * stride_w <= last
+  const int ox_hi = last < 0 ? ox_lo : std::max(ox_lo, std::min(g.out_w, last / g.stride_w + 1));
+  for (int ox = 0; ox < ox_lo; ++ox) {
+    setup(ox);
+    DepthwisePixel<kTaps>(ptr, taps, packed, cp, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
+  }
+  if (kStride3x3 && ox_lo < ox_hi) {
+    Depthwise3x3Interior<kStride3x3>(g, image, iy0, ox_lo, ox_hi, packed, cp, zeros, out, lo, hi);
+  } else if (ox_lo < ox_hi) {
+    setup(ox_lo);
+    for (int ox = ox_lo; ox < ox_hi; ++ox) {
+      DepthwisePixel<kTaps>(ptr, taps, packed, cp, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
+      for (int t = 0; t < taps; ++t) ptr[t] += step[t];
+    }
+  }
+  for (int ox = ox_hi; ox < g.out_w; ++ox) {
+    setup(ox);
+    DepthwisePixel<kTaps>(ptr, taps, packed, cp, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
+  }
+}
+
+}  // namespace
+
+size_t PackedDepthwiseWeightsSize(int channels, int taps) {
+  return static_cast<size_t>(taps + 2) * PaddedChannels(channels);
+}
+
+void PackDepthwiseWeights(const float* filter, const float* bias, int channels, int taps, float* packed) {
+  const int64_t cp = PaddedChannels(channels);
+  std::memset(packed, 0, PackedDepthwiseWeightsSize(channels, taps) * sizeof(float));
+  if (bias) std::memcpy(packed, bias, channels * sizeof(float));
+  for (int t = 0; t < taps; ++t) {
+    std::memcpy(packed + (t + 1) * cp, filter + static_cast<int64_t>(t) * channels, channels * sizeof(float));
+  }
+}
+
+void DepthwiseConvF32(const WindowGeometry& g, const float* input, const float* packed, float* output,
+                      float out_min, float out_max, ThreadPool& pool) {
+  const int taps = g.filter_h * g.filter_w;
+  auto row_fn = taps == 25 ? DepthwiseRow<25, 0> : DepthwiseRow<0, 0>;
+  if (taps == 9) {
+    const bool swept = g.filter_h == 3 && g.dilation_h == 1 && g.dilation_w == 1 && g.stride_h == g.stride_w;
+    row_fn = swept && g.stride_w == 1 ? DepthwiseRow<9, 1> : swept && g.stride_w == 2 ? DepthwiseRow<9, 2>
+                                                                                      : DepthwiseRow<9, 0>;
+  }
+  const VecF32 lo = Broadcast(out_min), hi = Broadcast(out_max);
+  const int64_t rows = static_cast<int64_t>(g.batch) * g.out_h;
+  const int64_t row_work = std::max<int64_t>(1, static_cast<int64_t>(g.out_w) * g.in_c * taps);
+  constexpr int64_t kMinWorkPerTask = 32 * 1024;
+  pool.ParallelFor(rows, std::max<int64_t>(1, kMinWorkPerTask / row_work), [&](int64_t begin, int64_t end) {
+    for (int64_t r = begin; r < end; ++r) {
+      const int b = static_cast<int>(r / g.out_h), oy = static_cast<int>(r % g.out_h);
+      const float* image = input + static_cast<int64_t>(b) * g.in_h * g.in_w * g.in_c;
+      row_fn(g, image, oy, packed, output + r * g.out_w * g.in_c, lo, hi);
+    }
+  });
+}
+
+}  // namespace optimized
+}  // namespace edgelite

@@ -1,0 +1,43 @@
+// f32 GEMM with weights packed once: C[m, n] = clamp(A[m, k] * W[n, k]^T + bias[n]). A and C are
+// row-major with their own row strides (so a conv's NHWC input is A with no copy); W is packed into
+// column panels that the micro-kernel streams (XNNPACK's "goi" packing): per panel, the panel's bias,
+// then for each k the panel's weights side by side.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace edgelite {
+
+class ThreadPool;
+
+namespace optimized {
+
+// Floats needed to pack an [n, k] weight matrix (panels padded to whole vectors).
+size_t PackedGemmWeightsSize(int n, int k);
+
+// Packs W, where element (row j, column kk) is w[j * stride_n + kk * stride_k]: an [n, k] row-major
+// matrix has (k, 1); a [k, n] one, as BATCH_MATMUL's right-hand side, has (1, n). `bias` may be null
+// (zeros). `packed` needs PackedGemmWeightsSize(n, k) floats.
+void PackGemmWeights(const float* w, int64_t stride_n, int64_t stride_k, const float* bias, int n, int k,
+                     float* packed);
+
+struct GemmShape {
+  int m = 0, n = 0, k = 0;
+  int64_t lda = 0;  // floats between rows of A
+  int64_t ldc = 0;  // floats between rows of C
+  float out_min = 0, out_max = 0;  // fused activation clamp
+};
+
+// C rows [row_begin, row_end) on the calling thread.
+void GemmF32Rows(const GemmShape& s, const float* a, const float* packed_w, float* c, int row_begin,
+                 int row_end);
+
+// The whole product, split across the pool: by rows when there are enough, else by column panels.
+void GemmF32(const GemmShape& s, const float* a, const float* packed_w, float* c, ThreadPool& pool);
+
+// Rows one micro-kernel call computes; callers that block rows (im2col) use a multiple of it.
+int GemmRowTile();
+
+}  // namespace optimized
+}  // namespace edgelite

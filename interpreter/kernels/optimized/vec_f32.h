@@ -1,0 +1,125 @@
+// VecF32: the widest float vector the build targets (AVX-512: 16 lanes, AVX2+FMA: 8, otherwise a
+// 4-lane portable fallback), with the handful of operations the f32 micro-kernels need. Micro-kernels
+// are written once against it; the instruction set is chosen here at build time and nowhere else.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+
+#if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))
+#include <immintrin.h>
+#endif
+
+namespace edgelite {
+namespace optimized {
+
+#if defined(__AVX512F__)
+
+struct VecF32 {
+  static constexpr int kWidth = 16;
+  static constexpr const char* kIsa = "avx512f";
+  __m512 v;
+};
+inline __mmask16 TailMask(int n) { return static_cast<__mmask16>((1u << n) - 1u); }
+inline VecF32 Zero() { return {_mm512_setzero_ps()}; }
+inline VecF32 Broadcast(float x) { return {_mm512_set1_ps(x)}; }
+inline VecF32 Load(const float* p) { return {_mm512_loadu_ps(p)}; }
+// Loads the first n (< kWidth) lanes; the rest are zero and memory past p + n is not touched.
+inline VecF32 LoadPartial(const float* p, int n) { return {_mm512_maskz_loadu_ps(TailMask(n), p)}; }
+inline void Store(float* p, VecF32 a) { _mm512_storeu_ps(p, a.v); }
+inline void StorePartial(float* p, VecF32 a, int n) { _mm512_mask_storeu_ps(p, TailMask(n), a.v); }
+inline VecF32 Fma(VecF32 a, VecF32 b, VecF32 acc) { return {_mm512_fmadd_ps(a.v, b.v, acc.v)}; }
+inline VecF32 Add(VecF32 a, VecF32 b) { return {_mm512_add_ps(a.v, b.v)}; }
+inline VecF32 Div(VecF32 a, VecF32 b) { return {_mm512_div_ps(a.v, b.v)}; }
+// The zero-masked forms with a full mask are plain vminps/vmaxps; GCC 12's _mm512_min_ps/_mm512_max_ps
+// trip -Wmaybe-uninitialized on their undefined pass-through operand wherever they inline.
+inline VecF32 Min(VecF32 a, VecF32 b) { return {_mm512_maskz_min_ps(0xFFFF, a.v, b.v)}; }
+inline VecF32 Max(VecF32 a, VecF32 b) { return {_mm512_maskz_max_ps(0xFFFF, a.v, b.v)}; }
+
+#elif defined(__AVX2__) && defined(__FMA__)
+
+struct VecF32 {
+  static constexpr int kWidth = 8;
+  static constexpr const char* kIsa = "avx2+fma";
+  __m256 v;
+};
+inline __m256i TailMask(int n) {
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+inline VecF32 Zero() { return {_mm256_setzero_ps()}; }
+inline VecF32 Broadcast(float x) { return {_mm256_set1_ps(x)}; }
+inline VecF32 Load(const float* p) { return {_mm256_loadu_ps(p)}; }
+inline VecF32 LoadPartial(const float* p, int n) { return {_mm256_maskload_ps(p, TailMask(n))}; }
+inline void Store(float* p, VecF32 a) { _mm256_storeu_ps(p, a.v); }
+inline void StorePartial(float* p, VecF32 a, int n) { _mm256_maskstore_ps(p, TailMask(n), a.v); }
+inline VecF32 Fma(VecF32 a, VecF32 b, VecF32 acc) { return {_mm256_fmadd_ps(a.v, b.v, acc.v)}; }
+inline VecF32 Add(VecF32 a, VecF32 b) { return {_mm256_add_ps(a.v, b.v)}; }
+inline VecF32 Div(VecF32 a, VecF32 b) { return {_mm256_div_ps(a.v, b.v)}; }
+inline VecF32 Min(VecF32 a, VecF32 b) { return {_mm256_min_ps(a.v, b.v)}; }
+inline VecF32 Max(VecF32 a, VecF32 b) { return {_mm256_max_ps(a.v, b.v)}; }
+
+#else
+
+// Portable fallback: plain arrays the compiler may vectorize for whatever the target has.
+struct VecF32 {
+  static constexpr int kWidth = 4;
+  static constexpr const char* kIsa = "portable";
+  float v[4];
+};
+inline VecF32 Zero() { return {{0.f, 0.f, 0.f, 0.f}}; }
+inline VecF32 Broadcast(float x) { return {{x, x, x, x}}; }
+inline VecF32 Load(const float* p) { return {{p[0], p[1], p[2], p[3]}}; }
+inline VecF32 LoadPartial(const float* p, int n) {
+  VecF32 r = Zero();
+  for (int i = 0; i < n; ++i) r.v[i] = p[i];
+  return r;
+}
+inline void Store(float* p, VecF32 a) {
+  for (int i = 0; i < 4; ++i) p[i] = a.v[i];
+}
+inline void StorePartial(float* p, VecF32 a, int n) {
+  for (int i = 0; i < n; ++i) p[i] = a.v[i];
+}
+#define EL_VEC_LANEWISE(NAME, EXPR)                       \
+  inline VecF32 NAME(VecF32 a, VecF32 b) {                \
+    VecF32 r;                                             \
+    for (int i = 0; i < 4; ++i) r.v[i] = (EXPR);          \
+    return r;                                             \
+  }
+EL_VEC_LANEWISE(Add, a.v[i] + b.v[i])
+EL_VEC_LANEWISE(Div, a.v[i] / b.v[i])
+// Same NaN rule as x86 min/max: the second operand wins when either is NaN.
+EL_VEC_LANEWISE(Min, a.v[i] < b.v[i] ? a.v[i] : b.v[i])
+EL_VEC_LANEWISE(Max, a.v[i] > b.v[i] ? a.v[i] : b.v[i])
+#undef EL_VEC_LANEWISE
+inline VecF32 Fma(VecF32 a, VecF32 b, VecF32 acc) {
+  VecF32 r;
+  for (int i = 0; i < 4; ++i) r.v[i] = a.v[i] * b.v[i] + acc.v[i];
+  return r;
+}
+
+#endif
+
+constexpr int kVecWidth = VecF32::kWidth;
+
+// Clamp to a fused activation's [lo, hi]. The value goes second so that a NaN passes through, as it
+// does through the scalar std::min(std::max(v, lo), hi) of the reference kernels.
+inline VecF32 ClampVec(VecF32 a, VecF32 lo, VecF32 hi) { return Min(hi, Max(lo, a)); }
+
+inline int64_t RoundUp(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
+
+// Copies / zeroes n floats inline. For the short runs of im2col (a few channels) a libc memcpy call
+// costs more than the copy.
+inline void CopyFloats(float* dst, const float* src, int64_t n) {
+  int64_t i = 0;
+  for (; i + kVecWidth <= n; i += kVecWidth) Store(dst + i, Load(src + i));
+  if (i < n) StorePartial(dst + i, LoadPartial(src + i, static_cast<int>(n - i)), static_cast<int>(n - i));
+}
+inline void ZeroFloats(float* dst, int64_t n) {
+  int64_t i = 0;
+  for (; i + kVecWidth <= n; i += kVecWidth) Store(dst + i, Zero());
+  if (i < n) StorePartial(dst + i, Zero(), static_cast<int>(n - i));
+}
+
+}  // namespace optimized
+}  // namespace edgelite

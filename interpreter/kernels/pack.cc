@@ -1,0 +1,93 @@
+// PACK: stacks values_count tensors of one shape along a new axis. Output blocks are contiguous copies
+// of whole input slabs, so eval is a sequence of memcpy calls.
+#include <cstring>
+
+#include "interpreter/kernels/kernel_util.h"
+#include "interpreter/thread_pool.h"
+
+namespace edgelite {
+namespace {
+
+struct PackData {
+  int values_count = 0;
+  int axis = 0;  // as written in the options; normalized in prepare
+  // Filled in prepare: output = outer x (values_count x inner) elements.
+  int64_t outer = 0;
+  int64_t inner_bytes = 0;
+};
+
+Status Init(KernelContext& ctx, Node& node) {
+  auto* data = new PackData();
+  node.user_data = data;
+  if (node.op) {
+    if (auto* o = node.op->builtin_options_as_PackOptions()) {
+      data->values_count = o->values_count();
+      data->axis = o->axis();
+    }
+  }
+  return Status::Ok();
+}
+
+void Free(void* p) { delete static_cast<PackData*>(p); }
+
+Status Prepare(KernelContext& ctx, Node& node) {
+  auto& data = *static_cast<PackData*>(node.user_data);
+  const int n = static_cast<int>(node.inputs.size());
+  if (n < 1) return ctx.Error(node, "expected at least 1 input, got 0");
+  if (data.values_count != n) {
+    return ctx.Error(node, StrCat("values_count is ", data.values_count, " but the operator has ", n, " inputs"));
+  }
+  EL_RETURN_IF_ERROR(CheckOutputCount(ctx, node, 1));
+  Tensor *first, *out;
+  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, &first));
+  EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &out));
+  EL_RETURN_IF_ERROR(CheckTypeIn(ctx, node, *first, {DataType::kFloat32, DataType::kInt32, DataType::kInt64},
+                                 "input 0"));
+  for (int i = 1; i < n; ++i) {
+    Tensor* t;
+    EL_RETURN_IF_ERROR(RequireInput(ctx, node, i, &t));
+    EL_RETURN_IF_ERROR(CheckType(ctx, node, *t, first->type, StrCat("input ", i).c_str()));
+    if (t->dims != first->dims) {
+      return ctx.Error(node, StrCat("input ", i, " has shape ", DimsToString(t->dims), " but input 0 has ",
+                                    DimsToString(first->dims), "; all inputs must have the same shape"));
+    }
+  }
+  EL_RETURN_IF_ERROR(CheckType(ctx, node, *out, first->type, "output"));
+  const int out_rank = first->rank() + 1;
+  int axis;
+  EL_RETURN_IF_ERROR(NormalizeAxis(ctx, node, data.axis, out_rank, &axis));
+  Dims out_dims = first->dims;
+  out_dims.insert(out_dims.begin() + axis, n);
+  data.outer = NumElements(Dims(first->dims.begin(), first->dims.begin() + axis));
+  data.inner_bytes = NumElements(Dims(first->dims.begin() + axis, first->dims.end())) *
+                     static_cast<int64_t>(ElementSize(first->type));
+  return ctx.ResizeTensor(*out, out_dims);
+}
+
+Status Eval(KernelContext& ctx, Node& node) {
+  const auto& data = *static_cast<PackData*>(node.user_data);
+  Tensor& out = *ctx.output(node, 0);
+  const int n = data.values_count;
+  const int64_t inner = data.inner_bytes;
+  if (inner == 0) return Status::Ok();
+  uint8_t* dst = out.data_as<uint8_t>();
+  auto copy_outer = [&](int64_t begin, int64_t end) {
+    for (int64_t o = begin; o < end; ++o) {
+      for (int i = 0; i < n; ++i) {
+        const uint8_t* src = ctx.input(node, i)->data_as<uint8_t>() + o * inner;
+        std::memcpy(dst + (o * n + i) * inner, src, inner);
+      }
+    }
+  };
+  ctx.thread_pool().ParallelFor(data.outer, std::max<int64_t>(1, (256 << 10) / (inner * n)), copy_outer);
+  return Status::Ok();
+}
+
+}  // namespace
+
+const KernelRegistration* Register_PACK() {
+  static const KernelRegistration reg = {Init, Free, Prepare, Eval, /*fold_when_inputs_constant=*/true};
+  return &reg;
+}
+
+}  // namespace edgelite

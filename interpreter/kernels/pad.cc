@@ -1,0 +1,161 @@
+// PAD, PADV2 and MIRROR_PAD: padding given by a [rank, 2] int32/int64 paddings tensor (before, after per
+// axis). PAD and PADV2 fill with the scalar input 2 when present, else zero (both accept it, as .tflite
+// runs them with one kernel); MIRROR_PAD reflects the input at each border (REFLECT or SYMMETRIC).
+// Paddings known only at run time make the output dynamic.
+#include "interpreter/kernels/kernel_util.h"
+#include "interpreter/kernels/reference/pad.h"
+#include "interpreter/thread_pool.h"
+
+namespace edgelite {
+namespace {
+
+enum class PadMode { kConstant, kReflect, kSymmetric };
+
+struct PadData {
+  PadMode mode = PadMode::kConstant;
+  // Sized in prepare so that a dynamic resize in eval reuses their memory.
+  Dims before, after, out_dims;
+  reference::PadLayout layout;
+};
+
+Status InitMirror(KernelContext& ctx, Node& node) {
+  auto* data = new PadData();
+  node.user_data = data;
+  // REFLECT is the schema's default mode.
+  const auto* o = node.op ? node.op->builtin_options_as_MirrorPadOptions() : nullptr;
+  const schema::MirrorPadMode mode = o ? o->mode() : schema::MirrorPadMode_REFLECT;
+  switch (mode) {
+    case schema::MirrorPadMode_REFLECT: data->mode = PadMode::kReflect; return Status::Ok();
+    case schema::MirrorPadMode_SYMMETRIC: data->mode = PadMode::kSymmetric; return Status::Ok();
+    default: return ctx.Error(node, StrCat("unknown mirror pad mode ", static_cast<int>(mode)));
+  }
+}
+
+// Reads the paddings (already checked to be [rank, 2]) and sizes the output.
+Status ResizeOutput(KernelContext& ctx, const Node& node, PadData& data, const Tensor& in,
+                    const Tensor& paddings, Tensor& out) {
+  const int rank = in.rank();
+  for (int a = 0; a < rank; ++a) {
+    const int64_t b = IntValueAt(paddings, 2 * a), e = IntValueAt(paddings, 2 * a + 1);
+    if (b < 0 || e < 0) {
+      return ctx.Error(node, StrCat("paddings must be non-negative, got [", b, ", ", e, "] for axis ", a));
+    }
+    if (data.mode != PadMode::kConstant && (b > 0 || e > 0)) {
+      // Each border mirrors slices of the input: REFLECT skips the edge slice, SYMMETRIC repeats it.
+      const bool reflect = data.mode == PadMode::kReflect;
+      const int64_t limit = in.dim(a) - (reflect ? 1 : 0);
+      if (b > limit || e > limit) {
+        return ctx.Error(node, StrCat(reflect ? "REFLECT" : "SYMMETRIC", " paddings [", b, ", ", e, "] of axis ", a,
+                                      " must be ", reflect ? "less than" : "at most", " its size ", in.dim(a)));
+      }
+    }
+    const int64_t size = in.dim(a) + b + e;
+    if (size > std::numeric_limits<int32_t>::max()) {
+      return ctx.Error(node, StrCat("padded axis ", a, " would have ", size, " elements"));
+    }
+    data.before[a] = static_cast<int32_t>(b);
+    data.after[a] = static_cast<int32_t>(e);
+    data.out_dims[a] = static_cast<int32_t>(size);
+  }
+  reference::MakePadLayout(in.dims, data.before, data.after, &data.layout);
+  return ctx.ResizeTensor(out, data.out_dims);
+}
+
+Status Prepare(KernelContext& ctx, Node& node) {
+  auto& data = *static_cast<PadData*>(node.user_data);
+  const bool constant = data.mode == PadMode::kConstant;
+  EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 2, constant ? 3 : 2));
+  EL_RETURN_IF_ERROR(CheckOutputCount(ctx, node, 1));
+  Tensor *in, *paddings, *out;
+  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, &in));
+  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 1, &paddings));
+  EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &out));
+  // Mirror padding only moves elements; a constant fill would need the zero point of quantized types.
+  EL_RETURN_IF_ERROR(constant ? CheckTypeIn(ctx, node, *in, {DataType::kFloat32, DataType::kInt32, DataType::kInt64},
+                                            "input")
+                              : CheckMovableType(ctx, node, *in, "input"));
+  EL_RETURN_IF_ERROR(CheckType(ctx, node, *out, in->type, "output"));
+  EL_RETURN_IF_ERROR(CheckTypeIn(ctx, node, *paddings, {DataType::kInt32, DataType::kInt64}, "paddings"));
+  const int rank = in->rank();
+  if (paddings->dims != Dims{rank, 2}) {
+    return ctx.Error(node, StrCat("paddings must have shape [", rank, ", 2] for an input of rank ", rank, ", got ",
+                                  DimsToString(paddings->dims)));
+  }
+  if (Tensor* value = ctx.input(node, 2)) {
+    EL_RETURN_IF_ERROR(CheckType(ctx, node, *value, in->type, "constant_values"));
+    if (value->num_elements() != 1) {
+      return ctx.Error(node, StrCat("constant_values must hold one value, got shape ", DimsToString(value->dims)));
+    }
+  }
+  data.before.assign(rank, 0);
+  data.after.assign(rank, 0);
+  data.out_dims.assign(rank, 0);
+  reference::MakePadLayout(in->dims, data.before, data.after, &data.layout);  // reserves the layout's vectors
+  if (!HasValuesAtPrepare(*paddings)) {
+    ctx.MarkDynamic(*out);
+    return Status::Ok();
+  }
+  return ResizeOutput(ctx, node, data, *in, *paddings, *out);
+}
+
+template <typename T, typename Borders>
+void Run(const reference::PadLayout& l, const Tensor& in, const Borders& borders, Tensor& out, ThreadPool& pool) {
+  const T* src = in.data_as<T>();
+  T* dst = out.data_as<T>();
+  if (l.in_dims.empty()) {
+    reference::Pad(l, src, dst, borders);
+    return;
+  }
+  // Axis 0's input range split over threads (each block is independent), then its borders: mirrored
+  // borders copy from the finished interior.
+  const int64_t block = std::max<int64_t>(l.out_strides[0], 1);
+  pool.ParallelFor(l.in_dims[0], std::max<int64_t>(1, 65536 / block), [&](int64_t b, int64_t e) {
+    reference::PadAxisRange(l, 0, b, e, src, dst, borders);
+  });
+  borders(l, 0, dst);
+}
+
+template <typename T>
+void RunConstant(const reference::PadLayout& l, const Tensor& in, const Tensor* value, Tensor& out,
+                 ThreadPool& pool) {
+  Run<T>(l, in, reference::ConstantBorders<T>{value ? *value->data_as<T>() : T(0)}, out, pool);
+}
+
+Status Eval(KernelContext& ctx, Node& node) {
+  auto& data = *static_cast<PadData*>(node.user_data);
+  const Tensor& in = *ctx.input(node, 0);
+  const Tensor& paddings = *ctx.input(node, 1);
+  Tensor& out = *ctx.output(node, 0);
+  if (out.is_dynamic) EL_RETURN_IF_ERROR(ResizeOutput(ctx, node, data, in, paddings, out));
+  if (out.num_elements() == 0) return Status::Ok();
+  ThreadPool& pool = ctx.thread_pool();
+  if (data.mode != PadMode::kConstant) {
+    const reference::MirrorBorders borders{data.mode == PadMode::kReflect ? 1 : 0};
+    const bool ran = DispatchByElementWidth(in.type, [&](auto zero) {
+      Run<decltype(zero)>(data.layout, in, borders, out, pool);
+    });
+    if (!ran) return ctx.Error(node, "unsupported type", StatusCode::kUnsupported);
+    return Status::Ok();
+  }
+  const Tensor* value = ctx.input(node, 2);
+  switch (in.type) {
+    case DataType::kFloat32: RunConstant<float>(data.layout, in, value, out, pool); break;
+    case DataType::kInt32: RunConstant<int32_t>(data.layout, in, value, out, pool); break;
+    case DataType::kInt64: RunConstant<int64_t>(data.layout, in, value, out, pool); break;
+    default: return ctx.Error(node, "unsupported type", StatusCode::kUnsupported);
+  }
+  return Status::Ok();
+}
+
+const KernelRegistration kConstantPad = {NewNodeData<PadData>, DeleteNodeData<PadData>, Prepare, Eval};
+
+}  // namespace
+
+const KernelRegistration* Register_PAD() { return &kConstantPad; }
+const KernelRegistration* Register_PADV2() { return &kConstantPad; }
+const KernelRegistration* Register_MIRROR_PAD() {
+  static const KernelRegistration reg = {InitMirror, DeleteNodeData<PadData>, Prepare, Eval};
+  return &reg;
+}
+
+}  // namespace edgelite

@@ -1,0 +1,62 @@
+// Bilinear resize of NHWC float images with the .tflite/TensorFlow sampling rules: plain math, no
+// framework types.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+
+#include "interpreter/kernels/reference/resize_geometry.h"
+
+namespace edgelite {
+namespace reference {
+
+struct BilinearTap {
+  float pos;      // sampling position in input pixels; may be below 0 with half_pixel_centers
+  int32_t lower;  // floor(pos) clamped to >= 0
+  int32_t upper;  // ceil(pos) clamped to <= in_size - 1
+};
+
+// Where output index `i` samples the input. half_pixel_centers samples at pixel centers
+// ((i + 0.5) * scale - 0.5). Only the neighbours are clamped, not `pos` itself: near the border both
+// neighbours are the same pixel, so the weights still sum to one.
+inline BilinearTap ResizeBilinearTap(int32_t i, float scale, bool half_pixel_centers, int32_t in_size) {
+  BilinearTap t;
+  t.pos = half_pixel_centers ? (static_cast<float>(i) + 0.5f) * scale - 0.5f : static_cast<float>(i) * scale;
+  t.lower = std::max(static_cast<int32_t>(std::floor(t.pos)), 0);
+  t.upper = std::min(static_cast<int32_t>(std::ceil(t.pos)), in_size - 1);
+  return t;
+}
+
+// Output rows [row_begin, row_end) of the batches * out_h rows; the same products in the same order as
+// the .tflite reference kernel.
+inline void ResizeBilinearRows(const ResizeShape& s, bool align_corners, bool half_pixel_centers,
+                               const float* in, float* out, int64_t row_begin, int64_t row_end) {
+  const float scale_y = ResizeScale(s.in_h, s.out_h, align_corners);
+  const float scale_x = ResizeScale(s.in_w, s.out_w, align_corners);
+  const int64_t C = s.channels;
+  for (int64_t row = row_begin; row < row_end; ++row) {
+    const int64_t b = row / s.out_h;
+    const int32_t y = static_cast<int32_t>(row % s.out_h);
+    const BilinearTap ty = ResizeBilinearTap(y, scale_y, half_pixel_centers, s.in_h);
+    const float dy = ty.pos - ty.lower;
+    const float* row0 = in + (b * s.in_h + ty.lower) * s.in_w * C;
+    const float* row1 = in + (b * s.in_h + ty.upper) * s.in_w * C;
+    float* o = out + row * s.out_w * C;
+    for (int32_t x = 0; x < s.out_w; ++x) {
+      const BilinearTap tx = ResizeBilinearTap(x, scale_x, half_pixel_centers, s.in_w);
+      const float dx = tx.pos - tx.lower;
+      const float* p00 = row0 + tx.lower * C;
+      const float* p01 = row0 + tx.upper * C;
+      const float* p10 = row1 + tx.lower * C;
+      const float* p11 = row1 + tx.upper * C;
+      for (int64_t c = 0; c < C; ++c) {
+        o[x * C + c] = p00[c] * (1 - dy) * (1 - dx) + p10[c] * dy * (1 - dx) + p01[c] * (1 - dy) * dx +
+                       p11[c] * dy * dx;
+      }
+    }
+  }
+}
+
+}  // namespace reference
+}  // namespace edgelite

@@ -1,0 +1,142 @@
+// RESHAPE: same elements, new shape. The shape comes from input 1 when it is a 1-D int tensor, else from
+// ReshapeOptions.new_shape; one -1 entry is inferred. The data is copied (the core may alias it later).
+#include <cstring>
+
+#include "interpreter/kernels/kernel_util.h"
+
+namespace edgelite {
+namespace {
+
+struct ReshapeData {
+  // ReshapeOptions.new_shape; used when input 1 is absent or not a vector.
+  std::vector<int64_t> option_shape;
+  bool has_option_shape = false;
+  Dims scratch;  // the resolved shape in eval for a dynamic output (sized in prepare: no allocation in eval)
+};
+
+Status Init(KernelContext& ctx, Node& node) {
+  auto* data = new ReshapeData();
+  node.user_data = data;
+  if (node.op) {
+    if (auto* o = node.op->builtin_options_as_ReshapeOptions()) {
+      if (o->new_shape()) {
+        data->has_option_shape = true;
+        data->option_shape.assign(o->new_shape()->begin(), o->new_shape()->end());
+        // Old converters wrote new_shape [0] to mean a scalar, since a zero-length vector could not be
+        // stored; .tflite runtimes read it that way.
+        if (data->option_shape.size() == 1 && data->option_shape[0] == 0) data->option_shape.clear();
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+void Free(void* p) { delete static_cast<ReshapeData*>(p); }
+
+// Input 1 gives the shape when present as a 1-D int32/int64 tensor; a model may instead carry the shape
+// only in the options (or pass a placeholder shape input of another rank, which .tflite ignores).
+const Tensor* ShapeTensor(KernelContext& ctx, const Node& node) {
+  const Tensor* shape = ctx.input(node, 1);
+  if (shape && shape->rank() == 1 && (shape->type == DataType::kInt32 || shape->type == DataType::kInt64)) {
+    return shape;
+  }
+  return nullptr;
+}
+
+// Fills `out` from the requested shape (`n` entries read by `at`), inferring one -1 entry from the number
+// of input elements.
+template <typename At>
+Status ResolveShape(KernelContext& ctx, const Node& node, int64_t n, At at, int64_t num_input, Dims* out) {
+  out->resize(n);
+  int stretch = -1;
+  int64_t known = 1;
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t v = at(i);
+    if (v == -1) {
+      if (stretch >= 0) return ctx.Error(node, "new shape has more than one -1 dimension");
+      stretch = static_cast<int>(i);
+    } else if (v < 0 || v > std::numeric_limits<int32_t>::max()) {
+      return ctx.Error(node, StrCat("new shape has invalid dimension ", v, " at index ", i));
+    } else if (v > 0 && known > std::numeric_limits<int64_t>::max() / v) {
+      return ctx.Error(node, "new shape has more elements than fit in int64");
+    } else {
+      known *= v;
+    }
+    (*out)[i] = static_cast<int32_t>(v);
+  }
+  if (stretch >= 0) {
+    if (known == 0) {
+      return ctx.Error(node, "cannot infer the -1 dimension of the new shape: the other dimensions multiply to 0");
+    }
+    (*out)[stretch] = static_cast<int32_t>(num_input / known);
+    known *= (*out)[stretch];
+  }
+  if (known != num_input) {
+    std::string requested = "[";
+    for (int64_t i = 0; i < n; ++i) requested += StrCat(i ? ", " : "", at(i));
+    requested += "]";
+    return ctx.Error(node, StrCat("cannot reshape a tensor of ", num_input, " elements to shape ", requested,
+                                  " (", known, " elements)"));
+  }
+  return Status::Ok();
+}
+
+Status ResizeOutput(KernelContext& ctx, const Node& node, ReshapeData& data, const Tensor& in, Tensor& out) {
+  if (const Tensor* shape = ShapeTensor(ctx, node)) {
+    EL_RETURN_IF_ERROR(ResolveShape(
+        ctx, node, shape->num_elements(), [&](int64_t i) { return IntValueAt(*shape, i); },
+        in.num_elements(), &data.scratch));
+  } else {
+    EL_RETURN_IF_ERROR(ResolveShape(
+        ctx, node, static_cast<int64_t>(data.option_shape.size()),
+        [&](int64_t i) { return data.option_shape[i]; }, in.num_elements(), &data.scratch));
+  }
+  return ctx.ResizeTensor(out, data.scratch);
+}
+
+Status Prepare(KernelContext& ctx, Node& node) {
+  auto& data = *static_cast<ReshapeData*>(node.user_data);
+  EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 1, 2));
+  EL_RETURN_IF_ERROR(CheckOutputCount(ctx, node, 1));
+  Tensor *in, *out;
+  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, &in));
+  EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &out));
+  if (ElementSize(in->type) == 0) {
+    return ctx.Error(node, StrCat("input type ", DataTypeName(in->type), " is not supported"),
+                     StatusCode::kUnsupported);
+  }
+  EL_RETURN_IF_ERROR(CheckType(ctx, node, *out, in->type, "output"));
+  const Tensor* shape = ShapeTensor(ctx, node);
+  if (!shape && ctx.input(node, 1) && !data.has_option_shape) {
+    const Tensor& s = *ctx.input(node, 1);
+    return ctx.Error(node, StrCat("shape input '", s.name, "' must be a 1-D int32 or int64 tensor, got ",
+                                  DataTypeName(s.type), " of shape ", DimsToString(s.dims)));
+  }
+  if (shape) {
+    // Room for the shape so that a dynamic resize in eval does not allocate here.
+    data.scratch.reserve(static_cast<size_t>(shape->num_elements()));
+    if (!HasValuesAtPrepare(*shape)) {
+      ctx.MarkDynamic(*out);
+      return Status::Ok();
+    }
+  }
+  return ResizeOutput(ctx, node, data, *in, *out);
+}
+
+Status Eval(KernelContext& ctx, Node& node) {
+  auto& data = *static_cast<ReshapeData*>(node.user_data);
+  const Tensor& in = *ctx.input(node, 0);
+  Tensor& out = *ctx.output(node, 0);
+  if (out.is_dynamic) EL_RETURN_IF_ERROR(ResizeOutput(ctx, node, data, in, out));
+  if (out.data != in.data && in.RequiredBytes() > 0) std::memcpy(out.data, in.data, in.RequiredBytes());
+  return Status::Ok();
+}
+
+}  // namespace
+
+const KernelRegistration* Register_RESHAPE() {
+  static const KernelRegistration reg = {Init, Free, Prepare, Eval, /*fold_when_inputs_constant=*/true};
+  return &reg;
+}
+
+}  // namespace edgelite
