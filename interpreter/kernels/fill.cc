@@ -1,6 +1,6 @@
 // FILL: a tensor of shape `dims` (1-D int32 or int64) with every element equal to the scalar `value`,
-// of any fixed-size dtype (the value is copied as bytes). The shape is set in prepare when `dims` is
-// constant (or folded); otherwise the output is dynamic and sized at eval.
+// of any fixed-size dtype (the value is copied as bytes). The shape is set in prepare when `dims` has
+// values then (a constant, or folded); otherwise the output is dynamic and sized at eval.
 #include <algorithm>
 #include <cstring>
 #include <limits>
@@ -10,35 +10,37 @@
 namespace edgelite {
 namespace {
 
-// Reads and checks the output shape from the dims tensor (whose data must be there).
-Status OutputDims(KernelContext& ctx, const Node& node, const Tensor& dims_tensor, Dims* out) {
-  out->clear();
-  if (dims_tensor.num_elements() == 0) return Status::Ok();  // a scalar
-  std::vector<int64_t> dims;
-  EL_RETURN_IF_ERROR(ReadIntVector(ctx, node, dims_tensor, &dims));
+struct FillData {
+  Dims shape;  // the output shape read from dims; reserved in prepare so that eval does not allocate it
+};
+
+// Reads and checks the output shape from the dims tensor (whose values must be there).
+Status ReadShape(KernelContext& ctx, const Node& node, const Tensor& dims, Dims* shape) {
   // Bounded so that the byte count cannot overflow: a bad model gets an error, not a huge allocation.
   constexpr int64_t kMaxElements = int64_t{1} << 40;
+  shape->clear();
   int64_t elements = 1;
-  for (size_t i = 0; i < dims.size(); ++i) {
-    EL_KERNEL_CHECK(ctx, node, dims[i] >= 0 && dims[i] <= std::numeric_limits<int32_t>::max(), "dims[", i,
-                    "] is ", dims[i], ", expected 0 to 2^31 - 1");
-    EL_KERNEL_CHECK(ctx, node, elements == 0 || dims[i] <= kMaxElements / elements, "output shape ",
-                    DimsToString(Dims(dims.begin(), dims.end())), " has too many elements");
-    elements *= dims[i];
-    out->push_back(static_cast<int32_t>(dims[i]));
+  for (int64_t i = 0; i < dims.num_elements(); ++i) {
+    const int64_t d = IntValueAt(dims, i);
+    EL_KERNEL_CHECK(ctx, node, d >= 0 && d <= std::numeric_limits<int32_t>::max(), "dims[", i, "] is ", d,
+                    ", expected 0 to 2^31 - 1");
+    shape->push_back(static_cast<int32_t>(d));
+    EL_KERNEL_CHECK(ctx, node, elements == 0 || d <= kMaxElements / elements, "output shape ",
+                    DimsToString(*shape), "... has too many elements");
+    elements *= d;
   }
   return Status::Ok();
 }
 
 Status Prepare(KernelContext& ctx, Node& node) {
+  auto& data = *static_cast<FillData*>(node.user_data);
   EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 2, 2));
   EL_RETURN_IF_ERROR(CheckOutputCount(ctx, node, 1));
   Tensor *dims, *value, *out;
   EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, &dims));
   EL_RETURN_IF_ERROR(RequireInput(ctx, node, 1, &value));
   EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &out));
-  EL_KERNEL_CHECK(ctx, node, dims->type == DataType::kInt32 || dims->type == DataType::kInt64, "dims input '",
-                  dims->name, "' must be int32 or int64, got ", DataTypeName(dims->type));
+  EL_RETURN_IF_ERROR(CheckTypeIn(ctx, node, *dims, {DataType::kInt32, DataType::kInt64}, "dims input"));
   EL_KERNEL_CHECK(ctx, node, dims->rank() == 1, "dims input '", dims->name, "' must be 1-D, got shape ",
                   DimsToString(dims->dims));
   EL_KERNEL_CHECK(ctx, node, value->rank() == 0, "value input '", value->name, "' must be a scalar, got shape ",
@@ -48,32 +50,25 @@ Status Prepare(KernelContext& ctx, Node& node) {
                      StatusCode::kUnsupported);
   }
   EL_RETURN_IF_ERROR(CheckType(ctx, node, *out, value->type, "output"));
-  if (!dims->is_constant) {
+  data.shape.reserve(static_cast<size_t>(dims->num_elements()));
+  // An empty dims tensor has no values to wait for: the output is a scalar.
+  if (dims->num_elements() > 0 && !HasValuesAtPrepare(*dims)) {
     ctx.MarkDynamic(*out);
     return Status::Ok();
   }
-  Dims out_dims;
-  EL_RETURN_IF_ERROR(OutputDims(ctx, node, *dims, &out_dims));
-  return ctx.ResizeTensor(*out, out_dims);
-}
-
-// Every element of `out` (n of them) set to the element at `value`.
-template <typename Bits>
-void FillBits(const void* value, void* out, int64_t n) {
-  Bits v;
-  std::memcpy(&v, value, sizeof v);
-  std::fill(static_cast<Bits*>(out), static_cast<Bits*>(out) + n, v);
+  EL_RETURN_IF_ERROR(ReadShape(ctx, node, *dims, &data.shape));
+  return ctx.ResizeTensor(*out, data.shape);
 }
 
 Status Eval(KernelContext& ctx, Node& node) {
+  auto& data = *static_cast<FillData*>(node.user_data);
   const Tensor& dims = *ctx.input(node, 0);
   const Tensor& value = *ctx.input(node, 1);
   Tensor& out = *ctx.output(node, 0);
-  if (!dims.is_constant) {
+  if (out.is_dynamic) {
     // The shape is known only now: a dynamic output gets its memory from ResizeTensor.
-    Dims out_dims;
-    EL_RETURN_IF_ERROR(OutputDims(ctx, node, dims, &out_dims));
-    EL_RETURN_IF_ERROR(ctx.ResizeTensor(out, out_dims));
+    EL_RETURN_IF_ERROR(ReadShape(ctx, node, dims, &data.shape));
+    EL_RETURN_IF_ERROR(ctx.ResizeTensor(out, data.shape));
   }
   const int64_t n = out.num_elements();
   if (n == 0) return Status::Ok();
@@ -81,13 +76,11 @@ Status Eval(KernelContext& ctx, Node& node) {
     return ctx.Error(node, StrCat("no memory for output '", out.name, "' of shape ", DimsToString(out.dims)),
                      StatusCode::kInternal);
   }
-  switch (ElementSize(value.type)) {
-    case 1: FillBits<uint8_t>(value.data, out.data, n); break;
-    case 2: FillBits<uint16_t>(value.data, out.data, n); break;
-    case 4: FillBits<uint32_t>(value.data, out.data, n); break;
-    case 8: FillBits<uint64_t>(value.data, out.data, n); break;
-    default: return ctx.Error(node, "unsupported type", StatusCode::kUnsupported);
-  }
+  DispatchByElementWidth(value.type, [&](auto bits) {
+    using Bits = decltype(bits);
+    std::memcpy(&bits, value.data, sizeof bits);
+    std::fill(static_cast<Bits*>(out.data), static_cast<Bits*>(out.data) + n, bits);
+  });
   return Status::Ok();
 }
 
@@ -95,7 +88,8 @@ Status Eval(KernelContext& ctx, Node& node) {
 
 const KernelRegistration* Register_FILL() {
   // Folded when dims and value are constant, so shapes built from it resolve at prepare.
-  static const KernelRegistration reg{nullptr, nullptr, Prepare, Eval, /*fold_when_inputs_constant=*/true};
+  static const KernelRegistration reg{NewNodeData<FillData>, DeleteNodeData<FillData>, Prepare, Eval,
+                                      /*fold_when_inputs_constant=*/true};
   return &reg;
 }
 

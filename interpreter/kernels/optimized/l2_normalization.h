@@ -22,7 +22,7 @@ inline void L2NormalizeRowsF32(const float* in, float* out, int64_t row_begin, i
     float* y = out + r * depth;
     for (int64_t c = 0; c < depth; ++c) y[c] = x[c] * x[c];
     const float norm = std::max(std::sqrt(SumRow<float>(y, depth)), reference::kL2NormEpsilon);
-    for (int64_t c = 0; c < depth; ++c) y[c] = std::min(std::max(x[c] / norm, lo), hi);
+    for (int64_t c = 0; c < depth; ++c) y[c] = reference::ClampToRange(x[c] / norm, lo, hi);
   }
 }
 

@@ -8,6 +8,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include "interpreter/kernels/reference/fused_activation.h"
+
 namespace edgelite {
 namespace reference {
 
@@ -24,7 +26,7 @@ inline void L2NormalizeRows(const float* in, float* out, int64_t row_begin, int6
     float sum_sq = 0.f;
     for (int64_t c = 0; c < depth; ++c) sum_sq += x[c] * x[c];
     const float norm = std::max(std::sqrt(sum_sq), kL2NormEpsilon);
-    for (int64_t c = 0; c < depth; ++c) y[c] = std::min(std::max(x[c] / norm, lo), hi);
+    for (int64_t c = 0; c < depth; ++c) y[c] = ClampToRange(x[c] / norm, lo, hi);
   }
 }
 

@@ -113,12 +113,12 @@ def test_dims_beyond_int32_are_refused():
 
 @pytest.mark.parametrize("constant_dims", [True, False])
 def test_too_many_elements_are_refused(constant_dims):
-    with pytest.raises(EdgeliteError, match=r"output shape \[65536, 65536, 65536\] has too many elements"):
+    with pytest.raises(EdgeliteError, match=r"output shape \[65536, 65536, 65536\]\.\.\. has too many elements"):
         fill(np.array([65536, 65536, 65536], np.int32), np.float32(1.0), constant_dims=constant_dims)
 
 
 def test_float_dims_are_refused():
-    with pytest.raises(EdgeliteError, match="dims input 'input0' must be int32 or int64, got float32"):
+    with pytest.raises(EdgeliteError, match="dims input 'input0' has type float32, expected one of int32, int64"):
         fill(np.array([2.0], np.float32), np.float32(1.0))
 
 
