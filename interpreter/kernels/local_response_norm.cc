@@ -27,15 +27,11 @@ Status Init(KernelContext& ctx, Node& node) {
 }
 
 Status Prepare(KernelContext& ctx, Node& node) {
-  EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 1, 1));
-  EL_RETURN_IF_ERROR(CheckOutputCount(ctx, node, 1));
-  Tensor *in, *out;
-  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, &in));
-  EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &out));
-  EL_RETURN_IF_ERROR(CheckType(ctx, node, *in, DataType::kFloat32, "input"));
-  EL_RETURN_IF_ERROR(CheckType(ctx, node, *out, DataType::kFloat32, "output"));
-  EL_KERNEL_CHECK(ctx, node, in->rank() == 4, "input must be rank 4 (NHWC), got shape ", DimsToString(in->dims));
-  return ctx.ResizeTensor(*out, in->dims);
+  int64_t rows, depth;
+  EL_RETURN_IF_ERROR(PrepareLastAxisRowsF32(ctx, node, /*scalar_is_one_row=*/false, &rows, &depth));
+  const Tensor& in = *ctx.input(node, 0);
+  EL_KERNEL_CHECK(ctx, node, in.rank() == 4, "input must be rank 4 (NHWC), got shape ", DimsToString(in.dims));
+  return Status::Ok();
 }
 
 Status Eval(KernelContext& ctx, Node& node) {
@@ -44,7 +40,7 @@ Status Eval(KernelContext& ctx, Node& node) {
   Tensor& out = *ctx.output(node, 0);
   const int channels = in.dims.back();
   const int64_t outer = channels ? in.num_elements() / channels : 0;
-  ctx.thread_pool().ParallelFor(outer, std::max<int64_t>(1, 4096 / std::max(channels, 1)), [&](int64_t b, int64_t e) {
+  ctx.thread_pool().ParallelFor(outer, RowsPerTask(channels), [&](int64_t b, int64_t e) {
     reference::LocalResponseNormalization(in.data_as<float>() + b * channels, out.data_as<float>() + b * channels,
                                           e - b, channels, d.radius, d.bias, d.alpha, d.beta);
   });
