@@ -125,11 +125,8 @@ void ChooseLoop(UnaryData* data) {
 
 template <UnaryOp kOp>
 Status Prepare(KernelContext& ctx, Node& node) {
-  EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 1, 1));
-  EL_RETURN_IF_ERROR(CheckOutputCount(ctx, node, 1));
   Tensor *in, *out;
-  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, &in));
-  EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &out));
+  EL_RETURN_IF_ERROR(GetSingleInputOutput(ctx, node, &in, &out));
   const bool int_ok = AcceptsIntegers(kOp) && (in->type == DataType::kInt32 || in->type == DataType::kInt64);
   if (in->type != DataType::kFloat32 && !int_ok) {
     return ctx.Error(node,

@@ -94,12 +94,8 @@ Status Init(KernelContext& ctx, Node& node) {
 
 Status Prepare(KernelContext& ctx, Node& node) {
   auto* data = static_cast<BinaryData*>(node.user_data);
-  EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 2, 2));
-  EL_RETURN_IF_ERROR(CheckOutputCount(ctx, node, 1));
   Tensor *a, *b, *out;
-  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, &a));
-  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 1, &b));
-  EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &out));
+  EL_RETURN_IF_ERROR(GetTwoInputsOneOutput(ctx, node, &a, &b, &out));
   const bool int_type = a->type == DataType::kInt32 || a->type == DataType::kInt64;
   if (a->type != DataType::kFloat32 && !int_type) {
     return ctx.Error(node, StrCat("input type ", DataTypeName(a->type), " is not supported (float32, int32, int64)"),

@@ -17,11 +17,8 @@ bool Castable(DataType t) {
 }
 
 Status Prepare(KernelContext& ctx, Node& node) {
-  EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 1, 1));
-  EL_RETURN_IF_ERROR(CheckOutputCount(ctx, node, 1));
   Tensor *in, *out;
-  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, &in));
-  EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &out));
+  EL_RETURN_IF_ERROR(GetSingleInputOutput(ctx, node, &in, &out));
   EL_KERNEL_CHECK(ctx, node, Castable(in->type) && Castable(out->type), "cast from ", DataTypeName(in->type),
                   " to ", DataTypeName(out->type), " is not supported");
   return ctx.ResizeTensor(*out, in->dims);

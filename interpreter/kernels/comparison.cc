@@ -23,12 +23,8 @@ inline bool Compare(CompareOp op, T a, T b) {
 
 template <CompareOp kOp>
 Status Prepare(KernelContext& ctx, Node& node) {
-  EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 2, 2));
-  EL_RETURN_IF_ERROR(CheckOutputCount(ctx, node, 1));
   Tensor *a, *b, *out;
-  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, &a));
-  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 1, &b));
-  EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &out));
+  EL_RETURN_IF_ERROR(GetTwoInputsOneOutput(ctx, node, &a, &b, &out));
   const bool equality = kOp == CompareOp::kEqual || kOp == CompareOp::kNotEqual;
   const bool ok_type = a->type == DataType::kFloat32 || a->type == DataType::kInt32 ||
                        a->type == DataType::kInt64 || (equality && a->type == DataType::kBool);

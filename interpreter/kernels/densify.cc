@@ -138,11 +138,8 @@ Status ParseSparsity(KernelContext& ctx, const Node& node, const Tensor& in, ref
 
 Status Prepare(KernelContext& ctx, Node& node) {
   auto* data = static_cast<DensifyData*>(node.user_data);
-  EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 1, 1));
-  EL_RETURN_IF_ERROR(CheckOutputCount(ctx, node, 1));
   Tensor *in, *out;
-  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, &in));
-  EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &out));
+  EL_RETURN_IF_ERROR(GetSingleInputOutput(ctx, node, &in, &out));
   const size_t element = ElementSize(in->type);
   if (element != 1 && element != 2 && element != 4 && element != 8) {
     return ctx.Error(node, StrCat("input type ", DataTypeName(in->type), " is not supported"),

@@ -26,11 +26,8 @@ void Free(void* p) { delete static_cast<DepthToSpaceData*>(p); }
 
 Status Prepare(KernelContext& ctx, Node& node) {
   const auto& data = *static_cast<DepthToSpaceData*>(node.user_data);
-  EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 1, 1));
-  EL_RETURN_IF_ERROR(CheckOutputCount(ctx, node, 1));
   Tensor *in, *out;
-  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, &in));
-  EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &out));
+  EL_RETURN_IF_ERROR(GetSingleInputOutput(ctx, node, &in, &out));
   EL_RETURN_IF_ERROR(CheckTypeIn(ctx, node, *in,
                                  {DataType::kFloat32, DataType::kInt32, DataType::kInt64, DataType::kInt8,
                                   DataType::kUInt8},

@@ -57,11 +57,8 @@ Status PrepareQuantization(KernelContext& ctx, const Node& node, const Tensor& i
 
 Status Prepare(KernelContext& ctx, Node& node) {
   auto* data = static_cast<DequantizeData*>(node.user_data);
-  EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 1, 1));
-  EL_RETURN_IF_ERROR(CheckOutputCount(ctx, node, 1));
   Tensor *in, *out;
-  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, &in));
-  EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &out));
+  EL_RETURN_IF_ERROR(GetSingleInputOutput(ctx, node, &in, &out));
   EL_RETURN_IF_ERROR(CheckType(ctx, node, *out, DataType::kFloat32, "output"));
   switch (in->type) {
     case DataType::kFloat16: break;

@@ -106,6 +106,21 @@ Status RequireOutput(KernelContext& ctx, const Node& node, int i, Tensor** out) 
   return Status::Ok();
 }
 
+Status GetSingleInputOutput(KernelContext& ctx, const Node& node, Tensor** in, Tensor** out) {
+  EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 1, 1));
+  EL_RETURN_IF_ERROR(CheckOutputCount(ctx, node, 1));
+  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, in));
+  return RequireOutput(ctx, node, 0, out);
+}
+
+Status GetTwoInputsOneOutput(KernelContext& ctx, const Node& node, Tensor** a, Tensor** b, Tensor** out) {
+  EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 2, 2));
+  EL_RETURN_IF_ERROR(CheckOutputCount(ctx, node, 1));
+  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, a));
+  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 1, b));
+  return RequireOutput(ctx, node, 0, out);
+}
+
 Status NormalizeAxis(KernelContext& ctx, const Node& node, int axis, int rank, int* out) {
   const int a = axis < 0 ? axis + rank : axis;
   if (a < 0 || a >= std::max(rank, 1)) {
@@ -146,11 +161,8 @@ Status ReadIntVector(KernelContext& ctx, const Node& node, const Tensor& t, std:
 
 Status PrepareLastAxisRowsF32(KernelContext& ctx, Node& node, bool scalar_is_one_row, int64_t* rows,
                               int64_t* depth) {
-  EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 1, 1));
-  EL_RETURN_IF_ERROR(CheckOutputCount(ctx, node, 1));
   Tensor *in, *out;
-  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, &in));
-  EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &out));
+  EL_RETURN_IF_ERROR(GetSingleInputOutput(ctx, node, &in, &out));
   EL_RETURN_IF_ERROR(CheckType(ctx, node, *in, DataType::kFloat32, "input"));
   EL_RETURN_IF_ERROR(CheckType(ctx, node, *out, DataType::kFloat32, "output"));
   if (in->rank() < 1 && !scalar_is_one_row) {

@@ -77,6 +77,10 @@ bool DispatchByElementWidth(DataType type, Fn&& fn) {
   }
 }
 
+// Prologues of prepare: exactly one input and one output (or two inputs and one output), all present.
+Status GetSingleInputOutput(KernelContext& ctx, const Node& node, Tensor** in, Tensor** out);
+Status GetTwoInputsOneOutput(KernelContext& ctx, const Node& node, Tensor** a, Tensor** b, Tensor** out);
+
 // Normalizes a possibly negative axis against `rank`; error when out of range.
 Status NormalizeAxis(KernelContext& ctx, const Node& node, int axis, int rank, int* out);
 

@@ -6,11 +6,8 @@ namespace edgelite {
 namespace {
 
 Status Prepare(KernelContext& ctx, Node& node) {
-  EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 1, 1));
-  EL_RETURN_IF_ERROR(CheckOutputCount(ctx, node, 1));
   Tensor *in, *out;
-  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, &in));
-  EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &out));
+  EL_RETURN_IF_ERROR(GetSingleInputOutput(ctx, node, &in, &out));
   // out_type defaults to int32 in the schema, as in .tflite files written without ShapeOptions.
   DataType out_type = DataType::kInt32;
   if (node.op) {
