@@ -47,8 +47,9 @@ inline T FloorMod(T a, T b) {
   return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r;
 }
 
-template <typename T>
-inline T Apply(BinaryOp op, T a, T b) {
+// The operation is a template argument so each loop compiles to straight-line, vectorizable code.
+template <BinaryOp op, typename T>
+inline T Apply(T a, T b) {
   switch (op) {
     case BinaryOp::kAdd: return a + b;
     case BinaryOp::kSub: return a - b;
@@ -131,32 +132,31 @@ Status Prepare(KernelContext& ctx, Node& node) {
   return ctx.ResizeTensor(*out, out_dims);
 }
 
-template <typename T>
+template <BinaryOp op, typename T>
 void Run(const BinaryData& d, const Tensor& a, const Tensor& b, Tensor& out, ThreadPool& pool) {
   const T* pa = a.data_as<T>();
   const T* pb = b.data_as<T>();
   T* po = out.data_as<T>();
-  const BinaryOp op = d.op;
   const ActivationRange r = d.range;
   const int64_t n = out.num_elements();
   using L = BinaryData::Layout;
   switch (d.layout) {
     case L::kSameShape:
       pool.ParallelFor(n, 16384, [&](int64_t s, int64_t e) {
-        for (int64_t i = s; i < e; ++i) po[i] = ClampTo(Apply(op, pa[i], pb[i]), r);
+        for (int64_t i = s; i < e; ++i) po[i] = ClampTo(Apply<op>(pa[i], pb[i]), r);
       });
       return;
     case L::kScalarB: {
       const T v = pb[0];
       pool.ParallelFor(n, 16384, [&](int64_t s, int64_t e) {
-        for (int64_t i = s; i < e; ++i) po[i] = ClampTo(Apply(op, pa[i], v), r);
+        for (int64_t i = s; i < e; ++i) po[i] = ClampTo(Apply<op>(pa[i], v), r);
       });
       return;
     }
     case L::kScalarA: {
       const T v = pa[0];
       pool.ParallelFor(n, 16384, [&](int64_t s, int64_t e) {
-        for (int64_t i = s; i < e; ++i) po[i] = ClampTo(Apply(op, v, pb[i]), r);
+        for (int64_t i = s; i < e; ++i) po[i] = ClampTo(Apply<op>(v, pb[i]), r);
       });
       return;
     }
@@ -167,14 +167,14 @@ void Run(const BinaryData& d, const Tensor& a, const Tensor& b, Tensor& out, Thr
                          for (int64_t o = s; o < e; ++o) {
                            const T* x = pa + o * inner;
                            T* y = po + o * inner;
-                           for (int64_t i = 0; i < inner; ++i) y[i] = ClampTo(Apply(op, x[i], pb[i]), r);
+                           for (int64_t i = 0; i < inner; ++i) y[i] = ClampTo(Apply<op>(x[i], pb[i]), r);
                          }
                        });
       return;
     }
     case L::kGeneral:
       reference::ForEachBroadcastIndex(a.dims, b.dims, out.dims, [&](int64_t o, int64_t ia, int64_t ib) {
-        po[o] = ClampTo(Apply(op, pa[ia], pb[ib]), r);
+        po[o] = ClampTo(Apply<op>(pa[ia], pb[ib]), r);
       });
       return;
   }
@@ -206,20 +206,21 @@ Status CheckIntegerOperands(KernelContext& ctx, const Node& node, BinaryOp op, c
   return Status::Ok();
 }
 
+template <BinaryOp kOp>
 Status Eval(KernelContext& ctx, Node& node) {
   const auto& d = *static_cast<BinaryData*>(node.user_data);
   const Tensor& a = *ctx.input(node, 0);
   const Tensor& b = *ctx.input(node, 1);
   Tensor& out = *ctx.output(node, 0);
   switch (a.type) {
-    case DataType::kFloat32: Run<float>(d, a, b, out, ctx.thread_pool()); break;
+    case DataType::kFloat32: Run<kOp, float>(d, a, b, out, ctx.thread_pool()); break;
     case DataType::kInt32:
       EL_RETURN_IF_ERROR(CheckIntegerOperands<int32_t>(ctx, node, d.op, b));
-      Run<int32_t>(d, a, b, out, ctx.thread_pool());
+      Run<kOp, int32_t>(d, a, b, out, ctx.thread_pool());
       break;
     case DataType::kInt64:
       EL_RETURN_IF_ERROR(CheckIntegerOperands<int64_t>(ctx, node, d.op, b));
-      Run<int64_t>(d, a, b, out, ctx.thread_pool());
+      Run<kOp, int64_t>(d, a, b, out, ctx.thread_pool());
       break;
     default: return ctx.Error(node, "unsupported type", StatusCode::kUnsupported);
   }
@@ -229,7 +230,8 @@ Status Eval(KernelContext& ctx, Node& node) {
 template <BinaryOp kOp>
 const KernelRegistration* Registration() {
   // Folding: shape arithmetic in dynamic-batch graphs runs once, at prepare.
-  static const KernelRegistration reg{Init<kOp>, DeleteNodeData<BinaryData>, Prepare, Eval, /*fold_when_inputs_constant=*/true};
+  static const KernelRegistration reg{Init<kOp>, DeleteNodeData<BinaryData>, Prepare, Eval<kOp>,
+                                      /*fold_when_inputs_constant=*/true};
   return &reg;
 }
 
