@@ -9,6 +9,7 @@
 
 #include "delegates/testing/cpu_test_delegate.h"
 #include "interpreter/interpreter.h"
+#include "interpreter/testing/test_custom_ops.h"
 #include "interpreter/kernels/builtin_ops.h"
 #include "schema/edgelite_generated.h"
 
@@ -40,7 +41,8 @@ py::dtype NumpyDtype(DataType t) { return py::dtype(DataTypeName(t)); }
 // Holds the interpreter and what it needs alive; the Python wrapper object owns one of these.
 class CoreInterpreter {
  public:
-  CoreInterpreter(py::object model_path, py::object model_content, int num_threads, py::list delegates) {
+  CoreInterpreter(py::object model_path, py::object model_content, int num_threads, py::list delegates,
+                  bool test_custom_ops) {
     std::shared_ptr<Model> model;
     if (!model_path.is_none()) {
       Check(Model::FromFile(py::cast<std::string>(model_path), &model));
@@ -50,7 +52,9 @@ class CoreInterpreter {
     } else {
       Check(InvalidArgument("give model_path or model_content"));
     }
-    Check(Interpreter::Create(model, MakeBuiltinOpResolver(), num_threads, &interp_));
+    OpResolver resolver = MakeBuiltinOpResolver();
+    if (test_custom_ops) testing::AddTestCustomOps(&resolver);
+    Check(Interpreter::Create(model, resolver, num_threads, &interp_));
     for (py::handle d : delegates) {
       auto delegate = py::cast<std::shared_ptr<Delegate>>(d);
       Check(interp_->ModifyGraphWithDelegate(delegate));
@@ -228,8 +232,9 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("partitions", &CpuTestDelegate::partitions);
 
   py::class_<CoreInterpreter>(m, "CoreInterpreter")
-      .def(py::init<py::object, py::object, int, py::list>(), py::arg("model_path"), py::arg("model_content"),
-           py::arg("num_threads"), py::arg("delegates"))
+      .def(py::init<py::object, py::object, int, py::list, bool>(), py::arg("model_path"),
+           py::arg("model_content"), py::arg("num_threads"), py::arg("delegates"),
+           py::arg("test_custom_ops") = false)
       .def("num_subgraphs", [](CoreInterpreter& c) { return c.interp_->num_subgraphs(); })
       .def("num_threads", [](CoreInterpreter& c) { return c.interp_->num_threads(); })
       .def("subgraph_name", [](CoreInterpreter& c, int s) { return c.sg(s).name(); })

@@ -26,7 +26,7 @@ class Interpreter:
     def __init__(self, model_path: Optional[str] = None, model_content: Optional[bytes] = None,
                  experimental_delegates: Optional[Sequence[Any]] = None, num_threads: Optional[int] = None,
                  experimental_op_resolver_type: Any = None, experimental_preserve_all_tensors: bool = False,
-                 **unused_litert_options: Any):
+                 custom_op_registerers: Optional[Sequence[Any]] = None, **unused_litert_options: Any):
         if (model_path is None) == (model_content is None):
             raise InvalidArgumentError("give exactly one of model_path or model_content")
         if model_path is not None:
@@ -39,7 +39,16 @@ class Interpreter:
         for d in delegates:
             if not isinstance(d, _core.Delegate):
                 raise InvalidArgumentError(f"{d!r} is not an edgelite delegate")
-        self._core = _core.CoreInterpreter(model_path, model_content, num_threads, delegates)
+        # LiteRT takes names of C registration functions here; edgelite links its custom operators in, and
+        # the one registerer it knows adds the test operators (edgelite.testing.TEST_CUSTOM_OPS).
+        registerers = list(custom_op_registerers or [])
+        unknown = [r for r in registerers if r != "AddTestCustomOps"]
+        if unknown:
+            raise InvalidArgumentError(
+                f"unknown custom op registerer(s) {unknown}: edgelite registers custom operators in C++ through "
+                "OpResolver::AddCustom; from Python only 'AddTestCustomOps' is available")
+        self._core = _core.CoreInterpreter(model_path, model_content, num_threads, delegates,
+                                           "AddTestCustomOps" in registerers)
         self._delegates = delegates  # keep them alive as long as the interpreter
 
     # ---- lifecycle ----
