@@ -31,8 +31,6 @@ Status Init(KernelContext& ctx, Node& node) {
   return GetActivationRange(ctx, node, data->activation, &data->range);
 }
 
-void Free(void* p) { delete static_cast<ConcatData*>(p); }
-
 Status Prepare(KernelContext& ctx, Node& node) {
   auto& data = *static_cast<ConcatData*>(node.user_data);
   const int n = static_cast<int>(node.inputs.size());
@@ -121,7 +119,8 @@ Status Eval(KernelContext& ctx, Node& node) {
 }  // namespace
 
 const KernelRegistration* Register_CONCATENATION() {
-  static const KernelRegistration reg = {Init, Free, Prepare, Eval, /*fold_when_inputs_constant=*/true};
+  static const KernelRegistration reg = {Init, DeleteNodeData<ConcatData>, Prepare, Eval,
+                                        /*fold_when_inputs_constant=*/true};
   return &reg;
 }
 

@@ -22,8 +22,6 @@ Status Init(KernelContext& ctx, Node& node) {
   return Status::Ok();
 }
 
-void Free(void* p) { delete static_cast<DepthToSpaceData*>(p); }
-
 Status Prepare(KernelContext& ctx, Node& node) {
   const auto& data = *static_cast<DepthToSpaceData*>(node.user_data);
   Tensor *in, *out;
@@ -78,7 +76,7 @@ Status Eval(KernelContext& ctx, Node& node) {
 }  // namespace
 
 const KernelRegistration* Register_DEPTH_TO_SPACE() {
-  static const KernelRegistration reg = {Init, Free, Prepare, Eval};
+  static const KernelRegistration reg = {Init, DeleteNodeData<DepthToSpaceData>, Prepare, Eval};
   return &reg;
 }
 

@@ -28,8 +28,6 @@ Status Init(KernelContext& ctx, Node& node) {
   return Status::Ok();
 }
 
-void Free(void* p) { delete static_cast<PackData*>(p); }
-
 Status Prepare(KernelContext& ctx, Node& node) {
   auto& data = *static_cast<PackData*>(node.user_data);
   const int n = static_cast<int>(node.inputs.size());
@@ -86,7 +84,8 @@ Status Eval(KernelContext& ctx, Node& node) {
 }  // namespace
 
 const KernelRegistration* Register_PACK() {
-  static const KernelRegistration reg = {Init, Free, Prepare, Eval, /*fold_when_inputs_constant=*/true};
+  static const KernelRegistration reg = {Init, DeleteNodeData<PackData>, Prepare, Eval,
+                                        /*fold_when_inputs_constant=*/true};
   return &reg;
 }
 

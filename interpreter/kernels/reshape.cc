@@ -31,8 +31,6 @@ Status Init(KernelContext& ctx, Node& node) {
   return Status::Ok();
 }
 
-void Free(void* p) { delete static_cast<ReshapeData*>(p); }
-
 // Input 1 gives the shape when present as a 1-D int32/int64 tensor; a model may instead carry the shape
 // only in the options (or pass a placeholder shape input of another rank, which .tflite ignores).
 const Tensor* ShapeTensor(KernelContext& ctx, const Node& node) {
@@ -135,7 +133,8 @@ Status Eval(KernelContext& ctx, Node& node) {
 }  // namespace
 
 const KernelRegistration* Register_RESHAPE() {
-  static const KernelRegistration reg = {Init, Free, Prepare, Eval, /*fold_when_inputs_constant=*/true};
+  static const KernelRegistration reg = {Init, DeleteNodeData<ReshapeData>, Prepare, Eval,
+                                        /*fold_when_inputs_constant=*/true};
   return &reg;
 }
 

@@ -46,8 +46,6 @@ Status Init(KernelContext& ctx, Node& node) {
   return Status::Ok();
 }
 
-void Free(void* p) { delete static_cast<StridedSliceData*>(p); }
-
 CopyPlan MakeCopyPlan(const reference::StridedSlicePlan& plan) {
   CopyPlan c;
   int64_t in_stride = 1;
@@ -204,7 +202,8 @@ Status Eval(KernelContext& ctx, Node& node) {
 }  // namespace
 
 const KernelRegistration* Register_STRIDED_SLICE() {
-  static const KernelRegistration reg = {Init, Free, Prepare, Eval, /*fold_when_inputs_constant=*/true};
+  static const KernelRegistration reg = {Init, DeleteNodeData<StridedSliceData>, Prepare, Eval,
+                                        /*fold_when_inputs_constant=*/true};
   return &reg;
 }
 

@@ -26,8 +26,6 @@ Status Init(KernelContext& ctx, Node& node) {
   return Status::Ok();
 }
 
-void Free(void* p) { delete static_cast<TransposeData*>(p); }
-
 // Reads and checks the permutation, then sizes the output and plans the copy.
 Status PlanAndResize(KernelContext& ctx, const Node& node, TransposeData& data, const Tensor& in,
                      const Tensor& perm_tensor, Tensor& out) {
@@ -112,7 +110,8 @@ Status Eval(KernelContext& ctx, Node& node) {
 }  // namespace
 
 const KernelRegistration* Register_TRANSPOSE() {
-  static const KernelRegistration reg = {Init, Free, Prepare, Eval, /*fold_when_inputs_constant=*/true};
+  static const KernelRegistration reg = {Init, DeleteNodeData<TransposeData>, Prepare, Eval,
+                                        /*fold_when_inputs_constant=*/true};
   return &reg;
 }
 
