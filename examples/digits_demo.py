@@ -43,6 +43,17 @@ def compile_model(model):
                   metrics=["accuracy"])
 
 
+def predict_batch(interp, x: np.ndarray) -> np.ndarray:
+    """Runs the whole batch `x` through a LiteRT-API interpreter (edgelite's or LiteRT's): the input is
+    resized to the batch, so one invoke classifies every image."""
+    inp = interp.get_input_details()[0]
+    interp.resize_tensor_input(inp["index"], x.shape)
+    interp.allocate_tensors()
+    interp.set_tensor(inp["index"], x)
+    interp.invoke()
+    return interp.get_tensor(interp.get_output_details()[0]["index"])
+
+
 def main(argv=None) -> int:
     import edgelite
     from edgelite.converter import convert
@@ -68,12 +79,7 @@ def main(argv=None) -> int:
     print(f"converted to {args.out} ({len(content) / 1024:.1f} KiB)")
 
     interp = edgelite.Interpreter(model_path=args.out)
-    inp = interp.get_input_details()[0]
-    interp.resize_tensor_input(inp["index"], x_test.shape)
-    interp.allocate_tensors()
-    interp.set_tensor(inp["index"], x_test)
-    interp.invoke()
-    got = interp.get_tensor(interp.get_output_details()[0]["index"])
+    got = predict_batch(interp, x_test)
     accuracy = float(np.mean(got.argmax(1) == y_test))
     print(f"edgelite.Interpreter: held-out accuracy {accuracy:.4f}; max |difference| from predict "
           f"{np.max(np.abs(got - expected)):.2e}; classes agree on {np.mean(got.argmax(1) == expected.argmax(1)):.1%}")

@@ -32,13 +32,7 @@ def test_trains_converts_and_matches(trained, tmp_path):
     assert np.mean(expected.argmax(1) == y_test) >= 0.95
     path = tmp_path / "digits.tflite"
     path.write_bytes(convert(model))
-    interp = edgelite.Interpreter(model_path=str(path))
-    inp = interp.get_input_details()[0]
-    interp.resize_tensor_input(inp["index"], x_test.shape)
-    interp.allocate_tensors()
-    interp.set_tensor(inp["index"], x_test)
-    interp.invoke()
-    got = interp.get_tensor(interp.get_output_details()[0]["index"])
+    got = digits_demo.predict_batch(edgelite.Interpreter(model_path=str(path)), x_test)
     assert got.shape == expected.shape
     assert np.max(np.abs(got - expected)) <= 1e-4
     assert np.array_equal(got.argmax(1), expected.argmax(1))
@@ -48,13 +42,7 @@ def test_trains_converts_and_matches(trained, tmp_path):
 def test_converted_model_runs_in_litert(trained):
     from ai_edge_litert.interpreter import Interpreter
     model, x_test, _ = trained
-    interp = Interpreter(model_content=convert(model))
-    inp = interp.get_input_details()[0]
-    interp.resize_tensor_input(inp["index"], x_test.shape)
-    interp.allocate_tensors()
-    interp.set_tensor(inp["index"], x_test)
-    interp.invoke()
-    got = interp.get_tensor(interp.get_output_details()[0]["index"])
+    got = digits_demo.predict_batch(Interpreter(model_content=convert(model)), x_test)
     assert np.max(np.abs(got - model.predict(x_test, verbose=0))) <= 1e-4
 
 
