@@ -32,6 +32,10 @@ struct Node {
   void* user_data = nullptr;  // set by init, released by free
   std::string op_name;        // "CONV_2D", or the custom operator's name
   int op_version = 1;
+  // The implementation prepare chose (kernels/kernel_variant.h), for profiles: "int8 per-channel" and
+  // "avx512vnni". Null for kernels without a variant table.
+  const char* variant_name = nullptr;
+  const char* variant_isa = nullptr;
 };
 
 struct KernelRegistration {

@@ -4,6 +4,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="${PYTHON:-python3}"
+# System packages the tests use when present: qemu-user runs the module on emulated older x86-64 CPUs
+# (tests/interpreter/test_portable_isa.py) and binutils' objdump checks where ISA code lives.
+need_apt=""
+command -v qemu-x86_64 >/dev/null 2>&1 || need_apt="$need_apt qemu-user"
+command -v objdump >/dev/null 2>&1 || need_apt="$need_apt binutils"
+if [ -n "$need_apt" ] && command -v apt-get >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && SUDO="sudo"
+  { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq $need_apt >/dev/null; } ||
+    echo "note: could not install$need_apt; the tests that need them will be skipped"
+fi
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi

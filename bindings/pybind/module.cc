@@ -8,6 +8,7 @@
 #include <set>
 
 #include "delegates/testing/cpu_test_delegate.h"
+#include "interpreter/cpu_features.h"
 #include "interpreter/interpreter.h"
 #include "interpreter/testing/test_custom_ops.h"
 #include "interpreter/kernels/builtin_ops.h"
@@ -168,6 +169,12 @@ class CoreInterpreter {
       d["inputs"] = node.inputs;
       d["outputs"] = node.outputs;
       d["delegated"] = node.op == nullptr;
+      // The implementation prepare chose (kernels/kernel_variant.h): "float32 (avx512)"; None before.
+      if (node.variant_name) {
+        d["kernel"] = StrCat(node.variant_name, " (", node.variant_isa, ")");
+      } else {
+        d["kernel"] = py::none();
+      }
       out.append(d);
     }
     return out;
@@ -258,6 +265,16 @@ PYBIND11_MODULE(_core, m) {
       .def("profile", &CoreInterpreter::Profile)
       .def("profile_runs", [](CoreInterpreter& c, int s) { return c.sg(s).profile_runs(); });
 
+  m.def("cpu_features", [] {
+    const CpuFeatures& f = DetectedCpuFeatures();
+    py::dict d;
+    d["avx2"] = f.avx2;
+    d["avx512"] = f.avx512;
+    d["avx512vnni"] = f.avx512_vnni;
+    d["amx-int8"] = f.amx_int8;
+    d["best_available"] = IsaName(BestAvailableIsa());  // after EDGELITE_MAX_ISA
+    return d;
+  });
   m.def("builtin_ops", [] {
     std::vector<std::pair<std::string, int>> ops;
 #define EL_LIST_OP(NAME, MAX_VERSION) ops.emplace_back(#NAME, MAX_VERSION);

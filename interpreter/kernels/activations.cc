@@ -2,7 +2,8 @@
 // FLOOR, COS, SIN, EXP, LOG, SQRT, SQUARE, ELU and LEAKY_RELU on float32 (NEG and ABS also on int32
 // and int64). One file for the family: they differ only in the per-element function.
 #include "interpreter/kernels/kernel_util.h"
-#include "interpreter/kernels/optimized/activations.h"
+#include "interpreter/kernels/kernel_variant.h"
+#include "interpreter/kernels/optimized/unary_f32.h"
 #include "interpreter/kernels/reference/activations.h"
 #include "interpreter/thread_pool.h"
 
@@ -14,19 +15,15 @@ enum class UnaryOp {
   kAbs, kCeil, kFloor, kCos, kSin, kExp, kLog, kSqrt, kSquare, kElu, kLeakyRelu,
 };
 
-// A loop over n elements; `param` is LEAKY_RELU's alpha, ignored by the other operators.
-using RangeFnF32 = void (*)(const float* in, float* out, int64_t n, float param);
+using optimized::UnaryLoopF32;
 template <typename T>
 using RangeFnInt = void (*)(const T* in, T* out, int64_t n);
 
-struct UnaryData {
+struct UnaryData : VariantChoice<UnaryData> {
   bool gelu_approximate = false;  // GeluOptions.approximate: the tanh form instead of erf
   float alpha = 0.f;              // LeakyReluOptions.alpha; 0 when the table is absent, as in .tflite
-  // Chosen in prepare: the reference or optimized loop; the integer loops stay null for float-only ops.
-  RangeFnF32 f32 = nullptr;
-  RangeFnInt<int32_t> i32 = nullptr;
-  RangeFnInt<int64_t> i64 = nullptr;
-  int64_t grain = 16384;  // fewest elements worth a thread-pool task (less for transcendental ops)
+  UnaryLoopF32 f32 = nullptr;     // chosen in prepare: the chosen ISA's loop, or the reference one
+  int64_t grain = 16384;          // fewest elements worth a thread-pool task (less for transcendental ops)
 };
 
 // Reference scalar functions over a range; the template argument makes each a direct, inlinable call.
@@ -38,17 +35,6 @@ template <float (*kFn)(float, float)>
 void ReferenceWithParamF32(const float* in, float* out, int64_t n, float param) {
   for (int64_t i = 0; i < n; ++i) out[i] = kFn(in[i], param);
 }
-template <typename T, T (*kFn)(T)>
-void ReferenceInt(const T* in, T* out, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) out[i] = kFn(in[i]);
-}
-// An optimized loop without a parameter, in the family's signature.
-template <void (*kFn)(const float*, float*, int64_t)>
-void OptimizedF32(const float* in, float* out, int64_t n, float) {
-  kFn(in, out, n);
-}
-
-constexpr bool AcceptsIntegers(UnaryOp op) { return op == UnaryOp::kNeg || op == UnaryOp::kAbs; }
 
 template <UnaryOp kOp>
 Status Init(KernelContext& ctx, Node& node) {
@@ -77,103 +63,135 @@ constexpr bool IsTranscendental(UnaryOp op) {
   }
 }
 
-template <UnaryOp kOp>
-void ChooseLoop(UnaryData* data) {
-  const bool ref = ForceReferenceKernels();
-  data->grain = IsTranscendental(kOp) ? 4096 : 16384;
-  switch (kOp) {
-    case UnaryOp::kLogistic:
-      data->f32 = ref ? ReferenceF32<reference::Logistic> : OptimizedF32<optimized::LogisticF32>;
-      break;
-    case UnaryOp::kTanh: data->f32 = ref ? ReferenceF32<reference::Tanh> : OptimizedF32<optimized::TanhF32>; break;
-    case UnaryOp::kGelu:
-      if (data->gelu_approximate) {
-        data->f32 = ref ? ReferenceF32<reference::GeluTanh> : OptimizedF32<optimized::GeluTanhF32>;
-      } else {
-        data->f32 = ref ? ReferenceF32<reference::GeluExact> : OptimizedF32<optimized::GeluExactF32>;
-      }
-      break;
-    case UnaryOp::kExp: data->f32 = ref ? ReferenceF32<reference::Exp> : OptimizedF32<optimized::ExpF32>; break;
-    case UnaryOp::kLog: data->f32 = ref ? ReferenceF32<reference::Log> : OptimizedF32<optimized::LogF32>; break;
-    case UnaryOp::kSin: data->f32 = ref ? ReferenceF32<reference::Sin> : OptimizedF32<optimized::SinF32>; break;
-    case UnaryOp::kCos: data->f32 = ref ? ReferenceF32<reference::Cos> : OptimizedF32<optimized::CosF32>; break;
-    case UnaryOp::kElu: data->f32 = ref ? ReferenceF32<reference::Elu> : OptimizedF32<optimized::EluF32>; break;
-    case UnaryOp::kCeil: data->f32 = ref ? ReferenceF32<reference::Ceil> : OptimizedF32<optimized::CeilF32>; break;
-    case UnaryOp::kFloor:
-      data->f32 = ref ? ReferenceF32<reference::Floor> : OptimizedF32<optimized::FloorF32>;
-      break;
-    // The rest vectorize as written: their reference loop is the fast one.
-    case UnaryOp::kRelu: data->f32 = ReferenceF32<reference::Relu>; break;
-    case UnaryOp::kRelu6: data->f32 = ReferenceF32<reference::Relu6>; break;
-    case UnaryOp::kHardSwish: data->f32 = ReferenceF32<reference::HardSwish>; break;
-    case UnaryOp::kRsqrt: data->f32 = ReferenceF32<reference::Rsqrt>; break;
-    case UnaryOp::kSqrt: data->f32 = ReferenceF32<reference::Sqrt>; break;
-    case UnaryOp::kSquare: data->f32 = ReferenceF32<reference::Square>; break;
-    case UnaryOp::kLeakyRelu: data->f32 = ReferenceWithParamF32<reference::LeakyRelu>; break;
-    case UnaryOp::kNeg:
-      data->f32 = ReferenceF32<reference::Neg<float>>;
-      data->i32 = ReferenceInt<int32_t, reference::Neg<int32_t>>;
-      data->i64 = ReferenceInt<int64_t, reference::Neg<int64_t>>;
-      break;
-    case UnaryOp::kAbs:
-      data->f32 = ReferenceF32<reference::Abs<float>>;
-      data->i32 = ReferenceInt<int32_t, reference::Abs<int32_t>>;
-      data->i64 = ReferenceInt<int64_t, reference::Abs<int64_t>>;
-      break;
+// The loop of `op` in a vector ISA's table.
+UnaryLoopF32 OptimizedLoop(UnaryOp op, bool gelu_approximate, const optimized::UnaryF32Kernels& k) {
+  switch (op) {
+    case UnaryOp::kLogistic: return k.logistic;
+    case UnaryOp::kTanh: return k.tanh;
+    case UnaryOp::kGelu: return gelu_approximate ? k.gelu_tanh : k.gelu_exact;
+    case UnaryOp::kExp: return k.exp;
+    case UnaryOp::kLog: return k.log;
+    case UnaryOp::kSin: return k.sin;
+    case UnaryOp::kCos: return k.cos;
+    case UnaryOp::kElu: return k.elu;
+    case UnaryOp::kCeil: return k.ceil;
+    case UnaryOp::kFloor: return k.floor;
+    case UnaryOp::kRelu: return k.relu;
+    case UnaryOp::kRelu6: return k.relu6;
+    case UnaryOp::kHardSwish: return k.hard_swish;
+    case UnaryOp::kRsqrt: return k.rsqrt;
+    case UnaryOp::kSqrt: return k.sqrt;
+    case UnaryOp::kSquare: return k.square;
+    case UnaryOp::kLeakyRelu: return k.leaky_relu;
+    case UnaryOp::kNeg: return k.neg;
+    case UnaryOp::kAbs: return k.abs;
   }
+  return nullptr;
 }
+
+UnaryLoopF32 ReferenceLoop(UnaryOp op, bool gelu_approximate) {
+  switch (op) {
+    case UnaryOp::kLogistic: return ReferenceF32<reference::Logistic>;
+    case UnaryOp::kTanh: return ReferenceF32<reference::Tanh>;
+    case UnaryOp::kGelu:
+      return gelu_approximate ? ReferenceF32<reference::GeluTanh> : ReferenceF32<reference::GeluExact>;
+    case UnaryOp::kExp: return ReferenceF32<reference::Exp>;
+    case UnaryOp::kLog: return ReferenceF32<reference::Log>;
+    case UnaryOp::kSin: return ReferenceF32<reference::Sin>;
+    case UnaryOp::kCos: return ReferenceF32<reference::Cos>;
+    case UnaryOp::kElu: return ReferenceF32<reference::Elu>;
+    case UnaryOp::kCeil: return ReferenceF32<reference::Ceil>;
+    case UnaryOp::kFloor: return ReferenceF32<reference::Floor>;
+    case UnaryOp::kRelu: return ReferenceF32<reference::Relu>;
+    case UnaryOp::kRelu6: return ReferenceF32<reference::Relu6>;
+    case UnaryOp::kHardSwish: return ReferenceF32<reference::HardSwish>;
+    case UnaryOp::kRsqrt: return ReferenceF32<reference::Rsqrt>;
+    case UnaryOp::kSqrt: return ReferenceF32<reference::Sqrt>;
+    case UnaryOp::kSquare: return ReferenceF32<reference::Square>;
+    case UnaryOp::kLeakyRelu: return ReferenceWithParamF32<reference::LeakyRelu>;
+    case UnaryOp::kNeg: return ReferenceF32<reference::Neg<float>>;
+    case UnaryOp::kAbs: return ReferenceF32<reference::Abs<float>>;
+  }
+  return nullptr;
+}
+
+template <UnaryOp kOp>
+Status PrepareF32(KernelContext&, Node&, UnaryData& d) {
+  d.grain = IsTranscendental(kOp) ? 4096 : 16384;
+  d.f32 = d.variant->isa == Isa::kReference
+              ? ReferenceLoop(kOp, d.gelu_approximate)
+              : OptimizedLoop(kOp, d.gelu_approximate, *optimized::UnaryF32For(d.variant->isa));
+  return Status::Ok();
+}
+
+Status EvalF32(KernelContext& ctx, Node& node, UnaryData& d) {
+  const Tensor& in = *ctx.input(node, 0);
+  const float* x = in.data_as<float>();
+  float* y = ctx.output(node, 0)->data_as<float>();
+  ctx.thread_pool().ParallelFor(in.num_elements(), d.grain,
+                                [&](int64_t b, int64_t e) { d.f32(x + b, y + b, e - b, d.alpha); });
+  return Status::Ok();
+}
+
+// NEG and ABS on integers: wrapping, as .tflite's kernels.
+template <typename T, T (*kFn)(T)>
+Status EvalInt(KernelContext& ctx, Node& node, UnaryData&) {
+  const Tensor& in = *ctx.input(node, 0);
+  const T* x = in.data_as<T>();
+  T* y = ctx.output(node, 0)->data_as<T>();
+  ctx.thread_pool().ParallelFor(in.num_elements(), 16384, [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i) y[i] = kFn(x[i]);
+  });
+  return Status::Ok();
+}
+
+constexpr TypeSignature kF32Types{{kF32}, {kF32}};
+constexpr TypeSignature kI32Types{{kI32}, {kI32}};
+constexpr TypeSignature kI64Types{{kI64}, {kI64}};
+
+#define EL_UNARY_F32_ROWS(OP)                                                        \
+  EL_VECTOR_ISA_ROWS("float32", kF32Types, nullptr, PrepareF32<OP>, EvalF32),       \
+  {"float32", kF32Types, Isa::kReference, nullptr, PrepareF32<OP>, EvalF32}
+
+template <UnaryOp kOp>
+struct Variants {
+  static constexpr KernelVariant<UnaryData> kTable[] = {EL_UNARY_F32_ROWS(kOp)};
+};
+template <>
+struct Variants<UnaryOp::kNeg> {
+  static constexpr KernelVariant<UnaryData> kTable[] = {
+      EL_UNARY_F32_ROWS(UnaryOp::kNeg),
+      {"int32", kI32Types, Isa::kReference, nullptr, nullptr, EvalInt<int32_t, reference::Neg<int32_t>>},
+      {"int64", kI64Types, Isa::kReference, nullptr, nullptr, EvalInt<int64_t, reference::Neg<int64_t>>},
+  };
+};
+template <>
+struct Variants<UnaryOp::kAbs> {
+  static constexpr KernelVariant<UnaryData> kTable[] = {
+      EL_UNARY_F32_ROWS(UnaryOp::kAbs),
+      {"int32", kI32Types, Isa::kReference, nullptr, nullptr, EvalInt<int32_t, reference::Abs<int32_t>>},
+      {"int64", kI64Types, Isa::kReference, nullptr, nullptr, EvalInt<int64_t, reference::Abs<int64_t>>},
+  };
+};
+#undef EL_UNARY_F32_ROWS
 
 template <UnaryOp kOp>
 Status Prepare(KernelContext& ctx, Node& node) {
   Tensor *in, *out;
   EL_RETURN_IF_ERROR(GetSingleInputOutput(ctx, node, &in, &out));
-  const bool int_ok = AcceptsIntegers(kOp) && (in->type == DataType::kInt32 || in->type == DataType::kInt64);
-  if (in->type != DataType::kFloat32 && !int_ok) {
-    return ctx.Error(node,
-                     StrCat("input type ", DataTypeName(in->type), " is not supported (",
-                            AcceptsIntegers(kOp) ? "float32, int32, int64" : "float32", ")"),
-                     StatusCode::kUnsupported);
-  }
-  EL_RETURN_IF_ERROR(CheckType(ctx, node, *out, in->type, "output"));
-  ChooseLoop<kOp>(static_cast<UnaryData*>(node.user_data));
-  return ctx.ResizeTensor(*out, in->dims);
-}
-
-template <typename T>
-void RunInt(RangeFnInt<T> fn, const Tensor& in, Tensor& out, ThreadPool& pool) {
-  const T* x = in.data_as<T>();
-  T* y = out.data_as<T>();
-  pool.ParallelFor(in.num_elements(), 16384, [&](int64_t b, int64_t e) { fn(x + b, y + b, e - b); });
-}
-
-Status Eval(KernelContext& ctx, Node& node) {
-  const auto& d = *static_cast<const UnaryData*>(node.user_data);
-  const Tensor& in = *ctx.input(node, 0);
-  Tensor& out = *ctx.output(node, 0);
-  switch (in.type) {
-    case DataType::kFloat32: {
-      const float* x = in.data_as<float>();
-      float* y = out.data_as<float>();
-      ctx.thread_pool().ParallelFor(in.num_elements(), d.grain,
-                                    [&](int64_t b, int64_t e) { d.f32(x + b, y + b, e - b, d.alpha); });
-      return Status::Ok();
-    }
-    case DataType::kInt32: RunInt(d.i32, in, out, ctx.thread_pool()); return Status::Ok();
-    case DataType::kInt64: RunInt(d.i64, in, out, ctx.thread_pool()); return Status::Ok();
-    default: return ctx.Error(node, "unsupported type", StatusCode::kUnsupported);
-  }
+  EL_RETURN_IF_ERROR(ctx.ResizeTensor(*out, in->dims));
+  return SelectVariant(ctx, node, Variants<kOp>::kTable, *static_cast<UnaryData*>(node.user_data));
 }
 
 template <UnaryOp kOp>
 const KernelRegistration* Registration() {
   // Folding: one pass over a constant beats one per invoke.
-  static const KernelRegistration reg{Init<kOp>, DeleteNodeData<UnaryData>, Prepare<kOp>, Eval,
-                                      /*fold_when_inputs_constant=*/true};
+  static const KernelRegistration reg{Init<kOp>, DeleteNodeData<UnaryData>, Prepare<kOp>,
+                                      EvalSelectedVariant<UnaryData>, /*fold_when_inputs_constant=*/true};
   return &reg;
 }
 
 }  // namespace
-
 const KernelRegistration* Register_LOGISTIC() { return Registration<UnaryOp::kLogistic>(); }
 const KernelRegistration* Register_TANH() { return Registration<UnaryOp::kTanh>(); }
 const KernelRegistration* Register_RELU() { return Registration<UnaryOp::kRelu>(); }

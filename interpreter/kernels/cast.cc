@@ -1,81 +1,82 @@
-// CAST between float32, float64, int8/16/32/64, uint8 and bool. Float to integer truncates
-// toward zero (C conversion, as TFLite); anything to bool is `value != 0`.
+// CAST between float32, float64, int8/16/32/64, uint8 and bool. Float to integer truncates toward zero
+// (C conversion, as TFLite); anything to bool is `value != 0`. One variant row per output dtype; its
+// prepare picks the loop for the input dtype.
 #include "interpreter/kernels/kernel_util.h"
+#include "interpreter/kernels/kernel_variant.h"
 
 namespace edgelite {
 namespace {
 
-bool Castable(DataType t) {
-  switch (t) {
-    case DataType::kFloat32: case DataType::kFloat64: case DataType::kInt8:
-    case DataType::kInt16: case DataType::kInt32: case DataType::kInt64: case DataType::kUInt8:
-    case DataType::kBool:
-      return true;
-    default:
-      return false;
-  }
-}
+using CastLoop = void (*)(const void* in, void* out, int64_t n);
 
-Status Prepare(KernelContext& ctx, Node& node) {
-  Tensor *in, *out;
-  EL_RETURN_IF_ERROR(GetSingleInputOutput(ctx, node, &in, &out));
-  EL_KERNEL_CHECK(ctx, node, Castable(in->type) && Castable(out->type), "cast from ", DataTypeName(in->type),
-                  " to ", DataTypeName(out->type), " is not supported");
-  return ctx.ResizeTensor(*out, in->dims);
-}
+struct CastData : VariantChoice<CastData> {
+  CastLoop loop = nullptr;  // for the node's (input, output) dtypes, set in prepare
+};
 
-// Reads element i of any castable type as double (exact for every type here but int64 beyond 2^53,
-// which is handled separately below).
-double Load(const Tensor& t, int64_t i) {
-  switch (t.type) {
-    case DataType::kFloat32: return t.data_as<float>()[i];
-    case DataType::kFloat64: return t.data_as<double>()[i];
-    case DataType::kInt8: return t.data_as<int8_t>()[i];
-    case DataType::kInt16: return t.data_as<int16_t>()[i];
-    case DataType::kInt32: return t.data_as<int32_t>()[i];
-    case DataType::kUInt8: return t.data_as<uint8_t>()[i];
-    case DataType::kBool: return t.data_as<bool>()[i] ? 1.0 : 0.0;
-    default: return 0;
+template <typename In, typename Out>
+void Cast(const void* in_bytes, void* out_bytes, int64_t n) {
+  const In* in = static_cast<const In*>(in_bytes);
+  Out* out = static_cast<Out*>(out_bytes);
+  for (int64_t i = 0; i < n; ++i) {
+    if constexpr (std::is_same_v<Out, bool>) {
+      out[i] = in[i] != In(0);
+    } else {
+      out[i] = static_cast<Out>(in[i]);
+    }
   }
 }
 
 template <typename Out>
-void CastTo(const Tensor& in, Tensor& out) {
-  Out* dst = out.data_as<Out>();
-  const int64_t n = in.num_elements();
-  if (in.type == DataType::kInt64) {
-    const int64_t* src = in.data_as<int64_t>();
-    for (int64_t i = 0; i < n; ++i) dst[i] = static_cast<Out>(src[i]);
-    return;
+CastLoop LoopFrom(DataType in) {
+  switch (in) {
+    case DataType::kFloat32: return Cast<float, Out>;
+    case DataType::kFloat64: return Cast<double, Out>;
+    case DataType::kInt8: return Cast<int8_t, Out>;
+    case DataType::kInt16: return Cast<int16_t, Out>;
+    case DataType::kInt32: return Cast<int32_t, Out>;
+    case DataType::kInt64: return Cast<int64_t, Out>;
+    case DataType::kUInt8: return Cast<uint8_t, Out>;
+    case DataType::kBool: return Cast<bool, Out>;
+    default: return nullptr;  // the row's types exclude the rest
   }
-  for (int64_t i = 0; i < n; ++i) dst[i] = static_cast<Out>(Load(in, i));
 }
 
-Status Eval(KernelContext& ctx, Node& node) {
-  const Tensor& in = *ctx.input(node, 0);
-  Tensor& out = *ctx.output(node, 0);
-  const int64_t n = in.num_elements();
-  switch (out.type) {
-    case DataType::kFloat32: CastTo<float>(in, out); break;
-    case DataType::kFloat64: CastTo<double>(in, out); break;
-    case DataType::kInt8: CastTo<int8_t>(in, out); break;
-    case DataType::kInt16: CastTo<int16_t>(in, out); break;
-    case DataType::kInt32: CastTo<int32_t>(in, out); break;
-    case DataType::kInt64: CastTo<int64_t>(in, out); break;
-    case DataType::kUInt8: CastTo<uint8_t>(in, out); break;
-    case DataType::kBool:
-      for (int64_t i = 0; i < n; ++i)
-        out.data_as<bool>()[i] = in.type == DataType::kInt64 ? in.data_as<int64_t>()[i] != 0 : Load(in, i) != 0.0;
-      break;
-    default: return ctx.Error(node, "unsupported output type", StatusCode::kUnsupported);
-  }
+template <typename Out>
+Status PrepareCast(KernelContext& ctx, Node& node, CastData& d) {
+  d.loop = LoopFrom<Out>(ctx.input(node, 0)->type);
   return Status::Ok();
+}
+
+Status Eval(KernelContext& ctx, Node& node, CastData& d) {
+  const Tensor& in = *ctx.input(node, 0);
+  d.loop(in.data, ctx.output(node, 0)->data, in.num_elements());
+  return Status::Ok();
+}
+
+constexpr TypeSet kCastable = TypeBit(DataType::kFloat64) | kF32 | kI8 | kI16 | kI32 | kI64 | kU8 | kBool;
+
+#define EL_CAST_ROW(NAME, SET, T) \
+  {NAME, TypeSignature{{kCastable}, {SET}}, Isa::kReference, nullptr, PrepareCast<T>, Eval}
+const KernelVariant<CastData> kVariants[] = {
+    EL_CAST_ROW("to float32", kF32, float),     EL_CAST_ROW("to float64", TypeBit(DataType::kFloat64), double),
+    EL_CAST_ROW("to int8", kI8, int8_t),        EL_CAST_ROW("to int16", kI16, int16_t),
+    EL_CAST_ROW("to int32", kI32, int32_t),     EL_CAST_ROW("to int64", kI64, int64_t),
+    EL_CAST_ROW("to uint8", kU8, uint8_t),      EL_CAST_ROW("to bool", kBool, bool),
+};
+#undef EL_CAST_ROW
+
+Status Prepare(KernelContext& ctx, Node& node) {
+  Tensor *in, *out;
+  EL_RETURN_IF_ERROR(GetSingleInputOutput(ctx, node, &in, &out));
+  EL_RETURN_IF_ERROR(ctx.ResizeTensor(*out, in->dims));
+  return SelectVariant(ctx, node, kVariants, *static_cast<CastData*>(node.user_data));
 }
 
 }  // namespace
 
 const KernelRegistration* Register_CAST() {
-  static const KernelRegistration reg{nullptr, nullptr, Prepare, Eval, /*fold_when_inputs_constant=*/true};
+  static const KernelRegistration reg{NewNodeData<CastData>, DeleteNodeData<CastData>, Prepare,
+                                      EvalSelectedVariant<CastData>, /*fold_when_inputs_constant=*/true};
   return &reg;
 }
 

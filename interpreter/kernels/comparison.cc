@@ -1,6 +1,7 @@
 // EQUAL, NOT_EQUAL, LESS, LESS_EQUAL, GREATER, GREATER_EQUAL: element-wise with NumPy broadcasting,
 // bool output. float32, int32, int64 (and bool for the two equality tests).
 #include "interpreter/kernels/kernel_util.h"
+#include "interpreter/kernels/kernel_variant.h"
 #include "interpreter/kernels/reference/broadcast.h"
 
 namespace edgelite {
@@ -8,8 +9,10 @@ namespace {
 
 enum class CompareOp { kEqual, kNotEqual, kLess, kLessEqual, kGreater, kGreaterEqual };
 
-template <typename T>
-inline bool Compare(CompareOp op, T a, T b) {
+struct CompareData : VariantChoice<CompareData> {};
+
+template <CompareOp op, typename T>
+inline bool Compare(T a, T b) {
   switch (op) {
     case CompareOp::kEqual: return a == b;
     case CompareOp::kNotEqual: return a != b;
@@ -21,53 +24,68 @@ inline bool Compare(CompareOp op, T a, T b) {
   return false;
 }
 
+template <CompareOp kOp, typename T>
+Status Eval(KernelContext& ctx, Node& node, CompareData&) {
+  const Tensor& a = *ctx.input(node, 0);
+  const Tensor& b = *ctx.input(node, 1);
+  Tensor& out = *ctx.output(node, 0);
+  const T* pa = a.data_as<T>();
+  const T* pb = b.data_as<T>();
+  bool* po = out.data_as<bool>();
+  reference::ForEachBroadcastIndex(a.dims, b.dims, out.dims, [&](int64_t o, int64_t ia, int64_t ib) {
+    po[o] = Compare<kOp>(pa[ia], pb[ib]);
+  });
+  return Status::Ok();
+}
+
+constexpr TypeSignature kF32Types{{kF32, kF32}, {kBool}};
+constexpr TypeSignature kI32Types{{kI32, kI32}, {kBool}};
+constexpr TypeSignature kI64Types{{kI64, kI64}, {kBool}};
+constexpr TypeSignature kBoolTypes{{kBool, kBool}, {kBool}};
+
+#define EL_COMPARE_ROW(NAME, TYPES, T) {NAME, TYPES, Isa::kReference, nullptr, nullptr, Eval<kOp, T>}
+template <CompareOp kOp>
+struct Variants {
+  static constexpr KernelVariant<CompareData> kTable[] = {
+      EL_COMPARE_ROW("float32", kF32Types, float),
+      EL_COMPARE_ROW("int32", kI32Types, int32_t),
+      EL_COMPARE_ROW("int64", kI64Types, int64_t),
+  };
+};
+// The equality tests also take bool.
+template <CompareOp kOp>
+struct EqualityVariants {
+  static constexpr KernelVariant<CompareData> kTable[] = {
+      EL_COMPARE_ROW("float32", kF32Types, float),
+      EL_COMPARE_ROW("int32", kI32Types, int32_t),
+      EL_COMPARE_ROW("int64", kI64Types, int64_t),
+      EL_COMPARE_ROW("bool", kBoolTypes, bool),
+  };
+};
+#undef EL_COMPARE_ROW
+
 template <CompareOp kOp>
 Status Prepare(KernelContext& ctx, Node& node) {
   Tensor *a, *b, *out;
   EL_RETURN_IF_ERROR(GetTwoInputsOneOutput(ctx, node, &a, &b, &out));
-  const bool equality = kOp == CompareOp::kEqual || kOp == CompareOp::kNotEqual;
-  const bool ok_type = a->type == DataType::kFloat32 || a->type == DataType::kInt32 ||
-                       a->type == DataType::kInt64 || (equality && a->type == DataType::kBool);
-  EL_KERNEL_CHECK(ctx, node, ok_type, "input type ", DataTypeName(a->type), " is not supported");
-  EL_RETURN_IF_ERROR(CheckType(ctx, node, *b, a->type, "input 1"));
-  EL_RETURN_IF_ERROR(CheckType(ctx, node, *out, DataType::kBool, "output"));
   Dims out_dims;
   if (!BroadcastShapes(a->dims, b->dims, &out_dims)) {
     return ctx.Error(node, StrCat("shapes ", DimsToString(a->dims), " and ", DimsToString(b->dims),
                                   " cannot be broadcast together"));
   }
-  return ctx.ResizeTensor(*out, out_dims);
-}
-
-template <CompareOp kOp, typename T>
-void Run(const Tensor& a, const Tensor& b, Tensor& out) {
-  const T* pa = a.data_as<T>();
-  const T* pb = b.data_as<T>();
-  bool* po = out.data_as<bool>();
-  reference::ForEachBroadcastIndex(a.dims, b.dims, out.dims, [&](int64_t o, int64_t ia, int64_t ib) {
-    po[o] = Compare(kOp, pa[ia], pb[ib]);
-  });
-}
-
-template <CompareOp kOp>
-Status Eval(KernelContext& ctx, Node& node) {
-  const Tensor& a = *ctx.input(node, 0);
-  const Tensor& b = *ctx.input(node, 1);
-  Tensor& out = *ctx.output(node, 0);
-  switch (a.type) {
-    case DataType::kFloat32: Run<kOp, float>(a, b, out); break;
-    case DataType::kInt32: Run<kOp, int32_t>(a, b, out); break;
-    case DataType::kInt64: Run<kOp, int64_t>(a, b, out); break;
-    case DataType::kBool: Run<kOp, bool>(a, b, out); break;
-    default: return ctx.Error(node, "unsupported type", StatusCode::kUnsupported);
+  EL_RETURN_IF_ERROR(ctx.ResizeTensor(*out, out_dims));
+  auto& data = *static_cast<CompareData*>(node.user_data);
+  if constexpr (kOp == CompareOp::kEqual || kOp == CompareOp::kNotEqual) {
+    return SelectVariant(ctx, node, EqualityVariants<kOp>::kTable, data);
+  } else {
+    return SelectVariant(ctx, node, Variants<kOp>::kTable, data);
   }
-  return Status::Ok();
 }
 
 template <CompareOp kOp>
 const KernelRegistration* Registration() {
-  static const KernelRegistration reg{nullptr, nullptr, Prepare<kOp>, Eval<kOp>,
-                                      /*fold_when_inputs_constant=*/true};
+  static const KernelRegistration reg{NewNodeData<CompareData>, DeleteNodeData<CompareData>, Prepare<kOp>,
+                                      EvalSelectedVariant<CompareData>, /*fold_when_inputs_constant=*/true};
   return &reg;
 }
 

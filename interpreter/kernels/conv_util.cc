@@ -58,10 +58,6 @@ Status GetFilterOpTensors(KernelContext& ctx, const Node& node, const char* filt
   EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &out->output));
   out->bias = ctx.input(node, 2);
   const Tensor& filter = *out->filter;
-  EL_RETURN_IF_ERROR(CheckType(ctx, node, *out->input, DataType::kFloat32, "input"));
-  EL_RETURN_IF_ERROR(CheckType(ctx, node, filter, DataType::kFloat32, filter_name));
-  EL_RETURN_IF_ERROR(CheckType(ctx, node, *out->output, DataType::kFloat32, "output"));
-  if (out->bias) EL_RETURN_IF_ERROR(CheckType(ctx, node, *out->bias, DataType::kFloat32, "bias"));
   EL_KERNEL_CHECK(ctx, node, !filter.sparsity, "sparse ", filter_name, " '", filter.name,
                   "' is not supported (densify it first)");
   EL_KERNEL_CHECK(ctx, node, filter.rank() == filter_rank, filter_name, " '", filter.name, "' must be ", filter_rank,

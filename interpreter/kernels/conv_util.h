@@ -42,7 +42,7 @@ Status ComputeWindowGeometry(KernelContext& ctx, const Node& node, const Tensor&
 // [batch, out_h, out_w, out_c]
 inline Dims WindowOutputDims(const reference::WindowGeometry& g) { return {g.batch, g.out_h, g.out_w, g.out_c}; }
 
-// The tensors of a float32 filter op: inputs (input, filter, optional bias), one output.
+// The tensors of a filter op: inputs (input, filter, optional bias), one output.
 struct FilterOpTensors {
   Tensor* input = nullptr;
   Tensor* filter = nullptr;
@@ -50,8 +50,8 @@ struct FilterOpTensors {
   Tensor* output = nullptr;
 };
 
-// Checks the counts, that all are float32, and that the filter (named `filter_name` in messages) is dense
-// and of rank `filter_rank`.
+// Checks the counts and that the filter (named `filter_name` in messages) is dense and of rank
+// `filter_rank`. Dtypes are the variant table's to check.
 Status GetFilterOpTensors(KernelContext& ctx, const Node& node, const char* filter_name, int filter_rank,
                           FilterOpTensors* out);
 

@@ -4,12 +4,13 @@
 #include <cstring>
 
 #include "interpreter/kernels/kernel_util.h"
+#include "interpreter/kernels/kernel_variant.h"
 #include "interpreter/kernels/reference/densify.h"
 
 namespace edgelite {
 namespace {
 
-struct DensifyData {
+struct DensifyData : VariantChoice<DensifyData> {
   reference::SparseFormat format;  // filled in prepare; views point into the model
 };
 
@@ -136,16 +137,33 @@ Status ParseSparsity(KernelContext& ctx, const Node& node, const Tensor& in, ref
   return Status::Ok();
 }
 
+// Values are copied, never computed on, so one instantiation per element width covers every type.
+template <typename Word>
+Status EvalWords(KernelContext& ctx, Node& node, DensifyData& d) {
+  const Tensor& in = *ctx.input(node, 0);
+  Tensor& out = *ctx.output(node, 0);
+  std::memset(out.data, 0, out.RequiredBytes());
+  reference::Densify(d.format, in.data_as<Word>(), out.data_as<Word>());
+  return Status::Ok();
+}
+
+constexpr TypeSet kDense2Byte = kMovable2Byte | kF16;
+const KernelVariant<DensifyData> kVariants[] = {
+    {"1-byte elements", TypeSignature{{kMovable1Byte}, {kSameAsInput0}}, Isa::kReference, nullptr, nullptr,
+     EvalWords<uint8_t>},
+    {"2-byte elements", TypeSignature{{kDense2Byte}, {kSameAsInput0}}, Isa::kReference, nullptr, nullptr,
+     EvalWords<uint16_t>},
+    {"4-byte elements", TypeSignature{{kMovable4Byte}, {kSameAsInput0}}, Isa::kReference, nullptr, nullptr,
+     EvalWords<uint32_t>},
+    {"8-byte elements", TypeSignature{{kMovable8Byte}, {kSameAsInput0}}, Isa::kReference, nullptr, nullptr,
+     EvalWords<uint64_t>},
+};
+
 Status Prepare(KernelContext& ctx, Node& node) {
   auto* data = static_cast<DensifyData*>(node.user_data);
   Tensor *in, *out;
   EL_RETURN_IF_ERROR(GetSingleInputOutput(ctx, node, &in, &out));
-  const size_t element = ElementSize(in->type);
-  if (element != 1 && element != 2 && element != 4 && element != 8) {
-    return ctx.Error(node, StrCat("input type ", DataTypeName(in->type), " is not supported"),
-                     StatusCode::kUnsupported);
-  }
-  EL_RETURN_IF_ERROR(CheckType(ctx, node, *out, in->type, "output"));
+  EL_RETURN_IF_ERROR(SelectVariant(ctx, node, kVariants, *data));
   if (!in->sparsity) return ctx.Error(node, StrCat("input '", in->name, "' has no sparsity parameters"));
   EL_RETURN_IF_ERROR(ParseSparsity(ctx, node, *in, &data->format));
   // A sparse tensor with no values at all has an empty buffer, which the model marks as not constant.
@@ -160,32 +178,12 @@ Status Prepare(KernelContext& ctx, Node& node) {
   return ctx.ResizeTensor(*out, in->dims);
 }
 
-// Values are copied, never computed on, so one instantiation per element width covers every type.
-template <typename Word>
-void DensifyWords(const reference::SparseFormat& format, const Tensor& in, Tensor& out) {
-  reference::Densify(format, in.data_as<Word>(), out.data_as<Word>());
-}
-
-Status Eval(KernelContext& ctx, Node& node) {
-  const auto& d = *static_cast<const DensifyData*>(node.user_data);
-  const Tensor& in = *ctx.input(node, 0);
-  Tensor& out = *ctx.output(node, 0);
-  std::memset(out.data, 0, out.RequiredBytes());
-  switch (ElementSize(in.type)) {
-    case 1: DensifyWords<uint8_t>(d.format, in, out); break;
-    case 2: DensifyWords<uint16_t>(d.format, in, out); break;
-    case 4: DensifyWords<uint32_t>(d.format, in, out); break;
-    case 8: DensifyWords<uint64_t>(d.format, in, out); break;
-    default: return ctx.Error(node, "unsupported type", StatusCode::kUnsupported);
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
 const KernelRegistration* Register_DENSIFY() {
   // Folding: the dense weights are made once, at prepare.
-  static const KernelRegistration reg{NewNodeData<DensifyData>, DeleteNodeData<DensifyData>, Prepare, Eval,
+  static const KernelRegistration reg{NewNodeData<DensifyData>, DeleteNodeData<DensifyData>, Prepare,
+                                      EvalSelectedVariant<DensifyData>,
                                       /*fold_when_inputs_constant=*/true};
   return &reg;
 }

@@ -4,12 +4,13 @@
 #include <cstring>
 
 #include "interpreter/kernels/kernel_util.h"
+#include "interpreter/kernels/kernel_variant.h"
 #include "interpreter/thread_pool.h"
 
 namespace edgelite {
 namespace {
 
-struct DepthToSpaceData {
+struct DepthToSpaceData : VariantChoice<DepthToSpaceData> {
   int block_size = 0;
 };
 
@@ -22,34 +23,7 @@ Status Init(KernelContext& ctx, Node& node) {
   return Status::Ok();
 }
 
-Status Prepare(KernelContext& ctx, Node& node) {
-  const auto& data = *static_cast<DepthToSpaceData*>(node.user_data);
-  Tensor *in, *out;
-  EL_RETURN_IF_ERROR(GetSingleInputOutput(ctx, node, &in, &out));
-  EL_RETURN_IF_ERROR(CheckTypeIn(ctx, node, *in,
-                                 {DataType::kFloat32, DataType::kInt32, DataType::kInt64, DataType::kInt8,
-                                  DataType::kUInt8},
-                                 "input"));
-  EL_RETURN_IF_ERROR(CheckType(ctx, node, *out, in->type, "output"));
-  if (in->rank() != 4) {
-    return ctx.Error(node, StrCat("input must be 4-D (NHWC), got shape ", DimsToString(in->dims)));
-  }
-  const int64_t bs = data.block_size;
-  if (bs < 1) return ctx.Error(node, StrCat("block_size must be at least 1, got ", bs));
-  const int channels = in->dim(3);
-  if (channels % (bs * bs) != 0) {
-    return ctx.Error(node, StrCat("input depth ", channels, " is not divisible by block_size^2 = ", bs * bs));
-  }
-  const int64_t h = in->dim(1) * bs, w = in->dim(2) * bs;
-  if (h > std::numeric_limits<int32_t>::max() || w > std::numeric_limits<int32_t>::max()) {
-    return ctx.Error(node, "output is too large");
-  }
-  return ctx.ResizeTensor(*out, Dims{in->dim(0), static_cast<int32_t>(h), static_cast<int32_t>(w),
-                                     static_cast<int32_t>(channels / (bs * bs))});
-}
-
-Status Eval(KernelContext& ctx, Node& node) {
-  const auto& data = *static_cast<DepthToSpaceData*>(node.user_data);
+Status Eval(KernelContext& ctx, Node& node, DepthToSpaceData& data) {
   const Tensor& in = *ctx.input(node, 0);
   Tensor& out = *ctx.output(node, 0);
   if (out.num_elements() == 0) return Status::Ok();
@@ -73,10 +47,38 @@ Status Eval(KernelContext& ctx, Node& node) {
   return Status::Ok();
 }
 
+// Channels move as bytes: one row serves every dtype.
+const KernelVariant<DepthToSpaceData> kVariants[] = {
+    {"bytes", TypeSignature{{kMovableTypes}, {kSameAsInput0}}, Isa::kReference, nullptr, nullptr, Eval},
+};
+
+Status Prepare(KernelContext& ctx, Node& node) {
+  const auto& data = *static_cast<DepthToSpaceData*>(node.user_data);
+  Tensor *in, *out;
+  EL_RETURN_IF_ERROR(GetSingleInputOutput(ctx, node, &in, &out));
+  EL_RETURN_IF_ERROR(SelectVariant(ctx, node, kVariants, *static_cast<DepthToSpaceData*>(node.user_data)));
+  if (in->rank() != 4) {
+    return ctx.Error(node, StrCat("input must be 4-D (NHWC), got shape ", DimsToString(in->dims)));
+  }
+  const int64_t bs = data.block_size;
+  if (bs < 1) return ctx.Error(node, StrCat("block_size must be at least 1, got ", bs));
+  const int channels = in->dim(3);
+  if (channels % (bs * bs) != 0) {
+    return ctx.Error(node, StrCat("input depth ", channels, " is not divisible by block_size^2 = ", bs * bs));
+  }
+  const int64_t h = in->dim(1) * bs, w = in->dim(2) * bs;
+  if (h > std::numeric_limits<int32_t>::max() || w > std::numeric_limits<int32_t>::max()) {
+    return ctx.Error(node, "output is too large");
+  }
+  return ctx.ResizeTensor(*out, Dims{in->dim(0), static_cast<int32_t>(h), static_cast<int32_t>(w),
+                                     static_cast<int32_t>(channels / (bs * bs))});
+}
+
 }  // namespace
 
 const KernelRegistration* Register_DEPTH_TO_SPACE() {
-  static const KernelRegistration reg = {Init, DeleteNodeData<DepthToSpaceData>, Prepare, Eval};
+  static const KernelRegistration reg = {Init, DeleteNodeData<DepthToSpaceData>, Prepare,
+                                        EvalSelectedVariant<DepthToSpaceData>};
   return &reg;
 }
 

@@ -5,13 +5,14 @@
 #include <limits>
 
 #include "interpreter/kernels/kernel_util.h"
+#include "interpreter/kernels/kernel_variant.h"
 #include "interpreter/kernels/reference/dequantize.h"
 #include "interpreter/thread_pool.h"
 
 namespace edgelite {
 namespace {
 
-struct DequantizeData {
+struct DequantizeData : VariantChoice<DequantizeData> {
   // Filled in prepare from the input's quantization.
   bool per_channel = false;
   std::vector<float> scales;        // one per channel (one for per-tensor)
@@ -55,64 +56,55 @@ Status PrepareQuantization(KernelContext& ctx, const Node& node, const Tensor& i
   return Status::Ok();
 }
 
-Status Prepare(KernelContext& ctx, Node& node) {
-  auto* data = static_cast<DequantizeData*>(node.user_data);
-  Tensor *in, *out;
-  EL_RETURN_IF_ERROR(GetSingleInputOutput(ctx, node, &in, &out));
-  EL_RETURN_IF_ERROR(CheckType(ctx, node, *out, DataType::kFloat32, "output"));
-  switch (in->type) {
-    case DataType::kFloat16: break;
-    case DataType::kInt8:
-    case DataType::kUInt8:
-    case DataType::kInt16: EL_RETURN_IF_ERROR(PrepareQuantization(ctx, node, *in, data)); break;
-    default:
-      return ctx.Error(node, StrCat("input type ", DataTypeName(in->type),
-                                    " is not supported (float16, int8, uint8, int16)"),
-                       StatusCode::kUnsupported);
-  }
-  return ctx.ResizeTensor(*out, in->dims);
+Status PrepareQuantized(KernelContext& ctx, Node& node, DequantizeData& d) {
+  return PrepareQuantization(ctx, node, *ctx.input(node, 0), &d);
 }
 
 template <typename Q>
-void DequantizeTyped(const DequantizeData& d, const Tensor& in, Tensor& out, ThreadPool& pool) {
+Status EvalQuantized(KernelContext& ctx, Node& node, DequantizeData& d) {
+  const Tensor& in = *ctx.input(node, 0);
   const Q* q = in.data_as<Q>();
-  float* y = out.data_as<float>();
+  float* y = ctx.output(node, 0)->data_as<float>();
   if (d.per_channel) {
     // Per-channel inputs are weights: constant, so this runs once, at prepare.
     reference::DequantizePerChannel(q, y, d.outer, d.channels, d.inner, d.scales.data(), d.zero_points.data());
-    return;
+    return Status::Ok();
   }
-  pool.ParallelFor(in.num_elements(), 16384, [&](int64_t b, int64_t e) {
+  ctx.thread_pool().ParallelFor(in.num_elements(), 16384, [&](int64_t b, int64_t e) {
     reference::DequantizePerTensor(q + b, y + b, e - b, d.scales[0], d.zero_points[0]);
   });
+  return Status::Ok();
 }
 
-Status Eval(KernelContext& ctx, Node& node) {
-  const auto& d = *static_cast<const DequantizeData*>(node.user_data);
+Status EvalHalf(KernelContext& ctx, Node& node, DequantizeData&) {
   const Tensor& in = *ctx.input(node, 0);
-  Tensor& out = *ctx.output(node, 0);
-  ThreadPool& pool = ctx.thread_pool();
-  switch (in.type) {
-    case DataType::kFloat16: {
-      const uint16_t* h = in.data_as<uint16_t>();
-      float* y = out.data_as<float>();
-      pool.ParallelFor(in.num_elements(), 16384,
-                       [&](int64_t b, int64_t e) { reference::HalfToFloat(h + b, y + b, e - b); });
-      break;
-    }
-    case DataType::kInt8: DequantizeTyped<int8_t>(d, in, out, pool); break;
-    case DataType::kUInt8: DequantizeTyped<uint8_t>(d, in, out, pool); break;
-    case DataType::kInt16: DequantizeTyped<int16_t>(d, in, out, pool); break;
-    default: return ctx.Error(node, "unsupported type", StatusCode::kUnsupported);
-  }
+  const uint16_t* h = in.data_as<uint16_t>();
+  float* y = ctx.output(node, 0)->data_as<float>();
+  ctx.thread_pool().ParallelFor(in.num_elements(), 16384,
+                                [&](int64_t b, int64_t e) { reference::HalfToFloat(h + b, y + b, e - b); });
   return Status::Ok();
+}
+
+const KernelVariant<DequantizeData> kVariants[] = {
+    {"float16", TypeSignature{{kF16}, {kF32}}, Isa::kReference, nullptr, nullptr, EvalHalf},
+    {"int8", TypeSignature{{kI8}, {kF32}}, Isa::kReference, nullptr, PrepareQuantized, EvalQuantized<int8_t>},
+    {"uint8", TypeSignature{{kU8}, {kF32}}, Isa::kReference, nullptr, PrepareQuantized, EvalQuantized<uint8_t>},
+    {"int16", TypeSignature{{kI16}, {kF32}}, Isa::kReference, nullptr, PrepareQuantized, EvalQuantized<int16_t>},
+};
+
+Status Prepare(KernelContext& ctx, Node& node) {
+  Tensor *in, *out;
+  EL_RETURN_IF_ERROR(GetSingleInputOutput(ctx, node, &in, &out));
+  EL_RETURN_IF_ERROR(ctx.ResizeTensor(*out, in->dims));
+  return SelectVariant(ctx, node, kVariants, *static_cast<DequantizeData*>(node.user_data));
 }
 
 }  // namespace
 
 const KernelRegistration* Register_DEQUANTIZE() {
   // Folding: a constant input (fp16 or quantized weights) becomes a constant float tensor once, at prepare.
-  static const KernelRegistration reg{NewNodeData<DequantizeData>, DeleteNodeData<DequantizeData>, Prepare, Eval,
+  static const KernelRegistration reg{NewNodeData<DequantizeData>, DeleteNodeData<DequantizeData>, Prepare,
+                                      EvalSelectedVariant<DequantizeData>,
                                       /*fold_when_inputs_constant=*/true};
   return &reg;
 }

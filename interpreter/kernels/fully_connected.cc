@@ -3,6 +3,7 @@
 // optional bias, fused activation. Runs the packed GEMM (optimized/gemm_f32), or its reference twin.
 #include "interpreter/kernels/conv_util.h"
 #include "interpreter/kernels/kernel_util.h"
+#include "interpreter/kernels/kernel_variant.h"
 #include "interpreter/kernels/optimized/gemm_f32.h"
 #include "interpreter/kernels/packed_weights.h"
 #include "interpreter/kernels/reference/fully_connected.h"
@@ -11,12 +12,12 @@
 namespace edgelite {
 namespace {
 
-struct FullyConnectedData {
+struct FullyConnectedData : VariantChoice<FullyConnectedData> {
   ActivationRange range;
   bool keep_num_dims = false;
   // Set in prepare.
   int batch = 0, units = 0, depth = 0;
-  bool use_reference = false;
+  const optimized::GemmF32Kernels* gemm = nullptr;  // the chosen ISA's
   PackedWeights weights;  // weights and bias in GEMM panels
 };
 
@@ -34,6 +35,48 @@ Status Init(KernelContext& ctx, Node& node) {
   data->keep_num_dims = o->keep_num_dims();
   return GetActivationRange(ctx, node, o->fused_activation_function(), &data->range);
 }
+
+void PackF32(const FullyConnectedData& d, const float* weights, const float* bias, float* packed) {
+  d.gemm->pack(weights, d.depth, 1, bias, d.units, d.depth, packed);
+}
+
+Status PrepareF32(KernelContext& ctx, Node& node, FullyConnectedData& d) {
+  const Tensor* weights = ctx.input(node, 1);
+  const Tensor* bias = ctx.input(node, 2);
+  d.gemm = optimized::GemmF32For(d.variant->isa);
+  float* pack_now = nullptr;
+  EL_RETURN_IF_ERROR(d.weights.Prepare(ctx, node, d.gemm->packed_size(d.units, d.depth), {weights, bias},
+                                       PackingLayout(1, static_cast<int>(d.variant->isa)), &pack_now));
+  if (pack_now) PackF32(d, weights->data_as<float>(), bias ? bias->data_as<float>() : nullptr, pack_now);
+  return Status::Ok();
+}
+
+Status EvalF32(KernelContext& ctx, Node& node, FullyConnectedData& d) {
+  const Tensor* bias = ctx.input(node, 2);
+  float* packed = d.weights.data(ctx);
+  if (d.weights.pack_at_eval()) {
+    PackF32(d, ctx.input(node, 1)->data_as<float>(), bias ? bias->data_as<float>() : nullptr, packed);
+  }
+  const optimized::GemmShape s{d.batch, d.units, d.depth, d.depth, d.units, d.range.min, d.range.max};
+  d.gemm->gemm(s, ctx.input(node, 0)->data_as<float>(), packed, ctx.output(node, 0)->data_as<float>(),
+               ctx.thread_pool());
+  return Status::Ok();
+}
+
+Status EvalF32Reference(KernelContext& ctx, Node& node, FullyConnectedData& d) {
+  const Tensor* bias = ctx.input(node, 2);
+  reference::FullyConnected(d.batch, d.units, d.depth, ctx.input(node, 0)->data_as<float>(),
+                            ctx.input(node, 1)->data_as<float>(), bias ? bias->data_as<float>() : nullptr,
+                            ctx.output(node, 0)->data_as<float>(), d.range.min, d.range.max);
+  return Status::Ok();
+}
+
+constexpr TypeSignature kF32Types{{kF32, kF32, kF32}, {kF32}};
+
+const KernelVariant<FullyConnectedData> kVariants[] = {
+    EL_VECTOR_ISA_ROWS("float32", kF32Types, nullptr, PrepareF32, EvalF32),
+    {"float32", kF32Types, Isa::kReference, nullptr, nullptr, EvalF32Reference},
+};
 
 Status Prepare(KernelContext& ctx, Node& node) {
   auto* d = static_cast<FullyConnectedData*>(node.user_data);
@@ -61,44 +104,14 @@ Status Prepare(KernelContext& ctx, Node& node) {
     out_dims.back() = d->units;
   }
   EL_RETURN_IF_ERROR(ctx.ResizeTensor(*t.output, out_dims));
-
-  d->use_reference = ForceReferenceKernels();
-  if (d->use_reference) return Status::Ok();
-  float* pack_now = nullptr;
-  EL_RETURN_IF_ERROR(d->weights.Prepare(ctx, node, optimized::PackedGemmWeightsSize(d->units, d->depth),
-                                        {weights, t.bias}, 0, &pack_now));
-  if (pack_now) {
-    optimized::PackGemmWeights(weights->data_as<float>(), d->depth, 1, t.bias ? t.bias->data_as<float>() : nullptr,
-                               d->units, d->depth, pack_now);
-  }
-  return Status::Ok();
-}
-
-Status Eval(KernelContext& ctx, Node& node) {
-  auto* d = static_cast<FullyConnectedData*>(node.user_data);
-  const float* input = ctx.input(node, 0)->data_as<float>();
-  const float* weights = ctx.input(node, 1)->data_as<float>();
-  const Tensor* bias = ctx.input(node, 2);
-  const float* bias_data = bias ? bias->data_as<float>() : nullptr;
-  float* output = ctx.output(node, 0)->data_as<float>();
-  if (d->use_reference) {
-    reference::FullyConnected(d->batch, d->units, d->depth, input, weights, bias_data, output, d->range.min,
-                              d->range.max);
-    return Status::Ok();
-  }
-  float* packed = d->weights.data(ctx);
-  if (d->weights.pack_at_eval()) {
-    optimized::PackGemmWeights(weights, d->depth, 1, bias_data, d->units, d->depth, packed);
-  }
-  const optimized::GemmShape s{d->batch, d->units, d->depth, d->depth, d->units, d->range.min, d->range.max};
-  optimized::GemmF32(s, input, packed, output, ctx.thread_pool());
-  return Status::Ok();
+  return SelectVariant(ctx, node, kVariants, *d);
 }
 
 }  // namespace
 
 const KernelRegistration* Register_FULLY_CONNECTED() {
-  static const KernelRegistration reg{Init, DeleteNodeData<FullyConnectedData>, Prepare, Eval};
+  static const KernelRegistration reg{Init, DeleteNodeData<FullyConnectedData>, Prepare,
+                                      EvalSelectedVariant<FullyConnectedData>};
   return &reg;
 }
 

@@ -3,11 +3,12 @@
 #include <cstring>
 
 #include "interpreter/kernels/kernel_util.h"
+#include "interpreter/kernels/kernel_variant.h"
 
 namespace edgelite {
 namespace {
 
-struct GatherData {
+struct GatherData : VariantChoice<GatherData> {
   int axis = 0;
   int batch_dims = 0;
   // Filled in prepare; the copy in eval is: for batch, outer, index: copy `inner` elements.
@@ -26,44 +27,12 @@ Status Init(KernelContext&, Node& node) {
   return Status::Ok();
 }
 
-Status Prepare(KernelContext& ctx, Node& node) {
-  auto* d = static_cast<GatherData*>(node.user_data);
-  EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 2, 2));
-  EL_RETURN_IF_ERROR(CheckOutputCount(ctx, node, 1));
-  Tensor *params, *indices, *out;
-  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, &params));
-  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 1, &indices));
-  EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &out));
-  EL_KERNEL_CHECK(ctx, node, indices->type == DataType::kInt32 || indices->type == DataType::kInt64,
-                  "indices must be int32 or int64, got ", DataTypeName(indices->type));
-  EL_RETURN_IF_ERROR(CheckType(ctx, node, *out, params->type, "output"));
-  EL_KERNEL_CHECK(ctx, node, ElementSize(params->type) > 0, "params type ", DataTypeName(params->type),
-                  " is not supported");
-  EL_KERNEL_CHECK(ctx, node, params->rank() >= 1, "params must have rank >= 1");
-  int axis;
-  EL_RETURN_IF_ERROR(NormalizeAxis(ctx, node, d->axis, params->rank(), &axis));
-  int batch_dims = d->batch_dims < 0 ? d->batch_dims + indices->rank() : d->batch_dims;
-  EL_KERNEL_CHECK(ctx, node, batch_dims >= 0 && batch_dims <= indices->rank() && batch_dims <= axis,
-                  "batch_dims ", d->batch_dims, " is out of range for axis ", axis, " and indices rank ",
-                  indices->rank());
-  for (int i = 0; i < batch_dims; ++i) {
-    EL_KERNEL_CHECK(ctx, node, params->dims[i] == indices->dims[i], "batch dimension ", i, " differs: params ",
-                    DimsToString(params->dims), ", indices ", DimsToString(indices->dims));
-  }
-  Dims out_dims(params->dims.begin(), params->dims.begin() + axis);
-  out_dims.insert(out_dims.end(), indices->dims.begin() + batch_dims, indices->dims.end());
-  out_dims.insert(out_dims.end(), params->dims.begin() + axis + 1, params->dims.end());
-  d->batch = NumElements(Dims(params->dims.begin(), params->dims.begin() + batch_dims));
-  d->outer = NumElements(Dims(params->dims.begin() + batch_dims, params->dims.begin() + axis));
-  d->inner = NumElements(Dims(params->dims.begin() + axis + 1, params->dims.end()));
-  d->axis_size = params->dims[axis];
-  d->num_indices = NumElements(Dims(indices->dims.begin() + batch_dims, indices->dims.end()));
-  return ctx.ResizeTensor(*out, out_dims);
-}
-
+// Slices move as bytes: one instantiation per index type covers every params dtype.
 template <typename Index>
-Status Gather(KernelContext& ctx, const Node& node, const GatherData& d, const Tensor& params, const Tensor& indices,
-              Tensor& out) {
+Status Eval(KernelContext& ctx, Node& node, GatherData& d) {
+  const Tensor& params = *ctx.input(node, 0);
+  const Tensor& indices = *ctx.input(node, 1);
+  Tensor& out = *ctx.output(node, 0);
   const size_t elem = ElementSize(params.type);
   const size_t slice = static_cast<size_t>(d.inner) * elem;
   const auto* src = static_cast<const uint8_t*>(params.data);
@@ -86,20 +55,51 @@ Status Gather(KernelContext& ctx, const Node& node, const GatherData& d, const T
   return Status::Ok();
 }
 
-Status Eval(KernelContext& ctx, Node& node) {
-  const auto& d = *static_cast<GatherData*>(node.user_data);
-  const Tensor& params = *ctx.input(node, 0);
-  const Tensor& indices = *ctx.input(node, 1);
-  Tensor& out = *ctx.output(node, 0);
-  if (indices.type == DataType::kInt32) return Gather<int32_t>(ctx, node, d, params, indices, out);
-  return Gather<int64_t>(ctx, node, d, params, indices, out);
+constexpr TypeSet kGatherable = kMovableTypes | kF16 | TypeBit(DataType::kFloat64);
+const KernelVariant<GatherData> kVariants[] = {
+    {"int32 indices", TypeSignature{{kGatherable, kI32}, {kSameAsInput0}}, Isa::kReference, nullptr, nullptr,
+     Eval<int32_t>},
+    {"int64 indices", TypeSignature{{kGatherable, kI64}, {kSameAsInput0}}, Isa::kReference, nullptr, nullptr,
+     Eval<int64_t>},
+};
+
+Status Prepare(KernelContext& ctx, Node& node) {
+  auto* d = static_cast<GatherData*>(node.user_data);
+  EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 2, 2));
+  EL_RETURN_IF_ERROR(CheckOutputCount(ctx, node, 1));
+  Tensor *params, *indices, *out;
+  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, &params));
+  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 1, &indices));
+  EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &out));
+  EL_RETURN_IF_ERROR(SelectVariant(ctx, node, kVariants, *d));
+  EL_KERNEL_CHECK(ctx, node, params->rank() >= 1, "params must have rank >= 1");
+  int axis;
+  EL_RETURN_IF_ERROR(NormalizeAxis(ctx, node, d->axis, params->rank(), &axis));
+  int batch_dims = d->batch_dims < 0 ? d->batch_dims + indices->rank() : d->batch_dims;
+  EL_KERNEL_CHECK(ctx, node, batch_dims >= 0 && batch_dims <= indices->rank() && batch_dims <= axis,
+                  "batch_dims ", d->batch_dims, " is out of range for axis ", axis, " and indices rank ",
+                  indices->rank());
+  for (int i = 0; i < batch_dims; ++i) {
+    EL_KERNEL_CHECK(ctx, node, params->dims[i] == indices->dims[i], "batch dimension ", i, " differs: params ",
+                    DimsToString(params->dims), ", indices ", DimsToString(indices->dims));
+  }
+  Dims out_dims(params->dims.begin(), params->dims.begin() + axis);
+  out_dims.insert(out_dims.end(), indices->dims.begin() + batch_dims, indices->dims.end());
+  out_dims.insert(out_dims.end(), params->dims.begin() + axis + 1, params->dims.end());
+  d->batch = NumElements(Dims(params->dims.begin(), params->dims.begin() + batch_dims));
+  d->outer = NumElements(Dims(params->dims.begin() + batch_dims, params->dims.begin() + axis));
+  d->inner = NumElements(Dims(params->dims.begin() + axis + 1, params->dims.end()));
+  d->axis_size = params->dims[axis];
+  d->num_indices = NumElements(Dims(indices->dims.begin() + batch_dims, indices->dims.end()));
+  return ctx.ResizeTensor(*out, out_dims);
 }
 
 }  // namespace
 
 const KernelRegistration* Register_GATHER() {
   // Folding: SHAPE -> GATHER chains in dynamic-batch graphs resolve at prepare.
-  static const KernelRegistration reg{Init, DeleteNodeData<GatherData>, Prepare, Eval, /*fold_when_inputs_constant=*/true};
+  static const KernelRegistration reg{Init, DeleteNodeData<GatherData>, Prepare, EvalSelectedVariant<GatherData>,
+                                      /*fold_when_inputs_constant=*/true};
   return &reg;
 }
 

@@ -159,12 +159,10 @@ Status ReadIntVector(KernelContext& ctx, const Node& node, const Tensor& t, std:
   return Status::Ok();
 }
 
-Status PrepareLastAxisRowsF32(KernelContext& ctx, Node& node, bool scalar_is_one_row, int64_t* rows,
+Status PrepareLastAxisRows(KernelContext& ctx, Node& node, bool scalar_is_one_row, int64_t* rows,
                               int64_t* depth) {
   Tensor *in, *out;
   EL_RETURN_IF_ERROR(GetSingleInputOutput(ctx, node, &in, &out));
-  EL_RETURN_IF_ERROR(CheckType(ctx, node, *in, DataType::kFloat32, "input"));
-  EL_RETURN_IF_ERROR(CheckType(ctx, node, *out, DataType::kFloat32, "output"));
   if (in->rank() < 1 && !scalar_is_one_row) {
     return ctx.Error(node, StrCat("input '", in->name, "' must have rank 1 or more, got a scalar"));
   }

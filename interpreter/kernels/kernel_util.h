@@ -95,11 +95,11 @@ bool ForceReferenceKernels();
 // Reads an int32 or int64 constant/folded 1-D tensor into a vector (for shape, axis, paddings inputs).
 Status ReadIntVector(KernelContext& ctx, const Node& node, const Tensor& t, std::vector<int64_t>* out);
 
-// Prepare of a float32 operator that works on rows of the last axis and gives an output of its input's
-// shape (SOFTMAX, LOG_SOFTMAX, L2_NORMALIZATION): one input and one output, both float32; resizes the
-// output and gives the row count and length. A scalar is refused unless `scalar_is_one_row`, when it is
+// Prepare of an operator that works on rows of the last axis and gives an output of its input's shape
+// (SOFTMAX, LOG_SOFTMAX, L2_NORMALIZATION): one input and one output (dtypes are the variant table's to
+// check); resizes the output and gives the row count and length. A scalar is refused unless `scalar_is_one_row`, when it is
 // one row of one value.
-Status PrepareLastAxisRowsF32(KernelContext& ctx, Node& node, bool scalar_is_one_row, int64_t* rows,
+Status PrepareLastAxisRows(KernelContext& ctx, Node& node, bool scalar_is_one_row, int64_t* rows,
                               int64_t* depth);
 // Rows of `depth` values a thread-pool task should cover (about 4096 values).
 inline int64_t RowsPerTask(int64_t depth) { return std::max<int64_t>(1, 4096 / std::max<int64_t>(depth, 1)); }

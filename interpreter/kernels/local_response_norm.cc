@@ -1,12 +1,13 @@
 // LOCAL_RESPONSE_NORMALIZATION: float32, rank 4 (NHWC), normalized across channels.
 #include "interpreter/kernels/kernel_util.h"
+#include "interpreter/kernels/kernel_variant.h"
 #include "interpreter/kernels/reference/local_response_norm.h"
 #include "interpreter/thread_pool.h"
 
 namespace edgelite {
 namespace {
 
-struct LrnData {
+struct LrnData : VariantChoice<LrnData> {
   int radius = 5;
   float bias = 1.f, alpha = 1.f, beta = 0.5f;
 };
@@ -26,16 +27,7 @@ Status Init(KernelContext& ctx, Node& node) {
   return Status::Ok();
 }
 
-Status Prepare(KernelContext& ctx, Node& node) {
-  int64_t rows, depth;
-  EL_RETURN_IF_ERROR(PrepareLastAxisRowsF32(ctx, node, /*scalar_is_one_row=*/false, &rows, &depth));
-  const Tensor& in = *ctx.input(node, 0);
-  EL_KERNEL_CHECK(ctx, node, in.rank() == 4, "input must be rank 4 (NHWC), got shape ", DimsToString(in.dims));
-  return Status::Ok();
-}
-
-Status Eval(KernelContext& ctx, Node& node) {
-  const auto& d = *static_cast<LrnData*>(node.user_data);
+Status EvalF32(KernelContext& ctx, Node& node, LrnData& d) {
   const Tensor& in = *ctx.input(node, 0);
   Tensor& out = *ctx.output(node, 0);
   const int channels = in.dims.back();
@@ -47,10 +39,24 @@ Status Eval(KernelContext& ctx, Node& node) {
   return Status::Ok();
 }
 
+constexpr TypeSignature kF32Types{{kF32}, {kF32}};
+
+const KernelVariant<LrnData> kVariants[] = {
+    {"float32", kF32Types, Isa::kReference, nullptr, nullptr, EvalF32},
+};
+
+Status Prepare(KernelContext& ctx, Node& node) {
+  int64_t rows, depth;
+  EL_RETURN_IF_ERROR(PrepareLastAxisRows(ctx, node, /*scalar_is_one_row=*/false, &rows, &depth));
+  const Tensor& in = *ctx.input(node, 0);
+  EL_KERNEL_CHECK(ctx, node, in.rank() == 4, "input must be rank 4 (NHWC), got shape ", DimsToString(in.dims));
+  return SelectVariant(ctx, node, kVariants, *static_cast<LrnData*>(node.user_data));
+}
+
 }  // namespace
 
 const KernelRegistration* Register_LOCAL_RESPONSE_NORMALIZATION() {
-  static const KernelRegistration reg{Init, DeleteNodeData<LrnData>, Prepare, Eval};
+  static const KernelRegistration reg{Init, DeleteNodeData<LrnData>, Prepare, EvalSelectedVariant<LrnData>};
   return &reg;
 }
 

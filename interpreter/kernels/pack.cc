@@ -3,12 +3,13 @@
 #include <cstring>
 
 #include "interpreter/kernels/kernel_util.h"
+#include "interpreter/kernels/kernel_variant.h"
 #include "interpreter/thread_pool.h"
 
 namespace edgelite {
 namespace {
 
-struct PackData {
+struct PackData : VariantChoice<PackData> {
   int values_count = 0;
   int axis = 0;  // as written in the options; normalized in prepare
   // Filled in prepare: output = outer x (values_count x inner) elements.
@@ -28,42 +29,7 @@ Status Init(KernelContext& ctx, Node& node) {
   return Status::Ok();
 }
 
-Status Prepare(KernelContext& ctx, Node& node) {
-  auto& data = *static_cast<PackData*>(node.user_data);
-  const int n = static_cast<int>(node.inputs.size());
-  if (n < 1) return ctx.Error(node, "expected at least 1 input, got 0");
-  if (data.values_count != n) {
-    return ctx.Error(node, StrCat("values_count is ", data.values_count, " but the operator has ", n, " inputs"));
-  }
-  EL_RETURN_IF_ERROR(CheckOutputCount(ctx, node, 1));
-  Tensor *first, *out;
-  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, &first));
-  EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &out));
-  EL_RETURN_IF_ERROR(CheckTypeIn(ctx, node, *first, {DataType::kFloat32, DataType::kInt32, DataType::kInt64},
-                                 "input 0"));
-  for (int i = 1; i < n; ++i) {
-    Tensor* t;
-    EL_RETURN_IF_ERROR(RequireInput(ctx, node, i, &t));
-    EL_RETURN_IF_ERROR(CheckType(ctx, node, *t, first->type, StrCat("input ", i).c_str()));
-    if (t->dims != first->dims) {
-      return ctx.Error(node, StrCat("input ", i, " has shape ", DimsToString(t->dims), " but input 0 has ",
-                                    DimsToString(first->dims), "; all inputs must have the same shape"));
-    }
-  }
-  EL_RETURN_IF_ERROR(CheckType(ctx, node, *out, first->type, "output"));
-  const int out_rank = first->rank() + 1;
-  int axis;
-  EL_RETURN_IF_ERROR(NormalizeAxis(ctx, node, data.axis, out_rank, &axis));
-  Dims out_dims = first->dims;
-  out_dims.insert(out_dims.begin() + axis, n);
-  data.outer = NumElements(Dims(first->dims.begin(), first->dims.begin() + axis));
-  data.inner_bytes = NumElements(Dims(first->dims.begin() + axis, first->dims.end())) *
-                     static_cast<int64_t>(ElementSize(first->type));
-  return ctx.ResizeTensor(*out, out_dims);
-}
-
-Status Eval(KernelContext& ctx, Node& node) {
-  const auto& data = *static_cast<PackData*>(node.user_data);
+Status Eval(KernelContext& ctx, Node& node, PackData& data) {
   Tensor& out = *ctx.output(node, 0);
   const int n = data.values_count;
   const int64_t inner = data.inner_bytes;
@@ -81,10 +47,47 @@ Status Eval(KernelContext& ctx, Node& node) {
   return Status::Ok();
 }
 
+// Slabs move as bytes: one row serves every dtype.
+const KernelVariant<PackData> kVariants[] = {
+    {"bytes", TypeSignature{{kF32 | kI32 | kI64, kSameAsInput0}, {kSameAsInput0}}, Isa::kReference, nullptr, nullptr,
+     Eval},
+};
+
+Status Prepare(KernelContext& ctx, Node& node) {
+  auto& data = *static_cast<PackData*>(node.user_data);
+  const int n = static_cast<int>(node.inputs.size());
+  if (n < 1) return ctx.Error(node, "expected at least 1 input, got 0");
+  if (data.values_count != n) {
+    return ctx.Error(node, StrCat("values_count is ", data.values_count, " but the operator has ", n, " inputs"));
+  }
+  EL_RETURN_IF_ERROR(CheckOutputCount(ctx, node, 1));
+  Tensor *first, *out;
+  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, &first));
+  EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &out));
+  for (int i = 1; i < n; ++i) {
+    Tensor* t;
+    EL_RETURN_IF_ERROR(RequireInput(ctx, node, i, &t));
+    if (t->dims != first->dims) {
+      return ctx.Error(node, StrCat("input ", i, " has shape ", DimsToString(t->dims), " but input 0 has ",
+                                    DimsToString(first->dims), "; all inputs must have the same shape"));
+    }
+  }
+  EL_RETURN_IF_ERROR(SelectVariant(ctx, node, kVariants, data));
+  const int out_rank = first->rank() + 1;
+  int axis;
+  EL_RETURN_IF_ERROR(NormalizeAxis(ctx, node, data.axis, out_rank, &axis));
+  Dims out_dims = first->dims;
+  out_dims.insert(out_dims.begin() + axis, n);
+  data.outer = NumElements(Dims(first->dims.begin(), first->dims.begin() + axis));
+  data.inner_bytes = NumElements(Dims(first->dims.begin() + axis, first->dims.end())) *
+                     static_cast<int64_t>(ElementSize(first->type));
+  return ctx.ResizeTensor(*out, out_dims);
+}
+
 }  // namespace
 
 const KernelRegistration* Register_PACK() {
-  static const KernelRegistration reg = {Init, DeleteNodeData<PackData>, Prepare, Eval,
+  static const KernelRegistration reg = {Init, DeleteNodeData<PackData>, Prepare, EvalSelectedVariant<PackData>,
                                         /*fold_when_inputs_constant=*/true};
   return &reg;
 }

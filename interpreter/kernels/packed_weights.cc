@@ -7,8 +7,8 @@
 
 namespace edgelite {
 
-Status PackedWeights::Prepare(KernelContext& ctx, Node& node, size_t floats,
-                              std::initializer_list<const Tensor*> sources, int64_t layout, float** pack_now) {
+Status PackedWeights::PrepareBytes(KernelContext& ctx, Node& node, size_t bytes,
+                                   std::initializer_list<const Tensor*> sources, int64_t layout, void** pack_now) {
   *pack_now = nullptr;
   bool constant = true, model_constant = true;
   std::vector<const void*> from;
@@ -21,30 +21,30 @@ Status PackedWeights::Prepare(KernelContext& ctx, Node& node, size_t floats,
   at_eval_ = !constant;
   if (at_eval_) {
     packed_from_.clear();
-    return RequestScratch(ctx, node, DataType::kFloat32, static_cast<int64_t>(floats), &scratch_);
+    return RequestScratch(ctx, node, DataType::kUInt8, static_cast<int64_t>(bytes), &scratch_);
   }
-  if (scratch_ >= 0) EL_RETURN_IF_ERROR(RequestScratch(ctx, node, DataType::kFloat32, 0, &scratch_));
-  if (model_constant && !packed_from_.empty() && from == packed_from_ && floats == packed_floats_ &&
+  if (scratch_ >= 0) EL_RETURN_IF_ERROR(RequestScratch(ctx, node, DataType::kUInt8, 0, &scratch_));
+  if (model_constant && !packed_from_.empty() && from == packed_from_ && bytes == packed_bytes_ &&
       layout == packed_layout_) {
     return Status::Ok();
   }
-  if (floats > capacity_ || !block_) {
-    block_ = AllocateAligned(std::max<size_t>(floats, 1) * sizeof(float));
+  if (bytes > capacity_ || !block_) {
+    block_ = AllocateAligned(std::max<size_t>(bytes, 1));
     if (!block_) {
-      return ctx.Error(node, StrCat("cannot allocate ", floats, " floats of packed weights"), StatusCode::kInternal);
+      return ctx.Error(node, StrCat("cannot allocate ", bytes, " bytes of packed weights"), StatusCode::kInternal);
     }
-    capacity_ = floats;
+    capacity_ = bytes;
   }
   packed_from_ = model_constant ? std::move(from) : std::vector<const void*>();
-  packed_floats_ = floats;
+  packed_bytes_ = bytes;
   packed_layout_ = layout;
-  *pack_now = reinterpret_cast<float*>(block_.get());
+  *pack_now = block_.get();
   return Status::Ok();
 }
 
-float* PackedWeights::data(KernelContext& ctx) const {
-  if (at_eval_) return ctx.tensor(scratch_)->data_as<float>();
-  return reinterpret_cast<float*>(block_.get());
+void* PackedWeights::DataBytes(KernelContext& ctx) const {
+  if (at_eval_) return ctx.tensor(scratch_)->data;
+  return block_.get();
 }
 
 }  // namespace edgelite

@@ -14,27 +14,44 @@ namespace edgelite {
 
 class PackedWeights {
  public:
-  // In prepare: makes room for `floats` packed floats from `sources` (weights, then bias; null entries
-  // are ignored); `layout` stands for whatever else the packing depends on (a convolution's group count,
-  // which follows the input's channels). Sets *pack_now to the buffer to pack into now, or to null when
-  // the packed copy is already current or when packing must wait for eval (then pack_at_eval() is true).
-  Status Prepare(KernelContext& ctx, Node& node, size_t floats, std::initializer_list<const Tensor*> sources,
-                 int64_t layout, float** pack_now);
+  // In prepare: makes room for `count` packed elements of T from `sources` (weights, then bias; null
+  // entries are ignored); `layout` stands for whatever else the packing depends on (a convolution's group
+  // count, which follows the input's channels, and the instruction set, whose vector width shapes the
+  // panels). Sets *pack_now to the buffer to pack into now, or to null when the packed copy is already
+  // current or when packing must wait for eval (then pack_at_eval() is true).
+  template <typename T>
+  Status Prepare(KernelContext& ctx, Node& node, size_t count, std::initializer_list<const Tensor*> sources,
+                 int64_t layout, T** pack_now) {
+    void* p = nullptr;
+    Status s = PrepareBytes(ctx, node, count * sizeof(T), sources, layout, &p);
+    *pack_now = static_cast<T*>(p);
+    return s;
+  }
 
   bool pack_at_eval() const { return at_eval_; }
   // In eval: the packed weights (to pack into first when pack_at_eval()).
-  float* data(KernelContext& ctx) const;
+  template <typename T = float>
+  T* data(KernelContext& ctx) const {
+    return static_cast<T*>(DataBytes(ctx));
+  }
 
  private:
+  Status PrepareBytes(KernelContext& ctx, Node& node, size_t bytes, std::initializer_list<const Tensor*> sources,
+                      int64_t layout, void** pack_now);
+  void* DataBytes(KernelContext& ctx) const;
+
   AlignedBlock block_;
-  size_t capacity_ = 0;  // floats in block_
+  size_t capacity_ = 0;  // bytes in block_
   bool at_eval_ = false;
   int scratch_ = -1;
   // What the packed copy was made from, when all sources are model constants: packing again is skipped
   // while these stay the same.
   std::vector<const void*> packed_from_;
-  size_t packed_floats_ = 0;
+  size_t packed_bytes_ = 0;
   int64_t packed_layout_ = 0;
 };
+
+// A PackedWeights layout key from a group count and the instruction set the packing is for.
+inline int64_t PackingLayout(int64_t groups, int isa) { return groups * 64 + isa; }
 
 }  // namespace edgelite

@@ -3,6 +3,7 @@
 // runs them with one kernel); MIRROR_PAD reflects the input at each border (REFLECT or SYMMETRIC).
 // Paddings known only at run time make the output dynamic.
 #include "interpreter/kernels/kernel_util.h"
+#include "interpreter/kernels/kernel_variant.h"
 #include "interpreter/kernels/reference/pad.h"
 #include "interpreter/thread_pool.h"
 
@@ -11,7 +12,7 @@ namespace {
 
 enum class PadMode { kConstant, kReflect, kSymmetric };
 
-struct PadData {
+struct PadData : VariantChoice<PadData> {
   PadMode mode = PadMode::kConstant;
   // Sized in prepare so that a dynamic resize in eval reuses their memory.
   Dims before, after, out_dims;
@@ -61,43 +62,6 @@ Status ResizeOutput(KernelContext& ctx, const Node& node, PadData& data, const T
   return ctx.ResizeTensor(out, data.out_dims);
 }
 
-Status Prepare(KernelContext& ctx, Node& node) {
-  auto& data = *static_cast<PadData*>(node.user_data);
-  const bool constant = data.mode == PadMode::kConstant;
-  EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 2, constant ? 3 : 2));
-  EL_RETURN_IF_ERROR(CheckOutputCount(ctx, node, 1));
-  Tensor *in, *paddings, *out;
-  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, &in));
-  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 1, &paddings));
-  EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &out));
-  // Mirror padding only moves elements; a constant fill would need the zero point of quantized types.
-  EL_RETURN_IF_ERROR(constant ? CheckTypeIn(ctx, node, *in, {DataType::kFloat32, DataType::kInt32, DataType::kInt64},
-                                            "input")
-                              : CheckMovableType(ctx, node, *in, "input"));
-  EL_RETURN_IF_ERROR(CheckType(ctx, node, *out, in->type, "output"));
-  EL_RETURN_IF_ERROR(CheckTypeIn(ctx, node, *paddings, {DataType::kInt32, DataType::kInt64}, "paddings"));
-  const int rank = in->rank();
-  if (paddings->dims != Dims{rank, 2}) {
-    return ctx.Error(node, StrCat("paddings must have shape [", rank, ", 2] for an input of rank ", rank, ", got ",
-                                  DimsToString(paddings->dims)));
-  }
-  if (Tensor* value = ctx.input(node, 2)) {
-    EL_RETURN_IF_ERROR(CheckType(ctx, node, *value, in->type, "constant_values"));
-    if (value->num_elements() != 1) {
-      return ctx.Error(node, StrCat("constant_values must hold one value, got shape ", DimsToString(value->dims)));
-    }
-  }
-  data.before.assign(rank, 0);
-  data.after.assign(rank, 0);
-  data.out_dims.assign(rank, 0);
-  reference::MakePadLayout(in->dims, data.before, data.after, &data.layout);  // reserves the layout's vectors
-  if (!HasValuesAtPrepare(*paddings)) {
-    ctx.MarkDynamic(*out);
-    return Status::Ok();
-  }
-  return ResizeOutput(ctx, node, data, *in, *paddings, *out);
-}
-
 template <typename T, typename Borders>
 void Run(const reference::PadLayout& l, const Tensor& in, const Borders& borders, Tensor& out, ThreadPool& pool) {
   const T* src = in.data_as<T>();
@@ -115,46 +79,97 @@ void Run(const reference::PadLayout& l, const Tensor& in, const Borders& borders
   borders(l, 0, dst);
 }
 
-template <typename T>
-void RunConstant(const reference::PadLayout& l, const Tensor& in, const Tensor* value, Tensor& out,
-                 ThreadPool& pool) {
-  Run<T>(l, in, reference::ConstantBorders<T>{value ? *value->data_as<T>() : T(0)}, out, pool);
-}
-
-Status Eval(KernelContext& ctx, Node& node) {
-  auto& data = *static_cast<PadData*>(node.user_data);
+// Resizes a dynamic output; false when there is nothing to pad into.
+Status ResizeIfDynamic(KernelContext& ctx, const Node& node, PadData& data, bool* empty) {
   const Tensor& in = *ctx.input(node, 0);
-  const Tensor& paddings = *ctx.input(node, 1);
   Tensor& out = *ctx.output(node, 0);
-  if (out.is_dynamic) EL_RETURN_IF_ERROR(ResizeOutput(ctx, node, data, in, paddings, out));
-  if (out.num_elements() == 0) return Status::Ok();
-  ThreadPool& pool = ctx.thread_pool();
-  if (data.mode != PadMode::kConstant) {
-    const reference::MirrorBorders borders{data.mode == PadMode::kReflect ? 1 : 0};
-    const bool ran = DispatchByElementWidth(in.type, [&](auto zero) {
-      Run<decltype(zero)>(data.layout, in, borders, out, pool);
-    });
-    if (!ran) return ctx.Error(node, "unsupported type", StatusCode::kUnsupported);
-    return Status::Ok();
-  }
-  const Tensor* value = ctx.input(node, 2);
-  switch (in.type) {
-    case DataType::kFloat32: RunConstant<float>(data.layout, in, value, out, pool); break;
-    case DataType::kInt32: RunConstant<int32_t>(data.layout, in, value, out, pool); break;
-    case DataType::kInt64: RunConstant<int64_t>(data.layout, in, value, out, pool); break;
-    default: return ctx.Error(node, "unsupported type", StatusCode::kUnsupported);
-  }
+  if (out.is_dynamic) EL_RETURN_IF_ERROR(ResizeOutput(ctx, node, data, in, *ctx.input(node, 1), out));
+  *empty = out.num_elements() == 0;
   return Status::Ok();
 }
 
-const KernelRegistration kConstantPad = {NewNodeData<PadData>, DeleteNodeData<PadData>, Prepare, Eval};
+template <typename T>
+Status EvalConstant(KernelContext& ctx, Node& node, PadData& data) {
+  bool empty;
+  EL_RETURN_IF_ERROR(ResizeIfDynamic(ctx, node, data, &empty));
+  if (empty) return Status::Ok();
+  const Tensor* value = ctx.input(node, 2);
+  Run<T>(data.layout, *ctx.input(node, 0), reference::ConstantBorders<T>{value ? *value->data_as<T>() : T(0)},
+         *ctx.output(node, 0), ctx.thread_pool());
+  return Status::Ok();
+}
+
+// Mirrored elements move as words of their width: one instantiation per width covers every dtype.
+template <typename Word>
+Status EvalMirror(KernelContext& ctx, Node& node, PadData& data) {
+  bool empty;
+  EL_RETURN_IF_ERROR(ResizeIfDynamic(ctx, node, data, &empty));
+  if (empty) return Status::Ok();
+  const reference::MirrorBorders borders{data.mode == PadMode::kReflect ? 1 : 0};
+  Run<Word>(data.layout, *ctx.input(node, 0), borders, *ctx.output(node, 0), ctx.thread_pool());
+  return Status::Ok();
+}
+
+#define EL_PAD_ROW(NAME, SET, EVAL)                                                                           \
+  {NAME, TypeSignature{{SET, kIndexTypes, kSameAsInput0}, {kSameAsInput0}}, Isa::kReference, nullptr, nullptr, \
+   EVAL}
+const KernelVariant<PadData> kConstantVariants[] = {
+    EL_PAD_ROW("float32", kF32, EvalConstant<float>),
+    EL_PAD_ROW("int32", kI32, EvalConstant<int32_t>),
+    EL_PAD_ROW("int64", kI64, EvalConstant<int64_t>),
+};
+const KernelVariant<PadData> kMirrorVariants[] = {
+    EL_PAD_ROW("1-byte", kMovableNumeric1Byte, EvalMirror<uint8_t>),
+    EL_PAD_ROW("2-byte", kMovable2Byte, EvalMirror<uint16_t>),
+    EL_PAD_ROW("4-byte", kMovable4Byte, EvalMirror<uint32_t>),
+    EL_PAD_ROW("8-byte", kMovable8Byte, EvalMirror<uint64_t>),
+};
+#undef EL_PAD_ROW
+
+
+Status Prepare(KernelContext& ctx, Node& node) {
+  auto& data = *static_cast<PadData*>(node.user_data);
+  const bool constant = data.mode == PadMode::kConstant;
+  EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 2, constant ? 3 : 2));
+  EL_RETURN_IF_ERROR(CheckOutputCount(ctx, node, 1));
+  Tensor *in, *paddings, *out;
+  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, &in));
+  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 1, &paddings));
+  EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &out));
+  // Mirror padding only moves elements; a constant fill would need the zero point of quantized types.
+  EL_RETURN_IF_ERROR(constant ? SelectVariant(ctx, node, kConstantVariants, data)
+                              : SelectVariant(ctx, node, kMirrorVariants, data));
+  const int rank = in->rank();
+  if (paddings->dims != Dims{rank, 2}) {
+    return ctx.Error(node, StrCat("paddings must have shape [", rank, ", 2] for an input of rank ", rank, ", got ",
+                                  DimsToString(paddings->dims)));
+  }
+  if (Tensor* value = ctx.input(node, 2)) {
+    if (value->num_elements() != 1) {
+      return ctx.Error(node, StrCat("constant_values must hold one value, got shape ", DimsToString(value->dims)));
+    }
+  }
+  data.before.assign(rank, 0);
+  data.after.assign(rank, 0);
+  data.out_dims.assign(rank, 0);
+  reference::MakePadLayout(in->dims, data.before, data.after, &data.layout);  // reserves the layout's vectors
+  if (!HasValuesAtPrepare(*paddings)) {
+    ctx.MarkDynamic(*out);
+    return Status::Ok();
+  }
+  return ResizeOutput(ctx, node, data, *in, *paddings, *out);
+}
+
+const KernelRegistration kConstantPad = {NewNodeData<PadData>, DeleteNodeData<PadData>, Prepare,
+                                         EvalSelectedVariant<PadData>};
 
 }  // namespace
 
 const KernelRegistration* Register_PAD() { return &kConstantPad; }
 const KernelRegistration* Register_PADV2() { return &kConstantPad; }
 const KernelRegistration* Register_MIRROR_PAD() {
-  static const KernelRegistration reg = {InitMirror, DeleteNodeData<PadData>, Prepare, Eval};
+  static const KernelRegistration reg = {InitMirror, DeleteNodeData<PadData>, Prepare,
+                                        EvalSelectedVariant<PadData>};
   return &reg;
 }
 

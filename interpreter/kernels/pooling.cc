@@ -2,6 +2,7 @@
 // activation. Padded positions never count: a SAME average divides by the number of real elements.
 // One file for both: they differ only in how a window is reduced.
 #include "interpreter/kernels/kernel_util.h"
+#include "interpreter/kernels/kernel_variant.h"
 #include "interpreter/kernels/optimized/pooling_f32.h"
 #include "interpreter/kernels/reference/pooling.h"
 #include "interpreter/kernels/conv_util.h"
@@ -12,13 +13,13 @@ namespace {
 
 enum class PoolKind { kAverage, kMax };
 
-struct PoolData {
+struct PoolData : VariantChoice<PoolData> {
   PoolKind kind;
   WindowOptions options;
   int filter_h = 0, filter_w = 0;
   // Set in prepare.
   reference::WindowGeometry geometry;
-  bool use_reference = false;
+  const optimized::PoolingF32Kernels* kernels = nullptr;  // the chosen ISA's
 };
 
 template <PoolKind kKind>
@@ -35,6 +36,45 @@ Status Init(KernelContext& ctx, Node& node) {
   return ParseWindowOptions(ctx, node, o->padding(), o->fused_activation_function(), &data->options);
 }
 
+Status PrepareF32(KernelContext&, Node&, PoolData& d) {
+  d.kernels = optimized::PoolingF32For(d.variant->isa);
+  return Status::Ok();
+}
+
+template <PoolKind kKind>
+Status EvalF32(KernelContext& ctx, Node& node, PoolData& d) {
+  const float* in = ctx.input(node, 0)->data_as<float>();
+  float* out = ctx.output(node, 0)->data_as<float>();
+  const ActivationRange& r = d.options.range;
+  (kKind == PoolKind::kAverage ? d.kernels->average : d.kernels->max)(d.geometry, in, out, r.min, r.max,
+                                                                      ctx.thread_pool());
+  return Status::Ok();
+}
+
+template <PoolKind kKind>
+Status EvalF32Reference(KernelContext& ctx, Node& node, PoolData& d) {
+  const float* in = ctx.input(node, 0)->data_as<float>();
+  float* out = ctx.output(node, 0)->data_as<float>();
+  const ActivationRange& r = d.options.range;
+  if (kKind == PoolKind::kAverage) {
+    reference::AveragePool2D(d.geometry, in, out, r.min, r.max);
+  } else {
+    reference::MaxPool2D(d.geometry, in, out, r.min, r.max);
+  }
+  return Status::Ok();
+}
+
+constexpr TypeSignature kF32Types{{kF32}, {kF32}};
+
+template <PoolKind kKind>
+struct Variants {
+  static constexpr KernelVariant<PoolData> kTable[] = {
+      EL_VECTOR_ISA_ROWS("float32", kF32Types, nullptr, PrepareF32, EvalF32<kKind>),
+      {"float32", kF32Types, Isa::kReference, nullptr, nullptr, EvalF32Reference<kKind>},
+  };
+};
+
+template <PoolKind kKind>
 Status Prepare(KernelContext& ctx, Node& node) {
   auto* d = static_cast<PoolData*>(node.user_data);
   EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 1, 1));
@@ -42,39 +82,16 @@ Status Prepare(KernelContext& ctx, Node& node) {
   Tensor *input, *output;
   EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, &input));
   EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &output));
-  EL_RETURN_IF_ERROR(CheckType(ctx, node, *input, DataType::kFloat32, "input"));
-  EL_RETURN_IF_ERROR(CheckType(ctx, node, *output, DataType::kFloat32, "output"));
   EL_RETURN_IF_ERROR(ComputeWindowGeometry(ctx, node, *input, d->filter_h, d->filter_w,
                                            input->rank() == 4 ? input->dim(3) : 0, d->options, &d->geometry));
-  d->use_reference = ForceReferenceKernels();
-  return ctx.ResizeTensor(*output, WindowOutputDims(d->geometry));
-}
-
-Status Eval(KernelContext& ctx, Node& node) {
-  auto* d = static_cast<PoolData*>(node.user_data);
-  const float* in = ctx.input(node, 0)->data_as<float>();
-  float* out = ctx.output(node, 0)->data_as<float>();
-  const reference::WindowGeometry& g = d->geometry;
-  const ActivationRange& r = d->options.range;
-  if (d->kind == PoolKind::kAverage) {
-    if (d->use_reference) {
-      reference::AveragePool2D(g, in, out, r.min, r.max);
-    } else {
-      optimized::AveragePoolF32(g, in, out, r.min, r.max, ctx.thread_pool());
-    }
-  } else {
-    if (d->use_reference) {
-      reference::MaxPool2D(g, in, out, r.min, r.max);
-    } else {
-      optimized::MaxPoolF32(g, in, out, r.min, r.max, ctx.thread_pool());
-    }
-  }
-  return Status::Ok();
+  EL_RETURN_IF_ERROR(ctx.ResizeTensor(*output, WindowOutputDims(d->geometry)));
+  return SelectVariant(ctx, node, Variants<kKind>::kTable, *d);
 }
 
 template <PoolKind kKind>
 const KernelRegistration* Registration() {
-  static const KernelRegistration reg{Init<kKind>, DeleteNodeData<PoolData>, Prepare, Eval};
+  static const KernelRegistration reg{Init<kKind>, DeleteNodeData<PoolData>, Prepare<kKind>,
+                                      EvalSelectedVariant<PoolData>};
   return &reg;
 }
 

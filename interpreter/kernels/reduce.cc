@@ -2,34 +2,120 @@
 // (ReducerOptions.keep_dims), on float32, int32 and int64. Axes may be negative or repeated; an empty
 // list reduces nothing.
 #include <limits>
+#include <type_traits>
 
 #include "interpreter/kernels/kernel_util.h"
+#include "interpreter/kernels/kernel_variant.h"
 #include "interpreter/kernels/optimized/reduce.h"
 #include "interpreter/kernels/reference/reduce.h"
 
 namespace edgelite {
 namespace {
 
-enum class ReduceOp { kSum, kMean, kProd, kMax, kMin };
+using optimized::ReduceKind;
 
-struct ReduceData {
+struct ReduceData : VariantChoice<ReduceData> {
+  ReduceKind kind = ReduceKind::kSum;
   bool keep_dims = false;
-  bool use_reference = false;
   // Filled in prepare.
   std::vector<bool> reduced;  // per input axis
   int64_t count = 1;          // inputs per output (MEAN's divisor)
   optimized::ReducePlan plan;
+  optimized::ReduceFn fn = nullptr;  // the chosen ISA's loop
 };
 
-template <ReduceOp kOp>
+template <ReduceKind kKind>
 Status Init(KernelContext& ctx, Node& node) {
   auto* data = new ReduceData();
   node.user_data = data;
+  data->kind = kKind;
   if (const auto* options = node.op ? node.op->builtin_options_as_ReducerOptions() : nullptr) {
     data->keep_dims = options->keep_dims();
   }
   return Status::Ok();
 }
+
+// What an empty input reduces to, as in .tflite: the fold's starting value, where MAX and MIN start
+// from the lowest and highest finite values (so not -inf and +inf for floats); MEAN gives NaN (0 for
+// integers).
+template <typename T>
+T EmptyValue(ReduceKind kind) {
+  switch (kind) {
+    case ReduceKind::kSum: return T(0);
+    case ReduceKind::kProd: return T(1);
+    case ReduceKind::kMax: return std::numeric_limits<T>::lowest();
+    case ReduceKind::kMin: return std::numeric_limits<T>::max();
+    case ReduceKind::kMean: return std::numeric_limits<T>::quiet_NaN();
+  }
+  return T(0);
+}
+
+// Returns true (having filled the output) when the input is empty.
+template <typename T>
+bool FillIfEmpty(const ReduceData& d, const Tensor& in, Tensor& out) {
+  if (in.num_elements() != 0) return false;
+  const T value = EmptyValue<T>(d.kind);
+  T* p = out.data_as<T>();
+  for (int64_t i = 0; i < out.num_elements(); ++i) p[i] = value;
+  return true;
+}
+
+template <typename T>
+constexpr int TypeIndex() {
+  return std::is_same_v<T, float> ? 0 : std::is_same_v<T, int32_t> ? 1 : 2;
+}
+
+template <typename T>
+Status PrepareOptimized(KernelContext&, Node& node, ReduceData& d) {
+  d.fn = optimized::ReduceFor(d.variant->isa)->fn[static_cast<int>(d.kind)][TypeIndex<T>()];
+  return Status::Ok();
+}
+
+template <typename T>
+Status EvalOptimized(KernelContext& ctx, Node& node, ReduceData& d) {
+  const Tensor& in = *ctx.input(node, 0);
+  Tensor& out = *ctx.output(node, 0);
+  if (!FillIfEmpty<T>(d, in, out)) d.fn(d.plan, in.data, out.data, d.count, ctx.thread_pool());
+  return Status::Ok();
+}
+
+template <typename T>
+Status EvalReference(KernelContext& ctx, Node& node, ReduceData& d) {
+  const Tensor& in = *ctx.input(node, 0);
+  Tensor& out = *ctx.output(node, 0);
+  if (FillIfEmpty<T>(d, in, out)) return Status::Ok();
+  using Wrapping = typename reference::ReduceAccumulators<T>::Wrapping;
+  using MeanAcc = typename reference::ReduceAccumulators<T>::Mean;
+  const T* x = in.data_as<T>();
+  T* y = out.data_as<T>();
+  auto cast = [](auto acc) { return static_cast<T>(acc); };
+  switch (d.kind) {
+    case ReduceKind::kSum: reference::Reduce<reference::SumFold<Wrapping>>(x, in.dims, d.reduced, y, cast); break;
+    case ReduceKind::kProd: reference::Reduce<reference::ProdFold<Wrapping>>(x, in.dims, d.reduced, y, cast); break;
+    case ReduceKind::kMax: reference::Reduce<reference::MaxFold<T>>(x, in.dims, d.reduced, y, cast); break;
+    case ReduceKind::kMin: reference::Reduce<reference::MinFold<T>>(x, in.dims, d.reduced, y, cast); break;
+    case ReduceKind::kMean: {
+      const MeanAcc count = static_cast<MeanAcc>(d.count);
+      reference::Reduce<reference::SumFold<MeanAcc>>(x, in.dims, d.reduced, y,
+                                                     [count](MeanAcc acc) { return static_cast<T>(acc / count); });
+      break;
+    }
+  }
+  return Status::Ok();
+}
+
+constexpr TypeSignature kF32Types{{kF32, kIndexTypes}, {kF32}};
+constexpr TypeSignature kI32Types{{kI32, kIndexTypes}, {kI32}};
+constexpr TypeSignature kI64Types{{kI64, kIndexTypes}, {kI64}};
+
+const KernelVariant<ReduceData> kVariants[] = {
+    EL_VECTOR_ISA_ROWS("float32", kF32Types, nullptr, PrepareOptimized<float>, EvalOptimized<float>),
+    {"float32", kF32Types, Isa::kReference, nullptr, nullptr, EvalReference<float>},
+    EL_VECTOR_ISA_ROWS("int32", kI32Types, nullptr, PrepareOptimized<int32_t>, EvalOptimized<int32_t>),
+    {"int32", kI32Types, Isa::kReference, nullptr, nullptr, EvalReference<int32_t>},
+    EL_VECTOR_ISA_ROWS("int64", kI64Types, nullptr, PrepareOptimized<int64_t>, EvalOptimized<int64_t>),
+    {"int64", kI64Types, Isa::kReference, nullptr, nullptr, EvalReference<int64_t>},
+};
 
 Status Prepare(KernelContext& ctx, Node& node) {
   auto* data = static_cast<ReduceData*>(node.user_data);
@@ -39,17 +125,11 @@ Status Prepare(KernelContext& ctx, Node& node) {
   EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, &in));
   EL_RETURN_IF_ERROR(RequireInput(ctx, node, 1, &axis));
   EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &out));
-  if (in->type != DataType::kFloat32 && in->type != DataType::kInt32 && in->type != DataType::kInt64) {
-    return ctx.Error(node, StrCat("input type ", DataTypeName(in->type), " is not supported (float32, int32, int64)"),
-                     StatusCode::kUnsupported);
-  }
-  EL_RETURN_IF_ERROR(CheckType(ctx, node, *out, in->type, "output"));
   if (axis->rank() > 1) {
     return ctx.Error(node, StrCat("axis input '", axis->name, "' must be a scalar or 1-D, got shape ",
                                   DimsToString(axis->dims)));
   }
   // An empty axis list has no values to read (and an empty buffer, which the model loads as non-constant).
-  data->use_reference = ForceReferenceKernels();
   std::vector<int64_t> axes;
   if (axis->num_elements() > 0) {
     if (!axis->is_constant) {
@@ -81,113 +161,57 @@ Status Prepare(KernelContext& ctx, Node& node) {
       out_dims.push_back(in->dims[a]);
     }
   }
-  if (!data->use_reference) data->plan = optimized::MakeReducePlan(in->dims, data->reduced);
-  return ctx.ResizeTensor(*out, out_dims);
+  data->plan = optimized::MakeReducePlan(in->dims, data->reduced);
+  EL_RETURN_IF_ERROR(ctx.ResizeTensor(*out, out_dims));
+  return SelectVariant(ctx, node, kVariants, *data);
 }
 
-template <typename Fold, typename T, typename Finish>
-void Run(const ReduceData& d, const Tensor& in, Tensor& out, Finish finish, ThreadPool& pool) {
-  if (d.use_reference) {
-    reference::Reduce<Fold>(in.data_as<T>(), in.dims, d.reduced, out.data_as<T>(), finish);
-  } else {
-    optimized::Reduce<Fold>(d.plan, in.data_as<T>(), out.data_as<T>(), finish, pool);
-  }
-}
-
-// SUM and REDUCE_PROD accumulate in the input type, wrapping like .tflite for integers (done in
-// unsigned arithmetic, where wrapping is defined). MEAN accumulates integers in int64 and divides
-// with truncation.
-template <typename T>
-struct Accumulators {
-  using Wrapping = T;
-  using Mean = T;
-};
-template <>
-struct Accumulators<int32_t> {
-  using Wrapping = uint32_t;
-  using Mean = int64_t;
-};
-template <>
-struct Accumulators<int64_t> {
-  using Wrapping = uint64_t;
-  using Mean = int64_t;
-};
-
-template <typename T>
-void RunTyped(ReduceOp op, const ReduceData& d, const Tensor& in, Tensor& out, ThreadPool& pool) {
-  using Wrapping = typename Accumulators<T>::Wrapping;
-  using MeanAcc = typename Accumulators<T>::Mean;
-  auto cast = [](auto acc) { return static_cast<T>(acc); };
-  switch (op) {
-    case ReduceOp::kSum: Run<reference::SumFold<Wrapping>, T>(d, in, out, cast, pool); break;
-    case ReduceOp::kProd: Run<reference::ProdFold<Wrapping>, T>(d, in, out, cast, pool); break;
-    case ReduceOp::kMax: Run<reference::MaxFold<T>, T>(d, in, out, cast, pool); break;
-    case ReduceOp::kMin: Run<reference::MinFold<T>, T>(d, in, out, cast, pool); break;
-    case ReduceOp::kMean: {
-      const MeanAcc count = static_cast<MeanAcc>(d.count);
-      Run<reference::SumFold<MeanAcc>, T>(d, in, out, [count](MeanAcc acc) { return static_cast<T>(acc / count); },
-                                          pool);
-      break;
-    }
-  }
-}
-
-// What an empty input reduces to, as in .tflite: the fold's starting value, where MAX and MIN start
-// from the lowest and highest finite values (so not -inf and +inf for floats); MEAN gives NaN (0 for
-// integers).
-template <typename T>
-T EmptyValue(ReduceOp op) {
-  switch (op) {
-    case ReduceOp::kSum: return T(0);
-    case ReduceOp::kProd: return T(1);
-    case ReduceOp::kMax: return std::numeric_limits<T>::lowest();
-    case ReduceOp::kMin: return std::numeric_limits<T>::max();
-    case ReduceOp::kMean: return std::numeric_limits<T>::quiet_NaN();
-  }
-  return T(0);
-}
-
-template <typename T>
-void FillEmpty(ReduceOp op, Tensor& out) {
-  const T value = EmptyValue<T>(op);
-  T* p = out.data_as<T>();
-  for (int64_t i = 0; i < out.num_elements(); ++i) p[i] = value;
-}
-
-template <ReduceOp kOp>
-Status Eval(KernelContext& ctx, Node& node) {
-  const auto& d = *static_cast<const ReduceData*>(node.user_data);
-  const Tensor& in = *ctx.input(node, 0);
-  Tensor& out = *ctx.output(node, 0);
-  const bool empty = in.num_elements() == 0;
-  switch (in.type) {
-    case DataType::kFloat32:
-      empty ? FillEmpty<float>(kOp, out) : RunTyped<float>(kOp, d, in, out, ctx.thread_pool());
-      break;
-    case DataType::kInt32:
-      empty ? FillEmpty<int32_t>(kOp, out) : RunTyped<int32_t>(kOp, d, in, out, ctx.thread_pool());
-      break;
-    case DataType::kInt64:
-      empty ? FillEmpty<int64_t>(kOp, out) : RunTyped<int64_t>(kOp, d, in, out, ctx.thread_pool());
-      break;
-    default: return ctx.Error(node, "unsupported type", StatusCode::kUnsupported);
-  }
-  return Status::Ok();
-}
-
-template <ReduceOp kOp>
+template <ReduceKind kKind>
 const KernelRegistration* Registration() {
-  static const KernelRegistration reg{Init<kOp>, DeleteNodeData<ReduceData>, Prepare, Eval<kOp>,
-                                      /*fold_when_inputs_constant=*/true};
+  static const KernelRegistration reg{Init<kKind>, DeleteNodeData<ReduceData>, Prepare,
+                                      EvalSelectedVariant<ReduceData>, /*fold_when_inputs_constant=*/true};
   return &reg;
 }
 
 }  // namespace
 
-const KernelRegistration* Register_MEAN() { return Registration<ReduceOp::kMean>(); }
-const KernelRegistration* Register_SUM() { return Registration<ReduceOp::kSum>(); }
-const KernelRegistration* Register_REDUCE_PROD() { return Registration<ReduceOp::kProd>(); }
-const KernelRegistration* Register_REDUCE_MAX() { return Registration<ReduceOp::kMax>(); }
-const KernelRegistration* Register_REDUCE_MIN() { return Registration<ReduceOp::kMin>(); }
+namespace optimized {
+
+ReducePlan MakeReducePlan(const std::vector<int32_t>& dims, const std::vector<bool>& reduced) {
+  std::vector<int64_t> size;
+  std::vector<bool> role;
+  for (size_t a = 0; a < dims.size(); ++a) {
+    if (dims[a] == 1) continue;
+    if (!size.empty() && role.back() == reduced[a]) {
+      size.back() *= dims[a];
+    } else {
+      size.push_back(dims[a]);
+      role.push_back(reduced[a]);
+    }
+  }
+  ReducePlan plan;
+  if (size.empty()) return plan;  // one element in, one out
+  plan.inner = size.back();
+  plan.inner_reduced = role.back();
+  int64_t stride = plan.inner;
+  for (int g = static_cast<int>(size.size()) - 2; g >= 0; --g) {
+    auto& sizes = role[g] ? plan.red_size : plan.kept_size;
+    auto& strides = role[g] ? plan.red_stride : plan.kept_stride;
+    sizes.insert(sizes.begin(), size[g]);
+    strides.insert(strides.begin(), stride);
+    stride *= size[g];
+  }
+  for (int64_t s : plan.kept_size) plan.rows *= s;
+  for (int64_t s : plan.red_size) plan.red_count *= s;
+  return plan;
+}
+
+}  // namespace optimized
+
+const KernelRegistration* Register_MEAN() { return Registration<ReduceKind::kMean>(); }
+const KernelRegistration* Register_SUM() { return Registration<ReduceKind::kSum>(); }
+const KernelRegistration* Register_REDUCE_PROD() { return Registration<ReduceKind::kProd>(); }
+const KernelRegistration* Register_REDUCE_MAX() { return Registration<ReduceKind::kMax>(); }
+const KernelRegistration* Register_REDUCE_MIN() { return Registration<ReduceKind::kMin>(); }
 
 }  // namespace edgelite

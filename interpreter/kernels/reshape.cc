@@ -3,11 +3,12 @@
 #include <cstring>
 
 #include "interpreter/kernels/kernel_util.h"
+#include "interpreter/kernels/kernel_variant.h"
 
 namespace edgelite {
 namespace {
 
-struct ReshapeData {
+struct ReshapeData : VariantChoice<ReshapeData> {
   // ReshapeOptions.new_shape; used when input 1 is absent or not a vector.
   std::vector<int64_t> option_shape;
   bool has_option_shape = false;
@@ -92,6 +93,20 @@ Status ResizeOutput(KernelContext& ctx, const Node& node, ReshapeData& data, con
   return ctx.ResizeTensor(out, data.scratch);
 }
 
+Status Eval(KernelContext& ctx, Node& node, ReshapeData& data) {
+  const Tensor& in = *ctx.input(node, 0);
+  Tensor& out = *ctx.output(node, 0);
+  if (out.is_dynamic) EL_RETURN_IF_ERROR(ResizeOutput(ctx, node, data, in, out));
+  if (out.data != in.data && in.RequiredBytes() > 0) std::memcpy(out.data, in.data, in.RequiredBytes());
+  return Status::Ok();
+}
+
+// Bytes are copied as they are: one row serves every fixed-size dtype.
+constexpr TypeSet kReshapeable = kMovableTypes | kF16 | TypeBit(DataType::kFloat64) | TypeBit(DataType::kComplex64);
+const KernelVariant<ReshapeData> kVariants[] = {
+    {"bytes", TypeSignature{{kReshapeable, kAnyType}, {kSameAsInput0}}, Isa::kReference, nullptr, nullptr, Eval},
+};
+
 Status Prepare(KernelContext& ctx, Node& node) {
   auto& data = *static_cast<ReshapeData*>(node.user_data);
   EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 1, 2));
@@ -99,11 +114,7 @@ Status Prepare(KernelContext& ctx, Node& node) {
   Tensor *in, *out;
   EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, &in));
   EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &out));
-  if (ElementSize(in->type) == 0) {
-    return ctx.Error(node, StrCat("input type ", DataTypeName(in->type), " is not supported"),
-                     StatusCode::kUnsupported);
-  }
-  EL_RETURN_IF_ERROR(CheckType(ctx, node, *out, in->type, "output"));
+  EL_RETURN_IF_ERROR(SelectVariant(ctx, node, kVariants, data));
   const Tensor* shape = ShapeTensor(ctx, node);
   if (!shape && ctx.input(node, 1) && !data.has_option_shape) {
     const Tensor& s = *ctx.input(node, 1);
@@ -121,19 +132,11 @@ Status Prepare(KernelContext& ctx, Node& node) {
   return ResizeOutput(ctx, node, data, *in, *out);
 }
 
-Status Eval(KernelContext& ctx, Node& node) {
-  auto& data = *static_cast<ReshapeData*>(node.user_data);
-  const Tensor& in = *ctx.input(node, 0);
-  Tensor& out = *ctx.output(node, 0);
-  if (out.is_dynamic) EL_RETURN_IF_ERROR(ResizeOutput(ctx, node, data, in, out));
-  if (out.data != in.data && in.RequiredBytes() > 0) std::memcpy(out.data, in.data, in.RequiredBytes());
-  return Status::Ok();
-}
-
 }  // namespace
 
 const KernelRegistration* Register_RESHAPE() {
-  static const KernelRegistration reg = {Init, DeleteNodeData<ReshapeData>, Prepare, Eval,
+  static const KernelRegistration reg = {Init, DeleteNodeData<ReshapeData>, Prepare,
+                                        EvalSelectedVariant<ReshapeData>,
                                         /*fold_when_inputs_constant=*/true};
   return &reg;
 }

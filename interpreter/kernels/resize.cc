@@ -3,6 +3,7 @@
 // only copies elements, so it runs on every movable dtype. A size known only at run time makes the output
 // dynamic.
 #include "interpreter/kernels/kernel_util.h"
+#include "interpreter/kernels/kernel_variant.h"
 #include "interpreter/kernels/reference/resize_bilinear.h"
 #include "interpreter/kernels/reference/resize_nearest_neighbor.h"
 #include "interpreter/thread_pool.h"
@@ -10,7 +11,7 @@
 namespace edgelite {
 namespace {
 
-struct ResizeData {
+struct ResizeData : VariantChoice<ResizeData> {
   bool nearest = false;  // RESIZE_NEAREST_NEIGHBOR
   bool align_corners = false;
   bool half_pixel_centers = false;
@@ -51,18 +52,72 @@ Status ResizeOutput(KernelContext& ctx, const Node& node, const Tensor& in, cons
   return ctx.ResizeTensor(out, Dims{in.dim(0), static_cast<int32_t>(h), static_cast<int32_t>(w), in.dim(3)});
 }
 
+// Resizes a dynamic output and gives the geometry; false in *empty when there is nothing to compute.
+Status PrepareEval(KernelContext& ctx, Node& node, reference::ResizeShape* s, int64_t* rows, int64_t* min_rows,
+                   bool* empty) {
+  const Tensor& in = *ctx.input(node, 0);
+  Tensor& out = *ctx.output(node, 0);
+  if (out.is_dynamic) EL_RETURN_IF_ERROR(ResizeOutput(ctx, node, in, *ctx.input(node, 1), out));
+  *empty = out.num_elements() == 0;
+  *s = reference::ResizeShape{in.dim(0), in.dim(1), in.dim(2), in.dim(3), out.dim(1), out.dim(2)};
+  *rows = static_cast<int64_t>(s->batches) * s->out_h;
+  *min_rows = std::max<int64_t>(1, 8192 / std::max<int64_t>(1, static_cast<int64_t>(s->out_w) * s->channels));
+  return Status::Ok();
+}
+
+// Nearest pixels move as words of their width: one instantiation per width covers every dtype.
+template <typename Word>
+Status EvalNearest(KernelContext& ctx, Node& node, ResizeData& data) {
+  reference::ResizeShape s;
+  int64_t rows, min_rows;
+  bool empty;
+  EL_RETURN_IF_ERROR(PrepareEval(ctx, node, &s, &rows, &min_rows, &empty));
+  if (empty) return Status::Ok();
+  const Word* src = ctx.input(node, 0)->data_as<Word>();
+  Word* dst = ctx.output(node, 0)->data_as<Word>();
+  ctx.thread_pool().ParallelFor(rows, min_rows, [&](int64_t b, int64_t e) {
+    reference::ResizeNearestNeighborRows(s, data.align_corners, data.half_pixel_centers, src, dst, b, e);
+  });
+  return Status::Ok();
+}
+
+Status EvalBilinearF32(KernelContext& ctx, Node& node, ResizeData& data) {
+  reference::ResizeShape s;
+  int64_t rows, min_rows;
+  bool empty;
+  EL_RETURN_IF_ERROR(PrepareEval(ctx, node, &s, &rows, &min_rows, &empty));
+  if (empty) return Status::Ok();
+  const float* src = ctx.input(node, 0)->data_as<float>();
+  float* dst = ctx.output(node, 0)->data_as<float>();
+  ctx.thread_pool().ParallelFor(rows, min_rows, [&](int64_t b, int64_t e) {
+    reference::ResizeBilinearRows(s, data.align_corners, data.half_pixel_centers, src, dst, b, e);
+  });
+  return Status::Ok();
+}
+
+#define EL_RESIZE_ROW(NAME, SET, EVAL) \
+  {NAME, TypeSignature{{SET, kI32}, {kSameAsInput0}}, Isa::kReference, nullptr, nullptr, EVAL}
+const KernelVariant<ResizeData> kBilinearVariants[] = {
+    EL_RESIZE_ROW("float32", kF32, EvalBilinearF32),
+};
+const KernelVariant<ResizeData> kNearestVariants[] = {
+    EL_RESIZE_ROW("1-byte", kMovableNumeric1Byte, EvalNearest<uint8_t>),
+    EL_RESIZE_ROW("2-byte", kMovable2Byte, EvalNearest<uint16_t>),
+    EL_RESIZE_ROW("4-byte", kMovable4Byte, EvalNearest<uint32_t>),
+    EL_RESIZE_ROW("8-byte", kMovable8Byte, EvalNearest<uint64_t>),
+};
+#undef EL_RESIZE_ROW
+
 Status Prepare(KernelContext& ctx, Node& node) {
-  const auto& data = *static_cast<ResizeData*>(node.user_data);
+  auto& data = *static_cast<ResizeData*>(node.user_data);
   EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 2, 2));
   EL_RETURN_IF_ERROR(CheckOutputCount(ctx, node, 1));
   Tensor *in, *size, *out;
   EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, &in));
   EL_RETURN_IF_ERROR(RequireInput(ctx, node, 1, &size));
   EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &out));
-  EL_RETURN_IF_ERROR(data.nearest ? CheckMovableType(ctx, node, *in, "input")
-                                  : CheckType(ctx, node, *in, DataType::kFloat32, "input"));
-  EL_RETURN_IF_ERROR(CheckType(ctx, node, *out, in->type, "output"));
-  EL_RETURN_IF_ERROR(CheckType(ctx, node, *size, DataType::kInt32, "size"));
+  EL_RETURN_IF_ERROR(data.nearest ? SelectVariant(ctx, node, kNearestVariants, data)
+                                  : SelectVariant(ctx, node, kBilinearVariants, data));
   if (in->rank() != 4) {
     return ctx.Error(node, StrCat("input must be 4-D (NHWC), got shape ", DimsToString(in->dims)));
   }
@@ -80,44 +135,17 @@ Status Prepare(KernelContext& ctx, Node& node) {
   return ResizeOutput(ctx, node, *in, *size, *out);
 }
 
-Status Eval(KernelContext& ctx, Node& node) {
-  const auto& data = *static_cast<ResizeData*>(node.user_data);
-  const Tensor& in = *ctx.input(node, 0);
-  Tensor& out = *ctx.output(node, 0);
-  if (out.is_dynamic) EL_RETURN_IF_ERROR(ResizeOutput(ctx, node, in, *ctx.input(node, 1), out));
-  if (out.num_elements() == 0) return Status::Ok();
-  const reference::ResizeShape s{in.dim(0), in.dim(1), in.dim(2), in.dim(3), out.dim(1), out.dim(2)};
-  const int64_t rows = static_cast<int64_t>(s.batches) * s.out_h;
-  const int64_t min_rows = std::max<int64_t>(1, 8192 / (static_cast<int64_t>(s.out_w) * s.channels));
-  if (data.nearest) {
-    const bool ran = DispatchByElementWidth(in.type, [&](auto zero) {
-      using T = decltype(zero);
-      const T* src = in.data_as<T>();
-      T* dst = out.data_as<T>();
-      ctx.thread_pool().ParallelFor(rows, min_rows, [&](int64_t b, int64_t e) {
-        reference::ResizeNearestNeighborRows(s, data.align_corners, data.half_pixel_centers, src, dst, b, e);
-      });
-    });
-    if (!ran) return ctx.Error(node, "unsupported type", StatusCode::kUnsupported);
-    return Status::Ok();
-  }
-  const float* src = in.data_as<float>();
-  float* dst = out.data_as<float>();
-  ctx.thread_pool().ParallelFor(rows, min_rows, [&](int64_t b, int64_t e) {
-    reference::ResizeBilinearRows(s, data.align_corners, data.half_pixel_centers, src, dst, b, e);
-  });
-  return Status::Ok();
-}
-
 }  // namespace
 
 const KernelRegistration* Register_RESIZE_BILINEAR() {
-  static const KernelRegistration reg = {InitBilinear, DeleteNodeData<ResizeData>, Prepare, Eval};
+  static const KernelRegistration reg = {InitBilinear, DeleteNodeData<ResizeData>, Prepare,
+                                        EvalSelectedVariant<ResizeData>};
   return &reg;
 }
 
 const KernelRegistration* Register_RESIZE_NEAREST_NEIGHBOR() {
-  static const KernelRegistration reg = {InitNearest, DeleteNodeData<ResizeData>, Prepare, Eval};
+  static const KernelRegistration reg = {InitNearest, DeleteNodeData<ResizeData>, Prepare,
+                                        EvalSelectedVariant<ResizeData>};
   return &reg;
 }
 

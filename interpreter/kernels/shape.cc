@@ -1,9 +1,25 @@
 // SHAPE: the input's dimensions as a 1-D int32 or int64 tensor (ShapeOptions.out_type). Only the input's
 // shape is read, so the core computes it at prepare whenever that shape is static.
 #include "interpreter/kernels/kernel_util.h"
+#include "interpreter/kernels/kernel_variant.h"
 
 namespace edgelite {
 namespace {
+
+struct ShapeData : VariantChoice<ShapeData> {};
+
+template <typename T>
+Status Eval(KernelContext& ctx, Node& node, ShapeData&) {
+  const Tensor& in = *ctx.input(node, 0);
+  T* out = ctx.output(node, 0)->data_as<T>();
+  for (int i = 0; i < in.rank(); ++i) out[i] = in.dim(i);
+  return Status::Ok();
+}
+
+const KernelVariant<ShapeData> kVariants[] = {
+    {"int32", TypeSignature{{kAnyType}, {kI32}}, Isa::kReference, nullptr, nullptr, Eval<int32_t>},
+    {"int64", TypeSignature{{kAnyType}, {kI64}}, Isa::kReference, nullptr, nullptr, Eval<int64_t>},
+};
 
 Status Prepare(KernelContext& ctx, Node& node) {
   Tensor *in, *out;
@@ -18,26 +34,15 @@ Status Prepare(KernelContext& ctx, Node& node) {
                      StatusCode::kUnsupported);
   }
   EL_RETURN_IF_ERROR(CheckType(ctx, node, *out, out_type, "output"));
-  return ctx.ResizeTensor(*out, Dims{in->rank()});
-}
-
-Status Eval(KernelContext& ctx, Node& node) {
-  const Tensor& in = *ctx.input(node, 0);
-  Tensor& out = *ctx.output(node, 0);
-  for (int i = 0; i < in.rank(); ++i) {
-    if (out.type == DataType::kInt64) {
-      out.data_as<int64_t>()[i] = in.dim(i);
-    } else {
-      out.data_as<int32_t>()[i] = in.dim(i);
-    }
-  }
-  return Status::Ok();
+  EL_RETURN_IF_ERROR(ctx.ResizeTensor(*out, Dims{in->rank()}));
+  return SelectVariant(ctx, node, kVariants, *static_cast<ShapeData*>(node.user_data));
 }
 
 }  // namespace
 
 const KernelRegistration* Register_SHAPE() {
-  static const KernelRegistration reg = {nullptr, nullptr, Prepare, Eval, /*fold_when_inputs_constant=*/true,
+  static const KernelRegistration reg = {NewNodeData<ShapeData>, DeleteNodeData<ShapeData>, Prepare,
+                                         EvalSelectedVariant<ShapeData>, /*fold_when_inputs_constant=*/true,
                                          /*output_depends_only_on_input_shapes=*/true};
   return &reg;
 }

@@ -1,7 +1,8 @@
 // SOFTMAX (with SoftmaxOptions.beta) and LOG_SOFTMAX on float32 along the last axis; rows run in
 // parallel.
 #include "interpreter/kernels/kernel_util.h"
-#include "interpreter/kernels/optimized/softmax.h"
+#include "interpreter/kernels/kernel_variant.h"
+#include "interpreter/kernels/optimized/rows_f32.h"
 #include "interpreter/kernels/reference/softmax.h"
 #include "interpreter/thread_pool.h"
 
@@ -10,11 +11,11 @@ namespace {
 
 enum class SoftmaxOp { kSoftmax, kLogSoftmax };
 
-struct SoftmaxData {
+struct SoftmaxData : VariantChoice<SoftmaxData> {
   // .tflite reads beta from the options table and leaves it 0 when the table is absent; so do we.
   float beta = 0.f;
-  bool use_reference = false;
   int64_t rows = 0, depth = 0;  // filled in prepare
+  const optimized::RowsF32Kernels* kernels = nullptr;  // the chosen ISA's
 };
 
 template <SoftmaxOp kOp>
@@ -29,41 +30,62 @@ Status Init(KernelContext& ctx, Node& node) {
   return Status::Ok();
 }
 
-template <SoftmaxOp kOp>
-Status Prepare(KernelContext& ctx, Node& node) {
-  auto* data = static_cast<SoftmaxData*>(node.user_data);
-  data->use_reference = ForceReferenceKernels();
-  // .tflite's SOFTMAX refuses a scalar; its LOG_SOFTMAX takes it as one row of one value (giving 0).
-  return PrepareLastAxisRowsF32(ctx, node, /*scalar_is_one_row=*/kOp == SoftmaxOp::kLogSoftmax, &data->rows,
-                                &data->depth);
+Status PrepareF32(KernelContext&, Node&, SoftmaxData& d) {
+  d.kernels = optimized::RowsF32For(d.variant->isa);
+  return Status::Ok();
 }
 
 template <SoftmaxOp kOp>
-Status Eval(KernelContext& ctx, Node& node) {
-  const auto& d = *static_cast<const SoftmaxData*>(node.user_data);
+Status EvalF32(KernelContext& ctx, Node& node, SoftmaxData& d) {
   const float* x = ctx.input(node, 0)->data_as<float>();
   float* y = ctx.output(node, 0)->data_as<float>();
   ctx.thread_pool().ParallelFor(d.rows, RowsPerTask(d.depth), [&](int64_t b, int64_t e) {
     if constexpr (kOp == SoftmaxOp::kSoftmax) {
-      if (d.use_reference) {
-        reference::SoftmaxRows(x, y, b, e, d.depth, d.beta);
-      } else {
-        optimized::SoftmaxRowsF32(x, y, b, e, d.depth, d.beta);
-      }
+      d.kernels->softmax(x, y, b, e, d.depth, d.beta);
     } else {
-      if (d.use_reference) {
-        reference::LogSoftmaxRows(x, y, b, e, d.depth);
-      } else {
-        optimized::LogSoftmaxRowsF32(x, y, b, e, d.depth);
-      }
+      d.kernels->log_softmax(x, y, b, e, d.depth);
     }
   });
   return Status::Ok();
 }
 
 template <SoftmaxOp kOp>
+Status EvalF32Reference(KernelContext& ctx, Node& node, SoftmaxData& d) {
+  const float* x = ctx.input(node, 0)->data_as<float>();
+  float* y = ctx.output(node, 0)->data_as<float>();
+  ctx.thread_pool().ParallelFor(d.rows, RowsPerTask(d.depth), [&](int64_t b, int64_t e) {
+    if constexpr (kOp == SoftmaxOp::kSoftmax) {
+      reference::SoftmaxRows(x, y, b, e, d.depth, d.beta);
+    } else {
+      reference::LogSoftmaxRows(x, y, b, e, d.depth);
+    }
+  });
+  return Status::Ok();
+}
+
+constexpr TypeSignature kF32Types{{kF32}, {kF32}};
+
+template <SoftmaxOp kOp>
+struct Variants {
+  static constexpr KernelVariant<SoftmaxData> kTable[] = {
+      EL_VECTOR_ISA_ROWS("float32", kF32Types, nullptr, PrepareF32, EvalF32<kOp>),
+      {"float32", kF32Types, Isa::kReference, nullptr, nullptr, EvalF32Reference<kOp>},
+  };
+};
+
+template <SoftmaxOp kOp>
+Status Prepare(KernelContext& ctx, Node& node) {
+  auto* data = static_cast<SoftmaxData*>(node.user_data);
+  // .tflite's SOFTMAX refuses a scalar; its LOG_SOFTMAX takes it as one row of one value (giving 0).
+  EL_RETURN_IF_ERROR(PrepareLastAxisRows(ctx, node, /*scalar_is_one_row=*/kOp == SoftmaxOp::kLogSoftmax,
+                                         &data->rows, &data->depth));
+  return SelectVariant(ctx, node, Variants<kOp>::kTable, *data);
+}
+
+template <SoftmaxOp kOp>
 const KernelRegistration* Registration() {
-  static const KernelRegistration reg{Init<kOp>, DeleteNodeData<SoftmaxData>, Prepare<kOp>, Eval<kOp>};
+  static const KernelRegistration reg{Init<kOp>, DeleteNodeData<SoftmaxData>, Prepare<kOp>,
+                                      EvalSelectedVariant<SoftmaxData>};
   return &reg;
 }
 

@@ -5,12 +5,13 @@
 #include <cstring>
 
 #include "interpreter/kernels/kernel_util.h"
+#include "interpreter/kernels/kernel_variant.h"
 #include "interpreter/thread_pool.h"
 
 namespace edgelite {
 namespace {
 
-struct SplitData {
+struct SplitData : VariantChoice<SplitData> {
   bool sizes_input = false;  // SPLIT_V
   int num_splits = 0;        // from the options; must equal the number of outputs
   int axis = 0;              // normalized in prepare
@@ -79,6 +80,40 @@ Status ResizeOutputs(KernelContext& ctx, const Node& node, SplitData& data, cons
   return Status::Ok();
 }
 
+Status Eval(KernelContext& ctx, Node& node, SplitData& data) {
+  const Tensor& in = *ctx.input(node, ValueInput(data));
+  const int n = static_cast<int>(node.outputs.size());
+  if (data.sizes_input && ctx.output(node, 0)->is_dynamic) {
+    EL_RETURN_IF_ERROR(ResolveSizes(ctx, node, data, *ctx.input(node, 1), in.dim(data.axis)));
+    EL_RETURN_IF_ERROR(ResizeOutputs(ctx, node, data, in));
+  }
+  if (data.row_bytes == 0 || data.outer == 0) return Status::Ok();
+  const uint8_t* src = in.data_as<uint8_t>();
+  ctx.thread_pool().ParallelFor(data.outer, std::max<int64_t>(1, (256 << 10) / data.row_bytes),
+                                [&](int64_t b, int64_t e) {
+                                  for (int64_t o = b; o < e; ++o) {
+                                    const uint8_t* s = src + o * data.row_bytes;
+                                    for (int i = 0; i < n; ++i) {
+                                      const int64_t bytes = data.sizes[i] * data.inner_bytes;
+                                      if (bytes == 0) continue;
+                                      std::memcpy(ctx.output(node, i)->data_as<uint8_t>() + o * bytes, s, bytes);
+                                      s += bytes;
+                                    }
+                                  }
+                                });
+  return Status::Ok();
+}
+
+// Slabs move as bytes: one row serves every dtype. SPLIT takes (axis, value), SPLIT_V (value, size_splits,
+// axis).
+const KernelVariant<SplitData> kSplitVariants[] = {
+    {"bytes", TypeSignature{{kIndexTypes, kMovableNumeric}, {kSameAsInput1}}, Isa::kReference, nullptr, nullptr, Eval},
+};
+const KernelVariant<SplitData> kSplitVVariants[] = {
+    {"bytes", TypeSignature{{kMovableNumeric, kIndexTypes, kIndexTypes}, {kSameAsInput0}}, Isa::kReference, nullptr,
+     nullptr, Eval},
+};
+
 Status Prepare(KernelContext& ctx, Node& node) {
   auto& data = *static_cast<SplitData*>(node.user_data);
   const int num_inputs = data.sizes_input ? 3 : 2;
@@ -90,13 +125,12 @@ Status Prepare(KernelContext& ctx, Node& node) {
   Tensor *in, *axis;
   EL_RETURN_IF_ERROR(RequireInput(ctx, node, ValueInput(data), &in));
   EL_RETURN_IF_ERROR(RequireInput(ctx, node, AxisInput(data), &axis));
-  EL_RETURN_IF_ERROR(CheckMovableType(ctx, node, *in, "input"));
   for (int i = 0; i < n; ++i) {
     Tensor* out;
     EL_RETURN_IF_ERROR(RequireOutput(ctx, node, i, &out));
-    EL_RETURN_IF_ERROR(CheckType(ctx, node, *out, in->type, StrCat("output ", i).c_str()));
   }
-  EL_RETURN_IF_ERROR(CheckTypeIn(ctx, node, *axis, {DataType::kInt32, DataType::kInt64}, "axis"));
+  EL_RETURN_IF_ERROR(data.sizes_input ? SelectVariant(ctx, node, kSplitVVariants, data)
+                                      : SelectVariant(ctx, node, kSplitVariants, data));
   if (axis->num_elements() != 1) {
     return ctx.Error(node, StrCat("axis must hold one value, got shape ", DimsToString(axis->dims)));
   }
@@ -125,7 +159,6 @@ Status Prepare(KernelContext& ctx, Node& node) {
   }
   Tensor* size_splits;
   EL_RETURN_IF_ERROR(RequireInput(ctx, node, 1, &size_splits));
-  EL_RETURN_IF_ERROR(CheckTypeIn(ctx, node, *size_splits, {DataType::kInt32, DataType::kInt64}, "size_splits"));
   if (size_splits->dims != Dims{n}) {
     return ctx.Error(node, StrCat("size_splits must have shape [", n, "] (one size per output), got ",
                                   DimsToString(size_splits->dims)));
@@ -138,34 +171,11 @@ Status Prepare(KernelContext& ctx, Node& node) {
   return ResizeOutputs(ctx, node, data, *in);
 }
 
-Status Eval(KernelContext& ctx, Node& node) {
-  auto& data = *static_cast<SplitData*>(node.user_data);
-  const Tensor& in = *ctx.input(node, ValueInput(data));
-  const int n = static_cast<int>(node.outputs.size());
-  if (data.sizes_input && ctx.output(node, 0)->is_dynamic) {
-    EL_RETURN_IF_ERROR(ResolveSizes(ctx, node, data, *ctx.input(node, 1), in.dim(data.axis)));
-    EL_RETURN_IF_ERROR(ResizeOutputs(ctx, node, data, in));
-  }
-  if (data.row_bytes == 0 || data.outer == 0) return Status::Ok();
-  const uint8_t* src = in.data_as<uint8_t>();
-  ctx.thread_pool().ParallelFor(data.outer, std::max<int64_t>(1, (256 << 10) / data.row_bytes),
-                                [&](int64_t b, int64_t e) {
-                                  for (int64_t o = b; o < e; ++o) {
-                                    const uint8_t* s = src + o * data.row_bytes;
-                                    for (int i = 0; i < n; ++i) {
-                                      const int64_t bytes = data.sizes[i] * data.inner_bytes;
-                                      if (bytes == 0) continue;
-                                      std::memcpy(ctx.output(node, i)->data_as<uint8_t>() + o * bytes, s, bytes);
-                                      s += bytes;
-                                    }
-                                  }
-                                });
-  return Status::Ok();
-}
 
 template <bool kSizesInput>
 const KernelRegistration* Registration() {
-  static const KernelRegistration reg = {Init<kSizesInput>, DeleteNodeData<SplitData>, Prepare, Eval,
+  static const KernelRegistration reg = {Init<kSizesInput>, DeleteNodeData<SplitData>, Prepare,
+                                         EvalSelectedVariant<SplitData>,
                                          /*fold_when_inputs_constant=*/true};
   return &reg;
 }

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "interpreter/kernels/kernel_util.h"
+#include "interpreter/kernels/kernel_variant.h"
 #include "interpreter/kernels/reference/strided_slice.h"
 #include "interpreter/thread_pool.h"
 
@@ -23,7 +24,7 @@ struct CopyPlan {
   int64_t rows = 0;
 };
 
-struct StridedSliceData {
+struct StridedSliceData : VariantChoice<StridedSliceData> {
   reference::StridedSliceSpec spec;  // masks from the options; begin/end/strides read when known
   reference::StridedSlicePlan plan;
   CopyPlan copy;
@@ -106,50 +107,6 @@ Status PlanAndResize(KernelContext& ctx, const Node& node, StridedSliceData& dat
   return ctx.ResizeTensor(out, data.out_dims);
 }
 
-Status Prepare(KernelContext& ctx, Node& node) {
-  auto& data = *static_cast<StridedSliceData*>(node.user_data);
-  EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 4, 4));
-  EL_RETURN_IF_ERROR(CheckOutputCount(ctx, node, 1));
-  Tensor *in, *out;
-  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, &in));
-  EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &out));
-  EL_RETURN_IF_ERROR(CheckTypeIn(ctx, node, *in,
-                                 {DataType::kFloat32, DataType::kInt32, DataType::kInt64, DataType::kInt8,
-                                  DataType::kUInt8, DataType::kInt16, DataType::kBool},
-                                 "input"));
-  EL_RETURN_IF_ERROR(CheckType(ctx, node, *out, in->type, "output"));
-  if (in->rank() > kMaxStridedSliceRank) {
-    return ctx.Error(node, StrCat("input rank ", in->rank(), " is not supported (at most ", kMaxStridedSliceRank,
-                                  ")"), StatusCode::kUnsupported);
-  }
-  static const char* const kNames[] = {"", "begin", "end", "strides"};
-  bool known = true;
-  for (int i = 1; i <= 3; ++i) {
-    Tensor* t;
-    EL_RETURN_IF_ERROR(RequireInput(ctx, node, i, &t));
-    EL_RETURN_IF_ERROR(CheckTypeIn(ctx, node, *t, {DataType::kInt32, DataType::kInt64}, kNames[i]));
-    if (t->rank() != 1) {
-      return ctx.Error(node, StrCat(kNames[i], " must be 1-D, got shape ", DimsToString(t->dims)));
-    }
-    if (t->dim(0) != ctx.input(node, 1)->dim(0)) {
-      return ctx.Error(node, StrCat("begin, end and strides must have the same length, got ",
-                                    ctx.input(node, 1)->dim(0), " and ", t->dim(0)));
-    }
-    known = known && HasValuesAtPrepare(*t);
-  }
-  const int count = ctx.input(node, 1)->dim(0);
-  if (count > reference::kMaxStridedSliceSpec) {
-    return ctx.Error(node, StrCat("begin has ", count, " entries (at most ", reference::kMaxStridedSliceSpec, ")"));
-  }
-  data.spec.count = count;
-  data.out_dims.reserve(kMaxStridedSliceRank);
-  if (!known) {
-    ctx.MarkDynamic(*out);
-    return Status::Ok();
-  }
-  return PlanAndResize(ctx, node, data, *in, *out);
-}
-
 // Output rows [begin, end) of the copy plan.
 template <typename T>
 void CopyRows(const CopyPlan& c, int64_t begin, int64_t end, const T* in, T* out) {
@@ -177,32 +134,75 @@ void CopyRows(const CopyPlan& c, int64_t begin, int64_t end, const T* in, T* out
   }
 }
 
-template <typename T>
-void Run(const CopyPlan& c, const Tensor& in, Tensor& out, ThreadPool& pool) {
-  const T* src = in.data_as<T>();
-  T* dst = out.data_as<T>();
-  pool.ParallelFor(c.rows, std::max<int64_t>(1, 16384 / c.inner),
-                   [&](int64_t b, int64_t e) { CopyRows(c, b, e, src, dst); });
-}
-
-Status Eval(KernelContext& ctx, Node& node) {
-  auto& data = *static_cast<StridedSliceData*>(node.user_data);
+// Elements move as words of their width: one instantiation per width covers every dtype.
+template <typename Word>
+Status Eval(KernelContext& ctx, Node& node, StridedSliceData& data) {
   const Tensor& in = *ctx.input(node, 0);
   Tensor& out = *ctx.output(node, 0);
   if (out.is_dynamic) EL_RETURN_IF_ERROR(PlanAndResize(ctx, node, data, in, out));
-  if (data.copy.rows == 0) return Status::Ok();
-  const bool ran = DispatchByElementWidth(in.type, [&](auto zero) {
-    using T = decltype(zero);
-    Run<T>(data.copy, in, out, ctx.thread_pool());
-  });
-  if (!ran) return ctx.Error(node, "unsupported element size", StatusCode::kUnsupported);
+  const CopyPlan& c = data.copy;
+  if (c.rows == 0) return Status::Ok();
+  const Word* src = in.data_as<Word>();
+  Word* dst = out.data_as<Word>();
+  ctx.thread_pool().ParallelFor(c.rows, std::max<int64_t>(1, 16384 / c.inner),
+                                [&](int64_t b, int64_t e) { CopyRows(c, b, e, src, dst); });
   return Status::Ok();
+}
+
+#define EL_SLICE_ROW(NAME, SET, WORD)                                                                            \
+  {NAME, TypeSignature{{SET, kIndexTypes}, {kSameAsInput0}}, Isa::kReference, nullptr, nullptr, Eval<WORD>}
+const KernelVariant<StridedSliceData> kVariants[] = {
+    EL_SLICE_ROW("1-byte", kMovable1Byte, uint8_t),
+    EL_SLICE_ROW("2-byte", kMovable2Byte, uint16_t),
+    EL_SLICE_ROW("4-byte", kMovable4Byte, uint32_t),
+    EL_SLICE_ROW("8-byte", kMovable8Byte, uint64_t),
+};
+#undef EL_SLICE_ROW
+
+Status Prepare(KernelContext& ctx, Node& node) {
+  auto& data = *static_cast<StridedSliceData*>(node.user_data);
+  EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 4, 4));
+  EL_RETURN_IF_ERROR(CheckOutputCount(ctx, node, 1));
+  Tensor *in, *out;
+  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, &in));
+  EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &out));
+  EL_RETURN_IF_ERROR(SelectVariant(ctx, node, kVariants, data));
+  if (in->rank() > kMaxStridedSliceRank) {
+    return ctx.Error(node, StrCat("input rank ", in->rank(), " is not supported (at most ", kMaxStridedSliceRank,
+                                  ")"), StatusCode::kUnsupported);
+  }
+  static const char* const kNames[] = {"", "begin", "end", "strides"};
+  bool known = true;
+  for (int i = 1; i <= 3; ++i) {
+    Tensor* t;
+    EL_RETURN_IF_ERROR(RequireInput(ctx, node, i, &t));
+    if (t->rank() != 1) {
+      return ctx.Error(node, StrCat(kNames[i], " must be 1-D, got shape ", DimsToString(t->dims)));
+    }
+    if (t->dim(0) != ctx.input(node, 1)->dim(0)) {
+      return ctx.Error(node, StrCat("begin, end and strides must have the same length, got ",
+                                    ctx.input(node, 1)->dim(0), " and ", t->dim(0)));
+    }
+    known = known && HasValuesAtPrepare(*t);
+  }
+  const int count = ctx.input(node, 1)->dim(0);
+  if (count > reference::kMaxStridedSliceSpec) {
+    return ctx.Error(node, StrCat("begin has ", count, " entries (at most ", reference::kMaxStridedSliceSpec, ")"));
+  }
+  data.spec.count = count;
+  data.out_dims.reserve(kMaxStridedSliceRank);
+  if (!known) {
+    ctx.MarkDynamic(*out);
+    return Status::Ok();
+  }
+  return PlanAndResize(ctx, node, data, *in, *out);
 }
 
 }  // namespace
 
 const KernelRegistration* Register_STRIDED_SLICE() {
-  static const KernelRegistration reg = {Init, DeleteNodeData<StridedSliceData>, Prepare, Eval,
+  static const KernelRegistration reg = {Init, DeleteNodeData<StridedSliceData>, Prepare,
+                                        EvalSelectedVariant<StridedSliceData>,
                                         /*fold_when_inputs_constant=*/true};
   return &reg;
 }

@@ -161,7 +161,9 @@ def cmd_benchmark(args) -> int:
     interp = Interpreter(model_path=args.model, num_threads=args.threads)
     interp.allocate_tensors()
     times = benchmark_interpreter(interp, args.runs, args.warmup)
-    print(f"model: {args.model}  threads: {args.threads}  warm-up: {args.warmup}  runs: {args.runs}")
+    from . import _core
+    print(f"model: {args.model}  threads: {args.threads}  warm-up: {args.warmup}  runs: {args.runs}  "
+          f"instruction set: {_core.cpu_features()['best_available']}")
     print(f"latency ms: median {np.median(times):.3f}  mean {times.mean():.3f}  min {times.min():.3f}  "
           f"p90 {np.percentile(times, 90):.3f}  p99 {np.percentile(times, 99):.3f}")
     if args.no_profile:
@@ -185,10 +187,11 @@ def cmd_benchmark(args) -> int:
         pct = 100.0 * ns / total
         cum += pct
         print(f"{op:<28} {count:>5} {ns / runs / 1e6:>9.3f} {pct:>6.1f} {cum:>6.1f}")
+    kernels = {n["index"]: n["kernel"] or "" for n in core.nodes(0)}
     print(f"\ntop {args.top} nodes")
-    print(f"{'#':>4} {'operator':<28} {'avg ms':>9} {'%':>6}")
+    print(f"{'#':>4} {'operator':<28} {'avg ms':>9} {'%':>6}  kernel")
     for n, op, ns in sorted(rows, key=lambda r: -r[2])[:args.top]:
-        print(f"{n:>4} {op:<28} {ns / runs / 1e6:>9.3f} {100.0 * ns / total:>6.1f}")
+        print(f"{n:>4} {op:<28} {ns / runs / 1e6:>9.3f} {100.0 * ns / total:>6.1f}  {kernels.get(n, '')}")
     return 0
 
 

@@ -130,7 +130,8 @@ class Interpreter:
     def _get_ops_details(self, subgraph: int = 0) -> List[Dict[str, Any]]:
         return [{"index": n["index"], "op_name": n["op_name"], "version": n["version"],
                  "inputs": np.asarray(n["inputs"], dtype=np.int32),
-                 "outputs": np.asarray(n["outputs"], dtype=np.int32), "delegated": n["delegated"]}
+                 "outputs": np.asarray(n["outputs"], dtype=np.int32), "delegated": n["delegated"],
+                 "kernel": n["kernel"]}
                 for n in self._core.nodes(subgraph)]
 
     def num_subgraphs(self) -> int:

@@ -9,6 +9,7 @@
 
 namespace edgelite {
 namespace optimized {
+namespace EL_ISA_NS {
 namespace {
 
 // An im2col block is sized to stay in L2 while the GEMM sweeps every weight panel over it.
@@ -69,8 +70,6 @@ void Im2col(const WindowGeometry& g, int filter_in_c, int group, const float* in
   }
 }
 
-}  // namespace
-
 ConvGemmLayout PlanConvGemm(const WindowGeometry& g, int filter_in_c, int num_threads) {
   ConvGemmLayout l;
   l.groups = g.in_c / filter_in_c;
@@ -78,10 +77,10 @@ ConvGemmLayout PlanConvGemm(const WindowGeometry& g, int filter_in_c, int num_th
   l.n = g.out_c / l.groups;
   l.direct = g.filter_h == 1 && g.filter_w == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_top == 0 &&
              g.pad_left == 0 && g.out_h == g.in_h && g.out_w == g.in_w;
-  l.packed_floats = PackedGemmWeightsSize(l.n, l.k) * l.groups;
+  l.packed_floats = kGemmF32.packed_size(l.n, l.k) * l.groups;
   if (!l.direct) {
     // One contiguous range of output pixels per thread, done in blocks that fit the im2col budget.
-    const int tile = GemmRowTile();
+    const int tile = kGemmF32.row_tile;
     l.rows_per_task = std::max<int64_t>(tile, RoundUp((NumOutputPixels(g) + num_threads - 1) / num_threads, tile));
     const int64_t fit = kIm2colBlockBytes / (static_cast<int64_t>(l.k) * sizeof(float)) / tile * tile;
     l.block_rows = static_cast<int>(std::max<int64_t>(tile, std::min(fit, l.rows_per_task)));
@@ -91,10 +90,10 @@ ConvGemmLayout PlanConvGemm(const WindowGeometry& g, int filter_in_c, int num_th
 }
 
 void PackConvWeights(const ConvGemmLayout& l, const float* filter, const float* bias, float* packed) {
-  const size_t per_group = PackedGemmWeightsSize(l.n, l.k);
+  const size_t per_group = kGemmF32.packed_size(l.n, l.k);
   for (int grp = 0; grp < l.groups; ++grp) {
     // OHWI rows are already [n, k] with k in (ky, kx, ic) order.
-    PackGemmWeights(filter + static_cast<int64_t>(grp) * l.n * l.k, l.k, 1, bias ? bias + grp * l.n : nullptr, l.n,
+    kGemmF32.pack(filter + static_cast<int64_t>(grp) * l.n * l.k, l.k, 1, bias ? bias + grp * l.n : nullptr, l.n,
                     l.k, packed + grp * per_group);
   }
 }
@@ -103,12 +102,12 @@ void ConvF32(const WindowGeometry& g, const ConvGemmLayout& l, const float* inpu
              float* output, float* scratch, float out_min, float out_max, ThreadPool& pool) {
   const int64_t m = NumOutputPixels(g);
   if (m == 0) return;
-  const size_t per_group = PackedGemmWeightsSize(l.n, l.k);
+  const size_t per_group = kGemmF32.packed_size(l.n, l.k);
   const int filter_in_c = g.in_c / l.groups;
   if (l.direct) {
     const GemmShape s{static_cast<int>(m), l.n, l.k, g.in_c, g.out_c, out_min, out_max};
     for (int grp = 0; grp < l.groups; ++grp) {
-      GemmF32(s, input + grp * filter_in_c, packed + grp * per_group, output + grp * l.n, pool);
+      kGemmF32.gemm(s, input + grp * filter_in_c, packed + grp * per_group, output + grp * l.n, pool);
     }
     return;
   }
@@ -124,12 +123,17 @@ void ConvF32(const WindowGeometry& g, const ConvGemmLayout& l, const float* inpu
         for (int grp = 0; grp < l.groups; ++grp) {
           Im2col(g, filter_in_c, grp, input, row, rows, block);
           const GemmShape s{rows, l.n, l.k, l.k, g.out_c, out_min, out_max};
-          GemmF32Rows(s, block, packed + grp * per_group, output + row * g.out_c + grp * l.n, 0, rows);
+          kGemmF32.rows(s, block, packed + grp * per_group, output + row * g.out_c + grp * l.n, 0, rows);
         }
       }
     }
   });
 }
 
+}  // namespace
+
+extern const ConvF32Kernels kConvF32 = {PlanConvGemm, PackConvWeights, ConvF32};
+
+}  // namespace EL_ISA_NS
 }  // namespace optimized
 }  // namespace edgelite

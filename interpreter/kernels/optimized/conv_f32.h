@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "interpreter/kernels/optimized/vector_isa.h"
 #include "interpreter/kernels/reference/window_geometry.h"
 
 namespace edgelite {
@@ -28,14 +29,19 @@ struct ConvGemmLayout {
   size_t scratch_floats = 0;  // im2col scratch for all threads
 };
 
-ConvGemmLayout PlanConvGemm(const WindowGeometry& g, int filter_in_c, int num_threads);
+// One vector ISA's convolution (its GEMM's packing and tiles, so plan, pack and run with one table).
+struct ConvF32Kernels {
+  ConvGemmLayout (*plan)(const WindowGeometry& g, int filter_in_c, int num_threads);
+  // Packs an OHWI filter (and optional bias) for every group into layout.packed_floats floats.
+  void (*pack)(const ConvGemmLayout& layout, const float* filter, const float* bias, float* packed);
+  // scratch needs layout.scratch_floats floats (none when direct).
+  void (*run)(const WindowGeometry& g, const ConvGemmLayout& layout, const float* input, const float* packed,
+              float* output, float* scratch, float out_min, float out_max, ThreadPool& pool);
+};
 
-// Packs an OHWI filter (and optional bias) for every group into layout.packed_floats floats.
-void PackConvWeights(const ConvGemmLayout& layout, const float* filter, const float* bias, float* packed);
+EL_DECLARE_PER_VECTOR_ISA(ConvF32Kernels, kConvF32)
 
-// scratch needs layout.scratch_floats floats (none when direct).
-void ConvF32(const WindowGeometry& g, const ConvGemmLayout& layout, const float* input, const float* packed,
-             float* output, float* scratch, float out_min, float out_max, ThreadPool& pool);
+inline const ConvF32Kernels* ConvF32For(Isa isa) { return EL_FOR_VECTOR_ISA(isa, kConvF32); }
 
 }  // namespace optimized
 }  // namespace edgelite

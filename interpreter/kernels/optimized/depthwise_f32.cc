@@ -11,6 +11,7 @@
 
 namespace edgelite {
 namespace optimized {
+namespace EL_ISA_NS {
 namespace {
 
 constexpr int kW = kVecWidth;
@@ -201,8 +202,6 @@ void DepthwiseRow(const WindowGeometry& g, const float* image, int oy, const flo
   }
 }
 
-}  // namespace
-
 size_t PackedDepthwiseWeightsSize(int channels, int taps) {
   return static_cast<size_t>(taps + 2) * PaddedChannels(channels);
 }
@@ -238,5 +237,10 @@ void DepthwiseConvF32(const WindowGeometry& g, const float* input, const float* 
   });
 }
 
+}  // namespace
+
+extern const DepthwiseF32Kernels kDepthwiseF32 = {PackedDepthwiseWeightsSize, PackDepthwiseWeights, DepthwiseConvF32};
+
+}  // namespace EL_ISA_NS
 }  // namespace optimized
 }  // namespace edgelite

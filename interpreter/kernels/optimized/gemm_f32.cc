@@ -10,6 +10,7 @@
 
 namespace edgelite {
 namespace optimized {
+namespace EL_ISA_NS {
 namespace {
 
 // Micro-tile: kMR rows of A times one panel of up to kNR columns. The accumulators (kMR x 2 vectors)
@@ -111,10 +112,6 @@ void GemmBlock(const GemmShape& s, const float* a, const float* packed_w, float*
   }
 }
 
-}  // namespace
-
-int GemmRowTile() { return kMR; }
-
 size_t PackedGemmWeightsSize(int n, int k) {
   const int panels = NumPanels(n);
   if (panels == 0) return 0;
@@ -165,5 +162,10 @@ void GemmF32(const GemmShape& s, const float* a, const float* packed_w, float* c
   }
 }
 
+}  // namespace
+
+extern const GemmF32Kernels kGemmF32 = {PackedGemmWeightsSize, PackGemmWeights, GemmF32Rows, GemmF32, kMR};
+
+}  // namespace EL_ISA_NS
 }  // namespace optimized
 }  // namespace edgelite

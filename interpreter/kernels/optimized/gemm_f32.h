@@ -7,20 +7,13 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "interpreter/kernels/optimized/vector_isa.h"
+
 namespace edgelite {
 
 class ThreadPool;
 
 namespace optimized {
-
-// Floats needed to pack an [n, k] weight matrix (panels padded to whole vectors).
-size_t PackedGemmWeightsSize(int n, int k);
-
-// Packs W, where element (row j, column kk) is w[j * stride_n + kk * stride_k]: an [n, k] row-major
-// matrix has (k, 1); a [k, n] one, as BATCH_MATMUL's right-hand side, has (1, n). `bias` may be null
-// (zeros). `packed` needs PackedGemmWeightsSize(n, k) floats.
-void PackGemmWeights(const float* w, int64_t stride_n, int64_t stride_k, const float* bias, int n, int k,
-                     float* packed);
 
 struct GemmShape {
   int m = 0, n = 0, k = 0;
@@ -29,15 +22,27 @@ struct GemmShape {
   float out_min = 0, out_max = 0;  // fused activation clamp
 };
 
-// C rows [row_begin, row_end) on the calling thread.
-void GemmF32Rows(const GemmShape& s, const float* a, const float* packed_w, float* c, int row_begin,
-                 int row_end);
+// One vector ISA's GEMM. The packed layout depends on the ISA's vector width: pack and multiply with
+// the same table.
+struct GemmF32Kernels {
+  // Floats needed to pack an [n, k] weight matrix (panels padded to whole vectors).
+  size_t (*packed_size)(int n, int k);
+  // Packs W, where element (row j, column kk) is w[j * stride_n + kk * stride_k]: an [n, k] row-major
+  // matrix has (k, 1); a [k, n] one, as BATCH_MATMUL's right-hand side, has (1, n). `bias` may be null
+  // (zeros). `packed` needs packed_size(n, k) floats.
+  void (*pack)(const float* w, int64_t stride_n, int64_t stride_k, const float* bias, int n, int k,
+               float* packed);
+  // C rows [row_begin, row_end) on the calling thread.
+  void (*rows)(const GemmShape& s, const float* a, const float* packed_w, float* c, int row_begin, int row_end);
+  // The whole product, split across the pool: by rows when there are enough, else by column panels.
+  void (*gemm)(const GemmShape& s, const float* a, const float* packed_w, float* c, ThreadPool& pool);
+  // Rows one micro-kernel call computes; callers that block rows (im2col) use a multiple of it.
+  int row_tile;
+};
 
-// The whole product, split across the pool: by rows when there are enough, else by column panels.
-void GemmF32(const GemmShape& s, const float* a, const float* packed_w, float* c, ThreadPool& pool);
+EL_DECLARE_PER_VECTOR_ISA(GemmF32Kernels, kGemmF32)
 
-// Rows one micro-kernel call computes; callers that block rows (im2col) use a multiple of it.
-int GemmRowTile();
+inline const GemmF32Kernels* GemmF32For(Isa isa) { return EL_FOR_VECTOR_ISA(isa, kGemmF32); }
 
 }  // namespace optimized
 }  // namespace edgelite

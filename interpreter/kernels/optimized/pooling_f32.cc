@@ -10,6 +10,7 @@
 
 namespace edgelite {
 namespace optimized {
+namespace EL_ISA_NS {
 namespace {
 
 constexpr int kW = kVecWidth;
@@ -67,8 +68,6 @@ void Pool(const WindowGeometry& g, const float* input, float* output, float out_
   });
 }
 
-}  // namespace
-
 void AveragePoolF32(const WindowGeometry& g, const float* input, float* output, float out_min, float out_max,
                     ThreadPool& pool) {
   Pool<AverageOp>(g, input, output, out_min, out_max, pool);
@@ -79,5 +78,10 @@ void MaxPoolF32(const WindowGeometry& g, const float* input, float* output, floa
   Pool<MaxOp>(g, input, output, out_min, out_max, pool);
 }
 
+}  // namespace
+
+extern const PoolingF32Kernels kPoolingF32 = {AveragePoolF32, MaxPoolF32};
+
+}  // namespace EL_ISA_NS
 }  // namespace optimized
 }  // namespace edgelite

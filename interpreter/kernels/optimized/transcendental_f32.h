@@ -6,12 +6,17 @@
 // absolute terms, for |x| up to kMaxTrigArgF.
 #pragma once
 
+#ifndef EL_ISA_NS
+#error "for sources compiled once per vector ISA (kernels/optimized/*.cc); CMake sets EL_ISA_NS"
+#endif
+
 #include <cstdint>
 #include <cstring>
 #include <limits>
 
 namespace edgelite {
 namespace optimized {
+namespace EL_ISA_NS {
 
 inline float BitsToFloat(uint32_t bits) {
   float f;
@@ -217,5 +222,6 @@ inline float CeilF(float x) {
   return integral ? x : BitsToFloat(FloatToBits(c) | (FloatToBits(x) & kSignBit));
 }
 
+}  // namespace EL_ISA_NS
 }  // namespace optimized
 }  // namespace edgelite

@@ -1,7 +1,12 @@
-// VecF32: the widest float vector the build targets (AVX-512: 16 lanes, AVX2+FMA: 8, otherwise a
-// 4-lane portable fallback), with the handful of operations the f32 micro-kernels need. Micro-kernels
-// are written once against it; the instruction set is chosen here at build time and nowhere else.
+// VecF32: the widest float vector of the ISA this source is being compiled for (AVX-512: 16 lanes,
+// AVX2+FMA: 8, otherwise a 4-lane portable fallback), with the handful of operations the f32
+// micro-kernels need. Micro-kernels are written once against it; only sources in kernels/optimized/
+// include it, and each is compiled once per vector ISA (vector_isa.h).
 #pragma once
+
+#ifndef EL_ISA_NS
+#error "vec_f32.h is for sources compiled once per vector ISA (kernels/optimized/*.cc); CMake sets EL_ISA_NS"
+#endif
 
 #include <algorithm>
 #include <cstdint>
@@ -12,6 +17,7 @@
 
 namespace edgelite {
 namespace optimized {
+namespace EL_ISA_NS {
 
 #if defined(__AVX512F__)
 
@@ -121,5 +127,6 @@ inline void ZeroFloats(float* dst, int64_t n) {
   if (i < n) StorePartial(dst + i, Zero(), static_cast<int>(n - i));
 }
 
+}  // namespace EL_ISA_NS
 }  // namespace optimized
 }  // namespace edgelite

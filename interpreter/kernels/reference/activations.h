@@ -56,8 +56,6 @@ inline float GeluExact(float x) { return 0.5f * x * std::erfc(x * -0.70710678118
 inline float GeluTanh(float x) {
   return 0.5f * x * (1.f + std::tanh(0.79788456080286536f * (x + 0.044715f * x * x * x)));
 }
-// PRELU: negative inputs scaled by their alpha.
-inline float PRelu(float x, float alpha) { return x >= 0.f ? x : x * alpha; }
 
 // out[i] = fn(in[i]) for i in [0, n).
 template <typename T, typename Fn>

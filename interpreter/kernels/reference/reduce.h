@@ -51,6 +51,25 @@ struct MinFold {
   static T Combine(T acc, T x) { return acc < x ? acc : x; }
 };
 
+// The accumulator types of the folds per input type: SUM and REDUCE_PROD accumulate in the input type,
+// wrapping like .tflite for integers (done in unsigned arithmetic, where wrapping is defined); MEAN
+// accumulates integers in int64 and divides with truncation.
+template <typename T>
+struct ReduceAccumulators {
+  using Wrapping = T;
+  using Mean = T;
+};
+template <>
+struct ReduceAccumulators<int32_t> {
+  using Wrapping = uint32_t;
+  using Mean = int64_t;
+};
+template <>
+struct ReduceAccumulators<int64_t> {
+  using Wrapping = uint64_t;
+  using Mean = int64_t;
+};
+
 // Reduces a row-major tensor of shape `dims` over the axes flagged in `reduced`. Outputs are in
 // row-major order over the kept axes (keep_dims changes the output's shape, never its layout). Each
 // output folds its inputs in increasing input order in an accumulator of type Fold's `Acc`, starting

@@ -122,5 +122,5 @@ def test_comparisons(op, dtype):
 
 
 def test_comparison_needs_bool_output():
-    with pytest.raises(edgelite.EdgeliteError, match="expected bool"):
+    with pytest.raises(edgelite.EdgeliteError, match="output 0 'output0' is float32, expected bool"):
         run_single_op("LESS", [np.zeros(2, np.float32), np.zeros(2, np.float32)])

@@ -74,7 +74,7 @@ def test_prepare_failures():
         concat([a, np.zeros((3, 3), np.float32)], 1)
     with pytest.raises(edgelite.EdgeliteError, match="input 1 has shape \\[2, 3, 1\\]"):
         concat([a, np.zeros((2, 3, 1), np.float32)], 0)
-    with pytest.raises(edgelite.EdgeliteError, match="input 1.*int32, expected float32"):
+    with pytest.raises(edgelite.EdgeliteError, match="input 1 .* is int32, expected float32"):
         concat([a, a.astype(np.int32)], 0)
     with pytest.raises(edgelite.EdgeliteError, match="axis 2 is out of range for rank 2"):
         concat([a, a], 2)

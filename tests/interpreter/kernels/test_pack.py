@@ -50,7 +50,7 @@ def test_prepare_failures():
         pack([a, a], 0, values_count=3)
     with pytest.raises(edgelite.EdgeliteError, match="input 1 has shape \\[3, 2\\] but input 0 has \\[2, 3\\]"):
         pack([a, a.reshape(3, 2)], 0)
-    with pytest.raises(edgelite.EdgeliteError, match="input 1.*int32, expected float32"):
+    with pytest.raises(edgelite.EdgeliteError, match="input 1 .* is int32, expected same as input 0"):
         pack([a, a.astype(np.int32)], 0)
     with pytest.raises(edgelite.EdgeliteError, match="axis 3 is out of range for rank 3"):
         pack([a, a], 3)

@@ -90,7 +90,7 @@ def test_prepare_failures():
         resize(x, (0, 8))
     with pytest.raises(edgelite.EdgeliteError, match="output size must be positive"):
         resize(x, (-3, 8), constant=False)
-    with pytest.raises(edgelite.EdgeliteError, match="size.*int64, expected int32"):
+    with pytest.raises(edgelite.EdgeliteError, match="input 1 .* is int64, expected int32"):
         run_single_op("RESIZE_BILINEAR", [x, np.int64([8, 8])], constant_inputs=(1,))
     with pytest.raises(edgelite.EdgeliteError, match="input.*int32, expected float32"):
         resize(x.astype(np.int32), (8, 8))

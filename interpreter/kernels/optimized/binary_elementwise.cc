@@ -1,0 +1,75 @@
+// The binary element-wise loops, compiled once per vector ISA: one straight loop per (operation, layout,
+// dtype), which the compiler vectorizes to the ISA's width.
+#include "interpreter/kernels/optimized/binary_elementwise.h"
+
+#include <algorithm>
+
+#include "interpreter/thread_pool.h"
+
+namespace edgelite {
+namespace optimized {
+namespace EL_ISA_NS {
+namespace {
+
+using reference::ApplyBinary;
+using reference::BinaryOp;
+using reference::ClampBinary;
+
+// Fewest elements worth a thread-pool task.
+constexpr int64_t kGrain = 16384;
+
+template <BinaryOp op, typename T>
+void Run(const BinaryLayout& l, const void* a_bytes, const void* b_bytes, void* out_bytes, float lo, float hi,
+         ThreadPool& pool) {
+  const T* pa = static_cast<const T*>(a_bytes);
+  const T* pb = static_cast<const T*>(b_bytes);
+  T* po = static_cast<T*>(out_bytes);
+  using K = BinaryLayout::Kind;
+  switch (l.kind) {
+    case K::kSameShape:
+      pool.ParallelFor(l.n, kGrain, [&](int64_t s, int64_t e) {
+        for (int64_t i = s; i < e; ++i) po[i] = ClampBinary(ApplyBinary<op>(pa[i], pb[i]), lo, hi);
+      });
+      return;
+    case K::kScalarB: {
+      const T v = pb[0];
+      pool.ParallelFor(l.n, kGrain, [&](int64_t s, int64_t e) {
+        for (int64_t i = s; i < e; ++i) po[i] = ClampBinary(ApplyBinary<op>(pa[i], v), lo, hi);
+      });
+      return;
+    }
+    case K::kScalarA: {
+      const T v = pa[0];
+      pool.ParallelFor(l.n, kGrain, [&](int64_t s, int64_t e) {
+        for (int64_t i = s; i < e; ++i) po[i] = ClampBinary(ApplyBinary<op>(v, pb[i]), lo, hi);
+      });
+      return;
+    }
+    case K::kInnerBroadcastB: {
+      const int64_t inner = l.inner;
+      pool.ParallelFor(l.outer, std::max<int64_t>(1, kGrain / std::max<int64_t>(inner, 1)), [&](int64_t s, int64_t e) {
+        for (int64_t o = s; o < e; ++o) {
+          const T* x = pa + o * inner;
+          T* y = po + o * inner;
+          for (int64_t i = 0; i < inner; ++i) y[i] = ClampBinary(ApplyBinary<op>(x[i], pb[i]), lo, hi);
+        }
+      });
+      return;
+    }
+  }
+}
+
+// Every operation in reference::BinaryOp order.
+#define EL_BINARY_LOOPS(T)                                                                                   \
+  {Run<BinaryOp::kAdd, T>, Run<BinaryOp::kSub, T>, Run<BinaryOp::kMul, T>, Run<BinaryOp::kDiv, T>,          \
+   Run<BinaryOp::kSquaredDifference, T>, Run<BinaryOp::kMaximum, T>, Run<BinaryOp::kMinimum, T>,             \
+   Run<BinaryOp::kPow, T>, Run<BinaryOp::kFloorDiv, T>, Run<BinaryOp::kFloorMod, T>, Run<BinaryOp::kPRelu, T>}
+
+}  // namespace
+
+extern const BinaryKernels kBinary = {EL_BINARY_LOOPS(float), EL_BINARY_LOOPS(int32_t), EL_BINARY_LOOPS(int64_t)};
+#undef EL_BINARY_LOOPS
+
+}  // namespace EL_ISA_NS
+}  // namespace optimized
+}  // namespace edgelite

@@ -1,0 +1,182 @@
+// The transpose loops, compiled once per vector ISA; the 8x8 and 4x4 register transposes where the ISA has
+// AVX (both AVX ISAs here), element loops otherwise.
+#include "interpreter/kernels/optimized/transpose.h"
+
+#include <algorithm>
+#include <cstring>
+
+#if defined(__AVX__)
+#include <immintrin.h>
+#endif
+
+#include "interpreter/thread_pool.h"
+
+namespace edgelite {
+namespace optimized {
+namespace EL_ISA_NS {
+namespace {
+
+// dst[j * dst_stride + i] = src[i * src_stride + j] for a kBlock x kBlock block; one register transpose
+// where the instruction set has one, else plain loops.
+template <typename T>
+struct BlockTranspose {
+  static constexpr int64_t kBlock = 1;
+  static void Run(const T* src, int64_t src_stride, T* dst, int64_t dst_stride) { dst[0] = src[0]; }
+};
+
+#if defined(__AVX__)
+template <>
+struct BlockTranspose<uint32_t> {
+  static constexpr int64_t kBlock = 8;
+  // Eight rows of eight: interleave pairs, then quads within 128-bit lanes, then swap lanes. Only moves
+  // bits (float shuffles never touch the values).
+  static void Run(const uint32_t* src, int64_t src_stride, uint32_t* dst, int64_t dst_stride) {
+    const float* s = reinterpret_cast<const float*>(src);
+    float* d = reinterpret_cast<float*>(dst);
+    __m256 r[8], t[8];
+    for (int i = 0; i < 8; ++i) r[i] = _mm256_loadu_ps(s + i * src_stride);
+    for (int i = 0; i < 8; i += 2) {
+      t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+      t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 8; i += 4) {
+      r[i] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+      r[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+      r[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+      r[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+    }
+    for (int j = 0; j < 4; ++j) {
+      _mm256_storeu_ps(d + j * dst_stride, _mm256_permute2f128_ps(r[j], r[j + 4], 0x20));
+      _mm256_storeu_ps(d + (j + 4) * dst_stride, _mm256_permute2f128_ps(r[j], r[j + 4], 0x31));
+    }
+  }
+};
+
+template <>
+struct BlockTranspose<uint64_t> {
+  static constexpr int64_t kBlock = 4;
+  static void Run(const uint64_t* src, int64_t src_stride, uint64_t* dst, int64_t dst_stride) {
+    const double* s = reinterpret_cast<const double*>(src);
+    double* d = reinterpret_cast<double*>(dst);
+    const __m256d r0 = _mm256_loadu_pd(s), r1 = _mm256_loadu_pd(s + src_stride);
+    const __m256d r2 = _mm256_loadu_pd(s + 2 * src_stride), r3 = _mm256_loadu_pd(s + 3 * src_stride);
+    const __m256d t0 = _mm256_unpacklo_pd(r0, r1), t1 = _mm256_unpackhi_pd(r0, r1);
+    const __m256d t2 = _mm256_unpacklo_pd(r2, r3), t3 = _mm256_unpackhi_pd(r2, r3);
+    _mm256_storeu_pd(d, _mm256_permute2f128_pd(t0, t2, 0x20));
+    _mm256_storeu_pd(d + dst_stride, _mm256_permute2f128_pd(t1, t3, 0x20));
+    _mm256_storeu_pd(d + 2 * dst_stride, _mm256_permute2f128_pd(t0, t2, 0x31));
+    _mm256_storeu_pd(d + 3 * dst_stride, _mm256_permute2f128_pd(t1, t3, 0x31));
+  }
+};
+#endif
+
+// A tile of source and destination fits in L1 together (32 x 32 elements of up to 4 bytes).
+template <typename T>
+constexpr int64_t TransposeTile() {
+  return sizeof(T) >= 8 ? 16 : 32;
+}
+
+inline int64_t TransposeTileCount(const TransposePlan& plan, int64_t tile) {
+  return plan.matrices * ((plan.rows + tile - 1) / tile) * ((plan.cols + tile - 1) / tile);
+}
+
+// Tiles [begin, end) of the kTiles problem, numbered matrix-major, then row block, then column block.
+template <typename T>
+void TransposeTiles(const TransposePlan& plan, int64_t begin, int64_t end, const T* in, T* out) {
+  constexpr int64_t kTile = TransposeTile<T>();
+  constexpr int64_t kB = BlockTranspose<T>::kBlock;
+  const int64_t R = plan.rows, C = plan.cols, rs = plan.row_step, cs = plan.col_step;
+  const int64_t row_blocks = (R + kTile - 1) / kTile, col_blocks = (C + kTile - 1) / kTile;
+  for (int64_t t = begin; t < end; ++t) {
+    int64_t m = t / (row_blocks * col_blocks);
+    const int64_t i0 = (t / col_blocks) % row_blocks * kTile, j0 = t % col_blocks * kTile;
+    const int64_t i1 = std::min(i0 + kTile, R), j1 = std::min(j0 + kTile, C);
+    const T* src = in;
+    T* dst = out;
+    for (int k = plan.outer_rank - 1; k >= 0; --k) {  // place matrix m
+      const int64_t idx = m % plan.outer_count[k];
+      m /= plan.outer_count[k];
+      src += idx * plan.outer_in_step[k];
+      dst += idx * plan.outer_out_step[k];
+    }
+    // Whole kB x kB blocks in registers; the ragged right and bottom edges element by element.
+    const int64_t i_full = i0 + (i1 - i0) / kB * kB, j_full = j0 + (j1 - j0) / kB * kB;
+    for (int64_t i = i0; i < i_full; i += kB) {
+      for (int64_t j = j0; j < j_full; j += kB) BlockTranspose<T>::Run(src + i * rs + j, rs, dst + j * cs + i, cs);
+      for (int64_t ii = i; ii < i + kB; ++ii)
+        for (int64_t j = j_full; j < j1; ++j) dst[j * cs + ii] = src[ii * rs + j];
+    }
+    for (int64_t i = i_full; i < i1; ++i)
+      for (int64_t j = j0; j < j1; ++j) dst[j * cs + i] = src[i * rs + j];
+  }
+}
+
+// Output rows [begin, end) of the kRows problem: a row is one run along the last axis, which is
+// contiguous in both tensors.
+template <typename T>
+void TransposeRows(const TransposePlan& plan, int64_t begin, int64_t end, const T* in, T* out) {
+  const int r = plan.rank;
+  int64_t in_strides[kMaxTransposeRank] = {}, out_dims[kMaxTransposeRank] = {}, step[kMaxTransposeRank] = {};
+  int64_t stride = 1;
+  for (int a = r - 1; a >= 0; --a) {
+    in_strides[a] = stride;
+    stride *= plan.in_dims[a];
+  }
+  for (int k = 0; k < r; ++k) {
+    out_dims[k] = plan.in_dims[plan.perm[k]];
+    step[k] = in_strides[plan.perm[k]];
+  }
+  const int64_t inner = out_dims[r - 1];
+  // Position of row `begin` in the outer output axes, and where it starts in the input.
+  int64_t idx[kMaxTransposeRank] = {};
+  int64_t src = 0;
+  for (int64_t rest = begin, k = r - 2; k >= 0; --k) {
+    idx[k] = rest % out_dims[k];
+    rest /= out_dims[k];
+    src += idx[k] * step[k];
+  }
+  for (int64_t row = begin; row < end; ++row) {
+    std::memcpy(out + row * inner, in + src, inner * sizeof(T));
+    for (int k = r - 2; k >= 0; --k) {
+      src += step[k];
+      if (++idx[k] < out_dims[k]) break;
+      src -= step[k] * out_dims[k];
+      idx[k] = 0;
+    }
+  }
+}
+
+template <typename T>
+void Transpose(const TransposePlan& plan, const void* in_bytes, void* out_bytes, int64_t num_elements,
+               ThreadPool& pool) {
+  const T* in = static_cast<const T*>(in_bytes);
+  T* out = static_cast<T*>(out_bytes);
+  if (num_elements == 0) return;
+  constexpr int64_t kMinElementsPerTask = 16384;
+  switch (plan.kind) {
+    case TransposePlan::Kind::kCopy:
+      std::memcpy(out, in, num_elements * sizeof(T));
+      return;
+    case TransposePlan::Kind::kRows: {
+      const int64_t inner = plan.in_dims[plan.perm[plan.rank - 1]];
+      pool.ParallelFor(num_elements / inner, std::max<int64_t>(1, kMinElementsPerTask / inner),
+                   [&](int64_t b, int64_t e) { TransposeRows(plan, b, e, in, out); });
+      return;
+    }
+    case TransposePlan::Kind::kTiles: {
+      constexpr int64_t kTile = TransposeTile<T>();
+      pool.ParallelFor(TransposeTileCount(plan, kTile), kMinElementsPerTask / (kTile * kTile),
+                   [&](int64_t b, int64_t e) { TransposeTiles(plan, b, e, in, out); });
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+extern const TransposeKernels kTranspose = {{Transpose<uint8_t>, Transpose<uint16_t>, Transpose<uint32_t>,
+                                             Transpose<uint64_t>}};
+
+}  // namespace EL_ISA_NS
+}  // namespace optimized
+}  // namespace edgelite

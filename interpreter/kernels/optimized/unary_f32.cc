@@ -1,0 +1,61 @@
+// The unary float32 loops, compiled once per vector ISA: the fast transcendental twins of
+// reference/activations.h (same formulas over transcendental_f32.h's functions), and the simple
+// operators with the reference's own expressions, each one loop the compiler vectorizes.
+#include "interpreter/kernels/optimized/unary_f32.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "interpreter/kernels/optimized/transcendental_f32.h"
+
+namespace edgelite {
+namespace optimized {
+namespace EL_ISA_NS {
+namespace {
+
+template <float (*kFn)(float)>
+void Loop(const float* in, float* out, int64_t n, float) {
+  for (int64_t i = 0; i < n; ++i) out[i] = kFn(in[i]);
+}
+
+inline float GeluExact(float x) { return 0.5f * x * ErfcF(x * -0.70710678118654752f); }
+inline float GeluTanh(float x) { return 0.5f * x * (1.f + TanhF(0.79788456080286536f * (x + 0.044715f * x * x * x))); }
+inline float Elu(float x) { return x < 0.f ? ExpM1F(x) : x; }
+// The same expressions as reference/activations.h (NaN and signed-zero behaviour included).
+inline float Relu(float x) { return std::max(0.f, x); }
+inline float Relu6(float x) { return std::max(0.f, std::min(6.f, x)); }
+inline float HardSwish(float x) { return x * std::min(6.f, std::max(0.f, x + 3.f)) / 6.f; }
+inline float Rsqrt(float x) { return 1.f / std::sqrt(x); }
+inline float Sqrt(float x) { return std::sqrt(x); }
+inline float Square(float x) { return x * x; }
+inline float Neg(float x) { return -x; }
+inline float Abs(float x) { return std::fabs(x); }
+
+void LeakyRelu(const float* in, float* out, int64_t n, float alpha) {
+  for (int64_t i = 0; i < n; ++i) out[i] = in[i] > 0.f ? in[i] : in[i] * alpha;
+}
+
+// sin and cos: the vector loop, then libm for the rare arguments beyond kMaxTrigArgF (and inf, NaN).
+void Sin(const float* in, float* out, int64_t n, float) {
+  for (int64_t i = 0; i < n; ++i) out[i] = SinF(in[i]);
+  for (int64_t i = 0; i < n; ++i)
+    if (!(std::fabs(in[i]) <= kMaxTrigArgF)) out[i] = std::sin(in[i]);
+}
+
+void Cos(const float* in, float* out, int64_t n, float) {
+  for (int64_t i = 0; i < n; ++i) out[i] = CosF(in[i]);
+  for (int64_t i = 0; i < n; ++i)
+    if (!(std::fabs(in[i]) <= kMaxTrigArgF)) out[i] = std::cos(in[i]);
+}
+
+}  // namespace
+
+extern const UnaryF32Kernels kUnaryF32 = {
+    Loop<LogisticF>, Loop<TanhF>,  Loop<GeluExact>, Loop<GeluTanh>, Loop<ExpF>,      Loop<LogF>,   Sin,
+    Cos,             Loop<Elu>,    Loop<FloorF>,    Loop<CeilF>,    Loop<Relu>,      Loop<Relu6>,  Loop<HardSwish>,
+    Loop<Rsqrt>,     Loop<Sqrt>,   Loop<Square>,    LeakyRelu,      Loop<Neg>,       Loop<Abs>,
+};
+
+}  // namespace EL_ISA_NS
+}  // namespace optimized
+}  // namespace edgelite
