@@ -123,8 +123,9 @@ def checked_log2(x):
 
 # ---- gemmlowp fixed point on int32 values held in int64 arrays ----
 def srdhm(a, b):
-    """SaturatingRoundingDoublingHighMul (int32): round(a * b / 2^31), ties away from zero (the nudge
-    then C division truncating toward zero); INT32_MIN * INT32_MIN saturates to INT32_MAX."""
+    """SaturatingRoundingDoublingHighMul (int32): a * b / 2^31 to nearest, ties toward +infinity: the nudge is
+    2^30 for a non-negative product and 1 - 2^30 otherwise, then C division truncates toward zero, so -1.5 gives
+    -1 (as ARM's VQRDMULH); INT32_MIN * INT32_MIN saturates to INT32_MAX."""
     a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
     ab = a * b
     s = ab + np.where(ab >= 0, 1 << 30, 1 - (1 << 30))
@@ -133,7 +134,7 @@ def srdhm(a, b):
 
 
 def srdhm_int16(a, b):
-    """The int16 SaturatingRoundingDoublingHighMul: round(a * b / 2^15), ties away from zero."""
+    """The int16 SaturatingRoundingDoublingHighMul: a * b / 2^15 to nearest, ties toward +infinity."""
     a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
     ab = a * b
     s = ab + np.where(ab >= 0, 1 << 14, 1 - (1 << 14))
@@ -193,8 +194,8 @@ def count_leading_zeros32(x):
 # ---- MultiplyByQuantizedMultiplier (common.cc): the requantization every integer kernel ends with ----
 def multiply_by_quantized_multiplier(x, multiplier, shift):
     """The default (double-rounding) MultiplyByQuantizedMultiplier for int32 x: left shift by max(shift, 0)
-    in int32 (wrapping), SaturatingRoundingDoublingHighMul, then RoundingDivideByPOT by max(-shift, 0).
-    Both roundings are half away from zero; the result differs from round(x * real) by one in rare cases."""
+    in int32 (wrapping), SaturatingRoundingDoublingHighMul (ties toward +infinity), then RoundingDivideByPOT by
+    max(-shift, 0) (ties away from zero). The result differs from round(x * real) by one in rare cases."""
     shift = np.asarray(shift, np.int64)
     left = np.maximum(shift, 0)
     shifted = wrap_int32(np.asarray(x, np.int64) << left)
@@ -210,6 +211,18 @@ def multiply_by_quantized_multiplier_int64(x, multiplier, shift):
     total_shift = 15 - np.asarray(shift, np.int64)
     x = np.asarray(x, np.int64) * reduced + (np.int64(1) << (total_shift - 1))
     return wrap_int32(x >> total_shift)
+
+
+def multiply_by_quantized_multiplier_neon(x, multiplier, shift):
+    """MultiplyByQuantizedMultiplier4Rows, the vector form LiteRT's optimized kernels use under USE_NEON (which
+    x86 builds define too, through NEON_2_SSE): vqrdmulh (as SRDHM) then the rounding shift vrshl, whose ties go
+    toward +infinity where the scalar RoundingDivideByPOT rounds them away from zero: negative ties differ."""
+    shift = np.asarray(shift, np.int64)
+    a = wrap_int32(np.asarray(x, np.int64) << np.maximum(shift, 0))
+    b = np.asarray(multiplier, np.int64)
+    high = np.where((a == INT32_MIN) & (b == INT32_MIN), INT32_MAX, (a * b + (1 << 30)) >> 31)
+    right = np.maximum(-shift, 0)
+    return np.where(right > 0, (high + (np.int64(1) << np.maximum(right - 1, 0))) >> right, high)
 
 
 def mbqm_smaller_than_one_exp(x, multiplier, left_shift):

@@ -171,6 +171,18 @@ def test_fully_connected_float_requantization_differs_from_double_rounding():
                         input_quantization=[xq, wq, (float(xq[0]) * float(wq[0]), 0)], output_quantization=yq)
 
 
+
+def test_fully_connected_float_requantization_overflow():
+    # acc * scale beyond int32: x86's float->int32 conversion gives INT32_MIN, so a large positive value comes out
+    # as the minimum (the integer formula, and LiteRT's default kernel, saturate to the maximum instead).
+    x, w = np.array([[100, -100, 5, 0]], np.int8), np.array([[127, 127, 1, 1], [-127, 2, 3, 4]], np.int8)
+    b, xq, wq, yq = np.zeros(2, np.int32), (1.0, 0), (1.0, 0), (1e-9, 3)
+    expected = fully_connected(x, xq, w, wq, b, yq)
+    np.testing.assert_array_equal(expected, [[-128, -128]])
+    assert fully_connected(x, xq, w, wq, b, yq, formula="double_rounding")[0, 0] == 127
+    assert_litert_equal("FULLY_CONNECTED", [x, w, b], {}, expected, constant_inputs=(1, 2),
+                        input_quantization=[xq, wq, (1.0, 0)], output_quantization=yq)
+
 # (lhs shape, rhs shape, adj_x, adj_y)
 BMM_CASES = [((2, 3, 5), (2, 5, 4), False, False), ((1, 7, 9), (9, 3), False, False),
              ((3, 1, 4, 6), (2, 6, 5), False, False), ((2, 6, 3), (2, 4, 6), True, True),
