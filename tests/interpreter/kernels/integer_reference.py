@@ -236,14 +236,15 @@ def mbqm_greater_than_one(x, multiplier, left_shift):
 
 
 # ---- gemmlowp transcendental functions in fixed point (SOFTMAX, LOG_SOFTMAX on int8/uint8) ----
-def _fixed(value, fractional_bits):
+def fixed_point_constant(value, fractional_bits):
     """A fixed-point constant: round(value * 2^fractional_bits), as gemmlowp's checked constants are."""
     return int(round_half_away(np.float64(value) * 2.0 ** fractional_bits))
 
 
 def exp_on_interval_between_negative_one_quarter_and_0_excl(a):
     """exp(a) for a in [-1/4, 0), Q0.31 in and out: a Taylor expansion around -1/8 to the fourth power."""
-    constant_term, one_third = _fixed(math.exp(-1.0 / 8.0), 31), _fixed(1.0 / 3.0, 31)
+    constant_term = fixed_point_constant(math.exp(-1.0 / 8.0), 31)
+    one_third = fixed_point_constant(1.0 / 3.0, 31)
     x = wrap_int32(np.asarray(a, np.int64) + (1 << 28))
     x2 = srdhm(x, x)
     x3 = srdhm(x2, x)
@@ -264,7 +265,7 @@ def exp_on_negative_values(a, integer_bits):
     remainder = wrap_int32(a_mod_quarter_minus_one_quarter - a)
     for exponent in range(-2, 5):
         if integer_bits > exponent:
-            multiplier = _fixed(math.exp(-2.0 ** exponent), 31)
+            multiplier = fixed_point_constant(math.exp(-2.0 ** exponent), 31)
             bit = (remainder >> (fractional_bits + exponent)) & 1
             result = np.where(bit == 1, srdhm(result, multiplier), result)
     if integer_bits > 5:  # below -32 the result is zero
@@ -277,7 +278,8 @@ def one_over_one_plus_x_for_x_in_0_1(a):
     where d = (1 + a) / 2; the Q2.29 result is halved back into Q0.31."""
     half_denominator = rounding_half_sum(a, INT32_MAX)
     one_q2 = 1 << 29
-    x = wrap_int32(_fixed(48.0 / 17.0, 29) + srdhm(half_denominator, _fixed(-32.0 / 17.0, 29)))
+    x = wrap_int32(fixed_point_constant(48.0 / 17.0, 29) +
+                   srdhm(half_denominator, fixed_point_constant(-32.0 / 17.0, 29)))
     for _ in range(3):
         one_minus = wrap_int32(one_q2 - srdhm(half_denominator, x))
         x = wrap_int32(x + rescale(srdhm(x, one_minus), 4, 2))
@@ -307,11 +309,11 @@ def log_x_for_x_greater_than_or_equal_to_1(x, input_integer_bits, output_integer
     normalised by its leading zeros two ways (directly and times sqrt(1/2)), the better-conditioned one is kept,
     and a rational approximation around 2^(1/4) gives the fraction; accumulation has one extra integer bit."""
     accum_bits = output_integer_bits + 1
-    log_2, sqrt_sqrt_half = _fixed(math.log(2.0), 31), _fixed(math.sqrt(math.sqrt(0.5)), 31)
-    sqrt_half, one_quarter = _fixed(math.sqrt(0.5), 31), _fixed(0.25, 31)
+    log_2, sqrt_sqrt_half = fixed_point_constant(math.log(2.0), 31), fixed_point_constant(math.sqrt(math.sqrt(0.5)), 31)
+    sqrt_half, one_quarter = fixed_point_constant(math.sqrt(0.5), 31), fixed_point_constant(0.25, 31)
     root4_2 = math.sqrt(math.sqrt(2.0))
-    alpha_n, alpha_d = _fixed(11.0 / 240.0 * root4_2, 31), _fixed(1.0 / 20.0 * root4_2, 31)
-    alpha_i, alpha_f = _fixed(2.0 / root4_2 - root4_2, 31), _fixed(0.25 * root4_2, 31)
+    alpha_n, alpha_d = fixed_point_constant(11.0 / 240.0 * root4_2, 31), fixed_point_constant(1.0 / 20.0 * root4_2, 31)
+    alpha_i, alpha_f = fixed_point_constant(2.0 / root4_2 - root4_2, 31), fixed_point_constant(0.25 * root4_2, 31)
     shifted_quarter = rescale(one_quarter, 0, accum_bits)
 
     z_a = np.asarray(x, np.int64)

@@ -5,11 +5,12 @@ NumPy does (as LiteRT's up-to-6-D broadcasting does). Quantization is given as (
 
 import numpy as np
 
-from integer_reference import (INT32_MAX, _fixed, activation_range, checked_log2, count_leading_zeros32,
-                               downscale_multiplier_to_int16, dtype_range, erfcf, expf, expm1f, f32, float_to_int32, lookup_int16, lookup_int8,
-                               lut_int16, lut_int8, mbqm_smaller_than_one_exp, multiply_by_quantized_multiplier,
-                               quantize_multiplier, rescale, round_half_away, rounding_divide_by_pot, srdhm,
-                               srdhm_int16, tanhf, wrap_int16, wrap_int32)
+from integer_reference import (INT32_MAX, activation_range, checked_log2, count_leading_zeros32,
+                               downscale_multiplier_to_int16, dtype_range, erfcf, expf, expm1f, f32,
+                               fixed_point_constant, float_to_int32, lookup_int16, lookup_int8, lut_int16, lut_int8,
+                               mbqm_smaller_than_one_exp, multiply_by_quantized_multiplier, quantize_multiplier,
+                               rescale, round_half_away, rounding_divide_by_pot, srdhm, srdhm_int16, tanhf,
+                               wrap_int16, wrap_int32)
 
 
 def _i64(q, qp=None):
@@ -145,7 +146,7 @@ def inv_sqrt_multiplier(values, reverse_shift=-1):
     for _ in range(5):
         x3 = rescale(srdhm(srdhm(x, x), x), 9, 3)
         x = rescale(wrap_int32(srdhm(half_three, x) - srdhm(half_input, x3)), 6, 3)
-    x = srdhm(x, _fixed(np.sqrt(2.0) / 2.0, 31))
+    x = srdhm(x, fixed_point_constant(np.sqrt(2.0) / 2.0, 31))
     x = np.where(shift < 0, wrap_int32(x << np.maximum(-shift, 0)), x)
     shift = np.maximum(shift, 0)
     small = v <= 1

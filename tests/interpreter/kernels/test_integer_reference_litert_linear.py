@@ -80,8 +80,6 @@ def conv_id(case):
                                                 (np.int16, True)], ids=["int8-pc", "int8-pt", "uint8", "int16x8"])
 def test_conv2d(case, dtype, per_channel):
     x_shape, w_shape, stride, dilation, padding = case
-    if dtype == np.uint8 and w_shape[3] != x_shape[3]:
-        pytest.skip("grouped uint8 convolution: the legacy uint8 reference has no groups")
     rng = np.random.default_rng(sum(x_shape) * 7 + sum(w_shape) + np.dtype(dtype).itemsize)
     for k, activation in enumerate(ACTIVATIONS):
         bias_dtype = np.int64 if dtype == np.int16 and k % 2 == 0 else np.int32

@@ -7,7 +7,7 @@ import pytest
 
 import integer_reference_rows as rows
 from litert_builtin import requires_litert
-from quant_cases import assert_litert_equal, output_scale_for, random_q, random_zero_point
+from quant_cases import assert_litert_equal, random_q, random_zero_point
 
 pytestmark = requires_litert
 
