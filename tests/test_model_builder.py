@@ -17,7 +17,7 @@ from edgelite.schema.Model import Model, ModelT
 from edgelite.schema.Padding import Padding
 from edgelite.schema.SparsityParameters import SparsityParametersT
 from edgelite.schema.TensorType import TensorType
-from edgelite.testing import run_model, run_single_op, single_op_model
+from edgelite.testing import quantization, run_model, run_single_op, single_op_model
 
 SCHEMA = os.path.join(os.path.dirname(__file__), "..", "schema", "edgelite.fbs")
 try:
@@ -261,6 +261,24 @@ def test_single_op_model_layout():
     sg = read(content).subgraphs[0]
     assert list(sg.inputs) == [0] and list(sg.outputs) == [2]
     assert sg.tensors[1].buffer != 0
+
+
+def test_single_op_model_quantization():
+    # Per-tensor pairs, per-channel dicts with their axis, a {position: entry} dict, and output dtypes.
+    x, w = np.zeros((1, 4, 4, 3), np.int8), np.zeros((5, 1, 1, 3), np.int8)
+    content = single_op_model("CONV_2D", [x, w, np.zeros(5, np.int32)], {"padding": "SAME"}, constant_inputs=[1, 2],
+                              input_quantization={0: (0.5, -3), 1: quantization([0.1, 0.2, 0.3, 0.4, 0.5], 0, 0)},
+                              output_quantization=(0.25, 7), output_types=np.int8)
+    t = read(content).subgraphs[0].tensors
+    assert list(t[0].quantization.scale) == [0.5] and list(t[0].quantization.zeroPoint) == [-3]
+    np.testing.assert_allclose(t[1].quantization.scale, [0.1, 0.2, 0.3, 0.4, 0.5], rtol=1e-7)
+    assert list(t[1].quantization.zeroPoint) == [0] * 5 and t[1].quantization.quantizedDimension == 0
+    assert t[2].quantization is None
+    assert list(t[3].quantization.scale) == [0.25] and t[3].type == TensorType.INT8
+    with pytest.raises(ValueError, match="quantized_dimension"):
+        quantization([0.1, 0.2])
+    with pytest.raises(ValueError, match="expected 2 entries, got 3"):
+        single_op_model("ADD", [x, x], input_quantization=[(1.0, 0)] * 3)
 
 
 def test_edgelite_runs_single_op():

@@ -25,13 +25,55 @@ def _as_list(value: Any, n: int) -> List[Any]:
     return [value] * n
 
 
+def quantization(scale: Any, zero_point: Any = 0, quantized_dimension: Optional[int] = None) -> dict:
+    """Quantization parameters in the form single_op_model and ModelBuilder take: one scale and zero point
+    (per tensor), or one per slice along `quantized_dimension` (per channel; a scalar zero point is repeated)."""
+    scales = np.atleast_1d(np.asarray(scale, np.float32)).ravel()
+    zero_points = np.atleast_1d(np.asarray(zero_point, np.int64)).ravel()
+    if zero_points.size == 1 and scales.size > 1:
+        zero_points = np.repeat(zero_points, scales.size)
+    if zero_points.size != scales.size:
+        raise ValueError(f"{scales.size} scales but {zero_points.size} zero points")
+    q = {"scale": scales, "zero_point": zero_points}
+    if quantized_dimension is not None:
+        q["quantized_dimension"] = int(quantized_dimension)
+    elif scales.size > 1:
+        raise ValueError("per-channel quantization needs quantized_dimension")
+    return q
+
+
+def _per_tensor_list(value: Any, n: int, what: str) -> List[Any]:
+    """None, one entry (when n == 1), a list of n entries or a {position: entry} dict -> a list of n."""
+    if value is None:
+        return [None] * n
+    if isinstance(value, dict) and all(isinstance(k, int) for k in value):
+        if any(not 0 <= k < n for k in value):
+            raise ValueError(f"{what}: positions {sorted(value)} out of range for {n} tensors")
+        return [value.get(k) for k in range(n)]
+    if isinstance(value, list):
+        if len(value) != n:
+            raise ValueError(f"{what}: expected {n} entries, got {len(value)}")
+        return value
+    if n == 1:
+        return [value]
+    raise ValueError(f"{what}: give a list of {n} entries or a {{position: quantization}} dict")
+
+
 def single_op_model(op: str, inputs: Sequence[Optional[np.ndarray]], options: Any = None, *,
                     constant_inputs: Sequence[int] = (), output_types: Any = None, num_outputs: int = 1,
                     version: int = 1, output_shapes: Any = None, custom_code: Optional[str] = None,
-                    custom_options: Optional[bytes] = None) -> bytes:
+                    custom_options: Optional[bytes] = None, input_quantization: Any = None,
+                    output_quantization: Any = None) -> bytes:
     """A model with one operator. `inputs[i]` None is an omitted optional input; inputs whose index is in
     `constant_inputs` become constant tensors, the others runtime inputs (in order). Output dtypes default
-    to the first input's; output shapes default to [] (sized by the operator's prepare)."""
+    to the first input's; output shapes default to [] (sized by the operator's prepare).
+
+    `input_quantization` / `output_quantization` give tensors quantization parameters: a list with one entry
+    per input (output), None for none, or a {position: entry} dict; with one output a bare entry will do.
+    An entry is anything ModelBuilder takes: a (scale, zero_point) pair, `quantization(...)`'s dict (per
+    channel with quantized_dimension) or a QuantizationParametersT."""
+    input_q = _per_tensor_list(input_quantization, len(inputs), "input_quantization")
+    output_q = _per_tensor_list(output_quantization, num_outputs, "output_quantization")
     b = ModelBuilder()
     first = next((np.asarray(a) for a in inputs if a is not None), None)
     default_type = first.dtype if first is not None else np.float32
@@ -42,12 +84,14 @@ def single_op_model(op: str, inputs: Sequence[Optional[np.ndarray]], options: An
             continue
         array = np.asarray(array)
         if i in constant_inputs:
-            tensor_inputs.append(b.add_constant(f"input{i}", array))
+            tensor_inputs.append(b.add_constant(f"input{i}", array, quantization=input_q[i]))
         else:
-            tensor_inputs.append(b.add_input(f"input{i}", list(array.shape), array.dtype))
+            tensor_inputs.append(b.add_input(f"input{i}", list(array.shape), array.dtype,
+                                             quantization=input_q[i]))
     types = _as_list(output_types if output_types is not None else default_type, num_outputs)
     shapes = [None] * num_outputs if output_shapes is None else list(output_shapes)
-    outputs = [b.add_tensor(f"output{k}", shapes[k], types[k]) for k in range(num_outputs)]
+    outputs = [b.add_tensor(f"output{k}", shapes[k], types[k], quantization=output_q[k])
+               for k in range(num_outputs)]
     b.add_operator(op, tensor_inputs, outputs, options, version=version, custom_code=custom_code,
                    custom_options=custom_options)
     for o in outputs:
@@ -83,7 +127,8 @@ def run_single_op(op: str, inputs: Sequence[Optional[np.ndarray]], options: Any 
                   constant_inputs: Sequence[int] = (), output_types: Any = None, num_outputs: int = 1,
                   version: int = 1, num_threads: int = 1, runtime: str = "edgelite",
                   **model_kwargs: Any) -> List[np.ndarray]:
-    """Builds single_op_model(...) and runs it; returns the outputs as a list of arrays."""
+    """Builds single_op_model(...) and runs it; returns the outputs as a list of arrays. `model_kwargs` go
+    to single_op_model (output_shapes, input_quantization, output_quantization, ...)."""
     model = single_op_model(op, inputs, options, constant_inputs=constant_inputs, output_types=output_types,
                             num_outputs=num_outputs, version=version, **model_kwargs)
     runtime_inputs = [np.asarray(a) for i, a in enumerate(inputs) if a is not None and i not in constant_inputs]
