@@ -322,9 +322,9 @@ def convert_models(names=None):
 # ---------------------------------------------------------------------------------------------
 # References: LiteRT under three op resolvers, 1 thread
 # ---------------------------------------------------------------------------------------------
-def _litert(path, resolver):
+def _litert(path, resolver, keep_all=False):
     from ai_edge_litert.interpreter import Interpreter, OpResolverType
-    interp = Interpreter(model_path=path, num_threads=1,
+    interp = Interpreter(model_path=path, num_threads=1, experimental_preserve_all_tensors=keep_all,
                          experimental_op_resolver_type=getattr(OpResolverType, resolver))
     interp.allocate_tensors()
     return interp
@@ -390,6 +390,44 @@ def _xnnpack_left(path):
     return dict(sorted(left.items())), len(dele)
 
 
+def _per_op_differences(fm, path, inputs):
+    """Which kernels of LiteRT's optimized set round differently from BUILTIN_REF given the same inputs.
+
+    Both runs keep every tensor; an operator is compared where each of its inputs is bit-identical in the two
+    runs, so what differs is that operator's own arithmetic. Returns signature -> {compared, differing,
+    max_diff}, max_diff in quantization steps of the output (integer outputs) or relative to the
+    output's largest magnitude (float outputs)."""
+    runs = {r: _litert(path, r, keep_all=True) for r in ("BUILTIN_REF", "BUILTIN_WITHOUT_DEFAULT_DELEGATES")}
+    stats = collections.OrderedDict()
+    for s in range(inputs[0].shape[0]):
+        tensors = {}
+        for r, interp in runs.items():
+            for d, x in zip(interp.get_input_details(), inputs):
+                interp.set_tensor(d["index"], x[s])
+            interp.invoke()
+            tensors[r] = interp
+        ref, opt = tensors["BUILTIN_REF"], tensors["BUILTIN_WITHOUT_DEFAULT_DELEGATES"]
+        for op in fm.sg.operators:
+            live = [i for i in op.inputs if i >= 0 and not fm.is_const(i)]
+            if not all(np.array_equal(ref.get_tensor(i), opt.get_tensor(i)) for i in live):
+                continue
+            sig = quant_inspect.op_signature(fm, op)
+            st = stats.setdefault(sig, {"compared": 0, "differing": 0, "max_diff": 0.0})
+            st["compared"] += 1
+            diff = 0.0
+            for o in op.outputs:
+                a, b = ref.get_tensor(o), opt.get_tensor(o)
+                if a.dtype.kind in "iu":
+                    d = float(np.max(np.abs(a.astype(np.int64) - b.astype(np.int64)))) if a.size else 0.0
+                else:
+                    d = float(np.max(np.abs(a.astype(np.float64) - b))) / max(float(np.max(np.abs(a))), 1e-30)
+                diff = max(diff, d)
+            if diff:
+                st["differing"] += 1
+                st["max_diff"] = max(st["max_diff"], float(f"{diff:.3g}"))
+    return dict(sorted(stats.items()))
+
+
 def record_model(name, path):
     """Runs LiteRT under each resolver on the model's seeded reference inputs; writes <model>.io.npz."""
     arch, mode, _, ref_seed = MODELS[name]
@@ -404,7 +442,7 @@ def record_model(name, path):
         for k, o in enumerate(outs):
             arrays[f"output_{k}{suffix}"] = o
     golden._save_npz(os.path.splitext(path)[0] + ".io.npz", arrays)
-    return results, timings
+    return inputs, results, timings
 
 
 def _diff(a, b, step):
@@ -455,7 +493,7 @@ def _entry(name, notes, old):
     entry["float_compute_ops"] = dict(sorted(float_ops.items()))
     npz = os.path.splitext(path)[0] + ".io.npz"
     try:
-        results, timings = record_model(name, path)
+        inputs, results, timings = record_model(name, path)
     except Exception as e:  # LiteRT cannot run what TF made: say so, keep no stale reference
         entry["litert_runs"] = False
         entry["litert_error"] = f"{type(e).__name__}: {e}".strip()
@@ -481,6 +519,7 @@ def _entry(name, notes, old):
         runner=f"ai_edge_litert {versions.get('ai_edge_litert')} Interpreter, num_threads=1",
         differences=diffs)
     entry["reference"]["xnnpack_left_ops"], entry["reference"]["xnnpack_partitions"] = _xnnpack_left(path)
+    entry["reference"]["builtin_vs_ref_per_op"] = _per_op_differences(fm, path, inputs)
     print(f"[ref] {rel}: seconds per invoke {timings}")  # not in the manifest: it would differ on each rerun
     return entry
 
