@@ -199,24 +199,36 @@ def _spec(shape, name):
 
 
 # Each builder returns tflite bytes. Registry entry: name -> (builder, seed, input range, note).
-def build_mobilenet_v2():
-    _seed(1)
-    rng = np.random.default_rng(1)
-    inp = keras.Input((224, 224, 3), batch_size=1, name="input")
-    m = keras.applications.MobileNetV2(input_tensor=inp, alpha=1.0, weights=None, classes=1000)
+def mobilenet_v2_keras(alpha=1.0, size=224, classes=1000, sharpen=20.0, seed=1):
+    """The seeded Keras MobileNetV2; the defaults are the benchmark model (tests/golden/make_quant_models.py
+    converts the same weights to int8, and narrower ones for its other modes)."""
+    _seed(seed)
+    rng = np.random.default_rng(seed)
+    inp = keras.Input((size, size, 3), batch_size=1, name="input")
+    m = keras.applications.MobileNetV2(input_tensor=inp, alpha=alpha, weights=None, classes=classes)
     _randomize_batchnorm(m, rng)
-    _sharpen(m.get_layer("predictions"), 20.0)  # logits std ~0.17 -> ~3.4
-    return _convert_keras(m)
+    _sharpen(m.get_layer("predictions"), sharpen)  # alpha 1.0, 224: logits std ~0.17 -> ~3.4
+    return m
+
+
+def mobilenet_v3_small_keras(alpha=1.0, size=224, classes=1000, sharpen=60.0, seed=2):
+    """The seeded Keras MobileNetV3Small with its preprocessing (inputs in [0, 255])."""
+    _seed(seed)
+    rng = np.random.default_rng(seed)
+    inp = keras.Input((size, size, 3), batch_size=1, name="input")
+    m = keras.applications.MobileNetV3Small(input_tensor=inp, alpha=alpha, weights=None,
+                                            classes=classes)  # include_preprocessing=True
+    _randomize_batchnorm(m, rng)
+    _sharpen(m.get_layer("logits"), sharpen)  # alpha 1.0, 224: logits std ~0.05 -> ~3
+    return m
+
+
+def build_mobilenet_v2():
+    return _convert_keras(mobilenet_v2_keras())
 
 
 def build_mobilenet_v3_small():
-    _seed(2)
-    rng = np.random.default_rng(2)
-    inp = keras.Input((224, 224, 3), batch_size=1, name="input")
-    m = keras.applications.MobileNetV3Small(input_tensor=inp, weights=None)  # include_preprocessing=True
-    _randomize_batchnorm(m, rng)
-    _sharpen(m.get_layer("logits"), 60.0)  # logits std ~0.05 -> ~3
-    return _convert_keras(m)
+    return _convert_keras(mobilenet_v3_small_keras())
 
 
 def build_convnet_pool_bn_dense():
@@ -250,16 +262,18 @@ def build_convnet_pool_bn_dense():
     return _convert_keras(m)
 
 
-def _transformer(batch, seq=16, dim=64, heads=4):
+def _transformer(batch, seq=16, dim=64, heads=4, norm=None):
+    """norm: a factory for the normalisation layers (default keras LayerNormalization, epsilon 1e-5)."""
     L = keras.layers
+    norm = norm or (lambda: L.LayerNormalization(epsilon=1e-5))
 
     def block(x, approximate):
         a = L.MultiHeadAttention(num_heads=heads, key_dim=dim // heads)(x, x)
-        x = L.LayerNormalization(epsilon=1e-5)(L.Add()([x, a]))
+        x = norm()(L.Add()([x, a]))
         h = L.Dense(2 * dim)(x)
         h = L.Activation(lambda t: keras.activations.gelu(t, approximate=approximate))(h)
         h = L.Dense(dim)(h)
-        return L.LayerNormalization(epsilon=1e-5)(L.Add()([x, h]))
+        return norm()(L.Add()([x, h]))
 
     inp = keras.Input((seq, dim), batch_size=batch, name="tokens")
     x = block(inp, approximate=False)
