@@ -1,0 +1,35 @@
+// Reading a tensor's quantization in prepare, checked: scales present, finite and positive, zero points
+// within the tensor's type, per-channel arrays as long as the quantized dimension. Every failure names the
+// node, the tensor's role and its name, so a bad model fails in prepare with a message, never in eval.
+#pragma once
+
+#include <vector>
+
+#include "interpreter/kernel_api.h"
+
+namespace edgelite {
+
+struct TensorQuantization {
+  float scale = 0.f;
+  int32_t zero_point = 0;
+};
+
+// The per-tensor parameters of `t` (named `role` in messages: "input", "filter", "output").
+Status GetPerTensorQuantization(KernelContext& ctx, const Node& node, const Tensor& t, const char* role,
+                                TensorQuantization* out);
+
+// The scales of `t` along `axis`: one (per-tensor, repeated `channels` times) or `channels` of them, with
+// quantized_dimension == axis. `zero_points` may be null; when given it gets one per channel. With
+// `symmetric` every zero point must be 0 (weights of int8 kernels).
+Status GetPerChannelQuantization(KernelContext& ctx, const Node& node, const Tensor& t, const char* role, int axis,
+                                 int channels, bool symmetric, std::vector<float>* scales,
+                                 std::vector<int32_t>* zero_points);
+
+// Fails unless `q`'s zero point is `expected` (int16 kernels need 0; SOFTMAX int8 outputs -128).
+Status RequireZeroPoint(KernelContext& ctx, const Node& node, const Tensor& t, const char* role,
+                        const TensorQuantization& q, int32_t expected);
+
+// The smallest and largest values of an integer type (int8, uint8, int16, int32).
+void IntegerTypeRange(DataType type, int32_t* lo, int32_t* hi);
+
+}  // namespace edgelite
