@@ -1,0 +1,245 @@
+// The ISA-independent part of the int8 depthwise convolution (int8_depthwise.h), compiled into each ISA's
+// translation unit: packing, border and interior handling, threading. The ISA file supplies a vector
+// traits class V:
+//   Vec, kLanes            the int32 vector and its lane count
+//   LoadInput(p, n)        n (1..kLanes) int8 inputs, sign-extended to int32 lanes
+//   LoadWeights(p)         kLanes packed weights (each lane an int16 pair (w, 0))
+//   Madd(acc, x, w)        acc + x * w per lane, exactly (x and w fit 16 bits)
+//   Bias(h), Requant<S>(acc, h), Store(p, v, lo, hi, n), Set1(v)
+//   kLogicalShift          as the GEMM's traits (the header's requantization constants)
+// Packed layout, cp = channels rounded up to kLanes: cp / kLanes headers (the GEMM's format, bias folded
+// with -z_x * sum of the taps' weights), then taps x cp weights (int32 lanes), then cp bytes of the input
+// zero point (the padding row).
+#pragma once
+
+#ifndef EL_ISA_NS
+#error "int8_depthwise_driver.h is for the x86/int8_depthwise_<isa>.cc sources; CMake sets EL_ISA_NS"
+#endif
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+
+#include "interpreter/kernels/optimized/int8_depthwise.h"
+#include "interpreter/kernels/optimized/x86/int8_gemm_driver.h"
+#include "interpreter/thread_pool.h"
+
+namespace edgelite {
+namespace optimized {
+namespace EL_ISA_NS {
+namespace int8_depthwise {
+
+using int8_gemm::kHeaderSlots;
+using int8_gemm::Stage;
+
+template <class V>
+struct Layout {
+  static constexpr size_t kHeaderBytes = kHeaderSlots * V::kLanes * 4;
+  static int64_t Cp(int channels) { return (channels + V::kLanes - 1) / V::kLanes * V::kLanes; }
+  static size_t WeightsOffset(int channels) { return Cp(channels) / V::kLanes * kHeaderBytes; }
+  static size_t PadRowOffset(int channels, int taps) { return WeightsOffset(channels) + taps * Cp(channels) * 4; }
+  static size_t Size(int channels, int taps) {
+    return (PadRowOffset(channels, taps) + Cp(channels) + 63) / 64 * 64;
+  }
+};
+
+template <class V>
+size_t PackedSize(int channels, int taps) {
+  return Layout<V>::Size(channels, taps);
+}
+
+template <class V>
+void Pack(const int8_t* filter, const int32_t* bias, int channels, int taps, int32_t input_zero_point,
+          const Int8OutputStage& stage, void* packed) {
+  using L = Layout<V>;
+  auto* dst = static_cast<uint8_t*>(packed);
+  std::memset(dst, 0, L::Size(channels, taps));
+  const int64_t cp = L::Cp(channels);
+  for (int c0 = 0; c0 < channels; c0 += V::kLanes) {
+    const int lanes = std::min(V::kLanes, channels - c0);
+    int64_t folded[V::kLanes];
+    for (int j = 0; j < lanes; ++j) {
+      int64_t sum = 0;
+      for (int t = 0; t < taps; ++t) sum += filter[static_cast<int64_t>(t) * channels + c0 + j];
+      folded[j] = (bias ? bias[c0 + j] : 0) - static_cast<int64_t>(input_zero_point) * sum;
+    }
+    int8_gemm::PackHeader<V::kLanes, V::kLogicalShift>(dst + c0 / V::kLanes * L::kHeaderBytes, lanes, folded,
+                                                       stage, c0);
+  }
+  auto* w = reinterpret_cast<uint32_t*>(dst + L::WeightsOffset(channels));
+  for (int t = 0; t < taps; ++t) {
+    for (int c = 0; c < channels; ++c) {
+      w[t * cp + c] = static_cast<uint16_t>(static_cast<int16_t>(filter[static_cast<int64_t>(t) * channels + c]));
+    }
+  }
+  std::memset(dst + L::PadRowOffset(channels, taps), static_cast<uint8_t>(input_zero_point), cp);
+}
+
+// The channels of one pixel: out[c] = requant(bias + sum_t in[t][c] * w[t][c]).
+template <class V, Stage S, int kTaps>
+inline void Pixel(const int8_t* const* in, int taps, const uint8_t* packed, int channels, int8_t* out,
+                  typename V::Vec lo, typename V::Vec hi) {
+  using L = Layout<V>;
+  using Vec = typename V::Vec;
+  const int n = kTaps ? kTaps : taps;
+  const int64_t cp = L::Cp(channels);
+  const auto* w = reinterpret_cast<const int32_t*>(packed + L::WeightsOffset(channels));
+  for (int c = 0; c < channels; c += V::kLanes) {
+    const int lanes = std::min(V::kLanes, channels - c);
+    const uint8_t* h = packed + c / V::kLanes * L::kHeaderBytes;
+    Vec acc = V::Bias(h);
+    for (int t = 0; t < n; ++t) acc = V::Madd(acc, V::LoadInput(in[t] + c, lanes), V::LoadWeights(w + t * cp + c));
+    V::Store(out + c, V::template Requant<S>(acc, h), lo, hi, lanes);
+  }
+}
+
+// Interior pixels [ox_lo, ox_hi) of a 3x3, dilation-1 row with stride kStride, one vector of channels at c:
+// the nine weights stay in registers while the row is swept four output pixels at a time, each input
+// vector those pixels share loaded and widened once.
+template <class V, Stage S, int kStride>
+void Sweep3x3(const int8_t* const* rows, const int64_t* steps, int pad_left, int ox_lo, int ox_hi,
+              const uint8_t* packed, int c, int lanes, int channels, int8_t* out, typename V::Vec lo,
+              typename V::Vec hi) {
+  using L = Layout<V>;
+  using Vec = typename V::Vec;
+  constexpr int kPixels = 4;
+  constexpr int kColumns = 3 + kStride * (kPixels - 1);
+  const int64_t cp = L::Cp(channels);
+  const auto* wp = reinterpret_cast<const int32_t*>(packed + L::WeightsOffset(channels));
+  Vec w[9];
+  for (int t = 0; t < 9; ++t) w[t] = V::LoadWeights(wp + t * cp + c);
+  const uint8_t* h = packed + c / V::kLanes * L::kHeaderBytes;
+  const Vec bias = V::Bias(h);
+  int ox = ox_lo;
+  for (; ox + kPixels <= ox_hi; ox += kPixels) {
+    const int64_t ix = static_cast<int64_t>(ox) * kStride - pad_left;
+    Vec acc[kPixels];
+    for (int q = 0; q < kPixels; ++q) acc[q] = bias;
+    for (int ky = 0; ky < 3; ++ky) {
+      const int8_t* p = rows[ky] + ix * steps[ky] + c;
+      for (int j = 0; j < kColumns; ++j) {
+        const Vec v = V::LoadInput(p + j * steps[ky], lanes);
+        for (int q = 0; q < kPixels; ++q) {
+          const int kx = j - kStride * q;
+          if (kx >= 0 && kx < 3) acc[q] = V::Madd(acc[q], v, w[ky * 3 + kx]);
+        }
+      }
+    }
+    for (int q = 0; q < kPixels; ++q) {
+      V::Store(out + static_cast<int64_t>(ox + q) * channels + c, V::template Requant<S>(acc[q], h), lo, hi, lanes);
+    }
+  }
+  for (; ox < ox_hi; ++ox) {
+    const int64_t ix = static_cast<int64_t>(ox) * kStride - pad_left;
+    Vec acc = bias;
+    for (int ky = 0; ky < 3; ++ky) {
+      const int8_t* p = rows[ky] + ix * steps[ky] + c;
+      for (int kx = 0; kx < 3; ++kx) acc = V::Madd(acc, V::LoadInput(p + kx * steps[ky], lanes), w[ky * 3 + kx]);
+    }
+    V::Store(out + static_cast<int64_t>(ox) * channels + c, V::template Requant<S>(acc, h), lo, hi, lanes);
+  }
+}
+
+// One output row of one image. kStride3x3 (1 or 2) sweeps the interior of 3x3 dilation-1 filters with that
+// stride in both directions; 0 runs the tap-pointer kernel everywhere.
+template <class V, Stage S, int kTaps, int kStride3x3>
+void Row(const WindowGeometry& g, const int8_t* image, int oy, const uint8_t* packed, int8_t* out,
+         typename V::Vec lo, typename V::Vec hi) {
+  const int taps = g.filter_h * g.filter_w;
+  const int channels = g.in_c;
+  const int8_t* pad = reinterpret_cast<const int8_t*>(packed + Layout<V>::PadRowOffset(channels, taps));
+  const int8_t* ptr[kMaxInt8DepthwiseTaps];
+  int64_t step[kMaxInt8DepthwiseTaps];
+  const int iy0 = oy * g.stride_h - g.pad_top;
+  const int64_t pixel_step = static_cast<int64_t>(g.stride_w) * channels;
+  auto setup = [&](int ox) {
+    const int ix0 = ox * g.stride_w - g.pad_left;
+    for (int ky = 0, t = 0; ky < g.filter_h; ++ky) {
+      const int iy = iy0 + ky * g.dilation_h;
+      const bool row_ok = iy >= 0 && iy < g.in_h;
+      for (int kx = 0; kx < g.filter_w; ++kx, ++t) {
+        const int ix = ix0 + kx * g.dilation_w;
+        const bool ok = row_ok && ix >= 0 && ix < g.in_w;
+        ptr[t] = ok ? image + (static_cast<int64_t>(iy) * g.in_w + ix) * channels : pad;
+        step[t] = row_ok ? pixel_step : 0;
+      }
+    }
+  };
+  // Interior columns: every tap lies inside the input horizontally, so pointers only step.
+  const int span = (g.filter_w - 1) * g.dilation_w;
+  const int ox_lo = std::min(g.out_w, (g.pad_left + g.stride_w - 1) / g.stride_w);
+  const int last = g.in_w - 1 - span + g.pad_left;  // interior while ox * stride_w <= last
+  const int ox_hi = last < 0 ? ox_lo : std::max(ox_lo, std::min(g.out_w, last / g.stride_w + 1));
+  for (int ox = 0; ox < ox_lo; ++ox) {
+    setup(ox);
+    Pixel<V, S, kTaps>(ptr, taps, packed, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
+  }
+  if (kStride3x3 && ox_lo < ox_hi) {
+    const int8_t* rows[3];
+    int64_t steps[3];
+    for (int ky = 0; ky < 3; ++ky) {
+      const int iy = iy0 + ky;
+      const bool ok = iy >= 0 && iy < g.in_h;
+      rows[ky] = ok ? image + static_cast<int64_t>(iy) * g.in_w * channels : pad;
+      steps[ky] = ok ? channels : 0;
+    }
+    for (int c = 0; c < channels; c += V::kLanes) {
+      Sweep3x3<V, S, kStride3x3>(rows, steps, g.pad_left, ox_lo, ox_hi, packed, c, std::min(V::kLanes, channels - c),
+                                 channels, out, lo, hi);
+    }
+  } else if (ox_lo < ox_hi) {
+    setup(ox_lo);
+    for (int ox = ox_lo; ox < ox_hi; ++ox) {
+      Pixel<V, S, kTaps>(ptr, taps, packed, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
+      for (int t = 0; t < taps; ++t) ptr[t] += step[t];
+    }
+  }
+  for (int ox = ox_hi; ox < g.out_w; ++ox) {
+    setup(ox);
+    Pixel<V, S, kTaps>(ptr, taps, packed, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
+  }
+}
+
+template <class V, Stage S>
+using RowFn = void (*)(const WindowGeometry&, const int8_t*, int, const uint8_t*, int8_t*, typename V::Vec,
+                       typename V::Vec);
+
+template <class V, Stage S>
+RowFn<V, S> ChooseRow(const WindowGeometry& g) {
+  const int taps = g.filter_h * g.filter_w;
+  if (taps == 9) {
+    const bool swept = g.filter_h == 3 && g.dilation_h == 1 && g.dilation_w == 1 && g.stride_h == g.stride_w;
+    if (swept && g.stride_w == 1) return Row<V, S, 9, 1>;
+    if (swept && g.stride_w == 2) return Row<V, S, 9, 2>;
+    return Row<V, S, 9, 0>;
+  }
+  return taps == 25 ? Row<V, S, 25, 0> : Row<V, S, 0, 0>;
+}
+
+template <class V>
+void Run(const WindowGeometry& g, const int8_t* input, const void* packed, int8_t* output, bool left_shift,
+         int32_t out_min, int32_t out_max, ThreadPool& pool) {
+  const auto* p = static_cast<const uint8_t*>(packed);
+  const auto row_fn = left_shift ? ChooseRow<V, Stage::kMultiplierLeftShift>(g) : ChooseRow<V, Stage::kMultiplier>(g);
+  const typename V::Vec lo = V::Set1(out_min), hi = V::Set1(out_max);
+  const int64_t rows = static_cast<int64_t>(g.batch) * g.out_h;
+  const int64_t row_work = std::max<int64_t>(1, static_cast<int64_t>(g.out_w) * g.in_c * g.filter_h * g.filter_w);
+  constexpr int64_t kMinWorkPerTask = 64 * 1024;
+  pool.ParallelFor(rows, std::max<int64_t>(1, kMinWorkPerTask / row_work), [&](int64_t begin, int64_t end) {
+    for (int64_t r = begin; r < end; ++r) {
+      const int b = static_cast<int>(r / g.out_h), oy = static_cast<int>(r % g.out_h);
+      const int8_t* image = input + static_cast<int64_t>(b) * g.in_h * g.in_w * g.in_c;
+      row_fn(g, image, oy, p, output + r * g.out_w * g.in_c, lo, hi);
+    }
+  });
+}
+
+template <class V>
+constexpr Int8DepthwiseKernels MakeInt8DepthwiseKernels() {
+  return {PackedSize<V>, Pack<V>, Run<V>};
+}
+
+}  // namespace int8_depthwise
+}  // namespace EL_ISA_NS
+}  // namespace optimized
+}  // namespace edgelite
