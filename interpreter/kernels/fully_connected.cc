@@ -126,6 +126,7 @@ constexpr TypeSignature kF32Types{{kF32, kF32, kF32}, {kF32}};
 constexpr TypeSignature kInt8Types{{kI8, kI8, kI32}, {kI8}};
 
 const KernelVariant<FullyConnectedData> kVariants[] = {
+    {"int8", kInt8Types, Isa::kAmxInt8, nullptr, PrepareInt8, EvalInt8},
     {"int8", kInt8Types, Isa::kAvx512Vnni, nullptr, PrepareInt8, EvalInt8},
     {"int8", kInt8Types, Isa::kAvx2, nullptr, PrepareInt8, EvalInt8},
     EL_VECTOR_ISA_ROWS("float32", kF32Types, nullptr, PrepareF32, EvalF32),

@@ -65,6 +65,7 @@ struct Int8ConvKernels {
 #if defined(__x86_64__) || defined(_M_X64)
 namespace avx2 { extern const Int8ConvKernels kInt8Conv; }
 namespace avx512vnni { extern const Int8ConvKernels kInt8Conv; }
+namespace amx { extern const Int8ConvKernels kInt8Conv; }
 #endif
 
 // The table for a row's ISA (kAvx2, kAvx512Vnni, kAmxInt8), or null when this build has none for it.
@@ -73,6 +74,7 @@ inline const Int8ConvKernels* Int8ConvFor(Isa isa) {
   switch (isa) {
     case Isa::kAvx2: return &avx2::kInt8Conv;
     case Isa::kAvx512Vnni: return &avx512vnni::kInt8Conv;
+    case Isa::kAmxInt8: return &amx::kInt8Conv;
     default: return nullptr;
   }
 #else

@@ -1,6 +1,6 @@
 """The optimized int8 rows of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED (interpreter/kernels/optimized/
 int8_gemm.h, int8_depthwise.h) against the NumPy integer model, bit for bit, on every instruction set this CPU
-has (AVX-512 VNNI, AVX2 through EDGELITE_MAX_ISA): shapes that hit every tile tail (rows around the row tile,
+has (AMX, AVX-512 VNNI, AVX2 through EDGELITE_MAX_ISA): shapes that hit every tile tail (rows around the row tile,
 channels around the 8/16-lane vectors and the 32-column panels, k around the 2/4-element dot-product step),
 1x1 direct and im2col paths, strides, dilation, groups, padding, batches, one and two threads (rows or panels
 shared out), and the extreme ends of the arithmetic: zero points at the type's ends, multipliers above one (the
@@ -17,7 +17,9 @@ from edgelite import _core
 from edgelite.testing import quantization, single_op_model
 from integer_reference_linear import conv2d, depthwise_conv2d, fully_connected
 
-ISAS = [isa for isa in ("avx512vnni", "avx2") if _core.cpu_features()[isa]]
+ISAS = [isa for isa in ("amx-int8", "avx512vnni", "avx2") if _core.cpu_features()[isa]]
+# DEPTHWISE_CONV_2D has no AMX row: capped at amx-int8 it runs its AVX-512 VNNI row.
+DEPTHWISE_ISA = {"amx-int8": "avx512vnni"}
 pytestmark = pytest.mark.skipif(not ISAS, reason="no optimized int8 rows on this CPU")
 ACTIVATIONS = ["NONE", "RELU", "RELU6", "RELU_N1_TO_1"]
 
@@ -187,7 +189,7 @@ def check_depthwise(isa, case, stride, dilation, padding, activation, threads=1)
     inq, outq = case.quantization()
     options = conv_options(stride, dilation, padding, activation, depth_multiplier=1)
     got, kernel = run("DEPTHWISE_CONV_2D", [case.x, case.w, case.b], options, inq, outq, threads)
-    assert kernel == f"int8 multiplier 1 ({isa})", kernel
+    assert kernel == f"int8 multiplier 1 ({DEPTHWISE_ISA.get(isa, isa)})", kernel
     assert_exact(got, want, f"DEPTHWISE x{case.x.shape} w{case.w.shape} s{stride} d{dilation} {padding} "
                             f"{activation}")
 

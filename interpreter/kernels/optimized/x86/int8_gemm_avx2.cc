@@ -108,6 +108,8 @@ struct Avx2Traits {
     for (; i + 16 <= n; i += 16) _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + i), v);
     for (; i < n; ++i) dst[i] = value;
   }
+  static void BeginBlock() {}
+  static void EndBlock() {}
   static TileFn Kernel(Stage s, int mr, int nv) { return kTiles[static_cast<int>(s)][(mr - 1) * kVectors + nv - 1]; }
 };
 

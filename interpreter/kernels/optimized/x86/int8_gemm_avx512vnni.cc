@@ -122,6 +122,8 @@ struct VnniTraits {
     for (; i + 64 <= n; i += 64) _mm512_storeu_si512(dst + i, v);
     if (i < n) _mm512_mask_storeu_epi8(dst + i, (uint64_t{1} << (n - i)) - 1, v);
   }
+  static void BeginBlock() {}
+  static void EndBlock() {}
   static TileFn Kernel(Stage s, int mr, int nv) { return kTiles[static_cast<int>(s)][(mr - 1) * kVectors + nv - 1]; }
 };
 

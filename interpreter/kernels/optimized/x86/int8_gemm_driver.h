@@ -12,6 +12,7 @@
 //   kLogicalShift      the requantization's 64-bit shift is logical (AVX2 has no vpsravq)
 //   ConvertRow/FillRow input bytes -> A elements, and a run of one A value
 //   Kernel(stage, mr, nv) the micro-kernel for mr rows and a panel of nv vectors
+//   BeginBlock/EndBlock    around each thread's run of micro-kernels (AMX loads its tile configuration)
 #pragma once
 
 #ifndef EL_ISA_NS
@@ -84,6 +85,7 @@ struct TileArgs {
   int8_t* c;
   int64_t ldc;
   int nc;
+  int mr;  // rows to store (kernels templated on the row count store that many)
   int32_t out_min, out_max;
 };
 
@@ -120,6 +122,12 @@ constexpr int64_t kBlockBytes = 96 * 1024;
 // Below this many multiply-adds per task, handing work to another thread costs more than it saves.
 constexpr int64_t kMinMacsPerTask = 256 * 1024;
 
+// Bytes of one task's A block. Whole row tiles: a micro-kernel may read (not store) rows past the last one.
+template <class T>
+int64_t BlockStride(const Int8ConvLayout& l) {
+  return RoundUpTo(RoundUpTo(l.block_rows, T::kMR) * l.kp * static_cast<int64_t>(sizeof(typename T::AElem)), 64);
+}
+
 template <class T>
 Int8ConvLayout Plan(const WindowGeometry& g, int filter_in_c, const Int8OutputStage& stage, int num_threads) {
   using Geo = Geometry<T>;
@@ -154,8 +162,7 @@ Int8ConvLayout Plan(const WindowGeometry& g, int filter_in_c, const Int8OutputSt
     l.block_rows = static_cast<int>(std::max<int64_t>(T::kMR, std::min(fit, l.rows_per_task)));
   }
   const int64_t tasks = l.split_panels ? 1 : (m + l.rows_per_task - 1) / l.rows_per_task;
-  l.scratch_bytes = static_cast<size_t>(RoundUpTo(static_cast<int64_t>(l.block_rows) * l.kp * elem, 64) *
-                                        std::max<int64_t>(tasks, 1));
+  l.scratch_bytes = static_cast<size_t>(BlockStride<T>(l) * std::max<int64_t>(tasks, 1));
   return l;
 }
 
@@ -257,6 +264,7 @@ void GemmBlock(const Int8ConvLayout& l, const typename T::AElem* a, int rows, co
   t.ldc = ldc;
   t.out_min = l.out_min;
   t.out_max = l.out_max;
+  T::BeginBlock();
   for (int p0 = p_begin; p0 < p_end; p0 += group) {
     const int p1 = std::min(p_end, p0 + group);
     for (int row = 0; row < rows; row += T::kMR) {
@@ -267,10 +275,12 @@ void GemmBlock(const Int8ConvLayout& l, const typename T::AElem* a, int rows, co
         t.panel = panels + p * full;
         t.c = c + row * ldc + col;
         t.nc = std::min(Geo::kPanelWidth, l.n - col);
+        t.mr = mr;
         T::Kernel(stage, mr, Geo::PanelVectors(l.n, p))(t);
       }
     }
   }
+  T::EndBlock();
 }
 
 // Rows [row0, row0 + rows) of group grp's A: each output pixel's receptive field in (ky, kx, channel)
@@ -348,7 +358,7 @@ void Run(const WindowGeometry& g, const Int8ConvLayout& l, const int8_t* input, 
   const int filter_in_c = g.in_c / l.groups;
   const auto* panels = static_cast<const uint8_t*>(packed);
   const size_t group_bytes = Geo::GroupBytes(l.n, l.kp);
-  const int64_t block_stride = RoundUpTo(static_cast<int64_t>(l.block_rows) * l.kp * sizeof(AElem), 64);
+  const int64_t block_stride = BlockStride<T>(l);
   auto fill = [&](int grp, int64_t row, int rows, AElem* a) {
     if (l.direct) {
       ConvertRows<T>(g, filter_in_c, grp, input, row, rows, l.kp, a);
