@@ -122,11 +122,14 @@ Status EvalInt8(KernelContext& ctx, Node& node, FullyConnectedData& d) {
   return Status::Ok();
 }
 
+// AMX computes 32 rows a tile: with fewer the AVX-512 VNNI kernel is faster (7x at batch 1).
+bool AmxPays(const FullyConnectedData& d, const Node&, KernelContext&) { return d.batch >= 32; }
+
 constexpr TypeSignature kF32Types{{kF32, kF32, kF32}, {kF32}};
 constexpr TypeSignature kInt8Types{{kI8, kI8, kI32}, {kI8}};
 
 const KernelVariant<FullyConnectedData> kVariants[] = {
-    {"int8", kInt8Types, Isa::kAmxInt8, nullptr, PrepareInt8, EvalInt8},
+    {"int8", kInt8Types, Isa::kAmxInt8, AmxPays, PrepareInt8, EvalInt8, "at least 32 rows"},
     {"int8", kInt8Types, Isa::kAvx512Vnni, nullptr, PrepareInt8, EvalInt8},
     {"int8", kInt8Types, Isa::kAvx2, nullptr, PrepareInt8, EvalInt8},
     EL_VECTOR_ISA_ROWS("float32", kF32Types, nullptr, PrepareF32, EvalF32),

@@ -20,6 +20,11 @@ from integer_reference_linear import conv2d, depthwise_conv2d, fully_connected
 ISAS = [isa for isa in ("amx-int8", "avx512vnni", "avx2") if _core.cpu_features()[isa]]
 # DEPTHWISE_CONV_2D has no AMX row: capped at amx-int8 it runs its AVX-512 VNNI row.
 DEPTHWISE_ISA = {"amx-int8": "avx512vnni"}
+
+
+def gemm_isa(isa, rows):
+    """The row CONV_2D / FULLY_CONNECTED choose: AMX only from 32 GEMM rows (output pixels, input rows) on."""
+    return "avx512vnni" if isa == "amx-int8" and rows < 32 else isa
 pytestmark = pytest.mark.skipif(not ISAS, reason="no optimized int8 rows on this CPU")
 ACTIVATIONS = ["NONE", "RELU", "RELU6", "RELU_N1_TO_1"]
 
@@ -100,7 +105,7 @@ def check_conv(isa, case, stride=(1, 1), dilation=(1, 1), padding="SAME", activa
     inq, outq = case.quantization()
     got, kernel = run("CONV_2D", [case.x, case.w, case.b], conv_options(stride, dilation, padding, activation), inq,
                       outq, threads)
-    assert kernel == f"int8 ({isa})", kernel
+    assert kernel == f"int8 ({gemm_isa(isa, want.size // want.shape[-1])})", kernel
     assert_exact(got, want, f"CONV_2D x{case.x.shape} w{case.w.shape} {activation} threads={threads}")
 
 
@@ -236,7 +241,7 @@ def check_fc(isa, case, activation="NONE", keep_num_dims=False, threads=1):
     inq, outq = case.quantization()
     options = {"fused_activation_function": activation, "keep_num_dims": keep_num_dims}
     got, kernel = run("FULLY_CONNECTED", [case.x, case.w, case.b], options, inq, outq, threads)
-    assert kernel == f"int8 ({isa})", kernel
+    assert kernel == f"int8 ({gemm_isa(isa, want.size // want.shape[-1])})", kernel
     assert_exact(got, want, f"FULLY_CONNECTED x{case.x.shape} w{case.w.shape} {activation} threads={threads}")
 
 

@@ -35,28 +35,45 @@ inline __m256i BroadcastPair(const int16_t* p) {
   return _mm256_set1_epi32(v);
 }
 
+// With few rows the k loop is one chain per accumulator: kSplit independent partial sums keep enough of them
+// in flight (a FULLY_CONNECTED layer at batch 1, the last rows of a map).
 template <Stage S, int MR, int NV>
 void GemmTile(const TileArgs<int16_t>& t) {
+  constexpr int kSplit = MR * NV >= 6 ? 1 : (MR * NV >= 3 ? 2 : 4);
   const uint8_t* h = t.panel;
   const auto* w = reinterpret_cast<const int16_t*>(t.panel + NV * kHeaderBytes);
-  __m256i acc[MR][NV];
+  __m256i acc[kSplit][MR][NV];
   for (int v = 0; v < NV; ++v) {
     const __m256i b = Slot(h + v * kHeaderBytes, int8_gemm::kBias);
 #pragma GCC unroll 16
-    for (int r = 0; r < MR; ++r) acc[r][v] = b;
+    for (int r = 0; r < MR; ++r) {
+      acc[0][r][v] = b;
+      for (int s = 1; s < kSplit; ++s) acc[s][r][v] = _mm256_setzero_si256();
+    }
   }
   const int16_t* a[MR];
 #pragma GCC unroll 16
   for (int r = 0; r < MR; ++r) a[r] = t.a + r * t.lda;
-  for (int kk = 0; kk < t.kp; kk += 2, w += NV * 16) {
+  auto step = [&](int s, int kk, const int16_t* wk) {
     __m256i wv[NV];
 #pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) wv[v] = _mm256_load_si256(reinterpret_cast<const __m256i*>(w + v * 16));
+    for (int v = 0; v < NV; ++v) wv[v] = _mm256_load_si256(reinterpret_cast<const __m256i*>(wk + v * 16));
 #pragma GCC unroll 16
     for (int r = 0; r < MR; ++r) {
       const __m256i x = BroadcastPair(a[r] + kk);
 #pragma GCC unroll 4
-      for (int v = 0; v < NV; ++v) acc[r][v] = _mm256_add_epi32(acc[r][v], _mm256_madd_epi16(x, wv[v]));
+      for (int v = 0; v < NV; ++v) acc[s][r][v] = _mm256_add_epi32(acc[s][r][v], _mm256_madd_epi16(x, wv[v]));
+    }
+  };
+  int kk = 0;
+  for (; kk + 2 * kSplit <= t.kp; kk += 2 * kSplit, w += kSplit * NV * 16) {
+#pragma GCC unroll 4
+    for (int s = 0; s < kSplit; ++s) step(s, kk + 2 * s, w + s * NV * 16);
+  }
+  for (; kk < t.kp; kk += 2, w += NV * 16) step(0, kk, w);
+  for (int s = 1; s < kSplit; ++s) {
+    for (int r = 0; r < MR; ++r) {
+      for (int v = 0; v < NV; ++v) acc[0][r][v] = _mm256_add_epi32(acc[0][r][v], acc[s][r][v]);
     }
   }
   const __m256i lo = _mm256_set1_epi32(t.out_min), hi = _mm256_set1_epi32(t.out_max);
@@ -66,7 +83,7 @@ void GemmTile(const TileArgs<int16_t>& t) {
     if (n <= 0) break;
 #pragma GCC unroll 16
     for (int r = 0; r < MR; ++r) {
-      StoreInt8x8(t.c + r * t.ldc + v * 8, Requant8<S>(acc[r][v], h + v * kHeaderBytes), lo, hi, n);
+      StoreInt8x8(t.c + r * t.ldc + v * 8, Requant8<S>(acc[0][r][v], h + v * kHeaderBytes), lo, hi, n);
     }
   }
 }

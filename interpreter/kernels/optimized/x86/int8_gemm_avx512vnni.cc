@@ -44,28 +44,45 @@ inline __m512i BroadcastA(const uint8_t* p) {
   return _mm512_set1_epi32(v);
 }
 
+// With few rows the k loop is one chain of vpdpbusd per accumulator (5 cycles each): kSplit independent
+// partial sums keep enough of them in flight (a FULLY_CONNECTED layer at batch 1, the last rows of a map).
 template <Stage S, int MR, int NV>
 void GemmTile(const TileArgs<uint8_t>& t) {
+  constexpr int kSplit = MR * NV >= 8 ? 1 : (MR * NV >= 4 ? 2 : 4);
   const uint8_t* h = t.panel;
   const uint8_t* w = t.panel + NV * kHeaderBytes;
-  __m512i acc[MR][NV];
+  __m512i acc[kSplit][MR][NV];
   for (int v = 0; v < NV; ++v) {
     const __m512i b = int8_gemm::LoadSlot(h + v * kHeaderBytes, int8_gemm::kBias);
 #pragma GCC unroll 16
-    for (int r = 0; r < MR; ++r) acc[r][v] = b;
+    for (int r = 0; r < MR; ++r) {
+      acc[0][r][v] = b;
+      for (int s = 1; s < kSplit; ++s) acc[s][r][v] = _mm512_setzero_si512();
+    }
   }
   const uint8_t* a[MR];
 #pragma GCC unroll 16
   for (int r = 0; r < MR; ++r) a[r] = t.a + r * t.lda;
-  for (int kk = 0; kk < t.kp; kk += 4, w += NV * 64) {
+  auto step = [&](int s, int kk, const uint8_t* wk) {
     __m512i wv[NV];
 #pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) wv[v] = _mm512_load_si512(w + v * 64);
+    for (int v = 0; v < NV; ++v) wv[v] = _mm512_load_si512(wk + v * 64);
 #pragma GCC unroll 16
     for (int r = 0; r < MR; ++r) {
       const __m512i x = BroadcastA(a[r] + kk);
 #pragma GCC unroll 4
-      for (int v = 0; v < NV; ++v) acc[r][v] = _mm512_dpbusd_epi32(acc[r][v], x, wv[v]);
+      for (int v = 0; v < NV; ++v) acc[s][r][v] = _mm512_dpbusd_epi32(acc[s][r][v], x, wv[v]);
+    }
+  };
+  int kk = 0;
+  for (; kk + 4 * kSplit <= t.kp; kk += 4 * kSplit, w += kSplit * NV * 64) {
+#pragma GCC unroll 4
+    for (int s = 0; s < kSplit; ++s) step(s, kk + 4 * s, w + s * NV * 64);
+  }
+  for (; kk < t.kp; kk += 4, w += NV * 64) step(0, kk, w);
+  for (int s = 1; s < kSplit; ++s) {
+    for (int r = 0; r < MR; ++r) {
+      for (int v = 0; v < NV; ++v) acc[0][r][v] = _mm512_add_epi32(acc[0][r][v], acc[s][r][v]);
     }
   }
   const __m512i lo = _mm512_set1_epi32(t.out_min), hi = _mm512_set1_epi32(t.out_max);
@@ -75,7 +92,7 @@ void GemmTile(const TileArgs<uint8_t>& t) {
     if (n <= 0) break;
 #pragma GCC unroll 16
     for (int r = 0; r < MR; ++r) {
-      int8_gemm::StoreInt8x16(t.c + r * t.ldc + v * 16, int8_gemm::Requant16<S>(acc[r][v], h + v * kHeaderBytes), lo,
+      int8_gemm::StoreInt8x16(t.c + r * t.ldc + v * 16, int8_gemm::Requant16<S>(acc[0][r][v], h + v * kHeaderBytes), lo,
                               hi, n);
     }
   }
