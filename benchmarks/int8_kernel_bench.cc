@@ -27,7 +27,8 @@ struct Layer {
   int h, w, in_c, out_c, k, stride;
 };
 
-// MobileNet v2 (alpha 1.0, 224x224): every distinct convolution and depthwise shape, with its count.
+// MobileNet v2 (alpha 1.0, 224x224): every distinct convolution and depthwise shape, with its count in the
+// model (0: not in it, outside the totals).
 struct Counted {
   Layer layer;
   int count;
@@ -48,6 +49,9 @@ const Counted kLayers[] = {
     {{"conv", 7, 7, 576, 160, 1, 1}, 1},    {{"conv", 7, 7, 160, 960, 1, 1}, 3},
     {{"dw", 7, 7, 960, 960, 3, 1}, 3},      {{"conv", 7, 7, 960, 160, 1, 1}, 2},
     {{"conv", 7, 7, 960, 320, 1, 1}, 1},    {{"conv", 7, 7, 320, 1280, 1, 1}, 1},
+    // MobileNet v3's 5x5 depthwise shapes, outside the totals (count 0).
+    {{"dw", 28, 28, 96, 96, 5, 2}, 0},      {{"dw", 14, 14, 240, 240, 5, 1}, 0},
+    {{"dw", 7, 7, 576, 576, 5, 1}, 0},
 };
 
 WindowGeometry Geometry(const Layer& l) {
@@ -107,8 +111,8 @@ double TimeLayer(const Layer& l, Isa isa, edgelite::ThreadPool& pool, double* ma
   if (dw) {
     const auto* k = edgelite::optimized::Int8DepthwiseFor(isa);
     if (!k) return 0;
-    Buffer packed(k->packed_size(l.out_c, taps));
-    k->pack(filter.data(), bias.data(), l.out_c, taps, 5, stage, packed.get());
+    Buffer packed(k->packed_size(g));
+    k->pack(g, filter.data(), bias.data(), 5, stage, packed.get());
     return BestSeconds([&] { k->run(g, input.data(), packed.get(), output.data(), false, -128, 100, pool); }, runs);
   }
   const auto* k = edgelite::optimized::Int8ConvFor(isa);
@@ -152,7 +156,7 @@ int main(int argc, char** argv) {
       std::snprintf(input, sizeof(input), "%dx%dx%d", l.h, l.w, l.in_c);
       std::snprintf(filter, sizeof(filter), "%dx%d/%d", l.k, l.k, l.stride);
       std::printf("%-5s %-16s %5d %-8s %9.1f %8.1f%s\n", l.kind, input, l.out_c, filter, s * 1e6, 2 * macs / s / 1e9,
-                  c.count > 1 ? (" x" + std::to_string(c.count)).c_str() : "");
+                  c.count != 1 ? (" x" + std::to_string(c.count)).c_str() : "");
       total_s += s * c.count;
       total_macs += macs * c.count;
       if (std::strcmp(l.kind, "dw") == 0) {

@@ -96,8 +96,8 @@ optimized::Int8OutputStage Int8Stage(const DepthwiseData& d) {
 }
 
 void PackInt8(const DepthwiseData& d, const Tensor& filter, const Tensor* bias, void* packed) {
-  d.int8->pack(filter.data_as<int8_t>(), bias ? bias->data_as<int32_t>() : nullptr, d.geometry.out_c,
-               Taps(d.geometry), d.q8.input_zero_point, Int8Stage(d), packed);
+  d.int8->pack(d.geometry, filter.data_as<int8_t>(), bias ? bias->data_as<int32_t>() : nullptr,
+               d.q8.input_zero_point, Int8Stage(d), packed);
 }
 
 Status PrepareInt8(KernelContext& ctx, Node& node, DepthwiseData& d) {
@@ -110,7 +110,7 @@ Status PrepareInt8(KernelContext& ctx, Node& node, DepthwiseData& d) {
   d.left_shift = false;
   for (int s : d.q8.shift) d.left_shift = d.left_shift || s > 0;
   uint8_t* pack_now = nullptr;
-  EL_RETURN_IF_ERROR(d.weights.Prepare(ctx, node, d.int8->packed_size(channels, Taps(d.geometry)), {filter, bias},
+  EL_RETURN_IF_ERROR(d.weights.Prepare(ctx, node, d.int8->packed_size(d.geometry), {filter, bias},
                                        PackingLayout(1, static_cast<int>(d.variant->isa)), &pack_now));
   if (pack_now) PackInt8(d, *filter, bias, pack_now);
   return Status::Ok();

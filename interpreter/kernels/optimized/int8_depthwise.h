@@ -17,10 +17,11 @@ namespace optimized {
 constexpr int kMaxInt8DepthwiseTaps = 64;
 
 struct Int8DepthwiseKernels {
-  size_t (*packed_size)(int channels, int taps);
+  // The packed layout follows the filter's shape (g.filter_h, g.filter_w, g.out_c channels) and the sweep.
+  size_t (*packed_size)(const WindowGeometry& g);
   // filter is [taps][channels] (the .tflite [1, h, w, c] layout, symmetric); bias may be null; stage as for
   // the GEMM with multipliers (one per channel). `packed`: packed_size bytes, 64-byte aligned.
-  void (*pack)(const int8_t* filter, const int32_t* bias, int channels, int taps, int32_t input_zero_point,
+  void (*pack)(const WindowGeometry& g, const int8_t* filter, const int32_t* bias, int32_t input_zero_point,
                const Int8OutputStage& stage, void* packed);
   // Requires g.out_c == g.in_c and filter_h * filter_w <= kMaxInt8DepthwiseTaps. left_shift: some
   // channel's shift is positive (the stage's multiplier above one).

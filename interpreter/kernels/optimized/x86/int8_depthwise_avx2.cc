@@ -29,6 +29,9 @@ struct Avx2Vec {
   }
   static void Store(int8_t* p, Vec v, Vec lo, Vec hi, int n) { int8_gemm::StoreInt8x8(p, v, lo, hi, n); }
   static Vec Set1(int32_t v) { return _mm256_set1_epi32(v); }
+  static constexpr bool kColumnDot = false;
+  static Vec Column(const int8_t* const*, int, int) { return _mm256_setzero_si256(); }
+  static Vec Dot(Vec acc, Vec, Vec) { return acc; }
 };
 
 }  // namespace

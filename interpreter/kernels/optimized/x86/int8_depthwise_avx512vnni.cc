@@ -13,6 +13,18 @@ namespace optimized {
 namespace avx512vnni {
 namespace {
 
+// vpshufb indices of Column: in each 128-bit lane L, byte 4i + j takes byte 4L + i (row j's channel 4L + i);
+// the other bytes are zeroed (index -128).
+struct alignas(64) ShuffleIndex {
+  int8_t bytes[64];
+};
+constexpr ShuffleIndex MakeRowIndex(int j) {
+  ShuffleIndex idx{};
+  for (int b = 0; b < 64; ++b) idx.bytes[b] = b % 4 == j ? static_cast<int8_t>(4 * (b / 16) + (b % 16) / 4) : -128;
+  return idx;
+}
+constexpr ShuffleIndex kRowIndex[4] = {MakeRowIndex(0), MakeRowIndex(1), MakeRowIndex(2), MakeRowIndex(3)};
+
 struct VnniVec {
   using Vec = __m512i;
   static constexpr int kLanes = 16;
@@ -31,6 +43,22 @@ struct VnniVec {
   }
   static void Store(int8_t* p, Vec v, Vec lo, Vec hi, int n) { int8_gemm::StoreInt8x16(p, v, lo, hi, n); }
   static Vec Set1(int32_t v) { return _mm512_set1_epi32(v); }
+
+  // Each row's 16 bytes in all four 128-bit lanes; vpshufb puts channel 4L + i of row j at byte 4i + j of lane L.
+  static constexpr bool kColumnDot = true;
+  static Vec Column(const int8_t* const* rows, int count, int n) {
+    const __mmask16 m = n >= 16 ? 0xFFFF : static_cast<__mmask16>((1u << n) - 1);
+    auto row = [&](int j) {
+      return _mm512_shuffle_epi8(_mm512_broadcast_i32x4(_mm_maskz_loadu_epi8(m, rows[j])), RowIndex(j));
+    };
+    __m512i v = row(0);
+    for (int j = 1; j < count; ++j) v = _mm512_or_si512(v, row(j));
+    return _mm512_xor_si512(v, _mm512_set1_epi8(static_cast<char>(0x80)));  // x + 128, the unsigned operand
+  }
+  static Vec Dot(Vec acc, Vec column, Vec w) { return _mm512_dpbusd_epi32(acc, column, w); }
+
+ private:
+  static __m512i RowIndex(int j) { return _mm512_load_si512(kRowIndex[j].bytes); }
 };
 
 }  // namespace

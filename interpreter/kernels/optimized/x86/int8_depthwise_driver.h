@@ -7,9 +7,15 @@
 //   Madd(acc, x, w)        acc + x * w per lane, exactly (x and w fit 16 bits)
 //   Bias(h), Requant<S>(acc, h), Store(p, v, lo, hi, n), Set1(v)
 //   kLogicalShift          as the GEMM's traits (the header's requantization constants)
+//   kColumnDot             square 3x3 and 5x5 filters' interiors go by columns (below), with
+//   Column(rows, n)        n channels of up to four rows' pixels as dot-product operands, one int32 lane a
+//                          channel holding (row 0, row 1, row 2, row 3) as unsigned bytes (x + 128)
+//   Dot(acc, column, w)    acc + the four-byte dot products (vpdpbusd)
 // Packed layout, cp = channels rounded up to kLanes: cp / kLanes headers (the GEMM's format, bias folded
 // with -z_x * sum of the taps' weights), then taps x cp weights (int32 lanes), then cp bytes of the input
-// zero point (the padding row).
+// zero point (the padding row); for column sweeps, from the next 64 bytes: cp column biases (the bias folded
+// with -(z_x + 128) * sum of the weights) and, per filter column kx and group of four filter rows, cp lanes of
+// those rows' weights (w[4g][kx], .., w[4g + 3][kx], zero past the filter).
 #pragma once
 
 #ifndef EL_ISA_NS
@@ -32,35 +38,50 @@ namespace int8_depthwise {
 using int8_gemm::kHeaderSlots;
 using int8_gemm::Stage;
 
+// The K of a K x K filter swept by columns (stride 1 or 2 both ways, no dilation), or 0.
+template <class V>
+int ColumnSweepSize(const WindowGeometry& g) {
+  const bool square = g.filter_h == g.filter_w && (g.filter_h == 3 || g.filter_h == 5);
+  const bool regular = g.dilation_h == 1 && g.dilation_w == 1 && g.stride_h == g.stride_w && g.stride_w <= 2;
+  return V::kColumnDot && square && regular ? g.filter_h : 0;
+}
+constexpr int RowGroups(int k) { return (k + 3) / 4; }
+
 template <class V>
 struct Layout {
   static constexpr size_t kHeaderBytes = kHeaderSlots * V::kLanes * 4;
   static int64_t Cp(int channels) { return (channels + V::kLanes - 1) / V::kLanes * V::kLanes; }
   static size_t WeightsOffset(int channels) { return Cp(channels) / V::kLanes * kHeaderBytes; }
   static size_t PadRowOffset(int channels, int taps) { return WeightsOffset(channels) + taps * Cp(channels) * 4; }
-  static size_t Size(int channels, int taps) {
+  static size_t ColumnOffset(int channels, int taps) {
     return (PadRowOffset(channels, taps) + Cp(channels) + 63) / 64 * 64;
+  }
+  static size_t Size(const WindowGeometry& g) {
+    const int taps = g.filter_h * g.filter_w, k = ColumnSweepSize<V>(g);
+    return ColumnOffset(g.out_c, taps) + (k ? (1 + k * RowGroups(k)) * Cp(g.out_c) * 4 : 0);
   }
 };
 
 template <class V>
-size_t PackedSize(int channels, int taps) {
-  return Layout<V>::Size(channels, taps);
+size_t PackedSize(const WindowGeometry& g) {
+  return Layout<V>::Size(g);
 }
 
 template <class V>
-void Pack(const int8_t* filter, const int32_t* bias, int channels, int taps, int32_t input_zero_point,
+void Pack(const WindowGeometry& g, const int8_t* filter, const int32_t* bias, int32_t input_zero_point,
           const Int8OutputStage& stage, void* packed) {
   using L = Layout<V>;
+  const int channels = g.out_c, taps = g.filter_h * g.filter_w;
   auto* dst = static_cast<uint8_t*>(packed);
-  std::memset(dst, 0, L::Size(channels, taps));
+  std::memset(dst, 0, L::Size(g));
   const int64_t cp = L::Cp(channels);
+  auto weight = [&](int t, int c) { return filter[static_cast<int64_t>(t) * channels + c]; };
   for (int c0 = 0; c0 < channels; c0 += V::kLanes) {
     const int lanes = std::min(V::kLanes, channels - c0);
     int64_t folded[V::kLanes];
     for (int j = 0; j < lanes; ++j) {
       int64_t sum = 0;
-      for (int t = 0; t < taps; ++t) sum += filter[static_cast<int64_t>(t) * channels + c0 + j];
+      for (int t = 0; t < taps; ++t) sum += weight(t, c0 + j);
       folded[j] = (bias ? bias[c0 + j] : 0) - static_cast<int64_t>(input_zero_point) * sum;
     }
     int8_gemm::PackHeader<V::kLanes, V::kLogicalShift>(dst + c0 / V::kLanes * L::kHeaderBytes, lanes, folded,
@@ -68,11 +89,27 @@ void Pack(const int8_t* filter, const int32_t* bias, int channels, int taps, int
   }
   auto* w = reinterpret_cast<uint32_t*>(dst + L::WeightsOffset(channels));
   for (int t = 0; t < taps; ++t) {
-    for (int c = 0; c < channels; ++c) {
-      w[t * cp + c] = static_cast<uint16_t>(static_cast<int16_t>(filter[static_cast<int64_t>(t) * channels + c]));
-    }
+    for (int c = 0; c < channels; ++c) w[t * cp + c] = static_cast<uint16_t>(static_cast<int16_t>(weight(t, c)));
   }
   std::memset(dst + L::PadRowOffset(channels, taps), static_cast<uint8_t>(input_zero_point), cp);
+  const int k = ColumnSweepSize<V>(g);
+  if (!k) return;
+  auto* column = reinterpret_cast<int32_t*>(dst + L::ColumnOffset(channels, taps));
+  for (int c = 0; c < channels; ++c) {
+    int64_t sum = 0;
+    for (int t = 0; t < taps; ++t) sum += weight(t, c);
+    const int64_t folded = (bias ? bias[c] : 0) - (static_cast<int64_t>(input_zero_point) + 128) * sum;
+    column[c] = static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(folded)));
+    for (int kx = 0; kx < k; ++kx) {
+      for (int grp = 0; grp < RowGroups(k); ++grp) {
+        uint32_t lane = 0;
+        for (int i = 0; i < 4 && 4 * grp + i < k; ++i) {
+          lane |= static_cast<uint32_t>(static_cast<uint8_t>(weight((4 * grp + i) * k + kx, c))) << (8 * i);
+        }
+        column[(1 + kx * RowGroups(k) + grp) * cp + c] = static_cast<int32_t>(lane);
+      }
+    }
+  }
 }
 
 // The channels of one pixel: out[c] = requant(bias + sum_t in[t][c] * w[t][c]).
@@ -140,9 +177,54 @@ void Sweep3x3(const int8_t* const* rows, const int64_t* steps, int pad_left, int
   }
 }
 
-// One output row of one image. kStride3x3 (1 or 2) sweeps the interior of 3x3 dilation-1 filters with that
-// stride in both directions; 0 runs the tap-pointer kernel everywhere.
-template <class V, Stage S, int kTaps, int kStride3x3>
+// The interior of a K x K row by columns (stride kStride): each input column's K pixels (one per filter row,
+// in groups of four) become dot-product operands per channel, built once and used by every output pixel whose
+// window covers the column, so a 3x3 pixel costs three vpdpbusd and (stride 1) one new column instead of nine
+// multiply-adds and their widened inputs.
+template <class V, Stage S, int K, int kStride>
+void SweepColumns(const int8_t* const* rows, const int64_t* steps, int pad_left, int ox_lo, int ox_hi,
+                  const uint8_t* packed, int c, int lanes, int channels, int8_t* out, typename V::Vec lo,
+                  typename V::Vec hi) {
+  using L = Layout<V>;
+  using Vec = typename V::Vec;
+  constexpr int G = RowGroups(K);
+  const int64_t cp = L::Cp(channels);
+  const auto* cw = reinterpret_cast<const int32_t*>(packed + L::ColumnOffset(channels, K * K));
+  const Vec bias = V::LoadWeights(cw + c);
+  Vec w[K][G];
+  for (int kx = 0; kx < K; ++kx) {
+    for (int grp = 0; grp < G; ++grp) w[kx][grp] = V::LoadWeights(cw + (1 + kx * G + grp) * cp + c);
+  }
+  const uint8_t* h = packed + c / V::kLanes * L::kHeaderBytes;
+  // Window of the current pixel: columns ix .. ix + K - 1.
+  Vec win[K][G];
+  auto column = [&](int64_t ix, Vec* dst) {
+    for (int grp = 0; grp < G; ++grp) {
+      const int8_t* p[4];
+      const int count = std::min(4, K - 4 * grp);
+      for (int i = 0; i < count; ++i) p[i] = rows[4 * grp + i] + ix * steps[4 * grp + i] + c;
+      dst[grp] = V::Column(p, count, lanes);
+    }
+  };
+  int64_t ix = static_cast<int64_t>(ox_lo) * kStride - pad_left;
+  for (int j = 0; j < K - kStride; ++j) column(ix + j, win[j]);
+  for (int ox = ox_lo; ox < ox_hi; ++ox, ix += kStride) {
+    for (int j = K - kStride; j < K; ++j) column(ix + j, win[j]);
+    Vec acc = bias;
+    for (int kx = 0; kx < K; ++kx) {
+      for (int grp = 0; grp < G; ++grp) acc = V::Dot(acc, win[kx][grp], w[kx][grp]);
+    }
+    V::Store(out + static_cast<int64_t>(ox) * channels + c, V::template Requant<S>(acc, h), lo, hi, lanes);
+    for (int j = 0; j < K - kStride; ++j) {
+      for (int grp = 0; grp < G; ++grp) win[j][grp] = win[j + kStride][grp];
+    }
+  }
+}
+
+// One output row of one image. kSweep: 0 runs the tap-pointer kernel everywhere; K (3 or 5) sweeps the
+// interior of K x K filters by columns (kColumnDot ISAs); -3 sweeps 3x3 interiors with the nine weights in
+// registers (the others). kStride is the sweep's stride (both directions).
+template <class V, Stage S, int kTaps, int kSweep, int kStride>
 void Row(const WindowGeometry& g, const int8_t* image, int oy, const uint8_t* packed, int8_t* out,
          typename V::Vec lo, typename V::Vec hi) {
   const int taps = g.filter_h * g.filter_w;
@@ -174,18 +256,24 @@ void Row(const WindowGeometry& g, const int8_t* image, int oy, const uint8_t* pa
     setup(ox);
     Pixel<V, S, kTaps>(ptr, taps, packed, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
   }
-  if (kStride3x3 && ox_lo < ox_hi) {
-    const int8_t* rows[3];
-    int64_t steps[3];
-    for (int ky = 0; ky < 3; ++ky) {
+  if (kSweep != 0 && ox_lo < ox_hi) {
+    constexpr int K = kSweep < 0 ? -kSweep : kSweep;
+    const int8_t* rows[K];
+    int64_t steps[K];
+    for (int ky = 0; ky < K; ++ky) {
       const int iy = iy0 + ky;
       const bool ok = iy >= 0 && iy < g.in_h;
       rows[ky] = ok ? image + static_cast<int64_t>(iy) * g.in_w * channels : pad;
       steps[ky] = ok ? channels : 0;
     }
     for (int c = 0; c < channels; c += V::kLanes) {
-      Sweep3x3<V, S, kStride3x3>(rows, steps, g.pad_left, ox_lo, ox_hi, packed, c, std::min(V::kLanes, channels - c),
-                                 channels, out, lo, hi);
+      const int lanes = std::min(V::kLanes, channels - c);
+      if constexpr (kSweep > 0) {
+        SweepColumns<V, S, K, kStride>(rows, steps, g.pad_left, ox_lo, ox_hi, packed, c, lanes, channels, out, lo,
+                                       hi);
+      } else {
+        Sweep3x3<V, S, kStride>(rows, steps, g.pad_left, ox_lo, ox_hi, packed, c, lanes, channels, out, lo, hi);
+      }
     }
   } else if (ox_lo < ox_hi) {
     setup(ox_lo);
@@ -207,13 +295,17 @@ using RowFn = void (*)(const WindowGeometry&, const int8_t*, int, const uint8_t*
 template <class V, Stage S>
 RowFn<V, S> ChooseRow(const WindowGeometry& g) {
   const int taps = g.filter_h * g.filter_w;
+  const int k = ColumnSweepSize<V>(g);
+  const bool stride1 = g.stride_w == 1;
+  if (k == 3) return stride1 ? Row<V, S, 9, 3, 1> : Row<V, S, 9, 3, 2>;
+  if (k == 5) return stride1 ? Row<V, S, 25, 5, 1> : Row<V, S, 25, 5, 2>;
   if (taps == 9) {
     const bool swept = g.filter_h == 3 && g.dilation_h == 1 && g.dilation_w == 1 && g.stride_h == g.stride_w;
-    if (swept && g.stride_w == 1) return Row<V, S, 9, 1>;
-    if (swept && g.stride_w == 2) return Row<V, S, 9, 2>;
-    return Row<V, S, 9, 0>;
+    if (swept && g.stride_w == 1) return Row<V, S, 9, -3, 1>;
+    if (swept && g.stride_w == 2) return Row<V, S, 9, -3, 2>;
+    return Row<V, S, 9, 0, 1>;
   }
-  return taps == 25 ? Row<V, S, 25, 0> : Row<V, S, 0, 0>;
+  return taps == 25 ? Row<V, S, 25, 0, 1> : Row<V, S, 0, 0, 1>;
 }
 
 template <class V>
