@@ -3,7 +3,7 @@
 // (two ops per multiply-add) of plan + pack once, run many times. Not part of the suite; build and run with
 //   cmake --build build/dev --target int8_kernel_bench && build/dev/int8_kernel_bench [isa ...] [layer index ...]
 #include <algorithm>
-#include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -77,13 +77,20 @@ struct Buffer {
   void* get() const { return block.get(); }
 };
 
+// The calling thread's CPU time: on a shared machine, time spent descheduled does not count.
+double ThreadSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
 template <typename Fn>
 double BestSeconds(Fn&& fn, int runs) {
   double best = 1e30;
   for (int round = 0; round < 5; ++round) {
-    const auto t0 = std::chrono::steady_clock::now();
+    const double t0 = ThreadSeconds();
     for (int i = 0; i < runs; ++i) fn();
-    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / runs);
+    best = std::min(best, (ThreadSeconds() - t0) / runs);
   }
   return best;
 }

@@ -119,6 +119,7 @@ struct Avx2Traits {
     }
     for (; i < n; ++i) dst[i] = src[i];
   }
+  static void ConvertShortRun(int16_t* dst, const int8_t* src, int n) { ConvertRow(dst, src, n); }
   static void FillRow(int16_t* dst, int16_t value, int n) {
     const __m256i v = _mm256_set1_epi16(value);
     int i = 0;

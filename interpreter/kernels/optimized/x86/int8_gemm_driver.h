@@ -303,7 +303,20 @@ void Im2col(const WindowGeometry& g, int filter_in_c, int grp, const int8_t* inp
     const int iy0 = oy * g.stride_h - g.pad_top;
     const int ix0 = ox * g.stride_w - g.pad_left;
     AElem* out = dst;
-    for (int ky = 0; ky < g.filter_h; ++ky, out += row_len) {
+    const bool interior = contiguous && iy0 >= 0 && iy0 + (g.filter_h - 1) * g.dilation_h < g.in_h && ix0 >= 0 &&
+                          ix0 + g.filter_w <= g.in_w;
+    if (interior) {
+      // The common case, without the padding arithmetic: one run of input per filter row.
+      const int8_t* src = image + (static_cast<int64_t>(iy0) * g.in_w + ix0) * g.in_c;
+      const int64_t row_step = static_cast<int64_t>(g.dilation_h) * g.in_w * g.in_c;
+      const int8_t* image_end = image - grp * filter_in_c + static_cast<int64_t>(g.in_h) * g.in_w * g.in_c;
+      if (row_len <= 16 && src + (g.filter_h - 1) * row_step + 16 <= image_end) {
+        for (int ky = 0; ky < g.filter_h; ++ky, out += row_len, src += row_step) T::ConvertShortRun(out, src, row_len);
+      } else {
+        for (int ky = 0; ky < g.filter_h; ++ky, out += row_len, src += row_step) T::ConvertRow(out, src, row_len);
+      }
+    }
+    for (int ky = 0; ky < (interior ? 0 : g.filter_h); ++ky, out += row_len) {
       const int iy = iy0 + ky * g.dilation_h;
       if (iy < 0 || iy >= g.in_h) {
         T::FillRow(out, pad, row_len);
