@@ -120,7 +120,7 @@ double TimeLayer(const Layer& l, Isa isa, edgelite::ThreadPool& pool, double* ma
     if (!k) return 0;
     Buffer packed(k->packed_size(g));
     k->pack(g, filter.data(), bias.data(), 5, stage, packed.get());
-    return BestSeconds([&] { k->run(g, input.data(), packed.get(), output.data(), false, -128, 100, pool); }, runs);
+    return BestSeconds([&] { k->run(g, input.data(), packed.get(), output.data(), -128, 100, pool); }, runs);
   }
   const auto* k = edgelite::optimized::Int8ConvFor(isa);
   if (!k) return 0;

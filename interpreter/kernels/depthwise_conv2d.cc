@@ -25,7 +25,6 @@ struct DepthwiseData : VariantChoice<DepthwiseData> {
   // int8
   Int8FilterQuantization q8;
   const optimized::Int8DepthwiseKernels* int8 = nullptr;  // the chosen ISA's
-  bool left_shift = false;
 };
 
 Status Init(KernelContext& ctx, Node& node) {
@@ -107,8 +106,6 @@ Status PrepareInt8(KernelContext& ctx, Node& node, DepthwiseData& d) {
   EL_RETURN_IF_ERROR(GetInt8FilterQuantization(ctx, node, *ctx.input(node, 0), *filter, *ctx.output(node, 0), 3,
                                                channels, d.activation, &d.q8));
   d.int8 = optimized::Int8DepthwiseFor(d.variant->isa);
-  d.left_shift = false;
-  for (int s : d.q8.shift) d.left_shift = d.left_shift || s > 0;
   uint8_t* pack_now = nullptr;
   EL_RETURN_IF_ERROR(d.weights.Prepare(ctx, node, d.int8->packed_size(d.geometry), {filter, bias},
                                        PackingLayout(1, static_cast<int>(d.variant->isa)), &pack_now));
@@ -120,7 +117,7 @@ Status EvalInt8(KernelContext& ctx, Node& node, DepthwiseData& d) {
   void* packed = d.weights.data<uint8_t>(ctx);
   if (d.weights.pack_at_eval()) PackInt8(d, *ctx.input(node, 1), ctx.input(node, 2), packed);
   d.int8->run(d.geometry, ctx.input(node, 0)->data_as<int8_t>(), packed, ctx.output(node, 0)->data_as<int8_t>(),
-              d.left_shift, d.q8.out_min, d.q8.out_max, ctx.thread_pool());
+              d.q8.out_min, d.q8.out_max, ctx.thread_pool());
   return Status::Ok();
 }
 

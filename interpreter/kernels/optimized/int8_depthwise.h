@@ -23,10 +23,9 @@ struct Int8DepthwiseKernels {
   // the GEMM with multipliers (one per channel). `packed`: packed_size bytes, 64-byte aligned.
   void (*pack)(const WindowGeometry& g, const int8_t* filter, const int32_t* bias, int32_t input_zero_point,
                const Int8OutputStage& stage, void* packed);
-  // Requires g.out_c == g.in_c and filter_h * filter_w <= kMaxInt8DepthwiseTaps. left_shift: some
-  // channel's shift is positive (the stage's multiplier above one).
-  void (*run)(const WindowGeometry& g, const int8_t* input, const void* packed, int8_t* output, bool left_shift,
-              int32_t out_min, int32_t out_max, ThreadPool& pool);
+  // Requires g.out_c == g.in_c and filter_h * filter_w <= kMaxInt8DepthwiseTaps.
+  void (*run)(const WindowGeometry& g, const int8_t* input, const void* packed, int8_t* output, int32_t out_min,
+              int32_t out_max, ThreadPool& pool);
 };
 
 #if defined(__x86_64__) || defined(_M_X64)

@@ -40,8 +40,7 @@ struct Int8ConvLayout {
   int groups = 1;
   int k = 0, kp = 0, n = 0;
   bool direct = false;        // 1x1, stride 1, no padding: rows of the input are rows of A
-  bool double_scale = false;  // the FULLY_CONNECTED output stage
-  bool left_shift = false;    // some channel's multiplier exceeds one (shift > 0)
+  int epilogue = 0;           // the output stage's variant (the ISA's index)
   int32_t out_min = 0, out_max = 0;
   bool split_panels = false;  // few rows for the threads: A is converted once and the panels are shared out
   int64_t rows_per_task = 0;  // output pixels per task (at most one task per thread)

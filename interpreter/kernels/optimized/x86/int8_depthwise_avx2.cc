@@ -23,11 +23,14 @@ struct Avx2Vec {
   static Vec LoadWeights(const int32_t* p) { return _mm256_load_si256(reinterpret_cast<const __m256i*>(p)); }
   static Vec Madd(Vec acc, Vec x, Vec w) { return _mm256_add_epi32(acc, _mm256_madd_epi16(x, w)); }
   static Vec Bias(const uint8_t* h) { return int8_gemm::Slot(h, int8_gemm::kBias); }
-  template <int8_gemm::Stage S>
+  template <int E>
   static Vec Requant(Vec acc, const uint8_t* h) {
-    return int8_gemm::Requant8<S>(acc, h);
+    return int8_gemm::Requant8<E>(acc, h);
   }
-  static void Store(int8_t* p, Vec v, Vec lo, Vec hi, int n) { int8_gemm::StoreInt8x8(p, v, lo, hi, n); }
+  template <bool kClamp>
+  static void Store(int8_t* p, Vec v, Vec lo, Vec hi, int n) {
+    int8_gemm::StoreInt8x8<kClamp>(p, v, lo, hi, n);
+  }
   static Vec Set1(int32_t v) { return _mm256_set1_epi32(v); }
   static constexpr bool kColumnDot = false;
   static Vec Column(const int8_t* const*, int, int) { return _mm256_setzero_si256(); }

@@ -37,11 +37,14 @@ struct VnniVec {
   static Vec LoadWeights(const int32_t* p) { return _mm512_load_si512(p); }
   static Vec Madd(Vec acc, Vec x, Vec w) { return _mm512_dpwssd_epi32(acc, x, w); }
   static Vec Bias(const uint8_t* h) { return int8_gemm::LoadSlot(h, int8_gemm::kBias); }
-  template <int8_gemm::Stage S>
+  template <int E>
   static Vec Requant(Vec acc, const uint8_t* h) {
-    return int8_gemm::Requant16<S>(acc, h);
+    return int8_gemm::Requant16<E>(acc, h);
   }
-  static void Store(int8_t* p, Vec v, Vec lo, Vec hi, int n) { int8_gemm::StoreInt8x16(p, v, lo, hi, n); }
+  template <bool kClamp>
+  static void Store(int8_t* p, Vec v, Vec lo, Vec hi, int n) {
+    int8_gemm::StoreInt8x16<kClamp>(p, v, lo, hi, n);
+  }
   static Vec Set1(int32_t v) { return _mm512_set1_epi32(v); }
 
   // Each row's 16 bytes in all four 128-bit lanes; vpshufb puts channel 4L + i of row j at byte 4i + j of lane L.

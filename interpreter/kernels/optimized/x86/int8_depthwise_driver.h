@@ -36,7 +36,6 @@ namespace EL_ISA_NS {
 namespace int8_depthwise {
 
 using int8_gemm::kHeaderSlots;
-using int8_gemm::Stage;
 
 // The K of a K x K filter swept by columns (stride 1 or 2 both ways, no dilation), or 0.
 template <class V>
@@ -50,8 +49,12 @@ constexpr int RowGroups(int k) { return (k + 3) / 4; }
 template <class V>
 struct Layout {
   static constexpr size_t kHeaderBytes = kHeaderSlots * V::kLanes * 4;
+  static constexpr size_t kPrologueBytes = 64;  // the epilogue index (int32)
   static int64_t Cp(int channels) { return (channels + V::kLanes - 1) / V::kLanes * V::kLanes; }
-  static size_t WeightsOffset(int channels) { return Cp(channels) / V::kLanes * kHeaderBytes; }
+  static const uint8_t* Header(const uint8_t* packed, int c) {
+    return packed + kPrologueBytes + c / V::kLanes * kHeaderBytes;
+  }
+  static size_t WeightsOffset(int channels) { return kPrologueBytes + Cp(channels) / V::kLanes * kHeaderBytes; }
   static size_t PadRowOffset(int channels, int taps) { return WeightsOffset(channels) + taps * Cp(channels) * 4; }
   static size_t ColumnOffset(int channels, int taps) {
     return (PadRowOffset(channels, taps) + Cp(channels) + 63) / 64 * 64;
@@ -76,6 +79,8 @@ void Pack(const WindowGeometry& g, const int8_t* filter, const int32_t* bias, in
   std::memset(dst, 0, L::Size(g));
   const int64_t cp = L::Cp(channels);
   auto weight = [&](int t, int c) { return filter[static_cast<int64_t>(t) * channels + c]; };
+  const int epilogue = int8_gemm::ChooseEpilogue(stage, channels, V::kLogicalShift);
+  std::memcpy(dst, &epilogue, sizeof(epilogue));
   for (int c0 = 0; c0 < channels; c0 += V::kLanes) {
     const int lanes = std::min(V::kLanes, channels - c0);
     int64_t folded[V::kLanes];
@@ -84,8 +89,8 @@ void Pack(const WindowGeometry& g, const int8_t* filter, const int32_t* bias, in
       for (int t = 0; t < taps; ++t) sum += weight(t, c0 + j);
       folded[j] = (bias ? bias[c0 + j] : 0) - static_cast<int64_t>(input_zero_point) * sum;
     }
-    int8_gemm::PackHeader<V::kLanes, V::kLogicalShift>(dst + c0 / V::kLanes * L::kHeaderBytes, lanes, folded,
-                                                       stage, c0);
+    int8_gemm::PackHeader<V::kLanes, V::kLogicalShift>(dst + L::kPrologueBytes + c0 / V::kLanes * L::kHeaderBytes,
+                                                       lanes, folded, stage, c0, epilogue);
   }
   auto* w = reinterpret_cast<uint32_t*>(dst + L::WeightsOffset(channels));
   for (int t = 0; t < taps; ++t) {
@@ -113,7 +118,7 @@ void Pack(const WindowGeometry& g, const int8_t* filter, const int32_t* bias, in
 }
 
 // The channels of one pixel: out[c] = requant(bias + sum_t in[t][c] * w[t][c]).
-template <class V, Stage S, int kTaps>
+template <class V, int E, int kTaps>
 inline void Pixel(const int8_t* const* in, int taps, const uint8_t* packed, int channels, int8_t* out,
                   typename V::Vec lo, typename V::Vec hi) {
   using L = Layout<V>;
@@ -123,17 +128,17 @@ inline void Pixel(const int8_t* const* in, int taps, const uint8_t* packed, int 
   const auto* w = reinterpret_cast<const int32_t*>(packed + L::WeightsOffset(channels));
   for (int c = 0; c < channels; c += V::kLanes) {
     const int lanes = std::min(V::kLanes, channels - c);
-    const uint8_t* h = packed + c / V::kLanes * L::kHeaderBytes;
+    const uint8_t* h = L::Header(packed, c);
     Vec acc = V::Bias(h);
     for (int t = 0; t < n; ++t) acc = V::Madd(acc, V::LoadInput(in[t] + c, lanes), V::LoadWeights(w + t * cp + c));
-    V::Store(out + c, V::template Requant<S>(acc, h), lo, hi, lanes);
+    V::template Store<int8_gemm::EpilogueClamps(E)>(out + c, V::template Requant<E>(acc, h), lo, hi, lanes);
   }
 }
 
 // Interior pixels [ox_lo, ox_hi) of a 3x3, dilation-1 row with stride kStride, one vector of channels at c:
 // the nine weights stay in registers while the row is swept four output pixels at a time, each input
 // vector those pixels share loaded and widened once.
-template <class V, Stage S, int kStride>
+template <class V, int E, int kStride>
 void Sweep3x3(const int8_t* const* rows, const int64_t* steps, int pad_left, int ox_lo, int ox_hi,
               const uint8_t* packed, int c, int lanes, int channels, int8_t* out, typename V::Vec lo,
               typename V::Vec hi) {
@@ -145,7 +150,7 @@ void Sweep3x3(const int8_t* const* rows, const int64_t* steps, int pad_left, int
   const auto* wp = reinterpret_cast<const int32_t*>(packed + L::WeightsOffset(channels));
   Vec w[9];
   for (int t = 0; t < 9; ++t) w[t] = V::LoadWeights(wp + t * cp + c);
-  const uint8_t* h = packed + c / V::kLanes * L::kHeaderBytes;
+  const uint8_t* h = L::Header(packed, c);
   const Vec bias = V::Bias(h);
   int ox = ox_lo;
   for (; ox + kPixels <= ox_hi; ox += kPixels) {
@@ -163,7 +168,7 @@ void Sweep3x3(const int8_t* const* rows, const int64_t* steps, int pad_left, int
       }
     }
     for (int q = 0; q < kPixels; ++q) {
-      V::Store(out + static_cast<int64_t>(ox + q) * channels + c, V::template Requant<S>(acc[q], h), lo, hi, lanes);
+      V::template Store<int8_gemm::EpilogueClamps(E)>(out + static_cast<int64_t>(ox + q) * channels + c, V::template Requant<E>(acc[q], h), lo, hi, lanes);
     }
   }
   for (; ox < ox_hi; ++ox) {
@@ -173,7 +178,7 @@ void Sweep3x3(const int8_t* const* rows, const int64_t* steps, int pad_left, int
       const int8_t* p = rows[ky] + ix * steps[ky] + c;
       for (int kx = 0; kx < 3; ++kx) acc = V::Madd(acc, V::LoadInput(p + kx * steps[ky], lanes), w[ky * 3 + kx]);
     }
-    V::Store(out + static_cast<int64_t>(ox) * channels + c, V::template Requant<S>(acc, h), lo, hi, lanes);
+    V::template Store<int8_gemm::EpilogueClamps(E)>(out + static_cast<int64_t>(ox) * channels + c, V::template Requant<E>(acc, h), lo, hi, lanes);
   }
 }
 
@@ -181,7 +186,7 @@ void Sweep3x3(const int8_t* const* rows, const int64_t* steps, int pad_left, int
 // in groups of four) become dot-product operands per channel, built once and used by every output pixel whose
 // window covers the column, so a 3x3 pixel costs three vpdpbusd and (stride 1) one new column instead of nine
 // multiply-adds and their widened inputs.
-template <class V, Stage S, int K, int kStride>
+template <class V, int E, int K, int kStride>
 void SweepColumns(const int8_t* const* rows, const int64_t* steps, int pad_left, int ox_lo, int ox_hi,
                   const uint8_t* packed, int c, int lanes, int channels, int8_t* out, typename V::Vec lo,
                   typename V::Vec hi) {
@@ -195,7 +200,7 @@ void SweepColumns(const int8_t* const* rows, const int64_t* steps, int pad_left,
   for (int kx = 0; kx < K; ++kx) {
     for (int grp = 0; grp < G; ++grp) w[kx][grp] = V::LoadWeights(cw + (1 + kx * G + grp) * cp + c);
   }
-  const uint8_t* h = packed + c / V::kLanes * L::kHeaderBytes;
+  const uint8_t* h = L::Header(packed, c);
   // Window of the current pixel: columns ix .. ix + K - 1.
   Vec win[K][G];
   auto column = [&](int64_t ix, Vec* dst) {
@@ -214,7 +219,7 @@ void SweepColumns(const int8_t* const* rows, const int64_t* steps, int pad_left,
     for (int kx = 0; kx < K; ++kx) {
       for (int grp = 0; grp < G; ++grp) acc = V::Dot(acc, win[kx][grp], w[kx][grp]);
     }
-    V::Store(out + static_cast<int64_t>(ox) * channels + c, V::template Requant<S>(acc, h), lo, hi, lanes);
+    V::template Store<int8_gemm::EpilogueClamps(E)>(out + static_cast<int64_t>(ox) * channels + c, V::template Requant<E>(acc, h), lo, hi, lanes);
     for (int j = 0; j < K - kStride; ++j) {
       for (int grp = 0; grp < G; ++grp) win[j][grp] = win[j + kStride][grp];
     }
@@ -224,7 +229,7 @@ void SweepColumns(const int8_t* const* rows, const int64_t* steps, int pad_left,
 // One output row of one image. kSweep: 0 runs the tap-pointer kernel everywhere; K (3 or 5) sweeps the
 // interior of K x K filters by columns (kColumnDot ISAs); -3 sweeps 3x3 interiors with the nine weights in
 // registers (the others). kStride is the sweep's stride (both directions).
-template <class V, Stage S, int kTaps, int kSweep, int kStride>
+template <class V, int E, int kTaps, int kSweep, int kStride>
 void Row(const WindowGeometry& g, const int8_t* image, int oy, const uint8_t* packed, int8_t* out,
          typename V::Vec lo, typename V::Vec hi) {
   const int taps = g.filter_h * g.filter_w;
@@ -254,7 +259,7 @@ void Row(const WindowGeometry& g, const int8_t* image, int oy, const uint8_t* pa
   const int ox_hi = last < 0 ? ox_lo : std::max(ox_lo, std::min(g.out_w, last / g.stride_w + 1));
   for (int ox = 0; ox < ox_lo; ++ox) {
     setup(ox);
-    Pixel<V, S, kTaps>(ptr, taps, packed, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
+    Pixel<V, E, kTaps>(ptr, taps, packed, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
   }
   if (kSweep != 0 && ox_lo < ox_hi) {
     constexpr int K = kSweep < 0 ? -kSweep : kSweep;
@@ -269,50 +274,60 @@ void Row(const WindowGeometry& g, const int8_t* image, int oy, const uint8_t* pa
     for (int c = 0; c < channels; c += V::kLanes) {
       const int lanes = std::min(V::kLanes, channels - c);
       if constexpr (kSweep > 0) {
-        SweepColumns<V, S, K, kStride>(rows, steps, g.pad_left, ox_lo, ox_hi, packed, c, lanes, channels, out, lo,
+        SweepColumns<V, E, K, kStride>(rows, steps, g.pad_left, ox_lo, ox_hi, packed, c, lanes, channels, out, lo,
                                        hi);
       } else {
-        Sweep3x3<V, S, kStride>(rows, steps, g.pad_left, ox_lo, ox_hi, packed, c, lanes, channels, out, lo, hi);
+        Sweep3x3<V, E, kStride>(rows, steps, g.pad_left, ox_lo, ox_hi, packed, c, lanes, channels, out, lo, hi);
       }
     }
   } else if (ox_lo < ox_hi) {
     setup(ox_lo);
     for (int ox = ox_lo; ox < ox_hi; ++ox) {
-      Pixel<V, S, kTaps>(ptr, taps, packed, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
+      Pixel<V, E, kTaps>(ptr, taps, packed, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
       for (int t = 0; t < taps; ++t) ptr[t] += step[t];
     }
   }
   for (int ox = ox_hi; ox < g.out_w; ++ox) {
     setup(ox);
-    Pixel<V, S, kTaps>(ptr, taps, packed, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
+    Pixel<V, E, kTaps>(ptr, taps, packed, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
   }
-}
-
-template <class V, Stage S>
-using RowFn = void (*)(const WindowGeometry&, const int8_t*, int, const uint8_t*, int8_t*, typename V::Vec,
-                       typename V::Vec);
-
-template <class V, Stage S>
-RowFn<V, S> ChooseRow(const WindowGeometry& g) {
-  const int taps = g.filter_h * g.filter_w;
-  const int k = ColumnSweepSize<V>(g);
-  const bool stride1 = g.stride_w == 1;
-  if (k == 3) return stride1 ? Row<V, S, 9, 3, 1> : Row<V, S, 9, 3, 2>;
-  if (k == 5) return stride1 ? Row<V, S, 25, 5, 1> : Row<V, S, 25, 5, 2>;
-  if (taps == 9) {
-    const bool swept = g.filter_h == 3 && g.dilation_h == 1 && g.dilation_w == 1 && g.stride_h == g.stride_w;
-    if (swept && g.stride_w == 1) return Row<V, S, 9, -3, 1>;
-    if (swept && g.stride_w == 2) return Row<V, S, 9, -3, 2>;
-    return Row<V, S, 9, 0, 1>;
-  }
-  return taps == 25 ? Row<V, S, 25, 0, 1> : Row<V, S, 0, 0, 1>;
 }
 
 template <class V>
-void Run(const WindowGeometry& g, const int8_t* input, const void* packed, int8_t* output, bool left_shift,
-         int32_t out_min, int32_t out_max, ThreadPool& pool) {
+using RowFn = void (*)(const WindowGeometry&, const int8_t*, int, const uint8_t*, int8_t*, typename V::Vec,
+                       typename V::Vec);
+
+template <class V, int E>
+RowFn<V> ChooseRow(const WindowGeometry& g) {
+  const int taps = g.filter_h * g.filter_w;
+  const int k = ColumnSweepSize<V>(g);
+  const bool stride1 = g.stride_w == 1;
+  if (k == 3) return stride1 ? Row<V, E, 9, 3, 1> : Row<V, E, 9, 3, 2>;
+  if (k == 5) return stride1 ? Row<V, E, 25, 5, 1> : Row<V, E, 25, 5, 2>;
+  if (taps == 9) {
+    const bool swept = g.filter_h == 3 && g.dilation_h == 1 && g.dilation_w == 1 && g.stride_h == g.stride_w;
+    if (swept && g.stride_w == 1) return Row<V, E, 9, -3, 1>;
+    if (swept && g.stride_w == 2) return Row<V, E, 9, -3, 2>;
+    return Row<V, E, 9, 0, 1>;
+  }
+  return taps == 25 ? Row<V, E, 25, 0, 1> : Row<V, E, 0, 0, 1>;
+}
+
+template <class V, int... E>
+RowFn<V> ChooseRowFor(int epilogue, const WindowGeometry& g, std::integer_sequence<int, E...>) {
+  RowFn<V> fn = nullptr;
+  ((fn = E == epilogue ? ChooseRow<V, E>(g) : fn), ...);
+  return fn;
+}
+
+template <class V>
+void Run(const WindowGeometry& g, const int8_t* input, const void* packed, int8_t* output, int32_t out_min,
+         int32_t out_max, ThreadPool& pool) {
   const auto* p = static_cast<const uint8_t*>(packed);
-  const auto row_fn = left_shift ? ChooseRow<V, Stage::kMultiplierLeftShift>(g) : ChooseRow<V, Stage::kMultiplier>(g);
+  int epilogue;
+  std::memcpy(&epilogue, p, sizeof(epilogue));
+  const RowFn<V> row_fn =
+      ChooseRowFor<V>(epilogue, g, std::make_integer_sequence<int, int8_gemm::kNumEpilogues>());
   const typename V::Vec lo = V::Set1(out_min), hi = V::Set1(out_max);
   const int64_t rows = static_cast<int64_t>(g.batch) * g.out_h;
   const int64_t row_work = std::max<int64_t>(1, static_cast<int64_t>(g.out_w) * g.in_c * g.filter_h * g.filter_w);

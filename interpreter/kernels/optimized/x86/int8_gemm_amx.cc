@@ -20,7 +20,6 @@ namespace optimized {
 namespace amx {
 namespace {
 
-using int8_gemm::Stage;
 using int8_gemm::TileArgs;
 
 constexpr int kRows = 32;
@@ -46,7 +45,7 @@ void LoadTileConfig() {
 }
 
 // Tiles: 0..3 accumulators (rows 0-15 / 16-31 x columns 0-15 / 16-31), 4 and 5 A, 6 and 7 B.
-template <Stage S, int NV>
+template <int E, int NV>
 void GemmTile(const TileArgs<int8_t>& t) {
   const uint8_t* h = t.panel;
   const uint8_t* w = t.panel + NV * kHeaderBytes;
@@ -85,17 +84,19 @@ void GemmTile(const TileArgs<int8_t>& t) {
     const __m512i bias = int8_gemm::LoadSlot(hv, int8_gemm::kBias);
     for (int r = 0; r < t.mr; ++r) {
       const __m512i acc = _mm512_add_epi32(_mm512_load_si512(&c[r][16 * v]), bias);
-      int8_gemm::StoreInt8x16(t.c + r * t.ldc + v * 16, int8_gemm::Requant16<S>(acc, hv), lo, hi, n);
+      int8_gemm::StoreInt8x16<int8_gemm::EpilogueClamps(E)>(t.c + r * t.ldc + v * 16, int8_gemm::Requant16<E>(acc, hv),
+                                                          lo, hi, n);
     }
   }
 }
 
 using TileFn = void (*)(const TileArgs<int8_t>&);
 
-constexpr TileFn kTiles[int8_gemm::kNumStages][kVectors] = {
-    {GemmTile<Stage::kMultiplier, 1>, GemmTile<Stage::kMultiplier, 2>},
-    {GemmTile<Stage::kMultiplierLeftShift, 1>, GemmTile<Stage::kMultiplierLeftShift, 2>},
-    {GemmTile<Stage::kDoubleScale, 1>, GemmTile<Stage::kDoubleScale, 2>}};
+template <int... E>
+constexpr std::array<std::array<TileFn, kVectors>, sizeof...(E)> MakeTable(std::integer_sequence<int, E...>) {
+  return {{{{GemmTile<E, 1>, GemmTile<E, 2>}}...}};
+}
+constexpr auto kTiles = MakeTable(std::make_integer_sequence<int, int8_gemm::kNumEpilogues>());
 
 struct AmxTraits {
   using AElem = int8_t;
@@ -138,7 +139,7 @@ struct AmxTraits {
   }
   static void BeginBlock() { LoadTileConfig(); }
   static void EndBlock() { _tile_release(); }
-  static TileFn Kernel(Stage s, int, int nv) { return kTiles[static_cast<int>(s)][nv - 1]; }
+  static TileFn Kernel(int e, int, int nv) { return kTiles[e][nv - 1]; }
 };
 
 }  // namespace

@@ -15,7 +15,6 @@ namespace optimized {
 namespace avx2 {
 namespace {
 
-using int8_gemm::Stage;
 using int8_gemm::TileArgs;
 using int8_gemm::Slot;
 using int8_gemm::StoreInt8x8;
@@ -37,7 +36,7 @@ inline __m256i BroadcastPair(const int16_t* p) {
 
 // With few rows the k loop is one chain per accumulator: kSplit independent partial sums keep enough of them
 // in flight (a FULLY_CONNECTED layer at batch 1, the last rows of a map).
-template <Stage S, int MR, int NV>
+template <int E, int MR, int NV>
 void GemmTile(const TileArgs<int16_t>& t) {
   constexpr int kSplit = MR * NV >= 6 ? 1 : (MR * NV >= 3 ? 2 : 4);
   const uint8_t* h = t.panel;
@@ -83,21 +82,22 @@ void GemmTile(const TileArgs<int16_t>& t) {
     if (n <= 0) break;
 #pragma GCC unroll 16
     for (int r = 0; r < MR; ++r) {
-      StoreInt8x8(t.c + r * t.ldc + v * 8, Requant8<S>(acc[0][r][v], h + v * kHeaderBytes), lo, hi, n);
+      StoreInt8x8<int8_gemm::EpilogueClamps(E)>(t.c + r * t.ldc + v * 8, Requant8<E>(acc[0][r][v], h + v * kHeaderBytes), lo, hi, n);
     }
   }
 }
 
 using TileFn = void (*)(const TileArgs<int16_t>&);
 
-template <Stage S, int... I>
+template <int E, int... I>
 constexpr std::array<TileFn, sizeof...(I)> MakeTiles(std::integer_sequence<int, I...>) {
-  return {{GemmTile<S, I / kVectors + 1, I % kVectors + 1>...}};
+  return {{GemmTile<E, I / kVectors + 1, I % kVectors + 1>...}};
 }
-using Seq = std::make_integer_sequence<int, kRows * kVectors>;
-constexpr std::array<TileFn, kRows * kVectors> kTiles[int8_gemm::kNumStages] = {
-    MakeTiles<Stage::kMultiplier>(Seq()), MakeTiles<Stage::kMultiplierLeftShift>(Seq()),
-    MakeTiles<Stage::kDoubleScale>(Seq())};
+template <int... E>
+constexpr std::array<std::array<TileFn, kRows * kVectors>, sizeof...(E)> MakeTable(std::integer_sequence<int, E...>) {
+  return {{MakeTiles<E>(std::make_integer_sequence<int, kRows * kVectors>())...}};
+}
+constexpr auto kTiles = MakeTable(std::make_integer_sequence<int, int8_gemm::kNumEpilogues>());
 
 struct Avx2Traits {
   using AElem = int16_t;
@@ -128,7 +128,7 @@ struct Avx2Traits {
   }
   static void BeginBlock() {}
   static void EndBlock() {}
-  static TileFn Kernel(Stage s, int mr, int nv) { return kTiles[static_cast<int>(s)][(mr - 1) * kVectors + nv - 1]; }
+  static TileFn Kernel(int e, int mr, int nv) { return kTiles[e][(mr - 1) * kVectors + nv - 1]; }
 };
 
 }  // namespace

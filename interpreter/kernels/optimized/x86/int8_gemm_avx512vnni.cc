@@ -19,7 +19,6 @@ namespace optimized {
 namespace avx512vnni {
 namespace {
 
-using int8_gemm::Stage;
 using int8_gemm::TileArgs;
 
 // Tile sizes (measured on MobileNet shapes, see benchmarks/README.md): 8 rows x 32 columns keeps 16
@@ -46,7 +45,7 @@ inline __m512i BroadcastA(const uint8_t* p) {
 
 // With few rows the k loop is one chain of vpdpbusd per accumulator (5 cycles each): kSplit independent
 // partial sums keep enough of them in flight (a FULLY_CONNECTED layer at batch 1, the last rows of a map).
-template <Stage S, int MR, int NV>
+template <int E, int MR, int NV>
 void GemmTile(const TileArgs<uint8_t>& t) {
   constexpr int kSplit = MR * NV >= 8 ? 1 : (MR * NV >= 4 ? 2 : 4);
   const uint8_t* h = t.panel;
@@ -92,7 +91,7 @@ void GemmTile(const TileArgs<uint8_t>& t) {
     if (n <= 0) break;
 #pragma GCC unroll 16
     for (int r = 0; r < MR; ++r) {
-      int8_gemm::StoreInt8x16(t.c + r * t.ldc + v * 16, int8_gemm::Requant16<S>(acc[0][r][v], h + v * kHeaderBytes), lo,
+      int8_gemm::StoreInt8x16<int8_gemm::EpilogueClamps(E)>(t.c + r * t.ldc + v * 16, int8_gemm::Requant16<E>(acc[0][r][v], h + v * kHeaderBytes), lo,
                               hi, n);
     }
   }
@@ -100,15 +99,16 @@ void GemmTile(const TileArgs<uint8_t>& t) {
 
 using TileFn = void (*)(const TileArgs<uint8_t>&);
 
-// Every (rows, vectors) pair of one stage, at (mr - 1) * kVectors + nv - 1.
-template <Stage S, int... I>
+// Every (rows, vectors) pair of one epilogue, at (mr - 1) * kVectors + nv - 1.
+template <int E, int... I>
 constexpr std::array<TileFn, sizeof...(I)> MakeTiles(std::integer_sequence<int, I...>) {
-  return {{GemmTile<S, I / kVectors + 1, I % kVectors + 1>...}};
+  return {{GemmTile<E, I / kVectors + 1, I % kVectors + 1>...}};
 }
-using Seq = std::make_integer_sequence<int, kRows * kVectors>;
-constexpr std::array<TileFn, kRows * kVectors> kTiles[int8_gemm::kNumStages] = {
-    MakeTiles<Stage::kMultiplier>(Seq()), MakeTiles<Stage::kMultiplierLeftShift>(Seq()),
-    MakeTiles<Stage::kDoubleScale>(Seq())};
+template <int... E>
+constexpr std::array<std::array<TileFn, kRows * kVectors>, sizeof...(E)> MakeTable(std::integer_sequence<int, E...>) {
+  return {{MakeTiles<E>(std::make_integer_sequence<int, kRows * kVectors>())...}};
+}
+constexpr auto kTiles = MakeTable(std::make_integer_sequence<int, int8_gemm::kNumEpilogues>());
 
 struct VnniTraits {
   using AElem = uint8_t;
@@ -156,7 +156,7 @@ struct VnniTraits {
   }
   static void BeginBlock() {}
   static void EndBlock() {}
-  static TileFn Kernel(Stage s, int mr, int nv) { return kTiles[static_cast<int>(s)][(mr - 1) * kVectors + nv - 1]; }
+  static TileFn Kernel(int e, int mr, int nv) { return kTiles[e][(mr - 1) * kVectors + nv - 1]; }
 };
 
 }  // namespace

@@ -11,7 +11,7 @@
 //   kAOffset           what A adds to an input value (vpdpbusd needs unsigned A: x + 128)
 //   kLogicalShift      the requantization's 64-bit shift is logical (AVX2 has no vpsravq)
 //   ConvertRow/FillRow input bytes -> A elements, and a run of one A value
-//   Kernel(stage, mr, nv) the micro-kernel for mr rows and a panel of nv vectors
+//   Kernel(e, mr, nv)      the micro-kernel for epilogue e, mr rows and a panel of nv vectors
 //   BeginBlock/EndBlock    around each thread's run of micro-kernels (AMX loads its tile configuration)
 #pragma once
 
@@ -32,7 +32,30 @@ namespace EL_ISA_NS {
 namespace int8_gemm {
 
 enum class Stage { kMultiplier, kMultiplierLeftShift, kDoubleScale };
-constexpr int kNumStages = 3;
+
+// The output stage of one layer, chosen at plan time, as one index E = stage * 4 + clamp * 2 + add_after that
+// micro-kernels take as a template argument: `clamp` is off when the activation range is the whole int8 range
+// (the saturating narrowing clamps), `add_after` off when the zero point is folded into the add term of the
+// fused multiplier (AVX-512, every right shift at most 23: then zp * 2^(31 + r) fits beside the product).
+constexpr int kNumEpilogues = 12;
+constexpr int EpilogueIndex(Stage s, bool clamp, bool add_after) {
+  return static_cast<int>(s) * 4 + (clamp ? 2 : 0) + (add_after ? 1 : 0);
+}
+constexpr Stage EpilogueStage(int e) { return static_cast<Stage>(e / 4); }
+constexpr bool EpilogueClamps(int e) { return (e & 2) != 0; }
+constexpr bool EpilogueAddsAfter(int e) { return (e & 1) != 0; }
+constexpr int kMaxFoldedShift = 23;
+
+inline int ChooseEpilogue(const Int8OutputStage& s, int channels, bool logical_shift) {
+  const bool clamp = s.out_min > -128 || s.out_max < 127;
+  if (s.scale) return EpilogueIndex(Stage::kDoubleScale, clamp, true);
+  bool left = false, fold = !logical_shift;
+  for (int c = 0; c < channels; ++c) {
+    left = left || s.shift[c] > 0;
+    fold = fold && -s.shift[c] <= kMaxFoldedShift;
+  }
+  return EpilogueIndex(left ? Stage::kMultiplierLeftShift : Stage::kMultiplier, clamp, !fold);
+}
 
 // The header of one accumulator vector in a panel: kHeaderSlots vectors of kLanes 32-bit words.
 //  0 bias (folded)  1 multiplier  2 multiplier of the odd lanes, moved to the even words  3/4 add, even/odd
@@ -58,7 +81,9 @@ struct FusedMultiplier {
   int32_t after = 0;  // added to the low 32 bits of the shifted sum, zero point included
 };
 
-inline FusedMultiplier MakeFusedMultiplier(int shift, int32_t zero_point, bool logical) {
+// With fold_zero_point (r <= kMaxFoldedShift, arithmetic shift) the zero point joins the add term as
+// zp * 2^(31 + r), which adds exactly zp to the quotient: |zp * 2^(31 + r)| <= 2^61, so the sum stays in int64.
+inline FusedMultiplier MakeFusedMultiplier(int shift, int32_t zero_point, bool logical, bool fold_zero_point) {
   FusedMultiplier f;
   const int r = shift < 0 ? -shift : 0;
   f.left = shift > 0 ? shift : 0;
@@ -66,6 +91,10 @@ inline FusedMultiplier MakeFusedMultiplier(int shift, int32_t zero_point, bool l
   f.neg = r > 0 ? int64_t{1} << 31 : 0;
   f.shift = 31 + r;
   int64_t after = zero_point;
+  if (fold_zero_point) {
+    f.add += static_cast<int64_t>(zero_point) * (int64_t{1} << (31 + r));
+    after = 0;
+  }
   if (logical) {
     f.add += int64_t{1} << 62;
     after -= int64_t{1} << (31 - r);
@@ -138,10 +167,7 @@ Int8ConvLayout Plan(const WindowGeometry& g, int filter_in_c, const Int8OutputSt
   l.n = g.out_c / l.groups;
   l.direct = g.filter_h == 1 && g.filter_w == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_top == 0 &&
              g.pad_left == 0 && g.out_h == g.in_h && g.out_w == g.in_w;
-  l.double_scale = stage.scale != nullptr;
-  if (!l.double_scale) {
-    for (int c = 0; c < g.out_c; ++c) l.left_shift = l.left_shift || stage.shift[c] > 0;
-  }
+  l.epilogue = ChooseEpilogue(stage, g.out_c, T::kLogicalShift);
   l.out_min = stage.out_min;
   l.out_max = stage.out_max;
   l.packed_bytes = Geo::GroupBytes(l.n, l.kp) * l.groups;
@@ -169,7 +195,9 @@ Int8ConvLayout Plan(const WindowGeometry& g, int filter_in_c, const Int8OutputSt
 // Writes the header of one accumulator vector of kLanes lanes: lane j is output channel channel0 + j with
 // the folded bias folded[j], for j < valid; the other lanes stay zero.
 template <int kLanes, bool kLogicalShift>
-void PackHeader(uint8_t* h, int valid, const int64_t* folded, const Int8OutputStage& stage, int channel0) {
+void PackHeader(uint8_t* h, int valid, const int64_t* folded, const Int8OutputStage& stage, int channel0,
+                int epilogue) {
+  const bool fold = !EpilogueAddsAfter(epilogue);
   constexpr size_t kSlotBytes = kLanes * 4;
   std::memset(h, 0, kHeaderSlots * kSlotBytes);
   auto slot32 = [&](int s) { return reinterpret_cast<int32_t*>(h + s * kSlotBytes); };
@@ -184,7 +212,7 @@ void PackHeader(uint8_t* h, int valid, const int64_t* folded, const Int8OutputSt
       slot32(kAfter)[lane] = stage.output_zero_point;
       continue;
     }
-    const FusedMultiplier f = MakeFusedMultiplier(stage.shift[c], stage.output_zero_point, kLogicalShift);
+    const FusedMultiplier f = MakeFusedMultiplier(stage.shift[c], stage.output_zero_point, kLogicalShift, fold);
     slot32(kMult)[lane] = stage.multiplier[c];
     if (lane % 2 == 1) slot32(kMultOdd)[lane - 1] = stage.multiplier[c];
     const int odd = lane % 2;  // even lanes go to the *Even slots, at qword lane / 2
@@ -215,7 +243,8 @@ void PackPanel(const Int8ConvLayout& l, const int8_t* w, const int32_t* bias, in
       for (int kk = 0; kk < l.k; ++kk) sum += row[kk];
       folded[lane] = (bias ? bias[channel0 + j] : 0) - (static_cast<int64_t>(input_zero_point) + T::kAOffset) * sum;
     }
-    PackHeader<L, T::kLogicalShift>(dst + v * Geo::kHeaderBytes, lanes, folded, stage, channel0 + v * L);
+    PackHeader<L, T::kLogicalShift>(dst + v * Geo::kHeaderBytes, lanes, folded, stage, channel0 + v * L,
+                                    l.epilogue);
   }
   auto* weights = reinterpret_cast<typename T::WElem*>(dst + nv * Geo::kHeaderBytes);
   const int width = nv * L;
@@ -246,10 +275,6 @@ void Pack(const Int8ConvLayout& l, const int8_t* filter, const int32_t* bias, in
   }
 }
 
-inline Stage StageOf(const Int8ConvLayout& l) {
-  return l.double_scale ? Stage::kDoubleScale : (l.left_shift ? Stage::kMultiplierLeftShift : Stage::kMultiplier);
-}
-
 // C[rows, n] for `rows` rows of A (kp elements apart) over panels [p_begin, p_end) of one group.
 template <class T>
 void GemmBlock(const Int8ConvLayout& l, const typename T::AElem* a, int rows, const uint8_t* panels, int8_t* c,
@@ -257,7 +282,7 @@ void GemmBlock(const Int8ConvLayout& l, const typename T::AElem* a, int rows, co
   using Geo = Geometry<T>;
   const size_t full = Geo::PanelBytes(T::kPanelVectors, l.kp);
   const int group = static_cast<int>(std::max<int64_t>(1, kPanelGroupBytes / static_cast<int64_t>(full)));
-  const Stage stage = StageOf(l);
+  const int epilogue = l.epilogue;
   TileArgs<typename T::AElem> t;
   t.lda = l.kp;
   t.kp = l.kp;
@@ -276,7 +301,7 @@ void GemmBlock(const Int8ConvLayout& l, const typename T::AElem* a, int rows, co
         t.c = c + row * ldc + col;
         t.nc = std::min(Geo::kPanelWidth, l.n - col);
         t.mr = mr;
-        T::Kernel(stage, mr, Geo::PanelVectors(l.n, p))(t);
+        T::Kernel(epilogue, mr, Geo::PanelVectors(l.n, p))(t);
       }
     }
   }

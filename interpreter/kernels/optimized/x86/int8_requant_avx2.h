@@ -19,7 +19,7 @@ inline __m256i Slot(const uint8_t* h, int slot) {
   return _mm256_load_si256(reinterpret_cast<const __m256i*>(h + slot * 32));
 }
 
-template <bool kLeftShift>
+template <bool kLeftShift, bool kAddAfter>
 inline __m256i RequantMultiplier8(__m256i x, const uint8_t* h) {
   if (kLeftShift) x = _mm256_sllv_epi32(x, Slot(h, kLeft));
   const __m256i zero = _mm256_setzero_si256();
@@ -53,14 +53,19 @@ inline __m256i RequantDouble8(__m256i x, const uint8_t* h) {
   return _mm256_add_epi32(q, Slot(h, kAfter));
 }
 
-template <Stage S>
+// Epilogue E's requantization (int8_gemm_driver.h), before the clamp.
+template <int E>
 inline __m256i Requant8(__m256i x, const uint8_t* h) {
+  constexpr Stage S = EpilogueStage(E);
   if (S == Stage::kDoubleScale) return RequantDouble8(x, h);
-  return RequantMultiplier8<S == Stage::kMultiplierLeftShift>(x, h);
+  return RequantMultiplier8<S == Stage::kMultiplierLeftShift, EpilogueAddsAfter(E)>(x, h);
 }
 
+// Clamps to [lo, hi] (with kClamp; else [lo, hi] is the int8 range, which the saturating packs give) and
+// stores the first n (1..8) lanes as int8.
+template <bool kClamp>
 inline void StoreInt8x8(int8_t* dst, __m256i v, __m256i lo, __m256i hi, int n) {
-  v = _mm256_min_epi32(_mm256_max_epi32(v, lo), hi);
+  if (kClamp) v = _mm256_min_epi32(_mm256_max_epi32(v, lo), hi);
   const __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
   const __m128i b = _mm_packs_epi16(w, w);
   if (n >= 8) {

@@ -18,7 +18,7 @@ inline __m512i LoadSlot(const uint8_t* header, int slot) {
 }
 
 // h: one vector's header (16 lanes, kHeaderSlots slots of 64 bytes).
-template <bool kLeftShift>
+template <bool kLeftShift, bool kAddAfter>
 inline __m512i RequantMultiplier16(__m512i x, const uint8_t* h) {
   if (kLeftShift) x = _mm512_sllv_epi32(x, LoadSlot(h, kLeft));
   // Products of the even lanes, and of the odd lanes moved down; their signs pick the negative term.
@@ -32,7 +32,7 @@ inline __m512i RequantMultiplier16(__m512i x, const uint8_t* h) {
   so = _mm512_srav_epi64(so, LoadSlot(h, kShiftOdd));
   // The odd quotients' low words into the odd lanes.
   const __m512i q = _mm512_mask_shuffle_epi32(se, 0xAAAA, so, _MM_PERM_CCAA);
-  return _mm512_add_epi32(q, LoadSlot(h, kAfter));
+  return kAddAfter ? _mm512_add_epi32(q, LoadSlot(h, kAfter)) : q;
 }
 
 // std::round of an exact double (ties away from zero): trunc, and the exact remainder decides.
@@ -56,15 +56,20 @@ inline __m512i RequantDouble16(__m512i x, const uint8_t* h) {
   return _mm512_add_epi32(_mm512_inserti64x4(_mm512_castsi256_si512(ql), qh, 1), LoadSlot(h, kAfter));
 }
 
-template <Stage S>
+// Epilogue E's requantization (int8_gemm_driver.h), before the clamp.
+template <int E>
 inline __m512i Requant16(__m512i x, const uint8_t* h) {
+  constexpr Stage S = EpilogueStage(E);
   if (S == Stage::kDoubleScale) return RequantDouble16(x, h);
-  return RequantMultiplier16<S == Stage::kMultiplierLeftShift>(x, h);
+  return RequantMultiplier16<S == Stage::kMultiplierLeftShift, EpilogueAddsAfter(E)>(x, h);
 }
 
-// Clamps to [lo, hi] and stores the first n (1..16) lanes as int8.
+// Clamps to [lo, hi] (with kClamp; else [lo, hi] is the int8 range, which the saturating narrowing gives) and
+// stores the first n (1..16) lanes as int8.
+template <bool kClamp>
 inline void StoreInt8x16(int8_t* dst, __m512i v, __m512i lo, __m512i hi, int n) {
-  const __m128i b = _mm512_cvtepi32_epi8(_mm512_min_epi32(_mm512_max_epi32(v, lo), hi));
+  const __m128i b = kClamp ? _mm512_cvtepi32_epi8(_mm512_min_epi32(_mm512_max_epi32(v, lo), hi))
+                           : _mm512_cvtsepi32_epi8(v);
   if (n >= 16) {
     _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), b);
   } else {
