@@ -36,14 +36,18 @@ def isa(request, monkeypatch):
     return request.param
 
 
-def run(op, inputs, options, input_quantization, output_quantization, threads=1):
-    """Runs a one-op model (inputs 1 and 2 constant); returns the output and the chosen kernel's name."""
-    model = single_op_model(op, inputs, options, constant_inputs=(1, 2), input_quantization=input_quantization,
+def run(op, inputs, options, input_quantization, output_quantization, threads=1, constant=(1, 2)):
+    """Runs a one-op model (inputs in `constant` are constant tensors); returns the output and the chosen kernel's
+    name. Weights fed at run time are packed at every invoke."""
+    model = single_op_model(op, inputs, options, constant_inputs=constant, input_quantization=input_quantization,
                             output_quantization=output_quantization)
     interp = edgelite.Interpreter(model_content=model, num_threads=threads)
     interp.allocate_tensors()
-    interp.set_tensor(interp.get_input_details()[0]["index"], inputs[0])
-    interp.invoke()
+    runtime = [x for i, x in enumerate(inputs) if x is not None and i not in constant]
+    for _ in range(2):  # twice: packing at eval must not depend on the first run
+        for d, x in zip(interp.get_input_details(), runtime):
+            interp.set_tensor(d["index"], x)
+        interp.invoke()
     return interp.get_tensor(interp.get_output_details()[0]["index"]), interp._get_ops_details()[0]["kernel"]
 
 
@@ -279,3 +283,32 @@ def test_fully_connected_ties(isa):
     case.w_q = (0.5, 0)
     case.b_q = quantization(np.full(33, 0.125, np.float32), 0, 0)
     check_fc(isa, case)
+
+
+@pytest.mark.parametrize("op", ["CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED"])
+def test_weights_at_run_time_and_no_bias(isa, op):
+    # A filter that is a run-time input is packed at each invoke; a missing bias is zero.
+    rng = np.random.default_rng(17)
+    if op == "CONV_2D":
+        case = Case(rng, (1, 9, 8, 12), (20, 3, 3, 12), 20, 0)
+        want = conv2d(case.x, case.xq, case.w, case.wq, None, case.yq, activation="RELU")
+        options = conv_options((1, 1), (1, 1), "SAME", "RELU")
+    elif op == "DEPTHWISE_CONV_2D":
+        case = Case(rng, (1, 9, 8, 20), (1, 3, 3, 20), 20, 3)
+        want = depthwise_conv2d(case.x, case.xq, case.w, case.wq, None, case.yq, activation="RELU")
+        options = conv_options((1, 1), (1, 1), "SAME", "RELU", depth_multiplier=1)
+    else:
+        case = Case(rng, (40, 50), (30, 50), 30, 0)
+        want = fully_connected(case.x, case.xq, case.w, case.wq, None, case.yq, activation="RELU")
+        options = {"fused_activation_function": "RELU"}
+    inq, outq = case.quantization()
+    for constant in [(1,), ()]:
+        got, _ = run(op, [case.x, case.w, None], options, inq[:2] + [None], outq, constant=constant)
+        assert_exact(got, want, f"{op} constant={constant}")
+        got, _ = run(op, [case.x, case.w, case.b], options, inq, outq, constant=constant)
+        want_b = {"CONV_2D": lambda: conv2d(case.x, case.xq, case.w, case.wq, case.b, case.yq, activation="RELU"),
+                  "DEPTHWISE_CONV_2D": lambda: depthwise_conv2d(case.x, case.xq, case.w, case.wq, case.b, case.yq,
+                                                                activation="RELU"),
+                  "FULLY_CONNECTED": lambda: fully_connected(case.x, case.xq, case.w, case.wq, case.b, case.yq,
+                                                             activation="RELU")}[op]()
+        assert_exact(got, want_b, f"{op} with bias, constant={constant}")
