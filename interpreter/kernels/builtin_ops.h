@@ -23,7 +23,7 @@
   X(LOGISTIC, 3)                    \
   X(TANH, 3)                        \
   X(RELU, 3)                        \
-  X(RELU6, 2)                       \
+  X(RELU6, 3)                       \
   X(PRELU, 1)                       \
   X(HARD_SWISH, 1)                  \
   X(GELU, 2)                        \

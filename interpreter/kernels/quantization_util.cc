@@ -94,11 +94,18 @@ void PopulateInterpolated(F f, T input_min, T input_max, T output_min, T output_
 
 void PopulateLutInt16(FloatFunction f, float input_scale, int32_t input_zero_point, float output_scale,
                       int32_t output_zero_point, int16_t table[513]) {
+  PopulateLutInt16([](float x, const void* fn) { return (*static_cast<const FloatFunction*>(fn))(x); }, &f,
+                   input_scale, input_zero_point, output_scale, output_zero_point, table);
+}
+
+void PopulateLutInt16(FloatFunctionWithParam f, const void* param, float input_scale, int32_t input_zero_point,
+                      float output_scale, int32_t output_zero_point, int16_t table[513]) {
   const float input_min = input_scale * static_cast<float>(-32768 - input_zero_point);
   const float input_max = input_scale * static_cast<float>(32767 - input_zero_point);
   const float output_min = output_scale * static_cast<float>(-32768 - output_zero_point);
   const float output_max = output_scale * static_cast<float>(32767 - output_zero_point);
-  PopulateInterpolated<float>(f, input_min, input_max, output_min, output_max, table);
+  PopulateInterpolated<float>([f, param](float x) { return f(x, param); }, input_min, input_max, output_min,
+                              output_max, table);
 }
 
 void PopulateLutInt16Double(DoubleFunction f, double input_min, double input_max, double output_min,

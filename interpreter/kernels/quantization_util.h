@@ -139,6 +139,10 @@ void PopulateLut8(FloatFunction f, float input_scale, int32_t input_zero_point, 
 // LookupInt16 reads it.
 void PopulateLutInt16(FloatFunction f, float input_scale, int32_t input_zero_point, float output_scale,
                       int32_t output_zero_point, int16_t table[513]);
+// The same for a function with a parameter (LiteRT's lut_func_params), e.g. RSQRT's value at x <= 0.
+using FloatFunctionWithParam = float (*)(float x, const void* param);
+void PopulateLutInt16(FloatFunctionWithParam f, const void* param, float input_scale, int32_t input_zero_point,
+                      float output_scale, int32_t output_zero_point, int16_t table[513]);
 // The same with the function and the table's arithmetic in double (SOFTMAX's int16 tables).
 using DoubleFunction = double (*)(double);
 void PopulateLutInt16Double(DoubleFunction f, double input_min, double input_max, double output_min,
