@@ -145,6 +145,27 @@ Status EvalQuantized(KernelContext& ctx, Node& node, UnaryData& d) {
   return Status::Ok();
 }
 
+// LOGISTIC and TANH: 8-bit by LiteRT's table (LOGISTIC's output must be on 1/256 steps; its zero point, and
+// TANH's output, are not checked, as in LiteRT), int16 by the sigmoid table with output on 2^-15 steps
+// (LOGISTIC exactly, TANH within CheckedLog2's tolerance).
+Status PrepareSigmoidFamily(KernelContext& ctx, Node& node, UnaryData& d, bool tanh) {
+  Quantizations q;
+  EL_RETURN_IF_ERROR(ReadQuantizations(ctx, node, &q));
+  if (q.type != DataType::kInt16) {
+    if (!tanh && q.out.scale != 1.0f / 256) return OutputScaleError(ctx, node, q.out.scale, "1/256");
+    PopulateByteTable(tanh ? TanhF : LogisticF, q, d);
+    return Status::Ok();
+  }
+  EL_RETURN_IF_ERROR(RequireSymmetricInt16(ctx, node, q));
+  int log2_scale = 0;
+  const bool on_2_to_minus_15 = tanh ? CheckedLog2(q.out.scale, &log2_scale) && log2_scale == -15
+                                     : q.out.scale == 1.0f / 32768;
+  if (!on_2_to_minus_15) return OutputScaleError(ctx, node, q.out.scale, tanh ? "2^-15" : "1/32768");
+  d.q.int16_input = Int16TableRescale(q.in.scale, tanh);
+  d.q.value = tanh ? TanhInt16Value : LogisticInt16Value;
+  return Status::Ok();
+}
+
 }  // namespace
 
 bool InputIsQuantized(const UnaryData&, const Node& node, KernelContext& ctx) {
@@ -152,36 +173,10 @@ bool InputIsQuantized(const UnaryData&, const Node& node, KernelContext& ctx) {
 }
 
 Status PrepareLogisticQuantized(KernelContext& ctx, Node& node, UnaryData& d) {
-  Quantizations q;
-  EL_RETURN_IF_ERROR(ReadQuantizations(ctx, node, &q));
-  if (q.type != DataType::kInt16) {
-    // The output zero point is not checked (LiteRT's reference does not either).
-    if (q.out.scale != 1.0f / 256) return OutputScaleError(ctx, node, q.out.scale, "1/256");
-    PopulateByteTable(LogisticF, q, d);
-    return Status::Ok();
-  }
-  EL_RETURN_IF_ERROR(RequireSymmetricInt16(ctx, node, q));
-  if (q.out.scale != 1.0f / 32768) return OutputScaleError(ctx, node, q.out.scale, "1/32768");
-  d.q.int16_input = Int16TableRescale(q.in.scale, /*tanh=*/false);
-  d.q.value = LogisticInt16Value;
-  return Status::Ok();
+  return PrepareSigmoidFamily(ctx, node, d, /*tanh=*/false);
 }
-
 Status PrepareTanhQuantized(KernelContext& ctx, Node& node, UnaryData& d) {
-  Quantizations q;
-  EL_RETURN_IF_ERROR(ReadQuantizations(ctx, node, &q));
-  if (q.type != DataType::kInt16) {
-    PopulateByteTable(TanhF, q, d);  // no check on the output's quantization, as in LiteRT
-    return Status::Ok();
-  }
-  EL_RETURN_IF_ERROR(RequireSymmetricInt16(ctx, node, q));
-  int log2_scale = 0;
-  if (!CheckedLog2(q.out.scale, &log2_scale) || log2_scale != -15) {
-    return OutputScaleError(ctx, node, q.out.scale, "2^-15");
-  }
-  d.q.int16_input = Int16TableRescale(q.in.scale, /*tanh=*/true);
-  d.q.value = TanhInt16Value;
-  return Status::Ok();
+  return PrepareSigmoidFamily(ctx, node, d, /*tanh=*/true);
 }
 
 Status PrepareEluQuantized(KernelContext& ctx, Node& node, UnaryData& d) {

@@ -181,14 +181,20 @@ Status PrepareLogSoftmax8(KernelContext& ctx, Node& node, SoftmaxData& d) {
   return Status::Ok();
 }
 
-template <typename In, typename Out>
-Status EvalSoftmax8(KernelContext& ctx, Node& node, SoftmaxData& d) {
+// Runs row(x, y) on every row's input and output, rows split over the thread pool.
+template <typename In, typename Out, typename RowFn>
+Status EvalRows(KernelContext& ctx, Node& node, const SoftmaxData& d, RowFn&& row) {
   const In* x = ctx.input(node, 0)->data_as<In>();
   Out* y = ctx.output(node, 0)->data_as<Out>();
   ctx.thread_pool().ParallelFor(d.rows, RowsPerTask(d.depth), [&](int64_t b, int64_t e) {
-    for (int64_t r = b; r < e; ++r) ri::Softmax8Row<In, Out>(x + r * d.depth, y + r * d.depth, d.depth, d.q8);
+    for (int64_t r = b; r < e; ++r) row(x + r * d.depth, y + r * d.depth);
   });
   return Status::Ok();
+}
+
+template <typename In, typename Out>
+Status EvalSoftmax8(KernelContext& ctx, Node& node, SoftmaxData& d) {
+  return EvalRows<In, Out>(ctx, node, d, [&](const In* x, Out* y) { ri::Softmax8Row<In, Out>(x, y, d.depth, d.q8); });
 }
 
 template <typename In, typename Out, optimized::Softmax8RowsFn<In, Out> optimized::Softmax8Kernels::*kRows>
@@ -202,22 +208,13 @@ Status EvalSoftmax8Table(KernelContext& ctx, Node& node, SoftmaxData& d) {
 }
 
 Status EvalSoftmaxInt16(KernelContext& ctx, Node& node, SoftmaxData& d) {
-  const int16_t* x = ctx.input(node, 0)->data_as<int16_t>();
-  int16_t* y = ctx.output(node, 0)->data_as<int16_t>();
-  ctx.thread_pool().ParallelFor(d.rows, RowsPerTask(d.depth), [&](int64_t b, int64_t e) {
-    for (int64_t r = b; r < e; ++r) ri::SoftmaxInt16Row(x + r * d.depth, y + r * d.depth, d.depth, *d.q16);
-  });
-  return Status::Ok();
+  return EvalRows<int16_t, int16_t>(
+      ctx, node, d, [&](const int16_t* x, int16_t* y) { ri::SoftmaxInt16Row(x, y, d.depth, *d.q16); });
 }
 
 template <typename T>
 Status EvalLogSoftmax8(KernelContext& ctx, Node& node, SoftmaxData& d) {
-  const T* x = ctx.input(node, 0)->data_as<T>();
-  T* y = ctx.output(node, 0)->data_as<T>();
-  ctx.thread_pool().ParallelFor(d.rows, RowsPerTask(d.depth), [&](int64_t b, int64_t e) {
-    for (int64_t r = b; r < e; ++r) ri::LogSoftmax8Row<T>(x + r * d.depth, y + r * d.depth, d.depth, d.q8);
-  });
-  return Status::Ok();
+  return EvalRows<T, T>(ctx, node, d, [&](const T* x, T* y) { ri::LogSoftmax8Row<T>(x, y, d.depth, d.q8); });
 }
 
 constexpr TypeSignature kF32Types{{kF32}, {kF32}};

@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <limits>
 
-#include "interpreter/thread_pool.h"
+#include "interpreter/kernels/optimized/pool_windows.h"
 
 namespace edgelite {
 namespace optimized {
@@ -18,28 +18,7 @@ namespace {
 
 constexpr int kBlock = 64;
 
-// Calls fn(image, out, y0, y1, x0, x1) for every output pixel, with its window clipped to the image's rows
-// [y0, y1) and columns [x0, x1); output rows are split over the pool.
-template <typename T, typename PixelFn>
-void ForEachOutputPixel(const WindowGeometry& g, const T* input, T* output, ThreadPool& pool, PixelFn&& fn) {
-  const int channels = g.in_c;
-  const int64_t rows = static_cast<int64_t>(g.batch) * g.out_h;
-  const int64_t row_work = std::max<int64_t>(1, static_cast<int64_t>(g.out_w) * channels * g.filter_h * g.filter_w);
-  constexpr int64_t kMinWorkPerTask = 64 * 1024;
-  pool.ParallelFor(rows, std::max<int64_t>(1, kMinWorkPerTask / row_work), [&](int64_t begin, int64_t end) {
-    for (int64_t r = begin; r < end; ++r) {
-      const int b = static_cast<int>(r / g.out_h), oy = static_cast<int>(r % g.out_h);
-      const T* image = input + static_cast<int64_t>(b) * g.in_h * g.in_w * channels;
-      const int iy0 = oy * g.stride_h - g.pad_top;
-      const int y0 = std::max(iy0, 0), y1 = std::min(iy0 + g.filter_h, g.in_h);
-      for (int ox = 0; ox < g.out_w; ++ox) {
-        const int ix0 = ox * g.stride_w - g.pad_left;
-        const int x0 = std::max(ix0, 0), x1 = std::min(ix0 + g.filter_w, g.in_w);
-        fn(image, output + (r * g.out_w + ox) * channels, y0, y1, x0, x1);
-      }
-    }
-  });
-}
+constexpr int64_t kMinWorkPerTask = 64 * 1024;  // window elements a pool task covers at least
 
 // The rounded averages of one block of channels; kLen > 0 is a whole block, a compile-time count so that
 // the loops are whole vectors; 0 is the tail of `len` channels.
@@ -67,7 +46,8 @@ inline void AverageBlock(const T* image, const WindowGeometry& g, int c0, int le
 template <typename T>
 void AveragePool(const WindowGeometry& g, const T* input, T* output, int32_t lo, int32_t hi, ThreadPool& pool) {
   const int channels = g.in_c;
-  ForEachOutputPixel(g, input, output, pool, [&](const T* image, T* out, int y0, int y1, int x0, int x1) {
+  ForEachPoolOutputPixel(g, input, output, kMinWorkPerTask, pool,
+                         [&](const T* image, T* out, int y0, int y1, int x0, int x1) {
     int c0 = 0;
     for (; c0 + kBlock <= channels; c0 += kBlock) {
       AverageBlock<T, kBlock>(image, g, c0, kBlock, y0, y1, x0, x1, lo, hi, out);
@@ -96,7 +76,8 @@ template <typename T>
 void MaxPool(const WindowGeometry& g, const T* input, T* output, int32_t lo, int32_t hi, ThreadPool& pool) {
   const int channels = g.in_c;
   const T lo_t = static_cast<T>(lo), hi_t = static_cast<T>(hi);
-  ForEachOutputPixel(g, input, output, pool, [&](const T* image, T* out, int y0, int y1, int x0, int x1) {
+  ForEachPoolOutputPixel(g, input, output, kMinWorkPerTask, pool,
+                         [&](const T* image, T* out, int y0, int y1, int x0, int x1) {
     int c0 = 0;
     for (; c0 + kBlock <= channels; c0 += kBlock) {
       MaxBlock<T, kBlock>(image, g, c0, kBlock, y0, y1, x0, x1, lo_t, hi_t, out);

@@ -36,9 +36,7 @@ void SoftmaxRows(const In* in, Out* out, int64_t row_begin, int64_t row_end, int
                                                  &num_bits_over_unit);
     const int exponent = num_bits_over_unit + 31 - kOutBits;
     for (int64_t c = 0; c < depth; ++c) {
-      const int32_t v = RoundingDivideByPOT(
-                            SaturatingRoundingDoublingHighMul(reciprocal, exp_by_distance[max - x[c]]), exponent) +
-                        kOutMin;
+      const int32_t v = ri::SoftmaxScaledExp(reciprocal, exp_by_distance[max - x[c]], exponent) + kOutMin;
       y[c] = static_cast<Out>(std::min(std::max(v, kOutMin), kOutMax));
     }
   }

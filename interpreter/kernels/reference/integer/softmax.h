@@ -55,6 +55,13 @@ int32_t SoftmaxSumOfExps(const In* x, int64_t depth, int32_t max, const Softmax8
   return sum;
 }
 
+// reciprocal * exp (both >= 0) divided by 2^exponent, rounded. With 8-bit outputs a row whose exps sum to
+// 512 or more needs an exponent above 31, where LiteRT's RoundingDivideByPOT aborts; the quotient of such a
+// non-negative int32 is 0 (the output minimum), which is what we give.
+EL_ALWAYS_INLINE int32_t SoftmaxScaledExp(int32_t reciprocal, int32_t e, int exponent) {
+  return exponent > 31 ? 0 : RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(reciprocal, e), exponent);
+}
+
 // One row of 8-bit SOFTMAX. The output's quantization is not read: Out's range stands for [0, 1]
 // (1/256 per step for 8-bit outputs, 1/65536 for int16).
 template <typename In, typename Out>
@@ -70,8 +77,7 @@ void Softmax8Row(const In* x, Out* y, int64_t depth, const Softmax8Params& p) {
     int32_t out = kOutMin;
     if (d >= p.diff_min) {
       const int32_t e = SoftmaxExpOfDifference(d, p);
-      out = RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(reciprocal, e), num_bits_over_unit + 31 - kOutBits) +
-            kOutMin;
+      out = SoftmaxScaledExp(reciprocal, e, num_bits_over_unit + 31 - kOutBits) + kOutMin;
       out = std::min(std::max(out, kOutMin), kOutMax);
     }
     y[c] = static_cast<Out>(out);
