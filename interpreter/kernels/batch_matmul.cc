@@ -32,7 +32,7 @@ struct BatchMatMulData : VariantChoice<BatchMatMulData> {
   const optimized::GemmF32Kernels* gemm = nullptr;  // the chosen ISA's
   PackedWeights rhs_packed;  // every rhs matrix in GEMM panels
   int lhs_scratch = -1;      // the lhs transposed to [..., m, k] when adj_x
-  // Integer rows (PrepareInt8, PrepareInt16): zero points, the one multiplier, the output type's range.
+  // Integer rows (PrepareQuantized): zero points, the one multiplier, the output type's range.
   int32_t lhs_zero_point = 0, rhs_zero_point = 0, output_zero_point = 0;
   QuantizedMultiplier multiplier;
   int32_t out_min = 0, out_max = 0;

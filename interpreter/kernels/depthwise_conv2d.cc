@@ -125,9 +125,7 @@ Status PrepareHybrid(KernelContext& ctx, Node& node, DepthwiseData& d) {
   EL_RETURN_IF_ERROR(CheckOptionMultiplier(ctx, node, d));
   // LiteRT's kernel reads one scale per output channel whatever the filter has (past the end of a per-tensor
   // scale); a per-tensor scale is repeated here.
-  bool per_channel = false;
-  EL_RETURN_IF_ERROR(
-      GetHybridFilterScales(ctx, node, *ctx.input(node, 1), 3, g.out_c, &d.filter_scales, &per_channel));
+  EL_RETURN_IF_ERROR(GetHybridFilterScales(ctx, node, *ctx.input(node, 1), 3, g.out_c, &d.filter_scales, nullptr));
   return d.rows.Request(ctx, node, g.batch, static_cast<int64_t>(g.in_h) * g.in_w * g.in_c);
 }
 

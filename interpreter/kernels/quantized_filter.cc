@@ -65,13 +65,13 @@ Status PrepareQuantizedFilter(KernelContext& ctx, const Node& node, const Filter
     EL_RETURN_IF_ERROR(RequireZeroPoint(ctx, node, input, "input", in_q, 0));
     EL_RETURN_IF_ERROR(RequireZeroPoint(ctx, node, output, "output", out_q, 0));
   }
-  out->per_channel = filter.quant.scale.size() > 1;
-  if (out->per_channel && input.type != DataType::kInt8 && !int16) {
+  const bool per_channel = filter.quant.scale.size() > 1;
+  if (per_channel && input.type != DataType::kInt8 && !int16) {
     return ctx.Error(node, StrCat("filter '", filter.name, "' is quantized per channel, which needs int8 or int16 ",
                                   "inputs (input '", input.name, "' is ", DataTypeName(input.type), ")"),
                      StatusCode::kUnsupported);
   }
-  const bool legacy = spec.legacy_per_tensor && !out->per_channel;
+  const bool legacy = spec.legacy_per_tensor && !per_channel;
   std::vector<float> filter_scales;
   std::vector<int32_t> filter_zero_points;
   EL_RETURN_IF_ERROR(GetPerChannelQuantization(ctx, node, filter, "filter", spec.channel_axis, spec.channels,
@@ -139,7 +139,7 @@ Status GetHybridFilterScales(KernelContext& ctx, const Node& node, const Tensor&
                              std::vector<float>* scales, bool* per_channel) {
   EL_RETURN_IF_ERROR(GetPerChannelQuantization(ctx, node, filter, "filter", axis, channels, /*symmetric=*/true,
                                                scales, nullptr));
-  *per_channel = filter.quant.scale.size() > 1;
+  if (per_channel) *per_channel = filter.quant.scale.size() > 1;
   return Status::Ok();
 }
 

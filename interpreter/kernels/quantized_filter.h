@@ -32,7 +32,6 @@ struct QuantizedFilterParams {
   std::vector<int32_t> multiplier;
   std::vector<int> shift;
   std::vector<double> scale;
-  bool per_channel = false;  // the filter had one scale per output channel
 
   // The view the reference math (and optimized micro-kernels) read; valid while this object lives unchanged.
   reference::integer::FilterQuantization view() const;
@@ -71,8 +70,8 @@ Status CheckQuantizedBiasType(KernelContext& ctx, const Node& node, const Tensor
                               schema::TensorType quantized_bias_type);
 
 // The scales of the int8 weights of a dynamic-range kernel (float input and output): one per output channel
-// along `axis` (a per-tensor scale repeated `channels` times), zero points 0. *per_channel: the tensor had one
-// scale per channel.
+// along `axis` (a per-tensor scale repeated `channels` times), zero points 0. *per_channel (if not null): the
+// tensor had one scale per channel.
 Status GetHybridFilterScales(KernelContext& ctx, const Node& node, const Tensor& filter, int axis, int channels,
                              std::vector<float>* scales, bool* per_channel);
 
