@@ -59,6 +59,13 @@ EL_ALWAYS_INLINE int32_t WrappingShiftLeft(int32_t x, int left) {
   return static_cast<int32_t>(static_cast<uint32_t>(x) << left);
 }
 
+// a + b in int32 arithmetic, wrapping (LiteRT's int32 accumulators overflow this way on x86); the int64
+// overload is a plain sum, so accumulator code can be written once for both widths.
+EL_ALWAYS_INLINE int32_t WrappingAdd(int32_t a, int32_t b) {
+  return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
+}
+EL_ALWAYS_INLINE int64_t WrappingAdd(int64_t a, int64_t b) { return a + b; }
+
 // MultiplyByQuantizedMultiplier for an int32 value, as release builds of LiteRT compute it (double
 // rounding): the left part of the shift in int32, SRDHM, then RoundingDivideByPOT by the right part.
 EL_ALWAYS_INLINE int32_t MultiplyByQuantizedMultiplier(int32_t x, int32_t multiplier, int shift) {
