@@ -1,6 +1,7 @@
 """Integer references of the operators that work along rows or windows: SOFTMAX, LOG_SOFTMAX, MEAN, SUM,
-REDUCE_PROD, REDUCE_MAX, AVERAGE_POOL_2D, MAX_POOL_2D, CONCATENATION, PAD/PADV2, RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR,
-each following the LiteRT file named in its docstring. Quantization is given as (scale, zero_point) pairs."""
+REDUCE_PROD, REDUCE_MAX, AVERAGE_POOL_2D, MAX_POOL_2D, CONCATENATION, PAD/PADV2, RESIZE_BILINEAR,
+RESIZE_NEAREST_NEIGHBOR, each following the LiteRT file named in its docstring. Quantization is given as (scale,
+zero_point) pairs."""
 
 import numpy as np
 

@@ -20,9 +20,7 @@ namespace integer {
 
 constexpr int32_t kFixedPointOne = std::numeric_limits<int32_t>::max();  // 1.0 in Q0.31, saturated
 
-EL_ALWAYS_INLINE int32_t WrappingAdd(int32_t a, int32_t b) {
-  return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
-}
+// (WrappingAdd is quantization_util.h's.)
 EL_ALWAYS_INLINE int32_t WrappingSub(int32_t a, int32_t b) {
   return static_cast<int32_t>(static_cast<uint32_t>(a) - static_cast<uint32_t>(b));
 }
