@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "interpreter/kernels/kernel_util.h"
+#include "interpreter/kernels/quantization_util.h"
 
 namespace edgelite {
 
@@ -109,6 +110,17 @@ Status RequireZeroPoint(KernelContext& ctx, const Node& node, const Tensor& t, c
     return ctx.Error(node, StrCat(DataTypeName(t.type), " ", role, " '", t.name, "' has zero point ", q.zero_point,
                                   ", expected ", expected),
                      StatusCode::kUnsupported);
+  }
+  return Status::Ok();
+}
+
+Status GetQuantizedActivationRange(KernelContext& ctx, const Node& node, int activation, const Tensor& t,
+                                   const TensorQuantization& q, int32_t* lo, int32_t* hi) {
+  int32_t type_min, type_max;
+  IntegerTypeRange(t.type, &type_min, &type_max);
+  if (!QuantizedActivationRange(activation, q.scale, q.zero_point, type_min, type_max, lo, hi)) {
+    return ctx.Error(node, StrCat("output '", t.name, "' has scale ", q.scale, " and zero point ", q.zero_point,
+                                  ": the fused activation's bounds do not fit int32"));
   }
   return Status::Ok();
 }

@@ -29,6 +29,11 @@ Status GetPerChannelQuantization(KernelContext& ctx, const Node& node, const Ten
 Status RequireZeroPoint(KernelContext& ctx, const Node& node, const Tensor& t, const char* role,
                         const TensorQuantization& q, int32_t expected);
 
+// The clamp of a fused activation on the quantized output `t` (QuantizedActivationRange over t's type);
+// fails naming the output when a bound does not fit int32 (a scale too small for the activation's range).
+Status GetQuantizedActivationRange(KernelContext& ctx, const Node& node, int activation, const Tensor& t,
+                                   const TensorQuantization& q, int32_t* lo, int32_t* hi);
+
 // The smallest and largest values of an integer type (int8, uint8, int16, int32).
 void IntegerTypeRange(DataType type, int32_t* lo, int32_t* hi);
 

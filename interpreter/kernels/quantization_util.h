@@ -132,7 +132,9 @@ enum class QuantizedActivation { kNone = 0, kRelu = 1, kReluN1To1 = 2, kRelu6 = 
 // CalculateActivationRangeQuantized: RELU [q(0), max], RELU6 [q(0), q(6)], RELU_N1_TO_1 [q(-1), q(1)],
 // each clamped to [type_min, type_max], with q(v) = zero_point + int32(round(float32(v / scale))); any other
 // activation (NONE, TANH, SIGN_BIT, RELU_0_TO_1) keeps the whole range, as LiteRT's reference does.
-void QuantizedActivationRange(int activation, float scale, int32_t zero_point, int32_t type_min, int32_t type_max,
+// Returns false (and the whole range) when a bound does not fit int32 (an absurdly small output scale),
+// where LiteRT's prepare fails: callers turn that into an error naming the output.
+bool QuantizedActivationRange(int activation, float scale, int32_t zero_point, int32_t type_min, int32_t type_max,
                               int32_t* lo, int32_t* hi);
 
 // The 256-entry table of an 8-bit element-wise operator (LUTPopulate): entry q - type_min holds
