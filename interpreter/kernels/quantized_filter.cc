@@ -110,11 +110,8 @@ Status PrepareQuantizedFilter(KernelContext& ctx, const Node& node, const Filter
                        StatusCode::kUnsupported);
     }
   }
-  int32_t type_min, type_max;
-  IntegerTypeRange(output.type, &type_min, &type_max);
-  QuantizedActivationRange(static_cast<int>(spec.activation), out_q.scale, out_q.zero_point, type_min, type_max,
-                           &out->act_min, &out->act_max);
-  return Status::Ok();
+  return GetQuantizedActivationRange(ctx, node, static_cast<int>(spec.activation), output, out_q, &out->act_min,
+                                     &out->act_max);
 }
 
 bool Int16AccumulatesInInt64(const Tensor* bias, schema::TensorType quantized_bias_type) {
