@@ -75,12 +75,12 @@ def test_add_int16_default_option_with_general_scales():
           output_quantization=y_qp)
 
 
-@pytest.mark.parametrize("dtype", QTYPES)
 def activation_bounds_fit(activation, qp):
     bounds = {"RELU6": (0.0, 6.0), "RELU_N1_TO_1": (-1.0, 1.0), "RELU": (0.0,)}.get(activation, ())
     return all(abs(np.round(np.float32(v) / np.float32(qp[0]))) <= 2.0 ** 31 for v in bounds)
 
 
+@pytest.mark.parametrize("dtype", QTYPES)
 def test_mul(dtype):
     rng = np.random.default_rng(20 + np.dtype(dtype).itemsize)
     for k, a, a_qp, b, b_qp, activation in cases(rng, dtype):
