@@ -78,9 +78,7 @@ Status PrepareAddSub(KernelContext& ctx, Node& node, BinaryData& d) {
   // multiplier above one that its arithmetic then shifts by a negative amount.
   EL_RETURN_IF_ERROR(CommonScaleParams(ctx, node, o, twice_max, real_output,
                                        StrCat("2 max(s_a, s_b) / (2^", p.left_shift, " s_y)"), &p));
-  QuantizedActivationRange(d.activation, o.qy.scale, o.qy.zero_point, o.type_min, o.type_max, &p.activation_min,
-                           &p.activation_max);
-  return Status::Ok();
+  return GetQuantizedActivationRange(ctx, node, d.activation, *o.out, o.qy, &p.activation_min, &p.activation_max);
 }
 
 Status PrepareMul(KernelContext& ctx, Node& node, BinaryData& d) {
@@ -92,9 +90,7 @@ Status PrepareMul(KernelContext& ctx, Node& node, BinaryData& d) {
   p.input2_offset = -o.qb.zero_point;
   p.output_offset = o.qy.zero_point;
   p.output = QuantizeMultiplier(static_cast<double>(o.qa.scale * o.qb.scale / o.qy.scale));  // all float32
-  QuantizedActivationRange(d.activation, o.qy.scale, o.qy.zero_point, o.type_min, o.type_max, &p.activation_min,
-                           &p.activation_max);
-  return Status::Ok();
+  return GetQuantizedActivationRange(ctx, node, d.activation, *o.out, o.qy, &p.activation_min, &p.activation_max);
 }
 
 Status PrepareSquaredDifference(KernelContext& ctx, Node& node, BinaryData& d) {
@@ -179,9 +175,7 @@ Status PrepareInt16PowerOfTwo(KernelContext& ctx, Node& node, BinaryData& d) {
                                   "got ", DimsToString(o.a->dims), " and ", DimsToString(o.b->dims)),
                      StatusCode::kUnsupported);
   }
-  QuantizedActivationRange(d.activation, o.qy.scale, o.qy.zero_point, o.type_min, o.type_max, &p.activation_min,
-                           &p.activation_max);
-  return Status::Ok();
+  return GetQuantizedActivationRange(ctx, node, d.activation, *o.out, o.qy, &p.activation_min, &p.activation_max);
 }
 
 template <BinaryOp kOp, typename T>

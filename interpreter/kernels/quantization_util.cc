@@ -37,10 +37,17 @@ bool CheckedLog2(float x, int* log2_result) {
 bool QuantizedActivationRange(int activation, float scale, int32_t zero_point, int32_t type_min, int32_t type_max,
                               int32_t* lo, int32_t* hi) {
   bool fits = true;
+  // LiteRT's check, in float: round(v / scale) within [float(INT32_MIN), float(INT32_MAX)] (the latter is 2^31,
+  // which then converts to INT32_MIN as x86 does); the zero point is added in wrapping int32.
   auto quantize = [&](float v) {
-    const double q = static_cast<double>(zero_point) + static_cast<double>(std::round(v / scale));
-    if (!(q >= std::numeric_limits<int32_t>::min() && q <= std::numeric_limits<int32_t>::max())) fits = false;
-    return fits ? zero_point + FloatToInt32LikeX86(static_cast<double>(std::round(v / scale))) : 0;
+    const float t = std::round(v / scale);
+    if (!(t >= static_cast<float>(std::numeric_limits<int32_t>::min()) &&
+          t <= static_cast<float>(std::numeric_limits<int32_t>::max()))) {
+      fits = false;
+      return int32_t{0};
+    }
+    return static_cast<int32_t>(static_cast<uint32_t>(zero_point) +
+                                static_cast<uint32_t>(FloatToInt32LikeX86(static_cast<double>(t))));
   };
   int32_t a = type_min, b = type_max;
   switch (static_cast<QuantizedActivation>(activation)) {

@@ -61,20 +61,16 @@ EL_ALWAYS_INLINE int32_t WrappingShiftLeft(int32_t x, int left) {
   return static_cast<int32_t>(static_cast<uint32_t>(x) << (left & 31));
 }
 
-// a + b and a - b in int32 arithmetic that wraps (sums LiteRT forms in int32 without checking for overflow).
-EL_ALWAYS_INLINE int32_t WrappingAdd(int32_t a, int32_t b) {
-  return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
-}
-EL_ALWAYS_INLINE int32_t WrappingSub(int32_t a, int32_t b) {
-  return static_cast<int32_t>(static_cast<uint32_t>(a) - static_cast<uint32_t>(b));
-}
-
-// a + b in int32 arithmetic, wrapping (LiteRT's int32 accumulators overflow this way on x86); the int64
-// overload is a plain sum, so accumulator code can be written once for both widths.
+// a + b and a - b in int32 arithmetic that wraps (LiteRT forms sums and accumulators in int32 without
+// checking for overflow, and x86 wraps them); the int64 overload is a plain sum, so accumulator code can be
+// written once for both widths.
 EL_ALWAYS_INLINE int32_t WrappingAdd(int32_t a, int32_t b) {
   return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
 }
 EL_ALWAYS_INLINE int64_t WrappingAdd(int64_t a, int64_t b) { return a + b; }
+EL_ALWAYS_INLINE int32_t WrappingSub(int32_t a, int32_t b) {
+  return static_cast<int32_t>(static_cast<uint32_t>(a) - static_cast<uint32_t>(b));
+}
 
 // MultiplyByQuantizedMultiplier for an int32 value, as release builds of LiteRT compute it (double
 // rounding): the left part of the shift in int32, SRDHM, then RoundingDivideByPOT by the right part.
