@@ -20,10 +20,7 @@ namespace integer {
 
 constexpr int32_t kFixedPointOne = std::numeric_limits<int32_t>::max();  // 1.0 in Q0.31, saturated
 
-// (WrappingAdd is quantization_util.h's.)
-EL_ALWAYS_INLINE int32_t WrappingSub(int32_t a, int32_t b) {
-  return static_cast<int32_t>(static_cast<uint32_t>(a) - static_cast<uint32_t>(b));
-}
+// (WrappingAdd and WrappingSub are quantization_util.h's.)
 EL_ALWAYS_INLINE int32_t SaturatingAdd(int32_t a, int32_t b) {
   const int64_t s = static_cast<int64_t>(a) + b;
   return static_cast<int32_t>(std::min<int64_t>(std::max<int64_t>(s, INT32_MIN), INT32_MAX));
