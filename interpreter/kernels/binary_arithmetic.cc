@@ -134,6 +134,11 @@ constexpr TypeSignature kI16Types{{kI16, kI16}, {kI16}};
   EL_BINARY_ROWS("int64", kI64Types, int64_t)
 #define EL_QUANTIZED_ROW(NAME, TYPES, T) \
   {NAME, TYPES, Isa::kReference, nullptr, PrepareQuantized<kOp>, EvalQuantized<kOp, T>}
+// ADD, SUB and MUL: the vectorized rows first, for inputs that line up simply.
+#define EL_QUANTIZED_ROWS(NAME, TYPES, T)                                                                   \
+  EL_VECTOR_ISA_ROWS(NAME, TYPES, QuantizedSimpleLayout, (PrepareQuantizedOptimized<kOp, T>),              \
+                     (EvalQuantizedOptimized<kOp, T>), "inputs of one shape, a scalar, or b repeating along leading axes"), \
+  EL_QUANTIZED_ROW(NAME, TYPES, T)
 // Raw integer rows (MAXIMUM, MINIMUM): no clamp, no quantization read.
 #define EL_RAW_ROW(NAME, TYPES, T) {NAME, TYPES, Isa::kReference, nullptr, nullptr, EvalReference<kOp, T>}
 
@@ -146,11 +151,11 @@ template <BinaryOp kOp>
 struct AddSubVariants {
   static constexpr KernelVariant<BinaryData> kTable[] = {
       EL_NUMERIC_ROWS,
-      EL_QUANTIZED_ROW("int8", kI8Types, int8_t),
-      EL_QUANTIZED_ROW("uint8", kU8Types, uint8_t),
+      EL_QUANTIZED_ROWS("int8", kI8Types, int8_t),
+      EL_QUANTIZED_ROWS("uint8", kU8Types, uint8_t),
       {"int16 power-of-two scales", kI16Types, Isa::kReference, Int16PowerOfTwoScales, PrepareInt16PowerOfTwo<kOp>,
        EvalInt16PowerOfTwo<kOp>, "pot_scale_int16 and power-of-two scales"},
-      EL_QUANTIZED_ROW("int16", kI16Types, int16_t),
+      EL_QUANTIZED_ROWS("int16", kI16Types, int16_t),
   };
 };
 template <>
@@ -162,9 +167,9 @@ struct Variants<BinaryOp::kMul> {
   static constexpr BinaryOp kOp = BinaryOp::kMul;
   static constexpr KernelVariant<BinaryData> kTable[] = {
       EL_NUMERIC_ROWS,
-      EL_QUANTIZED_ROW("int8", kI8Types, int8_t),
-      EL_QUANTIZED_ROW("uint8", kU8Types, uint8_t),
-      EL_QUANTIZED_ROW("int16", kI16Types, int16_t),
+      EL_QUANTIZED_ROWS("int8", kI8Types, int8_t),
+      EL_QUANTIZED_ROWS("uint8", kU8Types, uint8_t),
+      EL_QUANTIZED_ROWS("int16", kI16Types, int16_t),
   };
 };
 // LiteRT has no uint8 or int16 SQUARED_DIFFERENCE.
@@ -201,6 +206,7 @@ struct Variants<BinaryOp::kPRelu> {
 #undef EL_BINARY_ROWS
 #undef EL_NUMERIC_ROWS
 #undef EL_QUANTIZED_ROW
+#undef EL_QUANTIZED_ROWS
 #undef EL_RAW_ROW
 
 template <BinaryOp kOp>

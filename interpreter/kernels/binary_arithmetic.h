@@ -6,6 +6,7 @@
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
 #include "interpreter/kernels/optimized/binary_elementwise.h"
+#include "interpreter/kernels/optimized/binary_quantized.h"
 #include "interpreter/kernels/reference/binary_ops.h"
 #include "interpreter/kernels/reference/broadcast.h"
 #include "interpreter/kernels/reference/integer/add_sub.h"
@@ -26,6 +27,7 @@ struct BinaryData : VariantChoice<BinaryData> {
   bool simple_layout = false;     // how the inputs line up, for the vectorized float/int rows
   optimized::BinaryLayout layout;
   optimized::BinaryLoop loop = nullptr;  // the chosen ISA's, for simple layouts
+  optimized::QuantizedBinaryLoop quantized_loop = nullptr;  // the same for the quantized rows
   // The quantized rows' multipliers and offsets (the one the chosen row uses).
   reference::integer::AddSubParams add_sub;
   reference::integer::AddSubPotParams add_sub_pot;
@@ -50,5 +52,13 @@ template <reference::BinaryOp kOp, typename T>
 Status EvalQuantized(KernelContext& ctx, Node& node, BinaryData& d);
 template <reference::BinaryOp kOp>
 Status EvalInt16PowerOfTwo(KernelContext& ctx, Node& node, BinaryData& d);
+
+// The vectorized quantized rows (ADD, SUB, MUL) for inputs that line up simply; int16 ADD/SUB only where the
+// power-of-two form does not apply.
+bool QuantizedSimpleLayout(const BinaryData& d, const Node& node, KernelContext& ctx);
+template <reference::BinaryOp kOp, typename T>
+Status PrepareQuantizedOptimized(KernelContext& ctx, Node& node, BinaryData& d);
+template <reference::BinaryOp kOp, typename T>
+Status EvalQuantizedOptimized(KernelContext& ctx, Node& node, BinaryData& d);
 
 }  // namespace edgelite

@@ -206,6 +206,40 @@ Status EvalInt16PowerOfTwo(KernelContext& ctx, Node& node, BinaryData& d) {
   return Status::Ok();
 }
 
+bool QuantizedSimpleLayout(const BinaryData& d, const Node& node, KernelContext& ctx) {
+  if (!d.simple_layout) return false;
+  const bool add_sub = d.op == BinaryOp::kAdd || d.op == BinaryOp::kSub;
+  return !(add_sub && ctx.input(node, 0)->type == DataType::kInt16 && Int16PowerOfTwoScales(d, node, ctx));
+}
+
+template <BinaryOp kOp, typename T>
+Status PrepareQuantizedOptimized(KernelContext& ctx, Node& node, BinaryData& d) {
+  EL_RETURN_IF_ERROR(PrepareQuantized<kOp>(ctx, node, d));
+  const optimized::QuantizedBinaryKernels& k = *optimized::QuantizedBinaryFor(d.variant->isa);
+  const int type = std::is_same_v<T, int8_t> ? 0 : std::is_same_v<T, uint8_t> ? 1 : 2;
+  d.quantized_loop = kOp == BinaryOp::kAdd ? k.add[type] : kOp == BinaryOp::kSub ? k.sub[type] : k.mul[type];
+  return Status::Ok();
+}
+
+template <BinaryOp kOp, typename T>
+Status EvalQuantizedOptimized(KernelContext& ctx, Node& node, BinaryData& d) {
+  const void* params = kOp == BinaryOp::kMul ? static_cast<const void*>(&d.mul) : static_cast<const void*>(&d.add_sub);
+  d.quantized_loop(d.layout, params, ctx.input(node, 0)->data, ctx.input(node, 1)->data, ctx.output(node, 0)->data,
+                   ctx.thread_pool());
+  return Status::Ok();
+}
+
+#define EL_INSTANTIATE_OPTIMIZED(OP, T)                                                         \
+  template Status PrepareQuantizedOptimized<BinaryOp::OP, T>(KernelContext&, Node&, BinaryData&); \
+  template Status EvalQuantizedOptimized<BinaryOp::OP, T>(KernelContext&, Node&, BinaryData&);
+#define EL_INSTANTIATE_OPTIMIZED_TYPES(OP) \
+  EL_INSTANTIATE_OPTIMIZED(OP, int8_t) EL_INSTANTIATE_OPTIMIZED(OP, uint8_t) EL_INSTANTIATE_OPTIMIZED(OP, int16_t)
+EL_INSTANTIATE_OPTIMIZED_TYPES(kAdd)
+EL_INSTANTIATE_OPTIMIZED_TYPES(kSub)
+EL_INSTANTIATE_OPTIMIZED_TYPES(kMul)
+#undef EL_INSTANTIATE_OPTIMIZED_TYPES
+#undef EL_INSTANTIATE_OPTIMIZED
+
 #define EL_INSTANTIATE_QUANTIZED(OP)                                                   \
   template Status PrepareQuantized<BinaryOp::OP>(KernelContext&, Node&, BinaryData&); \
   template Status EvalQuantized<BinaryOp::OP, int8_t>(KernelContext&, Node&, BinaryData&);

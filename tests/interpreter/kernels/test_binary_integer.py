@@ -172,3 +172,33 @@ def test_prepare_refuses_what_litert_refuses():
         run("PRELU", z16, np.zeros(3, np.int16), [q, q, q])
     with pytest.raises(EdgeliteError, match="are not supported"):
         run("ADD", z8, np.zeros((2, 3), np.uint8), [q, q, q])
+
+
+@pytest.mark.parametrize("op", ["ADD", "SUB", "MUL"])
+@pytest.mark.parametrize("dtype", QTYPES)
+def test_vectorized_rows_equal_the_model_on_every_isa(op, dtype, monkeypatch):
+    # Lengths around every vector width (16, 32, 64 lanes) and a long run split across threads; each layout
+    # the vectorized rows take (same shape, scalar on either side, b repeating along leading axes).
+    rng = np.random.default_rng(70 + len(op) + np.dtype(dtype).itemsize)
+    fn = {"ADD": ew.add, "SUB": ew.sub, "MUL": ew.mul}[op]
+    layouts = [((n,), (n,)) for n in (1, 15, 16, 17, 63, 64, 65, 10007)] + [((40,), (1,)), ((1,), (33,)),
+                                                                             ((9, 65), (65,)), ((3, 4, 31), (4, 31))]
+    for k, (sa, sb) in enumerate(layouts):
+        a_qp, b_qp = qparams(rng, dtype, extreme=k % 2 == 1), qparams(rng, dtype)
+        a, b = random_q(rng, sa, dtype), random_q(rng, sb, dtype)
+        y_scale = output_scale_for(real(a, a_qp) * real(b, b_qp) if op == "MUL" else real(a, a_qp) + real(b, b_qp),
+                                   dtype, 1.0)
+        if op != "MUL":
+            y_scale = np.float32(max(y_scale, 2 * max(a_qp[0], b_qp[0]) / (1 << (15 if dtype == np.int16 else 20))
+                                     * 1.01))
+        y_qp = (y_scale, random_zero_point(rng, dtype))
+        relu6 = k % 3 == 0 and activation_bounds_fit("RELU6", y_qp)
+        options = {"fused_activation_function": "RELU6" if relu6 else "NONE"}
+        if op != "MUL":
+            options["pot_scale_int16"] = False
+        expected = fn(a, a_qp, b, b_qp, y_qp, activation=options["fused_activation_function"],
+                      **({} if op == "MUL" else {"pot_scale_int16": False}))
+        for isa in ("avx512", "avx2", "portable"):
+            monkeypatch.setenv("EDGELITE_MAX_ISA", isa)
+            check(op, [a, b], options, expected, twins=isa == "portable", num_threads=1 + k % 2,
+                  input_quantization=[a_qp, b_qp], output_quantization=y_qp)
