@@ -77,6 +77,7 @@ Status Subgraph::Build(const Model& model, const schema::SubGraph& fb, const OpR
       if (q->scale()) t.quant.scale.assign(q->scale()->begin(), q->scale()->end());
       if (q->zero_point()) t.quant.zero_point.assign(q->zero_point()->begin(), q->zero_point()->end());
       t.quant.quantized_dimension = q->quantized_dimension();
+      if (const auto* blockwise = q->details_as_BlockwiseQuantization()) t.quant.block_size = blockwise->block_size();
     }
     const uint8_t* data = nullptr;
     size_t size = 0;

@@ -46,6 +46,7 @@ struct Quantization {
   std::vector<float> scale;
   std::vector<int64_t> zero_point;
   int32_t quantized_dimension = 0;
+  int32_t block_size = 0;  // blockwise quantization's block size; 0 for per-tensor and per-channel
   bool empty() const { return scale.empty(); }
 };
 

@@ -99,6 +99,7 @@ class CoreInterpreter {
     d["scales"] = py::array_t<float>(t.quant.scale.size(), t.quant.scale.data());
     d["zero_points"] = py::array_t<int64_t>(t.quant.zero_point.size(), t.quant.zero_point.data());
     d["quantized_dimension"] = t.quant.quantized_dimension;
+    d["block_size"] = t.quant.block_size;
     d["is_constant"] = t.is_constant;
     d["is_variable"] = t.is_variable;
     d["is_sparse"] = t.sparsity != nullptr;

@@ -1,9 +1,11 @@
 // Element-wise unary operators: LOGISTIC, TANH, RELU, RELU6, HARD_SWISH, GELU, RSQRT, NEG, ABS, CEIL,
 // FLOOR, COS, SIN, EXP, LOG, SQRT, SQUARE, ELU and LEAKY_RELU on float32 (NEG and ABS also on int32
-// and int64). One file for the family: they differ only in the per-element function.
+// and int64), and the quantized forms LiteRT has (activations_integer.cc: int8, uint8, int16; NEG on
+// int8/int16 is a plain integer negation there). One file for the family: they differ only in the
+// per-element function.
+#include "interpreter/kernels/activations.h"
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
-#include "interpreter/kernels/optimized/unary_f32.h"
 #include "interpreter/kernels/reference/activations.h"
 #include "interpreter/thread_pool.h"
 
@@ -16,16 +18,6 @@ enum class UnaryOp {
 };
 
 using optimized::UnaryLoopF32;
-template <typename T>
-using RangeFnInt = void (*)(const T* in, T* out, int64_t n);
-
-struct UnaryData : VariantChoice<UnaryData> {
-  bool gelu_approximate = false;  // GeluOptions.approximate: the tanh form instead of erf
-  float alpha = 0.f;              // LeakyReluOptions.alpha; 0 when the table is absent, as in .tflite
-  UnaryLoopF32 f32 = nullptr;     // chosen in prepare: the chosen ISA's loop, or the reference one
-  int64_t grain = 16384;          // fewest elements worth a thread-pool task (less for transcendental ops)
-};
-
 // Reference scalar functions over a range; the template argument makes each a direct, inlinable call.
 template <float (*kFn)(float)>
 void ReferenceF32(const float* in, float* out, int64_t n, float) {
@@ -148,31 +140,72 @@ Status EvalInt(KernelContext& ctx, Node& node, UnaryData&) {
 constexpr TypeSignature kF32Types{{kF32}, {kF32}};
 constexpr TypeSignature kI32Types{{kI32}, {kI32}};
 constexpr TypeSignature kI64Types{{kI64}, {kI64}};
+constexpr TypeSignature kI8Types{{kI8}, {kI8}};
+constexpr TypeSignature kU8Types{{kU8}, {kU8}};
+constexpr TypeSignature kI16Types{{kI16}, {kI16}};
+
+// An integer prepare followed by the 256-entry table of its values (the table rows).
+template <UnaryPrepareFn kPrepare>
+Status PrepareWithByteTable(KernelContext& ctx, Node& node, UnaryData& d) {
+  EL_RETURN_IF_ERROR(kPrepare(ctx, node, d));
+  return FinishByteTable(ctx, node, d);
+}
 
 #define EL_UNARY_F32_ROWS(OP)                                                        \
   EL_VECTOR_ISA_ROWS("float32", kF32Types, nullptr, PrepareF32<OP>, EvalF32),       \
   {"float32", kF32Types, Isa::kReference, nullptr, PrepareF32<OP>, EvalF32}
+// 8-bit inputs: the vectorized table rows, then the reference twin computing each element.
+#define EL_UNARY_8BIT_ROWS(NAME, TYPES, PREPARE, EVAL)                                                     \
+  EL_VECTOR_ISA_ROWS(NAME " table", TYPES, nullptr, PrepareWithByteTable<PREPARE>, EvalByteTable),        \
+  {NAME, TYPES, Isa::kReference, nullptr, PREPARE, EVAL}
+#define EL_UNARY_INT8_ROWS(PREPARE) EL_UNARY_8BIT_ROWS("int8", kI8Types, PREPARE, EvalQuantizedInt8)
+#define EL_UNARY_UINT8_ROWS(PREPARE) EL_UNARY_8BIT_ROWS("uint8", kU8Types, PREPARE, EvalQuantizedUInt8)
+#define EL_UNARY_INT16_ROW(PREPARE) {"int16", kI16Types, Isa::kReference, nullptr, PREPARE, EvalQuantizedInt16}
+// The operators with int8, uint8 and int16 forms.
+#define EL_UNARY_QUANTIZED_ROWS(PREPARE) \
+  EL_UNARY_INT8_ROWS(PREPARE), EL_UNARY_UINT8_ROWS(PREPARE), EL_UNARY_INT16_ROW(PREPARE)
 
 template <UnaryOp kOp>
 struct Variants {
   static constexpr KernelVariant<UnaryData> kTable[] = {EL_UNARY_F32_ROWS(kOp)};
 };
-template <>
-struct Variants<UnaryOp::kNeg> {
-  static constexpr KernelVariant<UnaryData> kTable[] = {
-      EL_UNARY_F32_ROWS(UnaryOp::kNeg),
-      {"int32", kI32Types, Isa::kReference, nullptr, nullptr, EvalInt<int32_t, reference::Neg<int32_t>>},
-      {"int64", kI64Types, Isa::kReference, nullptr, nullptr, EvalInt<int64_t, reference::Neg<int64_t>>},
+#define EL_UNARY_VARIANTS(OP, ...)                                                              \
+  template <>                                                                                   \
+  struct Variants<OP> {                                                                         \
+    static constexpr KernelVariant<UnaryData> kTable[] = {EL_UNARY_F32_ROWS(OP), __VA_ARGS__}; \
   };
-};
-template <>
-struct Variants<UnaryOp::kAbs> {
-  static constexpr KernelVariant<UnaryData> kTable[] = {
-      EL_UNARY_F32_ROWS(UnaryOp::kAbs),
-      {"int32", kI32Types, Isa::kReference, nullptr, nullptr, EvalInt<int32_t, reference::Abs<int32_t>>},
-      {"int64", kI64Types, Isa::kReference, nullptr, nullptr, EvalInt<int64_t, reference::Abs<int64_t>>},
-  };
-};
+EL_UNARY_VARIANTS(UnaryOp::kLogistic, EL_UNARY_QUANTIZED_ROWS(PrepareLogisticQuantized))
+EL_UNARY_VARIANTS(UnaryOp::kTanh, EL_UNARY_QUANTIZED_ROWS(PrepareTanhQuantized))
+EL_UNARY_VARIANTS(UnaryOp::kGelu, EL_UNARY_QUANTIZED_ROWS(PrepareGeluQuantized))
+EL_UNARY_VARIANTS(UnaryOp::kRelu, EL_UNARY_QUANTIZED_ROWS(PrepareReluQuantized))
+EL_UNARY_VARIANTS(UnaryOp::kRelu6, EL_UNARY_QUANTIZED_ROWS(PrepareRelu6Quantized))
+EL_UNARY_VARIANTS(UnaryOp::kLeakyRelu, EL_UNARY_QUANTIZED_ROWS(PrepareLeakyReluQuantized))
+// LiteRT's ELU has int8 only, HARD_SWISH no int16, RSQRT no uint8.
+EL_UNARY_VARIANTS(UnaryOp::kElu, EL_UNARY_INT8_ROWS(PrepareEluQuantized))
+EL_UNARY_VARIANTS(UnaryOp::kHardSwish, EL_UNARY_INT8_ROWS(PrepareHardSwishQuantized),
+                  EL_UNARY_UINT8_ROWS(PrepareHardSwishQuantized))
+EL_UNARY_VARIANTS(UnaryOp::kRsqrt, EL_UNARY_INT8_ROWS(PrepareRsqrtQuantized), EL_UNARY_INT16_ROW(PrepareRsqrtQuantized))
+// ABS: quantized int8 and int16; int16 without quantization parameters is a plain |x| (wrapping at -32768).
+EL_UNARY_VARIANTS(UnaryOp::kAbs,
+                  {"int32", kI32Types, Isa::kReference, nullptr, nullptr, EvalInt<int32_t, reference::Abs<int32_t>>},
+                  {"int64", kI64Types, Isa::kReference, nullptr, nullptr, EvalInt<int64_t, reference::Abs<int64_t>>},
+                  EL_UNARY_INT8_ROWS(PrepareAbsQuantized),
+                  {"int16", kI16Types, Isa::kReference, InputIsQuantized, PrepareAbsQuantized, EvalQuantizedInt16,
+                   "input has quantization parameters"},
+                  {"int16 (not quantized)", kI16Types, Isa::kReference, nullptr, nullptr,
+                   EvalInt<int16_t, reference::Abs<int16_t>>})
+// NEG: LiteRT negates int8 and int16 values as plain integers, quantization or not.
+EL_UNARY_VARIANTS(UnaryOp::kNeg,
+                  {"int32", kI32Types, Isa::kReference, nullptr, nullptr, EvalInt<int32_t, reference::Neg<int32_t>>},
+                  {"int64", kI64Types, Isa::kReference, nullptr, nullptr, EvalInt<int64_t, reference::Neg<int64_t>>},
+                  {"int8", kI8Types, Isa::kReference, nullptr, nullptr, EvalInt<int8_t, reference::Neg<int8_t>>},
+                  {"int16", kI16Types, Isa::kReference, nullptr, nullptr, EvalInt<int16_t, reference::Neg<int16_t>>})
+#undef EL_UNARY_VARIANTS
+#undef EL_UNARY_QUANTIZED_ROWS
+#undef EL_UNARY_INT16_ROW
+#undef EL_UNARY_UINT8_ROWS
+#undef EL_UNARY_INT8_ROWS
+#undef EL_UNARY_8BIT_ROWS
 #undef EL_UNARY_F32_ROWS
 
 template <UnaryOp kOp>

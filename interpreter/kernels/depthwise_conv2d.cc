@@ -1,15 +1,19 @@
-// DEPTHWISE_CONV_2D (float32): filter [1, h, w, out_c] with out_c = in_c * multiplier (the multiplier
-// comes from the shapes; new files may store 0 in the option), bias, padding, strides, dilation,
-// fused activation. Multiplier 1 runs the channel-vectorized kernel (optimized/depthwise_f32); other
-// multipliers, and filters over kMaxDepthwiseTaps taps, run the reference (reference/depthwise_conv.h).
-#include "interpreter/kernels/filter_quantization.h"
+// DEPTHWISE_CONV_2D: filter [1, h, w, out_c] with out_c = in_c * multiplier (the multiplier comes from the
+// shapes; new files may store 0 in the option), bias, padding, strides, dilation, fused activation.
+// float32 with multiplier 1 runs the channel-vectorized kernel (optimized/depthwise_f32); other multipliers,
+// and filters over kMaxDepthwiseTaps taps, run the reference (reference/depthwise_conv.h). int8 (per-channel
+// or per-tensor filter), uint8, int16x8 and dynamic range (float input, int8 filter) run the integer
+// reference (reference/integer/depthwise_conv.h), bit-exact with LiteRT's BUILTIN_REF; int8 with multiplier 1
+// runs the channel-vectorized int8 kernel first (optimized/int8_depthwise.h: AVX-512 VNNI, AVX2), equal to it.
+#include "interpreter/kernels/conv_util.h"
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
 #include "interpreter/kernels/optimized/depthwise_f32.h"
 #include "interpreter/kernels/optimized/int8_depthwise.h"
 #include "interpreter/kernels/packed_weights.h"
+#include "interpreter/kernels/quantized_filter.h"
 #include "interpreter/kernels/reference/depthwise_conv.h"
-#include "interpreter/kernels/conv_util.h"
+#include "interpreter/kernels/reference/integer/depthwise_conv.h"
 #include "interpreter/thread_pool.h"
 
 namespace edgelite {
@@ -17,24 +21,26 @@ namespace {
 
 struct DepthwiseData : VariantChoice<DepthwiseData> {
   WindowOptions options;
-  int activation = 0;  // the schema's fused activation, for quantized outputs
+  int option_multiplier = 0;  // depth_multiplier as stored (LiteRT's int16 and hybrid kernels loop over it)
   // Set in prepare.
   reference::WindowGeometry geometry;
+  // float32 rows.
   const optimized::DepthwiseF32Kernels* kernels = nullptr;  // the chosen ISA's
   PackedWeights weights;  // bias, per-tap weights and a zero row, channels padded to whole vectors
-  // int8
-  Int8FilterQuantization q8;
-  const optimized::Int8DepthwiseKernels* int8 = nullptr;  // the chosen ISA's
+  // Integer rows (PrepareInt8, PrepareUInt8, PrepareInt16): offsets, per-channel multipliers, activation range.
+  QuantizedFilterParams quant;
+  const optimized::Int8DepthwiseKernels* int8 = nullptr;  // the optimized int8 rows' (packed in `weights`)
+  // Dynamic-range row (PrepareHybrid).
+  std::vector<float> filter_scales;  // per output channel
+  HybridRowScratch rows;             // each image quantized as one row
 };
 
 Status Init(KernelContext& ctx, Node& node) {
   auto* data = new DepthwiseData();
   node.user_data = data;
-  if (node.op && node.op->builtin_options_as_DepthwiseConv2DOptions()) {
-    data->activation = node.op->builtin_options_as_DepthwiseConv2DOptions()->fused_activation_function();
-  }
-  return ParseConvOptions(ctx, node, node.op ? node.op->builtin_options_as_DepthwiseConv2DOptions() : nullptr,
-                          "DepthwiseConv2DOptions", &data->options);
+  const auto* options = node.op ? node.op->builtin_options_as_DepthwiseConv2DOptions() : nullptr;
+  if (options) data->option_multiplier = options->depth_multiplier();
+  return ParseConvOptions(ctx, node, options, "DepthwiseConv2DOptions", &data->options);
 }
 
 int Taps(const reference::WindowGeometry& g) { return g.filter_h * g.filter_w; }
@@ -80,31 +86,56 @@ Status EvalF32Reference(KernelContext& ctx, Node& node, DepthwiseData& d) {
   return Status::Ok();
 }
 
+// LiteRT's int16 and dynamic-range kernels take the depth multiplier from the options, not the shapes; a model
+// whose option disagrees with its shapes would leave output channels unwritten or read past the filter there.
+Status CheckOptionMultiplier(KernelContext& ctx, const Node& node, const DepthwiseData& d) {
+  const int multiplier = d.geometry.out_c / d.geometry.in_c;
+  EL_KERNEL_CHECK(ctx, node, d.option_multiplier == multiplier, "depth_multiplier option is ", d.option_multiplier,
+                  " but the filter's ", d.geometry.out_c, " channels over the input's ", d.geometry.in_c, " make ",
+                  multiplier, " (int16 and dynamic-range kernels use the option)");
+  return Status::Ok();
+}
+
+// ---- integer rows ----
+// int8 input and output, int8 filter with one scale per output channel or one in all.
+Status PrepareInt8(KernelContext& ctx, Node& node, DepthwiseData& d) {
+  return PrepareQuantizedFilter(ctx, node, {d.geometry.out_c, 3, false, d.options.activation}, &d.quant);
+}
+// uint8 with a uint8 filter: one scale, the filter zero point used (reference/depthwiseconv_uint8.h in LiteRT).
+Status PrepareUInt8(KernelContext& ctx, Node& node, DepthwiseData& d) {
+  return PrepareQuantizedFilter(ctx, node, {d.geometry.out_c, 3, true, d.options.activation}, &d.quant);
+}
+// int16 input and output, int8 filter, int64 bias: multipliers as int8's (PrepareQuantizedFilter also requires
+// zero points 0), an int64 accumulator.
+Status PrepareInt16(KernelContext& ctx, Node& node, DepthwiseData& d) {
+  EL_RETURN_IF_ERROR(CheckOptionMultiplier(ctx, node, d));
+  return PrepareInt8(ctx, node, d);
+}
+
+template <typename Acc, typename In, typename Filter, typename Bias>
+Status EvalQuantized(KernelContext& ctx, Node& node, DepthwiseData& d) {
+  const Tensor* bias = ctx.input(node, 2);
+  reference::integer::QuantizedDepthwiseConv2D<Acc>(d.geometry, d.quant.view(), ctx.input(node, 0)->data_as<In>(),
+                                                    ctx.input(node, 1)->data_as<Filter>(),
+                                                    bias ? bias->data_as<Bias>() : nullptr,
+                                                    ctx.output(node, 0)->data_as<In>());
+  return Status::Ok();
+}
+
+// ---- optimized int8 rows: the reference's quantization, then the channel-vectorized kernel ----
 bool Int8ChannelVectorized(const DepthwiseData& d, const Node&, KernelContext&) {
   return d.geometry.out_c == d.geometry.in_c && Taps(d.geometry) <= optimized::kMaxInt8DepthwiseTaps;
 }
 
-optimized::Int8OutputStage Int8Stage(const DepthwiseData& d) {
-  optimized::Int8OutputStage s;
-  s.multiplier = d.q8.multiplier.data();
-  s.shift = d.q8.shift.data();
-  s.output_zero_point = d.q8.output_zero_point;
-  s.out_min = d.q8.out_min;
-  s.out_max = d.q8.out_max;
-  return s;
-}
-
 void PackInt8(const DepthwiseData& d, const Tensor& filter, const Tensor* bias, void* packed) {
   d.int8->pack(d.geometry, filter.data_as<int8_t>(), bias ? bias->data_as<int32_t>() : nullptr,
-               d.q8.input_zero_point, Int8Stage(d), packed);
+               -d.quant.input_offset, optimized::IntegerOutputStage(d.quant.view(), false), packed);
 }
 
-Status PrepareInt8(KernelContext& ctx, Node& node, DepthwiseData& d) {
+Status PrepareInt8Vectorized(KernelContext& ctx, Node& node, DepthwiseData& d) {
+  EL_RETURN_IF_ERROR(PrepareInt8(ctx, node, d));
   const Tensor* filter = ctx.input(node, 1);
   const Tensor* bias = ctx.input(node, 2);
-  const int channels = d.geometry.out_c;
-  EL_RETURN_IF_ERROR(GetInt8FilterQuantization(ctx, node, *ctx.input(node, 0), *filter, *ctx.output(node, 0), 3,
-                                               channels, d.activation, &d.q8));
   d.int8 = optimized::Int8DepthwiseFor(d.variant->isa);
   uint8_t* pack_now = nullptr;
   EL_RETURN_IF_ERROR(d.weights.Prepare(ctx, node, d.int8->packed_size(d.geometry), {filter, bias},
@@ -113,25 +144,54 @@ Status PrepareInt8(KernelContext& ctx, Node& node, DepthwiseData& d) {
   return Status::Ok();
 }
 
-Status EvalInt8(KernelContext& ctx, Node& node, DepthwiseData& d) {
+Status EvalInt8Vectorized(KernelContext& ctx, Node& node, DepthwiseData& d) {
   void* packed = d.weights.data<uint8_t>(ctx);
   if (d.weights.pack_at_eval()) PackInt8(d, *ctx.input(node, 1), ctx.input(node, 2), packed);
   d.int8->run(d.geometry, ctx.input(node, 0)->data_as<int8_t>(), packed, ctx.output(node, 0)->data_as<int8_t>(),
-              d.q8.out_min, d.q8.out_max, ctx.thread_pool());
+              d.quant.act_min, d.quant.act_max, ctx.thread_pool());
+  return Status::Ok();
+}
+
+// ---- dynamic-range row: float input, int8 filter kept int8, float output ----
+Status PrepareHybrid(KernelContext& ctx, Node& node, DepthwiseData& d) {
+  const reference::WindowGeometry& g = d.geometry;
+  EL_RETURN_IF_ERROR(CheckOptionMultiplier(ctx, node, d));
+  // LiteRT's kernel reads one scale per output channel whatever the filter has (past the end of a per-tensor
+  // scale); a per-tensor scale is repeated here.
+  EL_RETURN_IF_ERROR(GetHybridFilterScales(ctx, node, *ctx.input(node, 1), 3, g.out_c, &d.filter_scales, nullptr));
+  return d.rows.Request(ctx, node, g.batch, static_cast<int64_t>(g.in_h) * g.in_w * g.in_c);
+}
+
+Status EvalHybrid(KernelContext& ctx, Node& node, DepthwiseData& d) {
+  const reference::WindowGeometry& g = d.geometry;
+  const Tensor* bias = ctx.input(node, 2);
+  d.rows.QuantizeRows(ctx, /*asymmetric=*/true, ctx.input(node, 0)->data_as<float>(), g.batch,
+                      g.in_h * g.in_w * g.in_c);
+  const ActivationRange& r = d.options.range;
+  reference::integer::HybridDepthwiseConv2D(g, d.rows.quantized(ctx), d.rows.scales(ctx), d.rows.zero_points(ctx),
+                                            ctx.input(node, 1)->data_as<int8_t>(), d.filter_scales.data(),
+                                            bias ? bias->data_as<float>() : nullptr,
+                                            ctx.output(node, 0)->data_as<float>(), r.min, r.max);
   return Status::Ok();
 }
 
 constexpr TypeSignature kF32Types{{kF32, kF32, kF32}, {kF32}};
-constexpr TypeSignature kInt8Types{{kI8, kI8, kI32}, {kI8}};
 
 const KernelVariant<DepthwiseData> kVariants[] = {
-    {"int8 multiplier 1", kInt8Types, Isa::kAvx512Vnni, Int8ChannelVectorized, PrepareInt8, EvalInt8,
-     "depth multiplier 1 and at most 64 filter taps"},
-    {"int8 multiplier 1", kInt8Types, Isa::kAvx2, Int8ChannelVectorized, PrepareInt8, EvalInt8,
-     "depth multiplier 1 and at most 64 filter taps"},
+    {"int8 multiplier 1", kFilterInt8Types, Isa::kAvx512Vnni, Int8ChannelVectorized, PrepareInt8Vectorized,
+     EvalInt8Vectorized, "depth multiplier 1 and at most 64 filter taps"},
+    {"int8 multiplier 1", kFilterInt8Types, Isa::kAvx2, Int8ChannelVectorized, PrepareInt8Vectorized,
+     EvalInt8Vectorized, "depth multiplier 1 and at most 64 filter taps"},
     EL_VECTOR_ISA_ROWS("float32 multiplier 1", kF32Types, ChannelVectorized, PrepareF32, EvalF32,
                        "depth multiplier 1 and at most 64 filter taps"),
     {"float32", kF32Types, Isa::kReference, nullptr, nullptr, EvalF32Reference},
+    {"int8", kFilterInt8Types, Isa::kReference, nullptr, PrepareInt8,
+     EvalQuantized<int32_t, int8_t, int8_t, int32_t>},
+    {"uint8", kFilterUInt8Types, Isa::kReference, nullptr, PrepareUInt8,
+     EvalQuantized<int32_t, uint8_t, uint8_t, int32_t>},
+    {"int16x8", kFilterInt16Int64BiasTypes, Isa::kReference, nullptr, PrepareInt16,
+     EvalQuantized<int64_t, int16_t, int8_t, int64_t>},
+    {"hybrid int8", kFilterHybridTypes, Isa::kReference, nullptr, PrepareHybrid, EvalHybrid},
 };
 
 Status Prepare(KernelContext& ctx, Node& node) {

@@ -1,9 +1,15 @@
-// AVERAGE_POOL_2D and MAX_POOL_2D (float32, NHWC): filter size, strides, SAME/VALID padding, fused
-// activation. Padded positions never count: a SAME average divides by the number of real elements.
-// One file for both: they differ only in how a window is reduced.
+// AVERAGE_POOL_2D and MAX_POOL_2D (NHWC; float32, and int8, uint8, int16 on raw values as LiteRT): filter
+// size, strides, SAME/VALID padding, fused activation. Padded positions never count: a SAME average divides
+// by the number of real elements. One file for both: they differ only in how a window is reduced.
+#include <type_traits>
+
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
+#include "interpreter/kernels/optimized/pooling_8bit.h"
 #include "interpreter/kernels/optimized/pooling_f32.h"
+#include "interpreter/kernels/quantization_params.h"
+#include "interpreter/kernels/quantization_util.h"
+#include "interpreter/kernels/reference/integer/pooling.h"
 #include "interpreter/kernels/reference/pooling.h"
 #include "interpreter/kernels/conv_util.h"
 #include "interpreter/thread_pool.h"
@@ -16,10 +22,13 @@ enum class PoolKind { kAverage, kMax };
 struct PoolData : VariantChoice<PoolData> {
   PoolKind kind;
   WindowOptions options;
+  int activation = 0;  // the schema's ActivationFunctionType, for quantized outputs' clamp
   int filter_h = 0, filter_w = 0;
   // Set in prepare.
   reference::WindowGeometry geometry;
   const optimized::PoolingF32Kernels* kernels = nullptr;  // the chosen ISA's
+  int32_t q_min = 0, q_max = 0;  // quantized rows: the fused activation's range on the output
+  const void* kernels8 = nullptr;  // the chosen ISA's Pooling8BitKernels<T>
 };
 
 template <PoolKind kKind>
@@ -33,6 +42,7 @@ Status Init(KernelContext& ctx, Node& node) {
   data->filter_w = o->filter_width();
   data->options.stride_h = o->stride_h();
   data->options.stride_w = o->stride_w();
+  data->activation = static_cast<int>(o->fused_activation_function());
   return ParseWindowOptions(ctx, node, o->padding(), o->fused_activation_function(), &data->options);
 }
 
@@ -64,15 +74,83 @@ Status EvalF32Reference(KernelContext& ctx, Node& node, PoolData& d) {
   return Status::Ok();
 }
 
+// ---- quantized: raw values, the output's activation range ----
+
+Status PrepareQuantized(KernelContext& ctx, Node& node, PoolData& d) {
+  const Tensor& out = *ctx.output(node, 0);
+  TensorQuantization q;
+  EL_RETURN_IF_ERROR(GetPerTensorQuantization(ctx, node, out, "output", &q));
+  int32_t type_min, type_max;
+  IntegerTypeRange(out.type, &type_min, &type_max);
+  QuantizedActivationRange(d.activation, q.scale, q.zero_point, type_min, type_max, &d.q_min, &d.q_max);
+  return Status::Ok();
+}
+
+template <typename T>
+const optimized::Pooling8BitKernels<T>& Kernels8(const optimized::Pooling8BitTables& t) {
+  if constexpr (std::is_same_v<T, int8_t>) {
+    return t.int8;
+  } else {
+    return t.uint8;
+  }
+}
+
+template <typename T>
+Status PrepareQuantized8Bit(KernelContext& ctx, Node& node, PoolData& d) {
+  EL_RETURN_IF_ERROR(PrepareQuantized(ctx, node, d));
+  d.kernels8 = &Kernels8<T>(*optimized::Pooling8BitFor(d.variant->isa));
+  return Status::Ok();
+}
+
+// The float32 division of the vector average is exact for windows below kMaxAveragePool8BitWindow.
+bool AverageWindowFits(const PoolData& d, const Node&, KernelContext&) {
+  return d.kind == PoolKind::kMax ||
+         static_cast<int64_t>(d.filter_h) * d.filter_w <= optimized::kMaxAveragePool8BitWindow;
+}
+
+template <PoolKind kKind, typename T>
+Status EvalQuantized8Bit(KernelContext& ctx, Node& node, PoolData& d) {
+  const auto& k = *static_cast<const optimized::Pooling8BitKernels<T>*>(d.kernels8);
+  (kKind == PoolKind::kAverage ? k.average : k.max)(d.geometry, ctx.input(node, 0)->data_as<T>(),
+                                                    ctx.output(node, 0)->data_as<T>(), d.q_min, d.q_max,
+                                                    ctx.thread_pool());
+  return Status::Ok();
+}
+
+template <PoolKind kKind, typename T>
+Status EvalQuantizedReference(KernelContext& ctx, Node& node, PoolData& d) {
+  const T* in = ctx.input(node, 0)->data_as<T>();
+  T* out = ctx.output(node, 0)->data_as<T>();
+  if (kKind == PoolKind::kAverage) {
+    reference::integer::AveragePool2D(d.geometry, in, out, d.q_min, d.q_max);
+  } else {
+    reference::integer::MaxPool2D(d.geometry, in, out, d.q_min, d.q_max);
+  }
+  return Status::Ok();
+}
+
 constexpr TypeSignature kF32Types{{kF32}, {kF32}};
+constexpr TypeSignature kI8Types{{kI8}, {kI8}};
+constexpr TypeSignature kU8Types{{kU8}, {kU8}};
+constexpr TypeSignature kI16Types{{kI16}, {kI16}};
+
+// An 8-bit type: the vectorized rows, then the reference twin.
+#define EL_POOL_8BIT_ROWS(NAME, TYPES, T, KIND)                                                           \
+  EL_VECTOR_ISA_ROWS(NAME, TYPES, AverageWindowFits, PrepareQuantized8Bit<T>, (EvalQuantized8Bit<KIND, T>), \
+                     "an averaging window of at most 65535 values"),                                    \
+      {NAME, TYPES, Isa::kReference, nullptr, PrepareQuantized, EvalQuantizedReference<KIND, T>}
 
 template <PoolKind kKind>
 struct Variants {
   static constexpr KernelVariant<PoolData> kTable[] = {
       EL_VECTOR_ISA_ROWS("float32", kF32Types, nullptr, PrepareF32, EvalF32<kKind>),
       {"float32", kF32Types, Isa::kReference, nullptr, nullptr, EvalF32Reference<kKind>},
+      EL_POOL_8BIT_ROWS("int8", kI8Types, int8_t, kKind),
+      EL_POOL_8BIT_ROWS("uint8", kU8Types, uint8_t, kKind),
+      {"int16", kI16Types, Isa::kReference, nullptr, PrepareQuantized, EvalQuantizedReference<kKind, int16_t>},
   };
 };
+#undef EL_POOL_8BIT_ROWS
 
 template <PoolKind kKind>
 Status Prepare(KernelContext& ctx, Node& node) {

@@ -34,25 +34,37 @@ bool CheckedLog2(float x, int* log2_result) {
   return std::abs(x_log2 - rounded) < 1e-3f;
 }
 
-void QuantizedActivationRange(int activation, float scale, int32_t zero_point, int32_t type_min, int32_t type_max,
+bool QuantizedActivationRange(int activation, float scale, int32_t zero_point, int32_t type_min, int32_t type_max,
                               int32_t* lo, int32_t* hi) {
+  bool fits = true;
+  // LiteRT's check, in float: round(v / scale) within [float(INT32_MIN), float(INT32_MAX)] (the latter is 2^31,
+  // which then converts to INT32_MIN as x86 does); the zero point is added in wrapping int32.
   auto quantize = [&](float v) {
-    return zero_point + FloatToInt32LikeX86(static_cast<double>(std::round(v / scale)));
+    const float t = std::round(v / scale);
+    if (!(t >= static_cast<float>(std::numeric_limits<int32_t>::min()) &&
+          t <= static_cast<float>(std::numeric_limits<int32_t>::max()))) {
+      fits = false;
+      return int32_t{0};
+    }
+    return static_cast<int32_t>(static_cast<uint32_t>(zero_point) +
+                                static_cast<uint32_t>(FloatToInt32LikeX86(static_cast<double>(t))));
   };
-  *lo = type_min;
-  *hi = type_max;
+  int32_t a = type_min, b = type_max;
   switch (static_cast<QuantizedActivation>(activation)) {
-    case QuantizedActivation::kRelu: *lo = std::max(type_min, quantize(0.f)); break;
+    case QuantizedActivation::kRelu: a = std::max(type_min, quantize(0.f)); break;
     case QuantizedActivation::kRelu6:
-      *lo = std::max(type_min, quantize(0.f));
-      *hi = std::min(type_max, quantize(6.f));
+      a = std::max(type_min, quantize(0.f));
+      b = std::min(type_max, quantize(6.f));
       break;
     case QuantizedActivation::kReluN1To1:
-      *lo = std::max(type_min, quantize(-1.f));
-      *hi = std::min(type_max, quantize(1.f));
+      a = std::max(type_min, quantize(-1.f));
+      b = std::min(type_max, quantize(1.f));
       break;
     default: break;  // the whole range
   }
+  *lo = fits ? a : type_min;
+  *hi = fits ? b : type_max;
+  return fits;
 }
 
 void PopulateLut8(FloatFunction f, float input_scale, int32_t input_zero_point, float output_scale,
@@ -94,11 +106,18 @@ void PopulateInterpolated(F f, T input_min, T input_max, T output_min, T output_
 
 void PopulateLutInt16(FloatFunction f, float input_scale, int32_t input_zero_point, float output_scale,
                       int32_t output_zero_point, int16_t table[513]) {
+  PopulateLutInt16([](float x, const void* fn) { return (*static_cast<const FloatFunction*>(fn))(x); }, &f,
+                   input_scale, input_zero_point, output_scale, output_zero_point, table);
+}
+
+void PopulateLutInt16(FloatFunctionWithParam f, const void* param, float input_scale, int32_t input_zero_point,
+                      float output_scale, int32_t output_zero_point, int16_t table[513]) {
   const float input_min = input_scale * static_cast<float>(-32768 - input_zero_point);
   const float input_max = input_scale * static_cast<float>(32767 - input_zero_point);
   const float output_min = output_scale * static_cast<float>(-32768 - output_zero_point);
   const float output_max = output_scale * static_cast<float>(32767 - output_zero_point);
-  PopulateInterpolated<float>(f, input_min, input_max, output_min, output_max, table);
+  PopulateInterpolated<float>([f, param](float x) { return f(x, param); }, input_min, input_max, output_min,
+                              output_max, table);
 }
 
 void PopulateLutInt16Double(DoubleFunction f, double input_min, double input_max, double output_min,

@@ -1,12 +1,16 @@
 // MEAN, SUM, REDUCE_PROD, REDUCE_MAX and REDUCE_MIN over the axes listed by a constant axis input
-// (ReducerOptions.keep_dims), on float32, int32 and int64. Axes may be negative or repeated; an empty
-// list reduces nothing.
+// (ReducerOptions.keep_dims), on float32, int32 and int64, and quantized as LiteRT (int8, uint8, int16 MEAN,
+// SUM, REDUCE_MAX, REDUCE_MIN; int8, int16 REDUCE_PROD; reference/integer/reduce.h). Axes may be negative
+// or repeated; an empty list reduces nothing.
+#include <cmath>
 #include <limits>
 #include <type_traits>
 
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
 #include "interpreter/kernels/optimized/reduce.h"
+#include "interpreter/kernels/quantization_params.h"
+#include "interpreter/kernels/reference/integer/reduce.h"
 #include "interpreter/kernels/reference/reduce.h"
 
 namespace edgelite {
@@ -21,8 +25,15 @@ struct ReduceData : VariantChoice<ReduceData> {
   std::vector<bool> reduced;  // per input axis
   int64_t count = 1;          // inputs per output (MEAN's divisor)
   optimized::ReducePlan plan;
+  reference::ReduceLayout layout;
   optimized::ReduceFn fn = nullptr;  // the chosen ISA's loop
+  // Quantized rows.
+  reference::integer::QuantizedSumParams sum;
+  reference::integer::QuantizedProdParams prod;
+  optimized::QuantizedSumFn quantized_sum = nullptr;
 };
+
+namespace ri = reference::integer;
 
 template <ReduceKind kKind>
 Status Init(KernelContext& ctx, Node& node) {
@@ -52,9 +63,8 @@ T EmptyValue(ReduceKind kind) {
 
 // Returns true (having filled the output) when the input is empty.
 template <typename T>
-bool FillIfEmpty(const ReduceData& d, const Tensor& in, Tensor& out) {
+bool FillIfEmpty(const ReduceData& d, const Tensor& in, Tensor& out, T value) {
   if (in.num_elements() != 0) return false;
-  const T value = EmptyValue<T>(d.kind);
   T* p = out.data_as<T>();
   for (int64_t i = 0; i < out.num_elements(); ++i) p[i] = value;
   return true;
@@ -75,7 +85,7 @@ template <typename T>
 Status EvalOptimized(KernelContext& ctx, Node& node, ReduceData& d) {
   const Tensor& in = *ctx.input(node, 0);
   Tensor& out = *ctx.output(node, 0);
-  if (!FillIfEmpty<T>(d, in, out)) d.fn(d.plan, in.data, out.data, d.count, ctx.thread_pool());
+  if (!FillIfEmpty<T>(d, in, out, EmptyValue<T>(d.kind))) d.fn(d.plan, in.data, out.data, d.count, ctx.thread_pool());
   return Status::Ok();
 }
 
@@ -83,20 +93,20 @@ template <typename T>
 Status EvalReference(KernelContext& ctx, Node& node, ReduceData& d) {
   const Tensor& in = *ctx.input(node, 0);
   Tensor& out = *ctx.output(node, 0);
-  if (FillIfEmpty<T>(d, in, out)) return Status::Ok();
+  if (FillIfEmpty<T>(d, in, out, EmptyValue<T>(d.kind))) return Status::Ok();
   using Wrapping = typename reference::ReduceAccumulators<T>::Wrapping;
   using MeanAcc = typename reference::ReduceAccumulators<T>::Mean;
   const T* x = in.data_as<T>();
   T* y = out.data_as<T>();
   auto cast = [](auto acc) { return static_cast<T>(acc); };
   switch (d.kind) {
-    case ReduceKind::kSum: reference::Reduce<reference::SumFold<Wrapping>>(x, in.dims, d.reduced, y, cast); break;
-    case ReduceKind::kProd: reference::Reduce<reference::ProdFold<Wrapping>>(x, in.dims, d.reduced, y, cast); break;
-    case ReduceKind::kMax: reference::Reduce<reference::MaxFold<T>>(x, in.dims, d.reduced, y, cast); break;
-    case ReduceKind::kMin: reference::Reduce<reference::MinFold<T>>(x, in.dims, d.reduced, y, cast); break;
+    case ReduceKind::kSum: reference::Reduce<reference::SumFold<Wrapping>>(x, d.layout, y, cast); break;
+    case ReduceKind::kProd: reference::Reduce<reference::ProdFold<Wrapping>>(x, d.layout, y, cast); break;
+    case ReduceKind::kMax: reference::Reduce<reference::MaxFold<T>>(x, d.layout, y, cast); break;
+    case ReduceKind::kMin: reference::Reduce<reference::MinFold<T>>(x, d.layout, y, cast); break;
     case ReduceKind::kMean: {
       const MeanAcc count = static_cast<MeanAcc>(d.count);
-      reference::Reduce<reference::SumFold<MeanAcc>>(x, in.dims, d.reduced, y,
+      reference::Reduce<reference::SumFold<MeanAcc>>(x, d.layout, y,
                                                      [count](MeanAcc acc) { return static_cast<T>(acc / count); });
       break;
     }
@@ -104,19 +114,202 @@ Status EvalReference(KernelContext& ctx, Node& node, ReduceData& d) {
   return Status::Ok();
 }
 
+// ---- quantized ----
+
+// The input's and output's quantization and the output type's range.
+struct ReduceQuantization {
+  TensorQuantization in, out;
+  int32_t lo = 0, hi = 0;
+};
+
+Status ReadReduceQuantization(KernelContext& ctx, const Node& node, ReduceQuantization* q) {
+  const Tensor& in = *ctx.input(node, 0);
+  const Tensor& out = *ctx.output(node, 0);
+  EL_RETURN_IF_ERROR(GetPerTensorQuantization(ctx, node, in, "input", &q->in));
+  EL_RETURN_IF_ERROR(GetPerTensorQuantization(ctx, node, out, "output", &q->out));
+  IntegerTypeRange(out.type, &q->lo, &q->hi);
+  if (in.type == DataType::kInt16) {
+    EL_RETURN_IF_ERROR(RequireZeroPoint(ctx, node, in, "input", q->in, 0));
+    EL_RETURN_IF_ERROR(RequireZeroPoint(ctx, node, out, "output", q->out, 0));
+  }
+  return Status::Ok();
+}
+
+// The index of an 8- or 16-bit type in the optimized tables: int8, uint8, int16.
+int IntTypeIndex(DataType type) { return type == DataType::kInt8 ? 0 : type == DataType::kUInt8 ? 1 : 2; }
+
+using SumParamsFn = ri::QuantizedSumParams (*)(float, int32_t, float, int32_t, int64_t, int32_t, int32_t);
+
+// MEAN (LiteRT's reference algorithm, for every shape: BUILTIN_REF never takes the default kernel's other
+// one), uint8 SUM, and int8/int16 SUM by LiteRT's default-kernel float formula.
+template <SumParamsFn kParams>
+Status PrepareQuantizedSum(KernelContext& ctx, Node& node, ReduceData& d) {
+  ReduceQuantization q;
+  EL_RETURN_IF_ERROR(ReadReduceQuantization(ctx, node, &q));
+  d.sum = kParams(q.in.scale, q.in.zero_point, q.out.scale, q.out.zero_point, d.count, q.lo, q.hi);
+  d.quantized_sum = d.variant->isa == Isa::kReference
+                        ? nullptr
+                        : optimized::ReduceFor(d.variant->isa)->quantized_sum[IntTypeIndex(ctx.input(node, 0)->type)];
+  return Status::Ok();
+}
+
+// SUM's parameters by input type.
+ri::QuantizedSumParams SumParamsByType(float s_in, int32_t z_in, float s_out, int32_t z_out, int64_t n, int32_t lo,
+                                       int32_t hi) {
+  // uint8 is recognised by its range; int8 and int16 take the float formula.
+  return lo == 0 ? ri::SumParams(s_in, z_in, s_out, z_out, n, lo, hi)
+                 : ri::SumFloatParams(s_in, z_in, s_out, z_out, n, lo, hi);
+}
+
+template <typename T>
+Status EvalQuantizedSum(KernelContext& ctx, Node& node, ReduceData& d) {
+  const Tensor& in = *ctx.input(node, 0);
+  Tensor& out = *ctx.output(node, 0);
+  // An empty MEAN gives 0 (LiteRT's NaN for integers); an empty SUM the output zero point.
+  const T empty = static_cast<T>(d.kind == ReduceKind::kMean ? 0 : ri::FinishQuantizedSum(0, d.sum));
+  if (FillIfEmpty<T>(d, in, out, empty)) return Status::Ok();
+  if (d.quantized_sum) {
+    d.quantized_sum(d.plan, in.data, out.data, d.sum, ctx.thread_pool());
+    return Status::Ok();
+  }
+  reference::Reduce<reference::SumFold<uint32_t>>(in.data_as<T>(), d.layout, out.data_as<T>(), [&d](uint32_t sum) {
+    return static_cast<T>(ri::FinishQuantizedSum(sum, d.sum));
+  });
+  return Status::Ok();
+}
+
+// REDUCE_MAX / REDUCE_MIN compare raw values, so LiteRT requires the output's quantization to be the
+// input's (an absent one counts as scale 0, zero point 0).
+Status PrepareRawMaxMin(KernelContext& ctx, Node& node, ReduceData& d) {
+  const Tensor& in = *ctx.input(node, 0);
+  const Tensor& out = *ctx.output(node, 0);
+  auto scale = [](const Tensor& t) { return t.quant.scale.empty() ? 0.f : t.quant.scale[0]; };
+  auto zero_point = [](const Tensor& t) { return t.quant.zero_point.empty() ? int64_t{0} : t.quant.zero_point[0]; };
+  if (scale(in) != scale(out) || zero_point(in) != zero_point(out)) {
+    return ctx.Error(node, StrCat("output '", out.name, "' has scale ", scale(out), " and zero point ",
+                                  zero_point(out), ", input '", in.name, "' ", scale(in), " and ", zero_point(in),
+                                  ": this operator needs them equal"),
+                     StatusCode::kUnsupported);
+  }
+  if (d.variant->isa != Isa::kReference) {
+    const optimized::ReduceKernels& k = *optimized::ReduceFor(d.variant->isa);
+    const int type = IntTypeIndex(in.type);
+    d.fn = d.kind == ReduceKind::kMax ? k.max_int[type] : k.min_int[type];
+  }
+  return Status::Ok();
+}
+
+Status PrepareQuantizedProd(KernelContext& ctx, Node& node, ReduceData& d) {
+  ReduceQuantization q;
+  EL_RETURN_IF_ERROR(ReadReduceQuantization(ctx, node, &q));
+  ri::QuantizedProdParams& p = d.prod;
+  p.input_zero_point = q.in.zero_point;
+  p.output_zero_point = q.out.zero_point;
+  p.lo = q.lo;
+  p.hi = q.hi;
+  const Tensor& out = *ctx.output(node, 0);
+  if (ctx.input(node, 0)->num_elements() == 0 || out.num_elements() == 0) return Status::Ok();
+  // Each of the N scalings takes s_x and one N-th root of 1 / s_y (in double), so the product never leaves
+  // int32.
+  const int64_t n = ctx.input(node, 0)->num_elements() / out.num_elements();
+  p.multiplier = QuantizeMultiplier(static_cast<double>(q.in.scale) /
+                                    std::pow(static_cast<double>(q.out.scale), 1.0 / static_cast<double>(n)));
+  if (p.multiplier.shift > 14) {
+    return ctx.Error(node, StrCat("input scale ", q.in.scale, " and output scale ", q.out.scale, " over ", n,
+                                  " values give a product scaling beyond the int64 multiply's range"),
+                     StatusCode::kUnsupported);
+  }
+  return Status::Ok();
+}
+
+template <typename T>
+Status EvalQuantizedProd(KernelContext& ctx, Node& node, ReduceData& d) {
+  const Tensor& in = *ctx.input(node, 0);
+  Tensor& out = *ctx.output(node, 0);
+  if (FillIfEmpty<T>(d, in, out, static_cast<T>(d.prod.output_zero_point))) return Status::Ok();
+  const T* x = in.data_as<T>();
+  T* y = out.data_as<T>();
+  const reference::ReduceLayout& l = d.layout;
+  // In input order per output, as LiteRT's fold: the first value, then each product rescaled.
+  for (int64_t o = 0; o < l.num_out; ++o) {
+    const int64_t base = reference::ReduceOffset(o, l.kept_size, l.kept_stride);
+    int32_t acc = ri::ProdFirst(x[base + reference::ReduceOffset(0, l.red_size, l.red_stride)], d.prod);
+    for (int64_t r = 1; r < l.num_red; ++r) {
+      acc = ri::ProdNext(acc, x[base + reference::ReduceOffset(r, l.red_size, l.red_stride)], d.prod);
+    }
+    y[o] = static_cast<T>(ri::ProdFinish(acc, d.prod));
+  }
+  return Status::Ok();
+}
+
+bool InputIsQuantized(const ReduceData&, const Node& node, KernelContext& ctx) {
+  return !ctx.input(node, 0)->quant.scale.empty();
+}
+
 constexpr TypeSignature kF32Types{{kF32, kIndexTypes}, {kF32}};
 constexpr TypeSignature kI32Types{{kI32, kIndexTypes}, {kI32}};
 constexpr TypeSignature kI64Types{{kI64, kIndexTypes}, {kI64}};
+constexpr TypeSignature kI8Types{{kI8, kIndexTypes}, {kI8}};
+constexpr TypeSignature kU8Types{{kU8, kIndexTypes}, {kU8}};
+constexpr TypeSignature kI16Types{{kI16, kIndexTypes}, {kI16}};
 
-const KernelVariant<ReduceData> kVariants[] = {
-    EL_VECTOR_ISA_ROWS("float32", kF32Types, nullptr, PrepareOptimized<float>, EvalOptimized<float>),
-    {"float32", kF32Types, Isa::kReference, nullptr, nullptr, EvalReference<float>},
-    EL_VECTOR_ISA_ROWS("int32", kI32Types, nullptr, PrepareOptimized<int32_t>, EvalOptimized<int32_t>),
-    {"int32", kI32Types, Isa::kReference, nullptr, nullptr, EvalReference<int32_t>},
-    EL_VECTOR_ISA_ROWS("int64", kI64Types, nullptr, PrepareOptimized<int64_t>, EvalOptimized<int64_t>),
-    {"int64", kI64Types, Isa::kReference, nullptr, nullptr, EvalReference<int64_t>},
+#define EL_REDUCE_PLAIN_ROWS                                                                                 \
+  EL_VECTOR_ISA_ROWS("float32", kF32Types, nullptr, PrepareOptimized<float>, EvalOptimized<float>),          \
+      {"float32", kF32Types, Isa::kReference, nullptr, nullptr, EvalReference<float>},                       \
+      EL_VECTOR_ISA_ROWS("int32", kI32Types, nullptr, PrepareOptimized<int32_t>, EvalOptimized<int32_t>),    \
+      {"int32", kI32Types, Isa::kReference, nullptr, nullptr, EvalReference<int32_t>},                       \
+      EL_VECTOR_ISA_ROWS("int64", kI64Types, nullptr, PrepareOptimized<int64_t>, EvalOptimized<int64_t>),    \
+      {"int64", kI64Types, Isa::kReference, nullptr, nullptr, EvalReference<int64_t>}
+// A quantized sum of one dtype: the vector rows (sum lanes in int32), then the reference twin.
+#define EL_REDUCE_SUM_ROWS(NAME, TYPES, T, PARAMS)                                                  \
+  EL_VECTOR_ISA_ROWS(NAME, TYPES, nullptr, PrepareQuantizedSum<PARAMS>, EvalQuantizedSum<T>),       \
+      {NAME, TYPES, Isa::kReference, nullptr, PrepareQuantizedSum<PARAMS>, EvalQuantizedSum<T>}
+#define EL_REDUCE_MAX_MIN_ROWS(NAME, TYPES, T)                                                      \
+  EL_VECTOR_ISA_ROWS(NAME, TYPES, nullptr, PrepareRawMaxMin, EvalOptimized<T>),                     \
+      {NAME, TYPES, Isa::kReference, nullptr, PrepareRawMaxMin, EvalReference<T>}
+
+template <ReduceKind kKind>
+struct Variants {  // REDUCE_MAX, REDUCE_MIN
+  static constexpr KernelVariant<ReduceData> kTable[] = {
+      EL_REDUCE_PLAIN_ROWS,
+      EL_REDUCE_MAX_MIN_ROWS("int8", kI8Types, int8_t),
+      EL_REDUCE_MAX_MIN_ROWS("uint8", kU8Types, uint8_t),
+      EL_REDUCE_MAX_MIN_ROWS("int16", kI16Types, int16_t),
+  };
 };
+template <>
+struct Variants<ReduceKind::kMean> {
+  static constexpr KernelVariant<ReduceData> kTable[] = {
+      EL_REDUCE_PLAIN_ROWS,
+      EL_REDUCE_SUM_ROWS("int8", kI8Types, int8_t, ri::MeanParams),
+      EL_REDUCE_SUM_ROWS("uint8", kU8Types, uint8_t, ri::MeanParams),
+      EL_REDUCE_SUM_ROWS("int16", kI16Types, int16_t, ri::MeanParams),
+  };
+};
+template <>
+struct Variants<ReduceKind::kSum> {
+  static constexpr KernelVariant<ReduceData> kTable[] = {
+      EL_REDUCE_PLAIN_ROWS,
+      EL_REDUCE_SUM_ROWS("int8", kI8Types, int8_t, SumParamsByType),
+      EL_REDUCE_SUM_ROWS("uint8", kU8Types, uint8_t, SumParamsByType),
+      EL_REDUCE_SUM_ROWS("int16", kI16Types, int16_t, SumParamsByType),
+  };
+};
+template <>
+struct Variants<ReduceKind::kProd> {
+  static constexpr KernelVariant<ReduceData> kTable[] = {
+      EL_REDUCE_PLAIN_ROWS,
+      {"int8", kI8Types, Isa::kReference, InputIsQuantized, PrepareQuantizedProd, EvalQuantizedProd<int8_t>,
+       "input has quantization parameters"},
+      {"int16", kI16Types, Isa::kReference, InputIsQuantized, PrepareQuantizedProd, EvalQuantizedProd<int16_t>,
+       "input has quantization parameters"},
+  };
+};
+#undef EL_REDUCE_MAX_MIN_ROWS
+#undef EL_REDUCE_SUM_ROWS
+#undef EL_REDUCE_PLAIN_ROWS
 
+template <ReduceKind kKind>
 Status Prepare(KernelContext& ctx, Node& node) {
   auto* data = static_cast<ReduceData*>(node.user_data);
   EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 2, 2));
@@ -162,13 +355,14 @@ Status Prepare(KernelContext& ctx, Node& node) {
     }
   }
   data->plan = optimized::MakeReducePlan(in->dims, data->reduced);
+  data->layout = reference::MakeReduceLayout(in->dims, data->reduced);
   EL_RETURN_IF_ERROR(ctx.ResizeTensor(*out, out_dims));
-  return SelectVariant(ctx, node, kVariants, *data);
+  return SelectVariant(ctx, node, Variants<kKind>::kTable, *data);
 }
 
 template <ReduceKind kKind>
 const KernelRegistration* Registration() {
-  static const KernelRegistration reg{Init<kKind>, DeleteNodeData<ReduceData>, Prepare,
+  static const KernelRegistration reg{Init<kKind>, DeleteNodeData<ReduceData>, Prepare<kKind>,
                                       EvalSelectedVariant<ReduceData>, /*fold_when_inputs_constant=*/true};
   return &reg;
 }

@@ -21,7 +21,9 @@ def _random_input(detail, rng: np.random.Generator) -> np.ndarray:
     if dtype.kind == "b":
         return rng.integers(0, 2, size=shape).astype(dtype)
     info = np.iinfo(dtype)
-    return rng.integers(max(info.min, -128), min(info.max, 127) + 1, size=shape).astype(dtype)
+    # 8- and 16-bit inputs are quantized values: their whole range; wider integers (indices, shapes) stay small.
+    lo, hi = (info.min, info.max) if info.bits <= 16 else (-128, 127)
+    return rng.integers(lo, hi + 1, size=shape).astype(dtype)
 
 
 def _parse_inputs(specs: List[str]):
@@ -82,7 +84,17 @@ def _fmt_tensor(interp, index: int, subgraph: int) -> str:
     info = interp._core.tensor_info(subgraph, index)
     shape = "x".join(str(int(d)) for d in info["shape"]) or "scalar"
     kind = "const " if info["is_constant"] else ""
-    return f"{kind}{info['dtype']}[{shape}]"
+    return f"{kind}{info['dtype']}[{shape}]{_fmt_quantization(info)}"
+
+
+def _fmt_quantization(info) -> str:
+    """" q=0.0235/-128" for per-tensor quantization, " q=32 scales on axis 0" for per-channel, "" for none."""
+    scales, zero_points = info["scales"], info["zero_points"]
+    if len(scales) == 0:
+        return ""
+    if len(scales) == 1:
+        return f" q={float(scales[0]):.6g}/{int(zero_points[0]) if len(zero_points) else 0}"
+    return f" q={len(scales)} scales on axis {info['quantized_dimension']}"
 
 
 def cmd_inspect(args) -> int:
@@ -126,12 +138,13 @@ def cmd_inspect(args) -> int:
         elif alloc_error:
             print(f"arena: not planned: {alloc_error}")
         unresolved_nodes = {int(u.split(":")[0].split()[1]) for u in unresolved}
-        print(f"{'#':>4}  {'operator':<24} {'ver':>3}  inputs -> outputs")
+        print(f"{'#':>4}  {'operator':<24} {'ver':>3}  inputs -> outputs  [kernel]")
         for node in core.nodes(s):
             mark = "  <-- cannot run" if node["index"] in unresolved_nodes else ""
+            kernel = f"  [{node['kernel']}]" if node["kernel"] else ""
             ins = ", ".join(_fmt_tensor(interp, t, s) for t in node["inputs"])
             outs = ", ".join(_fmt_tensor(interp, t, s) for t in node["outputs"])
-            print(f"{node['index']:>4}  {node['op_name']:<24} {node['version']:>3}  {ins} -> {outs}{mark}")
+            print(f"{node['index']:>4}  {node['op_name']:<24} {node['version']:>3}  {ins} -> {outs}{kernel}{mark}")
         for u in unresolved:
             print(f"unsupported: {u}")
     if unsupported_total:

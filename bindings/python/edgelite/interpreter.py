@@ -77,6 +77,7 @@ class Interpreter:
                 "scales": scales,
                 "zero_points": zero_points,
                 "quantized_dimension": info["quantized_dimension"],
+                "block_size": info["block_size"],
             },
             "sparsity_parameters": {} if not info["is_sparse"] else {"sparse": True},
         }

@@ -11,6 +11,7 @@
 #include <cstdint>
 
 #include "interpreter/cpu_features.h"
+#include "interpreter/kernels/reference/integer/requantize.h"
 #include "interpreter/kernels/reference/window_geometry.h"
 
 namespace edgelite {
@@ -28,11 +29,27 @@ using reference::WindowGeometry;
 // (the activation range, zero point included), all as the reference does it.
 struct Int8OutputStage {
   const int32_t* multiplier = nullptr;
-  const int32_t* shift = nullptr;
+  const int* shift = nullptr;
   const double* scale = nullptr;
   int32_t output_zero_point = 0;
   int32_t out_min = -128, out_max = 127;
 };
+
+// The output stage of a filter kernel's integer rows (quantized_filter.h prepares `q`): the multipliers, or
+// with double_scale (FULLY_CONNECTED) the double scales. The filter must be symmetric (q.filter_offset 0).
+inline Int8OutputStage IntegerOutputStage(const reference::integer::FilterQuantization& q, bool double_scale) {
+  Int8OutputStage s;
+  if (double_scale) {
+    s.scale = q.scale;
+  } else {
+    s.multiplier = q.multiplier;
+    s.shift = q.shift;
+  }
+  s.output_zero_point = q.output_offset;
+  s.out_min = q.act_min;
+  s.out_max = q.act_max;
+  return s;
+}
 
 // What plan decides for one convolution: groups = in_c / filter_in_c, and per group an [m, k] x [k, n]
 // product whose k is padded to the micro-kernel's step (kp).

@@ -31,6 +31,14 @@ void Run(const ReducePlan& plan, const void* in_bytes, void* out_bytes, int64_t 
 template <ReduceKind kKind>
 constexpr ReduceFn kByType[3] = {Run<kKind, float>, Run<kKind, int32_t>, Run<kKind, int64_t>};
 
+template <typename T>
+void RunQuantizedSum(const ReducePlan& plan, const void* in, void* out,
+                     const reference::integer::QuantizedSumParams& params, ThreadPool& pool) {
+  Reduce<reference::SumFold<uint32_t>>(
+      plan, static_cast<const T*>(in), static_cast<T*>(out),
+      [&params](uint32_t sum) { return static_cast<T>(reference::integer::FinishQuantizedSum(sum, params)); }, pool);
+}
+
 }  // namespace
 
 extern const ReduceKernels kReduce = {{
@@ -39,7 +47,9 @@ extern const ReduceKernels kReduce = {{
     {kByType<ReduceKind::kProd>[0], kByType<ReduceKind::kProd>[1], kByType<ReduceKind::kProd>[2]},
     {kByType<ReduceKind::kMax>[0], kByType<ReduceKind::kMax>[1], kByType<ReduceKind::kMax>[2]},
     {kByType<ReduceKind::kMin>[0], kByType<ReduceKind::kMin>[1], kByType<ReduceKind::kMin>[2]},
-}};
+}, {RunQuantizedSum<int8_t>, RunQuantizedSum<uint8_t>, RunQuantizedSum<int16_t>},
+   {Run<ReduceKind::kMax, int8_t>, Run<ReduceKind::kMax, uint8_t>, Run<ReduceKind::kMax, int16_t>},
+   {Run<ReduceKind::kMin, int8_t>, Run<ReduceKind::kMin, uint8_t>, Run<ReduceKind::kMin, int16_t>}};
 
 }  // namespace EL_ISA_NS
 }  // namespace optimized

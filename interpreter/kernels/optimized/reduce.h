@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "interpreter/kernels/optimized/vector_isa.h"
+#include "interpreter/kernels/reference/integer/reduce.h"
 
 namespace edgelite {
 
@@ -38,9 +39,17 @@ constexpr int kNumReduceKinds = 5;
 // int64 and divides with truncation.
 using ReduceFn = void (*)(const ReducePlan& plan, const void* in, void* out, int64_t count, ThreadPool& pool);
 
-// Indexed by ReduceKind, then by dtype: float32, int32, int64.
+// Quantized MEAN and SUM: each output's raw values summed in int32 (wrapping; lanes reassociate the sum,
+// which integers allow) and finished by reference::integer::FinishQuantizedSum.
+using QuantizedSumFn = void (*)(const ReducePlan& plan, const void* in, void* out,
+                                const reference::integer::QuantizedSumParams& params, ThreadPool& pool);
+
+// fn: indexed by ReduceKind, then by dtype: float32, int32, int64. The integer ones by dtype int8, uint8,
+// int16: quantized sums, and MAX / MIN of the raw values.
 struct ReduceKernels {
   ReduceFn fn[kNumReduceKinds][3];
+  QuantizedSumFn quantized_sum[3];
+  ReduceFn max_int[3], min_int[3];
 };
 
 EL_DECLARE_PER_VECTOR_ISA(ReduceKernels, kReduce)

@@ -70,45 +70,56 @@ struct ReduceAccumulators<int64_t> {
   using Mean = int64_t;
 };
 
-// Reduces a row-major tensor of shape `dims` over the axes flagged in `reduced`. Outputs are in
-// row-major order over the kept axes (keep_dims changes the output's shape, never its layout). Each
-// output folds its inputs in increasing input order in an accumulator of type Fold's `Acc`, starting
-// from Fold::Identity(), and stores finish(acc): a cast for most, a division by the count for MEAN.
-template <typename Fold, typename T, typename Finish>
-void Reduce(const T* in, const std::vector<int32_t>& dims, const std::vector<bool>& reduced, T* out,
-            Finish finish) {
-  using Acc = decltype(Fold::Identity());
-  const int rank = static_cast<int>(dims.size());
-  std::vector<int64_t> stride(rank, 1);
-  for (int a = rank - 2; a >= 0; --a) stride[a] = stride[a + 1] * dims[a + 1];
+// Where a reduction's inputs are: the kept and the reduced axes with their input strides, made once in
+// prepare so that the fold below allocates nothing.
+struct ReduceLayout {
   std::vector<int32_t> kept_size, red_size;
   std::vector<int64_t> kept_stride, red_stride;
   int64_t num_out = 1, num_red = 1;
+};
+
+// The layout of a row-major tensor of shape `dims` reduced over the axes flagged in `reduced`.
+inline ReduceLayout MakeReduceLayout(const std::vector<int32_t>& dims, const std::vector<bool>& reduced) {
+  const int rank = static_cast<int>(dims.size());
+  std::vector<int64_t> stride(rank, 1);
+  for (int a = rank - 2; a >= 0; --a) stride[a] = stride[a + 1] * dims[a + 1];
+  ReduceLayout layout;
   for (int a = 0; a < rank; ++a) {
     if (reduced[a]) {
-      red_size.push_back(dims[a]);
-      red_stride.push_back(stride[a]);
-      num_red *= dims[a];
+      layout.red_size.push_back(dims[a]);
+      layout.red_stride.push_back(stride[a]);
+      layout.num_red *= dims[a];
     } else {
-      kept_size.push_back(dims[a]);
-      kept_stride.push_back(stride[a]);
-      num_out *= dims[a];
+      layout.kept_size.push_back(dims[a]);
+      layout.kept_stride.push_back(stride[a]);
+      layout.num_out *= dims[a];
     }
   }
-  // Input offset of the multi-index `linear` (row-major over `size`) with the given strides.
-  auto offset = [](int64_t linear, const std::vector<int32_t>& size, const std::vector<int64_t>& strides) {
-    int64_t off = 0;
-    for (int i = static_cast<int>(size.size()) - 1; i >= 0; --i) {
-      off += (linear % size[i]) * strides[i];
-      linear /= size[i];
-    }
-    return off;
-  };
-  for (int64_t o = 0; o < num_out; ++o) {
-    const int64_t base = offset(o, kept_size, kept_stride);
+  return layout;
+}
+
+// Input offset of the multi-index `linear` (row-major over `size`) with the given strides.
+inline int64_t ReduceOffset(int64_t linear, const std::vector<int32_t>& size, const std::vector<int64_t>& strides) {
+  int64_t off = 0;
+  for (int i = static_cast<int>(size.size()) - 1; i >= 0; --i) {
+    off += (linear % size[i]) * strides[i];
+    linear /= size[i];
+  }
+  return off;
+}
+
+// Reduces a row-major tensor laid out by `layout`. Outputs are in row-major order over the kept axes
+// (keep_dims changes the output's shape, never its layout). Each output folds its inputs in increasing
+// input order in an accumulator of type Fold's `Acc`, starting from Fold::Identity(), and stores
+// finish(acc): a cast for most, a division by the count for MEAN, a requantization for quantized sums.
+template <typename Fold, typename T, typename Out, typename Finish>
+void Reduce(const T* in, const ReduceLayout& layout, Out* out, Finish finish) {
+  using Acc = decltype(Fold::Identity());
+  for (int64_t o = 0; o < layout.num_out; ++o) {
+    const int64_t base = ReduceOffset(o, layout.kept_size, layout.kept_stride);
     Acc acc = Fold::Identity();
-    for (int64_t r = 0; r < num_red; ++r) {
-      acc = Fold::Combine(acc, static_cast<Acc>(in[base + offset(r, red_size, red_stride)]));
+    for (int64_t r = 0; r < layout.num_red; ++r) {
+      acc = Fold::Combine(acc, static_cast<Acc>(in[base + ReduceOffset(r, layout.red_size, layout.red_stride)]));
     }
     out[o] = finish(acc);
   }

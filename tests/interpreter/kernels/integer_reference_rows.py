@@ -1,6 +1,7 @@
 """Integer references of the operators that work along rows or windows: SOFTMAX, LOG_SOFTMAX, MEAN, SUM,
-REDUCE_MAX, AVERAGE_POOL_2D, MAX_POOL_2D, CONCATENATION, PAD/PADV2, RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR,
-each following the LiteRT file named in its docstring. Quantization is given as (scale, zero_point) pairs."""
+REDUCE_PROD, REDUCE_MAX, AVERAGE_POOL_2D, MAX_POOL_2D, CONCATENATION, PAD/PADV2, RESIZE_BILINEAR,
+RESIZE_NEAREST_NEIGHBOR, each following the LiteRT file named in its docstring. Quantization is given as (scale,
+zero_point) pairs."""
 
 import numpy as np
 
@@ -9,7 +10,8 @@ from integer_reference import (INT32_MIN, activation_range, count_leading_zeros3
                                exp_double, exp_on_negative_values, f32, float_to_int32, get_reciprocal,
                                log_x_for_x_greater_than_or_equal_to_1, lookup_int16, lut_int16,
                                mbqm_greater_than_one, multiply_by_quantized_multiplier,
-                               multiply_by_quantized_multiplier_neon, quantize_multiplier,
+                               multiply_by_quantized_multiplier_int64, multiply_by_quantized_multiplier_neon,
+                               quantize_multiplier,
                                quantize_multiplier_smaller_than_one_exp, rescale, round_half_away,
                                rounding_divide_by_pot, srdhm, wrap_int32)
 
@@ -172,6 +174,26 @@ def reduce_sum_optimized(q, x_qp, y_qp, axis, keep_dims=False):
     sums = f32(wrap_int32(_reduced(values, axes, keep_dims, np.sum)))
     out = float_to_int32(round_half_away((sums * scale + bias).astype(np.float32))) + y_qp[1]
     return np.clip(out, *dtype_range(q.dtype)).astype(q.dtype)
+
+
+def reduce_prod(q, x_qp, y_qp, axis, keep_dims=False):
+    """REDUCE_PROD on quantized int8/int16 (reference/reduce.h QuantizedReduceProd): per output, in input order,
+    the first value minus the zero point, then each product with the next (value - zp) rescaled by the int64
+    MultiplyByQuantizedMultiplier with QuantizeMultiplier(s_x / s_y^(1/N)) (double; N = input size / output
+    size), and rescaled once more at the end; + zp_y, clamped."""
+    values = np.asarray(q, np.int64)
+    axes = _resolve_axes(axis, values.ndim)
+    kept = [a for a in range(values.ndim) if a not in axes]
+    rows = np.transpose(values, kept + list(axes)).reshape(int(np.prod([values.shape[a] for a in kept])), -1)
+    n = rows.shape[1]
+    multiplier, shift = quantize_multiplier(np.float64(f32(x_qp[0])) / np.float64(f32(y_qp[0])) ** (1.0 / n))
+    acc = rows[:, 0] - x_qp[1]
+    for k in range(1, n):
+        acc = multiply_by_quantized_multiplier_int64(acc * (rows[:, k] - x_qp[1]), multiplier, shift)
+    out = multiply_by_quantized_multiplier_int64(acc, multiplier, shift) + y_qp[1]
+    shape = [1 if a in axes else values.shape[a] for a in range(values.ndim)] if keep_dims else \
+        [values.shape[a] for a in kept]
+    return np.clip(out, *dtype_range(q.dtype)).astype(q.dtype).reshape(shape)
 
 
 def reduce_max(q, axis, keep_dims=False):

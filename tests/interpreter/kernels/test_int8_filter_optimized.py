@@ -7,8 +7,6 @@ shared out), and the extreme ends of the arithmetic: zero points at the type's e
 wrapping left shift), tiny ones (shifts up to 31 and flushed to zero), saturating outputs and accumulators near
 the int32 range."""
 
-import os
-
 import numpy as np
 import pytest
 
@@ -16,6 +14,7 @@ import edgelite
 from edgelite import _core
 from edgelite.testing import quantization, single_op_model
 from integer_reference_linear import conv2d, depthwise_conv2d, fully_connected
+from kernel_twins import reference_kernels
 
 ISAS = [isa for isa in ("amx-int8", "avx512vnni", "avx2") if _core.cpu_features()[isa]]
 # DEPTHWISE_CONV_2D has no AMX row: capped at amx-int8 it runs its AVX-512 VNNI row.
@@ -312,3 +311,50 @@ def test_weights_at_run_time_and_no_bias(isa, op):
                   "FULLY_CONNECTED": lambda: fully_connected(case.x, case.xq, case.w, case.wq, case.b, case.yq,
                                                              activation="RELU")}[op]()
         assert_exact(got, want_b, f"{op} with bias, constant={constant}")
+
+
+def twin_cases():
+    """One model per operator and path: CONV_2D direct, im2col, grouped; DEPTHWISE 3x3 / 5x5 / tap pointers;
+    FULLY_CONNECTED with few and many rows."""
+    rng = np.random.default_rng(23)
+    cases = []
+    for x_shape, w_shape, stride in [((1, 7, 9, 33), (17, 1, 1, 33), 1), ((1, 11, 10, 5), (40, 3, 3, 5), 2),
+                                     ((1, 8, 8, 12), (9, 3, 3, 4), 1)]:
+        c = Case(rng, x_shape, w_shape, w_shape[0], 0)
+        cases.append(("CONV_2D", c, conv_options((stride, stride), (1, 1), "SAME", "RELU6")))
+    for x_shape, k, stride, dilation in [((1, 13, 12, 33), 3, 1, 1), ((1, 12, 11, 20), 5, 2, 1),
+                                         ((1, 10, 9, 17), 3, 1, 2)]:
+        c = Case(rng, x_shape, (1, k, k, x_shape[3]), x_shape[3], 3)
+        cases.append(("DEPTHWISE_CONV_2D", c, conv_options((stride, stride), (dilation, dilation), "SAME", "NONE",
+                                                           depth_multiplier=1)))
+    for x_shape, units in [((3, 70), 33), ((40, 70), 47)]:
+        c = Case(rng, x_shape, (units, x_shape[-1]), units, 0)
+        cases.append(("FULLY_CONNECTED", c, {"fused_activation_function": "RELU"}))
+    return cases
+
+
+def test_optimized_rows_equal_their_reference_twin(isa):
+    for op, case, options in twin_cases():
+        inq, outq = case.quantization()
+        got, kernel = run(op, [case.x, case.w, case.b], options, inq, outq)
+        with reference_kernels():
+            want, ref_kernel = run(op, [case.x, case.w, case.b], options, inq, outq)
+        assert "reference" not in kernel and ref_kernel.endswith("(reference)"), (kernel, ref_kernel)
+        assert_exact(got, want, f"{op} x{case.x.shape} ({kernel} against {ref_kernel})")
+
+
+@pytest.mark.parametrize("cap", ["amx-int8", "avx512vnni", "avx2", "portable"])
+def test_each_cap_picks_its_row(monkeypatch, cap):
+    # The rows go AMX, AVX-512 VNNI, AVX2, reference: a cap takes the best one at or below it that this CPU has;
+    # the x86-64 baseline runs the reference kernels.
+    monkeypatch.setenv("EDGELITE_MAX_ISA", cap)
+    order = ["portable", "avx2", "avx512vnni", "amx-int8"]
+    have = ["portable"] + [i for i in order[1:] if _core.cpu_features()[i]]
+    best = max((i for i in have if order.index(i) <= order.index(cap)), key=order.index)
+    for op, case, options in twin_cases():
+        inq, outq = case.quantization()
+        got, kernel = run(op, [case.x, case.w, case.b], options, inq, outq)
+        expected = best
+        if best == "amx-int8" and (op == "DEPTHWISE_CONV_2D" or got.size // got.shape[-1] < 32):
+            expected = "avx512vnni"
+        assert kernel.endswith(f"({'reference' if expected == 'portable' else expected})"), (op, cap, kernel)

@@ -1,4 +1,4 @@
-"""SOFTMAX, LOG_SOFTMAX, MEAN, SUM, REDUCE_MAX, AVERAGE_POOL_2D, MAX_POOL_2D, CONCATENATION, PAD, PADV2,
+"""SOFTMAX, LOG_SOFTMAX, MEAN, SUM, REDUCE_PROD, REDUCE_MAX, AVERAGE_POOL_2D, MAX_POOL_2D, CONCATENATION, PAD, PADV2,
 RESIZE_BILINEAR and RESIZE_NEAREST_NEIGHBOR on quantized tensors: integer_reference_rows against LiteRT's reference
 kernels (BUILTIN_REF), bit for bit; the optimized int8 MEAN against LiteRT's default kernel."""
 
@@ -123,6 +123,21 @@ def test_sum_default_kernel(case, dtype):
         assert_litert_equal("SUM", [x, np.array(axes, np.int32)], {"keep_dims": keep},
                             rows.reduce_sum_optimized(x, x_qp, y_qp, axes, keep), resolver="builtin",
                             constant_inputs=(1,), input_quantization={0: x_qp}, output_quantization=y_qp)
+
+
+@pytest.mark.parametrize("case", REDUCE_CASES, ids=reduce_id)
+@pytest.mark.parametrize("dtype", [np.int8, np.int16])
+def test_reduce_prod(case, dtype):
+    shape, axes, keep = case
+    rng = np.random.default_rng(len(shape) * 13 + np.dtype(dtype).itemsize)
+    for y_scale in [0.1, 0.7, 4.0]:
+        zp = 0 if dtype == np.int16 else int(rng.integers(-6, 7))
+        x = (rng.integers(-12, 13, shape) + zp).astype(dtype)
+        x_qp = (np.float32(rng.uniform(0.02, 0.3)), zp)
+        y_qp = (np.float32(y_scale), random_zero_point(rng, dtype))
+        assert_litert_equal("REDUCE_PROD", [x, np.array(axes, np.int32)], {"keep_dims": keep},
+                            rows.reduce_prod(x, x_qp, y_qp, axes, keep), constant_inputs=(1,),
+                            input_quantization={0: x_qp}, output_quantization=y_qp)
 
 
 @pytest.mark.parametrize("case", REDUCE_CASES, ids=reduce_id)

@@ -184,7 +184,7 @@ def test_log_softmax_version_two_runs_and_three_is_refused():
         run_single_op("LOG_SOFTMAX", [x], version=3)
 
 
-@pytest.mark.parametrize("dtype", [np.int8, np.int32])
+@pytest.mark.parametrize("dtype", [np.int16, np.int32])  # LiteRT's has no int16 either
 def test_log_softmax_refuses_other_types(dtype):
     name = np.dtype(dtype).name
     with pytest.raises(EdgeliteError, match=rf"dtypes \({name}\) -> {name} are not supported"):
