@@ -7,11 +7,10 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
 
-#include <array>
 #include <cstring>
-#include <utility>
 
 #include "interpreter/kernels/optimized/x86/int8_gemm_driver.h"
+#include "interpreter/kernels/optimized/x86/int8_gemm_tile.h"
 #include "interpreter/kernels/optimized/x86/int8_requant_avx512.h"
 
 namespace edgelite {
@@ -19,11 +18,10 @@ namespace optimized {
 namespace avx512vnni {
 namespace {
 
-using int8_gemm::TileArgs;
-
-// Tile sizes (measured on MobileNet shapes, see benchmarks/README.md): 8 rows x 32 columns keeps 16
-// accumulators, two weight vectors and a broadcast in registers; each k step loads 2 weight vectors and 8
-// broadcasts for 16 vpdpbusd.
+// Tile: 8 rows x 32 columns keeps 16 accumulators, two weight vectors and a broadcast in registers; each k
+// step loads 2 weight vectors and 8 broadcasts for 16 vpdpbusd. MobileNet v2's convolutions
+// (benchmarks/int8_kernel_bench, best of five on the shared 2-core machine, which varies by 20%): 8x2 2.57 ms,
+// 6x2 2.63, 4x4 2.94, 12x2 3.04. Panels of two vectors also waste the least on 24- and 144-channel layers.
 #if defined(EL_INT8_MR)
 constexpr int kRows = EL_INT8_MR;  // for tile-size experiments
 #else
@@ -35,80 +33,38 @@ constexpr int kVectors = EL_INT8_NV;
 constexpr int kVectors = 2;
 #endif
 
-constexpr size_t kHeaderBytes = int8_gemm::kHeaderSlots * 64;
-
-inline __m512i BroadcastA(const uint8_t* p) {
-  int32_t v;
-  std::memcpy(&v, p, 4);
-  return _mm512_set1_epi32(v);
-}
-
-// With few rows the k loop is one chain of vpdpbusd per accumulator (5 cycles each): kSplit independent
-// partial sums keep enough of them in flight (a FULLY_CONNECTED layer at batch 1, the last rows of a map).
-template <int E, int MR, int NV>
-void GemmTile(const TileArgs<uint8_t>& t) {
-  constexpr int kSplit = MR * NV >= 8 ? 1 : (MR * NV >= 4 ? 2 : 4);
-  const uint8_t* h = t.panel;
-  const uint8_t* w = t.panel + NV * kHeaderBytes;
-  __m512i acc[kSplit][MR][NV];
-  for (int v = 0; v < NV; ++v) {
-    const __m512i b = int8_gemm::LoadSlot(h + v * kHeaderBytes, int8_gemm::kBias);
-#pragma GCC unroll 16
-    for (int r = 0; r < MR; ++r) {
-      acc[0][r][v] = b;
-      for (int s = 1; s < kSplit; ++s) acc[s][r][v] = _mm512_setzero_si512();
-    }
+// The micro-kernel's vector operations (int8_gemm_tile.h).
+struct VnniOps {
+  using Vec = __m512i;
+  using AElem = uint8_t;
+  static constexpr int kLanes = 16;
+  static constexpr int kKGroup = 4;
+  static constexpr int kWeightBytes = 64;
+  static constexpr int kHeaderBytes = int8_gemm::kHeaderSlots * 64;
+  static constexpr int kMinChains = 8;  // vpdpbusd: 5 cycles, two a cycle
+  static Vec Zero() { return _mm512_setzero_si512(); }
+  static Vec Set1(int32_t v) { return _mm512_set1_epi32(v); }
+  static Vec Bias(const uint8_t* h) { return int8_gemm::LoadSlot(h, int8_gemm::kBias); }
+  static Vec LoadWeights(const uint8_t* p) { return _mm512_load_si512(p); }
+  static Vec BroadcastA(const uint8_t* p) {
+    int32_t v;
+    std::memcpy(&v, p, 4);
+    return _mm512_set1_epi32(v);
   }
-  const uint8_t* a[MR];
-#pragma GCC unroll 16
-  for (int r = 0; r < MR; ++r) a[r] = t.a + r * t.lda;
-  auto step = [&](int s, int kk, const uint8_t* wk) {
-    __m512i wv[NV];
-#pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) wv[v] = _mm512_load_si512(wk + v * 64);
-#pragma GCC unroll 16
-    for (int r = 0; r < MR; ++r) {
-      const __m512i x = BroadcastA(a[r] + kk);
-#pragma GCC unroll 4
-      for (int v = 0; v < NV; ++v) acc[s][r][v] = _mm512_dpbusd_epi32(acc[s][r][v], x, wv[v]);
-    }
-  };
-  int kk = 0;
-  for (; kk + 4 * kSplit <= t.kp; kk += 4 * kSplit, w += kSplit * NV * 64) {
-#pragma GCC unroll 4
-    for (int s = 0; s < kSplit; ++s) step(s, kk + 4 * s, w + s * NV * 64);
+  static Vec Dot(Vec acc, Vec a, Vec w) { return _mm512_dpbusd_epi32(acc, a, w); }
+  static Vec Add(Vec a, Vec b) { return _mm512_add_epi32(a, b); }
+  template <int E>
+  static Vec Requant(Vec acc, const uint8_t* h) {
+    return int8_gemm::Requant16<E>(acc, h);
   }
-  for (; kk < t.kp; kk += 4, w += NV * 64) step(0, kk, w);
-  for (int s = 1; s < kSplit; ++s) {
-    for (int r = 0; r < MR; ++r) {
-      for (int v = 0; v < NV; ++v) acc[0][r][v] = _mm512_add_epi32(acc[0][r][v], acc[s][r][v]);
-    }
+  template <bool kClamp>
+  static void Store(int8_t* dst, Vec v, Vec lo, Vec hi, int n) {
+    int8_gemm::StoreInt8x16<kClamp>(dst, v, lo, hi, n);
   }
-  const __m512i lo = _mm512_set1_epi32(t.out_min), hi = _mm512_set1_epi32(t.out_max);
-#pragma GCC unroll 4
-  for (int v = 0; v < NV; ++v) {
-    const int n = t.nc - v * 16;
-    if (n <= 0) break;
-#pragma GCC unroll 16
-    for (int r = 0; r < MR; ++r) {
-      int8_gemm::StoreInt8x16<int8_gemm::EpilogueClamps(E)>(t.c + r * t.ldc + v * 16, int8_gemm::Requant16<E>(acc[0][r][v], h + v * kHeaderBytes), lo,
-                              hi, n);
-    }
-  }
-}
+};
 
-using TileFn = void (*)(const TileArgs<uint8_t>&);
-
-// Every (rows, vectors) pair of one epilogue, at (mr - 1) * kVectors + nv - 1.
-template <int E, int... I>
-constexpr std::array<TileFn, sizeof...(I)> MakeTiles(std::integer_sequence<int, I...>) {
-  return {{GemmTile<E, I / kVectors + 1, I % kVectors + 1>...}};
-}
-template <int... E>
-constexpr std::array<std::array<TileFn, kRows * kVectors>, sizeof...(E)> MakeTable(std::integer_sequence<int, E...>) {
-  return {{MakeTiles<E>(std::make_integer_sequence<int, kRows * kVectors>())...}};
-}
-constexpr auto kTiles = MakeTable(std::make_integer_sequence<int, int8_gemm::kNumEpilogues>());
+constexpr auto kTiles = int8_gemm::MakeTileTable<VnniOps, kRows, kVectors>();
+using TileFn = int8_gemm::TileFn<VnniOps>;
 
 struct VnniTraits {
   using AElem = uint8_t;
