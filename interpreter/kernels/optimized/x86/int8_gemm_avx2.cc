@@ -50,6 +50,12 @@ struct Avx2Ops {
   static void Store(int8_t* dst, Vec v, Vec lo, Vec hi, int n) {
     int8_gemm::StoreInt8x8<kClamp>(dst, v, lo, hi, n);
   }
+  using Bytes = __m128i;
+  static Bytes Set1Byte(int32_t v) { return _mm_set1_epi8(static_cast<char>(v)); }
+  template <bool kClamp>
+  static void StorePair(int8_t* dst, Vec a, Vec b, Bytes lo, Bytes hi, int n) {
+    int8_gemm::StoreInt8x16<kClamp>(dst, a, b, lo, hi, n);
+  }
 };
 
 constexpr auto kTiles = int8_gemm::MakeTileTable<Avx2Ops, kRows, kVectors>();

@@ -8,7 +8,8 @@
 //   kHeaderBytes           bytes of one vector's header (kHeaderSlots slots)
 //   kMinChains             independent accumulators the dot product's latency needs in flight
 //   Zero, Set1, Bias(h), LoadWeights(p), BroadcastA(p), Dot(acc, a, w), Add, Requant<E>(acc, h),
-//   Store<kClamp>(dst, v, lo, hi, n)
+//   Store<kClamp>(dst, v, lo, hi, n); Bytes, Set1Byte, StorePair<kClamp>(dst, a, b, lo8, hi8, n): two vectors'
+//   lanes as n (kLanes + 1 .. 2 kLanes) int8 values, clamped to [lo8, hi8] (bytes)
 #pragma once
 
 #ifndef EL_ISA_NS
@@ -69,16 +70,30 @@ void GemmTile(const TileArgs<typename O::AElem>& t) {
     }
   }
   const Vec lo = O::Set1(t.out_min), hi = O::Set1(t.out_max);
+  const typename O::Bytes lo8 = O::Set1Byte(t.out_min), hi8 = O::Set1Byte(t.out_max);
+  constexpr bool kClamp = EpilogueClamps(E);
 #pragma GCC unroll 4
-  for (int v = 0; v < NV; ++v) {
+  for (int v = 0; v < NV; v += 2) {
     const int n = t.nc - v * O::kLanes;
     if (n <= 0) break;
     const uint8_t* hv = h + v * O::kHeaderBytes;
+    if (v + 1 < NV && n > O::kLanes) {
+      // Two vectors of a row narrow together (two packs and a permute, the clamp on bytes): fewer operations
+      // than narrowing each.
+      const uint8_t* hw = hv + O::kHeaderBytes;
+      const int pair = n < 2 * O::kLanes ? n : 2 * O::kLanes;
+#pragma GCC unroll 16
+      for (int r = 0; r < MR; ++r) {
+        O::template StorePair<kClamp>(t.c + r * t.ldc + v * O::kLanes, O::template Requant<E>(acc[0][r][v], hv),
+                                      O::template Requant<E>(acc[0][r][v + 1], hw), lo8, hi8, pair);
+      }
+      continue;
+    }
 #pragma GCC unroll 16
     for (int r = 0; r < MR; ++r) {
-      O::template Store<EpilogueClamps(E)>(t.c + r * t.ldc + v * O::kLanes, O::template Requant<E>(acc[0][r][v], hv),
-                                           lo, hi, n);
+      O::template Store<kClamp>(t.c + r * t.ldc + v * O::kLanes, O::template Requant<E>(acc[0][r][v], hv), lo, hi, n);
     }
+    break;  // a vector of fewer lanes is the panel's last
   }
 }
 

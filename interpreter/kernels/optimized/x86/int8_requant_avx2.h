@@ -77,6 +77,23 @@ inline void StoreInt8x8(int8_t* dst, __m256i v, __m256i lo, __m256i hi, int n) {
   }
 }
 
+// Two vectors' lanes as the first n (9..16) int8 values: saturating packs (per 128-bit lane: a's four then b's),
+// a dword permute into order, then the clamp on bytes, which commutes with the saturation.
+template <bool kClamp>
+inline void StoreInt8x16(int8_t* dst, __m256i a, __m256i b, __m128i lo, __m128i hi, int n) {
+  const __m256i w = _mm256_packs_epi32(a, b);
+  const __m256i p = _mm256_packs_epi16(w, w);
+  __m128i v = _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(p, _mm256_setr_epi32(0, 4, 1, 5, 0, 0, 0, 0)));
+  if (kClamp) v = _mm_min_epi8(_mm_max_epi8(v, lo), hi);
+  if (n >= 16) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), v);
+  } else {
+    alignas(16) int8_t tmp[16];
+    _mm_store_si128(reinterpret_cast<__m128i*>(tmp), v);
+    std::memcpy(dst, tmp, n);
+  }
+}
+
 }  // namespace int8_gemm
 }  // namespace EL_ISA_NS
 }  // namespace optimized

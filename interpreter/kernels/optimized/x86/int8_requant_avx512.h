@@ -77,6 +77,23 @@ inline void StoreInt8x16(int8_t* dst, __m512i v, __m512i lo, __m512i hi, int n) 
   }
 }
 
+// Two vectors' lanes as the first n (17..32) int8 values: saturating packs to int16 and int8 (in 128-bit lanes:
+// a's four lanes then b's, per lane), a dword permute into order, then the clamp on bytes, which commutes with
+// the saturation since [lo, hi] lies within int8.
+template <bool kClamp>
+inline void StoreInt8x32(int8_t* dst, __m512i a, __m512i b, __m256i lo, __m256i hi, int n) {
+  const __m512i w = _mm512_packs_epi32(a, b);
+  const __m512i p = _mm512_packs_epi16(w, w);
+  const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 0, 0, 0, 0, 0, 0, 0, 0);
+  __m256i v = _mm512_castsi512_si256(_mm512_permutexvar_epi32(order, p));
+  if (kClamp) v = _mm256_min_epi8(_mm256_max_epi8(v, lo), hi);
+  if (n >= 32) {
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst), v);
+  } else {
+    _mm256_mask_storeu_epi8(dst, static_cast<__mmask32>((uint64_t{1} << n) - 1), v);
+  }
+}
+
 }  // namespace int8_gemm
 }  // namespace EL_ISA_NS
 }  // namespace optimized
