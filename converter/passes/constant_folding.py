@@ -40,6 +40,7 @@ class ConstantFolding(Pass):
             if tuple(result.shape) != value.shape:
                 raise ConversionError(f"folding {node.op} node {node.name!r} gave shape {result.shape}, "
                                       f"shape inference said {value.shape}")
-            value.const = np.ascontiguousarray(result.astype(value.dtype, copy=False))
+            # np.array, not np.ascontiguousarray: that one makes a 0-d result 1-d.
+            value.const = np.array(result, dtype=value.dtype, order="C")
         graph.remove_node(node)
         return True
