@@ -68,7 +68,7 @@ def _graph(source: Any, nhwc_inputs: bool, input_shapes, optimize_graph: bool, t
     for probe in (0, 1):
         graph = build(probe_sizes(symbols, probe))
         graphs.append(optimize(graph) if optimize_graph else graph)
-    return merge_probes(graphs[0], graphs[1], symbols)
+    return merge_probes(graphs[0], graphs[1], symbols, fold=optimize_graph)
 
 
 def load(source: Any, *, nhwc_inputs: bool = False, input_shapes: Optional[Dict[str, Sequence[int]]] = None,

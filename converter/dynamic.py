@@ -52,9 +52,9 @@ def _check_same_structure(a: Graph, b: Graph, symbols: Sequence[str]) -> None:
         fail("the number of nodes differs")
 
 
-def merge_probes(a: Graph, b: Graph, symbols: Sequence[str]) -> Graph:
+def merge_probes(a: Graph, b: Graph, symbols: Sequence[str], fold: bool = True) -> Graph:
     """Graph `a` with dynamic axes marked in its values' signatures and the constants that differ from
-    `b` rewritten; `a` and `b` are the same conversion at two probes."""
+    `b` rewritten; `a` and `b` are the same conversion at two probes (optimized when fold is True)."""
     _check_same_structure(a, b, symbols)
     dynamic_consts: List[str] = []
     for name, va in a.values.items():
@@ -76,7 +76,13 @@ def merge_probes(a: Graph, b: Graph, symbols: Sequence[str]) -> Graph:
         if node.op == "RESHAPE":
             target = list(a.signature(node.outputs[0]))
             node.attrs = {"new_shape": target} if target.count(-1) <= 1 else {}
+    # The probes kept shape-sized tensors (BROADCAST_TO, TILE, FILL) computed; those whose operands are
+    # the same in both are static, and fold now (with what they make constant downstream).
+    from .passes import ConstantFolding, DeadNodeRemoval, optimize
+    a.probing = False
     a.prune_values()
+    if fold:
+        optimize(a, [ConstantFolding(), DeadNodeRemoval()])
     a.check()
     return a
 

@@ -61,6 +61,9 @@ class Graph:
         self.inputs: List[str] = []
         self.outputs: List[str] = []
         self.metadata: Dict[str, str] = {}  # e.g. source framework and version, for the written file
+        # Converted with stand-in sizes for dynamic dimensions (dynamic.py): tensors sized by shapes
+        # (BROADCAST_TO, TILE, FILL) stay computed, since their size may be dynamic.
+        self.probing = False
         self._counter = itertools.count()
 
     # ---- values ----
@@ -207,6 +210,7 @@ class Graph:
         g.values = {n: Value(v.name, v.shape, v.dtype, v.const, v.signature) for n, v in self.values.items()}
         g.nodes = [Node(n.op, list(n.inputs), list(n.outputs), dict(n.attrs), n.name) for n in self.nodes]
         g.inputs, g.outputs, g.metadata = list(self.inputs), list(self.outputs), dict(self.metadata)
+        g.probing = self.probing
         g._counter = itertools.count()  # unique_name skips names already taken
         return g
 

@@ -42,6 +42,8 @@ def op_version(graph: Graph, node: Node) -> int:
         return 4
     if op == "GATHER" and graph.dtype(node.inputs[0]) == np.bool_:
         return 3
+    if op == "BROADCAST_TO":
+        return 2  # version 1 was never a builtin
     if op == "TRANSPOSE_CONV":
         return 3 if len(node.inputs) > 3 and node.inputs[3] is not None else 1
     return 1

@@ -78,6 +78,7 @@ class OnnxImporter:
         self.names: Dict[str, str] = {}  # ONNX value name -> graph value name
         self.nhwc_inputs = nhwc_inputs
         self.dims = dict(dims or {})  # symbol -> the size it stands for in this conversion
+        self.graph.probing = bool(self.dims)
         self.input_shapes = dict(input_shapes or {})
         self._folded: Dict[str, Optional[np.ndarray]] = {}
 
@@ -343,10 +344,11 @@ def _constant_of_shape(imp: OnnxImporter, node) -> None:
     value = imp.attr(node, "value")
     fill = imp.numpy_helper.to_array(value).reshape(-1)[:1] if value is not None else np.zeros(1, np.float32)
     dims = imp.const_input(node, 0, "shape", required=False)
-    if dims is not None:
+    if dims is not None and not imp.graph.probing:
         imp.finish(node, imp.graph.add_const(np.full([int(d) for d in dims], fill[0], fill.dtype), node.output[0]))
         return
-    dims32 = imp.emit1("CAST", [imp.input(node, 0)], {"in_data_type": np.int64, "out_data_type": np.int32}, node)
+    dims32 = (imp.const(dims, np.int32, "dims") if dims is not None else
+              imp.emit1("CAST", [imp.input(node, 0)], {"in_data_type": np.int64, "out_data_type": np.int32}, node))
     imp.finish(node, imp.emit1("FILL", [dims32, imp.const(fill[0], fill.dtype, "fill_value")], {}, node,
                                node.output[0]))
 

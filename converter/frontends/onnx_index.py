@@ -15,10 +15,10 @@ from .onnx import OnnxImporter, handler
 _NONE = {"fused_activation_function": "NONE"}
 
 
-def _wrapped_indices(imp: OnnxImporter, node, indices: str, dims) -> str:
-    """Indices with negative entries counted from the end (.tflite gathers take no negative indices):
-    folded for constants, else idx + dim * (idx < 0)."""
-    const = imp.const_input(node, 1, "indices", required=False)
+def _wrapped_indices(imp: OnnxImporter, node, indices: str, dims, k: int = 1) -> str:
+    """Input k, indices, with negative entries counted from the end (.tflite gathers take no negative
+    indices): folded for constants, else idx + dim * (idx < 0)."""
+    const = imp.const_input(node, k, "indices", required=False)
     dims = np.asarray(dims, np.int64)
     if const is not None:
         return imp.const(np.where(const < 0, const + dims, const).astype(np.int32), name="indices")
@@ -144,7 +144,7 @@ def _one_hot(imp: OnnxImporter, node) -> None:
     rank = len(imp.shape(idx)) + 1
     axis = -1 if axis % rank == rank - 1 else axis % rank
     # ONNX counts negative indices from the end of the depth.
-    idx = _wrapped_indices(imp, node, idx, depth) if imp.graph.dtype(idx).kind in "iu" else idx
+    idx = _wrapped_indices(imp, node, idx, depth, k=0) if imp.graph.dtype(idx).kind in "iu" else idx
     off, on = values.ravel()[:2]
     imp.finish(node, imp.emit1("ONE_HOT", [idx, imp.const(depth, np.int32, "depth"), imp.const(on, values.dtype, "on"),
                                            imp.const(off, values.dtype, "off")], {"axis": axis}, node,

@@ -240,16 +240,20 @@ def _mod(imp: OnnxImporter, node) -> None:
     if not imp.attr(node, "fmod", 0):
         imp.finish(node, imp.emit1("FLOOR_MOD", [a, b], {}, node, out))  # the result takes b's sign
         return
-    if imp.graph.dtype(a).kind in "iu":
-        # C's fmod: a - b * trunc(a / b); .tflite's integer DIV truncates toward zero.
-        q = imp.emit1("MUL", [imp.emit1("DIV", [a, b], _NONE, node), b], _NONE, node)
-        imp.finish(node, imp.emit1("SUB", [a, q], _NONE, node, out))
-        return
-    # Float fmod takes a's sign: |a| mod |b|, times sign(a) (a / (|a| + tiny) is 0 at a = 0).
-    abs_a = imp.emit1("ABS", [a], {}, node)
-    r = imp.emit1("FLOOR_MOD", [abs_a, imp.emit1("ABS", [b], {}, node)], {}, node)
-    sign = imp.emit1("DIV", [a, imp.emit1("ADD", [abs_a, _scalar(imp, 1e-30, a, "tiny")], _NONE, node)], _NONE, node)
-    imp.finish(node, imp.emit1("MUL", [r, sign], _NONE, node, out))
+    # C's fmod takes a's sign: sign(a) * (|a| mod |b|), with sign(x) = (x > 0) - (x < 0) (LiteRT has no
+    # integer DIV for int64, and SIGN is not in every runtime).
+    def sign(v):
+        dtype = imp.graph.dtype(v)
+        zero = _scalar(imp, 0, v, "zero")
+        parts = [imp.emit1("CAST", [imp.emit1(cmp, [v, zero], {}, node)], {"in_data_type": np.bool_,
+                                                                           "out_data_type": dtype}, node)
+                 for cmp in ("GREATER", "LESS")]
+        return imp.emit1("SUB", parts, _NONE, node)
+    sign_a, sign_b = sign(a), sign(b)
+    abs_a = imp.emit1("MUL", [a, sign_a], _NONE, node)
+    abs_b = imp.emit1("MUL", [b, sign_b], _NONE, node)
+    r = imp.emit1("FLOOR_MOD", [abs_a, abs_b], {}, node)
+    imp.finish(node, imp.emit1("MUL", [r, sign_a], _NONE, node, out))
 
 
 def _variadic(imp: OnnxImporter, node, op: str) -> str:

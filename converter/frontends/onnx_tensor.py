@@ -7,13 +7,12 @@ Shapes computed from static shapes and constants are folded at conversion time; 
 
 from __future__ import annotations
 
-from typing import List
-
 import numpy as np
 
 from ..ir import ConversionError
 from ..shapes import reshape_target
 from .onnx import OnnxImporter, axes_of, handler
+
 
 @handler("Shape")
 def _shape(imp: OnnxImporter, node) -> None:

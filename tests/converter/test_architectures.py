@@ -186,7 +186,7 @@ def test_live_torch_export(tmp_path):
         import make_onnx_models
     finally:
         sys.path.pop(0)
-    for name, opset in (("shufflenet_v2", 13), ("mobilenet_v2_hardswish", 13)):
+    for name, opset in (("shufflenet_v2", 13), ("mobilenet_v2_hardswish", 13), ("encoder_prenorm_gelu", "dynamo")):
         path = tmp_path / f"{name}.onnx"
         path.write_bytes(make_onnx_models.export(name, opset))
         out = str(tmp_path / f"{name}.tflite")
