@@ -4,6 +4,7 @@ Both interpreters run the same model on the same inputs in one process, alternat
 machine noise hits both alike; the result is the ratio of medians (edgelite / LiteRT; below 1 is faster).
 
     python benchmarks/compare_litert.py [MODEL.tflite ...] [--threads 1] [--rounds 7] [--runs 10] [--xnnpack]
+    python benchmarks/compare_litert.py --int8 --xnnpack    # the full-integer int8 MobileNets v2 and v3
 """
 
 from __future__ import annotations
@@ -16,16 +17,31 @@ import time
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+MODELS = os.path.join(HERE, "..", "tests", "models")
 DEFAULT_MODELS = [
-    os.path.join(HERE, "..", "tests", "models", "tf", "mobilenet_v2.tflite"),
-    os.path.join(HERE, "..", "tests", "models", "mediapipe", "face_detection_short_range.tflite"),
-    os.path.join(HERE, "..", "tests", "models", "mediapipe", "face_landmark.tflite"),
+    os.path.join(MODELS, "tf", "mobilenet_v2.tflite"),
+    os.path.join(MODELS, "mediapipe", "face_detection_short_range.tflite"),
+    os.path.join(MODELS, "mediapipe", "face_landmark.tflite"),
+]
+# --int8: full-integer models made by TensorFlow's converter (float inputs and outputs, int8 inside).
+INT8_MODELS = [
+    os.path.join(MODELS, "tf_quant", "mobilenet_v2_int8.tflite"),
+    os.path.join(MODELS, "tf_quant", "mobilenet_v3_small_int8.tflite"),
 ]
 
 
 def make_inputs(details, seed=0):
+    """Floats in [-1, 1]; 8- and 16-bit integer inputs (quantized values) over their whole range."""
     rng = np.random.default_rng(seed)
-    return [rng.uniform(-1, 1, size=tuple(d["shape"])).astype(d["dtype"]) for d in details]
+    out = []
+    for d in details:
+        shape, dtype = tuple(d["shape"]), np.dtype(d["dtype"])
+        if dtype.kind == "f":
+            out.append(rng.uniform(-1, 1, size=shape).astype(dtype))
+        else:
+            info = np.iinfo(dtype)
+            out.append(rng.integers(info.min, info.max + 1, size=shape).astype(dtype))
+    return out
 
 
 def litert_interpreter(path, threads, xnnpack=False):
@@ -62,10 +78,12 @@ def compare(path, threads, rounds, runs, xnnpack):
             interp.set_tensor(d["index"], x)
         interp.invoke()  # warm-up
         interp.invoke()
-    # Outputs must agree, or the timing means nothing.
+    # Outputs must agree, or the timing means nothing. Relative to the output's largest magnitude; integer
+    # outputs are compared as integers.
     worst = 0.0
     for d_ours, d_theirs in zip(ours.get_output_details(), theirs.get_output_details()):
-        a, b = ours.get_tensor(d_ours["index"]), theirs.get_tensor(d_theirs["index"])
+        a = ours.get_tensor(d_ours["index"]).astype(np.float64)
+        b = theirs.get_tensor(d_theirs["index"]).astype(np.float64)
         worst = max(worst, float(np.max(np.abs(a - b))) / max(float(np.max(np.abs(b))), 1e-6))
     times = [[] for _ in range(1 + len(others))]
     for _ in range(rounds):
@@ -83,13 +101,14 @@ def main(argv=None):
     p.add_argument("--runs", type=int, default=10)
     p.add_argument("--xnnpack", action="store_true",
                    help="also time LiteRT's default (XNNPACK) path, the target of a later issue")
+    p.add_argument("--int8", action="store_true", help="the full-integer int8 MobileNets instead of the float models")
     args = p.parse_args(argv)
     try:
         import ai_edge_litert  # noqa: F401
     except ImportError:
         print("ai-edge-litert is not installed: pip install ai-edge-litert", file=sys.stderr)
         return 2
-    models = args.models or [m for m in DEFAULT_MODELS if os.path.exists(m)]
+    models = args.models or [m for m in (INT8_MODELS if args.int8 else DEFAULT_MODELS) if os.path.exists(m)]
     print(f"threads={args.threads}  {args.rounds} rounds x {args.runs} runs each, alternating")
     extra = f" {'XNNPACK ms':>11} {'ratio':>7}" if args.xnnpack else ""
     print(f"{'model':<40} {'edgelite ms':>12} {'LiteRT ms':>10} {'ratio':>7}{extra} {'max rel diff':>13}")

@@ -1,44 +1,39 @@
 // ADD, SUB, MUL, DIV, SQUARED_DIFFERENCE, MAXIMUM, MINIMUM, POW, FLOOR_DIV, FLOOR_MOD and PRELU:
 // element-wise with NumPy broadcasting and a fused clamp (ADD/SUB/MUL/DIV only). One file for the family
 // because they differ only in the scalar operation (reference/binary_ops.h); float32, int32 and int64
-// (PRELU float32; its alpha, input 1, is usually a per-channel constant of shape [C]). Inputs that
-// line up simply run the vectorized loops of optimized/binary_elementwise; other broadcasts, and the
-// reference twin, the index-stepping loop of reference/broadcast.h.
+// (PRELU float32; its alpha, input 1, is usually a per-channel constant of shape [C]), and the quantized
+// rows of binary_quantized.cc (int8/uint8/int16 ADD, SUB, MUL, PRELU; int8 SQUARED_DIFFERENCE; MAXIMUM and
+// MINIMUM compare the raw integers, as LiteRT, which reads no quantization for them). Inputs that line up
+// simply run the vectorized loops of optimized/binary_elementwise; other broadcasts, and the reference
+// twin, step the broadcast plan that prepare made (reference/broadcast.h).
 #include <cmath>
 
-#include "interpreter/kernels/kernel_util.h"
-#include "interpreter/kernels/kernel_variant.h"
-#include "interpreter/kernels/optimized/binary_elementwise.h"
-#include "interpreter/kernels/reference/binary_ops.h"
-#include "interpreter/kernels/reference/broadcast.h"
+#include "interpreter/kernels/binary_arithmetic.h"
+#include "interpreter/thread_pool.h"
 
 namespace edgelite {
 namespace {
 
 using reference::BinaryOp;
 
-struct BinaryData : VariantChoice<BinaryData> {
-  BinaryOp op;
-  ActivationRange range;  // float clamp; integer outputs are clamped with the same bounds
-  // Filled in prepare: how the inputs line up, so eval picks its loop without re-deriving it.
-  bool simple_layout = false;
-  optimized::BinaryLayout layout;
-  optimized::BinaryLoop loop = nullptr;  // the chosen ISA's, for simple layouts
-};
-
 template <BinaryOp kOp>
-Status Init(KernelContext& ctx, Node& node) {
+Status Init(KernelContext&, Node& node) {
   auto* data = new BinaryData();
   node.user_data = data;
   data->op = kOp;
-  schema::ActivationFunctionType act = schema::ActivationFunctionType_NONE;
   if (node.op) {
-    if (auto* o = node.op->builtin_options_as_AddOptions()) act = o->fused_activation_function();
-    if (auto* o = node.op->builtin_options_as_SubOptions()) act = o->fused_activation_function();
-    if (auto* o = node.op->builtin_options_as_MulOptions()) act = o->fused_activation_function();
-    if (auto* o = node.op->builtin_options_as_DivOptions()) act = o->fused_activation_function();
+    if (auto* o = node.op->builtin_options_as_AddOptions()) {
+      data->activation = o->fused_activation_function();
+      data->pot_scale_int16 = o->pot_scale_int16();
+    }
+    if (auto* o = node.op->builtin_options_as_SubOptions()) {
+      data->activation = o->fused_activation_function();
+      data->pot_scale_int16 = o->pot_scale_int16();
+    }
+    if (auto* o = node.op->builtin_options_as_MulOptions()) data->activation = o->fused_activation_function();
+    if (auto* o = node.op->builtin_options_as_DivOptions()) data->activation = o->fused_activation_function();
   }
-  return GetActivationRange(ctx, node, act, &data->range);
+  return Status::Ok();
 }
 
 // Classifies how a and b line up in an output of `out_dims`.
@@ -84,9 +79,14 @@ void RunBroadcast(const BinaryData& d, const Tensor& a, const Tensor& b, Tensor&
   const T* pb = b.data_as<T>();
   T* po = out.data_as<T>();
   const float lo = d.range.min, hi = d.range.max;
-  reference::ForEachBroadcastIndex(a.dims, b.dims, out.dims, [&](int64_t o, int64_t ia, int64_t ib) {
+  reference::ForEachBroadcastIndex(d.plan, 0, d.plan.total, [&](int64_t o, int64_t ia, int64_t ib) {
     po[o] = reference::ClampBinary(reference::ApplyBinary<kOp>(pa[ia], pb[ib]), lo, hi);
   });
+}
+
+// The float and int32/int64 rows' clamp; a fused activation that is not a clamp (TANH, SIGN_BIT) is refused.
+Status PrepareClamp(KernelContext& ctx, Node& node, BinaryData& d) {
+  return GetActivationRange(ctx, node, d.activation, &d.range);
 }
 
 template <BinaryOp kOp, typename T>
@@ -98,11 +98,11 @@ Status EvalReference(KernelContext& ctx, Node& node, BinaryData& d) {
 }
 
 template <BinaryOp kOp, typename T>
-Status PrepareOptimized(KernelContext&, Node&, BinaryData& d) {
+Status PrepareOptimized(KernelContext& ctx, Node& node, BinaryData& d) {
   const optimized::BinaryKernels& k = *optimized::BinaryFor(d.variant->isa);
   const int op = static_cast<int>(kOp);
   d.loop = std::is_same_v<T, float> ? k.f32[op] : std::is_same_v<T, int32_t> ? k.i32[op] : k.i64[op];
-  return Status::Ok();
+  return PrepareClamp(ctx, node, d);
 }
 
 template <BinaryOp kOp, typename T>
@@ -122,26 +122,86 @@ Status EvalOptimized(KernelContext& ctx, Node& node, BinaryData& d) {
 constexpr TypeSignature kF32Types{{kF32, kF32}, {kF32}};
 constexpr TypeSignature kI32Types{{kI32, kI32}, {kI32}};
 constexpr TypeSignature kI64Types{{kI64, kI64}, {kI64}};
+constexpr TypeSignature kI8Types{{kI8, kI8}, {kI8}};
+constexpr TypeSignature kU8Types{{kU8, kU8}, {kU8}};
+constexpr TypeSignature kI16Types{{kI16, kI16}, {kI16}};
 
 #define EL_BINARY_ROWS(NAME, TYPES, T)                                                                     \
   EL_VECTOR_ISA_ROWS(NAME, TYPES, nullptr, (PrepareOptimized<kOp, T>), (EvalOptimized<kOp, T>)),          \
-  {NAME, TYPES, Isa::kReference, nullptr, nullptr, EvalReference<kOp, T>}
+  {NAME, TYPES, Isa::kReference, nullptr, PrepareClamp, EvalReference<kOp, T>}
+#define EL_NUMERIC_ROWS                                                                                    \
+  EL_BINARY_ROWS("float32", kF32Types, float), EL_BINARY_ROWS("int32", kI32Types, int32_t),                \
+  EL_BINARY_ROWS("int64", kI64Types, int64_t)
+#define EL_QUANTIZED_ROW(NAME, TYPES, T) \
+  {NAME, TYPES, Isa::kReference, nullptr, PrepareQuantized<kOp>, EvalQuantized<kOp, T>}
+// Raw integer rows (MAXIMUM, MINIMUM): no clamp, no quantization read.
+#define EL_RAW_ROW(NAME, TYPES, T) {NAME, TYPES, Isa::kReference, nullptr, nullptr, EvalReference<kOp, T>}
 
+// DIV, POW, FLOOR_DIV, FLOOR_MOD.
 template <BinaryOp kOp>
 struct Variants {
+  static constexpr KernelVariant<BinaryData> kTable[] = {EL_NUMERIC_ROWS};
+};
+template <BinaryOp kOp>
+struct AddSubVariants {
   static constexpr KernelVariant<BinaryData> kTable[] = {
-      EL_BINARY_ROWS("float32", kF32Types, float),
-      EL_BINARY_ROWS("int32", kI32Types, int32_t),
-      EL_BINARY_ROWS("int64", kI64Types, int64_t),
+      EL_NUMERIC_ROWS,
+      EL_QUANTIZED_ROW("int8", kI8Types, int8_t),
+      EL_QUANTIZED_ROW("uint8", kU8Types, uint8_t),
+      {"int16 power-of-two scales", kI16Types, Isa::kReference, Int16PowerOfTwoScales, PrepareInt16PowerOfTwo<kOp>,
+       EvalInt16PowerOfTwo<kOp>, "pot_scale_int16 and power-of-two scales"},
+      EL_QUANTIZED_ROW("int16", kI16Types, int16_t),
   };
 };
-// PRELU runs float32 only, as .tflite's float kernel.
+template <>
+struct Variants<BinaryOp::kAdd> : AddSubVariants<BinaryOp::kAdd> {};
+template <>
+struct Variants<BinaryOp::kSub> : AddSubVariants<BinaryOp::kSub> {};
+template <>
+struct Variants<BinaryOp::kMul> {
+  static constexpr BinaryOp kOp = BinaryOp::kMul;
+  static constexpr KernelVariant<BinaryData> kTable[] = {
+      EL_NUMERIC_ROWS,
+      EL_QUANTIZED_ROW("int8", kI8Types, int8_t),
+      EL_QUANTIZED_ROW("uint8", kU8Types, uint8_t),
+      EL_QUANTIZED_ROW("int16", kI16Types, int16_t),
+  };
+};
+// LiteRT has no uint8 or int16 SQUARED_DIFFERENCE.
+template <>
+struct Variants<BinaryOp::kSquaredDifference> {
+  static constexpr BinaryOp kOp = BinaryOp::kSquaredDifference;
+  static constexpr KernelVariant<BinaryData> kTable[] = {EL_NUMERIC_ROWS,
+                                                         EL_QUANTIZED_ROW("int8", kI8Types, int8_t)};
+};
+template <BinaryOp kOp>
+struct MaxMinVariants {
+  static constexpr KernelVariant<BinaryData> kTable[] = {
+      EL_NUMERIC_ROWS,
+      EL_RAW_ROW("int8", kI8Types, int8_t),
+      EL_RAW_ROW("uint8", kU8Types, uint8_t),
+      EL_RAW_ROW("int16", kI16Types, int16_t),
+  };
+};
+template <>
+struct Variants<BinaryOp::kMaximum> : MaxMinVariants<BinaryOp::kMaximum> {};
+template <>
+struct Variants<BinaryOp::kMinimum> : MaxMinVariants<BinaryOp::kMinimum> {};
+// PRELU runs float32 as .tflite's float kernel, and the quantized types (int16 inputs with int8 alpha).
 template <>
 struct Variants<BinaryOp::kPRelu> {
   static constexpr BinaryOp kOp = BinaryOp::kPRelu;
-  static constexpr KernelVariant<BinaryData> kTable[] = {EL_BINARY_ROWS("float32", kF32Types, float)};
+  static constexpr KernelVariant<BinaryData> kTable[] = {
+      EL_BINARY_ROWS("float32", kF32Types, float),
+      EL_QUANTIZED_ROW("int8", kI8Types, int8_t),
+      EL_QUANTIZED_ROW("uint8", kU8Types, uint8_t),
+      EL_QUANTIZED_ROW("int16 with int8 alpha", (TypeSignature{{kI16, kI8}, {kI16}}), int16_t),
+  };
 };
 #undef EL_BINARY_ROWS
+#undef EL_NUMERIC_ROWS
+#undef EL_QUANTIZED_ROW
+#undef EL_RAW_ROW
 
 template <BinaryOp kOp>
 Status Prepare(KernelContext& ctx, Node& node) {
@@ -154,6 +214,11 @@ Status Prepare(KernelContext& ctx, Node& node) {
                                   " cannot be broadcast together"));
   }
   PlanLayout(*a, *b, out_dims, *data);
+  if (!reference::MakeBroadcastPlan(a->dims, b->dims, out_dims, &data->plan)) {
+    return ctx.Error(node, StrCat("broadcasting ", DimsToString(a->dims), " with ", DimsToString(b->dims),
+                                  " alternates over more than ", reference::kMaxBroadcastPlanRank, " axes"),
+                     StatusCode::kUnsupported);
+  }
   EL_RETURN_IF_ERROR(ctx.ResizeTensor(*out, out_dims));
   return SelectVariant(ctx, node, Variants<kOp>::kTable, *data);
 }

@@ -30,6 +30,7 @@
   X(RSQRT, 3)                       \
   X(NEG, 2)                         \
   X(DEQUANTIZE, 6)                  \
+  X(QUANTIZE, 3)                    \
   X(DENSIFY, 1)                     \
   X(CONV_2D, 8)                     \
   X(DEPTHWISE_CONV_2D, 7)           \
@@ -41,9 +42,11 @@
   X(SHAPE, 1)                       \
   X(PACK, 4)                        \
   X(STRIDED_SLICE, 8)               \
+  X(SLICE, 5)                       \
+  X(SQUEEZE, 1)                     \
   X(CONCATENATION, 4)               \
-  X(PAD, 4)                         \
-  X(PADV2, 4)                       \
+  X(PAD, 5)                         \
+  X(PADV2, 5)                       \
   X(TRANSPOSE, 6)                   \
   X(RESIZE_BILINEAR, 4)             \
   X(DEPTH_TO_SPACE, 2)              \
@@ -71,12 +74,12 @@
   X(POW, 1)                         \
   X(FLOOR_DIV, 2)                   \
   X(FLOOR_MOD, 2)                   \
-  X(EQUAL, 3)                       \
-  X(NOT_EQUAL, 3)                   \
-  X(LESS, 2)                        \
+  X(EQUAL, 5)                       \
+  X(NOT_EQUAL, 4)                   \
+  X(LESS, 3)                        \
   X(LESS_EQUAL, 2)                  \
   X(GREATER, 2)                     \
-  X(GREATER_EQUAL, 2)               \
+  X(GREATER_EQUAL, 3)               \
   /* every entry above ends in a backslash, so adding one never edits another line */
 
 namespace edgelite {

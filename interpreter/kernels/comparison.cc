@@ -1,15 +1,24 @@
 // EQUAL, NOT_EQUAL, LESS, LESS_EQUAL, GREATER, GREATER_EQUAL: element-wise with NumPy broadcasting,
-// bool output. float32, int32, int64 (and bool for the two equality tests).
+// bool output. float32, int32, int64 (and bool for the two equality tests); int8 and uint8 compare real
+// values through LiteRT's rescaling (reference/integer/comparison.h). int16 as LiteRT: EQUAL and NOT_EQUAL
+// rescale quantized inputs and compare unquantized ones raw; the orderings compare the raw integers, scales
+// ignored. The broadcast loop is planned in prepare.
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
+#include "interpreter/kernels/quantization_params.h"
 #include "interpreter/kernels/reference/broadcast.h"
+#include "interpreter/kernels/reference/integer/comparison.h"
+#include "interpreter/thread_pool.h"
 
 namespace edgelite {
 namespace {
 
 enum class CompareOp { kEqual, kNotEqual, kLess, kLessEqual, kGreater, kGreaterEqual };
 
-struct CompareData : VariantChoice<CompareData> {};
+struct CompareData : VariantChoice<CompareData> {
+  reference::BroadcastPlan plan;
+  reference::integer::ComparisonRescale rescale_a, rescale_b;  // quantized rows
+};
 
 template <CompareOp op, typename T>
 inline bool Compare(T a, T b) {
@@ -24,35 +33,77 @@ inline bool Compare(T a, T b) {
   return false;
 }
 
-template <CompareOp kOp, typename T>
-Status Eval(KernelContext& ctx, Node& node, CompareData&) {
-  const Tensor& a = *ctx.input(node, 0);
-  const Tensor& b = *ctx.input(node, 1);
-  Tensor& out = *ctx.output(node, 0);
-  const T* pa = a.data_as<T>();
-  const T* pb = b.data_as<T>();
-  bool* po = out.data_as<bool>();
-  reference::ForEachBroadcastIndex(a.dims, b.dims, out.dims, [&](int64_t o, int64_t ia, int64_t ib) {
-    po[o] = Compare<kOp>(pa[ia], pb[ib]);
+constexpr int64_t kValuesPerTask = 16384;
+
+// kRescale: quantized inputs, compared after reference::integer::RescaleForComparison.
+template <CompareOp kOp, typename T, bool kRescale>
+Status Eval(KernelContext& ctx, Node& node, CompareData& d) {
+  const T* pa = ctx.input(node, 0)->data_as<T>();
+  const T* pb = ctx.input(node, 1)->data_as<T>();
+  bool* po = ctx.output(node, 0)->data_as<bool>();
+  ctx.thread_pool().ParallelFor(d.plan.total, kValuesPerTask, [&](int64_t begin, int64_t end) {
+    reference::ForEachBroadcastIndex(d.plan, begin, end, [&](int64_t o, int64_t ia, int64_t ib) {
+      if constexpr (kRescale) {
+        po[o] = Compare<kOp>(reference::integer::RescaleForComparison(d.rescale_a, pa[ia]),
+                             reference::integer::RescaleForComparison(d.rescale_b, pb[ib]));
+      } else {
+        po[o] = Compare<kOp>(pa[ia], pb[ib]);
+      }
+    });
   });
   return Status::Ok();
+}
+
+Status ReadRescale(KernelContext& ctx, const Node& node, int i, reference::integer::ComparisonRescale* r) {
+  const Tensor& t = *ctx.input(node, i);
+  const char* role = i == 0 ? "input 0" : "input 1";
+  TensorQuantization q;
+  EL_RETURN_IF_ERROR(GetPerTensorQuantization(ctx, node, t, role, &q));
+  if (!(q.scale < 1.f)) {
+    // LiteRT quantizes a scale of one or more "greater than one" (aborting at exactly one) and then shifts by
+    // a negative amount: no defined result to follow.
+    return ctx.Error(node, StrCat(role, " '", t.name, "' has scale ", q.scale, "; comparing quantized values needs ",
+                                  "scales below 1"),
+                     StatusCode::kUnsupported);
+  }
+  r->offset = -q.zero_point;
+  r->multiplier = QuantizeMultiplier(static_cast<double>(q.scale));
+  return Status::Ok();
+}
+
+Status PrepareRescale(KernelContext& ctx, Node& node, CompareData& d) {
+  EL_RETURN_IF_ERROR(ReadRescale(ctx, node, 0, &d.rescale_a));
+  return ReadRescale(ctx, node, 1, &d.rescale_b);
+}
+
+bool Quantized(const CompareData&, const Node& node, KernelContext& ctx) { return !ctx.input(node, 0)->quant.empty(); }
+bool NotQuantized(const CompareData&, const Node& node, KernelContext& ctx) {
+  return ctx.input(node, 0)->quant.empty();
 }
 
 constexpr TypeSignature kF32Types{{kF32, kF32}, {kBool}};
 constexpr TypeSignature kI32Types{{kI32, kI32}, {kBool}};
 constexpr TypeSignature kI64Types{{kI64, kI64}, {kBool}};
 constexpr TypeSignature kBoolTypes{{kBool, kBool}, {kBool}};
+constexpr TypeSignature kI8Types{{kI8, kI8}, {kBool}};
+constexpr TypeSignature kU8Types{{kU8, kU8}, {kBool}};
+constexpr TypeSignature kI16Types{{kI16, kI16}, {kBool}};
 
-#define EL_COMPARE_ROW(NAME, TYPES, T) {NAME, TYPES, Isa::kReference, nullptr, nullptr, Eval<kOp, T>}
+#define EL_COMPARE_ROW(NAME, TYPES, T) {NAME, TYPES, Isa::kReference, nullptr, nullptr, Eval<kOp, T, false>}
+#define EL_RESCALED_ROW(NAME, TYPES, T, APPLIES, CONDITION) \
+  {NAME, TYPES, Isa::kReference, APPLIES, PrepareRescale, Eval<kOp, T, true>, CONDITION}
 template <CompareOp kOp>
 struct Variants {
   static constexpr KernelVariant<CompareData> kTable[] = {
       EL_COMPARE_ROW("float32", kF32Types, float),
       EL_COMPARE_ROW("int32", kI32Types, int32_t),
       EL_COMPARE_ROW("int64", kI64Types, int64_t),
+      EL_RESCALED_ROW("int8", kI8Types, int8_t, nullptr, nullptr),
+      EL_RESCALED_ROW("uint8", kU8Types, uint8_t, nullptr, nullptr),
+      EL_COMPARE_ROW("int16 raw", kI16Types, int16_t),
   };
 };
-// The equality tests also take bool.
+// The equality tests also take bool, and rescale quantized int16.
 template <CompareOp kOp>
 struct EqualityVariants {
   static constexpr KernelVariant<CompareData> kTable[] = {
@@ -60,9 +111,15 @@ struct EqualityVariants {
       EL_COMPARE_ROW("int32", kI32Types, int32_t),
       EL_COMPARE_ROW("int64", kI64Types, int64_t),
       EL_COMPARE_ROW("bool", kBoolTypes, bool),
+      EL_RESCALED_ROW("int8", kI8Types, int8_t, nullptr, nullptr),
+      EL_RESCALED_ROW("uint8", kU8Types, uint8_t, nullptr, nullptr),
+      EL_RESCALED_ROW("int16", kI16Types, int16_t, Quantized, "quantized inputs"),
+      {"int16 raw", kI16Types, Isa::kReference, NotQuantized, nullptr, Eval<kOp, int16_t, false>,
+       "unquantized inputs"},
   };
 };
 #undef EL_COMPARE_ROW
+#undef EL_RESCALED_ROW
 
 template <CompareOp kOp>
 Status Prepare(KernelContext& ctx, Node& node) {
@@ -73,8 +130,13 @@ Status Prepare(KernelContext& ctx, Node& node) {
     return ctx.Error(node, StrCat("shapes ", DimsToString(a->dims), " and ", DimsToString(b->dims),
                                   " cannot be broadcast together"));
   }
-  EL_RETURN_IF_ERROR(ctx.ResizeTensor(*out, out_dims));
   auto& data = *static_cast<CompareData*>(node.user_data);
+  if (!reference::MakeBroadcastPlan(a->dims, b->dims, out_dims, &data.plan)) {
+    return ctx.Error(node, StrCat("broadcasting ", DimsToString(a->dims), " with ", DimsToString(b->dims),
+                                  " alternates over more than ", reference::kMaxBroadcastPlanRank, " axes"),
+                     StatusCode::kUnsupported);
+  }
+  EL_RETURN_IF_ERROR(ctx.ResizeTensor(*out, out_dims));
   if constexpr (kOp == CompareOp::kEqual || kOp == CompareOp::kNotEqual) {
     return SelectVariant(ctx, node, EqualityVariants<kOp>::kTable, data);
   } else {

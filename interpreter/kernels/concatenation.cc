@@ -1,10 +1,15 @@
 // CONCATENATION: joins tensors along one axis (negative counts from the end), any rank, then applies the
-// fused activation. Each input contributes one contiguous slab per outer index, copied with memcpy.
+// fused activation (float32/int32/int64; LiteRT allows none at all, so quantized inputs refuse one). Each
+// input contributes one contiguous slab per outer index, copied with memcpy. Quantized inputs follow
+// LiteRT: int8 needs every input quantized as the output; uint8 inputs quantized otherwise are rescaled
+// (reference/integer/concatenation.h); int16 needs zero points 0 and is copied whatever the scales.
 #include <cstring>
 #include <type_traits>
 
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
+#include "interpreter/kernels/quantization_params.h"
+#include "interpreter/kernels/reference/integer/concatenation.h"
 #include "interpreter/thread_pool.h"
 
 namespace edgelite {
@@ -18,9 +23,12 @@ struct ConcatData : VariantChoice<ConcatData> {
   int64_t outer = 0;
   int64_t out_row_bytes = 0;
   std::vector<int64_t> slab_bytes;
+  // uint8: per input, whether it is copied or rescaled, and how.
+  std::vector<bool> rescaled;
+  std::vector<reference::integer::ConcatRescale> rescale;
 };
 
-Status Init(KernelContext& ctx, Node& node) {
+Status Init(KernelContext&, Node& node) {
   auto* data = new ConcatData();
   node.user_data = data;
   if (node.op) {
@@ -29,7 +37,7 @@ Status Init(KernelContext& ctx, Node& node) {
       data->activation = o->fused_activation_function();
     }
   }
-  return GetActivationRange(ctx, node, data->activation, &data->range);
+  return Status::Ok();
 }
 
 // Integer outputs are clamped with the same bounds as float ones, like the element-wise kernels.
@@ -46,39 +54,123 @@ void ClampAll(T* p, int64_t begin, int64_t end, const ActivationRange& r) {
   for (int64_t i = begin; i < end; ++i) p[i] = std::min(std::max(p[i], lo), hi);
 }
 
+// Copies output rows [b, e); `copy(i, dst, src, bytes)` moves input i's slab.
+template <typename Copy>
+void CopyRows(KernelContext& ctx, const Node& node, const ConcatData& data, uint8_t* dst, int64_t b, int64_t e,
+              Copy&& copy) {
+  const int n = static_cast<int>(node.inputs.size());
+  for (int64_t o = b; o < e; ++o) {
+    uint8_t* d = dst + o * data.out_row_bytes;
+    for (int i = 0; i < n; ++i) {
+      const int64_t bytes = data.slab_bytes[i];
+      if (bytes == 0) continue;
+      copy(i, d, ctx.input(node, i)->data_as<uint8_t>() + o * bytes, bytes);
+      d += bytes;
+    }
+  }
+}
+
+int64_t RowsPerTaskOf(const ConcatData& data) { return std::max<int64_t>(1, (256 << 10) / data.out_row_bytes); }
+
 template <typename T>
 Status Eval(KernelContext& ctx, Node& node, ConcatData& data) {
   Tensor& out = *ctx.output(node, 0);
-  const int n = static_cast<int>(node.inputs.size());
-  uint8_t* dst = out.data_as<uint8_t>();
-  const int64_t row = data.out_row_bytes;
-  if (row == 0) return Status::Ok();
+  if (data.out_row_bytes == 0) return Status::Ok();
   const bool clamp = data.activation != schema::ActivationFunctionType_NONE;
-  const int64_t esize = static_cast<int64_t>(ElementSize(out.type));
-  ctx.thread_pool().ParallelFor(data.outer, std::max<int64_t>(1, (256 << 10) / row), [&](int64_t b, int64_t e) {
-    for (int64_t o = b; o < e; ++o) {
-      uint8_t* d = dst + o * row;
-      for (int i = 0; i < n; ++i) {
-        const int64_t bytes = data.slab_bytes[i];
-        if (bytes == 0) continue;
-        std::memcpy(d, ctx.input(node, i)->data_as<uint8_t>() + o * bytes, bytes);
-        d += bytes;
-      }
+  const int64_t row = data.out_row_bytes, esize = static_cast<int64_t>(ElementSize(out.type));
+  ctx.thread_pool().ParallelFor(data.outer, RowsPerTaskOf(data), [&](int64_t b, int64_t e) {
+    CopyRows(ctx, node, data, out.data_as<uint8_t>(), b, e,
+             [](int, uint8_t* d, const uint8_t* s, int64_t bytes) { std::memcpy(d, s, bytes); });
+    if constexpr (!std::is_same_v<T, void>) {
+      if (clamp) ClampAll(out.data_as<T>(), b * row / esize, e * row / esize, data.range);
     }
-    if (!clamp) return;
-    ClampAll(out.data_as<T>(), b * row / esize, e * row / esize, data.range);
   });
   return Status::Ok();
 }
 
-constexpr TypeSignature kF32Types{{kF32}, {kF32}};
-constexpr TypeSignature kI32Types{{kI32}, {kI32}};
-constexpr TypeSignature kI64Types{{kI64}, {kI64}};
+Status EvalUint8(KernelContext& ctx, Node& node, ConcatData& data) {
+  if (data.out_row_bytes == 0) return Status::Ok();
+  ctx.thread_pool().ParallelFor(data.outer, RowsPerTaskOf(data), [&](int64_t b, int64_t e) {
+    CopyRows(ctx, node, data, ctx.output(node, 0)->data_as<uint8_t>(), b, e,
+             [&](int i, uint8_t* d, const uint8_t* s, int64_t bytes) {
+               if (data.rescaled[i]) {
+                 reference::integer::RescaleUint8(data.rescale[i], s, d, bytes);
+               } else {
+                 std::memcpy(d, s, bytes);
+               }
+             });
+  });
+  return Status::Ok();
+}
+
+Status PrepareClamp(KernelContext& ctx, Node& node, ConcatData& data) {
+  return GetActivationRange(ctx, node, data.activation, &data.range);
+}
+
+Status RequireNoActivation(KernelContext& ctx, const Node& node, const ConcatData& data) {
+  if (data.activation == schema::ActivationFunctionType_NONE) return Status::Ok();
+  return ctx.Error(node, StrCat("a fused activation (", schema::EnumNameActivationFunctionType(data.activation),
+                                ") on quantized inputs is not supported"),
+                   StatusCode::kUnsupported);
+}
+
+Status PrepareInt8(KernelContext& ctx, Node& node, ConcatData& data) {
+  EL_RETURN_IF_ERROR(RequireNoActivation(ctx, node, data));
+  const Tensor& out = *ctx.output(node, 0);
+  for (size_t i = 0; i < node.inputs.size(); ++i) {
+    const std::string role = StrCat("input ", i);
+    EL_RETURN_IF_ERROR(RequireSameQuantization(ctx, node, *ctx.input(node, static_cast<int>(i)), role.c_str(), out,
+                                               "output"));
+  }
+  return Status::Ok();
+}
+
+Status PrepareUint8(KernelContext& ctx, Node& node, ConcatData& data) {
+  EL_RETURN_IF_ERROR(RequireNoActivation(ctx, node, data));
+  const Tensor& out = *ctx.output(node, 0);
+  const size_t n = node.inputs.size();
+  data.rescaled.assign(n, false);
+  data.rescale.assign(n, reference::integer::ConcatRescale());
+  TensorQuantization qy;
+  bool have_output = false;
+  for (size_t i = 0; i < n; ++i) {
+    const Tensor& t = *ctx.input(node, static_cast<int>(i));
+    if (SameQuantization(t, out)) continue;  // copied, also when neither has parameters
+    if (!have_output) EL_RETURN_IF_ERROR(GetPerTensorQuantization(ctx, node, out, "output", &qy));
+    have_output = true;
+    TensorQuantization q;
+    EL_RETURN_IF_ERROR(GetPerTensorQuantization(ctx, node, t, StrCat("input ", i).c_str(), &q));
+    data.rescaled[i] = true;
+    data.rescale[i] = reference::integer::MakeConcatRescale(q.scale, q.zero_point, qy.scale, qy.zero_point);
+  }
+  return Status::Ok();
+}
+
+// int16 inputs are copied even when their scales differ, as LiteRT does; it checks only the zero points.
+Status PrepareInt16(KernelContext& ctx, Node& node, ConcatData& data) {
+  EL_RETURN_IF_ERROR(RequireNoActivation(ctx, node, data));
+  const size_t n = node.inputs.size();
+  for (size_t i = 0; i <= n; ++i) {
+    const Tensor& t = i < n ? *ctx.input(node, static_cast<int>(i)) : *ctx.output(node, 0);
+    if (t.quant.empty()) continue;
+    const std::string role = i < n ? StrCat("input ", i) : std::string("output");
+    TensorQuantization q;
+    EL_RETURN_IF_ERROR(GetPerTensorQuantization(ctx, node, t, role.c_str(), &q));
+    EL_RETURN_IF_ERROR(RequireZeroPoint(ctx, node, t, role.c_str(), q, 0));
+  }
+  return Status::Ok();
+}
+
+Status PrepareBool(KernelContext& ctx, Node& node, ConcatData& data) { return RequireNoActivation(ctx, node, data); }
 
 const KernelVariant<ConcatData> kVariants[] = {
-    {"float32", kF32Types, Isa::kReference, nullptr, nullptr, Eval<float>},
-    {"int32", kI32Types, Isa::kReference, nullptr, nullptr, Eval<int32_t>},
-    {"int64", kI64Types, Isa::kReference, nullptr, nullptr, Eval<int64_t>},
+    {"float32", TypeSignature{{kF32}, {kF32}}, Isa::kReference, nullptr, PrepareClamp, Eval<float>},
+    {"int32", TypeSignature{{kI32}, {kI32}}, Isa::kReference, nullptr, PrepareClamp, Eval<int32_t>},
+    {"int64", TypeSignature{{kI64}, {kI64}}, Isa::kReference, nullptr, PrepareClamp, Eval<int64_t>},
+    {"int8", TypeSignature{{kI8}, {kI8}}, Isa::kReference, nullptr, PrepareInt8, Eval<void>},
+    {"uint8", TypeSignature{{kU8}, {kU8}}, Isa::kReference, nullptr, PrepareUint8, EvalUint8},
+    {"int16", TypeSignature{{kI16}, {kI16}}, Isa::kReference, nullptr, PrepareInt16, Eval<void>},
+    {"bool", TypeSignature{{kBool}, {kBool}}, Isa::kReference, nullptr, PrepareBool, Eval<void>},
 };
 
 Status Prepare(KernelContext& ctx, Node& node) {

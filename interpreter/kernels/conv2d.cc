@@ -1,12 +1,16 @@
-// CONV_2D (float32): NHWC input, OHWI filter, optional bias, SAME/VALID padding, strides, dilation,
-// fused activation, and grouped convolution when the input has a multiple of the filter's channels.
-// Runs the packed-GEMM kernel (optimized/conv_f32) with its reference twin (reference/conv.h) on request.
+// CONV_2D: NHWC input, OHWI filter, optional bias, SAME/VALID padding, strides, dilation, fused activation,
+// and grouped convolution when the input has a multiple of the filter's channels. float32 runs the
+// packed-GEMM kernel (optimized/conv_f32) with its reference twin (reference/conv.h); int8 (per-channel or
+// per-tensor filter), uint8, int16x8 and dynamic range (float input, int8 filter) run the integer reference
+// (reference/integer/conv.h), bit-exact with LiteRT's BUILTIN_REF.
+#include "interpreter/kernels/conv_util.h"
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
 #include "interpreter/kernels/optimized/conv_f32.h"
 #include "interpreter/kernels/packed_weights.h"
+#include "interpreter/kernels/quantized_filter.h"
 #include "interpreter/kernels/reference/conv.h"
-#include "interpreter/kernels/conv_util.h"
+#include "interpreter/kernels/reference/integer/conv.h"
 #include "interpreter/thread_pool.h"
 
 namespace edgelite {
@@ -14,20 +18,29 @@ namespace {
 
 struct ConvData : VariantChoice<ConvData> {
   WindowOptions options;
+  schema::TensorType quantized_bias_type = schema::TensorType_FLOAT32;  // int16x8: the bias's type, if set
   // Set in prepare.
   reference::WindowGeometry geometry;
   int filter_in_c = 0;
+  // float32 rows.
   const optimized::ConvF32Kernels* kernels = nullptr;  // the chosen ISA's
   optimized::ConvGemmLayout layout;
   PackedWeights weights;  // filter and bias packed per group for the GEMM
   int im2col_scratch = -1;
+  // Integer rows (PrepareInt8, PrepareUInt8, PrepareInt16): offsets, per-channel multipliers, activation range.
+  QuantizedFilterParams quant;
+  // Dynamic-range rows (PrepareHybrid).
+  std::vector<float> filter_scales;  // per output channel
+  bool hybrid_per_channel = false;   // LiteRT's asymmetric per-channel path (distinct channel scales or groups)
+  HybridRowScratch rows;             // each image quantized as one row
 };
 
 Status Init(KernelContext& ctx, Node& node) {
   auto* data = new ConvData();
   node.user_data = data;
-  return ParseConvOptions(ctx, node, node.op ? node.op->builtin_options_as_Conv2DOptions() : nullptr,
-                          "Conv2DOptions", &data->options);
+  const auto* options = node.op ? node.op->builtin_options_as_Conv2DOptions() : nullptr;
+  if (options) data->quantized_bias_type = options->quantized_bias_type();
+  return ParseConvOptions(ctx, node, options, "Conv2DOptions", &data->options);
 }
 
 Status PrepareF32(KernelContext& ctx, Node& node, ConvData& d) {
@@ -71,11 +84,75 @@ Status EvalF32Reference(KernelContext& ctx, Node& node, ConvData& d) {
   return Status::Ok();
 }
 
+// ---- integer rows ----
+// int8 input and output, int8 filter with one scale per output channel or one in all: multipliers per channel.
+Status PrepareInt8(KernelContext& ctx, Node& node, ConvData& d) {
+  return PrepareQuantizedFilter(ctx, node, {d.geometry.out_c, 0, false, d.options.activation}, &d.quant);
+}
+// uint8 with a uint8 filter: one scale, the filter zero point used (reference/conv.h in LiteRT).
+Status PrepareUInt8(KernelContext& ctx, Node& node, ConvData& d) {
+  return PrepareQuantizedFilter(ctx, node, {d.geometry.out_c, 0, true, d.options.activation}, &d.quant);
+}
+// int16 input and output, int8 filter: multipliers as int8's (PrepareQuantizedFilter also requires zero points 0);
+// the accumulator's width comes with the row.
+Status PrepareInt16(KernelContext& ctx, Node& node, ConvData& d) {
+  EL_RETURN_IF_ERROR(CheckQuantizedBiasType(ctx, node, ctx.input(node, 2), d.quantized_bias_type));
+  return PrepareInt8(ctx, node, d);
+}
+
+template <typename Acc, typename In, typename Filter, typename Bias>
+Status EvalQuantized(KernelContext& ctx, Node& node, ConvData& d) {
+  const Tensor* bias = ctx.input(node, 2);
+  reference::integer::QuantizedConv2D<Acc>(d.geometry, d.filter_in_c, d.quant.view(),
+                                           ctx.input(node, 0)->data_as<In>(), ctx.input(node, 1)->data_as<Filter>(),
+                                           bias ? bias->data_as<Bias>() : nullptr, ctx.output(node, 0)->data_as<In>());
+  return Status::Ok();
+}
+
+// ---- dynamic-range rows: float input, int8 filter kept int8, float output ----
+Status PrepareHybrid(KernelContext& ctx, Node& node, ConvData& d) {
+  const reference::WindowGeometry& g = d.geometry;
+  bool per_channel = false;
+  EL_RETURN_IF_ERROR(
+      GetHybridFilterScales(ctx, node, *ctx.input(node, 1), 0, g.out_c, &d.filter_scales, &per_channel));
+  bool distinct = false;
+  for (float s : d.filter_scales) distinct = distinct || s != d.filter_scales[0];
+  const bool grouped = d.filter_in_c != g.in_c;
+  // LiteRT runs grouped hybrid convolutions on its per-channel path, which reads one scale per channel.
+  EL_KERNEL_CHECK(ctx, node, !grouped || per_channel, "a grouped dynamic-range convolution needs one filter scale ",
+                  "per output channel (filter '", ctx.input(node, 1)->name, "' has one)");
+  d.hybrid_per_channel = distinct || grouped;
+  return d.rows.Request(ctx, node, g.batch, static_cast<int64_t>(g.in_h) * g.in_w * g.in_c);
+}
+
+Status EvalHybrid(KernelContext& ctx, Node& node, ConvData& d) {
+  const reference::WindowGeometry& g = d.geometry;
+  const Tensor* bias = ctx.input(node, 2);
+  d.rows.QuantizeRows(ctx, d.hybrid_per_channel, ctx.input(node, 0)->data_as<float>(), g.batch,
+                      g.in_h * g.in_w * g.in_c);
+  const ActivationRange& r = d.options.range;
+  reference::integer::HybridConv2D(g, d.filter_in_c, d.hybrid_per_channel, d.rows.quantized(ctx), d.rows.scales(ctx),
+                                   d.rows.zero_points(ctx), ctx.input(node, 1)->data_as<int8_t>(),
+                                   d.filter_scales.data(), bias ? bias->data_as<float>() : nullptr,
+                                   ctx.output(node, 0)->data_as<float>(), r.min, r.max);
+  return Status::Ok();
+}
+
 constexpr TypeSignature kF32Types{{kF32, kF32, kF32}, {kF32}};
 
 const KernelVariant<ConvData> kVariants[] = {
     EL_VECTOR_ISA_ROWS("float32", kF32Types, nullptr, PrepareF32, EvalF32),
     {"float32", kF32Types, Isa::kReference, nullptr, nullptr, EvalF32Reference},
+    {"int8", kFilterInt8Types, Isa::kReference, nullptr, PrepareInt8,
+     EvalQuantized<int32_t, int8_t, int8_t, int32_t>},
+    {"uint8", kFilterUInt8Types, Isa::kReference, nullptr, PrepareUInt8,
+     EvalQuantized<int32_t, uint8_t, uint8_t, int32_t>},
+    {"int16x8 int64 accumulator", kFilterInt16Int64BiasTypes, Isa::kReference, UsesInt64Accumulator<ConvData>,
+     PrepareInt16, EvalQuantized<int64_t, int16_t, int8_t, int64_t>,
+     "an int64 bias, or no bias and quantized_bias_type not INT32"},
+    {"int16x8 int32 accumulator", kFilterInt16Int32BiasTypes, Isa::kReference, nullptr, PrepareInt16,
+     EvalQuantized<int32_t, int16_t, int8_t, int32_t>},
+    {"hybrid int8", kFilterHybridTypes, Isa::kReference, nullptr, PrepareHybrid, EvalHybrid},
 };
 
 Status Prepare(KernelContext& ctx, Node& node) {

@@ -6,6 +6,7 @@ namespace edgelite {
 Status ParseWindowOptions(KernelContext& ctx, const Node& node, schema::Padding padding,
                           schema::ActivationFunctionType activation, WindowOptions* out) {
   EL_RETURN_IF_ERROR(GetPaddingKind(ctx, node, padding, &out->padding));
+  out->activation = activation;
   return GetActivationRange(ctx, node, activation, &out->range);
 }
 

@@ -13,6 +13,8 @@ struct WindowOptions {
   int stride_h = 1, stride_w = 1;
   int dilation_h = 1, dilation_w = 1;
   ActivationRange range;
+  // The fused activation itself, for quantized outputs (QuantizedActivationRange).
+  schema::ActivationFunctionType activation = schema::ActivationFunctionType_NONE;
 };
 
 // Reads padding and fused activation into `out` (strides and dilations are set by the caller).

@@ -1,13 +1,17 @@
-// DEPTHWISE_CONV_2D (float32): filter [1, h, w, out_c] with out_c = in_c * multiplier (the multiplier
-// comes from the shapes; new files may store 0 in the option), bias, padding, strides, dilation,
-// fused activation. Multiplier 1 runs the channel-vectorized kernel (optimized/depthwise_f32); other
-// multipliers, and filters over kMaxDepthwiseTaps taps, run the reference (reference/depthwise_conv.h).
+// DEPTHWISE_CONV_2D: filter [1, h, w, out_c] with out_c = in_c * multiplier (the multiplier comes from the
+// shapes; new files may store 0 in the option), bias, padding, strides, dilation, fused activation.
+// float32 with multiplier 1 runs the channel-vectorized kernel (optimized/depthwise_f32); other multipliers,
+// and filters over kMaxDepthwiseTaps taps, run the reference (reference/depthwise_conv.h). int8 (per-channel
+// or per-tensor filter), uint8, int16x8 and dynamic range (float input, int8 filter) run the integer
+// reference (reference/integer/depthwise_conv.h), bit-exact with LiteRT's BUILTIN_REF.
+#include "interpreter/kernels/conv_util.h"
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
 #include "interpreter/kernels/optimized/depthwise_f32.h"
 #include "interpreter/kernels/packed_weights.h"
+#include "interpreter/kernels/quantized_filter.h"
 #include "interpreter/kernels/reference/depthwise_conv.h"
-#include "interpreter/kernels/conv_util.h"
+#include "interpreter/kernels/reference/integer/depthwise_conv.h"
 #include "interpreter/thread_pool.h"
 
 namespace edgelite {
@@ -15,17 +19,25 @@ namespace {
 
 struct DepthwiseData : VariantChoice<DepthwiseData> {
   WindowOptions options;
+  int option_multiplier = 0;  // depth_multiplier as stored (LiteRT's int16 and hybrid kernels loop over it)
   // Set in prepare.
   reference::WindowGeometry geometry;
+  // float32 rows.
   const optimized::DepthwiseF32Kernels* kernels = nullptr;  // the chosen ISA's
   PackedWeights weights;  // bias, per-tap weights and a zero row, channels padded to whole vectors
+  // Integer rows (PrepareInt8, PrepareUInt8, PrepareInt16): offsets, per-channel multipliers, activation range.
+  QuantizedFilterParams quant;
+  // Dynamic-range row (PrepareHybrid).
+  std::vector<float> filter_scales;  // per output channel
+  HybridRowScratch rows;             // each image quantized as one row
 };
 
 Status Init(KernelContext& ctx, Node& node) {
   auto* data = new DepthwiseData();
   node.user_data = data;
-  return ParseConvOptions(ctx, node, node.op ? node.op->builtin_options_as_DepthwiseConv2DOptions() : nullptr,
-                          "DepthwiseConv2DOptions", &data->options);
+  const auto* options = node.op ? node.op->builtin_options_as_DepthwiseConv2DOptions() : nullptr;
+  if (options) data->option_multiplier = options->depth_multiplier();
+  return ParseConvOptions(ctx, node, options, "DepthwiseConv2DOptions", &data->options);
 }
 
 int Taps(const reference::WindowGeometry& g) { return g.filter_h * g.filter_w; }
@@ -71,12 +83,78 @@ Status EvalF32Reference(KernelContext& ctx, Node& node, DepthwiseData& d) {
   return Status::Ok();
 }
 
+// LiteRT's int16 and dynamic-range kernels take the depth multiplier from the options, not the shapes; a model
+// whose option disagrees with its shapes would leave output channels unwritten or read past the filter there.
+Status CheckOptionMultiplier(KernelContext& ctx, const Node& node, const DepthwiseData& d) {
+  const int multiplier = d.geometry.out_c / d.geometry.in_c;
+  EL_KERNEL_CHECK(ctx, node, d.option_multiplier == multiplier, "depth_multiplier option is ", d.option_multiplier,
+                  " but the filter's ", d.geometry.out_c, " channels over the input's ", d.geometry.in_c, " make ",
+                  multiplier, " (int16 and dynamic-range kernels use the option)");
+  return Status::Ok();
+}
+
+// ---- integer rows ----
+// int8 input and output, int8 filter with one scale per output channel or one in all.
+Status PrepareInt8(KernelContext& ctx, Node& node, DepthwiseData& d) {
+  return PrepareQuantizedFilter(ctx, node, {d.geometry.out_c, 3, false, d.options.activation}, &d.quant);
+}
+// uint8 with a uint8 filter: one scale, the filter zero point used (reference/depthwiseconv_uint8.h in LiteRT).
+Status PrepareUInt8(KernelContext& ctx, Node& node, DepthwiseData& d) {
+  return PrepareQuantizedFilter(ctx, node, {d.geometry.out_c, 3, true, d.options.activation}, &d.quant);
+}
+// int16 input and output, int8 filter, int64 bias: multipliers as int8's (PrepareQuantizedFilter also requires
+// zero points 0), an int64 accumulator.
+Status PrepareInt16(KernelContext& ctx, Node& node, DepthwiseData& d) {
+  EL_RETURN_IF_ERROR(CheckOptionMultiplier(ctx, node, d));
+  return PrepareInt8(ctx, node, d);
+}
+
+template <typename Acc, typename In, typename Filter, typename Bias>
+Status EvalQuantized(KernelContext& ctx, Node& node, DepthwiseData& d) {
+  const Tensor* bias = ctx.input(node, 2);
+  reference::integer::QuantizedDepthwiseConv2D<Acc>(d.geometry, d.quant.view(), ctx.input(node, 0)->data_as<In>(),
+                                                    ctx.input(node, 1)->data_as<Filter>(),
+                                                    bias ? bias->data_as<Bias>() : nullptr,
+                                                    ctx.output(node, 0)->data_as<In>());
+  return Status::Ok();
+}
+
+// ---- dynamic-range row: float input, int8 filter kept int8, float output ----
+Status PrepareHybrid(KernelContext& ctx, Node& node, DepthwiseData& d) {
+  const reference::WindowGeometry& g = d.geometry;
+  EL_RETURN_IF_ERROR(CheckOptionMultiplier(ctx, node, d));
+  // LiteRT's kernel reads one scale per output channel whatever the filter has (past the end of a per-tensor
+  // scale); a per-tensor scale is repeated here.
+  EL_RETURN_IF_ERROR(GetHybridFilterScales(ctx, node, *ctx.input(node, 1), 3, g.out_c, &d.filter_scales, nullptr));
+  return d.rows.Request(ctx, node, g.batch, static_cast<int64_t>(g.in_h) * g.in_w * g.in_c);
+}
+
+Status EvalHybrid(KernelContext& ctx, Node& node, DepthwiseData& d) {
+  const reference::WindowGeometry& g = d.geometry;
+  const Tensor* bias = ctx.input(node, 2);
+  d.rows.QuantizeRows(ctx, /*asymmetric=*/true, ctx.input(node, 0)->data_as<float>(), g.batch,
+                      g.in_h * g.in_w * g.in_c);
+  const ActivationRange& r = d.options.range;
+  reference::integer::HybridDepthwiseConv2D(g, d.rows.quantized(ctx), d.rows.scales(ctx), d.rows.zero_points(ctx),
+                                            ctx.input(node, 1)->data_as<int8_t>(), d.filter_scales.data(),
+                                            bias ? bias->data_as<float>() : nullptr,
+                                            ctx.output(node, 0)->data_as<float>(), r.min, r.max);
+  return Status::Ok();
+}
+
 constexpr TypeSignature kF32Types{{kF32, kF32, kF32}, {kF32}};
 
 const KernelVariant<DepthwiseData> kVariants[] = {
     EL_VECTOR_ISA_ROWS("float32 multiplier 1", kF32Types, ChannelVectorized, PrepareF32, EvalF32,
                        "depth multiplier 1 and at most 64 filter taps"),
     {"float32", kF32Types, Isa::kReference, nullptr, nullptr, EvalF32Reference},
+    {"int8", kFilterInt8Types, Isa::kReference, nullptr, PrepareInt8,
+     EvalQuantized<int32_t, int8_t, int8_t, int32_t>},
+    {"uint8", kFilterUInt8Types, Isa::kReference, nullptr, PrepareUInt8,
+     EvalQuantized<int32_t, uint8_t, uint8_t, int32_t>},
+    {"int16x8", kFilterInt16Int64BiasTypes, Isa::kReference, nullptr, PrepareInt16,
+     EvalQuantized<int64_t, int16_t, int8_t, int64_t>},
+    {"hybrid int8", kFilterHybridTypes, Isa::kReference, nullptr, PrepareHybrid, EvalHybrid},
 };
 
 Status Prepare(KernelContext& ctx, Node& node) {

@@ -1,11 +1,16 @@
 // DEQUANTIZE to float32: from float16, and from int8/uint8/int16 with per-tensor or per-channel scale and
-// zero point (real = scale * (q - zero_point)). A constant input (fp16 or quantized weights) is folded by
-// the core at prepare, so its float copy is made once and the consumer sees a constant float tensor.
+// zero point: float32(double(scale) * (q - zero_point)), as LiteRT's reference computes it (the float32
+// product gives the same value: the exact product fits a double, so both round once). int16 needs zero
+// point 0 and, as in LiteRT, per-tensor quantization. A constant input (fp16 or quantized weights) is
+// folded by the core at prepare, so its float copy is made once and the consumer sees a constant float
+// tensor. Per-tensor 8- and 16-bit inputs (the outputs of full-integer models) also have vectorized rows.
 #include <algorithm>
-#include <limits>
+#include <type_traits>
 
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
+#include "interpreter/kernels/optimized/quantize.h"
+#include "interpreter/kernels/quantization_params.h"
 #include "interpreter/kernels/reference/dequantize.h"
 #include "interpreter/thread_pool.h"
 
@@ -13,66 +18,58 @@ namespace edgelite {
 namespace {
 
 struct DequantizeData : VariantChoice<DequantizeData> {
+  bool per_channel = false;  // the input has several scales (read before the row is chosen)
   // Filled in prepare from the input's quantization.
-  bool per_channel = false;
-  std::vector<float> scales;        // one per channel (one for per-tensor)
-  std::vector<int32_t> zero_points; // same length as scales
+  std::vector<float> scales;         // one per channel (one for per-tensor)
+  std::vector<int32_t> zero_points;  // same length as scales
   int64_t outer = 1, channels = 1, inner = 1;  // per-channel view of the input
+  const optimized::QuantizeKernels* kernels = nullptr;
 };
 
-Status PrepareQuantization(KernelContext& ctx, const Node& node, const Tensor& in, DequantizeData* data) {
-  const Quantization& q = in.quant;
-  if (q.scale.empty()) {
-    return ctx.Error(node, StrCat(DataTypeName(in.type), " input '", in.name, "' has no quantization scale"));
+constexpr int64_t kValuesPerTask = 16384;
+
+Status PrepareQuantized(KernelContext& ctx, Node& node, DequantizeData& d) {
+  const Tensor& in = *ctx.input(node, 0);
+  int axis;
+  EL_RETURN_IF_ERROR(GetPerChannelQuantizationOwnAxis(ctx, node, in, "input", &axis, &d.scales, &d.zero_points));
+  if (in.type == DataType::kInt16) {  // as LiteRT
+    EL_RETURN_IF_ERROR(RequireZeroPoint(ctx, node, in, "input", TensorQuantization{d.scales[0], d.zero_points[0]}, 0));
   }
-  const size_t n = q.scale.size();
-  if (!q.zero_point.empty() && q.zero_point.size() != 1 && q.zero_point.size() != n) {
-    return ctx.Error(node, StrCat("input '", in.name, "' has ", n, " scales but ", q.zero_point.size(),
-                                  " zero points"));
+  if (d.per_channel) {
+    d.outer = NumElements(Dims(in.dims.begin(), in.dims.begin() + axis));
+    d.channels = in.dims[axis];
+    d.inner = NumElements(Dims(in.dims.begin() + axis + 1, in.dims.end()));
   }
-  data->scales = q.scale;
-  data->zero_points.assign(n, 0);
-  for (size_t c = 0; c < n; ++c) {
-    const int64_t zp = q.zero_point.empty() ? 0 : q.zero_point[q.zero_point.size() == 1 ? 0 : c];
-    if (zp < std::numeric_limits<int32_t>::min() || zp > std::numeric_limits<int32_t>::max()) {
-      return ctx.Error(node, StrCat("input '", in.name, "' has zero point ", zp, ", out of int32 range"));
-    }
-    data->zero_points[c] = static_cast<int32_t>(zp);
-  }
-  data->per_channel = n > 1;
-  if (!data->per_channel) return Status::Ok();
-  const int axis = q.quantized_dimension;
-  if (axis < 0 || axis >= in.rank()) {
-    return ctx.Error(node, StrCat("input '", in.name, "' has quantized_dimension ", axis, ", out of range for rank ",
-                                  in.rank()));
-  }
-  if (in.dims[axis] != static_cast<int64_t>(n)) {
-    return ctx.Error(node, StrCat("input '", in.name, "' has ", n, " scales for dimension ", axis, " of size ",
-                                  in.dims[axis]));
-  }
-  data->outer = NumElements(Dims(in.dims.begin(), in.dims.begin() + axis));
-  data->channels = in.dims[axis];
-  data->inner = NumElements(Dims(in.dims.begin() + axis + 1, in.dims.end()));
+  if (d.variant->isa != Isa::kReference) d.kernels = optimized::QuantizeFor(d.variant->isa);
   return Status::Ok();
 }
 
-Status PrepareQuantized(KernelContext& ctx, Node& node, DequantizeData& d) {
-  return PrepareQuantization(ctx, node, *ctx.input(node, 0), &d);
-}
-
 template <typename Q>
-Status EvalQuantized(KernelContext& ctx, Node& node, DequantizeData& d) {
+Status EvalPerTensor(KernelContext& ctx, Node& node, DequantizeData& d) {
   const Tensor& in = *ctx.input(node, 0);
   const Q* q = in.data_as<Q>();
   float* y = ctx.output(node, 0)->data_as<float>();
-  if (d.per_channel) {
-    // Per-channel inputs are weights: constant, so this runs once, at prepare.
-    reference::DequantizePerChannel(q, y, d.outer, d.channels, d.inner, d.scales.data(), d.zero_points.data());
-    return Status::Ok();
-  }
-  ctx.thread_pool().ParallelFor(in.num_elements(), 16384, [&](int64_t b, int64_t e) {
-    reference::DequantizePerTensor(q + b, y + b, e - b, d.scales[0], d.zero_points[0]);
+  const float scale = d.scales[0];
+  const int32_t zero_point = d.zero_points[0];
+  ctx.thread_pool().ParallelFor(in.num_elements(), kValuesPerTask, [&](int64_t b, int64_t e) {
+    if (!d.kernels) {
+      reference::DequantizePerTensor(q + b, y + b, e - b, scale, zero_point);
+    } else if constexpr (std::is_same_v<Q, int8_t>) {
+      d.kernels->i8_to_f32(q + b, y + b, e - b, scale, zero_point);
+    } else if constexpr (std::is_same_v<Q, uint8_t>) {
+      d.kernels->u8_to_f32(q + b, y + b, e - b, scale, zero_point);
+    } else {
+      d.kernels->i16_to_f32(q + b, y + b, e - b, scale, zero_point);
+    }
   });
+  return Status::Ok();
+}
+
+// Per-channel inputs are weights: constant, so this runs once, at prepare.
+template <typename Q>
+Status EvalPerChannel(KernelContext& ctx, Node& node, DequantizeData& d) {
+  reference::DequantizePerChannel(ctx.input(node, 0)->data_as<Q>(), ctx.output(node, 0)->data_as<float>(), d.outer,
+                                  d.channels, d.inner, d.scales.data(), d.zero_points.data());
   return Status::Ok();
 }
 
@@ -80,23 +77,39 @@ Status EvalHalf(KernelContext& ctx, Node& node, DequantizeData&) {
   const Tensor& in = *ctx.input(node, 0);
   const uint16_t* h = in.data_as<uint16_t>();
   float* y = ctx.output(node, 0)->data_as<float>();
-  ctx.thread_pool().ParallelFor(in.num_elements(), 16384,
+  ctx.thread_pool().ParallelFor(in.num_elements(), kValuesPerTask,
                                 [&](int64_t b, int64_t e) { reference::HalfToFloat(h + b, y + b, e - b); });
   return Status::Ok();
 }
 
+bool PerTensor(const DequantizeData& d, const Node&, KernelContext&) { return !d.per_channel; }
+bool PerChannel(const DequantizeData& d, const Node&, KernelContext&) { return d.per_channel; }
+
+#define EL_DEQUANTIZE_PER_TENSOR_ROWS(NAME, IN, Q)                                                               \
+  EL_VECTOR_ISA_ROWS(NAME, (TypeSignature{{IN}, {kF32}}), PerTensor, PrepareQuantized, EvalPerTensor<Q>,        \
+                     "a per-tensor input"),                                                                      \
+  {NAME, TypeSignature{{IN}, {kF32}}, Isa::kReference, PerTensor, PrepareQuantized, EvalPerTensor<Q>,          \
+   "a per-tensor input"}
+#define EL_DEQUANTIZE_ROWS(NAME, IN, Q)                                                                          \
+  EL_DEQUANTIZE_PER_TENSOR_ROWS(NAME, IN, Q),                                                                    \
+  {NAME " per-channel", TypeSignature{{IN}, {kF32}}, Isa::kReference, PerChannel, PrepareQuantized,             \
+   EvalPerChannel<Q>, "a per-channel input"}
 const KernelVariant<DequantizeData> kVariants[] = {
     {"float16", TypeSignature{{kF16}, {kF32}}, Isa::kReference, nullptr, nullptr, EvalHalf},
-    {"int8", TypeSignature{{kI8}, {kF32}}, Isa::kReference, nullptr, PrepareQuantized, EvalQuantized<int8_t>},
-    {"uint8", TypeSignature{{kU8}, {kF32}}, Isa::kReference, nullptr, PrepareQuantized, EvalQuantized<uint8_t>},
-    {"int16", TypeSignature{{kI16}, {kF32}}, Isa::kReference, nullptr, PrepareQuantized, EvalQuantized<int16_t>},
+    EL_DEQUANTIZE_ROWS("int8", kI8, int8_t),
+    EL_DEQUANTIZE_ROWS("uint8", kU8, uint8_t),
+    EL_DEQUANTIZE_PER_TENSOR_ROWS("int16", kI16, int16_t),  // LiteRT has no per-channel int16
 };
+#undef EL_DEQUANTIZE_ROWS
+#undef EL_DEQUANTIZE_PER_TENSOR_ROWS
 
 Status Prepare(KernelContext& ctx, Node& node) {
+  auto& data = *static_cast<DequantizeData*>(node.user_data);
   Tensor *in, *out;
   EL_RETURN_IF_ERROR(GetSingleInputOutput(ctx, node, &in, &out));
   EL_RETURN_IF_ERROR(ctx.ResizeTensor(*out, in->dims));
-  return SelectVariant(ctx, node, kVariants, *static_cast<DequantizeData*>(node.user_data));
+  data.per_channel = in->quant.scale.size() > 1;
+  return SelectVariant(ctx, node, kVariants, data);
 }
 
 }  // namespace

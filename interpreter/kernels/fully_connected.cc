@@ -1,12 +1,17 @@
-// FULLY_CONNECTED (float32): weights [units, depth] in the DEFAULT format, input flattened to
-// [num_elements / depth, depth] (or, with keep_num_dims, kept with its last dimension becoming units),
-// optional bias, fused activation. Runs the packed GEMM (optimized/gemm_f32), or its reference twin.
+// FULLY_CONNECTED: weights [units, depth] in the DEFAULT format, input flattened to [num_elements / depth,
+// depth] (or, with keep_num_dims, kept with its last dimension becoming units), optional bias, fused
+// activation. float32 runs the packed GEMM (optimized/gemm_f32), or its reference twin. int8 (per-channel or
+// per-tensor weights), uint8, int16x8 and dynamic range (float input, int8 weights) run the integer reference
+// (reference/integer/fully_connected.h), bit-exact with LiteRT 2.3.0's BUILTIN_REF, which requantizes the
+// integer accumulator in floating point (docs/integer_kernels.md, FULLY_CONNECTED).
 #include "interpreter/kernels/conv_util.h"
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
 #include "interpreter/kernels/optimized/gemm_f32.h"
 #include "interpreter/kernels/packed_weights.h"
+#include "interpreter/kernels/quantized_filter.h"
 #include "interpreter/kernels/reference/fully_connected.h"
+#include "interpreter/kernels/reference/integer/fully_connected.h"
 #include "interpreter/thread_pool.h"
 
 namespace edgelite {
@@ -14,11 +19,22 @@ namespace {
 
 struct FullyConnectedData : VariantChoice<FullyConnectedData> {
   ActivationRange range;
+  schema::ActivationFunctionType activation = schema::ActivationFunctionType_NONE;
   bool keep_num_dims = false;
+  bool asymmetric_quantize_inputs = false;  // dynamic range: rows quantized with a zero point
+  schema::TensorType quantized_bias_type = schema::TensorType_FLOAT32;  // int16x8: the bias's type, if set
   // Set in prepare.
   int batch = 0, units = 0, depth = 0;
+  // float32 rows.
   const optimized::GemmF32Kernels* gemm = nullptr;  // the chosen ISA's
   PackedWeights weights;  // weights and bias in GEMM panels
+  // Integer rows (PrepareInt8, PrepareUInt8, PrepareInt16): offsets, per-unit scales (and the integer
+  // multipliers of the older formula), activation range.
+  QuantizedFilterParams quant;
+  // Dynamic-range row (PrepareHybrid).
+  std::vector<float> filter_scales;  // per unit
+  bool hybrid_per_channel = false;   // the weights have one scale per unit
+  HybridRowScratch rows;             // each input row quantized
 };
 
 Status Init(KernelContext& ctx, Node& node) {
@@ -33,6 +49,9 @@ Status Init(KernelContext& ctx, Node& node) {
                      StatusCode::kUnsupported);
   }
   data->keep_num_dims = o->keep_num_dims();
+  data->asymmetric_quantize_inputs = o->asymmetric_quantize_inputs();
+  data->quantized_bias_type = o->quantized_bias_type();
+  data->activation = o->fused_activation_function();
   return GetActivationRange(ctx, node, o->fused_activation_function(), &data->range);
 }
 
@@ -71,11 +90,67 @@ Status EvalF32Reference(KernelContext& ctx, Node& node, FullyConnectedData& d) {
   return Status::Ok();
 }
 
+// ---- integer rows: the accumulator requantized in double (LiteRT 2.3.0's reference) ----
+// int8 input, weights and output (uint8 likewise). Per-unit weights are symmetric; per-tensor weights keep
+// LiteRT's legacy reading (their zero point used, the bias scale checked).
+Status PrepareInt8(KernelContext& ctx, Node& node, FullyConnectedData& d) {
+  return PrepareQuantizedFilter(ctx, node, {d.units, 0, true, d.activation}, &d.quant);
+}
+Status PrepareUInt8(KernelContext& ctx, Node& node, FullyConnectedData& d) { return PrepareInt8(ctx, node, d); }
+// int16 input and output, int8 weights: zero points 0; the accumulator's width comes with the row.
+Status PrepareInt16(KernelContext& ctx, Node& node, FullyConnectedData& d) {
+  EL_RETURN_IF_ERROR(CheckQuantizedBiasType(ctx, node, ctx.input(node, 2), d.quantized_bias_type));
+  return PrepareInt8(ctx, node, d);
+}
+
+template <typename Acc, typename In, typename Weight, typename Bias>
+Status EvalQuantized(KernelContext& ctx, Node& node, FullyConnectedData& d) {
+  const Tensor* bias = ctx.input(node, 2);
+  reference::integer::QuantizedFullyConnected<Acc>(d.batch, d.units, d.depth, d.quant.view(),
+                                                   ctx.input(node, 0)->data_as<In>(),
+                                                   ctx.input(node, 1)->data_as<Weight>(),
+                                                   bias ? bias->data_as<Bias>() : nullptr,
+                                                   ctx.output(node, 0)->data_as<In>());
+  return Status::Ok();
+}
+
+// ---- dynamic-range row: float input, int8 weights kept int8, float output ----
+Status PrepareHybrid(KernelContext& ctx, Node& node, FullyConnectedData& d) {
+  EL_RETURN_IF_ERROR(GetHybridFilterScales(ctx, node, *ctx.input(node, 1), 0, d.units, &d.filter_scales,
+                                           &d.hybrid_per_channel));
+  return d.rows.Request(ctx, node, d.batch, d.depth);
+}
+
+Status EvalHybrid(KernelContext& ctx, Node& node, FullyConnectedData& d) {
+  const Tensor* bias = ctx.input(node, 2);
+  const float* input = ctx.input(node, 0)->data_as<float>();
+  const int64_t elements = static_cast<int64_t>(d.batch) * d.depth;
+  bool all_zero = true;
+  for (int64_t i = 0; i < elements && all_zero; ++i) all_zero = input[i] == 0.f;
+  d.rows.QuantizeRows(ctx, d.asymmetric_quantize_inputs, input, d.batch, d.depth);
+  reference::integer::HybridFullyConnected(d.batch, d.units, d.depth, d.hybrid_per_channel, all_zero,
+                                           d.rows.quantized(ctx), d.rows.scales(ctx), d.rows.zero_points(ctx),
+                                           ctx.input(node, 1)->data_as<int8_t>(), d.filter_scales.data(),
+                                           bias ? bias->data_as<float>() : nullptr,
+                                           ctx.output(node, 0)->data_as<float>(), d.range.min, d.range.max);
+  return Status::Ok();
+}
+
 constexpr TypeSignature kF32Types{{kF32, kF32, kF32}, {kF32}};
 
 const KernelVariant<FullyConnectedData> kVariants[] = {
     EL_VECTOR_ISA_ROWS("float32", kF32Types, nullptr, PrepareF32, EvalF32),
     {"float32", kF32Types, Isa::kReference, nullptr, nullptr, EvalF32Reference},
+    {"int8", kFilterInt8Types, Isa::kReference, nullptr, PrepareInt8,
+     EvalQuantized<int32_t, int8_t, int8_t, int32_t>},
+    {"uint8", kFilterUInt8Types, Isa::kReference, nullptr, PrepareUInt8,
+     EvalQuantized<int32_t, uint8_t, uint8_t, int32_t>},
+    {"int16x8 int64 accumulator", kFilterInt16Int64BiasTypes, Isa::kReference,
+     UsesInt64Accumulator<FullyConnectedData>, PrepareInt16, EvalQuantized<int64_t, int16_t, int8_t, int64_t>,
+     "an int64 bias, or no bias and quantized_bias_type not INT32"},
+    {"int16x8 int32 accumulator", kFilterInt16Int32BiasTypes, Isa::kReference, nullptr, PrepareInt16,
+     EvalQuantized<int32_t, int16_t, int8_t, int32_t>},
+    {"hybrid int8", kFilterHybridTypes, Isa::kReference, nullptr, PrepareHybrid, EvalHybrid},
 };
 
 Status Prepare(KernelContext& ctx, Node& node) {

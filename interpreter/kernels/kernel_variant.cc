@@ -121,7 +121,10 @@ Status NoConditionMatch(KernelContext& ctx, const Node& node, const char* const*
   }
   std::string why;
   for (int i = 0; i < count; ++i) {
-    why += StrCat(i ? "; " : "", names[i], " needs ", conditions[i] ? conditions[i] : "other options or shapes");
+    const std::string reason =
+        StrCat(names[i], " needs ", conditions[i] ? conditions[i] : "other options or shapes");
+    if (why.find(reason) != std::string::npos) continue;  // one ISA's row of several
+    why += StrCat(why.empty() ? "" : "; ", reason);
   }
   return ctx.Error(node, StrCat("dtypes ", ActualTypes(ctx, node), " are supported, but not with these options or ",
                                 "shapes: ", why),

@@ -1,9 +1,11 @@
 // PACK: stacks values_count tensors of one shape along a new axis. Output blocks are contiguous copies
-// of whole input slabs, so eval is a sequence of memcpy calls.
+// of whole input slabs, so eval is a sequence of memcpy calls. Quantized inputs (int8, uint8, int16) are
+// copied raw, so, as LiteRT, every input must be quantized as the output.
 #include <cstring>
 
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
+#include "interpreter/kernels/quantization_params.h"
 #include "interpreter/thread_pool.h"
 
 namespace edgelite {
@@ -47,10 +49,18 @@ Status Eval(KernelContext& ctx, Node& node, PackData& data) {
   return Status::Ok();
 }
 
-// Slabs move as bytes: one row serves every dtype.
+Status PrepareCopy(KernelContext& ctx, Node& node, PackData&) {
+  for (size_t i = 0; i < node.inputs.size(); ++i) {
+    EL_RETURN_IF_ERROR(RequireSameQuantization(ctx, node, *ctx.input(node, static_cast<int>(i)),
+                                               StrCat("input ", i).c_str(), *ctx.output(node, 0), "output"));
+  }
+  return Status::Ok();
+}
+
+// Slabs move as bytes: one row serves every dtype (LiteRT's: no bool).
 const KernelVariant<PackData> kVariants[] = {
-    {"bytes", TypeSignature{{kF32 | kI32 | kI64, kSameAsInput0}, {kSameAsInput0}}, Isa::kReference, nullptr, nullptr,
-     Eval},
+    {"bytes", TypeSignature{{kF32 | kI32 | kI64 | kI8 | kU8 | kI16, kSameAsInput0}, {kSameAsInput0}},
+     Isa::kReference, nullptr, PrepareCopy, Eval},
 };
 
 Status Prepare(KernelContext& ctx, Node& node) {

@@ -1,9 +1,12 @@
 // PAD, PADV2 and MIRROR_PAD: padding given by a [rank, 2] int32/int64 paddings tensor (before, after per
 // axis). PAD and PADV2 fill with the scalar input 2 when present, else zero (both accept it, as .tflite
 // runs them with one kernel); MIRROR_PAD reflects the input at each border (REFLECT or SYMMETRIC).
-// Paddings known only at run time make the output dynamic.
+// Paddings known only at run time make the output dynamic. Quantized inputs (int8, uint8, int16) are
+// copied raw, as in LiteRT, which does not compare the input's quantization with the output's: PAD fills
+// with the output's zero point, PADV2 with its constant, which must be quantized as the output.
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
+#include "interpreter/kernels/quantization_params.h"
 #include "interpreter/kernels/reference/pad.h"
 #include "interpreter/thread_pool.h"
 
@@ -14,6 +17,7 @@ enum class PadMode { kConstant, kReflect, kSymmetric };
 
 struct PadData : VariantChoice<PadData> {
   PadMode mode = PadMode::kConstant;
+  int32_t fill = 0;  // PAD's value when there is no constant input: 0, or a quantized output's zero point
   // Sized in prepare so that a dynamic resize in eval reuses their memory.
   Dims before, after, out_dims;
   reference::PadLayout layout;
@@ -94,8 +98,9 @@ Status EvalConstant(KernelContext& ctx, Node& node, PadData& data) {
   EL_RETURN_IF_ERROR(ResizeIfDynamic(ctx, node, data, &empty));
   if (empty) return Status::Ok();
   const Tensor* value = ctx.input(node, 2);
-  Run<T>(data.layout, *ctx.input(node, 0), reference::ConstantBorders<T>{value ? *value->data_as<T>() : T(0)},
-         *ctx.output(node, 0), ctx.thread_pool());
+  const T fill = value ? *value->data_as<T>() : static_cast<T>(data.fill);
+  Run<T>(data.layout, *ctx.input(node, 0), reference::ConstantBorders<T>{fill}, *ctx.output(node, 0),
+         ctx.thread_pool());
   return Status::Ok();
 }
 
@@ -110,19 +115,40 @@ Status EvalMirror(KernelContext& ctx, Node& node, PadData& data) {
   return Status::Ok();
 }
 
-#define EL_PAD_ROW(NAME, SET, EVAL)                                                                           \
-  {NAME, TypeSignature{{SET, kIndexTypes, kSameAsInput0}, {kSameAsInput0}}, Isa::kReference, nullptr, nullptr, \
+// The fill value of quantized types (LiteRT: uint8 always, int8 and int16 when quantized): the output's zero
+// point, or the constant, which must be quantized as the output.
+Status PrepareQuantizedFill(KernelContext& ctx, Node& node, PadData& data) {
+  const Tensor& in = *ctx.input(node, 0);
+  const Tensor& out = *ctx.output(node, 0);
+  data.fill = 0;
+  if (in.quant.empty() && in.type != DataType::kUInt8) return Status::Ok();  // plain integers: 0 or the constant
+  if (const Tensor* value = ctx.input(node, 2)) {
+    return RequireSameQuantization(ctx, node, *value, "constant_values", out, "output");
+  }
+  if (out.quant.empty()) return Status::Ok();
+  TensorQuantization q;
+  EL_RETURN_IF_ERROR(GetPerTensorQuantization(ctx, node, out, "output", &q));
+  data.fill = q.zero_point;
+  return Status::Ok();
+}
+
+#define EL_PAD_ROW(NAME, SET, PREPARE, EVAL)                                                                  \
+  {NAME, TypeSignature{{SET, kIndexTypes, kSameAsInput0}, {kSameAsInput0}}, Isa::kReference, nullptr, PREPARE, \
    EVAL}
 const KernelVariant<PadData> kConstantVariants[] = {
-    EL_PAD_ROW("float32", kF32, EvalConstant<float>),
-    EL_PAD_ROW("int32", kI32, EvalConstant<int32_t>),
-    EL_PAD_ROW("int64", kI64, EvalConstant<int64_t>),
+    EL_PAD_ROW("float32", kF32, nullptr, EvalConstant<float>),
+    EL_PAD_ROW("int32", kI32, nullptr, EvalConstant<int32_t>),
+    EL_PAD_ROW("int64", kI64, nullptr, EvalConstant<int64_t>),
+    EL_PAD_ROW("int8", kI8, PrepareQuantizedFill, EvalConstant<int8_t>),
+    EL_PAD_ROW("uint8", kU8, PrepareQuantizedFill, EvalConstant<uint8_t>),
+    EL_PAD_ROW("int16", kI16, PrepareQuantizedFill, EvalConstant<int16_t>),
+    EL_PAD_ROW("bool", kBool, nullptr, EvalConstant<bool>),
 };
 const KernelVariant<PadData> kMirrorVariants[] = {
-    EL_PAD_ROW("1-byte", kMovableNumeric1Byte, EvalMirror<uint8_t>),
-    EL_PAD_ROW("2-byte", kMovable2Byte, EvalMirror<uint16_t>),
-    EL_PAD_ROW("4-byte", kMovable4Byte, EvalMirror<uint32_t>),
-    EL_PAD_ROW("8-byte", kMovable8Byte, EvalMirror<uint64_t>),
+    EL_PAD_ROW("1-byte", kMovableNumeric1Byte, nullptr, EvalMirror<uint8_t>),
+    EL_PAD_ROW("2-byte", kMovable2Byte, nullptr, EvalMirror<uint16_t>),
+    EL_PAD_ROW("4-byte", kMovable4Byte, nullptr, EvalMirror<uint32_t>),
+    EL_PAD_ROW("8-byte", kMovable8Byte, nullptr, EvalMirror<uint64_t>),
 };
 #undef EL_PAD_ROW
 
@@ -136,7 +162,6 @@ Status Prepare(KernelContext& ctx, Node& node) {
   EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, &in));
   EL_RETURN_IF_ERROR(RequireInput(ctx, node, 1, &paddings));
   EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &out));
-  // Mirror padding only moves elements; a constant fill would need the zero point of quantized types.
   EL_RETURN_IF_ERROR(constant ? SelectVariant(ctx, node, kConstantVariants, data)
                               : SelectVariant(ctx, node, kMirrorVariants, data));
   const int rank = in->rank();

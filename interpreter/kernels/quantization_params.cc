@@ -3,8 +3,10 @@
 
 #include <cmath>
 #include <limits>
+#include <string>
 
 #include "interpreter/kernels/kernel_util.h"
+#include "interpreter/kernels/quantization_util.h"
 
 namespace edgelite {
 
@@ -103,12 +105,68 @@ Status GetPerChannelQuantization(KernelContext& ctx, const Node& node, const Ten
   return Status::Ok();
 }
 
+Status GetPerChannelQuantizationOwnAxis(KernelContext& ctx, const Node& node, const Tensor& t, const char* role,
+                                        int* axis, std::vector<float>* scales, std::vector<int32_t>* zero_points) {
+  EL_RETURN_IF_ERROR(RequireParameters(ctx, node, t, role));
+  *axis = 0;
+  if (t.quant.scale.size() == 1) return GetPerChannelQuantization(ctx, node, t, role, 0, 1, false, scales, zero_points);
+  const int dim = t.quant.quantized_dimension;
+  if (dim < 0 || dim >= t.rank()) {
+    return ctx.Error(node, StrCat(role, " '", t.name, "' has quantized_dimension ", dim, ", out of range for rank ",
+                                  t.rank()));
+  }
+  *axis = dim;
+  return GetPerChannelQuantization(ctx, node, t, role, dim, t.dim(dim), false, scales, zero_points);
+}
+
+bool SameQuantization(const Tensor& a, const Tensor& b) {
+  if (a.quant.scale != b.quant.scale) return false;
+  const size_t n = a.quant.scale.size();
+  for (size_t i = 0; i < n; ++i) {
+    auto zp = [i](const Quantization& q) -> int64_t {
+      return q.zero_point.empty() ? 0 : q.zero_point[q.zero_point.size() == 1 ? 0 : i];
+    };
+    if (zp(a.quant) != zp(b.quant)) return false;
+  }
+  return n <= 1 || a.quant.quantized_dimension == b.quant.quantized_dimension;
+}
+
+namespace {
+
+std::string DescribeQuantization(const Tensor& t) {
+  if (t.quant.scale.empty()) return "no quantization";
+  if (t.quant.scale.size() > 1) return StrCat(t.quant.scale.size(), " per-channel scales");
+  return StrCat("scale ", t.quant.scale[0], ", zero point ", t.quant.zero_point.empty() ? 0 : t.quant.zero_point[0]);
+}
+
+}  // namespace
+
+Status RequireSameQuantization(KernelContext& ctx, const Node& node, const Tensor& t, const char* role,
+                               const Tensor& ref, const char* ref_role) {
+  if (SameQuantization(t, ref)) return Status::Ok();
+  return ctx.Error(node, StrCat(role, " '", t.name, "' has ", DescribeQuantization(t), " but ", ref_role, " '",
+                                ref.name, "' has ", DescribeQuantization(ref), "; this operator copies quantized ",
+                                "values and needs them equal"),
+                   StatusCode::kUnsupported);
+}
+
 Status RequireZeroPoint(KernelContext& ctx, const Node& node, const Tensor& t, const char* role,
                         const TensorQuantization& q, int32_t expected) {
   if (q.zero_point != expected) {
     return ctx.Error(node, StrCat(DataTypeName(t.type), " ", role, " '", t.name, "' has zero point ", q.zero_point,
                                   ", expected ", expected),
                      StatusCode::kUnsupported);
+  }
+  return Status::Ok();
+}
+
+Status GetQuantizedActivationRange(KernelContext& ctx, const Node& node, int activation, const Tensor& t,
+                                   const TensorQuantization& q, int32_t* lo, int32_t* hi) {
+  int32_t type_min, type_max;
+  IntegerTypeRange(t.type, &type_min, &type_max);
+  if (!QuantizedActivationRange(activation, q.scale, q.zero_point, type_min, type_max, lo, hi)) {
+    return ctx.Error(node, StrCat("output '", t.name, "' has scale ", q.scale, " and zero point ", q.zero_point,
+                                  ": the fused activation's bounds do not fit int32"));
   }
   return Status::Ok();
 }

@@ -34,25 +34,30 @@ bool CheckedLog2(float x, int* log2_result) {
   return std::abs(x_log2 - rounded) < 1e-3f;
 }
 
-void QuantizedActivationRange(int activation, float scale, int32_t zero_point, int32_t type_min, int32_t type_max,
+bool QuantizedActivationRange(int activation, float scale, int32_t zero_point, int32_t type_min, int32_t type_max,
                               int32_t* lo, int32_t* hi) {
+  bool fits = true;
   auto quantize = [&](float v) {
-    return zero_point + FloatToInt32LikeX86(static_cast<double>(std::round(v / scale)));
+    const double q = static_cast<double>(zero_point) + static_cast<double>(std::round(v / scale));
+    if (!(q >= std::numeric_limits<int32_t>::min() && q <= std::numeric_limits<int32_t>::max())) fits = false;
+    return fits ? zero_point + FloatToInt32LikeX86(static_cast<double>(std::round(v / scale))) : 0;
   };
-  *lo = type_min;
-  *hi = type_max;
+  int32_t a = type_min, b = type_max;
   switch (static_cast<QuantizedActivation>(activation)) {
-    case QuantizedActivation::kRelu: *lo = std::max(type_min, quantize(0.f)); break;
+    case QuantizedActivation::kRelu: a = std::max(type_min, quantize(0.f)); break;
     case QuantizedActivation::kRelu6:
-      *lo = std::max(type_min, quantize(0.f));
-      *hi = std::min(type_max, quantize(6.f));
+      a = std::max(type_min, quantize(0.f));
+      b = std::min(type_max, quantize(6.f));
       break;
     case QuantizedActivation::kReluN1To1:
-      *lo = std::max(type_min, quantize(-1.f));
-      *hi = std::min(type_max, quantize(1.f));
+      a = std::max(type_min, quantize(-1.f));
+      b = std::min(type_max, quantize(1.f));
       break;
     default: break;  // the whole range
   }
+  *lo = fits ? a : type_min;
+  *hi = fits ? b : type_max;
+  return fits;
 }
 
 void PopulateLut8(FloatFunction f, float input_scale, int32_t input_zero_point, float output_scale,

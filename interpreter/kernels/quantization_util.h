@@ -54,10 +54,27 @@ EL_ALWAYS_INLINE T RoundingDivideByPOT(T x, int exponent) {
   return static_cast<T>((x >> exponent) + ((x & mask) > threshold ? 1 : 0));
 }
 
-// x << left in int32 arithmetic, wrapping as the C++ of LiteRT does on two's complement machines.
+// x << left in int32 arithmetic, wrapping as the C++ of LiteRT does on two's complement machines. A count of
+// 32 or more (a multiplier of 2^31 or more: absurd scale ratios) is taken modulo 32, as x86's shift
+// instruction does in LiteRT's release builds (measured: QUANTIZE int8 -> int8 with a ratio of 1e10).
 EL_ALWAYS_INLINE int32_t WrappingShiftLeft(int32_t x, int left) {
-  return static_cast<int32_t>(static_cast<uint32_t>(x) << left);
+  return static_cast<int32_t>(static_cast<uint32_t>(x) << (left & 31));
 }
+
+// a + b and a - b in int32 arithmetic that wraps (sums LiteRT forms in int32 without checking for overflow).
+EL_ALWAYS_INLINE int32_t WrappingAdd(int32_t a, int32_t b) {
+  return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
+}
+EL_ALWAYS_INLINE int32_t WrappingSub(int32_t a, int32_t b) {
+  return static_cast<int32_t>(static_cast<uint32_t>(a) - static_cast<uint32_t>(b));
+}
+
+// a + b in int32 arithmetic, wrapping (LiteRT's int32 accumulators overflow this way on x86); the int64
+// overload is a plain sum, so accumulator code can be written once for both widths.
+EL_ALWAYS_INLINE int32_t WrappingAdd(int32_t a, int32_t b) {
+  return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
+}
+EL_ALWAYS_INLINE int64_t WrappingAdd(int64_t a, int64_t b) { return a + b; }
 
 // MultiplyByQuantizedMultiplier for an int32 value, as release builds of LiteRT compute it (double
 // rounding): the left part of the shift in int32, SRDHM, then RoundingDivideByPOT by the right part.
@@ -125,7 +142,9 @@ enum class QuantizedActivation { kNone = 0, kRelu = 1, kReluN1To1 = 2, kRelu6 = 
 // CalculateActivationRangeQuantized: RELU [q(0), max], RELU6 [q(0), q(6)], RELU_N1_TO_1 [q(-1), q(1)],
 // each clamped to [type_min, type_max], with q(v) = zero_point + int32(round(float32(v / scale))); any other
 // activation (NONE, TANH, SIGN_BIT, RELU_0_TO_1) keeps the whole range, as LiteRT's reference does.
-void QuantizedActivationRange(int activation, float scale, int32_t zero_point, int32_t type_min, int32_t type_max,
+// Returns false (and the whole range) when a bound does not fit int32 (an absurdly small output scale),
+// where LiteRT's prepare fails: callers turn that into an error naming the output.
+bool QuantizedActivationRange(int activation, float scale, int32_t zero_point, int32_t type_min, int32_t type_max,
                               int32_t* lo, int32_t* hi);
 
 // The 256-entry table of an 8-bit element-wise operator (LUTPopulate): entry q - type_min holds

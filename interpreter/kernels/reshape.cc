@@ -1,5 +1,8 @@
 // RESHAPE: same elements, new shape. The shape comes from input 1 when it is a 1-D int tensor, else from
-// ReshapeOptions.new_shape; one -1 entry is inferred. The data is copied (the core may alias it later).
+// ReshapeOptions.new_shape; one -1 entry is inferred. SQUEEZE: the axes of size 1 listed in squeeze_dims
+// (negative count from the end), or all of them, removed. The data is copied (the core may alias it later);
+// quantized values keep their meaning only if the output is quantized as the input, which LiteRT does not
+// check either (converters give both the same parameters).
 #include <cstring>
 
 #include "interpreter/kernels/kernel_util.h"
@@ -132,7 +135,68 @@ Status Prepare(KernelContext& ctx, Node& node) {
   return ResizeOutput(ctx, node, data, *in, *out);
 }
 
+struct SqueezeData : VariantChoice<SqueezeData> {
+  std::vector<int32_t> squeeze_dims;  // SqueezeOptions; empty: every axis of size 1
+};
+
+Status InitSqueeze(KernelContext&, Node& node) {
+  auto* data = new SqueezeData();
+  node.user_data = data;
+  if (node.op) {
+    if (auto* o = node.op->builtin_options_as_SqueezeOptions()) {
+      if (o->squeeze_dims()) data->squeeze_dims.assign(o->squeeze_dims()->begin(), o->squeeze_dims()->end());
+    }
+  }
+  return Status::Ok();
+}
+
+Status EvalSqueeze(KernelContext& ctx, Node& node, SqueezeData&) {
+  const Tensor& in = *ctx.input(node, 0);
+  Tensor& out = *ctx.output(node, 0);
+  if (out.data != in.data && in.RequiredBytes() > 0) std::memcpy(out.data, in.data, in.RequiredBytes());
+  return Status::Ok();
+}
+
+const KernelVariant<SqueezeData> kSqueezeVariants[] = {
+    {"bytes", TypeSignature{{kReshapeable}, {kSameAsInput0}}, Isa::kReference, nullptr, nullptr, EvalSqueeze},
+};
+
+Status PrepareSqueeze(KernelContext& ctx, Node& node) {
+  auto& data = *static_cast<SqueezeData*>(node.user_data);
+  Tensor *in, *out;
+  EL_RETURN_IF_ERROR(GetSingleInputOutput(ctx, node, &in, &out));
+  EL_RETURN_IF_ERROR(SelectVariant(ctx, node, kSqueezeVariants, data));
+  const int rank = in->rank();
+  std::vector<bool> squeeze(rank, false);
+  if (data.squeeze_dims.empty()) {
+    for (int a = 0; a < rank; ++a) squeeze[a] = in->dim(a) == 1;
+  }
+  for (int32_t d : data.squeeze_dims) {
+    if (d < -rank || d >= rank) {
+      return ctx.Error(node, StrCat("squeeze_dims entry ", d, " is out of range for an input of rank ", rank));
+    }
+    const int a = d < 0 ? d + rank : d;
+    if (in->dim(a) != 1) {
+      return ctx.Error(node, StrCat("cannot squeeze axis ", a, " of size ", in->dim(a), " (input shape ",
+                                    DimsToString(in->dims), ")"));
+    }
+    squeeze[a] = true;
+  }
+  Dims out_dims;
+  for (int a = 0; a < rank; ++a) {
+    if (!squeeze[a]) out_dims.push_back(in->dim(a));
+  }
+  return ctx.ResizeTensor(*out, out_dims);
+}
+
 }  // namespace
+
+const KernelRegistration* Register_SQUEEZE() {
+  static const KernelRegistration reg = {InitSqueeze, DeleteNodeData<SqueezeData>, PrepareSqueeze,
+                                        EvalSelectedVariant<SqueezeData>,
+                                        /*fold_when_inputs_constant=*/true};
+  return &reg;
+}
 
 const KernelRegistration* Register_RESHAPE() {
   static const KernelRegistration reg = {Init, DeleteNodeData<ReshapeData>, Prepare,

@@ -1,9 +1,12 @@
 // RESIZE_BILINEAR and RESIZE_NEAREST_NEIGHBOR: NHWC image resized to the [new_height, new_width] of input 1
-// (int32), with align_corners / half_pixel_centers as in .tflite. Bilinear runs on float32; nearest neighbor
-// only copies elements, so it runs on every movable dtype. A size known only at run time makes the output
-// dynamic.
+// (int32), with align_corners / half_pixel_centers as in .tflite. Bilinear runs on float32 and on raw
+// quantized values as LiteRT's reference does: uint8 through the float formula, int8 and int16 in Q10 fixed
+// point (reference/integer/resize_bilinear.h); nearest neighbor only copies elements, so it runs on every
+// movable dtype. Neither reads quantization (the output is expected to share the input's, as in LiteRT,
+// which does not check). A size known only at run time makes the output dynamic.
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
+#include "interpreter/kernels/reference/integer/resize_bilinear.h"
 #include "interpreter/kernels/reference/resize_bilinear.h"
 #include "interpreter/kernels/reference/resize_nearest_neighbor.h"
 #include "interpreter/thread_pool.h"
@@ -81,16 +84,22 @@ Status EvalNearest(KernelContext& ctx, Node& node, ResizeData& data) {
   return Status::Ok();
 }
 
-Status EvalBilinearF32(KernelContext& ctx, Node& node, ResizeData& data) {
+// kInteger: the Q10 fixed-point form (int8, int16); otherwise the float formula (float32, uint8).
+template <typename T, bool kInteger>
+Status EvalBilinear(KernelContext& ctx, Node& node, ResizeData& data) {
   reference::ResizeShape s;
   int64_t rows, min_rows;
   bool empty;
   EL_RETURN_IF_ERROR(PrepareEval(ctx, node, &s, &rows, &min_rows, &empty));
   if (empty) return Status::Ok();
-  const float* src = ctx.input(node, 0)->data_as<float>();
-  float* dst = ctx.output(node, 0)->data_as<float>();
+  const T* src = ctx.input(node, 0)->data_as<T>();
+  T* dst = ctx.output(node, 0)->data_as<T>();
   ctx.thread_pool().ParallelFor(rows, min_rows, [&](int64_t b, int64_t e) {
-    reference::ResizeBilinearRows(s, data.align_corners, data.half_pixel_centers, src, dst, b, e);
+    if constexpr (kInteger) {
+      reference::integer::ResizeBilinearIntegerRows(s, data.align_corners, data.half_pixel_centers, src, dst, b, e);
+    } else {
+      reference::ResizeBilinearRows(s, data.align_corners, data.half_pixel_centers, src, dst, b, e);
+    }
   });
   return Status::Ok();
 }
@@ -98,7 +107,10 @@ Status EvalBilinearF32(KernelContext& ctx, Node& node, ResizeData& data) {
 #define EL_RESIZE_ROW(NAME, SET, EVAL) \
   {NAME, TypeSignature{{SET, kI32}, {kSameAsInput0}}, Isa::kReference, nullptr, nullptr, EVAL}
 const KernelVariant<ResizeData> kBilinearVariants[] = {
-    EL_RESIZE_ROW("float32", kF32, EvalBilinearF32),
+    EL_RESIZE_ROW("float32", kF32, (EvalBilinear<float, false>)),
+    EL_RESIZE_ROW("uint8", kU8, (EvalBilinear<uint8_t, false>)),
+    EL_RESIZE_ROW("int8", kI8, (EvalBilinear<int8_t, true>)),
+    EL_RESIZE_ROW("int16", kI16, (EvalBilinear<int16_t, true>)),
 };
 const KernelVariant<ResizeData> kNearestVariants[] = {
     EL_RESIZE_ROW("1-byte", kMovableNumeric1Byte, EvalNearest<uint8_t>),

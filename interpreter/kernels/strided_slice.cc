@@ -1,7 +1,9 @@
 // STRIDED_SLICE: input[begin:end:strides] with begin/end/ellipsis/new-axis/shrink masks and the offset
 // option, rank up to 8 (`.tflite` writes up to 5). Used in shape chains (SHAPE -> STRIDED_SLICE -> PACK),
 // so it folds at prepare when its inputs are constant. Index tensors known only at run time make the
-// output dynamic.
+// output dynamic. SLICE (begin and size per axis, size -1 meaning to the end) is the same copy with
+// stride 1. Both copy quantized values raw; LiteRT does not compare the output's quantization with the
+// input's either.
 #include <cstring>
 
 #include "interpreter/kernels/kernel_util.h"
@@ -25,6 +27,7 @@ struct CopyPlan {
 };
 
 struct StridedSliceData : VariantChoice<StridedSliceData> {
+  bool slice = false;                // SLICE: inputs begin and size
   reference::StridedSliceSpec spec;  // masks from the options; begin/end/strides read when known
   reference::StridedSlicePlan plan;
   CopyPlan copy;
@@ -87,16 +90,39 @@ CopyPlan MakeCopyPlan(const reference::StridedSlicePlan& plan) {
   return c;
 }
 
-// Reads begin/end/strides, resolves the slice and sizes the output.
-Status PlanAndResize(KernelContext& ctx, const Node& node, StridedSliceData& data, const Tensor& in, Tensor& out) {
+// SLICE's begin and size as a stride-1 spec; fails for ranges outside the input (LiteRT reads past it).
+Status SliceSpec(KernelContext& ctx, const Node& node, const Tensor& in, reference::StridedSliceSpec* spec) {
   const Tensor& begin = *ctx.input(node, 1);
-  const Tensor& end = *ctx.input(node, 2);
-  const Tensor& strides = *ctx.input(node, 3);
+  const Tensor& size = *ctx.input(node, 2);
+  spec->end_mask = 0;
+  for (int i = 0; i < spec->count; ++i) {
+    const int64_t b = IntValueAt(begin, i), n = IntValueAt(size, i), dim = in.dim(i);
+    const bool to_end = n == -1;
+    if (b < 0 || b > dim || (!to_end && (n < 0 || n > dim - b))) {
+      return ctx.Error(node, StrCat("begin ", b, " and size ", n, " do not fit axis ", i, " of size ", dim,
+                                    " (size must be -1 or at most ", dim, " - begin)"));
+    }
+    spec->begin[i] = b;
+    spec->end[i] = to_end ? dim : b + n;
+    spec->strides[i] = 1;
+  }
+  return Status::Ok();
+}
+
+// Reads begin/end/strides (SLICE: begin/size), resolves the slice and sizes the output.
+Status PlanAndResize(KernelContext& ctx, const Node& node, StridedSliceData& data, const Tensor& in, Tensor& out) {
   reference::StridedSliceSpec& spec = data.spec;
-  for (int i = 0; i < spec.count; ++i) {
-    spec.begin[i] = IntValueAt(begin, i);
-    spec.end[i] = IntValueAt(end, i);
-    spec.strides[i] = IntValueAt(strides, i);
+  if (data.slice) {
+    EL_RETURN_IF_ERROR(SliceSpec(ctx, node, in, &spec));
+  } else {
+    const Tensor& begin = *ctx.input(node, 1);
+    const Tensor& end = *ctx.input(node, 2);
+    const Tensor& strides = *ctx.input(node, 3);
+    for (int i = 0; i < spec.count; ++i) {
+      spec.begin[i] = IntValueAt(begin, i);
+      spec.end[i] = IntValueAt(end, i);
+      spec.strides[i] = IntValueAt(strides, i);
+    }
   }
   std::string error;
   if (!reference::ResolveStridedSlice(in.rank(), in.dims.data(), spec, &data.plan, &error)) {
@@ -198,7 +224,50 @@ Status Prepare(KernelContext& ctx, Node& node) {
   return PlanAndResize(ctx, node, data, *in, *out);
 }
 
+Status InitSlice(KernelContext&, Node& node) {
+  auto* data = new StridedSliceData();
+  data->slice = true;
+  node.user_data = data;
+  return Status::Ok();
+}
+
+Status PrepareSlice(KernelContext& ctx, Node& node) {
+  auto& data = *static_cast<StridedSliceData*>(node.user_data);
+  EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 3, 3));
+  EL_RETURN_IF_ERROR(CheckOutputCount(ctx, node, 1));
+  Tensor *in, *begin, *size, *out;
+  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, &in));
+  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 1, &begin));
+  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 2, &size));
+  EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &out));
+  EL_RETURN_IF_ERROR(SelectVariant(ctx, node, kVariants, data));
+  if (in->rank() > kMaxStridedSliceRank) {
+    return ctx.Error(node, StrCat("input rank ", in->rank(), " is not supported (at most ", kMaxStridedSliceRank,
+                                  ")"), StatusCode::kUnsupported);
+  }
+  for (const Tensor* t : {begin, size}) {
+    if (t->dims != Dims{in->rank()}) {
+      return ctx.Error(node, StrCat(t == begin ? "begin" : "size", " must have shape [", in->rank(),
+                                    "] (one entry per input axis), got ", DimsToString(t->dims)));
+    }
+  }
+  data.spec.count = in->rank();
+  data.out_dims.reserve(kMaxStridedSliceRank);
+  if (!HasValuesAtPrepare(*begin) || !HasValuesAtPrepare(*size)) {
+    ctx.MarkDynamic(*out);
+    return Status::Ok();
+  }
+  return PlanAndResize(ctx, node, data, *in, *out);
+}
+
 }  // namespace
+
+const KernelRegistration* Register_SLICE() {
+  static const KernelRegistration reg = {InitSlice, DeleteNodeData<StridedSliceData>, PrepareSlice,
+                                        EvalSelectedVariant<StridedSliceData>,
+                                        /*fold_when_inputs_constant=*/true};
+  return &reg;
+}
 
 const KernelRegistration* Register_STRIDED_SLICE() {
   static const KernelRegistration reg = {Init, DeleteNodeData<StridedSliceData>, Prepare,

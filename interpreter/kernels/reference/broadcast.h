@@ -2,6 +2,7 @@
 // strides to step each input with (0 along broadcast dimensions). Plain math, no framework types.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -59,6 +60,99 @@ void ForEachBroadcastIndex(const std::vector<int32_t>& a_dims, const std::vector
       ia -= sa[ax] * out_dims[ax];
       ib -= sb[ax] * out_dims[ax];
       idx[ax] = 0;
+    }
+  }
+}
+
+// A broadcast binary op's loop, planned once in prepare (eval then steps it without allocating): output
+// axes of size 1 are dropped and neighbouring axes that both inputs read the same way (each either walks or
+// repeats both) are merged, so a same-shape op is one axis and a per-channel one two.
+constexpr int kMaxBroadcastPlanRank = 8;
+struct BroadcastPlan {
+  int rank = 0;  // merged axes, outermost first (0 for a single element)
+  int64_t dims[kMaxBroadcastPlanRank] = {};
+  int64_t a_strides[kMaxBroadcastPlanRank] = {}, b_strides[kMaxBroadcastPlanRank] = {};  // 0 where repeated
+  int64_t total = 0;  // output elements
+};
+
+// Plans `a_dims` and `b_dims` (right-aligned, NumPy rules, already checked to broadcast to `out_dims`).
+// False when more than kMaxBroadcastPlanRank merged axes remain (an alternating pattern of broadcast axes
+// that deep; no model has one).
+inline bool MakeBroadcastPlan(const std::vector<int32_t>& a_dims, const std::vector<int32_t>& b_dims,
+                              const std::vector<int32_t>& out_dims, BroadcastPlan* plan) {
+  *plan = BroadcastPlan();
+  plan->total = 1;
+  for (int32_t d : out_dims) plan->total *= d;
+  const size_t rank = out_dims.size();
+  // Per output axis: its size and whether a (b) walks it; merged while the pattern stays the same.
+  int64_t dims[64], a_walks[64], b_walks[64];
+  int n = 0;
+  for (size_t axis = 0; axis < rank; ++axis) {
+    const int64_t size = out_dims[axis];
+    if (size == 1) continue;
+    const size_t lead_a = rank - a_dims.size(), lead_b = rank - b_dims.size();
+    const bool wa = axis >= lead_a && a_dims[axis - lead_a] != 1;
+    const bool wb = axis >= lead_b && b_dims[axis - lead_b] != 1;
+    if (n > 0 && a_walks[n - 1] == wa && b_walks[n - 1] == wb) {
+      dims[n - 1] *= size;
+      continue;
+    }
+    if (n == 64) return false;
+    dims[n] = size;
+    a_walks[n] = wa;
+    b_walks[n] = wb;
+    ++n;
+  }
+  if (n > kMaxBroadcastPlanRank) return false;
+  plan->rank = n;
+  int64_t sa = 1, sb = 1;
+  for (int k = n - 1; k >= 0; --k) {
+    plan->dims[k] = dims[k];
+    plan->a_strides[k] = a_walks[k] ? sa : 0;
+    plan->b_strides[k] = b_walks[k] ? sb : 0;
+    if (a_walks[k]) sa *= dims[k];
+    if (b_walks[k]) sb *= dims[k];
+  }
+  return true;
+}
+
+// Calls fn(out_index, a_index, b_index) for the output elements [begin, end) of `plan`, the innermost axis
+// in a tight loop.
+template <typename Fn>
+void ForEachBroadcastIndex(const BroadcastPlan& plan, int64_t begin, int64_t end, Fn&& fn) {
+  if (begin >= end) return;
+  if (plan.rank == 0) {
+    fn(int64_t{0}, int64_t{0}, int64_t{0});
+    return;
+  }
+  const int last = plan.rank - 1;
+  int64_t idx[kMaxBroadcastPlanRank];
+  int64_t ia = 0, ib = 0;
+  for (int64_t rest = begin, k = last; k >= 0; --k) {
+    idx[k] = rest % plan.dims[k];
+    rest /= plan.dims[k];
+    ia += idx[k] * plan.a_strides[k];
+    ib += idx[k] * plan.b_strides[k];
+  }
+  const int64_t inner = plan.dims[last], step_a = plan.a_strides[last], step_b = plan.b_strides[last];
+  int64_t o = begin;
+  while (o < end) {
+    // The rest of the current innermost row.
+    const int64_t run = std::min(inner - idx[last], end - o);
+    for (int64_t i = 0; i < run; ++i) fn(o + i, ia + i * step_a, ib + i * step_b);
+    o += run;
+    if (o >= end) break;
+    // Back to the row's start, then the odometer step of the outer axes.
+    ia -= idx[last] * step_a;
+    ib -= idx[last] * step_b;
+    idx[last] = 0;
+    for (int k = last - 1; k >= 0; --k) {
+      ia += plan.a_strides[k];
+      ib += plan.b_strides[k];
+      if (++idx[k] < plan.dims[k]) break;
+      ia -= plan.a_strides[k] * plan.dims[k];
+      ib -= plan.b_strides[k] * plan.dims[k];
+      idx[k] = 0;
     }
   }
 }

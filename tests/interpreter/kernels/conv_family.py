@@ -85,34 +85,48 @@ class GoldenLayer(NamedTuple):
     constant_inputs: Sequence[int]
     version: int
     expected: np.ndarray  # LiteRT's output
+    input_quantization: List[Any]  # the model's QuantizationParametersT per input (None where it has none)
+    output_quantization: Any
 
 
-def golden_layers(path, ops):
-    """Every operator named in `ops` of the model's first subgraph, with the inputs and output LiteRT's builtin
-    kernels (XNNPACK off) gave it when running the model on its recorded inputs (<model>.io.npz). Weights and
-    biases (inputs after the first, except BATCH_MATMUL's operand) are constant, as in the model; LiteRT's
-    values also stand for weights it dequantized or densified."""
+def golden_layers(path, ops, resolver="BUILTIN_WITHOUT_DEFAULT_DELEGATES", sample=None):
+    """Every operator named in `ops` of the model's first subgraph, with the inputs and output LiteRT gave it when
+    running the model on its recorded inputs (<model>.io.npz; `sample` picks one along a leading sample axis)
+    with the op resolver named `resolver` (the builtin kernels, XNNPACK off, by default). Weights and biases are
+    constant as in the model (BATCH_MATMUL's operands only where the model holds them); LiteRT's values also
+    stand for weights it dequantized or densified. The tensors' quantization comes along."""
     from ai_edge_litert.interpreter import Interpreter, OpResolverType
     with open(path, "rb") as f:
         model = ModelT.InitFromObj(Model.GetRootAs(f.read(), 0))
     interp = Interpreter(model_path=path, experimental_preserve_all_tensors=True,
-                         experimental_op_resolver_type=OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES)
+                         experimental_op_resolver_type=getattr(OpResolverType, resolver))
     ref = np.load(os.path.splitext(path)[0] + ".io.npz")
     details = interp.get_input_details()
-    for i, d in enumerate(details):
-        if list(d["shape"]) != list(ref[f"input_{i}"].shape):
-            interp.resize_tensor_input(d["index"], ref[f"input_{i}"].shape)
+    values = [ref[f"input_{i}"] if sample is None else ref[f"input_{i}"][sample] for i in range(len(details))]
+    for d, value in zip(details, values):
+        if list(d["shape"]) != list(value.shape):
+            interp.resize_tensor_input(d["index"], value.shape)
     interp.allocate_tensors()
-    for i, d in enumerate(details):
-        interp.set_tensor(d["index"], ref[f"input_{i}"])
+    for d, value in zip(details, values):
+        interp.set_tensor(d["index"], value)
     interp.invoke()
     names = {getattr(BuiltinOperator, name): name for name in ops}
-    for index, op in enumerate(model.subgraphs[0].operators):
+    graph = model.subgraphs[0]
+
+    def held_by_model(i):
+        buffer = model.buffers[graph.tensors[i].buffer]
+        return buffer.data is not None and len(buffer.data) > 0
+
+    for index, op in enumerate(graph.operators):
         code = model.operatorCodes[op.opcodeIndex]
         name = names.get(max(code.builtinCode, code.deprecatedBuiltinCode))
         if name is None:
             continue
         inputs = [None if i < 0 else interp.get_tensor(i) for i in op.inputs]
-        constant = () if name == "BATCH_MATMUL" else tuple(range(1, len(inputs)))
+        if name == "BATCH_MATMUL":
+            constant = tuple(k for k, i in enumerate(op.inputs) if i >= 0 and held_by_model(i))
+        else:
+            constant = tuple(range(1, len(inputs)))
+        quantization = [None if i < 0 else graph.tensors[i].quantization for i in op.inputs]
         yield GoldenLayer(index, name, inputs, op.builtinOptions, constant, code.version,
-                          interp.get_tensor(op.outputs[0]))
+                          interp.get_tensor(op.outputs[0]), quantization, graph.tensors[op.outputs[0]].quantization)

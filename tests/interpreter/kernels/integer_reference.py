@@ -197,7 +197,7 @@ def multiply_by_quantized_multiplier(x, multiplier, shift):
     in int32 (wrapping), SaturatingRoundingDoublingHighMul (ties toward +infinity), then RoundingDivideByPOT by
     max(-shift, 0) (ties away from zero). The result differs from round(x * real) by one in rare cases."""
     shift = np.asarray(shift, np.int64)
-    left = np.maximum(shift, 0)
+    left = np.maximum(shift, 0) & 31  # x86 takes a shift count of 32 or more modulo 32
     shifted = wrap_int32(np.asarray(x, np.int64) << left)
     return rounding_divide_by_pot(srdhm(shifted, multiplier), np.maximum(-shift, 0))
 

@@ -130,7 +130,8 @@ def test_prepare_failures(x_shape, w_shape, b_shape, opts, match):
         run_single_op("DEPTHWISE_CONV_2D", inputs, opts, constant_inputs=(1, 2))
 
 
-def test_rejects_non_float_filter():
-    with pytest.raises(edgelite.UnsupportedError, match=r"dtypes \(float32, int8\) -> float32 are not supported"):
-        run_single_op("DEPTHWISE_CONV_2D", [np.ones((1, 4, 4, 2), np.float32), np.ones((1, 3, 3, 2), np.int8)],
-                      options(), constant_inputs=(1,))
+def test_rejects_uint8_filter_with_float_input():
+    # Dynamic range takes int8 filters (test_depthwise_conv2d_integer.py); uint8 ones feed no float kernel.
+    with pytest.raises(edgelite.UnsupportedError, match=r"dtypes \(float32, uint8\) -> float32 are not supported"):
+        run_single_op("DEPTHWISE_CONV_2D", [np.ones((1, 4, 4, 2), np.float32), np.ones((1, 3, 3, 2), np.uint8)],
+                      options(), constant_inputs=(1,), input_quantization={1: (0.1, 0)})

@@ -79,17 +79,30 @@ def test_per_tensor(dtype, scale, zero_point, constant):
 
 
 @pytest.mark.parametrize("axis", [0, 1, 3])
-@pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int16])
+@pytest.mark.parametrize("dtype", [np.int8, np.uint8])
 def test_per_channel(axis, dtype):
     rng = np.random.default_rng(2)
     shape = (5, 3, 3, 7)
     info = np.iinfo(dtype)
     q = rng.integers(info.min, info.max + 1, size=shape).astype(dtype)
     scale = rng.uniform(1e-3, 0.1, shape[axis]).astype(np.float32)
-    zero_point = rng.integers(-5, 5, shape[axis]) if dtype != np.uint8 else rng.integers(120, 130, shape[axis])
+    zero_point = rng.integers(-5, 5, shape[axis]) if dtype == np.int8 else rng.integers(120, 130, shape[axis])
     quant = {"scale": scale, "zero_point": zero_point, "quantized_dimension": axis}
     got = dequantize(q, quant)
     np.testing.assert_array_equal(got, numpy_dequantize(q, scale, zero_point, axis))
+
+
+@pytest.mark.parametrize("n", [1, 7, 8, 9, 15, 16, 17, 33, 1000, 40001])
+@pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int16])
+def test_vectorized_rows_match_the_reference(n, dtype):
+    # The per-tensor rows of a runtime input are vectorized; over lengths that hit the vector tails they equal
+    # the reference twin and f32(f64(s) * (q - z)).
+    from quant_kernel_checks import check
+    info = np.iinfo(dtype)
+    q = np.random.default_rng(n).integers(info.min, info.max + 1, size=n).astype(dtype)
+    scale, zp = np.float32(0.0123), 0 if dtype == np.int16 else int(info.min + 7)
+    check("DEQUANTIZE", [q], None, numpy_dequantize(q, scale, zp), twins=True, num_threads=2,
+          output_types=np.float32, input_quantization=[(scale, zp)])
 
 
 def test_per_channel_with_one_zero_point():
@@ -132,13 +145,13 @@ def test_float32_input_is_refused():
 
 
 def test_missing_scale_is_refused():
-    with pytest.raises(EdgeliteError, match="int8 input 'q' has no quantization scale"):
+    with pytest.raises(EdgeliteError, match="int8 input 'q' has no quantization parameters"):
         dequantize(np.zeros(3, np.int8))
 
 
 def test_scale_count_must_match_the_channel_dimension():
     quant = {"scale": [0.1, 0.2, 0.3], "zero_point": [0, 0, 0], "quantized_dimension": 0}
-    with pytest.raises(EdgeliteError, match="has 3 scales for dimension 0 of size 4"):
+    with pytest.raises(EdgeliteError, match="has 3 scales for quantized dimension 0 of size 4"):
         dequantize(np.zeros((4, 3), np.int8), quant)
 
 
@@ -146,6 +159,15 @@ def test_quantized_dimension_out_of_range():
     quant = {"scale": [0.1, 0.2], "zero_point": [0, 0], "quantized_dimension": 2}
     with pytest.raises(EdgeliteError, match="quantized_dimension 2, out of range for rank 2"):
         dequantize(np.zeros((2, 2), np.int8), quant)
+
+
+def test_int16_as_litert_takes_it():
+    # Per tensor with zero point 0 only (LiteRT has no per-channel int16 DEQUANTIZE).
+    with pytest.raises(EdgeliteError, match="int16 input 'q' has zero point 3, expected 0"):
+        dequantize(np.zeros(3, np.int16), {"scale": 0.5, "zero_point": 3})
+    quant = {"scale": [0.1, 0.2], "zero_point": [0, 0], "quantized_dimension": 0}
+    with pytest.raises(EdgeliteError, match="int16 needs a per-tensor input$"):
+        dequantize(np.zeros((2, 2), np.int16), quant)
 
 
 def test_zero_point_count_mismatch():

@@ -99,7 +99,8 @@ def test_prepare_failures(x_shape, w_shape, b_shape, opts, error, match):
         run_single_op("FULLY_CONNECTED", inputs, opts, constant_inputs=(1, 2))
 
 
-def test_rejects_int8_weights():
-    with pytest.raises(edgelite.UnsupportedError, match=r"dtypes \(float32, int8\) -> float32 are not supported"):
-        run_single_op("FULLY_CONNECTED", [np.ones((2, 4), np.float32), np.ones((3, 4), np.int8)], options(),
-                      constant_inputs=(1,))
+def test_rejects_uint8_weights_with_float_input():
+    # Dynamic range takes int8 weights (test_fully_connected_integer.py); uint8 ones feed no float kernel.
+    with pytest.raises(edgelite.UnsupportedError, match=r"dtypes \(float32, uint8\) -> float32 are not supported"):
+        run_single_op("FULLY_CONNECTED", [np.ones((2, 4), np.float32), np.ones((3, 4), np.uint8)], options(),
+                      constant_inputs=(1,), input_quantization={1: (0.1, 0)})

@@ -9,70 +9,11 @@ import pytest
 from integer_reference_linear import (batch_matmul, conv2d, depthwise_conv2d, fully_connected, hybrid_batch_matmul,
                                       hybrid_conv2d, hybrid_depthwise_conv2d, hybrid_fully_connected)
 from litert_builtin import requires_litert
+from linear_cases import (ACTIVATIONS, BMM_CASES, CONV_CASES, DEPTHWISE_CASES, FC_CASES, conv_id, conv_options,
+                          float_input, quantized_case)
 from quant_cases import assert_litert_equal, output_scale_for, quantization, random_q, random_zero_point
 
 pytestmark = requires_litert
-
-ACTIVATIONS = ["NONE", "RELU", "RELU6", "RELU_N1_TO_1"]
-
-
-def conv_options(stride, dilation, padding, activation, **extra):
-    return {"padding": padding, "stride_h": stride[0], "stride_w": stride[1], "dilation_h_factor": dilation[0],
-            "dilation_w_factor": dilation[1], "fused_activation_function": activation, **extra}
-
-
-def filter_quantization(rng, dtype, channels, per_channel, axis):
-    scales = rng.uniform(4e-3, 2e-2, channels if per_channel else 1).astype(np.float32)
-    zero_point = random_zero_point(rng, np.uint8) if dtype == np.uint8 else 0
-    return scales, zero_point, (quantization(scales, zero_point, axis) if per_channel else
-                                (float(scales[0]), zero_point))
-
-
-def bias_for(rng, x_scale, w_scales, channels, dtype=np.int32):
-    """A bias quantized with scale s_x * s_w (per channel), values of the order of a few accumulations."""
-    scales = np.float32(x_scale) * np.broadcast_to(w_scales, (channels,)).astype(np.float32)
-    values = rng.integers(-20000, 20000, channels).astype(dtype)
-    axis = 0 if np.size(w_scales) > 1 else None
-    return values, quantization(scales, 0, axis) if axis is not None else (float(scales[0]), 0)
-
-
-def quantized_case(rng, dtype, x_shape, w_shape, per_channel, depthwise=False, spread=1.0, extreme_zp=False,
-                   bias_dtype=np.int32):
-    """Input, filter and bias tensors with their quantization, and an output quantization sized to the float
-    result's range (times `spread`)."""
-    x = random_q(rng, x_shape, dtype)
-    x_scale = np.float32(rng.uniform(5e-3, 5e-2))
-    x_zp = random_zero_point(rng, dtype, extreme_zp)
-    channels = w_shape[3] if depthwise else w_shape[0]
-    w_scales, w_zp, w_q = filter_quantization(rng, dtype, channels, per_channel, 3 if depthwise else 0)
-    w = random_q(rng, w_shape, np.uint8 if dtype == np.uint8 else np.int8,
-                 None if dtype == np.uint8 else -127)
-    b, b_q = bias_for(rng, x_scale, w_scales, channels, bias_dtype)
-    depth = np.prod(w_shape[1:3]) * (1 if depthwise else w_shape[3])
-    # Three standard deviations of a sum of `depth` products of uniform 8-bit values (about 74 * 73 each).
-    y_range = float(x_scale) * float(np.median(w_scales)) * 74 * 73 * np.sqrt(depth) * 3
-    y_scale = output_scale_for([-y_range, y_range], dtype, spread)
-    y_zp = random_zero_point(rng, dtype, extreme_zp)
-    return x, (x_scale, x_zp), w, (w_scales if per_channel else w_scales[0], w_zp), w_q, b, b_q, (y_scale, y_zp)
-
-
-# (input NHWC, filter [out_c, kh, kw, in_c / groups], stride, dilation, padding)
-CONV_CASES = [
-    ((1, 7, 9, 5), (7, 3, 3, 5), (1, 1), (1, 1), "SAME"),
-    ((2, 13, 13, 16), (31, 3, 3, 16), (1, 2), (1, 1), "VALID"),
-    ((1, 1, 1, 1), (1, 1, 1, 1), (1, 1), (1, 1), "SAME"),
-    ((1, 6, 8, 2), (3, 4, 4, 2), (2, 2), (1, 1), "SAME"),
-    ((1, 13, 15, 6), (10, 3, 3, 6), (1, 1), (2, 2), "SAME"),
-    ((1, 12, 12, 3), (5, 3, 2, 3), (2, 1), (2, 3), "VALID"),
-    ((1, 8, 8, 8), (12, 3, 3, 4), (1, 1), (1, 1), "SAME"),   # two groups
-    ((1, 5, 5, 17), (33, 1, 1, 17), (1, 1), (1, 1), "VALID"),
-    ((1, 2, 3, 4), (5, 5, 5, 4), (1, 1), (1, 1), "SAME"),    # windows larger than the input
-]
-
-
-def conv_id(case):
-    x, w, s, d, p = case
-    return f"x{'x'.join(map(str, x))}-w{'x'.join(map(str, w))}-s{s[0]}{s[1]}-d{d[0]}{d[1]}-{p}"
 
 
 @pytest.mark.parametrize("case", CONV_CASES, ids=conv_id)
@@ -93,17 +34,6 @@ def test_conv2d(case, dtype, per_channel):
                             constant_inputs=(1, 2), input_quantization=[xq, w_tq, b_q], output_quantization=yq)
 
 
-# (input NHWC, kernel (kh, kw), depth multiplier, stride, dilation, padding)
-DEPTHWISE_CASES = [
-    ((1, 7, 9, 5), (3, 3), 1, (1, 1), (1, 1), "SAME"),
-    ((2, 11, 10, 3), (3, 3), 2, (2, 2), (1, 1), "SAME"),
-    ((1, 9, 9, 4), (5, 5), 1, (1, 1), (2, 2), "VALID"),
-    ((1, 1, 1, 1), (1, 1), 3, (1, 1), (1, 1), "SAME"),
-    ((1, 6, 8, 7), (2, 4), 1, (2, 1), (1, 1), "SAME"),
-    ((1, 16, 16, 17), (3, 3), 1, (2, 2), (1, 1), "VALID"),
-]
-
-
 @pytest.mark.parametrize("case", DEPTHWISE_CASES, ids=lambda c: f"x{'x'.join(map(str, c[0]))}-k{c[1][0]}{c[1][1]}"
                          f"-m{c[2]}-s{c[3][0]}{c[3][1]}-d{c[4][0]}-{c[5]}")
 @pytest.mark.parametrize("dtype, per_channel", [(np.int8, True), (np.int8, False), (np.uint8, False),
@@ -121,11 +51,6 @@ def test_depthwise_conv2d(case, dtype, per_channel):
                             depthwise_conv2d(x, xq, w, wq, b, yq, stride=stride, dilation=dilation,
                                              padding=padding, activation=activation),
                             constant_inputs=(1, 2), input_quantization=[xq, w_tq, b_q], output_quantization=yq)
-
-
-# (input shape, units, keep_num_dims)
-FC_CASES = [((3, 37), 23, False), ((1, 1), 1, False), ((2, 5, 16), 17, True), ((2, 5, 16), 8, False),
-            ((64, 33), 31, False)]
 
 
 @pytest.mark.parametrize("case", FC_CASES, ids=lambda c: f"x{'x'.join(map(str, c[0]))}-u{c[1]}-k{int(c[2])}")
@@ -181,12 +106,6 @@ def test_fully_connected_float_requantization_overflow():
     assert_litert_equal("FULLY_CONNECTED", [x, w, b], {}, expected, constant_inputs=(1, 2),
                         input_quantization=[xq, wq, (1.0, 0)], output_quantization=yq)
 
-# (lhs shape, rhs shape, adj_x, adj_y)
-BMM_CASES = [((2, 3, 5), (2, 5, 4), False, False), ((1, 7, 9), (9, 3), False, False),
-             ((3, 1, 4, 6), (2, 6, 5), False, False), ((2, 6, 3), (2, 4, 6), True, True),
-             ((1, 1, 1), (1, 1, 1), False, False), ((4, 8, 17), (4, 13, 17), False, True)]
-
-
 @pytest.mark.parametrize("case", BMM_CASES, ids=lambda c: f"{'x'.join(map(str, c[0]))}@{'x'.join(map(str, c[1]))}"
                          f"-{int(c[2])}{int(c[3])}")
 @pytest.mark.parametrize("dtype", [np.int8, np.int16], ids=["int8", "int16"])
@@ -215,16 +134,6 @@ def test_batch_matmul_int8_to_int32():
 
 
 # ---- dynamic range ----
-def float_input(rng, shape, kind):
-    """Float inputs: normal, all positive (asymmetric zero point at an end), and containing an all-zero row."""
-    x = rng.standard_normal(shape).astype(np.float32) * 3
-    if kind == "positive":
-        x = np.abs(x) + 0.5
-    elif kind == "zero-row":
-        x.reshape(shape[0], -1)[0] = 0
-    return x
-
-
 @pytest.mark.parametrize("asymmetric", [False, True], ids=["symmetric", "asymmetric"])
 @pytest.mark.parametrize("per_channel", [False, True], ids=["per-tensor", "per-channel"])
 @pytest.mark.parametrize("kind", ["normal", "positive", "zero-row"])
