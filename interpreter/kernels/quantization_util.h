@@ -61,10 +61,8 @@ EL_ALWAYS_INLINE int32_t WrappingShiftLeft(int32_t x, int left) {
   return static_cast<int32_t>(static_cast<uint32_t>(x) << (left & 31));
 }
 
-// a + b and a - b in int32 arithmetic that wraps (sums LiteRT forms in int32 without checking for overflow).
-EL_ALWAYS_INLINE int32_t WrappingAdd(int32_t a, int32_t b) {
-  return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
-}
+// a - b in int32 arithmetic that wraps (sums LiteRT forms in int32 without checking for overflow); WrappingAdd
+// is below.
 EL_ALWAYS_INLINE int32_t WrappingSub(int32_t a, int32_t b) {
   return static_cast<int32_t>(static_cast<uint32_t>(a) - static_cast<uint32_t>(b));
 }
