@@ -75,7 +75,7 @@ EVALUATORS: Dict[str, Callable[[List[np.ndarray], Dict[str, Any]], List[np.ndarr
     "FILL": lambda i, a: [np.full([int(d) for d in i[0]], i[1].item(), dtype=i[1].dtype)],
     "MEAN": _reduce(np.mean), "SUM": _reduce(np.sum), "REDUCE_MAX": _reduce(np.max),
     "REDUCE_MIN": _reduce(np.min), "REDUCE_PROD": _reduce(np.prod),
-    "PAD": _pad, "PADV2": _pad, "SLICE": _slice,
+    "PAD": _pad, "PADV2": _pad, "SLICE": _slice, "PACK": lambda i, a: [np.stack(i, axis=a.get("axis", 0))],
     "SPLIT": lambda i, a: list(np.split(i[1], a["num_splits"], axis=int(i[0]))),
 }
 
@@ -100,6 +100,47 @@ def _split_v(inputs: List[np.ndarray], attrs: Dict[str, Any]) -> List[np.ndarray
     return list(np.split(x, np.cumsum([int(s) for s in sizes.ravel()])[:-1], axis=int(axis)))
 
 
+def _erf(x: np.ndarray) -> np.ndarray:
+    import math
+    return np.vectorize(math.erf, otypes=[np.float64])(x) if x.size else x
+
+
+def _range(inputs: List[np.ndarray], attrs: Dict[str, Any]) -> List[np.ndarray]:
+    start, limit, delta = (np.asarray(i).ravel()[0] for i in inputs)
+    return [np.arange(start, limit, delta, dtype=inputs[0].dtype)]
+
+
+def _one_hot(inputs: List[np.ndarray], attrs: Dict[str, Any]) -> List[np.ndarray]:
+    idx, depth, on, off = inputs
+    depth = int(np.asarray(depth).ravel()[0])
+    hot = np.arange(depth) == idx[..., None]
+    out = np.where(hot, on, off).astype(on.dtype)
+    axis = attrs.get("axis", -1)
+    return [np.moveaxis(out, -1, axis if axis != -1 else -1)]
+
+
+def _cumsum(x: np.ndarray, axis: int, attrs: Dict[str, Any]) -> List[np.ndarray]:
+    if attrs.get("reverse"):
+        x = np.flip(x, axis)
+    out = np.cumsum(x, axis=axis).astype(x.dtype)
+    if attrs.get("exclusive"):
+        out = out - x
+    return [np.flip(out, axis) if attrs.get("reverse") else out]
+
+
+EVALUATORS.update({
+    "ROUND": _unary(np.round), "SIGN": _unary(np.sign), "ERF": _unary(_erf),
+    "LOGICAL_NOT": lambda i, a: [np.logical_not(i[0])], "LOGICAL_AND": lambda i, a: [np.logical_and(i[0], i[1])],
+    "LOGICAL_OR": lambda i, a: [np.logical_or(i[0], i[1])],
+    "SELECT_V2": lambda i, a: [np.where(i[0], i[1], i[2])],
+    "TILE": lambda i, a: [np.tile(i[0], [int(m) for m in i[1]])],
+    "BROADCAST_TO": lambda i, a: [np.array(np.broadcast_to(i[0], [int(d) for d in i[1]]))],
+    "FLOOR_MOD": lambda i, a: [np.mod(i[0], i[1])], "FLOOR_DIV": lambda i, a: [np.floor_divide(i[0], i[1])],
+    "RANGE": _range, "ONE_HOT": _one_hot,
+    "CUMSUM": lambda i, a: _cumsum(i[0], int(np.asarray(i[1]).ravel()[0]), a),
+    "ARG_MAX": lambda i, a: [np.argmax(i[0], axis=int(np.asarray(i[1]).ravel()[0])).astype(a.get("output_type", np.int64))],
+    "ARG_MIN": lambda i, a: [np.argmin(i[0], axis=int(np.asarray(i[1]).ravel()[0])).astype(a.get("output_type", np.int64))],
+})
 EVALUATORS["RESHAPE"] = _reshape
 EVALUATORS["STRIDED_SLICE"] = _strided_slice
 EVALUATORS["SPLIT_V"] = _split_v

@@ -1,4 +1,4 @@
-"""The converter's graph: named values (static shape, dtype, optional constant data) and nodes.
+"""The converter's graph: named values (shape, dtype, optional constant data) and nodes.
 
 Nodes use .tflite operator names and option fields (snake_case schema names) as attributes, so the
 writer hands them to ModelBuilder as they are; a few converter-only ops (IDENTITY, DROPOUT) are removed
@@ -26,6 +26,9 @@ class Value:
     shape: Tuple[int, ...]
     dtype: np.dtype
     const: Optional[np.ndarray] = None
+    # The shape with -1 on dynamic axes (None: static). Set by dynamic.merge_probes; `shape` then holds
+    # the first probe's stand-in sizes, which shape inference and the passes work with.
+    signature: Optional[Tuple[int, ...]] = None
 
     @property
     def is_const(self) -> bool:
@@ -58,6 +61,9 @@ class Graph:
         self.inputs: List[str] = []
         self.outputs: List[str] = []
         self.metadata: Dict[str, str] = {}  # e.g. source framework and version, for the written file
+        # Converted with stand-in sizes for dynamic dimensions (dynamic.py): tensors sized by shapes
+        # (BROADCAST_TO, TILE, FILL) stay computed, since their size may be dynamic.
+        self.probing = False
         self._counter = itertools.count()
 
     # ---- values ----
@@ -93,6 +99,11 @@ class Graph:
 
     def dtype(self, name: str) -> np.dtype:
         return self.values[name].dtype
+
+    def signature(self, name: str) -> Tuple[int, ...]:
+        """The shape with -1 on dynamic axes."""
+        v = self.values[name]
+        return v.shape if v.signature is None else v.signature
 
     # ---- nodes ----
     def add_node(self, op: str, inputs: Sequence[Optional[str]], attrs: Optional[Dict[str, Any]] = None, *,
@@ -196,9 +207,10 @@ class Graph:
 
     def copy(self) -> "Graph":
         g = Graph(self.name)
-        g.values = {n: Value(v.name, v.shape, v.dtype, v.const) for n, v in self.values.items()}
+        g.values = {n: Value(v.name, v.shape, v.dtype, v.const, v.signature) for n, v in self.values.items()}
         g.nodes = [Node(n.op, list(n.inputs), list(n.outputs), dict(n.attrs), n.name) for n in self.nodes]
         g.inputs, g.outputs, g.metadata = list(self.inputs), list(self.outputs), dict(self.metadata)
+        g.probing = self.probing
         g._counter = itertools.count()  # unique_name skips names already taken
         return g
 

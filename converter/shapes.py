@@ -13,9 +13,9 @@ Spec = Tuple[Tuple[int, ...], np.dtype]
 UNARY_OPS = ("RELU", "RELU6", "RELU_N1_TO_1", "RELU_0_TO_1", "LOGISTIC", "TANH", "LEAKY_RELU", "HARD_SWISH",
              "GELU", "ELU", "EXP", "LOG", "SQRT", "RSQRT", "ABS", "NEG", "FLOOR", "CEIL", "SQUARE", "SIN",
              "COS", "SOFTMAX", "LOG_SOFTMAX", "LOCAL_RESPONSE_NORMALIZATION", "L2_NORMALIZATION",
-             "IDENTITY", "DROPOUT")
+             "IDENTITY", "DROPOUT", "ROUND", "SIGN", "LOGICAL_NOT", "CUMSUM", "ERF")
 BINARY_OPS = ("ADD", "SUB", "MUL", "DIV", "MAXIMUM", "MINIMUM", "POW", "SQUARED_DIFFERENCE", "PRELU",
-              "FLOOR_DIV", "FLOOR_MOD")
+              "FLOOR_DIV", "FLOOR_MOD", "LOGICAL_AND", "LOGICAL_OR")
 COMPARISON_OPS = ("EQUAL", "NOT_EQUAL", "LESS", "LESS_EQUAL", "GREATER", "GREATER_EQUAL")
 
 
@@ -225,13 +225,87 @@ def _strided_slice(graph: Graph, node: Node) -> List[Spec]:
     return [(tuple(len(r) for i, r in enumerate(ranges) if not shrink >> i & 1), graph.dtype(node.inputs[0]))]
 
 
+def _pack(graph: Graph, node: Node) -> List[Spec]:
+    shapes = {graph.shape(i) for i in node.inputs}
+    if len(shapes) != 1:
+        raise ConversionError(f"PACK node {node.name!r}: inputs have different shapes {sorted(shapes)}")
+    (shape,) = shapes
+    axis = node.attrs.get("axis", 0) % (len(shape) + 1)
+    return [(tuple(shape[:axis]) + (len(node.inputs),) + tuple(shape[axis:]), graph.dtype(node.inputs[0]))]
+
+
+def _transpose_conv(graph: Graph, node: Node) -> List[Spec]:
+    shape = tuple(int(d) for d in _need_const(graph, node, 0, "output_shape"))
+    return [(shape, graph.dtype(node.inputs[2]))]
+
+
+def _select(graph: Graph, node: Node) -> List[Spec]:
+    shapes = [graph.shape(i) for i in node.inputs]
+    try:
+        shape = np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise ConversionError(f"{node.op} node {node.name!r}: shapes {shapes} do not broadcast") from None
+    return [(tuple(shape), graph.dtype(node.inputs[1]))]
+
+
+def _arg_reduce(graph: Graph, node: Node) -> List[Spec]:
+    x = graph.shape(node.inputs[0])
+    axis = int(np.asarray(_need_const(graph, node, 1, "axis")).ravel()[0]) % len(x)
+    return [(tuple(d for i, d in enumerate(x) if i != axis), np.dtype(node.attrs.get("output_type", np.int64)))]
+
+
+def _top_k(graph: Graph, node: Node) -> List[Spec]:
+    x = graph.shape(node.inputs[0])
+    k = int(np.asarray(_need_const(graph, node, 1, "k")).ravel()[0])
+    shape = tuple(x[:-1]) + (k,)
+    return [(shape, graph.dtype(node.inputs[0])), (shape, np.dtype(np.int32))]
+
+
+def _gather_nd(graph: Graph, node: Node) -> List[Spec]:
+    params, idx = graph.shape(node.inputs[0]), graph.shape(node.inputs[1])
+    return [(tuple(idx[:-1]) + tuple(params[idx[-1]:]), graph.dtype(node.inputs[0]))]
+
+
+def _one_hot(graph: Graph, node: Node) -> List[Spec]:
+    idx = list(graph.shape(node.inputs[0]))
+    depth = int(np.asarray(_need_const(graph, node, 1, "depth")).ravel()[0])
+    axis = node.attrs.get("axis", -1)
+    axis = len(idx) if axis == -1 else axis
+    return [(tuple(idx[:axis] + [depth] + idx[axis:]), graph.dtype(node.inputs[2]))]
+
+
+def _range(graph: Graph, node: Node) -> List[Spec]:
+    start, limit, delta = (float(np.asarray(_need_const(graph, node, k, w)).ravel()[0])
+                           for k, w in ((0, "start"), (1, "limit"), (2, "delta")))
+    return [((max(int(np.ceil((limit - start) / delta)), 0),), graph.dtype(node.inputs[0]))]
+
+
+def _space_depth(graph: Graph, node: Node) -> List[Spec]:
+    n, h, w, c = graph.shape(node.inputs[0])
+    b = node.attrs["block_size"]
+    if node.op == "DEPTH_TO_SPACE":
+        if c % (b * b):
+            raise ConversionError(f"DEPTH_TO_SPACE node {node.name!r}: {c} channels do not split into {b}x{b}")
+        return [((n, h * b, w * b, c // (b * b)), graph.dtype(node.inputs[0]))]
+    if h % b or w % b:
+        raise ConversionError(f"SPACE_TO_DEPTH node {node.name!r}: {h}x{w} is not a multiple of {b}")
+    return [((n, h // b, w // b, c * b * b), graph.dtype(node.inputs[0]))]
+
+
 _RULES: Dict[str, Callable[[Graph, Node], List[Spec]]] = {
     "CONV_2D": _conv, "DEPTHWISE_CONV_2D": _conv, "AVERAGE_POOL_2D": _pool, "MAX_POOL_2D": _pool,
     "FULLY_CONNECTED": _fully_connected, "BATCH_MATMUL": _batch_matmul, "MEAN": _reduce, "SUM": _reduce,
     "REDUCE_MAX": _reduce, "REDUCE_MIN": _reduce, "REDUCE_PROD": _reduce, "RESHAPE": _reshape,
     "TRANSPOSE": _transpose, "CONCATENATION": _concat, "PAD": _pad, "PADV2": _pad, "MIRROR_PAD": _pad,
     "GATHER": _gather, "RESIZE_BILINEAR": _resize, "RESIZE_NEAREST_NEIGHBOR": _resize, "SPLIT": _split,
-    "SLICE": _slice, "SPLIT_V": _split_v, "STRIDED_SLICE": _strided_slice,
+    "SLICE": _slice, "SPLIT_V": _split_v, "STRIDED_SLICE": _strided_slice, "PACK": _pack,
+    "TRANSPOSE_CONV": _transpose_conv, "SELECT_V2": _select, "ARG_MAX": _arg_reduce, "ARG_MIN": _arg_reduce,
+    "TOPK_V2": _top_k, "GATHER_ND": _gather_nd, "ONE_HOT": _one_hot, "RANGE": _range,
+    "DEPTH_TO_SPACE": _space_depth, "SPACE_TO_DEPTH": _space_depth,
+    "TILE": lambda g, n: [(tuple(d * int(m) for d, m in zip(g.shape(n.inputs[0]), _need_const(g, n, 1, "multiples"))),
+                           g.dtype(n.inputs[0]))],
+    "BROADCAST_TO": lambda g, n: [(tuple(int(d) for d in _need_const(g, n, 1, "shape")), g.dtype(n.inputs[0]))],
+    "SCATTER_ND": lambda g, n: [(tuple(int(d) for d in _need_const(g, n, 2, "shape")), g.dtype(n.inputs[1]))],
     "SHAPE": lambda g, n: [((g.values[n.inputs[0]].rank,), np.dtype(n.attrs.get("out_type", np.int32)))],
     "CAST": lambda g, n: [(g.shape(n.inputs[0]), np.dtype(n.attrs["out_data_type"]))],
     "FILL": lambda g, n: [(tuple(int(d) for d in _need_const(g, n, 0, "dims")), g.dtype(n.inputs[1]))],

@@ -42,11 +42,17 @@ def op_version(graph: Graph, node: Node) -> int:
         return 4
     if op == "GATHER" and graph.dtype(node.inputs[0]) == np.bool_:
         return 3
+    if op == "BROADCAST_TO":
+        return 2  # version 1 was never a builtin
+    if op == "TRANSPOSE_CONV":
+        return 3 if len(node.inputs) > 3 and node.inputs[3] is not None else 1
     return 1
 
 
 def _lower(graph: Graph) -> None:
-    for node in graph.nodes:
+    from .passes.lower_erf import LowerErf
+    LowerErf().run(graph)  # when the passes did not run
+    for node in list(graph.nodes):
         # Options that restate a tensor's dtype are taken from the tensors, so they always agree.
         if node.op == "SHAPE":
             node.attrs["out_type"] = graph.dtype(node.outputs[0])
@@ -54,10 +60,26 @@ def _lower(graph: Graph) -> None:
             node.attrs["in_data_type"] = graph.dtype(node.inputs[0])
             node.attrs["out_data_type"] = graph.dtype(node.outputs[0])
         if node.op in _LOWERED:
-            shape = list(graph.shape(node.outputs[0]))
+            shape = list(graph.signature(node.outputs[0]))
             node.op = _LOWERED[node.op]
-            node.inputs = [node.inputs[0], graph.add_const(np.asarray(shape, np.int32), "shape")]
+            if shape.count(-1) > 1:
+                # Several dynamic axes: the copy takes its target from the input's own shape at run time.
+                target = graph.add_value(f"{node.outputs[0]}/shape", (len(shape),), np.int32)
+                graph.nodes.insert(graph.nodes.index(node), Node("SHAPE", [node.inputs[0]], [target],
+                                                                 {"out_type": np.int32}, f"{node.name}/shape"))
+            else:
+                target = graph.add_const(np.asarray(shape, np.int32), "shape")
+            node.inputs = [node.inputs[0], target]
             node.attrs = {"new_shape": shape}
+
+
+def _written_shape(graph: Graph, name: str):
+    """(shape, shape_signature or None): dynamic axes are written as 1 with -1 in the signature, as
+    TensorFlow's converter writes them."""
+    signature = graph.signature(name)
+    if all(d >= 0 for d in signature):
+        return list(signature), None
+    return [1 if d < 0 else d for d in signature], list(signature)
 
 
 def write(graph: Graph, *, converter_version: str = "") -> bytes:
@@ -75,12 +97,13 @@ def write(graph: Graph, *, converter_version: str = "") -> bytes:
                 data = v.const if v.const.dtype == v.dtype else v.const.astype(v.dtype)
                 index[name] = b.add_constant(name, data)
             else:
-                index[name] = b.add_tensor(name, list(v.shape), v.dtype)
+                shape, signature = _written_shape(graph, name)
+                index[name] = b.add_tensor(name, shape, v.dtype, shape_signature=signature)
         return index[name]
 
     for name in graph.inputs:
-        v = graph.values[name]
-        index[name] = b.add_input(name, list(v.shape), v.dtype)
+        shape, signature = _written_shape(graph, name)
+        index[name] = b.add_input(name, shape, graph.dtype(name), signature)
     for node in graph.nodes:
         inputs = [None if i is None else tensor(i) for i in node.inputs]
         outputs = [tensor(o) for o in node.outputs]

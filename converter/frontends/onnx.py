@@ -1,22 +1,23 @@
 """ONNX front-end: a ModelProto (or .onnx path) to the converter graph.
 
 Values keep ONNX's layout (NCHW); operators that need channels last (conv, pooling, LRN, resize) are
-emitted between TRANSPOSEs, which the passes then sink and cancel. Handlers for those live in onnx_nn.py;
-this file holds the importer and the layout-free operators.
+emitted between TRANSPOSEs, which the passes then sink and cancel. This file holds the importer, control
+flow and constants; the handlers live by operator family: onnx_math (element-wise), onnx_tensor (shapes
+and layout), onnx_slice, onnx_index (gathers, scatters, sorting), onnx_matmul, onnx_norm and onnx_nn
+(convolution, pooling, softmax, resize).
 """
 
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
 import numpy as np
 
 from ..evaluate import evaluate
 from ..ir import ConversionError, Graph
-from ..shapes import reshape_target
 
-MIN_OPSET = 9
+MIN_OPSET = 7
 NHWC_TO_NCHW = [0, 3, 1, 2]
 NCHW_TO_NHWC = [0, 2, 3, 1]
 
@@ -36,8 +37,35 @@ class UnsupportedOperatorError(ConversionError):
     """The model uses ONNX operators the converter has no mapping for; lists all of them."""
 
 
+def _dim_symbol(inp, axis: int, dim) -> Optional[str]:
+    """The symbol of a dimension that has no static size: its dim_param, or one made from its place."""
+    if dim.HasField("dim_value") and dim.dim_value > 0:
+        return None
+    return dim.dim_param if dim.HasField("dim_param") and dim.dim_param else f"{inp.name}:{axis}"
+
+
+def _graph_inputs(model):
+    initialized = {i.name for i in model.graph.initializer}
+    return [i for i in model.graph.input if i.name not in initialized]
+
+
+def onnx_symbols(model, input_shapes: Optional[Dict[str, Sequence[int]]] = None) -> List[str]:
+    """The symbolic dimensions of the model's inputs, in order of appearance (inputs whose shape is given
+    in input_shapes have none)."""
+    symbols: List[str] = []
+    for inp in _graph_inputs(model):
+        if input_shapes and inp.name in input_shapes:
+            continue
+        for axis, dim in enumerate(inp.type.tensor_type.shape.dim):
+            sym = _dim_symbol(inp, axis, dim)
+            if sym is not None and sym not in symbols:
+                symbols.append(sym)
+    return symbols
+
+
 class OnnxImporter:
-    def __init__(self, model, nhwc_inputs: bool = False):
+    def __init__(self, model, nhwc_inputs: bool = False, dims: Optional[Dict[str, int]] = None,
+                 input_shapes: Optional[Dict[str, Sequence[int]]] = None):
         import onnx
         from onnx import numpy_helper
         self.onnx, self.numpy_helper = onnx, numpy_helper
@@ -49,19 +77,28 @@ class OnnxImporter:
         self.graph = Graph(model.graph.name or "main")
         self.names: Dict[str, str] = {}  # ONNX value name -> graph value name
         self.nhwc_inputs = nhwc_inputs
+        self.dims = dict(dims or {})  # symbol -> the size it stands for in this conversion
+        self.graph.probing = bool(self.dims)
+        self.input_shapes = dict(input_shapes or {})
         self._folded: Dict[str, Optional[np.ndarray]] = {}
 
     # ---- driver ----
     def run(self) -> Graph:
         g = self.model.graph
         check_supported(g)
+        self.used = {o.name for o in g.output}
+        for n in _nodes_with_subgraphs(g):
+            self.used.update(n.input)
         for init in g.initializer:
-            array = self.numpy_helper.to_array(init)
+            array = self.initializer(init)
             self.names[init.name] = self.graph.add_value(init.name, array.shape, array.dtype, array)
         initialized = {i.name for i in g.initializer}
         for inp in g.input:
-            if inp.name not in initialized:
+            if inp.name not in initialized:  # older exporters list initializers among the inputs
                 self._add_input(inp)
+        unknown = set(self.input_shapes) - {i.name for i in g.input}
+        if unknown:
+            raise ConversionError(f"input_shapes names {sorted(unknown)}, which are not model inputs")
         self.import_nodes(g)
         for out in g.output:
             if out.name not in self.names:
@@ -82,18 +119,31 @@ class OnnxImporter:
         whose nodes read outer values by name."""
         for init in graph_proto.initializer:
             if init.name not in self.names:
-                array = self.numpy_helper.to_array(init)
+                array = self.initializer(init)
                 self.names[init.name] = self.graph.add_value(init.name, array.shape, array.dtype, array)
         for node in graph_proto.node:
             HANDLERS[node.op_type](self, node)
+
+    def initializer(self, init) -> np.ndarray:
+        if init.data_location == self.onnx.TensorProto.EXTERNAL:
+            raise ConversionError(f"initializer {init.name!r} keeps its data in an external file that was not "
+                                  "loaded: convert the .onnx path (its .data file beside it), or load it with "
+                                  "onnx.load(path) first")
+        return self.numpy_helper.to_array(init)
 
     def _add_input(self, inp) -> None:
         tt = inp.type.tensor_type
         if not tt.HasField("shape"):
             raise ConversionError(f"input {inp.name!r} has no shape; give the ONNX model static input shapes")
-        # Symbolic dimensions (a batch named "N") are converted as 1: .tflite shapes are concrete, and the
-        # runtime's resize_tensor_input can change the batch later.
-        shape = [d.dim_value if d.HasField("dim_value") and d.dim_value > 0 else 1 for d in tt.shape.dim]
+        if inp.name in self.input_shapes:
+            shape = [int(d) for d in self.input_shapes[inp.name]]
+            if len(shape) != len(tt.shape.dim):
+                raise ConversionError(f"input_shapes gives input {inp.name!r} rank {len(shape)}; the model "
+                                      f"has rank {len(tt.shape.dim)}")
+        else:
+            # Symbolic dimensions take the size given for this conversion (dynamic.py converts with two).
+            shape = [self.dims.get(_dim_symbol(inp, k, d), 1) if _dim_symbol(inp, k, d) else d.dim_value
+                     for k, d in enumerate(tt.shape.dim)]
         dtype = self.onnx.helper.tensor_dtype_to_np_dtype(tt.elem_type)
         if self.nhwc_inputs and len(shape) == 4:
             nhwc = [shape[i] for i in NCHW_TO_NHWC]
@@ -110,6 +160,11 @@ class OnnxImporter:
             raise ConversionError(f"{node.op_type} node {node.name!r} reads {node.input[k]!r}, which is not "
                                   "computed before it (the ONNX graph must be topologically sorted)")
         return self.names[node.input[k]]
+
+    def used_outputs(self, node, first: int = 1) -> List[str]:
+        """Outputs of `node` from index `first` on that some node or the graph reads (optional outputs that
+        older exporters list without using them, such as Dropout's mask, are not)."""
+        return [o for o in node.output[first:] if o and o in self.used]
 
     def attr(self, node, name: str, default: Any = None) -> Any:
         for a in node.attribute:
@@ -204,67 +259,37 @@ def check_supported(graph_proto) -> None:
             "replace them with supported ones; if an operator should be supported, report it with this list.")
 
 
-def load_onnx(source, *, nhwc_inputs: bool = False) -> Graph:
+def read_onnx(source):
+    """The ModelProto of a path (external data is read from beside it), bytes or a ModelProto."""
     import onnx
-    from . import onnx_nn, onnx_slice  # noqa: F401  (register their handlers)
     if isinstance(source, (str, os.PathLike)):
-        model = onnx.load(os.fspath(source))
-    elif isinstance(source, (bytes, bytearray)):
-        model = onnx.load_from_string(bytes(source))
+        try:
+            return onnx.load(os.fspath(source))
+        except (OSError, ValueError) as e:
+            raise ConversionError(f"cannot read {os.fspath(source)!r}: {e}") from e
+    if isinstance(source, (bytes, bytearray)):
+        return onnx.load_from_string(bytes(source))
+    return source
+
+
+def load_onnx(source, *, nhwc_inputs: bool = False, dims: Optional[Dict[str, int]] = None,
+              input_shapes: Optional[Dict[str, Sequence[int]]] = None) -> Graph:
+    from . import onnx_index, onnx_math, onnx_matmul, onnx_nn, onnx_norm, onnx_slice, onnx_tensor  # noqa: F401
+    return OnnxImporter(read_onnx(source), nhwc_inputs=nhwc_inputs, dims=dims, input_shapes=input_shapes).run()
+
+
+def axes_of(imp: OnnxImporter, node, input_index: int, since_opset: int) -> Optional[List[int]]:
+    """Axes from the attribute (older opsets) or from an input (since_opset and later)."""
+    if imp.opset >= since_opset:
+        axes = imp.const_input(node, input_index, "axes", required=False)
+        if imp.input(node, input_index) and axes is None:
+            raise ConversionError(f"{node.op_type} node {node.name!r}: axes must be a constant")
     else:
-        model = source
-    return OnnxImporter(model, nhwc_inputs=nhwc_inputs).run()
+        axes = imp.attr(node, "axes")
+    return None if axes is None else [int(a) for a in np.asarray(axes).ravel()]
 
 
-# ---------------------------------------------------------------------------------------------------
-# Layout-free operators
-# ---------------------------------------------------------------------------------------------------
-
-_UNARY = {"Relu": "RELU", "Sigmoid": "LOGISTIC", "Tanh": "TANH", "HardSwish": "HARD_SWISH",
-          "Identity": "IDENTITY"}
-_BINARY = {"Add": "ADD", "Sub": "SUB", "Mul": "MUL", "Div": "DIV"}
-
-
-@handler(*_UNARY)
-def _unary(imp: OnnxImporter, node) -> None:
-    imp.finish(node, imp.emit1(_UNARY[node.op_type], [imp.input(node, 0)], {}, node, node.output[0]))
-
-
-@handler("HardSigmoid")
-def _hard_sigmoid(imp: OnnxImporter, node) -> None:
-    # max(0, min(1, alpha x + beta)) = relu6(6 alpha x + 6 beta) / 6: RELU6 fuses into the ADD, and
-    # x * hardsigmoid(x) with torch's alpha 1/6 and beta 1/2 reads as relu6(x + 3) / 6, which
-    # FuseHardSwish recognizes.
-    x = imp.input(node, 0)
-    dtype = imp.graph.dtype(x)
-    alpha, beta = float(imp.attr(node, "alpha", 0.2)), float(imp.attr(node, "beta", 0.5))
-    out = node.output[0]
-    none = {"fused_activation_function": "NONE"}
-    if abs(6 * alpha - 1) > 1e-6:
-        x = imp.emit1("MUL", [x, imp.const(6 * alpha, dtype, "hard_sigmoid_alpha")], none, node, f"{out}/scaled")
-    y = imp.emit1("ADD", [x, imp.const(6 * beta, dtype, "hard_sigmoid_beta")], none, node, f"{out}/shifted")
-    y = imp.emit1("RELU6", [y], {}, node, f"{out}/relu6")
-    imp.finish(node, imp.emit1("MUL", [y, imp.const(1 / 6, dtype, "one_sixth")], none, node, out))
-
-
-@handler("Pow")
-def _pow(imp: OnnxImporter, node) -> None:
-    x = imp.input(node, 0)
-    dtype = imp.graph.dtype(x)
-    exponent = imp.const_input(node, 1, "exponent", required=False)
-    out = node.output[0]
-    if exponent is not None and exponent.size == 1 and float(exponent) in (1.0, 2.0):
-        y = (imp.emit1("IDENTITY", [x], {}, node, out) if float(exponent) == 1.0 else
-             imp.emit1("MUL", [x, x], {"fused_activation_function": "NONE"}, node, out))
-    else:
-        e = imp.input(node, 1)
-        if exponent is not None:
-            e = imp.const(exponent.astype(dtype), name="exponent")
-        elif imp.graph.dtype(e) != dtype:
-            e = imp.emit1("CAST", [e], {"in_data_type": imp.graph.dtype(e), "out_data_type": dtype}, node)
-        y = imp.emit1("POW", [x, e], {}, node, out)
-    imp.finish(node, y)
-
+# ---- control flow, constants, casts ----
 
 @handler("If")
 def _if(imp: OnnxImporter, node) -> None:
@@ -283,84 +308,13 @@ def _if(imp: OnnxImporter, node) -> None:
 
 @handler("Dropout")
 def _dropout(imp: OnnxImporter, node) -> None:
-    if len(node.output) > 1 and node.output[1]:
-        raise ConversionError(f"Dropout node {node.name!r}: the mask output is only meaningful in training; "
-                              "export the model in inference mode (model.eval())")
+    if imp.used_outputs(node):
+        raise ConversionError(f"Dropout node {node.name!r}: the mask output is read, which is only meaningful "
+                              "in training; export the model in inference mode (model.eval())")
     training = imp.const_input(node, 2, "training_mode", required=False) if imp.opset >= 12 else None
     if training is not None and bool(training):
         raise ConversionError(f"Dropout node {node.name!r} has training_mode=True; export in inference mode")
     imp.finish(node, imp.emit1("DROPOUT", [imp.input(node, 0)], {}, node, node.output[0]))
-
-
-@handler("LeakyRelu")
-def _leaky_relu(imp: OnnxImporter, node) -> None:
-    alpha = float(imp.attr(node, "alpha", 0.01))
-    imp.finish(node, imp.emit1("LEAKY_RELU", [imp.input(node, 0)], {"alpha": alpha}, node, node.output[0]))
-
-
-_TWO_INPUTS_NO_OPTIONS = {"PRelu": "PRELU", "Equal": "EQUAL"}
-
-
-@handler(*_TWO_INPUTS_NO_OPTIONS)
-def _two_inputs(imp: OnnxImporter, node) -> None:
-    a, b = imp.input(node, 0), imp.input(node, 1)
-    imp.finish(node, imp.emit1(_TWO_INPUTS_NO_OPTIONS[node.op_type], [a, b], {}, node, node.output[0]))
-
-
-@handler("Gelu")
-def _gelu(imp: OnnxImporter, node) -> None:
-    approximate = imp.attr(node, "approximate", "none")
-    if approximate not in ("none", "tanh"):
-        raise ConversionError(f"Gelu node {node.name!r}: approximate={approximate!r} is not 'none' or 'tanh'")
-    imp.finish(node, imp.emit1("GELU", [imp.input(node, 0)], {"approximate": approximate == "tanh"}, node,
-                               node.output[0]))
-
-
-@handler("Clip")
-def _clip(imp: OnnxImporter, node) -> None:
-    x = imp.input(node, 0)
-    if imp.opset < 11:
-        lo, hi = imp.attr(node, "min", -np.inf), imp.attr(node, "max", np.inf)
-    else:
-        lo_c = imp.const_input(node, 1, "min", required=False)
-        hi_c = imp.const_input(node, 2, "max", required=False)
-        if (imp.input(node, 1) and lo_c is None) or (imp.input(node, 2) and hi_c is None):
-            raise ConversionError(f"Clip node {node.name!r}: min and max must be constants")
-        lo = -np.inf if lo_c is None else float(lo_c)
-        hi = np.inf if hi_c is None else float(hi_c)
-    named = {(0.0, 6.0): "RELU6", (0.0, np.inf): "RELU", (-1.0, 1.0): "RELU_N1_TO_1"}
-    out = node.output[0]
-    if (lo, hi) in named:
-        imp.finish(node, imp.emit1(named[(lo, hi)], [x], {}, node, out))
-        return
-    dtype = imp.graph.dtype(x)
-    if hi != np.inf:
-        x = imp.emit1("MINIMUM", [x, imp.const(hi, dtype, "clip_max")], {}, node,
-                      out if lo == -np.inf else f"{out}/min")
-    if lo != -np.inf:
-        x = imp.emit1("MAXIMUM", [x, imp.const(lo, dtype, "clip_min")], {}, node, out)
-    if lo == -np.inf and hi == np.inf:
-        x = imp.emit1("IDENTITY", [x], {}, node, out)
-    imp.finish(node, x)
-
-
-@handler(*_BINARY)
-def _binary(imp: OnnxImporter, node) -> None:
-    a, b = imp.input(node, 0), imp.input(node, 1)
-    imp.finish(node, imp.emit1(_BINARY[node.op_type], [a, b], {"fused_activation_function": "NONE"}, node,
-                               node.output[0]))
-
-
-@handler("Sum")
-def _sum(imp: OnnxImporter, node) -> None:
-    terms = [imp.input(node, k) for k in range(len(node.input))]
-    acc = terms[0]
-    if len(terms) == 1:
-        acc = imp.emit1("IDENTITY", [acc], {}, node, node.output[0])
-    for k, t in enumerate(terms[1:], start=1):
-        out = node.output[0] if k == len(terms) - 1 else f"{node.output[0]}/partial{k}"
-        acc = imp.emit1("ADD", [acc, t], {"fused_activation_function": "NONE"}, node, out)
-    imp.finish(node, acc)
 
 
 @handler("Constant")
@@ -368,12 +322,20 @@ def _constant(imp: OnnxImporter, node) -> None:
     a = node.attribute[0]
     if a.name == "value":
         array = imp.numpy_helper.to_array(a.t)
+    elif a.name == "sparse_value":
+        sparse = a.sparse_tensor
+        values, indices = imp.numpy_helper.to_array(sparse.values), imp.numpy_helper.to_array(sparse.indices)
+        array = np.zeros(int(np.prod(sparse.dims)), values.dtype)
+        flat = indices if indices.ndim == 1 else np.ravel_multi_index(tuple(indices.T), tuple(sparse.dims))
+        array[flat] = values
+        array = array.reshape(tuple(sparse.dims))
     elif a.name in ("value_float", "value_int"):
         array = np.asarray(imp.attr(node, a.name), np.float32 if a.name == "value_float" else np.int64)
     elif a.name in ("value_floats", "value_ints"):
         array = np.asarray(imp.attr(node, a.name), np.float32 if a.name == "value_floats" else np.int64)
     else:
-        raise ConversionError(f"Constant node {node.name!r}: {a.name} constants are not supported")
+        raise ConversionError(f"Constant node {node.name!r}: {a.name} (string) constants have no .tflite "
+                              "use here")
     imp.finish(node, imp.graph.add_const(array, node.output[0]))
 
 
@@ -382,10 +344,11 @@ def _constant_of_shape(imp: OnnxImporter, node) -> None:
     value = imp.attr(node, "value")
     fill = imp.numpy_helper.to_array(value).reshape(-1)[:1] if value is not None else np.zeros(1, np.float32)
     dims = imp.const_input(node, 0, "shape", required=False)
-    if dims is not None:
+    if dims is not None and not imp.graph.probing:
         imp.finish(node, imp.graph.add_const(np.full([int(d) for d in dims], fill[0], fill.dtype), node.output[0]))
         return
-    dims32 = imp.emit1("CAST", [imp.input(node, 0)], {"in_data_type": np.int64, "out_data_type": np.int32}, node)
+    dims32 = (imp.const(dims, np.int32, "dims") if dims is not None else
+              imp.emit1("CAST", [imp.input(node, 0)], {"in_data_type": np.int64, "out_data_type": np.int32}, node))
     imp.finish(node, imp.emit1("FILL", [dims32, imp.const(fill[0], fill.dtype, "fill_value")], {}, node,
                                node.output[0]))
 
@@ -398,151 +361,3 @@ def _cast(imp: OnnxImporter, node) -> None:
                                node.output[0]))
 
 
-@handler("Shape")
-def _shape(imp: OnnxImporter, node) -> None:
-    x = imp.input(node, 0)
-    rank = len(imp.shape(x))
-    start, end = imp.attr(node, "start", 0), imp.attr(node, "end", rank)
-    start, end = max(start + rank if start < 0 else start, 0), min(end + rank if end < 0 else end, rank)
-    full = (start, end) == (0, rank)
-    out = imp.emit1("SHAPE", [x], {"out_type": np.int64}, node, node.output[0] if full else None)
-    if not full:
-        indices = imp.const(np.arange(start, end, dtype=np.int32), name="shape_range")
-        out = imp.emit1("GATHER", [out, indices], {"axis": 0}, node, node.output[0])
-    imp.finish(node, out)
-
-
-@handler("Gather")
-def _gather(imp: OnnxImporter, node) -> None:
-    x = imp.input(node, 0)
-    axis = imp.attr(node, "axis", 0) % len(imp.shape(x))
-    indices = imp.const_input(node, 1, "indices", required=False)
-    if indices is not None:
-        # .tflite GATHER has no negative indices: wrap them here.
-        dim = imp.shape(x)[axis]
-        idx = imp.const(np.where(indices < 0, indices + dim, indices).astype(np.int32), name="indices")
-    else:
-        idx = imp.input(node, 1)
-    imp.finish(node, imp.emit1("GATHER", [x, idx], {"axis": axis}, node, node.output[0]))
-
-
-@handler("Concat")
-def _concat(imp: OnnxImporter, node) -> None:
-    inputs = [imp.input(node, k) for k in range(len(node.input))]
-    inputs = [i for i in inputs if int(np.prod(imp.shape(i))) > 0 or len(inputs) == 1]
-    axis = imp.attr(node, "axis") % len(imp.shape(inputs[0]))
-    imp.finish(node, imp.emit1("CONCATENATION", inputs, {"axis": axis, "fused_activation_function": "NONE"},
-                               node, node.output[0]))
-
-
-@handler("Reshape")
-def _reshape(imp: OnnxImporter, node) -> None:
-    x = imp.input(node, 0)
-    target = [int(d) for d in imp.const_input(node, 1, "the target shape")]
-    in_shape = imp.shape(x)
-    if not imp.attr(node, "allowzero", 0):
-        target = [in_shape[i] if d == 0 else d for i, d in enumerate(target)]
-    imp.finish(node, imp.reshape(x, reshape_target(in_shape, target), node, node.output[0]))
-
-
-@handler("Flatten")
-def _flatten(imp: OnnxImporter, node) -> None:
-    x = imp.input(node, 0)
-    shape = imp.shape(x)
-    axis = imp.attr(node, "axis", 1)
-    axis = axis + len(shape) if axis < 0 else axis
-    target = [int(np.prod(shape[:axis])), int(np.prod(shape[axis:]))]
-    imp.finish(node, imp.reshape(x, target, node, node.output[0]))
-
-
-@handler("Transpose")
-def _transpose(imp: OnnxImporter, node) -> None:
-    x = imp.input(node, 0)
-    perm = imp.attr(node, "perm") or list(range(len(imp.shape(x))))[::-1]
-    imp.finish(node, imp.transpose(x, [int(p) for p in perm], node.output[0]))
-
-
-def _axes(imp: OnnxImporter, node, input_index: int, since_opset: int) -> Optional[List[int]]:
-    """Axes from the attribute (older opsets) or from an input (since_opset and later)."""
-    if imp.opset >= since_opset:
-        axes = imp.const_input(node, input_index, "axes", required=False)
-        if imp.input(node, input_index) and axes is None:
-            raise ConversionError(f"{node.op_type} node {node.name!r}: axes must be a constant")
-    else:
-        axes = imp.attr(node, "axes")
-    return None if axes is None else [int(a) for a in np.asarray(axes).ravel()]
-
-
-@handler("Unsqueeze")
-def _unsqueeze(imp: OnnxImporter, node) -> None:
-    x = imp.input(node, 0)
-    shape = list(imp.shape(x))
-    axes = _axes(imp, node, 1, 13)
-    rank = len(shape) + len(axes)
-    for a in sorted(a % rank for a in axes):
-        shape.insert(a, 1)
-    imp.finish(node, imp.reshape(x, shape, node, node.output[0]))
-
-
-@handler("Squeeze")
-def _squeeze(imp: OnnxImporter, node) -> None:
-    x = imp.input(node, 0)
-    shape = imp.shape(x)
-    axes = _axes(imp, node, 1, 13)
-    axes = {a % len(shape) for a in axes} if axes else {i for i, d in enumerate(shape) if d == 1}
-    bad = [a for a in axes if shape[a] != 1]
-    if bad:
-        raise ConversionError(f"Squeeze node {node.name!r}: axes {bad} of shape {list(shape)} are not 1")
-    imp.finish(node, imp.reshape(x, [d for i, d in enumerate(shape) if i not in axes], node, node.output[0]))
-
-
-@handler("Pad")
-def _pad(imp: OnnxImporter, node) -> None:
-    x = imp.input(node, 0)
-    rank = len(imp.shape(x))
-    mode = imp.attr(node, "mode", "constant")
-    if imp.opset < 11:
-        pads, value = imp.attr(node, "pads"), float(imp.attr(node, "value", 0.0))
-    else:
-        pads = imp.const_input(node, 1, "pads")
-        v = imp.const_input(node, 2, "constant_value", required=False)
-        value = 0.0 if v is None else float(np.asarray(v).ravel()[0]) if np.asarray(v).size else 0.0
-    pads = [int(p) for p in np.asarray(pads).ravel()]
-    axes = _axes(imp, node, 3, 18) if imp.opset >= 18 else None
-    axes = list(range(rank)) if axes is None else [a % rank for a in axes]
-    paddings = np.zeros((rank, 2), np.int32)
-    for k, a in enumerate(axes):
-        paddings[a] = (pads[k], pads[k + len(axes)])
-    if (paddings < 0).any():
-        raise ConversionError(f"Pad node {node.name!r}: negative pads (cropping) are not supported")
-    out = node.output[0]
-    pad_const = imp.const(paddings, name="paddings")
-    if mode == "constant":
-        if value == 0.0:
-            result = imp.emit1("PAD", [x, pad_const], {}, node, out)
-        else:
-            result = imp.emit1("PADV2", [x, pad_const, imp.const(value, imp.graph.dtype(x), "pad_value")], {},
-                               node, out)
-    elif mode == "reflect":
-        result = imp.emit1("MIRROR_PAD", [x, pad_const], {"mode": "REFLECT"}, node, out)
-    else:
-        raise ConversionError(f"Pad node {node.name!r}: mode {mode!r} has no .tflite equivalent (constant and "
-                              "reflect are supported)")
-    imp.finish(node, result)
-
-
-@handler("ReduceMean", "ReduceSum", "ReduceMax")
-def _reduce(imp: OnnxImporter, node) -> None:
-    x = imp.input(node, 0)
-    rank = len(imp.shape(x))
-    since = 13 if node.op_type == "ReduceSum" else 18
-    axes = _axes(imp, node, 1, since)
-    if not axes:
-        if imp.attr(node, "noop_with_empty_axes", 0):
-            imp.finish(node, imp.emit1("IDENTITY", [x], {}, node, node.output[0]))
-            return
-        axes = list(range(rank))
-    op = {"ReduceMean": "MEAN", "ReduceSum": "SUM", "ReduceMax": "REDUCE_MAX"}[node.op_type]
-    axes_const = imp.const(sorted(a % rank for a in axes), np.int32, "axes")
-    imp.finish(node, imp.emit1(op, [x, axes_const], {"keep_dims": bool(imp.attr(node, "keepdims", 1))}, node,
-                               node.output[0]))

@@ -49,7 +49,7 @@ def _padding(imp: OnnxImporter, node, in_hw, kernel, strides, dilations, pads) -
     return "VALID", explicit
 
 
-def _to_2d(imp: OnnxImporter, node, x: str) -> Tuple[str, bool]:
+def to_2d(imp: OnnxImporter, node, x: str) -> Tuple[str, bool]:
     """A 1-D window op ([N, C, L]) runs as 2-D on [N, C, 1, L]."""
     shape = imp.shape(x)
     if len(shape) == 3:
@@ -60,7 +60,7 @@ def _to_2d(imp: OnnxImporter, node, x: str) -> Tuple[str, bool]:
     return x, False
 
 
-def _from_2d(imp: OnnxImporter, node, y_nhwc: str, was_1d: bool) -> None:
+def from_2d(imp: OnnxImporter, node, y_nhwc: str, was_1d: bool) -> None:
     """Transposes the NHWC result back to NCHW (and drops the dummy H of a 1-D op) under the ONNX name."""
     out = node.output[0]
     if was_1d:
@@ -80,7 +80,7 @@ def _explicit_pad(imp: OnnxImporter, x_nhwc: str, explicit, value: float = 0.0) 
 
 @handler("Conv")
 def _conv(imp: OnnxImporter, node) -> None:
-    x, was_1d = _to_2d(imp, node, imp.input(node, 0))
+    x, was_1d = to_2d(imp, node, imp.input(node, 0))
     w = imp.input(node, 1)
     if was_1d:
         o, i, k = imp.shape(w)
@@ -114,97 +114,7 @@ def _conv(imp: OnnxImporter, node) -> None:
         bs = imp.emit("SPLIT", [axis0, bias], {"num_splits": group}, node)
         parts = [imp.emit1("CONV_2D", [xs[g], ws[g], bs[g]], dict(attrs), node) for g in range(group)]
         y = imp.emit1("CONCATENATION", parts, {"axis": 3, "fused_activation_function": "NONE"}, node)
-    _from_2d(imp, node, y, was_1d)
-
-
-@handler("Gemm")
-def _gemm(imp: OnnxImporter, node) -> None:
-    a, b, c = imp.input(node, 0), imp.input(node, 1), imp.input(node, 2)
-    alpha, beta = float(imp.attr(node, "alpha", 1.0)), float(imp.attr(node, "beta", 1.0))
-    if imp.attr(node, "transA", 0):
-        a = imp.transpose(a, [1, 0])
-    n = imp.shape(b)[0 if imp.attr(node, "transB", 0) else 1]
-    dtype = imp.graph.dtype(a)
-    weights = b if imp.attr(node, "transB", 0) else imp.transpose(b, [1, 0])  # FULLY_CONNECTED: [out, in]
-    if alpha != 1.0:
-        weights = imp.emit1("MUL", [weights, imp.const(alpha, dtype, "alpha")], {}, node)
-    bias, add_after = None, None
-    if c is not None:
-        if beta != 1.0:
-            c = imp.emit1("MUL", [c, imp.const(beta, dtype, "beta")], {}, node)
-        c_shape = imp.shape(c)
-        if int(np.prod(c_shape)) == n and (not c_shape or c_shape[-1] == n):
-            bias = imp.reshape(c, [n]) if list(c_shape) != [n] else c
-        else:
-            add_after = c
-    bias = bias or imp.const(np.zeros(n, dtype), name="bias")
-    out = node.output[0]
-    y = imp.emit1("FULLY_CONNECTED", [a, weights, bias], {"fused_activation_function": "NONE"}, node,
-                  None if add_after else out)
-    if add_after:
-        y = imp.emit1("ADD", [y, add_after], {"fused_activation_function": "NONE"}, node, out)
-    imp.finish(node, y)
-
-
-@handler("MatMul")
-def _matmul(imp: OnnxImporter, node) -> None:
-    a, b = imp.input(node, 0), imp.input(node, 1)
-    a_shape, b_shape = imp.shape(a), imp.shape(b)
-    out = node.output[0]
-    if len(b_shape) == 2 and len(a_shape) >= 2 and imp.fold(b) is not None:
-        # Constant right-hand side: a fully-connected layer that keeps the leading dimensions.
-        weights = imp.transpose(b, [1, 0])
-        bias = imp.const(np.zeros(b_shape[1], imp.graph.dtype(a)), name="bias")
-        imp.finish(node, imp.emit1("FULLY_CONNECTED", [a, weights, bias],
-                                   {"fused_activation_function": "NONE", "keep_num_dims": True}, node, out))
-        return
-    squeeze = []
-    if len(a_shape) == 1:
-        a, squeeze = imp.reshape(a, [1, a_shape[0]]), squeeze + [-2]
-    if len(b_shape) == 1:
-        b, squeeze = imp.reshape(b, [b_shape[0], 1]), squeeze + [-1]
-    y = imp.emit1("BATCH_MATMUL", [a, b], {"adj_x": False, "adj_y": False}, node, None if squeeze else out)
-    if squeeze:
-        shape = list(imp.shape(y))
-        for axis in sorted(squeeze):
-            shape[axis] = None
-        y = imp.reshape(y, [d for d in shape if d is not None], node, out)
-    imp.finish(node, y)
-
-
-@handler("BatchNormalization")
-def _batch_norm(imp: OnnxImporter, node) -> None:
-    if imp.attr(node, "training_mode", 0) or (len(node.output) > 1 and any(node.output[1:])):
-        raise ConversionError(f"BatchNormalization node {node.name!r} is in training mode; export in inference "
-                              "mode (model.eval())")
-    x = imp.input(node, 0)
-    scale, bias, mean, var = (imp.const_input(node, k, name) for k, name in
-                              ((1, "scale"), (2, "bias"), (3, "mean"), (4, "var")))
-    eps = float(imp.attr(node, "epsilon", 1e-5))
-    dtype = imp.graph.dtype(x)
-    multiplier = (scale / np.sqrt(var.astype(np.float64) + eps)).astype(dtype)
-    offset = (bias - mean * multiplier).astype(dtype)
-    rank = len(imp.shape(x))
-    channel_shape = [-1] + [1] * (rank - 2)  # broadcasts over axis 1, the channels of NC...
-    out = node.output[0]
-    y = imp.emit1("MUL", [x, imp.const(multiplier.reshape(channel_shape), name="bn_scale")],
-                  {"fused_activation_function": "NONE"}, node, f"{out}/scaled")
-    imp.finish(node, imp.emit1("ADD", [y, imp.const(offset.reshape(channel_shape), name="bn_offset")],
-                               {"fused_activation_function": "NONE"}, node, out))
-
-
-@handler("LRN")
-def _lrn(imp: OnnxImporter, node) -> None:
-    size = int(imp.attr(node, "size"))
-    if size % 2 == 0:
-        raise ConversionError(f"LRN node {node.name!r}: size {size} is even; .tflite's window is symmetric "
-                              "(2 * radius + 1 channels)")
-    x, was_1d = _to_2d(imp, node, imp.input(node, 0))
-    # ONNX divides alpha by the window size; .tflite uses alpha as given.
-    attrs = {"radius": (size - 1) // 2, "bias": float(imp.attr(node, "bias", 1.0)),
-             "alpha": float(imp.attr(node, "alpha", 1e-4)) / size, "beta": float(imp.attr(node, "beta", 0.75))}
-    y = imp.emit1("LOCAL_RESPONSE_NORMALIZATION", [imp.transpose(x, NCHW_TO_NHWC)], attrs, node)
-    _from_2d(imp, node, y, was_1d)
+    from_2d(imp, node, y, was_1d)
 
 
 def _pool_nd_as_2d(imp: OnnxImporter, node, x: str, kernel, strides, dilations, pads):
@@ -234,10 +144,37 @@ def _pool_nd_as_2d(imp: OnnxImporter, node, x: str, kernel, strides, dilations, 
     return imp.reshape(x, view), kernel2, strides2, dilations2, pads2, moving
 
 
+def _ceil_mode_pads(in_hw, kernel, strides, before):
+    """The pads grown at the end so that a VALID pool gives ceil_mode's output size."""
+    grown = []
+    for i, (size, k, s) in enumerate(zip(in_hw, kernel, strides)):
+        total = size + sum(before[i])
+        ceil_out = -(-(total - k) // s) + 1
+        if (ceil_out - 1) * s >= size + before[i][0]:  # ONNX drops a window starting in the end padding
+            ceil_out -= 1
+        extra = max((ceil_out - 1) * s + k - total, 0)
+        grown.append([before[i][0], before[i][1] + extra])
+    return grown
+
+
+def _pool_out(in_hw, kernel, strides, pads):
+    return [(size + p[0] + p[1] - k) // s + 1 for size, k, s, p in zip(in_hw, kernel, strides, pads)]
+
+
+def _window_cells(size: int, k: int, s: int, pad_before: int, counted, out: int) -> np.ndarray:
+    """Per output position, the window cells that count in the average: those inside the input grown by
+    the `counted` pads (ONNX's count_include_pad counts the explicit pads, never ceil_mode's extension)."""
+    start = np.arange(out) * s - pad_before
+    lo = np.maximum(start, -counted[0])
+    hi = np.minimum(start + k, size + counted[1])
+    return np.maximum(hi - lo, 1).astype(np.float64)
+
+
 @handler("MaxPool", "AveragePool")
 def _pool(imp: OnnxImporter, node) -> None:
-    if len(node.output) > 1 and node.output[1]:
-        raise ConversionError(f"MaxPool node {node.name!r}: the Indices output has no .tflite equivalent")
+    if imp.used_outputs(node):
+        raise ConversionError(f"MaxPool node {node.name!r}: the Indices output is read, and it has no .tflite "
+                              "equivalent")
     kernel = list(imp.attr(node, "kernel_shape"))
     strides, dilations, pads = _spatial_attrs(imp, node, kernel)
     x_nd, moving = imp.input(node, 0), None
@@ -246,7 +183,7 @@ def _pool(imp: OnnxImporter, node) -> None:
                                                                      pads)
         was_1d = False
     else:
-        x, was_1d = _to_2d(imp, node, x_nd)
+        x, was_1d = to_2d(imp, node, x_nd)
     if was_1d:
         kernel, strides, dilations = [1] + kernel, [1] + strides, [1] + dilations
         pads = [0, pads[0], 0, pads[1]]
@@ -255,29 +192,29 @@ def _pool(imp: OnnxImporter, node) -> None:
     in_hw = imp.shape(x)[2:]
     padding, explicit = _padding(imp, node, in_hw, kernel, strides, dilations, pads)
     is_max = node.op_type == "MaxPool"
-    count_pad = bool(imp.attr(node, "count_include_pad", 0))
-    if imp.attr(node, "ceil_mode", 0):
-        before = explicit or ([[0, 0], [0, 0]] if padding == "VALID" else
-                              [list(same_padding(i, k, s, 1)) for i, k, s in zip(in_hw, kernel, strides)])
-        grown = []
-        for i, (size, k, s) in enumerate(zip(in_hw, kernel, strides)):
-            total = size + sum(before[i])
-            ceil_out = -(-(total - k) // s) + 1
-            if (ceil_out - 1) * s >= size + before[i][0]:  # ONNX drops a window starting in the end padding
-                ceil_out -= 1
-            extra = max((ceil_out - 1) * s + k - total, 0)
-            grown.append([before[i][0], before[i][1] + extra])
-        if grown != before:
-            if not is_max:
-                raise ConversionError(f"AveragePool node {node.name!r}: ceil_mode that adds a partial window "
-                                      "is not supported")
-            same = [list(same_padding(i, k, s, 1)) for i, k, s in zip(in_hw, kernel, strides)]
-            padding, explicit = ("SAME", None) if grown == same else ("VALID", grown)
-    if explicit and not is_max and not count_pad:
-        raise ConversionError(f"AveragePool node {node.name!r}: asymmetric padding excluded from the average "
-                              "(count_include_pad=0) has no .tflite equivalent")
-    if padding == "SAME" and not is_max and count_pad:
-        padding, explicit = "VALID", [list(same_padding(i, k, s, 1)) for i, k, s in zip(in_hw, kernel, strides)]
+    same = [list(same_padding(i, k, s, 1)) for i, k, s in zip(in_hw, kernel, strides)]
+    before = explicit or ([[0, 0], [0, 0]] if padding == "VALID" else same)
+    grown = _ceil_mode_pads(in_hw, kernel, strides, before) if imp.attr(node, "ceil_mode", 0) else before
+    correction = None
+    if is_max:
+        padding, explicit = (("SAME", None) if grown == same else ("VALID", None if not any(map(any, grown))
+                                                                    else grown))
+    else:
+        # .tflite's average pool divides by the window cells inside the input under SAME and by the whole
+        # window under VALID. Anything else (pads counted, asymmetric pads excluded, ceil_mode's partial
+        # windows) is exact as zero PAD + VALID pool + a constant per-position correction k / divisor.
+        counted = before if imp.attr(node, "count_include_pad", 0) else [[0, 0], [0, 0]]
+        divisors = [_window_cells(size, k, s, g[0], c, out) for size, k, s, g, c, out in
+                    zip(in_hw, kernel, strides, grown, counted, _pool_out(in_hw, kernel, strides, grown))]
+        cells = np.outer(divisors[0], divisors[1])
+        if not any(map(any, grown)):
+            padding, explicit = "VALID", None
+        elif grown == same and counted == [[0, 0], [0, 0]]:
+            padding, explicit = "SAME", None
+        else:
+            padding, explicit = "VALID", grown
+            if (cells != kernel[0] * kernel[1]).any():
+                correction = (kernel[0] * kernel[1] / cells).astype(imp.graph.dtype(x))[None, :, :, None]
     x_nhwc = imp.transpose(x, NCHW_TO_NHWC)
     if explicit:
         lowest = float(np.finfo(imp.graph.dtype(x)).min) if is_max else 0.0
@@ -285,8 +222,11 @@ def _pool(imp: OnnxImporter, node) -> None:
     attrs = {"padding": padding, "stride_h": strides[0], "stride_w": strides[1], "filter_height": kernel[0],
              "filter_width": kernel[1], "fused_activation_function": "NONE"}
     y = imp.emit1("MAX_POOL_2D" if is_max else "AVERAGE_POOL_2D", [x_nhwc], attrs, node)
+    if correction is not None:
+        y = imp.emit1("MUL", [y, imp.const(correction, name="pool_divisor_correction")],
+                      {"fused_activation_function": "NONE"}, node)
     if moving is None:
-        _from_2d(imp, node, y, was_1d)
+        from_2d(imp, node, y, was_1d)
         return
     y = imp.transpose(y, NHWC_TO_NCHW)
     shape = list(imp.shape(x_nd))
@@ -304,25 +244,99 @@ def _global_pool(imp: OnnxImporter, node) -> None:
     imp.finish(node, imp.emit1(op, [x, axes], {"keep_dims": True}, node, node.output[0]))
 
 
-@handler("Softmax")
+@handler("Softmax", "LogSoftmax")
 def _softmax(imp: OnnxImporter, node) -> None:
     x = imp.input(node, 0)
     shape = imp.shape(x)
     rank = len(shape)
     axis = imp.attr(node, "axis", 1 if imp.opset < 13 else -1) % rank
     out = node.output[0]
+    op, attrs = ("SOFTMAX", {"beta": 1.0}) if node.op_type == "Softmax" else ("LOG_SOFTMAX", {})
     if axis == rank - 1:
-        imp.finish(node, imp.emit1("SOFTMAX", [x], {"beta": 1.0}, node, out))
+        imp.finish(node, imp.emit1(op, [x], attrs, node, out))
     elif imp.opset < 13:
         # Before opset 13 Softmax flattens to [prod(dims before axis), prod(rest)].
         flat = imp.reshape(x, [int(np.prod(shape[:axis])), int(np.prod(shape[axis:]))])
-        y = imp.emit1("SOFTMAX", [flat], {"beta": 1.0}, node)
+        y = imp.emit1(op, [flat], attrs, node)
         imp.finish(node, imp.reshape(y, shape, node, out))
     else:
         perm = list(range(rank))
         perm[axis], perm[-1] = perm[-1], perm[axis]
-        y = imp.emit1("SOFTMAX", [imp.transpose(x, perm)], {"beta": 1.0}, node)
+        y = imp.emit1(op, [imp.transpose(x, perm)], attrs, node)
         imp.finish(node, imp.transpose(y, perm, out))
+
+
+@handler("ConvTranspose")
+def _conv_transpose(imp: OnnxImporter, node) -> None:
+    x, was_1d = to_2d(imp, node, imp.input(node, 0))
+    w = imp.const_input(node, 1, "the weights")  # [C_in, C_out / group, kH, kW]
+    if was_1d:
+        w = w[:, :, None, :]
+    c_in, c_out_group, kh, kw = w.shape
+    group = int(imp.attr(node, "group", 1))
+    n = 1 if was_1d else 2
+    strides = list(imp.attr(node, "strides", [1] * n))
+    dilations = list(imp.attr(node, "dilations", [1] * n))
+    out_pad = list(imp.attr(node, "output_padding", [0] * n))
+    pads = list(imp.attr(node, "pads", [0] * 2 * n))
+    if was_1d:
+        strides, dilations, out_pad = [1] + strides, [1] + dilations, [0] + out_pad
+        pads = [0, pads[0], 0, pads[1]]
+    if any(d != 1 for d in dilations):
+        raise ConversionError(f"ConvTranspose node {node.name!r}: dilations={dilations} is not supported "
+                              "(TRANSPOSE_CONV has no dilation)")
+    in_hw = imp.shape(x)[2:]
+    full = [(i - 1) * s + k for i, s, k in zip(in_hw, strides, (kh, kw))]
+    output_shape = imp.attr(node, "output_shape")
+    auto_pad = imp.attr(node, "auto_pad", "NOTSET")
+    if output_shape is not None or auto_pad in ("SAME_UPPER", "SAME_LOWER"):
+        wanted = list(output_shape)[-2:] if output_shape is not None else [i * s for i, s in zip(in_hw, strides)]
+        if was_1d and output_shape is not None:
+            wanted = [1, list(output_shape)[-1]]
+        begin_pads = []
+        for f, o, p in zip(full, wanted, out_pad):
+            total = f + p - o
+            begin_pads.append(total - total // 2 if auto_pad == "SAME_LOWER" else total // 2)
+        pads = begin_pads + [f + p - o - b for f, o, p, b in zip(full, wanted, out_pad, begin_pads)]
+    elif auto_pad == "VALID":
+        pads = [0, 0, 0, 0]
+    out_hw = [f + p - pads[i] - pads[i + 2] for i, (f, p) in enumerate(zip(full, out_pad))]
+    if any(o <= 0 for o in out_hw):
+        raise ConversionError(f"ConvTranspose node {node.name!r}: pads {pads} leave no output")
+    dtype = imp.graph.dtype(x)
+    bias = imp.const_input(node, 2, "the bias", required=False)
+    bias = np.zeros(c_out_group * group, dtype) if bias is None else np.asarray(bias, dtype)
+    batch = imp.shape(x)[0]
+    # TRANSPOSE_CONV writes the whole (in - 1) * stride + kernel output (VALID); ONNX's pads crop it and
+    # output_padding extends it at the end with rows no input reaches (zero before the bias).
+    exact = out_hw == full  # no crop, no extension: the bias goes into TRANSPOSE_CONV
+    x_nhwc = imp.transpose(x, NCHW_TO_NHWC)
+    xs = [x_nhwc] if group == 1 else imp.emit("SPLIT", [imp.const(3, np.int32, "axis"), x_nhwc],
+                                              {"num_splits": group}, node)
+    parts = []
+    for g in range(group):
+        wg = w[g * (c_in // group):(g + 1) * (c_in // group)]  # [C_in/g, C_out/g, kH, kW]
+        weights = imp.const(np.ascontiguousarray(wg.transpose(1, 2, 3, 0)), name="weights")  # OHWI
+        shape = imp.const([batch, full[0], full[1], c_out_group], np.int32, "output_shape")
+        bg = bias[g * c_out_group:(g + 1) * c_out_group] if exact else np.zeros(c_out_group, dtype)
+        parts.append(imp.emit1("TRANSPOSE_CONV", [shape, weights, xs[g], imp.const(bg, name="bias")],
+                               {"padding": "VALID", "stride_h": strides[0], "stride_w": strides[1],
+                                "fused_activation_function": "NONE"}, node))
+    y = parts[0] if group == 1 else imp.emit1("CONCATENATION", parts, {"axis": 3, "fused_activation_function":
+                                                                        "NONE"}, node)
+    extend = [max(out_pad[i] - pads[i + 2], 0) for i in range(2)]
+    if any(extend):
+        y = imp.emit1("PAD", [y, imp.const([[0, 0], [0, extend[0]], [0, extend[1]], [0, 0]], np.int32,
+                                           "paddings")], {}, node)
+    if pads[0] or pads[1] or imp.shape(y)[1:3] != tuple(out_hw):
+        begin = imp.const([0, pads[0], pads[1], 0], np.int32, "begin")
+        end = imp.const([0, pads[0] + out_hw[0], pads[1] + out_hw[1], 0], np.int32, "end")
+        y = imp.emit1("STRIDED_SLICE", [y, begin, end, imp.const([1, 1, 1, 1], np.int32, "strides")],
+                      {"begin_mask": 0b1001, "end_mask": 0b1001, "ellipsis_mask": 0, "new_axis_mask": 0,
+                       "shrink_axis_mask": 0}, node)
+    if bias.any() and not exact:
+        y = imp.emit1("ADD", [y, imp.const(bias, name="bias")], {"fused_activation_function": "NONE"}, node)
+    from_2d(imp, node, y, was_1d)
 
 
 def _onnx_source_index(out_len: int, in_len: int, scale: float, coord: str, nearest_mode: str) -> np.ndarray:
@@ -373,13 +387,15 @@ def _resize(imp: OnnxImporter, node) -> None:
         raise ConversionError(f"{node.op_type} node {node.name!r}: antialias and axes are not supported")
     scales_index, sizes_index = (1, None) if legacy else (2, 3)
     sizes = imp.const_input(node, sizes_index, "sizes", required=False) if sizes_index else None
+    legacy_scales = imp.attr(node, "scales") if node.op_type == "Upsample" and imp.opset < 9 else None
     if sizes is not None and np.asarray(sizes).size:
         out_hw = [int(s) for s in np.asarray(sizes).ravel()[2:]]
         scales = [o / i for o, i in zip(out_hw, shape[2:])]
         if list(np.asarray(sizes).ravel()[:2]) != list(shape[:2]):
             raise ConversionError(f"{node.op_type} node {node.name!r}: resizing N or C is not supported")
     else:
-        all_scales = [float(s) for s in np.asarray(imp.const_input(node, scales_index, "scales")).ravel()]
+        all_scales = [float(s) for s in np.asarray(legacy_scales if legacy_scales is not None else
+                                                    imp.const_input(node, scales_index, "scales")).ravel()]
         if all_scales[:2] != [1.0, 1.0]:
             raise ConversionError(f"{node.op_type} node {node.name!r}: resizing N or C is not supported")
         scales = all_scales[2:]
@@ -400,9 +416,10 @@ def _resize(imp: OnnxImporter, node) -> None:
         imp.finish(node, imp.emit1("GATHER", [rows, imp.const(wanted[1].astype(np.int32), name="cols")],
                                    {"axis": 3}, node, out))
         return
-    if mode != "linear":
-        raise ConversionError(f"{node.op_type} node {node.name!r}: mode {mode!r} is not supported "
-                              "(nearest and linear are)")
+    if mode not in ("linear", "bilinear"):  # Upsample before opset 9 says "bilinear"
+        raise ConversionError(f"{node.op_type} node {node.name!r}: attribute mode={mode!r} has no .tflite "
+                              "equivalent (nearest and linear convert to RESIZE_NEAREST_NEIGHBOR and "
+                              "RESIZE_BILINEAR)")
     exact = all(abs(i * s - o) < 1e-5 for i, s, o in zip(shape[2:], scales, out_hw))
     options = {"half_pixel": (False, True), "align_corners": (True, False), "asymmetric": (False, False),
                "pytorch_half_pixel": (False, True) if min(out_hw) > 1 else None}

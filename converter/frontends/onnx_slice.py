@@ -47,8 +47,13 @@ def _slice(imp: OnnxImporter, node) -> None:
         strides[a] = s
         if s < 0 and end[a] < 0:
             end_mask |= 1 << a  # .tflite reads end -1 as the last index; the mask means "through index 0"
+    for a in range(rank):
+        if strides[a] > 0 and end[a] == shape[a]:
+            # "To the end", written without the size so it stays right when the axis is dynamic.
+            end_mask |= 1 << a
+            end[a] = 0
     out = node.output[0]
-    if begin == [0] * rank and end == list(shape) and strides == [1] * rank:
+    if begin == [0] * rank and end_mask == (1 << rank) - 1 and strides == [1] * rank:
         imp.finish(node, imp.emit1("IDENTITY", [x], {}, node, out))
         return
     consts = [imp.const(np.clip(v, -_INT32_MAX, _INT32_MAX), np.int32, n)

@@ -41,13 +41,24 @@ def _handler_for(layer):
     return next((_LAYERS[n] for n in _class_names(layer) if n in _LAYERS), None)
 
 
-def load_training_model(model, *, nhwc_inputs: bool = False) -> Graph:
-    """The converter graph of an edgelite.training Model or Sequential (already NHWC: `nhwc_inputs` is
-    accepted for symmetry with other sources and changes nothing)."""
+def _model_graph(model):
     try:
-        nodes = model.get_graph()
+        return model.get_graph()
     except ValueError as e:
         raise ConversionError(f"cannot convert {type(model).__name__} {getattr(model, 'name', '')!r}: {e}") from e
+
+
+def training_symbols(model) -> List[str]:
+    """["batch"] when the model's batch size is open (None), as Keras-style models have it."""
+    nodes = _model_graph(model)
+    return ["batch"] if any(n.output_shape and n.output_shape[0] is None for n in nodes) else []
+
+
+def load_training_model(model, *, nhwc_inputs: bool = False, dims=None) -> Graph:
+    """The converter graph of an edgelite.training Model or Sequential (already NHWC: `nhwc_inputs` is
+    accepted for symmetry with other sources and changes nothing). An open batch takes dims["batch"]."""
+    nodes = _model_graph(model)
+    batch = (dims or {}).get("batch", 1)
     missing = [(n.layer.name, type(n.layer).__name__) for n in nodes if _handler_for(n.layer) is None]
     if missing:
         listing = "\n".join(f"  - layer {name!r}: {cls}" for name, cls in missing)
@@ -59,7 +70,7 @@ def load_training_model(model, *, nhwc_inputs: bool = False) -> Graph:
     values: Dict[int, str] = {}
     for node in nodes:
         inputs = [values[i] for i in node.inputs]
-        shape = [1 if d is None else int(d) for d in node.output_shape]
+        shape = [batch if d is None else int(d) for d in node.output_shape]
         values[node.id] = _handler_for(node.layer)(graph, node.layer, node.layer.get_config(),
                                                    node.layer.get_named_weights(), inputs, shape)
     for out_id in nodes.outputs:

@@ -13,22 +13,26 @@ from .fold_transpose_into_fc import FoldTransposeIntoFullyConnected
 from .fuse_activation import FuseActivation
 from .fuse_batch_norm import FuseBatchNorm
 from .fuse_bias import FuseBias
+from .fuse_gelu import FuseGelu
 from .fuse_hard_swish import FuseHardSwish
 from .fuse_local_response_norm import FuseLocalResponseNorm
+from .fuse_rsqrt import FuseRsqrt
+from .lower_erf import LowerErf
 from .merge_reshapes import MergeReshapes
 from .remove_identity import RemoveIdentity
 from .sink_through_shuffle import SinkTransposeThroughShuffle
 from .sink_transposes import SinkTransposes
 
 __all__ = ["Pass", "CancelTransposes", "ConstantFolding", "DeadNodeRemoval", "FoldTransposeIntoFullyConnected",
-           "FuseActivation", "FuseBatchNorm", "FuseBias", "FuseHardSwish", "FuseLocalResponseNorm", "MergeReshapes",
-           "RemoveIdentity", "SinkTransposeThroughShuffle", "SinkTransposes", "default_passes", "optimize"]
+           "FuseActivation", "FuseBatchNorm", "FuseBias", "FuseGelu", "FuseHardSwish", "FuseLocalResponseNorm",
+           "FuseRsqrt", "LowerErf", "MergeReshapes", "RemoveIdentity", "SinkTransposeThroughShuffle", "SinkTransposes", "default_passes", "optimize"]
 
 
 def default_passes() -> List[Pass]:
     # Patterns of decomposed ops first (they look for one value read twice, before transposes are moved),
     # then layout (so weights meet their convs), then the fusions that need conv next to its consumers.
-    return [RemoveIdentity(), ConstantFolding(), FuseLocalResponseNorm(), FuseHardSwish(), SinkTransposes(),
+    return [RemoveIdentity(), ConstantFolding(), FuseLocalResponseNorm(), FuseHardSwish(), FuseGelu(), LowerErf(),
+            FuseRsqrt(), SinkTransposes(),
             SinkTransposeThroughShuffle(), CancelTransposes(), FoldTransposeIntoFullyConnected(), MergeReshapes(),
             DeadNodeRemoval(), FuseBatchNorm(), FuseBias(), FuseActivation(), DeadNodeRemoval()]
 

@@ -11,6 +11,8 @@ from .base import Pass
 # Folding must not blow up the file: a result larger than this many elements is folded only if it is no
 # larger than its inputs (weight transposes, reshapes), never when it broadcasts small constants out.
 _MAX_GROWN_ELEMENTS = 1 << 16
+# Operators whose output size is read from an operand: with dynamic dimensions that size may be dynamic.
+SHAPE_SIZED = ("BROADCAST_TO", "TILE", "FILL")
 
 
 class ConstantFolding(Pass):
@@ -19,8 +21,10 @@ class ConstantFolding(Pass):
     def match(self, graph: Graph, node: Node) -> bool:
         if any(o in graph.outputs for o in node.outputs):
             return False
+        if graph.probing and node.op in SHAPE_SIZED:
+            return False
         if node.op == "SHAPE":
-            return True
+            return -1 not in graph.signature(node.inputs[0])
         return all(i is None or graph.values[i].is_const for i in node.inputs)
 
     def apply(self, graph: Graph, node: Node) -> bool:
@@ -40,6 +44,7 @@ class ConstantFolding(Pass):
             if tuple(result.shape) != value.shape:
                 raise ConversionError(f"folding {node.op} node {node.name!r} gave shape {result.shape}, "
                                       f"shape inference said {value.shape}")
-            value.const = np.ascontiguousarray(result.astype(value.dtype, copy=False))
+            # np.array, not np.ascontiguousarray: that one makes a 0-d result 1-d.
+            value.const = np.array(result, dtype=value.dtype, order="C")
         graph.remove_node(node)
         return True

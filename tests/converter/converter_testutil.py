@@ -28,11 +28,15 @@ RTOL = ATOL = 1e-4
 
 
 def make_model(nodes, inputs: Dict[str, np.ndarray], outputs: Sequence[str],
-               initializers: Optional[Dict[str, np.ndarray]] = None, opset: int = 13):
-    """An ONNX model whose inputs take the shapes and dtypes of the example arrays in `inputs`."""
+               initializers: Optional[Dict[str, np.ndarray]] = None, opset: int = 13, dynamic_batch: bool = False):
+    """An ONNX model whose inputs take the shapes and dtypes of the example arrays in `inputs` (axis 0 a
+    symbolic "N" with dynamic_batch=True)."""
     def info(name, array):
         elem = helper.np_dtype_to_tensor_dtype(np.asarray(array).dtype)
-        return helper.make_tensor_value_info(name, elem, list(np.asarray(array).shape))
+        shape = list(np.asarray(array).shape)
+        if dynamic_batch and shape:
+            shape[0] = "N"
+        return helper.make_tensor_value_info(name, elem, shape)
     graph = helper.make_graph(
         list(nodes), "test", [info(n, a) for n, a in inputs.items()],
         [helper.make_empty_tensor_value_info(o) for o in outputs],
@@ -71,39 +75,85 @@ def edgelite_runs(content: bytes) -> bool:
     return True
 
 
-def run_everywhere(content: bytes, inputs: Sequence[np.ndarray]) -> Dict[str, List[np.ndarray]]:
+def missing_kernels(content: bytes) -> List[str]:
+    """The operators of the file this edgelite build has no kernel (or not the version) for."""
+    try:
+        from edgelite import _core
+    except ImportError:
+        return sorted(set(tflite_ops(content)))
+    available = dict(_core.builtin_ops())
+    m = ModelT.InitFromObj(Model.GetRootAs(content, 0))
+    missing = set()
+    for code in m.operatorCodes:
+        name = enum_name(BuiltinOperator, max(code.builtinCode, code.deprecatedBuiltinCode))
+        if name not in available or code.version > available[name]:
+            missing.add(name)
+    return sorted(missing)
+
+
+def run_everywhere(content: bytes, inputs: Sequence[np.ndarray],
+                   pending_kernels: Sequence[str] = ()) -> Dict[str, List[np.ndarray]]:
+    """Outputs per runtime: LiteRT when installed, edgelite when it has every kernel. A file edgelite cannot
+    run fails the test unless each missing kernel is listed in pending_kernels (kernels that are on their
+    way); once they land, the same test runs in edgelite too."""
     results = {}
     if HAVE_LITERT:
         results["litert"] = run_model(content, inputs, runtime="litert")
-    if edgelite_runs(content):
+    missing = missing_kernels(content)
+    unexpected = sorted(set(missing) - set(pending_kernels))
+    assert not unexpected, f"edgelite has no kernel for {unexpected}"
+    if not missing:
         results["edgelite"] = run_model(content, inputs, runtime="edgelite")
     return results
 
 
+def compare(results: Dict[str, List[np.ndarray]], expected: Sequence[np.ndarray], rtol: float = RTOL,
+            atol: float = ATOL, what: str = "") -> None:
+    for runtime, outputs in results.items():
+        assert len(outputs) == len(expected), runtime
+        for got, want in zip(outputs, expected):
+            assert got.shape == want.shape, f"{runtime}{what}: shape {got.shape}, onnxruntime {want.shape}"
+            np.testing.assert_allclose(got, want, rtol=rtol, atol=atol, err_msg=f"{runtime}{what}")
+
+
 def check_conversion(model, inputs: Dict[str, np.ndarray], *, nhwc_inputs: bool = False,
-                     rtol: float = RTOL, atol: float = ATOL) -> bytes:
+                     rtol: float = RTOL, atol: float = ATOL, pending_kernels: Sequence[str] = ()) -> bytes:
     """Converts `model`, runs it wherever possible, compares with onnxruntime; returns the .tflite bytes."""
     expected = onnx_reference(model, inputs)
     content = convert(model, nhwc_inputs=nhwc_inputs)
     feeds = [np.transpose(a, (0, 2, 3, 1)) if nhwc_inputs and a.ndim == 4 else a for a in inputs.values()]
-    results = run_everywhere(content, feeds)
+    results = run_everywhere(content, feeds, pending_kernels)
     if not results:
-        pytest.skip(f"no runtime here runs {sorted(set(tflite_ops(content)))}")
-    for runtime, outputs in results.items():
-        assert len(outputs) == len(expected), runtime
-        for got, want in zip(outputs, expected):
-            assert got.shape == want.shape, f"{runtime}: shape {got.shape}, onnxruntime {want.shape}"
-            np.testing.assert_allclose(got, want, rtol=rtol, atol=atol, err_msg=runtime)
+        pytest.skip(f"LiteRT is not installed and edgelite has no kernel yet for {missing_kernels(content)}")
+    compare(results, expected, rtol, atol)
+    return content
+
+
+def check_batches(model, make_inputs, batches: Sequence[int] = (1, 3), *, rtol: float = RTOL, atol: float = ATOL,
+                  pending_kernels: Sequence[str] = ()) -> bytes:
+    """Converts a model with a dynamic batch once and compares with onnxruntime at each batch
+    (make_inputs(batch) -> {name: array}); the file's inputs must have -1 in their shape signature."""
+    content = convert(model)
+    m = ModelT.InitFromObj(Model.GetRootAs(content, 0))
+    sg = m.subgraphs[0]
+    for i in sg.inputs:
+        assert sg.tensors[i].shapeSignature is not None and list(sg.tensors[i].shapeSignature)[0] == -1
+    for batch in batches:
+        inputs = make_inputs(batch)
+        results = run_everywhere(content, list(inputs.values()), pending_kernels)
+        if not results:
+            pytest.skip(f"LiteRT is not installed and edgelite has no kernel yet for {missing_kernels(content)}")
+        compare(results, onnx_reference(model, inputs), rtol, atol, f" at batch {batch}")
     return content
 
 
 def single_node(op_type: str, inputs: Dict[str, np.ndarray], initializers: Optional[Dict[str, np.ndarray]] = None,
-                opset: int = 13, num_outputs: int = 1, **attrs):
+                opset: int = 13, num_outputs: int = 1, dynamic_batch: bool = False, **attrs):
     """An ONNX model with one node reading `inputs` then `initializers` in order."""
     names = list(inputs) + list(initializers or {})
     outs = [f"y{k}" for k in range(num_outputs)]
     node = helper.make_node(op_type, names, outs, name=f"{op_type.lower()}_node", **attrs)
-    return make_model([node], inputs, outs, initializers, opset)
+    return make_model([node], inputs, outs, initializers, opset, dynamic_batch)
 
 
 def rand(*shape, seed=0, dtype=np.float32) -> np.ndarray:

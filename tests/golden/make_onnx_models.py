@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Export the classic CNN architectures of onnx_architectures.py to ONNX for the converter's tests.
+"""Export the architectures of onnx_architectures.py (classic CNNs) and torch_architectures.py (transformers,
+decoders, mobile blocks, 1-D models) to ONNX for the converter's tests, with a dynamic batch axis.
 
 Not part of the test suite: it needs torch (pip install torch==2.13.0, CPU build) and onnx. Run from
 anywhere:
@@ -12,8 +13,11 @@ It writes tests/models/onnx/<name>.onnx (the first export listed for the archite
 shape, exporter, opset, ONNX op counts, parameter count, size, sha256, versions). Most exports use the
 TorchScript-based exporter (dynamo=False): it is what most published ONNX CNNs were made with, and it
 writes the older opsets; a few use torch's default dynamo exporter (needs onnxscript), whose graphs differ
-(Split with num_outputs, Squeeze instead of If, unfolded BatchNormalization). Weights are seeded
-(onnx_architectures.randomize), so reruns with the same versions give identical files.
+(Split with num_outputs, Squeeze instead of If, unfolded BatchNormalization). The models of
+torch_architectures.py are exported by both (<name>.onnx at opset 17, <name>_dynamo.onnx at 18). Axis 0 of
+the input and output is dynamic ("batch"); the example batch is 2, since torch.export specializes a
+dynamic axis of size 1. Weights are seeded (onnx_architectures.randomize), so reruns with the same versions
+give identical files.
 """
 
 from __future__ import annotations
@@ -35,7 +39,18 @@ sys.path.insert(0, HERE)
 import onnx  # noqa: E402
 import torch  # noqa: E402
 
-from onnx_architectures import ARCHITECTURES, build  # noqa: E402
+import onnx_architectures  # noqa: E402
+from onnx_architectures import randomize  # noqa: E402
+from torch_architectures import TORCH_ARCHITECTURES  # noqa: E402
+
+# name -> (builder, input shape, exports, input dtype): the CNNs and the torch_architectures models.
+ARCHITECTURES = {name: (builder, shape, exports, "float32")
+                 for name, (builder, shape, exports) in onnx_architectures.ARCHITECTURES.items()}
+ARCHITECTURES.update({name: (builder, shape, (17, "dynamo"), dtype)
+                      for name, (builder, shape, dtype) in TORCH_ARCHITECTURES.items()})
+EXPORT_BATCH = 2
+# nn.TransformerEncoderLayer's inference fast path is one fused aten op that torch.onnx cannot export.
+torch.backends.mha.set_fastpath_enabled(False)
 
 
 DYNAMO_OPSET = 18
@@ -47,19 +62,40 @@ def file_name(name: str, export_kind) -> str:
     return f"{name}_dynamo.onnx" if export_kind == "dynamo" else f"{name}_opset{export_kind}.onnx"
 
 
+def build(name: str, seed: int = 0):
+    """(module in eval mode with seeded weights, example input shape at batch 1)."""
+    builder, shape, _, _ = ARCHITECTURES[name]
+    torch.manual_seed(seed)
+    return randomize(builder(), seed), shape
+
+
+def example_input(name: str, batch: int, seed: int = 0):
+    """A seeded input of architecture `name` at `batch` (token ids below 50 for integer inputs)."""
+    _, shape, _, dtype = ARCHITECTURES[name]
+    generator = torch.Generator().manual_seed(seed)
+    shape = (batch,) + tuple(shape[1:])
+    if dtype == "int64":
+        return torch.randint(0, 50, shape, generator=generator)
+    return torch.randn(shape, generator=generator)
+
+
 def export(name: str, export_kind) -> bytes:
-    """The ONNX bytes of architecture `name` (input 'input' NCHW, output 'logits'), exported at opset
-    `export_kind` by the TorchScript-based exporter, or by the dynamo exporter when it is "dynamo"."""
-    model, shape = build(name)
+    """The ONNX bytes of architecture `name` (input 'input', output 'logits', axis 0 of both dynamic),
+    exported at opset `export_kind` by the TorchScript-based exporter, or by the dynamo exporter when it
+    is "dynamo"."""
+    model, _ = build(name)
     dynamo = export_kind == "dynamo"
+    x = example_input(name, EXPORT_BATCH)
     args = dict(input_names=["input"], output_names=["logits"], dynamo=dynamo,
                 opset_version=DYNAMO_OPSET if dynamo else export_kind)
     with warnings.catch_warnings(), torch.no_grad(), contextlib.redirect_stdout(io.StringIO()):
         warnings.simplefilter("ignore")
         if dynamo:
-            return torch.onnx.export(model, (torch.zeros(shape),), **args).model_proto.SerializeToString()
+            shapes = ({0: torch.export.Dim("batch")},)
+            return torch.onnx.export(model, (x,), dynamic_shapes=shapes, **args).model_proto.SerializeToString()
         buffer = io.BytesIO()
-        torch.onnx.export(model, (torch.zeros(shape),), buffer, do_constant_folding=True, **args)
+        torch.onnx.export(model, (x,), buffer, do_constant_folding=True,
+                          dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}}, **args)
     return buffer.getvalue()
 
 
@@ -70,6 +106,7 @@ def describe(name: str, export_kind, content: bytes) -> dict:
     return {
         "path": file_name(name, export_kind), "architecture": name, "opset": opset,
         "exporter": "dynamo" if export_kind == "dynamo" else "torchscript", "input_shape": list(shape),
+        "input_dtype": ARCHITECTURES[name][3], "dynamic_axes": {"input": [0], "logits": [0]},
         "parameters": sum(p.numel() for p in model_proto.parameters()),
         "onnx_op_counts": dict(sorted(collections.Counter(n.op_type for n in model.graph.node).items())),
         "size_bytes": len(content), "sha256": hashlib.sha256(content).hexdigest(),
@@ -103,9 +140,9 @@ def main(argv) -> int:
             print(f"{entry['path']:40s} {entry['size_bytes'] / 1024:8.1f} KiB  {entry['exporter']} opset "
                   f"{entry['opset']}")
     manifest = {
-        "description": "CNN architectures written in torch.nn (tests/golden/onnx_architectures.py), exported "
-                       "to ONNX with torch.onnx.export (dynamo=False unless 'exporter' says dynamo); seeded "
-                       "random weights.",
+        "description": "Architectures written in torch.nn (tests/golden/onnx_architectures.py, "
+                       "torch_architectures.py), exported to ONNX with torch.onnx.export (dynamo=False unless "
+                       "'exporter' says dynamo) with a dynamic batch axis; seeded random weights.",
         "generator": "tests/golden/make_onnx_models.py",
         "versions": {"torch": torch.__version__, "onnx": onnx.__version__, "onnxscript": _version("onnxscript")},
         "models": [entries[k] for k in sorted(entries)],

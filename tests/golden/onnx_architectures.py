@@ -356,9 +356,13 @@ def randomize(model: nn.Module, seed: int) -> nn.Module:
     """Seeded weights; batch-norm statistics and affine terms moved away from the identity."""
     torch.manual_seed(seed)
     for m in model.modules():
-        if isinstance(m, (nn.Conv2d, nn.Linear)):
+        if isinstance(m, (nn.Conv1d, nn.Conv2d, nn.ConvTranspose2d, nn.Linear, nn.Embedding)):
             m.reset_parameters()
-        elif isinstance(m, nn.BatchNorm2d):
+        elif isinstance(m, nn.LayerNorm):
+            with torch.no_grad():
+                m.weight.uniform_(0.5, 1.5)
+                m.bias.normal_(0.0, 0.2)
+        elif isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
             with torch.no_grad():
                 m.weight.uniform_(0.5, 1.5)
                 m.bias.normal_(0.0, 0.2)
