@@ -253,10 +253,8 @@ void Row(const WindowGeometry& g, const int8_t* image, int oy, const uint8_t* pa
     }
   };
   // Interior columns: every tap lies inside the input horizontally, so pointers only step.
-  const int span = (g.filter_w - 1) * g.dilation_w;
-  const int ox_lo = std::min(g.out_w, (g.pad_left + g.stride_w - 1) / g.stride_w);
-  const int last = g.in_w - 1 - span + g.pad_left;  // interior while ox * stride_w <= last
-  const int ox_hi = last < 0 ? ox_lo : std::max(ox_lo, std::min(g.out_w, last / g.stride_w + 1));
+  int ox_lo, ox_hi;
+  reference::InteriorColumns(g, &ox_lo, &ox_hi);
   for (int ox = 0; ox < ox_lo; ++ox) {
     setup(ox);
     Pixel<V, E, kTaps>(ptr, taps, packed, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);

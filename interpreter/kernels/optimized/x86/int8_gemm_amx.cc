@@ -111,31 +111,13 @@ struct AmxTraits {
 
   static int8_t Convert(int8_t v) { return v; }
   static void ConvertRow(int8_t* dst, const int8_t* src, int n) {
-    int i = 0;
-    for (; i + 64 <= n; i += 64) _mm512_storeu_si512(dst + i, _mm512_loadu_si512(src + i));
-    if (n - i > 16) {
-      const __mmask64 m = (uint64_t{1} << (n - i)) - 1;
-      _mm512_mask_storeu_epi8(dst + i, m, _mm512_maskz_loadu_epi8(m, src + i));
-    } else if (i < n) {
-      // Short runs with 16-byte accesses: a 64-byte masked access touches every cache line its width spans.
-      const __mmask16 m = static_cast<__mmask16>((1u << (n - i)) - 1);
-      _mm_mask_storeu_epi8(dst + i, m, _mm_maskz_loadu_epi8(m, src + i));
-    }
+    int8_gemm::CopyBytes<0>(reinterpret_cast<uint8_t*>(dst), src, n);
   }
-  // n <= 16 values, where 16 bytes from src may be read.
   static void ConvertShortRun(int8_t* dst, const int8_t* src, int n) {
-    _mm_mask_storeu_epi8(dst, static_cast<__mmask16>((1u << n) - 1),
-                         _mm_loadu_si128(reinterpret_cast<const __m128i*>(src)));
+    int8_gemm::CopyShortRun<0>(reinterpret_cast<uint8_t*>(dst), src, n);
   }
   static void FillRow(int8_t* dst, int8_t value, int n) {
-    const __m512i v = _mm512_set1_epi8(value);
-    int i = 0;
-    for (; i + 64 <= n; i += 64) _mm512_storeu_si512(dst + i, v);
-    if (n - i > 16) {
-      _mm512_mask_storeu_epi8(dst + i, (uint64_t{1} << (n - i)) - 1, v);
-    } else if (i < n) {
-      _mm_mask_storeu_epi8(dst + i, static_cast<__mmask16>((1u << (n - i)) - 1), _mm512_castsi512_si128(v));
-    }
+    int8_gemm::FillBytes(reinterpret_cast<uint8_t*>(dst), static_cast<uint8_t>(value), n);
   }
   static void BeginBlock() { LoadTileConfig(); }
   static void EndBlock() { _tile_release(); }

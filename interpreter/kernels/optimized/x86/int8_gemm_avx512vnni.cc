@@ -84,38 +84,9 @@ struct VnniTraits {
   static constexpr bool kLogicalShift = false;
 
   static uint8_t Convert(int8_t v) { return static_cast<uint8_t>(v) ^ 0x80; }
-  static void ConvertRow(uint8_t* dst, const int8_t* src, int n) {
-    const __m512i flip = _mm512_set1_epi8(static_cast<char>(0x80));
-    int i = 0;
-    for (; i + 64 <= n; i += 64) {
-      _mm512_storeu_si512(dst + i, _mm512_xor_si512(_mm512_loadu_si512(src + i), flip));
-    }
-    if (n - i > 16) {
-      const __mmask64 m = (uint64_t{1} << (n - i)) - 1;
-      _mm512_mask_storeu_epi8(dst + i, m, _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, src + i), flip));
-    } else if (i < n) {
-      // Short runs (im2col of a few channels) with 16-byte accesses: a 64-byte masked access touches every
-      // cache line its full width spans, whatever the mask.
-      const __mmask16 m = static_cast<__mmask16>((1u << (n - i)) - 1);
-      _mm_mask_storeu_epi8(dst + i, m, _mm_xor_si128(_mm_maskz_loadu_epi8(m, src + i), _mm512_castsi512_si128(flip)));
-    }
-  }
-  // n <= 16 values, where 16 bytes from src may be read.
-  static void ConvertShortRun(uint8_t* dst, const int8_t* src, int n) {
-    const __m128i v = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src)),
-                                    _mm_set1_epi8(static_cast<char>(0x80)));
-    _mm_mask_storeu_epi8(dst, static_cast<__mmask16>((1u << n) - 1), v);
-  }
-  static void FillRow(uint8_t* dst, uint8_t value, int n) {
-    const __m512i v = _mm512_set1_epi8(static_cast<char>(value));
-    int i = 0;
-    for (; i + 64 <= n; i += 64) _mm512_storeu_si512(dst + i, v);
-    if (n - i > 16) {
-      _mm512_mask_storeu_epi8(dst + i, (uint64_t{1} << (n - i)) - 1, v);
-    } else if (i < n) {
-      _mm_mask_storeu_epi8(dst + i, static_cast<__mmask16>((1u << (n - i)) - 1), _mm512_castsi512_si128(v));
-    }
-  }
+  static void ConvertRow(uint8_t* dst, const int8_t* src, int n) { int8_gemm::CopyBytes<0x80>(dst, src, n); }
+  static void ConvertShortRun(uint8_t* dst, const int8_t* src, int n) { int8_gemm::CopyShortRun<0x80>(dst, src, n); }
+  static void FillRow(uint8_t* dst, uint8_t value, int n) { int8_gemm::FillBytes(dst, value, n); }
   static void BeginBlock() {}
   static void EndBlock() {}
   static TileFn Kernel(int e, int mr, int nv) { return kTiles[e][(mr - 1) * kVectors + nv - 1]; }

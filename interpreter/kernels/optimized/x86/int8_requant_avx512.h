@@ -1,6 +1,7 @@
 // AVX-512 requantization of 16 int32 accumulators, bit-exact with the reference: the fused
 // MultiplyByQuantizedMultiplier of int8_gemm_driver.h (two 8-lane 64-bit products, one arithmetic shift),
-// or FULLY_CONNECTED's double-precision scale with round-half-away; then the clamp and the int8 store.
+// or FULLY_CONNECTED's double-precision scale with round-half-away; then the clamp and the int8 store. Also the
+// byte copies and fills that build the GEMM's A blocks.
 // Included by the AVX-512 VNNI and AMX sources, whose flags include AVX-512 F/BW/DQ/VL.
 #pragma once
 
@@ -91,6 +92,41 @@ inline void StoreInt8x32(int8_t* dst, __m512i a, __m512i b, __m256i lo, __m256i 
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst), v);
   } else {
     _mm256_mask_storeu_epi8(dst, static_cast<__mmask32>((uint64_t{1} << n) - 1), v);
+  }
+}
+
+// n input bytes into A, each XOR kFlip (0x80: x + 128 for an unsigned operand; 0: a copy). Short runs (im2col
+// of a few channels) use 16-byte accesses: a 64-byte masked access touches every cache line its width spans.
+template <uint8_t kFlip>
+inline void CopyBytes(uint8_t* dst, const int8_t* src, int n) {
+  const __m512i flip = _mm512_set1_epi8(static_cast<char>(kFlip));
+  int i = 0;
+  for (; i + 64 <= n; i += 64) _mm512_storeu_si512(dst + i, _mm512_xor_si512(_mm512_loadu_si512(src + i), flip));
+  if (n - i > 16) {
+    const __mmask64 m = (uint64_t{1} << (n - i)) - 1;
+    _mm512_mask_storeu_epi8(dst + i, m, _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, src + i), flip));
+  } else if (i < n) {
+    const __mmask16 m = static_cast<__mmask16>((1u << (n - i)) - 1);
+    _mm_mask_storeu_epi8(dst + i, m, _mm_xor_si128(_mm_maskz_loadu_epi8(m, src + i), _mm512_castsi512_si128(flip)));
+  }
+}
+
+// The same for n <= 16 bytes where 16 may be read from src.
+template <uint8_t kFlip>
+inline void CopyShortRun(uint8_t* dst, const int8_t* src, int n) {
+  const __m128i v = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src)),
+                                  _mm_set1_epi8(static_cast<char>(kFlip)));
+  _mm_mask_storeu_epi8(dst, static_cast<__mmask16>((1u << n) - 1), v);
+}
+
+inline void FillBytes(uint8_t* dst, uint8_t value, int n) {
+  const __m512i v = _mm512_set1_epi8(static_cast<char>(value));
+  int i = 0;
+  for (; i + 64 <= n; i += 64) _mm512_storeu_si512(dst + i, v);
+  if (n - i > 16) {
+    _mm512_mask_storeu_epi8(dst + i, (uint64_t{1} << (n - i)) - 1, v);
+  } else if (i < n) {
+    _mm_mask_storeu_epi8(dst + i, static_cast<__mmask16>((1u << (n - i)) - 1), _mm512_castsi512_si128(v));
   }
 }
 
