@@ -51,8 +51,11 @@ struct VnniVec {
   static constexpr bool kColumnDot = true;
   static Vec Column(const int8_t* const* rows, int count, int n) {
     const __mmask16 m = n >= 16 ? 0xFFFF : static_cast<__mmask16>((1u << n) - 1);
+    // A full row is one vbroadcasti32x4 from memory (a load, no shuffle); a partial one a masked load first.
     auto row = [&](int j) {
-      return _mm512_shuffle_epi8(_mm512_broadcast_i32x4(_mm_maskz_loadu_epi8(m, rows[j])), RowIndex(j));
+      const __m128i bytes = n >= 16 ? _mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[j]))
+                                    : _mm_maskz_loadu_epi8(m, rows[j]);
+      return _mm512_shuffle_epi8(_mm512_broadcast_i32x4(bytes), RowIndex(j));
     };
     __m512i v = row(0);
     for (int j = 1; j < count; ++j) v = _mm512_or_si512(v, row(j));
