@@ -3,11 +3,13 @@
 // float32 with multiplier 1 runs the channel-vectorized kernel (optimized/depthwise_f32); other multipliers,
 // and filters over kMaxDepthwiseTaps taps, run the reference (reference/depthwise_conv.h). int8 (per-channel
 // or per-tensor filter), uint8, int16x8 and dynamic range (float input, int8 filter) run the integer
-// reference (reference/integer/depthwise_conv.h), bit-exact with LiteRT's BUILTIN_REF.
+// reference (reference/integer/depthwise_conv.h), bit-exact with LiteRT's BUILTIN_REF; int8 with multiplier 1
+// runs the channel-vectorized int8 kernel first (optimized/int8_depthwise.h: AVX-512 VNNI, AVX2), equal to it.
 #include "interpreter/kernels/conv_util.h"
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
 #include "interpreter/kernels/optimized/depthwise_f32.h"
+#include "interpreter/kernels/optimized/int8_depthwise.h"
 #include "interpreter/kernels/packed_weights.h"
 #include "interpreter/kernels/quantized_filter.h"
 #include "interpreter/kernels/reference/depthwise_conv.h"
@@ -27,6 +29,7 @@ struct DepthwiseData : VariantChoice<DepthwiseData> {
   PackedWeights weights;  // bias, per-tap weights and a zero row, channels padded to whole vectors
   // Integer rows (PrepareInt8, PrepareUInt8, PrepareInt16): offsets, per-channel multipliers, activation range.
   QuantizedFilterParams quant;
+  const optimized::Int8DepthwiseKernels* int8 = nullptr;  // the optimized int8 rows' (packed in `weights`)
   // Dynamic-range row (PrepareHybrid).
   std::vector<float> filter_scales;  // per output channel
   HybridRowScratch rows;             // each image quantized as one row
@@ -119,6 +122,36 @@ Status EvalQuantized(KernelContext& ctx, Node& node, DepthwiseData& d) {
   return Status::Ok();
 }
 
+// ---- optimized int8 rows: the reference's quantization, then the channel-vectorized kernel ----
+bool Int8ChannelVectorized(const DepthwiseData& d, const Node&, KernelContext&) {
+  return d.geometry.out_c == d.geometry.in_c && Taps(d.geometry) <= optimized::kMaxInt8DepthwiseTaps;
+}
+
+void PackInt8(const DepthwiseData& d, const Tensor& filter, const Tensor* bias, void* packed) {
+  d.int8->pack(d.geometry, filter.data_as<int8_t>(), bias ? bias->data_as<int32_t>() : nullptr,
+               -d.quant.input_offset, optimized::IntegerOutputStage(d.quant.view(), false), packed);
+}
+
+Status PrepareInt8Vectorized(KernelContext& ctx, Node& node, DepthwiseData& d) {
+  EL_RETURN_IF_ERROR(PrepareInt8(ctx, node, d));
+  const Tensor* filter = ctx.input(node, 1);
+  const Tensor* bias = ctx.input(node, 2);
+  d.int8 = optimized::Int8DepthwiseFor(d.variant->isa);
+  uint8_t* pack_now = nullptr;
+  EL_RETURN_IF_ERROR(d.weights.Prepare(ctx, node, d.int8->packed_size(d.geometry), {filter, bias},
+                                       PackingLayout(1, static_cast<int>(d.variant->isa)), &pack_now));
+  if (pack_now) PackInt8(d, *filter, bias, pack_now);
+  return Status::Ok();
+}
+
+Status EvalInt8Vectorized(KernelContext& ctx, Node& node, DepthwiseData& d) {
+  void* packed = d.weights.data<uint8_t>(ctx);
+  if (d.weights.pack_at_eval()) PackInt8(d, *ctx.input(node, 1), ctx.input(node, 2), packed);
+  d.int8->run(d.geometry, ctx.input(node, 0)->data_as<int8_t>(), packed, ctx.output(node, 0)->data_as<int8_t>(),
+              d.quant.act_min, d.quant.act_max, ctx.thread_pool());
+  return Status::Ok();
+}
+
 // ---- dynamic-range row: float input, int8 filter kept int8, float output ----
 Status PrepareHybrid(KernelContext& ctx, Node& node, DepthwiseData& d) {
   const reference::WindowGeometry& g = d.geometry;
@@ -145,6 +178,10 @@ Status EvalHybrid(KernelContext& ctx, Node& node, DepthwiseData& d) {
 constexpr TypeSignature kF32Types{{kF32, kF32, kF32}, {kF32}};
 
 const KernelVariant<DepthwiseData> kVariants[] = {
+    {"int8 multiplier 1", kFilterInt8Types, Isa::kAvx512Vnni, Int8ChannelVectorized, PrepareInt8Vectorized,
+     EvalInt8Vectorized, "depth multiplier 1 and at most 64 filter taps"},
+    {"int8 multiplier 1", kFilterInt8Types, Isa::kAvx2, Int8ChannelVectorized, PrepareInt8Vectorized,
+     EvalInt8Vectorized, "depth multiplier 1 and at most 64 filter taps"},
     EL_VECTOR_ISA_ROWS("float32 multiplier 1", kF32Types, ChannelVectorized, PrepareF32, EvalF32,
                        "depth multiplier 1 and at most 64 filter taps"),
     {"float32", kF32Types, Isa::kReference, nullptr, nullptr, EvalF32Reference},

@@ -3,11 +3,14 @@
 // activation. float32 runs the packed GEMM (optimized/gemm_f32), or its reference twin. int8 (per-channel or
 // per-tensor weights), uint8, int16x8 and dynamic range (float input, int8 weights) run the integer reference
 // (reference/integer/fully_connected.h), bit-exact with LiteRT 2.3.0's BUILTIN_REF, which requantizes the
-// integer accumulator in floating point (docs/integer_kernels.md, FULLY_CONNECTED).
+// integer accumulator in floating point (docs/integer_kernels.md, FULLY_CONNECTED); int8 with symmetric weights
+// runs the packed int8 GEMM first (optimized/int8_gemm.h: AMX, AVX-512 VNNI, AVX2), with that output stage
+// vectorized in double, equal to the reference bit for bit.
 #include "interpreter/kernels/conv_util.h"
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
 #include "interpreter/kernels/optimized/gemm_f32.h"
+#include "interpreter/kernels/optimized/int8_gemm.h"
 #include "interpreter/kernels/packed_weights.h"
 #include "interpreter/kernels/quantized_filter.h"
 #include "interpreter/kernels/reference/fully_connected.h"
@@ -31,6 +34,10 @@ struct FullyConnectedData : VariantChoice<FullyConnectedData> {
   // Integer rows (PrepareInt8, PrepareUInt8, PrepareInt16): offsets, per-unit scales (and the integer
   // multipliers of the older formula), activation range.
   QuantizedFilterParams quant;
+  // Optimized int8 rows (PrepareInt8Gemm): the chosen ISA's kernels and their plan (packed in `weights`).
+  const optimized::Int8ConvKernels* int8 = nullptr;
+  optimized::Int8ConvLayout int8_layout;
+  int int8_scratch = -1;  // converted input rows
   // Dynamic-range row (PrepareHybrid).
   std::vector<float> filter_scales;  // per unit
   bool hybrid_per_channel = false;   // the weights have one scale per unit
@@ -115,6 +122,53 @@ Status EvalQuantized(KernelContext& ctx, Node& node, FullyConnectedData& d) {
 }
 
 // ---- dynamic-range row: float input, int8 weights kept int8, float output ----
+// ---- optimized int8 rows: the reference's quantization, then the GEMM as a 1x1 convolution ----
+// Per-tensor weights may carry a zero point (LiteRT uses it); the GEMM folds only the input's.
+bool SymmetricWeights(const FullyConnectedData&, const Node& node, KernelContext& ctx) {
+  for (int64_t z : ctx.input(node, 1)->quant.zero_point) {
+    if (z != 0) return false;
+  }
+  return true;
+}
+// AMX computes 32 rows a tile: with fewer the AVX-512 VNNI kernel is faster (7x at batch 1).
+bool AmxPays(const FullyConnectedData& d, const Node& node, KernelContext& ctx) {
+  return d.batch >= 32 && SymmetricWeights(d, node, ctx);
+}
+
+optimized::WindowGeometry GemmGeometry(const FullyConnectedData& d) {
+  return optimized::FullyConnectedGeometry(d.batch, d.units, d.depth);
+}
+
+void PackInt8(const FullyConnectedData& d, const Tensor& weights, const Tensor* bias, void* packed) {
+  d.int8->pack(d.int8_layout, weights.data_as<int8_t>(), bias ? bias->data_as<int32_t>() : nullptr,
+               -d.quant.input_offset, optimized::IntegerOutputStage(d.quant.view(), true), packed);
+}
+
+Status PrepareInt8Gemm(KernelContext& ctx, Node& node, FullyConnectedData& d) {
+  EL_RETURN_IF_ERROR(PrepareInt8(ctx, node, d));
+  const Tensor* weights = ctx.input(node, 1);
+  const Tensor* bias = ctx.input(node, 2);
+  d.int8 = optimized::Int8ConvFor(d.variant->isa);
+  d.int8_layout = d.int8->plan(GemmGeometry(d), d.depth, optimized::IntegerOutputStage(d.quant.view(), true),
+                               ctx.thread_pool().num_threads());
+  EL_RETURN_IF_ERROR(RequestScratch(ctx, node, DataType::kInt8, static_cast<int64_t>(d.int8_layout.scratch_bytes),
+                                    &d.int8_scratch));
+  uint8_t* pack_now = nullptr;
+  EL_RETURN_IF_ERROR(d.weights.Prepare(ctx, node, d.int8_layout.packed_bytes, {weights, bias},
+                                       PackingLayout(1, static_cast<int>(d.variant->isa)), &pack_now));
+  if (pack_now) PackInt8(d, *weights, bias, pack_now);
+  return Status::Ok();
+}
+
+Status EvalInt8Gemm(KernelContext& ctx, Node& node, FullyConnectedData& d) {
+  void* packed = d.weights.data<uint8_t>(ctx);
+  if (d.weights.pack_at_eval()) PackInt8(d, *ctx.input(node, 1), ctx.input(node, 2), packed);
+  void* scratch = d.int8_layout.scratch_bytes ? ctx.tensor(d.int8_scratch)->data : nullptr;
+  d.int8->run(GemmGeometry(d), d.int8_layout, ctx.input(node, 0)->data_as<int8_t>(), -d.quant.input_offset, packed,
+              ctx.output(node, 0)->data_as<int8_t>(), scratch, ctx.thread_pool());
+  return Status::Ok();
+}
+
 Status PrepareHybrid(KernelContext& ctx, Node& node, FullyConnectedData& d) {
   EL_RETURN_IF_ERROR(GetHybridFilterScales(ctx, node, *ctx.input(node, 1), 0, d.units, &d.filter_scales,
                                            &d.hybrid_per_channel));
@@ -139,6 +193,12 @@ Status EvalHybrid(KernelContext& ctx, Node& node, FullyConnectedData& d) {
 constexpr TypeSignature kF32Types{{kF32, kF32, kF32}, {kF32}};
 
 const KernelVariant<FullyConnectedData> kVariants[] = {
+    {"int8", kFilterInt8Types, Isa::kAmxInt8, AmxPays, PrepareInt8Gemm, EvalInt8Gemm,
+     "at least 32 rows and weights with zero point 0"},
+    {"int8", kFilterInt8Types, Isa::kAvx512Vnni, SymmetricWeights, PrepareInt8Gemm, EvalInt8Gemm,
+     "weights with zero point 0"},
+    {"int8", kFilterInt8Types, Isa::kAvx2, SymmetricWeights, PrepareInt8Gemm, EvalInt8Gemm,
+     "weights with zero point 0"},
     EL_VECTOR_ISA_ROWS("float32", kF32Types, nullptr, PrepareF32, EvalF32),
     {"float32", kF32Types, Isa::kReference, nullptr, nullptr, EvalF32Reference},
     {"int8", kFilterInt8Types, Isa::kReference, nullptr, PrepareInt8,

@@ -10,11 +10,7 @@
 #include <cstdint>
 #include <limits>
 
-#if defined(__GNUC__)
-#define EL_ALWAYS_INLINE inline __attribute__((always_inline))
-#else
-#define EL_ALWAYS_INLINE inline
-#endif
+#include "interpreter/kernels/always_inline.h"
 
 namespace edgelite {
 

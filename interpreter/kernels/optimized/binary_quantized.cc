@@ -29,22 +29,44 @@ void RunRange(const BinaryLayout& l, const T* pa, const T* pb, T* po, Value valu
     case K::kSameShape:
       for (int64_t i = s; i < e; ++i) po[i] = static_cast<T>(value(pa[i], pb[i]));
       return;
-    case K::kScalarB: {
-      const int32_t v = pb[0];
-      for (int64_t i = s; i < e; ++i) po[i] = static_cast<T>(value(pa[i], v));
-      return;
-    }
+    // A scalar side is spread over a short buffer and the runs go through the same-shape loop: with the
+    // scalar folded into the loop GCC stops vectorizing the 64-bit products.
+    case K::kScalarB:
     case K::kScalarA: {
-      const int32_t v = pa[0];
-      for (int64_t i = s; i < e; ++i) po[i] = static_cast<T>(value(v, pb[i]));
+      constexpr int64_t kChunk = 256;
+      T spread[kChunk];
+      const bool scalar_b = l.kind == K::kScalarB;
+      std::fill(spread, spread + kChunk, scalar_b ? pb[0] : pa[0]);
+      for (int64_t c = s; c < e; c += kChunk) {
+        const int64_t n = std::min(kChunk, e - c);
+        const T* x = scalar_b ? pa + c : spread;
+        const T* y = scalar_b ? spread : pb + c;
+        T* z = po + c;
+        for (int64_t i = 0; i < n; ++i) z[i] = static_cast<T>(value(x[i], y[i]));
+      }
       return;
     }
     case K::kInnerBroadcastB: {
       const int64_t inner = l.inner;
-      for (int64_t o = s; o < e; ++o) {
+      constexpr int64_t kSpread = 256;
+      if (inner >= kSpread / 4) {
+        for (int64_t o = s; o < e; ++o) {
+          const T* x = pa + o * inner;
+          T* y = po + o * inner;
+          for (int64_t i = 0; i < inner; ++i) y[i] = static_cast<T>(value(x[i], pb[i]));
+        }
+        return;
+      }
+      // Short rows (a squeeze-excite scale per channel): b repeated over several rows, so one vector loop
+      // covers them instead of a loop of a few iterations per row.
+      T spread[kSpread];
+      const int64_t rows_per_run = kSpread / inner;
+      for (int64_t r = 0; r < rows_per_run; ++r) std::copy(pb, pb + inner, spread + r * inner);
+      for (int64_t o = s; o < e; o += rows_per_run) {
+        const int64_t n = std::min(rows_per_run, e - o) * inner;
         const T* x = pa + o * inner;
         T* y = po + o * inner;
-        for (int64_t i = 0; i < inner; ++i) y[i] = static_cast<T>(value(x[i], pb[i]));
+        for (int64_t i = 0; i < n; ++i) y[i] = static_cast<T>(value(x[i], spread[i]));
       }
       return;
     }

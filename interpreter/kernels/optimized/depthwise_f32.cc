@@ -179,10 +179,8 @@ void DepthwiseRow(const WindowGeometry& g, const float* image, int oy, const flo
     }
   };
   // Interior columns: every tap lies inside the input horizontally, so pointers only step.
-  const int span = (g.filter_w - 1) * g.dilation_w;
-  const int ox_lo = std::min(g.out_w, (g.pad_left + g.stride_w - 1) / g.stride_w);
-  const int last = g.in_w - 1 - span + g.pad_left;  // interior while ox * stride_w <= last
-  const int ox_hi = last < 0 ? ox_lo : std::max(ox_lo, std::min(g.out_w, last / g.stride_w + 1));
+  int ox_lo, ox_hi;
+  reference::InteriorColumns(g, &ox_lo, &ox_hi);
   for (int ox = 0; ox < ox_lo; ++ox) {
     setup(ox);
     DepthwisePixel<kTaps>(ptr, taps, packed, cp, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);

@@ -1,15 +1,9 @@
 """Shared by the CONV_2D / DEPTHWISE_CONV_2D / pooling / FULLY_CONNECTED / BATCH_MATMUL tests: NumPy
 references written from the .tflite definitions (float64, independent of the C++ code), fused activations,
-one tolerance, checks of the optimized kernels and their reference twins against NumPy, and the layers of
-the golden models with LiteRT's inputs and outputs for each."""
-
-import os
-from typing import Any, List, NamedTuple, Optional, Sequence
+one tolerance, and checks of the optimized kernels and their reference twins against NumPy."""
 
 import numpy as np
 
-from edgelite.schema.BuiltinOperator import BuiltinOperator
-from edgelite.schema.Model import Model, ModelT
 from kernel_twins import run_optimized_and_reference
 
 ACTIVATIONS = {
@@ -75,58 +69,3 @@ ACTIVATION_AND_BIAS = [("NONE", True), ("RELU6", False), ("RELU", True), ("RELU_
 
 def random(rng, shape):
     return rng.standard_normal(shape).astype(np.float32)
-
-
-class GoldenLayer(NamedTuple):
-    index: int  # the operator's position in the model
-    op: str
-    inputs: List[Optional[np.ndarray]]
-    options: Any  # the model's options object, as run_single_op takes it
-    constant_inputs: Sequence[int]
-    version: int
-    expected: np.ndarray  # LiteRT's output
-    input_quantization: List[Any]  # the model's QuantizationParametersT per input (None where it has none)
-    output_quantization: Any
-
-
-def golden_layers(path, ops, resolver="BUILTIN_WITHOUT_DEFAULT_DELEGATES", sample=None):
-    """Every operator named in `ops` of the model's first subgraph, with the inputs and output LiteRT gave it when
-    running the model on its recorded inputs (<model>.io.npz; `sample` picks one along a leading sample axis)
-    with the op resolver named `resolver` (the builtin kernels, XNNPACK off, by default). Weights and biases are
-    constant as in the model (BATCH_MATMUL's operands only where the model holds them); LiteRT's values also
-    stand for weights it dequantized or densified. The tensors' quantization comes along."""
-    from ai_edge_litert.interpreter import Interpreter, OpResolverType
-    with open(path, "rb") as f:
-        model = ModelT.InitFromObj(Model.GetRootAs(f.read(), 0))
-    interp = Interpreter(model_path=path, experimental_preserve_all_tensors=True,
-                         experimental_op_resolver_type=getattr(OpResolverType, resolver))
-    ref = np.load(os.path.splitext(path)[0] + ".io.npz")
-    details = interp.get_input_details()
-    values = [ref[f"input_{i}"] if sample is None else ref[f"input_{i}"][sample] for i in range(len(details))]
-    for d, value in zip(details, values):
-        if list(d["shape"]) != list(value.shape):
-            interp.resize_tensor_input(d["index"], value.shape)
-    interp.allocate_tensors()
-    for d, value in zip(details, values):
-        interp.set_tensor(d["index"], value)
-    interp.invoke()
-    names = {getattr(BuiltinOperator, name): name for name in ops}
-    graph = model.subgraphs[0]
-
-    def held_by_model(i):
-        buffer = model.buffers[graph.tensors[i].buffer]
-        return buffer.data is not None and len(buffer.data) > 0
-
-    for index, op in enumerate(graph.operators):
-        code = model.operatorCodes[op.opcodeIndex]
-        name = names.get(max(code.builtinCode, code.deprecatedBuiltinCode))
-        if name is None:
-            continue
-        inputs = [None if i < 0 else interp.get_tensor(i) for i in op.inputs]
-        if name == "BATCH_MATMUL":
-            constant = tuple(k for k, i in enumerate(op.inputs) if i >= 0 and held_by_model(i))
-        else:
-            constant = tuple(range(1, len(inputs)))
-        quantization = [None if i < 0 else graph.tensors[i].quantization for i in op.inputs]
-        yield GoldenLayer(index, name, inputs, op.builtinOptions, constant, code.version,
-                          interp.get_tensor(op.outputs[0]), quantization, graph.tensors[op.outputs[0]].quantization)

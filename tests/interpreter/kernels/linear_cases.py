@@ -9,6 +9,7 @@ import numpy as np
 import edgelite
 from edgelite.testing import single_op_model
 from kernel_twins import reference_kernels, run_optimized_and_reference
+from quant_kernel_checks import assert_bit_equal
 from quant_cases import output_scale_for, quantization, random_q, random_zero_point
 
 ACTIVATIONS = ["NONE", "RELU", "RELU6", "RELU_N1_TO_1"]
@@ -122,27 +123,12 @@ def float_input(rng, shape, kind):
     return x
 
 
-def assert_bit_exact(actual, expected, what=""):
-    """Same dtype, shape and values; floats compared by their bits (so -0.0 and NaN payloads count)."""
-    actual, expected = np.asarray(actual), np.asarray(expected)
-    assert actual.dtype == expected.dtype, f"{what}: dtype {actual.dtype}, expected {expected.dtype}"
-    assert actual.shape == expected.shape, f"{what}: shape {actual.shape}, expected {expected.shape}"
-    if actual.dtype.kind == "f":
-        bad = actual.view(np.int32) != expected.astype(np.float32).view(np.int32)
-    else:
-        bad = actual != expected
-    if np.any(bad):
-        where = [tuple(w) for w in np.argwhere(bad)[:5]]
-        raise AssertionError(f"{what}: {int(bad.sum())} of {bad.size} values differ; first at {where}: "
-                             f"got {[actual[w] for w in where]}, expected {[expected[w] for w in where]}")
-
-
 def check_both_kernels(op, inputs, options, expected, **kwargs):
     """Runs the one-op model with the optimized rows and with their reference twins; both must equal `expected`
     bit for bit."""
     optimized, reference = run_optimized_and_reference(op, inputs, options, **kwargs)
-    assert_bit_exact(reference[0], expected, f"{op} reference kernel")
-    assert_bit_exact(optimized[0], expected, f"{op} optimized kernel")
+    assert_bit_equal(reference[0], expected, f"{op} reference kernel")
+    assert_bit_equal(optimized[0], expected, f"{op} optimized kernel")
 
 
 def chosen_kernel(op, inputs, options, **kwargs):

@@ -182,7 +182,9 @@ def test_vectorized_rows_equal_the_model_on_every_isa(op, dtype, monkeypatch):
     rng = np.random.default_rng(70 + len(op) + np.dtype(dtype).itemsize)
     fn = {"ADD": ew.add, "SUB": ew.sub, "MUL": ew.mul}[op]
     layouts = [((n,), (n,)) for n in (1, 15, 16, 17, 63, 64, 65, 10007)] + [((40,), (1,)), ((1,), (33,)),
-                                                                             ((9, 65), (65,)), ((3, 4, 31), (4, 31))]
+                                                                             ((9, 65), (65,)), ((3, 4, 31), (4, 31)),
+                                                                             ((50, 16), (16,)), ((37, 3), (1, 3)),
+                                                                             ((300,), (1,)), ((1,), (517,))]
     for k, (sa, sb) in enumerate(layouts):
         a_qp, b_qp = qparams(rng, dtype, extreme=k % 2 == 1), qparams(rng, dtype)
         a, b = random_q(rng, sa, dtype), random_q(rng, sb, dtype)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from testutil import load_manifest, model_path, requires_litert
-from conv_family import golden_layers
+from golden_layers import golden_layers
 from edgelite.testing import run_single_op
 
 FAMILY = {"CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "BATCH_MATMUL", "AVERAGE_POOL_2D", "MAX_POOL_2D"}

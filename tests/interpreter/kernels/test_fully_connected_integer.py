@@ -10,7 +10,8 @@ import pytest
 
 import edgelite
 from integer_reference_linear import fully_connected, hybrid_fully_connected
-from linear_cases import (ACTIVATIONS, FC_CASES, assert_bit_exact, check_both_kernels, chosen_kernel, fc_id,
+from quant_kernel_checks import assert_bit_equal
+from linear_cases import (ACTIVATIONS, FC_CASES, check_both_kernels, chosen_kernel, fc_id,
                           float_input, quantized_case)
 from litert_builtin import requires_litert
 from quant_cases import assert_litert_equal, quantization, random_q
@@ -98,7 +99,7 @@ def test_int16_accumulator_width_follows_the_bias():
         expected = fully_connected(x, xq, w, wq, b, yq)
         got, = run_single_op("FULLY_CONNECTED", [x, w, b], fc_options(bias_dtype=bias_dtype, dtype=np.int16),
                              constant_inputs=(1, 2), input_quantization=[xq, wq, (1e-5, 0)], output_quantization=yq)
-        assert_bit_exact(got, expected, np.dtype(bias_dtype).name)
+        assert_bit_equal(got, expected, np.dtype(bias_dtype).name)
         assert (int(got[0, 0]) < 0) == (bias_dtype == np.int32), got
 
 
@@ -145,7 +146,7 @@ def test_hybrid_all_zero_input_gives_the_bias():
     b = np.array([-0.0, 1.5, -2.0], np.float32)
     got, = run_single_op("FULLY_CONNECTED", [x, w, b], fc_options(), constant_inputs=(1, 2),
                          input_quantization={1: (0.1, 0)}, output_types=np.float32)
-    assert_bit_exact(got, np.tile(b, (2, 1)))
+    assert_bit_equal(got, np.tile(b, (2, 1)))
     assert chosen_kernel("FULLY_CONNECTED", [x, w, b], fc_options(), constant_inputs=(1, 2),
                          input_quantization={1: (0.1, 0)}, output_types=np.float32) == "hybrid int8 (reference)"
 

@@ -1,0 +1,120 @@
+// The register-blocked micro-kernel of the int8 GEMM (int8_gemm_driver.h), written once over an ISA's vector
+// operations and compiled into each ISA's translation unit: MR rows of A times one panel of NV accumulator
+// vectors, every accumulator in a register for the whole k loop, then the panel's requantization and the int8
+// stores. The ISA supplies O:
+//   Vec, AElem, kLanes     the int32 vector, A's element, lanes a vector
+//   kKGroup                A elements one dot-product lane sums (one broadcast per row and k step)
+//   kWeightBytes           bytes of one vector's weights per k step
+//   kHeaderBytes           bytes of one vector's header (kHeaderSlots slots)
+//   kMinChains             independent accumulators the dot product's latency needs in flight
+//   Zero, Set1, Bias(h), LoadWeights(p), BroadcastA(p), Dot(acc, a, w), Add, Requant<E>(acc, h),
+//   Store<kClamp>(dst, v, lo, hi, n); Bytes, Set1Byte, StorePair<kClamp>(dst, a, b, lo8, hi8, n): two vectors'
+//   lanes as n (kLanes + 1 .. 2 kLanes) int8 values, clamped to [lo8, hi8] (bytes)
+#pragma once
+
+#ifndef EL_ISA_NS
+#error "int8_gemm_tile.h is for the x86/int8_gemm_<isa>.cc sources; CMake sets EL_ISA_NS"
+#endif
+
+#include <array>
+#include <utility>
+
+#include "interpreter/kernels/optimized/x86/int8_gemm_driver.h"
+
+namespace edgelite {
+namespace optimized {
+namespace EL_ISA_NS {
+namespace int8_gemm {
+
+// With few rows the k loop is one chain of dot products per accumulator: kSplit independent partial sums keep
+// enough of them in flight (a FULLY_CONNECTED layer at batch 1, the last rows of a map).
+template <class O, int E, int MR, int NV>
+void GemmTile(const TileArgs<typename O::AElem>& t) {
+  using Vec = typename O::Vec;
+  constexpr int kSplit = MR * NV >= O::kMinChains ? 1 : (2 * MR * NV >= O::kMinChains ? 2 : 4);
+  constexpr int kStepBytes = NV * O::kWeightBytes;
+  const uint8_t* h = t.panel;
+  const uint8_t* w = t.panel + NV * O::kHeaderBytes;
+  Vec acc[kSplit][MR][NV];
+  for (int v = 0; v < NV; ++v) {
+    const Vec b = O::Bias(h + v * O::kHeaderBytes);
+#pragma GCC unroll 16
+    for (int r = 0; r < MR; ++r) {
+      acc[0][r][v] = b;
+      for (int s = 1; s < kSplit; ++s) acc[s][r][v] = O::Zero();
+    }
+  }
+  const typename O::AElem* a[MR];
+#pragma GCC unroll 16
+  for (int r = 0; r < MR; ++r) a[r] = t.a + r * t.lda;
+  auto step = [&](int s, int kk, const uint8_t* wk) {
+    Vec wv[NV];
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) wv[v] = O::LoadWeights(wk + v * O::kWeightBytes);
+#pragma GCC unroll 16
+    for (int r = 0; r < MR; ++r) {
+      const Vec x = O::BroadcastA(a[r] + kk);
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) acc[s][r][v] = O::Dot(acc[s][r][v], x, wv[v]);
+    }
+  };
+  int kk = 0;
+  for (; kk + O::kKGroup * kSplit <= t.kp; kk += O::kKGroup * kSplit, w += kSplit * kStepBytes) {
+#pragma GCC unroll 4
+    for (int s = 0; s < kSplit; ++s) step(s, kk + O::kKGroup * s, w + s * kStepBytes);
+  }
+  for (; kk < t.kp; kk += O::kKGroup, w += kStepBytes) step(0, kk, w);
+  for (int s = 1; s < kSplit; ++s) {
+    for (int r = 0; r < MR; ++r) {
+      for (int v = 0; v < NV; ++v) acc[0][r][v] = O::Add(acc[0][r][v], acc[s][r][v]);
+    }
+  }
+  const Vec lo = O::Set1(t.out_min), hi = O::Set1(t.out_max);
+  const typename O::Bytes lo8 = O::Set1Byte(t.out_min), hi8 = O::Set1Byte(t.out_max);
+  constexpr bool kClamp = EpilogueClamps(E);
+#pragma GCC unroll 4
+  for (int v = 0; v < NV; v += 2) {
+    const int n = t.nc - v * O::kLanes;
+    if (n <= 0) break;
+    const uint8_t* hv = h + v * O::kHeaderBytes;
+    if (v + 1 < NV && n > O::kLanes) {
+      // Two vectors of a row narrow together (two packs and a permute, the clamp on bytes): fewer operations
+      // than narrowing each.
+      const uint8_t* hw = hv + O::kHeaderBytes;
+      const int pair = n < 2 * O::kLanes ? n : 2 * O::kLanes;
+#pragma GCC unroll 16
+      for (int r = 0; r < MR; ++r) {
+        O::template StorePair<kClamp>(t.c + r * t.ldc + v * O::kLanes, O::template Requant<E>(acc[0][r][v], hv),
+                                      O::template Requant<E>(acc[0][r][v + 1], hw), lo8, hi8, pair);
+      }
+      continue;
+    }
+#pragma GCC unroll 16
+    for (int r = 0; r < MR; ++r) {
+      O::template Store<kClamp>(t.c + r * t.ldc + v * O::kLanes, O::template Requant<E>(acc[0][r][v], hv), lo, hi, n);
+    }
+    break;  // a vector of fewer lanes is the panel's last
+  }
+}
+
+template <class O>
+using TileFn = void (*)(const TileArgs<typename O::AElem>&);
+
+// kTiles[e][(mr - 1) * NV + nv - 1]: every epilogue, row count up to MR and vector count up to NV.
+template <class O, int NV, int E, int... I>
+constexpr std::array<TileFn<O>, sizeof...(I)> MakeTileRow(std::integer_sequence<int, I...>) {
+  return {{GemmTile<O, E, I / NV + 1, I % NV + 1>...}};
+}
+template <class O, int MR, int NV, int... E>
+constexpr std::array<std::array<TileFn<O>, MR * NV>, sizeof...(E)> MakeTileTable(std::integer_sequence<int, E...>) {
+  return {{MakeTileRow<O, NV, E>(std::make_integer_sequence<int, MR * NV>())...}};
+}
+template <class O, int MR, int NV>
+constexpr auto MakeTileTable() {
+  return MakeTileTable<O, MR, NV>(std::make_integer_sequence<int, kNumEpilogues>());
+}
+
+}  // namespace int8_gemm
+}  // namespace EL_ISA_NS
+}  // namespace optimized
+}  // namespace edgelite
