@@ -1,8 +1,9 @@
-// Element-wise unary operators: LOGISTIC, TANH, RELU, RELU6, HARD_SWISH, GELU, RSQRT, NEG, ABS, CEIL,
-// FLOOR, COS, SIN, EXP, LOG, SQRT, SQUARE, ELU and LEAKY_RELU on float32 (NEG and ABS also on int32
-// and int64), and the quantized forms LiteRT has (activations_integer.cc: int8, uint8, int16; NEG on
-// int8/int16 is a plain integer negation there). One file for the family: they differ only in the
-// per-element function.
+// Element-wise unary operators: LOGISTIC, TANH, RELU, RELU6, RELU_N1_TO_1, RELU_0_TO_1, HARD_SWISH, GELU,
+// RSQRT, NEG, ABS, CEIL, FLOOR, ROUND, SIGN, COS, SIN, EXP, LOG, SQRT, SQUARE, ELU and LEAKY_RELU on float32
+// (NEG and ABS also on int32 and int64, SIGN on int32 and float64), and the quantized forms LiteRT has
+// (activations_integer.cc: int8, uint8, int16; NEG on int8/int16 is a plain integer negation there). One file
+// for the family: they differ only in the per-element function. The quantized RELU_N1_TO_1 and RELU_0_TO_1
+// are not here yet (issue 17): their prepare says so.
 #include "interpreter/kernels/activations.h"
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
@@ -15,6 +16,7 @@ namespace {
 enum class UnaryOp {
   kLogistic, kTanh, kRelu, kRelu6, kHardSwish, kGelu, kRsqrt, kNeg,
   kAbs, kCeil, kFloor, kCos, kSin, kExp, kLog, kSqrt, kSquare, kElu, kLeakyRelu,
+  kReluN1To1, kRelu0To1, kRound, kSign,
 };
 
 using optimized::UnaryLoopF32;
@@ -77,6 +79,10 @@ UnaryLoopF32 OptimizedLoop(UnaryOp op, bool gelu_approximate, const optimized::U
     case UnaryOp::kLeakyRelu: return k.leaky_relu;
     case UnaryOp::kNeg: return k.neg;
     case UnaryOp::kAbs: return k.abs;
+    case UnaryOp::kReluN1To1: return k.relu_n1_to_1;
+    case UnaryOp::kRelu0To1: return k.relu_0_to_1;
+    case UnaryOp::kRound: return k.round;
+    case UnaryOp::kSign: return k.sign;
   }
   return nullptr;
 }
@@ -103,6 +109,10 @@ UnaryLoopF32 ReferenceLoop(UnaryOp op, bool gelu_approximate) {
     case UnaryOp::kLeakyRelu: return ReferenceWithParamF32<reference::LeakyRelu>;
     case UnaryOp::kNeg: return ReferenceF32<reference::Neg<float>>;
     case UnaryOp::kAbs: return ReferenceF32<reference::Abs<float>>;
+    case UnaryOp::kReluN1To1: return ReferenceF32<reference::ReluN1To1>;
+    case UnaryOp::kRelu0To1: return ReferenceF32<reference::Relu0To1>;
+    case UnaryOp::kRound: return ReferenceF32<reference::Round>;
+    case UnaryOp::kSign: return ReferenceF32<reference::Sign<float>>;
   }
   return nullptr;
 }
@@ -125,9 +135,10 @@ Status EvalF32(KernelContext& ctx, Node& node, UnaryData& d) {
   return Status::Ok();
 }
 
-// NEG and ABS on integers: wrapping, as .tflite's kernels.
+// The dtypes other than float32: NEG and ABS on integers (wrapping, as .tflite's kernels), SIGN on int32 and
+// float64.
 template <typename T, T (*kFn)(T)>
-Status EvalInt(KernelContext& ctx, Node& node, UnaryData&) {
+Status EvalMap(KernelContext& ctx, Node& node, UnaryData&) {
   const Tensor& in = *ctx.input(node, 0);
   const T* x = in.data_as<T>();
   T* y = ctx.output(node, 0)->data_as<T>();
@@ -140,6 +151,7 @@ Status EvalInt(KernelContext& ctx, Node& node, UnaryData&) {
 constexpr TypeSignature kF32Types{{kF32}, {kF32}};
 constexpr TypeSignature kI32Types{{kI32}, {kI32}};
 constexpr TypeSignature kI64Types{{kI64}, {kI64}};
+constexpr TypeSignature kF64Types{{TypeBit(DataType::kFloat64)}, {TypeBit(DataType::kFloat64)}};
 constexpr TypeSignature kI8Types{{kI8}, {kI8}};
 constexpr TypeSignature kU8Types{{kU8}, {kU8}};
 constexpr TypeSignature kI16Types{{kI16}, {kI16}};
@@ -187,19 +199,22 @@ EL_UNARY_VARIANTS(UnaryOp::kHardSwish, EL_UNARY_INT8_ROWS(PrepareHardSwishQuanti
 EL_UNARY_VARIANTS(UnaryOp::kRsqrt, EL_UNARY_INT8_ROWS(PrepareRsqrtQuantized), EL_UNARY_INT16_ROW(PrepareRsqrtQuantized))
 // ABS: quantized int8 and int16; int16 without quantization parameters is a plain |x| (wrapping at -32768).
 EL_UNARY_VARIANTS(UnaryOp::kAbs,
-                  {"int32", kI32Types, Isa::kReference, nullptr, nullptr, EvalInt<int32_t, reference::Abs<int32_t>>},
-                  {"int64", kI64Types, Isa::kReference, nullptr, nullptr, EvalInt<int64_t, reference::Abs<int64_t>>},
+                  {"int32", kI32Types, Isa::kReference, nullptr, nullptr, EvalMap<int32_t, reference::Abs<int32_t>>},
+                  {"int64", kI64Types, Isa::kReference, nullptr, nullptr, EvalMap<int64_t, reference::Abs<int64_t>>},
                   EL_UNARY_INT8_ROWS(PrepareAbsQuantized),
                   {"int16", kI16Types, Isa::kReference, InputIsQuantized, PrepareAbsQuantized, EvalQuantizedInt16,
                    "input has quantization parameters"},
                   {"int16 (not quantized)", kI16Types, Isa::kReference, nullptr, nullptr,
-                   EvalInt<int16_t, reference::Abs<int16_t>>})
+                   EvalMap<int16_t, reference::Abs<int16_t>>})
 // NEG: LiteRT negates int8 and int16 values as plain integers, quantization or not.
 EL_UNARY_VARIANTS(UnaryOp::kNeg,
-                  {"int32", kI32Types, Isa::kReference, nullptr, nullptr, EvalInt<int32_t, reference::Neg<int32_t>>},
-                  {"int64", kI64Types, Isa::kReference, nullptr, nullptr, EvalInt<int64_t, reference::Neg<int64_t>>},
-                  {"int8", kI8Types, Isa::kReference, nullptr, nullptr, EvalInt<int8_t, reference::Neg<int8_t>>},
-                  {"int16", kI16Types, Isa::kReference, nullptr, nullptr, EvalInt<int16_t, reference::Neg<int16_t>>})
+                  {"int32", kI32Types, Isa::kReference, nullptr, nullptr, EvalMap<int32_t, reference::Neg<int32_t>>},
+                  {"int64", kI64Types, Isa::kReference, nullptr, nullptr, EvalMap<int64_t, reference::Neg<int64_t>>},
+                  {"int8", kI8Types, Isa::kReference, nullptr, nullptr, EvalMap<int8_t, reference::Neg<int8_t>>},
+                  {"int16", kI16Types, Isa::kReference, nullptr, nullptr, EvalMap<int16_t, reference::Neg<int16_t>>})
+EL_UNARY_VARIANTS(UnaryOp::kSign,
+                  {"int32", kI32Types, Isa::kReference, nullptr, nullptr, EvalMap<int32_t, reference::Sign<int32_t>>},
+                  {"float64", kF64Types, Isa::kReference, nullptr, nullptr, EvalMap<double, reference::Sign<double>>})
 #undef EL_UNARY_VARIANTS
 #undef EL_UNARY_QUANTIZED_ROWS
 #undef EL_UNARY_INT16_ROW
@@ -212,6 +227,9 @@ template <UnaryOp kOp>
 Status Prepare(KernelContext& ctx, Node& node) {
   Tensor *in, *out;
   EL_RETURN_IF_ERROR(GetSingleInputOutput(ctx, node, &in, &out));
+  if constexpr (kOp == UnaryOp::kReluN1To1 || kOp == UnaryOp::kRelu0To1) {
+    EL_RETURN_IF_ERROR(RefuseQuantized(ctx, node, *in, "float32"));
+  }
   EL_RETURN_IF_ERROR(ctx.ResizeTensor(*out, in->dims));
   return SelectVariant(ctx, node, Variants<kOp>::kTable, *static_cast<UnaryData*>(node.user_data));
 }
@@ -244,5 +262,9 @@ const KernelRegistration* Register_SQRT() { return Registration<UnaryOp::kSqrt>(
 const KernelRegistration* Register_SQUARE() { return Registration<UnaryOp::kSquare>(); }
 const KernelRegistration* Register_ELU() { return Registration<UnaryOp::kElu>(); }
 const KernelRegistration* Register_LEAKY_RELU() { return Registration<UnaryOp::kLeakyRelu>(); }
+const KernelRegistration* Register_RELU_N1_TO_1() { return Registration<UnaryOp::kReluN1To1>(); }
+const KernelRegistration* Register_RELU_0_TO_1() { return Registration<UnaryOp::kRelu0To1>(); }
+const KernelRegistration* Register_ROUND() { return Registration<UnaryOp::kRound>(); }
+const KernelRegistration* Register_SIGN() { return Registration<UnaryOp::kSign>(); }
 
 }  // namespace edgelite

@@ -80,6 +80,26 @@
   X(LESS_EQUAL, 2)                  \
   X(GREATER, 2)                     \
   X(GREATER_EQUAL, 3)               \
+  X(TRANSPOSE_CONV, 4)              \
+  X(SELECT, 3)                      \
+  X(SELECT_V2, 1)                   \
+  X(LOGICAL_AND, 1)                 \
+  X(LOGICAL_OR, 1)                  \
+  X(LOGICAL_NOT, 1)                 \
+  X(BROADCAST_TO, 3)                \
+  X(TILE, 3)                        \
+  X(GATHER_ND, 5)                   \
+  X(SCATTER_ND, 1)                  \
+  X(TOPK_V2, 3)                     \
+  X(ARG_MAX, 3)                     \
+  X(ARG_MIN, 3)                     \
+  X(ONE_HOT, 1)                     \
+  X(CUMSUM, 1)                      \
+  X(ROUND, 1)                       \
+  X(SIGN, 2)                        \
+  X(SPACE_TO_DEPTH, 2)              \
+  X(RELU_N1_TO_1, 1)                \
+  X(RELU_0_TO_1, 1)                 \
   /* every entry above ends in a backslash, so adding one never edits another line */
 
 namespace edgelite {

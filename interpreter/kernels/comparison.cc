@@ -125,17 +125,9 @@ template <CompareOp kOp>
 Status Prepare(KernelContext& ctx, Node& node) {
   Tensor *a, *b, *out;
   EL_RETURN_IF_ERROR(GetTwoInputsOneOutput(ctx, node, &a, &b, &out));
-  Dims out_dims;
-  if (!BroadcastShapes(a->dims, b->dims, &out_dims)) {
-    return ctx.Error(node, StrCat("shapes ", DimsToString(a->dims), " and ", DimsToString(b->dims),
-                                  " cannot be broadcast together"));
-  }
   auto& data = *static_cast<CompareData*>(node.user_data);
-  if (!reference::MakeBroadcastPlan(a->dims, b->dims, out_dims, &data.plan)) {
-    return ctx.Error(node, StrCat("broadcasting ", DimsToString(a->dims), " with ", DimsToString(b->dims),
-                                  " alternates over more than ", reference::kMaxBroadcastPlanRank, " axes"),
-                     StatusCode::kUnsupported);
-  }
+  Dims out_dims;
+  EL_RETURN_IF_ERROR(PlanBroadcast(ctx, node, {&a->dims, &b->dims}, &out_dims, &data.plan));
   EL_RETURN_IF_ERROR(ctx.ResizeTensor(*out, out_dims));
   if constexpr (kOp == CompareOp::kEqual || kOp == CompareOp::kNotEqual) {
     return SelectVariant(ctx, node, EqualityVariants<kOp>::kTable, data);

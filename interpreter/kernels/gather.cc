@@ -55,11 +55,10 @@ Status Eval(KernelContext& ctx, Node& node, GatherData& d) {
   return Status::Ok();
 }
 
-constexpr TypeSet kGatherable = kMovableTypes | kF16 | TypeBit(DataType::kFloat64);
 const KernelVariant<GatherData> kVariants[] = {
-    {"int32 indices", TypeSignature{{kGatherable, kI32}, {kSameAsInput0}}, Isa::kReference, nullptr, nullptr,
+    {"int32 indices", TypeSignature{{kFixedSizeTypes, kI32}, {kSameAsInput0}}, Isa::kReference, nullptr, nullptr,
      Eval<int32_t>},
-    {"int64 indices", TypeSignature{{kGatherable, kI64}, {kSameAsInput0}}, Isa::kReference, nullptr, nullptr,
+    {"int64 indices", TypeSignature{{kFixedSizeTypes, kI64}, {kSameAsInput0}}, Isa::kReference, nullptr, nullptr,
      Eval<int64_t>},
 };
 

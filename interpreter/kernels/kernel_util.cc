@@ -52,6 +52,14 @@ bool BroadcastShapes(const Dims& a, const Dims& b, Dims* out) {
   return true;
 }
 
+std::string ShapeListToString(const Dims* const* shapes, int count) {
+  std::string s;
+  for (int i = 0; i < count; ++i) {
+    s += StrCat(i == 0 ? "" : i + 1 == count ? " and " : ", ", DimsToString(*shapes[i]));
+  }
+  return s;
+}
+
 Status CheckInputCount(KernelContext& ctx, const Node& node, int min_count, int max_count) {
   const int n = static_cast<int>(node.inputs.size());
   if (n < min_count || n > max_count) {
@@ -94,6 +102,13 @@ Status CheckMovableType(KernelContext& ctx, const Node& node, const Tensor& t, c
                      what);
 }
 
+Status RefuseQuantized(KernelContext& ctx, const Node& node, const Tensor& t, const char* runs) {
+  if (t.type != DataType::kInt8 && t.type != DataType::kUInt8 && t.type != DataType::kInt16) return Status::Ok();
+  return ctx.Error(node, StrCat("quantized ", node.op_name, " (", DataTypeName(t.type), " tensor '", t.name,
+                                "') is not supported yet; this build runs it on ", runs),
+                   StatusCode::kUnsupported);
+}
+
 Status RequireInput(KernelContext& ctx, const Node& node, int i, Tensor** out) {
   *out = ctx.input(node, i);
   if (!*out) return ctx.Error(node, StrCat("input ", i, " is missing"));
@@ -130,6 +145,13 @@ Status NormalizeAxis(KernelContext& ctx, const Node& node, int axis, int rank, i
   return Status::Ok();
 }
 
+Status ReadAxisTensor(KernelContext& ctx, const Node& node, const Tensor& t, int rank, int* axis) {
+  const int64_t value = IntValueAt(t, 0);
+  EL_KERNEL_CHECK(ctx, node, value >= -rank && value < rank, "axis ", value, " is out of range for rank ", rank);
+  *axis = static_cast<int>(value < 0 ? value + rank : value);
+  return Status::Ok();
+}
+
 Status RequestScratch(KernelContext& ctx, Node& node, DataType type, int64_t elements, int* index) {
   if (*index < 0) EL_RETURN_IF_ERROR(ctx.AddTemporary(node, type, index));
   Tensor* t = ctx.tensor(*index);
@@ -156,6 +178,32 @@ Status ReadIntVector(KernelContext& ctx, const Node& node, const Tensor& t, std:
   } else {
     return ctx.Error(node, StrCat("tensor '", t.name, "' must be int32 or int64, got ", DataTypeName(t.type)));
   }
+  return Status::Ok();
+}
+
+Status ReadShapeTensor(KernelContext& ctx, const Node& node, const Tensor& t, const char* what, Dims* shape) {
+  constexpr int64_t kMaxElements = int64_t{1} << 40;
+  shape->clear();
+  int64_t elements = 1;
+  for (int64_t i = 0; i < t.num_elements(); ++i) {
+    const int64_t d = IntValueAt(t, i);
+    EL_KERNEL_CHECK(ctx, node, d >= 0 && d <= std::numeric_limits<int32_t>::max(), what, "[", i, "] is ", d,
+                    ", expected 0 to 2^31 - 1");
+    shape->push_back(static_cast<int32_t>(d));
+    EL_KERNEL_CHECK(ctx, node, elements == 0 || d <= kMaxElements / elements, "output shape ", DimsToString(*shape),
+                    "... has too many elements");
+    elements *= d;
+  }
+  return Status::Ok();
+}
+
+Status PrepareShapeTensor(KernelContext& ctx, const Node& node, const Tensor& t, const char* what, Tensor& out,
+                          Dims* shape, bool* known_now) {
+  EL_KERNEL_CHECK(ctx, node, t.rank() == 1, what, " input '", t.name, "' must be 1-D, got shape ",
+                  DimsToString(t.dims));
+  shape->reserve(static_cast<size_t>(t.num_elements()));
+  *known_now = t.num_elements() == 0 || HasValuesAtPrepare(t);
+  if (!*known_now) ctx.MarkDynamic(out);
   return Status::Ok();
 }
 

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "interpreter/kernel_api.h"
+#include "interpreter/kernels/reference/broadcast.h"
 #include "schema/edgelite_generated.h"
 
 namespace edgelite {
@@ -36,6 +37,31 @@ int ComputePaddingBefore(int stride, int dilation, int in, int filter, int out);
 // NumPy broadcasting of two shapes (aligned at the trailing dimension); false when incompatible.
 bool BroadcastShapes(const Dims& a, const Dims& b, Dims* out);
 
+// "[2, 3] and [4]", "[2], [3] and [4]": shapes for messages.
+std::string ShapeListToString(const Dims* const* shapes, int count);
+
+// Prepare of a broadcast element-wise op: the NumPy broadcast of every input shape into *out_dims and the
+// loop over them into *plan; errors name the node and the shapes.
+template <int kInputs>
+Status PlanBroadcast(KernelContext& ctx, const Node& node, const Dims* const (&inputs)[kInputs], Dims* out_dims,
+                     reference::BroadcastPlanOf<kInputs>* plan) {
+  Dims shape = *inputs[0];
+  for (int i = 1; i < kInputs; ++i) {
+    Dims next;
+    if (!BroadcastShapes(shape, *inputs[i], &next)) {
+      return ctx.Error(node, StrCat("shapes ", ShapeListToString(inputs, kInputs), " cannot be broadcast together"));
+    }
+    shape = std::move(next);
+  }
+  if (!reference::MakeBroadcastPlan<kInputs>(inputs, shape, plan)) {
+    return ctx.Error(node, StrCat("broadcasting ", ShapeListToString(inputs, kInputs), " alternates over more than ",
+                                  reference::kMaxBroadcastPlanRank, " axes"),
+                     StatusCode::kUnsupported);
+  }
+  *out_dims = std::move(shape);
+  return Status::Ok();
+}
+
 // Checks for prepare: counts, presence and dtype.
 Status CheckInputCount(KernelContext& ctx, const Node& node, int min_count, int max_count);
 Status CheckOutputCount(KernelContext& ctx, const Node& node, int count);
@@ -53,6 +79,10 @@ Status CheckTypeIn(KernelContext& ctx, const Node& node, const Tensor& t, std::i
 // int32, int64, int8, uint8 or int16. Quantized types are copied bit for bit with their parameters
 // unchanged, as the .tflite kernels do.
 Status CheckMovableType(KernelContext& ctx, const Node& node, const Tensor& t, const char* what);
+
+// For kernels whose quantized forms are not written yet (issue 17): fails with kUnsupported when `t` is int8,
+// uint8 or int16, saying so and naming what does run (`runs`: "float32"), rather than a bare dtype mismatch.
+Status RefuseQuantized(KernelContext& ctx, const Node& node, const Tensor& t, const char* runs);
 
 // True when a tensor's values can be read in prepare (model constants and values folded before this
 // node). Ops whose output shape comes from such a tensor size their output in prepare; otherwise they
@@ -77,12 +107,26 @@ bool DispatchByElementWidth(DataType type, Fn&& fn) {
   }
 }
 
+// Reads the values of a 1-D int32 or int64 shape tensor (FILL's dims, BROADCAST_TO's shape, ...) as an output
+// shape: every value in [0, 2^31 - 1] and at most 2^40 elements, so byte counts cannot overflow and a bad model
+// gets an error naming `what`, not a huge allocation. Allocation-free once `shape` has room (for eval).
+Status ReadShapeTensor(KernelContext& ctx, const Node& node, const Tensor& t, const char* what, Dims* shape);
+// Prepare of an output shaped by such a tensor `t` (named `what` in messages): checks that it is 1-D and makes
+// room in *shape for eval. Sets *known_now when its values can be read now (or it has none: a scalar output);
+// otherwise marks `out` dynamic, to be sized at eval.
+Status PrepareShapeTensor(KernelContext& ctx, const Node& node, const Tensor& t, const char* what, Tensor& out,
+                          Dims* shape, bool* known_now);
+
 // Prologues of prepare: exactly one input and one output (or two inputs and one output), all present.
 Status GetSingleInputOutput(KernelContext& ctx, const Node& node, Tensor** in, Tensor** out);
 Status GetTwoInputsOneOutput(KernelContext& ctx, const Node& node, Tensor** a, Tensor** b, Tensor** out);
 
 // Normalizes a possibly negative axis against `rank`; error when out of range.
 Status NormalizeAxis(KernelContext& ctx, const Node& node, int axis, int rank, int* out);
+
+// The value of a one-element int32 or int64 axis tensor (ARG_MAX's, CUMSUM's), negative counting from the end;
+// an error naming the node when it is outside [-rank, rank). Allocation-free, for eval.
+Status ReadAxisTensor(KernelContext& ctx, const Node& node, const Tensor& t, int rank, int* axis);
 
 // Adds the node's scratch tensor on the first call (*index < 0) and sizes it to `elements` of `type`.
 Status RequestScratch(KernelContext& ctx, Node& node, DataType type, int64_t elements, int* index);

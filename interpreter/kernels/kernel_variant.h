@@ -40,6 +40,25 @@ constexpr TypeSet kMovable1Byte = kI8 | kU8 | kBool;
 constexpr TypeSet kMovable2Byte = kI16;
 constexpr TypeSet kMovable4Byte = kF32 | kI32;
 constexpr TypeSet kMovable8Byte = kI64;
+// Every fixed-size dtype, for kernels that copy values without reading them (FILL, GATHER, SELECT, TILE, ...),
+// and the same by element width.
+constexpr TypeSet kFixedSize1Byte = kMovable1Byte;
+constexpr TypeSet kFixedSize2Byte = kMovable2Byte | kF16;
+constexpr TypeSet kFixedSize4Byte = kMovable4Byte;
+constexpr TypeSet kFixedSize8Byte = kMovable8Byte | TypeBit(DataType::kFloat64);
+constexpr TypeSet kFixedSizeTypes = kFixedSize1Byte | kFixedSize2Byte | kFixedSize4Byte | kFixedSize8Byte;
+// The reference rows of a kernel that moves words of one width, one row per width: SIGNATURE(types) is the
+// function-like macro giving a row's TypeSignature for that width's types, EVAL the eval template taking the
+// unsigned word type.
+#define EL_WORD_WIDTH_ROWS(SIGNATURE, EVAL)                                                                  \
+  {"1-byte", SIGNATURE(::edgelite::kFixedSize1Byte), ::edgelite::Isa::kReference, nullptr, nullptr,        \
+   EVAL<uint8_t>},                                                                                          \
+  {"2-byte", SIGNATURE(::edgelite::kFixedSize2Byte), ::edgelite::Isa::kReference, nullptr, nullptr,        \
+   EVAL<uint16_t>},                                                                                         \
+  {"4-byte", SIGNATURE(::edgelite::kFixedSize4Byte), ::edgelite::Isa::kReference, nullptr, nullptr,        \
+   EVAL<uint32_t>},                                                                                         \
+  {"8-byte", SIGNATURE(::edgelite::kFixedSize8Byte), ::edgelite::Isa::kReference, nullptr, nullptr,        \
+   EVAL<uint64_t>}
 // The same without bool, for kernels .tflite does not run on bool (mirror pad, nearest resize, split).
 constexpr TypeSet kMovableNumeric = kMovableTypes & ~kBool;
 constexpr TypeSet kMovableNumeric1Byte = kMovable1Byte & ~kBool;

@@ -91,19 +91,13 @@ def missing_kernels(content: bytes) -> List[str]:
     return sorted(missing)
 
 
-def run_everywhere(content: bytes, inputs: Sequence[np.ndarray],
-                   pending_kernels: Sequence[str] = ()) -> Dict[str, List[np.ndarray]]:
-    """Outputs per runtime: LiteRT when installed, edgelite when it has every kernel. A file edgelite cannot
-    run fails the test unless each missing kernel is listed in pending_kernels (kernels that are on their
-    way); once they land, the same test runs in edgelite too."""
-    results = {}
+def run_everywhere(content: bytes, inputs: Sequence[np.ndarray]) -> Dict[str, List[np.ndarray]]:
+    """Outputs per runtime: edgelite, which must have every kernel the file uses, and LiteRT when installed."""
+    missing = missing_kernels(content)
+    assert not missing, f"edgelite has no kernel for {missing}"
+    results = {"edgelite": run_model(content, inputs, runtime="edgelite")}
     if HAVE_LITERT:
         results["litert"] = run_model(content, inputs, runtime="litert")
-    missing = missing_kernels(content)
-    unexpected = sorted(set(missing) - set(pending_kernels))
-    assert not unexpected, f"edgelite has no kernel for {unexpected}"
-    if not missing:
-        results["edgelite"] = run_model(content, inputs, runtime="edgelite")
     return results
 
 
@@ -117,20 +111,17 @@ def compare(results: Dict[str, List[np.ndarray]], expected: Sequence[np.ndarray]
 
 
 def check_conversion(model, inputs: Dict[str, np.ndarray], *, nhwc_inputs: bool = False,
-                     rtol: float = RTOL, atol: float = ATOL, pending_kernels: Sequence[str] = ()) -> bytes:
+                     rtol: float = RTOL, atol: float = ATOL) -> bytes:
     """Converts `model`, runs it wherever possible, compares with onnxruntime; returns the .tflite bytes."""
     expected = onnx_reference(model, inputs)
     content = convert(model, nhwc_inputs=nhwc_inputs)
     feeds = [np.transpose(a, (0, 2, 3, 1)) if nhwc_inputs and a.ndim == 4 else a for a in inputs.values()]
-    results = run_everywhere(content, feeds, pending_kernels)
-    if not results:
-        pytest.skip(f"LiteRT is not installed and edgelite has no kernel yet for {missing_kernels(content)}")
-    compare(results, expected, rtol, atol)
+    compare(run_everywhere(content, feeds), expected, rtol, atol)
     return content
 
 
-def check_batches(model, make_inputs, batches: Sequence[int] = (1, 3), *, rtol: float = RTOL, atol: float = ATOL,
-                  pending_kernels: Sequence[str] = ()) -> bytes:
+def check_batches(model, make_inputs, batches: Sequence[int] = (1, 3), *, rtol: float = RTOL,
+                  atol: float = ATOL) -> bytes:
     """Converts a model with a dynamic batch once and compares with onnxruntime at each batch
     (make_inputs(batch) -> {name: array}); the file's inputs must have -1 in their shape signature."""
     content = convert(model)
@@ -140,10 +131,8 @@ def check_batches(model, make_inputs, batches: Sequence[int] = (1, 3), *, rtol: 
         assert sg.tensors[i].shapeSignature is not None and list(sg.tensors[i].shapeSignature)[0] == -1
     for batch in batches:
         inputs = make_inputs(batch)
-        results = run_everywhere(content, list(inputs.values()), pending_kernels)
-        if not results:
-            pytest.skip(f"LiteRT is not installed and edgelite has no kernel yet for {missing_kernels(content)}")
-        compare(results, onnx_reference(model, inputs), rtol, atol, f" at batch {batch}")
+        compare(run_everywhere(content, list(inputs.values())), onnx_reference(model, inputs), rtol, atol,
+                f" at batch {batch}")
     return content
 
 
@@ -161,12 +150,9 @@ def rand(*shape, seed=0, dtype=np.float32) -> np.ndarray:
 
 
 def run_graph(graph, inputs: Sequence[np.ndarray]) -> Dict[str, List[np.ndarray]]:
-    """Writes a converter graph as it is (no passes) and runs it wherever possible."""
+    """Writes a converter graph as it is (no passes) and runs it in edgelite and LiteRT."""
     from edgelite.converter import write
-    results = run_everywhere(write(graph), inputs)
-    if not results:
-        pytest.skip("no runtime here runs this graph")
-    return results
+    return run_everywhere(write(graph), inputs)
 
 
 def check_pass(graph, pass_, inputs: Sequence[np.ndarray]):

@@ -104,17 +104,8 @@ def check_outputs(got, want, what: str):
         assert err <= TOLERANCE, f"{what}: max relative error {err:.2e} > {TOLERANCE}"
 
 
-# Kernels the runtime is getting (issue 8, phase B) that these conversions use: until a build has them the
-# edgelite runs are expected failures; any other missing kernel fails the test.
-PENDING_KERNELS = {"unet_decoder": {"TRANSPOSE_CONV"}, "attention_masks": {"SELECT_V2"}}
-
-
 def run_edgelite(content: bytes, inputs, what: str):
-    if not edgelite_runs(content):
-        missing = missing_ops(content)
-        pending = PENDING_KERNELS.get(architecture(what.split()[0]), set())
-        assert set(missing) <= pending, f"{what}: this edgelite build has no kernel for {missing}"
-        pytest.xfail(f"{what}: waiting for the {missing} kernels (issue 8, phase B); LiteRT runs it")
+    assert edgelite_runs(content), f"{what}: this edgelite build has no kernel for {missing_ops(content)}"
     return run_model(content, inputs, runtime="edgelite")
 
 

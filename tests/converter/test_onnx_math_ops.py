@@ -1,6 +1,5 @@
-"""Element-wise ONNX operators (onnx_math.py) at several opsets, against onnxruntime; the dynamic-batch
-variants run at batch 1 and 3. Operators whose edgelite kernel is on its way (issue 8, phase B) run in
-LiteRT and name the kernel in pending_kernels, so they run in edgelite as soon as it has it."""
+"""Element-wise ONNX operators (onnx_math.py) at several opsets, against onnxruntime in edgelite and LiteRT; the
+dynamic-batch variants run at batch 1 and 3."""
 
 import numpy as np
 import pytest
@@ -22,10 +21,9 @@ def test_unary(op, x, opset):
 
 
 @pytest.mark.parametrize("op, opset", [("Round", 11), ("Round", 22), ("Sign", 13)])
-def test_unary_with_pending_kernels(op, opset):
+def test_round_and_sign(op, opset):
     x = np.array([[-2.5, -1.5, -0.5, 0.0, 0.5, 1.5, 2.5, 3.7]], np.float32)
-    check_conversion(single_node(op, {"x": x}, opset=opset), {"x": x},
-                     pending_kernels=["ROUND", "SIGN"])
+    check_conversion(single_node(op, {"x": x}, opset=opset), {"x": x})
 
 
 def test_elu_alpha_and_celu_alpha():
@@ -73,14 +71,13 @@ def test_comparisons(op):
 def test_logic(op):
     a, b = rand(3, 4, seed=1) > 0, rand(4, seed=2) > 0
     inputs = {"a": a} if op == "Not" else {"a": a, "b": b}
-    check_conversion(single_node(op, inputs), inputs, pending_kernels=["LOGICAL_AND", "LOGICAL_OR", "LOGICAL_NOT"])
+    check_conversion(single_node(op, inputs), inputs)
 
 
 @pytest.mark.parametrize("opset", [9, 16])
 def test_where(opset):
     c, x, y = rand(3, 4, seed=1) > 0, rand(3, 4, seed=2), rand(4, seed=3)
-    check_conversion(single_node("Where", {"c": c, "x": x, "y": y}, opset=opset), {"c": c, "x": x, "y": y},
-                     pending_kernels=["SELECT_V2"])
+    check_conversion(single_node("Where", {"c": c, "x": x, "y": y}, opset=opset), {"c": c, "x": x, "y": y})
 
 
 def test_exact_gelu_pattern_becomes_gelu():

@@ -91,8 +91,7 @@ def test_clip_with_inputs(lo, hi, expected):
     inits = {"lo": np.float32(lo)}
     if hi is not None:
         inits["hi"] = np.float32(hi)
-    # edgelite's RELU_N1_TO_1 kernel is on its way (issue 8, phase B); LiteRT runs it meanwhile.
-    content = check_conversion(single_node("Clip", {"x": x}, inits), {"x": x}, pending_kernels=["RELU_N1_TO_1"])
+    content = check_conversion(single_node("Clip", {"x": x}, inits), {"x": x})
     assert expected in tflite_ops(content)
 
 

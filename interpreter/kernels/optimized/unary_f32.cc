@@ -30,6 +30,16 @@ inline float Sqrt(float x) { return std::sqrt(x); }
 inline float Square(float x) { return x * x; }
 inline float Neg(float x) { return -x; }
 inline float Abs(float x) { return std::fabs(x); }
+inline float ReluN1To1(float x) { return x > 1.f ? 1.f : x < -1.f ? -1.f : x; }
+inline float Relu0To1(float x) { return x > 1.f ? 1.f : x < 0.f ? 0.f : x; }
+inline float Round(float x) {
+  const float f = FloorF(x);
+  const float rest = x - f;
+  const bool even = FloorF(f * 0.5f) * 2.f == f;
+  return rest < 0.5f || (rest == 0.5f && even) ? f : f + 1.f;
+}
+// x != x is the NaN test that vectorizes (std::isnan may not, under the build's flags).
+inline float Sign(float x) { return x > 0.f ? 1.f : x < 0.f ? -1.f : x != x ? x : 0.f; }
 
 void LeakyRelu(const float* in, float* out, int64_t n, float alpha) {
   for (int64_t i = 0; i < n; ++i) out[i] = in[i] > 0.f ? in[i] : in[i] * alpha;
@@ -54,6 +64,7 @@ extern const UnaryF32Kernels kUnaryF32 = {
     Loop<LogisticF>, Loop<TanhF>,  Loop<GeluExact>, Loop<GeluTanh>, Loop<ExpF>,      Loop<LogF>,   Sin,
     Cos,             Loop<Elu>,    Loop<FloorF>,    Loop<CeilF>,    Loop<Relu>,      Loop<Relu6>,  Loop<HardSwish>,
     Loop<Rsqrt>,     Loop<Sqrt>,   Loop<Square>,    LeakyRelu,      Loop<Neg>,       Loop<Abs>,
+    Loop<ReluN1To1>, Loop<Relu0To1>, Loop<Round>,   Loop<Sign>,
 };
 
 }  // namespace EL_ISA_NS

@@ -17,6 +17,7 @@ using UnaryLoopF32 = void (*)(const float* in, float* out, int64_t n, float para
 struct UnaryF32Kernels {
   UnaryLoopF32 logistic, tanh, gelu_exact, gelu_tanh, exp, log, sin, cos, elu, floor, ceil;
   UnaryLoopF32 relu, relu6, hard_swish, rsqrt, sqrt, square, leaky_relu, neg, abs;
+  UnaryLoopF32 relu_n1_to_1, relu_0_to_1, round, sign;
 };
 
 EL_DECLARE_PER_VECTOR_ISA(UnaryF32Kernels, kUnaryF32)

@@ -36,6 +36,26 @@ inline T Abs(T x) {
     return std::fabs(x);
   }
 }
+// Clamps as .tflite writes them (NaN and -0 pass through).
+inline float ReluN1To1(float x) { return x > 1.f ? 1.f : x < -1.f ? -1.f : x; }
+inline float Relu0To1(float x) { return x > 1.f ? 1.f : x < 0.f ? 0.f : x; }
+// Halves to even, by .tflite's formula: floor, then up when the rest is above one half, or exactly one half
+// with an odd floor. Unlike rint, a negative input that rounds to zero gives +0 (-0 stays -0). x - floor(x) is
+// exact; floats from 2^24 up are even integers already.
+inline float Round(float x) {
+  const float f = std::floor(x);
+  const float rest = x - f;
+  const bool even = std::floor(f * 0.5f) * 2.f == f;
+  return rest < 0.5f || (rest == 0.5f && even) ? f : f + 1.f;
+}
+// -1, 0 or 1; NaN stays NaN and both zeros give +0.
+template <typename T>
+inline T Sign(T x) {
+  if constexpr (std::is_floating_point_v<T>) {
+    if (std::isnan(x)) return x;
+  }
+  return x > T(0) ? T(1) : x < T(0) ? T(-1) : T(0);
+}
 inline float Square(float x) { return x * x; }
 inline float Sqrt(float x) { return std::sqrt(x); }  // NaN below 0, -0 for -0
 inline float Floor(float x) { return std::floor(x); }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace edgelite {
@@ -64,94 +65,114 @@ void ForEachBroadcastIndex(const std::vector<int32_t>& a_dims, const std::vector
   }
 }
 
-// A broadcast binary op's loop, planned once in prepare (eval then steps it without allocating): output
-// axes of size 1 are dropped and neighbouring axes that both inputs read the same way (each either walks or
-// repeats both) are merged, so a same-shape op is one axis and a per-channel one two.
+// A broadcast element-wise op's loop over kInputs inputs, planned once in prepare (eval then steps it without
+// allocating): output axes of size 1 are dropped and neighbouring axes that every input reads the same way (each
+// either walks or repeats both) are merged, so a same-shape op is one axis and a per-channel one two.
 constexpr int kMaxBroadcastPlanRank = 8;
-struct BroadcastPlan {
+template <int kInputs>
+struct BroadcastPlanOf {
   int rank = 0;  // merged axes, outermost first (0 for a single element)
   int64_t dims[kMaxBroadcastPlanRank] = {};
-  int64_t a_strides[kMaxBroadcastPlanRank] = {}, b_strides[kMaxBroadcastPlanRank] = {};  // 0 where repeated
+  int64_t strides[kInputs][kMaxBroadcastPlanRank] = {};  // per input; 0 where it repeats
   int64_t total = 0;  // output elements
 };
+// The binary ops' plan: inputs a and b.
+using BroadcastPlan = BroadcastPlanOf<2>;
 
-// Plans `a_dims` and `b_dims` (right-aligned, NumPy rules, already checked to broadcast to `out_dims`).
-// False when more than kMaxBroadcastPlanRank merged axes remain (an alternating pattern of broadcast axes
-// that deep; no model has one).
-inline bool MakeBroadcastPlan(const std::vector<int32_t>& a_dims, const std::vector<int32_t>& b_dims,
-                              const std::vector<int32_t>& out_dims, BroadcastPlan* plan) {
-  *plan = BroadcastPlan();
+// Plans `inputs` (right-aligned, NumPy rules, already checked to broadcast to `out_dims`). False when more
+// than kMaxBroadcastPlanRank merged axes remain (an alternating pattern of broadcast axes that deep; no model
+// has one).
+template <int kInputs>
+bool MakeBroadcastPlan(const std::vector<int32_t>* const (&inputs)[kInputs], const std::vector<int32_t>& out_dims,
+                       BroadcastPlanOf<kInputs>* plan) {
+  *plan = BroadcastPlanOf<kInputs>();
   plan->total = 1;
   for (int32_t d : out_dims) plan->total *= d;
   const size_t rank = out_dims.size();
-  // Per output axis: its size and whether a (b) walks it; merged while the pattern stays the same.
-  int64_t dims[64], a_walks[64], b_walks[64];
+  // Per output axis: its size and whether each input walks it; merged while the pattern stays the same.
+  int64_t dims[64];
+  bool walks[64][kInputs];
   int n = 0;
   for (size_t axis = 0; axis < rank; ++axis) {
     const int64_t size = out_dims[axis];
     if (size == 1) continue;
-    const size_t lead_a = rank - a_dims.size(), lead_b = rank - b_dims.size();
-    const bool wa = axis >= lead_a && a_dims[axis - lead_a] != 1;
-    const bool wb = axis >= lead_b && b_dims[axis - lead_b] != 1;
-    if (n > 0 && a_walks[n - 1] == wa && b_walks[n - 1] == wb) {
+    bool w[kInputs];
+    bool same = n > 0;
+    for (int i = 0; i < kInputs; ++i) {
+      const std::vector<int32_t>& in = *inputs[i];
+      const size_t lead = rank - in.size();
+      w[i] = axis >= lead && in[axis - lead] != 1;
+      same = same && walks[n - 1][i] == w[i];
+    }
+    if (same) {
       dims[n - 1] *= size;
       continue;
     }
     if (n == 64) return false;
     dims[n] = size;
-    a_walks[n] = wa;
-    b_walks[n] = wb;
+    for (int i = 0; i < kInputs; ++i) walks[n][i] = w[i];
     ++n;
   }
   if (n > kMaxBroadcastPlanRank) return false;
   plan->rank = n;
-  int64_t sa = 1, sb = 1;
-  for (int k = n - 1; k >= 0; --k) {
-    plan->dims[k] = dims[k];
-    plan->a_strides[k] = a_walks[k] ? sa : 0;
-    plan->b_strides[k] = b_walks[k] ? sb : 0;
-    if (a_walks[k]) sa *= dims[k];
-    if (b_walks[k]) sb *= dims[k];
+  for (int i = 0; i < kInputs; ++i) {
+    int64_t stride = 1;
+    for (int k = n - 1; k >= 0; --k) {
+      plan->strides[i][k] = walks[k][i] ? stride : 0;
+      if (walks[k][i]) stride *= dims[k];
+    }
   }
+  for (int k = 0; k < n; ++k) plan->dims[k] = dims[k];
   return true;
 }
 
-// Calls fn(out_index, a_index, b_index) for the output elements [begin, end) of `plan`, the innermost axis
-// in a tight loop.
-template <typename Fn>
-void ForEachBroadcastIndex(const BroadcastPlan& plan, int64_t begin, int64_t end, Fn&& fn) {
+inline bool MakeBroadcastPlan(const std::vector<int32_t>& a_dims, const std::vector<int32_t>& b_dims,
+                              const std::vector<int32_t>& out_dims, BroadcastPlan* plan) {
+  return MakeBroadcastPlan<2>({&a_dims, &b_dims}, out_dims, plan);
+}
+
+namespace broadcast_internal {
+template <int kInputs, typename Fn, size_t... I>
+inline void Call(Fn& fn, int64_t o, const int64_t* base, const int64_t* step, int64_t i, std::index_sequence<I...>) {
+  fn(o, (base[I] + i * step[I])...);
+}
+}  // namespace broadcast_internal
+
+// Calls fn(out_index, input_index...) (one index per input) for the output elements [begin, end) of `plan`,
+// the innermost axis in a tight loop.
+template <int kInputs, typename Fn>
+void ForEachBroadcastIndex(const BroadcastPlanOf<kInputs>& plan, int64_t begin, int64_t end, Fn&& fn) {
+  using Seq = std::make_index_sequence<kInputs>;
   if (begin >= end) return;
+  int64_t pos[kInputs] = {};
   if (plan.rank == 0) {
-    fn(int64_t{0}, int64_t{0}, int64_t{0});
+    broadcast_internal::Call<kInputs>(fn, int64_t{0}, pos, pos, 0, Seq());
     return;
   }
   const int last = plan.rank - 1;
   int64_t idx[kMaxBroadcastPlanRank];
-  int64_t ia = 0, ib = 0;
   for (int64_t rest = begin, k = last; k >= 0; --k) {
     idx[k] = rest % plan.dims[k];
     rest /= plan.dims[k];
-    ia += idx[k] * plan.a_strides[k];
-    ib += idx[k] * plan.b_strides[k];
+    for (int i = 0; i < kInputs; ++i) pos[i] += idx[k] * plan.strides[i][k];
   }
-  const int64_t inner = plan.dims[last], step_a = plan.a_strides[last], step_b = plan.b_strides[last];
+  const int64_t inner = plan.dims[last];
+  int64_t step[kInputs];
+  for (int i = 0; i < kInputs; ++i) step[i] = plan.strides[i][last];
   int64_t o = begin;
   while (o < end) {
     // The rest of the current innermost row.
     const int64_t run = std::min(inner - idx[last], end - o);
-    for (int64_t i = 0; i < run; ++i) fn(o + i, ia + i * step_a, ib + i * step_b);
+    for (int64_t r = 0; r < run; ++r) broadcast_internal::Call<kInputs>(fn, o + r, pos, step, r, Seq());
     o += run;
     if (o >= end) break;
     // Back to the row's start, then the odometer step of the outer axes.
-    ia -= idx[last] * step_a;
-    ib -= idx[last] * step_b;
+    for (int i = 0; i < kInputs; ++i) pos[i] -= idx[last] * step[i];
     idx[last] = 0;
     for (int k = last - 1; k >= 0; --k) {
-      ia += plan.a_strides[k];
-      ib += plan.b_strides[k];
+      for (int i = 0; i < kInputs; ++i) pos[i] += plan.strides[i][k];
       if (++idx[k] < plan.dims[k]) break;
-      ia -= plan.a_strides[k] * plan.dims[k];
-      ib -= plan.b_strides[k] * plan.dims[k];
+      for (int i = 0; i < kInputs; ++i) pos[i] -= plan.strides[i][k] * plan.dims[k];
       idx[k] = 0;
     }
   }

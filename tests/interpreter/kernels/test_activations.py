@@ -1,5 +1,6 @@
-"""The element-wise unary family (LOGISTIC, TANH, RELU, RELU6, HARD_SWISH, GELU, RSQRT, NEG, ABS, CEIL,
-FLOOR, COS, SIN, EXP, LOG, SQRT, SQUARE, ELU, LEAKY_RELU): against NumPy in float64, special values,
+"""The element-wise unary family (LOGISTIC, TANH, RELU, RELU6, RELU_N1_TO_1, RELU_0_TO_1, HARD_SWISH, GELU, RSQRT,
+NEG, ABS, CEIL, FLOOR, ROUND, SIGN, COS, SIN, EXP, LOG, SQRT, SQUARE, ELU, LEAKY_RELU; ROUND, SIGN and the two
+clamps have files of their own for their edge cases): against NumPy in float64, special values,
 the optimized kernels against their reference twins, against LiteRT's builtin kernels when installed,
 and prepare failures."""
 
@@ -34,6 +35,10 @@ NUMPY = {
     "TANH": (np.tanh, TRANSCENDENTAL),
     "RELU": (lambda x: np.maximum(x, 0.0), EXACT),
     "RELU6": (lambda x: np.clip(x, 0.0, 6.0), EXACT),
+    "RELU_N1_TO_1": (lambda x: np.clip(x, -1.0, 1.0), EXACT),
+    "RELU_0_TO_1": (lambda x: np.clip(x, 0.0, 1.0), EXACT),
+    "ROUND": (np.round, EXACT),
+    "SIGN": (np.sign, EXACT),
     "HARD_SWISH": (lambda x: x * np.clip(x + 3.0, 0.0, 6.0) / 6.0, ROUNDED),
     "RSQRT": (lambda x: 1.0 / np.sqrt(x), ROUNDED),
     "NEG": (lambda x: -x, EXACT),
