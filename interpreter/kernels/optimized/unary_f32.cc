@@ -22,8 +22,8 @@ inline float GeluExact(float x) { return 0.5f * x * ErfcF(x * -0.707106781186547
 inline float GeluTanh(float x) { return 0.5f * x * (1.f + TanhF(0.79788456080286536f * (x + 0.044715f * x * x * x))); }
 inline float Elu(float x) { return x < 0.f ? ExpM1F(x) : x; }
 // The same expressions as reference/activations.h (NaN and signed-zero behaviour included).
-inline float Relu(float x) { return std::max(0.f, x); }
-inline float Relu6(float x) { return std::max(0.f, std::min(6.f, x)); }
+inline float Relu(float x) { return x < 0.f ? 0.f : x; }
+inline float Relu6(float x) { return x > 6.f ? 6.f : x < 0.f ? 0.f : x; }
 inline float HardSwish(float x) { return x * std::min(6.f, std::max(0.f, x + 3.f)) / 6.f; }
 inline float Rsqrt(float x) { return 1.f / std::sqrt(x); }
 inline float Sqrt(float x) { return std::sqrt(x); }

@@ -11,8 +11,9 @@
 namespace edgelite {
 namespace reference {
 
-inline float Relu(float x) { return std::max(0.f, x); }
-inline float Relu6(float x) { return std::max(0.f, std::min(6.f, x)); }
+// As .tflite's kernels: NaN passes through and -0 stays -0 (a comparison, not std::max).
+inline float Relu(float x) { return x < 0.f ? 0.f : x; }
+inline float Relu6(float x) { return x > 6.f ? 6.f : x < 0.f ? 0.f : x; }
 // x * relu6(x + 3) / 6, divided last as .tflite does.
 inline float HardSwish(float x) { return x * std::min(6.f, std::max(0.f, x + 3.f)) / 6.f; }
 inline float Logistic(float x) { return 1.f / (1.f + std::exp(-x)); }

@@ -4,6 +4,7 @@ clamps have files of their own for their edge cases): against NumPy in float64, 
 the optimized kernels against their reference twins, against LiteRT's builtin kernels when installed,
 and prepare failures."""
 
+import importlib.util
 import math
 
 import numpy as np
@@ -344,3 +345,21 @@ def test_other_types_are_refused(op, dtype, version):
 def test_output_type_must_match():
     with pytest.raises(EdgeliteError, match=r"dtypes \(float32\) -> int32 are not supported"):
         run_single_op("RELU", [np.zeros(4, np.float32)], output_types=np.int32)
+
+
+@pytest.mark.parametrize("op,lo,hi", [("RELU", 0.0, None), ("RELU6", 0.0, 6.0), ("RELU_N1_TO_1", -1.0, 1.0),
+                                       ("RELU_0_TO_1", 0.0, 1.0)])
+def test_clamps_keep_nan_and_negative_zero(op, lo, hi):
+    # .tflite's clamps compare (x < lo ? lo : x): NaN passes through and -0 stays -0, on every row.
+    x = np.float32([np.nan, -0.0, 0.0, -1.5, 0.5, 3.0, 7.0, np.inf, -np.inf] * 3)
+    expected = np.where(x < lo, np.float32(lo), x)
+    if hi is not None:
+        expected = np.where(x > hi, np.float32(hi), expected)
+    optimized, reference = run_optimized_and_reference(op, [x])
+    for got in (optimized[0], reference[0]):
+        np.testing.assert_array_equal(got, expected)
+        np.testing.assert_array_equal(np.signbit(got), np.signbit(expected))
+    if importlib.util.find_spec("ai_edge_litert") is not None:
+        (lite,) = run_litert_builtin(op, [x])
+        np.testing.assert_array_equal(np.signbit(lite), np.signbit(optimized[0]))
+        np.testing.assert_array_equal(lite, optimized[0])
