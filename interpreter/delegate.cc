@@ -45,7 +45,7 @@ std::vector<DelegatePartition> PartitionForDelegate(const std::vector<Node>& nod
                                                     const std::vector<int>& plan,
                                                     const std::vector<bool>& supported,
                                                     const std::vector<int>& subgraph_outputs,
-                                                    int num_tensors) {
+                                                    int num_tensors, const PartitionOptions& options) {
   // Position in plan of each node, producer of each tensor, and the dependency edges between nodes.
   std::vector<int> position(nodes.size(), -1);
   for (size_t p = 0; p < plan.size(); ++p) position[plan[p]] = static_cast<int>(p);
@@ -73,6 +73,19 @@ std::vector<DelegatePartition> PartitionForDelegate(const std::vector<Node>& nod
   std::vector<DelegatePartition> runs;
   int kind = plan.empty() ? 0 : (supported[plan[0]] ? 1 : 0);
   size_t done = 0;
+  if (!options.clustering) {
+    // Consecutive runs of one kind in plan order: nothing moves, so the plan's order (and any control
+    // dependency it encodes) is kept.
+    for (int n : plan) {
+      const bool delegated = supported[n];
+      if (runs.empty() || runs.back().delegated != delegated) {
+        runs.emplace_back();
+        runs.back().delegated = delegated;
+      }
+      runs.back().nodes.push_back(n);
+    }
+    done = plan.size();
+  }
   while (done < plan.size()) {
     if (ready[kind].empty()) kind = 1 - kind;
     DelegatePartition run;
@@ -108,9 +121,11 @@ std::vector<DelegatePartition> PartitionForDelegate(const std::vector<Node>& nod
       continue;
     }
     std::set<int> members(run.nodes.begin(), run.nodes.end());
-    for (int n : run.nodes)
-      for (int c : consumers[n])
-        if (members.count(c)) parent[find(c)] = find(n);
+    if (options.node_fusion) {
+      for (int n : run.nodes)
+        for (int c : consumers[n])
+          if (members.count(c)) parent[find(c)] = find(n);
+    }
     std::vector<DelegatePartition> components;
     std::vector<int> component_of_root(nodes.size(), -1);
     for (int n : run.nodes) {

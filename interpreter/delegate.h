@@ -39,6 +39,16 @@ class Delegate {
                               std::unique_ptr<DelegateKernel>* kernel) = 0;
 };
 
+// How claimed nodes are grouped (LiteRT's experimental_disable_delegate_clustering and
+// experimental_disable_delegate_node_fusion are these two set to false).
+struct PartitionOptions {
+  // Gather supported nodes across unsupported ones where dependencies allow (fewer, larger partitions,
+  // nodes reordered); when false, partitions are consecutive runs of the execution plan, order kept.
+  bool clustering = true;
+  // Several nodes per partition; when false every claimed node is a partition of its own.
+  bool node_fusion = true;
+};
+
 // Splits `plan` (node indices in execution order) into runs of supported / unsupported nodes so that
 // every dependency between runs points forward (the graph of runs stays acyclic), then splits the
 // supported runs into connected pieces. Returns all pieces in an order that is a valid execution
@@ -47,6 +57,6 @@ std::vector<DelegatePartition> PartitionForDelegate(const std::vector<Node>& nod
                                                     const std::vector<int>& plan,
                                                     const std::vector<bool>& supported,
                                                     const std::vector<int>& subgraph_outputs,
-                                                    int num_tensors);
+                                                    int num_tensors, const PartitionOptions& options = {});
 
 }  // namespace edgelite

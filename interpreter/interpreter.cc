@@ -5,8 +5,9 @@
 
 namespace edgelite {
 
-Status Interpreter::Create(std::shared_ptr<Model> model, const OpResolver& resolver, int num_threads,
-                           std::unique_ptr<Interpreter>* out) {
+Status Interpreter::Create(std::shared_ptr<Model> model, const OpResolver& resolver,
+                           const InterpreterOptions& options, std::unique_ptr<Interpreter>* out) {
+  const int num_threads = options.num_threads;
   if (num_threads < -1 || num_threads == 0) {
     return InvalidArgument(StrCat("num_threads must be >= 1 (or -1 for the default), got ", num_threads));
   }
@@ -15,7 +16,7 @@ Status Interpreter::Create(std::shared_ptr<Model> model, const OpResolver& resol
   interp->pool_ = std::make_unique<ThreadPool>(num_threads == -1 ? 1 : num_threads);
   const auto* fb_subgraphs = interp->model_->fb()->subgraphs();
   for (unsigned i = 0; i < fb_subgraphs->size(); ++i) {
-    auto sg = std::make_unique<Subgraph>(static_cast<int>(i), interp->pool_.get());
+    auto sg = std::make_unique<Subgraph>(static_cast<int>(i), interp->pool_.get(), options.graph);
     EL_RETURN_IF_ERROR(sg->Build(*interp->model_, *fb_subgraphs->Get(i), resolver));
     interp->subgraphs_.push_back(std::move(sg));
   }

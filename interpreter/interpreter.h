@@ -21,12 +21,23 @@ struct SignatureInfo {
   std::vector<std::pair<std::string, int>> outputs;
 };
 
+struct InterpreterOptions {
+  int num_threads = 1;  // -1: the default (1)
+  SubgraphOptions graph;
+};
+
 class Interpreter {
  public:
   // Builds every subgraph. Fails on an inconsistent model; unsupported operators are reported by
   // AllocateTensors (so a model can still be inspected).
-  static Status Create(std::shared_ptr<Model> model, const OpResolver& resolver, int num_threads,
+  static Status Create(std::shared_ptr<Model> model, const OpResolver& resolver, const InterpreterOptions& options,
                        std::unique_ptr<Interpreter>* out);
+  static Status Create(std::shared_ptr<Model> model, const OpResolver& resolver, int num_threads,
+                       std::unique_ptr<Interpreter>* out) {
+    InterpreterOptions options;
+    options.num_threads = num_threads;
+    return Create(std::move(model), resolver, options, out);
+  }
 
   // Hands supported nodes of every subgraph to the delegate. Call before AllocateTensors.
   Status ModifyGraphWithDelegate(std::shared_ptr<Delegate> delegate);

@@ -79,10 +79,17 @@ class KernelContext {
 
   virtual ThreadPool& thread_pool() = 0;
 
+  // True when the interpreter was created for reference kernels only (LiteRT's BUILTIN_REF resolver,
+  // or EDGELITE_FORCE_REFERENCE_KERNELS=1): variant selection then considers only Isa::kReference rows.
+  bool reference_kernels_only() const { return reference_kernels_only_; }
+
   // An error naming the node: "node 12 (CONV_2D): <message>".
   Status Error(const Node& node, const std::string& message, StatusCode code = StatusCode::kInvalidModel) {
     return Status(code, StrCat("node ", node.index, " (", node.op_name, "): ", message));
   }
+
+ protected:
+  bool reference_kernels_only_ = false;
 };
 
 }  // namespace edgelite

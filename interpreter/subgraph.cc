@@ -33,7 +33,10 @@ std::vector<int> ToVector(const flatbuffers::Vector<T>* v) {
 
 }  // namespace
 
-Subgraph::Subgraph(int index, ThreadPool* pool) : index_(index), pool_(pool) {}
+Subgraph::Subgraph(int index, ThreadPool* pool, const SubgraphOptions& options)
+    : index_(index), pool_(pool), options_(options) {
+  reference_kernels_only_ = options.reference_kernels_only;
+}
 
 Subgraph::~Subgraph() {
   for (Node& node : nodes_) {
@@ -105,6 +108,7 @@ Status Subgraph::Build(const Model& model, const schema::SubGraph& fb, const OpR
     }
     tensors_.push_back(std::move(t));
   }
+  num_model_tensors_ = static_cast<int>(tensors_.size());
 
   auto check_index = [&](int t, bool allow_optional, const std::string& what) -> Status {
     if ((allow_optional && t == -1) || (t >= 0 && t < num_tensors)) return Status::Ok();
@@ -298,6 +302,15 @@ Status Subgraph::PlanArena() {
     for (int t : node.temporaries) touch(t, p);
   }
   for (int t : outputs_) touch(t, steps);
+  if (options_.preserve_all_tensors) {
+    // Nothing shares bytes with anything else: every tensor of the model lives from the first step to
+    // past the last. Scratch tensors may still share, since they hold nothing once their node is done.
+    for (int t = 0; t < num_model_tensors_; ++t) {
+      if (first[t] < 0) continue;
+      first[t] = 0;
+      last[t] = steps;
+    }
+  }
 
   arena_requests_.clear();
   for (size_t t = 0; t < tensors_.size(); ++t) {
@@ -395,6 +408,16 @@ Status Subgraph::ResizeTensor(Tensor& tensor, const Dims& dims) {
 
 void Subgraph::MarkDynamic(Tensor& tensor) { tensor.is_dynamic = true; }
 
+void Subgraph::ResetVariableTensors() {
+  for (int i = 0; i < num_model_tensors_; ++i) {
+    Tensor& t = tensors_[i];
+    if (!t.is_variable || !t.data) continue;
+    // LiteRT fills bytes with the zero point for int8 only (a byte pattern, so other types get 0).
+    const int value = t.type == DataType::kInt8 && !t.quant.zero_point.empty() ? static_cast<int>(t.quant.zero_point[0]) : 0;
+    std::memset(t.data, value, t.RequiredBytes());
+  }
+}
+
 Status Subgraph::AddTemporary(Node& node, DataType type, int* tensor_index) {
   Tensor t;
   t.name = StrCat(node.op_name, "#", node.index, "/scratch", node.temporaries.size());
@@ -415,7 +438,8 @@ Status Subgraph::ApplyDelegate(const std::shared_ptr<Delegate>& delegate) {
   std::vector<bool> supported(nodes_.size(), false);
   for (int n : plan_) supported[n] = delegate->SupportsNode(*this, nodes_[n]);
   std::vector<DelegatePartition> parts =
-      PartitionForDelegate(nodes_, plan_, supported, outputs_, static_cast<int>(tensors_.size()));
+      PartitionForDelegate(nodes_, plan_, supported, outputs_, static_cast<int>(tensors_.size()),
+                           options_.partitioning);
   std::vector<int> new_plan;
   std::set<int> claimed;
   for (const DelegatePartition& part : parts) {

@@ -19,9 +19,19 @@ namespace schema {
 struct SubGraph;
 }
 
+// What LiteRT sets per interpreter and edgelite applies per subgraph.
+struct SubgraphOptions {
+  // Every tensor keeps its own memory for the whole run, so intermediates can be read after invoke
+  // (LiteRT's experimental_preserve_all_tensors). Costs the sum of all tensor sizes in arena.
+  bool preserve_all_tensors = false;
+  // Only reference kernels are chosen (LiteRT's OpResolverType.BUILTIN_REF).
+  bool reference_kernels_only = false;
+  PartitionOptions partitioning;
+};
+
 class Subgraph : public KernelContext {
  public:
-  Subgraph(int index, ThreadPool* pool);
+  Subgraph(int index, ThreadPool* pool, const SubgraphOptions& options = {});
   ~Subgraph() override;
 
   // Creates tensors and nodes from the model; resolves each operator. An operator the resolver lacks
@@ -34,6 +44,8 @@ class Subgraph : public KernelContext {
   // Changes the shape of an input tensor; AllocateTensors must be called again before Invoke.
   Status ResizeInputTensor(int tensor_index, const Dims& dims, bool strict);
   Status ApplyDelegate(const std::shared_ptr<Delegate>& delegate);
+  // Sets every variable tensor to zero (int8: its zero point), as LiteRT's ResetVariableTensors.
+  void ResetVariableTensors();
 
   const std::string& name() const { return name_; }
   int index() const { return index_; }
@@ -54,6 +66,8 @@ class Subgraph : public KernelContext {
 
   // KernelContext
   int num_tensors() const override { return static_cast<int>(tensors_.size()); }
+  // Tensors the model declares; those after them are kernels' scratch tensors (AddTemporary).
+  int num_model_tensors() const { return num_model_tensors_; }
   Tensor* tensor(int index) override;
   const Tensor* tensor(int index) const;
   Status ResizeTensor(Tensor& tensor, const Dims& dims) override;
@@ -73,6 +87,8 @@ class Subgraph : public KernelContext {
 
   int index_;
   ThreadPool* pool_;
+  SubgraphOptions options_;
+  int num_model_tensors_ = 0;
   std::string name_;
   std::deque<Tensor> tensors_;  // a deque keeps Tensor& valid when kernels add temporaries
   std::vector<Node> nodes_;

@@ -43,7 +43,8 @@ py::dtype NumpyDtype(DataType t) { return py::dtype(DataTypeName(t)); }
 class CoreInterpreter {
  public:
   CoreInterpreter(py::object model_path, py::object model_content, int num_threads, py::list delegates,
-                  bool test_custom_ops) {
+                  bool test_custom_ops, bool preserve_all_tensors, bool reference_kernels_only,
+                  bool delegate_clustering, bool delegate_node_fusion) {
     std::shared_ptr<Model> model;
     if (!model_path.is_none()) {
       Check(Model::FromFile(py::cast<std::string>(model_path), &model));
@@ -55,7 +56,13 @@ class CoreInterpreter {
     }
     OpResolver resolver = MakeBuiltinOpResolver();
     if (test_custom_ops) testing::AddTestCustomOps(&resolver);
-    Check(Interpreter::Create(model, resolver, num_threads, &interp_));
+    InterpreterOptions options;
+    options.num_threads = num_threads;
+    options.graph.preserve_all_tensors = preserve_all_tensors;
+    options.graph.reference_kernels_only = reference_kernels_only;
+    options.graph.partitioning.clustering = delegate_clustering;
+    options.graph.partitioning.node_fusion = delegate_node_fusion;
+    Check(Interpreter::Create(model, resolver, options, &interp_));
     for (py::handle d : delegates) {
       auto delegate = py::cast<std::shared_ptr<Delegate>>(d);
       Check(interp_->ModifyGraphWithDelegate(delegate));
@@ -103,10 +110,51 @@ class CoreInterpreter {
     d["is_constant"] = t.is_constant;
     d["is_variable"] = t.is_variable;
     d["is_sparse"] = t.sparsity != nullptr;
+    d["sparsity"] = SparsityInfo(t.sparsity);
+    d["is_temporary"] = index >= sg(subgraph).num_model_tensors();
     d["allocated"] = t.data != nullptr;
     static const char* kAllocation[] = {"none", "constant", "arena", "owned"};
     d["allocation"] = kAllocation[static_cast<int>(t.allocation)];
     d["bytes"] = t.bytes;
+    return d;
+  }
+
+  // LiteRT's sparsity_parameters: traversal_order, block_map, and per dimension its format with
+  // dense_size (dense) or array_segments / array_indices (CSR), index vectors widened to int32.
+  static py::dict SparsityInfo(const schema::SparsityParameters* sp) {
+    py::dict d;
+    if (!sp) return d;
+    auto int32s = [](const flatbuffers::Vector<int32_t>* v) {
+      return v ? py::array_t<int32_t>(v->size(), v->data()) : py::array_t<int32_t>(0);
+    };
+    auto index_vector = [](schema::SparseIndexVector type, const void* v) {
+      std::vector<int32_t> out;
+      if (type == schema::SparseIndexVector_Int32Vector && v) {
+        if (auto* vals = static_cast<const schema::Int32Vector*>(v)->values()) out.assign(vals->begin(), vals->end());
+      } else if (type == schema::SparseIndexVector_Uint16Vector && v) {
+        if (auto* vals = static_cast<const schema::Uint16Vector*>(v)->values()) out.assign(vals->begin(), vals->end());
+      } else if (type == schema::SparseIndexVector_Uint8Vector && v) {
+        if (auto* vals = static_cast<const schema::Uint8Vector*>(v)->values()) out.assign(vals->begin(), vals->end());
+      }
+      return py::array_t<int32_t>(out.size(), out.data());
+    };
+    d["traversal_order"] = int32s(sp->traversal_order());
+    d["block_map"] = int32s(sp->block_map());
+    py::list dims;
+    if (const auto* meta = sp->dim_metadata()) {
+      for (const schema::DimensionMetadata* m : *meta) {
+        py::dict dm;
+        dm["format"] = static_cast<int>(m->format());
+        if (m->format() == schema::DimensionType_DENSE) {
+          dm["dense_size"] = m->dense_size();
+        } else {
+          dm["array_segments"] = index_vector(m->array_segments_type(), m->array_segments());
+          dm["array_indices"] = index_vector(m->array_indices_type(), m->array_indices());
+        }
+        dims.append(dm);
+      }
+    }
+    d["dim_metadata"] = dims;
     return d;
   }
 
@@ -158,13 +206,24 @@ class CoreInterpreter {
     Check(sg(subgraph).ResizeInputTensor(index, dims, strict));
   }
 
-  py::list Nodes(int subgraph) {
+  // The nodes in execution order (delegate nodes in place of what they run), or with `all_nodes`
+  // every node by index as LiteRT lists them: nodes a delegate took over stay, beside the delegate's
+  // own node; "plan_position" is None for those.
+  py::list Nodes(int subgraph, bool all_nodes) {
     Subgraph& s = sg(subgraph);
+    std::vector<int> position(s.nodes().size(), -1);
+    for (size_t p = 0; p < s.execution_plan().size(); ++p) position[s.execution_plan()[p]] = static_cast<int>(p);
+    std::vector<int> order = s.execution_plan();
+    if (all_nodes) {
+      order.resize(s.nodes().size());
+      for (size_t n = 0; n < order.size(); ++n) order[n] = static_cast<int>(n);
+    }
     py::list out;
-    for (int n : s.execution_plan()) {
+    for (int n : order) {
       const Node& node = s.nodes()[n];
       py::dict d;
       d["index"] = n;
+      d["plan_position"] = position[n] < 0 ? py::object(py::none()) : py::object(py::int_(position[n]));
       d["op_name"] = node.op_name;
       d["version"] = node.op_version;
       d["inputs"] = node.inputs;
@@ -240,15 +299,20 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("partitions", &CpuTestDelegate::partitions);
 
   py::class_<CoreInterpreter>(m, "CoreInterpreter")
-      .def(py::init<py::object, py::object, int, py::list, bool>(), py::arg("model_path"),
+      .def(py::init<py::object, py::object, int, py::list, bool, bool, bool, bool, bool>(), py::arg("model_path"),
            py::arg("model_content"), py::arg("num_threads"), py::arg("delegates"),
-           py::arg("test_custom_ops") = false)
+           py::arg("test_custom_ops") = false, py::arg("preserve_all_tensors") = false,
+           py::arg("reference_kernels_only") = false, py::arg("delegate_clustering") = true,
+           py::arg("delegate_node_fusion") = true)
       .def("num_subgraphs", [](CoreInterpreter& c) { return c.interp_->num_subgraphs(); })
       .def("num_threads", [](CoreInterpreter& c) { return c.interp_->num_threads(); })
       .def("subgraph_name", [](CoreInterpreter& c, int s) { return c.sg(s).name(); })
       .def("inputs", [](CoreInterpreter& c, int s) { return c.sg(s).inputs(); })
       .def("outputs", [](CoreInterpreter& c, int s) { return c.sg(s).outputs(); })
       .def("num_tensors", [](CoreInterpreter& c, int s) { return c.sg(s).num_tensors(); })
+      .def("num_model_tensors", [](CoreInterpreter& c, int s) { return c.sg(s).num_model_tensors(); })
+      .def("native_handle", [](CoreInterpreter& c) { return reinterpret_cast<intptr_t>(c.interp_.get()); })
+      .def("reset_variables", [](CoreInterpreter& c, int s) { c.sg(s).ResetVariableTensors(); })
       .def("allocate_tensors", &CoreInterpreter::AllocateTensors)
       .def("invoke", &CoreInterpreter::Invoke)
       .def("ready", [](CoreInterpreter& c, int s) { return c.sg(s).ready(); })
@@ -257,7 +321,7 @@ PYBIND11_MODULE(_core, m) {
       .def("tensor_view", &CoreInterpreter::TensorView)
       .def("set_tensor", &CoreInterpreter::SetTensor)
       .def("resize_input", &CoreInterpreter::ResizeInput)
-      .def("nodes", &CoreInterpreter::Nodes)
+      .def("nodes", &CoreInterpreter::Nodes, py::arg("subgraph"), py::arg("all_nodes") = false)
       .def("unresolved", [](CoreInterpreter& c, int s) { return c.sg(s).unresolved(); })
       .def("signatures", &CoreInterpreter::Signatures)
       .def("arena_bytes", [](CoreInterpreter& c, int s) { return c.sg(s).arena_bytes(); })

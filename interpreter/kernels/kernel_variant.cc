@@ -88,7 +88,7 @@ bool IsaUsable(Isa isa, bool force_reference) {
   return IsaAvailable(isa);
 }
 
-bool ForceReference() { return ForceReferenceKernels(); }
+bool ForceReference(const KernelContext& ctx) { return ctx.reference_kernels_only() || ForceReferenceKernels(); }
 
 Status NoTypeMatch(KernelContext& ctx, const Node& node, const TypeSignature* const* sigs, int count) {
   // What differs from the closest row: the positions to look at first.
@@ -115,7 +115,7 @@ Status NoConditionMatch(KernelContext& ctx, const Node& node, const char* const*
                         const char* const* conditions, int count) {
   if (count == 0) {
     return ctx.Error(node, StrCat("no implementation of dtypes ", ActualTypes(ctx, node), " runs here",
-                                  ForceReference() ? " with EDGELITE_FORCE_REFERENCE_KERNELS=1" : "",
+                                  ForceReference(ctx) ? " with reference kernels only" : "",
                                   " (best instruction set: ", IsaName(BestAvailableIsa()), ")"),
                      StatusCode::kInternal);
   }

@@ -111,14 +111,14 @@ Status NoTypeMatch(KernelContext& ctx, const Node& node, const TypeSignature* co
 Status NoConditionMatch(KernelContext& ctx, const Node& node, const char* const* names,
                         const char* const* conditions, int count);
 void RecordChoice(Node& node, const char* name, Isa isa);
-bool ForceReference();
+bool ForceReference(const KernelContext& ctx);
 }  // namespace variant_internal
 
 // Chooses the row for `node` from `table` into data.variant, then runs its prepare. Prepare calls this
 // after its shape checks and after filling whatever `applies` reads.
 template <typename Data, int N>
 Status SelectVariant(KernelContext& ctx, Node& node, const KernelVariant<Data> (&table)[N], Data& data) {
-  const bool force_reference = variant_internal::ForceReference();
+  const bool force_reference = variant_internal::ForceReference(ctx);
   const char* names[N];
   const char* conditions[N];
   int num_typed = 0, num_refused = 0;

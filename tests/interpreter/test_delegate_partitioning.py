@@ -33,6 +33,12 @@ def chain_model(ops):
 X = np.array([[1, 2, 3], [-4, 5, -6]], np.float32)
 
 
+def executed_ops(interp):
+    """Operator names in execution order: delegate nodes in place of the nodes they took over."""
+    ran = [n for n in interp._get_ops_details() if n["plan_position"] is not None]
+    return [n["op_name"] for n in sorted(ran, key=lambda n: n["plan_position"])]
+
+
 def test_runs_of_supported_nodes_become_one_delegate_node():
     model = chain_model(["ADD", "ADD", "MUL", "ADD", "SUB", "ADD"])
     expected, _ = run(model, X)
@@ -40,8 +46,12 @@ def test_runs_of_supported_nodes_become_one_delegate_node():
     got, interp = run(model, X, [delegate])
     np.testing.assert_array_equal(got[0], expected[0])
     assert delegate.partitions == [[0, 1], [3, 4, 5]]
-    ops = [n["op_name"] for n in interp._get_ops_details()]
-    assert ops == ["DELEGATE(CpuTestDelegate)", "MUL", "DELEGATE(CpuTestDelegate)"]
+    assert executed_ops(interp) == ["DELEGATE(CpuTestDelegate)", "MUL", "DELEGATE(CpuTestDelegate)"]
+    # As LiteRT, the op list keeps the nodes a delegate took over, by index, and adds the delegate's nodes.
+    details = interp._get_ops_details()
+    assert [n["op_name"] for n in details] == ["ADD", "ADD", "MUL", "ADD", "SUB", "ADD"] + 2 * ["DELEGATE(CpuTestDelegate)"]
+    assert [n["index"] for n in details] == list(range(8))
+    assert [n["plan_position"] for n in details] == [None, None, 1, None, None, None, 0, 2]
 
 
 def test_partitions_stay_acyclic_around_an_unsupported_node():
@@ -61,7 +71,7 @@ def test_partitions_stay_acyclic_around_an_unsupported_node():
     got, interp = run(model, X, [delegate])
     np.testing.assert_array_equal(got[0], expected[0])
     assert delegate.partitions == [[0], [2]]
-    assert [n["op_name"] for n in interp._get_ops_details()][1] == "MUL"
+    assert executed_ops(interp)[1] == "MUL"
 
 
 def test_independent_branches_are_separate_partitions():
@@ -99,7 +109,7 @@ def test_nothing_supported_leaves_graph_alone():
     delegate = _core.CpuTestDelegate(ops=["CONV_2D"])
     got, interp = run(model, X, [delegate])
     assert delegate.partitions == []
-    assert [n["op_name"] for n in interp._get_ops_details()] == ["ADD", "MUL"]
+    assert executed_ops(interp) == [n["op_name"] for n in interp._get_ops_details()] == ["ADD", "MUL"]
 
 
 def test_delegate_must_be_an_edgelite_delegate():
@@ -121,7 +131,49 @@ def test_real_model_partially_delegated_gives_same_outputs(ops):
     delegate = _core.CpuTestDelegate(ops=ops)
     got, interp = run(content, x, [delegate])
     assert delegate.partitions, "the delegate should have claimed something"
-    kept = [n["op_name"] for n in interp._get_ops_details() if not n["delegated"]]
+    kept = [op for op in executed_ops(interp) if not op.startswith("DELEGATE")]
     assert not set(kept) & set(ops), "every supported node ends up in some partition"
     for g, e in zip(got, expected):
         np.testing.assert_array_equal(g, e)
+
+
+def test_disable_delegate_clustering_keeps_execution_order():
+    # ADD, MUL(x), ADD: with clustering the two ADDs that do not depend on the MUL could gather; without
+    # it, partitions are consecutive runs of the plan (LiteRT's experimental_disable_delegate_clustering).
+    b = ModelBuilder()
+    x = b.add_input("x", [2, 3])
+    c = b.add_constant("c", np.array([1.5, -2.0, 0.5], np.float32))
+    a, m, a2 = b.add_tensor("a", [2, 3]), b.add_tensor("m", [2, 3]), b.add_tensor("a2", [2, 3])
+    b.add_operator("ADD", [x, c], [a])
+    b.add_operator("MUL", [x, c], [m])
+    b.add_operator("ADD", [a, c], [a2])
+    b.mark_output(a2)
+    b.mark_output(m)
+    model = b.build()
+    expected, _ = run(model, X)
+    clustered = _core.CpuTestDelegate(ops=["ADD"])
+    got, interp = run(model, X, [clustered])
+    assert clustered.partitions == [[0, 2]]
+    kept_order = _core.CpuTestDelegate(ops=["ADD"])
+    interp = edgelite.Interpreter(model_content=model, experimental_delegates=[kept_order],
+                                  experimental_disable_delegate_clustering=True)
+    interp.allocate_tensors()
+    interp.set_tensor(interp.get_input_details()[0]["index"], X)
+    interp.invoke()
+    assert kept_order.partitions == [[0], [2]]
+    assert executed_ops(interp) == ["DELEGATE(CpuTestDelegate)", "MUL", "DELEGATE(CpuTestDelegate)"]
+    for d, e in zip(interp.get_output_details(), expected):
+        np.testing.assert_array_equal(interp.get_tensor(d["index"]), e)
+
+
+def test_disable_delegate_node_fusion_gives_one_node_partitions():
+    model = chain_model(["ADD", "ADD", "SUB"])
+    expected, _ = run(model, X)
+    delegate = _core.CpuTestDelegate(ops=["ADD", "SUB"])
+    interp = edgelite.Interpreter(model_content=model, experimental_delegates=[delegate],
+                                  experimental_disable_delegate_node_fusion=True)
+    interp.allocate_tensors()
+    interp.set_tensor(interp.get_input_details()[0]["index"], X)
+    interp.invoke()
+    assert delegate.partitions == [[0], [1], [2]]
+    np.testing.assert_array_equal(interp.get_tensor(interp.get_output_details()[0]["index"]), expected[0])

@@ -5,11 +5,11 @@
 
 from .errors import (EdgeliteError, InternalError, InvalidArgumentError, InvalidModelError, NotReadyError,
                      UnsupportedError)
-from .interpreter import Interpreter, SignatureRunner, load_delegate
+from .interpreter import Interpreter, InterpreterWithCustomOps, OpResolverType, SignatureRunner, load_delegate
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Interpreter", "SignatureRunner", "load_delegate", "EdgeliteError", "InvalidModelError",
+    "Interpreter", "InterpreterWithCustomOps", "OpResolverType", "SignatureRunner", "load_delegate", "EdgeliteError", "InvalidModelError",
     "InvalidArgumentError", "UnsupportedError", "NotReadyError", "InternalError", "__version__",
 ]

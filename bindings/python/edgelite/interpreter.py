@@ -1,40 +1,145 @@
-"""The Python Interpreter, with the same methods and dictionaries as LiteRT's, over the C++ core."""
+"""The Python Interpreter, with the same constructor, methods and dictionaries as LiteRT's, over the C++ core.
+
+Code written for `ai_edge_litert.interpreter` (or `tf.lite`) runs unchanged: the tensor details, op details and
+signature dictionaries have LiteRT's keys and types; information LiteRT does not give is under extra keys only.
+"""
 
 from __future__ import annotations
 
+import enum
 import os
-from typing import Any, Dict, List, Optional, Sequence
+import sys
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
 import numpy as np
 
 from . import _core
-from .errors import InvalidArgumentError, NotReadyError
+from .errors import InvalidArgumentError
+
+
+class OpResolverType(enum.Enum):
+    """Which kernels the interpreter uses; the members and values of LiteRT's `OpResolverType`.
+
+    `AUTO`, `BUILTIN` and `BUILTIN_WITHOUT_DEFAULT_DELEGATES` choose the fastest kernel each operator has on
+    this CPU (edgelite applies no delegate by default, so the three are the same). `BUILTIN_REF` chooses the
+    reference kernels only, the normative answer for integer models.
+    """
+
+    AUTO = 0
+    BUILTIN = 1
+    BUILTIN_REF = 2
+    BUILTIN_WITHOUT_DEFAULT_DELEGATES = 3
+
+
+def _resolver_type(value: Any) -> OpResolverType:
+    if value is None:
+        return OpResolverType.AUTO
+    if isinstance(value, OpResolverType):
+        return value
+    # LiteRT's own enum (or tf.lite's) is accepted by member name, so scripts can keep passing it.
+    name = getattr(value, "name", None)
+    if isinstance(name, str) and name in OpResolverType.__members__ and type(value).__name__ == "OpResolverType":
+        return OpResolverType[name]
+    raise InvalidArgumentError(f"Unrecognized passed in op resolver type: {value!r}; use "
+                               f"edgelite.OpResolverType ({', '.join(OpResolverType.__members__)})")
 
 
 def load_delegate(library: str, options: Optional[dict] = None):
-    """LiteRT loads delegates from shared libraries; edgelite's delegates are built in.
+    """Would load a delegate from a shared library, as LiteRT's `load_delegate` does.
 
-    Use an edgelite delegate object instead (for example `edgelite.testing.CpuTestDelegate`)."""
-    raise InvalidArgumentError(
-        f"cannot load delegate library {library!r}: edgelite links its delegates in; pass a delegate "
-        "object from edgelite (e.g. edgelite.testing.CpuTestDelegate(ops=[...])) in experimental_delegates")
+    Not implemented: edgelite links its delegates in. Pass a delegate object from edgelite (for example
+    `edgelite.testing.CpuTestDelegate(ops=[...])`) in `experimental_delegates`.
+
+    Raises:
+      NotImplementedError: always, naming the library.
+    """
+    raise NotImplementedError(
+        f"load_delegate({library!r}): loading delegate libraries is not implemented in edgelite; pass a "
+        "delegate object from edgelite (e.g. edgelite.testing.CpuTestDelegate(ops=[...])) in "
+        "experimental_delegates")
+
+
+class _ViewOwner:
+    """The base object of every NumPy view `Interpreter.tensor()` hands out. It keeps the C++ core alive
+    while a view exists, and counting references to it tells whether any view is still held."""
+
+    __slots__ = ("core",)
+
+    def __init__(self, core):
+        self.core = core
 
 
 class Interpreter:
-    """Runs a .tflite model. Same API as `ai_edge_litert.interpreter.Interpreter`."""
+    """Runs a `.tflite` model: the same API as `ai_edge_litert.interpreter.Interpreter`.
+
+    Typical use::
+
+        interpreter = edgelite.Interpreter(model_path="model.tflite", num_threads=2)
+        interpreter.allocate_tensors()
+        interpreter.set_tensor(interpreter.get_input_details()[0]["index"], x)
+        interpreter.invoke()
+        y = interpreter.get_tensor(interpreter.get_output_details()[0]["index"])
+
+    Errors are `edgelite.errors` classes, which also derive from the built-in exceptions LiteRT raises:
+    `InvalidModelError` / `InvalidArgumentError` are `ValueError`s; `UnsupportedError` (an operator, dtype or
+    version this build cannot run), `NotReadyError` (a call out of order) and `InternalError` are
+    `RuntimeError`s.
+    """
 
     def __init__(self, model_path: Optional[str] = None, model_content: Optional[bytes] = None,
                  experimental_delegates: Optional[Sequence[Any]] = None, num_threads: Optional[int] = None,
-                 experimental_op_resolver_type: Any = None, experimental_preserve_all_tensors: bool = False,
-                 custom_op_registerers: Optional[Sequence[Any]] = None, **unused_litert_options: Any):
-        if (model_path is None) == (model_content is None):
-            raise InvalidArgumentError("give exactly one of model_path or model_content")
+                 experimental_op_resolver_type: Any = OpResolverType.AUTO,
+                 experimental_preserve_all_tensors: bool = False,
+                 experimental_disable_delegate_clustering: bool = False,
+                 experimental_default_delegate_latest_features: bool = False,
+                 experimental_compress_quantization_zero_points: bool = False,
+                 experimental_disable_delegate_node_fusion: bool = False,
+                 experimental_force_delegate_node_profiling: bool = False,
+                 custom_op_registerers: Optional[Sequence[Any]] = None):
+        """Loads and verifies a model and builds its graph (kernels are prepared by `allocate_tensors`).
+
+        Args:
+          model_path: path of a `.tflite` file (str or os.PathLike).
+          model_content: the model's bytes (any buffer). Give exactly one of the two.
+          experimental_delegates: edgelite delegate objects; each claims the nodes it supports.
+          num_threads: threads for CPU kernels, >= 1 (default 1).
+          experimental_op_resolver_type: an `OpResolverType` (LiteRT's enum is accepted too);
+            `BUILTIN_REF` runs reference kernels only.
+          experimental_preserve_all_tensors: every tensor gets memory of its own, so intermediate tensors
+            hold their values after `invoke` (`get_tensor` on any tensor); costs memory.
+          experimental_disable_delegate_clustering: partitions for delegates keep the execution order
+            (consecutive nodes only) instead of gathering supported nodes across unsupported ones.
+          experimental_default_delegate_latest_features: LiteRT's switch for its default delegates'
+            newest features; edgelite applies no default delegate, so it changes nothing.
+          experimental_compress_quantization_zero_points: LiteRT's memory saving for per-channel zero
+            points that are all equal; it does not change results, and edgelite keeps them as the model
+            stores them. Reported back by the property of the same name.
+          experimental_disable_delegate_node_fusion: every node a delegate claims becomes a partition of
+            its own.
+          experimental_force_delegate_node_profiling: LiteRT's switch to time delegated nodes when a
+            delegate profiles internally; edgelite always times each delegate node as one operator.
+          custom_op_registerers: names of custom-op registerers (LiteRT's `InterpreterWithCustomOps`);
+            edgelite knows "AddTestCustomOps" (the operators of `edgelite.testing.TEST_CUSTOM_OPS`).
+
+        Raises:
+          InvalidArgumentError (ValueError): a bad argument (both or neither model source, num_threads < 1,
+            an unknown resolver type or registerer, an object that is not an edgelite delegate).
+          InvalidModelError (ValueError): the file is missing, corrupt or inconsistent.
+          UnsupportedError (RuntimeError): a delegate failed on the model.
+          TypeError: an unknown keyword argument.
+        """
+        if model_path is not None and model_content is not None:
+            raise InvalidArgumentError("Can't both provide `model_path` and `model_content`: give exactly one")
+        if model_path is None and model_content is None:
+            raise InvalidArgumentError("`model_path` or `model_content` must be specified: give exactly one")
         if model_path is not None:
             model_path = os.fspath(model_path)
-        if num_threads is None:
-            num_threads = 1
-        if not isinstance(num_threads, int) or (num_threads < 1 and num_threads != -1):
-            raise InvalidArgumentError(f"num_threads must be a positive integer or -1, got {num_threads!r}")
+        if num_threads is not None:
+            if not isinstance(num_threads, int) or isinstance(num_threads, bool):
+                raise InvalidArgumentError(f"type of num_threads should be int, got {type(num_threads).__name__}")
+            if num_threads < 1:
+                raise InvalidArgumentError(f"num_threads should be >= 1, got {num_threads}")
+        resolver = _resolver_type(experimental_op_resolver_type)
         delegates = list(experimental_delegates or [])
         for d in delegates:
             if not isinstance(d, _core.Delegate):
@@ -47,28 +152,77 @@ class Interpreter:
             raise InvalidArgumentError(
                 f"unknown custom op registerer(s) {unknown}: edgelite registers custom operators in C++ through "
                 "OpResolver::AddCustom; from Python only 'AddTestCustomOps' is available")
-        self._core = _core.CoreInterpreter(model_path, model_content, num_threads, delegates,
-                                           "AddTestCustomOps" in registerers)
+        self._core = _core.CoreInterpreter(
+            model_path, model_content, int(num_threads or 1), delegates, "AddTestCustomOps" in registerers,
+            preserve_all_tensors=bool(experimental_preserve_all_tensors),
+            reference_kernels_only=resolver is OpResolverType.BUILTIN_REF,
+            delegate_clustering=not experimental_disable_delegate_clustering,
+            delegate_node_fusion=not experimental_disable_delegate_node_fusion)
         self._delegates = delegates  # keep them alive as long as the interpreter
+        self._views = _ViewOwner(self._core)
+        self._experimental_compress_quantization_zero_points = bool(experimental_compress_quantization_zero_points)
 
     # ---- lifecycle ----
     def allocate_tensors(self) -> None:
+        """Prepares every operator (checks shapes and types, picks kernels) and plans tensor memory.
+
+        Call after creating the interpreter and after every `resize_tensor_input`.
+
+        Raises:
+          UnsupportedError: an operator, version or dtype this build cannot run (all of them are listed).
+          InvalidModelError: an operator's inputs do not fit it.
+          RuntimeError: a NumPy view from `tensor()` is still held.
+        """
+        self._ensure_safe()
         for s in range(self._core.num_subgraphs()):
             self._core.allocate_tensors(s)
 
     def invoke(self) -> None:
+        """Runs the model on the inputs set with `set_tensor`. Releases the GIL while it runs.
+
+        Raises:
+          NotReadyError: `allocate_tensors()` was not called since the last resize.
+          RuntimeError: a NumPy view from `tensor()` is still held.
+        """
+        self._ensure_safe()
         self._core.invoke(0)
 
+    def reset_all_variables(self) -> None:
+        """Sets every variable tensor (recurrent state) of every subgraph to zero (int8: its zero point)."""
+        for s in range(self._core.num_subgraphs()):
+            self._core.reset_variables(s)
+
+    def _safe_to_run(self) -> bool:
+        """True when no NumPy view from `tensor()` is alive (LiteRT's rule: memory may move otherwise)."""
+        # References: self._views and getrefcount's argument; every view adds one as its base.
+        return sys.getrefcount(self._views) == 2
+
+    def _ensure_safe(self) -> None:
+        """Raises RuntimeError when a NumPy view from `tensor()` is still alive."""
+        if not self._safe_to_run():
+            raise RuntimeError(
+                "There is at least 1 reference to internal data in the interpreter in the form of a numpy "
+                "array or slice. Be sure to only hold the function returned from tensor() if you are using "
+                "raw data access.")
+
     # ---- tensors ----
-    def _detail(self, index: int, subgraph: int = 0) -> Dict[str, Any]:
-        info = self._core.tensor_info(subgraph, index)
+    def _get_tensor_details(self, tensor_index: int, subgraph_index: int) -> Dict[str, Any]:
+        """The details dictionary of one tensor (keys as `get_input_details`).
+
+        Raises:
+          ValueError: the index is out of range, or names an internal scratch tensor of a kernel.
+        """
+        tensor_index, subgraph_index = int(tensor_index), int(subgraph_index)
+        info = self._core.tensor_info(subgraph_index, tensor_index)
+        if info["is_temporary"]:
+            raise InvalidArgumentError(f"tensor {tensor_index} is an internal scratch tensor of a kernel")
         scales = np.asarray(info["scales"], dtype=np.float32)
         zero_points = np.asarray(info["zero_points"], dtype=np.int32)
         scalar_quant = (float(scales[0]), int(zero_points[0])) if len(scales) == 1 and len(zero_points) >= 1 \
             else (0.0, 0)
         return {
             "name": info["name"],
-            "index": index,
+            "index": tensor_index,
             "shape": np.asarray(info["shape"], dtype=np.int32),
             "shape_signature": np.asarray(info["shape_signature"], dtype=np.int32),
             "dtype": np.dtype(info["dtype"]).type,
@@ -79,105 +233,236 @@ class Interpreter:
                 "quantized_dimension": info["quantized_dimension"],
                 "block_size": info["block_size"],
             },
-            "sparsity_parameters": {} if not info["is_sparse"] else {"sparse": True},
+            "sparsity_parameters": info["sparsity"],
         }
 
     def get_input_details(self) -> List[Dict[str, Any]]:
-        return [self._detail(i) for i in self._core.inputs(0)]
+        """Details of the model's inputs, in the model's order: a list of dictionaries with
+
+        `name`, `index` (for `set_tensor`), `shape`, `shape_signature` (-1 for a dimension the model leaves
+        open), `dtype` (a NumPy type), `quantization` ((scale, zero_point) for per-tensor quantization,
+        else (0.0, 0)), `quantization_parameters` (`scales`, `zero_points`, `quantized_dimension`,
+        `block_size`) and `sparsity_parameters` (empty for dense tensors).
+        For models with signatures, `get_signature_runner()` gives inputs by name.
+        """
+        return [self._get_tensor_details(i, 0) for i in self._core.inputs(0)]
 
     def get_output_details(self) -> List[Dict[str, Any]]:
-        return [self._detail(i) for i in self._core.outputs(0)]
+        """Details of the model's outputs, in the model's order (keys as `get_input_details`)."""
+        return [self._get_tensor_details(i, 0) for i in self._core.outputs(0)]
 
-    def get_tensor_details(self) -> List[Dict[str, Any]]:
-        return [self._detail(i) for i in range(self._core.num_tensors(0))]
+    def get_tensor_details(self, subgraph_index: int = 0) -> List[Dict[str, Any]]:
+        """Details of every tensor of a subgraph that the model declares (kernels' scratch tensors are left out).
+
+        Raises:
+          ValueError: `subgraph_index` is out of range.
+        """
+        n = self._core.num_subgraphs()
+        if not 0 <= int(subgraph_index) < n:
+            raise InvalidArgumentError(
+                f"subgraph_index is out of range: {subgraph_index} for the model, which has {n} subgraphs.")
+        return [self._get_tensor_details(i, subgraph_index)
+                for i in range(self._core.num_model_tensors(int(subgraph_index)))]
 
     def set_tensor(self, tensor_index: int, value: np.ndarray) -> None:
+        """Copies `value` into a tensor (an input, or with `experimental_preserve_all_tensors` any tensor).
+
+        The dtype must be the tensor's exactly and the shape its current shape (use `resize_tensor_input`
+        to change an input's shape). For no copy, write through `tensor()` instead.
+
+        Raises:
+          InvalidArgumentError (ValueError): wrong dtype or shape, a constant tensor, a bad index.
+          NotReadyError: called before `allocate_tensors()`.
+        """
         self._core.set_tensor(0, int(tensor_index), np.asarray(value))
 
     def get_tensor(self, tensor_index: int, subgraph_index: int = 0) -> np.ndarray:
-        return self._core.get_tensor(subgraph_index, int(tensor_index))
+        """A copy of a tensor's value. Intermediate tensors hold their values only with
+        `experimental_preserve_all_tensors=True` (otherwise their memory is reused by later operators).
 
-    def tensor(self, tensor_index: int):
-        """Returns a function that gives a zero-copy NumPy view of the tensor's current memory.
+        Raises:
+          InvalidArgumentError (ValueError): a bad index.  NotReadyError: no memory yet (allocate first).
+        """
+        return self._core.get_tensor(int(subgraph_index), int(tensor_index))
 
-        The view is valid until the next allocate_tensors() or resize, as in LiteRT."""
-        return lambda: self._core.tensor_view(0, int(tensor_index), self._core)
+    def tensor(self, tensor_index: int) -> Callable[[], np.ndarray]:
+        """A function that returns a NumPy view (no copy) of a tensor's memory, for reading and writing.
+
+        Hold the function, not the view: while a view is alive, `allocate_tensors`, `invoke` and
+        `resize_tensor_input` raise RuntimeError, since they may move the memory it points to (LiteRT's rule).
+        """
+        index = int(tensor_index)
+        return lambda: self._core.tensor_view(0, index, self._views)
 
     def resize_tensor_input(self, input_index: int, tensor_size, strict: bool = False) -> None:
+        """Changes the shape of an input; call `allocate_tensors()` afterwards.
+
+        Args:
+          input_index: the input's tensor index (`get_input_details()[i]["index"]`).
+          tensor_size: the new shape.
+          strict: only dimensions that are -1 in `shape_signature` may change.
+
+        Raises:
+          InvalidArgumentError (ValueError): not an input, a negative dimension, or a strict resize of a
+            fixed dimension.
+          RuntimeError: a NumPy view from `tensor()` is still held.
+        """
+        self._ensure_safe()
         dims = [int(d) for d in np.asarray(tensor_size).reshape(-1)]
         self._core.resize_input(0, int(input_index), dims, bool(strict))
 
-    # ---- signatures ----
-    def get_signature_list(self) -> Dict[str, Dict[str, List[str]]]:
-        return {s["key"]: {"inputs": list(s["inputs"].keys()), "outputs": list(s["outputs"].keys())}
-                for s in self._core.signatures()}
+    # ---- operators ----
+    def _get_op_details(self, op_index: int, subgraph_index: int = 0) -> Dict[str, Any]:
+        """One node: LiteRT's `index`, `op_name`, `inputs`, `outputs` (tensor indices, -1 for an omitted
+        optional input), `operand_types` and `result_types` (NumPy types of the present tensors), plus
+        edgelite's `version`, `kernel` (the implementation prepare chose, e.g. "int8 per-channel (avx512vnni)",
+        None before `allocate_tensors`), `delegated` (a delegate's node) and `plan_position` (None for a node a
+        delegate took over).
 
-    def get_signature_runner(self, signature_key: Optional[str] = None) -> "SignatureRunner":
-        sigs = self._core.signatures()
-        if not sigs:
-            raise InvalidArgumentError("this model has no signatures")
-        if signature_key is None:
-            if len(sigs) > 1:
-                raise InvalidArgumentError(
-                    "the model has several signatures; name one of: " + ", ".join(s["key"] for s in sigs))
-            return SignatureRunner(self, sigs[0])
-        for s in sigs:
-            if s["key"] == signature_key:
-                return SignatureRunner(self, s)
-        raise InvalidArgumentError(
-            f"no signature {signature_key!r}; the model has: " + ", ".join(s["key"] for s in sigs))
+        Raises:
+          ValueError: the index is out of range.
+        """
+        nodes = self._core.nodes(int(subgraph_index), True)
+        op_index = int(op_index)
+        if not 0 <= op_index < len(nodes):
+            raise InvalidArgumentError(f"op index {op_index} is out of range (subgraph has {len(nodes)} nodes)")
+        return self._op_details(nodes[op_index], int(subgraph_index))
 
-    # ---- edgelite extras ----
-    def _get_ops_details(self, subgraph: int = 0) -> List[Dict[str, Any]]:
-        return [{"index": n["index"], "op_name": n["op_name"], "version": n["version"],
-                 "inputs": np.asarray(n["inputs"], dtype=np.int32),
-                 "outputs": np.asarray(n["outputs"], dtype=np.int32), "delegated": n["delegated"],
-                 "kernel": n["kernel"]}
-                for n in self._core.nodes(subgraph)]
+    def _op_details(self, n: Dict[str, Any], subgraph: int) -> Dict[str, Any]:
+        def types(tensors):
+            return [np.dtype(self._core.tensor_info(subgraph, t)["dtype"]).type for t in tensors if t != -1]
+        return {"index": n["index"], "op_name": n["op_name"],
+                "inputs": np.asarray(n["inputs"], dtype=np.int32),
+                "outputs": np.asarray(n["outputs"], dtype=np.int32),
+                "operand_types": types(n["inputs"]), "result_types": types(n["outputs"]),
+                "version": n["version"], "kernel": n["kernel"], "delegated": n["delegated"],
+                "plan_position": n["plan_position"]}
+
+    def _get_ops_details(self, subgraph_index: int = 0) -> List[Dict[str, Any]]:
+        """`_get_op_details` of every node, by node index (as LiteRT: nodes a delegate took over included)."""
+        return [self._op_details(n, int(subgraph_index)) for n in self._core.nodes(int(subgraph_index), True)]
 
     def num_subgraphs(self) -> int:
+        """The number of subgraphs in the model."""
         return self._core.num_subgraphs()
 
+    # ---- signatures ----
+    def _get_full_signature_list(self) -> Dict[str, Dict[str, Dict[str, int]]]:
+        """Every signature: {key: {"inputs": {name: tensor index}, "outputs": {name: tensor index}}}."""
+        return {s["key"]: {"inputs": dict(s["inputs"]), "outputs": dict(s["outputs"])}
+                for s in self._core.signatures()}
+
+    def get_signature_list(self) -> Dict[str, Dict[str, List[str]]]:
+        """Every signature's input and output names: {key: {"inputs": [...], "outputs": [...]}}."""
+        return {key: {"inputs": list(sig["inputs"]), "outputs": list(sig["outputs"])}
+                for key, sig in self._get_full_signature_list().items()}
+
+    def get_signature_runner(self, signature_key: Optional[str] = None) -> "SignatureRunner":
+        """A callable that runs one signature with inputs and outputs by name.
+
+        `signature_key` may be None only when the model has exactly one signature.
+
+        Raises:
+          ValueError: no such signature, or None with a model of zero or several signatures.
+        """
+        keys = [s["key"] for s in self._core.signatures()]
+        if signature_key is None:
+            if len(keys) != 1:
+                raise InvalidArgumentError(
+                    f"SignatureDef signature_key is None and model has {len(keys)} Signatures. None is only "
+                    "allowed when the model has 1 SignatureDef" + (f" (keys: {', '.join(keys)})" if keys else ""))
+            signature_key = keys[0]
+        return SignatureRunner(interpreter=self, signature_key=signature_key)
+
+    # ---- other LiteRT members ----
+    @property
+    def experimental_compress_quantization_zero_points(self) -> bool:
+        """The constructor's option of that name (it changes no result)."""
+        return self._experimental_compress_quantization_zero_points
+
+    def _native_handle(self) -> int:
+        """The address of the C++ `edgelite::Interpreter`, for C++ extensions built against this build."""
+        return self._core.native_handle()
+
+    # ---- edgelite extras ----
     def arena_bytes(self, subgraph: int = 0) -> int:
+        """Bytes of the subgraph's tensor arena after `allocate_tensors` (edgelite only)."""
         return self._core.arena_bytes(subgraph)
 
 
-class SignatureRunner:
-    """Runs one signature: call it with inputs by name, get a dict of outputs by name (LiteRT API)."""
+class InterpreterWithCustomOps(Interpreter):
+    """LiteRT's `InterpreterWithCustomOps`: an `Interpreter` taking `custom_op_registerers` first.
 
-    def __init__(self, interpreter: Interpreter, signature: Dict[str, Any]):
+    edgelite's `Interpreter` takes the same argument, so this only keeps code written for LiteRT working.
+    """
+
+    def __init__(self, custom_op_registerers: Optional[Sequence[Any]] = None, **kwargs: Any):
+        super().__init__(custom_op_registerers=custom_op_registerers, **kwargs)
+
+
+class SignatureRunner:
+    """Runs one signature of a model: call it with inputs by name, get a dict of outputs by name.
+
+    Made by `Interpreter.get_signature_runner(key)`; inputs of a new shape resize the graph, as LiteRT's
+    runner does. Don't call other methods of the interpreter while a call is running.
+    """
+
+    def __init__(self, interpreter: Optional[Interpreter] = None, signature_key: Optional[str] = None):
+        """Args: interpreter: the `Interpreter` of the model; signature_key: the signature to run.
+
+        Raises:
+          ValueError: no interpreter or key, or the model has no such signature.
+        """
+        if not interpreter:
+            raise InvalidArgumentError("None interpreter provided.")
+        if not signature_key:
+            raise InvalidArgumentError("None signature_key provided.")
+        sigs = {s["key"]: s for s in interpreter._core.signatures()}
+        if signature_key not in sigs:
+            raise InvalidArgumentError(f'Invalid signature_key provided: no signature "{signature_key}"; the model has: '
+                                       + (", ".join(sigs) if sigs else "no signatures"))
         self._interp = interpreter
         self._core = interpreter._core
-        self._sig = signature
-        self._subgraph = signature["subgraph_index"]
+        self._sig = sigs[signature_key]
+        self._subgraph = self._sig["subgraph_index"]
         self._allocated = False
 
     def get_input_details(self) -> Dict[str, Dict[str, Any]]:
-        return {name: self._interp._detail(t, self._subgraph) for name, t in self._sig["inputs"].items()}
+        """{input name: tensor details} (keys as `Interpreter.get_input_details`)."""
+        return {name: self._interp._get_tensor_details(t, self._subgraph) for name, t in self._sig["inputs"].items()}
 
     def get_output_details(self) -> Dict[str, Dict[str, Any]]:
-        return {name: self._interp._detail(t, self._subgraph) for name, t in self._sig["outputs"].items()}
+        """{output name: tensor details} (keys as `Interpreter.get_input_details`)."""
+        return {name: self._interp._get_tensor_details(t, self._subgraph) for name, t in self._sig["outputs"].items()}
 
     def resize_tensor_input(self, input_name: str, new_shape) -> None:
+        """Changes the shape of an input by name; the next call or `allocate_tensors` prepares again."""
         t = self._input_index(input_name)
         self._core.resize_input(self._subgraph, t, [int(d) for d in new_shape], False)
         self._allocated = False
 
     def allocate_tensors(self) -> None:
+        """Prepares the signature's subgraph (done by the first call if not done here)."""
         self._core.allocate_tensors(self._subgraph)
         self._allocated = True
 
     def _input_index(self, name: str) -> int:
         if name not in self._sig["inputs"]:
             raise InvalidArgumentError(
-                f"signature {self._sig['key']!r} has no input {name!r}; inputs: {list(self._sig['inputs'])}")
+                f"Invalid Input name ({name}) for SignatureDef {self._sig['key']!r}; inputs: {list(self._sig['inputs'])}")
         return self._sig["inputs"][name]
 
     def __call__(self, **inputs: np.ndarray) -> Dict[str, np.ndarray]:
+        """Runs the signature on `inputs` (name=array) and returns {output name: array}.
+
+        Raises:
+          ValueError: a missing, extra or unknown input name, or a wrong dtype.
+        """
+        for name in inputs:
+            self._input_index(name)
         missing = set(self._sig["inputs"]) - set(inputs)
         if missing:
             raise InvalidArgumentError(f"missing inputs for signature {self._sig['key']!r}: {sorted(missing)}")
-        # Inputs of a new shape resize the graph, as LiteRT's runner does.
         for name, value in inputs.items():
             t = self._input_index(name)
             value = np.asarray(value)
