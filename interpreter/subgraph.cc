@@ -8,7 +8,15 @@
 #include "schema/edgelite_generated.h"
 
 namespace edgelite {
+
 namespace {
+// A variable's state before the first invoke and after a reset: LiteRT fills its bytes with the zero
+// point for int8 and with 0 for every other type.
+void ResetVariable(Tensor& t) {
+  const int value =
+      t.type == DataType::kInt8 && !t.quant.zero_point.empty() ? static_cast<int>(t.quant.zero_point[0]) : 0;
+  std::memset(t.data, value, t.RequiredBytes());
+}
 
 // The node a delegate partition becomes: prepare and eval forward to the delegate's kernel.
 Status DelegateNodePrepare(KernelContext& ctx, Node& node) {
@@ -104,7 +112,7 @@ Status Subgraph::Build(const Model& model, const schema::SubGraph& fb, const OpR
       }
     } else if (t.is_variable) {
       t.AllocateOwned();
-      std::memset(t.data, 0, t.bytes);
+      ResetVariable(t);
     }
     tensors_.push_back(std::move(t));
   }
@@ -410,11 +418,7 @@ void Subgraph::MarkDynamic(Tensor& tensor) { tensor.is_dynamic = true; }
 
 void Subgraph::ResetVariableTensors() {
   for (int i = 0; i < num_model_tensors_; ++i) {
-    Tensor& t = tensors_[i];
-    if (!t.is_variable || !t.data) continue;
-    // LiteRT fills bytes with the zero point for int8 only (a byte pattern, so other types get 0).
-    const int value = t.type == DataType::kInt8 && !t.quant.zero_point.empty() ? static_cast<int>(t.quant.zero_point[0]) : 0;
-    std::memset(t.data, value, t.RequiredBytes());
+    if (tensors_[i].is_variable && tensors_[i].data) ResetVariable(tensors_[i]);
   }
 }
 

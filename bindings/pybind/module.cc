@@ -138,8 +138,9 @@ class CoreInterpreter {
       }
       return py::array_t<int32_t>(out.size(), out.data());
     };
-    d["traversal_order"] = int32s(sp->traversal_order());
-    d["block_map"] = int32s(sp->block_map());
+    // LiteRT lists a field only when the model has it.
+    if (sp->traversal_order()) d["traversal_order"] = int32s(sp->traversal_order());
+    if (sp->block_map()) d["block_map"] = int32s(sp->block_map());
     py::list dims;
     if (const auto* meta = sp->dim_metadata()) {
       for (const schema::DimensionMetadata* m : *meta) {
