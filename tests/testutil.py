@@ -42,3 +42,16 @@ def has_module(name: str) -> bool:
 
 requires_litert = pytest.mark.skipif(not has_module("ai_edge_litert"), reason="ai-edge-litert is not installed")
 requires_onnxruntime = pytest.mark.skipif(not has_module("onnxruntime"), reason="onnxruntime is not installed")
+
+
+def run_interpreter(interp, inputs):
+    """Resizes inputs whose shape differs, allocates, sets `inputs` in input order and invokes; returns
+    the interpreter (edgelite's or LiteRT's)."""
+    for d, x in zip(interp.get_input_details(), inputs):
+        if list(d["shape"]) != list(x.shape):
+            interp.resize_tensor_input(d["index"], x.shape)
+    interp.allocate_tensors()
+    for d, x in zip(interp.get_input_details(), inputs):
+        interp.set_tensor(d["index"], x)
+    interp.invoke()
+    return interp

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import edgelite
-from testutil import load_manifest, max_rel_error, model_path, requires_litert
+from testutil import load_manifest, max_rel_error, model_path, requires_litert, run_interpreter
 
 TOLERANCE = 1e-3  # relative to the output's largest magnitude, as the issue sets
 MANIFEST = load_manifest()
@@ -28,14 +28,7 @@ IDS = [m["path"] for m in ENTRIES]
 
 
 def _run(path, inputs, num_threads=1):
-    interp = edgelite.Interpreter(model_path=path, num_threads=num_threads)
-    for d, x in zip(interp.get_input_details(), inputs):
-        if list(d["shape"]) != list(x.shape):
-            interp.resize_tensor_input(d["index"], x.shape)
-    interp.allocate_tensors()
-    for d, x in zip(interp.get_input_details(), inputs):
-        interp.set_tensor(d["index"], x)
-    interp.invoke()
+    interp = run_interpreter(edgelite.Interpreter(model_path=path, num_threads=num_threads), inputs)
     return [interp.get_tensor(d["index"]) for d in interp.get_output_details()]
 
 

@@ -14,7 +14,7 @@ import pytest
 
 import edgelite
 from edgelite.model_builder import ModelBuilder
-from testutil import has_module, max_rel_error, model_path
+from testutil import has_module, max_rel_error, model_path, run_interpreter as run
 
 pytestmark = pytest.mark.skipif(not has_module("ai_edge_litert"), reason="ai-edge-litert is not installed")
 
@@ -38,17 +38,6 @@ def recorded_inputs(path):
     """The inputs the golden reference was recorded with (tests/models/README.md)."""
     io = np.load(path[:-len(".tflite")] + ".io.npz")
     return [io[k] for k in sorted((k for k in io.files if k.startswith("input_")), key=lambda k: int(k[6:]))]
-
-
-def run(interp, inputs):
-    for d, x in zip(interp.get_input_details(), inputs):
-        if list(d["shape"]) != list(x.shape):
-            interp.resize_tensor_input(d["index"], x.shape)
-    interp.allocate_tensors()
-    for d, x in zip(interp.get_input_details(), inputs):
-        interp.set_tensor(d["index"], x)
-    interp.invoke()
-    return interp
 
 
 # ---- the API's surface ----
