@@ -20,6 +20,7 @@ Status Interpreter::Create(std::shared_ptr<Model> model, const OpResolver& resol
     EL_RETURN_IF_ERROR(sg->Build(*interp->model_, *fb_subgraphs->Get(i), resolver));
     interp->subgraphs_.push_back(std::move(sg));
   }
+  for (auto& sg : interp->subgraphs_) sg->set_siblings(&interp->subgraphs_);
   EL_RETURN_IF_ERROR(interp->ReadSignatures());
   *out = std::move(interp);
   return Status::Ok();
@@ -62,6 +63,20 @@ Status Interpreter::ModifyGraphWithDelegate(std::shared_ptr<Delegate> delegate) 
   if (!delegate) return InvalidArgument("delegate is null");
   for (auto& sg : subgraphs_) EL_RETURN_IF_ERROR(sg->ApplyDelegate(delegate));
   return Status::Ok();
+}
+
+Status Interpreter::AllocateTensors(int subgraph_index) {
+  Subgraph* s = subgraph(subgraph_index);
+  if (!s) return InvalidArgument(StrCat("subgraph index ", subgraph_index, " is out of range (model has ",
+                                        num_subgraphs(), ")"));
+  return s->AllocateTensors();
+}
+
+Status Interpreter::Invoke(int subgraph_index) {
+  Subgraph* s = subgraph(subgraph_index);
+  if (!s) return InvalidArgument(StrCat("subgraph index ", subgraph_index, " is out of range (model has ",
+                                        num_subgraphs(), ")"));
+  return s->Invoke();
 }
 
 Subgraph* Interpreter::subgraph(int index) {

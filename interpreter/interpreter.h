@@ -42,6 +42,11 @@ class Interpreter {
   // Hands supported nodes of every subgraph to the delegate. Call before AllocateTensors.
   Status ModifyGraphWithDelegate(std::shared_ptr<Delegate> delegate);
 
+  // Prepares subgraph `subgraph_index` (the primary one, 0, by default; a signature's otherwise) and
+  // plans its memory. Subgraphs that control-flow operators call are prepared by those operators.
+  Status AllocateTensors(int subgraph_index = 0);
+  Status Invoke(int subgraph_index = 0);
+
   int num_subgraphs() const { return static_cast<int>(subgraphs_.size()); }
   Subgraph* subgraph(int index);
   const std::vector<SignatureInfo>& signatures() const { return signatures_; }

@@ -51,6 +51,25 @@ struct KernelRegistration {
   bool output_depends_only_on_input_shapes = false;
 };
 
+// Another subgraph of the model as a control-flow kernel (WHILE, IF, CALL_ONCE) drives it: the caller
+// sets the callee's input shapes, prepares it, writes its inputs, invokes it and reads its outputs.
+// Implemented by Subgraph.
+class CalledGraph {
+ public:
+  virtual ~CalledGraph() = default;
+  virtual const std::string& name() const = 0;
+  virtual int num_inputs() const = 0;
+  virtual int num_outputs() const = 0;
+  // The callee's own input / output tensors (null past the end).
+  virtual Tensor* input(int i) = 0;
+  virtual Tensor* output(int i) = 0;
+  // Sets input i's shape; the callee prepares again at the next Prepare when it changed.
+  virtual Status ResizeInput(int i, const Dims& dims) = 0;
+  // Prepares the callee and plans its memory if it is not ready (first use, or an input changed shape).
+  virtual Status Prepare() = 0;
+  virtual Status Invoke() = 0;
+};
+
 // What a kernel sees of the graph it runs in. Implemented by Subgraph.
 class KernelContext {
  public:
@@ -78,6 +97,11 @@ class KernelContext {
   virtual Status AddTemporary(Node& node, DataType type, int* tensor_index) = 0;
 
   virtual ThreadPool& thread_pool() = 0;
+
+  // Subgraph `index` of the model, for a control-flow node to call. Fails with an error naming `caller`
+  // when the index is out of range or the call would re-enter a subgraph already running or preparing
+  // (recursion: a subgraph calling itself, directly or through others).
+  virtual Status GetSubgraph(const Node& caller, int index, CalledGraph** out) = 0;
 
   // True when the interpreter was created for reference kernels only (LiteRT's BUILTIN_REF resolver,
   // or EDGELITE_FORCE_REFERENCE_KERNELS=1): variant selection then considers only Isa::kReference rows.

@@ -261,7 +261,27 @@ Status Subgraph::FoldNode(Node& node) {
   return Status::Ok();
 }
 
+namespace {
+// Marks a subgraph busy for the length of a prepare or invoke, so a control-flow call back into it is
+// refused instead of recursing.
+class ActiveScope {
+ public:
+  explicit ActiveScope(bool* flag) : flag_(flag) { *flag_ = true; }
+  ~ActiveScope() { *flag_ = false; }
+  ActiveScope(const ActiveScope&) = delete;
+  ActiveScope& operator=(const ActiveScope&) = delete;
+
+ private:
+  bool* flag_;
+};
+}  // namespace
+
 Status Subgraph::AllocateTensors() {
+  if (active_) {
+    return FailedPrecondition(StrCat("subgraph ", index_, " ('", name_, "') is already preparing or running; "
+                                     "allocate_tensors() cannot re-enter it"));
+  }
+  ActiveScope scope(&active_);
   if (!unresolved_.empty()) {
     std::string message = StrCat("subgraph ", index_, " has operators this build cannot run:");
     for (const std::string& u : unresolved_) message += "\n  " + u;
@@ -351,12 +371,24 @@ Status Subgraph::Invoke() {
     return FailedPrecondition("invoke() called before allocate_tensors(); call allocate_tensors() after "
                               "creating the interpreter and after every resize_tensor_input()");
   }
+  if (active_) {
+    return FailedPrecondition(StrCat("subgraph ", index_, " ('", name_, "') is already running; invoke() "
+                                     "cannot re-enter it"));
+  }
+  ActiveScope scope(&active_);
   in_eval_ = true;
+  shapes_changed_in_eval_ = false;
   Status status;
   for (int n : plan_) {
     Node& node = nodes_[n];
     if (folded_[n]) continue;
     const auto start = profiling_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
+    if (shapes_changed_in_eval_ && !prepare_at_eval_[n]) {
+      // A tensor took a new shape during this invoke (ResizeTensor below): every node reading it from
+      // here on prepares again at eval, now and in later invokes.
+      for (int t : node.inputs)
+        if (t >= 0 && tensors_[t].is_dynamic) prepare_at_eval_[n] = true;
+    }
     if (prepare_at_eval_[n]) {
       status = PrepareNode(node);
       if (!status.ok()) break;
@@ -403,18 +435,45 @@ Status Subgraph::ResizeTensor(Tensor& tensor, const Dims& dims) {
   }
   for (int d : dims)
     if (d < 0) return InvalidModel(StrCat("negative dimension in shape ", DimsToString(dims), " for '", tensor.name, "'"));
+  const bool changed = tensor.dims != dims;
   tensor.dims = dims;
   if (in_eval_) {
-    // During invoke only dynamic tensors change shape; they get memory of their own.
-    if (tensor.allocation == Allocation::kArena && tensor.RequiredBytes() > tensor.bytes) {
-      return Internal(StrCat("tensor '", tensor.name, "' grew during invoke but is not dynamic"));
+    if (changed && !tensor.is_dynamic) {
+      // A shape found only while running (a loop's carried value, a branch's output): the tensor is
+      // dynamic from now on, and the nodes after this one that read it prepare at eval (Invoke).
+      tensor.is_dynamic = true;
+      shapes_changed_in_eval_ = true;
     }
-    if (tensor.allocation != Allocation::kArena) tensor.AllocateOwned();
+    // A tensor keeps its arena bytes while it fits in them; beyond, it gets memory of its own.
+    if (tensor.allocation != Allocation::kArena || tensor.RequiredBytes() > tensor.bytes) tensor.AllocateOwned();
   }
   return Status::Ok();
 }
 
 void Subgraph::MarkDynamic(Tensor& tensor) { tensor.is_dynamic = true; }
+
+Status Subgraph::ResizeInput(int i, const Dims& dims) {
+  if (i < 0 || i >= num_inputs()) {
+    return InvalidArgument(StrCat("subgraph ", index_, " has ", num_inputs(), " inputs; there is no input ", i));
+  }
+  return ResizeInputTensor(inputs_[i], dims, false);
+}
+
+Status Subgraph::Prepare() { return state_ == State::kReady ? Status::Ok() : AllocateTensors(); }
+
+Status Subgraph::GetSubgraph(const Node& caller, int index, CalledGraph** out) {
+  const int count = siblings_ ? static_cast<int>(siblings_->size()) : 0;
+  if (index < 0 || index >= count) {
+    return Error(caller, StrCat("refers to subgraph ", index, ", out of range (the model has ", count, ")"));
+  }
+  Subgraph* callee = (*siblings_)[index].get();
+  if (callee == this || callee->active()) {
+    return Error(caller, StrCat("calls subgraph ", index, " ('", callee->name(), "'), which is already ",
+                                "preparing or running: recursive subgraph calls are not allowed"));
+  }
+  *out = callee;
+  return Status::Ok();
+}
 
 void Subgraph::ResetVariableTensors() {
   for (int i = 0; i < num_model_tensors_; ++i) {

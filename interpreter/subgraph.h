@@ -29,7 +29,7 @@ struct SubgraphOptions {
   PartitionOptions partitioning;
 };
 
-class Subgraph : public KernelContext {
+class Subgraph : public KernelContext, public CalledGraph {
  public:
   Subgraph(int index, ThreadPool* pool, const SubgraphOptions& options = {});
   ~Subgraph() override;
@@ -40,14 +40,14 @@ class Subgraph : public KernelContext {
 
   // Runs init (once), prepare for every node, folds constant-only nodes, plans and allocates the arena.
   Status AllocateTensors();
-  Status Invoke();
+  Status Invoke() override;
   // Changes the shape of an input tensor; AllocateTensors must be called again before Invoke.
   Status ResizeInputTensor(int tensor_index, const Dims& dims, bool strict);
   Status ApplyDelegate(const std::shared_ptr<Delegate>& delegate);
   // Sets every variable tensor to zero (int8: its zero point), as LiteRT's ResetVariableTensors.
   void ResetVariableTensors();
 
-  const std::string& name() const { return name_; }
+  const std::string& name() const override { return name_; }
   int index() const { return index_; }
   const std::vector<int>& inputs() const { return inputs_; }
   const std::vector<int>& outputs() const { return outputs_; }
@@ -64,6 +64,19 @@ class Subgraph : public KernelContext {
   const std::vector<int64_t>& profile_ns() const { return profile_ns_; }
   int64_t profile_runs() const { return profile_runs_; }
 
+  // The model's subgraphs, for control-flow calls; set by the Interpreter once all are built.
+  void set_siblings(std::vector<std::unique_ptr<Subgraph>>* siblings) { siblings_ = siblings; }
+  // True while this subgraph prepares or runs (a second entry would be recursion).
+  bool active() const { return active_; }
+
+  // CalledGraph
+  int num_inputs() const override { return static_cast<int>(inputs_.size()); }
+  int num_outputs() const override { return static_cast<int>(outputs_.size()); }
+  Tensor* input(int i) override { return i >= 0 && i < num_inputs() ? &tensors_[inputs_[i]] : nullptr; }
+  Tensor* output(int i) override { return i >= 0 && i < num_outputs() ? &tensors_[outputs_[i]] : nullptr; }
+  Status ResizeInput(int i, const Dims& dims) override;
+  Status Prepare() override;
+
   // KernelContext
   int num_tensors() const override { return static_cast<int>(tensors_.size()); }
   // Tensors the model declares; those after them are kernels' scratch tensors (AddTemporary).
@@ -74,6 +87,7 @@ class Subgraph : public KernelContext {
   void MarkDynamic(Tensor& tensor) override;
   Status AddTemporary(Node& node, DataType type, int* tensor_index) override;
   ThreadPool& thread_pool() override { return *pool_; }
+  Status GetSubgraph(const Node& caller, int index, CalledGraph** out) override;
 
  private:
   enum class State { kNeedsAllocation, kReady };
@@ -102,6 +116,9 @@ class Subgraph : public KernelContext {
   std::vector<std::shared_ptr<Delegate>> delegates_;
   bool nodes_initialized_ = false;
   bool in_eval_ = false;
+  bool active_ = false;              // inside AllocateTensors or Invoke
+  bool shapes_changed_in_eval_ = false;  // a tensor became dynamic during this invoke
+  std::vector<std::unique_ptr<Subgraph>>* siblings_ = nullptr;
   State state_ = State::kNeedsAllocation;
 
   AlignedBlock arena_;

@@ -83,14 +83,13 @@ class CoreInterpreter {
     return *t;
   }
 
-  void AllocateTensors(int subgraph) { Check(sg(subgraph).AllocateTensors()); }
+  void AllocateTensors(int subgraph) { Check(interp_->AllocateTensors(subgraph)); }
 
   void Invoke(int subgraph) {
-    Subgraph& s = sg(subgraph);
     Status status;
     {
       py::gil_scoped_release release;
-      status = s.Invoke();
+      status = interp_->Invoke(subgraph);
     }
     Check(status);
   }

@@ -11,6 +11,11 @@ namespace testing {
 // options (versions 1 and 2; version 2 adds an optional second input added to the result).
 const KernelRegistration* Register_EdgeliteTestScale();
 
+// "EdgeliteTestCall": runs the subgraph whose index is the int32 in the custom options, with the node's
+// inputs as its inputs and its outputs as the node's: the subgraph-call mechanism of control flow
+// (KernelContext::GetSubgraph), tested before WHILE and IF use it.
+const KernelRegistration* Register_EdgeliteTestCall();
+
 // Adds the test custom operators to `resolver`.
 void AddTestCustomOps(OpResolver* resolver);
 

@@ -43,8 +43,7 @@ def test_small_cnn_learns_digits(tmp_path, record_property):
     print(f"digits: held-out accuracy {accuracy:.4f}, training {seconds:.2f}s")
 
     assert len(x_test) == 360 and history.history["loss"][-1] < history.history["loss"][0]
-    assert accuracy >= 0.95
-    assert seconds < 30
+    assert accuracy >= 0.95  # time is recorded, not asserted: speed belongs to benchmarks/, not unit tests
 
     path = str(tmp_path / "digits.npz")
     model.save(path)

@@ -174,8 +174,9 @@ class Interpreter:
           RuntimeError: a NumPy view from `tensor()` is still held.
         """
         self._ensure_safe()
-        for s in range(self._core.num_subgraphs()):
-            self._core.allocate_tensors(s)
+        # As LiteRT: the primary subgraph; control-flow operators prepare the subgraphs they call, and a
+        # signature runner its own.
+        self._core.allocate_tensors(0)
 
     def invoke(self) -> None:
         """Runs the model on the inputs set with `set_tensor`. Releases the GIL while it runs.
