@@ -1,0 +1,1 @@
+"""Drawings of models for `edgelite inspect --html/--svg` and of profiles for `edgelite benchmark --plot`."""
