@@ -59,7 +59,8 @@ def check_input_file(path: str, what: str = "model") -> str:
     if not os.path.exists(path):
         raise CommandLineError(f"no such {what} file: {path}")
     if os.path.isdir(path):
-        raise CommandLineError(f"{path} is a directory, not a {what} file")
+        article = "an" if what[:1] in "aeiou" else "a"
+        raise CommandLineError(f"{path} is a directory, not {article} {what} file")
     if not os.access(path, os.R_OK):
         raise CommandLineError(f"cannot read {path}: permission denied")
     return path

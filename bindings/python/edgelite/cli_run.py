@@ -107,7 +107,7 @@ def check_value(slot: InputSlot, value: np.ndarray, path: str, cast: bool) -> np
     expected = format_dims(detail["shape"], signature)
     if value.ndim != len(signature) or any(s != -1 and s != v for s, v in zip(signature, value.shape)):
         dynamic = " (only the axes shown as ? may differ)" if -1 in signature else \
-            " (the model has no dynamic axes on it)"
+            " (the input has no dynamic axes)"
         raise CommandLineError(f"input {slot.label} takes shape {expected}{dynamic}; {path} has shape "
                                f"{format_dims(value.shape)}")
     want = np.dtype(detail["dtype"])

@@ -14,9 +14,9 @@ V_GAP = 46.0
 DUMMY_WIDTH = 14.0
 ORDER_SWEEPS = 24
 POSITION_SWEEPS = 12
-# How much more a real node weighs than a dummy when positions are pulled toward neighbours: real chains stay
-# straight and the dummies of skip edges (residual connections) move aside.
-REAL_WEIGHT = 8.0
+# How much more a real node weighs than a dummy when spacing pushes them apart: the dummies of skip edges
+# (residual connections) move aside and real chains stay straight (within a pixel).
+REAL_WEIGHT = 200.0
 
 
 @dataclass
@@ -197,8 +197,9 @@ def _place_x(order: List[List[int]], g: _Graph, num_real: int) -> List[float]:
             desired = []
             for v in layer:
                 nbrs = g.pred[v] if downward else g.succ[v]
-                total = sum(weight[u] for u in nbrs)
-                desired.append(sum(x[u] * weight[u] for u in nbrs) / total if nbrs else x[v])
+                if v < num_real and any(u < num_real for u in nbrs):
+                    nbrs = [u for u in nbrs if u < num_real]  # a real node follows real neighbours only
+                desired.append(sum(x[u] for u in nbrs) / len(nbrs) if nbrs else x[v])
             gaps = [(g.width[a] + g.width[b]) / 2 + H_GAP for a, b in zip(layer, layer[1:])]
             placed = isotonic_placement(desired, gaps, [weight[v] for v in layer])
             for v, pos in zip(layer, placed):
