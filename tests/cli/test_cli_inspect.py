@@ -95,3 +95,19 @@ def test_drawing_other_models(tmp_path, capsys, name):
     path = tmp_path / f"{name}.svg"
     inspect(capsys, model_path("tf", f"{name}.tflite"), "--svg", str(path))
     svg_nodes(path)  # well-formed XML
+
+
+def test_a_model_the_interpreter_refuses_is_still_drawn(tmp_path, capsys, monkeypatch):
+    import edgelite.interpreter
+    from edgelite.errors import UnsupportedError
+
+    def refuse(*args, **kwargs):
+        raise UnsupportedError("this build refuses the model")
+    monkeypatch.setattr(edgelite.interpreter, "Interpreter", refuse)
+    path = tmp_path / "u.svg"
+    out = inspect(capsys, cli_models.unsupported_op_model(tmp_path), "--svg", str(path))
+    assert "the interpreter refused this model: this build refuses the model" in out
+    assert "custom operator 'NotARealOp' is not registered" in out and "<-- cannot run" in out
+    assert "ABS" in out and "arena:" not in out  # nothing was planned
+    _, nodes, _ = svg_nodes(path)
+    assert [n.get("id") for n in nodes if "unsupported" in n.get("class")] == ["s0n0"]

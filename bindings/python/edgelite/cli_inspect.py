@@ -9,7 +9,7 @@ from typing import List, Optional
 from .cli_common import CommandLineError, check_input_file, check_output_file, format_dims, write_file
 from .errors import UnsupportedError
 from .model_graph import (ModelGraph, SubgraphInfo, annotate_with_interpreter, constant_parameters,
-                          read_model_graph, summarize_quantization)
+                          mark_unsupported_from_registry, read_model_graph, summarize_quantization)
 
 
 def load_annotated_graph(path: str, delegate_ops: Optional[List[str]] = None) -> ModelGraph:
@@ -27,6 +27,7 @@ def load_annotated_graph(path: str, delegate_ops: Optional[List[str]] = None) ->
         with open(path, "rb") as f:
             graph = read_model_graph(f.read())
         graph.load_error = str(e)
+        mark_unsupported_from_registry(graph)
         return graph
     with open(path, "rb") as f:
         content = f.read()

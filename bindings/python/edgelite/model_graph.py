@@ -152,6 +152,25 @@ def read_model_graph(content: bytes) -> ModelGraph:
     return ModelGraph(description=_text(model.Description()), subgraphs=subgraphs, signatures=signatures)
 
 
+def mark_unsupported_from_registry(graph: ModelGraph) -> None:
+    """Without an interpreter (it refused the model), marks the operators the build's operator list lacks:
+    builtins it does not list or lists with a lower maximum version, and every custom operator (the command
+    line registers none)."""
+    from . import _core
+    from .schema.BuiltinOperator import BuiltinOperator
+    max_version = dict(_core.builtin_ops())
+    for sub in graph.subgraphs:
+        for op in sub.operators:
+            if op.op_name in max_version:
+                if op.version > max_version[op.op_name]:
+                    op.unsupported = (f"operator {op.op_name} version {op.version} is not supported (this build "
+                                      f"runs versions 1 to {max_version[op.op_name]})")
+            elif isinstance(getattr(BuiltinOperator, op.op_name, None), int):
+                op.unsupported = f"operator {op.op_name} is not supported by this build"
+            else:
+                op.unsupported = f"custom operator '{op.op_name}' is not registered"
+
+
 # The core words each missing operator "node N: ..." (interpreter/subgraph.cc); the node index is read back
 # from that until the bindings give unresolved nodes as data.
 _UNRESOLVED_NODE = re.compile(r"node (\d+):")

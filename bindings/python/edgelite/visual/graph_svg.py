@@ -74,7 +74,7 @@ def _operator_box(graph: ModelGraph, sub: SubgraphInfo, op: OperatorInfo) -> _Bo
         lines.append(f"{graph.delegate or 'delegate'} · partition {op.partition}")
     else:
         kind = "op"
-        lines.append(op.kernel or ("not planned" if sub.plan_error else "no kernel"))
+        lines.append(op.kernel or ("not planned" if sub.plan_error or graph.load_error else "no kernel chosen"))
     constants = [sub.tensors[t] for t in op.inputs if t >= 0 and sub.tensors[t].model_constant]
     if constants:
         lines.append("const " + ", ".join(format_dims(t.shape) for t in constants))
