@@ -178,10 +178,12 @@ _UNRESOLVED_NODE = re.compile(r"node (\d+):")
 
 def annotate_with_interpreter(graph: ModelGraph, interp, delegate=None) -> None:
     """Adds what `interp` (an edgelite.Interpreter built from the same file) decided: plans each subgraph
-    (allocate_tensors) and records shapes, kernels, unsupported operators, partitions and arena sizes.
+    and records shapes, kernels, unsupported operators, partitions and arena sizes.
 
-    This is the one place the command line reads the core directly (`interp._core`): the per-subgraph tensor
-    state and the unresolved operators have no public accessor yet."""
+    Shapes and kernels come from the Interpreter's details (get_tensor_details, _get_ops_details). Three
+    things have no public accessor and are read from the core (`interp._core`), here only: planning one
+    subgraph by index (Interpreter.allocate_tensors plans the primary one), the operators this build lacks,
+    and whether a tensor is constant."""
     from .errors import EdgeliteError
     core = interp._core
     partitions = [list(p) for p in delegate.partitions] if delegate is not None else []
@@ -197,26 +199,31 @@ def annotate_with_interpreter(graph: ModelGraph, interp, delegate=None) -> None:
         if not unresolved:
             try:
                 core.allocate_tensors(sub.index)
-                sub.arena_bytes = int(core.arena_bytes(sub.index))
+                sub.arena_bytes = int(interp.arena_bytes(sub.index))
             except EdgeliteError as e:
                 sub.plan_error = str(e)
         else:
             sub.plan_error = f"{len(unresolved)} operator(s) this build cannot run"
-        for t in sub.tensors:
+        details = interp.get_tensor_details(subgraph_index=sub.index)
+        for t, detail in zip(sub.tensors, details):
+            t.shape = tuple(int(d) for d in detail["shape"])
             info = core.tensor_info(sub.index, t.index)
-            t.shape = tuple(int(d) for d in info["shape"])
             t.constant = bool(info["is_constant"])
             t.model_constant = info["allocation"] == "constant" and t.model_constant
-        plan = core.nodes(sub.index)
-        for node in plan:
+        nodes = interp._get_ops_details(sub.index)
+        for node in nodes:
             if node["index"] < len(sub.operators):
                 sub.operators[node["index"]].kernel = node["kernel"]
-            elif node["delegated"] and next_partition < len(partitions):
-                # Delegate nodes are appended in the order ApplyDelegate made them, subgraph by subgraph.
+        # Delegate nodes (appended after the model's) take partitions in the order ApplyDelegate made them:
+        # subgraph by subgraph, in execution order.
+        delegate_nodes = sorted((n for n in nodes if n["delegated"] and n["plan_position"] is not None),
+                                key=lambda n: n["plan_position"])
+        for _ in delegate_nodes:
+            if next_partition < len(partitions):
                 for n in partitions[next_partition]:
                     if n < len(sub.operators):
                         sub.operators[n].partition = next_partition
-                next_partition += 1
+            next_partition += 1
 
 
 def summarize_quantization(t: TensorInfo) -> str:
