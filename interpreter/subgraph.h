@@ -55,6 +55,8 @@ class Subgraph : public KernelContext, public CalledGraph {
   Node* mutable_node(int index) { return index >= 0 && index < static_cast<int>(nodes_.size()) ? &nodes_[index] : nullptr; }
   const std::vector<int>& execution_plan() const { return plan_; }
   const std::vector<std::string>& unresolved() const { return unresolved_; }
+  // The node index of each unresolved() entry.
+  const std::vector<int>& unresolved_nodes() const { return unresolved_node_; }
   bool ready() const { return state_ == State::kReady; }
   size_t arena_bytes() const { return arena_size_; }
   std::string DescribeArena() const;

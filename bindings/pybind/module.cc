@@ -323,6 +323,13 @@ PYBIND11_MODULE(_core, m) {
       .def("resize_input", &CoreInterpreter::ResizeInput)
       .def("nodes", &CoreInterpreter::Nodes, py::arg("subgraph"), py::arg("all_nodes") = false)
       .def("unresolved", [](CoreInterpreter& c, int s) { return c.sg(s).unresolved(); })
+      .def("unresolved_nodes", [](CoreInterpreter& c, int s) {
+        // (node index, message) per operator this build cannot run.
+        py::list out;
+        const Subgraph& g = c.sg(s);
+        for (size_t i = 0; i < g.unresolved().size(); ++i) out.append(py::make_tuple(g.unresolved_nodes()[i], g.unresolved()[i]));
+        return out;
+      })
       .def("signatures", &CoreInterpreter::Signatures)
       .def("arena_bytes", [](CoreInterpreter& c, int s) { return c.sg(s).arena_bytes(); })
       .def("describe_arena", [](CoreInterpreter& c, int s) { return c.sg(s).DescribeArena(); })

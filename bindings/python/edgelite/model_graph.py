@@ -4,7 +4,6 @@ node runs, delegate partitions, operators this build lacks, arena size)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
@@ -171,18 +170,13 @@ def mark_unsupported_from_registry(graph: ModelGraph) -> None:
                 op.unsupported = f"custom operator '{op.op_name}' is not registered"
 
 
-# The core words each missing operator "node N: ..." (interpreter/subgraph.cc); the node index is read back
-# from that until the bindings give unresolved nodes as data.
-_UNRESOLVED_NODE = re.compile(r"node (\d+):")
-
-
 def annotate_with_interpreter(graph: ModelGraph, interp, delegate=None) -> None:
     """Adds what `interp` (an edgelite.Interpreter built from the same file) decided: plans each subgraph
     and records shapes, kernels, unsupported operators, partitions and arena sizes.
 
     Shapes and kernels come from the Interpreter's details (get_tensor_details, _get_ops_details). Three
     things have no public accessor and are read from the core (`interp._core`), here only: planning one
-    subgraph by index (Interpreter.allocate_tensors plans the primary one), the operators this build lacks,
+    subgraph by index (Interpreter.allocate_tensors plans the primary one), the operators this build lacks (unresolved_nodes),
     and whether a tensor is constant."""
     from .errors import EdgeliteError
     core = interp._core
@@ -191,11 +185,10 @@ def annotate_with_interpreter(graph: ModelGraph, interp, delegate=None) -> None:
     graph.delegate = delegate.name if delegate is not None else None
     next_partition = 0
     for sub in graph.subgraphs:
-        unresolved = list(core.unresolved(sub.index))
-        for message in unresolved:
-            match = _UNRESOLVED_NODE.match(message)
-            if match and int(match.group(1)) < len(sub.operators):
-                sub.operators[int(match.group(1))].unsupported = message.split(":", 1)[1].strip()
+        unresolved = list(core.unresolved_nodes(sub.index))
+        for node_index, message in unresolved:
+            if node_index < len(sub.operators):
+                sub.operators[node_index].unsupported = message.split(":", 1)[1].strip()
         if not unresolved:
             try:
                 core.allocate_tensors(sub.index)
