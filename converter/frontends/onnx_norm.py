@@ -1,5 +1,6 @@
-"""ONNX normalizations: BatchNormalization (inference), LRN, and LayerNormalization, InstanceNormalization and
-GroupNormalization, which .tflite has no builtin for: they become MEAN, SQUARED_DIFFERENCE and RSQRT.
+"""ONNX normalizations: BatchNormalization (inference), LRN, ImageScaler (a per-channel affine), and
+LayerNormalization, InstanceNormalization and GroupNormalization, which .tflite has no builtin for: they
+become MEAN, SQUARED_DIFFERENCE and RSQRT.
 """
 
 from __future__ import annotations
@@ -23,13 +24,39 @@ def _batch_norm(imp: OnnxImporter, node) -> None:
     dtype = imp.graph.dtype(x)
     multiplier = (scale / np.sqrt(var.astype(np.float64) + eps)).astype(dtype)
     offset = (bias - mean * multiplier).astype(dtype)
-    rank = len(imp.shape(x))
-    channel_shape = [-1] + [1] * (rank - 2)  # broadcasts over axis 1, the channels of NC...
+    shape = imp.shape(x)
+    # spatial=0 (opsets 7 and 8 only) keeps statistics per element of C x H x W instead of per channel.
+    spatial = imp.attr(node, "spatial", 1) if imp.opset < 9 else 1
+    param_shape = [shape[1]] + [1] * (len(shape) - 2) if spatial else list(shape[1:])
+    if multiplier.size != int(np.prod(param_shape)):
+        raise ConversionError(f"BatchNormalization node {node.name!r}: {multiplier.size} values per parameter, "
+                              f"expected {int(np.prod(param_shape))} for an input of shape {list(shape)} with "
+                              f"spatial={spatial}")
     out = node.output[0]
-    y = imp.emit1("MUL", [x, imp.const(multiplier.reshape(channel_shape), name="bn_scale")],
+    y = imp.emit1("MUL", [x, imp.const(multiplier.reshape(param_shape), name="bn_scale")],
                   {"fused_activation_function": "NONE"}, node, f"{out}/scaled")
-    imp.finish(node, imp.emit1("ADD", [y, imp.const(offset.reshape(channel_shape), name="bn_offset")],
+    imp.finish(node, imp.emit1("ADD", [y, imp.const(offset.reshape(param_shape), name="bn_offset")],
                                {"fused_activation_function": "NONE"}, node, out))
+
+
+@handler("ImageScaler")
+def _image_scaler(imp: OnnxImporter, node) -> None:
+    # An experimental op of opsets 1-9 (WinMLTools' Tiny YOLO v2 starts with it): y = scale * x + bias[c]
+    # on NCHW images; onnxruntime still runs it.
+    x = imp.input(node, 0)
+    shape = imp.shape(x)
+    dtype = imp.graph.dtype(x)
+    bias = np.asarray(imp.attr(node, "bias", []), dtype)
+    if len(shape) != 4 or bias.size not in (0, shape[1]):
+        raise ConversionError(f"ImageScaler node {node.name!r}: needs an NCHW input and one bias per channel; "
+                              f"got input shape {list(shape)} and {bias.size} biases")
+    out = node.output[0]
+    y = imp.emit1("MUL", [x, imp.const(float(imp.attr(node, "scale", 1.0)), dtype, "image_scale")],
+                  {"fused_activation_function": "NONE"}, node, f"{out}/scaled" if bias.size else out)
+    if bias.size:
+        y = imp.emit1("ADD", [y, imp.const(bias.reshape(-1, 1, 1), name="image_bias")],
+                      {"fused_activation_function": "NONE"}, node, out)
+    imp.finish(node, y)
 
 
 @handler("LRN")

@@ -9,12 +9,14 @@ from .base import Pass
 from .cancel_transposes import CancelTransposes
 from .constant_folding import ConstantFolding
 from .dead_node_removal import DeadNodeRemoval
+from .distribute_over_concat import DistributeOverConcat
 from .fold_transpose_into_fc import FoldTransposeIntoFullyConnected
 from .fuse_activation import FuseActivation
 from .fuse_batch_norm import FuseBatchNorm
 from .fuse_bias import FuseBias
 from .fuse_gelu import FuseGelu
 from .fuse_hard_swish import FuseHardSwish
+from .fuse_leaky_relu import FuseLeakyRelu
 from .fuse_local_response_norm import FuseLocalResponseNorm
 from .fuse_rsqrt import FuseRsqrt
 from .lower_erf import LowerErf
@@ -23,18 +25,19 @@ from .remove_identity import RemoveIdentity
 from .sink_through_shuffle import SinkTransposeThroughShuffle
 from .sink_transposes import SinkTransposes
 
-__all__ = ["Pass", "CancelTransposes", "ConstantFolding", "DeadNodeRemoval", "FoldTransposeIntoFullyConnected",
-           "FuseActivation", "FuseBatchNorm", "FuseBias", "FuseGelu", "FuseHardSwish", "FuseLocalResponseNorm",
-           "FuseRsqrt", "LowerErf", "MergeReshapes", "RemoveIdentity", "SinkTransposeThroughShuffle", "SinkTransposes", "default_passes", "optimize"]
+__all__ = ["Pass", "CancelTransposes", "ConstantFolding", "DeadNodeRemoval", "DistributeOverConcat",
+           "FoldTransposeIntoFullyConnected", "FuseActivation", "FuseBatchNorm", "FuseBias", "FuseGelu",
+           "FuseHardSwish", "FuseLeakyRelu", "FuseLocalResponseNorm", "FuseRsqrt", "LowerErf", "MergeReshapes",
+           "RemoveIdentity", "SinkTransposeThroughShuffle", "SinkTransposes", "default_passes", "optimize"]
 
 
 def default_passes() -> List[Pass]:
     # Patterns of decomposed ops first (they look for one value read twice, before transposes are moved),
     # then layout (so weights meet their convs), then the fusions that need conv next to its consumers.
-    return [RemoveIdentity(), ConstantFolding(), FuseLocalResponseNorm(), FuseHardSwish(), FuseGelu(), LowerErf(),
-            FuseRsqrt(), SinkTransposes(),
-            SinkTransposeThroughShuffle(), CancelTransposes(), FoldTransposeIntoFullyConnected(), MergeReshapes(),
-            DeadNodeRemoval(), FuseBatchNorm(), FuseBias(), FuseActivation(), DeadNodeRemoval()]
+    return [RemoveIdentity(), ConstantFolding(), FuseLocalResponseNorm(), FuseHardSwish(), FuseLeakyRelu(),
+            FuseGelu(), LowerErf(), FuseRsqrt(), SinkTransposes(), SinkTransposeThroughShuffle(), CancelTransposes(),
+            FoldTransposeIntoFullyConnected(), MergeReshapes(), DeadNodeRemoval(), DistributeOverConcat(),
+            FuseBatchNorm(), FuseBias(), FuseActivation(), DeadNodeRemoval()]
 
 
 def optimize(graph: Graph, passes: Optional[Sequence[Pass]] = None, max_rounds: int = 50) -> Graph:

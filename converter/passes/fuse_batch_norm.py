@@ -1,6 +1,6 @@
 """Batch-norm fusion. Front-ends lower inference batch norm to MUL and ADD by per-channel constants; this
 pass folds the MUL into the weights and bias of the conv/depthwise/fully-connected op before it (the ADD
-is then a bias, for FuseBias)."""
+is then a bias, for FuseBias); a clamp fused into the MUL moves to the op."""
 
 from __future__ import annotations
 
@@ -16,8 +16,6 @@ class FuseBatchNorm(Pass):
     targets = ("MUL",)
 
     def _parts(self, graph: Graph, node: Node):
-        if node.attrs.get("fused_activation_function", "NONE") != "NONE":
-            return None
         for a, c in ((0, 1), (1, 0)):
             producer = sole_producer(graph, node.inputs[a], WEIGHTED_OPS)
             scale = graph.const(node.inputs[c])
@@ -46,5 +44,6 @@ class FuseBatchNorm(Pass):
         producer.inputs = ([producer.inputs[0], graph.add_const(new_weights, f"{producer.name}/weights"),
                             graph.add_const((bias * vector).astype(bias.dtype), f"{producer.name}/bias")]
                            + list(producer.inputs[3:]))
+        producer.attrs["fused_activation_function"] = node.attrs.get("fused_activation_function", "NONE")
         absorb_into_producer(graph, producer, node)
         return True

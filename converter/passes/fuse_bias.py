@@ -1,5 +1,5 @@
 """Bias fusion: conv/depthwise/fully-connected followed by ADD (or SUB) of a per-output-channel constant
-adds that constant to the op's bias."""
+adds that constant to the op's bias (and takes the ADD's fused activation)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,6 @@ class FuseBias(Pass):
 
     def _parts(self, graph: Graph, node: Node):
         """(producer, constant vector) or None."""
-        if node.attrs.get("fused_activation_function", "NONE") != "NONE":
-            return None
         orders = [(0, 1)] if node.op == "SUB" else [(0, 1), (1, 0)]
         for a, c in orders:
             producer = sole_producer(graph, node.inputs[a], WEIGHTED_OPS)
@@ -38,5 +36,7 @@ class FuseBias(Pass):
         producer, vector, bias = self._parts(graph, node)
         new_bias = graph.add_const((bias + vector).astype(bias.dtype), f"{producer.name}/bias")
         producer.inputs = list(producer.inputs[:2]) + [new_bias] + list(producer.inputs[3:])
+        # conv + bias, then the ADD's clamp: the producer takes it over (its own is NONE).
+        producer.attrs["fused_activation_function"] = node.attrs.get("fused_activation_function", "NONE")
         absorb_into_producer(graph, producer, node)
         return True

@@ -91,6 +91,30 @@ def missing_kernels(content: bytes) -> List[str]:
     return sorted(missing)
 
 
+MODEL_TOLERANCE = 1e-3  # whole models: max |difference| / max |onnxruntime output|
+
+
+def check_model_outputs(got: Sequence[np.ndarray], want: Sequence[np.ndarray], what: str,
+                        tolerance: float = MODEL_TOLERANCE) -> List[float]:
+    """Asserts each output has onnxruntime's shape and is within `tolerance` of it, relative to the
+    largest expected magnitude; returns the errors."""
+    from testutil import max_rel_error
+    assert len(got) == len(want), what
+    errors = []
+    for g, w in zip(got, want):
+        assert g.shape == w.shape, f"{what}: shape {g.shape}, onnxruntime {w.shape}"
+        errors.append(max_rel_error(g, w))
+        assert errors[-1] <= tolerance, f"{what}: max relative error {errors[-1]:.2e} > {tolerance}"
+    return errors
+
+
+def run_edgelite(content: bytes, inputs: Sequence[np.ndarray], what: str) -> List[np.ndarray]:
+    """The file's outputs in edgelite, which must have a kernel for every operator it uses."""
+    missing = missing_kernels(content)
+    assert not missing, f"{what}: this edgelite build has no kernel for {missing}"
+    return run_model(content, inputs, runtime="edgelite")
+
+
 def run_everywhere(content: bytes, inputs: Sequence[np.ndarray]) -> Dict[str, List[np.ndarray]]:
     """Outputs per runtime: edgelite, which must have every kernel the file uses, and LiteRT when installed."""
     missing = missing_kernels(content)

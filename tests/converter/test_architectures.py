@@ -13,17 +13,14 @@ import sys
 import numpy as np
 import pytest
 
-from converter_testutil import HAVE_LITERT, edgelite_runs, ort, tflite_ops
-from testutil import max_rel_error, model_path
+from converter_testutil import HAVE_LITERT, check_model_outputs, ort, run_edgelite, tflite_ops
+from testutil import model_path
 from edgelite.cli import main as cli_main
-from edgelite.model_builder import enum_name
-from edgelite.schema.BuiltinOperator import BuiltinOperator
 from edgelite.schema.Model import Model, ModelT
 from edgelite.testing import run_model
 
 ONNX_DIR = model_path("onnx")
 MODELS = sorted(os.path.basename(p)[:-5] for p in glob.glob(os.path.join(ONNX_DIR, "*.onnx")))
-TOLERANCE = 1e-3  # max |difference| / max |onnxruntime output|
 
 # Structure the conversion must reach, beyond matching numbers: per architecture (every opset variant),
 # op counts that must hold (0: must not appear). Layout: one TRANSPOSE after the NCHW input and none
@@ -83,38 +80,13 @@ def reference(name: str, batch: int = 1):
     return x, session.run(None, {inp.name: x})
 
 
-def missing_ops(content: bytes):
-    m = Model.GetRootAs(content, 0)
-    from edgelite import _core
-    available = dict(_core.builtin_ops())
-    names = set()
-    for i in range(m.OperatorCodesLength()):
-        c = m.OperatorCodes(i)
-        name = enum_name(BuiltinOperator, max(c.BuiltinCode(), c.DeprecatedBuiltinCode()))
-        if name not in available or c.Version() > available[name]:
-            names.add(name)
-    return sorted(names)
-
-
-def check_outputs(got, want, what: str):
-    assert len(got) == len(want), what
-    for g, w in zip(got, want):
-        assert g.shape == w.shape, f"{what}: shape {g.shape}, onnxruntime {w.shape}"
-        err = max_rel_error(g, w)
-        assert err <= TOLERANCE, f"{what}: max relative error {err:.2e} > {TOLERANCE}"
-
-
-def run_edgelite(content: bytes, inputs, what: str):
-    assert edgelite_runs(content), f"{what}: this edgelite build has no kernel for {missing_ops(content)}"
-    return run_model(content, inputs, runtime="edgelite")
-
-
 @pytest.mark.parametrize("batch", BATCHES)
 @pytest.mark.parametrize("name", MODELS)
 def test_edgelite_matches_onnxruntime(name, batch, tmp_path_factory):
     content = convert_with_cli(name, tmp_path_factory)
     x, want = reference(name, batch)
-    check_outputs(run_edgelite(content, [x], f"{name} at batch {batch}"), want, f"{name} at batch {batch} in edgelite")
+    what = f"{name} at batch {batch}"
+    check_model_outputs(run_edgelite(content, [x], what), want, f"{what} in edgelite")
 
 
 @pytest.mark.skipif(not HAVE_LITERT, reason="ai-edge-litert is not installed")
@@ -123,7 +95,7 @@ def test_edgelite_matches_onnxruntime(name, batch, tmp_path_factory):
 def test_litert_matches_onnxruntime(name, batch, tmp_path_factory):
     content = convert_with_cli(name, tmp_path_factory)
     x, want = reference(name, batch)
-    check_outputs(run_model(content, [x], runtime="litert"), want, f"{name} at batch {batch} in LiteRT")
+    check_model_outputs(run_model(content, [x], runtime="litert"), want, f"{name} at batch {batch} in LiteRT")
 
 
 @pytest.mark.parametrize("name", MODELS)
@@ -146,8 +118,9 @@ def test_nhwc_inputs(name, tmp_path_factory):
     assert tflite_ops(content).count("TRANSPOSE") == tflite_ops(convert_with_cli(name, tmp_path_factory)).count(
         "TRANSPOSE") - 1, "NHWC input should drop exactly the input transpose"
     for runtime in runtimes:
-        check_outputs(run_model(content, [x_nhwc], runtime=runtime), want, f"{name} (NHWC input) in {runtime}")
-    check_outputs(run_edgelite(content, [x_nhwc], f"{name} (NHWC input)"), want, f"{name} (NHWC input) in edgelite")
+        check_model_outputs(run_model(content, [x_nhwc], runtime=runtime), want, f"{name} (NHWC input) in {runtime}")
+    got = run_edgelite(content, [x_nhwc], f"{name} (NHWC input)")
+    check_model_outputs(got, want, f"{name} (NHWC input) in edgelite")
 
 
 def architecture(name: str) -> str:
@@ -192,4 +165,4 @@ def test_live_torch_export(tmp_path):
         if HAVE_LITERT:
             results["litert"] = run_model(content, [x], runtime="litert")
         for runtime, got in results.items():
-            check_outputs(got, want, f"{name} exported by torch {torch.__version__}, in {runtime}")
+            check_model_outputs(got, want, f"{name} exported by torch {torch.__version__}, in {runtime}")

@@ -73,7 +73,62 @@ def test_batch_norm_with_training_outputs_listed_but_unused(opset):
     compare(run_everywhere(convert(listed), [X4]), onnx_reference(plain, {"x": X4}))
 
 
+@pytest.mark.parametrize("opset", [7, 8])
+def test_batch_norm_spatial_0(opset):
+    """spatial=0 (opsets 7 and 8): statistics per element of C x H x W."""
+    per_element = X4.shape[1:]
+    params = {"s": rand(*per_element, seed=2) + 2, "bias": rand(*per_element, seed=3),
+              "mean": rand(*per_element, seed=4), "var": np.abs(rand(*per_element, seed=5)) + 0.5}
+    model = single_node("BatchNormalization", {"x": X4}, params, opset=opset, spatial=0, epsilon=1e-3)
+    check_conversion(model, {"x": X4})
+
+
+def test_batch_norm_parameter_size_is_checked():
+    from edgelite.converter import ConversionError, convert
+    params = {k: np.abs(rand(7, seed=i)) + 1 for i, k in enumerate(("s", "bias", "mean", "var"))}
+    with pytest.raises(ConversionError, match="7 values per parameter, expected 4"):
+        convert(single_node("BatchNormalization", {"x": X4}, params, opset=9))
+
+
+@pytest.mark.parametrize("opset", [7, 9])
+def test_image_scaler(opset):
+    """WinMLTools' preprocessing node (experimental, opsets 1-9): y = scale * x + bias[c]."""
+    n = helper.make_node
+    x = rand(2, 3, 5, 6, seed=3)
+    nodes = [n("ImageScaler", ["x"], ["s"], scale=1 / 64, bias=[-0.5, 0.25, 2.0]),
+             n("Conv", ["s", "w"], ["y"], pads=[1, 1, 1, 1])]
+    model = make_model(nodes, {"x": x}, ["y"], {"w": rand(4, 3, 3, 3, seed=4)}, opset=opset, dynamic_batch=True)
+    check_batches(model, lambda b: {"x": rand(b, 3, 5, 6, seed=b)})
+
+
+def test_image_scaler_needs_one_bias_per_channel():
+    from edgelite.converter import ConversionError, convert
+    model = single_node("ImageScaler", {"x": X4}, opset=8, scale=2.0, bias=[1.0, 2.0])
+    with pytest.raises(ConversionError, match="ImageScaler node 'imagescaler_node': .* 2 biases"):
+        convert(model)
+
+
+def test_max_of_x_and_scaled_x_becomes_leaky_relu():
+    """tf.maximum(x, 0.1 * x), as graphs converted from TensorFlow 1.x write a leaky ReLU."""
+    n = helper.make_node
+    model = make_model([n("Mul", ["x", "a"], ["t"]), n("Max", ["x", "t"], ["y"])], {"x": X4}, ["y"],
+                       {"a": np.array(0.1, np.float32)}, opset=8)
+    assert tflite_ops(check_conversion(model, {"x": X4})) == ["LEAKY_RELU"]
+
+
 # ---- convolutions ----
+@pytest.mark.parametrize("opset", [7, 9, 13])
+def test_grouped_conv_batch_norm_relu_fold(opset):
+    """A grouped convolution is one CONV_2D per group; the batch norm and ReLU after it fold into those."""
+    n = helper.make_node
+    x = rand(2, 6, 5, 5, seed=1)
+    params = {"w": rand(9, 2, 3, 3, seed=2), "s": rand(9, seed=3) + 2, "bias": rand(9, seed=4),
+              "mean": rand(9, seed=5), "var": np.abs(rand(9, seed=6)) + 0.5}
+    nodes = [n("Conv", ["x", "w"], ["c"], group=3, pads=[1, 1, 1, 1]),
+             n("BatchNormalization", ["c", "s", "bias", "mean", "var"], ["b"]), n("Relu", ["b"], ["y"])]
+    ops = tflite_ops(check_conversion(make_model(nodes, {"x": x}, ["y"], params, opset=opset), {"x": x}))
+    assert sorted(set(ops)) == ["CONCATENATION", "CONV_2D", "SPLIT", "TRANSPOSE"], ops
+    assert ops.count("CONV_2D") == 3
 @pytest.mark.parametrize("attrs", [dict(pads=[1, 1]), dict(strides=[2], pads=[2, 1]), dict(dilations=[2])])
 def test_conv1d_dynamic_batch(attrs):
     model = single_node("Conv", {"x": rand(1, 4, 12)}, {"w": rand(6, 4, 3, seed=2), "b": rand(6, seed=3)},

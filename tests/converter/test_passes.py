@@ -2,11 +2,11 @@
 
 import numpy as np
 
-from converter_testutil import check_pass, rand
+from converter_testutil import check_pass, rand, run_graph
 from edgelite.converter.ir import Graph
-from edgelite.converter.passes import (CancelTransposes, ConstantFolding, DeadNodeRemoval, FuseActivation,
-                                       FuseBatchNorm, FuseBias, MergeReshapes, RemoveIdentity, SinkTransposes,
-                                       optimize)
+from edgelite.converter.passes import (CancelTransposes, ConstantFolding, DeadNodeRemoval, DistributeOverConcat,
+                                       FuseActivation, FuseBatchNorm, FuseBias, MergeReshapes, RemoveIdentity,
+                                       SinkTransposes, optimize)
 
 NONE = {"fused_activation_function": "NONE"}
 CONV = {"padding": "SAME", "stride_h": 1, "stride_w": 1, "fused_activation_function": "NONE"}
@@ -163,3 +163,56 @@ def test_fuse_activation_skips_concatenation():
     c = g.add_node1("CONCATENATION", [x, x], {"axis": 1, **NONE})
     g.outputs = [g.add_node1("RELU", [c])]
     assert not FuseActivation().run(g)
+
+
+def test_fuse_bias_takes_the_adds_activation():
+    g, y, x = conv_graph()
+    g.outputs = [g.add_node1("ADD", [y, g.add_const(rand(4, seed=5))], {"fused_activation_function": "RELU"},
+                             outputs=["out"])]
+    _, after = check_pass(g, FuseBias(), [x])
+    assert after.op_counts() == {"CONV_2D": 1} and after.nodes[0].attrs["fused_activation_function"] == "RELU"
+
+
+def test_fuse_batch_norm_takes_the_muls_activation():
+    g, y, x = conv_graph()
+    g.outputs = [g.add_node1("MUL", [y, g.add_const(rand(4, seed=7))], {"fused_activation_function": "RELU6"})]
+    _, after = check_pass(g, FuseBatchNorm(), [x])
+    assert after.op_counts() == {"CONV_2D": 1} and after.nodes[0].attrs["fused_activation_function"] == "RELU6"
+
+
+def grouped_conv_graph():
+    """x (NHWC, 4 channels) -> SPLIT in 2 -> one CONV_2D per half -> CONCATENATION (6 channels): a grouped
+    convolution as the ONNX front-end writes it."""
+    g = Graph()
+    x = g.add_input("x", (1, 5, 6, 4), np.float32)
+    halves = g.add_node("SPLIT", [g.add_const(np.int32(3)), x], {"num_splits": 2})
+    convs = [g.add_node1("CONV_2D", [h, g.add_const(rand(3, 3, 3, 2, seed=k)), g.add_const(rand(3, seed=k + 5))],
+                         CONV) for k, h in enumerate(halves)]
+    return g, g.add_node1("CONCATENATION", convs, {"axis": 3, **NONE}), rand(1, 5, 6, 4, seed=9)
+
+
+def test_distribute_batch_norm_and_relu_over_grouped_conv():
+    g, y, x = grouped_conv_graph()
+    m = g.add_node1("MUL", [y, g.add_const(rand(6, seed=11))], NONE)
+    a = g.add_node1("ADD", [g.add_const(rand(1, 1, 1, 6, seed=12)), m], NONE)
+    g.outputs = [g.add_node1("RELU", [a], outputs=["out"])]
+    before, after = check_pass(g, DistributeOverConcat(), [x])
+    assert after.op_counts() == {"SPLIT": 1, "CONV_2D": 2, "MUL": 2, "CONCATENATION": 1, "ADD": 1, "RELU": 1}
+    optimize(after)  # the per-group MULs fold into the convs, then the ADD and RELU move over and fold too
+    assert after.op_counts() == {"SPLIT": 1, "CONV_2D": 2, "CONCATENATION": 1}
+    assert [n.attrs["fused_activation_function"] for n in after.nodes if n.op == "CONV_2D"] == ["RELU", "RELU"]
+    assert after.outputs == ["out"]
+    expected, got = run_graph(before, [x]), run_graph(after, [x])
+    for runtime in expected:
+        np.testing.assert_allclose(got[runtime][0], expected[runtime][0], rtol=1e-5, atol=1e-5)
+
+
+def test_distribute_over_concat_only_where_every_part_folds():
+    g = Graph()
+    x = g.add_input("x", (1, 5, 6, 4), np.float32)
+    c = g.add_node1("CONCATENATION", [x, x], {"axis": 3, **NONE})
+    g.outputs = [g.add_node1("MUL", [c, g.add_const(rand(8, seed=1))], NONE)]
+    assert not DistributeOverConcat().run(g)
+    g, y, _ = grouped_conv_graph()  # a constant that varies along H is not per channel
+    g.outputs = [g.add_node1("MUL", [y, g.add_const(rand(1, 5, 1, 1, seed=2))], NONE)]
+    assert not DistributeOverConcat().run(g)

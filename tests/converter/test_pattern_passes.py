@@ -8,7 +8,7 @@ import pytest
 from converter_testutil import check_pass, rand
 from edgelite.converter.ir import Graph
 from edgelite.converter.passes import (CancelTransposes, DeadNodeRemoval, FoldTransposeIntoFullyConnected,
-                                       FuseHardSwish, FuseLocalResponseNorm, RemoveIdentity,
+                                       FuseHardSwish, FuseLeakyRelu, FuseLocalResponseNorm, RemoveIdentity,
                                        SinkTransposeThroughShuffle, SinkTransposes)
 
 NONE = {"fused_activation_function": "NONE"}
@@ -157,3 +157,24 @@ def test_split_before_convolutions_keeps_its_transpose():
              for k, p in enumerate(parts)]
     g.outputs = [g.add_node1("CONCATENATION", convs, {"axis": 3, **NONE})]
     assert not SinkTransposes().run(g)
+
+
+@pytest.mark.parametrize("x_first, const_first", [(True, False), (False, True)])
+def test_fuse_leaky_relu(x_first, const_first):
+    g = Graph()
+    x = g.add_input("x", (2, 3, 4), np.float32)
+    alpha = g.add_const(np.float32(0.1))
+    scaled = g.add_node1("MUL", [alpha, x] if const_first else [x, alpha], NONE)
+    g.outputs = [g.add_node1("MAXIMUM", [x, scaled] if x_first else [scaled, x], outputs=["y"])]
+    _, after = check_pass(g, FuseLeakyRelu(), [rand(2, 3, 4)])
+    DeadNodeRemoval().run(after)
+    assert after.op_counts() == {"LEAKY_RELU": 1} and abs(after.nodes[0].attrs["alpha"] - 0.1) < 1e-7
+
+
+@pytest.mark.parametrize("alpha", [1.5, -0.2])
+def test_fuse_leaky_relu_needs_alpha_in_0_1(alpha):
+    """max(x, a x) is a leaky ReLU only for 0 <= a <= 1 (a > 1 flips which side wins)."""
+    g = Graph()
+    x = g.add_input("x", (2, 3), np.float32)
+    g.outputs = [g.add_node1("MAXIMUM", [x, g.add_node1("MUL", [x, g.add_const(np.float32(alpha))], NONE)])]
+    assert not FuseLeakyRelu().run(g)

@@ -26,7 +26,6 @@ import collections
 import contextlib
 import hashlib
 import io
-import json
 import logging
 import os
 import sys
@@ -40,6 +39,7 @@ import onnx  # noqa: E402
 import torch  # noqa: E402
 
 import onnx_architectures  # noqa: E402
+import onnx_manifest  # noqa: E402
 from onnx_architectures import randomize  # noqa: E402
 from torch_architectures import TORCH_ARCHITECTURES  # noqa: E402
 
@@ -125,33 +125,22 @@ def main(argv) -> int:
     names = argv or list(ARCHITECTURES)
     os.makedirs(OUT_DIR, exist_ok=True)
     manifest_path = os.path.join(OUT_DIR, "manifest.json")
-    entries = {}
-    if os.path.exists(manifest_path):
-        with open(manifest_path) as f:
-            entries = {e["path"]: e for e in json.load(f)["models"]}
+    entries = onnx_manifest.read_entries(manifest_path)
     for name in names:
         for export_kind in ARCHITECTURES[name][2]:
             content = export(name, export_kind)
             onnx.checker.check_model(onnx.load_from_string(content))
             entry = describe(name, export_kind, content)
-            with open(os.path.join(OUT_DIR, entry["path"]), "wb") as f:
-                f.write(content)
-            entries[entry["path"]] = entry
+            onnx_manifest.save_model(OUT_DIR, entries, entry, content)
             print(f"{entry['path']:40s} {entry['size_bytes'] / 1024:8.1f} KiB  {entry['exporter']} opset "
                   f"{entry['opset']}")
-    manifest = {
-        "description": "Architectures written in torch.nn (tests/golden/onnx_architectures.py, "
-                       "torch_architectures.py), exported to ONNX with torch.onnx.export (dynamo=False unless "
-                       "'exporter' says dynamo) with a dynamic batch axis; seeded random weights.",
-        "generator": "tests/golden/make_onnx_models.py",
-        "versions": {"torch": torch.__version__, "onnx": onnx.__version__, "onnxscript": _version("onnxscript")},
-        "models": [entries[k] for k in sorted(entries)],
-    }
-    with open(manifest_path, "w") as f:
-        json.dump(manifest, f, indent=1)
-        f.write("\n")
-    total = sum(e["size_bytes"] for e in manifest["models"])
-    print(f"total {total / 1e6:.2f} MB in {len(manifest['models'])} files")
+    onnx_manifest.write(
+        manifest_path,
+        "Architectures written in torch.nn (tests/golden/onnx_architectures.py, "
+        "torch_architectures.py), exported to ONNX with torch.onnx.export (dynamo=False unless "
+        "'exporter' says dynamo) with a dynamic batch axis; seeded random weights.",
+        "tests/golden/make_onnx_models.py",
+        {"torch": torch.__version__, "onnx": onnx.__version__, "onnxscript": _version("onnxscript")}, entries)
     return 0
 
 

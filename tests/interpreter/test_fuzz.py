@@ -71,6 +71,26 @@ def test_mutated_models_never_crash(path, tmp_path):
         path = str(tmp_path / "small.tflite")
         with open(path, "wb") as f:
             f.write(b.build())
+    fuzz(path)
+
+
+# Converted by edgelite itself (tests/models/onnx_legacy): operators and layouts the committed .tflite files
+# lack (SPLIT of grouped convs, LRN, rank-5 channel-shuffle TRANSPOSE, PADV2, RESIZE_NEAREST_NEIGHBOR,
+# LEAKY_RELU, -1 batch signatures); converting takes a fraction of a second each.
+CONVERTED_TARGETS = ("bvlc_alexnet", "shufflenet_v1", "squeezenet1.1", "tiny_yolo")
+
+
+@pytest.mark.parametrize("name", CONVERTED_TARGETS)
+def test_mutated_converted_models_never_crash(name, tmp_path):
+    pytest.importorskip("onnx")
+    from edgelite.converter import convert
+    path = str(tmp_path / f"{name}.tflite")
+    with open(path, "wb") as f:
+        f.write(convert(os.path.join(MODELS_DIR, "onnx_legacy", f"{name}.onnx")))
+    fuzz(path)
+
+
+def fuzz(path: str) -> None:
     result = subprocess.run([sys.executable, "-c", FUZZ_CHILD, path, "1234", "150"],
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, (
