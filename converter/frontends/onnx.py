@@ -14,6 +14,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence
 
 import numpy as np
 
+from ...errors import MissingDependencyError
 from ..evaluate import evaluate
 from ..ir import ConversionError, Graph
 
@@ -35,6 +36,19 @@ def handler(*op_types: str):
 
 class UnsupportedOperatorError(ConversionError):
     """The model uses ONNX operators the converter has no mapping for; lists all of them."""
+
+
+def require_onnx():
+    """The `onnx` module. onnx is an optional dependency (the `onnx` extra), imported only when an ONNX
+    model is read; raises MissingDependencyError naming the pip command when it is not installed."""
+    try:
+        import onnx
+        from onnx import numpy_helper  # noqa: F401  (a broken install fails here rather than mid-import)
+    except ImportError as e:
+        raise MissingDependencyError("converting an ONNX model (or a torch module, which is exported to ONNX) "
+                                     "needs the onnx package, which is not installed: "
+                                     "pip install 'edgelite[onnx]'") from e
+    return onnx
 
 
 def _dim_symbol(inp, axis: int, dim) -> Optional[str]:
@@ -66,9 +80,8 @@ def onnx_symbols(model, input_shapes: Optional[Dict[str, Sequence[int]]] = None)
 class OnnxImporter:
     def __init__(self, model, nhwc_inputs: bool = False, dims: Optional[Dict[str, int]] = None,
                  input_shapes: Optional[Dict[str, Sequence[int]]] = None):
-        import onnx
-        from onnx import numpy_helper
-        self.onnx, self.numpy_helper = onnx, numpy_helper
+        onnx = require_onnx()
+        self.onnx, self.numpy_helper = onnx, onnx.numpy_helper
         self.model = model
         self.opset = next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), 0)
         if self.opset < MIN_OPSET:
@@ -261,7 +274,7 @@ def check_supported(graph_proto) -> None:
 
 def read_onnx(source):
     """The ModelProto of a path (external data is read from beside it), bytes or a ModelProto."""
-    import onnx
+    onnx = require_onnx()
     if isinstance(source, (str, os.PathLike)):
         try:
             return onnx.load(os.fspath(source))

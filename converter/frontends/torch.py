@@ -10,7 +10,9 @@ import io
 import warnings
 from typing import Any, Optional
 
+from ...errors import MissingDependencyError
 from ..ir import ConversionError
+from .onnx import require_onnx
 
 DEFAULT_OPSET = {"dynamo": 18, "torchscript": 17}
 
@@ -22,8 +24,8 @@ def export_onnx(module: Any, *, example_inputs: Any = None, dynamic_batch: bool 
     try:
         import torch
     except ImportError as e:  # pragma: no cover - only without torch, which cannot make a module anyway
-        raise ConversionError("converting a torch module needs torch (pip install torch)") from e
-    import onnx
+        raise MissingDependencyError("converting a torch module needs torch: pip install 'edgelite[torch]'") from e
+    onnx = require_onnx()
     if example_inputs is None:
         raise ConversionError("converting a torch module needs example_inputs=(tensor, ...): torch.onnx "
                               "traces the module on them")

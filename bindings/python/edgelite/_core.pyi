@@ -1,0 +1,108 @@
+# Type stub of `edgelite._core`, the pybind11 module of bindings/pybind/module.cc (the C++ interpreter behind
+# edgelite.Interpreter). Kept by hand: tests/bindings/test_core_stub.py fails when this file and the compiled
+# module name different classes, functions or methods. Subgraph and tensor indices are positional only, as
+# pybind11 names them arg0, arg1, ...; errors are the classes of edgelite.errors (InvalidModelError,
+# InvalidArgumentError, UnsupportedError, NotReadyError, InternalError).
+
+from typing import Any, Dict, List, Optional, Sequence, Tuple, TypedDict, Union
+
+import numpy as np
+import numpy.typing as npt
+
+_Buffer = Union[bytes, bytearray, memoryview]
+
+
+class _TensorInfo(TypedDict):
+    name: str
+    index: int
+    shape: npt.NDArray[np.int32]
+    shape_signature: npt.NDArray[np.int32]
+    dtype: str
+    scales: npt.NDArray[np.float32]
+    zero_points: npt.NDArray[np.int64]
+    quantized_dimension: int
+    block_size: int
+    is_constant: bool
+    is_variable: bool
+    is_sparse: bool
+    allocated: bool
+    allocation: str  # "none", "constant", "arena" or "owned"
+    bytes: int
+
+
+class _NodeInfo(TypedDict):
+    index: int
+    op_name: str
+    version: int
+    inputs: List[int]
+    outputs: List[int]
+    delegated: bool
+    kernel: Optional[str]  # the variant prepare chose, e.g. "float32 (avx512)"; None before allocate_tensors
+
+
+class _SignatureInfo(TypedDict):
+    key: str
+    subgraph_index: int
+    inputs: Dict[str, int]
+    outputs: Dict[str, int]
+
+
+class Delegate:
+    """A backend that the interpreter hands the nodes it claims (base class of the C++ delegates)."""
+
+    @property
+    def name(self) -> str: ...
+
+
+class CpuTestDelegate(Delegate):
+    """A test delegate that claims the nodes whose operator is in `ops` and runs them on the CPU kernels."""
+
+    def __init__(self, ops: Sequence[str]) -> None: ...
+    @property
+    def partitions(self) -> List[List[int]]:
+        """The partitions handed over so far, as lists of node indices."""
+
+
+class CoreInterpreter:
+    """One model loaded into the C++ interpreter; every method takes the subgraph index first."""
+
+    def __init__(self, model_path: Optional[str], model_content: Optional[_Buffer], num_threads: int,
+                 delegates: List[Delegate], test_custom_ops: bool = False) -> None:
+        """Loads and verifies the model (from model_path, else model_content), then applies the delegates."""
+    def num_subgraphs(self) -> int: ...
+    def num_threads(self) -> int: ...
+    def subgraph_name(self, subgraph: int, /) -> str: ...
+    def inputs(self, subgraph: int, /) -> List[int]: ...
+    def outputs(self, subgraph: int, /) -> List[int]: ...
+    def num_tensors(self, subgraph: int, /) -> int: ...
+    def allocate_tensors(self, subgraph: int, /) -> None: ...
+    def invoke(self, subgraph: int, /) -> None:
+        """Runs the subgraph without holding the GIL."""
+    def ready(self, subgraph: int, /) -> bool: ...
+    def tensor_info(self, subgraph: int, index: int, /) -> _TensorInfo: ...
+    def get_tensor(self, subgraph: int, index: int, /) -> npt.NDArray[Any]:
+        """A copy of the tensor's data."""
+    def tensor_view(self, subgraph: int, index: int, owner: object, /) -> npt.NDArray[Any]:
+        """The tensor's buffer without a copy; `owner` is kept alive as the array's base."""
+    def set_tensor(self, subgraph: int, index: int, value: npt.ArrayLike, /) -> None:
+        """Copies `value` in; its dtype and shape must be the tensor's."""
+    def resize_input(self, subgraph: int, index: int, dims: Sequence[int], strict: bool, /) -> None: ...
+    def nodes(self, subgraph: int, /) -> List[_NodeInfo]:
+        """The nodes of the execution plan, in order."""
+    def unresolved(self, subgraph: int, /) -> List[str]:
+        """One message per node whose operator (or operator version) this build has no kernel for."""
+    def signatures(self) -> List[_SignatureInfo]: ...
+    def arena_bytes(self, subgraph: int, /) -> int: ...
+    def describe_arena(self, subgraph: int, /) -> str: ...
+    def enable_profiling(self, subgraph: int, on: bool, /) -> None: ...
+    def profile(self, subgraph: int, /) -> List[Tuple[int, str, int]]:
+        """(node index, operator name, nanoseconds summed over the profiled runs) per node."""
+    def profile_runs(self, subgraph: int, /) -> int: ...
+
+
+def cpu_features() -> Dict[str, Union[bool, str]]:
+    """The CPU's avx2, avx512, avx512vnni and amx-int8 flags, and best_available: the ISA kernels use."""
+
+
+def builtin_ops() -> List[Tuple[str, int]]:
+    """(operator name, highest version) of every builtin operator this build registers."""
