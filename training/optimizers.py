@@ -10,6 +10,17 @@ import numpy as np
 
 
 class Optimizer:
+    """Base class of the optimizers: turns (gradient, variable) pairs into weight updates, as
+    keras.optimizers.Optimizer.
+
+    Args: learning_rate: a float, or a callable(iterations) -> float schedule. weight_decay: decoupled weight decay
+    (each step first shrinks every variable by weight_decay * learning_rate). clipnorm: clip each gradient to this
+    L2 norm. clipvalue: clip each gradient element to [-clipvalue, clipvalue]. global_clipnorm: scale all gradients
+    together so their joint L2 norm is at most this. name: defaults to the class name in lower case.
+
+    Raises ValueError when both clipnorm and global_clipnorm are set. Subclasses write `build` (their slots) and
+    `update_step` (the rule) only."""
+
     def __init__(self, learning_rate=0.001, weight_decay=None, clipnorm=None, clipvalue=None,
                  global_clipnorm=None, name=None):
         if clipnorm is not None and global_clipnorm is not None:
@@ -25,23 +36,33 @@ class Optimizer:
     # ---- slots ----
 
     def build(self, var_list):
+        """Creates the optimizer's state for `var_list` (the model's trainable variables, in a fixed order): the
+        base indexes the variables, subclasses add their slots (add_slot). Called by the first apply_gradients."""
         self._index = {id(v): i for i, v in enumerate(var_list)}
         self.built = True
 
     def add_slot(self, var_list, name, fill=0.0):
+        """Adds the slot `name`: one array per variable of `var_list`, of its shape and dtype, filled with `fill`.
+        Returns the list of arrays."""
         self._slots[name] = [np.full(v.shape, fill, dtype=v.dtype) for v in var_list]
         return self._slots[name]
 
     def slot(self, name, variable):
+        """The array of slot `name` (e.g. "momentum") that belongs to `variable`."""
         return self._slots[name][self._index[id(variable)]]
 
     # ---- one step ----
 
     def current_learning_rate(self):
+        """The learning rate of the next step, as a float: the schedule called on `iterations` when learning_rate is
+        callable."""
         lr = self.learning_rate
         return float(lr(self.iterations) if callable(lr) else lr)
 
     def apply_gradients(self, grads_and_vars):
+        """Applies one step: `grads_and_vars` is an iterable of (gradient array, Variable) pairs. Builds the state
+        on the first call, clips the gradients (clipnorm, global_clipnorm or clipvalue), applies the weight decay
+        and update_step to each variable in place, then increments `iterations`. Variables keep their dtype."""
         grads, variables = zip(*grads_and_vars)
         if not self.built:
             self.build(list(variables))
@@ -57,6 +78,8 @@ class Optimizer:
         self.iterations += 1
 
     def update_step(self, gradient, variable, learning_rate):
+        """Updates `variable.data` in place from `gradient` (a NumPy array of the variable's dtype) with
+        `learning_rate` (a float); the rule of each subclass. The base raises NotImplementedError."""
         raise NotImplementedError
 
     def _clip_gradients(self, grads):
@@ -77,6 +100,8 @@ class Optimizer:
         return {"iterations": self.iterations, "slots": {k: [a.copy() for a in v] for k, v in self._slots.items()}}
 
     def set_state(self, var_list, state):
+        """Restores a state saved by get_state for the variables `var_list` (in build order). Raises ValueError when
+        a slot does not match the variables (another model or optimizer)."""
         self.build(list(var_list))
         for name, arrays in state["slots"].items():
             if name not in self._slots or len(arrays) != len(self._slots[name]):
@@ -85,6 +110,8 @@ class Optimizer:
         self.iterations = int(state["iterations"])
 
     def get_config(self):
+        """The constructor arguments as a dict, for serialize() and saving. Raises ValueError when the learning rate
+        is a schedule (a callable cannot be saved)."""
         if callable(self.learning_rate):
             raise ValueError("an optimizer with a learning-rate schedule cannot be serialized")
         return {"name": self.name, "learning_rate": self.learning_rate, "weight_decay": self.weight_decay,
@@ -92,10 +119,16 @@ class Optimizer:
 
     @classmethod
     def from_config(cls, config):
+        """A new optimizer of this class made from a get_config() dict."""
         return cls(**config)
 
 
 class SGD(Optimizer):
+    """Stochastic gradient descent, with optional momentum and Nesterov momentum (keras.optimizers.SGD).
+
+    Args: learning_rate (default 0.01), momentum in [0, 1] (default 0: plain SGD), nesterov (default False), and the
+    Optimizer arguments. Raises ValueError when momentum is outside [0, 1]."""
+
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, **kwargs):
         super().__init__(learning_rate, **kwargs)
         if not 0 <= momentum <= 1:
@@ -120,6 +153,11 @@ class SGD(Optimizer):
 
 
 class Adagrad(Optimizer):
+    """Adagrad (keras.optimizers.Adagrad): divides each step by the root of the accumulated squared gradients.
+
+    Args: learning_rate (default 0.001), initial_accumulator_value (default 0.1), epsilon (default 1e-7), and the
+    Optimizer arguments."""
+
     def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7, **kwargs):
         super().__init__(learning_rate, **kwargs)
         self.initial_accumulator_value, self.epsilon = initial_accumulator_value, epsilon
@@ -139,6 +177,12 @@ class Adagrad(Optimizer):
 
 
 class Adadelta(Optimizer):
+    """Adadelta (keras.optimizers.Adadelta): steps scaled by running averages of squared gradients and squared
+    updates.
+
+    Args: learning_rate (default 0.001), rho: the decay of both averages (default 0.95), epsilon (default 1e-7), and
+    the Optimizer arguments."""
+
     def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, **kwargs):
         super().__init__(learning_rate, **kwargs)
         self.rho, self.epsilon = rho, epsilon
@@ -161,6 +205,12 @@ class Adadelta(Optimizer):
 
 
 class RMSprop(Optimizer):
+    """RMSprop (keras.optimizers.RMSprop): divides each step by the root of a running average of squared gradients.
+
+    Args: learning_rate (default 0.001), rho: the average's decay (default 0.9), momentum (default 0), epsilon
+    (default 1e-7), centered: also subtract the squared running mean of the gradients (default False), and the
+    Optimizer arguments."""
+
     def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False, **kwargs):
         super().__init__(learning_rate, **kwargs)
         self.rho, self.momentum, self.epsilon, self.centered = rho, momentum, epsilon, centered
@@ -196,6 +246,12 @@ class RMSprop(Optimizer):
 
 
 class Adam(Optimizer):
+    """Adam (keras.optimizers.Adam), with Keras's bias correction and epsilon placement.
+
+    Args: learning_rate (default 0.001), beta_1 and beta_2: the decays of the first and second moments (0.9, 0.999),
+    epsilon (default 1e-7), amsgrad: use the running maximum of the second moment (default False), and the Optimizer
+    arguments."""
+
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False, **kwargs):
         super().__init__(learning_rate, **kwargs)
         self.beta_1, self.beta_2, self.epsilon, self.amsgrad = beta_1, beta_2, epsilon, amsgrad
@@ -226,6 +282,11 @@ class Adam(Optimizer):
 
 
 class Adamax(Optimizer):
+    """Adamax (keras.optimizers.Adamax): Adam with the infinity norm in place of the second moment.
+
+    Args: learning_rate (default 0.001), beta_1 (0.9), beta_2 (0.999), epsilon (1e-7), and the Optimizer
+    arguments."""
+
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **kwargs):
         super().__init__(learning_rate, **kwargs)
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
@@ -265,4 +326,5 @@ def get(identifier):
 
 
 def serialize(optimizer):
+    """{'class_name': ..., 'config': ...} of `optimizer`, which get() turns back into an optimizer."""
     return {"class_name": type(optimizer).__name__, "config": optimizer.get_config()}

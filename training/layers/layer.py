@@ -23,7 +23,7 @@ class SymbolicTensor:
         self.dtype = np.dtype(dtype)
         self.node = node  # the LayerNode that produced it
 
-    ndim = property(lambda self: len(self.shape))
+    ndim = property(lambda self: len(self.shape), doc="The number of axes, batch included.")
 
     def __repr__(self):
         layer = self.node.layer.name if self.node else None
@@ -75,9 +75,15 @@ class Layer:
     # ---- building and calling ----
 
     def build(self, input_shape):
+        """Creates the layer's weights (with add_weight) for inputs of `input_shape` (None for the batch axis; a
+        list of shapes for a layer called on a list). Called once, before the first call; the base only marks the
+        layer built."""
         self.built = True
 
     def call(self, inputs, training=None):
+        """The layer's computation on `inputs` (a Tensor, or a list of them), returning a Tensor. `training` is True
+        inside fit (Dropout and BatchNormalization behave differently then), False or None otherwise. The base
+        returns its input."""
         return inputs
 
     def compute_output_shape(self, input_shape):
@@ -135,6 +141,10 @@ class Layer:
     # ---- weights ----
 
     def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True, name=None):
+        """Creates, tracks and returns a Variable named `name` ("<layer name>/<name>" as its path) of `shape`,
+        filled by `initializer` (a name, an Initializer or a callable; default glorot_uniform for floats, zeros
+        otherwise), in `dtype` (default: the layer's). trainable=False makes a weight the optimizer leaves alone
+        (e.g. moving statistics)."""
         dtype = np.dtype(dtype or self.dtype).name
         if initializer is None:
             initializer = "glorot_uniform" if np.issubdtype(dtype, np.floating) else "zeros"
@@ -147,6 +157,7 @@ class Layer:
 
     @property
     def trainable(self):
+        """Whether fit updates this layer's weights; setting it applies to its sub-layers too."""
         return self._trainable
 
     @trainable.setter
@@ -168,6 +179,7 @@ class Layer:
 
     @property
     def trainable_weights(self):
+        """The weights the optimizer updates: none when the layer is frozen (trainable=False)."""
         if not self._trainable:
             return []
         own = [w for w in self._weights if w.trainable]
@@ -175,13 +187,18 @@ class Layer:
 
     @property
     def non_trainable_weights(self):
+        """The weights the optimizer leaves alone: the non-trainable ones, and all of them when the layer is
+        frozen."""
         trainable = {id(w) for w in self.trainable_weights}
         return [w for w in self.weights if id(w) not in trainable]
 
     def get_weights(self):
+        """Copies of the weights' values as NumPy arrays, in the order of `weights`."""
         return [w.data.copy() for w in self.weights]
 
     def set_weights(self, weights):
+        """Sets the weights from a list of arrays in the order of `weights`. Raises ValueError when the count or a
+        shape differs."""
         own = self.weights
         if len(weights) != len(own):
             raise ValueError(f"layer {self.name!r} has {len(own)} weights, got {len(weights)}")
@@ -193,30 +210,39 @@ class Layer:
         return {w.name: w.data for w in self._weights}
 
     def count_params(self):
+        """The number of scalars in the layer's weights."""
         return int(sum(w.size for w in self.weights))
 
     # ---- serialization ----
 
     def get_config(self):
+        """The constructor arguments as a dict (name, trainable, dtype, and each subclass's own), enough for
+        from_config to make the layer again; saving stores it."""
         return {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
 
     @classmethod
     def from_config(cls, config):
+        """A new, unbuilt layer of this class made from a get_config() dict."""
         return cls(**config)
 
     # ---- introspection ----
 
     @property
     def input(self):
+        """The symbolic input (or list of inputs) the layer was called on in a functional model. Raises
+        AttributeError when it was called on symbolic tensors other than exactly once."""
         node = self._only_node()
         return node.inputs if node.multi else node.inputs[0]
 
     @property
     def output(self):
+        """The symbolic output of the layer's one call in a functional model (AttributeError otherwise, as
+        `input`)."""
         return self._only_node().output
 
     @property
     def output_shape(self):
+        """The shape of `output`, with None for the batch axis."""
         return self.output.shape
 
     def _only_node(self):
