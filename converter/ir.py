@@ -22,6 +22,9 @@ class ConversionError(EdgeliteError, ValueError):
 
 @dataclass
 class Value:
+    """A named tensor of the graph: shape, NumPy dtype, the data when it is a constant, and the shape signature (-1
+    on dynamic axes) when it has dynamic dimensions."""
+
     name: str
     shape: Tuple[int, ...]
     dtype: np.dtype
@@ -32,15 +35,20 @@ class Value:
 
     @property
     def is_const(self) -> bool:
+        """Whether the value is a constant (its data is known at conversion time)."""
         return self.const is not None
 
     @property
     def rank(self) -> int:
+        """The number of axes."""
         return len(self.shape)
 
 
 @dataclass(eq=False)
 class Node:
+    """One operator application: the .tflite operator name (`op`), input and output value names, the operator's
+    options (`attrs`, schema field names) and a name for messages."""
+
     op: str
     inputs: List[Optional[str]]  # value names; None marks an omitted optional input
     outputs: List[str]
@@ -68,6 +76,7 @@ class Graph:
 
     # ---- values ----
     def unique_name(self, base: str) -> str:
+        """`base`, or `base_<n>` when `base` already names a value."""
         name = base
         while name in self.values:
             name = f"{base}_{next(self._counter)}"
@@ -75,6 +84,8 @@ class Graph:
 
     def add_value(self, name: str, shape: Sequence[int], dtype: Any, const: Optional[np.ndarray] = None,
                   unique: bool = True) -> str:
+        """Adds a value (a constant when `const` is given) and returns its name: `name` made unique, or exactly
+        `name` with unique=False, which raises ConversionError when it is taken."""
         if unique:
             name = self.unique_name(name)
         elif name in self.values:
@@ -83,21 +94,27 @@ class Graph:
         return name
 
     def add_const(self, array: Any, name: str = "const", dtype: Any = None) -> str:
+        """Adds `array` (cast to `dtype` when given) as a constant value named after `name`; returns its name."""
         array = np.asarray(array, dtype=dtype)
         return self.add_value(name, array.shape, array.dtype, array)
 
     def add_input(self, name: str, shape: Sequence[int], dtype: Any) -> str:
+        """Adds a graph input `name` of `shape` and `dtype` (the name must be free: ConversionError otherwise);
+        returns it."""
         name = self.add_value(name, shape, dtype, unique=False)
         self.inputs.append(name)
         return name
 
     def const(self, name: Optional[str]) -> Optional[np.ndarray]:
+        """The data of value `name` when it is a constant, else None (None for an omitted input too)."""
         return None if name is None else self.values[name].const
 
     def shape(self, name: str) -> Tuple[int, ...]:
+        """The shape of value `name` (stand-in sizes on dynamic axes; see signature)."""
         return self.values[name].shape
 
     def dtype(self, name: str) -> np.dtype:
+        """The NumPy dtype of value `name`."""
         return self.values[name].dtype
 
     def signature(self, name: str) -> Tuple[int, ...]:
@@ -130,15 +147,18 @@ class Graph:
         return out
 
     def insert_node(self, node: Node, position: Optional[int] = None) -> None:
+        """Puts `node` at `position` of the execution order (at the end when None); its output values must exist."""
         if position is None:
             self.nodes.append(node)
         else:
             self.nodes.insert(position, node)
 
     def remove_node(self, node: Node) -> None:
+        """Removes `node` from the execution order (its values stay until prune_values)."""
         self.nodes.remove(node)
 
     def producer(self, value: Optional[str]) -> Optional[Node]:
+        """The node that computes `value`, or None for an input, a constant or None."""
         if value is None:
             return None
         for node in self.nodes:
@@ -147,6 +167,7 @@ class Graph:
         return None
 
     def consumers(self, value: str) -> List[Node]:
+        """The nodes that read `value`, in execution order."""
         return [n for n in self.nodes if value in n.inputs]
 
     def num_uses(self, value: str) -> int:
@@ -154,6 +175,7 @@ class Graph:
         return sum(n.inputs.count(value) for n in self.nodes) + self.outputs.count(value)
 
     def replace_uses(self, old: str, new: str, *, include_outputs: bool = True) -> None:
+        """Makes every node read `new` instead of `old`, and the graph outputs too unless include_outputs=False."""
         for node in self.nodes:
             node.inputs = [new if i == old else i for i in node.inputs]
         if include_outputs:
@@ -173,6 +195,7 @@ class Graph:
         self.outputs = [new if o == old else o for o in self.outputs]
 
     def used_values(self) -> set:
+        """The names of the values that inputs, outputs or nodes refer to."""
         used = set(self.inputs) | set(self.outputs)
         for node in self.nodes:
             used.update(i for i in node.inputs if i is not None)
@@ -180,11 +203,13 @@ class Graph:
         return used
 
     def prune_values(self) -> None:
+        """Drops the values that nothing refers to any more (after passes removed their nodes)."""
         used = self.used_values()
         for name in [n for n in self.values if n not in used]:
             del self.values[name]
 
     def op_counts(self) -> Dict[str, int]:
+        """{operator name: number of nodes}: what the graph computes, for tests and reports."""
         counts: Dict[str, int] = {}
         for node in self.nodes:
             counts[node.op] = counts.get(node.op, 0) + 1
@@ -206,6 +231,8 @@ class Graph:
                 raise ConversionError(f"graph output {o!r} is never computed")
 
     def copy(self) -> "Graph":
+        """An independent copy: values, nodes, inputs, outputs and metadata (constant arrays are shared, not
+        copied)."""
         g = Graph(self.name)
         g.values = {n: Value(v.name, v.shape, v.dtype, v.const, v.signature) for n, v in self.values.items()}
         g.nodes = [Node(n.op, list(n.inputs), list(n.outputs), dict(n.attrs), n.name) for n in self.nodes]

@@ -41,6 +41,8 @@ def _need_const(graph: Graph, node: Node, k: int, what: str) -> np.ndarray:
 
 
 def reshape_target(in_shape, target) -> Tuple[int, ...]:
+    """The shape a RESHAPE of `in_shape` to `target` gives, with one -1 resolved. Raises ConversionError for two -1s
+    or a target of another element count."""
     target = [int(d) for d in np.asarray(target).ravel()]
     total = int(np.prod(in_shape))
     if target.count(-1) > 1:
@@ -322,6 +324,8 @@ for _op in COMPARISON_OPS:
 
 
 def infer_shapes(graph: Graph, node: Node) -> List[Spec]:
+    """[(shape, dtype)] of each output of `node` from its inputs' values in `graph`, by the operator's shape rule.
+    Raises ConversionError for an operator without a rule, an unknown input value, or inputs the rule rejects."""
     rule = _RULES.get(node.op)
     if rule is None:
         raise ConversionError(f"no shape rule for operator {node.op} (node {node.name!r})")

@@ -10,26 +10,32 @@ from . import ops
 
 
 def linear(x):
+    """The identity, x (the activation of a layer given none)."""
     return x
 
 
 def relu(x):
+    """max(x, 0)."""
     return ops.relu(x)
 
 
 def relu6(x):
+    """min(max(x, 0), 6)."""
     return ops.minimum(ops.relu(x), 6.0)
 
 
 def sigmoid(x):
+    """1 / (1 + exp(-x))."""
     return ops.sigmoid(x)
 
 
 def tanh(x):
+    """The hyperbolic tangent of x."""
     return ops.tanh(x)
 
 
 def softmax(x, axis=-1):
+    """exp(x) normalized to sum 1 over `axis` (default: the last)."""
     return ops.softmax(x, axis)
 
 
@@ -47,6 +53,7 @@ def gelu_approximate(x):
 
 
 def hard_sigmoid(x):
+    """relu6(x + 3) / 6, the piecewise-linear sigmoid of Keras 3 and MobileNetV3."""
     return ops.divide(relu6(ops.add(x, 3.0)), 6.0)
 
 
@@ -56,6 +63,7 @@ def hard_swish(x):
 
 
 def swish(x):
+    """x * sigmoid(x) (also named 'silu')."""
     return ops.multiply(x, ops.sigmoid(x))
 
 

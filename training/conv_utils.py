@@ -3,6 +3,8 @@ and TF/Keras 'same' padding."""
 
 
 def normalize_tuple(value, n, name):
+    """`value` as a tuple of `n` ints (an int is repeated n times). Raises ValueError naming the argument `name`
+    otherwise."""
     if isinstance(value, int):
         return (value,) * n
     value = tuple(int(v) for v in value)
@@ -12,6 +14,7 @@ def normalize_tuple(value, n, name):
 
 
 def normalize_padding(padding):
+    """'valid' or 'same' (any case), in lower case. Raises ValueError for anything else."""
     padding = str(padding).lower()
     if padding not in ("valid", "same"):
         raise ValueError(f"`padding` must be 'valid' or 'same', got {padding!r}")
@@ -19,11 +22,13 @@ def normalize_padding(padding):
 
 
 def check_channels_last(data_format):
+    """Raises ValueError unless data_format is None or 'channels_last': the training side is NHWC only."""
     if data_format not in (None, "channels_last"):
         raise ValueError(f"only data_format='channels_last' (NHWC) is supported, got {data_format!r}")
 
 
 def effective_size(kernel, dilation):
+    """The extent of a `kernel`-tap window with `dilation`: (kernel - 1) * dilation + 1."""
     return (kernel - 1) * dilation + 1
 
 

@@ -35,14 +35,20 @@ def _one_hot(y_true, y_pred):
 
 
 def mean_squared_error(y_true, y_pred):
+    """Per-sample mean over the last axis of (y_pred - y_true) ** 2 (keras.losses.mean_squared_error); a Tensor of
+    the batch's shape less the last axis."""
     return ops.mean(ops.square(ops.subtract(y_pred, _labels(y_true, y_pred))), axis=-1)
 
 
 def mean_absolute_error(y_true, y_pred):
+    """Per-sample mean over the last axis of |y_pred - y_true| (keras.losses.mean_absolute_error)."""
     return ops.mean(ops.abs(ops.subtract(y_pred, _labels(y_true, y_pred))), axis=-1)
 
 
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
+    """Per-sample binary cross-entropy, averaged over the last axis (keras.losses.binary_crossentropy). y_pred holds
+    probabilities (clipped to [1e-7, 1 - 1e-7]), or logits with from_logits=True (computed without overflow).
+    label_smoothing moves the targets towards 0.5 by that fraction."""
     y = _labels(y_true, y_pred)
     if label_smoothing:
         y = y * (1.0 - label_smoothing) + 0.5 * label_smoothing
@@ -66,6 +72,9 @@ def _log_probs(y_pred, from_logits, axis):
 
 
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    """Per-sample cross-entropy between one-hot (or soft) targets and y_pred over `axis`
+    (keras.losses.categorical_crossentropy). y_pred holds probabilities (normalized, then clipped) or, with
+    from_logits=True, logits. label_smoothing spreads that fraction of each target over the classes."""
     y = _labels(y_true, y_pred)
     if label_smoothing:
         y = y * (1.0 - label_smoothing) + label_smoothing / y_pred.shape[axis]
@@ -91,14 +100,18 @@ class Loss:
         return ops.mean(type(self).fn(y_true, y_pred, **self.options))
 
     def get_config(self):
+        """The constructor arguments as a dict (name and options), for serialize() and saved models."""
         return {"name": self.name, **self.options}
 
     @classmethod
     def from_config(cls, config):
+        """A new loss of this class made from a get_config() dict."""
         return cls(**config)
 
 
 class MeanSquaredError(Loss):
+    """Mean squared error averaged over the batch (keras.losses.MeanSquaredError; 'mse')."""
+
     fn = staticmethod(mean_squared_error)
 
     def __init__(self, name="mean_squared_error"):
@@ -106,6 +119,8 @@ class MeanSquaredError(Loss):
 
 
 class MeanAbsoluteError(Loss):
+    """Mean absolute error averaged over the batch (keras.losses.MeanAbsoluteError; 'mae')."""
+
     fn = staticmethod(mean_absolute_error)
 
     def __init__(self, name="mean_absolute_error"):
@@ -113,6 +128,9 @@ class MeanAbsoluteError(Loss):
 
 
 class BinaryCrossentropy(Loss):
+    """Binary cross-entropy averaged over the batch (keras.losses.BinaryCrossentropy). Args: from_logits,
+    label_smoothing (see binary_crossentropy), name."""
+
     fn = staticmethod(binary_crossentropy)
 
     def __init__(self, from_logits=False, label_smoothing=0.0, name="binary_crossentropy"):
@@ -120,6 +138,9 @@ class BinaryCrossentropy(Loss):
 
 
 class CategoricalCrossentropy(Loss):
+    """Cross-entropy with one-hot targets, averaged over the batch (keras.losses.CategoricalCrossentropy). Args:
+    from_logits, label_smoothing, axis (see categorical_crossentropy), name."""
+
     fn = staticmethod(categorical_crossentropy)
 
     def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1, name="categorical_crossentropy"):
@@ -127,6 +148,9 @@ class CategoricalCrossentropy(Loss):
 
 
 class SparseCategoricalCrossentropy(Loss):
+    """Cross-entropy with integer class ids, averaged over the batch (keras.losses.SparseCategoricalCrossentropy).
+    Args: from_logits, name."""
+
     fn = staticmethod(sparse_categorical_crossentropy)
 
     def __init__(self, from_logits=False, name="sparse_categorical_crossentropy"):
@@ -169,6 +193,8 @@ def get(identifier):
 
 
 def serialize(loss):
+    """{'class_name': ..., 'config': ...} of a built-in loss, which get() reads back. Raises ValueError for a loss
+    made from a plain function (not savable)."""
     if type(loss).__name__ not in _CLASSES:
         raise ValueError(f"loss {loss.name!r} is not a built-in Loss and cannot be serialized")
     return {"class_name": type(loss).__name__, "config": loss.get_config()}

@@ -12,23 +12,28 @@ def _targets(y_true, y_pred):
 
 
 def binary_accuracy(y_true, y_pred, threshold=0.5):
+    """Per-sample fraction of predictions on the right side of `threshold` (0.5) over the last axis."""
     return np.mean(_targets(y_true, y_pred) == (y_pred > threshold), axis=-1)
 
 
 def categorical_accuracy(y_true, y_pred):
+    """Per-sample 1.0 where the argmax of the one-hot targets equals the argmax of y_pred, else 0.0."""
     return (np.argmax(y_true, axis=-1) == np.argmax(y_pred, axis=-1)).astype(np.float32)
 
 
 def sparse_categorical_accuracy(y_true, y_pred):
+    """Per-sample 1.0 where the integer class id in y_true equals the argmax of y_pred, else 0.0."""
     labels = np.asarray(y_true).reshape(y_pred.shape[:-1])
     return (labels == np.argmax(y_pred, axis=-1)).astype(np.float32)
 
 
 def mean_squared_error(y_true, y_pred):
+    """Per-sample mean of (y_pred - y_true) ** 2 over the last axis, as a NumPy array."""
     return np.mean((y_pred - _targets(y_true, y_pred)) ** 2, axis=-1)
 
 
 def mean_absolute_error(y_true, y_pred):
+    """Per-sample mean of |y_pred - y_true| over the last axis, as a NumPy array."""
     return np.mean(np.abs(y_pred - _targets(y_true, y_pred)), axis=-1)
 
 
@@ -48,14 +53,17 @@ class Mean:
         self.reset_state()
 
     def reset_state(self):
+        """Forgets the values seen so far (at the start of each epoch)."""
         self.total, self.count = 0.0, 0
 
     def update_state(self, y_true, y_pred):
+        """Adds the per-sample values of the metric on one batch (NumPy y_true and y_pred)."""
         values = np.asarray(self.fn(y_true, y_pred), dtype=np.float64)
         self.total += float(values.sum())
         self.count += values.size
 
     def result(self):
+        """The mean of every per-sample value since reset_state, as a float (0.0 before any)."""
         return self.total / self.count if self.count else 0.0
 
 

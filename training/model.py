@@ -62,7 +62,12 @@ def _topological_nodes(inputs, outputs):
 
 
 class Model(Trainer, Layer):
-    """`Model(inputs, outputs)` over symbolic tensors from `Input`, Keras functional API."""
+    """`Model(inputs, outputs)` over symbolic tensors from `Input`, Keras functional API.
+
+    inputs and outputs are a symbolic tensor or a list of them; name defaults to 'model' (numbered when taken).
+    Train it with compile/fit (see Trainer), run it with predict or by calling it on arrays, save it with
+    save, convert it with edgelite.converter.convert. Raises TypeError when inputs or outputs are not symbolic
+    tensors, ValueError when layer names repeat or an output does not depend on the inputs."""
 
     def __init__(self, inputs=None, outputs=None, name=None, trainable=True):
         super().__init__(name=name, trainable=trainable)
@@ -113,12 +118,16 @@ class Model(Trainer, Layer):
 
     @property
     def layers(self):
+        """The model's layers, each once, in topological order (a Sequential omits its InputLayer, as Keras). Raises
+        ValueError before the model is built."""
         if self._graph is None and self._layers:  # a subclassed model: its attribute-tracked layers
             return list(self._layers)
         self.get_graph()
         return list(self._graph_layers)
 
     def get_layer(self, name=None, index=None):
+        """The layer named `name`, or the one at position `index` of `layers`. Raises ValueError when no layer has
+        that name."""
         if index is not None:
             return self.layers[index]
         for layer in self.layers:
@@ -128,11 +137,13 @@ class Model(Trainer, Layer):
 
     @property
     def inputs(self):
+        """The model's symbolic input tensors, in order. Raises ValueError before the model is built."""
         self.get_graph()
         return list(self._input_tensors)
 
     @property
     def outputs(self):
+        """The model's symbolic output tensors, in order. Raises ValueError before the model is built."""
         self.get_graph()
         return list(self._output_tensors)
 
@@ -142,6 +153,8 @@ class Model(Trainer, Layer):
         return graph_layers + [l for l in self._layers if all(l is not g for g in graph_layers)]
 
     def summary(self, line_length=None, print_fn=None):
+        """Prints a Keras-style table of the layers, their output shapes and parameter counts (see
+        summary.print_summary)."""
         print_summary(self, line_length, print_fn)
 
     def save(self, path):
@@ -223,6 +236,8 @@ class Sequential(Model):
             self.add(layer)
 
     def add(self, layer):
+        """Appends `layer` to the stack (an Input or InputLayer only as the first entry, which builds the model).
+        Raises TypeError for something that is not a Layer, ValueError for an Input after the first entry."""
         if isinstance(layer, SymbolicTensor) and isinstance(layer.node.layer, InputLayer):
             layer = layer.node.layer
         if isinstance(layer, InputLayer):
@@ -254,6 +269,7 @@ class Sequential(Model):
 
     @property
     def layers(self):
+        """The stacked layers, in order, without the InputLayer (as Keras)."""
         return list(self._stack)
 
     def _sublayers(self):

@@ -9,6 +9,10 @@ import time
 
 
 class Progbar:
+    """The Keras-format progress bar of fit, evaluate and predict, written to stdout. Args: target (the step count),
+    verbose (1: a bar, redrawn on a terminal, printed once finished otherwise; 2: one line per epoch; 0: silent),
+    width of the bar, interval: the shortest time between redraws in seconds."""
+
     def __init__(self, target, verbose=1, width=30, interval=0.05):
         self.target, self.verbose, self.width, self.interval = target, verbose, width, interval
         self.start = self._last_draw = time.time()
@@ -16,6 +20,8 @@ class Progbar:
         self.interactive = verbose == 1 and hasattr(stream, "isatty") and stream.isatty()
 
     def update(self, current, logs=None, finalize=False):
+        """Shows step `current` of the target with the `logs` metrics ({name: float}); finalize=True prints the
+        finished line."""
         if self.verbose == 0 or (not finalize and not self.interactive):
             return
         now = time.time()

@@ -31,6 +31,9 @@ def _compile_config(model):
 
 
 def save_model(model, path):
+    """Saves `model` (its architecture as JSON, every weight, and the compile settings and optimizer state when they
+    can be saved) to one .npz file at `path`, exactly that name. Nothing is pickled. A model compiled with a custom
+    loss or a learning-rate schedule saves without its compile settings."""
     model.get_graph()  # unbuilt models have no weights to save yet
     config = {"format": FORMAT, "model": serialize_layer(model), "compile": _compile_config(model)}
     arrays = {"config": np.array(json.dumps(config))}
@@ -46,6 +49,10 @@ def save_model(model, path):
 
 
 def load_model(path, custom_objects=None, compile=True):  # noqa: A002 - Keras argument name
+    """The model saved at `path` by save_model (or Model.save), with its weights; compiled again, with its optimizer
+    state, when it was saved compiled and compile=True. Custom layer classes come from custom_objects ({class name:
+    class}) or @register_serializable; no code is run from the file. Raises ValueError for a file of another format,
+    weights that do not match the architecture, or an unknown layer class."""
     with np.load(path, allow_pickle=False) as data:
         config = json.loads(str(data["config"]))
         if config.get("format") != FORMAT:

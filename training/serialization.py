@@ -14,10 +14,13 @@ def register_serializable(cls=None, name=None):
 
 
 def serialize_layer(layer):
+    """{'class_name': ..., 'config': layer.get_config()}: a layer or model as JSON-ready data."""
     return {"class_name": type(layer).__name__, "config": layer.get_config()}
 
 
 def deserialize_layer(config, custom_objects=None):
+    """A new layer (or model) from serialize_layer's dict; the class is looked up in custom_objects, then the
+    @register_serializable registry, then the built-in layers. Raises ValueError for an unknown class name."""
     class_name = config["class_name"]
     cls = (custom_objects or {}).get(class_name) or _REGISTERED.get(class_name) or BUILTIN_LAYERS.get(class_name)
     if cls is None:

@@ -8,6 +8,8 @@ def _fmt_shape(shape):
 
 
 def print_summary(model, line_length=None, print_fn=None):
+    """Prints the Keras-style table of model.summary(): each layer's name and type, output shape, parameter count
+    (and its inputs, for a non-sequential model), then the totals. print_fn (default print) receives each line."""
     print_fn = print_fn or print
     graph = model.get_graph()
     is_chain = all(node.inputs == ([] if i == 0 else [i - 1]) for i, node in enumerate(graph))

@@ -20,6 +20,7 @@ class History:
         self.history, self.epoch = {}, []
 
     def record(self, epoch, logs):
+        """Appends the logs of epoch `epoch` ({name: value}) to `history`."""
         self.epoch.append(epoch)
         for key, value in logs.items():
             self.history.setdefault(key, []).append(value)
@@ -29,13 +30,23 @@ class Callback:
     """Override any of the hooks; set `self.model.stop_training = True` to end fit after this epoch."""
 
     def set_model(self, model):
+        """Gives the callback the model being trained (as `self.model`), before training starts."""
         self.model = model
 
-    def on_train_begin(self, logs=None): ...
-    def on_train_end(self, logs=None): ...
-    def on_epoch_begin(self, epoch, logs=None): ...
-    def on_epoch_end(self, epoch, logs=None): ...
-    def on_train_batch_end(self, batch, logs=None): ...
+    def on_train_begin(self, logs=None):
+        """Called once when fit starts."""
+
+    def on_train_end(self, logs=None):
+        """Called once when fit ends (after the last epoch, or when stop_training was set)."""
+
+    def on_epoch_begin(self, epoch, logs=None):
+        """Called before epoch `epoch` (counted from 0) starts."""
+
+    def on_epoch_end(self, epoch, logs=None):
+        """Called after epoch `epoch` with its logs: {'loss': ..., metric names, 'val_' entries}."""
+
+    def on_train_batch_end(self, batch, logs=None):
+        """Called after training step `batch` of the epoch with the running logs of the epoch."""
 
 
 def _as_arrays(x):
@@ -54,12 +65,18 @@ def _verbosity(verbose):
 
 
 class Trainer:
+    """The compile/fit/evaluate/predict methods of Model (Keras's training loop); not used on its own."""
+
     optimizer = None
     loss = None
     compiled = False
     stop_training = False
 
     def compile(self, optimizer="rmsprop", loss=None, metrics=None):
+        """Configures training: `optimizer` (a name such as 'adam', a dict from serialize, or an Optimizer; default
+        'rmsprop' as Keras), `loss` (a name such as 'sparse_categorical_crossentropy', a Loss, or a function
+        fn(y_true, y_pred) -> per-sample loss) and `metrics` (names such as 'accuracy', or functions). Raises
+        ValueError for an unknown name."""
         self.optimizer = optimizers.get(optimizer)
         self.loss = None if loss is None else losses.get(loss)
         self.metric_ids = list(metrics or [])
@@ -125,6 +142,13 @@ class Trainer:
 
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, initial_epoch=0):
+        """Trains for `epochs` over (x, y) in batches of `batch_size` (default 32), shuffled each epoch unless
+        shuffle=False, and returns a History. x is an array (or a list of arrays for several inputs), y the targets.
+        validation_data=(x_val, y_val), or validation_split: the last fraction of the samples, taken before
+        shuffling, is evaluated after each epoch ('val_' entries). callbacks: Callback objects; verbose: 'auto' or 1
+        (a progress bar), 2 (a line per epoch), 0 (silent); initial_epoch: the epoch to start counting at. Raises
+        RuntimeError before compile(), NotImplementedError for a model with several outputs, ValueError when inputs
+        and targets differ in sample count."""
         self._check_trainable()
         verbose, batch_size = _verbosity(verbose), batch_size or 32
         xs, y = _as_arrays(x), np.asarray(y)
@@ -195,6 +219,7 @@ class Trainer:
         return outputs if getattr(self, "_multi_output", False) else outputs[0]
 
     def predict_on_batch(self, x):
+        """The outputs for one batch `x` in inference mode, as NumPy (a list for several outputs)."""
         with no_grad():
             out = self(self._feed(_as_arrays(x)), training=False)
         return [t.data for t in out] if isinstance(out, list) else out.data

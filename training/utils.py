@@ -16,10 +16,13 @@ def set_random_seed(seed):
 
 
 def global_rng():
+    """The numpy.random.Generator that unseeded initializers, dropout and fit's shuffling draw from (see
+    set_random_seed)."""
     return _rng
 
 
 def snake_case(name):
+    """A class name in Keras's snake case, used for default layer names: Conv2D -> conv2d, ReLU -> re_lu."""
     # Keras' rule, so default layer names match: Conv2D -> conv2d, MaxPooling2D -> max_pooling2d, ReLU -> re_lu.
     name = re.sub(r"(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
     return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()

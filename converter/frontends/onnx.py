@@ -27,6 +27,7 @@ HANDLERS: Dict[str, Callable[["OnnxImporter", Any], None]] = {}
 
 
 def handler(*op_types: str):
+    """Decorator registering a function handler(importer, node) for the ONNX operator types `op_types`."""
     def register(fn):
         for t in op_types:
             HANDLERS[t] = fn
@@ -78,6 +79,11 @@ def onnx_symbols(model, input_shapes: Optional[Dict[str, Sequence[int]]] = None)
 
 
 class OnnxImporter:
+    """Imports one ONNX ModelProto into a converter Graph (see load_onnx). nhwc_inputs makes 4-D inputs
+    channels-last; dims gives sizes for symbolic dimensions (the dynamic-shape probes); input_shapes fixes input
+    shapes by name. Handlers (onnx_*.py) call its helpers to read inputs and attributes and to emit .tflite
+    operators. Raises MissingDependencyError without onnx, ConversionError for opsets before 7."""
+
     def __init__(self, model, nhwc_inputs: bool = False, dims: Optional[Dict[str, int]] = None,
                  input_shapes: Optional[Dict[str, Sequence[int]]] = None):
         onnx = require_onnx()
@@ -97,6 +103,9 @@ class OnnxImporter:
 
     # ---- driver ----
     def run(self) -> Graph:
+        """Imports the model: initializers, inputs, every node (through its handler), outputs; returns the checked
+        Graph. Raises UnsupportedOperatorError listing every node whose operator has no handler, ConversionError for
+        anything else that cannot be converted (with the node named)."""
         g = self.model.graph
         check_supported(g)
         self.used = {o.name for o in g.output}
@@ -138,6 +147,8 @@ class OnnxImporter:
             HANDLERS[node.op_type](self, node)
 
     def initializer(self, init) -> np.ndarray:
+        """The data of an initializer TensorProto as a NumPy array. Raises ConversionError when the data lives in an
+        external file that was not loaded."""
         if init.data_location == self.onnx.TensorProto.EXTERNAL:
             raise ConversionError(f"initializer {init.name!r} keeps its data in an external file that was not "
                                   "loaded: convert the .onnx path (its .data file beside it), or load it with "
@@ -167,6 +178,8 @@ class OnnxImporter:
 
     # ---- reading the node ----
     def input(self, node, k: int) -> Optional[str]:
+        """The graph value for input k of `node`, or None when the input is omitted. Raises ConversionError when the
+        input is not computed before the node."""
         if k >= len(node.input) or not node.input[k]:
             return None
         if node.input[k] not in self.names:
@@ -180,6 +193,7 @@ class OnnxImporter:
         return [o for o in node.output[first:] if o and o in self.used]
 
     def attr(self, node, name: str, default: Any = None) -> Any:
+        """The value of attribute `name` of `node` (strings decoded), or `default` when it is absent."""
         for a in node.attribute:
             if a.name == name:
                 value = self.onnx.helper.get_attribute_value(a)
@@ -221,11 +235,14 @@ class OnnxImporter:
     # ---- emitting ----
     def emit(self, op: str, inputs: List[Optional[str]], attrs: Optional[Dict[str, Any]] = None, node=None,
              outputs: Optional[List[str]] = None) -> List[str]:
+        """Adds a .tflite operator `op` on graph values `inputs` with options `attrs`, named after the ONNX `node`;
+        returns its output value names."""
         base = (node.name or node.op_type) if node is not None else op.lower()
         return self.graph.add_node(op, inputs, attrs, name=base, outputs=outputs)
 
     def emit1(self, op: str, inputs: List[Optional[str]], attrs: Optional[Dict[str, Any]] = None, node=None,
               output: Optional[str] = None) -> str:
+        """emit for operators with one output: returns that output's value name."""
         return self.emit(op, inputs, attrs, node, outputs=None if output is None else [output])[0]
 
     def finish(self, node, value: str, k: int = 0) -> None:
@@ -233,16 +250,20 @@ class OnnxImporter:
         self.names[node.output[k]] = value
 
     def const(self, array: Any, dtype: Any = None, name: str = "const") -> str:
+        """Adds a constant (`array` as `dtype`) to the graph; returns its value name."""
         return self.graph.add_const(np.asarray(array, dtype=dtype), name)
 
     def transpose(self, x: str, perm: List[int], output: Optional[str] = None) -> str:
+        """Emits a TRANSPOSE of value `x` by `perm`; returns the output value name."""
         return self.emit1("TRANSPOSE", [x, self.const(perm, np.int32, f"{x}/perm")], output=output or f"{x}/t")
 
     def reshape(self, x: str, shape, node=None, output: Optional[str] = None) -> str:
+        """Emits a RESHAPE of value `x` to the static `shape`; returns the output value name."""
         shape = [int(d) for d in shape]
         return self.emit1("RESHAPE", [x, self.const(shape, np.int32, "shape")], {"new_shape": shape}, node, output)
 
     def shape(self, name: str):
+        """The shape of graph value `name`."""
         return self.graph.shape(name)
 
 
@@ -287,6 +308,9 @@ def read_onnx(source):
 
 def load_onnx(source, *, nhwc_inputs: bool = False, dims: Optional[Dict[str, int]] = None,
               input_shapes: Optional[Dict[str, Sequence[int]]] = None) -> Graph:
+    """The converter Graph of an ONNX model (a path, bytes or ModelProto), before optimization. Options as
+    OnnxImporter. Raises MissingDependencyError without onnx (pip install 'edgelite[onnx]'),
+    UnsupportedOperatorError or ConversionError when the model cannot be converted."""
     from . import onnx_index, onnx_math, onnx_matmul, onnx_nn, onnx_norm, onnx_slice, onnx_tensor  # noqa: F401
     return OnnxImporter(read_onnx(source), nhwc_inputs=nhwc_inputs, dims=dims, input_shapes=input_shapes).run()
 

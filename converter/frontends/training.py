@@ -27,6 +27,7 @@ def _layer(*names: str):
 
 
 def is_training_model(source) -> bool:
+    """Whether `source` is an edgelite.training model (or quacks like one: get_graph and get_layer)."""
     module = type(source).__module__ or ""
     return (module.startswith("edgelite.training") or module.startswith("training.")) or \
         (hasattr(source, "get_graph") and hasattr(source, "get_layer"))
@@ -268,4 +269,5 @@ def _concat(graph, layer, config, weights, inputs, shape):
 
 
 def supported_layers() -> List[str]:
+    """The names of the edgelite.training layer classes the converter maps to .tflite operators, sorted."""
     return sorted(_LAYERS)

@@ -32,6 +32,8 @@ __all__ = ["Pass", "CancelTransposes", "ConstantFolding", "DeadNodeRemoval", "Di
 
 
 def default_passes() -> List[Pass]:
+    """New instances of the passes optimize runs by default, in their order: decomposed-op patterns first, then
+    layout (transpose sinking and cancellation), then the fusions into convolutions."""
     # Patterns of decomposed ops first (they look for one value read twice, before transposes are moved),
     # then layout (so weights meet their convs), then the fusions that need conv next to its consumers.
     return [RemoveIdentity(), ConstantFolding(), FuseLocalResponseNorm(), FuseHardSwish(), FuseLeakyRelu(),

@@ -23,12 +23,17 @@ class Pass:
     targets: Tuple[str, ...] = ()
 
     def match(self, graph: Graph, node: Node) -> bool:
+        """A cheap test of whether `node` (of one of `targets`) may be rewritten; the base accepts every node."""
         return True
 
     def apply(self, graph: Graph, node: Node) -> bool:
+        """Rewrites `graph` around `node` and returns True when the graph changed, False when the pattern did not
+        hold after all. The base raises NotImplementedError."""
         raise NotImplementedError
 
     def run(self, graph: Graph) -> bool:
+        """One sweep over the graph: apply on every live node of `targets` that matches. Returns whether anything
+        changed (optimize repeats the sweeps until nothing does)."""
         changed = False
         alive = set(map(id, graph.nodes))
         for node in list(graph.nodes):
@@ -41,6 +46,7 @@ class Pass:
 
     @property
     def name(self) -> str:
+        """The pass's class name, for logs and tests."""
         return type(self).__name__
 
 

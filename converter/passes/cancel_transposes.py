@@ -12,6 +12,9 @@ from .sink_transposes import transpose_perm
 
 
 class CancelTransposes(Pass):
+    """Merges a TRANSPOSE of a TRANSPOSE into one, drops identity permutations, and turns a TRANSPOSE that only
+    moves size-1 axes into a RESHAPE."""
+
     targets = ("TRANSPOSE",)
 
     def match(self, graph: Graph, node: Node) -> bool:

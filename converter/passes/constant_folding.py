@@ -16,6 +16,9 @@ SHAPE_SIZED = ("BROADCAST_TO", "TILE", "FILL")
 
 
 class ConstantFolding(Pass):
+    """Evaluates nodes whose inputs are all constants (and SHAPE of a static shape) at conversion time, replacing
+    their outputs by constants."""
+
     targets = tuple(op for op in EVALUATORS if EVALUATORS[op] is not None)
 
     def match(self, graph: Graph, node: Node) -> bool:

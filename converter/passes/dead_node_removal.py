@@ -9,6 +9,8 @@ from .base import Pass
 
 
 class DeadNodeRemoval(Pass):
+    """Removes nodes none of whose outputs reach a graph output, then values nothing refers to."""
+
     def run(self, graph: Graph) -> bool:
         uses = Counter(graph.outputs)
         for node in graph.nodes:

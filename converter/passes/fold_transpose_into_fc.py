@@ -13,6 +13,9 @@ from .sink_transposes import transpose_perm
 
 
 class FoldTransposeIntoFullyConnected(Pass):
+    """Folds the TRANSPOSE before a flatten and FULLY_CONNECTED into a permutation of the weight columns (the
+    NHWC->NCHW transpose before a CNN's classifier)."""
+
     targets = ("FULLY_CONNECTED",)
 
     def _parts(self, graph: Graph, node: Node):

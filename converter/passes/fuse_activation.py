@@ -8,6 +8,9 @@ from .base import FUSED_ACTIVATION_OPS, Pass, absorb_into_producer, sole_produce
 
 
 class FuseActivation(Pass):
+    """Fuses a RELU, RELU6 or RELU_N1_TO_1 into the fused_activation_function of the op before it (conv,
+    fully-connected, element-wise arithmetic, pooling)."""
+
     targets = ("RELU", "RELU6", "RELU_N1_TO_1")
 
     def match(self, graph: Graph, node: Node) -> bool:

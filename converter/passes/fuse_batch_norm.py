@@ -13,6 +13,9 @@ _OUT_AXIS = {"CONV_2D": 0, "FULLY_CONNECTED": 0, "DEPTHWISE_CONV_2D": 3}
 
 
 class FuseBatchNorm(Pass):
+    """Folds the per-channel MUL of a lowered inference batch norm into the weights and bias of the conv, depthwise
+    conv or fully-connected op before it."""
+
     targets = ("MUL",)
 
     def _parts(self, graph: Graph, node: Node):

@@ -8,6 +8,9 @@ from .base import WEIGHTED_OPS, Pass, absorb_into_producer, bias_of, per_channel
 
 
 class FuseBias(Pass):
+    """Adds an ADD (or SUB) of a per-output-channel constant after a conv, depthwise conv or fully-connected op to
+    that op's bias."""
+
     targets = ("ADD", "SUB")
 
     def _parts(self, graph: Graph, node: Node):

@@ -45,6 +45,9 @@ def _erf_argument(graph: Graph, value: str) -> Optional[str]:
 
 
 class FuseGelu(Pass):
+    """Recognizes the exact GELU that exporters write out, x * 0.5 * (1 + erf(x / sqrt(2))) in any order and
+    grouping, and makes it one GELU."""
+
     targets = ("MUL",)
 
     def _x(self, graph: Graph, node: Node) -> Optional[str]:

@@ -41,6 +41,8 @@ def _relu6_of_x_plus_3(graph: Graph, value: Optional[str]) -> Optional[str]:
 
 
 class FuseHardSwish(Pass):
+    """Recognizes hard-swish in its decomposed forms, x * relu6(x + 3) / 6, and makes it one HARD_SWISH."""
+
     targets = ("MUL", "DIV")
 
     def _input(self, graph: Graph, node: Node) -> Optional[str]:

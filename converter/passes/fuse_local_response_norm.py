@@ -35,6 +35,9 @@ def _flat3(shape, axis: int):
 
 
 class FuseLocalResponseNorm(Pass):
+    """Recognizes torch's decomposed local response normalization and makes it one LOCAL_RESPONSE_NORMALIZATION
+    (must run before SinkTransposes)."""
+
     targets = ("DIV",)
 
     def _parts(self, graph: Graph, node: Node):

@@ -9,6 +9,8 @@ from .base import Pass, sole_producer
 
 
 class FuseRsqrt(Pass):
+    """Rewrites DIV(a, SQRT(b)) as MUL(a, RSQRT(b)) when nothing else reads the SQRT (older exports' layer norm)."""
+
     targets = ("DIV",)
 
     def match(self, graph: Graph, node: Node) -> bool:

@@ -8,6 +8,8 @@ from .base import Pass
 
 
 class MergeReshapes(Pass):
+    """Makes a RESHAPE of a RESHAPE read the first one's input directly."""
+
     targets = ("RESHAPE",)
 
     def match(self, graph: Graph, node: Node) -> bool:

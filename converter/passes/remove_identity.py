@@ -8,6 +8,9 @@ from .base import Pass, bypass
 
 
 class RemoveIdentity(Pass):
+    """Removes operators that pass their input through: IDENTITY, inference DROPOUT, a RESHAPE to the same shape, a
+    pad by zero."""
+
     targets = ("IDENTITY", "DROPOUT", "RESHAPE", "PAD", "PADV2", "MIRROR_PAD")
 
     def match(self, graph: Graph, node: Node) -> bool:

@@ -36,6 +36,9 @@ def _split_axis(before: Tuple[int, ...], after: Tuple[int, ...]) -> Optional[Tup
 
 
 class SinkTransposeThroughShuffle(Pass):
+    """Moves a TRANSPOSE below a channel shuffle (RESHAPE, TRANSPOSE, RESHAPE within one axis), redoing the shuffle
+    on the source's axis, so the layout TRANSPOSEs around it cancel."""
+
     targets = ("RESHAPE",)
 
     def _parts(self, graph: Graph, node: Node):

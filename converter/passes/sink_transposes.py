@@ -25,12 +25,16 @@ SINKABLE = _ELEMENTWISE + _LAST_AXIS_OPS + _REDUCERS + _PADS + ("CONCATENATION",
 
 
 def transpose_perm(graph: Graph, node: Optional[Node]) -> Optional[List[int]]:
+    """The permutation of `node` when it is a TRANSPOSE by a constant permutation, else None."""
     if node is None or node.op != "TRANSPOSE" or graph.const(node.inputs[1]) is None:
         return None
     return [int(p) for p in graph.const(node.inputs[1])]
 
 
 class SinkTransposes(Pass):
+    """Moves a TRANSPOSE below a layout-agnostic op (element-wise, concatenation, pad, reductions, slices, splits),
+    permuting constant operands, so opposite transposes meet and cancel."""
+
     targets = SINKABLE
 
     def _plan(self, graph: Graph, node: Node):

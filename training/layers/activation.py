@@ -10,6 +10,10 @@ class _ElementWise(Layer):
 
 
 class Activation(_ElementWise):
+    """Applies an activation function element-wise (keras.layers.Activation). Args: activation: a name from
+    edgelite.training.activations ('relu', 'softmax', ...) or a callable. Other keyword arguments (name, trainable,
+    dtype, input_shape) go to Layer. Raises ValueError for an unknown name."""
+
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
@@ -52,6 +56,9 @@ class ReLU(_ElementWise):
 
 
 class Softmax(_ElementWise):
+    """Softmax over `axis` (default: the last), as keras.layers.Softmax. Other keyword arguments (name, trainable,
+    dtype, input_shape) go to Layer."""
+
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)
         self.axis = axis

@@ -7,6 +7,12 @@ from .layer import Layer
 
 
 class BatchNormalization(Layer):
+    """Normalizes over the feature axis with batch statistics in training (fit) and the moving averages otherwise,
+    as keras.layers.BatchNormalization. Args: axis (an int, default -1), momentum of the moving averages (0.99),
+    epsilon (1e-3), center (learn beta) and scale (learn gamma), and the initializers of beta, gamma, moving_mean
+    and moving_variance. A frozen layer (trainable=False) always runs in inference mode. Other keyword arguments
+    (name, trainable, dtype, input_shape) go to Layer. Raises ValueError for an axis that is not an int."""
+
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
                  beta_initializer="zeros", gamma_initializer="ones", moving_mean_initializer="zeros",
                  moving_variance_initializer="ones", **kwargs):

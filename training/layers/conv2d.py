@@ -46,6 +46,13 @@ class BaseConv2D(Layer):
 
 
 class Conv2D(BaseConv2D):
+    """2-D convolution over NHWC inputs (keras.layers.Conv2D); the kernel has shape (kh, kw, in_channels, filters).
+    Args: filters, kernel_size (an int or a pair), strides, padding ('valid' or 'same', TF's placement),
+    dilation_rate, activation (a name or callable), use_bias, kernel_initializer, bias_initializer. data_format must
+    be None or 'channels_last'. Other keyword arguments (name, trainable, dtype, input_shape) go to Layer. Raises
+    ValueError for groups other than 1 (use DepthwiseConv2D), another data_format or padding, or a malformed
+    size."""
+
     def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format=None,
                  dilation_rate=(1, 1), groups=1, activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros", **kwargs):

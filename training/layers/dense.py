@@ -5,6 +5,11 @@ from .layer import Layer
 
 
 class Dense(Layer):
+    """Fully connected layer on the last axis: activation(inputs @ kernel + bias), kernel (in, units), as
+    keras.layers.Dense. Args: units, activation (a name or callable; default none), use_bias (True),
+    kernel_initializer ('glorot_uniform'), bias_initializer ('zeros'). Other keyword arguments (name, trainable,
+    dtype, input_shape) go to Layer."""
+
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", **kwargs):
         super().__init__(**kwargs)

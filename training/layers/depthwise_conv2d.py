@@ -6,6 +6,11 @@ from .conv2d import BaseConv2D
 
 
 class DepthwiseConv2D(BaseConv2D):
+    """Depthwise 2-D convolution over NHWC inputs (keras.layers.DepthwiseConv2D): one (kh, kw) filter per input
+    channel and multiplier, output channel c * depth_multiplier + m. Args as Conv2D, with depth_multiplier (default
+    1) and depthwise_initializer in place of filters and kernel_initializer. Other keyword arguments (name,
+    trainable, dtype, input_shape) go to Layer."""
+
     def __init__(self, kernel_size, strides=(1, 1), padding="valid", depth_multiplier=1, data_format=None,
                  dilation_rate=(1, 1), activation=None, use_bias=True, depthwise_initializer="glorot_uniform",
                  bias_initializer="zeros", **kwargs):

@@ -8,6 +8,11 @@ from .layer import Layer
 
 
 class Dropout(Layer):
+    """Inverted dropout (keras.layers.Dropout): in training, zeroes each unit with probability `rate` and scales the
+    kept ones by 1 / (1 - rate); outside training it passes its input through. Args: rate in [0, 1), noise_shape (a
+    shape broadcast against the input; None for one draw per element), seed. Other keyword arguments (name,
+    trainable, dtype, input_shape) go to Layer. Raises ValueError for a rate outside [0, 1)."""
+
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
         if not 0 <= rate < 1:

@@ -29,18 +29,31 @@ class _Merge(Layer):
 
 
 class Add(_Merge):
+    """Adds a list of two or more inputs element-wise, with broadcasting (keras.layers.Add). Other keyword arguments
+    (name, trainable, dtype, input_shape) go to Layer. Raises ValueError for fewer than two inputs or shapes that do
+    not broadcast."""
+
     _combine = staticmethod(ops.add)
 
 
 class Subtract(_Merge):
+    """Subtracts: inputs[0] - inputs[1] (- inputs[2] ...), element-wise with broadcasting (keras.layers.Subtract).
+    Other keyword arguments (name, trainable, dtype, input_shape) go to Layer. Raises ValueError as Add."""
+
     _combine = staticmethod(ops.subtract)
 
 
 class Multiply(_Merge):
+    """Multiplies a list of two or more inputs element-wise, with broadcasting (keras.layers.Multiply). Other
+    keyword arguments (name, trainable, dtype, input_shape) go to Layer. Raises ValueError as Add."""
+
     _combine = staticmethod(ops.multiply)
 
 
 class Concatenate(Layer):
+    """Joins a list of inputs along `axis` (default: the last), as keras.layers.Concatenate. Other keyword arguments
+    (name, trainable, dtype, input_shape) go to Layer. Raises ValueError when the other axes differ."""
+
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)
         self.axis = int(axis)

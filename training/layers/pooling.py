@@ -29,10 +29,18 @@ class _Pooling2D(Layer):
 
 
 class MaxPooling2D(_Pooling2D):
+    """Max pooling over NHWC inputs (keras.layers.MaxPooling2D; alias MaxPool2D). Args: pool_size (default (2, 2)),
+    strides (default: pool_size), padding ('valid' or 'same'). data_format must be None or 'channels_last'. Other
+    keyword arguments (name, trainable, dtype, input_shape) go to Layer."""
+
     _pool = staticmethod(ops.max_pool2d)
 
 
 class AveragePooling2D(_Pooling2D):
+    """Average pooling over NHWC inputs (keras.layers.AveragePooling2D; alias AvgPool2D); with padding 'same' each
+    window averages its real cells only, as TF. Args as MaxPooling2D. Other keyword arguments (name, trainable,
+    dtype, input_shape) go to Layer."""
+
     _pool = staticmethod(ops.avg_pool2d)
 
 
@@ -56,10 +64,18 @@ class _GlobalPooling2D(Layer):
 
 
 class GlobalAveragePooling2D(_GlobalPooling2D):
+    """The mean over H and W of NHWC inputs: (N, C), or (N, 1, 1, C) with keepdims=True
+    (keras.layers.GlobalAveragePooling2D; alias GlobalAvgPool2D). Other keyword arguments (name, trainable, dtype,
+    input_shape) go to Layer."""
+
     _reduce = staticmethod(ops.mean)
 
 
 class GlobalMaxPooling2D(_GlobalPooling2D):
+    """The maximum over H and W of NHWC inputs: (N, C), or (N, 1, 1, C) with keepdims=True
+    (keras.layers.GlobalMaxPooling2D; alias GlobalMaxPool2D). Other keyword arguments (name, trainable, dtype,
+    input_shape) go to Layer."""
+
     _reduce = staticmethod(ops.max)
 
 

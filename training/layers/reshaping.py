@@ -7,6 +7,9 @@ from .layer import Layer
 
 
 class Flatten(Layer):
+    """Flattens each sample to one axis: (N, ...) -> (N, product of the rest), as keras.layers.Flatten. Other
+    keyword arguments (name, trainable, dtype, input_shape) go to Layer."""
+
     def __init__(self, data_format=None, **kwargs):
         super().__init__(**kwargs)
 

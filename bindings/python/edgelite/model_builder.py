@@ -164,6 +164,8 @@ def numpy_dtype(type_code: int) -> np.dtype:
 
 
 def enum_name(enum_class: type, value: int) -> str:
+    """The name of `value` in a flatc-generated enum class (e.g. TensorType), or the number as a string when it has
+    none."""
     for name, v in vars(enum_class).items():
         if not name.startswith("_") and v == value:
             return name
@@ -311,6 +313,8 @@ class ModelBuilder:
         return self.current_subgraph
 
     def set_subgraph(self, index: int) -> None:
+        """Makes subgraph `index` the current one for the methods that follow. Raises IndexError when it does not
+        exist."""
         if not 0 <= index < len(self._subgraphs):
             raise IndexError(f"subgraph {index} does not exist ({len(self._subgraphs)} subgraphs)")
         self.current_subgraph = index
@@ -325,6 +329,7 @@ class ModelBuilder:
 
     @property
     def num_tensors(self) -> int:
+        """The number of tensors in the current subgraph (the index the next add_tensor returns)."""
         return len(self._sg.tensors)
 
     # ---- tensors ----
@@ -384,6 +389,7 @@ class ModelBuilder:
         return index
 
     def mark_output(self, index: int) -> None:
+        """Appends tensor `index` to the current subgraph's outputs. Raises IndexError for an unknown tensor."""
         self._check_tensor(index)
         self._sg.outputs.append(index)
 
@@ -469,6 +475,8 @@ class ModelBuilder:
         return m
 
     def build(self) -> bytes:
+        """The model as .tflite bytes (file identifier TFL3, buffers aligned). Raises ValueError when the constants
+        pass the 2 GB a flatbuffer can hold."""
         payload = sum(len(d) + BUFFER_ALIGNMENT for d in self._buffers)
         if payload >= 2 ** 31 - (1 << 24):
             raise ValueError(f"constants total {payload} bytes: a flatbuffer holds at most 2 GB "
