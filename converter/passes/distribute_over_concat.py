@@ -18,6 +18,9 @@ _ACTIVATIONS = ("RELU", "RELU6", "RELU_N1_TO_1")
 
 
 class DistributeOverConcat(Pass):
+    """Moves a per-channel MUL, ADD or activation after a channel CONCATENATION onto each part (the constant sliced
+    per part), when every part's producer then folds it: the batch norm and ReLU after a grouped convolution."""
+
     targets = ("MUL", "ADD") + _ACTIVATIONS
 
     def _parts(self, graph: Graph, node: Node) -> Optional[Tuple[Node, int, Optional[np.ndarray]]]:

@@ -11,6 +11,9 @@ from .base import Pass, scalar_const, sole_producer
 
 
 class FuseLeakyRelu(Pass):
+    """Rewrites MAXIMUM(x, alpha * x) with a constant 0 <= alpha <= 1 as one LEAKY_RELU (TensorFlow 1.x and Darknet
+    graphs)."""
+
     targets = ("MAXIMUM",)
 
     def _parts(self, graph: Graph, node: Node) -> Optional[Tuple[str, float]]:

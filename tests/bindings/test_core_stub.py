@@ -11,9 +11,10 @@ import pytest
 
 from edgelite import _core
 
-STUB = os.path.join(os.path.dirname(_core.__file__), "_core.pyi")
-if not os.path.exists(STUB):  # a dev build that does not install the stub: read it from the checkout
-    STUB = os.path.join(os.path.dirname(__file__), "..", "..", "bindings", "python", "edgelite", "_core.pyi")
+# The checkout's stub (the file to edit), else the installed one (tests run from an unpacked sdist, say).
+STUB = os.path.join(os.path.dirname(__file__), "..", "..", "bindings", "python", "edgelite", "_core.pyi")
+if not os.path.exists(STUB):
+    STUB = os.path.join(os.path.dirname(_core.__file__), "_core.pyi")
 
 
 def _params(args: ast.arguments):

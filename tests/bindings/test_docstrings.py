@@ -18,9 +18,11 @@ import edgelite
 
 # Generated, compiled or a script: no API of its own to document here.
 SKIPPED_MODULES = ("edgelite.schema", "edgelite._core", "edgelite.__main__")
-# Documented by their owners in work under way; xfail(strict) turns into a failure once they are complete,
-# so the entry must then be removed and they are checked like every other module.
-PENDING_MODULES = {"edgelite.interpreter", "edgelite.cli"}
+# The command line (cli.py and its cli_<command>.py modules) is being documented by its owner in work under
+# way; xfail(strict) turns into a failure once a module is complete, so the entry must then be removed and it is
+# checked like every other module.
+PENDING_MODULES = {"edgelite.cli", "edgelite.cli_benchmark", "edgelite.cli_common", "edgelite.cli_convert",
+                   "edgelite.cli_inspect", "edgelite.cli_run"}
 
 
 def _public_modules():
@@ -82,7 +84,7 @@ MODULES = _public_modules()
 
 def test_the_walk_sees_the_package():
     for name in ("edgelite", "edgelite.errors", "edgelite.converter", "edgelite.training.layers.dense",
-                 "edgelite.interpreter", "edgelite.cli"):
+                 "edgelite.interpreter", *PENDING_MODULES):
         assert name in MODULES
     assert all(n not in MODULES for n in SKIPPED_MODULES)
 

@@ -25,6 +25,8 @@ class _TensorInfo(TypedDict):
     is_constant: bool
     is_variable: bool
     is_sparse: bool
+    sparsity: Dict[str, Any]  # traversal_order, block_map (when the model has them), dim_metadata; {} if dense
+    is_temporary: bool  # a kernel's scratch tensor (index at or past num_model_tensors)
     allocated: bool
     allocation: str  # "none", "constant", "arena" or "owned"
     bytes: int
@@ -32,6 +34,7 @@ class _TensorInfo(TypedDict):
 
 class _NodeInfo(TypedDict):
     index: int
+    plan_position: Optional[int]  # None for a node a delegate took over (listed with all_nodes=True)
     op_name: str
     version: int
     inputs: List[int]
@@ -67,14 +70,24 @@ class CoreInterpreter:
     """One model loaded into the C++ interpreter; every method takes the subgraph index first."""
 
     def __init__(self, model_path: Optional[str], model_content: Optional[_Buffer], num_threads: int,
-                 delegates: List[Delegate], test_custom_ops: bool = False) -> None:
-        """Loads and verifies the model (from model_path, else model_content), then applies the delegates."""
+                 delegates: List[Delegate], test_custom_ops: bool = False, preserve_all_tensors: bool = False,
+                 reference_kernels_only: bool = False, delegate_clustering: bool = True,
+                 delegate_node_fusion: bool = True) -> None:
+        """Loads and verifies the model (from model_path, else model_content), then applies the delegates.
+        preserve_all_tensors keeps every intermediate readable after invoke; reference_kernels_only runs the
+        reference kernels (LiteRT's BUILTIN_REF); the delegate_* flags tune delegate partitioning."""
     def num_subgraphs(self) -> int: ...
     def num_threads(self) -> int: ...
     def subgraph_name(self, subgraph: int, /) -> str: ...
     def inputs(self, subgraph: int, /) -> List[int]: ...
     def outputs(self, subgraph: int, /) -> List[int]: ...
     def num_tensors(self, subgraph: int, /) -> int: ...
+    def num_model_tensors(self, subgraph: int, /) -> int:
+        """Tensors the model declares (num_tensors adds the kernels' scratch tensors after them)."""
+    def native_handle(self) -> int:
+        """The address of the C++ Interpreter, for code that links against the core."""
+    def reset_variables(self, subgraph: int, /) -> None:
+        """Resets the subgraph's variable tensors (state of stateful models) to their initial values."""
     def allocate_tensors(self, subgraph: int, /) -> None: ...
     def invoke(self, subgraph: int, /) -> None:
         """Runs the subgraph without holding the GIL."""
@@ -87,10 +100,13 @@ class CoreInterpreter:
     def set_tensor(self, subgraph: int, index: int, value: npt.ArrayLike, /) -> None:
         """Copies `value` in; its dtype and shape must be the tensor's."""
     def resize_input(self, subgraph: int, index: int, dims: Sequence[int], strict: bool, /) -> None: ...
-    def nodes(self, subgraph: int, /) -> List[_NodeInfo]:
-        """The nodes of the execution plan, in order."""
+    def nodes(self, subgraph: int, all_nodes: bool = False) -> List[_NodeInfo]:
+        """The nodes of the execution plan, in order; with all_nodes every node by index, those a delegate took
+        over included."""
     def unresolved(self, subgraph: int, /) -> List[str]:
         """One message per node whose operator (or operator version) this build has no kernel for."""
+    def unresolved_nodes(self, subgraph: int, /) -> List[Tuple[int, str]]:
+        """(node index, message) per node whose operator this build cannot run."""
     def signatures(self) -> List[_SignatureInfo]: ...
     def arena_bytes(self, subgraph: int, /) -> int: ...
     def describe_arena(self, subgraph: int, /) -> str: ...

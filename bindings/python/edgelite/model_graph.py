@@ -27,10 +27,12 @@ class TensorInfo:
 
     @property
     def dynamic(self) -> bool:
+        """Whether the shape signature has a dynamic (-1) axis."""
         return any(d == -1 for d in self.signature)
 
     @property
     def num_elements(self) -> int:
+        """The number of elements of the shape (1 for a scalar)."""
         return int(np.prod(self.shape)) if self.shape else 1
 
 

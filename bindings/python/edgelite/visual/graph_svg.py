@@ -57,6 +57,7 @@ def _sized(box: _Box) -> _Box:
 
 
 def tensor_type_text(t: TensorInfo) -> str:
+    """A tensor's type for labels: its dtype and dimensions, dynamic axes as ? (e.g. 'float32 ?x224x224x3')."""
     return f"{t.dtype} {format_dims(t.shape, t.signature)}"
 
 
@@ -250,5 +251,6 @@ def render_svg(graph: ModelGraph, title: Optional[str]) -> str:
 
 
 def render_html(graph: ModelGraph, title: str) -> str:
+    """The model graph as a standalone HTML page (the SVG drawing, with pan, zoom and hover) titled `title`."""
     from .html_page import page
     return page(render_svg(graph, None), title, graph)  # the page's header has the title

@@ -85,6 +85,8 @@ def _summary(graph: ModelGraph) -> str:
 
 
 def page(svg: str, title: str, graph: ModelGraph) -> str:
+    """A standalone HTML page holding `svg`, a header with `title` and a summary of `graph`, and the inline pan/zoom
+    script."""
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<title>{escape(title)} — edgelite inspect</title><style>{_CSS}</style></head><body>"
             f"<header><h1>{escape(title)}</h1><p>{_summary(graph)}</p>"

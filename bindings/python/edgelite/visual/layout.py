@@ -144,6 +144,8 @@ def _sweep(order: List[List[int]], g: _Graph, downward: bool) -> None:
 
 
 def order_layers(g: _Graph, num_layers: int) -> Tuple[List[List[int]], int]:
+    """The order of the nodes within each of the `num_layers` layers after barycentric sweeps (the one with the
+    fewest edge crossings seen), and that crossing count."""
     order = _initial_order(g, num_layers)
     best = [list(layer) for layer in order]
     best_crossings = _crossings(order, g)

@@ -22,6 +22,8 @@ def require_matplotlib():
 
 
 def plot_profile(profile, path: str, title: str = "") -> None:
+    """Writes a PNG to `path` of a benchmark profile: time by operator type and the slowest nodes, titled `title`.
+    Raises CommandLineError naming pip install 'edgelite[plot]' without matplotlib."""
     plt = require_matplotlib()
     types = profile.by_type()
     shown = types[:MAX_TYPES]
