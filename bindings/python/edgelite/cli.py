@@ -19,6 +19,7 @@ EXIT_BROKEN_PIPE = 141   # 128 + SIGPIPE, as `edgelite inspect m.tflite | head` 
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The `edgelite` argument parser: global options (--version, --debug) and one subparser per subcommand."""
     from . import __version__, cli_benchmark, cli_convert, cli_inspect, cli_run
     p = ArgumentParser(prog="edgelite", formatter_class=HelpFormatter,
                        description="On-device inference for .tflite models: run, inspect, benchmark, convert.",
@@ -69,6 +70,10 @@ def error_message(e: BaseException) -> str:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    """Runs the command line on `argv` (default: sys.argv[1:]) and returns the exit status.
+
+    0 on success; user errors print one `edgelite: error: ...` line and return 1 (2 for a malformed command
+    line); Ctrl-C returns 130. With --debug or EDGELITE_DEBUG=1 internal errors show their traceback."""
     args = build_parser().parse_args(argv)
     debug = args.debug or os.environ.get("EDGELITE_DEBUG", "") not in ("", "0")
     try:

@@ -53,6 +53,7 @@ class Profile:
 
     @property
     def total_ms(self) -> float:
+        """Milliseconds per invoke summed over all operators."""
         return sum(n.ms for n in self.nodes)
 
 
@@ -89,6 +90,8 @@ def _print_profile(profile: Profile, top: int) -> None:
 
 
 def cmd_benchmark(args) -> int:
+    """`edgelite benchmark`: times invoke (median and percentiles), prints the per-operator profile and, with
+    --plot, draws it. Returns the exit status; user errors raise CommandLineError or an edgelite error."""
     from . import _core
     from .interpreter import Interpreter
     check_input_file(args.model)
@@ -119,6 +122,7 @@ def cmd_benchmark(args) -> int:
 
 
 def add_parser(sub, common) -> None:
+    """Adds the `benchmark` subcommand and its options to the subparsers `sub` (`common`: shared options)."""
     from .cli_common import add_command, non_negative_int, positive_int
     b = add_command(sub, common, "benchmark", "time a model: median and percentiles, and a per-operator profile",
                     "Time a model on random inputs: warm-up invokes, then timed ones (median, mean, min, p90, "

@@ -25,6 +25,7 @@ def int_at_least(minimum: int):
             raise argparse.ArgumentTypeError(f"expected {what}, got {value}")
         return value
     parse.__name__ = f"integer >= {minimum}"  # argparse names the type in some messages
+    parse.__doc__ = f"Parses an integer >= {minimum} (an argparse type)."
     return parse
 
 

@@ -39,6 +39,8 @@ def _load_source(path: str):
 
 
 def cmd_convert(args) -> int:
+    """`edgelite convert`: converts an ONNX model or a saved edgelite.training model to .tflite and prints a
+    summary. Returns the exit status; bad input raises CommandLineError or an edgelite error."""
     from .converter import convert
     from .model_graph import constant_parameters, read_model_graph
     source = _load_source(args.source)
@@ -68,6 +70,7 @@ def cmd_convert(args) -> int:
 
 
 def add_parser(sub, common) -> None:
+    """Adds the `convert` subcommand and its options to the subparsers `sub` (`common`: shared options)."""
     from .cli_common import add_command
     c = add_command(sub, common, "convert", "convert an ONNX model or a saved edgelite.training model to .tflite",
                     "Convert an ONNX file (opset 7 and later; needs the onnx package) or a model saved with "

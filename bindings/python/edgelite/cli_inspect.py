@@ -37,6 +37,8 @@ def load_annotated_graph(path: str, delegate_ops: Optional[List[str]] = None) ->
 
 
 def tensor_text(sub: SubgraphInfo, index: int) -> str:
+    """One tensor as `inspect` prints it: constness, dtype, shape with ? for dynamic axes, quantization;
+    "-" for an omitted optional input (index -1)."""
     if index < 0:
         return "-"
     t = sub.tensors[index]
@@ -92,6 +94,8 @@ def _print_subgraph(graph: ModelGraph, sub: SubgraphInfo) -> int:
 
 
 def cmd_inspect(args) -> int:
+    """`edgelite inspect`: prints subgraphs, signatures, operators with their kernels, tensors and the arena,
+    or with --html / --svg draws the graph to a file. Returns the exit status."""
     for option in ("html", "svg"):
         if getattr(args, option):
             check_output_file(getattr(args, option), f"--{option}")
@@ -129,6 +133,7 @@ def cmd_inspect(args) -> int:
 
 
 def add_parser(sub, common) -> None:
+    """Adds the `inspect` subcommand and its options to the subparsers `sub` (`common`: shared options)."""
     from .cli_common import add_command
     i = add_command(sub, common, "inspect", "show subgraphs, signatures, operators, shapes, parameters, arena",
                     "List a model's subgraphs, signatures, operators (shapes with dynamic axes as ?, types, "

@@ -26,6 +26,12 @@ class InputSlot:
 
 
 def random_input(detail, rng: np.random.Generator) -> np.ndarray:
+    """A random value for the input described by `detail` (a get_input_details entry): uniform in [-1, 1]
+    for floats, the full range for 8- and 16-bit integers (quantized values), small values for wider ones.
+
+    Raises:
+      CommandLineError: a dtype random values cannot stand for (strings); give it from a file.
+    """
     shape = tuple(int(d) for d in detail["shape"])
     dtype = np.dtype(detail["dtype"])
     if dtype.kind == "f":
@@ -42,6 +48,11 @@ def random_input(detail, rng: np.random.Generator) -> np.ndarray:
 
 
 def load_npy(path: str, option: str = "--input") -> np.ndarray:
+    """Reads one array from a .npy file (no pickles), naming `option` in errors.
+
+    Raises:
+      CommandLineError: the file is missing, an .npz archive, not .npy, or unreadable.
+    """
     check_input_file(path, "input")
     with open(path, "rb") as f:
         magic = f.read(len(NPY_MAGIC))
@@ -203,6 +214,8 @@ def _target(interp, model_path: str, signature: Optional[str]):
 
 
 def cmd_run(args) -> int:
+    """`edgelite run`: runs the model once on the given (or random) inputs, checked against each input's
+    shape_signature and dtype, and prints or saves the outputs. Returns the exit status."""
     from .interpreter import Interpreter
     check_input_file(args.model)
     specs = parse_input_specs(args.input)
@@ -251,6 +264,7 @@ def cmd_run(args) -> int:
 
 
 def add_parser(sub, common) -> None:
+    """Adds the `run` subcommand and its options to the subparsers `sub` (`common`: shared options)."""
     from .cli_common import add_command, positive_int
     r = add_command(sub, common, "run", "run a model once on given or random inputs",
                     "Run a model once. Inputs not given are random. A file must have the input's dtype and fit "
