@@ -20,7 +20,9 @@ Status Interpreter::Create(std::shared_ptr<Model> model, const OpResolver& resol
     EL_RETURN_IF_ERROR(sg->Build(*interp->model_, *fb_subgraphs->Get(i), resolver));
     interp->subgraphs_.push_back(std::move(sg));
   }
-  for (auto& sg : interp->subgraphs_) sg->set_siblings(&interp->subgraphs_);
+  for (auto& sg : interp->subgraphs_) {
+    sg->Connect(&interp->subgraphs_, &interp->resources_, &interp->cancel_requested_);
+  }
   EL_RETURN_IF_ERROR(interp->ReadSignatures());
   *out = std::move(interp);
   return Status::Ok();
@@ -76,6 +78,7 @@ Status Interpreter::Invoke(int subgraph_index) {
   Subgraph* s = subgraph(subgraph_index);
   if (!s) return InvalidArgument(StrCat("subgraph index ", subgraph_index, " is out of range (model has ",
                                         num_subgraphs(), ")"));
+  cancel_requested_.store(false, std::memory_order_relaxed);
   return s->Invoke();
 }
 

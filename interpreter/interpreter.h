@@ -1,6 +1,7 @@
 // Interpreter: a model's subgraphs, signatures, thread pool and delegates, behind one object.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
@@ -9,6 +10,7 @@
 #include "interpreter/delegate.h"
 #include "interpreter/model.h"
 #include "interpreter/op_resolver.h"
+#include "interpreter/resource_table.h"
 #include "interpreter/subgraph.h"
 #include "interpreter/thread_pool.h"
 
@@ -45,7 +47,16 @@ class Interpreter {
   // Prepares subgraph `subgraph_index` (the primary one, 0, by default; a signature's otherwise) and
   // plans its memory. Subgraphs that control-flow operators call are prepared by those operators.
   Status AllocateTensors(int subgraph_index = 0);
+  // Runs subgraph `subgraph_index`. Fails with StatusCode::kCancelled when Cancel is called meanwhile.
   Status Invoke(int subgraph_index = 0);
+  // Asks a running Invoke, from another thread, to stop: it returns kCancelled before its next node or
+  // loop iteration (a kernel already running finishes first). Safe to call at any time; each Invoke
+  // starts uncancelled, so a Cancel before Invoke begins has no effect (as LiteRT's Cancel).
+  void Cancel() { cancel_requested_.store(true, std::memory_order_relaxed); }
+
+  // Resource variables and CALL_ONCE's record. Not reset by Subgraph::ResetVariableTensors: resource
+  // variables keep their values for the interpreter's life, as in LiteRT.
+  ResourceTable& resources() { return resources_; }
 
   int num_subgraphs() const { return static_cast<int>(subgraphs_.size()); }
   Subgraph* subgraph(int index);
@@ -59,6 +70,9 @@ class Interpreter {
 
   std::shared_ptr<Model> model_;
   std::unique_ptr<ThreadPool> pool_;
+  // Before the subgraphs, which point at them, so they outlive the subgraphs' kernels.
+  ResourceTable resources_;
+  std::atomic<bool> cancel_requested_{false};
   std::vector<std::unique_ptr<Subgraph>> subgraphs_;
   std::vector<SignatureInfo> signatures_;
 };

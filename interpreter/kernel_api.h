@@ -16,6 +16,7 @@ struct Operator;
 }
 
 class KernelContext;
+class ResourceTable;
 class ThreadPool;
 struct KernelRegistration;
 
@@ -52,22 +53,32 @@ struct KernelRegistration {
 };
 
 // Another subgraph of the model as a control-flow kernel (WHILE, IF, CALL_ONCE) drives it: the caller
-// sets the callee's input shapes, prepares it, writes its inputs, invokes it and reads its outputs.
-// Implemented by Subgraph.
+// sets the callee's input shapes, prepares it, gives it its input values, invokes it and reads its
+// outputs. Implemented by Subgraph.
 class CalledGraph {
  public:
   virtual ~CalledGraph() = default;
+  virtual int index() const = 0;
   virtual const std::string& name() const = 0;
   virtual int num_inputs() const = 0;
   virtual int num_outputs() const = 0;
   // The callee's own input / output tensors (null past the end).
   virtual Tensor* input(int i) = 0;
   virtual Tensor* output(int i) = 0;
-  // Sets input i's shape; the callee prepares again at the next Prepare when it changed.
+  // Sets input i's shape; the callee prepares again at the next Prepare when it changed. Fails for an
+  // input the model made a constant (no caller may write it).
   virtual Status ResizeInput(int i, const Dims& dims) = 0;
   // Prepares the callee and plans its memory if it is not ready (first use, or an input changed shape).
   virtual Status Prepare() = 0;
+  // Gives input i its value for the next Invoke; `value` must have the input's type and shape (resize
+  // and prepare first). Copies it into the callee's own memory, or with `borrow` lets the callee read it
+  // where it lies, without a copy: `value` must then stay as it is until the callee's outputs have been
+  // read (a callee output may be that very input). Every caller goes through here, so a borrow lasts
+  // only until the next SetInput of that input.
+  virtual Status SetInput(int i, const Tensor& value, bool borrow) = 0;
   virtual Status Invoke() = 0;
+  // True when some tensor of the callee has a shape known only while it runs (after Prepare).
+  virtual bool has_dynamic_tensors() const = 0;
 };
 
 // What a kernel sees of the graph it runs in. Implemented by Subgraph.
@@ -102,6 +113,12 @@ class KernelContext {
   // when the index is out of range or the call would re-enter a subgraph already running or preparing
   // (recursion: a subgraph calling itself, directly or through others).
   virtual Status GetSubgraph(const Node& caller, int index, CalledGraph** out) = 0;
+  // The interpreter's resource variables and CALL_ONCE record, shared by all its subgraphs; null for a
+  // subgraph outside an interpreter.
+  virtual ResourceTable* resources() = 0;
+  // True once Interpreter::Cancel was called during the running invoke. Subgraphs check it between
+  // nodes; a kernel that loops (WHILE) checks it between iterations and fails with kCancelled.
+  virtual bool cancelled() const = 0;
 
   // True when the interpreter was created for reference kernels only (LiteRT's BUILTIN_REF resolver,
   // or EDGELITE_FORCE_REFERENCE_KERNELS=1): variant selection then considers only Isa::kReference rows.

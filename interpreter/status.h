@@ -14,6 +14,7 @@ enum class StatusCode {
   kUnsupported,         // a valid model uses something this build cannot run
   kFailedPrecondition,  // a call out of order (invoke before allocate_tensors, ...)
   kInternal,
+  kCancelled,           // Interpreter::Cancel stopped a running invoke
 };
 
 class Status {

@@ -359,6 +359,11 @@ Status Subgraph::PlanArena() {
     tensor.bytes = p.bytes;
     tensor.allocation = Allocation::kArena;
   }
+  input_bindings_.assign(inputs_.size(), InputBinding());
+  for (size_t i = 0; i < inputs_.size(); ++i) {
+    input_bindings_[i].home = tensors_[inputs_[i]].data;
+    input_bindings_[i].bytes = tensors_[inputs_[i]].bytes;
+  }
   return Status::Ok();
 }
 
@@ -382,6 +387,11 @@ Status Subgraph::Invoke() {
   for (int n : plan_) {
     Node& node = nodes_[n];
     if (folded_[n]) continue;
+    if (cancelled()) {
+      status = Status(StatusCode::kCancelled, StrCat("invoke() was cancelled (Interpreter.cancel()) before node ",
+                                                     n, " (", node.op_name, ") of subgraph ", index_));
+      break;
+    }
     const auto start = profiling_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
     if (shapes_changed_in_eval_ && !prepare_at_eval_[n]) {
       // A tensor took a new shape during this invoke (ResizeTensor below): every node reading it from
@@ -445,7 +455,13 @@ Status Subgraph::ResizeTensor(Tensor& tensor, const Dims& dims) {
       shapes_changed_in_eval_ = true;
     }
     // A tensor keeps its arena bytes while it fits in them; beyond, it gets memory of its own.
-    if (tensor.allocation != Allocation::kArena || tensor.RequiredBytes() > tensor.bytes) tensor.AllocateOwned();
+    if (tensor.allocation != Allocation::kArena || tensor.RequiredBytes() > tensor.bytes) {
+      tensor.AllocateOwned();
+      if (!tensor.data) {
+        return Internal(StrCat("cannot allocate ", tensor.RequiredBytes(), " bytes for '", tensor.name, "' of shape ",
+                               DimsToString(dims)));
+      }
+    }
   }
   return Status::Ok();
 }
@@ -456,7 +472,55 @@ Status Subgraph::ResizeInput(int i, const Dims& dims) {
   if (i < 0 || i >= num_inputs()) {
     return InvalidArgument(StrCat("subgraph ", index_, " has ", num_inputs(), " inputs; there is no input ", i));
   }
+  const Tensor& t = tensors_[inputs_[i]];
+  if (t.allocation == Allocation::kConstant) {
+    return InvalidModel(StrCat("input ", i, " ('", t.name, "') of subgraph ", index_, " ('", name_,
+                               "') is a constant of the model, so no caller can give it a value"));
+  }
   return ResizeInputTensor(inputs_[i], dims, false);
+}
+
+Status Subgraph::SetInput(int i, const Tensor& value, bool borrow) {
+  if (i < 0 || i >= num_inputs()) {
+    return InvalidArgument(StrCat("subgraph ", index_, " has ", num_inputs(), " inputs; there is no input ", i));
+  }
+  Tensor& t = tensors_[inputs_[i]];
+  if (&value == &t) return Status::Ok();  // the callee's own output fed back: already in place
+  if (state_ != State::kReady || static_cast<int>(input_bindings_.size()) != num_inputs()) {
+    return FailedPrecondition(StrCat("subgraph ", index_, " ('", name_, "') must be prepared before its inputs are set"));
+  }
+  if (t.allocation == Allocation::kConstant) {
+    return InvalidModel(StrCat("input ", i, " ('", t.name, "') of subgraph ", index_, " is a constant of the model"));
+  }
+  if (value.type != t.type || value.dims != t.dims) {
+    return InvalidArgument(StrCat("input ", i, " ('", t.name, "') of subgraph ", index_, " ('", name_, "') is ",
+                                  DataTypeName(t.type), " ", DimsToString(t.dims), "; got ", DataTypeName(value.type),
+                                  " ", DimsToString(value.dims)));
+  }
+  InputBinding& binding = input_bindings_[i];
+  const size_t bytes = t.RequiredBytes();
+  if (bytes && !value.data) return Internal(StrCat("value for input '", t.name, "' of subgraph ", index_, " has no memory"));
+  if (borrow) {
+    t.data = value.data;
+    binding.borrowed = true;
+    return Status::Ok();
+  }
+  if (binding.borrowed) {
+    t.data = binding.home;
+    t.bytes = binding.bytes;
+    binding.borrowed = false;
+  }
+  if (bytes) {
+    if (!t.data || t.bytes < bytes) return Internal(StrCat("input '", t.name, "' of subgraph ", index_, " has no memory"));
+    if (t.data != value.data) std::memcpy(t.data, value.data, bytes);
+  }
+  return Status::Ok();
+}
+
+bool Subgraph::has_dynamic_tensors() const {
+  for (const Tensor& t : tensors_)
+    if (t.is_dynamic) return true;
+  return false;
 }
 
 Status Subgraph::Prepare() { return state_ == State::kReady ? Status::Ok() : AllocateTensors(); }
@@ -470,6 +534,16 @@ Status Subgraph::GetSubgraph(const Node& caller, int index, CalledGraph** out) {
   if (callee == this || callee->active()) {
     return Error(caller, StrCat("calls subgraph ", index, " ('", callee->name(), "'), which is already ",
                                 "preparing or running: recursive subgraph calls are not allowed"));
+  }
+  // Each level of nesting is a few frames of the C++ stack (prepare -> kernel -> prepare), so a file
+  // with thousands of subgraphs calling one another must be refused before it overflows the stack.
+  constexpr int kMaxNesting = 64;
+  int active = 0;
+  for (const auto& sg : *siblings_) active += sg->active() ? 1 : 0;
+  if (active >= kMaxNesting) {
+    return Error(caller, StrCat("calls subgraph ", index, " at a nesting depth of ", active,
+                                " subgraphs; control flow nested deeper than ", kMaxNesting, " is not supported"),
+                 StatusCode::kUnsupported);
   }
   *out = callee;
   return Status::Ok();

@@ -2,6 +2,7 @@
 // them. Implements KernelContext, the kernels' view of the graph.
 #pragma once
 
+#include <atomic>
 #include <deque>
 #include <memory>
 #include <string>
@@ -48,7 +49,7 @@ class Subgraph : public KernelContext, public CalledGraph {
   void ResetVariableTensors();
 
   const std::string& name() const override { return name_; }
-  int index() const { return index_; }
+  int index() const override { return index_; }
   const std::vector<int>& inputs() const { return inputs_; }
   const std::vector<int>& outputs() const { return outputs_; }
   const std::vector<Node>& nodes() const { return nodes_; }
@@ -66,8 +67,15 @@ class Subgraph : public KernelContext, public CalledGraph {
   const std::vector<int64_t>& profile_ns() const { return profile_ns_; }
   int64_t profile_runs() const { return profile_runs_; }
 
-  // The model's subgraphs, for control-flow calls; set by the Interpreter once all are built.
-  void set_siblings(std::vector<std::unique_ptr<Subgraph>>* siblings) { siblings_ = siblings; }
+  // What the subgraph shares with the others of its interpreter, set by the Interpreter once all are
+  // built: the model's subgraphs (for control-flow calls), the resource table, and the flag
+  // Interpreter::Cancel raises.
+  void Connect(std::vector<std::unique_ptr<Subgraph>>* siblings, ResourceTable* resources,
+               const std::atomic<bool>* cancel_requested) {
+    siblings_ = siblings;
+    resources_ = resources;
+    cancel_requested_ = cancel_requested;
+  }
   // True while this subgraph prepares or runs (a second entry would be recursion).
   bool active() const { return active_; }
 
@@ -78,6 +86,8 @@ class Subgraph : public KernelContext, public CalledGraph {
   Tensor* output(int i) override { return i >= 0 && i < num_outputs() ? &tensors_[outputs_[i]] : nullptr; }
   Status ResizeInput(int i, const Dims& dims) override;
   Status Prepare() override;
+  Status SetInput(int i, const Tensor& value, bool borrow) override;
+  bool has_dynamic_tensors() const override;
 
   // KernelContext
   int num_tensors() const override { return static_cast<int>(tensors_.size()); }
@@ -90,6 +100,10 @@ class Subgraph : public KernelContext, public CalledGraph {
   Status AddTemporary(Node& node, DataType type, int* tensor_index) override;
   ThreadPool& thread_pool() override { return *pool_; }
   Status GetSubgraph(const Node& caller, int index, CalledGraph** out) override;
+  ResourceTable* resources() override { return resources_; }
+  bool cancelled() const override {
+    return cancel_requested_ && cancel_requested_->load(std::memory_order_relaxed);
+  }
 
  private:
   enum class State { kNeedsAllocation, kReady };
@@ -121,6 +135,15 @@ class Subgraph : public KernelContext, public CalledGraph {
   bool active_ = false;              // inside AllocateTensors or Invoke
   bool shapes_changed_in_eval_ = false;  // a tensor became dynamic during this invoke
   std::vector<std::unique_ptr<Subgraph>>* siblings_ = nullptr;
+  ResourceTable* resources_ = nullptr;
+  const std::atomic<bool>* cancel_requested_ = nullptr;
+  // Per input: the memory PlanArena gave it, while a caller's SetInput(borrow) points it elsewhere.
+  struct InputBinding {
+    void* home = nullptr;
+    size_t bytes = 0;
+    bool borrowed = false;
+  };
+  std::vector<InputBinding> input_bindings_;
   State state_ = State::kNeedsAllocation;
 
   AlignedBlock arena_;

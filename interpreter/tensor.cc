@@ -19,6 +19,7 @@ size_t ElementSize(DataType type) {
     case DataType::kComplex64: return 8;
     case DataType::kInt8: return 1;
     case DataType::kFloat64: return 8;
+    case DataType::kResource: return sizeof(int32_t);
   }
   return 0;
 }
@@ -36,13 +37,15 @@ const char* DataTypeName(DataType type) {
     case DataType::kComplex64: return "complex64";
     case DataType::kInt8: return "int8";
     case DataType::kFloat64: return "float64";
+    case DataType::kResource: return "resource";
   }
   return "unknown";
 }
 
 bool IsSupportedDataType(int type) {
   // Strings need a separate layout (offset table); they come with a later issue.
-  return type >= 0 && type <= 10 && type != static_cast<int>(DataType::kString);
+  return (type >= 0 && type <= 10 && type != static_cast<int>(DataType::kString)) ||
+         type == static_cast<int>(DataType::kResource);
 }
 
 int64_t NumElements(const Dims& dims) {

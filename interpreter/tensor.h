@@ -28,6 +28,9 @@ enum class DataType : int8_t {
   kComplex64 = 8,
   kInt8 = 9,
   kFloat64 = 10,
+  // A handle to an interpreter-level resource (a variable of VAR_HANDLE): the tensor holds the
+  // resource's int32 id in the interpreter's ResourceTable.
+  kResource = 13,
 };
 
 // Size in bytes of one element; 0 for types without a fixed size (string).

@@ -33,11 +33,20 @@ const char* ErrorClassName(StatusCode code) {
     case StatusCode::kInvalidModel: return "InvalidModelError";
     case StatusCode::kUnsupported: return "UnsupportedError";
     case StatusCode::kFailedPrecondition: return "NotReadyError";
+    case StatusCode::kCancelled: return "CancelledError";
     default: return "InternalError";
   }
 }
 
-py::dtype NumpyDtype(DataType t) { return py::dtype(DataTypeName(t)); }
+// Names come from the model, which a corrupt file may fill with invalid UTF-8: decode with replacement
+// characters rather than raise UnicodeDecodeError from a details call.
+py::str ModelText(const std::string& text) {
+  return py::reinterpret_steal<py::str>(
+      PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()), "replace"));
+}
+
+// A resource tensor holds an id, not values: NumPy sees it as object, as LiteRT shows it.
+py::dtype NumpyDtype(DataType t) { return t == DataType::kResource ? py::dtype("O") : py::dtype(DataTypeName(t)); }
 
 // Holds the interpreter and what it needs alive; the Python wrapper object owns one of these.
 class CoreInterpreter {
@@ -97,7 +106,7 @@ class CoreInterpreter {
   py::dict TensorInfo(int subgraph, int index) {
     Tensor& t = tensor(subgraph, index);
     py::dict d;
-    d["name"] = t.name;
+    d["name"] = ModelText(t.name);
     d["index"] = index;
     d["shape"] = py::array_t<int32_t>(t.dims.size(), t.dims.data());
     d["shape_signature"] = py::array_t<int32_t>(t.dims_signature.size(), t.dims_signature.data());
@@ -167,6 +176,10 @@ class CoreInterpreter {
 
   py::array GetTensor(int subgraph, int index) {
     Tensor& t = tensor(subgraph, index);
+    // As LiteRT: a resource handle reads as an object array of None (its id means nothing outside).
+    if (t.type == DataType::kResource) {
+      return py::array(py::dtype("O"), std::vector<py::ssize_t>(t.dims.begin(), t.dims.end()));
+    }
     CheckReadable(t);
     py::array out(NumpyDtype(t.type), std::vector<py::ssize_t>(t.dims.begin(), t.dims.end()));
     if (t.RequiredBytes()) std::memcpy(out.mutable_data(), t.data, t.RequiredBytes());
@@ -175,6 +188,9 @@ class CoreInterpreter {
 
   py::array TensorView(int subgraph, int index, py::object owner) {
     Tensor& t = tensor(subgraph, index);
+    if (t.type == DataType::kResource) {
+      Check(InvalidArgument(StrCat("tensor '", t.name, "' is a resource handle; it has no values to view")));
+    }
     CheckReadable(t);
     std::vector<py::ssize_t> shape(t.dims.begin(), t.dims.end());
     return py::array(NumpyDtype(t.type), shape, t.data, owner);
@@ -184,6 +200,9 @@ class CoreInterpreter {
     Tensor& t = tensor(subgraph, index);
     if (t.allocation == Allocation::kConstant) {
       Check(InvalidArgument(StrCat("tensor '", t.name, "' is a constant of the model and cannot be set")));
+    }
+    if (t.type == DataType::kResource) {
+      Check(InvalidArgument(StrCat("tensor '", t.name, "' is a resource handle and cannot be set")));
     }
     CheckReadable(t);
     if (!value.dtype().is(NumpyDtype(t.type))) {
@@ -224,7 +243,7 @@ class CoreInterpreter {
       py::dict d;
       d["index"] = n;
       d["plan_position"] = position[n] < 0 ? py::object(py::none()) : py::object(py::int_(position[n]));
-      d["op_name"] = node.op_name;
+      d["op_name"] = ModelText(node.op_name);
       d["version"] = node.op_version;
       d["inputs"] = node.inputs;
       d["outputs"] = node.outputs;
@@ -244,11 +263,11 @@ class CoreInterpreter {
     py::list out;
     for (const SignatureInfo& sig : interp_->signatures()) {
       py::dict d;
-      d["key"] = sig.key;
+      d["key"] = ModelText(sig.key);
       d["subgraph_index"] = sig.subgraph_index;
       py::dict ins, outs;
-      for (auto& [name, t] : sig.inputs) ins[py::str(name)] = t;
-      for (auto& [name, t] : sig.outputs) outs[py::str(name)] = t;
+      for (auto& [name, t] : sig.inputs) ins[ModelText(name)] = t;
+      for (auto& [name, t] : sig.outputs) outs[ModelText(name)] = t;
       d["inputs"] = ins;
       d["outputs"] = outs;
       out.append(d);
@@ -262,7 +281,7 @@ class CoreInterpreter {
     const auto& ns = s.profile_ns();
     for (int n : s.execution_plan()) {
       if (n >= static_cast<int>(ns.size())) continue;
-      out.append(py::make_tuple(n, s.nodes()[n].op_name, ns[n]));
+      out.append(py::make_tuple(n, ModelText(s.nodes()[n].op_name), ns[n]));
     }
     return out;
   }
@@ -306,7 +325,7 @@ PYBIND11_MODULE(_core, m) {
            py::arg("delegate_node_fusion") = true)
       .def("num_subgraphs", [](CoreInterpreter& c) { return c.interp_->num_subgraphs(); })
       .def("num_threads", [](CoreInterpreter& c) { return c.interp_->num_threads(); })
-      .def("subgraph_name", [](CoreInterpreter& c, int s) { return c.sg(s).name(); })
+      .def("subgraph_name", [](CoreInterpreter& c, int s) { return ModelText(c.sg(s).name()); })
       .def("inputs", [](CoreInterpreter& c, int s) { return c.sg(s).inputs(); })
       .def("outputs", [](CoreInterpreter& c, int s) { return c.sg(s).outputs(); })
       .def("num_tensors", [](CoreInterpreter& c, int s) { return c.sg(s).num_tensors(); })
@@ -315,6 +334,8 @@ PYBIND11_MODULE(_core, m) {
       .def("reset_variables", [](CoreInterpreter& c, int s) { c.sg(s).ResetVariableTensors(); })
       .def("allocate_tensors", &CoreInterpreter::AllocateTensors)
       .def("invoke", &CoreInterpreter::Invoke)
+      // Called from another thread while invoke runs without the GIL; only sets an atomic flag.
+      .def("cancel", [](CoreInterpreter& c) { c.interp_->Cancel(); })
       .def("ready", [](CoreInterpreter& c, int s) { return c.sg(s).ready(); })
       .def("tensor_info", &CoreInterpreter::TensorInfo)
       .def("get_tensor", &CoreInterpreter::GetTensor)
@@ -322,12 +343,18 @@ PYBIND11_MODULE(_core, m) {
       .def("set_tensor", &CoreInterpreter::SetTensor)
       .def("resize_input", &CoreInterpreter::ResizeInput)
       .def("nodes", &CoreInterpreter::Nodes, py::arg("subgraph"), py::arg("all_nodes") = false)
-      .def("unresolved", [](CoreInterpreter& c, int s) { return c.sg(s).unresolved(); })
+      .def("unresolved", [](CoreInterpreter& c, int s) {
+        py::list out;
+        for (const std::string& u : c.sg(s).unresolved()) out.append(ModelText(u));
+        return out;
+      })
       .def("unresolved_nodes", [](CoreInterpreter& c, int s) {
         // (node index, message) per operator this build cannot run.
         py::list out;
         const Subgraph& g = c.sg(s);
-        for (size_t i = 0; i < g.unresolved().size(); ++i) out.append(py::make_tuple(g.unresolved_nodes()[i], g.unresolved()[i]));
+        for (size_t i = 0; i < g.unresolved().size(); ++i) {
+          out.append(py::make_tuple(g.unresolved_nodes()[i], ModelText(g.unresolved()[i])));
+        }
         return out;
       })
       .def("signatures", &CoreInterpreter::Signatures)

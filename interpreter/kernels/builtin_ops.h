@@ -100,6 +100,12 @@
   X(SPACE_TO_DEPTH, 2)              \
   X(RELU_N1_TO_1, 1)                \
   X(RELU_0_TO_1, 1)                 \
+  X(WHILE, 1)                       \
+  X(IF, 1)                          \
+  X(CALL_ONCE, 1)                   \
+  X(VAR_HANDLE, 1)                  \
+  X(READ_VARIABLE, 1)               \
+  X(ASSIGN_VARIABLE, 1)             \
   /* every entry above ends in a backslash, so adding one never edits another line */
 
 namespace edgelite {

@@ -103,9 +103,7 @@ Status CallEval(KernelContext& ctx, Node& node) {
     }
   }
   for (int i = 0; i < callee.num_inputs(); ++i) {
-    if (ctx.input(node, i)->RequiredBytes()) {
-      std::memcpy(callee.input(i)->data, ctx.input(node, i)->data, ctx.input(node, i)->RequiredBytes());
-    }
+    EL_RETURN_IF_ERROR(callee.SetInput(i, *ctx.input(node, i), /*borrow=*/false));
   }
   EL_RETURN_IF_ERROR(callee.Invoke());
   for (int i = 0; i < callee.num_outputs(); ++i) {

@@ -12,7 +12,7 @@ import pytest
 from testutil import MODELS_DIR
 
 FUZZ_CHILD = textwrap.dedent(r"""
-    import sys, numpy as np, edgelite
+    import sys, threading, numpy as np, edgelite
     path, seed, cases = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     original = open(path, "rb").read()
     rng = np.random.default_rng(seed)
@@ -36,7 +36,13 @@ FUZZ_CHILD = textwrap.dedent(r"""
                 continue
             for d in interp.get_input_details():
                 interp.set_tensor(d["index"], np.zeros(d["shape"], d["dtype"]))
-            interp.invoke()
+            # A flipped constant can make a WHILE loop endless (a step of 0): stop it after 2 s with cancel().
+            watchdog = threading.Timer(2.0, interp.cancel)
+            watchdog.start()
+            try:
+                interp.invoke()
+            finally:
+                watchdog.cancel()
             for d in interp.get_output_details():
                 interp.get_tensor(d["index"])
             outcomes["ran"] += 1
@@ -46,13 +52,21 @@ FUZZ_CHILD = textwrap.dedent(r"""
 """)
 
 
+# A Keras LSTM (two dynamic WHILE loops), a tf.cond inside a tf.while_loop, and tf.Variable state.
+CONTROL_FLOW_TARGETS = ("keras_lstm.tflite", "cond_in_while.tflite", "variables.tflite")
+
+
 def fuzz_targets():
     paths = sorted(glob.glob(os.path.join(MODELS_DIR, "**", "*.tflite"), recursive=True))
     small = [p for p in paths if os.path.getsize(p) < 3 * 1024 * 1024]
     quant = [p for p in small if os.path.basename(os.path.dirname(p)) == "tf_quant"]
+    control = [p for p in small if os.path.basename(os.path.dirname(p)) == "tf_control"]
     # the first float and MediaPipe models, then the small quantized ones (convnet and transformer in every
-    # mode: int8/int16 tensors, quantization parameters, hybrid weights, a model LiteRT refuses)
-    return [p for p in small if p not in quant][:8] + [p for p in quant if os.path.getsize(p) < 256 * 1024]
+    # mode: int8/int16 tensors, quantization parameters, hybrid weights, a model LiteRT refuses), then
+    # control flow (subgraph indices, nested calls, resource variables and CALL_ONCE)
+    control_picks = [p for p in control if os.path.basename(p) in CONTROL_FLOW_TARGETS]
+    return ([p for p in small if p not in quant and p not in control][:8]
+            + [p for p in quant if os.path.getsize(p) < 256 * 1024] + control_picks)
 
 
 @pytest.mark.parametrize("path", fuzz_targets() or [None])

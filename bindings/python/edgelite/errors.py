@@ -30,3 +30,7 @@ class MissingDependencyError(EdgeliteError, ImportError):
     """An optional package that a feature needs is not installed. The message names the feature and the pip
     command that installs the package (e.g. ``pip install edgelite[onnx]`` for the ONNX front-end); it is an
     ImportError too, so code that already catches a failed import keeps working."""
+
+
+class CancelledError(EdgeliteError, RuntimeError):
+    """`Interpreter.cancel()` stopped a running `invoke()` (LiteRT's kTfLiteCancelled)."""

@@ -59,6 +59,11 @@ def load_delegate(library: str, options: Optional[dict] = None):
         "experimental_delegates")
 
 
+def _numpy_type(dtype_name: str) -> type:
+    """The NumPy scalar type of a tensor dtype name from the core; resource handles are `np.object_`, as in LiteRT."""
+    return np.object_ if dtype_name == "resource" else np.dtype(dtype_name).type
+
+
 class _ViewOwner:
     """The base object of every NumPy view `Interpreter.tensor()` hands out. It keeps the C++ core alive
     while a view exists, and counting references to it tells whether any view is still held."""
@@ -188,8 +193,21 @@ class Interpreter:
         self._ensure_safe()
         self._core.invoke(0)
 
+    def cancel(self) -> None:
+        """Stops an `invoke()` running in another thread (LiteRT's C++ `Interpreter::Cancel`; edgelite only).
+
+        That `invoke()` raises `CancelledError` before its next operator or loop iteration (an operator
+        already running finishes first). `invoke()` releases the GIL, so another Python thread can call this
+        while it runs, e.g. to stop a model whose WHILE loop does not end. Each `invoke()` starts
+        uncancelled: a `cancel()` made while none runs has no effect. The interpreter stays usable.
+        """
+        self._core.cancel()
+
     def reset_all_variables(self) -> None:
-        """Sets every variable tensor (recurrent state) of every subgraph to zero (int8: its zero point)."""
+        """Sets every variable tensor (recurrent state, `is_variable`) of every subgraph to zero (int8: its zero
+        point). Resource variables (VAR_HANDLE / ASSIGN_VARIABLE: a converted `tf.Variable`) keep their values,
+        and an init subgraph CALL_ONCE has run is not run again, as in LiteRT; a new `Interpreter` starts them
+        over."""
         for s in range(self._core.num_subgraphs()):
             self._core.reset_variables(s)
 
@@ -226,7 +244,7 @@ class Interpreter:
             "index": tensor_index,
             "shape": np.asarray(info["shape"], dtype=np.int32),
             "shape_signature": np.asarray(info["shape_signature"], dtype=np.int32),
-            "dtype": np.dtype(info["dtype"]).type,
+            "dtype": _numpy_type(info["dtype"]),
             "quantization": scalar_quant,
             "quantization_parameters": {
                 "scales": scales,
@@ -331,7 +349,7 @@ class Interpreter:
 
     def _op_details(self, n: Dict[str, Any], subgraph: int) -> Dict[str, Any]:
         def types(tensors):
-            return [np.dtype(self._core.tensor_info(subgraph, t)["dtype"]).type for t in tensors if t != -1]
+            return [_numpy_type(self._core.tensor_info(subgraph, t)["dtype"]) for t in tensors if t != -1]
         return {"index": n["index"], "op_name": n["op_name"],
                 "inputs": np.asarray(n["inputs"], dtype=np.int32),
                 "outputs": np.asarray(n["outputs"], dtype=np.int32),

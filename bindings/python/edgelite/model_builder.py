@@ -147,7 +147,10 @@ _TENSOR_TYPE_TO_DTYPE[TensorType.STRING] = np.dtype(object)
 
 
 def tensor_type(dtype: Any) -> int:
-    """The schema TensorType for a NumPy dtype (str/bytes/object dtypes are STRING)."""
+    """The schema TensorType for a NumPy dtype (str/bytes/object dtypes are STRING), or for the names
+    "resource" and "variant", which have no NumPy dtype."""
+    if isinstance(dtype, str) and dtype.upper() in ("RESOURCE", "VARIANT"):
+        return getattr(TensorType, dtype.upper())
     dt = np.dtype(dtype)
     if dt.kind in "OSU":
         return TensorType.STRING
