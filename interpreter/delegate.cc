@@ -39,6 +39,13 @@ void ComputeBoundary(const std::vector<Node>& nodes, const std::vector<int>& pla
       if (t >= 0 && needed_outside[t]) part->outputs.push_back(t);
 }
 
+// Operators whose effect is not in their output tensors: they read or write the interpreter's resource
+// variables, or call subgraphs that may. Their order is an edge of the graph that no tensor carries.
+bool HasSideEffects(const Node& node) {
+  static const std::set<std::string> kOps = {"READ_VARIABLE", "ASSIGN_VARIABLE", "CALL_ONCE", "WHILE", "IF"};
+  return kOps.count(node.op_name) != 0;
+}
+
 }  // namespace
 
 std::vector<DelegatePartition> PartitionForDelegate(const std::vector<Node>& nodes,
@@ -55,10 +62,15 @@ std::vector<DelegatePartition> PartitionForDelegate(const std::vector<Node>& nod
       if (t >= 0) producer[t] = n;
   std::vector<std::vector<int>> consumers(nodes.size());
   std::vector<int> pending(nodes.size(), 0);
+  int previous_side_effect = -1;  // each node with side effects runs after the one before it in the plan
   for (int n : plan) {
     std::set<int> deps;
     for (int t : nodes[n].inputs)
       if (t >= 0 && producer[t] >= 0 && producer[t] != n) deps.insert(producer[t]);
+    if (HasSideEffects(nodes[n])) {
+      if (previous_side_effect >= 0) deps.insert(previous_side_effect);
+      previous_side_effect = n;
+    }
     pending[n] = static_cast<int>(deps.size());
     for (int d : deps) consumers[d].push_back(n);
   }

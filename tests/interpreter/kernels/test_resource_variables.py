@@ -198,3 +198,18 @@ def test_bad_handles():
     interp.set_tensor(1, np.zeros(2, F32))
     with pytest.raises(edgelite.InvalidModelError, match="resource id 12 names no variable"):
         interp.invoke()
+
+
+def test_delegate_partitioning_keeps_variable_reads_after_writes():
+    # READ_VARIABLE after ASSIGN_VARIABLE is an order no tensor carries; gathering the delegate's ADD and MUL
+    # nodes must not move a read before the write it follows.
+    from edgelite.testing import CpuTestDelegate
+    model = accumulator_model(np.full((2, 3), 0.5, F32))
+    x = np.arange(6, dtype=F32).reshape(2, 3)
+    plain, delegated = (edgelite.Interpreter(model_content=model),
+                        edgelite.Interpreter(model_content=model, experimental_delegates=[CpuTestDelegate(ops=["ADD", "MUL"])]))
+    plain.allocate_tensors()
+    delegated.allocate_tensors()
+    assert any(op["delegated"] for op in delegated._get_ops_details())
+    for _ in range(3):
+        assert_outputs(run(None, [x], interp=delegated), run(None, [x], interp=plain))
