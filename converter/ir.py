@@ -32,6 +32,9 @@ class Value:
     # The shape with -1 on dynamic axes (None: static). Set by dynamic.merge_probes; `shape` then holds
     # the first probe's stand-in sizes, which shape inference and the passes work with.
     signature: Optional[Tuple[int, ...]] = None
+    # A .tflite variable tensor: state that a stateful operator (a fused LSTM or RNN) reads and updates in
+    # place, zero when the interpreter allocates (and resets) its tensors. No node produces it.
+    variable: bool = False
 
     @property
     def is_const(self) -> bool:
@@ -97,6 +100,12 @@ class Graph:
         """Adds `array` (cast to `dtype` when given) as a constant value named after `name`; returns its name."""
         array = np.asarray(array, dtype=dtype)
         return self.add_value(name, array.shape, array.dtype, array)
+
+    def add_variable(self, name: str, shape: Sequence[int], dtype: Any) -> str:
+        """A variable tensor (state of a stateful operator), zero at allocation."""
+        name = self.add_value(name, shape, dtype)
+        self.values[name].variable = True
+        return name
 
     def add_input(self, name: str, shape: Sequence[int], dtype: Any) -> str:
         """Adds a graph input `name` of `shape` and `dtype` (the name must be free: ConversionError otherwise);
@@ -217,7 +226,7 @@ class Graph:
 
     def check(self) -> None:
         """Every input defined before use, every value produced once: raises ConversionError if not."""
-        defined = set(self.inputs) | {n for n, v in self.values.items() if v.is_const}
+        defined = set(self.inputs) | {n for n, v in self.values.items() if v.is_const or v.variable}
         for node in self.nodes:
             for i in node.inputs:
                 if i is not None and i not in defined:
@@ -234,7 +243,8 @@ class Graph:
         """An independent copy: values, nodes, inputs, outputs and metadata (constant arrays are shared, not
         copied)."""
         g = Graph(self.name)
-        g.values = {n: Value(v.name, v.shape, v.dtype, v.const, v.signature) for n, v in self.values.items()}
+        g.values = {n: Value(v.name, v.shape, v.dtype, v.const, v.signature, v.variable)
+                    for n, v in self.values.items()}
         g.nodes = [Node(n.op, list(n.inputs), list(n.outputs), dict(n.attrs), n.name) for n in self.nodes]
         g.inputs, g.outputs, g.metadata = list(self.inputs), list(self.outputs), dict(self.metadata)
         g.probing = self.probing

@@ -98,7 +98,7 @@ def write(graph: Graph, *, converter_version: str = "") -> bytes:
                 index[name] = b.add_constant(name, data)
             else:
                 shape, signature = _written_shape(graph, name)
-                index[name] = b.add_tensor(name, shape, v.dtype, shape_signature=signature)
+                index[name] = b.add_tensor(name, shape, v.dtype, shape_signature=signature, is_variable=v.variable)
         return index[name]
 
     for name in graph.inputs:
