@@ -78,7 +78,7 @@ class RecurrentCell:
     recurrent_bias: Optional[np.ndarray] = None  # GRU reset_after: (3 * units,), added to h R
     output_activation: Optional[Activation] = None  # LSTM: ONNX's third activation (h = o * act(c))
     peepholes: Optional[np.ndarray] = None  # LSTM: (3, units) for the i, f, o gates (ONNX's P)
-    clip: Optional[float] = None  # ONNX: every activation's input clipped to [-clip, clip]
+    clip: Optional[float] = None  # ONNX: the gates' and candidate's inputs clipped to [-clip, clip]
 
     def __post_init__(self):
         g, u = GATES[self.kind], self.units
@@ -152,7 +152,7 @@ def reverse_time(graph: Graph, x: str, time_axis: int, name: str) -> str:
 
 
 def time_step(graph: Graph, x: str, time_axis: int, t: int, name: str) -> str:
-    """Step t of x, the time axis removed (STRIDED_SLICE with shrink_axis_mask)."""
+    """Step t of x (negative: from the end), the time axis removed (STRIDED_SLICE with shrink_axis_mask)."""
     rank = graph.values[x].rank
     begin, end = [0] * rank, [0] * rank
     begin[time_axis], end[time_axis] = t, t + 1
@@ -193,8 +193,8 @@ def _emit_fused(graph: Graph, cell: RecurrentCell, x: str, name: str, time_major
                  "asymmetric_quantize_inputs": False}
         op = "UNIDIRECTIONAL_SEQUENCE_RNN"
     sequence = graph.add_node1(op, inputs, attrs, name=f"{name}/sequence")
-    steps = graph.shape(x)[time_axis]
-    last = time_step(graph, sequence, time_axis, steps - 1, f"{name}/h")
+    # Step -1 (the last, counted from the end): the same constant for any sequence length.
+    last = time_step(graph, sequence, time_axis, -1, f"{name}/h")
     if go_backwards and restore_order:
         sequence = reverse_time(graph, sequence, time_axis, f"{name}/sequence_in_input_order")
     # The final cell state stays inside the operator's variable tensor: None marks it unavailable.

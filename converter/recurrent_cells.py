@@ -54,8 +54,8 @@ class _StepWriter:
     def split(self, x: str, parts: int, what: str) -> List[str]:
         return self.graph.add_node("SPLIT", [self.axis, x], {"num_splits": parts}, name=f"{self.prefix}/{what}")
 
-    def act(self, activation: Activation, x: str, what: str) -> str:
-        clip = self.cell.clip
+    def act(self, activation: Activation, x: str, what: str, clipped: bool = True) -> str:
+        clip = self.cell.clip if clipped else None
         if clip is not None:
             x = self.op("MINIMUM", [x, self.const(clip, "clip_high")], None, f"{what}_clip")
             x = self.op("MAXIMUM", [x, self.const(-clip, "clip_low")], None, f"{what}_clip")
@@ -76,7 +76,9 @@ class _StepWriter:
                                                  candidate, "c")
         if self.peepholes is not None:
             zo = self.add(zo, self.mul(c, self.peepholes[2], "peephole_o"), "gate_o")
-        h = self.mul(self.act(cell.recurrent_activation, zo, "o"), self.act(cell.h_activation, c, "c_act"), "h")
+        # ONNX Runtime clips the gates' and candidate's inputs, not the cell state before h's activation.
+        h = self.mul(self.act(cell.recurrent_activation, zo, "o"),
+                     self.act(cell.h_activation, c, "c_act", clipped=False), "h")
         return h, c
 
     def gru(self, xt: str, h: Optional[str]) -> str:

@@ -100,6 +100,7 @@ class OnnxImporter:
         self.graph.probing = bool(self.dims)
         self.input_shapes = dict(input_shapes or {})
         self._folded: Dict[str, Optional[np.ndarray]] = {}
+        self._inferred: Optional[Dict[str, List[Optional[int]]]] = None  # ONNX shape inference, when asked
 
     # ---- driver ----
     def run(self) -> Graph:
@@ -175,6 +176,31 @@ class OnnxImporter:
             self.names[inp.name] = self.transpose(x, NHWC_TO_NCHW, f"{inp.name}/nchw")
         else:
             self.names[inp.name] = self.graph.add_input(inp.name, shape, dtype)
+
+    def is_dynamic(self, onnx_name: str, axis: int) -> bool:
+        """Whether axis `axis` of ONNX value `onnx_name` may change size with the model's symbolic dimensions.
+        Without symbolic dimensions nothing is. Else ONNX shape inference decides where it knows a static size;
+        where it does not (a symbol, or a size computed through Slice/Concat), the axis counts as dynamic when
+        its size here is one of this conversion's stand-in sizes for the symbols (dynamic.py's primes)."""
+        if not self.graph.probing:
+            return False
+        if self._inferred is None:
+            self._inferred = {}
+            try:
+                inferred = self.onnx.shape_inference.infer_shapes(self.model)
+            except Exception:  # noqa: BLE001 - a model shape inference cannot read: treat every axis as dynamic
+                inferred = None
+            if inferred is not None:
+                g = inferred.graph
+                for info in list(g.input) + list(g.value_info) + list(g.output):
+                    if info.type.tensor_type.HasField("shape"):
+                        self._inferred[info.name] = [d.dim_value if d.HasField("dim_value") and d.dim_value > 0
+                                                     else None for d in info.type.tensor_type.shape.dim]
+        dims = self._inferred.get(onnx_name)
+        if dims is not None and axis < len(dims) and dims[axis] is not None:
+            return False
+        name = self.names.get(onnx_name)
+        return name is None or self.graph.shape(name)[axis] in set(self.dims.values())
 
     # ---- reading the node ----
     def input(self, node, k: int) -> Optional[str]:
@@ -311,7 +337,8 @@ def load_onnx(source, *, nhwc_inputs: bool = False, dims: Optional[Dict[str, int
     """The converter Graph of an ONNX model (a path, bytes or ModelProto), before optimization. Options as
     OnnxImporter. Raises MissingDependencyError without onnx (pip install 'edgelite[onnx]'),
     UnsupportedOperatorError or ConversionError when the model cannot be converted."""
-    from . import onnx_index, onnx_math, onnx_matmul, onnx_nn, onnx_norm, onnx_slice, onnx_tensor  # noqa: F401
+    from . import (onnx_index, onnx_math, onnx_matmul, onnx_nn, onnx_norm, onnx_recurrent, onnx_slice,  # noqa: F401
+                   onnx_tensor)
     return OnnxImporter(read_onnx(source), nhwc_inputs=nhwc_inputs, dims=dims, input_shapes=input_shapes).run()
 
 
