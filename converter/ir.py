@@ -62,11 +62,21 @@ class Node:
         return f"Node({self.op} {self.name!r}: {self.inputs} -> {self.outputs})"
 
 
-class Graph:
-    """Values by name, nodes in execution order, graph inputs/outputs by value name."""
+# Node attributes that hold a subgraph index (WhileOptions, IfOptions): the primary graph is 0, and
+# graph.subgraphs[k] is subgraph k + 1, as in the .tflite file.
+SUBGRAPH_ATTRS = ("cond_subgraph_index", "body_subgraph_index", "then_subgraph_index", "else_subgraph_index")
 
-    def __init__(self, name: str = "main"):
+
+class Graph:
+    """Values by name, nodes in execution order, graph inputs/outputs by value name.
+
+    The graphs that control-flow nodes call (WHILE's cond and body, IF's branches) live in `subgraphs`, one
+    list shared by the primary graph and every subgraph (so a loop inside a loop body indexes the same
+    list); each has its own values, inputs and outputs, matched by position to its caller's operands."""
+
+    def __init__(self, name: str = "main", subgraphs: Optional[List["Graph"]] = None):
         self.name = name
+        self.subgraphs: List["Graph"] = [] if subgraphs is None else subgraphs
         self.values: Dict[str, Value] = {}
         self.nodes: List[Node] = []
         self.inputs: List[str] = []
@@ -239,10 +249,34 @@ class Graph:
             if o not in defined:
                 raise ConversionError(f"graph output {o!r} is never computed")
 
+    def add_subgraph(self, name: str) -> Tuple["Graph", int]:
+        """A new empty subgraph sharing this graph's list, and its .tflite subgraph index."""
+        sub = Graph(self.unique_subgraph_name(name), self.subgraphs)
+        self.subgraphs.append(sub)
+        return sub, len(self.subgraphs)
+
+    def subgraph(self, index: int) -> "Graph":
+        if not 1 <= index <= len(self.subgraphs):
+            raise ConversionError(f"subgraph index {index} does not exist ({len(self.subgraphs)} subgraphs)")
+        return self.subgraphs[index - 1]
+
+    def unique_subgraph_name(self, base: str) -> str:
+        taken = {g.name for g in self.subgraphs}
+        name, k = base, 1
+        while name in taken:
+            name, k = f"{base}_{k}", k + 1
+        return name
+
     def copy(self) -> "Graph":
-        """An independent copy: values, nodes, inputs, outputs and metadata (constant arrays are shared, not
-        copied)."""
-        g = Graph(self.name)
+        """An independent copy of this (primary) graph and of every subgraph: values, nodes, inputs, outputs and
+        metadata (constant arrays are shared, not copied)."""
+        subgraphs: List["Graph"] = []
+        g = self._copy_one(subgraphs)
+        subgraphs.extend(sub._copy_one(subgraphs) for sub in self.subgraphs)
+        return g
+
+    def _copy_one(self, subgraphs: List["Graph"]) -> "Graph":
+        g = Graph(self.name, subgraphs)
         g.values = {n: Value(v.name, v.shape, v.dtype, v.const, v.signature, v.variable)
                     for n, v in self.values.items()}
         g.nodes = [Node(n.op, list(n.inputs), list(n.outputs), dict(n.attrs), n.name) for n in self.nodes]

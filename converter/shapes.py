@@ -247,6 +247,17 @@ def _sequence_op(graph: Graph, node: Node) -> List[Spec]:
     return [(tuple(x[:-1]) + (width,), graph.dtype(node.inputs[0]))]
 
 
+def _while(graph: Graph, node: Node) -> List[Spec]:
+    """WHILE's outputs are its loop-carried values: the operands' shapes (an axis the body changes is marked
+    dynamic by whoever builds the loop)."""
+    return [(graph.shape(i), graph.dtype(i)) for i in node.inputs]
+
+
+def _if(graph: Graph, node: Node) -> List[Spec]:
+    then = graph.subgraph(int(node.attrs["then_subgraph_index"]))
+    return [(then.shape(o), then.dtype(o)) for o in then.outputs]
+
+
 def _transpose_conv(graph: Graph, node: Node) -> List[Spec]:
     shape = tuple(int(d) for d in _need_const(graph, node, 0, "output_shape"))
     return [(shape, graph.dtype(node.inputs[2]))]
@@ -313,7 +324,7 @@ _RULES: Dict[str, Callable[[Graph, Node], List[Spec]]] = {
     "GATHER": _gather, "RESIZE_BILINEAR": _resize, "RESIZE_NEAREST_NEIGHBOR": _resize, "SPLIT": _split,
     "SLICE": _slice, "SPLIT_V": _split_v, "STRIDED_SLICE": _strided_slice, "PACK": _pack,
     "TRANSPOSE_CONV": _transpose_conv, "UNIDIRECTIONAL_SEQUENCE_LSTM": _sequence_op,
-    "UNIDIRECTIONAL_SEQUENCE_RNN": _sequence_op, "SELECT_V2": _select, "ARG_MAX": _arg_reduce, "ARG_MIN": _arg_reduce,
+    "UNIDIRECTIONAL_SEQUENCE_RNN": _sequence_op, "WHILE": _while, "IF": _if, "SELECT_V2": _select, "ARG_MAX": _arg_reduce, "ARG_MIN": _arg_reduce,
     "TOPK_V2": _top_k, "GATHER_ND": _gather_nd, "ONE_HOT": _one_hot, "RANGE": _range,
     "DEPTH_TO_SPACE": _space_depth, "SPACE_TO_DEPTH": _space_depth,
     "TILE": lambda g, n: [(tuple(d * int(m) for d, m in zip(g.shape(n.inputs[0]), _need_const(g, n, 1, "multiples"))),
