@@ -178,3 +178,21 @@ def test_bidirectional_config_round_trip_keeps_names_and_weights():
     clone(x)
     clone.set_weights(layer.get_weights())
     np.testing.assert_array_equal(clone(x).data, y)
+
+
+def test_recurrent_model_saves_loads_and_keeps_training(tmp_path):
+    et.set_random_seed(8)
+    model = et.Sequential([et.Input((6,), dtype="int32"), L.Embedding(12, 4),
+                           L.Bidirectional(L.LSTM(3, return_sequences=True, dropout=0.1)), L.GRU(5, reset_after=False),
+                           L.Dense(2, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    x = np.random.default_rng(0).integers(0, 12, (8, 6)).astype(np.int32)
+    y = np.arange(8) % 2
+    model.fit(x, y, epochs=1, verbose=0)
+    model.save(tmp_path / "m.npz")
+    loaded = et.load_model(tmp_path / "m.npz")
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+    assert [w.path for w in loaded.weights] == [w.path for w in model.weights]
+    before = loaded.evaluate(x, y, verbose=0)
+    loaded.fit(x, y, epochs=5, verbose=0)
+    assert loaded.evaluate(x, y, verbose=0) < before
