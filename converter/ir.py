@@ -256,11 +256,13 @@ class Graph:
         return sub, len(self.subgraphs)
 
     def subgraph(self, index: int) -> "Graph":
+        """The subgraph a node attribute names by its .tflite index (1 is subgraphs[0]); ConversionError if none."""
         if not 1 <= index <= len(self.subgraphs):
             raise ConversionError(f"subgraph index {index} does not exist ({len(self.subgraphs)} subgraphs)")
         return self.subgraphs[index - 1]
 
     def unique_subgraph_name(self, base: str) -> str:
+        """`base`, or base_1, base_2, ... when a subgraph already has that name."""
         taken = {g.name for g in self.subgraphs}
         name, k = base, 1
         while name in taken:

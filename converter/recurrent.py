@@ -41,10 +41,12 @@ class Activation:
 
     @property
     def fused(self) -> Optional[str]:
+        """The fused_activation_function a sequence operator applies for it, or None when it has none."""
         plain = self.alpha is None and self.beta is None
         return _FUSED_ACTIVATIONS.get(self.name) if plain else None
 
     def emit(self, graph: Graph, x: str, name: str) -> str:
+        """Writes the activation of x into `graph` (operators named `name`); returns the result's value name."""
         dtype = graph.dtype(x)
 
         def const(v):
@@ -65,6 +67,9 @@ class Activation:
 
 @dataclass
 class RecurrentCell:
+    """One direction of a recurrent layer in the lowering's canonical layout (module docstring): the kind,
+    the weights, the activations and the ONNX extras (peepholes, clip, a separate h activation)."""
+
     kind: str  # "lstm", "gru" or "rnn"
     units: int
     kernel: np.ndarray  # (gates * units, features)
@@ -88,14 +93,18 @@ class RecurrentCell:
 
     @property
     def h_activation(self) -> Activation:
+        """LSTM: the activation of the cell state in h = o * act(c)."""
         return self.output_activation or self.activation
 
     def block(self, array: np.ndarray, gate: int) -> np.ndarray:
+        """Gate block `gate` (its `units` rows or entries) of a canonical kernel or bias."""
         return array[gate * self.units:(gate + 1) * self.units]
 
 
 @dataclass
 class SequenceOutputs:
+    """What emit_recurrent wrote: the output sequence (if asked for) and the final states."""
+
     sequence: Optional[str]  # (batch, time, units), or time-major like the input; None if not asked for
     states: List[Optional[str]]  # final h (and c for LSTM, None when fused), (batch, units)
 

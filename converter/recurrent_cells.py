@@ -120,6 +120,8 @@ class _StepWriter:
 
 def emit_unrolled(graph: Graph, cell: RecurrentCell, x: str, *, name: str, time_axis: int, go_backwards: bool,
                   restore_order: bool, initial_states: List[str], want_sequence: bool) -> SequenceOutputs:
+    """Writes `cell` over x step by step (arguments as recurrent.emit_recurrent; time_axis 0 or 1); an initial
+    state given as None starts at zero."""
     dtype = graph.dtype(x)
     writer = _StepWriter(graph, cell, name, dtype)
     projected = graph.add_node1("FULLY_CONNECTED", [x, writer.const(cell.kernel, "kernel"), writer.const(cell.bias, "bias")],

@@ -186,6 +186,7 @@ def getitem(x, index):
 
 
 def stack(xs, axis=0):
+    """The tensors of `xs` (one shape) stacked along a new axis `axis`."""
     xs = [as_tensor(x) for x in xs]
     rank = xs[0].ndim + 1
     axis %= rank

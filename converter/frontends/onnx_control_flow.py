@@ -41,6 +41,7 @@ class SubgraphImporter(OnnxImporter):
             self.used.update(n.input)
 
     def add_formal_input(self, onnx_name: str, shape: Sequence[int], dtype) -> str:
+        """Appends an input of the subgraph (bound to ONNX name `onnx_name` unless it is empty); returns it."""
         value = self.graph.add_value(_safe(onnx_name) or "input", shape, dtype)
         self.graph.inputs.append(value)
         if onnx_name:

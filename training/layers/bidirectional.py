@@ -15,6 +15,11 @@ MERGE_MODES = ("concat", "sum", "ave", "mul", None)
 
 
 class Bidirectional(Layer):
+    """keras.layers.Bidirectional: `layer` (a SimpleRNN, LSTM or GRU) forward and a copy backward, merged.
+    Args: layer, merge_mode ('concat', 'sum', 'ave', 'mul', or None for both outputs), backward_layer (a
+    layer with the other go_backwards, instead of the copy). Call with initial_state=[forward states...,
+    backward states...]. Raises ValueError for other layers, modes or mismatched directions."""
+
     def __init__(self, layer, merge_mode="concat", backward_layer=None, **kwargs):
         if kwargs.pop("weights", None) is not None:
             raise NotImplementedError("Bidirectional: weights= is not supported; use set_weights after building")
@@ -104,6 +109,7 @@ class Bidirectional(Layer):
 
 
 def merge(mode, y, y_rev):
+    """The forward and (input-ordered) backward outputs merged by `mode`; a list of both for None."""
     if mode == "concat":
         return ops.concatenate([y, y_rev], axis=-1)
     if mode == "sum":

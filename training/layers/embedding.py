@@ -7,6 +7,11 @@ from .layer import Layer
 
 
 class Embedding(Layer):
+    """keras.layers.Embedding: integer indices (any shape) -> rows of the `embeddings` table, output shape
+    indices.shape + (output_dim,). Args: input_dim (table rows), output_dim, embeddings_initializer
+    ('uniform': U(-0.05, 0.05)), mask_zero (only False; True raises NotImplementedError). Float indices are
+    read as integers; an index outside [0, input_dim) or a fraction raises ValueError."""
+
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", mask_zero=False, **kwargs):
         for unsupported in ("embeddings_regularizer", "activity_regularizer", "embeddings_constraint",
                             "weights", "lora_rank"):

@@ -11,6 +11,11 @@ from .recurrent import Recurrent
 
 
 class GRU(Recurrent):
+    """keras.layers.GRU (see the module docstring). Args: units, activation ('tanh'), recurrent_activation
+    ('sigmoid'), reset_after (True), and Recurrent's arguments (use_bias, initializers, dropout,
+    recurrent_dropout, return_sequences, return_state, go_backwards, unroll, seed). Weights: kernel
+    (features, 3 * units), recurrent_kernel (units, 3 * units), bias; state [h]."""
+
     gates = 3
     state_names = ("h",)
 

@@ -45,6 +45,7 @@ class LayerNode:
 
     @property
     def outputs(self):
+        """The node's output SymbolicTensors as a list (one entry unless the layer has several outputs)."""
         return list(self.output) if isinstance(self.output, list) else [self.output]
 
 

@@ -12,6 +12,10 @@ from .recurrent import Recurrent
 
 
 class LSTM(Recurrent):
+    """keras.layers.LSTM (see the module docstring). Args: units, activation ('tanh'), recurrent_activation
+    ('sigmoid'), unit_forget_bias (True), and Recurrent's arguments. Weights: kernel (features, 4 * units),
+    recurrent_kernel (units, 4 * units), bias (4 * units); states [h, c]."""
+
     gates = 4
     state_names = ("h", "c")
 

@@ -20,6 +20,14 @@ from .layer import Layer
 
 
 class Recurrent(Layer):
+    """Base of the recurrent layers (see the module docstring). Inputs (batch, time, features); call with
+    initial_state=[...] (one array per name in state_names) to start elsewhere than zero. Returns the last
+    output (batch, units), or the sequence (batch, time, units) with return_sequences, then the final states
+    with return_state. Args: units, activation ('tanh'), use_bias, kernel_initializer ('glorot_uniform'),
+    recurrent_initializer ('orthogonal'), bias_initializer ('zeros'), dropout, recurrent_dropout (rates in
+    [0, 1)), return_sequences, return_state, go_backwards, unroll (read by the converter), seed (dropout).
+    Raises NotImplementedError for stateful=True, regularizers and constraints."""
+
     gates = 1  # blocks of `units` columns in kernel and recurrent_kernel
     state_names = ("h",)
 

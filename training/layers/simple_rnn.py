@@ -5,6 +5,9 @@ from .recurrent import Recurrent
 
 
 class SimpleRNN(Recurrent):
+    """keras.layers.SimpleRNN. Args: units, activation ('tanh'), and Recurrent's arguments. Weights: kernel
+    (features, units), recurrent_kernel (units, units), bias (units); state [h]."""
+
     gates = 1
     state_names = ("h",)
 
