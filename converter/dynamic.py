@@ -56,6 +56,34 @@ def merge_probes(a: Graph, b: Graph, symbols: Sequence[str], fold: bool = True) 
     """Graph `a` with dynamic axes marked in its values' signatures and the constants that differ from
     `b` rewritten; `a` and `b` are the same conversion at two probes (optimized when fold is True)."""
     _check_same_structure(a, b, symbols)
+    if len(a.subgraphs) != len(b.subgraphs):
+        raise ConversionError("the number of subgraphs depends on the dynamic dimensions; convert with static shapes")
+    # Loop bodies and branches too: their inputs carry the dynamic sizes there.
+    for ga, gb in list(zip(a.subgraphs, b.subgraphs)) + [(a, b)]:
+        if ga is not a:
+            _check_same_structure(ga, gb, symbols)
+        for name in _mark_dynamic_axes(ga, gb):
+            if name in ga.outputs:
+                raise ConversionError(f"graph output {name!r} is a constant computed from dynamic dimensions")
+            for node in ga.consumers(name):
+                for k, i in enumerate(node.inputs):
+                    if i == name:
+                        _rewrite_shape_input(ga, gb, node, k, name)
+        _reshape_targets(ga)
+    # The probes kept shape-sized tensors (BROADCAST_TO, TILE, FILL) computed; those whose operands are
+    # the same in both are static, and fold now (with what they make constant downstream).
+    from .passes import ConstantFolding, DeadNodeRemoval, optimize
+    for g in [a] + a.subgraphs:
+        g.probing = False
+        g.prune_values()
+    if fold:
+        optimize(a, [ConstantFolding(), DeadNodeRemoval()])
+    a.check()
+    return a
+
+
+def _mark_dynamic_axes(a: Graph, b: Graph) -> List[str]:
+    """Marks -1 in a's signatures where the probes' shapes differ; returns the constants that differ."""
     dynamic_consts: List[str] = []
     for name, va in a.values.items():
         vb = b.values.get(name)
@@ -65,26 +93,14 @@ def merge_probes(a: Graph, b: Graph, symbols: Sequence[str], fold: bool = True) 
             va.signature = tuple(-1 if x != y else x for x, y in zip(va.shape, vb.shape))
         if va.is_const and _differs(va.const, vb.const):
             dynamic_consts.append(name)
-    for name in dynamic_consts:
-        if name in a.outputs:
-            raise ConversionError(f"graph output {name!r} is a constant computed from dynamic dimensions")
-        for node in a.consumers(name):
-            for k, i in enumerate(node.inputs):
-                if i == name:
-                    _rewrite_shape_input(a, b, node, k, name)
-    for node in a.nodes:
+    return dynamic_consts
+
+
+def _reshape_targets(g: Graph) -> None:
+    for node in g.nodes:
         if node.op == "RESHAPE":
-            target = list(a.signature(node.outputs[0]))
+            target = list(g.signature(node.outputs[0]))
             node.attrs = {"new_shape": target} if target.count(-1) <= 1 else {}
-    # The probes kept shape-sized tensors (BROADCAST_TO, TILE, FILL) computed; those whose operands are
-    # the same in both are static, and fold now (with what they make constant downstream).
-    from .passes import ConstantFolding, DeadNodeRemoval, optimize
-    a.probing = False
-    a.prune_values()
-    if fold:
-        optimize(a, [ConstantFolding(), DeadNodeRemoval()])
-    a.check()
-    return a
 
 
 # (op, input index) -> (the value whose shape the input holds, whether one -1 may stand for a size)

@@ -32,6 +32,9 @@ class Value:
     # The shape with -1 on dynamic axes (None: static). Set by dynamic.merge_probes; `shape` then holds
     # the first probe's stand-in sizes, which shape inference and the passes work with.
     signature: Optional[Tuple[int, ...]] = None
+    # A .tflite variable tensor: state that a stateful operator (a fused LSTM or RNN) reads and updates in
+    # place, zero when the interpreter allocates (and resets) its tensors. No node produces it.
+    variable: bool = False
 
     @property
     def is_const(self) -> bool:
@@ -59,11 +62,21 @@ class Node:
         return f"Node({self.op} {self.name!r}: {self.inputs} -> {self.outputs})"
 
 
-class Graph:
-    """Values by name, nodes in execution order, graph inputs/outputs by value name."""
+# Node attributes that hold a subgraph index (WhileOptions, IfOptions): the primary graph is 0, and
+# graph.subgraphs[k] is subgraph k + 1, as in the .tflite file.
+SUBGRAPH_ATTRS = ("cond_subgraph_index", "body_subgraph_index", "then_subgraph_index", "else_subgraph_index")
 
-    def __init__(self, name: str = "main"):
+
+class Graph:
+    """Values by name, nodes in execution order, graph inputs/outputs by value name.
+
+    The graphs that control-flow nodes call (WHILE's cond and body, IF's branches) live in `subgraphs`, one
+    list shared by the primary graph and every subgraph (so a loop inside a loop body indexes the same
+    list); each has its own values, inputs and outputs, matched by position to its caller's operands."""
+
+    def __init__(self, name: str = "main", subgraphs: Optional[List["Graph"]] = None):
         self.name = name
+        self.subgraphs: List["Graph"] = [] if subgraphs is None else subgraphs
         self.values: Dict[str, Value] = {}
         self.nodes: List[Node] = []
         self.inputs: List[str] = []
@@ -97,6 +110,12 @@ class Graph:
         """Adds `array` (cast to `dtype` when given) as a constant value named after `name`; returns its name."""
         array = np.asarray(array, dtype=dtype)
         return self.add_value(name, array.shape, array.dtype, array)
+
+    def add_variable(self, name: str, shape: Sequence[int], dtype: Any) -> str:
+        """A variable tensor (state of a stateful operator), zero at allocation."""
+        name = self.add_value(name, shape, dtype)
+        self.values[name].variable = True
+        return name
 
     def add_input(self, name: str, shape: Sequence[int], dtype: Any) -> str:
         """Adds a graph input `name` of `shape` and `dtype` (the name must be free: ConversionError otherwise);
@@ -217,7 +236,7 @@ class Graph:
 
     def check(self) -> None:
         """Every input defined before use, every value produced once: raises ConversionError if not."""
-        defined = set(self.inputs) | {n for n, v in self.values.items() if v.is_const}
+        defined = set(self.inputs) | {n for n, v in self.values.items() if v.is_const or v.variable}
         for node in self.nodes:
             for i in node.inputs:
                 if i is not None and i not in defined:
@@ -230,11 +249,38 @@ class Graph:
             if o not in defined:
                 raise ConversionError(f"graph output {o!r} is never computed")
 
+    def add_subgraph(self, name: str) -> Tuple["Graph", int]:
+        """A new empty subgraph sharing this graph's list, and its .tflite subgraph index."""
+        sub = Graph(self.unique_subgraph_name(name), self.subgraphs)
+        self.subgraphs.append(sub)
+        return sub, len(self.subgraphs)
+
+    def subgraph(self, index: int) -> "Graph":
+        """The subgraph a node attribute names by its .tflite index (1 is subgraphs[0]); ConversionError if none."""
+        if not 1 <= index <= len(self.subgraphs):
+            raise ConversionError(f"subgraph index {index} does not exist ({len(self.subgraphs)} subgraphs)")
+        return self.subgraphs[index - 1]
+
+    def unique_subgraph_name(self, base: str) -> str:
+        """`base`, or base_1, base_2, ... when a subgraph already has that name."""
+        taken = {g.name for g in self.subgraphs}
+        name, k = base, 1
+        while name in taken:
+            name, k = f"{base}_{k}", k + 1
+        return name
+
     def copy(self) -> "Graph":
-        """An independent copy: values, nodes, inputs, outputs and metadata (constant arrays are shared, not
-        copied)."""
-        g = Graph(self.name)
-        g.values = {n: Value(v.name, v.shape, v.dtype, v.const, v.signature) for n, v in self.values.items()}
+        """An independent copy of this (primary) graph and of every subgraph: values, nodes, inputs, outputs and
+        metadata (constant arrays are shared, not copied)."""
+        subgraphs: List["Graph"] = []
+        g = self._copy_one(subgraphs)
+        subgraphs.extend(sub._copy_one(subgraphs) for sub in self.subgraphs)
+        return g
+
+    def _copy_one(self, subgraphs: List["Graph"]) -> "Graph":
+        g = Graph(self.name, subgraphs)
+        g.values = {n: Value(v.name, v.shape, v.dtype, v.const, v.signature, v.variable)
+                    for n, v in self.values.items()}
         g.nodes = [Node(n.op, list(n.inputs), list(n.outputs), dict(n.attrs), n.name) for n in self.nodes]
         g.inputs, g.outputs, g.metadata = list(self.inputs), list(self.outputs), dict(self.metadata)
         g.probing = self.probing

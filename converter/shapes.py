@@ -236,6 +236,28 @@ def _pack(graph: Graph, node: Node) -> List[Spec]:
     return [(tuple(shape[:axis]) + (len(node.inputs),) + tuple(shape[axis:]), graph.dtype(node.inputs[0]))]
 
 
+def _sequence_op(graph: Graph, node: Node) -> List[Spec]:
+    """UNIDIRECTIONAL_SEQUENCE_LSTM / _RNN: the input's shape with the last axis the state width."""
+    x = graph.shape(node.inputs[0])
+    # The LSTM's output width is the recurrent-to-output weights' (input 8) columns; the RNN's, its weights' rows.
+    width = graph.shape(node.inputs[8])[1] if node.op == "UNIDIRECTIONAL_SEQUENCE_LSTM" else \
+        graph.shape(node.inputs[1])[0]
+    if len(x) != 3:
+        raise ConversionError(f"{node.op} node {node.name!r} needs a 3-D input, got {x}")
+    return [(tuple(x[:-1]) + (width,), graph.dtype(node.inputs[0]))]
+
+
+def _while(graph: Graph, node: Node) -> List[Spec]:
+    """WHILE's outputs are its loop-carried values: the operands' shapes (an axis the body changes is marked
+    dynamic by whoever builds the loop)."""
+    return [(graph.shape(i), graph.dtype(i)) for i in node.inputs]
+
+
+def _if(graph: Graph, node: Node) -> List[Spec]:
+    then = graph.subgraph(int(node.attrs["then_subgraph_index"]))
+    return [(then.shape(o), then.dtype(o)) for o in then.outputs]
+
+
 def _transpose_conv(graph: Graph, node: Node) -> List[Spec]:
     shape = tuple(int(d) for d in _need_const(graph, node, 0, "output_shape"))
     return [(shape, graph.dtype(node.inputs[2]))]
@@ -301,7 +323,8 @@ _RULES: Dict[str, Callable[[Graph, Node], List[Spec]]] = {
     "TRANSPOSE": _transpose, "CONCATENATION": _concat, "PAD": _pad, "PADV2": _pad, "MIRROR_PAD": _pad,
     "GATHER": _gather, "RESIZE_BILINEAR": _resize, "RESIZE_NEAREST_NEIGHBOR": _resize, "SPLIT": _split,
     "SLICE": _slice, "SPLIT_V": _split_v, "STRIDED_SLICE": _strided_slice, "PACK": _pack,
-    "TRANSPOSE_CONV": _transpose_conv, "SELECT_V2": _select, "ARG_MAX": _arg_reduce, "ARG_MIN": _arg_reduce,
+    "TRANSPOSE_CONV": _transpose_conv, "UNIDIRECTIONAL_SEQUENCE_LSTM": _sequence_op,
+    "UNIDIRECTIONAL_SEQUENCE_RNN": _sequence_op, "WHILE": _while, "IF": _if, "SELECT_V2": _select, "ARG_MAX": _arg_reduce, "ARG_MIN": _arg_reduce,
     "TOPK_V2": _top_k, "GATHER_ND": _gather_nd, "ONE_HOT": _one_hot, "RANGE": _range,
     "DEPTH_TO_SPACE": _space_depth, "SPACE_TO_DEPTH": _space_depth,
     "TILE": lambda g, n: [(tuple(d * int(m) for d, m in zip(g.shape(n.inputs[0]), _need_const(g, n, 1, "multiples"))),

@@ -14,7 +14,7 @@ import numpy as np
 
 from edgelite.model_builder import ModelBuilder
 
-from .ir import ConversionError, Graph, Node
+from .ir import SUBGRAPH_ATTRS, ConversionError, Graph, Node
 
 SIGNATURE_KEY = "serving_default"
 CONVERTER_NAME = "edgelite.converter"
@@ -83,11 +83,47 @@ def _written_shape(graph: Graph, name: str):
 
 
 def write(graph: Graph, *, converter_version: str = "") -> bytes:
-    """The .tflite bytes of `graph` (which must hold only .tflite operators after lowering)."""
+    """The .tflite bytes of `graph` (which must hold only .tflite operators after lowering), with its
+    subgraphs after it in the order of graph.subgraphs (so subgraph k + 1 is graph.subgraphs[k])."""
     graph = graph.copy()
-    _lower(graph)
-    graph.check()
     b = ModelBuilder(description=f"{CONVERTER_NAME} {converter_version}".strip())
+    main_index: Dict[str, int] = {}
+    for k, g in enumerate([graph] + graph.subgraphs):
+        if k:
+            b.add_subgraph(g.name)
+        _lower(g)
+        g.check()
+        _check_calls(graph, g)
+        index = _write_subgraph(b, g)
+        if k == 0:
+            main_index = index
+    b.set_subgraph(0)
+    b.add_signature(SIGNATURE_KEY, {n: main_index[n] for n in graph.inputs},
+                    {n: main_index[n] for n in graph.outputs}, subgraph_index=0)
+    info = {"converter": CONVERTER_NAME, "converter_version": converter_version}
+    info.update(graph.metadata)
+    b.add_metadata("edgelite_conversion", json.dumps(info, sort_keys=True).encode())
+    return b.build()
+
+
+def _check_calls(root: Graph, graph: Graph) -> None:
+    """Every subgraph a control-flow node names exists and takes and gives as many tensors as the node."""
+    for node in graph.nodes:
+        for attr in SUBGRAPH_ATTRS:
+            if attr in node.attrs:
+                callee = root.subgraph(int(node.attrs[attr]))
+                operands = node.inputs[1:] if node.op == "IF" else node.inputs
+                if len(callee.inputs) != len(operands):
+                    raise ConversionError(f"{node.op} node {node.name!r}: subgraph {callee.name!r} takes "
+                                          f"{len(callee.inputs)} inputs, the node gives {len(operands)}")
+                wanted = 1 if attr == "cond_subgraph_index" else len(node.outputs)
+                if len(callee.outputs) != wanted:
+                    raise ConversionError(f"{node.op} node {node.name!r}: subgraph {callee.name!r} gives "
+                                          f"{len(callee.outputs)} outputs, {wanted} expected")
+
+
+def _write_subgraph(b: ModelBuilder, graph: Graph) -> Dict[str, int]:
+    """Writes `graph` into the builder's current subgraph; returns its tensor indices by value name."""
     index: Dict[str, int] = {}
 
     def tensor(name: str) -> int:
@@ -98,7 +134,7 @@ def write(graph: Graph, *, converter_version: str = "") -> bytes:
                 index[name] = b.add_constant(name, data)
             else:
                 shape, signature = _written_shape(graph, name)
-                index[name] = b.add_tensor(name, shape, v.dtype, shape_signature=signature)
+                index[name] = b.add_tensor(name, shape, v.dtype, shape_signature=signature, is_variable=v.variable)
         return index[name]
 
     for name in graph.inputs:
@@ -113,8 +149,4 @@ def write(graph: Graph, *, converter_version: str = "") -> bytes:
             raise ConversionError(f"cannot write {node.op} node {node.name!r}: {e}") from e
     for name in graph.outputs:
         b.mark_output(tensor(name))
-    b.add_signature(SIGNATURE_KEY, {n: index[n] for n in graph.inputs}, {n: index[n] for n in graph.outputs})
-    info = {"converter": CONVERTER_NAME, "converter_version": converter_version}
-    info.update(graph.metadata)
-    b.add_metadata("edgelite_conversion", json.dumps(info, sort_keys=True).encode())
-    return b.build()
+    return index

@@ -13,10 +13,11 @@ converter: see model.get_graph), trainer (compile/fit/evaluate/predict), saving 
 
 from . import activations, initializers, layers, losses, metrics, ops, optimizers
 from .autodiff import Tensor, Variable, grad, no_grad
-from .layers import (Activation, Add, AveragePooling2D, AvgPool2D, BatchNormalization, Concatenate, Conv2D, Dense,
-                     DepthwiseConv2D, Dropout, Flatten, GlobalAveragePooling2D, GlobalAvgPool2D,
-                     GlobalMaxPool2D, GlobalMaxPooling2D, Input, InputLayer, Layer, MaxPool2D, MaxPooling2D,
-                     Multiply, ReLU, Reshape, Softmax, Subtract)
+from .layers import (GRU, LSTM, Activation, Add, AveragePooling2D, AvgPool2D, BatchNormalization, Bidirectional,
+                     Concatenate, Conv2D, Dense, DepthwiseConv2D, Dropout, Embedding, Flatten,
+                     GlobalAveragePooling2D, GlobalAvgPool2D, GlobalMaxPool2D, GlobalMaxPooling2D, Input,
+                     InputLayer, Layer, MaxPool2D, MaxPooling2D, Multiply, ReLU, Reshape, SimpleRNN, Softmax,
+                     Subtract)
 from .model import Graph, GraphNode, Model, Sequential
 from .saving import load_model, save_model
 from .serialization import register_serializable
@@ -30,5 +31,5 @@ __all__ = [
     "Dense", "Conv2D", "DepthwiseConv2D", "MaxPooling2D", "MaxPool2D", "AveragePooling2D", "AvgPool2D",
     "GlobalAveragePooling2D", "GlobalAvgPool2D", "GlobalMaxPooling2D", "GlobalMaxPool2D",
     "BatchNormalization", "Dropout", "Flatten", "Reshape", "Activation", "ReLU", "Softmax", "Add", "Subtract",
-    "Multiply", "Concatenate",
+    "Multiply", "Concatenate", "SimpleRNN", "LSTM", "GRU", "Bidirectional", "Embedding",
 ]

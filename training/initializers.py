@@ -146,6 +146,31 @@ class VarianceScaling(_Random):
         return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution, "seed": self.seed}
 
 
+class Orthogonal(_Random):
+    """A random orthogonal matrix (QR of a Gaussian one, signs fixed by R's diagonal) times `gain`
+    (keras.initializers.Orthogonal); kernels of higher rank are flattened to (prod(shape[:-1]), shape[-1])
+    first, as Keras does. Keras' default for recurrent kernels. Args: gain, seed (None: the global
+    generator)."""
+
+    def __init__(self, gain=1.0, seed=None):
+        super().__init__(seed)
+        self.gain = gain
+
+    def __call__(self, shape, dtype="float32"):
+        if len(shape) < 2:
+            raise ValueError(f"Orthogonal needs a shape of rank >= 2, got {tuple(shape)}")
+        rows, cols = math.prod(shape[:-1]), shape[-1]
+        a = self._rng().normal(0.0, 1.0, (max(rows, cols), min(rows, cols)))
+        q, r = np.linalg.qr(a)
+        q *= np.sign(np.diag(r))  # makes the distribution uniform over orthogonal matrices
+        if rows < cols:
+            q = q.T
+        return (self.gain * q).reshape(shape).astype(dtype)
+
+    def get_config(self):
+        return {"gain": self.gain, "seed": self.seed}
+
+
 def _preset(name, scale, mode, distribution, summary):
     def __init__(self, seed=None):
         VarianceScaling.__init__(self, scale, mode, distribution, seed)
@@ -167,12 +192,13 @@ LecunUniform = _preset("LecunUniform", 1.0, "fan_in", "uniform", "LeCun uniform"
 LecunNormal = _preset("LecunNormal", 1.0, "fan_in", "truncated_normal", "LeCun truncated normal")
 
 _CLASSES = {cls.__name__: cls for cls in (
-    Constant, Zeros, Ones, RandomUniform, RandomNormal, VarianceScaling, GlorotUniform, GlorotNormal,
+    Constant, Zeros, Ones, RandomUniform, RandomNormal, VarianceScaling, Orthogonal, GlorotUniform, GlorotNormal,
     HeUniform, HeNormal, LecunUniform, LecunNormal)}
 _ALIASES = {"zeros": "Zeros", "ones": "Ones", "constant": "Constant", "random_uniform": "RandomUniform",
-            "random_normal": "RandomNormal", "variance_scaling": "VarianceScaling",
+            "random_normal": "RandomNormal", "variance_scaling": "VarianceScaling", "orthogonal": "Orthogonal",
             "glorot_uniform": "GlorotUniform", "glorot_normal": "GlorotNormal", "he_uniform": "HeUniform",
-            "he_normal": "HeNormal", "lecun_uniform": "LecunUniform", "lecun_normal": "LecunNormal"}
+            "he_normal": "HeNormal", "lecun_uniform": "LecunUniform", "lecun_normal": "LecunNormal",
+            "uniform": "RandomUniform", "normal": "RandomNormal"}
 
 
 def get(identifier):

@@ -8,13 +8,17 @@ output nodes, in the model's input/output order. A `GraphNode` has:
 
   id            its position in the list; it also names the node's one output tensor
   layer         the Layer object; model inputs are `InputLayer` nodes (no inputs, `layer.batch_shape`)
-  inputs        ids of the nodes whose outputs it consumes, in call order (the list order of Add/Concatenate)
-  output_shape  the output's shape with None for the batch axis
+  inputs        ids of the nodes whose outputs it consumes, in call order (the list order of Add/Concatenate;
+                a recurrent layer given `initial_state` reads the sequence, then each state)
+  output_shape  the output's shape with None for the batch axis; a list of shapes when the layer has several
+                outputs (a recurrent layer with return_state=True: the output, then each final state)
+  input_slots   for each input, which output of that node it reads (0 for a node with one output)
 
 Per layer, `layer.get_config()` gives its options (activation by name, padding, strides, ...) and
 `layer.get_named_weights()` its arrays by Keras name: kernel, bias, depthwise_kernel, gamma, beta,
 moving_mean, moving_variance. A layer called twice (shared weights) appears in two nodes with the same
-`layer`. Sequential models have the same form: an InputLayer node, then one node per layer in a chain.
+`layer`. `graph.output_slots` says which output of each output node the model returns. Sequential models
+have the same form: an InputLayer node, then one node per layer in a chain.
 `model.layers` lists each layer once in topological order (Keras: Sequential's list omits the InputLayer).
 """
 
@@ -30,15 +34,25 @@ from .serialization import deserialize_layer, register_serializable, serialize_l
 from .summary import print_summary
 from .trainer import Trainer
 
-GraphNode = namedtuple("GraphNode", ["id", "layer", "inputs", "output_shape"])
+GraphNode = namedtuple("GraphNode", ["id", "layer", "inputs", "output_shape", "input_slots"])
 
 
 class Graph(list):
-    """A list of GraphNodes plus the ids of the model's inputs and outputs."""
+    """A list of GraphNodes plus the ids of the model's inputs and outputs (and which output of each)."""
 
-    def __init__(self, nodes, inputs, outputs):
+    def __init__(self, nodes, inputs, outputs, output_slots=None):
         super().__init__(nodes)
         self.inputs, self.outputs = list(inputs), list(outputs)
+        self.output_slots = list(output_slots) if output_slots is not None else [0] * len(self.outputs)
+
+
+def _pick(value, slot):
+    """Output `slot` of a layer call's result (a list for layers with several outputs)."""
+    return value[slot] if isinstance(value, (list, tuple)) else value
+
+
+def _output_shape(node):
+    return [t.shape for t in node.output] if isinstance(node.output, list) else node.output.shape
 
 
 def _topological_nodes(inputs, outputs):
@@ -92,9 +106,10 @@ class Model(Trainer, Layer):
         stray = [n.layer.name for n in nodes if isinstance(n.layer, InputLayer) and id(n) not in input_nodes]
         if stray:
             raise ValueError(f"graph disconnected: outputs depend on inputs {stray} not given to Model()")
-        self._graph = Graph([GraphNode(i, n.layer, [ids[id(t.node)] for t in n.inputs], n.output.shape)
-                             for i, n in enumerate(nodes)],
-                            [ids[id(t.node)] for t in inputs], [ids[id(t.node)] for t in outputs])
+        self._graph = Graph([GraphNode(i, n.layer, [ids[id(t.node)] for t in n.inputs], _output_shape(n),
+                                       [t.index for t in n.inputs]) for i, n in enumerate(nodes)],
+                            [ids[id(t.node)] for t in inputs], [ids[id(t.node)] for t in outputs],
+                            [t.index for t in outputs])
         self._input_tensors, self._output_tensors = inputs, outputs
         self._node_calls = [(n.kwargs, n.multi) for n in nodes]
         self._graph_layers = []
@@ -176,9 +191,9 @@ class Model(Trainer, Layer):
         for node, (kwargs, multi) in zip(graph, self._node_calls):
             if isinstance(node.layer, InputLayer):
                 continue
-            args = [values[i] for i in node.inputs]
+            args = [_pick(values[i], slot) for i, slot in zip(node.inputs, node.input_slots)]
             values[node.id] = node.layer(args if multi else args[0], training=training, **kwargs)
-        outputs = [values[i] for i in graph.outputs]
+        outputs = [_pick(values[i], slot) for i, slot in zip(graph.outputs, graph.output_slots)]
         return outputs if self._multi_output else outputs[0]
 
     def _convert_input(self, x):
@@ -187,7 +202,8 @@ class Model(Trainer, Layer):
 
     def compute_output_shape(self, input_shape):
         graph = self.get_graph()
-        return graph[graph.outputs[0]].output_shape
+        shape = graph[graph.outputs[0]].output_shape
+        return shape[graph.output_slots[0]] if isinstance(shape, list) else shape
 
     # ---- config ----
 
@@ -196,9 +212,9 @@ class Model(Trainer, Layer):
         index = {id(layer): i for i, layer in enumerate(self._graph_layers)}
         return {"name": self.name, "trainable": self.trainable,
                 "layers": [serialize_layer(layer) for layer in self._graph_layers],
-                "nodes": [{"layer": index[id(node.layer)], "inputs": node.inputs, "multi": multi,
-                           "kwargs": kwargs} for node, (kwargs, multi) in zip(graph, self._node_calls)],
-                "inputs": graph.inputs, "outputs": graph.outputs,
+                "nodes": [{"layer": index[id(node.layer)], "inputs": node.inputs, "slots": node.input_slots,
+                           "multi": multi, "kwargs": kwargs} for node, (kwargs, multi) in zip(graph, self._node_calls)],
+                "inputs": graph.inputs, "outputs": graph.outputs, "output_slots": graph.output_slots,
                 "multi_input": self._multi_input, "multi_output": self._multi_output}
 
     @classmethod
@@ -214,10 +230,12 @@ class Model(Trainer, Layer):
             if isinstance(layer, InputLayer):
                 tensors.append(layer.output)
                 continue
-            args = [tensors[i] for i in node["inputs"]]
+            slots = node.get("slots", [0] * len(node["inputs"]))
+            args = [_pick(tensors[i], slot) for i, slot in zip(node["inputs"], slots)]
             tensors.append(layer(args if node["multi"] else args[0], **node["kwargs"]))
         inputs = [tensors[i] for i in config["inputs"]]
-        outputs = [tensors[i] for i in config["outputs"]]
+        output_slots = config.get("output_slots", [0] * len(config["outputs"]))
+        outputs = [_pick(tensors[i], slot) for i, slot in zip(config["outputs"], output_slots)]
         model = cls(inputs if config["multi_input"] else inputs[0],
                     outputs if config["multi_output"] else outputs[0], name=config["name"])
         model.trainable = config.get("trainable", True)
@@ -249,7 +267,7 @@ class Sequential(Model):
             raise TypeError(f"Sequential.add expects a Layer, got {layer!r}")
         self._stack.append(layer)
         if self._graph is not None:  # already built: extend the chain instead of rebuilding it
-            self._last_output = layer(self._last_output)
+            self._last_output = _single_output(layer, layer(self._last_output))
             self._init_graph(self._input_layer.output, self._last_output)
         elif self._input_layer is None and len(self._stack) == 1 and layer._input_shape_arg is not None:
             self._input_layer = InputLayer(shape=layer._input_shape_arg)
@@ -263,7 +281,7 @@ class Sequential(Model):
             self._input_layer = InputLayer(batch_shape=(None,) + tuple(input_shape[1:]))
         x = self._input_layer.output
         for layer in self._stack:
-            x = layer(x)
+            x = _single_output(layer, layer(x))
         self._last_output = x
         self._init_graph(self._input_layer.output, x)
 
@@ -287,6 +305,13 @@ class Sequential(Model):
             model.build(tuple(config["build_input_shape"]))
         model.trainable = config.get("trainable", True)
         return model
+
+def _single_output(layer, output):
+    if isinstance(output, list):
+        raise ValueError(f"layer {layer.name!r} has {len(output)} outputs (return_state=True?); a Sequential "
+                         "model's layers must have one output each: use the functional Model(inputs, outputs)")
+    return output
+
 
 register_serializable(Model)
 register_serializable(Sequential)

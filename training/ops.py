@@ -185,6 +185,29 @@ def getitem(x, index):
     return apply("getitem", x, index=index)
 
 
+def stack(xs, axis=0):
+    """The tensors of `xs` (one shape) stacked along a new axis `axis`."""
+    xs = [as_tensor(x) for x in xs]
+    rank = xs[0].ndim + 1
+    axis %= rank
+    return concatenate([reshape(x, x.shape[:axis] + (1,) + x.shape[axis:]) for x in xs], axis)
+
+
+def split(x, num_or_indices, axis=0):
+    """Equal parts (an int) or cuts at the given indices along `axis`, as keras.ops.split."""
+    x = as_tensor(x)
+    axis %= x.ndim
+    size = x.shape[axis]
+    if isinstance(num_or_indices, int):
+        if size % num_or_indices:
+            raise ValueError(f"split: axis {axis} of size {size} does not divide into {num_or_indices} parts")
+        cuts = list(range(0, size, size // num_or_indices)) + [size]
+    else:
+        cuts = [0] + [int(i) for i in num_or_indices] + [size]
+    lead = (slice(None),) * axis
+    return [getitem(x, lead + (slice(a, b),)) for a, b in zip(cuts[:-1], cuts[1:])]
+
+
 # ---- contractions ----
 
 def matmul(a, b):

@@ -101,9 +101,18 @@ def _concat_bwd(ctx, g):
     return tuple(np.split(g, cuts, axis=axis))
 
 
+def _is_basic_index(index):
+    parts = index if isinstance(index, tuple) else (index,)
+    return all(p is None or p is Ellipsis or isinstance(p, (slice, int, np.integer)) for p in parts)
+
+
 def _getitem_bwd(ctx, g):
     dx = np.zeros_like(ctx.args[0], dtype=g.dtype)
-    np.add.at(dx, ctx.attrs["index"], g)  # add.at, not +=, so repeated fancy indices accumulate
+    index = ctx.attrs["index"]
+    if _is_basic_index(index):
+        dx[index] = g  # slices and integers select each element at most once: a plain store is exact
+    else:
+        np.add.at(dx, index, g)  # add.at, not +=, so repeated fancy indices accumulate
     return (dx,)
 
 

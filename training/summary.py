@@ -4,6 +4,8 @@ from .layers import InputLayer
 
 
 def _fmt_shape(shape):
+    if isinstance(shape, list):  # a layer with several outputs
+        return "[" + ", ".join(_fmt_shape(s) for s in shape) + "]"
     return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
 
 

@@ -1,10 +1,10 @@
 """ONNX front-end: a ModelProto (or .onnx path) to the converter graph.
 
 Values keep ONNX's layout (NCHW); operators that need channels last (conv, pooling, LRN, resize) are
-emitted between TRANSPOSEs, which the passes then sink and cancel. This file holds the importer, control
-flow and constants; the handlers live by operator family: onnx_math (element-wise), onnx_tensor (shapes
-and layout), onnx_slice, onnx_index (gathers, scatters, sorting), onnx_matmul, onnx_norm and onnx_nn
-(convolution, pooling, softmax, resize).
+emitted between TRANSPOSEs, which the passes then sink and cancel. This file holds the importer, constants
+and casts; the handlers live by operator family: onnx_math (element-wise), onnx_tensor (shapes and layout),
+onnx_slice, onnx_index (gathers, scatters, sorting), onnx_matmul, onnx_norm, onnx_nn (convolution, pooling,
+softmax, resize), onnx_recurrent (LSTM, GRU, RNN) and onnx_control_flow (If, Loop, Scan).
 """
 
 from __future__ import annotations
@@ -100,6 +100,7 @@ class OnnxImporter:
         self.graph.probing = bool(self.dims)
         self.input_shapes = dict(input_shapes or {})
         self._folded: Dict[str, Optional[np.ndarray]] = {}
+        self._inferred: Optional[Dict[str, List[Optional[int]]]] = None  # ONNX shape inference, when asked
 
     # ---- driver ----
     def run(self) -> Graph:
@@ -176,16 +177,46 @@ class OnnxImporter:
         else:
             self.names[inp.name] = self.graph.add_input(inp.name, shape, dtype)
 
+    def is_dynamic(self, onnx_name: str, axis: int) -> bool:
+        """Whether axis `axis` of ONNX value `onnx_name` may change size with the model's symbolic dimensions.
+        Without symbolic dimensions nothing is. Else ONNX shape inference decides where it knows a static size;
+        where it does not (a symbol, or a size computed through Slice/Concat), the axis counts as dynamic when
+        its size here is one of this conversion's stand-in sizes for the symbols (dynamic.py's primes)."""
+        if not self.graph.probing:
+            return False
+        if self._inferred is None:
+            self._inferred = {}
+            try:
+                inferred = self.onnx.shape_inference.infer_shapes(self.model)
+            except Exception:  # noqa: BLE001 - a model shape inference cannot read: treat every axis as dynamic
+                inferred = None
+            if inferred is not None:
+                g = inferred.graph
+                for info in list(g.input) + list(g.value_info) + list(g.output):
+                    if info.type.tensor_type.HasField("shape"):
+                        self._inferred[info.name] = [d.dim_value if d.HasField("dim_value") and d.dim_value > 0
+                                                     else None for d in info.type.tensor_type.shape.dim]
+        dims = self._inferred.get(onnx_name)
+        if dims is not None and axis < len(dims) and dims[axis] is not None:
+            return False
+        name = self.names.get(onnx_name)
+        return name is None or self.graph.shape(name)[axis] in set(self.dims.values())
+
     # ---- reading the node ----
     def input(self, node, k: int) -> Optional[str]:
         """The graph value for input k of `node`, or None when the input is omitted. Raises ConversionError when the
         input is not computed before the node."""
         if k >= len(node.input) or not node.input[k]:
             return None
-        if node.input[k] not in self.names:
+        name = self.resolve(node.input[k])
+        if name is None:
             raise ConversionError(f"{node.op_type} node {node.name!r} reads {node.input[k]!r}, which is not "
                                   "computed before it (the ONNX graph must be topologically sorted)")
-        return self.names[node.input[k]]
+        return name
+
+    def resolve(self, onnx_name: str) -> Optional[str]:
+        """The graph value of an ONNX value name, or None (a subgraph's importer also looks outside)."""
+        return self.names.get(onnx_name)
 
     def used_outputs(self, node, first: int = 1) -> List[str]:
         """Outputs of `node` from index `first` on that some node or the graph reads (optional outputs that
@@ -311,7 +342,8 @@ def load_onnx(source, *, nhwc_inputs: bool = False, dims: Optional[Dict[str, int
     """The converter Graph of an ONNX model (a path, bytes or ModelProto), before optimization. Options as
     OnnxImporter. Raises MissingDependencyError without onnx (pip install 'edgelite[onnx]'),
     UnsupportedOperatorError or ConversionError when the model cannot be converted."""
-    from . import onnx_index, onnx_math, onnx_matmul, onnx_nn, onnx_norm, onnx_slice, onnx_tensor  # noqa: F401
+    from . import (onnx_control_flow, onnx_index, onnx_math, onnx_matmul, onnx_nn, onnx_norm,  # noqa: F401
+                   onnx_recurrent, onnx_slice, onnx_tensor)
     return OnnxImporter(read_onnx(source), nhwc_inputs=nhwc_inputs, dims=dims, input_shapes=input_shapes).run()
 
 
@@ -326,22 +358,7 @@ def axes_of(imp: OnnxImporter, node, input_index: int, since_opset: int) -> Opti
     return None if axes is None else [int(a) for a in np.asarray(axes).ravel()]
 
 
-# ---- control flow, constants, casts ----
-
-@handler("If")
-def _if(imp: OnnxImporter, node) -> None:
-    # .tflite has IF with subgraphs, but exporters write If for checks on static shapes (torch's squeeze of
-    # a dimension that may not be 1): with the condition known here, the taken branch is inlined.
-    cond = imp.const_input(node, 0, "the condition", required=False)
-    if cond is None:
-        raise ConversionError(f"If node {node.name!r}: the condition depends on run-time data; only If nodes "
-                              "whose condition is known at conversion time (static shapes) are supported")
-    branch = imp.attr(node, "then_branch" if bool(np.asarray(cond).ravel()[0]) else "else_branch")
-    imp.import_nodes(branch)
-    for k, out in enumerate(branch.output):
-        # Under the If's own output name, so graph outputs keep their names.
-        imp.finish(node, imp.emit1("IDENTITY", [imp.names[out.name]], {}, node, node.output[k]), k)
-
+# ---- constants, casts ----
 
 @handler("Dropout")
 def _dropout(imp: OnnxImporter, node) -> None:

@@ -8,20 +8,29 @@ ops and fused by the passes.
 
 from __future__ import annotations
 
-from typing import Callable, Dict, List
+from typing import Callable, Dict, List, Optional
 
 import numpy as np
 
 from ..ir import ConversionError, Graph
 
-# Layer class name -> handler(graph, layer, config, weights, inputs, output shape) -> value name.
+# Layer class name -> handler(graph, layer, config, weights, inputs, output shape) -> value name (a list of
+# names for a layer with several outputs, whose output shape is then a list too). Handlers registered with
+# uses=True also get `used`: the set of the layer's outputs that something reads.
 _LAYERS: Dict[str, Callable] = {}
+_WANTS_USES = set()
+# Layer class names whose conversion needs a static batch (fused sequence operators size their state by it).
+_STATIC_BATCH: Dict[str, Callable] = {}
 
 
-def _layer(*names: str):
+def _layer(*names: str, uses: bool = False, static_batch: Optional[Callable] = None):
     def register(fn):
         for n in names:
             _LAYERS[n] = fn
+            if uses:
+                _WANTS_USES.add(n)
+            if static_batch is not None:
+                _STATIC_BATCH[n] = static_batch
         return fn
     return register
 
@@ -39,7 +48,8 @@ def _class_names(layer) -> List[str]:
 
 def _handler_for(layer):
     """The handler of the layer's class or of the nearest base class that has one."""
-    return next((_LAYERS[n] for n in _class_names(layer) if n in _LAYERS), None)
+    name = _handler_name(layer)
+    return None if name is None else _LAYERS[name]
 
 
 def _model_graph(model):
@@ -49,10 +59,38 @@ def _model_graph(model):
         raise ConversionError(f"cannot convert {type(model).__name__} {getattr(model, 'name', '')!r}: {e}") from e
 
 
+def _shapes(node) -> List[tuple]:
+    return node.output_shape if isinstance(node.output_shape, list) else [node.output_shape]
+
+
+def _handler_name(layer) -> Optional[str]:
+    return next((n for n in _class_names(layer) if n in _LAYERS), None)
+
+
+def _uses(nodes) -> Dict[int, set]:
+    """Node id -> the outputs (slots) of that node that another node or the model's outputs read."""
+    used: Dict[int, set] = {}
+    for node in nodes:
+        for i, slot in zip(node.inputs, node.input_slots):
+            used.setdefault(i, set()).add(slot)
+    for out_id, slot in zip(nodes.outputs, nodes.output_slots):
+        used.setdefault(out_id, set()).add(slot)
+    return used
+
+
+def _needs_static_batch(node, used: set) -> bool:
+    rule = _STATIC_BATCH.get(_handler_name(node.layer))
+    return rule is not None and rule(node, used)
+
+
 def training_symbols(model) -> List[str]:
-    """["batch"] when the model's batch size is open (None), as Keras-style models have it."""
+    """["batch"] when the model's batch size is open (None), as Keras-style models have it, unless a layer
+    becomes a fused sequence operator, whose state tensors fix the batch (it is then 1)."""
     nodes = _model_graph(model)
-    return ["batch"] if any(n.output_shape and n.output_shape[0] is None for n in nodes) else []
+    used = _uses(nodes)
+    if any(_needs_static_batch(n, used.get(n.id, set())) for n in nodes):
+        return []
+    return ["batch"] if any(s and s[0] is None for n in nodes for s in _shapes(n)) else []
 
 
 def load_training_model(model, *, nhwc_inputs: bool = False, dims=None) -> Graph:
@@ -67,15 +105,27 @@ def load_training_model(model, *, nhwc_inputs: bool = False, dims=None) -> Graph
             f"cannot convert: {len(missing)} layer(s) have no .tflite mapping:\n{listing}\n"
             f"Supported layers: {', '.join(sorted(_LAYERS))}. Build the model from these layers, or write "
             "the computation with them (a custom Layer's call() cannot be converted).")
-    graph = Graph(getattr(model, "name", "main") or "main")
-    values: Dict[int, str] = {}
     for node in nodes:
-        inputs = [values[i] for i in node.inputs]
-        shape = [batch if d is None else int(d) for d in node.output_shape]
-        values[node.id] = _handler_for(node.layer)(graph, node.layer, node.layer.get_config(),
-                                                   node.layer.get_named_weights(), inputs, shape)
-    for out_id in nodes.outputs:
-        name = values[out_id]
+        if _class_names(node.layer)[0] == "InputLayer" and None in tuple(node.output_shape)[1:]:
+            raise ConversionError(f"input {node.layer.name!r} has shape {tuple(node.output_shape)}: only the batch "
+                                  "may be open (None); give Input the other sizes (a fixed sequence length)")
+    graph = Graph(getattr(model, "name", "main") or "main")
+    values: Dict[int, object] = {}
+    used = _uses(nodes)
+
+    def pick(node_id, slot):
+        value = values[node_id]
+        return value[slot] if isinstance(value, list) else value
+    for node in nodes:
+        inputs = [pick(i, slot) for i, slot in zip(node.inputs, node.input_slots)]
+        shapes = [[batch if d is None else int(d) for d in s] for s in _shapes(node)]
+        shape = shapes if isinstance(node.output_shape, list) else shapes[0]
+        handler = _handler_for(node.layer)
+        extra = {"used": used.get(node.id, set())} if _handler_name(node.layer) in _WANTS_USES else {}
+        values[node.id] = handler(graph, node.layer, node.layer.get_config(), node.layer.get_named_weights(),
+                                  inputs, shape, **extra)
+    for out_id, slot in zip(nodes.outputs, nodes.output_slots):
+        name = pick(out_id, slot)
         if name in graph.inputs or name in graph.outputs:
             name = graph.add_node1("RESHAPE", [name, graph.add_const(np.asarray(graph.shape(name), np.int32))],
                                    {"new_shape": list(graph.shape(name))}, name=f"{name}_output")
@@ -271,3 +321,6 @@ def _concat(graph, layer, config, weights, inputs, shape):
 def supported_layers() -> List[str]:
     """The names of the edgelite.training layer classes the converter maps to .tflite operators, sorted."""
     return sorted(_LAYERS)
+
+
+from . import training_recurrent  # noqa: E402,F401  (registers the recurrent layers and Embedding)

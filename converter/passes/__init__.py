@@ -45,11 +45,13 @@ def default_passes() -> List[Pass]:
 def optimize(graph: Graph, passes: Optional[Sequence[Pass]] = None, max_rounds: int = 50) -> Graph:
     """Runs the passes in order, repeatedly, until a round changes nothing."""
     passes = list(passes) if passes is not None else default_passes()
-    for _ in range(max_rounds):
-        changed = False
-        for p in passes:
-            changed |= p.run(graph)
-        if not changed:
-            break
-    graph.check()
+    # Subgraphs (loop bodies, branches) are optimized like the primary graph; their inputs and outputs stay.
+    for g in [graph] + list(graph.subgraphs):
+        for _ in range(max_rounds):
+            changed = False
+            for p in passes:
+                changed |= p.run(g)
+            if not changed:
+                break
+        g.check()
     return graph

@@ -191,3 +191,39 @@ def check_pass(graph, pass_, inputs: Sequence[np.ndarray]):
         for a, b in zip(got[runtime], expected[runtime]):
             np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5, err_msg=f"{pass_.name} on {runtime}")
     return before, graph
+
+
+def compare_litert_then_edgelite(content: bytes, inputs: Sequence[np.ndarray], expected: Sequence[np.ndarray],
+                                 rtol: float = RTOL, atol: float = ATOL, invokes: int = 1, more=()) -> None:
+    """LiteRT must run the file and match `expected`; then edgelite must too, except that a build lacking one
+    of its operators (allocate_tensors raises UnsupportedError naming it: the sequence and control-flow
+    kernels land separately) skips the edgelite half with that reason. `more` lists further (inputs,
+    expected) pairs for the same file. With invokes > 1 each further invoke follows reset_all_variables(),
+    which must give the same outputs (stateful fused operators)."""
+    from edgelite import Interpreter
+    from edgelite.errors import UnsupportedError
+    from testutil import run_interpreter
+    cases = [(inputs, expected)] + list(more)
+
+    def check(make, runtime):
+        for feeds, want in cases:
+            interp = run_interpreter(make(), feeds)
+            for k in range(invokes):
+                if k:
+                    interp.reset_all_variables()
+                    for d, x in zip(interp.get_input_details(), feeds):
+                        interp.set_tensor(d["index"], x)
+                    interp.invoke()
+                got = [interp.get_tensor(d["index"]) for d in interp.get_output_details()]
+                compare({runtime: got}, want, rtol, atol, f" (invoke {k + 1})")
+    if not HAVE_LITERT:
+        pytest.fail("ai-edge-litert is needed for this comparison")
+    from ai_edge_litert.interpreter import Interpreter as LiteRT
+    check(lambda: LiteRT(model_content=content), "litert")
+    try:
+        run_interpreter(Interpreter(model_content=content), inputs)
+    except UnsupportedError as e:
+        missing = [op for op in missing_kernels(content) if op in str(e)]
+        assert missing, f"edgelite refused the file for another reason: {e}"
+        pytest.skip(f"LiteRT matched; edgelite has no kernel yet for {', '.join(missing)}: {e}")
+    check(lambda: Interpreter(model_content=content), "edgelite")

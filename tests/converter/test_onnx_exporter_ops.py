@@ -109,15 +109,15 @@ def test_if_on_static_shape_is_inlined():
     assert tflite_ops(content) == ["RESHAPE"]
 
 
-def test_if_on_run_time_data_is_refused():
+def test_if_on_run_time_data_becomes_an_if_node():
+    """(test_onnx_control_flow.py has the IF and WHILE cases.)"""
     branch = helper.make_graph([helper.make_node("Identity", ["x"], ["o"])], "b", [],
                                [helper.make_empty_tensor_value_info("o")])
     model = make_model([helper.make_node("ReduceSum", ["x"], ["s"], keepdims=0),
                         helper.make_node("Cast", ["s"], ["c"], to=helper.TensorProto.BOOL),
                         helper.make_node("If", ["c"], ["y"], then_branch=branch, else_branch=branch)],
                        {"x": X4}, ["y"])
-    with pytest.raises(ConversionError, match="conversion time"):
-        convert(model)
+    assert tflite_ops(convert(model)) == ["SUM", "CAST", "IF"]
 
 
 # ---- pooling over a reshaped view, padding no window reads ----

@@ -28,6 +28,17 @@ def _dropout_case(rng):
     return layer, rng.normal(size=(4, 6)), True, reseed
 
 
+def _recurrent_dropout_case(make):
+    def case(rng):
+        layer = make()
+
+        def reseed():  # fixed masks, so the check differentiates one function (of time-constant masks)
+            for sub in [layer] + layer._layers:
+                sub._rng = np.random.default_rng(5)
+        return layer, rng.normal(size=(3, 4, 3)), True, reseed
+    return case
+
+
 # name -> list of (make(rng) -> (layer, inputs, training, before_call)); every built-in layer needs one.
 def _cases():
     n = lambda r, *s: r.normal(size=s)  # noqa: E731
@@ -69,6 +80,29 @@ def _cases():
         "Multiply": [lambda r: (layers.Multiply(**F64), [n(r, 2, 3, 1), n(r, 2, 3, 4)], None, None)],
         "Concatenate": [lambda r: (layers.Concatenate(axis=-1, **F64), [n(r, 2, 3, 1), n(r, 2, 3, 2)], None, None),
                         lambda r: (layers.Concatenate(axis=1, **F64), [n(r, 2, 1, 2), n(r, 2, 3, 2)], None, None)],
+        # Recurrent layers: gradients through every time step (inputs, kernels, biases) by finite differences.
+        "SimpleRNN": [
+            lambda r: (layers.SimpleRNN(3, return_sequences=True, **F64), n(r, 2, 5, 3), None, None),
+            lambda r: (layers.SimpleRNN(2, activation="sigmoid", go_backwards=True, **F64), n(r, 3, 4, 2), None, None),
+            _recurrent_dropout_case(lambda: layers.SimpleRNN(3, dropout=0.3, recurrent_dropout=0.3, seed=1, **F64))],
+        "LSTM": [
+            lambda r: (layers.LSTM(3, return_sequences=True, **F64), n(r, 2, 5, 3), None, None),
+            lambda r: (layers.LSTM(2, go_backwards=True, use_bias=False, **F64), n(r, 2, 4, 3), None, None),
+            _recurrent_dropout_case(lambda: layers.LSTM(2, dropout=0.3, **F64)),
+            _recurrent_dropout_case(lambda: layers.LSTM(2, dropout=0.2, recurrent_dropout=0.4, **F64))],
+        "GRU": [
+            lambda r: (layers.GRU(3, return_sequences=True, **F64), n(r, 2, 5, 3), None, None),
+            lambda r: (layers.GRU(2, reset_after=False, go_backwards=True, **F64), n(r, 2, 4, 3), None, None),
+            _recurrent_dropout_case(lambda: layers.GRU(2, reset_after=False, dropout=0.2, recurrent_dropout=0.4,
+                                                       **F64)),
+            _recurrent_dropout_case(lambda: layers.GRU(2, dropout=0.2, recurrent_dropout=0.4, **F64))],
+        "Bidirectional": [
+            lambda r: (layers.Bidirectional(layers.LSTM(2, return_sequences=True, **F64), **F64), n(r, 2, 4, 3),
+                       None, None),
+            lambda r: (layers.Bidirectional(layers.GRU(2, **F64), merge_mode="mul", **F64), n(r, 2, 3, 2), None,
+                       None),
+            lambda r: (layers.Bidirectional(layers.SimpleRNN(2, return_sequences=True, **F64), merge_mode="ave",
+                                            **F64), n(r, 2, 3, 2), None, None)],
     }
 
 
@@ -77,7 +111,8 @@ CASE_IDS = [(name, i) for name in sorted(CASES) for i in range(len(CASES[name]))
 
 
 def test_every_builtin_layer_has_gradient_cases():
-    assert set(BUILTIN_LAYERS) - {"InputLayer"} == set(CASES)
+    # Embedding reads integer indices, which have no gradient: test_recurrent_layers checks its table's.
+    assert set(BUILTIN_LAYERS) - {"InputLayer", "Embedding"} == set(CASES)
 
 
 @pytest.mark.parametrize("name,index", CASE_IDS)

@@ -2,7 +2,8 @@
 functional models are defined with.
 
 Calling a layer on NumPy arrays or Tensors computes; calling it on SymbolicTensors (from `Input`) records a
-LayerNode instead, which is what `Model(inputs, outputs)` later walks.
+LayerNode instead, which is what `Model(inputs, outputs)` later walks. A layer with several outputs (a
+recurrent layer with return_state=True) returns a list, and its compute_output_shape a list of shapes.
 """
 
 import inspect
@@ -18,10 +19,11 @@ from ..utils import snake_case, unique_name
 class SymbolicTensor:
     """A placeholder for a layer output while a functional model is wired; batch axis is None."""
 
-    def __init__(self, shape, dtype="float32", node=None):
+    def __init__(self, shape, dtype="float32", node=None, index=0):
         self.shape = tuple(shape)
         self.dtype = np.dtype(dtype)
         self.node = node  # the LayerNode that produced it
+        self.index = index  # which of the node's outputs it is (0 unless the layer has several)
 
     ndim = property(lambda self: len(self.shape), doc="The number of axes, batch included.")
 
@@ -31,7 +33,8 @@ class SymbolicTensor:
 
 
 class LayerNode:
-    """One call of `layer` on symbolic `inputs`, producing `output` (every edgelite layer has one output)."""
+    """One call of `layer` on symbolic `inputs`, producing `output`: one SymbolicTensor, or a list of them for
+    a layer with several outputs."""
 
     def __init__(self, layer, inputs, kwargs, multi=False):
         self.layer = layer
@@ -39,6 +42,16 @@ class LayerNode:
         self.multi = multi  # the layer was called with a list (Add, Concatenate, ...), not one tensor
         self.kwargs = dict(kwargs)
         self.output = None
+
+    @property
+    def outputs(self):
+        """The node's output SymbolicTensors as a list (one entry unless the layer has several outputs)."""
+        return list(self.output) if isinstance(self.output, list) else [self.output]
+
+
+def is_shape_list(shape):
+    """Whether compute_output_shape's result lists several outputs' shapes (a shape itself is a tuple)."""
+    return isinstance(shape, list)
 
 
 def _takes_training(call):
@@ -94,6 +107,8 @@ class Layer:
         x = [zeros(s) for s in input_shape] if multi else zeros(input_shape)
         with no_grad():
             y = self._call_built(x, training=False)
+        if isinstance(y, (list, tuple)):
+            return [(None,) + tuple(t.shape[1:]) for t in y]
         return (None,) + tuple(y.shape[1:])
 
     def __call__(self, inputs, training=None, **kwargs):
@@ -134,7 +149,11 @@ class Layer:
         shape_arg = shapes if multi else shapes[0]
         self._maybe_build(shape_arg)
         node = LayerNode(self, flat, kwargs, multi)
-        node.output = SymbolicTensor(self.compute_output_shape(shape_arg), self.dtype, node)
+        out_shape = self.compute_output_shape(shape_arg)
+        if is_shape_list(out_shape):
+            node.output = [SymbolicTensor(s, self.dtype, node, k) for k, s in enumerate(out_shape)]
+        else:
+            node.output = SymbolicTensor(out_shape, self.dtype, node)
         self._inbound_nodes.append(node)
         return node.output
 
@@ -242,8 +261,9 @@ class Layer:
 
     @property
     def output_shape(self):
-        """The shape of `output`, with None for the batch axis."""
-        return self.output.shape
+        """The shape of `output`, with None for the batch axis (a list of shapes for several outputs)."""
+        output = self.output
+        return [t.shape for t in output] if isinstance(output, list) else output.shape
 
     def _only_node(self):
         if len(self._inbound_nodes) != 1:
