@@ -106,6 +106,15 @@
   X(VAR_HANDLE, 1)                  \
   X(READ_VARIABLE, 1)               \
   X(ASSIGN_VARIABLE, 1)             \
+  X(LSTM, 4)                        \
+  X(UNIDIRECTIONAL_SEQUENCE_LSTM, 4)\
+  X(BIDIRECTIONAL_SEQUENCE_LSTM, 3) \
+  X(RNN, 3)                         \
+  X(UNIDIRECTIONAL_SEQUENCE_RNN, 3) \
+  X(BIDIRECTIONAL_SEQUENCE_RNN, 3)  \
+  X(SVDF, 4)                        \
+  X(REVERSE_V2, 4)                  \
+  X(REVERSE_SEQUENCE, 1)            \
   /* every entry above ends in a backslash, so adding one never edits another line */
 
 namespace edgelite {
