@@ -12,7 +12,8 @@
 //
 // Where LiteRT's kernels are wrong we compute the operators' meaning: its time-major bidirectional kernel
 // offsets the auxiliary input's steps by the input's depth, its batch-major one ignores the backward cell's
-// own input, and its dynamic-range time-major bidirectional kernel runs the whole sequence max_time times.
+// own input, and its dynamic-range time-major bidirectional kernel runs the whole sequence max_time times (LiteRT
+// 2.3 crashes there).
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
 #include "interpreter/kernels/quantized_filter.h"

@@ -142,3 +142,12 @@ def assert_close_relative(actual, expected, rtol=1e-5, what=""):
     scale = max(float(np.max(np.abs(expected))) if expected.size else 0.0, 1e-30)
     err = float(np.max(np.abs(actual - expected))) if expected.size else 0.0
     assert err <= rtol * scale, f"{what}: max error {err:.3g} is {err / scale:.3g} of the range (rtol {rtol})"
+
+
+def assert_hybrid_close(actual, expected, what):
+    """Equal but for the rare step where an output state lands on the other side of a quantization rounding
+    (std::tanh vs NumPy's last bit), which moves that row's later values by about one weight step."""
+    actual, expected = np.asarray(actual), np.asarray(expected)
+    err = np.abs(actual - expected)
+    assert np.max(err) <= 5e-3, f"{what}: max error {np.max(err):.3g}"
+    assert np.mean(err <= 1e-5 * max(1.0, float(np.max(np.abs(expected))))) >= 0.98, f"{what}: too many differ"
