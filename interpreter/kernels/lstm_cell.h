@@ -96,6 +96,7 @@ struct LstmNodeData : VariantChoice<LstmNodeData> {
   bool merge_outputs = false;  // BIDIRECTIONAL_SEQUENCE_LSTM: both directions in output 0
   LstmPass passes[2];
   int num_passes = 1;
+  reference::HybridMatVecFn hybrid_matvec = reference::HybridMatVecAccumulate;  // the dynamic-range row's
 };
 
 // Fails with kUnsupported for the integer LSTM forms (int8 or int16 input): this build runs float32 and

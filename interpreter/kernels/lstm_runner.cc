@@ -5,13 +5,15 @@
 //     recurrent matrices.
 //   float32 reference: reference/lstm.h one batch row at a time, as LiteRT's kernels order the sums.
 //   dynamic range (float input and state, int8 weights): reference/lstm.h's hybrid step, the input rows
-//     quantized once per invoke, the state and the unprojected output each step.
+//     quantized once per invoke, the state and the unprojected output each step; the int8 products vectorized
+//     per ISA (optimized/hybrid_matvec.h, exact) or the reference's.
 // Steps run forward or backward in time; batch rows are independent, so their order does not matter.
 #include <algorithm>
 #include <limits>
 
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/lstm_cell.h"
+#include "interpreter/kernels/optimized/hybrid_matvec.h"
 #include "interpreter/thread_pool.h"
 
 namespace edgelite {
@@ -89,6 +91,8 @@ Status EvalFloatReference(KernelContext& ctx, Node& node, LstmNodeData& d) {
 // ---- dynamic range ----
 
 Status PrepareHybrid(KernelContext& ctx, Node& node, LstmNodeData& d) {
+  d.hybrid_matvec = d.variant->isa == Isa::kReference ? reference::HybridMatVecAccumulate
+                                                      : optimized::HybridMatVecFor(d.variant->isa)->accumulate;
   for (int i = 0; i < d.num_passes; ++i) {
     LstmPass& p = d.passes[i];
     const reference::LstmSizes& s = p.cell.sizes;
@@ -119,7 +123,8 @@ Status EvalHybrid(KernelContext& ctx, Node& node, LstmNodeData& d) {
       const HybridSequenceInputs::Step in = p.quantized_inputs.At(ctx, row);
       reference::LstmStepHybrid(w, s, c.options, in.input, in.input_is_zero, aux ? &in.aux : nullptr, in.aux_is_zero,
                                 h + static_cast<int64_t>(b) * s.n_output, cs + static_cast<int64_t>(b) * s.n_cell,
-                                output + row * p.output_stride + p.output_offset, scratch, quantized);
+                                output + row * p.output_stride + p.output_offset, scratch, quantized,
+                                d.hybrid_matvec);
     });
   }
   return Status::Ok();
@@ -272,6 +277,7 @@ const KernelVariant<LstmNodeData> kLstmVariants[] = {
     EL_VECTOR_ISA_ROWS("float32", kF32Types, OptimizedApplies, PrepareOptimized, EvalOptimized,
                        "constant weights, no auxiliary input and full recurrent matrices"),
     {"float32", kF32Types, Isa::kReference, nullptr, PrepareFloatReference, EvalFloatReference},
+    EL_VECTOR_ISA_ROWS("hybrid int8", kHybridTypes, nullptr, PrepareHybrid, EvalHybrid),
     {"hybrid int8", kHybridTypes, Isa::kReference, nullptr, PrepareHybrid, EvalHybrid},
 };
 

@@ -7,7 +7,8 @@
 //   BIDIRECTIONAL_SEQUENCE_RNN: 12 inputs, a forward (1-4) and a backward (5-8) cell, an optional auxiliary
 //     input (9) with each cell's auxiliary weights (10, 11); merge_outputs as BIDIRECTIONAL_SEQUENCE_LSTM, and
 //     the auxiliary input without weights is the backward cell's input.
-// float32, and dynamic range (float input and state, int8 weights with one scale each). The activation is any
+// float32, and dynamic range (float input and state, int8 weights with one scale each; the int8 products
+// vectorized per ISA, exactly: optimized/hybrid_matvec.h). The activation is any
 // of NONE (identity), RELU, RELU_N1_TO_1, RELU6, TANH.
 //
 // Where LiteRT's kernels are wrong we compute the operators' meaning: its time-major bidirectional kernel
@@ -16,6 +17,7 @@
 // 2.3 crashes there).
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
+#include "interpreter/kernels/optimized/hybrid_matvec.h"
 #include "interpreter/kernels/quantized_filter.h"
 #include "interpreter/kernels/reference/rnn.h"
 #include "interpreter/kernels/sequence_util.h"
@@ -45,6 +47,7 @@ struct RnnData : VariantChoice<RnnData> {
   bool asymmetric = false, time_major = false, merge_outputs = false;
   RnnPass passes[2];
   int num_passes = 1;
+  reference::HybridMatVecFn hybrid_matvec = reference::HybridMatVecAccumulate;  // the dynamic-range row's
 };
 
 template <RnnForm kForm>
@@ -149,6 +152,8 @@ Status EvalFloat(KernelContext& ctx, Node& node, RnnData& d) {
 }
 
 Status PrepareHybrid(KernelContext& ctx, Node& node, RnnData& d) {
+  d.hybrid_matvec = d.variant->isa == Isa::kReference ? reference::HybridMatVecAccumulate
+                                                      : optimized::HybridMatVecFor(d.variant->isa)->accumulate;
   for (int i = 0; i < d.num_passes; ++i) {
     RnnPass& p = d.passes[i];
     EL_RETURN_IF_ERROR(
@@ -178,7 +183,7 @@ Status EvalHybrid(KernelContext& ctx, Node& node, RnnData& d) {
       reference::RnnStepHybrid(w, s, d.act, d.asymmetric, in.input, in.input_is_zero, aux ? &in.aux : nullptr,
                                in.aux_is_zero,
                                state + static_cast<int64_t>(b) * s.units,
-                               output + row * p.output_stride + p.output_offset, quantized_state);
+                               output + row * p.output_stride + p.output_offset, quantized_state, d.hybrid_matvec);
     });
   }
   return Status::Ok();
@@ -189,6 +194,7 @@ constexpr TypeSignature kHybridTypes{{kF32, kI8, kI8, kF32, kF32, kAnyType}, {kF
 
 const KernelVariant<RnnData> kVariants[] = {
     {"float32", kF32Types, Isa::kReference, nullptr, nullptr, EvalFloat},
+    EL_VECTOR_ISA_ROWS("hybrid int8", kHybridTypes, nullptr, PrepareHybrid, EvalHybrid),
     {"hybrid int8", kHybridTypes, Isa::kReference, nullptr, PrepareHybrid, EvalHybrid},
 };
 

@@ -9,6 +9,7 @@
 
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
+#include "interpreter/kernels/optimized/hybrid_matvec.h"
 #include "interpreter/kernels/quantization_params.h"
 #include "interpreter/kernels/quantized_filter.h"
 #include "interpreter/kernels/reference/svdf.h"
@@ -31,6 +32,7 @@ struct SvdfData : VariantChoice<SvdfData> {
   float feature_scale = 1.f;
   std::vector<float> dequantized_time;  // int8 time weights times their scale
   HybridRowScratch rows;
+  reference::HybridMatVecFn matvec = reference::HybridMatVecAccumulate;
   // Full integer.
   int32_t input_zero_point = 0, output_zero_point = 0;
   QuantizedMultiplier to_state, to_output;
@@ -64,6 +66,8 @@ Status EvalFloat(KernelContext& ctx, Node& node, SvdfData& d) {
 }
 
 Status PrepareHybrid(KernelContext& ctx, Node& node, SvdfData& d) {
+  d.matvec = d.variant->isa == Isa::kReference ? reference::HybridMatVecAccumulate
+                                               : optimized::HybridMatVecFor(d.variant->isa)->accumulate;
   EL_RETURN_IF_ERROR(RequestFloatScratch(ctx, node, d));
   EL_RETURN_IF_ERROR(GetPerTensorWeightScale(ctx, node, *ctx.input(node, kWeightsFeature), "feature weights",
                                              &d.feature_scale));
@@ -88,8 +92,9 @@ Status EvalHybrid(KernelContext& ctx, Node& node, SvdfData& d) {
   const float* time =
       d.dequantized_time.empty() ? ctx.input(node, kWeightsTime)->data_as<float>() : d.dequantized_time.data();
   reference::SvdfHybrid(d.sizes, input, d.rows.quantized(ctx), d.rows.scales(ctx), d.rows.zero_points(ctx),
-                        ctx.input(node, kWeightsFeature)->data_as<int8_t>(), d.feature_scale, time, Data(ctx.input(node, kBias)), d.act, d.state->data_as<float>(),
-                        ctx.tensor(d.scratch)->data_as<float>(), ctx.output(node, 0)->data_as<float>());
+                        ctx.input(node, kWeightsFeature)->data_as<int8_t>(), d.feature_scale, time,
+                        Data(ctx.input(node, kBias)), d.act, d.state->data_as<float>(),
+                        ctx.tensor(d.scratch)->data_as<float>(), ctx.output(node, 0)->data_as<float>(), d.matvec);
   return Status::Ok();
 }
 
@@ -124,10 +129,12 @@ Status EvalInteger(KernelContext& ctx, Node& node, SvdfData& d) {
   return Status::Ok();
 }
 
+constexpr TypeSignature kHybridTypes{{kF32, kI8, kI8 | kF32, kF32, kF32}, {kF32}};
+
 const KernelVariant<SvdfData> kVariants[] = {
     {"float32", {{kF32, kF32, kF32, kF32, kF32}, {kF32}}, Isa::kReference, nullptr, RequestFloatScratch, EvalFloat},
-    {"hybrid int8", {{kF32, kI8, kI8 | kF32, kF32, kF32}, {kF32}}, Isa::kReference, nullptr, PrepareHybrid,
-     EvalHybrid},
+    EL_VECTOR_ISA_ROWS("hybrid int8", kHybridTypes, nullptr, PrepareHybrid, EvalHybrid),
+    {"hybrid int8", kHybridTypes, Isa::kReference, nullptr, PrepareHybrid, EvalHybrid},
     {"int8", {{kI8, kI8, kI16, kI32, kI16}, {kI8}}, Isa::kReference, nullptr, PrepareInteger, EvalInteger},
 };
 

@@ -18,7 +18,8 @@ from testutil import has_module, max_rel_error, model_path, run_interpreter as r
 
 pytestmark = pytest.mark.skipif(not has_module("ai_edge_litert"), reason="ai-edge-litert is not installed")
 
-FLOAT_MODELS = sorted(glob.glob(model_path("tf", "*.tflite")) + glob.glob(model_path("mediapipe", "*.tflite")))
+FLOAT_MODELS = sorted(glob.glob(model_path("tf", "*.tflite")) + glob.glob(model_path("mediapipe", "*.tflite")) +
+                      glob.glob(model_path("tf_seq", "*.tflite")))
 ALL_MODELS = FLOAT_MODELS + sorted(glob.glob(model_path("tf_quant", "*.tflite")))
 INTERMEDIATE_TOLERANCE = 1e-3  # per tensor, relative to its largest magnitude (float kernels sum in other orders)
 
@@ -37,7 +38,10 @@ def litert_interpreter(path, **kwargs):
 def recorded_inputs(path):
     """The inputs the golden reference was recorded with (tests/models/README.md)."""
     io = np.load(path[:-len(".tflite")] + ".io.npz")
-    return [io[k] for k in sorted((k for k in io.files if k.startswith("input_")), key=lambda k: int(k[6:]))]
+    inputs = [io[k] for k in sorted((k for k in io.files if k.startswith("input_")), key=lambda k: int(k[6:]))]
+    if os.path.basename(os.path.dirname(path)) == "tf_seq":  # one array per invoke: the first invoke's
+        inputs = [x[0] for x in inputs]
+    return inputs
 
 
 # ---- the API's surface ----

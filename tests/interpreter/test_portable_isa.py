@@ -69,7 +69,7 @@ ISA_KERNEL_TESTS = ["test_conv2d.py", "test_depthwise_conv2d.py", "test_fully_co
                     "test_int8_filter_optimized.py", "test_pooling.py", "test_pooling_integer.py",
                     "test_activations.py", "test_activations_integer.py", "test_softmax.py", "test_reduce.py",
                     "test_transpose.py", "test_binary_arithmetic.py", "test_binary_integer.py", "test_quantize.py",
-                    "test_transpose_conv.py"]
+                    "test_transpose_conv.py", "test_unidirectional_sequence_lstm.py"]
 
 
 @pytest.mark.slow

@@ -176,11 +176,11 @@ inline void LstmStepFloat(const LstmFloatWeights& w, const LstmSizes& s, const L
 
 // `input` and `aux_input` come quantized by the caller (one row each); the output state and the unprojected
 // output are quantized here into `quantized_scratch` (LstmHybridStepScratch). All-zero vectors skip their
-// products, as LiteRT's do (their contribution is zero).
+// products, as LiteRT's do (their contribution is zero). `matvec`: HybridMatVecAccumulate or a vectorized twin.
 inline void LstmStepHybrid(const LstmHybridWeights& w, const LstmSizes& s, const LstmOptions& o,
                            const QuantizedVector& input, bool input_is_zero, const QuantizedVector* aux_input,
                            bool aux_is_zero, float* output_state, float* cell_state, float* output, float* scratch,
-                           int8_t* quantized_scratch) {
+                           int8_t* quantized_scratch, HybridMatVecFn matvec = HybridMatVecAccumulate) {
   const int n = s.n_cell;
   float* gates[4] = {scratch, scratch + n, scratch + 2 * n, scratch + 3 * n};
   float* hidden = scratch + 4 * n;
@@ -193,15 +193,15 @@ inline void LstmStepHybrid(const LstmHybridWeights& w, const LstmSizes& s, const
     const LstmHybridGateWeights& p = w.gates[g];
     float* acc = gates[g];
     StartLstmGate(p.bias, p.layer_norm, n, acc);
-    if (!input_is_zero) HybridMatVecAccumulate(p.input_weights, n, s.n_input, input, acc);
+    if (!input_is_zero) matvec(p.input_weights, n, s.n_input, input, acc);
     if (aux_input && !aux_is_zero && p.aux_weights.values) {
-      HybridMatVecAccumulate(p.aux_weights, n, s.n_aux_input, *aux_input, acc);
+      matvec(p.aux_weights, n, s.n_aux_input, *aux_input, acc);
     }
     if (!state_is_zero) {
       if (o.recurrent_diagonal) {
         for (int i = 0; i < n; ++i) acc[i] += p.recurrent_diagonal[i] * output_state[i];
       } else {
-        HybridMatVecAccumulate(p.recurrent_weights, n, s.n_output, state, acc);
+        matvec(p.recurrent_weights, n, s.n_output, state, acc);
       }
     }
     FinishLstmGate(peephole ? p.peephole : nullptr, cell_state, p.layer_norm, p.bias, activation, n, acc);
@@ -212,7 +212,7 @@ inline void LstmStepHybrid(const LstmHybridWeights& w, const LstmSizes& s, const
     if (!IsZeroVector(hidden, n)) {
       const QuantizedVector h =
           QuantizeVector(o.asymmetric_quantize_inputs, hidden, n, quantized_scratch + s.n_output);
-      HybridMatVecAccumulate(w.projection_weights, s.n_output, n, h, output_state);
+      matvec(w.projection_weights, s.n_output, n, h, output_state);
     }
     ClipVector(o.proj_clip, output_state, s.n_output);
   } else {

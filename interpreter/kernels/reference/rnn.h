@@ -34,19 +34,20 @@ struct RnnHybridWeights {
 };
 
 // `input` and `aux_input` come quantized by the caller (aux null without one); the state is quantized here
-// into `quantized_state` (units values). All-zero vectors skip their products, as LiteRT's do.
+// into `quantized_state` (units values). All-zero vectors skip their products, as LiteRT's do. `matvec`:
+// HybridMatVecAccumulate or a vectorized twin.
 inline void RnnStepHybrid(const RnnHybridWeights& w, const RnnSizes& s, SequenceActivation activation,
                           bool asymmetric, const QuantizedVector& input, bool input_is_zero,
                           const QuantizedVector* aux_input, bool aux_is_zero, float* state, float* output,
-                          int8_t* quantized_state) {
+                          int8_t* quantized_state, HybridMatVecFn matvec = HybridMatVecAccumulate) {
   std::copy_n(w.bias, s.units, output);
-  if (!input_is_zero) HybridMatVecAccumulate(w.weights, s.units, s.n_input, input, output);
+  if (!input_is_zero) matvec(w.weights, s.units, s.n_input, input, output);
   if (aux_input && !aux_is_zero) {
-    HybridMatVecAccumulate(w.aux_weights, s.units, s.n_aux_input, *aux_input, output);
+    matvec(w.aux_weights, s.units, s.n_aux_input, *aux_input, output);
   }
   if (!IsZeroVector(state, s.units)) {
     const QuantizedVector h = QuantizeVector(asymmetric, state, s.units, quantized_state);
-    HybridMatVecAccumulate(w.recurrent, s.units, s.units, h, output);
+    matvec(w.recurrent, s.units, s.units, h, output);
   }
   ApplySequenceActivation(activation, output, s.units);
   std::copy_n(output, s.units, state);

@@ -63,5 +63,9 @@ inline void HybridMatVecAccumulate(const QuantizedMatrix& w, int rows, int cols,
   }
 }
 
+// The signature of HybridMatVecAccumulate and its vectorized twins (optimized/hybrid_matvec.h), which the
+// dynamic-range steps take so one step serves every row.
+using HybridMatVecFn = void (*)(const QuantizedMatrix& w, int rows, int cols, const QuantizedVector& q, float* acc);
+
 }  // namespace reference
 }  // namespace edgelite

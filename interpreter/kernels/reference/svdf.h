@@ -93,13 +93,13 @@ inline void SvdfFloat(const SvdfSizes& s, const float* input, const float* weigh
 inline void SvdfHybrid(const SvdfSizes& s, const float* input, const int8_t* quantized, const float* scales,
                        const int32_t* zero_points, const int8_t* weights_feature, float weights_feature_scale,
                        const float* weights_time, const float* bias, SequenceActivation activation, float* state,
-                       float* scratch, float* output) {
+                       float* scratch, float* output, HybridMatVecFn matvec = HybridMatVecAccumulate) {
   SvdfFloatWith(
       s,
       [&](int b, float* acc) {
         if (IsZeroVector(input + static_cast<int64_t>(b) * s.input_size, s.input_size)) return;
         const QuantizedVector row{quantized + static_cast<int64_t>(b) * s.input_size, scales[b], zero_points[b]};
-        HybridMatVecAccumulate({weights_feature, weights_feature_scale}, s.filters, s.input_size, row, acc);
+        matvec({weights_feature, weights_feature_scale}, s.filters, s.input_size, row, acc);
       },
       weights_time, bias, activation, state, scratch, output);
 }

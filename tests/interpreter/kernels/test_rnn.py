@@ -213,3 +213,16 @@ def test_prepare_failures():
     fails([Runtime(x), w, r, b, Var([3, 7])], "activation SIGN_BIT", opts=options("SIGN_BIT", False))
     fails([Runtime(x), w, r, b, Var([3, 7])], "a sequence is 3-D", op="UNIDIRECTIONAL_SEQUENCE_RNN",
           opts=options("TANH", False, time_major=False))
+
+
+@pytest.mark.parametrize("asymmetric", [False, True], ids=["symmetric", "asymmetric"])
+def test_hybrid_rows_equal_their_reference_twin(asymmetric):
+    from kernel_twins import reference_kernels
+    model, feeds, _ = bidirectional_case(merge=False, time_major=True, aux="cross", hybrid=True,
+                                         asymmetric=asymmetric, seed=9)
+    optimized = run_invokes(model, [feeds, feeds])
+    with reference_kernels():
+        reference = run_invokes(model, [feeds, feeds])
+    for k in range(2):
+        for a, e in zip(optimized[k], reference[k]):
+            np.testing.assert_array_equal(a, e)

@@ -160,3 +160,14 @@ def test_prepare_failures():
     fails([Runtime(x), wf, wt[:7], None, Var([2, 40])], "time weights")
     fails([Runtime(x), wf, wt, np.zeros(3, np.float32), Var([2, 40])], "bias")
     fails([Runtime(x), wf, np.zeros((8, 0), np.float32), None, Var([2, 0])], "have no memory")
+
+
+@pytest.mark.parametrize("asymmetric", [False, True], ids=["symmetric", "asymmetric"])
+def test_hybrid_rows_equal_their_reference_twin(asymmetric):
+    from kernel_twins import reference_kernels
+    model, xs, _ = float_case(hybrid=True, asymmetric=asymmetric, input_size=37, seed=9)
+    optimized = run_invokes(model, [[x] for x in xs])
+    with reference_kernels():
+        reference = run_invokes(model, [[x] for x in xs])
+    for k in range(len(xs)):
+        np.testing.assert_array_equal(optimized[k][0], reference[k][0])
