@@ -18,8 +18,9 @@ It writes, into tests/models/tf_seq/,
   <model>.tflite   converted by tf.lite.TFLiteConverter.from_keras_model from a seeded tf_keras model with a fixed
                    batch (the converter needs one to fuse the LSTM)
   <model>.io.npz   REFERENCE_LAYOUT: seeded inputs for INVOKES successive invokes of one interpreter and LiteRT's
-                   outputs for each. The LSTM's states are variable tensors, so each invoke starts from the state
-                   the previous one left (LiteRT's behaviour for converted Keras LSTMs): the invokes differ.
+                   outputs for each. The fused LSTM's states are variable tensors, so each invoke starts from the
+                   state the previous one left (LiteRT's behaviour for converted Keras LSTMs): the invokes differ
+                   (manifest: reference.state_across_invokes); the WHILE loop of SimpleRNN starts from zeros.
   manifest.json    per model: path, size, sha256, source, inputs/outputs, operators with counts and the options
                    that matter to kernels, whether LiteRT runs it; and `pending`: models this runtime cannot run yet.
 """
@@ -141,11 +142,12 @@ MODELS = collections.OrderedDict([
     ("lstm_dynamic_range", (build_lstm_dynamic_range, (-1, 1),
                             "tf_keras LSTM(32) on 40 inputs, Optimize.DEFAULT without representative data: "
                             "int8 weights, asymmetric per-row input quantization (hybrid)")),
+    ("simple_rnn", (build_simple_rnn, (-1, 1),
+                    "tf_keras SimpleRNN(8, return_sequences=True): converts to a WHILE loop (there is no fused "
+                    "RNN conversion), stateless across invokes")),
 ])
 # Built only with --pending: converted fine, but this runtime lacks what they need (reason), so not committed.
 PENDING = collections.OrderedDict([
-    ("simple_rnn", (build_simple_rnn, (-1, 1), "tf_keras SimpleRNN(8): converts to a WHILE loop (no fused RNN op)",
-                    "needs WHILE (and SLICE with a run-time begin): the control-flow work")),
     ("lstm_int8", (build_lstm_int8, (-1, 1), "tf_keras LSTM(32), full int8 (representative data)",
                    "needs the integer (8x8_16) UNIDIRECTIONAL_SEQUENCE_LSTM, not written yet")),
 ])
@@ -247,8 +249,10 @@ def record_all():
         entry["op_variants"] = variants
         entry["inputs"] = [golden._tensor_desc(d) for d in in_det]
         entry["outputs"] = [golden._tensor_desc(d) for d in out_det]
+        carried = not np.array_equal(arrays["output_0"][0], arrays["output_0"][1])
         entry["reference"] = {"file": f"tf_seq/{name}.io.npz", "seed": seed, "input_range": list(value_range),
-                              "invokes": INVOKES, "litert_spread": _spread(arrays, len(out_det))}
+                              "invokes": INVOKES, "litert_spread": _spread(arrays, len(out_det)),
+                              "state_across_invokes": carried}
         entry["litert_runs"] = True
         entries.append(entry)
         print(f"[ref] {rel}: ops {entry['op_counts']}, LiteRT spread {entry['reference']['litert_spread']:.3g}")

@@ -54,6 +54,7 @@ FUZZ_CHILD = textwrap.dedent(r"""
 
 # A Keras LSTM (two dynamic WHILE loops), a tf.cond inside a tf.while_loop, and tf.Variable state.
 CONTROL_FLOW_TARGETS = ("keras_lstm.tflite", "cond_in_while.tflite", "variables.tflite")
+SEQUENCE_TARGETS = ("bidirectional_lstm.tflite", "lstm_dynamic_range.tflite")
 
 
 def fuzz_targets():
@@ -61,12 +62,15 @@ def fuzz_targets():
     small = [p for p in paths if os.path.getsize(p) < 3 * 1024 * 1024]
     quant = [p for p in small if os.path.basename(os.path.dirname(p)) == "tf_quant"]
     control = [p for p in small if os.path.basename(os.path.dirname(p)) == "tf_control"]
+    sequence = [p for p in small if os.path.basename(os.path.dirname(p)) == "tf_seq"]
     # the first float and MediaPipe models, then the small quantized ones (convnet and transformer in every
     # mode: int8/int16 tensors, quantization parameters, hybrid weights, a model LiteRT refuses), then
-    # control flow (subgraph indices, nested calls, resource variables and CALL_ONCE)
+    # control flow (subgraph indices, nested calls, resource variables and CALL_ONCE), then the fused LSTMs
+    # (24 inputs with optional ones, variable state tensors; float and dynamic range, bidirectional)
     control_picks = [p for p in control if os.path.basename(p) in CONTROL_FLOW_TARGETS]
-    return ([p for p in small if p not in quant and p not in control][:8]
-            + [p for p in quant if os.path.getsize(p) < 256 * 1024] + control_picks)
+    sequence_picks = [p for p in sequence if os.path.basename(p) in SEQUENCE_TARGETS]
+    return ([p for p in small if p not in quant and p not in control and p not in sequence][:8]
+            + [p for p in quant if os.path.getsize(p) < 256 * 1024] + control_picks + sequence_picks)
 
 
 @pytest.mark.parametrize("path", fuzz_targets() or [None])

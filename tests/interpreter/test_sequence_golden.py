@@ -1,9 +1,9 @@
 """Recurrent models made by TensorFlow's converter from tf_keras layers (tests/models/tf_seq/, made by
 tests/golden/make_sequence_models.py; tests/models/README.md) give LiteRT's answers: the fused
 UNIDIRECTIONAL_SEQUENCE_LSTM alone, returning its last step, stacked, bidirectional (REVERSE_V2 and
-CONCATENATION around the backward one) and with dynamic-range weights. Each was recorded over successive invokes
-of one interpreter; the LSTM state carries from one to the next, so the later invokes check it, and
-reset_all_variables brings back the first invoke's answer."""
+CONCATENATION around the backward one) and with dynamic-range weights, and SimpleRNN (a WHILE loop). Each was
+recorded over successive invokes of one interpreter; the LSTM state carries from one to the next, so the later
+invokes check it, and reset_all_variables brings back the first invoke's answer."""
 
 import json
 import os
@@ -58,7 +58,7 @@ def _invoke_all(interp, ref, n_inputs, invokes):
 def test_manifest_lists_models():
     assert ENTRIES, "no recurrent golden models found"
     ops = set().union(*(e["ops"] for e in ENTRIES))
-    assert {"UNIDIRECTIONAL_SEQUENCE_LSTM", "REVERSE_V2"} <= ops
+    assert {"UNIDIRECTIONAL_SEQUENCE_LSTM", "REVERSE_V2", "WHILE"} <= ops
     assert any("weights=int8" in v for e in ENTRIES for v in e["op_variants"])
 
 
@@ -77,8 +77,10 @@ def test_matches_litert_over_invokes(entry, reference_kernels):
             for suffix in ("", "_builtin"):
                 err = _relative_error(outs[k][i], ref[f"output_{i}{suffix}"][k])
                 assert err <= tolerance, f"invoke {k + 1} output {i} vs LiteRT{suffix}: {err:.3g} of the range"
-    # The state carried over: the invokes' answers differ, and a reset gives the first one again.
-    assert _relative_error(ref["output_0"][1], ref["output_0"][0]) > 1e-3
+    # The fused LSTM's state carries over (the invokes' answers differ); SimpleRNN's WHILE loop starts from zero
+    # each time. A reset gives the first answer again either way.
+    differ = _relative_error(ref["output_0"][1], ref["output_0"][0]) > 1e-3
+    assert differ == entry["reference"]["state_across_invokes"]
     interp.reset_all_variables()
     again = _invoke_all(interp, ref, len(entry["inputs"]), 1)[0]
     assert _relative_error(again[0], ref["output_0"][0]) <= tolerance
