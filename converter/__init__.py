@@ -19,7 +19,7 @@ from .writer import write
 
 __version__ = "0.1.0"
 
-__all__ = ["convert", "load", "ConversionError", "UnsupportedOperatorError", "Graph", "optimize", "write",
+__all__ = ["convert", "load", "ConversionError", "QuantizationError", "UnsupportedOperatorError", "Graph", "optimize", "write",
            "__version__"]
 
 
@@ -27,6 +27,9 @@ def __getattr__(name: str):
     if name == "UnsupportedOperatorError":
         from .frontends.onnx import UnsupportedOperatorError
         return UnsupportedOperatorError
+    if name == "QuantizationError":
+        from .quantize import QuantizationError
+        return QuantizationError
     raise AttributeError(name)
 
 
@@ -78,7 +81,9 @@ def load(source: Any, *, nhwc_inputs: bool = False, input_shapes: Optional[Dict[
     return _graph(source, nhwc_inputs, input_shapes, False, torch_options)
 
 
-def convert(source: Any, *, nhwc_inputs: bool = False, optimize_graph: bool = True,
+def convert(source: Any, *, quantize: Optional[str] = None, representative_data: Any = None,
+            inference_input_type: Optional[str] = None, inference_output_type: Optional[str] = None,
+            nhwc_inputs: bool = False, optimize_graph: bool = True,
             input_shapes: Optional[Dict[str, Sequence[int]]] = None, example_inputs: Any = None,
             dynamic_batch: bool = True, exporter: str = "dynamo", opset: Optional[int] = None) -> bytes:
     """Converts `source` to .tflite bytes: an onnx.ModelProto, a .onnx path or bytes, an edgelite.training
@@ -88,8 +93,16 @@ def convert(source: Any, *, nhwc_inputs: bool = False, optimize_graph: bool = Tr
     Symbolic dimensions stay dynamic: -1 in the file's shape signature, 1 in its shape, so
     resize_tensor_input sets them. input_shapes={input name: shape} fixes an input's shape instead.
     nhwc_inputs=True makes 4-D inputs channels-last (NHWC) instead of the source's NCHW; outputs keep the
-    source's shapes either way."""
+    source's shapes either way.
+
+    quantize: None (float32), "float16" (float16 weights read through DEQUANTIZE), "dynamic" (int8 weights,
+    float activations: hybrid kernels), or "int8"/"int16x8" (full integer, calibrated on
+    `representative_data`; inference_input_type/inference_output_type "float32", "int8", "uint8" or "int16"
+    set the file's I/O types). See edgelite.converter.quantize; bad options raise QuantizationError."""
+    from .quantize import check_options, quantize_graph
+    check_options(quantize, representative_data, inference_input_type, inference_output_type)
     torch_options = {"example_inputs": example_inputs, "dynamic_batch": dynamic_batch, "exporter": exporter,
                      "opset": opset} if example_inputs is not None else {}
     graph = _graph(source, nhwc_inputs, input_shapes, optimize_graph, torch_options)
+    graph = quantize_graph(graph, quantize, representative_data, inference_input_type, inference_output_type)
     return write(graph, converter_version=__version__)

@@ -35,6 +35,9 @@ class Value:
     # A .tflite variable tensor: state that a stateful operator (a fused LSTM or RNN) reads and updates in
     # place, zero when the interpreter allocates (and resets) its tensors. No node produces it.
     variable: bool = False
+    # Quantization parameters as written to the file: {"scale": [...], "zero_point": [...],
+    # "quantized_dimension": k} (one entry per channel of axis k when per-channel); None for plain tensors.
+    quant: Optional[Dict[str, Any]] = None
 
     @property
     def is_const(self) -> bool:
@@ -279,7 +282,7 @@ class Graph:
 
     def _copy_one(self, subgraphs: List["Graph"]) -> "Graph":
         g = Graph(self.name, subgraphs)
-        g.values = {n: Value(v.name, v.shape, v.dtype, v.const, v.signature, v.variable)
+        g.values = {n: Value(v.name, v.shape, v.dtype, v.const, v.signature, v.variable, v.quant)
                     for n, v in self.values.items()}
         g.nodes = [Node(n.op, list(n.inputs), list(n.outputs), dict(n.attrs), n.name) for n in self.nodes]
         g.inputs, g.outputs, g.metadata = list(self.inputs), list(self.outputs), dict(self.metadata)

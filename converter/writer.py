@@ -23,7 +23,13 @@ _LOWERED = {"IDENTITY": "RESHAPE", "DROPOUT": "RESHAPE"}
 
 
 def op_version(graph: Graph, node: Node) -> int:
-    """The .tflite version of a float operator, following the format's versioning rules."""
+    """The .tflite version of an operator, following the format's versioning rules (quantized operators:
+    quantize.versions)."""
+    from .quantize.versions import quantized_op_version
+    return quantized_op_version(graph, node, _float_op_version(graph, node))
+
+
+def _float_op_version(graph: Graph, node: Node) -> int:
     a, op = node.attrs, node.op
     rank = len(graph.shape(node.inputs[0])) if node.inputs and node.inputs[0] is not None else 0
     if op == "DEPTHWISE_CONV_2D" and (a.get("dilation_h_factor", 1) != 1 or a.get("dilation_w_factor", 1) != 1):
@@ -131,15 +137,16 @@ def _write_subgraph(b: ModelBuilder, graph: Graph) -> Dict[str, int]:
             v = graph.values[name]
             if v.is_const:
                 data = v.const if v.const.dtype == v.dtype else v.const.astype(v.dtype)
-                index[name] = b.add_constant(name, data)
+                index[name] = b.add_constant(name, data, quantization=v.quant)
             else:
                 shape, signature = _written_shape(graph, name)
-                index[name] = b.add_tensor(name, shape, v.dtype, shape_signature=signature, is_variable=v.variable)
+                index[name] = b.add_tensor(name, shape, v.dtype, shape_signature=signature, is_variable=v.variable,
+                                           quantization=v.quant)
         return index[name]
 
     for name in graph.inputs:
         shape, signature = _written_shape(graph, name)
-        index[name] = b.add_input(name, shape, graph.dtype(name), signature)
+        index[name] = b.add_input(name, shape, graph.dtype(name), signature, quantization=graph.values[name].quant)
     for node in graph.nodes:
         inputs = [None if i is None else tensor(i) for i in node.inputs]
         outputs = [tensor(o) for o in node.outputs]

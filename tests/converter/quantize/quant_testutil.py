@@ -1,0 +1,51 @@
+"""Shared pieces of the quantization tests: a trained digits CNN, batch runs in edgelite and LiteRT
+(BUILTIN_REF, the kernels edgelite follows bit for bit)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import numpy as np
+
+import edgelite
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..", "examples"))
+
+try:
+    from ai_edge_litert import interpreter as litert
+    HAVE_LITERT = True
+except Exception:
+    HAVE_LITERT = False
+
+
+def interpreter(content: bytes, runtime: str):
+    if runtime == "edgelite":
+        return edgelite.Interpreter(model_content=content,
+                                    experimental_op_resolver_type=edgelite.OpResolverType.BUILTIN_REF)
+    return litert.Interpreter(model_content=content,
+                              experimental_op_resolver_type=litert.OpResolverType.BUILTIN_REF)
+
+
+def run_batch(content: bytes, x: np.ndarray, runtime: str = "edgelite") -> np.ndarray:
+    """The model's single output for every sample of x (one invoke per sample, as the file's batch is 1)."""
+    interp = interpreter(content, runtime)
+    interp.allocate_tensors()
+    inp, out = interp.get_input_details()[0], interp.get_output_details()[0]
+    rows = []
+    for sample in x:
+        interp.set_tensor(inp["index"], sample[None].astype(inp["dtype"]))
+        interp.invoke()
+        rows.append(interp.get_tensor(out["index"])[0].copy())
+    return np.stack(rows)
+
+
+def tensor_dtypes(content: bytes):
+    """{tensor name: dtype} of the file."""
+    interp = edgelite.Interpreter(model_content=content)
+    return {t["name"]: t["dtype"] for t in interp.get_tensor_details()}
+
+
+def op_names(content: bytes):
+    interp = edgelite.Interpreter(model_content=content)
+    return [op["op_name"] for op in interp._get_ops_details()]
