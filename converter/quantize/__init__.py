@@ -5,8 +5,9 @@ Modes, each laid out as TensorFlow's converter lays out its own files so that bo
   "float16"  float32 constants stored as float16, each read through a DEQUANTIZE to float32 (weights.py)
   "dynamic"  weights of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED with at least 1024 elements stored as
              symmetric per-channel int8; activations stay float32 (the hybrid kernels; weights.py)
-  "int8", "int16x8": full integer quantization with calibration. Not implemented yet: asking for them raises
-             QuantizationError saying so.
+  "int8"     full integer: activations int8 from calibration ranges (calibrate.py, params.py), per-channel
+             int8 weights, int32 bias, QUANTIZE/DEQUANTIZE at float inputs/outputs (rewrite.py)
+  "int16x8"  the same with int16 activations (zero point 0) and int64 bias
 """
 
 from __future__ import annotations
@@ -62,5 +63,11 @@ def quantize_graph(graph: Graph, quantize: Optional[str], representative_data: A
     if quantize == "dynamic":
         dynamic_range(graph)
         return graph
-    raise QuantizationError(f"quantize={quantize!r} (full integer, calibrated) is not implemented yet; "
-                            "'float16' and 'dynamic' are")
+    import numpy as np
+    from .calibrate import calibration_samples, tensor_ranges
+    from .rewrite import full_integer
+    samples = calibration_samples(graph, representative_data)
+    ranges = tensor_ranges(graph, samples)
+    full_integer(graph, ranges, np.int8 if quantize == "int8" else np.int16, inference_input_type,
+                 inference_output_type)
+    return graph

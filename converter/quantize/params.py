@@ -26,3 +26,26 @@ def symmetric_per_channel(weights: np.ndarray, axis: int, bits: int = 8) -> Tupl
 def _round_half_away(x: np.ndarray) -> np.ndarray:
     """Rounds halves away from zero (std::round, TFLite's rounding), not to even as np.round does."""
     return np.sign(x) * np.floor(np.abs(x) + 0.5)
+
+
+def asymmetric(lo: float, hi: float, dtype=np.int8) -> Dict:
+    """Per-tensor activation parameters covering [lo, hi] widened to contain zero (so zero is exact), zero
+    point rounded into range (TensorFlow's nudging). int16 is symmetric with zero point 0, as TFLite wants.
+    A degenerate range (all zeros) gets a small valid scale."""
+    lo, hi = min(float(lo), 0.0), max(float(hi), 0.0)
+    if dtype == np.int16:
+        scale = max(abs(lo), abs(hi)) / 32767.0
+        return {"scale": [scale if scale > 0 else 1.0 / 32768], "zero_point": [0]}
+    qmin, qmax = (-128, 127) if dtype == np.int8 else (0, 255)
+    scale = (hi - lo) / (qmax - qmin)
+    if scale <= 0:
+        return {"scale": [1.0 / 256], "zero_point": [qmin if dtype != np.int8 else -128]}
+    zp = int(np.clip(_round_half_away(np.asarray(qmin - lo / scale)), qmin, qmax))
+    return {"scale": [float(np.float32(scale))], "zero_point": [zp]}
+
+
+def quantize_array(x: np.ndarray, quant: Dict, dtype) -> np.ndarray:
+    """x in the integer type `dtype` with per-tensor parameters `quant`."""
+    info = np.iinfo(dtype)
+    q = _round_half_away(np.asarray(x, np.float64) / quant["scale"][0]) + quant["zero_point"][0]
+    return np.clip(q, info.min, info.max).astype(dtype)
