@@ -129,37 +129,37 @@ def _io_quant(q: Dict, io_dtype) -> Dict:
 
 
 def _float_io(graph: Graph, quant: Dict[str, Dict], act_dtype, input_type, output_type) -> None:
-    """Float (or differently typed) inputs get a QUANTIZE to the integer type, outputs a DEQUANTIZE (or a
-    QUANTIZE to uint8); int8 (int16 in int16x8) I/O keeps the integer tensors as the file's I/O."""
+    """Float (or uint8) inputs get a QUANTIZE to the integer type, outputs a DEQUANTIZE (or a QUANTIZE to
+    uint8); int8 (int16 in int16x8) I/O keeps the integer tensors as the file's I/O."""
+    for name in list(graph.inputs):
+        _convert_edge(graph, name, input_type or "float32", act_dtype, quant, "input")
+    for name in list(graph.outputs):
+        _convert_edge(graph, name, output_type or "float32", act_dtype, quant, "output")
+
+
+def _convert_edge(graph: Graph, name: str, io_type: str, act_dtype, quant: Dict[str, Dict], role: str) -> None:
+    """Gives graph input or output `name` the type `io_type`: the integer tensor takes a new inner name and a
+    QUANTIZE/DEQUANTIZE node links it to the file's tensor, which keeps the name (the signature's)."""
     act_name = np.dtype(act_dtype).name
-    for name, io_type in [(n, input_type or "float32") for n in graph.inputs]:
-        if name not in quant or io_type == act_name:
-            continue
-        io_dtype = np.float32 if io_type == "float32" else IO_DTYPES[io_type]
-        if io_dtype not in (np.float32, np.uint8):
-            raise QuantizationError(f"inference_input_type={io_type!r} does not go with {act_name} activations")
-        inner = graph.unique_name(f"{name}/{act_name}")
+    if name not in quant or io_type == act_name:
+        return
+    io_dtype = np.float32 if io_type == "float32" else IO_DTYPES[io_type]
+    if io_dtype not in (np.float32, np.uint8):
+        raise QuantizationError(f"inference_{role}_type={io_type!r} does not go with {act_name} activations")
+    inner = graph.unique_name(f"{name}/{act_name}")
+    if role == "input":
         graph.values[inner] = graph.values.pop(name)
         graph.values[inner].name = inner
         graph.replace_uses(name, inner, include_outputs=False)
-        graph.add_value(name, graph.values[inner].shape, io_dtype, unique=False)
-        graph.values[name].signature = graph.values[inner].signature
-        if io_dtype != np.float32:
-            graph.values[name].quant = _io_quant(quant[name], io_dtype)
-        graph.insert_node(Node("QUANTIZE", [name], [inner], {}, f"{name}/quantize"), 0)
-    for name in list(graph.outputs):
-        io_type = output_type or "float32"
-        if name not in quant or io_type == act_name:
-            continue
-        io_dtype = np.float32 if io_type == "float32" else IO_DTYPES[io_type]
-        if io_dtype not in (np.float32, np.uint8):
-            raise QuantizationError(f"inference_output_type={io_type!r} does not go with {act_name} activations")
-        inner = graph.unique_name(f"{name}/{act_name}")
+    else:
         graph.rename_value(name, inner)
-        graph.add_value(name, graph.values[inner].shape, io_dtype, unique=False)
-        graph.values[name].signature = graph.values[inner].signature
         graph.outputs = [name if o == inner else o for o in graph.outputs]
+    graph.add_value(name, graph.values[inner].shape, io_dtype, unique=False)
+    graph.values[name].signature = graph.values[inner].signature
+    if io_dtype != np.float32:
+        graph.values[name].quant = _io_quant(quant[name], io_dtype)
+    if role == "input":
+        graph.insert_node(Node("QUANTIZE", [name], [inner], {}, f"{name}/quantize"), 0)
+    else:
         op = "DEQUANTIZE" if io_dtype == np.float32 else "QUANTIZE"
-        if io_dtype != np.float32:
-            graph.values[name].quant = _io_quant(quant[inner if inner in quant else name], io_dtype)
         graph.insert_node(Node(op, [inner], [name], {}, f"{name}/{op.lower()}"))

@@ -49,3 +49,22 @@ def tensor_dtypes(content: bytes):
 def op_names(content: bytes):
     interp = edgelite.Interpreter(model_content=content)
     return [op["op_name"] for op in interp._get_ops_details()]
+
+
+def train_digits():
+    """(model, calibration samples, x_test, y_test, float file, float file's probabilities on x_test): the
+    digits demo's CNN trained with a fixed seed."""
+    import edgelite.training as et
+    from edgelite.converter import convert
+    import digits_demo
+    x_train, y_train, x_test, y_test = digits_demo.digits_split()
+    et.set_random_seed(3)
+    model = digits_demo.build_model()
+    digits_demo.compile_model(model)
+    model.fit(x_train, y_train, epochs=30, batch_size=32, verbose=0)
+    float_file = convert(model)
+    return model, x_train[:100], x_test, y_test, float_file, run_batch(float_file, x_test)
+
+
+def accuracy(probs, y) -> float:
+    return float(np.mean(np.asarray(probs).argmax(1) == y))

@@ -5,7 +5,7 @@ same outputs in LiteRT BUILTIN_REF, and named errors for bad calibration data.""
 import numpy as np
 import pytest
 
-from quant_testutil import HAVE_LITERT, interpreter, op_names, run_batch
+from quant_testutil import HAVE_LITERT, accuracy, train_digits, interpreter, op_names, run_batch
 
 from edgelite.converter import QuantizationError, convert
 
@@ -16,17 +16,7 @@ import digits_demo  # noqa: E402
 
 @pytest.fixture(scope="module")
 def trained():
-    x_train, y_train, x_test, y_test = digits_demo.digits_split()
-    et.set_random_seed(3)
-    model = digits_demo.build_model()
-    digits_demo.compile_model(model)
-    model.fit(x_train, y_train, epochs=30, batch_size=32, verbose=0)
-    float_file = convert(model)
-    return model, x_train[:100], x_test, y_test, float_file, run_batch(float_file, x_test)
-
-
-def accuracy(probs, y):
-    return float(np.mean(probs.argmax(1) == y))
+    return train_digits()
 
 
 @pytest.mark.parametrize("mode", ["int8", "int16x8"])

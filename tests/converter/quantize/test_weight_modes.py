@@ -4,7 +4,7 @@ and the same answers in edgelite and LiteRT; option errors."""
 import numpy as np
 import pytest
 
-from quant_testutil import HAVE_LITERT, op_names, run_batch, tensor_dtypes
+from quant_testutil import HAVE_LITERT, accuracy, train_digits, op_names, run_batch, tensor_dtypes
 
 from edgelite.converter import ConversionError, QuantizationError, convert
 
@@ -15,20 +15,11 @@ import digits_demo  # noqa: E402
 
 @pytest.fixture(scope="module")
 def trained():
-    x_train, y_train, x_test, y_test = digits_demo.digits_split()
-    et.set_random_seed(3)
-    model = digits_demo.build_model()
-    digits_demo.compile_model(model)
-    model.fit(x_train, y_train, epochs=30, batch_size=32, verbose=0)
-    return model, x_test, y_test, convert(model)
-
-
-def accuracy(probs, y):
-    return float(np.mean(probs.argmax(1) == y))
+    return train_digits()
 
 
 def test_float16_layout_size_and_outputs(trained):
-    model, x, y, float_file = trained
+    model, _, x, y, float_file, float_probs = trained
     content = convert(model, quantize="float16")
     ops = op_names(content)
     n_dq = ops.count("DEQUANTIZE")
@@ -43,7 +34,7 @@ def test_float16_layout_size_and_outputs(trained):
 
 
 def test_dynamic_layout_accuracy_and_litert(trained):
-    model, x, y, float_file = trained
+    model, _, x, y, float_file, float_probs = trained
     content = convert(model, quantize="dynamic")
     dtypes = tensor_dtypes(content)
     int8 = [n for n, d in dtypes.items() if d == np.int8]
@@ -51,7 +42,7 @@ def test_dynamic_layout_accuracy_and_litert(trained):
     assert len(content) < len(float_file)
     assert "QUANTIZE" not in op_names(content) and "DEQUANTIZE" not in op_names(content)
     got = run_batch(content, x)
-    assert abs(accuracy(got, y) - accuracy(run_batch(float_file, x), y)) <= 0.01
+    assert abs(accuracy(got, y) - accuracy(float_probs, y)) <= 0.01
     if HAVE_LITERT:
         np.testing.assert_allclose(run_batch(content, x, "litert"), got, rtol=1e-5, atol=1e-6)
 
