@@ -19,7 +19,7 @@ from .writer import write
 
 __version__ = "0.1.0"
 
-__all__ = ["convert", "load", "ConversionError", "QuantizationError", "UnsupportedOperatorError", "Graph", "optimize", "write",
+__all__ = ["convert", "load", "ConversionError", "QuantizationError", "quantization_report", "UnsupportedOperatorError", "Graph", "optimize", "write",
            "__version__"]
 
 
@@ -27,6 +27,9 @@ def __getattr__(name: str):
     if name == "UnsupportedOperatorError":
         from .frontends.onnx import UnsupportedOperatorError
         return UnsupportedOperatorError
+    if name == "quantization_report":
+        from .quantize.report import quantization_report
+        return quantization_report
     if name == "QuantizationError":
         from .quantize import QuantizationError
         return QuantizationError

@@ -120,3 +120,21 @@ def test_degenerate_layer_quantizes_validly():
                if t["dtype"] == np.int8 and len(t["quantization_parameters"]["scales"]) == 1)
     got = run_batch(content, x)
     np.testing.assert_allclose(got, run_batch(convert(model), x), atol=2 / 256)
+
+
+def test_report_points_at_the_hurt_layer(trained, tmp_path):
+    from edgelite.converter import quantization_report
+    from edgelite.converter.quantize.report import format_report, plot_report, worst_layer
+    model, calib, x, *_ = trained
+    float_file = convert(model)
+    content = convert(model, quantize="int8", representative_data=calib)
+    rows = quantization_report(float_file, content, x[:20])
+    assert [r.op for r in rows][:2] == ["CONV_2D", "MAX_POOL_2D"]
+    assert all(r.relative_rmse < 0.2 for r in rows)
+    # Spoil one layer: calibrating on data 30x too small clips every activation after the first conv.
+    spoiled = convert(model, quantize="int8", representative_data=calib / 30)
+    bad = quantization_report(float_file, spoiled, x[:20])
+    assert worst_layer(bad).relative_rmse > 3 * worst_layer(rows).relative_rmse
+    assert "largest error" in format_report(bad)
+    path = plot_report(rows, str(tmp_path / "report.png"))
+    assert path is None or (tmp_path / "report.png").stat().st_size > 0
