@@ -47,8 +47,10 @@ def cmd_convert(args) -> int:
     check_output_file(args.output, "-o")
     if os.path.exists(args.output) and os.path.samefile(args.source, args.output):
         raise CommandLineError("-o names the source file itself; give another file name")
+    from .cli_quantize import convert_options, print_summary
+    options = convert_options(args)
     try:
-        content = convert(source, nhwc_inputs=args.nhwc_inputs)
+        content = convert(source, nhwc_inputs=args.nhwc_inputs, **options)
     except Exception as e:
         if _is_protobuf_decode_error(e):
             raise CommandLineError(f"{args.source} is neither an ONNX model nor a saved edgelite.training "
@@ -66,6 +68,9 @@ def cmd_convert(args) -> int:
           + ", ".join(f"{k} x{v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1])) + ")")
     print(f"parameters: {n_params:,}")
     print(f"file size: {len(content) / 1024:.1f} KiB")
+    if options["quantize"]:
+        print_summary(args, convert(source, nhwc_inputs=args.nhwc_inputs), content,
+                      options["representative_data"])
     return 0
 
 
@@ -78,3 +83,5 @@ def add_parser(sub, common) -> None:
     c.add_argument("source", help="an ONNX file or a saved training model (told apart by content)")
     c.add_argument("-o", "--output", required=True, metavar="OUT.tflite", help="the .tflite file to write")
     c.add_argument("--nhwc-inputs", action="store_true", help="take NHWC inputs instead of the source's NCHW")
+    from .cli_quantize import add_arguments
+    add_arguments(c)
