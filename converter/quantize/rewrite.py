@@ -16,7 +16,7 @@ WEIGHTED = {"CONV_2D": (1, 0, 2), "DEPTHWISE_CONV_2D": (1, 3, 2), "FULLY_CONNECT
 # Outputs that must carry their input's parameters (the kernels copy or compare raw integers).
 PASS_THROUGH = {"RESHAPE", "SQUEEZE", "EXPAND_DIMS", "TRANSPOSE", "MAX_POOL_2D", "AVERAGE_POOL_2D", "PAD",
                 "SLICE", "STRIDED_SLICE", "GATHER", "SPACE_TO_DEPTH", "DEPTH_TO_SPACE", "RESIZE_NEAREST_NEIGHBOR",
-                "SPLIT", "SPLIT_V", "UNPACK", "PACK"}
+                "SPLIT", "SPLIT_V", "UNPACK", "PACK", "PADV2", "MIRROR_PAD"}
 # Outputs with the parameters TFLite's integer kernels require: (scale, int8 zero point, int16 zero point).
 FIXED_OUTPUT = {"SOFTMAX": (1 / 256, -128, 1 / 32768), "LOGISTIC": (1 / 256, -128, 1 / 32768),
                 "TANH": (1 / 128, 0, 1 / 32768)}
@@ -24,7 +24,7 @@ FIXED_OUTPUT = {"SOFTMAX": (1 / 256, -128, 1 / 32768), "LOGISTIC": (1 / 256, -12
 SUPPORTED = set(WEIGHTED) | PASS_THROUGH | set(FIXED_OUTPUT) | {
     "ADD", "SUB", "MUL", "CONCATENATION", "MEAN", "RELU", "RELU6", "RELU_N1_TO_1", "LEAKY_RELU", "HARD_SWISH",
     "MAXIMUM", "MINIMUM", "RESIZE_BILINEAR", "BATCH_MATMUL", "SUM", "PRELU", "GELU", "SQUARED_DIFFERENCE",
-    "RSQRT", "DIV", "TRANSPOSE_CONV", "ABS", "NEG", "SQUARE", "MIRROR_PAD", "PADV2"}
+    "RSQRT", "DIV", "TRANSPOSE_CONV", "ABS", "NEG", "SQUARE"}
 IO_DTYPES = {"int8": np.int8, "uint8": np.uint8, "int16": np.int16}
 
 
@@ -115,7 +115,11 @@ def _quantize_constants(graph: Graph, node: Node, quant: Dict[str, Dict], act_dt
             continue
         v = graph.values[name]
         if v.is_const and v.dtype == np.float32:
-            q = asymmetric(float(v.const.min(initial=0.0)), float(v.const.max(initial=0.0)), dtype=act_dtype)
+            if node.op in PASS_THROUGH:
+                # PADV2's pad value: the input's parameters (clamped: a -inf max-pool pad becomes the lowest level).
+                q = dict(quant[node.inputs[0]])
+            else:
+                q = asymmetric(float(v.const.min(initial=0.0)), float(v.const.max(initial=0.0)), dtype=act_dtype)
             node.inputs[k] = graph.add_value(f"{name}/{np.dtype(act_dtype).name}", v.shape, act_dtype,
                                              quantize_array(v.const, q, act_dtype))
             graph.values[node.inputs[k]].quant = q
