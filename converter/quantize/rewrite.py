@@ -99,7 +99,12 @@ def _quantize_constants(graph: Graph, node: Node, quant: Dict[str, Dict], act_dt
             q, wq = symmetric_per_channel(w.const, axis)
             node.inputs[w_index] = graph.add_value(f"{w.name}/int8", w.shape, np.int8, q)
             graph.values[node.inputs[w_index]].quant = wq
-            if len(node.inputs) > b_index and node.inputs[b_index] is not None:
+            has_bias = len(node.inputs) > b_index and node.inputs[b_index] is not None
+            if (has_bias and node.op == "FULLY_CONNECTED" and graph.values[node.inputs[b_index]].is_const
+                    and not np.any(graph.values[node.inputs[b_index]].const)):
+                # An all-zero bias adds nothing: dropped, as TensorFlow's converter drops it.
+                node.inputs[b_index] = None
+            elif has_bias:
                 b = graph.values[node.inputs[b_index]]
                 scale = np.float64(quant[node.inputs[0]]["scale"][0]) * wq["scale"].astype(np.float64)
                 bias_dtype = np.int64 if int16 else np.int32

@@ -19,13 +19,13 @@ def add_arguments(c) -> None:
                    help="post-training quantization mode (default: none, float32)")
     c.add_argument("--calibration", metavar="DATA.npy",
                    help="calibration samples for int8/int16x8 (and --report): a .npy array whose first axis is "
-                        "samples, or a .npz with one such array per model input, in input order")
-    c.add_argument("--input-type", choices=IO_TYPES, default=None, help="the file's input type (int8/int16x8)")
-    c.add_argument("--output-type", choices=IO_TYPES, default=None, help="the file's output type (int8/int16x8)")
+                        "samples, or a .npz with one such array per model input, in input order (default: none)")
+    c.add_argument("--input-type", choices=IO_TYPES, default=None, help="the file's input type with --quantize int8/int16x8 (default: float32)")
+    c.add_argument("--output-type", choices=IO_TYPES, default=None, help="the file's output type with --quantize int8/int16x8 (default: float32)")
     c.add_argument("--report", action="store_true",
-                   help="print the per-layer error of the quantized model against the float one")
+                   help="print the per-layer error of the quantized model against the float one (default: off)")
     c.add_argument("--report-plot", metavar="PLOT.png",
-                   help="also draw the per-layer error (.png or .svg; needs matplotlib)")
+                   help="also draw the per-layer error (.png or .svg; needs matplotlib; default: none)")
 
 
 def load_calibration(path: Optional[str]) -> Any:
