@@ -153,7 +153,7 @@ def _convert_edge(graph: Graph, name: str, io_type: str, act_dtype, quant: Dict[
     if name not in quant or io_type == act_name:
         return
     io_dtype = np.float32 if io_type == "float32" else IO_DTYPES[io_type]
-    if io_dtype not in (np.float32, np.uint8):
+    if io_dtype not in ((np.float32, np.uint8) if act_dtype == np.int8 else (np.float32,)):
         raise QuantizationError(f"inference_{role}_type={io_type!r} does not go with {act_name} activations")
     inner = graph.unique_name(f"{name}/{act_name}")
     if role == "input":

@@ -138,3 +138,20 @@ def test_report_points_at_the_hurt_layer(trained, tmp_path):
     assert "largest error" in format_report(bad)
     path = plot_report(rows, str(tmp_path / "report.png"))
     assert path is None or (tmp_path / "report.png").stat().st_size > 0
+
+
+def test_int16_io(trained):
+    model, calib, x, y, float_file, float_probs = trained
+    content = convert(model, quantize="int16x8", representative_data=calib, inference_input_type="int16",
+                      inference_output_type="int16")
+    interp = interpreter(content, "edgelite")
+    inp, out = interp.get_input_details()[0], interp.get_output_details()[0]
+    assert inp["dtype"] == np.int16 and inp["quantization"][1] == 0 and out["dtype"] == np.int16
+    xq = np.clip(np.round(x / inp["quantization"][0]), -32768, 32767).astype(np.int16)
+    got = run_batch(content, xq)
+    assert abs(accuracy(got.astype(np.float32), y) - accuracy(float_probs, y)) <= 0.01
+    if HAVE_LITERT:
+        np.testing.assert_array_equal(run_batch(content, xq, "litert"), got)
+    for mode, io in (("int8", "int16"), ("int16x8", "int8"), ("int16x8", "uint8")):
+        with pytest.raises(QuantizationError, match="does not go with"):
+            convert(model, quantize=mode, representative_data=calib, inference_input_type=io)
