@@ -17,13 +17,15 @@ SENTINEL = 1e38
 
 @dataclass
 class LayerError:
-    """One compared tensor: the operator that computes it, the tensor, SNR in dB and RMSE relative to the
-    float tensor's RMS."""
+    """One compared tensor: the operator that computes it, the tensor, SNR in dB, RMSE relative to the float
+    tensor's RMS, and the SNR the operator loses (dB): its worst input's SNR minus its output's, what this
+    layer itself adds to the error (the other two figures accumulate along the model)."""
 
     op: str
     tensor: str
     snr_db: float
     relative_rmse: float
+    added_db: float = 0.0
 
 
 def _interp(content: bytes):
@@ -60,13 +62,21 @@ def quantization_report(float_model: bytes, quantized_model: bytes, data: Any) -
         raise QuantizationError("the report needs at least one sample")
     f_tensors = {t["name"]: t for t in f.get_tensor_details()}
     q_tensors = {t["name"]: t for t in q.get_tensor_details()}
-    pairs = []
+    by_index = {t["index"]: t["name"] for t in f_tensors.values()}
+
+    def twin_of(name):
+        return next((q_tensors[n] for n in (f"{name}/int8", f"{name}/int16", name) if n in q_tensors), None)
+
+    # (op or None for a graph input, tensor name, quantized twin, names of the op's compared inputs)
+    pairs = [(None, by_index[d["index"]], twin_of(by_index[d["index"]]), []) for d in f.get_input_details()
+             if twin_of(by_index[d["index"]]) is not None]
     for op in f._get_ops_details():
+        inputs = [by_index[i] for i in op["inputs"] if i >= 0]
         for out in op["outputs"]:
-            name = next(t["name"] for t in f_tensors.values() if t["index"] == out)
-            twin = next((q_tensors[n] for n in (f"{name}/int8", f"{name}/int16", name) if n in q_tensors), None)
+            name = by_index[out]
+            twin = twin_of(name)
             if twin is not None and f_tensors[name]["dtype"] == np.float32:
-                pairs.append((op["op_name"], name, twin))
+                pairs.append((op["op_name"], name, twin, inputs))
     if not pairs:
         raise QuantizationError("the two files have no tensors in common: give the float file the quantized "
                                 "one was made from")
@@ -77,7 +87,7 @@ def quantization_report(float_model: bytes, quantized_model: bytes, data: Any) -
             _set_inputs(interp, [s[None] if np.ndim(s) < len(interp.get_input_details()[0]["shape"]) else s
                                  for s in sample])
             interp.invoke()
-        for k, (_, name, twin) in enumerate(pairs):
+        for k, (_, name, twin, _) in enumerate(pairs):
             want = f.get_tensor(f_tensors[name]["index"]).astype(np.float64)
             got = _dequantized(q, twin)
             # Max-pool padding written as PADV2 with -FLT_MAX: a sentinel, not a value to compare.
@@ -86,26 +96,32 @@ def quantization_report(float_model: bytes, quantized_model: bytes, data: Any) -
             signal[k] += np.sum(want ** 2)
             noise[k] += np.sum((got - want) ** 2)
     rows = []
-    for k, (op, name, _) in enumerate(pairs):
+    snr_of = {}
+    for k, (op, name, _, inputs) in enumerate(pairs):
         snr = np.inf if noise[k] == 0 else 10 * np.log10(max(signal[k], 1e-30) / noise[k])
+        snr_of[name] = float(snr)
+        if op is None:
+            continue
         rel = float(np.sqrt(noise[k] / signal[k])) if signal[k] > 0 else float(np.sqrt(noise[k]))
-        rows.append(LayerError(op, name, float(snr), rel))
+        in_snr = min((snr_of[i] for i in inputs if i in snr_of), default=np.inf)
+        added = 0.0 if not np.isfinite(snr) else (in_snr - snr if np.isfinite(in_snr) else 100.0 - snr)
+        rows.append(LayerError(op, name, float(snr), rel, float(added)))
     return rows
 
 
 def worst_layer(rows: List[LayerError]) -> LayerError:
-    """The layer with the largest relative error."""
-    return max(rows, key=lambda r: r.relative_rmse)
+    """The layer that hurts most: the one that loses the most SNR itself (added_db)."""
+    return max(rows, key=lambda r: r.added_db)
 
 
 def format_report(rows: List[LayerError]) -> str:
     """A text table, one row per layer, the worst marked."""
     worst = worst_layer(rows)
     width = min(48, max(len(r.tensor) for r in rows))
-    lines = [f"{'op':20s} {'tensor':{width}s} {'SNR dB':>8s} {'rel RMSE':>9s}"]
+    lines = [f"{'op':20s} {'tensor':{width}s} {'SNR dB':>8s} {'rel RMSE':>9s} {'lost dB':>8s}"]
     for r in rows:
-        mark = "  <- largest error" if r is worst else ""
-        lines.append(f"{r.op:20s} {r.tensor[-width:]:{width}s} {r.snr_db:8.1f} {r.relative_rmse:9.4f}{mark}")
+        mark = "  <- loses most" if r is worst else ""
+        lines.append(f"{r.op:20s} {r.tensor[-width:]:{width}s} {r.snr_db:8.1f} {r.relative_rmse:9.4f} {r.added_db:8.1f}{mark}")
     return "\n".join(lines)
 
 

@@ -25,7 +25,7 @@ def test_int8_with_report(saved, capsys):
                  str(saved / "cal.npy"), "--input-type", "int8", "--output-type", "int8", "--report"]) == 0
     text = capsys.readouterr().out
     assert "quantized (int8):" in text and "KiB float ->" in text and "output dense: [" in text
-    assert "largest error" in text and "SOFTMAX" in text
+    assert "loses most" in text and "SOFTMAX" in text
 
 
 def test_dynamic_and_float16(saved, capsys):
