@@ -122,17 +122,23 @@ def test_degenerate_layer_quantizes_validly():
     np.testing.assert_allclose(got, run_batch(convert(model), x), atol=2 / 256)
 
 
-def _spoil_weights(content: bytes, tensor: str) -> bytes:
-    """The file with the weights `tensor` of one layer halved (scales kept), so that layer alone goes wrong."""
+def _spoil_weights(content: bytes, op: str, occurrence: int):
+    """(the file with the weights of the `occurrence`-th `op` halved, scales kept, so that layer alone goes
+    wrong; that layer's output tensor name)."""
+    from edgelite.model_builder import enum_name
+    from edgelite.schema.BuiltinOperator import BuiltinOperator
     from edgelite.schema.Model import Model, ModelT
     import flatbuffers
     model = ModelT.InitFromObj(Model.GetRootAs(content, 0))
-    t = next(t for t in model.subgraphs[0].tensors if t.name.decode() == tensor)
-    buf = model.buffers[t.buffer]
+    graph = model.subgraphs[0]
+    ops = [o for o in graph.operators
+           if enum_name(BuiltinOperator, model.operatorCodes[o.opcodeIndex].builtinCode) == op]
+    target = ops[occurrence]
+    buf = model.buffers[graph.tensors[target.inputs[1]].buffer]
     buf.data = (np.frombuffer(bytes(buf.data), np.int8) // 2).astype(np.int8).view(np.uint8)
     b = flatbuffers.Builder(0)
     b.Finish(model.Pack(b), b"TFL3")
-    return bytes(b.Output())
+    return bytes(b.Output()), graph.tensors[target.outputs[0]].name.decode()
 
 
 def test_report_points_at_the_hurt_layer(trained, tmp_path):
@@ -145,8 +151,9 @@ def test_report_points_at_the_hurt_layer(trained, tmp_path):
     assert [r.op for r in rows][:2] == ["CONV_2D", "MAX_POOL_2D"]
     assert all(r.relative_rmse < 0.05 and r.snr_db > 25 for r in rows)
     assert "loses most" in format_report(rows)
-    for layer, weights in (("conv2d_1", "conv2d_1/kernel/int8"), ("dense/linear", "dense/kernel/int8")):
-        bad = quantization_report(float_file, _spoil_weights(content, weights), x[:20])
+    for op, occurrence in (("CONV_2D", 1), ("FULLY_CONNECTED", 0)):
+        spoiled, layer = _spoil_weights(content, op, occurrence)
+        bad = quantization_report(float_file, spoiled, x[:20])
         assert worst_layer(bad).tensor == layer, format_report(bad)
     path = plot_report(rows, str(tmp_path / "report.png"))
     assert path is None or (tmp_path / "report.png").stat().st_size > 0
