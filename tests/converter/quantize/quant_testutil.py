@@ -68,3 +68,22 @@ def train_digits():
 
 def accuracy(probs, y) -> float:
     return float(np.mean(np.asarray(probs).argmax(1) == y))
+
+
+def spoil_weights(content: bytes, op: str, occurrence: int):
+    """(the file with the weights of the `occurrence`-th `op` halved, scales kept, so that layer alone goes
+    wrong; that layer's output tensor name)."""
+    from edgelite.model_builder import enum_name
+    from edgelite.schema.BuiltinOperator import BuiltinOperator
+    from edgelite.schema.Model import Model, ModelT
+    import flatbuffers
+    model = ModelT.InitFromObj(Model.GetRootAs(content, 0))
+    graph = model.subgraphs[0]
+    ops = [o for o in graph.operators
+           if enum_name(BuiltinOperator, model.operatorCodes[o.opcodeIndex].builtinCode) == op]
+    target = ops[occurrence]
+    buf = model.buffers[graph.tensors[target.inputs[1]].buffer]
+    buf.data = (np.frombuffer(bytes(buf.data), np.int8) // 2).astype(np.int8).view(np.uint8)
+    b = flatbuffers.Builder(0)
+    b.Finish(model.Pack(b), b"TFL3")
+    return bytes(b.Output()), graph.tensors[target.outputs[0]].name.decode()

@@ -5,7 +5,7 @@ same outputs in LiteRT BUILTIN_REF, and named errors for bad calibration data.""
 import numpy as np
 import pytest
 
-from quant_testutil import HAVE_LITERT, accuracy, train_digits, interpreter, op_names, run_batch
+from quant_testutil import HAVE_LITERT, accuracy, train_digits, interpreter, op_names, run_batch, spoil_weights
 
 from edgelite.converter import QuantizationError, convert
 
@@ -122,25 +122,6 @@ def test_degenerate_layer_quantizes_validly():
     np.testing.assert_allclose(got, run_batch(convert(model), x), atol=2 / 256)
 
 
-def _spoil_weights(content: bytes, op: str, occurrence: int):
-    """(the file with the weights of the `occurrence`-th `op` halved, scales kept, so that layer alone goes
-    wrong; that layer's output tensor name)."""
-    from edgelite.model_builder import enum_name
-    from edgelite.schema.BuiltinOperator import BuiltinOperator
-    from edgelite.schema.Model import Model, ModelT
-    import flatbuffers
-    model = ModelT.InitFromObj(Model.GetRootAs(content, 0))
-    graph = model.subgraphs[0]
-    ops = [o for o in graph.operators
-           if enum_name(BuiltinOperator, model.operatorCodes[o.opcodeIndex].builtinCode) == op]
-    target = ops[occurrence]
-    buf = model.buffers[graph.tensors[target.inputs[1]].buffer]
-    buf.data = (np.frombuffer(bytes(buf.data), np.int8) // 2).astype(np.int8).view(np.uint8)
-    b = flatbuffers.Builder(0)
-    b.Finish(model.Pack(b), b"TFL3")
-    return bytes(b.Output()), graph.tensors[target.outputs[0]].name.decode()
-
-
 def test_report_points_at_the_hurt_layer(trained, tmp_path):
     from edgelite.converter import quantization_report
     from edgelite.converter.quantize.report import format_report, plot_report, worst_layer
@@ -152,7 +133,7 @@ def test_report_points_at_the_hurt_layer(trained, tmp_path):
     assert all(r.relative_rmse < 0.05 and r.snr_db > 25 for r in rows)
     assert "loses most" in format_report(rows)
     for op, occurrence in (("CONV_2D", 1), ("FULLY_CONNECTED", 0)):
-        spoiled, layer = _spoil_weights(content, op, occurrence)
+        spoiled, layer = spoil_weights(content, op, occurrence)
         bad = quantization_report(float_file, spoiled, x[:20])
         assert worst_layer(bad).tensor == layer, format_report(bad)
     path = plot_report(rows, str(tmp_path / "report.png"))

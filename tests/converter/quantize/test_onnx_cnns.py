@@ -6,9 +6,10 @@ import os
 import numpy as np
 import pytest
 
-from quant_testutil import HAVE_LITERT, run_batch
+from quant_testutil import HAVE_LITERT, run_batch, spoil_weights
 
 from edgelite.converter import convert, quantization_report
+from edgelite.converter.quantize.report import worst_layer
 
 onnx = pytest.importorskip("onnx")
 MODELS = os.path.join(os.path.dirname(__file__), "..", "..", "models", "onnx")
@@ -30,3 +31,7 @@ def test_int8_onnx_cnn(name):
         np.testing.assert_array_equal(run_batch(content, x, "litert"), got)
     rows = quantization_report(float_file, content, x[:1])
     assert len(rows) > 20 and all(np.isfinite(r.relative_rmse) and r.relative_rmse < 0.1 for r in rows)
+    if name == "resnet_basic":
+        # A layer made bad inside the file (its int8 weights halved) is the one the report names.
+        spoiled, layer = spoil_weights(content, "CONV_2D", 5)
+        assert worst_layer(quantization_report(float_file, spoiled, x[:1])).tensor == layer
