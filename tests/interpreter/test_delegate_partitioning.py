@@ -8,8 +8,8 @@ from edgelite import _core
 from edgelite.model_builder import ModelBuilder
 
 
-def run(model: bytes, x: np.ndarray, delegates=()):
-    interp = edgelite.Interpreter(model_content=model, experimental_delegates=list(delegates))
+def run(model: bytes, x: np.ndarray, delegates=(), **options):
+    interp = edgelite.Interpreter(model_content=model, experimental_delegates=list(delegates), **options)
     interp.allocate_tensors()
     interp.set_tensor(interp.get_input_details()[0]["index"], x)
     interp.invoke()
@@ -155,25 +155,17 @@ def test_disable_delegate_clustering_keeps_execution_order():
     got, interp = run(model, X, [clustered])
     assert clustered.partitions == [[0, 2]]
     kept_order = _core.CpuTestDelegate(ops=["ADD"])
-    interp = edgelite.Interpreter(model_content=model, experimental_delegates=[kept_order],
-                                  experimental_disable_delegate_clustering=True)
-    interp.allocate_tensors()
-    interp.set_tensor(interp.get_input_details()[0]["index"], X)
-    interp.invoke()
+    got, interp = run(model, X, [kept_order], experimental_disable_delegate_clustering=True)
     assert kept_order.partitions == [[0], [2]]
     assert executed_ops(interp) == ["DELEGATE(CpuTestDelegate)", "MUL", "DELEGATE(CpuTestDelegate)"]
-    for d, e in zip(interp.get_output_details(), expected):
-        np.testing.assert_array_equal(interp.get_tensor(d["index"]), e)
+    for g, e in zip(got, expected):
+        np.testing.assert_array_equal(g, e)
 
 
 def test_disable_delegate_node_fusion_gives_one_node_partitions():
     model = chain_model(["ADD", "ADD", "SUB"])
     expected, _ = run(model, X)
     delegate = _core.CpuTestDelegate(ops=["ADD", "SUB"])
-    interp = edgelite.Interpreter(model_content=model, experimental_delegates=[delegate],
-                                  experimental_disable_delegate_node_fusion=True)
-    interp.allocate_tensors()
-    interp.set_tensor(interp.get_input_details()[0]["index"], X)
-    interp.invoke()
+    got, _ = run(model, X, [delegate], experimental_disable_delegate_node_fusion=True)
     assert delegate.partitions == [[0], [1], [2]]
-    np.testing.assert_array_equal(interp.get_tensor(interp.get_output_details()[0]["index"]), expected[0])
+    np.testing.assert_array_equal(got[0], expected[0])

@@ -345,11 +345,15 @@ class Interpreter:
         op_index = int(op_index)
         if not 0 <= op_index < len(nodes):
             raise InvalidArgumentError(f"op index {op_index} is out of range (subgraph has {len(nodes)} nodes)")
-        return self._op_details(nodes[op_index], int(subgraph_index))
+        return self._op_details(nodes[op_index], int(subgraph_index), {})
 
-    def _op_details(self, n: Dict[str, Any], subgraph: int) -> Dict[str, Any]:
+    def _op_details(self, n: Dict[str, Any], subgraph: int, dtypes: Dict[int, Any]) -> Dict[str, Any]:
+        # `dtypes` caches each tensor's NumPy type across the nodes of one _get_ops_details call.
         def types(tensors):
-            return [_numpy_type(self._core.tensor_info(subgraph, t)["dtype"]) for t in tensors if t != -1]
+            for t in tensors:
+                if t != -1 and t not in dtypes:
+                    dtypes[t] = _numpy_type(self._core.tensor_info(subgraph, t)["dtype"])
+            return [dtypes[t] for t in tensors if t != -1]
         return {"index": n["index"], "op_name": n["op_name"],
                 "inputs": np.asarray(n["inputs"], dtype=np.int32),
                 "outputs": np.asarray(n["outputs"], dtype=np.int32),
@@ -359,7 +363,8 @@ class Interpreter:
 
     def _get_ops_details(self, subgraph_index: int = 0) -> List[Dict[str, Any]]:
         """`_get_op_details` of every node, by node index (as LiteRT: nodes a delegate took over included)."""
-        return [self._op_details(n, int(subgraph_index)) for n in self._core.nodes(int(subgraph_index), True)]
+        dtypes: Dict[int, Any] = {}
+        return [self._op_details(n, int(subgraph_index), dtypes) for n in self._core.nodes(int(subgraph_index), True)]
 
     def num_subgraphs(self) -> int:
         """The number of subgraphs in the model."""
