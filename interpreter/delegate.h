@@ -10,8 +10,6 @@
 
 namespace edgelite {
 
-class Subgraph;
-
 // One group of claimed nodes that the core hands to a delegate as a unit.
 struct DelegatePartition {
   bool delegated = true;     // false for a run of nodes that stays on the CPU
@@ -28,15 +26,30 @@ class DelegateKernel {
   virtual Status Eval(KernelContext& ctx, Node& node) = 0;
 };
 
+// A backend. It sees the graph only as a KernelContext (tensors, nodes, CPU prepare of a node), never
+// the Subgraph itself. Plugin libraries implement the C form of this (plugin_api.h); PluginDelegate
+// adapts it.
 class Delegate {
  public:
   virtual ~Delegate() = default;
   virtual std::string name() const = 0;
-  // Whether this delegate can run `node` (asked once per node before partitioning).
-  virtual bool SupportsNode(const Subgraph& graph, const Node& node) = 0;
-  // Creates the kernel for one partition.
-  virtual Status CreateKernel(Subgraph& graph, const DelegatePartition& partition,
+  // Whether this delegate can run `node` (asked once per node before partitioning); when not, `why`
+  // may say what stops it.
+  virtual bool SupportsNode(KernelContext& ctx, const Node& node, std::string* why) = 0;
+  // Creates the kernel for one partition. A Status with StatusCode::kUnsupported declines it: its nodes
+  // stay on the CPU and the message is kept as their note. Any other failure fails the delegation.
+  virtual Status CreateKernel(KernelContext& ctx, const DelegatePartition& partition,
                               std::unique_ptr<DelegateKernel>* kernel) = 0;
+  // Copies a device buffer this delegate set on a tensor (KernelContext::SetDeviceBuffer) to host memory.
+  virtual Status CopyToHost(void* buffer, void* dst, size_t bytes) {
+    return Internal(StrCat("delegate ", name(), " set a device buffer but cannot copy it to the host"));
+  }
+  // What plugins see as a tensor's ElTensorInfo.device_owner when this delegate holds it.
+  virtual const void* device_tag() const { return this; }
+  // How the core groups this delegate's nodes: partitions with fewer nodes than min_partition_nodes
+  // stay on the CPU, and only the max_partitions largest are delegated (0: no limit).
+  int min_partition_nodes = 1;
+  int max_partitions = 0;
 };
 
 // How claimed nodes are grouped (LiteRT's experimental_disable_delegate_clustering and

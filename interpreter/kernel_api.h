@@ -15,13 +15,15 @@ namespace schema {
 struct Operator;
 }
 
+class Delegate;
 class KernelContext;
 class ResourceTable;
 class ThreadPool;
 struct KernelRegistration;
 
 struct Node {
-  int index = -1;  // position in the subgraph's execution order, for messages
+  int index = -1;  // position in the subgraph's nodes, for messages
+  int builtin_code = -1;  // .tflite BuiltinOperator (32 for custom operators); -1 for nodes the core made
   std::vector<int> inputs;         // tensor indices; -1 marks an omitted optional input
   std::vector<int> outputs;
   std::vector<int> intermediates;
@@ -37,6 +39,11 @@ struct Node {
   // "avx512vnni". Null for kernels without a variant table.
   const char* variant_name = nullptr;
   const char* variant_isa = nullptr;
+  // For a node a delegate was asked about and did not take: why (from the delegate, or the core's
+  // partition limits), for `edgelite inspect --delegate`. Empty otherwise.
+  std::string delegate_note;
+  // For a delegate's node: the backend's name ("opencl").
+  std::string delegate_name;
 };
 
 struct KernelRegistration {
@@ -119,6 +126,18 @@ class KernelContext {
   // True once Interpreter::Cancel was called during the running invoke. Subgraphs check it between
   // nodes; a kernel that loops (WHILE) checks it between iterations and fails with kCancelled.
   virtual bool cancelled() const = 0;
+
+  // The graph's nodes, for delegates and their kernels (null past the end).
+  virtual int num_nodes() const = 0;
+  virtual Node* node(int index) = 0;
+  // Runs the node's own CPU kernel (init once, then prepare / eval): delegates use it to compute output
+  // shapes exactly as the CPU path does, and test delegates to run nodes.
+  virtual Status PrepareNodeOnCpu(int node_index) = 0;
+  virtual Status EvalNodeOnCpu(int node_index) = 0;
+  // Marks `tensor` as living in `owner`'s device buffer (see Tensor::device_buffer); null clears it.
+  virtual Status SetDeviceBuffer(Tensor& tensor, Delegate* owner, void* buffer, bool host_stale) = 0;
+  // Makes the host bytes of a tensor current, copying back from its device owner when they are stale.
+  virtual Status EnsureHost(Tensor& tensor) = 0;
 
   // True when the interpreter was created for reference kernels only (LiteRT's BUILTIN_REF resolver,
   // or EDGELITE_FORCE_REFERENCE_KERNELS=1): variant selection then considers only Isa::kReference rows.

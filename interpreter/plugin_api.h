@@ -71,9 +71,12 @@ typedef struct ElNodeInfo {
   const uint8_t* custom_options;
   size_t custom_options_size;
   int32_t has_cpu_kernel;  /* the core can run this node itself */
+  int32_t num_temporaries; /* scratch tensors its CPU kernel added (after prepare_node_on_cpu) */
+  const int32_t* temporaries;
 } ElNodeInfo;
 
-/* Index range [begin, end) of a parallel loop, with the worker's number in [0, num_threads). */
+/* Index range [begin, end) of a parallel loop, with a slot number in [0, num_threads) that no other range
+ * running at the same time has (for per-worker scratch). */
 typedef void (*ElParallelTask)(void* arg, int64_t begin, int64_t end, int32_t thread);
 
 typedef struct ElContextApi {
@@ -103,6 +106,9 @@ typedef struct ElContextApi {
   ElStatus (*set_device_buffer)(ElContext* ctx, int32_t tensor, void* buffer, int32_t host_stale);
   /* Makes the host copy of a tensor current (calls the owner's copy_to_host when stale). */
   ElStatus (*ensure_host)(ElContext* ctx, int32_t tensor);
+  /* Gives a tensor host memory of its own (a tensor inside a partition that the delegate computes on the
+   * host); after prepare_node_on_cpu set its shape. */
+  ElStatus (*allocate_host)(ElContext* ctx, int32_t tensor);
 } ElContextApi;
 
 /* ---- Custom-operator kernels ---- */

@@ -150,6 +150,7 @@ Status Subgraph::Build(const Model& model, const schema::SubGraph& fb, const OpR
     const schema::OperatorCode* code = codes->Get(op->opcode_index());
     // Old writers fill only the byte field; new ones put 127 there for codes above it.
     const int builtin = std::max<int>(code->deprecated_builtin_code(), code->builtin_code());
+    node.builtin_code = builtin;
     node.op_version = code->version();
     if (op->custom_options()) {
       node.custom_options = op->custom_options()->data();
@@ -171,7 +172,12 @@ Status Subgraph::Build(const Model& model, const schema::SubGraph& fb, const OpR
         unresolved_.push_back(
             max ? StrCat("node ", i, ": custom operator '", node.op_name, "' version ", node.op_version,
                          " is not supported (this build has versions up to ", max, ")")
-                : StrCat("node ", i, ": custom operator '", node.op_name, "' is not registered"));
+                : node.op_name.rfind("Flex", 0) == 0
+                    ? StrCat("node ", i, ": custom operator '", node.op_name, "' is a TensorFlow select op and no "
+                             "kernel for it is registered (edgelite runs select ops from its library "
+                             "libedgelite_select.so, loaded unless select_ops=False; this op is not in it, or "
+                             "the library was not loaded)")
+                    : StrCat("node ", i, ": custom operator '", node.op_name, "' is not registered"));
       }
     } else {
       node.op_name = BuiltinOperatorName(builtin);
@@ -208,13 +214,76 @@ Status Subgraph::Build(const Model& model, const schema::SubGraph& fb, const OpR
   return Status::Ok();
 }
 
+Status Subgraph::InitNode(Node& node) {
+  if (node_initialized_.size() < nodes_.size()) node_initialized_.resize(nodes_.size(), false);
+  if (node_initialized_[node.index]) return Status::Ok();
+  if (node.registration->init) EL_RETURN_IF_ERROR(node.registration->init(*this, node));
+  node_initialized_[node.index] = true;
+  return Status::Ok();
+}
+
 Status Subgraph::InitNodes() {
   if (nodes_initialized_) return Status::Ok();
-  for (int n : plan_) {
-    Node& node = nodes_[n];
-    if (node.registration->init) EL_RETURN_IF_ERROR(node.registration->init(*this, node));
-  }
+  for (int n : plan_) EL_RETURN_IF_ERROR(InitNode(nodes_[n]));
   nodes_initialized_ = true;
+  return Status::Ok();
+}
+
+Status Subgraph::PrepareNodeOnCpu(int node_index) {
+  Node* n = mutable_node(node_index);
+  if (!n || !n->registration || node_delegate(node_index)) {
+    return InvalidArgument(StrCat("node ", node_index, " has no CPU kernel to prepare"));
+  }
+  EL_RETURN_IF_ERROR(InitNode(*n));
+  return PrepareNode(*n);
+}
+
+Status Subgraph::EvalNodeOnCpu(int node_index) {
+  Node* n = mutable_node(node_index);
+  if (!n || !n->registration || node_delegate(node_index) || node_index >= static_cast<int>(node_initialized_.size()) ||
+      !node_initialized_[node_index]) {
+    return InvalidArgument(StrCat("node ", node_index, " has no prepared CPU kernel to run"));
+  }
+  EL_RETURN_IF_ERROR(SyncInputsToHost(*n));
+  return n->registration->eval(*this, *n);
+}
+
+Status Subgraph::SetDeviceBuffer(Tensor& tensor, Delegate* owner, void* buffer, bool host_stale) {
+  if (tensor.allocation == Allocation::kConstant || tensor.is_variable) {
+    return InvalidArgument(StrCat("tensor '", tensor.name, "' is a constant or a variable; it cannot live on a device"));
+  }
+  if (!buffer) {
+    tensor.device_owner = nullptr;
+    tensor.device_buffer = nullptr;
+    tensor.host_stale = false;
+    return Status::Ok();
+  }
+  if (host_stale && !tensor.data && tensor.RequiredBytes() > 0) {
+    return InvalidArgument(StrCat("tensor '", tensor.name, "' has no host memory to copy its device values to"));
+  }
+  tensor.device_owner = owner;
+  tensor.device_buffer = buffer;
+  tensor.host_stale = host_stale;
+  return Status::Ok();
+}
+
+Status Subgraph::EnsureHost(Tensor& tensor) {
+  if (!tensor.host_stale) return Status::Ok();
+  Status s = tensor.device_owner->CopyToHost(tensor.device_buffer, tensor.data, tensor.RequiredBytes());
+  if (!s.ok()) {
+    return Status(s.code(), StrCat("copying '", tensor.name, "' from ", tensor.device_owner->name(), ": ", s.message()));
+  }
+  tensor.host_stale = false;
+  return Status::Ok();
+}
+
+Status Subgraph::SyncInputsToHost(const Node& node) {
+  Delegate* self = node_delegate(node.index);
+  for (int t : node.inputs) {
+    if (t < 0) continue;
+    Tensor& in = tensors_[t];
+    if (in.host_stale && !(self && in.device_owner == self)) EL_RETURN_IF_ERROR(EnsureHost(in));
+  }
   return Status::Ok();
 }
 
@@ -226,6 +295,9 @@ void Subgraph::ResetActivationState() {
     t.allocation = Allocation::kNone;
     t.data = nullptr;
     t.bytes = 0;
+    t.device_owner = nullptr;
+    t.device_buffer = nullptr;
+    t.host_stale = false;
   }
   folded_.assign(nodes_.size(), false);
   prepare_at_eval_.assign(nodes_.size(), false);
@@ -403,6 +475,8 @@ Status Subgraph::Invoke() {
       status = PrepareNode(node);
       if (!status.ok()) break;
     }
+    status = SyncInputsToHost(node);
+    if (!status.ok()) break;
     status = node.registration->eval(*this, node);
     if (!status.ok()) break;
     if (profiling_) {
@@ -411,6 +485,11 @@ Status Subgraph::Invoke() {
     }
   }
   in_eval_ = false;
+  // The caller reads outputs from host memory.
+  for (int t : outputs_) {
+    if (!status.ok()) break;
+    status = EnsureHost(tensors_[t]);
+  }
   if (profiling_ && status.ok()) ++profile_runs_;
   return status;
 }
@@ -492,10 +571,38 @@ void Subgraph::EnableProfiling(bool on) {
 
 Status Subgraph::ApplyDelegate(const std::shared_ptr<Delegate>& delegate) {
   std::vector<bool> supported(nodes_.size(), false);
-  for (int n : plan_) supported[n] = delegate->SupportsNode(*this, nodes_[n]);
+  for (int n : plan_) {
+    std::string why;
+    supported[n] = delegate->SupportsNode(*this, nodes_[n], &why);
+    if (!supported[n]) nodes_[n].delegate_note = why.empty() ? StrCat("not supported by ", delegate->name()) : why;
+  }
   std::vector<DelegatePartition> parts =
       PartitionForDelegate(nodes_, plan_, supported, outputs_, static_cast<int>(tensors_.size()),
                            options_.partitioning);
+  // The delegate's limits: partitions too small to pay for the crossing, and only the largest ones.
+  auto keep_on_cpu = [&](DelegatePartition& part, const std::string& why) {
+    part.delegated = false;
+    for (int n : part.nodes) nodes_[n].delegate_note = why;
+  };
+  std::vector<int> candidates;
+  for (size_t p = 0; p < parts.size(); ++p) {
+    if (!parts[p].delegated) continue;
+    const int size = static_cast<int>(parts[p].nodes.size());
+    if (size < delegate->min_partition_nodes) {
+      keep_on_cpu(parts[p], StrCat("its partition has ", size, " node", size == 1 ? "" : "s", ", fewer than ",
+                                   delegate->name(), "'s min_partition_size ", delegate->min_partition_nodes));
+    } else {
+      candidates.push_back(static_cast<int>(p));
+    }
+  }
+  if (delegate->max_partitions > 0 && static_cast<int>(candidates.size()) > delegate->max_partitions) {
+    std::stable_sort(candidates.begin(), candidates.end(),
+                     [&](int a, int b) { return parts[a].nodes.size() > parts[b].nodes.size(); });
+    for (size_t c = delegate->max_partitions; c < candidates.size(); ++c) {
+      keep_on_cpu(parts[candidates[c]], StrCat("its partition is beyond ", delegate->name(), "'s max_partitions ",
+                                               delegate->max_partitions, " (the largest are delegated)"));
+    }
+  }
   std::vector<int> new_plan;
   std::set<int> claimed;
   for (const DelegatePartition& part : parts) {
@@ -504,19 +611,31 @@ Status Subgraph::ApplyDelegate(const std::shared_ptr<Delegate>& delegate) {
       continue;
     }
     std::unique_ptr<DelegateKernel> kernel;
-    EL_RETURN_IF_ERROR(delegate->CreateKernel(*this, part, &kernel));
+    Status status = delegate->CreateKernel(*this, part, &kernel);
+    if (status.code() == StatusCode::kUnsupported) {
+      // Declined: the partition stays on the CPU, in its place in the order.
+      for (int n : part.nodes) nodes_[n].delegate_note = StrCat(delegate->name(), " declined its partition: ", status.message());
+      new_plan.insert(new_plan.end(), part.nodes.begin(), part.nodes.end());
+      continue;
+    }
+    EL_RETURN_IF_ERROR(status);
     Node node;
     node.index = static_cast<int>(nodes_.size());
     node.inputs = part.inputs;
     node.outputs = part.outputs;
     node.registration = DelegateNodeRegistration();
     node.user_data = kernel.release();
-    node.op_name = StrCat("DELEGATE(", delegate->name(), ")");
+    node.op_name = "DELEGATE";
+    node.delegate_name = delegate->name();
     nodes_.push_back(std::move(node));
+    node_delegate_.resize(nodes_.size(), nullptr);
+    node_delegate_.back() = delegate.get();
+    partition_nodes_[nodes_.back().index] = part.nodes;
     new_plan.push_back(nodes_.back().index);
     claimed.insert(part.nodes.begin(), part.nodes.end());
   }
   plan_ = std::move(new_plan);
+  nodes_initialized_ = false;  // declined partitions' nodes need their CPU init
   // Operators the CPU cannot run no longer matter once a delegate has claimed them.
   std::vector<std::string> still_unresolved;
   std::vector<int> still_unresolved_node;

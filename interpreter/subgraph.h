@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <deque>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -104,11 +105,31 @@ class Subgraph : public KernelContext, public CalledGraph {
   bool cancelled() const override {
     return cancel_requested_ && cancel_requested_->load(std::memory_order_relaxed);
   }
+  int num_nodes() const override { return static_cast<int>(nodes_.size()); }
+  Node* node(int index) override { return mutable_node(index); }
+  Status PrepareNodeOnCpu(int node_index) override;
+  Status EvalNodeOnCpu(int node_index) override;
+  Status SetDeviceBuffer(Tensor& tensor, Delegate* owner, void* buffer, bool host_stale) override;
+  Status EnsureHost(Tensor& tensor) override;
+  // The model nodes a delegate's node runs (its partition), empty for other nodes.
+  const std::vector<int>& partition_nodes(int index) const {
+    static const std::vector<int> none;
+    auto it = partition_nodes_.find(index);
+    return it == partition_nodes_.end() ? none : it->second;
+  }
+  // The delegate running node `index` (a delegate's node), or null for a CPU node.
+  Delegate* node_delegate(int index) const {
+    return index >= 0 && index < static_cast<int>(node_delegate_.size()) ? node_delegate_[index] : nullptr;
+  }
 
  private:
   enum class State { kNeedsAllocation, kReady };
 
   Status InitNodes();
+  Status InitNode(Node& node);
+  // Before a node reads its inputs: host bytes of tensors left stale on a device are copied back,
+  // except for a delegate's node reading a buffer of its own delegate.
+  Status SyncInputsToHost(const Node& node);
   Status PrepareNode(Node& node);
   bool CanFold(const Node& node) const;
   Status FoldNode(Node& node);
@@ -128,8 +149,10 @@ class Subgraph : public KernelContext, public CalledGraph {
   std::vector<int> inputs_, outputs_;
   std::vector<std::string> unresolved_;
   std::vector<int> unresolved_node_;  // node index of each unresolved_ entry
-  std::vector<std::unique_ptr<KernelRegistration>> owned_registrations_;  // delegate nodes
   std::vector<std::shared_ptr<Delegate>> delegates_;
+  std::vector<Delegate*> node_delegate_;  // per node: the delegate of a delegate's node, else null
+  std::map<int, std::vector<int>> partition_nodes_;  // delegate's node -> the nodes it runs
+  std::vector<bool> node_initialized_;    // per node: init ran (nodes delegates run on the CPU too)
   bool nodes_initialized_ = false;
   bool in_eval_ = false;
   bool active_ = false;              // inside AllocateTensors or Invoke

@@ -14,6 +14,7 @@ namespace edgelite {
 namespace schema {
 struct SparsityParameters;
 }
+class Delegate;
 
 // Values equal the .tflite TensorType enum so conversion is a cast after a range check.
 enum class DataType : int8_t {
@@ -87,6 +88,12 @@ struct Tensor {
   size_t bytes = 0;
   AlignedBlock owned;
   size_t owned_capacity = 0;
+  // Device memory: a delegate that produced this tensor may leave its values in a buffer of its own
+  // (`device_buffer`, meaningful only to `device_owner`). With host_stale the host bytes at `data` are
+  // out of date; the core copies them back (KernelContext::EnsureHost) before anything else reads them.
+  Delegate* device_owner = nullptr;
+  void* device_buffer = nullptr;
+  bool host_stale = false;
 
   int64_t num_elements() const { return NumElements(dims); }
   int rank() const { return static_cast<int>(dims.size()); }

@@ -6,8 +6,15 @@ cd "$(dirname "$0")/.."
 PY="${PYTHON:-python3}"
 # System packages the tests use when present: qemu-user runs the module on emulated older x86-64 CPUs
 # (tests/interpreter/test_portable_isa.py), binutils' objdump checks where ISA code lives, and headless
-# Chromium renders `edgelite inspect --html` pages (tests/cli/test_cli_pictures.py).
+# Chromium renders `edgelite inspect --html` pages (tests/cli/test_cli_pictures.py). The OpenCL delegate
+# builds against the Khronos headers (opencl-c-headers) and runs in CI on PoCL, an OpenCL implementation for
+# the CPU (pocl-opencl-icd, through the ICD loader ocl-icd-libopencl1); the delegate loads libOpenCL at run
+# time, so none of these is needed to use edgelite on the CPU.
 need_apt=""
+[ -f /usr/include/CL/cl.h ] || need_apt="$need_apt opencl-c-headers"
+[ -e /usr/lib/x86_64-linux-gnu/libOpenCL.so.1 ] || [ -e /usr/lib/aarch64-linux-gnu/libOpenCL.so.1 ] ||
+  need_apt="$need_apt ocl-icd-libopencl1"
+ls /etc/OpenCL/vendors/*.icd >/dev/null 2>&1 || need_apt="$need_apt pocl-opencl-icd"
 command -v qemu-x86_64 >/dev/null 2>&1 || need_apt="$need_apt qemu-user"
 command -v objdump >/dev/null 2>&1 || need_apt="$need_apt binutils"
 command -v chromium >/dev/null 2>&1 || need_apt="$need_apt chromium"

@@ -5,13 +5,13 @@
 #include <pybind11/stl.h>
 
 #include <cstring>
+#include <map>
 #include <set>
 
-#include "delegates/testing/cpu_test_delegate.h"
 #include "interpreter/cpu_features.h"
 #include "interpreter/interpreter.h"
-#include "interpreter/testing/test_custom_ops.h"
 #include "interpreter/kernels/builtin_ops.h"
+#include "interpreter/plugin_host.h"
 #include "schema/edgelite_generated.h"
 
 namespace py = pybind11;
@@ -51,8 +51,11 @@ py::dtype NumpyDtype(DataType t) { return t == DataType::kResource ? py::dtype("
 // Holds the interpreter and what it needs alive; the Python wrapper object owns one of these.
 class CoreInterpreter {
  public:
+  // `custom_op_libraries`: (path, registration function name) pairs, loaded in order. `select_ops_library`:
+  // loaded when the model has a custom operator named Flex* that nothing registered (empty: never).
   CoreInterpreter(py::object model_path, py::object model_content, int num_threads, py::list delegates,
-                  bool test_custom_ops, bool preserve_all_tensors, bool reference_kernels_only,
+                  std::vector<std::pair<std::string, std::string>> custom_op_libraries,
+                  std::string select_ops_library, bool preserve_all_tensors, bool reference_kernels_only,
                   bool delegate_clustering, bool delegate_node_fusion) {
     std::shared_ptr<Model> model;
     if (!model_path.is_none()) {
@@ -64,7 +67,10 @@ class CoreInterpreter {
       Check(InvalidArgument("give model_path or model_content"));
     }
     OpResolver resolver = MakeBuiltinOpResolver();
-    if (test_custom_ops) testing::AddTestCustomOps(&resolver);
+    for (const auto& [path, symbol] : custom_op_libraries) Check(LoadCustomOpLibrary(path, symbol, &resolver));
+    if (!select_ops_library.empty() && NeedsSelectOps(*model, resolver)) {
+      Check(LoadCustomOpLibrary(select_ops_library, "", &resolver));
+    }
     InterpreterOptions options;
     options.num_threads = num_threads;
     options.graph.preserve_all_tensors = preserve_all_tensors;
@@ -76,6 +82,18 @@ class CoreInterpreter {
       auto delegate = py::cast<std::shared_ptr<Delegate>>(d);
       Check(interp_->ModifyGraphWithDelegate(delegate));
     }
+  }
+
+  // True when a custom operator named Flex<Op> (TensorFlow's select ops) has no registered kernel.
+  static bool NeedsSelectOps(const Model& model, const OpResolver& resolver) {
+    const auto* codes = model.fb()->operator_codes();
+    if (!codes) return false;
+    for (const schema::OperatorCode* code : *codes) {
+      if (!code->custom_code()) continue;
+      const std::string name = code->custom_code()->str();
+      if (name.rfind("Flex", 0) == 0 && !resolver.FindCustom(name, code->version())) return true;
+    }
+    return false;
   }
 
   Subgraph& sg(int index) {
@@ -181,6 +199,7 @@ class CoreInterpreter {
       return py::array(py::dtype("O"), std::vector<py::ssize_t>(t.dims.begin(), t.dims.end()));
     }
     CheckReadable(t);
+    Check(sg(subgraph).EnsureHost(t));
     py::array out(NumpyDtype(t.type), std::vector<py::ssize_t>(t.dims.begin(), t.dims.end()));
     if (t.RequiredBytes()) std::memcpy(out.mutable_data(), t.data, t.RequiredBytes());
     return out;
@@ -192,6 +211,7 @@ class CoreInterpreter {
       Check(InvalidArgument(StrCat("tensor '", t.name, "' is a resource handle; it has no values to view")));
     }
     CheckReadable(t);
+    Check(sg(subgraph).EnsureHost(t));
     std::vector<py::ssize_t> shape(t.dims.begin(), t.dims.end());
     return py::array(NumpyDtype(t.type), shape, t.data, owner);
   }
@@ -248,6 +268,9 @@ class CoreInterpreter {
       d["inputs"] = node.inputs;
       d["outputs"] = node.outputs;
       d["delegated"] = node.op == nullptr;
+      d["partition_nodes"] = s.partition_nodes(n);
+      d["delegate"] = node.delegate_name.empty() ? py::object(py::none()) : py::object(py::str(node.delegate_name));
+      d["delegate_note"] = node.delegate_note.empty() ? py::object(py::none()) : py::object(ModelText(node.delegate_note));
       // The implementation prepare chose (kernels/kernel_variant.h): "float32 (avx512)"; None before.
       if (node.variant_name) {
         d["kernel"] = StrCat(node.variant_name, " (", node.variant_isa, ")");
@@ -309,18 +332,28 @@ PYBIND11_MODULE(_core, m) {
   });
 
   py::class_<Delegate, std::shared_ptr<Delegate>>(m, "Delegate")
-      .def_property_readonly("name", &Delegate::name);
-  py::class_<CpuTestDelegate, Delegate, std::shared_ptr<CpuTestDelegate>>(m, "CpuTestDelegate")
-      .def(py::init([](std::vector<std::string> ops) {
-             return std::make_shared<CpuTestDelegate>(std::set<std::string>(ops.begin(), ops.end()));
-           }),
-           py::arg("ops"))
-      .def_property_readonly("partitions", &CpuTestDelegate::partitions);
+      .def_property_readonly("name", &Delegate::name)
+      .def_property_readonly("min_partition_size", [](const Delegate& d) { return d.min_partition_nodes; })
+      .def_property_readonly("max_partitions", [](const Delegate& d) { return d.max_partitions; })
+      // A plugin delegate's free-form facts ("partitions", "device", ...); None for an unknown key.
+      .def("query", [](const Delegate& d, const std::string& key) -> py::object {
+        const auto* plugin = dynamic_cast<const PluginDelegate*>(&d);
+        const char* answer = plugin ? plugin->Query(key) : nullptr;
+        return answer ? py::object(py::str(answer)) : py::object(py::none());
+      });
+  m.def("load_delegate", [](const std::string& path, std::map<std::string, std::string> options) {
+    std::shared_ptr<Delegate> delegate;
+    PluginOptions list(options.begin(), options.end());
+    Check(LoadDelegatePlugin(path, list, &delegate));
+    return delegate;
+  }, py::arg("path"), py::arg("options"));
 
   py::class_<CoreInterpreter>(m, "CoreInterpreter")
-      .def(py::init<py::object, py::object, int, py::list, bool, bool, bool, bool, bool>(), py::arg("model_path"),
-           py::arg("model_content"), py::arg("num_threads"), py::arg("delegates"),
-           py::arg("test_custom_ops") = false, py::arg("preserve_all_tensors") = false,
+      .def(py::init<py::object, py::object, int, py::list, std::vector<std::pair<std::string, std::string>>,
+                    std::string, bool, bool, bool, bool>(),
+           py::arg("model_path"), py::arg("model_content"), py::arg("num_threads"), py::arg("delegates"),
+           py::arg("custom_op_libraries") = std::vector<std::pair<std::string, std::string>>(),
+           py::arg("select_ops_library") = std::string(), py::arg("preserve_all_tensors") = false,
            py::arg("reference_kernels_only") = false, py::arg("delegate_clustering") = true,
            py::arg("delegate_node_fusion") = true)
       .def("num_subgraphs", [](CoreInterpreter& c) { return c.interp_->num_subgraphs(); })

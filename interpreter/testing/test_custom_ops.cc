@@ -1,136 +1,84 @@
-// The test custom operators EdgeliteTestScale and EdgeliteTestCall.
-#include "interpreter/testing/test_custom_ops.h"
-
+// Test custom operators, registered through the plugin ABI like an app's own operators: built into the
+// test plugin library (never into the core), registered by `AddTestCustomOps`.
+//
+// "EdgeliteTestScale": float32 output = input * scale, where scale is the 4-byte float in the custom
+// options (versions 1 and 2; version 2 adds an optional second input added to the result).
+#include <cstdio>
 #include <cstring>
 
-#include "interpreter/kernels/kernel_util.h"
+#include "interpreter/plugin_api.h"
 
-namespace edgelite {
-namespace testing {
 namespace {
 
-struct ScaleData {
-  float scale = 1.f;
-};
+constexpr int32_t kFloat32 = 0;
 
-Status Init(KernelContext& ctx, Node& node) {
-  auto* d = new ScaleData();
-  node.user_data = d;
-  EL_KERNEL_CHECK(ctx, node, node.custom_options_size == sizeof(float),
-                  "custom options must hold one float32 scale (4 bytes), got ", node.custom_options_size,
-                  " bytes");
-  std::memcpy(&d->scale, node.custom_options, sizeof(float));
-  return Status::Ok();
+bool Fail(const ElContextApi* api, ElContext* ctx, const char* message) {
+  api->report_error(ctx, message);
+  return false;
 }
 
-Status Prepare(KernelContext& ctx, Node& node) {
-  EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 1, node.op_version >= 2 ? 2 : 1));
-  EL_RETURN_IF_ERROR(CheckOutputCount(ctx, node, 1));
-  Tensor *in, *out;
-  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, &in));
-  EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &out));
-  EL_RETURN_IF_ERROR(CheckType(ctx, node, *in, DataType::kFloat32, "input"));
-  if (Tensor* bias = ctx.input(node, 1)) {
-    EL_RETURN_IF_ERROR(CheckType(ctx, node, *bias, DataType::kFloat32, "input 1"));
-    EL_KERNEL_CHECK(ctx, node, bias->dims == in->dims, "input 1 must have the shape of input 0");
+void* ScaleInit(const ElContextApi* api, ElContext* ctx, const ElNodeInfo* node, ElStatus* status) {
+  if (node->custom_options_size != sizeof(float)) {
+    char text[128];
+    std::snprintf(text, sizeof(text), "custom options must hold one float32 scale (4 bytes), got %zu bytes",
+                  node->custom_options_size);
+    *status = api->report_error(ctx, text);
+    return nullptr;
   }
-  return ctx.ResizeTensor(*out, in->dims);
+  auto* scale = new float;
+  std::memcpy(scale, node->custom_options, sizeof(float));
+  return scale;
 }
 
-Status Eval(KernelContext& ctx, Node& node) {
-  const float scale = static_cast<ScaleData*>(node.user_data)->scale;
-  const Tensor& in = *ctx.input(node, 0);
-  const Tensor* bias = ctx.input(node, 1);
-  Tensor& out = *ctx.output(node, 0);
-  for (int64_t i = 0; i < in.num_elements(); ++i) {
-    out.data_as<float>()[i] = in.data_as<float>()[i] * scale + (bias ? bias->data_as<float>()[i] : 0.f);
+void ScaleFree(void* data) { delete static_cast<float*>(data); }
+
+ElStatus ScalePrepare(const ElContextApi* api, ElContext* ctx, const ElNodeInfo* node, void*) {
+  const int max_inputs = node->version >= 2 ? 2 : 1;
+  if (node->num_inputs < 1 || node->num_inputs > max_inputs || node->num_outputs != 1) {
+    Fail(api, ctx, node->version >= 2 ? "needs 1 or 2 inputs and 1 output" : "needs 1 input and 1 output");
+    return EL_STATUS_ERROR;
   }
-  return Status::Ok();
+  ElTensorInfo in, out;
+  if (api->get_tensor(ctx, node->inputs[0], &in) != EL_STATUS_OK) return EL_STATUS_ERROR;
+  if (in.type != kFloat32) return api->report_error(ctx, "input must be float32");
+  if (node->num_inputs == 2 && node->inputs[1] >= 0) {
+    ElTensorInfo bias;
+    if (api->get_tensor(ctx, node->inputs[1], &bias) != EL_STATUS_OK) return EL_STATUS_ERROR;
+    if (bias.type != kFloat32) return api->report_error(ctx, "input 1 must be float32");
+    bool same = bias.rank == in.rank;
+    for (int i = 0; same && i < in.rank; ++i) same = bias.dims[i] == in.dims[i];
+    if (!same) return api->report_error(ctx, "input 1 must have the shape of input 0");
+  }
+  if (api->get_tensor(ctx, node->outputs[0], &out) != EL_STATUS_OK) return EL_STATUS_ERROR;
+  return api->resize_tensor(ctx, node->outputs[0], in.rank, in.dims);
 }
 
-// EdgeliteTestCall: runs subgraph N (custom options: one int32) on the node's inputs.
-struct CallData {
-  int32_t subgraph = -1;
-  CalledGraph* callee = nullptr;
-};
-
-Status CallInit(KernelContext& ctx, Node& node) {
-  auto* d = new CallData();
-  node.user_data = d;
-  EL_KERNEL_CHECK(ctx, node, node.custom_options_size == sizeof(int32_t),
-                  "custom options must hold one int32 subgraph index (4 bytes), got ", node.custom_options_size,
-                  " bytes");
-  std::memcpy(&d->subgraph, node.custom_options, sizeof(int32_t));
-  return Status::Ok();
+ElStatus ScaleEval(const ElContextApi* api, ElContext* ctx, const ElNodeInfo* node, void* data) {
+  const float scale = *static_cast<float*>(data);
+  ElTensorInfo in, out, bias{};
+  if (api->get_tensor(ctx, node->inputs[0], &in) != EL_STATUS_OK) return EL_STATUS_ERROR;
+  if (api->get_tensor(ctx, node->outputs[0], &out) != EL_STATUS_OK) return EL_STATUS_ERROR;
+  const bool has_bias = node->num_inputs == 2 && node->inputs[1] >= 0;
+  if (has_bias && api->get_tensor(ctx, node->inputs[1], &bias) != EL_STATUS_OK) return EL_STATUS_ERROR;
+  const float* x = static_cast<const float*>(in.data);
+  const float* b = static_cast<const float*>(bias.data);
+  float* y = static_cast<float*>(out.data);
+  for (size_t i = 0; i < in.bytes / sizeof(float); ++i) y[i] = x[i] * scale + (has_bias ? b[i] : 0.f);
+  return EL_STATUS_OK;
 }
 
-Status CallPrepare(KernelContext& ctx, Node& node) {
-  auto* d = static_cast<CallData*>(node.user_data);
-  EL_RETURN_IF_ERROR(ctx.GetSubgraph(node, d->subgraph, &d->callee));
-  CalledGraph& callee = *d->callee;
-  EL_KERNEL_CHECK(ctx, node, static_cast<int>(node.inputs.size()) == callee.num_inputs() &&
-                                 static_cast<int>(node.outputs.size()) == callee.num_outputs(),
-                  "has ", node.inputs.size(), " inputs and ", node.outputs.size(), " outputs but subgraph '",
-                  callee.name(), "' has ", callee.num_inputs(), " and ", callee.num_outputs());
-  for (int i = 0; i < callee.num_inputs(); ++i) {
-    Tensor* in;
-    EL_RETURN_IF_ERROR(RequireInput(ctx, node, i, &in));
-    EL_KERNEL_CHECK(ctx, node, in->type == callee.input(i)->type, "input ", i, " is ", DataTypeName(in->type),
-                    " but subgraph input ", i, " is ", DataTypeName(callee.input(i)->type));
-    EL_RETURN_IF_ERROR(callee.ResizeInput(i, in->dims));
-  }
-  EL_RETURN_IF_ERROR(callee.Prepare());
-  // The shapes the callee gives at prepare; eval corrects them when the callee's outputs turn out
-  // otherwise (the core then treats the output as dynamic).
-  for (int i = 0; i < callee.num_outputs(); ++i) {
-    Tensor* out;
-    EL_RETURN_IF_ERROR(RequireOutput(ctx, node, i, &out));
-    EL_KERNEL_CHECK(ctx, node, out->type == callee.output(i)->type, "output ", i, " is ", DataTypeName(out->type),
-                    " but subgraph output ", i, " is ", DataTypeName(callee.output(i)->type));
-    EL_RETURN_IF_ERROR(ctx.ResizeTensor(*out, callee.output(i)->dims));
-  }
-  return Status::Ok();
-}
-
-Status CallEval(KernelContext& ctx, Node& node) {
-  CalledGraph& callee = *static_cast<CallData*>(node.user_data)->callee;
-  for (int i = 0; i < callee.num_inputs(); ++i) {
-    const Tensor& in = *ctx.input(node, i);
-    Tensor& dst = *callee.input(i);
-    if (in.dims != dst.dims) {  // the caller's input changed shape at eval
-      EL_RETURN_IF_ERROR(callee.ResizeInput(i, in.dims));
-      EL_RETURN_IF_ERROR(callee.Prepare());
-    }
-  }
-  for (int i = 0; i < callee.num_inputs(); ++i) {
-    EL_RETURN_IF_ERROR(callee.SetInput(i, *ctx.input(node, i), /*borrow=*/false));
-  }
-  EL_RETURN_IF_ERROR(callee.Invoke());
-  for (int i = 0; i < callee.num_outputs(); ++i) {
-    const Tensor& src = *callee.output(i);
-    Tensor& out = *ctx.output(node, i);
-    EL_RETURN_IF_ERROR(ctx.ResizeTensor(out, src.dims));
-    if (src.RequiredBytes()) std::memcpy(out.data, src.data, src.RequiredBytes());
-  }
-  return Status::Ok();
-}
+const ElCustomKernel kScale = {"EdgeliteTestScale", 1, 2, ScaleInit, ScaleFree, ScalePrepare, ScaleEval};
 
 }  // namespace
 
-const KernelRegistration* Register_EdgeliteTestCall() {
-  static const KernelRegistration reg{CallInit, DeleteNodeData<CallData>, CallPrepare, CallEval};
-  return &reg;
+extern "C" __attribute__((visibility("default"))) ElStatus AddTestCustomOps(uint32_t abi_version,
+                                                                             ElAddCustomKernel add, void* registry,
+                                                                             char* error, size_t error_size) {
+  if (abi_version != EDGELITE_PLUGIN_ABI_VERSION) {
+    std::snprintf(error, error_size, "test custom ops built for plugin ABI %d, core has %u",
+                  EDGELITE_PLUGIN_ABI_VERSION, abi_version);
+    return EL_STATUS_ERROR;
+  }
+  add(registry, &kScale);
+  return EL_STATUS_OK;
 }
-
-const KernelRegistration* Register_EdgeliteTestScale() {
-  static const KernelRegistration reg{Init, DeleteNodeData<ScaleData>, Prepare, Eval};
-  return &reg;
-}
-
-void AddTestCustomOps(OpResolver* resolver) {
-  resolver->AddCustom("EdgeliteTestScale", Register_EdgeliteTestScale(), 1, 2);
-  resolver->AddCustom("EdgeliteTestCall", Register_EdgeliteTestCall(), 1, 1);
-}
-
-}  // namespace testing
-}  // namespace edgelite

@@ -1,9 +1,8 @@
-"""Subgraphs that call subgraphs (the mechanism WHILE, IF and CALL_ONCE are built on), through the test custom
-operator EdgeliteTestCall: the caller prepares the callee with its input shapes and runs it; a call back into a
-subgraph that is preparing or running is a named error, never a stack overflow; a tensor whose shape changes
-during invoke becomes dynamic and the nodes after it prepare again."""
-
-import struct
+"""Subgraphs that call subgraphs (the mechanism WHILE, IF and CALL_ONCE are built on), through an IF whose
+condition is a constant true and whose branches are both the callee: the caller prepares the callee with its
+input shapes and runs it; a call back into a subgraph that is preparing or running is a named error, never a
+stack overflow; a tensor whose shape changes during invoke becomes dynamic and the nodes after it prepare
+again."""
 
 import numpy as np
 import pytest
@@ -13,12 +12,13 @@ from edgelite.model_builder import ModelBuilder
 
 
 def call(b, subgraph, inputs, outputs):
-    b.add_operator("CUSTOM", inputs, outputs, custom_code="EdgeliteTestCall",
-                   custom_options=struct.pack("<i", subgraph))
+    always = b.add_constant("always", np.array([True]))
+    b.add_operator("IF", [always] + list(inputs), outputs,
+                   {"then_subgraph_index": subgraph, "else_subgraph_index": subgraph})
 
 
 def interpreter(model):
-    return edgelite.Interpreter(model_content=model, custom_op_registerers=["AddTestCustomOps"])
+    return edgelite.Interpreter(model_content=model)
 
 
 def times_three_callee(b, shape):
@@ -85,7 +85,7 @@ def test_signature_mismatch_is_a_named_error():
     call(b, 1, [x], [y, w])
     b.mark_output(y)
     times_three_callee(b, [2, 3])
-    with pytest.raises(edgelite.InvalidModelError, match="has 1 inputs and 2 outputs but subgraph 'times_three'"):
+    with pytest.raises(edgelite.InvalidModelError, match=r"then subgraph 1 \('times_three'\) gives 1 outputs but the node has 2"):
         interpreter(b.build()).allocate_tensors()
 
 

@@ -41,6 +41,9 @@ class _NodeInfo(TypedDict):
     outputs: List[int]
     delegated: bool
     kernel: Optional[str]  # the variant prepare chose, e.g. "float32 (avx512)"; None before allocate_tensors
+    partition_nodes: List[int]  # for a delegate's node: the nodes it runs
+    delegate: Optional[str]  # for a delegate's node: the backend's name
+    delegate_note: Optional[str]  # for a node a delegate was offered and did not take: why
 
 
 class _SignatureInfo(TypedDict):
@@ -51,29 +54,32 @@ class _SignatureInfo(TypedDict):
 
 
 class Delegate:
-    """A backend that the interpreter hands the nodes it claims (base class of the C++ delegates)."""
+    """A backend that the interpreter hands the nodes it claims (a plugin library's delegate)."""
 
     @property
     def name(self) -> str: ...
-
-
-class CpuTestDelegate(Delegate):
-    """A test delegate that claims the nodes whose operator is in `ops` and runs them on the CPU kernels."""
-
-    def __init__(self, ops: Sequence[str]) -> None: ...
     @property
-    def partitions(self) -> List[List[int]]:
-        """The partitions handed over so far, as lists of node indices."""
+    def min_partition_size(self) -> int: ...
+    @property
+    def max_partitions(self) -> int: ...
+    def query(self, key: str, /) -> Optional[str]:
+        """The plugin's free-form facts ("partitions", "device", ...); None for an unknown key."""
+
+
+def load_delegate(path: str, options: Dict[str, str]) -> Delegate:
+    """Loads a delegate library (plugin ABI) and creates its delegate with string options."""
 
 
 class CoreInterpreter:
     """One model loaded into the C++ interpreter; every method takes the subgraph index first."""
 
     def __init__(self, model_path: Optional[str], model_content: Optional[_Buffer], num_threads: int,
-                 delegates: List[Delegate], test_custom_ops: bool = False, preserve_all_tensors: bool = False,
+                 delegates: List[Delegate], custom_op_libraries: List[Tuple[str, str]] = ...,
+                 select_ops_library: str = "", preserve_all_tensors: bool = False,
                  reference_kernels_only: bool = False, delegate_clustering: bool = True,
                  delegate_node_fusion: bool = True) -> None:
-        """Loads and verifies the model (from model_path, else model_content), then applies the delegates.
+        """Loads and verifies the model (from model_path, else model_content), loads the custom-op libraries
+        ((path, function) pairs; the select-ops library when Flex ops need it), then applies the delegates.
         preserve_all_tensors keeps every intermediate readable after invoke; reference_kernels_only runs the
         reference kernels (LiteRT's BUILTIN_REF); the delegate_* flags tune delegate partitioning."""
     def num_subgraphs(self) -> int: ...

@@ -101,10 +101,22 @@ def cmd_benchmark(args) -> int:
         check_output_file(args.plot, "--plot")
         from .visual.profile_plot import require_matplotlib
         require_matplotlib()  # before the timing, not after it
-    interp = Interpreter(model_path=args.model, num_threads=args.threads)
+    delegates = []
+    if args.delegate:
+        from .cli_common import load_cli_delegate
+        delegates.append(load_cli_delegate(args.delegate, args.delegate_option))
+    interp = Interpreter(model_path=args.model, num_threads=args.threads, experimental_delegates=delegates)
+    start = time.perf_counter()
     interp.allocate_tensors()
+    prepare_ms = (time.perf_counter() - start) * 1000
     print(f"model: {args.model}  threads: {args.threads}  warm-up: {args.warmup}  runs: {args.runs}  "
           f"instruction set: {_core.cpu_features()['best_available']}")
+    if delegates:
+        from .cli_common import delegate_summary
+        print(f"delegate {delegate_summary(interp)}; allocate_tensors {prepare_ms:.1f} ms")
+        for n in interp.get_ops_details():
+            if n["delegate_note"]:
+                print(f"  on the CPU: node {n['index']} {n['op_name']}: {n['delegate_note']}")
     sys.stdout.flush()  # the header shows the run has started (and tests wait for it)
     times = benchmark_interpreter(interp, args.runs, args.warmup)
     print(f"latency ms: median {np.median(times):.3f}  mean {times.mean():.3f}  min {times.min():.3f}  "
@@ -128,6 +140,8 @@ def add_parser(sub, common) -> None:
                     "Time a model on random inputs: warm-up invokes, then timed ones (median, mean, min, p90, "
                     "p99), then a per-operator profile over up to 20 more.", cmd_benchmark)
     b.add_argument("model", help="the .tflite file")
+    from .cli_common import add_delegate_arguments
+    add_delegate_arguments(b)
     b.add_argument("--threads", type=positive_int, default=1, help="CPU threads for the kernels")
     b.add_argument("--runs", type=positive_int, default=50, help="timed invokes")
     b.add_argument("--warmup", type=non_negative_int, default=5, help="untimed invokes before the timed ones")

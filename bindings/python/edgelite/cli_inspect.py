@@ -12,11 +12,11 @@ from .model_graph import (ModelGraph, SubgraphInfo, annotate_with_interpreter, c
                           mark_unsupported_from_registry, read_model_graph, summarize_quantization)
 
 
-def load_annotated_graph(path: str, delegate_ops: Optional[List[str]] = None) -> ModelGraph:
-    """The file's graph, annotated by an interpreter (with the CPU test delegate over `delegate_ops`)."""
+def load_annotated_graph(path: str, delegate_ops: Optional[List[str]] = None, delegate=None) -> ModelGraph:
+    """The file's graph, annotated by an interpreter (with `delegate`, or the CPU test delegate over
+    `delegate_ops`)."""
     from .interpreter import Interpreter
     check_input_file(path)
-    delegate = None
     if delegate_ops:
         from .testing import CpuTestDelegate
         delegate = CpuTestDelegate(ops=delegate_ops)
@@ -84,6 +84,8 @@ def _print_subgraph(graph: ModelGraph, sub: SubgraphInfo) -> int:
             where = f"  [delegated to {graph.delegate}, partition {op.partition}]"
         else:
             where = f"  [{op.kernel}]" if op.kernel else ""
+            if graph.delegate and op.delegate_note:
+                where += f"  (cpu: {op.delegate_note})"
         ins = ", ".join(tensor_text(sub, t) for t in op.inputs)
         outs = ", ".join(tensor_text(sub, t) for t in op.outputs)
         print(f"{op.index:>4}  {op.op_name:<24} {op.version:>3}  {ins} -> {outs}{where}{mark}")
@@ -103,7 +105,11 @@ def cmd_inspect(args) -> int:
         if args.test_delegate else None
     if args.test_delegate is not None and not delegate_ops:
         raise CommandLineError("--test-delegate needs operator names, e.g. --test-delegate CONV_2D,ADD")
-    graph = load_annotated_graph(args.model, delegate_ops)
+    delegate = None
+    if args.delegate:
+        from .cli_common import load_cli_delegate
+        delegate = load_cli_delegate(args.delegate, args.delegate_option)
+    graph = load_annotated_graph(args.model, delegate_ops, delegate)
     size = os.path.getsize(args.model)
     print(f"model: {args.model} ({size / 1024:.1f} KiB), {len(graph.subgraphs)} subgraph(s)")
     if graph.description:
@@ -144,6 +150,8 @@ def add_parser(sub, common) -> None:
                    help="also draw the graph as one self-contained HTML page (pan with the mouse, zoom with "
                         "the wheel, hover for details); default: no drawing")
     i.add_argument("--svg", metavar="OUT.svg", help="also draw the graph as an SVG picture; default: no drawing")
+    from .cli_common import add_delegate_arguments
+    add_delegate_arguments(i)
     i.add_argument("--test-delegate", metavar="OP[,OP...]",
                    help="hand these operators to edgelite's CPU test delegate (edgelite.testing.CpuTestDelegate) "
                         "to see how a delegate partitions the graph; default: no delegate")

@@ -14,6 +14,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence
 import numpy as np
 
 from . import _core
+from . import plugins as _plugins
 from .errors import InvalidArgumentError
 
 
@@ -45,18 +46,23 @@ def _resolver_type(value: Any) -> OpResolverType:
 
 
 def load_delegate(library: str, options: Optional[dict] = None):
-    """Would load a delegate from a shared library, as LiteRT's `load_delegate` does.
+    """Loads a delegate, as LiteRT's `load_delegate`: pass the result in `experimental_delegates`.
 
-    Not implemented: edgelite links its delegates in. Pass a delegate object from edgelite (for example
-    `edgelite.testing.CpuTestDelegate(ops=[...])`) in `experimental_delegates`.
+    Args:
+      library: "opencl" (edgelite's OpenCL delegate), or the path of a delegate library built against
+        edgelite's plugin ABI (exporting `edgelite_delegate_create`).
+      options: delegate options; values become strings (bools "true"/"false", lists comma-joined). Every
+        delegate takes `min_partition_size` (partitions with fewer nodes stay on the CPU) and
+        `max_partitions` (only the largest N are delegated); the OpenCL delegate also `precision`
+        ("fp32", "fp16"), `device` (an index or part of the name) and `cache_dir`.
 
     Raises:
-      NotImplementedError: always, naming the library.
+      ValueError: the library is missing or not a delegate library, an option is wrong, or the delegate
+        cannot start (e.g. "no OpenCL platform").
     """
-    raise NotImplementedError(
-        f"load_delegate({library!r}): loading delegate libraries is not implemented in edgelite; pass a "
-        "delegate object from edgelite (e.g. edgelite.testing.CpuTestDelegate(ops=[...])) in "
-        "experimental_delegates")
+    path = _plugins.delegate_library(library)
+    text_options = {str(k): _plugins.option_text(v) for k, v in (options or {}).items()}
+    return _core.load_delegate(path, text_options)
 
 
 def _numpy_type(dtype_name: str) -> type:
@@ -100,7 +106,7 @@ class Interpreter:
                  experimental_compress_quantization_zero_points: bool = False,
                  experimental_disable_delegate_node_fusion: bool = False,
                  experimental_force_delegate_node_profiling: bool = False,
-                 custom_op_registerers: Optional[Sequence[Any]] = None):
+                 custom_op_registerers: Optional[Sequence[Any]] = None, select_ops: bool = True):
         """Loads and verifies a model and builds its graph (kernels are prepared by `allocate_tensors`).
 
         Args:
@@ -123,8 +129,13 @@ class Interpreter:
             its own.
           experimental_force_delegate_node_profiling: LiteRT's switch to time delegated nodes when a
             delegate profiles internally; edgelite always times each delegate node as one operator.
-          custom_op_registerers: names of custom-op registerers (LiteRT's `InterpreterWithCustomOps`);
-            edgelite knows "AddTestCustomOps" (the operators of `edgelite.testing.TEST_CUSTOM_OPS`).
+          custom_op_registerers: custom-op libraries to load (LiteRT's `InterpreterWithCustomOps` takes
+            registration function names): the path of a library built against edgelite's plugin ABI
+            (exporting `edgelite_register_custom_ops`), "path.so:function", or a name edgelite knows
+            ("AddTestCustomOps": the test operator EdgeliteTestScale of libedgelite_test_plugins.so).
+          select_ops: when the model has TensorFlow select ops (custom operators `Flex<Op>`) that nothing
+            registered, load edgelite's select-ops library for them; False refuses them instead (a named
+            error at `allocate_tensors`).
 
         Raises:
           InvalidArgumentError (ValueError): a bad argument (both or neither model source, num_threads < 1,
@@ -149,16 +160,15 @@ class Interpreter:
         for d in delegates:
             if not isinstance(d, _core.Delegate):
                 raise InvalidArgumentError(f"{d!r} is not an edgelite delegate")
-        # LiteRT takes names of C registration functions here; edgelite links its custom operators in, and
-        # the one registerer it knows adds the test operators (edgelite.testing.TEST_CUSTOM_OPS).
-        registerers = list(custom_op_registerers or [])
-        unknown = [r for r in registerers if r != "AddTestCustomOps"]
-        if unknown:
-            raise InvalidArgumentError(
-                f"unknown custom op registerer(s) {unknown}: edgelite registers custom operators in C++ through "
-                "OpResolver::AddCustom; from Python only 'AddTestCustomOps' is available")
+        # LiteRT takes names of C registration functions here; edgelite takes custom-op libraries (plugin
+        # ABI) by path, and the names it knows (edgelite.plugins.KNOWN_REGISTERERS).
+        for r in custom_op_registerers or []:
+            if not isinstance(r, str):
+                raise InvalidArgumentError(f"custom op registerers must be strings (library paths or names), got {r!r}")
+        libraries = [_plugins.registerer_library(r) for r in custom_op_registerers or []]
+        select_library = (_plugins.library_path(_plugins.SELECT_OPS_LIBRARY) or "") if select_ops else ""
         self._core = _core.CoreInterpreter(
-            model_path, model_content, int(num_threads or 1), delegates, "AddTestCustomOps" in registerers,
+            model_path, model_content, int(num_threads or 1), delegates, libraries, select_library,
             preserve_all_tensors=bool(experimental_preserve_all_tensors),
             reference_kernels_only=resolver is OpResolverType.BUILTIN_REF,
             delegate_clustering=not experimental_disable_delegate_clustering,
@@ -359,12 +369,20 @@ class Interpreter:
                 "outputs": np.asarray(n["outputs"], dtype=np.int32),
                 "operand_types": types(n["inputs"]), "result_types": types(n["outputs"]),
                 "version": n["version"], "kernel": n["kernel"], "delegated": n["delegated"],
+                "delegate": n["delegate"], "delegate_note": n["delegate_note"],
                 "plan_position": n["plan_position"]}
 
     def _get_ops_details(self, subgraph_index: int = 0) -> List[Dict[str, Any]]:
         """`_get_op_details` of every node, by node index (as LiteRT: nodes a delegate took over included)."""
         dtypes: Dict[int, Any] = {}
         return [self._op_details(n, int(subgraph_index), dtypes) for n in self._core.nodes(int(subgraph_index), True)]
+
+    def get_ops_details(self, subgraph_index: int = 0) -> List[Dict[str, Any]]:
+        """The execution plan: `_get_op_details` of each node in the order invoke runs them, where each
+        delegated partition is one node with `op_name` "DELEGATE" and `delegate` naming the backend; nodes
+        a delegate was offered but did not take carry a `delegate_note` saying why."""
+        dtypes: Dict[int, Any] = {}
+        return [self._op_details(n, int(subgraph_index), dtypes) for n in self._core.nodes(int(subgraph_index), False)]
 
     def num_subgraphs(self) -> int:
         """The number of subgraphs in the model."""

@@ -45,6 +45,7 @@ class OperatorInfo:
     outputs: List[int]
     kernel: Optional[str] = None    # the implementation prepare chose, e.g. "float32 (avx512)"
     partition: Optional[int] = None  # which delegate partition (numbered from 0 over the model) runs it
+    delegate_note: Optional[str] = None  # why the delegate did not take it (when one was applied)
     unsupported: Optional[str] = None  # why this build cannot run it
 
 
@@ -182,10 +183,8 @@ def annotate_with_interpreter(graph: ModelGraph, interp, delegate=None) -> None:
     and whether a tensor is constant."""
     from .errors import EdgeliteError
     core = interp._core
-    partitions = [list(p) for p in delegate.partitions] if delegate is not None else []
-    graph.partitions = partitions
+    graph.partitions = []
     graph.delegate = delegate.name if delegate is not None else None
-    next_partition = 0
     for sub in graph.subgraphs:
         unresolved = list(core.unresolved_nodes(sub.index))
         for node_index, message in unresolved:
@@ -208,17 +207,17 @@ def annotate_with_interpreter(graph: ModelGraph, interp, delegate=None) -> None:
         nodes = interp._get_ops_details(sub.index)
         for node in nodes:
             if node["index"] < len(sub.operators):
-                sub.operators[node["index"]].kernel = node["kernel"]
-        # Delegate nodes (appended after the model's) take partitions in the order ApplyDelegate made them:
-        # subgraph by subgraph, in execution order.
-        delegate_nodes = sorted((n for n in nodes if n["delegated"] and n["plan_position"] is not None),
-                                key=lambda n: n["plan_position"])
-        for _ in delegate_nodes:
-            if next_partition < len(partitions):
-                for n in partitions[next_partition]:
-                    if n < len(sub.operators):
-                        sub.operators[n].partition = next_partition
-            next_partition += 1
+                op = sub.operators[node["index"]]
+                op.kernel = node["kernel"]
+                op.delegate_note = node["delegate_note"]
+        # Partitions are numbered over the model, subgraph by subgraph, in execution order.
+        for node in core.nodes(sub.index, False):
+            if node["delegate"] is None:
+                continue
+            for n in node["partition_nodes"]:
+                if n < len(sub.operators):
+                    sub.operators[n].partition = len(graph.partitions)
+            graph.partitions.append(list(node["partition_nodes"]))
 
 
 def summarize_quantization(t: TensorInfo) -> str:

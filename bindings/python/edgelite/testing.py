@@ -9,12 +9,25 @@ import numpy as np
 from .model_builder import ModelBuilder
 
 
-def __getattr__(name: str):
-    # The test delegate lives in the C++ module; imported lazily so that model building works without it.
-    if name == "CpuTestDelegate":
-        from ._core import CpuTestDelegate
-        return CpuTestDelegate
-    raise AttributeError(name)
+def CpuTestDelegate(ops: Sequence[str], device_buffers: bool = False, decline_above: int = 0, **options: Any):
+    """The CPU test delegate (a plugin in libedgelite_test_plugins.so): claims the nodes whose operator is
+    in `ops` and runs each partition with the core's CPU kernels. `device_buffers` keeps partition
+    outputs in memory of its own (host copies spoiled until the core copies back); `decline_above` declines
+    partitions of more nodes. Other options (min_partition_size, max_partitions) go to load_delegate.
+    `delegate.query("partitions")` lists the partitions it was given (JSON)."""
+    from . import plugins
+    from .interpreter import load_delegate
+    path = plugins.library_path(plugins.TEST_PLUGINS_LIBRARY)
+    if path is None:
+        raise RuntimeError(f"this edgelite build has no {plugins.TEST_PLUGINS_LIBRARY} (looked in {plugins.library_dir()})")
+    return load_delegate(path, {"ops": list(ops), "device_buffers": "1" if device_buffers else "0",
+                                "decline_above": int(decline_above), **options})
+
+
+def delegate_partitions(delegate: Any) -> List[List[int]]:
+    """The partitions (node index lists) a test delegate was given so far."""
+    import json
+    return json.loads(delegate.query("partitions"))
 
 
 def _as_list(value: Any, n: int) -> List[Any]:
