@@ -1,0 +1,4 @@
+
+Const_2Const*
+dtype0	*
+valueB	R

@@ -1,0 +1,10 @@
+
+ExtractImagePatchesExtractImagePatchesReshape*
+T0*
+ksizes
+*
+paddingSAME*
+rates
+*
+strides
+

@@ -1,0 +1,4 @@
+
+ReshapeReshapeaReshape/shape*
+Tshape0*
+T0

@@ -1,0 +1,4 @@
+
+UniqueUniqueCast*
+T0	*
+out_idx0	

@@ -1,0 +1,5 @@
+
+aPlaceholder*
+_user_specified_namea*
+dtype0*
+shape:
