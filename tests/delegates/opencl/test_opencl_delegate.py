@@ -87,13 +87,17 @@ def test_fused_activation_with_constant_operand(tmp_path, act):
     assert_matches_cpu(model, [RNG.standard_normal((3, 7)).astype(np.float32) * 4], opencl(tmp_path))
 
 
-def test_tanh_fused_activation_is_declined_and_runs_on_cpu(tmp_path):
-    model = binary_model("ADD", (3, 7), (3, 7), {"fused_activation_function": "TANH"})
-    x = [RNG.standard_normal((3, 7)).astype(np.float32)] * 2
-    want, _ = run(model, x)
-    got, interp = run(model, x, [opencl(tmp_path)])
+def test_int32_add_is_declined_and_runs_on_cpu(tmp_path):
+    b = ModelBuilder()
+    x, y = b.add_input("x", [3, 7], np.int32), b.add_input("y", [3, 7], np.int32)
+    out = b.add_tensor("out", [3, 7], np.int32)
+    b.add_operator("ADD", [x, y], [out])
+    b.mark_output(out)
+    model = b.build()
+    xs = [RNG.integers(-50, 50, (3, 7)).astype(np.int32) for _ in range(2)]
+    got, interp = run(model, xs, [opencl(tmp_path)])
     assert delegated_count(interp) == 0
-    np.testing.assert_array_equal(got[0], want[0])
+    np.testing.assert_array_equal(got[0], xs[0] + xs[1])
 
 
 @pytest.mark.parametrize("op,options", [
