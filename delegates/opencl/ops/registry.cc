@@ -4,10 +4,13 @@
 namespace edgelite {
 namespace opencl {
 
+void AddElementwiseBuilders(std::vector<OpBuilder>* all);
+
 const std::vector<OpBuilder>& AllOpBuilders() {
   static const std::vector<OpBuilder> builders = [] {
     std::vector<OpBuilder> all;
-    // Families append here: AddElementwiseBuilders(&all); ...
+    // Families append here.
+    AddElementwiseBuilders(&all);
     return all;
   }();
   return builders;
