@@ -54,3 +54,14 @@ def test_large_logits_do_not_overflow():
     x = np.array([[1000.0, 999.0, -1000.0, 0.0], [-88.0, -89.0, -87.5, -300.0]], np.float32)
     np.testing.assert_allclose(run_softmax(x), reference(x), rtol=1e-5, atol=1e-30)
     np.testing.assert_allclose(run_softmax(x, log=True), reference(x, log=True), rtol=1e-5)
+
+
+def test_softmax_fp16_sums_in_float():
+    """A row of 70001 values near 0 sums its exps above half's largest value (65504): the kernel sums in float."""
+    ctx, _ = clharness.context()
+    if "cl_khr_fp16" not in ctx.devices[0].extensions:
+        pytest.skip("device has no cl_khr_fp16")
+    x = (RNG.standard_normal((4, 70001)) * 0.01).astype(np.float16)
+    y = run_softmax(x, fp16=True)
+    assert np.isfinite(y).all()
+    np.testing.assert_allclose(y.astype(np.float64), reference(x.astype(np.float32)), rtol=2e-2)
