@@ -1,6 +1,7 @@
 // Host-side planning shared by the data-movement builders (layout.cc, resize.cc, dequantize.cc): element
 // types a copy moves, int values of constant inputs, and copies over a strided index space turned into
-// one launch of kernels/strided_copy.cl (or a dense kernels/copy.cl).
+// one launch of kernels/strided_copy.cl (or a dense kernels/copy.cl). Inputs are passed as their tensor's
+// buffer: the partition executor uploads constant tensors once at prepare.
 #pragma once
 
 #include <cstdint>
@@ -87,19 +88,10 @@ inline bool ReadConstantInts(const TensorDesc& t, const char* what, std::vector<
   }
   values->resize(static_cast<size_t>(n));
   for (int64_t i = 0; i < n; ++i) {
-    (*values)[i] = t.type == kTypeInt32 ? static_cast<const int32_t*>(t.data)[i] : static_cast<const int64_t*>(t.data)[i];
+    (*values)[i] = t.type == kTypeInt32 ? static_cast<const int32_t*>(t.data)[i]
+                                        : static_cast<const int64_t*>(t.data)[i];
   }
   return true;
-}
-
-// A node input as a kernel argument: constants travel as a blob uploaded once, others as their buffer.
-inline KernelArg InputArg(const TensorDesc& t) {
-  if (t.is_constant && t.data) {
-    const size_t n = static_cast<size_t>(t.num_elements());
-    if (t.type == kTypeFloat32) return KernelArg::Floats(static_cast<const float*>(t.data), n);
-    if (t.type == kTypeInt32) return KernelArg::Ints(static_cast<const int32_t*>(t.data), n);
-  }
-  return KernelArg::Tensor(t.index);
 }
 
 inline std::vector<int64_t> DenseStrides(const std::vector<int32_t>& dims) {

@@ -35,7 +35,7 @@ bool BuildReshape(const OpDesc& op, std::vector<Launch>* launches, std::string* 
     *error = "output has " + std::to_string(n) + " elements, input " + std::to_string(op.inputs[0].num_elements());
     return false;
   }
-  AddDenseCopy(InputArg(op.inputs[0]), op.outputs[0].index, op.inputs[0].type, n, launches);
+  AddDenseCopy(KernelArg::Tensor(op.inputs[0].index), op.outputs[0].index, op.inputs[0].type, n, launches);
   return true;
 }
 
@@ -78,7 +78,7 @@ bool BuildTranspose(const OpDesc& op, std::vector<Launch>* launches, std::string
   const std::vector<int64_t> out_strides = DenseStrides(out_dims);
   std::vector<CopyAxis> axes(rank);
   for (size_t k = 0; k < rank; ++k) axes[k] = {out_dims[k], in_strides[perm[k]], out_strides[k]};
-  return AddStridedCopy(axes, 0, 0, InputArg(in), op.outputs[0].index, in.type, 0, launches, error);
+  return AddStridedCopy(axes, 0, 0, KernelArg::Tensor(in.index), op.outputs[0].index, in.type, 0, launches, error);
 }
 
 // ---- DEPTH_TO_SPACE, SPACE_TO_DEPTH ----
@@ -125,8 +125,8 @@ bool BuildDepthSpace(const OpDesc& op, std::vector<Launch>* launches, std::strin
     axes[k] = to_space ? CopyAxis{counts[k], depth_steps[k], space_steps[k]}
                        : CopyAxis{counts[k], space_steps[k], depth_steps[k]};
   }
-  return AddStridedCopy(axes, 0, 0, InputArg(op.inputs[0]), op.outputs[0].index, op.inputs[0].type, 0, launches,
-                        error);
+  return AddStridedCopy(axes, 0, 0, KernelArg::Tensor(op.inputs[0].index), op.outputs[0].index, op.inputs[0].type,
+                        0, launches, error);
 }
 
 // ---- CONCATENATION ----
@@ -193,7 +193,10 @@ bool BuildConcatenation(const OpDesc& op, std::vector<Launch>* launches, std::st
     const int64_t n = in.dims[axis];
     const int64_t outer = n * inner == 0 ? 0 : in.num_elements() / (n * inner);
     const std::vector<CopyAxis> axes = {{outer, n * inner, out_axis * inner}, {n, inner, inner}, {inner, 1, 1}};
-    if (!AddStridedCopy(axes, 0, offset * inner, InputArg(in), out.index, in.type, act, launches, error)) return false;
+    if (!AddStridedCopy(axes, 0, offset * inner, KernelArg::Tensor(in.index), out.index, in.type, act, launches,
+                        error)) {
+      return false;
+    }
     offset += n;
   }
   if (offset != out_axis) {

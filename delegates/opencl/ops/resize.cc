@@ -87,7 +87,7 @@ bool BuildResize(const OpDesc& op, std::vector<Launch>* launches, std::string* e
     }
     l.file = "resize_nearest.cl";
     AddElementDefine(in.type, &l);
-    l.args = {InputArg(in), KernelArg::Ints(src.data(), src.size()), KernelArg::Tensor(out.index)};
+    l.args = {KernelArg::Tensor(in.index), KernelArg::Ints(src.data(), src.size()), KernelArg::Tensor(out.index)};
   } else {
     // taps: [y_lower, y_upper per row, x_lower, x_upper per column]; fractions: [dy per row, dx per column]
     std::vector<int32_t> taps(2 * (out_h + out_w));
@@ -105,7 +105,7 @@ bool BuildResize(const OpDesc& op, std::vector<Launch>* launches, std::string* e
       fractions[out_h + x] = t.pos - t.lower;
     }
     l.file = "resize_bilinear.cl";
-    l.args = {InputArg(in), KernelArg::Ints(taps.data(), taps.size()),
+    l.args = {KernelArg::Tensor(in.index), KernelArg::Ints(taps.data(), taps.size()),
               KernelArg::Floats(fractions.data(), fractions.size()), KernelArg::Tensor(out.index)};
   }
   l.work_dim = 3;

@@ -55,7 +55,7 @@ bool AddSliceCopy(const OpDesc& op, const reference::StridedSlicePlan& plan, std
     return false;
   }
   if (total == 0) return true;
-  return AddStridedCopy(axes, base, 0, InputArg(in), op.outputs[0].index, in.type, 0, launches, error);
+  return AddStridedCopy(axes, base, 0, KernelArg::Tensor(in.index), op.outputs[0].index, in.type, 0, launches, error);
 }
 
 bool BuildStridedSlice(const OpDesc& op, std::vector<Launch>* launches, std::string* error) {
@@ -95,7 +95,8 @@ bool BuildStridedSlice(const OpDesc& op, std::vector<Launch>* launches, std::str
 bool BuildSlice(const OpDesc& op, std::vector<Launch>* launches, std::string* error) {
   const TensorDesc& in = op.inputs[0];
   std::vector<int64_t> begin, size;
-  if (!ReadConstantInts(op.inputs[1], "begin", &begin, error) || !ReadConstantInts(op.inputs[2], "size", &size, error)) {
+  if (!ReadConstantInts(op.inputs[1], "begin", &begin, error) ||
+      !ReadConstantInts(op.inputs[2], "size", &size, error)) {
     return false;
   }
   const int rank = static_cast<int>(in.dims.size());
@@ -203,10 +204,10 @@ bool BuildPad(const OpDesc& op, std::vector<Launch>* launches, std::string* erro
     l.defines.push_back({"IS" + n, std::to_string(in_step)});
     in_step *= a.size;
   }
-  // The fill: PADV2's constant (a blob when constant, else its buffer), or 0 (MIRROR_PAD reads none).
+  // The fill: PADV2's constant_values tensor, or a one-value blob of 0 (MIRROR_PAD reads none).
   KernelArg fill;
   if (op.inputs.size() > 2 && op.inputs[2].index >= 0) {
-    fill = InputArg(op.inputs[2]);
+    fill = KernelArg::Tensor(op.inputs[2].index);
   } else if (in.type == kTypeInt32) {
     const int32_t zero = 0;
     fill = KernelArg::Ints(&zero, 1);
@@ -214,7 +215,7 @@ bool BuildPad(const OpDesc& op, std::vector<Launch>* launches, std::string* erro
     const float zero = 0.f;
     fill = KernelArg::Floats(&zero, 1);
   }
-  l.args = {InputArg(in), std::move(fill), KernelArg::Tensor(op.outputs[0].index)};
+  l.args = {KernelArg::Tensor(in.index), std::move(fill), KernelArg::Tensor(op.outputs[0].index)};
   l.global = {{static_cast<size_t>(total), 1, 1}};
   launches->push_back(std::move(l));
   return true;

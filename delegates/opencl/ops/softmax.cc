@@ -54,7 +54,7 @@ bool BuildSoftmax(const OpDesc& op, std::vector<Launch>* launches, std::string* 
   l.file = "softmax.cl";
   l.defines = {{"DEPTH", std::to_string(depth)}, {"LOCAL", std::to_string(local)}};
   if (log) l.defines.push_back({"LOG", "1"});
-  l.args = {InputArg(in), KernelArg::Tensor(op.outputs[0].index), KernelArg::Float(beta)};
+  l.args = {KernelArg::Tensor(in.index), KernelArg::Tensor(op.outputs[0].index), KernelArg::Float(beta)};
   l.global = {{static_cast<size_t>(rows * local), 1, 1}};
   l.local = {{static_cast<size_t>(local), 1, 1}};
   launches->push_back(std::move(l));

@@ -93,7 +93,7 @@ def test_concatenation(opencl, axis, act):
     shapes = {-1: [(2, 3, 4), (2, 3, 1), (2, 3, 2)], 0: [(1, 3, 4), (3, 3, 4)], 1: [(2, 1, 4), (2, 5, 4), (2, 2, 4)],
               2: [(2, 3, 4), (2, 3, 3)]}[axis]
     xs = [floats(*s) * 4 for s in shapes]
-    # The second input is a constant: it reaches the kernel as an uploaded blob.
+    # The second input is a constant, uploaded once by the partition executor.
     check(opencl, *single("CONCATENATION", xs, {"axis": axis, "fused_activation_function": act}, constant_inputs=(1,)))
 
 
