@@ -4,13 +4,22 @@
 namespace edgelite {
 namespace opencl {
 
+void AddDequantizeBuilders(std::vector<OpBuilder>* all);
 void AddElementwiseBuilders(std::vector<OpBuilder>* all);
+void AddLayoutBuilders(std::vector<OpBuilder>* all);
+void AddResizeBuilders(std::vector<OpBuilder>* all);
+void AddSlicePadBuilders(std::vector<OpBuilder>* all);
+void AddSoftmaxBuilders(std::vector<OpBuilder>* all);
 
 const std::vector<OpBuilder>& AllOpBuilders() {
   static const std::vector<OpBuilder> builders = [] {
     std::vector<OpBuilder> all;
-    // Families append here.
     AddElementwiseBuilders(&all);
+    AddLayoutBuilders(&all);
+    AddSlicePadBuilders(&all);
+    AddSoftmaxBuilders(&all);
+    AddResizeBuilders(&all);
+    AddDequantizeBuilders(&all);
     return all;
   }();
   return builders;
