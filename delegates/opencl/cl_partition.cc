@@ -187,6 +187,19 @@ ElStatus ClPartition::Upload(const ElContextApi* api, ElContext* ctx, int tensor
   return EL_STATUS_OK;
 }
 
+namespace {
+// Bytes of one element of a .tflite TensorType; 0 for types without a fixed size (string, resource).
+size_t TfLiteTypeBytes(int32_t type) {
+  switch (type) {
+    case 0: case 2: return 4;            // float32, int32
+    case 1: case 7: return 2;            // float16, int16
+    case 3: case 6: case 9: return 1;    // uint8, bool, int8
+    case 4: case 8: case 10: return 8;   // int64, complex64, float64
+    default: return 0;
+  }
+}
+}  // namespace
+
 ElStatus ClPartition::AllocateTensors(const ElContextApi* api, ElContext* ctx) {
   const ClApi& cl = d_->runtime->cl();
   for (auto& [index, t] : tensors_) {
@@ -195,7 +208,10 @@ ElStatus ClPartition::AllocateTensors(const ElContextApi* api, ElContext* ctx) {
     int64_t elements = 1;
     for (int32_t k = 0; k < info.rank; ++k) elements *= info.dims[k];
     t->half = d_->fp16 && info.type == kFloat32;
-    t->host_bytes = info.type == kFloat32 ? static_cast<size_t>(elements) * sizeof(float) : info.bytes;
+    // From the shape, not info.bytes: outputs and internal tensors have no host memory yet at prepare.
+    const size_t element_bytes = TfLiteTypeBytes(info.type);
+    if (element_bytes == 0) return Fail(api, ctx, -1, "tensor " + std::to_string(index) + " has a type the device cannot hold");
+    t->host_bytes = static_cast<size_t>(elements) * element_bytes;
     t->device_bytes = t->half ? static_cast<size_t>(elements) * 2 : t->host_bytes;
     cl_int err = CL_SUCCESS;
     // OpenCL has no empty buffer: an empty tensor gets a small one nothing reads.
