@@ -4,10 +4,19 @@
 namespace edgelite {
 namespace opencl {
 
+void AddConvBuilders(std::vector<OpBuilder>* all);
+void AddFullyConnectedBuilders(std::vector<OpBuilder>* all);
+void AddPoolBuilders(std::vector<OpBuilder>* all);
+void AddMeanBuilders(std::vector<OpBuilder>* all);
+
 const std::vector<OpBuilder>& AllOpBuilders() {
   static const std::vector<OpBuilder> builders = [] {
     std::vector<OpBuilder> all;
     // Families append here: AddElementwiseBuilders(&all); ...
+    AddConvBuilders(&all);
+    AddFullyConnectedBuilders(&all);
+    AddPoolBuilders(&all);
+    AddMeanBuilders(&all);
     return all;
   }();
   return builders;
