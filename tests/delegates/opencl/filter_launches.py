@@ -26,6 +26,16 @@ def padding_before(stride: int, dilation: int, size: int, filt: int, out: int) -
     return max((out - 1) * stride + effective - size, 0) // 2
 
 
+ACTIVATION_NAMES = ["NONE", "RELU", "RELU_N1_TO_1", "RELU6"]  # by .tflite code
+
+
+def window_options(stride, dilation, same: bool, act: int, **extra) -> dict:
+    """Conv2DOptions / DepthwiseConv2DOptions for edgelite.testing's single-op models."""
+    return dict(padding="SAME" if same else "VALID", stride_h=stride[0], stride_w=stride[1],
+                dilation_h_factor=dilation[0], dilation_w_factor=dilation[1],
+                fused_activation_function=ACTIVATION_NAMES[act], **extra)
+
+
 def activate(x: np.ndarray, act: int) -> np.ndarray:
     """.tflite fused activations 0 NONE, 1 RELU, 2 RELU_N1_TO_1, 3 RELU6."""
     if act == 1:

@@ -5,7 +5,8 @@ images, stride 2 on odd sizes, dilation 2, SAME padding with even kernels, group
 import numpy as np
 import pytest
 
-from filter_launches import conv2d_launch, conv2d_reference, depthwise_launch, depthwise_reference
+from edgelite.testing import run_single_op
+from filter_launches import conv2d_launch, conv2d_reference, depthwise_launch, depthwise_reference, window_options
 
 RTOL, ATOL = 1e-4, 1e-5
 FP16_RTOL, FP16_ATOL = 2e-2, 2e-2
@@ -44,6 +45,18 @@ def test_conv2d(case):
     f = rng.standard_normal(fs).astype(np.float32)
     b = rng.standard_normal(fs[0]).astype(np.float32) if has_bias else None
     close(conv2d_launch(x, f, b, stride, dilation, same, act), conv2d_reference(x, f, b, stride, dilation, same, act))
+
+
+@pytest.mark.parametrize("case", CONV_CASES)
+def test_conv2d_reference_is_the_cpu_path(case):
+    """The NumPy reference (and so the padding the launches use) is what edgelite's CPU CONV_2D computes."""
+    xs, fs, stride, dilation, same, act, has_bias = case
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal(xs).astype(np.float32)
+    f = rng.standard_normal(fs).astype(np.float32)
+    b = rng.standard_normal(fs[0]).astype(np.float32) if has_bias else None
+    (cpu,) = run_single_op("CONV_2D", [x, f, b], window_options(stride, dilation, same, act), constant_inputs=(1, 2))
+    close(cpu, conv2d_reference(x, f, b, stride, dilation, same, act))
 
 
 @pytest.mark.parametrize("case", [CONV_CASES[1], CONV_CASES[8], CONV_CASES[12]])
@@ -87,6 +100,20 @@ def test_depthwise_conv2d(case):
     b = rng.standard_normal(oc).astype(np.float32) if has_bias else None
     close(depthwise_launch(x, f, b, stride, dilation, same, act),
           depthwise_reference(x, f, b, stride, dilation, same, act))
+
+
+@pytest.mark.parametrize("case", DEPTHWISE_CASES)
+def test_depthwise_reference_is_the_cpu_path(case):
+    xs, (kh, kw), mult, stride, dilation, same, act, has_bias = case
+    rng = np.random.default_rng(5)
+    oc = xs[3] * mult
+    x = rng.standard_normal(xs).astype(np.float32)
+    f = rng.standard_normal((1, kh, kw, oc)).astype(np.float32)
+    b = rng.standard_normal(oc).astype(np.float32) if has_bias else None
+    (cpu,) = run_single_op("DEPTHWISE_CONV_2D", [x, f, b], window_options(stride, dilation, same, act,
+                                                                            depth_multiplier=mult),
+                           constant_inputs=(1, 2))
+    close(cpu, depthwise_reference(x, f, b, stride, dilation, same, act))
 
 
 def test_padding_leaves_infinite_pixels_out_of_padded_taps():
