@@ -131,7 +131,8 @@ class KernelContext {
   virtual int num_nodes() const = 0;
   virtual Node* node(int index) = 0;
   // Runs the node's own CPU kernel (init once, then prepare / eval): delegates use it to compute output
-  // shapes exactly as the CPU path does, and test delegates to run nodes.
+  // shapes exactly as the CPU path does, and test delegates to run nodes. A node whose inputs are all
+  // constant and whose kernel allows folding is computed at prepare: its outputs become constants.
   virtual Status PrepareNodeOnCpu(int node_index) = 0;
   virtual Status EvalNodeOnCpu(int node_index) = 0;
   // Marks `tensor` as living in `owner`'s device buffer (see Tensor::device_buffer); null clears it.

@@ -96,7 +96,9 @@ typedef struct ElContextApi {
   /* Runs task over [0, n) split into chunks of at least `grain` on the interpreter's threads. */
   void (*parallel_for)(ElContext* ctx, int64_t n, int64_t grain, ElParallelTask task, void* arg);
   int32_t (*cancelled)(ElContext* ctx);
-  /* The node's own CPU kernel (delegates that run some nodes as the core would, tests). */
+  /* The node's own CPU kernel (delegates that run some nodes as the core would, tests). prepare also
+   * computes a node whose inputs are all constant when its kernel allows (shape chains, as the CPU path
+   * folds them): its outputs are then constants with host data, and it needs no eval. */
   ElStatus (*prepare_node_on_cpu)(ElContext* ctx, int32_t node);
   ElStatus (*eval_node_on_cpu)(ElContext* ctx, int32_t node);
   /* Device memory. A delegate marks a tensor it produced as living in `buffer` (its own handle); with

@@ -235,7 +235,11 @@ Status Subgraph::PrepareNodeOnCpu(int node_index) {
     return InvalidArgument(StrCat("node ", node_index, " has no CPU kernel to prepare"));
   }
   EL_RETURN_IF_ERROR(InitNode(*n));
-  return PrepareNode(*n);
+  EL_RETURN_IF_ERROR(PrepareNode(*n));
+  // As on the CPU path: a node whose inputs are all known is computed now (shape chains), so a delegate
+  // sees its outputs as constants (and later nodes' shapes are known at prepare, not only at invoke).
+  if (CanFold(*n)) EL_RETURN_IF_ERROR(FoldNode(*n));
+  return Status::Ok();
 }
 
 Status Subgraph::EvalNodeOnCpu(int node_index) {

@@ -356,6 +356,9 @@ ElStatus ClPartition::Prepare(const ElContextApi* api, ElContext* ctx) {
     op.device_has_fp16 = d_->runtime->has_fp16();
     std::string error;
     if (!DescribeNode(api, ctx, nodes_[k], &info, &op, &error)) return Fail(api, ctx, nodes_[k], error);
+    bool folded = !op.outputs.empty();
+    for (const TensorDesc& t : op.outputs) folded = folded && t.is_constant;
+    if (folded) continue;  // computed by the core's prepare (a shape chain): its outputs are constants
     std::string why;
     if (!builders_[k]->supports(op, &why)) return Fail(api, ctx, nodes_[k], "not runnable after resize: " + why);
     std::vector<Launch> launches;

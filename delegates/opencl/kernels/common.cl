@@ -22,3 +22,20 @@ inline float el_activate(float x, int act) {
     default: return x;
   }
 }
+
+// Stores a block of 4 consecutive outputs (4 channels of a pixel), activated; only the first `valid`
+// (1 to 4) exist when the channel count is not a multiple of 4. Used by the filter, pool and matmul kernels.
+inline void el_store4_activated(float4 v, int act, int valid, __global real* dst) {
+  v = (float4)(el_activate(v.x, act), el_activate(v.y, act), el_activate(v.z, act), el_activate(v.w, act));
+  if (valid >= 4) {
+#ifdef EL_FP16
+    vstore4(convert_half4(v), 0, dst);
+#else
+    vstore4(v, 0, dst);
+#endif
+    return;
+  }
+  dst[0] = (real)v.x;
+  if (valid > 1) dst[1] = (real)v.y;
+  if (valid > 2) dst[2] = (real)v.z;
+}
