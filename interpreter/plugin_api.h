@@ -56,6 +56,9 @@ typedef struct ElTensorInfo {
   const void* device_owner;
   void* device_buffer;
   int32_t host_stale;      /* the device holds newer values than `data` */
+  /* A constant, or one once prepared: the core folds its producer at prepare (DEQUANTIZE or DENSIFY of a
+   * constant, a SHAPE chain). Before allocate such a tensor has no data yet; after prepare it is constant. */
+  int32_t known_at_prepare;
 } ElTensorInfo;
 
 typedef struct ElNodeInfo {

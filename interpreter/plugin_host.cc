@@ -9,6 +9,7 @@
 #include <map>
 #include <mutex>
 
+#include "interpreter/subgraph.h"
 #include "interpreter/thread_pool.h"
 
 // What a plugin holds during one call into it: the graph, the node being run (custom kernels, delegate
@@ -83,6 +84,8 @@ ElStatus ApiGetTensor(ElContext* c, int32_t index, ElTensorInfo* out) {
   info.device_owner = t->device_owner ? t->device_owner->device_tag() : nullptr;
   info.device_buffer = t->device_buffer;
   info.host_stale = t->host_stale;
+  auto* graph = dynamic_cast<Subgraph*>(c->ctx);
+  info.known_at_prepare = t->is_constant || (graph && graph->KnownAtPrepare(index));
   *out = info;
   return EL_STATUS_OK;
 }

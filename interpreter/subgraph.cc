@@ -252,6 +252,37 @@ Status Subgraph::EvalNodeOnCpu(int node_index) {
   return n->registration->eval(*this, *n);
 }
 
+bool Subgraph::KnownAtPrepare(int index) {
+  if (index < 0 || index >= num_model_tensors_) return false;
+  if (known_at_prepare_.size() != tensors_.size()) known_at_prepare_.assign(tensors_.size(), -1);
+  int8_t& known = known_at_prepare_[index];
+  if (known == 0 || known == 1) return known == 1;
+  if (known == 2) return false;  // a cycle (a corrupt model): not known
+  const Tensor& t = tensors_[index];
+  if (t.allocation == Allocation::kConstant) return (known = 1) == 1;
+  if (t.is_variable) return (known = 0) == 1;
+  known = 2;
+  bool result = false;
+  for (const Node& node : nodes_) {
+    if (!node.registration || node.op == nullptr) continue;
+    if (std::find(node.outputs.begin(), node.outputs.end(), index) == node.outputs.end()) continue;
+    const KernelRegistration* reg = node.registration;
+    if (reg->fold_when_inputs_constant || reg->output_depends_only_on_input_shapes) {
+      result = true;
+      bool any = false;
+      for (int in : node.inputs) {
+        if (in < 0) continue;
+        any = true;
+        if (!reg->output_depends_only_on_input_shapes && !KnownAtPrepare(in)) result = false;
+      }
+      result = result && any;
+    }
+    break;
+  }
+  known_at_prepare_[index] = result ? 1 : 0;
+  return result;
+}
+
 Status Subgraph::SetDeviceBuffer(Tensor& tensor, Delegate* owner, void* buffer, bool host_stale) {
   if (tensor.allocation == Allocation::kConstant || tensor.is_variable) {
     return InvalidArgument(StrCat("tensor '", tensor.name, "' is a constant or a variable; it cannot live on a device"));

@@ -111,6 +111,13 @@ class Subgraph : public KernelContext, public CalledGraph {
   Status EvalNodeOnCpu(int node_index) override;
   Status SetDeviceBuffer(Tensor& tensor, Delegate* owner, void* buffer, bool host_stale) override;
   Status EnsureHost(Tensor& tensor) override;
+  // True when tensor `index` is a constant or will be one once prepared: produced by a node that folds
+  // at prepare (fold_when_inputs_constant with inputs known at prepare, or SHAPE of a tensor whose shape
+  // is not data-dependent). Lets a delegate, asked before allocate, accept weights that a DEQUANTIZE or
+  // DENSIFY of a constant produces and shapes that a SHAPE chain computes.
+  bool KnownAtPrepare(int index);
+  // True when node `index` was computed at prepare (its outputs are constants; invoke skips it).
+  bool folded(int index) const { return index >= 0 && index < static_cast<int>(folded_.size()) && folded_[index]; }
   // The model nodes a delegate's node runs (its partition), empty for other nodes.
   const std::vector<int>& partition_nodes(int index) const {
     static const std::vector<int> none;
@@ -152,6 +159,7 @@ class Subgraph : public KernelContext, public CalledGraph {
   std::vector<std::shared_ptr<Delegate>> delegates_;
   std::vector<Delegate*> node_delegate_;  // per node: the delegate of a delegate's node, else null
   std::map<int, std::vector<int>> partition_nodes_;  // delegate's node -> the nodes it runs
+  std::vector<int8_t> known_at_prepare_;  // per tensor: -1 not computed, 0/1; 2 while being computed
   std::vector<bool> node_initialized_;    // per node: init ran (nodes delegates run on the CPU too)
   bool nodes_initialized_ = false;
   bool in_eval_ = false;

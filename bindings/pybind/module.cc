@@ -269,6 +269,7 @@ class CoreInterpreter {
       d["outputs"] = node.outputs;
       d["delegated"] = node.op == nullptr;
       d["partition_nodes"] = s.partition_nodes(n);
+      d["folded"] = s.folded(n);
       d["delegate"] = node.delegate_name.empty() ? py::object(py::none()) : py::object(py::str(node.delegate_name));
       d["delegate_note"] = node.delegate_note.empty() ? py::object(py::none()) : py::object(ModelText(node.delegate_note));
       // The implementation prepare chose (kernels/kernel_variant.h): "float32 (avx512)"; None before.

@@ -17,7 +17,9 @@ TensorDesc Describe(const ElTensorInfo& t, int index) {
   d.index = index;
   d.type = t.type;
   d.dims.assign(t.dims, t.dims + t.rank);
-  d.is_constant = t.is_constant != 0;
+  // Known at prepare counts as constant: before allocate (supports_node) its data is still null, which
+  // builders that read values treat as "not known yet"; at build time the core has folded it.
+  d.is_constant = t.is_constant != 0 || t.known_at_prepare != 0;
   d.data = d.is_constant ? t.data : nullptr;
   d.bytes = t.bytes;
   d.num_scales = t.num_scales;

@@ -42,6 +42,7 @@ class _NodeInfo(TypedDict):
     delegated: bool
     kernel: Optional[str]  # the variant prepare chose, e.g. "float32 (avx512)"; None before allocate_tensors
     partition_nodes: List[int]  # for a delegate's node: the nodes it runs
+    folded: bool  # computed at prepare (outputs are constants; invoke skips it)
     delegate: Optional[str]  # for a delegate's node: the backend's name
     delegate_note: Optional[str]  # for a node a delegate was offered and did not take: why
 

@@ -128,10 +128,12 @@ def load_cli_delegate(name: str, options: list):
 
 
 def delegate_summary(interp) -> str:
-    """"opencl: 3 partition(s), 61 of 65 operators delegated" for an interpreter with a delegate applied."""
+    """"opencl: 3 partition(s), 61 of 65 operators delegated" for an interpreter with a delegate applied
+    (operators computed at prepare, which run nowhere, are not counted)."""
     plan = interp.get_ops_details()
     delegated = [n for n in plan if n["delegate"]]
-    taken = sum(1 for n in interp._get_ops_details() if n["plan_position"] is None)
-    total = sum(1 for n in interp._get_ops_details() if n["delegate"] is None)
+    ops = [n for n in interp._get_ops_details() if n["delegate"] is None and not n["folded"]]
+    taken = sum(1 for n in ops if n["plan_position"] is None)
+    total = len(ops)
     names = sorted({n["delegate"] for n in delegated}) or ["no delegate node"]
     return f"{', '.join(names)}: {len(delegated)} partition(s), {taken} of {total} operators delegated"

@@ -369,7 +369,7 @@ class Interpreter:
                 "outputs": np.asarray(n["outputs"], dtype=np.int32),
                 "operand_types": types(n["inputs"]), "result_types": types(n["outputs"]),
                 "version": n["version"], "kernel": n["kernel"], "delegated": n["delegated"],
-                "delegate": n["delegate"], "delegate_note": n["delegate_note"],
+                "delegate": n["delegate"], "delegate_note": n["delegate_note"], "folded": n["folded"],
                 "plan_position": n["plan_position"]}
 
     def _get_ops_details(self, subgraph_index: int = 0) -> List[Dict[str, Any]]:

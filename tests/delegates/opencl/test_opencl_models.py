@@ -46,10 +46,13 @@ def run(content, inputs, delegate=None):
 
 
 def delegated_share(interp):
-    model_ops = [n for n in interp._get_ops_details() if n["delegate"] is None]
+    """Delegated share of the operators that run at invoke (those computed at prepare, e.g. DEQUANTIZE of
+    float16 weights, DENSIFY, shape chains, run nowhere), and what stayed on the CPU with why."""
+    model_ops = [n for n in interp._get_ops_details() if n["delegate"] is None and not n["folded"]]
     taken = sum(1 for n in model_ops if n["plan_position"] is None)
-    return taken / max(1, len(model_ops)), [f"{n['op_name']}: {n['delegate_note']}" for n in interp.get_ops_details()
-                                            if n["delegate"] is None]
+    kept = [f"{n['op_name']}: {n['delegate_note']}" for n in interp.get_ops_details()
+            if n["delegate"] is None and not n["folded"]]
+    return taken / max(1, len(model_ops)), kept
 
 
 def check_model(content, inputs, expected, cache_dir, min_share=0.9):
