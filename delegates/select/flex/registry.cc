@@ -20,7 +20,7 @@ const std::vector<const std::vector<KernelDef>*>& Families() {
   static const std::vector<const std::vector<KernelDef>*> families = {
       &UnaryMathKernels(), &BinaryMathKernels(), &ScanKernels(),          &ShapeKernels(),
       &MatrixKernels(),    &LinalgKernels(),     &EinsumKernels(),        &SegmentKernels(),
-      &ScatterGatherKernels(), &ImageKernels(),  &SortKernels(),
+      &ScatterGatherKernels(), &ImageKernels(),  &SortKernels(),          &FftKernels(),
   };
   return families;
 }
