@@ -21,7 +21,7 @@ const std::vector<const std::vector<KernelDef>*>& Families() {
       &UnaryMathKernels(), &BinaryMathKernels(), &ScanKernels(),          &ShapeKernels(),
       &MatrixKernels(),    &LinalgKernels(),     &EinsumKernels(),        &SegmentKernels(),
       &ScatterGatherKernels(), &ImageKernels(),  &SortKernels(),          &FftKernels(),
-      &ResizeKernels(),    &NmsKernels(),
+      &ResizeKernels(),    &NmsKernels(),       &Conv3dKernels(),        &Pool3dKernels(),
   };
   return families;
 }
