@@ -22,6 +22,7 @@ const std::vector<const std::vector<KernelDef>*>& Families() {
       &MatrixKernels(),    &LinalgKernels(),     &EinsumKernels(),        &SegmentKernels(),
       &ScatterGatherKernels(), &ImageKernels(),  &SortKernels(),          &FftKernels(),
       &ResizeKernels(),    &NmsKernels(),       &Conv3dKernels(),        &Pool3dKernels(),
+      &RandomKernels(),    &StridedSliceKernels(),
   };
   return families;
 }
