@@ -42,6 +42,12 @@ def test_matches_tensorflow(path):
                                    err_msg=f"{os.path.basename(path)} output {i}")
 
 
+def test_library_ships_in_the_package():
+    # scripts/setup.sh (pip install through CMake's install rules) puts every plugin in edgelite/lib/.
+    lib = os.path.join(os.path.dirname(edgelite.__file__), "lib", "libedgelite_select.so")
+    assert os.path.isfile(lib), f"{lib} is missing"
+
+
 def test_select_ops_false_refuses_by_name():
     data = open(model_path("select", "select_math.tflite"), "rb").read()
     with pytest.raises(Exception, match="FlexErf"):
