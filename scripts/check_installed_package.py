@@ -1,5 +1,6 @@
 """Checks an installed edgelite (from a wheel, in a fresh environment): it is imported from site-packages, not
-from a source tree; MobileNet v2 gives the outputs recorded from LiteRT; the type-checking files are there; and
+from a source tree; MobileNet v2 gives the outputs recorded from LiteRT; the select-ops library is in edgelite/lib
+and runs a TF-converted Flex model; the type-checking files are there; and
 without onnx the package still imports while the ONNX converter names the extra to install.
 
 Usage: python scripts/check_installed_package.py MODELS_DIR   (MODELS_DIR: the checkout's tests/models)
@@ -45,6 +46,22 @@ def check_package_files() -> None:
     print(f"edgelite {edgelite.__version__} from {package_dir} (py.typed, _core.pyi present)")
 
 
+def check_select_ops(models_dir: str) -> None:
+    """The select-ops plugin ships in edgelite/lib and runs a TF-converted Flex model as TF did."""
+    import edgelite
+    lib = os.path.join(os.path.dirname(edgelite.__file__), "lib", "libedgelite_select.so")
+    check(os.path.isfile(lib), f"{lib} is missing: the select-ops library was not installed")
+    base = os.path.join(models_dir, "select", "select_math")
+    ref = np.load(base + ".io.npz")
+    interp = edgelite.Interpreter(model_path=base + ".tflite")
+    interp.allocate_tensors()
+    interp.set_tensor(interp.get_input_details()[0]["index"], ref["input_0"])
+    interp.invoke()
+    out = interp.get_tensor(interp.get_output_details()[0]["index"])
+    check(np.allclose(out, ref["output_0"], rtol=2e-5, atol=2e-5), "select_math.tflite does not match TensorFlow")
+    print(f"select ops: {os.path.getsize(lib)} byte library, select_math.tflite matches TensorFlow")
+
+
 def check_without_onnx() -> None:
     if importlib.util.find_spec("onnx") is not None:
         print("onnx is installed here: skipped the check of the message without it")
@@ -64,6 +81,7 @@ def main() -> None:
     check(len(sys.argv) == 2, "usage: check_installed_package.py MODELS_DIR")
     check_package_files()
     check_interpreter(sys.argv[1])
+    check_select_ops(sys.argv[1])
     check_without_onnx()
     print("check_installed_package: OK")
 

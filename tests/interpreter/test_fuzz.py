@@ -55,6 +55,9 @@ FUZZ_CHILD = textwrap.dedent(r"""
 # A Keras LSTM (two dynamic WHILE loops), a tf.cond inside a tf.while_loop, and tf.Variable state.
 CONTROL_FLOW_TARGETS = ("keras_lstm.tflite", "cond_in_while.tflite", "variables.tflite")
 SEQUENCE_TARGETS = ("bidirectional_lstm.tflite", "lstm_dynamic_range.tflite")
+# TF-converted SELECT_TF_OPS models (Flex custom operators: FlexBuffers options holding NodeDefs, run by
+# libedgelite_select.so): many small Flex nodes, complex64 tensors, image ops with constant boxes.
+SELECT_TARGETS = ("select_math.tflite", "select_fft.tflite", "select_image.tflite")
 
 
 def fuzz_targets():
@@ -63,14 +66,17 @@ def fuzz_targets():
     quant = [p for p in small if os.path.basename(os.path.dirname(p)) == "tf_quant"]
     control = [p for p in small if os.path.basename(os.path.dirname(p)) == "tf_control"]
     sequence = [p for p in small if os.path.basename(os.path.dirname(p)) == "tf_seq"]
+    select = [p for p in small if os.path.basename(os.path.dirname(p)) == "select"]
     # the first float and MediaPipe models, then the small quantized ones (convnet and transformer in every
     # mode: int8/int16 tensors, quantization parameters, hybrid weights, a model LiteRT refuses), then
     # control flow (subgraph indices, nested calls, resource variables and CALL_ONCE), then the fused LSTMs
-    # (24 inputs with optional ones, variable state tensors; float and dynamic range, bidirectional)
+    # (24 inputs with optional ones, variable state tensors; float and dynamic range, bidirectional), then
+    # Flex models
     control_picks = [p for p in control if os.path.basename(p) in CONTROL_FLOW_TARGETS]
     sequence_picks = [p for p in sequence if os.path.basename(p) in SEQUENCE_TARGETS]
-    return ([p for p in small if p not in quant and p not in control and p not in sequence][:8]
-            + [p for p in quant if os.path.getsize(p) < 256 * 1024] + control_picks + sequence_picks)
+    select_picks = [p for p in select if os.path.basename(p) in SELECT_TARGETS]
+    return ([p for p in small if p not in quant and p not in control and p not in sequence and p not in select][:8]
+            + [p for p in quant if os.path.getsize(p) < 256 * 1024] + control_picks + sequence_picks + select_picks)
 
 
 @pytest.mark.parametrize("path", fuzz_targets() or [None])

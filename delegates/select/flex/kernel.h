@@ -4,6 +4,7 @@
 // for attributes, the attribute and its value); the ABI entry points turn it into a reported error.
 #pragma once
 
+#include <complex>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -79,6 +80,8 @@ template <> constexpr int32_t LiteTypeOf<uint32_t>() { return kLiteUint32; }
 template <> constexpr int32_t LiteTypeOf<int64_t>() { return kLiteInt64; }
 template <> constexpr int32_t LiteTypeOf<uint64_t>() { return kLiteUint64; }
 template <> constexpr int32_t LiteTypeOf<bool>() { return kLiteBool; }
+template <> constexpr int32_t LiteTypeOf<std::complex<float>>() { return kLiteComplex64; }
+template <> constexpr int32_t LiteTypeOf<std::complex<double>>() { return kLiteComplex128; }
 
 template <typename... Ts> struct TypeList {};
 template <typename T> struct TypeTag { using type = T; };
@@ -174,5 +177,12 @@ const std::vector<KernelDef>& SegmentKernels();
 const std::vector<KernelDef>& ScatterGatherKernels();
 const std::vector<KernelDef>& ImageKernels();
 const std::vector<KernelDef>& SortKernels();
+const std::vector<KernelDef>& FftKernels();
+const std::vector<KernelDef>& ResizeKernels();
+const std::vector<KernelDef>& NmsKernels();
+const std::vector<KernelDef>& Conv3dKernels();
+const std::vector<KernelDef>& Pool3dKernels();
+const std::vector<KernelDef>& RandomKernels();
+const std::vector<KernelDef>& StridedSliceKernels();
 
 }  // namespace edgelite::select

@@ -20,7 +20,9 @@ const std::vector<const std::vector<KernelDef>*>& Families() {
   static const std::vector<const std::vector<KernelDef>*> families = {
       &UnaryMathKernels(), &BinaryMathKernels(), &ScanKernels(),          &ShapeKernels(),
       &MatrixKernels(),    &LinalgKernels(),     &EinsumKernels(),        &SegmentKernels(),
-      &ScatterGatherKernels(), &ImageKernels(),  &SortKernels(),
+      &ScatterGatherKernels(), &ImageKernels(),  &SortKernels(),          &FftKernels(),
+      &ResizeKernels(),    &NmsKernels(),       &Conv3dKernels(),        &Pool3dKernels(),
+      &RandomKernels(),    &StridedSliceKernels(),
   };
   return families;
 }

@@ -10,7 +10,7 @@ from flatbuffers import flexbuffers
 
 # TF DataType numbers (types.proto)
 DT = {np.float32: 1, np.float64: 2, np.int32: 3, np.uint8: 4, np.int16: 5, np.int8: 6, np.int64: 9,
-      np.bool_: 10, np.uint16: 17, np.uint32: 22, np.uint64: 23}
+      np.bool_: 10, np.uint16: 17, np.complex64: 8, np.complex128: 18, np.uint32: 22, np.uint64: 23}
 
 
 def dtype_enum(dtype) -> int:

@@ -15,7 +15,7 @@ REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..")
 ABI_VERSION = 1
 
 LITE_TYPES = {np.float32: 0, np.float16: 1, np.int32: 2, np.uint8: 3, np.int64: 4, np.bool_: 6, np.int16: 7,
-              np.int8: 9, np.float64: 10, np.uint64: 12, np.uint32: 15, np.uint16: 16}
+              np.complex64: 8, np.int8: 9, np.float64: 10, np.complex128: 11, np.uint64: 12, np.uint32: 15, np.uint16: 16}
 NUMPY_OF = {v: k for k, v in LITE_TYPES.items()}
 
 

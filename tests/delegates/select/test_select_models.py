@@ -9,6 +9,7 @@ import os
 import numpy as np
 import pytest
 
+from flex_models import flex_operators
 from testutil import model_path
 
 edgelite = pytest.importorskip("edgelite")
@@ -41,10 +42,39 @@ def test_matches_tensorflow(path):
                                    err_msg=f"{os.path.basename(path)} output {i}")
 
 
+def test_library_ships_in_the_package():
+    # scripts/setup.sh (pip install through CMake's install rules) puts every plugin in edgelite/lib/.
+    lib = os.path.join(os.path.dirname(edgelite.__file__), "lib", "libedgelite_select.so")
+    assert os.path.isfile(lib), f"{lib} is missing"
+
+
 def test_select_ops_false_refuses_by_name():
     data = open(model_path("select", "select_math.tflite"), "rb").read()
     with pytest.raises(Exception, match="FlexErf"):
         interpreter(data, select_ops=False).allocate_tensors()
+
+
+@pytest.mark.parametrize("path", MODELS, ids=os.path.basename)
+def test_select_ops_false_fails_at_allocate_naming_every_flex_op(path):
+    data = open(path, "rb").read()
+    interp = interpreter(data, select_ops=False)  # the model loads; running it is what needs the library
+    with pytest.raises(edgelite.EdgeliteError) as info:
+        interp.allocate_tensors()
+    message = str(info.value)
+    flex_ops = {name for _, name, _ in flex_operators(data)}
+    assert flex_ops and all(f"'{name}'" in message for name in flex_ops), message
+    assert "select_ops=False" in message
+
+
+def test_random_model_matches_tensorflow_bit_for_bit():
+    ref = np.load(model_path("select", "select_random.io.npz"))
+    interp = interpreter(open(model_path("select", "select_random.tflite"), "rb").read(), select_ops=True)
+    interp.allocate_tensors()
+    for i, d in enumerate(interp.get_input_details()):
+        interp.set_tensor(d["index"], ref[f"input_{i}"])
+    interp.invoke()
+    for i, d in enumerate(interp.get_output_details()):
+        np.testing.assert_array_equal(interp.get_tensor(d["index"]), ref[f"output_{i}"])
 
 
 @pytest.mark.parametrize("old,new,message", [
