@@ -222,3 +222,13 @@ def test_tensorflow_runs_the_flex_node_defs(name, tmp_path, select_lib):
         got = [v for k, v in sorted(out.items()) if k.startswith("interpreter_")]
         for g, e in zip(got, expected):
             np.testing.assert_allclose(g, e, rtol=1e-4, atol=1e-5)
+
+
+def test_command_line_flag(tmp_path, capsys):
+    from edgelite.cli import main
+    src, out = str(tmp_path / "det.onnx"), str(tmp_path / "det.tflite")
+    open(src, "wb").write(CASES["det"][0]().SerializeToString())
+    assert main(["convert", src, "-o", out]) != 0
+    assert "allow_select_ops=True" in capsys.readouterr().err
+    assert main(["convert", src, "-o", out, "--allow-select-ops"]) == 0
+    assert [code for code, _ in _flex_nodes(open(out, "rb").read())] == ["FlexMatrixDeterminant"]
