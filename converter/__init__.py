@@ -37,7 +37,7 @@ def __getattr__(name: str):
 
 
 def _frontend(source: Any, nhwc_inputs: bool, input_shapes: Optional[Dict[str, Sequence[int]]],
-              torch_options: Dict[str, Any]) -> Tuple[List[str], Callable[[Dict[str, int]], Graph]]:
+              torch_options: Dict[str, Any], allow_select_ops: bool = False) -> Tuple[List[str], Callable[[Dict[str, int]], Graph]]:
     """(the source's symbolic dimensions, a function that imports it with given sizes for them)."""
     from .frontends.training import is_training_model, load_training_model, training_symbols
     if is_training_model(source):
@@ -56,7 +56,7 @@ def _frontend(source: Any, nhwc_inputs: bool, input_shapes: Optional[Dict[str, S
         model = read_onnx(source)
         symbols = onnx_symbols(model, input_shapes)
         return symbols, lambda dims: load_onnx(model, nhwc_inputs=nhwc_inputs, dims=dims,
-                                               input_shapes=input_shapes)
+                                               input_shapes=input_shapes, allow_select_ops=allow_select_ops)
     raise ConversionError(f"cannot convert a {type(source).__name__}: give an onnx.ModelProto, a path to a "
                           ".onnx file, a torch.nn.Module (with example_inputs) or an edgelite.training model")
 
@@ -65,8 +65,9 @@ def _is_torch_module(source: Any) -> bool:
     return any(c.__module__.startswith("torch.nn") and c.__name__ == "Module" for c in type(source).__mro__)
 
 
-def _graph(source: Any, nhwc_inputs: bool, input_shapes, optimize_graph: bool, torch_options) -> Graph:
-    symbols, build = _frontend(source, nhwc_inputs, input_shapes, torch_options)
+def _graph(source: Any, nhwc_inputs: bool, input_shapes, optimize_graph: bool, torch_options,
+           allow_select_ops: bool = False) -> Graph:
+    symbols, build = _frontend(source, nhwc_inputs, input_shapes, torch_options, allow_select_ops)
     if not symbols:
         graph = build({})
         return optimize(graph) if optimize_graph else graph
@@ -78,17 +79,18 @@ def _graph(source: Any, nhwc_inputs: bool, input_shapes, optimize_graph: bool, t
 
 
 def load(source: Any, *, nhwc_inputs: bool = False, input_shapes: Optional[Dict[str, Sequence[int]]] = None,
-         **torch_options: Any) -> Graph:
+         allow_select_ops: bool = False, **torch_options: Any) -> Graph:
     """The converter graph of `source` (see convert), before optimization. With dynamic dimensions, value
     shapes hold stand-in sizes and `Graph.signature` has -1 on the dynamic axes."""
-    return _graph(source, nhwc_inputs, input_shapes, False, torch_options)
+    return _graph(source, nhwc_inputs, input_shapes, False, torch_options, allow_select_ops)
 
 
 def convert(source: Any, *, quantize: Optional[str] = None, representative_data: Any = None,
             inference_input_type: Optional[str] = None, inference_output_type: Optional[str] = None,
             nhwc_inputs: bool = False, optimize_graph: bool = True,
             input_shapes: Optional[Dict[str, Sequence[int]]] = None, example_inputs: Any = None,
-            dynamic_batch: bool = True, exporter: str = "dynamo", opset: Optional[int] = None) -> bytes:
+            dynamic_batch: bool = True, exporter: str = "dynamo", opset: Optional[int] = None,
+            allow_select_ops: bool = False) -> bytes:
     """Converts `source` to .tflite bytes: an onnx.ModelProto, a .onnx path or bytes, an edgelite.training
     model, or a torch.nn.Module with `example_inputs` (exported in memory through torch.onnx by
     `exporter`, "dynamo" or "torchscript", with a dynamic batch axis unless dynamic_batch=False).
@@ -101,11 +103,16 @@ def convert(source: Any, *, quantize: Optional[str] = None, representative_data:
     quantize: None (float32), "float16" (float16 weights read through DEQUANTIZE), "dynamic" (int8 weights,
     float activations: hybrid kernels), or "int8"/"int16x8" (full integer, calibrated on
     `representative_data`; inference_input_type/inference_output_type "float32", "int8", "uint8" or "int16"
-    set the file's I/O types). See edgelite.converter.quantize; bad options raise QuantizationError."""
+    set the file's I/O types). See edgelite.converter.quantize; bad options raise QuantizationError.
+
+    allow_select_ops=True writes ONNX operators that have no builtin lowering (Det, Unique, CumProd, Einsum
+    with broadcasting, ScatterND with a reduction, ...) as TensorFlow select ops: custom operators
+    `Flex<Op>` encoded as TensorFlow's converter writes them, which edgelite runs from its select library
+    and TensorFlow's interpreter with the Flex delegate. Without it those operators are refused."""
     from .quantize import check_options, quantize_graph
     check_options(quantize, representative_data, inference_input_type, inference_output_type)
     torch_options = {"example_inputs": example_inputs, "dynamic_batch": dynamic_batch, "exporter": exporter,
                      "opset": opset} if example_inputs is not None else {}
-    graph = _graph(source, nhwc_inputs, input_shapes, optimize_graph, torch_options)
+    graph = _graph(source, nhwc_inputs, input_shapes, optimize_graph, torch_options, allow_select_ops)
     graph = quantize_graph(graph, quantize, representative_data, inference_input_type, inference_output_type)
     return write(graph, converter_version=__version__)

@@ -90,7 +90,9 @@ def _mark_dynamic_axes(a: Graph, b: Graph) -> List[str]:
         if vb is None or len(va.shape) != len(vb.shape):
             raise ConversionError(f"value {name!r} differs in rank between the probes of dynamic dimensions")
         if va.shape != vb.shape:
-            va.signature = tuple(-1 if x != y else x for x, y in zip(va.shape, vb.shape))
+            # Axes already marked -1 (a select op's data-dependent sizes) stay dynamic.
+            known = va.signature or va.shape
+            va.signature = tuple(-1 if x != y or s < 0 else x for x, y, s in zip(va.shape, vb.shape, known))
         if va.is_const and _differs(va.const, vb.const):
             dynamic_consts.append(name)
     return dynamic_consts

@@ -334,6 +334,8 @@ _RULES: Dict[str, Callable[[Graph, Node], List[Spec]]] = {
     "SHAPE": lambda g, n: [((g.values[n.inputs[0]].rank,), np.dtype(n.attrs.get("out_type", np.int32)))],
     "CAST": lambda g, n: [(g.shape(n.inputs[0]), np.dtype(n.attrs["out_data_type"]))],
     "FILL": lambda g, n: [(tuple(int(d) for d in _need_const(g, n, 0, "dims")), g.dtype(n.inputs[1]))],
+    # A TensorFlow select op (converter.flex): its front-end handler gives the output shapes and dtypes.
+    "FLEX": lambda g, n: [(tuple(int(d) for d in shape), np.dtype(dtype)) for shape, dtype in n.attrs["outputs"]],
     "SQUEEZE": lambda g, n: [(tuple(d for i, d in enumerate(g.shape(n.inputs[0]))
                                     if i not in {a % g.values[n.inputs[0]].rank for a in n.attrs["squeeze_dims"]}),
                               g.dtype(n.inputs[0]))],

@@ -14,6 +14,7 @@ import numpy as np
 
 from edgelite.model_builder import ModelBuilder
 
+from .flex import flex_operator
 from .ir import SUBGRAPH_ATTRS, ConversionError, Graph, Node
 
 SIGNATURE_KEY = "serving_default"
@@ -151,6 +152,12 @@ def _write_subgraph(b: ModelBuilder, graph: Graph) -> Dict[str, int]:
         inputs = [None if i is None else tensor(i) for i in node.inputs]
         outputs = [tensor(o) for o in node.outputs]
         try:
+            if node.op == "FLEX":
+                # A TensorFlow select op, written as TF's converter writes it (converter/flex.py).
+                options = flex_operator(node.attrs["tf_op"], node.attrs["tf_attrs"], len(node.inputs), node.name)
+                b.add_operator("CUSTOM", inputs, outputs, None, custom_code="Flex" + node.attrs["tf_op"],
+                               custom_options=options)
+                continue
             b.add_operator(node.op, inputs, outputs, node.attrs or None, version=op_version(graph, node))
         except (ValueError, TypeError) as e:
             raise ConversionError(f"cannot write {node.op} node {node.name!r}: {e}") from e

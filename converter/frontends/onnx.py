@@ -22,15 +22,18 @@ MIN_OPSET = 7
 NHWC_TO_NCHW = [0, 3, 1, 2]
 NCHW_TO_NHWC = [0, 2, 3, 1]
 
-# ONNX op type -> handler(importer, node). Filled here and by onnx_nn.py.
+# ONNX op type -> handler(importer, node). Filled here and by the onnx_*.py files.
 HANDLERS: Dict[str, Callable[["OnnxImporter", Any], None]] = {}
+# ONNX op types that convert only as TensorFlow select ops (allow_select_ops=True): onnx_select.py.
+SELECT_HANDLERS: Dict[str, Callable[["OnnxImporter", Any], None]] = {}
 
 
-def handler(*op_types: str):
-    """Decorator registering a function handler(importer, node) for the ONNX operator types `op_types`."""
+def handler(*op_types: str, table: Optional[Dict[str, Callable]] = None):
+    """Decorator registering a function handler(importer, node) for the ONNX operator types `op_types` (in
+    HANDLERS, or in `table`: SELECT_HANDLERS for select ops)."""
     def register(fn):
         for t in op_types:
-            HANDLERS[t] = fn
+            (HANDLERS if table is None else table)[t] = fn
         return fn
     return register
 
@@ -85,7 +88,7 @@ class OnnxImporter:
     operators. Raises MissingDependencyError without onnx, ConversionError for opsets before 7."""
 
     def __init__(self, model, nhwc_inputs: bool = False, dims: Optional[Dict[str, int]] = None,
-                 input_shapes: Optional[Dict[str, Sequence[int]]] = None):
+                 input_shapes: Optional[Dict[str, Sequence[int]]] = None, allow_select_ops: bool = False):
         onnx = require_onnx()
         self.onnx, self.numpy_helper = onnx, onnx.numpy_helper
         self.model = model
@@ -99,6 +102,8 @@ class OnnxImporter:
         self.dims = dict(dims or {})  # symbol -> the size it stands for in this conversion
         self.graph.probing = bool(self.dims)
         self.input_shapes = dict(input_shapes or {})
+        # Operators without a builtin lowering may be written as TensorFlow select ops (onnx_select.py).
+        self.allow_select_ops = allow_select_ops
         self._folded: Dict[str, Optional[np.ndarray]] = {}
         self._inferred: Optional[Dict[str, List[Optional[int]]]] = None  # ONNX shape inference, when asked
 
@@ -108,7 +113,7 @@ class OnnxImporter:
         Graph. Raises UnsupportedOperatorError listing every node whose operator has no handler, ConversionError for
         anything else that cannot be converted (with the node named)."""
         g = self.model.graph
-        check_supported(g)
+        check_supported(g, self.allow_select_ops)
         self.used = {o.name for o in g.output}
         for n in _nodes_with_subgraphs(g):
             self.used.update(n.input)
@@ -145,7 +150,7 @@ class OnnxImporter:
                 array = self.initializer(init)
                 self.names[init.name] = self.graph.add_value(init.name, array.shape, array.dtype, array)
         for node in graph_proto.node:
-            HANDLERS[node.op_type](self, node)
+            (HANDLERS.get(node.op_type) or SELECT_HANDLERS[node.op_type])(self, node)
 
     def initializer(self, init) -> np.ndarray:
         """The data of an initializer TensorProto as a NumPy array. Raises ConversionError when the data lives in an
@@ -307,17 +312,23 @@ def _nodes_with_subgraphs(graph_proto):
                 yield from _nodes_with_subgraphs(g)
 
 
-def check_supported(graph_proto) -> None:
-    """Raises one UnsupportedOperatorError naming every node whose operator has no mapping."""
+def check_supported(graph_proto, allow_select_ops: bool = False) -> None:
+    """Raises one UnsupportedOperatorError naming every node whose operator has no mapping (operators that
+    convert only as select ops count as mapped with allow_select_ops)."""
+    known = set(HANDLERS) | (set(SELECT_HANDLERS) if allow_select_ops else set())
     bad = [(n.name or f"#{i}", n.op_type if n.domain in ("", "ai.onnx") else f"{n.domain}.{n.op_type}")
            for i, n in enumerate(_nodes_with_subgraphs(graph_proto))
-           if n.op_type not in HANDLERS or n.domain not in ("", "ai.onnx")]
+           if n.op_type not in known or n.domain not in ("", "ai.onnx")]
     if bad:
         kinds = sorted({t for _, t in bad})
         listing = "\n".join(f"  - node {name!r}: {t}" for name, t in bad)
+        select = sorted(set(kinds) & set(SELECT_HANDLERS))
+        hint = (f"{', '.join(select)} convert(s) as TensorFlow select ops with allow_select_ops=True "
+                "(edgelite convert --allow-select-ops); the file then needs edgelite's select library or "
+                "TensorFlow's Flex delegate.\n") if select else ""
         raise UnsupportedOperatorError(
             f"cannot convert: {len(bad)} node(s) use ONNX operators edgelite.converter does not support "
-            f"({', '.join(kinds)}):\n{listing}\n"
+            f"({', '.join(kinds)}):\n{listing}\n{hint}"
             f"Supported operators: {', '.join(sorted(HANDLERS))}.\n"
             "What to do: re-export the model without these operators (move pre/post-processing such as "
             "NonMaxSuppression out of the model), simplify it (onnx-simplifier folds constant subgraphs), or "
@@ -338,13 +349,14 @@ def read_onnx(source):
 
 
 def load_onnx(source, *, nhwc_inputs: bool = False, dims: Optional[Dict[str, int]] = None,
-              input_shapes: Optional[Dict[str, Sequence[int]]] = None) -> Graph:
+              input_shapes: Optional[Dict[str, Sequence[int]]] = None, allow_select_ops: bool = False) -> Graph:
     """The converter Graph of an ONNX model (a path, bytes or ModelProto), before optimization. Options as
     OnnxImporter. Raises MissingDependencyError without onnx (pip install 'edgelite[onnx]'),
     UnsupportedOperatorError or ConversionError when the model cannot be converted."""
     from . import (onnx_control_flow, onnx_index, onnx_math, onnx_matmul, onnx_nn, onnx_norm,  # noqa: F401
-                   onnx_recurrent, onnx_slice, onnx_tensor)
-    return OnnxImporter(read_onnx(source), nhwc_inputs=nhwc_inputs, dims=dims, input_shapes=input_shapes).run()
+                   onnx_recurrent, onnx_select, onnx_slice, onnx_tensor)
+    return OnnxImporter(read_onnx(source), nhwc_inputs=nhwc_inputs, dims=dims, input_shapes=input_shapes,
+                        allow_select_ops=allow_select_ops).run()
 
 
 def axes_of(imp: OnnxImporter, node, input_index: int, since_opset: int) -> Optional[List[int]]:

@@ -34,6 +34,7 @@ class SubgraphImporter(OnnxImporter):
         self.parent, self.graph = parent, sub
         sub.probing = parent.graph.probing
         self.names, self.nhwc_inputs, self.dims, self.input_shapes = {}, False, parent.dims, {}
+        self.allow_select_ops = parent.allow_select_ops
         self._folded, self._inferred = {}, parent._inferred
         self.captures: List[Tuple[str, str]] = []  # (value in the parent's graph, input of this subgraph)
         self.used = {o.name for o in graph_proto.output}

@@ -11,6 +11,7 @@ import numpy as np
 
 from ..ir import ConversionError
 from .onnx import OnnxImporter, handler
+from .onnx_select import scatter_nd_reduced
 
 _NONE = {"fused_activation_function": "NONE"}
 
@@ -63,13 +64,14 @@ def _gather_elements(imp: OnnxImporter, node) -> None:
 
 @handler("ScatterND")
 def _scatter_nd(imp: OnnxImporter, node) -> None:
-    if imp.attr(node, "reduction", "none") != "none":
-        raise ConversionError(f"ScatterND node {node.name!r}: reduction={imp.attr(node, 'reduction')!r} is not "
-                              "supported ('none' is)")
-    # .tflite's SCATTER_ND writes updates into zeros: data * (1 - scatter(ones)) + scatter(updates).
     data, idx, updates = (imp.input(node, k) for k in range(3))
     depth = imp.shape(idx)[-1]
     idx = _wrapped_indices(imp, node, idx, imp.shape(data)[:depth])
+    reduction = imp.attr(node, "reduction", "none")
+    if reduction != "none":
+        imp.finish(node, scatter_nd_reduced(imp, node, data, idx, updates, reduction))
+        return
+    # .tflite's SCATTER_ND writes updates into zeros: data * (1 - scatter(ones)) + scatter(updates).
     shape = imp.const(list(imp.shape(data)), np.int32, "shape")
     dtype = imp.graph.dtype(data)
     written = imp.emit1("SCATTER_ND", [idx, imp.const(np.ones(imp.shape(updates), dtype), name="ones"), shape],

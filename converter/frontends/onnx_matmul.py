@@ -10,6 +10,7 @@ import numpy as np
 
 from ..ir import ConversionError
 from .onnx import OnnxImporter, handler
+from .onnx_select import einsum_select
 
 
 @handler("Gemm")
@@ -91,6 +92,21 @@ def _permute(imp: OnnxImporter, x: str, term: str, order: str) -> str:
     return x if perm == sorted(perm) else imp.transpose(x, perm)
 
 
+def _broadcast_labels(imp: OnnxImporter, node, inputs, terms) -> None:
+    """A label of size 1 in one operand and n in the other broadcasts (NumPy's rule, which ONNX follows and
+    TF's Einsum does not): that operand is BROADCAST_TO the full size first."""
+    if len(inputs) != 2:
+        return
+    shapes = [list(imp.shape(x)) for x in inputs]
+    sizes = [dict(zip(t, s)) for t, s in zip(terms, shapes)]
+    for k in (0, 1):
+        target = [max(d, sizes[1 - k].get(c, d)) for c, d in zip(terms[k], shapes[k])]
+        if any(sizes[1 - k].get(c, d) not in (d, 1) and d != 1 for c, d in zip(terms[k], shapes[k])):
+            raise ConversionError(f"Einsum node {node.name!r}: operand sizes {shapes} do not broadcast")
+        if target != shapes[k]:
+            inputs[k] = imp.emit1("BROADCAST_TO", [inputs[k], imp.const(target, np.int32, "shape")], {}, node)
+
+
 @handler("Einsum")
 def _einsum(imp: OnnxImporter, node) -> None:
     inputs = [imp.input(node, k) for k in range(len(node.input))]
@@ -99,7 +115,10 @@ def _einsum(imp: OnnxImporter, node) -> None:
         if len(inputs) not in (1, 2):
             raise ValueError("only one or two operands are supported")
     except ValueError as e:
-        raise ConversionError(f"Einsum node {node.name!r}: equation {imp.attr(node, 'equation')!r}: {e}") from None
+        # The select op takes what the builtin lowering does not (ellipsis, broadcasting, diagonals).
+        einsum_select(imp, node, inputs, str(e))
+        return
+    _broadcast_labels(imp, node, inputs, terms)
     # Axes that appear in one operand only and not in the output are summed away first.
     for k, (x, t) in enumerate(zip(inputs, terms)):
         others = "".join(terms[:k] + terms[k + 1:]) + out_term
@@ -117,9 +136,6 @@ def _einsum(imp: OnnxImporter, node) -> None:
     contract = [c for c in ta if c in tb and c not in out_term]
     free_a = [c for c in ta if c not in tb]
     free_b = [c for c in tb if c not in ta]
-    if any(sizes[c] != d for c, d in zip(tb, imp.shape(b)) if c in batch) or \
-            any(dict(zip(ta, imp.shape(a)))[c] != dict(zip(tb, imp.shape(b)))[c] for c in batch):
-        raise ConversionError(f"Einsum node {node.name!r}: broadcasting batch axes are not supported")
     prod = lambda cs: int(np.prod([sizes[c] for c in cs]))  # noqa: E731
     a3 = imp.reshape(_permute(imp, a, ta, "".join(batch + free_a + contract)),
                      [prod(batch), prod(free_a), prod(contract)])

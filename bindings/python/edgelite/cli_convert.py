@@ -50,7 +50,7 @@ def cmd_convert(args) -> int:
     from .cli_quantize import convert_options, print_summary
     options = convert_options(args)
     try:
-        content = convert(source, nhwc_inputs=args.nhwc_inputs, **options)
+        content = convert(source, nhwc_inputs=args.nhwc_inputs, allow_select_ops=args.allow_select_ops, **options)
     except Exception as e:
         if _is_protobuf_decode_error(e):
             raise CommandLineError(f"{args.source} is neither an ONNX model nor a saved edgelite.training "
@@ -69,7 +69,8 @@ def cmd_convert(args) -> int:
     print(f"parameters: {n_params:,}")
     print(f"file size: {len(content) / 1024:.1f} KiB")
     if options["quantize"]:
-        print_summary(args, convert(source, nhwc_inputs=args.nhwc_inputs), content,
+        print_summary(args, convert(source, nhwc_inputs=args.nhwc_inputs, allow_select_ops=args.allow_select_ops),
+                      content,
                       options["representative_data"])
     return 0
 
@@ -83,5 +84,8 @@ def add_parser(sub, common) -> None:
     c.add_argument("source", help="an ONNX file or a saved training model (told apart by content)")
     c.add_argument("-o", "--output", required=True, metavar="OUT.tflite", help="the .tflite file to write")
     c.add_argument("--nhwc-inputs", action="store_true", help="take NHWC inputs instead of the source's NCHW")
+    c.add_argument("--allow-select-ops", action="store_true",
+                   help="write ONNX operators that have no builtin as TensorFlow select ops (Flex<Op>, run by "
+                        "edgelite's select library or TensorFlow's Flex delegate)")
     from .cli_quantize import add_arguments
     add_arguments(c)

@@ -8,12 +8,9 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from select_harness import SelectLibrary, find_library  # noqa: E402
+from select_harness import library_or_skip  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def select_lib():
-    path = find_library()
-    if path is None:
-        pytest.skip("libedgelite_select.so is not built (cmake --build <build> --target edgelite_select)")
-    return SelectLibrary(path)
+    return library_or_skip()

@@ -35,6 +35,15 @@ def find_library():
     return None
 
 
+def library_or_skip():
+    """A SelectLibrary of the built plugin; skips the calling test when it is not built."""
+    import pytest
+    path = find_library()
+    if path is None:
+        pytest.skip("libedgelite_select.so is not built (cmake --build <build> --target edgelite_select)")
+    return SelectLibrary(path)
+
+
 class SelectError(RuntimeError):
     pass
 
