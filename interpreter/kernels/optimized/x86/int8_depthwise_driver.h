@@ -311,10 +311,20 @@ RowFn<V> ChooseRow(const WindowGeometry& g) {
   return taps == 25 ? Row<V, E, 25, 0, 1> : Row<V, E, 0, 0, 1>;
 }
 
+// Rows only for the epilogues ChooseEpilogue picks (int8_gemm_driver.h): the others are not instantiated.
+template <class V, int E>
+RowFn<V> ChooseRowIfUsed(const WindowGeometry& g) {
+  if constexpr (int8_gemm::EpilogueUsed(E, V::kLogicalShift)) {
+    return ChooseRow<V, E>(g);
+  } else {
+    return nullptr;
+  }
+}
+
 template <class V, int... E>
 RowFn<V> ChooseRowFor(int epilogue, const WindowGeometry& g, std::integer_sequence<int, E...>) {
   RowFn<V> fn = nullptr;
-  ((fn = E == epilogue ? ChooseRow<V, E>(g) : fn), ...);
+  ((fn = E == epilogue ? ChooseRowIfUsed<V, E>(g) : fn), ...);
   return fn;
 }
 

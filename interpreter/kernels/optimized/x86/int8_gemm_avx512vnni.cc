@@ -69,7 +69,7 @@ struct VnniOps {
   }
 };
 
-constexpr auto kTiles = int8_gemm::MakeTileTable<VnniOps, kRows, kVectors>();
+constexpr auto kTiles = int8_gemm::MakeTileTable<VnniOps, /*kLogicalShift=*/false, kRows, kVectors>();
 using TileFn = int8_gemm::TileFn<VnniOps>;
 
 struct VnniTraits {

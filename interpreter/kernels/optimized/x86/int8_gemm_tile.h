@@ -100,18 +100,28 @@ void GemmTile(const TileArgs<typename O::AElem>& t) {
 template <class O>
 using TileFn = void (*)(const TileArgs<typename O::AElem>&);
 
-// kTiles[e][(mr - 1) * NV + nv - 1]: every epilogue, row count up to MR and vector count up to NV.
-template <class O, int NV, int E, int... I>
+// A micro-kernel, or null for an epilogue ChooseEpilogue never picks (then it is not instantiated).
+template <class O, bool kLogicalShift, int E, int MR, int NV>
+constexpr TileFn<O> TileIfUsed() {
+  if constexpr (EpilogueUsed(E, kLogicalShift)) {
+    return GemmTile<O, E, MR, NV>;
+  } else {
+    return nullptr;
+  }
+}
+
+// kTiles[e][(mr - 1) * NV + nv - 1]: every used epilogue, row count up to MR and vector count up to NV.
+template <class O, bool kLogicalShift, int NV, int E, int... I>
 constexpr std::array<TileFn<O>, sizeof...(I)> MakeTileRow(std::integer_sequence<int, I...>) {
-  return {{GemmTile<O, E, I / NV + 1, I % NV + 1>...}};
+  return {{TileIfUsed<O, kLogicalShift, E, I / NV + 1, I % NV + 1>()...}};
 }
-template <class O, int MR, int NV, int... E>
+template <class O, bool kLogicalShift, int MR, int NV, int... E>
 constexpr std::array<std::array<TileFn<O>, MR * NV>, sizeof...(E)> MakeTileTable(std::integer_sequence<int, E...>) {
-  return {{MakeTileRow<O, NV, E>(std::make_integer_sequence<int, MR * NV>())...}};
+  return {{MakeTileRow<O, kLogicalShift, NV, E>(std::make_integer_sequence<int, MR * NV>())...}};
 }
-template <class O, int MR, int NV>
+template <class O, bool kLogicalShift, int MR, int NV>
 constexpr auto MakeTileTable() {
-  return MakeTileTable<O, MR, NV>(std::make_integer_sequence<int, kNumEpilogues>());
+  return MakeTileTable<O, kLogicalShift, MR, NV>(std::make_integer_sequence<int, kNumEpilogues>());
 }
 
 }  // namespace int8_gemm
