@@ -302,12 +302,14 @@ RowFn<V> ChooseRow(const WindowGeometry& g) {
   const bool stride1 = g.stride_w == 1;
   if (k == 3) return stride1 ? Row<V, E, 9, 3, 1> : Row<V, E, 9, 3, 2>;
   if (k == 5) return stride1 ? Row<V, E, 25, 5, 1> : Row<V, E, 25, 5, 2>;
-  if (taps == 9) {
+  // With column sweeps every 3x3 filter this path could take went by columns above: no row sweep instantiated.
+  if (taps == 9 && !V::kColumnDot) {
     const bool swept = g.filter_h == 3 && g.dilation_h == 1 && g.dilation_w == 1 && g.stride_h == g.stride_w;
     if (swept && g.stride_w == 1) return Row<V, E, 9, -3, 1>;
     if (swept && g.stride_w == 2) return Row<V, E, 9, -3, 2>;
     return Row<V, E, 9, 0, 1>;
   }
+  if (taps == 9) return Row<V, E, 9, 0, 1>;
   return taps == 25 ? Row<V, E, 25, 0, 1> : Row<V, E, 0, 0, 1>;
 }
 

@@ -90,7 +90,9 @@ struct Avx2Traits {
   }
   static void BeginBlock() {}
   static void EndBlock() {}
-  static TileFn Kernel(int e, int mr, int nv) { return kTiles[e][(mr - 1) * kVectors + nv - 1]; }
+  static TileFn Kernel(int e, int mr, int nv) {
+    return kTiles[e][(int8_gemm::TileRows(mr, kRows) - 1) * kVectors + nv - 1];
+  }
 };
 
 }  // namespace

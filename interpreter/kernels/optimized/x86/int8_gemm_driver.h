@@ -122,7 +122,7 @@ struct TileArgs {
   int8_t* c;
   int64_t ldc;
   int nc;
-  int mr;  // rows to store (kernels templated on the row count store that many)
+  int mr;  // rows to store: at most the kernel's row count (TileRows), rows past mr computed on scratch, not stored
   int32_t out_min, out_max;
 };
 
