@@ -302,19 +302,31 @@ RowFn<V> ChooseRow(const WindowGeometry& g) {
   const bool stride1 = g.stride_w == 1;
   if (k == 3) return stride1 ? Row<V, E, 9, 3, 1> : Row<V, E, 9, 3, 2>;
   if (k == 5) return stride1 ? Row<V, E, 25, 5, 1> : Row<V, E, 25, 5, 2>;
-  if (taps == 9) {
+  // With column sweeps every 3x3 filter this path could take went by columns above: no row sweep instantiated.
+  if (taps == 9 && !V::kColumnDot) {
     const bool swept = g.filter_h == 3 && g.dilation_h == 1 && g.dilation_w == 1 && g.stride_h == g.stride_w;
     if (swept && g.stride_w == 1) return Row<V, E, 9, -3, 1>;
     if (swept && g.stride_w == 2) return Row<V, E, 9, -3, 2>;
     return Row<V, E, 9, 0, 1>;
   }
+  if (taps == 9) return Row<V, E, 9, 0, 1>;
   return taps == 25 ? Row<V, E, 25, 0, 1> : Row<V, E, 0, 0, 1>;
+}
+
+// Rows only for the epilogues ChooseEpilogue picks (int8_gemm_driver.h): the others are not instantiated.
+template <class V, int E>
+RowFn<V> ChooseRowIfUsed(const WindowGeometry& g) {
+  if constexpr (int8_gemm::EpilogueUsed(E, V::kLogicalShift)) {
+    return ChooseRow<V, E>(g);
+  } else {
+    return nullptr;
+  }
 }
 
 template <class V, int... E>
 RowFn<V> ChooseRowFor(int epilogue, const WindowGeometry& g, std::integer_sequence<int, E...>) {
   RowFn<V> fn = nullptr;
-  ((fn = E == epilogue ? ChooseRow<V, E>(g) : fn), ...);
+  ((fn = E == epilogue ? ChooseRowIfUsed<V, E>(g) : fn), ...);
   return fn;
 }
 

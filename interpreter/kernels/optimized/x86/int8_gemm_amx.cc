@@ -92,9 +92,18 @@ void GemmTile(const TileArgs<int8_t>& t) {
 
 using TileFn = void (*)(const TileArgs<int8_t>&);
 
+// Null for an epilogue ChooseEpilogue never picks (not instantiated).
+template <int E, int NV>
+constexpr TileFn TileIfUsed() {
+  if constexpr (int8_gemm::EpilogueUsed(E, /*logical_shift=*/false)) {
+    return GemmTile<E, NV>;
+  } else {
+    return nullptr;
+  }
+}
 template <int... E>
 constexpr std::array<std::array<TileFn, kVectors>, sizeof...(E)> MakeTable(std::integer_sequence<int, E...>) {
-  return {{{{GemmTile<E, 1>, GemmTile<E, 2>}}...}};
+  return {{{{TileIfUsed<E, 1>(), TileIfUsed<E, 2>()}}...}};
 }
 constexpr auto kTiles = MakeTable(std::make_integer_sequence<int, int8_gemm::kNumEpilogues>());
 

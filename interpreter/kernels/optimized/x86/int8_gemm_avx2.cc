@@ -58,7 +58,7 @@ struct Avx2Ops {
   }
 };
 
-constexpr auto kTiles = int8_gemm::MakeTileTable<Avx2Ops, kRows, kVectors>();
+constexpr auto kTiles = int8_gemm::MakeTileTable<Avx2Ops, /*kLogicalShift=*/true, kRows, kVectors>();
 using TileFn = int8_gemm::TileFn<Avx2Ops>;
 
 struct Avx2Traits {
@@ -90,7 +90,9 @@ struct Avx2Traits {
   }
   static void BeginBlock() {}
   static void EndBlock() {}
-  static TileFn Kernel(int e, int mr, int nv) { return kTiles[e][(mr - 1) * kVectors + nv - 1]; }
+  static TileFn Kernel(int e, int mr, int nv) {
+    return kTiles[e][(int8_gemm::TileRows(mr, kRows) - 1) * kVectors + nv - 1];
+  }
 };
 
 }  // namespace

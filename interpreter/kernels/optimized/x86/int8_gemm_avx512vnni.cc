@@ -69,7 +69,7 @@ struct VnniOps {
   }
 };
 
-constexpr auto kTiles = int8_gemm::MakeTileTable<VnniOps, kRows, kVectors>();
+constexpr auto kTiles = int8_gemm::MakeTileTable<VnniOps, /*kLogicalShift=*/false, kRows, kVectors>();
 using TileFn = int8_gemm::TileFn<VnniOps>;
 
 struct VnniTraits {
@@ -89,7 +89,9 @@ struct VnniTraits {
   static void FillRow(uint8_t* dst, uint8_t value, int n) { int8_gemm::FillBytes(dst, value, n); }
   static void BeginBlock() {}
   static void EndBlock() {}
-  static TileFn Kernel(int e, int mr, int nv) { return kTiles[e][(mr - 1) * kVectors + nv - 1]; }
+  static TileFn Kernel(int e, int mr, int nv) {
+    return kTiles[e][(int8_gemm::TileRows(mr, kRows) - 1) * kVectors + nv - 1];
+  }
 };
 
 }  // namespace

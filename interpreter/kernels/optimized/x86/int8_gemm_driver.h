@@ -46,8 +46,16 @@ constexpr bool EpilogueClamps(int e) { return (e & 2) != 0; }
 constexpr bool EpilogueAddsAfter(int e) { return (e & 1) != 0; }
 constexpr int kMaxFoldedShift = 23;
 
+// Only the epilogues ChooseEpilogue can return are instantiated (each is a grid of micro-kernels, the bulk of
+// the module's int8 code): every epilogue clamps (a clamp to the whole int8 range changes nothing after the
+// saturating narrowing, and two min/max per stored vector are lost in the k loop), the double-scale stage
+// always adds after, and a logical shift (AVX2) never folds the zero point.
+constexpr bool EpilogueUsed(int e, bool logical_shift) {
+  return EpilogueClamps(e) && (EpilogueAddsAfter(e) || (!logical_shift && EpilogueStage(e) != Stage::kDoubleScale));
+}
+
 inline int ChooseEpilogue(const Int8OutputStage& s, int channels, bool logical_shift) {
-  const bool clamp = s.out_min > -128 || s.out_max < 127;
+  const bool clamp = true;
   if (s.scale) return EpilogueIndex(Stage::kDoubleScale, clamp, true);
   bool left = false, fold = !logical_shift;
   for (int c = 0; c < channels; ++c) {
@@ -114,7 +122,7 @@ struct TileArgs {
   int8_t* c;
   int64_t ldc;
   int nc;
-  int mr;  // rows to store (kernels templated on the row count store that many)
+  int mr;  // rows to store: at most the kernel's row count (TileRows), rows past mr computed on scratch, not stored
   int32_t out_min, out_max;
 };
 

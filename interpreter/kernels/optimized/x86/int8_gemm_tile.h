@@ -84,6 +84,7 @@ void GemmTile(const TileArgs<typename O::AElem>& t) {
       const int pair = n < 2 * O::kLanes ? n : 2 * O::kLanes;
 #pragma GCC unroll 16
       for (int r = 0; r < MR; ++r) {
+        if (r >= t.mr) break;
         O::template StorePair<kClamp>(t.c + r * t.ldc + v * O::kLanes, O::template Requant<E>(acc[0][r][v], hv),
                                       O::template Requant<E>(acc[0][r][v + 1], hw), lo8, hi8, pair);
       }
@@ -91,6 +92,7 @@ void GemmTile(const TileArgs<typename O::AElem>& t) {
     }
 #pragma GCC unroll 16
     for (int r = 0; r < MR; ++r) {
+      if (r >= t.mr) break;
       O::template Store<kClamp>(t.c + r * t.ldc + v * O::kLanes, O::template Requant<E>(acc[0][r][v], hv), lo, hi, n);
     }
     break;  // a vector of fewer lanes is the panel's last
@@ -100,18 +102,35 @@ void GemmTile(const TileArgs<typename O::AElem>& t) {
 template <class O>
 using TileFn = void (*)(const TileArgs<typename O::AElem>&);
 
-// kTiles[e][(mr - 1) * NV + nv - 1]: every epilogue, row count up to MR and vector count up to NV.
-template <class O, int NV, int E, int... I>
+// The row count of the micro-kernel that runs a tile of mr rows (of at most kMR): 1, 2, 4 or kMR. A tile of 3
+// rows runs the 4-row kernel, which computes a row more (A's scratch always holds whole kMR-row blocks, so the
+// row exists) and stores 3. Row counts between cost a few more dot products in a block's last tile only, and
+// halve the micro-kernels built; 1 and 2 stay exact for FULLY_CONNECTED at batch 1 and 2.
+constexpr int TileRows(int mr, int kMR) { return mr <= 2 ? mr : (mr <= 4 && kMR > 4 ? 4 : kMR); }
+
+// A micro-kernel, or null for an epilogue ChooseEpilogue never picks or a row count TileRows never returns
+// (then it is not instantiated).
+template <class O, bool kLogicalShift, int E, int MR, int NV, int kMR>
+constexpr TileFn<O> TileIfUsed() {
+  if constexpr (EpilogueUsed(E, kLogicalShift) && TileRows(MR, kMR) == MR) {
+    return GemmTile<O, E, MR, NV>;
+  } else {
+    return nullptr;
+  }
+}
+
+// kTiles[e][(TileRows(mr, MR) - 1) * NV + nv - 1]: every used epilogue, row count and vector count up to NV.
+template <class O, bool kLogicalShift, int MR, int NV, int E, int... I>
 constexpr std::array<TileFn<O>, sizeof...(I)> MakeTileRow(std::integer_sequence<int, I...>) {
-  return {{GemmTile<O, E, I / NV + 1, I % NV + 1>...}};
+  return {{TileIfUsed<O, kLogicalShift, E, I / NV + 1, I % NV + 1, MR>()...}};
 }
-template <class O, int MR, int NV, int... E>
+template <class O, bool kLogicalShift, int MR, int NV, int... E>
 constexpr std::array<std::array<TileFn<O>, MR * NV>, sizeof...(E)> MakeTileTable(std::integer_sequence<int, E...>) {
-  return {{MakeTileRow<O, NV, E>(std::make_integer_sequence<int, MR * NV>())...}};
+  return {{MakeTileRow<O, kLogicalShift, MR, NV, E>(std::make_integer_sequence<int, MR * NV>())...}};
 }
-template <class O, int MR, int NV>
+template <class O, bool kLogicalShift, int MR, int NV>
 constexpr auto MakeTileTable() {
-  return MakeTileTable<O, MR, NV>(std::make_integer_sequence<int, kNumEpilogues>());
+  return MakeTileTable<O, kLogicalShift, MR, NV>(std::make_integer_sequence<int, kNumEpilogues>());
 }
 
 }  // namespace int8_gemm

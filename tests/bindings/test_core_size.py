@@ -1,0 +1,63 @@
+"""The core module stays small (issue 13: under 2 MB stripped); the select-ops kernels and delegates are plugins.
+
+Measures the installed `_core` the tests import, stripped on a copy, with benchmarks/core_size.py's code."""
+
+import importlib.util
+import os
+import shutil
+
+import pytest
+
+import edgelite
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+_spec = importlib.util.spec_from_file_location("core_size", os.path.join(REPO, "benchmarks", "core_size.py"))
+core_size = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(core_size)
+
+needs_strip = pytest.mark.skipif(shutil.which("strip") is None, reason="needs binutils' strip")
+
+
+def stripped_core_size():
+    (what, path), *_ = core_size.edgelite_libraries()
+    assert what == "edgelite core"
+    assert os.path.dirname(path) == os.path.dirname(edgelite._core.__file__)
+    return path, core_size.stripped_size(path)
+
+
+# Where the core stands today (2.93 MB, from 5.96 MB): it must not grow back while the rest of the way to 2 MB is
+# done (docs/architecture.md, "The core module stays small"). Lower this as the core shrinks.
+CORE_CEILING_BYTES = 3_000_000
+
+
+@needs_strip
+def test_stripped_core_does_not_grow():
+    path, size = stripped_core_size()
+    assert size < CORE_CEILING_BYTES, f"{path}: {size / 1e6:.2f} MB stripped, ceiling {CORE_CEILING_BYTES / 1e6} MB"
+
+
+# The goal (issue 13): strict, so that this fails, and the marker must go, the day the core gets there.
+@needs_strip
+@pytest.mark.xfail(strict=True, reason="issue 13's 2 MB is not reached yet: 2.93 MB stripped (see progress notes)")
+def test_stripped_core_is_under_2_mb():
+    path, size = stripped_core_size()
+    assert size < core_size.CORE_LIMIT_BYTES, f"{path}: {size / 1e6:.2f} MB stripped, limit 2 MB"
+
+
+@needs_strip
+def test_report_lists_core_and_plugins(capsys):
+    rc = core_size.main([])
+    out = capsys.readouterr().out
+    assert rc == (0 if "ok" in out.splitlines()[-1] else 1), out
+    assert "_core" in out and "stripped" in out and "Flex" in out
+    for path in core_size.edgelite_libraries()[1:]:
+        assert os.path.basename(path[1]) in out
+
+
+def test_stripped_size_rejects_a_non_elf_file(tmp_path):
+    junk = tmp_path / "not_a_library.so"
+    junk.write_bytes(b"not an ELF file")
+    if shutil.which("strip") is None:
+        pytest.skip("needs binutils' strip")
+    with pytest.raises(Exception):
+        core_size.stripped_size(str(junk))
