@@ -10,6 +10,7 @@
 
 #include "interpreter/cpu_features.h"
 #include "interpreter/interpreter.h"
+#include "interpreter/interpreter_api.h"
 #include "interpreter/kernels/builtin_ops.h"
 #include "interpreter/plugin_host.h"
 #include "schema/edgelite_generated.h"
@@ -27,15 +28,16 @@ void Check(const Status& s) {
   if (!s.ok()) throw StatusError{s};
 }
 
-const char* ErrorClassName(StatusCode code) {
-  switch (code) {
-    case StatusCode::kInvalidArgument: return "InvalidArgumentError";
-    case StatusCode::kInvalidModel: return "InvalidModelError";
-    case StatusCode::kUnsupported: return "UnsupportedError";
-    case StatusCode::kFailedPrecondition: return "NotReadyError";
-    case StatusCode::kCancelled: return "CancelledError";
-    default: return "InternalError";
-  }
+// The .tflite type number of a NumPy dtype, -1 for one edgelite has no tensor type for.
+int TfLiteTypeOf(const py::dtype& dtype) {
+  static const std::pair<const char*, DataType> kTypes[] = {
+      {"float32", DataType::kFloat32}, {"float16", DataType::kFloat16}, {"int32", DataType::kInt32},
+      {"uint8", DataType::kUInt8},     {"int64", DataType::kInt64},     {"bool", DataType::kBool},
+      {"int16", DataType::kInt16},     {"complex64", DataType::kComplex64}, {"int8", DataType::kInt8},
+      {"float64", DataType::kFloat64}};
+  for (const auto& [name, type] : kTypes)
+    if (dtype.is(py::dtype(name))) return static_cast<int>(type);
+  return -1;
 }
 
 // Names come from the model, which a corrupt file may fill with invalid UTF-8: decode with replacement
@@ -97,16 +99,14 @@ class CoreInterpreter {
   }
 
   Subgraph& sg(int index) {
-    Subgraph* s = interp_->subgraph(index);
-    if (!s) Check(InvalidArgument(StrCat("subgraph index ", index, " is out of range (model has ",
-                                         interp_->num_subgraphs(), ")")));
+    Subgraph* s = nullptr;
+    Check(api::GetSubgraph(*interp_, index, &s));
     return *s;
   }
 
   Tensor& tensor(int subgraph, int index) {
-    Tensor* t = sg(subgraph).tensor(index);
-    if (!t) Check(InvalidArgument(StrCat("tensor index ", index, " is out of range (subgraph has ",
-                                         sg(subgraph).num_tensors(), " tensors)")));
+    Tensor* t = nullptr;
+    Check(api::GetTensor(*interp_, subgraph, index, &t));
     return *t;
   }
 
@@ -185,64 +185,49 @@ class CoreInterpreter {
     return d;
   }
 
-  void CheckReadable(const Tensor& t) {
-    if (!t.data && t.RequiredBytes() > 0) {
-      Check(FailedPrecondition(StrCat("tensor '", t.name, "' has no data: call allocate_tensors() first",
-                                      " (or the tensor is internal to a delegate partition)")));
-    }
-  }
-
   py::array GetTensor(int subgraph, int index) {
     Tensor& t = tensor(subgraph, index);
     // As LiteRT: a resource handle reads as an object array of None (its id means nothing outside).
     if (t.type == DataType::kResource) {
       return py::array(py::dtype("O"), std::vector<py::ssize_t>(t.dims.begin(), t.dims.end()));
     }
-    CheckReadable(t);
-    Check(sg(subgraph).EnsureHost(t));
+    Tensor* readable = nullptr;
+    Check(api::ReadableTensor(*interp_, subgraph, index, &readable));
     py::array out(NumpyDtype(t.type), std::vector<py::ssize_t>(t.dims.begin(), t.dims.end()));
     if (t.RequiredBytes()) std::memcpy(out.mutable_data(), t.data, t.RequiredBytes());
     return out;
   }
 
   py::array TensorView(int subgraph, int index, py::object owner) {
-    Tensor& t = tensor(subgraph, index);
-    if (t.type == DataType::kResource) {
-      Check(InvalidArgument(StrCat("tensor '", t.name, "' is a resource handle; it has no values to view")));
-    }
-    CheckReadable(t);
-    Check(sg(subgraph).EnsureHost(t));
-    std::vector<py::ssize_t> shape(t.dims.begin(), t.dims.end());
-    return py::array(NumpyDtype(t.type), shape, t.data, owner);
+    Tensor* t = nullptr;
+    Check(api::ReadableTensor(*interp_, subgraph, index, &t));
+    std::vector<py::ssize_t> shape(t->dims.begin(), t->dims.end());
+    return py::array(NumpyDtype(t->type), shape, t->data, owner);
   }
 
   void SetTensor(int subgraph, int index, py::array value) {
-    Tensor& t = tensor(subgraph, index);
-    if (t.allocation == Allocation::kConstant) {
-      Check(InvalidArgument(StrCat("tensor '", t.name, "' is a constant of the model and cannot be set")));
-    }
-    if (t.type == DataType::kResource) {
-      Check(InvalidArgument(StrCat("tensor '", t.name, "' is a resource handle and cannot be set")));
-    }
-    CheckReadable(t);
-    if (!value.dtype().is(NumpyDtype(t.type))) {
-      Check(InvalidArgument(StrCat("cannot set tensor '", t.name, "': got a value of type ",
-                                   py::str(value.dtype()).cast<std::string>(), " but expected ",
-                                   DataTypeName(t.type))));
-    }
-    Dims dims(value.shape(), value.shape() + value.ndim());
-    if (dims != t.dims) {
-      Check(InvalidArgument(StrCat("cannot set tensor '", t.name, "': got shape ", DimsToString(dims),
-                                   " but expected ", DimsToString(t.dims),
-                                   " (use resize_tensor_input to change an input's shape)")));
-    }
     py::array contiguous = py::array::ensure(value, py::array::c_style);
-    if (t.RequiredBytes()) std::memcpy(t.data, contiguous.data(), t.RequiredBytes());
+    Dims dims(value.shape(), value.shape() + value.ndim());
+    Check(api::CopyToTensor(*interp_, subgraph, index, TfLiteTypeOf(value.dtype()),
+                            py::str(value.dtype()).cast<std::string>(), dims, contiguous.data(),
+                            static_cast<size_t>(contiguous.nbytes())));
   }
 
   void ResizeInput(int subgraph, int index, std::vector<int32_t> dims, bool strict) {
-    tensor(subgraph, index);  // range check with a clear message
-    Check(sg(subgraph).ResizeInputTensor(index, dims, strict));
+    Check(api::ResizeInput(*interp_, subgraph, index, dims, strict));
+  }
+
+  // Checks a signature call's input names, resizes inputs whose shape changed, allocates if needed; returns
+  // {input name: tensor index} and {output name: tensor index}.
+  py::tuple PrepareSignature(const std::string& key, std::vector<std::pair<std::string, std::vector<int32_t>>> inputs) {
+    const SignatureInfo* sig = nullptr;
+    Check(api::FindSignature(*interp_, key, &sig));
+    std::vector<std::pair<std::string, Dims>> shapes(inputs.begin(), inputs.end());
+    Check(api::PrepareSignatureCall(*interp_, *sig, shapes));
+    py::dict ins, outs;
+    for (auto& [name, t] : sig->inputs) ins[ModelText(name)] = t;
+    for (auto& [name, t] : sig->outputs) outs[ModelText(name)] = t;
+    return py::make_tuple(sig->subgraph_index, ins, outs);
   }
 
   // The nodes in execution order (delegate nodes in place of what they run), or with `all_nodes`
@@ -323,7 +308,7 @@ PYBIND11_MODULE(_core, m) {
       if (p) std::rethrow_exception(p);
     } catch (const StatusError& e) {
       py::object errors = py::module_::import("edgelite.errors");
-      py::object cls = errors.attr(ErrorClassName(e.status.code()));
+      py::object cls = errors.attr(api::ErrorName(e.status.code()));
       // Messages quote names from the model, which a corrupt file may fill with invalid UTF-8.
       const std::string& m = e.status.message();
       py::object text = py::reinterpret_steal<py::object>(
@@ -392,6 +377,7 @@ PYBIND11_MODULE(_core, m) {
         return out;
       })
       .def("signatures", &CoreInterpreter::Signatures)
+      .def("prepare_signature", &CoreInterpreter::PrepareSignature)
       .def("arena_bytes", [](CoreInterpreter& c, int s) { return c.sg(s).arena_bytes(); })
       .def("describe_arena", [](CoreInterpreter& c, int s) { return c.sg(s).DescribeArena(); })
       .def("enable_profiling", [](CoreInterpreter& c, int s, bool on) { c.sg(s).EnableProfiling(on); })

@@ -500,20 +500,13 @@ class SignatureRunner:
         Raises:
           ValueError: a missing, extra or unknown input name, or a wrong dtype.
         """
-        for name in inputs:
-            self._input_index(name)
-        missing = set(self._sig["inputs"]) - set(inputs)
-        if missing:
-            raise InvalidArgumentError(f"missing inputs for signature {self._sig['key']!r}: {sorted(missing)}")
-        for name, value in inputs.items():
-            t = self._input_index(name)
-            value = np.asarray(value)
-            if list(self._core.tensor_info(self._subgraph, t)["shape"]) != list(value.shape):
-                self._core.resize_input(self._subgraph, t, list(value.shape), False)
-                self._allocated = False
-        if not self._allocated or not self._core.ready(self._subgraph):
-            self.allocate_tensors()
-        for name, value in inputs.items():
-            self._core.set_tensor(self._subgraph, self._input_index(name), np.asarray(value))
+        values = {name: np.asarray(value) for name, value in inputs.items()}
+        # The core checks the names, resizes inputs whose shape changed and allocates when needed (the same
+        # path the C API's signature runner takes).
+        _, input_tensors, _ = self._core.prepare_signature(self._sig["key"],
+                                                           [(n, list(v.shape)) for n, v in values.items()])
+        self._allocated = True
+        for name, value in values.items():
+            self._core.set_tensor(self._subgraph, input_tensors[name], value)
         self._core.invoke(self._subgraph)
         return {name: self._core.get_tensor(self._subgraph, t) for name, t in self._sig["outputs"].items()}
