@@ -61,6 +61,31 @@ Status GetTensor(Interpreter& interp, int subgraph, int tensor, Tensor** out) {
   return Status::Ok();
 }
 
+namespace {
+
+Status EndpointTensorIndex(Interpreter& interp, int subgraph, int position, bool input, int* tensor) {
+  Subgraph* s;
+  EL_RETURN_IF_ERROR(GetSubgraph(interp, subgraph, &s));
+  const std::vector<int>& list = input ? s->inputs() : s->outputs();
+  if (position < 0 || position >= static_cast<int>(list.size())) {
+    const char* what = input ? "input" : "output";
+    return InvalidArgument(StrCat(what, " index ", position, " is out of range (the model has ", list.size(), " ",
+                                  what, "s)"));
+  }
+  *tensor = list[position];
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status InputTensorIndex(Interpreter& interp, int subgraph, int position, int* tensor) {
+  return EndpointTensorIndex(interp, subgraph, position, true, tensor);
+}
+
+Status OutputTensorIndex(Interpreter& interp, int subgraph, int position, int* tensor) {
+  return EndpointTensorIndex(interp, subgraph, position, false, tensor);
+}
+
 Status CheckHasData(const Tensor& t) {
   if (!t.data && t.RequiredBytes() > 0) {
     return FailedPrecondition(StrCat("tensor '", t.name, "' has no data: call allocate_tensors() first",

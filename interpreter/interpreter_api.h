@@ -19,6 +19,10 @@ const char* ErrorName(StatusCode code);
 Status GetSubgraph(Interpreter& interp, int subgraph, Subgraph** out);
 Status GetTensor(Interpreter& interp, int subgraph, int tensor, Tensor** out);
 
+// The tensor index of a subgraph's input / output at `position` (0 <= position < its count).
+Status InputTensorIndex(Interpreter& interp, int subgraph, int position, int* tensor);
+Status OutputTensorIndex(Interpreter& interp, int subgraph, int position, int* tensor);
+
 // Fails when the tensor has no memory to read or write (before allocate_tensors, or internal to a delegate).
 Status CheckHasData(const Tensor& t);
 

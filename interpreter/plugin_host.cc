@@ -11,6 +11,7 @@
 
 #include "interpreter/subgraph.h"
 #include "interpreter/thread_pool.h"
+#include "schema/edgelite_generated.h"
 
 // What a plugin holds during one call into it: the graph, the node being run (custom kernels, delegate
 // nodes; null while partitioning), the delegate calling (for device buffers), and the messages reported.
@@ -323,6 +324,17 @@ Status ParseCount(const std::string& key, const std::string& value, int min, int
 }  // namespace
 
 const ElContextApi* PluginContextApi() { return &kApi; }
+
+bool NeedsSelectOps(const Model& model, const OpResolver& resolver) {
+  const auto* codes = model.fb()->operator_codes();
+  if (!codes) return false;
+  for (const schema::OperatorCode* code : *codes) {
+    if (!code->custom_code()) continue;
+    const std::string name = code->custom_code()->str();
+    if (name.rfind("Flex", 0) == 0 && !resolver.FindCustom(name, code->version())) return true;
+  }
+  return false;
+}
 
 Status LoadCustomOpLibrary(const std::string& path, const std::string& symbol, OpResolver* resolver) {
   void* handle = nullptr;

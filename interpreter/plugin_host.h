@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "interpreter/delegate.h"
+#include "interpreter/model.h"
 #include "interpreter/op_resolver.h"
 #include "interpreter/plugin_api.h"
 
@@ -24,6 +25,10 @@ Status LoadDelegatePlugin(const std::string& path, const PluginOptions& options,
 // Loads the custom-operator library at `path` and adds its kernels to `resolver` by calling `symbol`
 // (EDGELITE_REGISTER_CUSTOM_OPS_SYMBOL when empty).
 Status LoadCustomOpLibrary(const std::string& path, const std::string& symbol, OpResolver* resolver);
+
+// True when the model has a custom operator named Flex<Op> (TensorFlow's select ops) that `resolver` has no
+// kernel for: the front ends then load the select-ops library (libedgelite_select.so).
+bool NeedsSelectOps(const Model& model, const OpResolver& resolver);
 
 // The function table the core gives plugins.
 const ElContextApi* PluginContextApi();

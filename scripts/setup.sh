@@ -18,6 +18,8 @@ ls /etc/OpenCL/vendors/*.icd >/dev/null 2>&1 || need_apt="$need_apt pocl-opencl-
 command -v qemu-x86_64 >/dev/null 2>&1 || need_apt="$need_apt qemu-user"
 command -v objdump >/dev/null 2>&1 || need_apt="$need_apt binutils"
 command -v chromium >/dev/null 2>&1 || need_apt="$need_apt chromium"
+command -v cc >/dev/null 2>&1 || need_apt="$need_apt gcc"
+command -v pkg-config >/dev/null 2>&1 || need_apt="$need_apt pkg-config"
 if [ -n "$need_apt" ] && command -v apt-get >/dev/null 2>&1; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && SUDO="sudo"
   { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq $need_apt >/dev/null; } ||

@@ -86,18 +86,6 @@ class CoreInterpreter {
     }
   }
 
-  // True when a custom operator named Flex<Op> (TensorFlow's select ops) has no registered kernel.
-  static bool NeedsSelectOps(const Model& model, const OpResolver& resolver) {
-    const auto* codes = model.fb()->operator_codes();
-    if (!codes) return false;
-    for (const schema::OperatorCode* code : *codes) {
-      if (!code->custom_code()) continue;
-      const std::string name = code->custom_code()->str();
-      if (name.rfind("Flex", 0) == 0 && !resolver.FindCustom(name, code->version())) return true;
-    }
-    return false;
-  }
-
   Subgraph& sg(int index) {
     Subgraph* s = nullptr;
     Check(api::GetSubgraph(*interp_, index, &s));
