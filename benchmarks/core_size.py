@@ -54,7 +54,9 @@ def edgelite_libraries() -> list[tuple[str, str]]:
     if not cores:
         raise RuntimeError(f"no _core module in {root}")
     plugins = sorted(glob.glob(os.path.join(root, "lib", "*.so")))
-    return [("edgelite core", cores[0])] + [("edgelite plugin", p) for p in plugins]
+    # libedgelite_c.so is no plugin: the C API, with the core linked in (the same limit applies to it).
+    return [("edgelite core", cores[0])] + [
+        ("edgelite C API" if os.path.basename(p) == "libedgelite_c.so" else "edgelite plugin", p) for p in plugins]
 
 
 def litert_libraries() -> list[tuple[str, str]]:

@@ -1,6 +1,6 @@
 /* Runs a .tflite model through edgelite's C API (edgelite/c_api.h), for tests/c_api/test_c_api.py:
  *
- *   run_model MODEL OUT_DIR [--threads N] [--resize INDEX=D0,D1,...] [INPUT.bin ...]
+ *   run_model MODEL OUT_DIR [--threads N] [--delegate LIB] [--resize INDEX=D0,D1,...] [INPUT.bin ...]
  *       reads each input's raw bytes from its file, invokes, writes OUT_DIR/output_<i>.bin, and prints one
  *       line per input and output: "input|output <i> <name> type=<ElcType> dims=<d0,d1,..> scale=<s> zp=<z>
  *       bytes=<n>".
@@ -41,11 +41,15 @@ static int run(int argc, char** argv) {
   const char* model_path = argv[1];
   const char* out_dir = argv[2];
   int threads = 1;
+  const char* delegate_library = NULL;
   int32_t resize_index = -1, resize_dims[8], resize_rank = 0;
   int first_input = 3;
   while (first_input < argc && strncmp(argv[first_input], "--", 2) == 0) {
     if (strcmp(argv[first_input], "--threads") == 0 && first_input + 1 < argc) {
       threads = atoi(argv[first_input + 1]);
+      first_input += 2;
+    } else if (strcmp(argv[first_input], "--delegate") == 0 && first_input + 1 < argc) {
+      delegate_library = argv[first_input + 1];
       first_input += 2;
     } else if (strcmp(argv[first_input], "--resize") == 0 && first_input + 1 < argc) {
       if (!parse_resize(argv[first_input + 1], &resize_index, resize_dims, &resize_rank)) {
@@ -68,9 +72,18 @@ static int run(int argc, char** argv) {
     fprintf(stderr, "options: %s\n", ElcOptionsLastError(options));
     return 1;
   }
+  ElcDelegate* delegate = NULL;
+  if (delegate_library) {
+    delegate = ElcDelegateCreate(delegate_library, NULL, NULL, 0);
+    if (!delegate || ElcOptionsAddDelegate(options, delegate) != ELC_OK) {
+      fprintf(stderr, "delegate: %s\n", delegate ? ElcOptionsLastError(options) : ElcLastCreateError());
+      return 1;
+    }
+  }
   ElcInterpreter* interp = ElcInterpreterCreate(model, options);
   ElcOptionsDelete(options);
   ElcModelDelete(model); /* the interpreter keeps what it needs */
+  ElcDelegateDelete(delegate); /* so does it the delegate */
   if (!interp) {
     fprintf(stderr, "interpreter: %s\n", ElcLastCreateError());
     return 1;
@@ -216,7 +229,7 @@ int main(int argc, char** argv) {
   printf("edgelite %s\n", ElcVersion());
   if (argc == 3 && strcmp(argv[1], "--errors") == 0) return check_errors(argv[2]);
   if (argc < 3) {
-    fprintf(stderr, "usage: %s MODEL OUT_DIR [--threads N] [--resize I=D0,D1,..] [INPUT.bin ...]\n"
+    fprintf(stderr, "usage: %s MODEL OUT_DIR [--threads N] [--delegate LIB] [--resize I=D0,D1,..] [INPUT.bin ...]\n"
                     "       %s --errors MODEL\n", argv[0], argv[0]);
     return 2;
   }

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import edgelite
-from testutil import model_path, requires_litert
+from testutil import max_rel_error, model_path, requires_litert
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CC = shutil.which("cc") or shutil.which("gcc")
@@ -139,6 +139,21 @@ def test_c_api_resize_then_run(programs, tmp_path):
     np.testing.assert_array_equal(got, want)
 
 
+def test_c_api_opencl_delegate(programs, tmp_path):
+    if not os.path.exists(os.path.join(edgelite.get_library_dir(), "libedgelite_opencl.so")):
+        pytest.skip("this build has no OpenCL delegate")
+    path = model_path("tf", "mobilenet_v2.tflite")
+    inputs = random_inputs(edgelite.Interpreter(model_path=path).get_input_details(), seed=4)
+    result = subprocess.run([programs["run_model"], path, str(tmp_path), "--delegate", "opencl",
+                             *write_inputs(inputs, tmp_path)], capture_output=True, text=True, timeout=300)
+    if result.returncode and "no OpenCL platform" in result.stderr:
+        pytest.skip("no OpenCL platform on this machine")
+    assert result.returncode == 0, result.stderr
+    interp, cpu = python_outputs(path, inputs)
+    gpu = read_outputs(tmp_path, interp.get_output_details())
+    assert max_rel_error(gpu[0], cpu[0]) < 1e-5
+
+
 def litert_outputs(path, inputs, reference_kernels=False):
     from ai_edge_litert.interpreter import Interpreter, OpResolverType
     kwargs = {"experimental_op_resolver_type": OpResolverType.BUILTIN_REF} if reference_kernels else {}
@@ -161,12 +176,14 @@ def test_litert_program_gives_litert_outputs(programs, tmp_path, folder, name):
     got = read_outputs(tmp_path, interp.get_output_details())
     quantized = (folder, name) in INT8_MODELS
     # Integer kernels: LiteRT's reference kernels, bit for bit (its optimized ones round a few values per
-    # thousand differently, by one step); float: within 1e-5.
+    # thousand differently, by one step); float: within 1e-5 of the output's largest magnitude (the golden tests'
+    # measure: kernels sum in different orders).
     for g, want in zip(got, litert_outputs(path, inputs, reference_kernels=quantized)):
+        assert g.shape == want.shape and g.dtype == want.dtype
         if quantized:
             np.testing.assert_array_equal(g, want)
         else:
-            np.testing.assert_allclose(g, want, rtol=1e-5, atol=1e-5)
+            assert max_rel_error(g, want) < 1e-5
 
 
 @requires_litert
@@ -182,7 +199,7 @@ def test_litert_program_signature_runner(programs, tmp_path):
     run_program(programs["litert_run_model"], path, tmp_path, "--signature", "serving_default", f"{name}={x_path}")
     for out_name, want in runner(**{name: x}).items():
         got = np.fromfile(tmp_path / f"{out_name}.bin", dtype=want.dtype).reshape(want.shape)
-        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+        assert max_rel_error(got, want) < 1e-5
 
 
 def error_messages(stdout):
@@ -261,3 +278,27 @@ def test_get_include_and_library_dir():
     assert os.path.isfile(os.path.join(edgelite.get_include(), "tensorflow", "lite", "c", "c_api.h"))
     assert os.path.isfile(os.path.join(edgelite.get_library_dir(), "libedgelite_c.so"))
     assert os.path.isfile(os.path.join(edgelite.get_library_dir(), "cmake", "edgelite", "edgeliteConfig.cmake"))
+
+
+# libedgelite_c.so carries the whole core (2.78 MB stripped when written; the core module is 2.95 MB): it must not
+# grow past this while issue 13 brings the core to 2 MB, and follows the core there (tests/bindings/test_core_size.py).
+C_LIBRARY_CEILING_BYTES = 2_900_000
+
+
+def stripped_c_library_size(tmp_path):
+    strip = shutil.which("strip")
+    if strip is None:
+        pytest.skip("needs binutils' strip")
+    out = tmp_path / "libedgelite_c.so"
+    subprocess.run([strip, "-o", str(out), os.path.join(edgelite.get_library_dir(), "libedgelite_c.so")], check=True)
+    return out.stat().st_size
+
+
+def test_stripped_c_library_does_not_grow(tmp_path):
+    size = stripped_c_library_size(tmp_path)
+    assert size < C_LIBRARY_CEILING_BYTES, f"{size / 1e6:.2f} MB stripped, ceiling {C_LIBRARY_CEILING_BYTES / 1e6} MB"
+
+
+@pytest.mark.xfail(strict=True, reason="issue 14's 2 MB waits for the core's (issue 13): 2.78 MB stripped")
+def test_stripped_c_library_is_under_2_mb(tmp_path):
+    assert stripped_c_library_size(tmp_path) < 2_000_000
