@@ -5,7 +5,8 @@
  *       the interpreter API: inputs by position, OUT_DIR/output_<i>.bin, one line per tensor
  *       "input|output <i> <name> type=<TfLiteType> dims=<..> scale=<s> zp=<z> bytes=<n>".
  *   litert_run_model MODEL OUT_DIR --signature KEY [NAME=INPUT.bin ...]
- *       a signature runner: inputs by name, OUT_DIR/<output name>.bin.
+ *       a signature runner: inputs by name, OUT_DIR/<output name>.bin. KEY "-" passes a null key (the only
+ *       signature; for a model without signatures, the primary subgraph under its tensors' names).
  *   litert_run_model --errors MODEL
  *       the error paths, each message also caught by the error reporter: "error <what>: <message>".
  *
@@ -88,7 +89,7 @@ static int run_interpreter(TfLiteInterpreter* interpreter, const char* out_dir, 
 
 static int run_signature(TfLiteInterpreter* interpreter, const char* out_dir, const char* key, int num_files,
                          char** files) {
-  TfLiteSignatureRunner* runner = TfLiteInterpreterGetSignatureRunner(interpreter, key);
+  TfLiteSignatureRunner* runner = TfLiteInterpreterGetSignatureRunner(interpreter, strcmp(key, "-") ? key : NULL);
   if (!runner) return 1;
   int status = TfLiteSignatureRunnerAllocateTensors(runner) == kTfLiteOk ? 0 : 1;
   for (int i = 0; !status && i < num_files; ++i) {

@@ -202,6 +202,20 @@ def test_litert_program_signature_runner(programs, tmp_path):
         assert max_rel_error(got, want) < 1e-5
 
 
+def test_litert_program_null_key_runner_without_signatures(programs, tmp_path):
+    # LiteRT gives a model without signatures a runner over its primary subgraph, named by the tensors.
+    path = model_path("mediapipe", "face_detection_short_range.tflite")
+    assert edgelite.Interpreter(model_path=path).get_signature_list() == {}
+    details = edgelite.Interpreter(model_path=path).get_input_details()
+    inputs = random_inputs(details, seed=5)
+    files = [f"{d['name']}={p}" for d, p in zip(details, write_inputs(inputs, tmp_path))]
+    run_program(programs["litert_run_model"], path, tmp_path, "--signature", "-", *files)
+    interp, expected = python_outputs(path, inputs)
+    names = [d["name"] for d in interp.get_output_details()]
+    for got, want in zip(read_outputs(tmp_path, interp.get_output_details(), names), expected):
+        np.testing.assert_array_equal(got, want)
+
+
 def error_messages(stdout):
     return dict(re.findall(r"^error (\w+): (.*)$", stdout, re.M))
 
