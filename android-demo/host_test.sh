@@ -43,10 +43,19 @@ echo "== test data (recorded inputs and outputs as raw files)"
 "$py" "$here/host_test_data.py" "$repo" "$build/data"
 
 echo "== tests"
-# -Xcheck:jni makes the JVM verify every JNI call the glue makes (wrong types, calls with an exception pending).
+# -Xcheck:jni makes the JVM verify every JNI call the glue makes (wrong types, calls with an exception pending);
+# a warning it prints fails the run as a failed test does.
+set +e
 java -Xcheck:jni -cp "$build/classes" \
   -Ddev.edgelite.jni.library="$build/jni/libedgelite_jni.so" \
-  -Dedgelite.test.models="$repo/tests/models" -Dedgelite.test.data="$build/data" \
+  -Dedgelite.test.models="$repo/tests/models" -Dedgelite.test.data="$build/data" -Dedgelite.test.libdir="$lib_dir" \
   -Dedgelite.test.picture="$here/app/src/main/assets/astronaut.png" \
   dev.edgelite.hosttest.TestRunner dev.edgelite.hosttest.InterpreterTest dev.edgelite.hosttest.ErrorsTest \
-  dev.edgelite.hosttest.FaceDetectorTest
+  dev.edgelite.hosttest.FaceDetectorTest 2>&1 | tee "$build/java_tests.log"
+status=${PIPESTATUS[0]}
+set -e
+if grep -q "WARNING in native method" "$build/java_tests.log"; then
+  echo "host_test.sh: -Xcheck:jni found misuse of JNI (above)" >&2
+  exit 1
+fi
+exit "$status"

@@ -132,49 +132,65 @@ JNIEXPORT void JNICALL JNI_FN(deleteOptions)(JNIEnv* env, jclass cls, jlong opti
   ElcOptionsDelete((ElcOptions*)(intptr_t)options);
 }
 
-/* The UTF-8 strings of a String[]; null (with an exception pending) on failure. Freed by free_strings. */
-static const char** get_strings(JNIEnv* env, jobjectArray array, jsize n) {
-  const char** out = calloc(n > 0 ? (size_t)n : 1, sizeof(char*));
-  if (out == NULL) {
+/* The UTF-8 strings of a String[] with the references they came from, so releasing them needs no call that
+ * an exception pending would forbid. */
+typedef struct Utf8Strings {
+  jsize count;      /* entries got so far */
+  jstring* refs;
+  const char** chars;
+} Utf8Strings;
+
+/* True when every string was got; otherwise an exception is pending. Release with release_strings. */
+static int get_strings(JNIEnv* env, jobjectArray array, Utf8Strings* out) {
+  jsize n = (*env)->GetArrayLength(env, array);
+  out->count = 0;
+  out->refs = calloc(n > 0 ? (size_t)n : 1, sizeof(jstring));
+  out->chars = calloc(n > 0 ? (size_t)n : 1, sizeof(char*));
+  if (out->refs == NULL || out->chars == NULL || (*env)->EnsureLocalCapacity(env, n) != 0) {
     throw_class(env, "java/lang/OutOfMemoryError", "delegate options");
-    return NULL;
+    return 0;
   }
   for (jsize i = 0; i < n; i++) {
     jstring s = (jstring)(*env)->GetObjectArrayElement(env, array, i);
-    out[i] = s != NULL ? (*env)->GetStringUTFChars(env, s, NULL) : NULL;
-    if (out[i] == NULL) {
+    if (s == NULL) {
       throw_iae(env, "a delegate option is null");
-      return out; /* the caller frees what was got */
+      return 0;
     }
+    const char* chars = (*env)->GetStringUTFChars(env, s, NULL);
+    if (chars == NULL) return 0; /* OutOfMemoryError pending */
+    out->refs[i] = s;
+    out->chars[i] = chars;
+    out->count = i + 1;
   }
-  return out;
+  return 1;
 }
 
-static void free_strings(JNIEnv* env, jobjectArray array, const char** strings, jsize n) {
-  if (strings == NULL) return;
-  for (jsize i = 0; i < n && strings[i] != NULL; i++) {
-    jstring s = (jstring)(*env)->GetObjectArrayElement(env, array, i);
-    (*env)->ReleaseStringUTFChars(env, s, strings[i]);
-    (*env)->DeleteLocalRef(env, s);
+static void release_strings(JNIEnv* env, Utf8Strings* strings) {
+  for (jsize i = 0; i < strings->count; i++) {
+    (*env)->ReleaseStringUTFChars(env, strings->refs[i], strings->chars[i]);
+    (*env)->DeleteLocalRef(env, strings->refs[i]);
   }
-  free((void*)strings);
+  free(strings->refs);
+  free((void*)strings->chars);
 }
 
 JNIEXPORT jlong JNICALL JNI_FN(createDelegate)(JNIEnv* env, jclass cls, jstring library, jobjectArray keys,
                                                 jobjectArray values) {
   (void)cls;
-  jsize n = (*env)->GetArrayLength(env, keys);
-  const char** k = get_strings(env, keys, n);
-  const char** v = (*env)->ExceptionCheck(env) ? NULL : get_strings(env, values, n);
-  const char* lib = (*env)->ExceptionCheck(env) ? NULL : (*env)->GetStringUTFChars(env, library, NULL);
+  Utf8Strings k = {0, NULL, NULL}, v = {0, NULL, NULL};
   ElcDelegate* delegate = NULL;
-  if (lib != NULL) {
-    delegate = ElcDelegateCreate(lib, k, v, (size_t)n);
-    if (delegate == NULL) throw_iae(env, ElcLastCreateError());
-    (*env)->ReleaseStringUTFChars(env, library, lib);
+  const char* error = NULL;
+  if (get_strings(env, keys, &k) && get_strings(env, values, &v)) {
+    const char* lib = (*env)->GetStringUTFChars(env, library, NULL);
+    if (lib != NULL) {
+      delegate = ElcDelegateCreate(lib, k.chars, v.chars, (size_t)k.count);
+      if (delegate == NULL) error = ElcLastCreateError(); /* per thread: stays valid while we clean up */
+      (*env)->ReleaseStringUTFChars(env, library, lib);
+    }
   }
-  free_strings(env, keys, k, n);
-  free_strings(env, values, v, n);
+  release_strings(env, &k);
+  release_strings(env, &v);
+  if (error != NULL) throw_iae(env, error);
   return as_handle(delegate);
 }
 

@@ -114,15 +114,18 @@ public final class ErrorsTest {
   }
 
   public void testClosedDelegate() throws Exception {
-    Delegate d;
-    try {
-      d = new Delegate("opencl");
-    } catch (IllegalArgumentException noOpenCl) {
-      System.out.println("  (no OpenCL delegate here: " + noOpenCl.getMessage() + ")");
-      return;
-    }
+    Delegate d = new Delegate(TestData.testPluginLibrary());
     d.close();
+    d.close(); // twice is fine
     Check.raises(IllegalStateException.class, () -> new Interpreter(mobilenet(), new Interpreter.Options().addDelegate(d)),
         "a closed delegate");
+  }
+
+  public void testDelegateOptionsReachThePlugin() throws Exception {
+    Map<String, String> options = new HashMap<>();
+    options.put("no_such_option", "1");
+    IllegalArgumentException e = Check.raises(IllegalArgumentException.class,
+        () -> new Delegate(TestData.testPluginLibrary(), options), "an option the delegate does not know");
+    Check.mentions(e, "no_such_option", "the plugin's own message");
   }
 }

@@ -4,6 +4,7 @@
 package dev.edgelite.hosttest;
 
 import dev.edgelite.DataType;
+import dev.edgelite.Delegate;
 import dev.edgelite.Interpreter;
 import dev.edgelite.Tensor;
 
@@ -115,7 +116,7 @@ public final class InterpreterTest {
       for (int s = 0; s < in.shape[0]; s++) {
         TestData.Recorded x = in.sample(s);
         byte[][][][] bytes = (byte[][][][]) TestData.nested(x.bytesArray(), x.shape);
-        byte[][] y = new byte[1][1000];
+        byte[][] y = new byte[1][out.shape[2]];
         interp.run(bytes, y);
         Check.same(out.sample(s).bytesArray(), y[0], "int8 output, sample " + s);
       }
@@ -212,6 +213,22 @@ public final class InterpreterTest {
       float[] viewed = new float[1000];
       view.asFloatBuffer().get(viewed);
       Check.close(output[0], viewed, 0, "the view holds the output");
+    }
+  }
+
+  public void testWithADelegate() throws Exception {
+    // The CPU test delegate (libedgelite_test_plugins.so) takes the convolutions and additions and runs them
+    // with the core's kernels: a delegated graph through Options.addDelegate gives the same outputs.
+    TestData.Recorded in = TestData.load("mobilenet_v2.input_0");
+    Map<String, String> options = new HashMap<>();
+    options.put("ops", "CONV_2D,DEPTHWISE_CONV_2D,ADD");
+    try (Delegate delegate = new Delegate(TestData.testPluginLibrary(), options)) {
+      Interpreter.Options o = new Interpreter.Options().addDelegate(delegate);
+      try (Interpreter interp = new Interpreter(TestData.model("tf/mobilenet_v2.tflite"), o)) {
+        float[][] output = new float[1][1000];
+        interp.run(in.directBuffer(), output);
+        Check.close(TestData.load("mobilenet_v2.output_0").floats(), output[0], TOLERANCE, "delegated mobilenet_v2");
+      }
     }
   }
 }

@@ -18,6 +18,13 @@ final class TestData {
     return f;
   }
 
+  /** edgelite's test plugins (the CPU test delegate), from the C API's library folder. */
+  static String testPluginLibrary() {
+    File f = new File(System.getProperty("edgelite.test.libdir"), "libedgelite_test_plugins.so");
+    if (!f.isFile()) throw new IllegalStateException("missing " + f);
+    return f.getPath();
+  }
+
   static File dataDir() {
     return new File(System.getProperty("edgelite.test.data"));
   }
