@@ -9,7 +9,8 @@ PY="${PYTHON:-python3}"
 # Chromium renders `edgelite inspect --html` pages (tests/cli/test_cli_pictures.py). The OpenCL delegate
 # builds against the Khronos headers (opencl-c-headers) and runs in CI on PoCL, an OpenCL implementation for
 # the CPU (pocl-opencl-icd, through the ICD loader ocl-icd-libopencl1); the delegate loads libOpenCL at run
-# time, so none of these is needed to use edgelite on the CPU.
+# time, so none of these is needed to use edgelite on the CPU. A headless JDK (javac, the JNI headers) builds
+# and runs the Android demo's Java API on the host JVM (android-demo/host_test.sh).
 need_apt=""
 [ -f /usr/include/CL/cl.h ] || need_apt="$need_apt opencl-c-headers"
 [ -e /usr/lib/x86_64-linux-gnu/libOpenCL.so.1 ] || [ -e /usr/lib/aarch64-linux-gnu/libOpenCL.so.1 ] ||
@@ -20,6 +21,7 @@ command -v objdump >/dev/null 2>&1 || need_apt="$need_apt binutils"
 command -v chromium >/dev/null 2>&1 || need_apt="$need_apt chromium"
 command -v cc >/dev/null 2>&1 || need_apt="$need_apt gcc"
 command -v pkg-config >/dev/null 2>&1 || need_apt="$need_apt pkg-config"
+command -v javac >/dev/null 2>&1 || need_apt="$need_apt default-jdk-headless"
 if [ -n "$need_apt" ] && command -v apt-get >/dev/null 2>&1; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && SUDO="sudo"
   { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq $need_apt >/dev/null; } ||
