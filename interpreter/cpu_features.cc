@@ -1,6 +1,7 @@
-// CPU feature detection for run-time kernel choice: cpuid for what the CPU has, xgetbv for the vector
-// state the OS saves on a context switch (without it the registers are unusable), and on Linux the
-// per-process permission that AMX tile data needs.
+// CPU feature detection for run-time kernel choice: on x86-64 cpuid for what the CPU has, xgetbv for the
+// vector state the OS saves on a context switch (without it the registers are unusable), and on Linux the
+// per-process permission that AMX tile data needs; on AArch64 Linux the kernel's HWCAP bits (user space may
+// not read the ID registers itself on every kernel).
 #include "interpreter/cpu_features.h"
 
 #include <cstdlib>
@@ -12,6 +13,11 @@
 #if defined(__linux__)
 #include <sys/syscall.h>
 #include <unistd.h>
+#endif
+#elif defined(__aarch64__)
+#define EL_AARCH64 1
+#if defined(__linux__)
+#include <sys/auxv.h>
 #endif
 #endif
 
@@ -25,6 +31,8 @@ const char* IsaName(Isa isa) {
     case Isa::kAvx512: return "avx512";
     case Isa::kAvx512Vnni: return "avx512vnni";
     case Isa::kAmxInt8: return "amx-int8";
+    case Isa::kNeon: return "neon";
+    case Isa::kNeonDot: return "neondot";
   }
   return "unknown";
 }
@@ -74,6 +82,26 @@ CpuFeatures Detect() {
   f.amx_int8 = f.avx512_vnni && tile_state && amx_tile && amx_int8 && RequestAmxTileData();
   return f;
 }
+#elif defined(EL_AARCH64) && defined(__linux__)
+CpuFeatures Detect() {
+  // The bit numbers of the arm64 kernel ABI (asm/hwcap.h), spelled out for older C libraries' headers.
+  constexpr unsigned long kHwcapAsimd = 1ul << 1, kHwcapAsimdDp = 1ul << 20;
+  const unsigned long hwcap = getauxval(AT_HWCAP);
+  CpuFeatures f;
+  f.neon = (hwcap & kHwcapAsimd) != 0;
+  f.neon_dot = f.neon && (hwcap & kHwcapAsimdDp) != 0;
+  return f;
+}
+#elif defined(EL_AARCH64)
+// Outside Linux: ASIMD is part of every AArch64 ABI; dot products only where the compiler targets them.
+CpuFeatures Detect() {
+  CpuFeatures f;
+  f.neon = true;
+#if defined(__ARM_FEATURE_DOTPROD)
+  f.neon_dot = true;
+#endif
+  return f;
+}
 #else
 CpuFeatures Detect() { return CpuFeatures(); }
 #endif
@@ -86,14 +114,17 @@ bool CpuHas(const CpuFeatures& f, Isa isa) {
     case Isa::kAvx512: return f.avx512;
     case Isa::kAvx512Vnni: return f.avx512_vnni;
     case Isa::kAmxInt8: return f.amx_int8;
+    case Isa::kNeon: return f.neon;
+    case Isa::kNeonDot: return f.neon_dot;
   }
   return false;
 }
 
 bool Compiled(Isa isa) {
 #if defined(EL_X86_64)
-  (void)isa;
-  return true;
+  return isa <= Isa::kAmxInt8;
+#elif defined(EL_AARCH64)
+  return isa == Isa::kReference || isa == Isa::kNeon || isa == Isa::kNeonDot;
 #else
   return isa == Isa::kReference || isa == Isa::kPortable;
 #endif
@@ -102,11 +133,11 @@ bool Compiled(Isa isa) {
 // The cap from EDGELITE_MAX_ISA; an unknown name caps nothing (the variable is a testing aid).
 Isa Cap() {
   const char* v = std::getenv("EDGELITE_MAX_ISA");
-  if (!v || !*v) return Isa::kAmxInt8;
-  for (int i = 0; i <= static_cast<int>(Isa::kAmxInt8); ++i) {
+  if (!v || !*v) return kHighestIsa;
+  for (int i = 0; i <= static_cast<int>(kHighestIsa); ++i) {
     if (std::strcmp(v, IsaName(static_cast<Isa>(i))) == 0) return static_cast<Isa>(i);
   }
-  return Isa::kAmxInt8;
+  return kHighestIsa;
 }
 
 }  // namespace
@@ -121,8 +152,8 @@ bool IsaAvailable(Isa isa) {
 }
 
 Isa BestAvailableIsa() {
-  Isa best = Isa::kPortable;
-  for (int i = 0; i <= static_cast<int>(Isa::kAmxInt8); ++i) {
+  Isa best = Isa::kReference;
+  for (int i = 0; i <= static_cast<int>(kHighestIsa); ++i) {
     if (IsaAvailable(static_cast<Isa>(i))) best = static_cast<Isa>(i);
   }
   return best;

@@ -379,6 +379,8 @@ PYBIND11_MODULE(_core, m) {
     d["avx512"] = f.avx512;
     d["avx512vnni"] = f.avx512_vnni;
     d["amx-int8"] = f.amx_int8;
+    d["neon"] = f.neon;
+    d["neondot"] = f.neon_dot;
     d["best_available"] = IsaName(BestAvailableIsa());  // after EDGELITE_MAX_ISA
     return d;
   });

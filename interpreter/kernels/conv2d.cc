@@ -188,6 +188,8 @@ const KernelVariant<ConvData> kVariants[] = {
     {"int8", kFilterInt8Types, Isa::kAmxInt8, AmxPays, PrepareInt8Gemm, EvalInt8Gemm, "at least 32 output pixels"},
     {"int8", kFilterInt8Types, Isa::kAvx512Vnni, nullptr, PrepareInt8Gemm, EvalInt8Gemm},
     {"int8", kFilterInt8Types, Isa::kAvx2, nullptr, PrepareInt8Gemm, EvalInt8Gemm},
+    {"int8", kFilterInt8Types, Isa::kNeonDot, nullptr, PrepareInt8Gemm, EvalInt8Gemm},
+    {"int8", kFilterInt8Types, Isa::kNeon, nullptr, PrepareInt8Gemm, EvalInt8Gemm},
     EL_VECTOR_ISA_ROWS("float32", kF32Types, nullptr, PrepareF32, EvalF32),
     {"float32", kF32Types, Isa::kReference, nullptr, nullptr, EvalF32Reference},
     {"int8", kFilterInt8Types, Isa::kReference, nullptr, PrepareInt8,

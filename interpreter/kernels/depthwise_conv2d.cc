@@ -182,6 +182,8 @@ const KernelVariant<DepthwiseData> kVariants[] = {
      EvalInt8Vectorized, "depth multiplier 1 and at most 64 filter taps"},
     {"int8 multiplier 1", kFilterInt8Types, Isa::kAvx2, Int8ChannelVectorized, PrepareInt8Vectorized,
      EvalInt8Vectorized, "depth multiplier 1 and at most 64 filter taps"},
+    {"int8 multiplier 1", kFilterInt8Types, Isa::kNeon, Int8ChannelVectorized, PrepareInt8Vectorized,
+     EvalInt8Vectorized, "depth multiplier 1 and at most 64 filter taps"},
     EL_VECTOR_ISA_ROWS("float32 multiplier 1", kF32Types, ChannelVectorized, PrepareF32, EvalF32,
                        "depth multiplier 1 and at most 64 filter taps"),
     {"float32", kF32Types, Isa::kReference, nullptr, nullptr, EvalF32Reference},

@@ -16,9 +16,11 @@ namespace {
 // Micro-tile: kMR rows of A times one panel of up to kNR columns. The accumulators (kMR x 2 vectors)
 // stay in registers for the whole k loop: 12 of 32 zmm on AVX-512, 12 of 16 ymm on AVX2. On a Zen 4
 // core 6 rows beat 8 and 12 (measured over MobileNet-v2 1x1 shapes: 6: 81-116 GFLOP/s, 8: 78-116).
+// NEON: 6 x 8 columns is 12 of 32 q registers, XNNPACK's choice for Cortex-A cores (not measured here:
+// the AArch64 build runs only under emulation).
 #if defined(EL_GEMM_MR)
 constexpr int kMR = EL_GEMM_MR;  // for tile-size experiments
-#elif defined(__AVX2__)
+#elif defined(__AVX2__) || (defined(__aarch64__) && defined(__ARM_NEON))
 constexpr int kMR = 6;
 #else
 constexpr int kMR = 4;

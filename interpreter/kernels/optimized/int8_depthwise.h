@@ -31,8 +31,11 @@ struct Int8DepthwiseKernels {
 #if defined(__x86_64__) || defined(_M_X64)
 namespace avx2 { extern const Int8DepthwiseKernels kInt8Depthwise; }
 namespace avx512vnni { extern const Int8DepthwiseKernels kInt8Depthwise; }
+#elif defined(__aarch64__)
+namespace neon { extern const Int8DepthwiseKernels kInt8Depthwise; }
 #endif
 
+// The table for a row's ISA (kAvx2, kAvx512Vnni; kNeon, which AArch64 CPUs with dot products run too), or null.
 inline const Int8DepthwiseKernels* Int8DepthwiseFor(Isa isa) {
 #if defined(__x86_64__) || defined(_M_X64)
   switch (isa) {
@@ -40,6 +43,8 @@ inline const Int8DepthwiseKernels* Int8DepthwiseFor(Isa isa) {
     case Isa::kAvx512Vnni: return &avx512vnni::kInt8Depthwise;
     default: return nullptr;
   }
+#elif defined(__aarch64__)
+  return isa == Isa::kNeon ? &neon::kInt8Depthwise : nullptr;
 #else
   (void)isa;
   return nullptr;

@@ -4,7 +4,8 @@
 // constants. A 1x1 stride-1 convolution (and FULLY_CONNECTED, a 1x1 convolution of [rows, 1, 1, depth])
 // multiplies the NHWC input directly, row blocks converted into the micro-kernel's operand format; other
 // shapes copy blocks of receptive fields (im2col, padding = the input zero point). One table per ISA:
-// AVX-512 VNNI (vpdpbusd), AVX2 (vpmaddwd on int16) and AMX (tdpbssd).
+// AVX-512 VNNI (vpdpbusd), AVX2 (vpmaddwd on int16) and AMX (tdpbssd) on x86-64 (optimized/x86/); NEON
+// (smull + sadalp) and NEON with dot products (sdot) on AArch64 (optimized/arm/).
 #pragma once
 
 #include <cstddef>
@@ -82,15 +83,25 @@ struct Int8ConvKernels {
 namespace avx2 { extern const Int8ConvKernels kInt8Conv; }
 namespace avx512vnni { extern const Int8ConvKernels kInt8Conv; }
 namespace amx { extern const Int8ConvKernels kInt8Conv; }
+#elif defined(__aarch64__)
+namespace neon { extern const Int8ConvKernels kInt8Conv; }
+namespace neondot { extern const Int8ConvKernels kInt8Conv; }
 #endif
 
-// The table for a row's ISA (kAvx2, kAvx512Vnni, kAmxInt8), or null when this build has none for it.
+// The table for a row's ISA (kAvx2, kAvx512Vnni, kAmxInt8; kNeon, kNeonDot), or null when this build has none
+// for it.
 inline const Int8ConvKernels* Int8ConvFor(Isa isa) {
 #if defined(__x86_64__) || defined(_M_X64)
   switch (isa) {
     case Isa::kAvx2: return &avx2::kInt8Conv;
     case Isa::kAvx512Vnni: return &avx512vnni::kInt8Conv;
     case Isa::kAmxInt8: return &amx::kInt8Conv;
+    default: return nullptr;
+  }
+#elif defined(__aarch64__)
+  switch (isa) {
+    case Isa::kNeon: return &neon::kInt8Conv;
+    case Isa::kNeonDot: return &neondot::kInt8Conv;
     default: return nullptr;
   }
 #else

@@ -1,5 +1,5 @@
 // VecF32: the widest float vector of the ISA this source is being compiled for (AVX-512: 16 lanes,
-// AVX2+FMA: 8, otherwise a 4-lane portable fallback), with the handful of operations the f32
+// AVX2+FMA: 8, AArch64 NEON: 4, otherwise a 4-lane portable fallback), with the handful of operations the f32
 // micro-kernels need. Micro-kernels are written once against it; only sources in kernels/optimized/
 // include it, and each is compiled once per vector ISA (vector_isa.h).
 #pragma once
@@ -13,6 +13,8 @@
 
 #if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))
 #include <immintrin.h>
+#elif defined(__aarch64__) && defined(__ARM_NEON)
+#include <arm_neon.h>
 #endif
 
 namespace edgelite {
@@ -63,6 +65,36 @@ inline VecF32 Add(VecF32 a, VecF32 b) { return {_mm256_add_ps(a.v, b.v)}; }
 inline VecF32 Div(VecF32 a, VecF32 b) { return {_mm256_div_ps(a.v, b.v)}; }
 inline VecF32 Min(VecF32 a, VecF32 b) { return {_mm256_min_ps(a.v, b.v)}; }
 inline VecF32 Max(VecF32 a, VecF32 b) { return {_mm256_max_ps(a.v, b.v)}; }
+
+#elif defined(__aarch64__) && defined(__ARM_NEON)
+
+struct VecF32 {
+  static constexpr int kWidth = 4;
+  static constexpr const char* kIsa = "neon";
+  float32x4_t v;
+};
+inline VecF32 Zero() { return {vdupq_n_f32(0.f)}; }
+inline VecF32 Broadcast(float x) { return {vdupq_n_f32(x)}; }
+inline VecF32 Load(const float* p) { return {vld1q_f32(p)}; }
+// NEON has no masked loads: the tail goes through a zeroed buffer, so memory past p + n is not touched.
+inline VecF32 LoadPartial(const float* p, int n) {
+  float tmp[4] = {0.f, 0.f, 0.f, 0.f};
+  for (int i = 0; i < n; ++i) tmp[i] = p[i];
+  return {vld1q_f32(tmp)};
+}
+inline void Store(float* p, VecF32 a) { vst1q_f32(p, a.v); }
+inline void StorePartial(float* p, VecF32 a, int n) {
+  float tmp[4];
+  vst1q_f32(tmp, a.v);
+  for (int i = 0; i < n; ++i) p[i] = tmp[i];
+}
+inline VecF32 Fma(VecF32 a, VecF32 b, VecF32 acc) { return {vfmaq_f32(acc.v, a.v, b.v)}; }
+inline VecF32 Add(VecF32 a, VecF32 b) { return {vaddq_f32(a.v, b.v)}; }
+inline VecF32 Div(VecF32 a, VecF32 b) { return {vdivq_f32(a.v, b.v)}; }
+// x86's NaN rule, kept so every ISA clamps and pools alike: the second operand wins when either is NaN
+// (fmin/fmax would return the NaN whichever side it is on).
+inline VecF32 Min(VecF32 a, VecF32 b) { return {vbslq_f32(vcltq_f32(a.v, b.v), a.v, b.v)}; }
+inline VecF32 Max(VecF32 a, VecF32 b) { return {vbslq_f32(vcgtq_f32(a.v, b.v), a.v, b.v)}; }
 
 #else
 

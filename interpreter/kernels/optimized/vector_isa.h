@@ -1,8 +1,9 @@
 // The vector instruction sets that the sources in kernels/optimized/ are compiled for, once each: CMake
 // builds every such source into one object library per ISA with that ISA's flags and EL_ISA_NS set to
 // its name, so the same code lives in namespaces optimized::avx512, optimized::avx2 and
-// optimized::portable. Each source exports a table of entry points (kGemmF32, ...); the kernels pick one
-// at prepare with ForVectorIsa. Nothing outside those namespaces is compiled with ISA flags, so no code
+// optimized::portable on x86-64, and optimized::neon on AArch64 (whose baseline is NEON: no portable
+// build there). Each source exports a table of entry points (kGemmF32, ...); the kernels pick one at
+// prepare with ForVectorIsa. Nothing outside those namespaces is compiled with ISA flags, so no code
 // that may run on a CPU without the ISA is (a test disassembles the module to check this).
 #pragma once
 
@@ -10,30 +11,49 @@
 
 #if defined(__x86_64__) || defined(_M_X64)
 #define EL_VECTOR_ISA_X86 1
-// Expands its arguments on x86-64 builds only.
+#elif defined(__aarch64__)
+#define EL_VECTOR_ISA_ARM 1
+#endif
+
+// Expand their arguments on x86-64 builds only, on AArch64 builds only, and on builds of any other
+// processor only (which compile the portable namespace alone).
+#if defined(EL_VECTOR_ISA_X86)
 #define EL_IF_X86(...) __VA_ARGS__
 #else
 #define EL_IF_X86(...)
 #endif
+#if defined(EL_VECTOR_ISA_ARM)
+#define EL_IF_ARM(...) __VA_ARGS__
+#define EL_IF_NOT_ARM(...)
+#else
+#define EL_IF_ARM(...)
+#define EL_IF_NOT_ARM(...) __VA_ARGS__
+#endif
 
 // Declares `extern const TYPE NAME;` in every vector ISA's namespace (inside namespace optimized).
 #define EL_DECLARE_PER_VECTOR_ISA(TYPE, NAME)                          \
-  namespace portable { extern const TYPE NAME; }                      \
+  EL_IF_NOT_ARM(namespace portable { extern const TYPE NAME; })       \
   EL_IF_X86(namespace avx2 { extern const TYPE NAME; }                \
-            namespace avx512 { extern const TYPE NAME; })
+            namespace avx512 { extern const TYPE NAME; })             \
+  EL_IF_ARM(namespace neon { extern const TYPE NAME; })
 
 // The NAME of `isa`'s namespace, or null when `isa` is not a vector ISA of this build.
+#if defined(EL_VECTOR_ISA_ARM)
+#define EL_FOR_VECTOR_ISA(isa, NAME) ::edgelite::optimized::ForArmVectorIsa(isa, &::edgelite::optimized::neon::NAME)
+#else
 #define EL_FOR_VECTOR_ISA(isa, NAME)                                                              \
   ::edgelite::optimized::ForVectorIsa(isa, &::edgelite::optimized::portable::NAME                   \
                                        EL_IF_X86(, &::edgelite::optimized::avx2::NAME,              \
                                                  &::edgelite::optimized::avx512::NAME))
+#endif
 
 // The variant-table rows of one implementation for each vector ISA, widest first (kernel_variant.h); an
 // optional last argument is the rows' condition text.
 #define EL_VECTOR_ISA_ROWS(NAME, TYPES, APPLIES, PREPARE, EVAL, ...)                          \
   EL_IF_X86({NAME, TYPES, ::edgelite::Isa::kAvx512, APPLIES, PREPARE, EVAL, __VA_ARGS__},       \
             {NAME, TYPES, ::edgelite::Isa::kAvx2, APPLIES, PREPARE, EVAL, __VA_ARGS__}, )       \
-  {NAME, TYPES, ::edgelite::Isa::kPortable, APPLIES, PREPARE, EVAL, __VA_ARGS__}
+  EL_IF_ARM({NAME, TYPES, ::edgelite::Isa::kNeon, APPLIES, PREPARE, EVAL, __VA_ARGS__})         \
+  EL_IF_NOT_ARM({NAME, TYPES, ::edgelite::Isa::kPortable, APPLIES, PREPARE, EVAL, __VA_ARGS__})
 
 namespace edgelite {
 namespace optimized {
@@ -46,6 +66,13 @@ const T* ForVectorIsa(Isa isa, const T* portable, const T* avx2 = nullptr, const
     case Isa::kAvx512: return avx512;
     default: return nullptr;
   }
+}
+
+// AArch64's one vector build: the float and element-wise kernels need no dot products, so a kNeonDot CPU
+// runs them too (a kNeonDot row of a hand-written int8 kernel is its own table, int8_gemm.h).
+template <typename T>
+const T* ForArmVectorIsa(Isa isa, const T* neon) {
+  return isa == Isa::kNeon || isa == Isa::kNeonDot ? neon : nullptr;
 }
 
 }  // namespace optimized

@@ -2,7 +2,7 @@
 // (vpmovsxbd) whose int16 halves (x, sign) meet the packed (w, 0) pairs in vpmaddwd: x * w exactly.
 #include <immintrin.h>
 
-#include "interpreter/kernels/optimized/x86/int8_depthwise_driver.h"
+#include "interpreter/kernels/optimized/int8_depthwise_driver.h"
 #include "interpreter/kernels/optimized/x86/int8_requant_avx2.h"
 
 namespace edgelite {

@@ -5,7 +5,7 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
 
-#include "interpreter/kernels/optimized/x86/int8_depthwise_driver.h"
+#include "interpreter/kernels/optimized/int8_depthwise_driver.h"
 #include "interpreter/kernels/optimized/x86/int8_requant_avx512.h"
 
 namespace edgelite {

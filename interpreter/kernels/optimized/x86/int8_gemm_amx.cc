@@ -12,7 +12,7 @@
 #include <array>
 #include <cstring>
 
-#include "interpreter/kernels/optimized/x86/int8_gemm_driver.h"
+#include "interpreter/kernels/optimized/int8_gemm_driver.h"
 #include "interpreter/kernels/optimized/x86/int8_requant_avx512.h"
 
 namespace edgelite {

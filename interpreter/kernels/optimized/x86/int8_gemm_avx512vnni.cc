@@ -9,8 +9,8 @@
 
 #include <cstring>
 
-#include "interpreter/kernels/optimized/x86/int8_gemm_driver.h"
-#include "interpreter/kernels/optimized/x86/int8_gemm_tile.h"
+#include "interpreter/kernels/optimized/int8_gemm_driver.h"
+#include "interpreter/kernels/optimized/int8_gemm_tile.h"
 #include "interpreter/kernels/optimized/x86/int8_requant_avx512.h"
 
 namespace edgelite {

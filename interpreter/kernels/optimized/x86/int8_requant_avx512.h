@@ -7,7 +7,7 @@
 
 #include <immintrin.h>
 
-#include "interpreter/kernels/optimized/x86/int8_gemm_driver.h"
+#include "interpreter/kernels/optimized/int8_gemm_driver.h"
 
 namespace edgelite {
 namespace optimized {

@@ -19,7 +19,7 @@
 #pragma once
 
 #ifndef EL_ISA_NS
-#error "int8_depthwise_driver.h is for the x86/int8_depthwise_<isa>.cc sources; CMake sets EL_ISA_NS"
+#error "int8_depthwise_driver.h is for the {x86,arm}/int8_depthwise_<isa>.cc sources; CMake sets EL_ISA_NS"
 #endif
 
 #include <algorithm>
@@ -27,7 +27,7 @@
 #include <cstring>
 
 #include "interpreter/kernels/optimized/int8_depthwise.h"
-#include "interpreter/kernels/optimized/x86/int8_gemm_driver.h"
+#include "interpreter/kernels/optimized/int8_gemm_driver.h"
 #include "interpreter/thread_pool.h"
 
 namespace edgelite {

@@ -1,5 +1,5 @@
 // The ISA-independent part of the int8 convolution (int8_gemm.h), written once and compiled into each
-// ISA's translation unit (x86/int8_gemm_<isa>.cc include it inside their namespace): panel geometry, weight
+// ISA's translation unit ({x86,arm}/int8_gemm_<isa>.cc include it inside their namespace): panel geometry, weight
 // packing with the bias fold, the per-channel requantization constants, im2col, and the loops that block
 // and thread the micro-kernel. The ISA file supplies a traits class T with the operand formats and the
 // micro-kernels:
@@ -16,7 +16,7 @@
 #pragma once
 
 #ifndef EL_ISA_NS
-#error "int8_gemm_driver.h is for the x86/int8_gemm_<isa>.cc sources; CMake sets EL_ISA_NS"
+#error "int8_gemm_driver.h is for the {x86,arm}/int8_gemm_<isa>.cc sources; CMake sets EL_ISA_NS"
 #endif
 
 #include <algorithm>

@@ -7,19 +7,20 @@
 //   kWeightBytes           bytes of one vector's weights per k step
 //   kHeaderBytes           bytes of one vector's header (kHeaderSlots slots)
 //   kMinChains             independent accumulators the dot product's latency needs in flight
-//   Zero, Set1, Bias(h), LoadWeights(p), BroadcastA(p), Dot(acc, a, w), Add, Requant<E>(acc, h),
+//   Zero, Set1, Bias(h), LoadWeights(p), BroadcastA(p), Dot(acc, a, w), Add, Requant<E>(acc, h), where the
+//   weights and A's broadcast may be vectors of their own types (NEON's 8-byte int8 operands)
 //   Store<kClamp>(dst, v, lo, hi, n); Bytes, Set1Byte, StorePair<kClamp>(dst, a, b, lo8, hi8, n): two vectors'
 //   lanes as n (kLanes + 1 .. 2 kLanes) int8 values, clamped to [lo8, hi8] (bytes)
 #pragma once
 
 #ifndef EL_ISA_NS
-#error "int8_gemm_tile.h is for the x86/int8_gemm_<isa>.cc sources; CMake sets EL_ISA_NS"
+#error "int8_gemm_tile.h is for the {x86,arm}/int8_gemm_<isa>.cc sources; CMake sets EL_ISA_NS"
 #endif
 
 #include <array>
 #include <utility>
 
-#include "interpreter/kernels/optimized/x86/int8_gemm_driver.h"
+#include "interpreter/kernels/optimized/int8_gemm_driver.h"
 
 namespace edgelite {
 namespace optimized {
@@ -47,13 +48,14 @@ void GemmTile(const TileArgs<typename O::AElem>& t) {
   const typename O::AElem* a[MR];
 #pragma GCC unroll 16
   for (int r = 0; r < MR; ++r) a[r] = t.a + r * t.lda;
+  using WVec = decltype(O::LoadWeights(t.panel));
   auto step = [&](int s, int kk, const uint8_t* wk) {
-    Vec wv[NV];
+    WVec wv[NV];
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) wv[v] = O::LoadWeights(wk + v * O::kWeightBytes);
 #pragma GCC unroll 16
     for (int r = 0; r < MR; ++r) {
-      const Vec x = O::BroadcastA(a[r] + kk);
+      const auto x = O::BroadcastA(a[r] + kk);
 #pragma GCC unroll 4
       for (int v = 0; v < NV; ++v) acc[s][r][v] = O::Dot(acc[s][r][v], x, wv[v]);
     }
