@@ -10,13 +10,17 @@ PY="${PYTHON:-python3}"
 # builds against the Khronos headers (opencl-c-headers) and runs in CI on PoCL, an OpenCL implementation for
 # the CPU (pocl-opencl-icd, through the ICD loader ocl-icd-libopencl1); the delegate loads libOpenCL at run
 # time, so none of these is needed to use edgelite on the CPU. A headless JDK (javac, the JNI headers) builds
-# and runs the Android demo's Java API on the host JVM (android-demo/host_test.sh).
+# and runs the Android demo's Java API on the host JVM (android-demo/host_test.sh). scripts/cross_test_aarch64.sh
+# cross-compiles the core with Debian's AArch64 toolchain (g++-aarch64-linux-gnu) and runs it under qemu-aarch64
+# (qemu-user).
 need_apt=""
 [ -f /usr/include/CL/cl.h ] || need_apt="$need_apt opencl-c-headers"
 [ -e /usr/lib/x86_64-linux-gnu/libOpenCL.so.1 ] || [ -e /usr/lib/aarch64-linux-gnu/libOpenCL.so.1 ] ||
   need_apt="$need_apt ocl-icd-libopencl1"
 ls /etc/OpenCL/vendors/*.icd >/dev/null 2>&1 || need_apt="$need_apt pocl-opencl-icd"
-command -v qemu-x86_64 >/dev/null 2>&1 || need_apt="$need_apt qemu-user"
+{ command -v qemu-x86_64 >/dev/null 2>&1 && command -v qemu-aarch64 >/dev/null 2>&1; } ||
+  need_apt="$need_apt qemu-user"
+command -v aarch64-linux-gnu-g++ >/dev/null 2>&1 || need_apt="$need_apt g++-aarch64-linux-gnu"
 command -v objdump >/dev/null 2>&1 || need_apt="$need_apt binutils"
 command -v chromium >/dev/null 2>&1 || need_apt="$need_apt chromium"
 command -v cc >/dev/null 2>&1 || need_apt="$need_apt gcc"
