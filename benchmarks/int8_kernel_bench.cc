@@ -138,11 +138,15 @@ int main(int argc, char** argv) {
   std::vector<int> only;  // layer indices given as numbers
   for (int i = 1; i < argc; ++i) {
     if (argv[i][0] >= '0' && argv[i][0] <= '9') only.push_back(std::atoi(argv[i]));
-    for (Isa isa : {Isa::kAvx2, Isa::kAvx512Vnni, Isa::kAmxInt8}) {
+    for (Isa isa : {Isa::kAvx2, Isa::kAvx512Vnni, Isa::kAmxInt8, Isa::kNeon, Isa::kNeonDot}) {
       if (argv[i] == std::string(edgelite::IsaName(isa))) isas.push_back(isa);
     }
   }
+#if defined(__aarch64__)
+  if (isas.empty()) isas = {Isa::kNeonDot, Isa::kNeon};
+#else
   if (isas.empty()) isas = {Isa::kAvx512Vnni, Isa::kAvx2, Isa::kAmxInt8};
+#endif
   edgelite::ThreadPool pool(1);
   for (Isa isa : isas) {
     if (!edgelite::IsaAvailable(isa)) {

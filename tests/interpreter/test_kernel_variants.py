@@ -51,8 +51,10 @@ def available_vector_isas():
 
 def test_cpu_features_report_the_best_isa(env):
     features = _core.cpu_features()
-    assert set(features) == {"avx2", "avx512", "avx512vnni", "amx-int8", "best_available"}
-    # Each level includes the one below it.
+    assert set(features) == {"avx2", "avx512", "avx512vnni", "amx-int8", "neon", "neondot", "best_available"}
+    # Each level includes the one below it; one architecture's levels at most.
+    assert not features["neondot"] or features["neon"]
+    assert not (features["neon"] and features["avx2"])
     assert not features["avx512"] or features["avx2"]
     assert not features["avx512vnni"] or features["avx512"]
     assert not features["amx-int8"] or features["avx512vnni"]
