@@ -6,6 +6,7 @@ core (about 15 minutes on 2 cores); later runs rebuild only what changed."""
 import os
 import shutil
 import subprocess
+import sys
 
 import pytest
 
@@ -18,7 +19,8 @@ HAVE_TOOLS = shutil.which("aarch64-linux-gnu-g++") and (
 @pytest.mark.slow
 @pytest.mark.skipif(not HAVE_TOOLS, reason="needs g++-aarch64-linux-gnu and qemu-user (scripts/setup.sh)")
 def test_cross_test_aarch64_passes():
-    env = dict(os.environ, JOBS=os.environ.get("JOBS", "1"))
+    # The host's Python (this one, with NumPy) extracts the stored arrays and finds flatc beside it.
+    env = dict(os.environ, JOBS=os.environ.get("JOBS", "1"), PYTHON=sys.executable)
     proc = subprocess.run([SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True, timeout=3600)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out[-6000:]
