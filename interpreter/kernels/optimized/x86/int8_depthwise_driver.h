@@ -136,6 +136,13 @@ inline void Pixel(const int8_t* const* in, int taps, const uint8_t* packed, int 
   }
 }
 
+// A border pixel: out of line, one copy per filter size (as the float kernel's DepthwiseBorderPixel).
+template <class V, int kTaps>
+__attribute__((noinline)) void BorderPixel(const int8_t* const* in, int taps, const uint8_t* packed, int channels,
+                                           int8_t* out, typename V::Vec lo, typename V::Vec hi) {
+  Pixel<V, kTaps>(in, taps, packed, channels, out, lo, hi);
+}
+
 // Interior pixels [ox_lo, ox_hi) of a 3x3, dilation-1 row with stride kStride, one vector of channels at c:
 // the nine weights stay in registers while the row is swept four output pixels at a time, each input
 // vector those pixels share loaded and widened once.
@@ -261,7 +268,7 @@ void Row(const WindowGeometry& g, const int8_t* image, int oy, const uint8_t* pa
   reference::InteriorColumns(g, &ox_lo, &ox_hi);
   for (int ox = 0; ox < ox_lo; ++ox) {
     setup(ox);
-    Pixel<V, kTaps>(ptr, taps, packed, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
+    BorderPixel<V, kTaps>(ptr, taps, packed, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
   }
   if (kSweep != 0 && ox_lo < ox_hi) {
     constexpr int K = kSweep < 0 ? -kSweep : kSweep;
@@ -290,7 +297,7 @@ void Row(const WindowGeometry& g, const int8_t* image, int oy, const uint8_t* pa
   }
   for (int ox = ox_hi; ox < g.out_w; ++ox) {
     setup(ox);
-    Pixel<V, kTaps>(ptr, taps, packed, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
+    BorderPixel<V, kTaps>(ptr, taps, packed, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
   }
 }
 
