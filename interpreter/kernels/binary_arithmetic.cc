@@ -129,9 +129,13 @@ constexpr TypeSignature kI16Types{{kI16, kI16}, {kI16}};
 #define EL_BINARY_ROWS(NAME, TYPES, T)                                                                     \
   EL_VECTOR_ISA_ROWS(NAME, TYPES, nullptr, (PrepareOptimized<kOp, T>), (EvalOptimized<kOp, T>)),          \
   {NAME, TYPES, Isa::kReference, nullptr, PrepareClamp, EvalReference<kOp, T>}
+// int32 and int64: the portable loops alone (optimized/vector_isa.h's kPortableBuild).
+#define EL_PORTABLE_BINARY_ROWS(NAME, TYPES, T)                                                            \
+  {NAME, TYPES, Isa::kPortable, nullptr, (PrepareOptimized<kOp, T>), (EvalOptimized<kOp, T>)},             \
+  {NAME, TYPES, Isa::kReference, nullptr, PrepareClamp, EvalReference<kOp, T>}
 #define EL_NUMERIC_ROWS                                                                                    \
-  EL_BINARY_ROWS("float32", kF32Types, float), EL_BINARY_ROWS("int32", kI32Types, int32_t),                \
-  EL_BINARY_ROWS("int64", kI64Types, int64_t)
+  EL_BINARY_ROWS("float32", kF32Types, float), EL_PORTABLE_BINARY_ROWS("int32", kI32Types, int32_t),       \
+  EL_PORTABLE_BINARY_ROWS("int64", kI64Types, int64_t)
 #define EL_QUANTIZED_ROW(NAME, TYPES, T) \
   {NAME, TYPES, Isa::kReference, nullptr, PrepareQuantized<kOp>, EvalQuantized<kOp, T>}
 // ADD, SUB and MUL: the vectorized rows first, for inputs that line up simply.
@@ -204,6 +208,7 @@ struct Variants<BinaryOp::kPRelu> {
   };
 };
 #undef EL_BINARY_ROWS
+#undef EL_PORTABLE_BINARY_ROWS
 #undef EL_NUMERIC_ROWS
 #undef EL_QUANTIZED_ROW
 #undef EL_QUANTIZED_ROWS

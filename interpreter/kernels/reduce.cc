@@ -253,19 +253,21 @@ constexpr TypeSignature kI8Types{{kI8, kIndexTypes}, {kI8}};
 constexpr TypeSignature kU8Types{{kU8, kIndexTypes}, {kU8}};
 constexpr TypeSignature kI16Types{{kI16, kIndexTypes}, {kI16}};
 
+// float32 per vector ISA; int32 and int64 the portable loops alone (optimized/reduce.h).
 #define EL_REDUCE_PLAIN_ROWS                                                                                 \
   EL_VECTOR_ISA_ROWS("float32", kF32Types, nullptr, PrepareOptimized<float>, EvalOptimized<float>),          \
       {"float32", kF32Types, Isa::kReference, nullptr, nullptr, EvalReference<float>},                       \
-      EL_VECTOR_ISA_ROWS("int32", kI32Types, nullptr, PrepareOptimized<int32_t>, EvalOptimized<int32_t>),    \
+      {"int32", kI32Types, Isa::kPortable, nullptr, PrepareOptimized<int32_t>, EvalOptimized<int32_t>},      \
       {"int32", kI32Types, Isa::kReference, nullptr, nullptr, EvalReference<int32_t>},                       \
-      EL_VECTOR_ISA_ROWS("int64", kI64Types, nullptr, PrepareOptimized<int64_t>, EvalOptimized<int64_t>),    \
+      {"int64", kI64Types, Isa::kPortable, nullptr, PrepareOptimized<int64_t>, EvalOptimized<int64_t>},      \
       {"int64", kI64Types, Isa::kReference, nullptr, nullptr, EvalReference<int64_t>}
 // A quantized sum of one dtype: the vector rows (sum lanes in int32), then the reference twin.
 #define EL_REDUCE_SUM_ROWS(NAME, TYPES, T, PARAMS)                                                  \
   EL_VECTOR_ISA_ROWS(NAME, TYPES, nullptr, PrepareQuantizedSum<PARAMS>, EvalQuantizedSum<T>),       \
       {NAME, TYPES, Isa::kReference, nullptr, PrepareQuantizedSum<PARAMS>, EvalQuantizedSum<T>}
+// Raw MAX / MIN: the portable loop alone, as int32 and int64 above (optimized/reduce.h).
 #define EL_REDUCE_MAX_MIN_ROWS(NAME, TYPES, T)                                                      \
-  EL_VECTOR_ISA_ROWS(NAME, TYPES, nullptr, PrepareRawMaxMin, EvalOptimized<T>),                     \
+  {NAME, TYPES, Isa::kPortable, nullptr, PrepareRawMaxMin, EvalOptimized<T>},                       \
       {NAME, TYPES, Isa::kReference, nullptr, PrepareRawMaxMin, EvalReference<T>}
 
 template <ReduceKind kKind>

@@ -25,20 +25,7 @@ def stripped_core_size():
     return path, core_size.stripped_size(path)
 
 
-# Where the core stands today (2.93 MB, from 5.96 MB): it must not grow back while the rest of the way to 2 MB is
-# done (docs/architecture.md, "The core module stays small"). Lower this as the core shrinks.
-CORE_CEILING_BYTES = 3_000_000
-
-
 @needs_strip
-def test_stripped_core_does_not_grow():
-    path, size = stripped_core_size()
-    assert size < CORE_CEILING_BYTES, f"{path}: {size / 1e6:.2f} MB stripped, ceiling {CORE_CEILING_BYTES / 1e6} MB"
-
-
-# The goal (issue 13): strict, so that this fails, and the marker must go, the day the core gets there.
-@needs_strip
-@pytest.mark.xfail(strict=True, reason="issue 13's 2 MB is not reached yet: 2.93 MB stripped (see progress notes)")
 def test_stripped_core_is_under_2_mb():
     path, size = stripped_core_size()
     assert size < core_size.CORE_LIMIT_BYTES, f"{path}: {size / 1e6:.2f} MB stripped, limit 2 MB"

@@ -59,16 +59,25 @@ void Run(const BinaryLayout& l, const void* a_bytes, const void* b_bytes, void* 
   }
 }
 
+// int32 and int64 only in the portable build (vector_isa.h's kPortableBuild).
+template <BinaryOp op>
+struct RunOf {
+  template <typename T>
+  static constexpr BinaryLoop Get() { return Run<op, T>; }
+};
+
 // Every operation in reference::BinaryOp order.
+#define EL_BINARY_LOOP(op, T) LoopIfBuilt<T, RunOf<BinaryOp::op>>()
 #define EL_BINARY_LOOPS(T)                                                                                   \
-  {Run<BinaryOp::kAdd, T>, Run<BinaryOp::kSub, T>, Run<BinaryOp::kMul, T>, Run<BinaryOp::kDiv, T>,          \
-   Run<BinaryOp::kSquaredDifference, T>, Run<BinaryOp::kMaximum, T>, Run<BinaryOp::kMinimum, T>,             \
-   Run<BinaryOp::kPow, T>, Run<BinaryOp::kFloorDiv, T>, Run<BinaryOp::kFloorMod, T>, Run<BinaryOp::kPRelu, T>}
+  {EL_BINARY_LOOP(kAdd, T), EL_BINARY_LOOP(kSub, T), EL_BINARY_LOOP(kMul, T), EL_BINARY_LOOP(kDiv, T),      \
+   EL_BINARY_LOOP(kSquaredDifference, T), EL_BINARY_LOOP(kMaximum, T), EL_BINARY_LOOP(kMinimum, T),         \
+   EL_BINARY_LOOP(kPow, T), EL_BINARY_LOOP(kFloorDiv, T), EL_BINARY_LOOP(kFloorMod, T), EL_BINARY_LOOP(kPRelu, T)}
 
 }  // namespace
 
 extern const BinaryKernels kBinary = {EL_BINARY_LOOPS(float), EL_BINARY_LOOPS(int32_t), EL_BINARY_LOOPS(int64_t)};
 #undef EL_BINARY_LOOPS
+#undef EL_BINARY_LOOP
 
 }  // namespace EL_ISA_NS
 }  // namespace optimized

@@ -19,15 +19,24 @@ namespace ri = reference::integer;
 // Fewest values worth a thread-pool task.
 constexpr int64_t kGrain = 8192;
 
-// One task's values. Pointers and parameters are copied into locals first: stores through an 8-bit pointer
-// may alias anything, so values read through the captures would be reloaded after every store, and the loop
-// would stay scalar.
+// z[i] = value(x[i], y[i]) for i < n: the one vector loop of each (operator, dtype), which every layout below
+// runs through. Kept out of line: the 64-bit requantization vectorizes into several kilobytes per loop, and
+// once per layout it was most of this file's size. The parameters are copied into a local first: stores through
+// an 8-bit pointer may alias anything, so values read through the argument would be reloaded after every store,
+// and the loop would stay scalar.
 template <typename T, typename Value>
-void RunRange(const BinaryLayout& l, const T* pa, const T* pb, T* po, Value value, int64_t s, int64_t e) {
+__attribute__((noinline)) void Span(const T* x, const T* y, T* z, int64_t n, const Value& value) {
+  const Value f = value;
+  for (int64_t i = 0; i < n; ++i) z[i] = static_cast<T>(f(x[i], y[i]));
+}
+
+// One task's values.
+template <typename T, typename Value>
+void RunRange(const BinaryLayout& l, const T* pa, const T* pb, T* po, const Value& value, int64_t s, int64_t e) {
   using K = BinaryLayout::Kind;
   switch (l.kind) {
     case K::kSameShape:
-      for (int64_t i = s; i < e; ++i) po[i] = static_cast<T>(value(pa[i], pb[i]));
+      Span(pa + s, pb + s, po + s, e - s, value);
       return;
     // A scalar side is spread over a short buffer and the runs go through the same-shape loop: with the
     // scalar folded into the loop GCC stops vectorizing the 64-bit products.
@@ -39,10 +48,7 @@ void RunRange(const BinaryLayout& l, const T* pa, const T* pb, T* po, Value valu
       std::fill(spread, spread + kChunk, scalar_b ? pb[0] : pa[0]);
       for (int64_t c = s; c < e; c += kChunk) {
         const int64_t n = std::min(kChunk, e - c);
-        const T* x = scalar_b ? pa + c : spread;
-        const T* y = scalar_b ? spread : pb + c;
-        T* z = po + c;
-        for (int64_t i = 0; i < n; ++i) z[i] = static_cast<T>(value(x[i], y[i]));
+        Span(scalar_b ? pa + c : spread, scalar_b ? spread : pb + c, po + c, n, value);
       }
       return;
     }
@@ -50,11 +56,7 @@ void RunRange(const BinaryLayout& l, const T* pa, const T* pb, T* po, Value valu
       const int64_t inner = l.inner;
       constexpr int64_t kSpread = 256;
       if (inner >= kSpread / 4) {
-        for (int64_t o = s; o < e; ++o) {
-          const T* x = pa + o * inner;
-          T* y = po + o * inner;
-          for (int64_t i = 0; i < inner; ++i) y[i] = static_cast<T>(value(x[i], pb[i]));
-        }
+        for (int64_t o = s; o < e; ++o) Span(pa + o * inner, pb, po + o * inner, inner, value);
         return;
       }
       // Short rows (a squeeze-excite scale per channel): b repeated over several rows, so one vector loop
@@ -64,9 +66,7 @@ void RunRange(const BinaryLayout& l, const T* pa, const T* pb, T* po, Value valu
       for (int64_t r = 0; r < rows_per_run; ++r) std::copy(pb, pb + inner, spread + r * inner);
       for (int64_t o = s; o < e; o += rows_per_run) {
         const int64_t n = std::min(rows_per_run, e - o) * inner;
-        const T* x = pa + o * inner;
-        T* y = po + o * inner;
-        for (int64_t i = 0; i < n; ++i) y[i] = static_cast<T>(value(x[i], spread[i]));
+        Span(pa + o * inner, spread, po + o * inner, n, value);
       }
       return;
     }
@@ -82,11 +82,18 @@ void Run(const BinaryLayout& l, const T* pa, const T* pb, T* po, ThreadPool& poo
   pool.ParallelFor(total, grain, [=](int64_t s, int64_t e) { RunRange(layout, pa, pb, po, value, s, e); });
 }
 
-template <typename T, int kSign>
-void AddSub(const BinaryLayout& l, const void* params, const void* a, const void* b, void* out, ThreadPool& pool) {
+// ADD and SUB share their loop: the sign is data (reference::integer::AddSubValue's negate_b).
+template <typename T>
+void AddOrSub(const BinaryLayout& l, const void* params, const void* a, const void* b, void* out, ThreadPool& pool,
+              int32_t negate_b) {
   const ri::AddSubParams p = *static_cast<const ri::AddSubParams*>(params);
   Run(l, static_cast<const T*>(a), static_cast<const T*>(b), static_cast<T*>(out), pool,
-      [p](int32_t x, int32_t y) { return ri::AddSubValue<kSign>(p, x, y); });
+      [p, negate_b](int32_t x, int32_t y) { return ri::AddSubValue(p, x, y, negate_b); });
+}
+
+template <typename T, int kSign>
+void AddSub(const BinaryLayout& l, const void* params, const void* a, const void* b, void* out, ThreadPool& pool) {
+  AddOrSub<T>(l, params, a, b, out, pool, kSign > 0 ? 0 : -1);
 }
 
 template <typename T>

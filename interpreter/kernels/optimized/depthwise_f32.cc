@@ -152,6 +152,14 @@ void Depthwise3x3Interior(const WindowGeometry& g, const float* image, int iy0, 
   }
 }
 
+// A border pixel (taps set up one by one): out of line, one copy per filter size, so that each row kind does not
+// inline the five channel blocks of DepthwisePixel twice more for the few pixels at its ends.
+template <int kTaps>
+__attribute__((noinline)) void DepthwiseBorderPixel(const float* const* in, int taps, const float* packed, int64_t cp,
+                                                    int channels, float* out, VecF32 lo, VecF32 hi) {
+  DepthwisePixel<kTaps>(in, taps, packed, cp, channels, out, lo, hi);
+}
+
 // One output row of one image. kStride3x3 (1 or 2) selects the swept interior of 3x3, dilation-1
 // filters with that stride in both directions; 0 the tap-pointer kernel for every filter.
 template <int kTaps, int kStride3x3>
@@ -183,7 +191,7 @@ void DepthwiseRow(const WindowGeometry& g, const float* image, int oy, const flo
   reference::InteriorColumns(g, &ox_lo, &ox_hi);
   for (int ox = 0; ox < ox_lo; ++ox) {
     setup(ox);
-    DepthwisePixel<kTaps>(ptr, taps, packed, cp, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
+    DepthwiseBorderPixel<kTaps>(ptr, taps, packed, cp, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
   }
   if (kStride3x3 && ox_lo < ox_hi) {
     Depthwise3x3Interior<kStride3x3>(g, image, iy0, ox_lo, ox_hi, packed, cp, zeros, out, lo, hi);
@@ -196,7 +204,7 @@ void DepthwiseRow(const WindowGeometry& g, const float* image, int oy, const flo
   }
   for (int ox = ox_hi; ox < g.out_w; ++ox) {
     setup(ox);
-    DepthwisePixel<kTaps>(ptr, taps, packed, cp, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
+    DepthwiseBorderPixel<kTaps>(ptr, taps, packed, cp, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
   }
 }
 

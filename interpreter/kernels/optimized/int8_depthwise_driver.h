@@ -5,13 +5,13 @@
 //   LoadInput(p, n)        n (1..kLanes) int8 inputs, sign-extended to int32 lanes
 //   LoadWeights(p)         kLanes packed weights (each lane an int16 pair (w, 0))
 //   Madd(acc, x, w)        acc + x * w per lane, exactly (x and w fit 16 bits)
-//   Bias(h), Requant<S>(acc, h), Store(p, v, lo, hi, n), Set1(v)
+//   Bias(h), Requant<E>(acc, h), Store(p, v, lo, hi, n), Set1(v)
 //   kLogicalShift          as the GEMM's traits (the header's requantization constants)
 //   kColumnDot             square 3x3 and 5x5 filters' interiors go by columns (below), with
 //   Column(rows, n)        n channels of up to four rows' pixels as dot-product operands, one int32 lane a
 //                          channel holding (row 0, row 1, row 2, row 3) as unsigned bytes (x + 128)
 //   Dot(acc, column, w)    acc + the four-byte dot products (vpdpbusd)
-// Packed layout, cp = channels rounded up to kLanes: cp / kLanes headers (the GEMM's format, bias folded
+// Packed layout, cp = channels rounded up to kLanes: cp / kLanes headers (the GEMM's, for kEpilogue; bias folded
 // with -z_x * sum of the taps' weights), then taps x cp weights (int32 lanes), then cp bytes of the input
 // zero point (the padding row); for column sweeps, from the next 64 bytes: cp column biases (the bias folded
 // with -(z_x + 128) * sum of the weights) and, per filter column kx and group of four filter rows, cp lanes of
@@ -37,6 +37,12 @@ namespace int8_depthwise {
 
 using int8_gemm::kHeaderSlots;
 
+// The one output stage of every depthwise layer: the multiplier with its left shift, the zero point added after
+// the shift. A left shift of 0 and a separate add compute exactly what the GEMM's narrower epilogues compute
+// (int8_gemm_driver.h), for two vector instructions per stored vector beside the taps' multiply-adds; one
+// epilogue instead of up to five keeps a single set of row kernels per ISA.
+constexpr int kEpilogue = int8_gemm::EpilogueIndex(int8_gemm::Stage::kMultiplierLeftShift, true, true);
+
 // The K of a K x K filter swept by columns (stride 1 or 2 both ways, no dilation), or 0.
 template <class V>
 int ColumnSweepSize(const WindowGeometry& g) {
@@ -49,12 +55,9 @@ constexpr int RowGroups(int k) { return (k + 3) / 4; }
 template <class V>
 struct Layout {
   static constexpr size_t kHeaderBytes = kHeaderSlots * V::kLanes * 4;
-  static constexpr size_t kPrologueBytes = 64;  // the epilogue index (int32)
   static int64_t Cp(int channels) { return (channels + V::kLanes - 1) / V::kLanes * V::kLanes; }
-  static const uint8_t* Header(const uint8_t* packed, int c) {
-    return packed + kPrologueBytes + c / V::kLanes * kHeaderBytes;
-  }
-  static size_t WeightsOffset(int channels) { return kPrologueBytes + Cp(channels) / V::kLanes * kHeaderBytes; }
+  static const uint8_t* Header(const uint8_t* packed, int c) { return packed + c / V::kLanes * kHeaderBytes; }
+  static size_t WeightsOffset(int channels) { return Cp(channels) / V::kLanes * kHeaderBytes; }
   static size_t PadRowOffset(int channels, int taps) { return WeightsOffset(channels) + taps * Cp(channels) * 4; }
   static size_t ColumnOffset(int channels, int taps) {
     return (PadRowOffset(channels, taps) + Cp(channels) + 63) / 64 * 64;
@@ -79,8 +82,6 @@ void Pack(const WindowGeometry& g, const int8_t* filter, const int32_t* bias, in
   std::memset(dst, 0, L::Size(g));
   const int64_t cp = L::Cp(channels);
   auto weight = [&](int t, int c) { return filter[static_cast<int64_t>(t) * channels + c]; };
-  const int epilogue = int8_gemm::ChooseEpilogue(stage, channels, V::kLogicalShift);
-  std::memcpy(dst, &epilogue, sizeof(epilogue));
   for (int c0 = 0; c0 < channels; c0 += V::kLanes) {
     const int lanes = std::min(V::kLanes, channels - c0);
     int64_t folded[V::kLanes];
@@ -89,8 +90,8 @@ void Pack(const WindowGeometry& g, const int8_t* filter, const int32_t* bias, in
       for (int t = 0; t < taps; ++t) sum += weight(t, c0 + j);
       folded[j] = (bias ? bias[c0 + j] : 0) - static_cast<int64_t>(input_zero_point) * sum;
     }
-    int8_gemm::PackHeader<V::kLanes, V::kLogicalShift>(dst + L::kPrologueBytes + c0 / V::kLanes * L::kHeaderBytes,
-                                                       lanes, folded, stage, c0, epilogue);
+    int8_gemm::PackHeader<V::kLanes, V::kLogicalShift>(dst + c0 / V::kLanes * L::kHeaderBytes, lanes, folded, stage,
+                                                       c0, kEpilogue);
   }
   auto* w = reinterpret_cast<uint32_t*>(dst + L::WeightsOffset(channels));
   for (int t = 0; t < taps; ++t) {
@@ -118,7 +119,7 @@ void Pack(const WindowGeometry& g, const int8_t* filter, const int32_t* bias, in
 }
 
 // The channels of one pixel: out[c] = requant(bias + sum_t in[t][c] * w[t][c]).
-template <class V, int E, int kTaps>
+template <class V, int kTaps>
 inline void Pixel(const int8_t* const* in, int taps, const uint8_t* packed, int channels, int8_t* out,
                   typename V::Vec lo, typename V::Vec hi) {
   using L = Layout<V>;
@@ -131,14 +132,21 @@ inline void Pixel(const int8_t* const* in, int taps, const uint8_t* packed, int 
     const uint8_t* h = L::Header(packed, c);
     Vec acc = V::Bias(h);
     for (int t = 0; t < n; ++t) acc = V::Madd(acc, V::LoadInput(in[t] + c, lanes), V::LoadWeights(w + t * cp + c));
-    V::template Store<int8_gemm::EpilogueClamps(E)>(out + c, V::template Requant<E>(acc, h), lo, hi, lanes);
+    V::template Store<true>(out + c, V::template Requant<kEpilogue>(acc, h), lo, hi, lanes);
   }
+}
+
+// A border pixel: out of line, one copy per filter size (as the float kernel's DepthwiseBorderPixel).
+template <class V, int kTaps>
+__attribute__((noinline)) void BorderPixel(const int8_t* const* in, int taps, const uint8_t* packed, int channels,
+                                           int8_t* out, typename V::Vec lo, typename V::Vec hi) {
+  Pixel<V, kTaps>(in, taps, packed, channels, out, lo, hi);
 }
 
 // Interior pixels [ox_lo, ox_hi) of a 3x3, dilation-1 row with stride kStride, one vector of channels at c:
 // the nine weights stay in registers while the row is swept four output pixels at a time, each input
 // vector those pixels share loaded and widened once.
-template <class V, int E, int kStride>
+template <class V, int kStride>
 void Sweep3x3(const int8_t* const* rows, const int64_t* steps, int pad_left, int ox_lo, int ox_hi,
               const uint8_t* packed, int c, int lanes, int channels, int8_t* out, typename V::Vec lo,
               typename V::Vec hi) {
@@ -168,7 +176,8 @@ void Sweep3x3(const int8_t* const* rows, const int64_t* steps, int pad_left, int
       }
     }
     for (int q = 0; q < kPixels; ++q) {
-      V::template Store<int8_gemm::EpilogueClamps(E)>(out + static_cast<int64_t>(ox + q) * channels + c, V::template Requant<E>(acc[q], h), lo, hi, lanes);
+      V::template Store<true>(out + static_cast<int64_t>(ox + q) * channels + c,
+                              V::template Requant<kEpilogue>(acc[q], h), lo, hi, lanes);
     }
   }
   for (; ox < ox_hi; ++ox) {
@@ -178,7 +187,8 @@ void Sweep3x3(const int8_t* const* rows, const int64_t* steps, int pad_left, int
       const int8_t* p = rows[ky] + ix * steps[ky] + c;
       for (int kx = 0; kx < 3; ++kx) acc = V::Madd(acc, V::LoadInput(p + kx * steps[ky], lanes), w[ky * 3 + kx]);
     }
-    V::template Store<int8_gemm::EpilogueClamps(E)>(out + static_cast<int64_t>(ox) * channels + c, V::template Requant<E>(acc, h), lo, hi, lanes);
+    V::template Store<true>(out + static_cast<int64_t>(ox) * channels + c, V::template Requant<kEpilogue>(acc, h), lo,
+                            hi, lanes);
   }
 }
 
@@ -186,7 +196,7 @@ void Sweep3x3(const int8_t* const* rows, const int64_t* steps, int pad_left, int
 // in groups of four) become dot-product operands per channel, built once and used by every output pixel whose
 // window covers the column, so a 3x3 pixel costs three vpdpbusd and (stride 1) one new column instead of nine
 // multiply-adds and their widened inputs.
-template <class V, int E, int K, int kStride>
+template <class V, int K, int kStride>
 void SweepColumns(const int8_t* const* rows, const int64_t* steps, int pad_left, int ox_lo, int ox_hi,
                   const uint8_t* packed, int c, int lanes, int channels, int8_t* out, typename V::Vec lo,
                   typename V::Vec hi) {
@@ -219,7 +229,8 @@ void SweepColumns(const int8_t* const* rows, const int64_t* steps, int pad_left,
     for (int kx = 0; kx < K; ++kx) {
       for (int grp = 0; grp < G; ++grp) acc = V::Dot(acc, win[kx][grp], w[kx][grp]);
     }
-    V::template Store<int8_gemm::EpilogueClamps(E)>(out + static_cast<int64_t>(ox) * channels + c, V::template Requant<E>(acc, h), lo, hi, lanes);
+    V::template Store<true>(out + static_cast<int64_t>(ox) * channels + c, V::template Requant<kEpilogue>(acc, h), lo,
+                            hi, lanes);
     for (int j = 0; j < K - kStride; ++j) {
       for (int grp = 0; grp < G; ++grp) win[j][grp] = win[j + kStride][grp];
     }
@@ -229,7 +240,7 @@ void SweepColumns(const int8_t* const* rows, const int64_t* steps, int pad_left,
 // One output row of one image. kSweep: 0 runs the tap-pointer kernel everywhere; K (3 or 5) sweeps the
 // interior of K x K filters by columns (kColumnDot ISAs); -3 sweeps 3x3 interiors with the nine weights in
 // registers (the others). kStride is the sweep's stride (both directions).
-template <class V, int E, int kTaps, int kSweep, int kStride>
+template <class V, int kTaps, int kSweep, int kStride>
 void Row(const WindowGeometry& g, const int8_t* image, int oy, const uint8_t* packed, int8_t* out,
          typename V::Vec lo, typename V::Vec hi) {
   const int taps = g.filter_h * g.filter_w;
@@ -257,7 +268,7 @@ void Row(const WindowGeometry& g, const int8_t* image, int oy, const uint8_t* pa
   reference::InteriorColumns(g, &ox_lo, &ox_hi);
   for (int ox = 0; ox < ox_lo; ++ox) {
     setup(ox);
-    Pixel<V, E, kTaps>(ptr, taps, packed, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
+    BorderPixel<V, kTaps>(ptr, taps, packed, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
   }
   if (kSweep != 0 && ox_lo < ox_hi) {
     constexpr int K = kSweep < 0 ? -kSweep : kSweep;
@@ -272,22 +283,21 @@ void Row(const WindowGeometry& g, const int8_t* image, int oy, const uint8_t* pa
     for (int c = 0; c < channels; c += V::kLanes) {
       const int lanes = std::min(V::kLanes, channels - c);
       if constexpr (kSweep > 0) {
-        SweepColumns<V, E, K, kStride>(rows, steps, g.pad_left, ox_lo, ox_hi, packed, c, lanes, channels, out, lo,
-                                       hi);
+        SweepColumns<V, K, kStride>(rows, steps, g.pad_left, ox_lo, ox_hi, packed, c, lanes, channels, out, lo, hi);
       } else {
-        Sweep3x3<V, E, kStride>(rows, steps, g.pad_left, ox_lo, ox_hi, packed, c, lanes, channels, out, lo, hi);
+        Sweep3x3<V, kStride>(rows, steps, g.pad_left, ox_lo, ox_hi, packed, c, lanes, channels, out, lo, hi);
       }
     }
   } else if (ox_lo < ox_hi) {
     setup(ox_lo);
     for (int ox = ox_lo; ox < ox_hi; ++ox) {
-      Pixel<V, E, kTaps>(ptr, taps, packed, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
+      Pixel<V, kTaps>(ptr, taps, packed, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
       for (int t = 0; t < taps; ++t) ptr[t] += step[t];
     }
   }
   for (int ox = ox_hi; ox < g.out_w; ++ox) {
     setup(ox);
-    Pixel<V, E, kTaps>(ptr, taps, packed, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
+    BorderPixel<V, kTaps>(ptr, taps, packed, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
   }
 }
 
@@ -295,49 +305,29 @@ template <class V>
 using RowFn = void (*)(const WindowGeometry&, const int8_t*, int, const uint8_t*, int8_t*, typename V::Vec,
                        typename V::Vec);
 
-template <class V, int E>
+template <class V>
 RowFn<V> ChooseRow(const WindowGeometry& g) {
   const int taps = g.filter_h * g.filter_w;
   const int k = ColumnSweepSize<V>(g);
   const bool stride1 = g.stride_w == 1;
-  if (k == 3) return stride1 ? Row<V, E, 9, 3, 1> : Row<V, E, 9, 3, 2>;
-  if (k == 5) return stride1 ? Row<V, E, 25, 5, 1> : Row<V, E, 25, 5, 2>;
+  if (k == 3) return stride1 ? Row<V, 9, 3, 1> : Row<V, 9, 3, 2>;
+  if (k == 5) return stride1 ? Row<V, 25, 5, 1> : Row<V, 25, 5, 2>;
   // With column sweeps every 3x3 filter this path could take went by columns above: no row sweep instantiated.
   if (taps == 9 && !V::kColumnDot) {
     const bool swept = g.filter_h == 3 && g.dilation_h == 1 && g.dilation_w == 1 && g.stride_h == g.stride_w;
-    if (swept && g.stride_w == 1) return Row<V, E, 9, -3, 1>;
-    if (swept && g.stride_w == 2) return Row<V, E, 9, -3, 2>;
-    return Row<V, E, 9, 0, 1>;
+    if (swept && g.stride_w == 1) return Row<V, 9, -3, 1>;
+    if (swept && g.stride_w == 2) return Row<V, 9, -3, 2>;
+    return Row<V, 9, 0, 1>;
   }
-  if (taps == 9) return Row<V, E, 9, 0, 1>;
-  return taps == 25 ? Row<V, E, 25, 0, 1> : Row<V, E, 0, 0, 1>;
-}
-
-// Rows only for the epilogues ChooseEpilogue picks (int8_gemm_driver.h): the others are not instantiated.
-template <class V, int E>
-RowFn<V> ChooseRowIfUsed(const WindowGeometry& g) {
-  if constexpr (int8_gemm::EpilogueUsed(E, V::kLogicalShift)) {
-    return ChooseRow<V, E>(g);
-  } else {
-    return nullptr;
-  }
-}
-
-template <class V, int... E>
-RowFn<V> ChooseRowFor(int epilogue, const WindowGeometry& g, std::integer_sequence<int, E...>) {
-  RowFn<V> fn = nullptr;
-  ((fn = E == epilogue ? ChooseRowIfUsed<V, E>(g) : fn), ...);
-  return fn;
+  if (taps == 9) return Row<V, 9, 0, 1>;
+  return taps == 25 ? Row<V, 25, 0, 1> : Row<V, 0, 0, 1>;
 }
 
 template <class V>
 void Run(const WindowGeometry& g, const int8_t* input, const void* packed, int8_t* output, int32_t out_min,
          int32_t out_max, ThreadPool& pool) {
   const auto* p = static_cast<const uint8_t*>(packed);
-  int epilogue;
-  std::memcpy(&epilogue, p, sizeof(epilogue));
-  const RowFn<V> row_fn =
-      ChooseRowFor<V>(epilogue, g, std::make_integer_sequence<int, int8_gemm::kNumEpilogues>());
+  const RowFn<V> row_fn = ChooseRow<V>(g);
   const typename V::Vec lo = V::Set1(out_min), hi = V::Set1(out_max);
   const int64_t rows = static_cast<int64_t>(g.batch) * g.out_h;
   const int64_t row_work = std::max<int64_t>(1, static_cast<int64_t>(g.out_w) * g.in_c * g.filter_h * g.filter_w);

@@ -48,21 +48,20 @@ constexpr int kMaxFoldedShift = 23;
 
 // Only the epilogues ChooseEpilogue can return are instantiated (each is a grid of micro-kernels, the bulk of
 // the module's int8 code): every epilogue clamps (a clamp to the whole int8 range changes nothing after the
-// saturating narrowing, and two min/max per stored vector are lost in the k loop), the double-scale stage
-// always adds after, and a logical shift (AVX2) never folds the zero point.
+// saturating narrowing, and two min/max per stored vector are lost in the k loop), the multiplier stage always
+// takes the left shift (a shift by 0 where a channel has none: exact, one vpsllvd per stored vector), the
+// double-scale stage always adds after, and a logical shift (AVX2) never folds the zero point.
 constexpr bool EpilogueUsed(int e, bool logical_shift) {
-  return EpilogueClamps(e) && (EpilogueAddsAfter(e) || (!logical_shift && EpilogueStage(e) != Stage::kDoubleScale));
+  return EpilogueClamps(e) && EpilogueStage(e) != Stage::kMultiplier &&
+         (EpilogueAddsAfter(e) || (!logical_shift && EpilogueStage(e) != Stage::kDoubleScale));
 }
 
 inline int ChooseEpilogue(const Int8OutputStage& s, int channels, bool logical_shift) {
   const bool clamp = true;
   if (s.scale) return EpilogueIndex(Stage::kDoubleScale, clamp, true);
-  bool left = false, fold = !logical_shift;
-  for (int c = 0; c < channels; ++c) {
-    left = left || s.shift[c] > 0;
-    fold = fold && -s.shift[c] <= kMaxFoldedShift;
-  }
-  return EpilogueIndex(left ? Stage::kMultiplierLeftShift : Stage::kMultiplier, clamp, !fold);
+  bool fold = !logical_shift;
+  for (int c = 0; c < channels; ++c) fold = fold && -s.shift[c] <= kMaxFoldedShift;
+  return EpilogueIndex(Stage::kMultiplierLeftShift, clamp, !fold);
 }
 
 // The header of one accumulator vector in a panel: kHeaderSlots vectors of kLanes 32-bit words.

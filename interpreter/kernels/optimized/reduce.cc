@@ -28,8 +28,17 @@ void Run(const ReducePlan& plan, const void* in_bytes, void* out_bytes, int64_t 
   }
 }
 
+// int32 and int64, and the raw 8- and 16-bit MAX / MIN (REDUCE_MAX of quantized values: rare, and small), only in
+// the portable build (vector_isa.h's kPortableBuild).
 template <ReduceKind kKind>
-constexpr ReduceFn kByType[3] = {Run<kKind, float>, Run<kKind, int32_t>, Run<kKind, int64_t>};
+struct RunOf {
+  template <typename T>
+  static constexpr ReduceFn Get() { return Run<kKind, T>; }
+};
+
+template <ReduceKind kKind>
+constexpr ReduceFn kByType[3] = {LoopIfBuilt<float, RunOf<kKind>>(), LoopIfBuilt<int32_t, RunOf<kKind>>(),
+                                 LoopIfBuilt<int64_t, RunOf<kKind>>()};
 
 template <typename T>
 void RunQuantizedSum(const ReducePlan& plan, const void* in, void* out,
@@ -48,8 +57,10 @@ extern const ReduceKernels kReduce = {{
     {kByType<ReduceKind::kMax>[0], kByType<ReduceKind::kMax>[1], kByType<ReduceKind::kMax>[2]},
     {kByType<ReduceKind::kMin>[0], kByType<ReduceKind::kMin>[1], kByType<ReduceKind::kMin>[2]},
 }, {RunQuantizedSum<int8_t>, RunQuantizedSum<uint8_t>, RunQuantizedSum<int16_t>},
-   {Run<ReduceKind::kMax, int8_t>, Run<ReduceKind::kMax, uint8_t>, Run<ReduceKind::kMax, int16_t>},
-   {Run<ReduceKind::kMin, int8_t>, Run<ReduceKind::kMin, uint8_t>, Run<ReduceKind::kMin, int16_t>}};
+   {LoopIfBuilt<int8_t, RunOf<ReduceKind::kMax>>(), LoopIfBuilt<uint8_t, RunOf<ReduceKind::kMax>>(),
+    LoopIfBuilt<int16_t, RunOf<ReduceKind::kMax>>()},
+   {LoopIfBuilt<int8_t, RunOf<ReduceKind::kMin>>(), LoopIfBuilt<uint8_t, RunOf<ReduceKind::kMin>>(),
+    LoopIfBuilt<int16_t, RunOf<ReduceKind::kMin>>()}};
 
 }  // namespace EL_ISA_NS
 }  // namespace optimized

@@ -7,6 +7,8 @@
 // that may run on a CPU without the ISA is (a test disassembles the module to check this).
 #pragma once
 
+#include <type_traits>
+
 #include "interpreter/cpu_features.h"
 
 #if defined(__x86_64__) || defined(_M_X64)
@@ -57,6 +59,31 @@
 
 namespace edgelite {
 namespace optimized {
+
+// In a source compiled once per vector ISA: whether this is the portable build, the one every CPU can run. Loops
+// that wider vectors gain nothing on (int32 and int64 element-wise and reductions: shape arithmetic on small
+// tensors) are compiled there only; the other ISAs' tables hold null for them and the kernels' variant tables
+// give them a portable row alone.
+#ifdef EL_ISA_NS
+namespace EL_ISA_NS {
+#if defined(__AVX2__)
+constexpr bool kPortableBuild = false;
+#else
+constexpr bool kPortableBuild = true;
+#endif
+
+// Make::Get<T>() (a loop's address) where this build carries loops for element type T, else null; the integer
+// loops of the other builds are never instantiated.
+template <typename T, typename Make>
+constexpr auto LoopIfBuilt() -> decltype(Make::template Get<T>()) {
+  if constexpr (std::is_floating_point_v<T> || kPortableBuild) {
+    return Make::template Get<T>();
+  } else {
+    return nullptr;
+  }
+}
+}  // namespace EL_ISA_NS
+#endif
 
 template <typename T>
 const T* ForVectorIsa(Isa isa, const T* portable, const T* avx2 = nullptr, const T* avx512 = nullptr) {

@@ -23,19 +23,26 @@ struct AddSubParams {
   int32_t activation_min = 0, activation_max = 0;
 };
 
-// One output value: a + b (kSign 1) or a - b (kSign -1) of raw values a and b.
-template <int kSign>
-EL_ALWAYS_INLINE int32_t AddSubValue(const AddSubParams& p, int32_t a, int32_t b) {
+// One output value: a + b (negate_b 0) or a - b (negate_b -1) of raw values a and b. The sign is data so that
+// one vector loop serves both operators: (x ^ -1) - (-1) is -x in wrapping int32, so the sum is the
+// reference's wrapping difference bit for bit.
+EL_ALWAYS_INLINE int32_t AddSubValue(const AddSubParams& p, int32_t a, int32_t b, int32_t negate_b) {
   const int32_t shifted_a = WrappingShiftLeft(a + p.input1_offset, p.left_shift);
   const int32_t shifted_b = WrappingShiftLeft(b + p.input2_offset, p.left_shift);
   const int32_t scaled_a =
       MultiplyByQuantizedMultiplierSmallerThanOneExp(shifted_a, p.input1.multiplier, p.input1.shift);
   const int32_t scaled_b =
       MultiplyByQuantizedMultiplierSmallerThanOneExp(shifted_b, p.input2.multiplier, p.input2.shift);
-  const int32_t sum = kSign > 0 ? WrappingAdd(scaled_a, scaled_b) : WrappingSub(scaled_a, scaled_b);
+  const int32_t sum = WrappingAdd(scaled_a, WrappingSub(scaled_b ^ negate_b, negate_b));
   const int32_t out =
       MultiplyByQuantizedMultiplierSmallerThanOneExp(sum, p.output.multiplier, p.output.shift) + p.output_offset;
   return std::min(std::max(out, p.activation_min), p.activation_max);
+}
+
+// The same with the operator fixed: a + b (kSign 1) or a - b (kSign -1).
+template <int kSign>
+EL_ALWAYS_INLINE int32_t AddSubValue(const AddSubParams& p, int32_t a, int32_t b) {
+  return AddSubValue(p, a, b, kSign > 0 ? 0 : -1);
 }
 
 // int16 with power-of-two scales and zero points 0: the input whose scale is finer is divided by 2^-shift
