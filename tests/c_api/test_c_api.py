@@ -294,11 +294,6 @@ def test_get_include_and_library_dir():
     assert os.path.isfile(os.path.join(edgelite.get_library_dir(), "cmake", "edgelite", "edgeliteConfig.cmake"))
 
 
-# libedgelite_c.so carries the whole core (2.78 MB stripped when written; the core module is 2.95 MB): it must not
-# grow past this while issue 13 brings the core to 2 MB, and follows the core there (tests/bindings/test_core_size.py).
-C_LIBRARY_CEILING_BYTES = 2_900_000
-
-
 def stripped_c_library_size(tmp_path):
     strip = shutil.which("strip")
     if strip is None:
@@ -308,11 +303,7 @@ def stripped_c_library_size(tmp_path):
     return out.stat().st_size
 
 
-def test_stripped_c_library_does_not_grow(tmp_path):
-    size = stripped_c_library_size(tmp_path)
-    assert size < C_LIBRARY_CEILING_BYTES, f"{size / 1e6:.2f} MB stripped, ceiling {C_LIBRARY_CEILING_BYTES / 1e6} MB"
-
-
-@pytest.mark.xfail(strict=True, reason="issue 14's 2 MB waits for the core's (issue 13): 2.78 MB stripped")
 def test_stripped_c_library_is_under_2_mb(tmp_path):
-    assert stripped_c_library_size(tmp_path) < 2_000_000
+    # libedgelite_c.so carries the whole core (1.83 MB stripped when the core reached 2 MB, issue 13).
+    size = stripped_c_library_size(tmp_path)
+    assert size < 2_000_000, f"{size / 1e6:.2f} MB stripped"
