@@ -38,6 +38,7 @@ extract() {  # name npz [--samples]
 extract mobilenet_v2 tests/models/tf/mobilenet_v2.io.npz
 extract face_detection_short_range tests/models/mediapipe/face_detection_short_range.io.npz
 extract mobilenet_v2_int8 tests/models/tf_quant/mobilenet_v2_int8.io.npz --samples
+extract ops_shape tests/models/tf/ops_shape.io.npz
 # One quantization step of mobilenet_v2_int8's (dequantized) output, from the manifest.
 int8_step="$("$PY" -c '
 import json
@@ -90,6 +91,9 @@ for cpu in max cortex-a53; do
   run "$cpu" "face_detection_short_range (MediaPipe, float)" "$build_dir/model_check" \
     tests/models/mediapipe/face_detection_short_range.tflite "$cases/face_detection_short_range/CASES.txt" \
     --rtol 1e-4 --expect CONV_2D=neon --expect DEPTHWISE_CONV_2D=neon --expect ADD=neon
+  # Shape arithmetic: int32 element-wise rows (the baseline build's loops), as in every shape chain.
+  run "$cpu" "ops_shape (int32 shape arithmetic)" "$build_dir/model_check" tests/models/tf/ops_shape.tflite \
+    "$cases/ops_shape/CASES.txt" --rtol 1e-4
   # int8: LiteRT's reference-kernel outputs within one quantization step, as the x86 tests allow against
   # LiteRT's optimized kernels (on x86 edgelite is exact; model_check prints the steps it is off by).
   run "$cpu" "mobilenet_v2_int8" "$build_dir/model_check" tests/models/tf_quant/mobilenet_v2_int8.tflite \

@@ -99,7 +99,9 @@ const T* ForVectorIsa(Isa isa, const T* portable, const T* avx2 = nullptr, const
 // runs them too (a kNeonDot row of a hand-written int8 kernel is its own table, int8_gemm.h).
 template <typename T>
 const T* ForArmVectorIsa(Isa isa, const T* neon) {
-  return isa == Isa::kNeon || isa == Isa::kNeonDot ? neon : nullptr;
+  // NEON is AArch64's baseline: the rows that name Isa::kPortable (integer loops kept in the baseline build
+  // only) run the neon build there, which is the baseline build.
+  return isa == Isa::kNeon || isa == Isa::kNeonDot || isa == Isa::kPortable ? neon : nullptr;
 }
 
 }  // namespace optimized
