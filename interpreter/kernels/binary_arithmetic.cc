@@ -146,11 +146,24 @@ constexpr TypeSignature kI16Types{{kI16, kI16}, {kI16}};
 // Raw integer rows (MAXIMUM, MINIMUM): no clamp, no quantization read.
 #define EL_RAW_ROW(NAME, TYPES, T) {NAME, TYPES, Isa::kReference, nullptr, nullptr, EvalReference<kOp, T>}
 
-// DIV, POW, FLOOR_DIV, FLOOR_MOD.
+// DIV.
 template <BinaryOp kOp>
 struct Variants {
   static constexpr KernelVariant<BinaryData> kTable[] = {EL_NUMERIC_ROWS};
 };
+// POW, FLOOR_DIV, FLOOR_MOD: the portable loops alone for every dtype (optimized/binary_elementwise.h).
+template <BinaryOp kOp>
+struct PortableVariants {
+  static constexpr KernelVariant<BinaryData> kTable[] = {
+      EL_PORTABLE_BINARY_ROWS("float32", kF32Types, float), EL_PORTABLE_BINARY_ROWS("int32", kI32Types, int32_t),
+      EL_PORTABLE_BINARY_ROWS("int64", kI64Types, int64_t)};
+};
+template <>
+struct Variants<BinaryOp::kPow> : PortableVariants<BinaryOp::kPow> {};
+template <>
+struct Variants<BinaryOp::kFloorDiv> : PortableVariants<BinaryOp::kFloorDiv> {};
+template <>
+struct Variants<BinaryOp::kFloorMod> : PortableVariants<BinaryOp::kFloorMod> {};
 template <BinaryOp kOp>
 struct AddSubVariants {
   static constexpr KernelVariant<BinaryData> kTable[] = {

@@ -72,11 +72,11 @@ constexpr bool kPortableBuild = false;
 constexpr bool kPortableBuild = true;
 #endif
 
-// Make::Get<T>() (a loop's address) where this build carries loops for element type T, else null; the integer
-// loops of the other builds are never instantiated.
-template <typename T, typename Make>
+// Make::Get<T>() (a loop's address) where this build carries the loop, else null: loops that are kPortableOnly (by
+// default those of integer element types) are not instantiated in the other builds.
+template <typename T, typename Make, bool kPortableOnly = !std::is_floating_point_v<T>>
 constexpr auto LoopIfBuilt() -> decltype(Make::template Get<T>()) {
-  if constexpr (std::is_floating_point_v<T> || kPortableBuild) {
+  if constexpr (!kPortableOnly || kPortableBuild) {
     return Make::template Get<T>();
   } else {
     return nullptr;
