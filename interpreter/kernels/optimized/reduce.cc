@@ -29,7 +29,7 @@ void Run(const ReducePlan& plan, const void* in_bytes, void* out_bytes, int64_t 
 }
 
 // int32 and int64, float REDUCE_PROD, int16 quantized sums and the raw 8- and 16-bit MAX / MIN (rare operators and
-// types) only in the portable build (vector_isa.h's kPortableBuild).
+// types) only in the baseline build (vector_isa.h's kBaselineBuild).
 template <ReduceKind kKind>
 struct RunOf {
   template <typename T>
