@@ -1,7 +1,7 @@
-// Building a subgraph from the model, the prepare / fold / plan sequence, invoke, and delegation.
+// Building a subgraph from the model, the prepare / fold / plan sequence, and delegation (invoke:
+// subgraph_invoke.cc).
 #include "interpreter/subgraph.h"
 
-#include <chrono>
 #include <cstring>
 #include <set>
 
@@ -302,26 +302,6 @@ Status Subgraph::SetDeviceBuffer(Tensor& tensor, Delegate* owner, void* buffer, 
   return Status::Ok();
 }
 
-Status Subgraph::EnsureHost(Tensor& tensor) {
-  if (!tensor.host_stale) return Status::Ok();
-  Status s = tensor.device_owner->CopyToHost(tensor.device_buffer, tensor.data, tensor.RequiredBytes());
-  if (!s.ok()) {
-    return Status(s.code(), StrCat("copying '", tensor.name, "' from ", tensor.device_owner->name(), ": ", s.message()));
-  }
-  tensor.host_stale = false;
-  return Status::Ok();
-}
-
-Status Subgraph::SyncInputsToHost(const Node& node) {
-  Delegate* self = node_delegate(node.index);
-  for (int t : node.inputs) {
-    if (t < 0) continue;
-    Tensor& in = tensors_[t];
-    if (in.host_stale && !(self && in.device_owner == self)) EL_RETURN_IF_ERROR(EnsureHost(in));
-  }
-  return Status::Ok();
-}
-
 void Subgraph::ResetActivationState() {
   for (Tensor& t : tensors_) {
     if (t.allocation == Allocation::kConstant || t.is_variable) continue;
@@ -368,27 +348,12 @@ Status Subgraph::FoldNode(Node& node) {
   return Status::Ok();
 }
 
-namespace {
-// Marks a subgraph busy for the length of a prepare or invoke, so a control-flow call back into it is
-// refused instead of recursing.
-class ActiveScope {
- public:
-  explicit ActiveScope(bool* flag) : flag_(flag) { *flag_ = true; }
-  ~ActiveScope() { *flag_ = false; }
-  ActiveScope(const ActiveScope&) = delete;
-  ActiveScope& operator=(const ActiveScope&) = delete;
-
- private:
-  bool* flag_;
-};
-}  // namespace
-
 Status Subgraph::AllocateTensors() {
   if (active_) {
     return FailedPrecondition(StrCat("subgraph ", index_, " ('", name_, "') is already preparing or running; "
                                      "allocate_tensors() cannot re-enter it"));
   }
-  ActiveScope scope(&active_);
+  subgraph_internal::ActiveScope scope(&active_);
   if (!unresolved_.empty()) {
     std::string message = StrCat("subgraph ", index_, " has operators this build cannot run:");
     for (const std::string& u : unresolved_) message += "\n  " + u;
@@ -476,57 +441,6 @@ Status Subgraph::PlanArena() {
 
 std::string Subgraph::DescribeArena() const {
   return ArenaPlanner::Describe(arena_requests_, arena_placements_);
-}
-
-Status Subgraph::Invoke() {
-  if (state_ != State::kReady) {
-    return FailedPrecondition("invoke() called before allocate_tensors(); call allocate_tensors() after "
-                              "creating the interpreter and after every resize_tensor_input()");
-  }
-  if (active_) {
-    return FailedPrecondition(StrCat("subgraph ", index_, " ('", name_, "') is already running; invoke() "
-                                     "cannot re-enter it"));
-  }
-  ActiveScope scope(&active_);
-  in_eval_ = true;
-  shapes_changed_in_eval_ = false;
-  Status status;
-  for (int n : plan_) {
-    Node& node = nodes_[n];
-    if (folded_[n]) continue;
-    if (cancelled()) {
-      status = Status(StatusCode::kCancelled, StrCat("invoke() was cancelled (Interpreter.cancel()) before node ",
-                                                     n, " (", node.op_name, ") of subgraph ", index_));
-      break;
-    }
-    const auto start = profiling_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
-    if (shapes_changed_in_eval_ && !prepare_at_eval_[n]) {
-      // A tensor took a new shape during this invoke (ResizeTensor below): every node reading it from
-      // here on prepares again at eval, now and in later invokes.
-      for (int t : node.inputs)
-        if (t >= 0 && tensors_[t].is_dynamic) prepare_at_eval_[n] = true;
-    }
-    if (prepare_at_eval_[n]) {
-      status = PrepareNode(node);
-      if (!status.ok()) break;
-    }
-    status = SyncInputsToHost(node);
-    if (!status.ok()) break;
-    status = node.registration->eval(*this, node);
-    if (!status.ok()) break;
-    if (profiling_) {
-      profile_ns_[n] +=
-          std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
-    }
-  }
-  in_eval_ = false;
-  // The caller reads outputs from host memory.
-  for (int t : outputs_) {
-    if (!status.ok()) break;
-    status = EnsureHost(tensors_[t]);
-  }
-  if (profiling_ && status.ok()) ++profile_runs_;
-  return status;
 }
 
 Status Subgraph::ResizeInputTensor(int tensor_index, const Dims& dims, bool strict) {

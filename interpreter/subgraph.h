@@ -31,6 +31,21 @@ struct SubgraphOptions {
   PartitionOptions partitioning;
 };
 
+namespace subgraph_internal {
+// Marks a subgraph busy for the length of a prepare or invoke, so a control-flow call back into it is
+// refused instead of recursing.
+class ActiveScope {
+ public:
+  explicit ActiveScope(bool* flag) : flag_(flag) { *flag_ = true; }
+  ~ActiveScope() { *flag_ = false; }
+  ActiveScope(const ActiveScope&) = delete;
+  ActiveScope& operator=(const ActiveScope&) = delete;
+
+ private:
+  bool* flag_;
+};
+}  // namespace subgraph_internal
+
 class Subgraph : public KernelContext, public CalledGraph {
  public:
   Subgraph(int index, ThreadPool* pool, const SubgraphOptions& options = {});

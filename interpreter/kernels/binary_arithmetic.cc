@@ -129,13 +129,13 @@ constexpr TypeSignature kI16Types{{kI16, kI16}, {kI16}};
 #define EL_BINARY_ROWS(NAME, TYPES, T)                                                                     \
   EL_VECTOR_ISA_ROWS(NAME, TYPES, nullptr, (PrepareOptimized<kOp, T>), (EvalOptimized<kOp, T>)),          \
   {NAME, TYPES, Isa::kReference, nullptr, PrepareClamp, EvalReference<kOp, T>}
-// int32 and int64: the portable loops alone (optimized/vector_isa.h's kPortableBuild).
-#define EL_PORTABLE_BINARY_ROWS(NAME, TYPES, T)                                                            \
-  {NAME, TYPES, Isa::kPortable, nullptr, (PrepareOptimized<kOp, T>), (EvalOptimized<kOp, T>)},             \
+// int32 and int64: the baseline ISA's loops alone (optimized/vector_isa.h's kBaselineBuild).
+#define EL_BASELINE_BINARY_ROWS(NAME, TYPES, T)                                                            \
+  EL_BASELINE_ISA_ROW(NAME, TYPES, nullptr, (PrepareOptimized<kOp, T>), (EvalOptimized<kOp, T>)),          \
   {NAME, TYPES, Isa::kReference, nullptr, PrepareClamp, EvalReference<kOp, T>}
 #define EL_NUMERIC_ROWS                                                                                    \
-  EL_BINARY_ROWS("float32", kF32Types, float), EL_PORTABLE_BINARY_ROWS("int32", kI32Types, int32_t),       \
-  EL_PORTABLE_BINARY_ROWS("int64", kI64Types, int64_t)
+  EL_BINARY_ROWS("float32", kF32Types, float), EL_BASELINE_BINARY_ROWS("int32", kI32Types, int32_t),       \
+  EL_BASELINE_BINARY_ROWS("int64", kI64Types, int64_t)
 #define EL_QUANTIZED_ROW(NAME, TYPES, T) \
   {NAME, TYPES, Isa::kReference, nullptr, PrepareQuantized<kOp>, EvalQuantized<kOp, T>}
 // ADD, SUB and MUL: the vectorized rows first, for inputs that line up simply.
@@ -146,11 +146,24 @@ constexpr TypeSignature kI16Types{{kI16, kI16}, {kI16}};
 // Raw integer rows (MAXIMUM, MINIMUM): no clamp, no quantization read.
 #define EL_RAW_ROW(NAME, TYPES, T) {NAME, TYPES, Isa::kReference, nullptr, nullptr, EvalReference<kOp, T>}
 
-// DIV, POW, FLOOR_DIV, FLOOR_MOD.
+// DIV.
 template <BinaryOp kOp>
 struct Variants {
   static constexpr KernelVariant<BinaryData> kTable[] = {EL_NUMERIC_ROWS};
 };
+// POW, FLOOR_DIV, FLOOR_MOD: the baseline ISA's loops alone for every dtype (optimized/binary_elementwise.h).
+template <BinaryOp kOp>
+struct BaselineVariants {
+  static constexpr KernelVariant<BinaryData> kTable[] = {
+      EL_BASELINE_BINARY_ROWS("float32", kF32Types, float), EL_BASELINE_BINARY_ROWS("int32", kI32Types, int32_t),
+      EL_BASELINE_BINARY_ROWS("int64", kI64Types, int64_t)};
+};
+template <>
+struct Variants<BinaryOp::kPow> : BaselineVariants<BinaryOp::kPow> {};
+template <>
+struct Variants<BinaryOp::kFloorDiv> : BaselineVariants<BinaryOp::kFloorDiv> {};
+template <>
+struct Variants<BinaryOp::kFloorMod> : BaselineVariants<BinaryOp::kFloorMod> {};
 template <BinaryOp kOp>
 struct AddSubVariants {
   static constexpr KernelVariant<BinaryData> kTable[] = {
@@ -208,7 +221,7 @@ struct Variants<BinaryOp::kPRelu> {
   };
 };
 #undef EL_BINARY_ROWS
-#undef EL_PORTABLE_BINARY_ROWS
+#undef EL_BASELINE_BINARY_ROWS
 #undef EL_NUMERIC_ROWS
 #undef EL_QUANTIZED_ROW
 #undef EL_QUANTIZED_ROWS

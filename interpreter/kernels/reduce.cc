@@ -253,21 +253,28 @@ constexpr TypeSignature kI8Types{{kI8, kIndexTypes}, {kI8}};
 constexpr TypeSignature kU8Types{{kU8, kIndexTypes}, {kU8}};
 constexpr TypeSignature kI16Types{{kI16, kIndexTypes}, {kI16}};
 
-// float32 per vector ISA; int32 and int64 the portable loops alone (optimized/reduce.h).
+// float32 per vector ISA (then its reference twin); int32 and int64 the baseline ISA's loops alone
+// (optimized/reduce.h).
 #define EL_REDUCE_PLAIN_ROWS                                                                                 \
   EL_VECTOR_ISA_ROWS("float32", kF32Types, nullptr, PrepareOptimized<float>, EvalOptimized<float>),          \
-      {"float32", kF32Types, Isa::kReference, nullptr, nullptr, EvalReference<float>},                       \
-      {"int32", kI32Types, Isa::kPortable, nullptr, PrepareOptimized<int32_t>, EvalOptimized<int32_t>},      \
+      EL_REDUCE_REFERENCE_AND_INTEGER_ROWS
+#define EL_REDUCE_REFERENCE_AND_INTEGER_ROWS                                                                  \
+  {"float32", kF32Types, Isa::kReference, nullptr, nullptr, EvalReference<float>},                           \
+      EL_BASELINE_ISA_ROW("int32", kI32Types, nullptr, PrepareOptimized<int32_t>, EvalOptimized<int32_t>),      \
       {"int32", kI32Types, Isa::kReference, nullptr, nullptr, EvalReference<int32_t>},                       \
-      {"int64", kI64Types, Isa::kPortable, nullptr, PrepareOptimized<int64_t>, EvalOptimized<int64_t>},      \
+      EL_BASELINE_ISA_ROW("int64", kI64Types, nullptr, PrepareOptimized<int64_t>, EvalOptimized<int64_t>),      \
       {"int64", kI64Types, Isa::kReference, nullptr, nullptr, EvalReference<int64_t>}
-// A quantized sum of one dtype: the vector rows (sum lanes in int32), then the reference twin.
+// A quantized sum of one dtype: the vector rows (sum lanes in int32), then the reference twin; int16 the baseline
+// row alone (optimized/reduce.h).
+#define EL_REDUCE_BASELINE_SUM_ROWS(NAME, TYPES, T, PARAMS)                                         \
+  EL_BASELINE_ISA_ROW(NAME, TYPES, nullptr, PrepareQuantizedSum<PARAMS>, EvalQuantizedSum<T>),         \
+      {NAME, TYPES, Isa::kReference, nullptr, PrepareQuantizedSum<PARAMS>, EvalQuantizedSum<T>}
 #define EL_REDUCE_SUM_ROWS(NAME, TYPES, T, PARAMS)                                                  \
   EL_VECTOR_ISA_ROWS(NAME, TYPES, nullptr, PrepareQuantizedSum<PARAMS>, EvalQuantizedSum<T>),       \
       {NAME, TYPES, Isa::kReference, nullptr, PrepareQuantizedSum<PARAMS>, EvalQuantizedSum<T>}
-// Raw MAX / MIN: the portable loop alone, as int32 and int64 above (optimized/reduce.h).
+// Raw MAX / MIN: the baseline ISA's loop alone, as int32 and int64 above (optimized/reduce.h).
 #define EL_REDUCE_MAX_MIN_ROWS(NAME, TYPES, T)                                                      \
-  {NAME, TYPES, Isa::kPortable, nullptr, PrepareRawMaxMin, EvalOptimized<T>},                       \
+  EL_BASELINE_ISA_ROW(NAME, TYPES, nullptr, PrepareRawMaxMin, EvalOptimized<T>),                       \
       {NAME, TYPES, Isa::kReference, nullptr, PrepareRawMaxMin, EvalReference<T>}
 
 template <ReduceKind kKind>
@@ -285,7 +292,7 @@ struct Variants<ReduceKind::kMean> {
       EL_REDUCE_PLAIN_ROWS,
       EL_REDUCE_SUM_ROWS("int8", kI8Types, int8_t, ri::MeanParams),
       EL_REDUCE_SUM_ROWS("uint8", kU8Types, uint8_t, ri::MeanParams),
-      EL_REDUCE_SUM_ROWS("int16", kI16Types, int16_t, ri::MeanParams),
+      EL_REDUCE_BASELINE_SUM_ROWS("int16", kI16Types, int16_t, ri::MeanParams),
   };
 };
 template <>
@@ -294,13 +301,15 @@ struct Variants<ReduceKind::kSum> {
       EL_REDUCE_PLAIN_ROWS,
       EL_REDUCE_SUM_ROWS("int8", kI8Types, int8_t, SumParamsByType),
       EL_REDUCE_SUM_ROWS("uint8", kU8Types, uint8_t, SumParamsByType),
-      EL_REDUCE_SUM_ROWS("int16", kI16Types, int16_t, SumParamsByType),
+      EL_REDUCE_BASELINE_SUM_ROWS("int16", kI16Types, int16_t, SumParamsByType),
   };
 };
 template <>
 struct Variants<ReduceKind::kProd> {
   static constexpr KernelVariant<ReduceData> kTable[] = {
-      EL_REDUCE_PLAIN_ROWS,
+      // float32 too: the baseline ISA's loop alone (optimized/reduce.h).
+      EL_BASELINE_ISA_ROW("float32", kF32Types, nullptr, PrepareOptimized<float>, EvalOptimized<float>),
+      EL_REDUCE_REFERENCE_AND_INTEGER_ROWS,
       {"int8", kI8Types, Isa::kReference, InputIsQuantized, PrepareQuantizedProd, EvalQuantizedProd<int8_t>,
        "input has quantization parameters"},
       {"int16", kI16Types, Isa::kReference, InputIsQuantized, PrepareQuantizedProd, EvalQuantizedProd<int16_t>,
@@ -309,7 +318,9 @@ struct Variants<ReduceKind::kProd> {
 };
 #undef EL_REDUCE_MAX_MIN_ROWS
 #undef EL_REDUCE_SUM_ROWS
+#undef EL_REDUCE_BASELINE_SUM_ROWS
 #undef EL_REDUCE_PLAIN_ROWS
+#undef EL_REDUCE_REFERENCE_AND_INTEGER_ROWS
 
 template <ReduceKind kKind>
 Status Prepare(KernelContext& ctx, Node& node) {

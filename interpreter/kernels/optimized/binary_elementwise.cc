@@ -59,7 +59,8 @@ void Run(const BinaryLayout& l, const void* a_bytes, const void* b_bytes, void* 
   }
 }
 
-// int32 and int64 only in the portable build (vector_isa.h's kPortableBuild).
+// int32 and int64 only in the baseline build (vector_isa.h's kBaselineBuild), and POW, FLOOR_DIV and FLOOR_MOD
+// for every dtype (powf is a call per value in every build; the floor operators are rare).
 template <BinaryOp op>
 struct RunOf {
   template <typename T>
@@ -68,16 +69,19 @@ struct RunOf {
 
 // Every operation in reference::BinaryOp order.
 #define EL_BINARY_LOOP(op, T) LoopIfBuilt<T, RunOf<BinaryOp::op>>()
+#define EL_BASELINE_LOOP(op, T) LoopIfBuilt<T, RunOf<BinaryOp::op>, true>()
 #define EL_BINARY_LOOPS(T)                                                                                   \
   {EL_BINARY_LOOP(kAdd, T), EL_BINARY_LOOP(kSub, T), EL_BINARY_LOOP(kMul, T), EL_BINARY_LOOP(kDiv, T),      \
    EL_BINARY_LOOP(kSquaredDifference, T), EL_BINARY_LOOP(kMaximum, T), EL_BINARY_LOOP(kMinimum, T),         \
-   EL_BINARY_LOOP(kPow, T), EL_BINARY_LOOP(kFloorDiv, T), EL_BINARY_LOOP(kFloorMod, T), EL_BINARY_LOOP(kPRelu, T)}
+   EL_BASELINE_LOOP(kPow, T), EL_BASELINE_LOOP(kFloorDiv, T), EL_BASELINE_LOOP(kFloorMod, T),              \
+   EL_BINARY_LOOP(kPRelu, T)}
 
 }  // namespace
 
 extern const BinaryKernels kBinary = {EL_BINARY_LOOPS(float), EL_BINARY_LOOPS(int32_t), EL_BINARY_LOOPS(int64_t)};
 #undef EL_BINARY_LOOPS
 #undef EL_BINARY_LOOP
+#undef EL_BASELINE_LOOP
 
 }  // namespace EL_ISA_NS
 }  // namespace optimized

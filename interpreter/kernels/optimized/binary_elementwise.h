@@ -26,7 +26,8 @@ using BinaryLoop = void (*)(const BinaryLayout& layout, const void* a, const voi
                             ThreadPool& pool);
 
 // Indexed by reference::BinaryOp.
-// i32 and i64: in the portable table only (null in the others: vector_isa.h's kPortableBuild).
+// i32 and i64, and every dtype's POW, FLOOR_DIV and FLOOR_MOD: in the baseline table only (null in the others:
+// vector_isa.h's kBaselineBuild).
 struct BinaryKernels {
   BinaryLoop f32[reference::kNumBinaryOps];
   BinaryLoop i32[reference::kNumBinaryOps];

@@ -28,8 +28,8 @@ void Run(const ReducePlan& plan, const void* in_bytes, void* out_bytes, int64_t 
   }
 }
 
-// int32 and int64, and the raw 8- and 16-bit MAX / MIN (REDUCE_MAX of quantized values: rare, and small), only in
-// the portable build (vector_isa.h's kPortableBuild).
+// int32 and int64, float REDUCE_PROD, int16 quantized sums and the raw 8- and 16-bit MAX / MIN (rare operators and
+// types) only in the baseline build (vector_isa.h's kBaselineBuild).
 template <ReduceKind kKind>
 struct RunOf {
   template <typename T>
@@ -37,7 +37,8 @@ struct RunOf {
 };
 
 template <ReduceKind kKind>
-constexpr ReduceFn kByType[3] = {LoopIfBuilt<float, RunOf<kKind>>(), LoopIfBuilt<int32_t, RunOf<kKind>>(),
+constexpr ReduceFn kByType[3] = {LoopIfBuilt<float, RunOf<kKind>, kKind == ReduceKind::kProd>(),
+                                 LoopIfBuilt<int32_t, RunOf<kKind>>(),
                                  LoopIfBuilt<int64_t, RunOf<kKind>>()};
 
 template <typename T>
@@ -48,6 +49,11 @@ void RunQuantizedSum(const ReducePlan& plan, const void* in, void* out,
       [&params](uint32_t sum) { return static_cast<T>(reference::integer::FinishQuantizedSum(sum, params)); }, pool);
 }
 
+struct QuantizedSumOf {
+  template <typename T>
+  static constexpr QuantizedSumFn Get() { return RunQuantizedSum<T>; }
+};
+
 }  // namespace
 
 extern const ReduceKernels kReduce = {{
@@ -56,7 +62,7 @@ extern const ReduceKernels kReduce = {{
     {kByType<ReduceKind::kProd>[0], kByType<ReduceKind::kProd>[1], kByType<ReduceKind::kProd>[2]},
     {kByType<ReduceKind::kMax>[0], kByType<ReduceKind::kMax>[1], kByType<ReduceKind::kMax>[2]},
     {kByType<ReduceKind::kMin>[0], kByType<ReduceKind::kMin>[1], kByType<ReduceKind::kMin>[2]},
-}, {RunQuantizedSum<int8_t>, RunQuantizedSum<uint8_t>, RunQuantizedSum<int16_t>},
+}, {RunQuantizedSum<int8_t>, RunQuantizedSum<uint8_t>, LoopIfBuilt<int16_t, QuantizedSumOf, true>()},
    {LoopIfBuilt<int8_t, RunOf<ReduceKind::kMax>>(), LoopIfBuilt<uint8_t, RunOf<ReduceKind::kMax>>(),
     LoopIfBuilt<int16_t, RunOf<ReduceKind::kMax>>()},
    {LoopIfBuilt<int8_t, RunOf<ReduceKind::kMin>>(), LoopIfBuilt<uint8_t, RunOf<ReduceKind::kMin>>(),

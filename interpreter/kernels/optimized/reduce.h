@@ -45,8 +45,8 @@ using QuantizedSumFn = void (*)(const ReducePlan& plan, const void* in, void* ou
                                 const reference::integer::QuantizedSumParams& params, ThreadPool& pool);
 
 // fn: indexed by ReduceKind, then by dtype: float32, int32, int64. The integer ones by dtype int8, uint8, int16:
-// quantized sums, and MAX / MIN of the raw values. int32, int64 and the raw MAX / MIN are in the portable table
-// only (null in the others: vector_isa.h's kPortableBuild).
+// quantized sums, and MAX / MIN of the raw values. int32, int64, float PROD, the int16 sums and the raw MAX / MIN
+// are in the baseline table only (null in the others: vector_isa.h's kBaselineBuild).
 struct ReduceKernels {
   ReduceFn fn[kNumReduceKinds][3];
   QuantizedSumFn quantized_sum[3];

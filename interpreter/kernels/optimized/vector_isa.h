@@ -57,26 +57,35 @@
   EL_IF_ARM({NAME, TYPES, ::edgelite::Isa::kNeon, APPLIES, PREPARE, EVAL, __VA_ARGS__})         \
   EL_IF_NOT_ARM({NAME, TYPES, ::edgelite::Isa::kPortable, APPLIES, PREPARE, EVAL, __VA_ARGS__})
 
+// The variant-table row of an implementation built for the baseline ISA only (kBaselineBuild below).
+#if defined(EL_VECTOR_ISA_ARM)
+#define EL_BASELINE_ISA ::edgelite::Isa::kNeon
+#else
+#define EL_BASELINE_ISA ::edgelite::Isa::kPortable
+#endif
+#define EL_BASELINE_ISA_ROW(NAME, TYPES, APPLIES, PREPARE, EVAL, ...) \
+  {NAME, TYPES, EL_BASELINE_ISA, APPLIES, PREPARE, EVAL, __VA_ARGS__}
+
 namespace edgelite {
 namespace optimized {
 
-// In a source compiled once per vector ISA: whether this is the portable build, the one every CPU can run. Loops
-// that wider vectors gain nothing on (int32 and int64 element-wise and reductions: shape arithmetic on small
-// tensors) are compiled there only; the other ISAs' tables hold null for them and the kernels' variant tables
-// give them a portable row alone.
+// In a source compiled once per vector ISA: whether this is the baseline build, the one every CPU of the
+// architecture runs (portable on x86-64, NEON on AArch64). Loops that wider vectors gain nothing on (int32 and int64
+// element-wise and reductions: shape arithmetic on small tensors; rare operators) are compiled there only; the other
+// ISAs' tables hold null for them and the kernels' variant tables give them one EL_BASELINE_ISA_ROW.
 #ifdef EL_ISA_NS
 namespace EL_ISA_NS {
 #if defined(__AVX2__)
-constexpr bool kPortableBuild = false;
+constexpr bool kBaselineBuild = false;
 #else
-constexpr bool kPortableBuild = true;
+constexpr bool kBaselineBuild = true;
 #endif
 
-// Make::Get<T>() (a loop's address) where this build carries loops for element type T, else null; the integer
-// loops of the other builds are never instantiated.
-template <typename T, typename Make>
+// Make::Get<T>() (a loop's address) where this build carries the loop, else null: loops that are kPortableOnly (by
+// default those of integer element types) are not instantiated in the other builds.
+template <typename T, typename Make, bool kPortableOnly = !std::is_floating_point_v<T>>
 constexpr auto LoopIfBuilt() -> decltype(Make::template Get<T>()) {
-  if constexpr (std::is_floating_point_v<T> || kPortableBuild) {
+  if constexpr (!kPortableOnly || kBaselineBuild) {
     return Make::template Get<T>();
   } else {
     return nullptr;
