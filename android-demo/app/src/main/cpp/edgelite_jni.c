@@ -326,32 +326,38 @@ static int check_range(JNIEnv* env, jlong capacity, jint element_size, jint offs
   return 1;
 }
 
+/* The bytes [offset, offset + count) elements of a direct buffer; 0 (an exception pending) when the buffer is
+ * not direct or the range does not fit. */
+static int direct_region(JNIEnv* env, jobject buffer, jint element_size, jint offset, jint count, char** region,
+                         size_t* bytes) {
+  char* data = (*env)->GetDirectBufferAddress(env, buffer);
+  size_t start;
+  if (data == NULL) {
+    throw_iae(env, "the buffer is not direct");
+    return 0;
+  }
+  if (!check_range(env, (*env)->GetDirectBufferCapacity(env, buffer), element_size, offset, count, &start, bytes))
+    return 0;
+  *region = data + start;
+  return 1;
+}
+
 JNIEXPORT void JNICALL JNI_FN(copyFromBuffer)(JNIEnv* env, jclass cls, jlong h, jlong t, jobject buffer,
                                                jint element_size, jint offset, jint count) {
   (void)cls;
-  char* data = (*env)->GetDirectBufferAddress(env, buffer);
-  size_t start, bytes;
-  if (data == NULL) {
-    throw_iae(env, "the buffer is not direct");
-    return;
-  }
-  if (!check_range(env, (*env)->GetDirectBufferCapacity(env, buffer), element_size, offset, count, &start, &bytes))
-    return;
-  check(env, as_interpreter(h), ElcTensorCopyFromBuffer(as_tensor(t), data + start, bytes));
+  char* region;
+  size_t bytes;
+  if (!direct_region(env, buffer, element_size, offset, count, &region, &bytes)) return;
+  check(env, as_interpreter(h), ElcTensorCopyFromBuffer(as_tensor(t), region, bytes));
 }
 
 JNIEXPORT void JNICALL JNI_FN(copyToBuffer)(JNIEnv* env, jclass cls, jlong h, jlong t, jobject buffer,
                                              jint element_size, jint offset, jint count) {
   (void)cls;
-  char* data = (*env)->GetDirectBufferAddress(env, buffer);
-  size_t start, bytes;
-  if (data == NULL) {
-    throw_iae(env, "the buffer is not direct");
-    return;
-  }
-  if (!check_range(env, (*env)->GetDirectBufferCapacity(env, buffer), element_size, offset, count, &start, &bytes))
-    return;
-  check(env, as_interpreter(h), ElcTensorCopyToBuffer(as_tensor(t), data + start, bytes));
+  char* region;
+  size_t bytes;
+  if (!direct_region(env, buffer, element_size, offset, count, &region, &bytes)) return;
+  check(env, as_interpreter(h), ElcTensorCopyToBuffer(as_tensor(t), region, bytes));
 }
 
 /* Arrays are pinned (or copied by the VM) only for the copy itself; no JNI call happens while one is held. */
