@@ -96,7 +96,9 @@ Status CheckHasData(const Tensor& t) {
 
 Status CopyToTensor(Interpreter& interp, int subgraph, int tensor, int type, const std::string& type_name,
                     const Dims& dims, const void* data, size_t bytes) {
+  Subgraph* s;
   Tensor* t;
+  EL_RETURN_IF_ERROR(GetSubgraph(interp, subgraph, &s));
   EL_RETURN_IF_ERROR(GetTensor(interp, subgraph, tensor, &t));
   if (t->allocation == Allocation::kConstant) {
     return InvalidArgument(StrCat("tensor '", t->name, "' is a constant of the model and cannot be set"));
@@ -119,21 +121,19 @@ Status CopyToTensor(Interpreter& interp, int subgraph, int tensor, int type, con
   }
   if (bytes) std::memcpy(t->data, data, bytes);
   // The host copy is now the newest: a device copy a delegate held is out of date.
-  Subgraph* s;
-  EL_RETURN_IF_ERROR(GetSubgraph(interp, subgraph, &s));
   if (t->device_owner) EL_RETURN_IF_ERROR(s->SetDeviceBuffer(*t, nullptr, nullptr, false));
   return Status::Ok();
 }
 
 Status ReadableTensor(Interpreter& interp, int subgraph, int tensor, Tensor** out) {
+  Subgraph* s;
   Tensor* t;
+  EL_RETURN_IF_ERROR(GetSubgraph(interp, subgraph, &s));
   EL_RETURN_IF_ERROR(GetTensor(interp, subgraph, tensor, &t));
   if (t->type == DataType::kResource) {
     return InvalidArgument(StrCat("tensor '", t->name, "' is a resource handle; it has no values to read"));
   }
   EL_RETURN_IF_ERROR(CheckHasData(*t));
-  Subgraph* s;
-  EL_RETURN_IF_ERROR(GetSubgraph(interp, subgraph, &s));
   EL_RETURN_IF_ERROR(s->EnsureHost(*t));
   *out = t;
   return Status::Ok();
@@ -151,10 +151,10 @@ Status CopyFromTensor(Interpreter& interp, int subgraph, int tensor, void* out, 
 }
 
 Status ResizeInput(Interpreter& interp, int subgraph, int tensor, const Dims& dims, bool strict) {
-  Tensor* t;
-  EL_RETURN_IF_ERROR(GetTensor(interp, subgraph, tensor, &t));  // range check with a clear message
   Subgraph* s;
+  Tensor* t;
   EL_RETURN_IF_ERROR(GetSubgraph(interp, subgraph, &s));
+  EL_RETURN_IF_ERROR(GetTensor(interp, subgraph, tensor, &t));  // range check with a clear message
   return s->ResizeInputTensor(tensor, dims, strict);
 }
 
