@@ -102,8 +102,14 @@ class Trainer:
         self._check_trainable()
         y_pred = self(self._feed(_as_arrays(x)), training=True)
         loss = self.loss(y, y_pred)
+        # Keras adds the regularization and add_loss penalties to the reported loss too.
+        for penalty in self.losses:
+            loss = loss + penalty
         variables = self.trainable_weights
         self.optimizer.apply_gradients(zip(grad(loss, variables), variables))
+        for variable in variables:
+            if getattr(variable, "constraint", None) is not None:
+                variable.assign(variable.constraint(variable.data))
         return float(loss.data), y_pred.data
 
     def _run_epoch(self, xs, y, batch_size, order, bar, logs_fn, train):

@@ -10,7 +10,7 @@ import inspect
 
 import numpy as np
 
-from .. import initializers
+from .. import constraints, initializers, regularizers
 from ..autodiff import Tensor, Variable, no_grad
 from ..ops import cast
 from ..utils import snake_case, unique_name
@@ -72,6 +72,8 @@ class Layer:
         self._weights = []
         self._inbound_nodes = []
         self._layers = []  # sub-layers assigned as attributes (tracked like Keras does)
+        self._extra_losses = []  # add_loss outside call: kept until the layer is gone
+        self._call_losses = []  # add_loss inside call: replaced at each call
         if input_dim is not None:
             input_shape = (input_dim,)
         self._input_shape_arg = None if input_shape is None else tuple(input_shape)
@@ -124,7 +126,11 @@ class Layer:
     def _call_built(self, inputs, training=None, **kwargs):
         if self._call_takes_training:
             kwargs["training"] = training
-        return self.call(inputs, **kwargs)
+        self._call_losses, self._in_call = [], True
+        try:
+            return self.call(inputs, **kwargs)
+        finally:
+            self._in_call = False
 
     def _convert_input(self, x):
         if not isinstance(x, Tensor):
@@ -159,11 +165,14 @@ class Layer:
 
     # ---- weights ----
 
-    def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True, name=None):
+    def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True, name=None, regularizer=None,
+                   constraint=None):
         """Creates, tracks and returns a Variable named `name` ("<layer name>/<name>" as its path) of `shape`,
         filled by `initializer` (a name, an Initializer or a callable; default glorot_uniform for floats, zeros
         otherwise), in `dtype` (default: the layer's). trainable=False makes a weight the optimizer leaves alone
-        (e.g. moving statistics)."""
+        (e.g. moving statistics). `regularizer` (a name, a Regularizer or a callable) adds its penalty of the
+        weight to `losses`, which fit adds to the loss; `constraint` (a name, a Constraint or a callable on arrays)
+        projects the weight after every optimizer step."""
         dtype = np.dtype(dtype or self.dtype).name
         if initializer is None:
             initializer = "glorot_uniform" if np.issubdtype(dtype, np.floating) else "zeros"
@@ -171,8 +180,26 @@ class Layer:
         variable = Variable(value, name=name or "variable", trainable=trainable, dtype=dtype)
         variable.path = f"{self.name}/{variable.name}"
         variable.requires_grad = trainable and self._trainable
+        variable.regularizer = regularizers.get(regularizer)
+        variable.constraint = constraints.get(constraint)
         self._weights.append(variable)
         return variable
+
+    def add_loss(self, loss):
+        """Adds a scalar Tensor (or a zero-argument callable returning one) to `losses`, as keras Layer.add_loss:
+        call it inside `call` for activity penalties (cleared at each call of the layer) or outside for
+        penalties that hold across calls."""
+        (self._call_losses if getattr(self, "_in_call", False) else self._extra_losses).append(loss)
+
+    @property
+    def losses(self):
+        """The scalar penalties fit adds to the loss: the regularizers of this layer's and its sub-layers'
+        weights, computed now from their current values, plus add_loss terms."""
+        terms = [w.regularizer(w) for w in self.weights if getattr(w, "regularizer", None) is not None]
+        for layer in [self] + _all_sublayers(self):
+            terms += list(layer.__dict__.get("_call_losses", ()))
+            terms += [t() if callable(t) else t for t in layer.__dict__.get("_extra_losses", ())]
+        return terms
 
     @property
     def trainable(self):
@@ -273,6 +300,14 @@ class Layer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name!r} built={self.built}>"
+
+
+def _all_sublayers(layer):
+    found = []
+    for sub in layer._sublayers():
+        if all(sub is not known for known in found):
+            found += [sub] + [s for s in _all_sublayers(sub) if all(s is not k for k in found)]
+    return found
 
 
 def _unique(items):
