@@ -4,21 +4,14 @@ them to Layer.add_weight; fit applies them after apply_gradients."""
 
 import numpy as np
 
+from .catalog import Catalog, Configurable
 
-class Constraint:
+
+class Constraint(Configurable):
     """Base class: called as constraint(array) -> the projected array (NumPy in, NumPy out)."""
 
     def __call__(self, w):
         return w
-
-    def get_config(self):
-        """The constructor arguments as a dict, for serialize() and saved models."""
-        return {}
-
-    @classmethod
-    def from_config(cls, config):
-        """A new constraint of this class made from a get_config() dict."""
-        return cls(**config)
 
 
 def _norms(w, axis):
@@ -82,30 +75,7 @@ non_neg = NonNeg
 unit_norm = UnitNorm
 min_max_norm = MinMaxNorm
 
-_CLASSES = {cls.__name__: cls for cls in (Constraint, MaxNorm, NonNeg, UnitNorm, MinMaxNorm)}
-_ALIASES = {"max_norm": "MaxNorm", "non_neg": "NonNeg", "unit_norm": "UnitNorm", "min_max_norm": "MinMaxNorm"}
-
-
-def get(identifier):
-    """None, a name ('non_neg'), a serialized dict, a Constraint or a callable(array) -> constraint (or None)."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, str):
-        name = _ALIASES.get(identifier.lower(), identifier)
-        if name not in _CLASSES:
-            raise ValueError(f"unknown constraint {identifier!r}")
-        return _CLASSES[name]()
-    if isinstance(identifier, dict):
-        return _CLASSES[identifier["class_name"]].from_config(identifier.get("config", {}))
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"unknown constraint {identifier!r}")
-
-
-def serialize(constraint):
-    """None, or {'class_name': ..., 'config': ...} that get() reads back. Raises ValueError for a plain callable."""
-    if constraint is None:
-        return None
-    if not isinstance(constraint, Constraint):
-        raise ValueError(f"constraint {constraint!r} cannot be serialized; use an edgelite Constraint")
-    return {"class_name": type(constraint).__name__, "config": constraint.get_config()}
+_CATALOG = Catalog("constraint", Constraint, (Constraint, MaxNorm, NonNeg, UnitNorm, MinMaxNorm),
+                   {"max_norm": "MaxNorm", "non_neg": "NonNeg", "unit_norm": "UnitNorm", "min_max_norm": "MinMaxNorm"})
+get = _CATALOG.get
+serialize = _CATALOG.serialize

@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 
+from .catalog import Catalog, Configurable
 from .utils import global_rng
 
 
@@ -17,21 +18,12 @@ def compute_fans(shape):
     return shape[-2] * receptive, shape[-1] * receptive
 
 
-class Initializer:
+class Initializer(Configurable):
     """Base class of the initializers: called as initializer(shape, dtype='float32'), returns a NumPy array of that
     shape and dtype (keras.initializers.Initializer)."""
 
     def __call__(self, shape, dtype="float32"):
         raise NotImplementedError
-
-    def get_config(self):
-        """The constructor arguments as a dict, for serialize() and saved models."""
-        return {}
-
-    @classmethod
-    def from_config(cls, config):
-        """A new initializer of this class made from a get_config() dict."""
-        return cls(**config)
 
 
 class Constant(Initializer):
@@ -191,30 +183,19 @@ HeNormal = _preset("HeNormal", 2.0, "fan_in", "truncated_normal", "He truncated 
 LecunUniform = _preset("LecunUniform", 1.0, "fan_in", "uniform", "LeCun uniform")
 LecunNormal = _preset("LecunNormal", 1.0, "fan_in", "truncated_normal", "LeCun truncated normal")
 
-_CLASSES = {cls.__name__: cls for cls in (
+_CATALOG = Catalog("initializer", Initializer, (
     Constant, Zeros, Ones, RandomUniform, RandomNormal, VarianceScaling, Orthogonal, GlorotUniform, GlorotNormal,
-    HeUniform, HeNormal, LecunUniform, LecunNormal)}
-_ALIASES = {"zeros": "Zeros", "ones": "Ones", "constant": "Constant", "random_uniform": "RandomUniform",
-            "random_normal": "RandomNormal", "variance_scaling": "VarianceScaling", "orthogonal": "Orthogonal",
-            "glorot_uniform": "GlorotUniform", "glorot_normal": "GlorotNormal", "he_uniform": "HeUniform",
-            "he_normal": "HeNormal", "lecun_uniform": "LecunUniform", "lecun_normal": "LecunNormal",
-            "uniform": "RandomUniform", "normal": "RandomNormal"}
+    HeUniform, HeNormal, LecunUniform, LecunNormal), {
+    "zeros": "Zeros", "ones": "Ones", "constant": "Constant", "random_uniform": "RandomUniform",
+    "random_normal": "RandomNormal", "variance_scaling": "VarianceScaling", "orthogonal": "Orthogonal",
+    "glorot_uniform": "GlorotUniform", "glorot_normal": "GlorotNormal", "he_uniform": "HeUniform",
+    "he_normal": "HeNormal", "lecun_uniform": "LecunUniform", "lecun_normal": "LecunNormal",
+    "uniform": "RandomUniform", "normal": "RandomNormal"}, allow_none=False)
 
 
 def get(identifier):
     """Name ('glorot_uniform'), serialized dict, Initializer or callable(shape, dtype) -> initializer."""
-    if isinstance(identifier, str):
-        return _CLASSES[_ALIASES.get(identifier.lower(), identifier)]()
-    if isinstance(identifier, dict):
-        return _CLASSES[identifier["class_name"]].from_config(identifier.get("config", {}))
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"unknown initializer {identifier!r}")
+    return _CATALOG.get(identifier)
 
 
-def serialize(initializer):
-    """{'class_name': ..., 'config': ...} of `initializer`, which get() reads back. Raises ValueError for a plain
-    callable, which cannot be saved."""
-    if not isinstance(initializer, Initializer):
-        raise ValueError(f"initializer {initializer!r} cannot be serialized; use an edgelite Initializer")
-    return {"class_name": type(initializer).__name__, "config": initializer.get_config()}
+serialize = _CATALOG.serialize

@@ -5,22 +5,14 @@ Layer.add_weight; Layer.losses collects the penalties."""
 import numpy as np
 
 from . import ops
+from .catalog import Catalog, Configurable
 
 
-class Regularizer:
+class Regularizer(Configurable):
     """Base class: called as regularizer(weight) -> a scalar Tensor added to the training loss."""
 
     def __call__(self, x):
         raise NotImplementedError
-
-    def get_config(self):
-        """The constructor arguments as a dict, for serialize() and saved models."""
-        return {}
-
-    @classmethod
-    def from_config(cls, config):
-        """A new regularizer of this class made from a get_config() dict."""
-        return cls(**config)
 
 
 class L1L2(Regularizer):
@@ -91,31 +83,8 @@ l2 = L2
 l1_l2 = L1L2
 orthogonal_regularizer = OrthogonalRegularizer
 
-_CLASSES = {cls.__name__: cls for cls in (Regularizer, L1L2, L1, L2, OrthogonalRegularizer)}
-_ALIASES = {"l1": "L1", "l2": "L2", "l1_l2": "L1L2", "orthogonal_regularizer": "OrthogonalRegularizer",
-            "orthogonal": "OrthogonalRegularizer"}
-
-
-def get(identifier):
-    """None, a name ('l2'), a serialized dict, a Regularizer or a callable(weight) -> regularizer (or None)."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, str):
-        name = _ALIASES.get(identifier.lower(), identifier)
-        if name not in _CLASSES:
-            raise ValueError(f"unknown regularizer {identifier!r}")
-        return _CLASSES[name]()
-    if isinstance(identifier, dict):
-        return _CLASSES[identifier["class_name"]].from_config(identifier.get("config", {}))
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"unknown regularizer {identifier!r}")
-
-
-def serialize(regularizer):
-    """None, or {'class_name': ..., 'config': ...} that get() reads back. Raises ValueError for a plain callable."""
-    if regularizer is None:
-        return None
-    if not isinstance(regularizer, Regularizer):
-        raise ValueError(f"regularizer {regularizer!r} cannot be serialized; use an edgelite Regularizer")
-    return {"class_name": type(regularizer).__name__, "config": regularizer.get_config()}
+_CATALOG = Catalog("regularizer", Regularizer, (Regularizer, L1L2, L1, L2, OrthogonalRegularizer),
+                   {"l1": "L1", "l2": "L2", "l1_l2": "L1L2", "orthogonal_regularizer": "OrthogonalRegularizer",
+                    "orthogonal": "OrthogonalRegularizer"})
+get = _CATALOG.get
+serialize = _CATALOG.serialize
