@@ -324,3 +324,4 @@ def supported_layers() -> List[str]:
 
 
 from . import training_recurrent  # noqa: E402,F401  (registers the recurrent layers and Embedding)
+from . import training_layers_spatial  # noqa: E402,F401  (preprocessing, padding and cropping layers)

@@ -7,6 +7,7 @@ import pytest
 from edgelite import training as et
 from edgelite.training import Tensor, layers
 from edgelite.training.layers import BUILTIN_LAYERS
+from layer_cases_breadth import breadth_cases
 
 F64 = {"dtype": "float64"}
 
@@ -106,7 +107,7 @@ def _cases():
     }
 
 
-CASES = _cases()
+CASES = {**_cases(), **breadth_cases()}
 CASE_IDS = [(name, i) for name in sorted(CASES) for i in range(len(CASES[name]))]
 
 

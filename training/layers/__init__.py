@@ -13,8 +13,10 @@ from .input_layer import Input, InputLayer
 from .layer import Layer, LayerNode, SymbolicTensor
 from .lstm import LSTM
 from .merging import Add, Concatenate, Multiply, Subtract
+from .padding_cropping import Cropping2D, ZeroPadding2D
 from .pooling import (AveragePooling2D, AvgPool2D, GlobalAveragePooling2D, GlobalAvgPool2D, GlobalMaxPool2D,
                       GlobalMaxPooling2D, MaxPool2D, MaxPooling2D)
+from .preprocessing import Normalization, Rescaling
 from .recurrent import Recurrent
 from .reshaping import Flatten, Reshape
 from .simple_rnn import SimpleRNN
@@ -23,10 +25,12 @@ from .simple_rnn import SimpleRNN
 BUILTIN_LAYERS = {cls.__name__: cls for cls in (
     Activation, ReLU, Softmax, BatchNormalization, Conv2D, Dense, DepthwiseConv2D, Dropout, InputLayer, Add,
     Concatenate, Multiply, Subtract, AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D,
-    MaxPooling2D, Flatten, Reshape, SimpleRNN, LSTM, GRU, Bidirectional, Embedding)}
+    MaxPooling2D, Flatten, Reshape, SimpleRNN, LSTM, GRU, Bidirectional, Embedding,
+    ZeroPadding2D, Cropping2D, Rescaling, Normalization)}
 
 __all__ = ["Layer", "Input", "InputLayer", "SymbolicTensor", "LayerNode", "Dense", "Conv2D", "DepthwiseConv2D",
            "MaxPooling2D", "MaxPool2D", "AveragePooling2D", "AvgPool2D", "GlobalAveragePooling2D",
            "GlobalAvgPool2D", "GlobalMaxPooling2D", "GlobalMaxPool2D", "BatchNormalization", "Dropout",
            "Flatten", "Reshape", "Activation", "ReLU", "Softmax", "Add", "Subtract", "Multiply", "Concatenate",
-           "Recurrent", "SimpleRNN", "LSTM", "GRU", "Bidirectional", "Embedding"]
+           "Recurrent", "SimpleRNN", "LSTM", "GRU", "Bidirectional", "Embedding",
+           "ZeroPadding2D", "Cropping2D", "Rescaling", "Normalization"]

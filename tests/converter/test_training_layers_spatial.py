@@ -1,0 +1,29 @@
+"""Rescaling, Normalization, ZeroPadding2D and Cropping2D convert to builtins that match predict at any batch."""
+
+import numpy as np
+import pytest
+
+from converter_testutil import tflite_ops
+from edgelite.converter import convert
+from training_convert_testutil import check_converted, randn
+
+et = pytest.importorskip("edgelite.training")
+layers = et.layers
+
+
+def test_rescaling_normalization_padding_cropping_model():
+    norm = layers.Normalization()
+    norm.adapt(randn(40, 9, 9, 3, seed=3) * 4 + 2)
+    model = et.Sequential([et.Input((9, 9, 3)), layers.Rescaling(1 / 127.5, offset=-1.0), norm,
+                           layers.ZeroPadding2D(((1, 2), (0, 3))), layers.Conv2D(4, 3),
+                           layers.Cropping2D(((1, 0), (2, 1))), layers.Rescaling([0.5, 2.0, 1.0, -1.0]),
+                           layers.Normalization(mean=[1.0, 2, 3, 4], variance=[4.0, 1, 0.25, 9], invert=True)])
+    check_converted(model, lambda b: [randn(b, 9, 9, 3, seed=b) * 100])
+    assert tflite_ops(convert(model)).count("PAD") == 1
+
+
+def test_normalization_over_several_axes():
+    norm = layers.Normalization(axis=(1, 2))
+    norm.adapt(randn(30, 3, 4, seed=1))
+    model = et.Sequential([et.Input((3, 4)), norm, layers.Flatten()])
+    check_converted(model, lambda b: [randn(b, 3, 4, seed=b)])
