@@ -1,0 +1,53 @@
+"""Image resizing for NHWC tensors with TF's (and Keras') half-pixel conventions, differentiable: bilinear as two
+constant interpolation matrices (einsum), nearest as a gather of rows then columns."""
+
+import numpy as np
+
+from . import ops
+from .autodiff import as_tensor
+
+INTERPOLATIONS = ("bilinear", "nearest")
+
+
+def bilinear_matrix(out_len, in_len):
+    """(out_len, in_len) weights of half-pixel bilinear resizing along one axis, as tf.image.resize: source
+    coordinate (i + 0.5) * in / out - 0.5, clamped to the edge pixels."""
+    scale = in_len / out_len
+    src = (np.arange(out_len) + 0.5) * scale - 0.5
+    low = np.floor(src)
+    frac = src - low
+    lo = np.clip(low, 0, in_len - 1).astype(np.int64)
+    hi = np.clip(low + 1, 0, in_len - 1).astype(np.int64)
+    matrix = np.zeros((out_len, in_len))
+    np.add.at(matrix, (np.arange(out_len), lo), 1 - frac)
+    np.add.at(matrix, (np.arange(out_len), hi), frac)
+    return matrix
+
+
+def nearest_indices(out_len, in_len):
+    """The input index half-pixel nearest resizing reads for each output index (TF: floor((i + 0.5) * in / out),
+    clamped), in float32 like TF's and TFLite's kernels."""
+    scale = np.float32(in_len) / np.float32(out_len)
+    index = np.floor((np.arange(out_len, dtype=np.float32) + np.float32(0.5)) * scale)
+    return np.clip(index, 0, in_len - 1).astype(np.int64)
+
+
+def resize(x, height, width, interpolation="bilinear"):
+    """x: (N, H, W, C) resized to (N, height, width, C), as keras.ops.image.resize (antialias off)."""
+    x = as_tensor(x)
+    if interpolation not in INTERPOLATIONS:
+        raise ValueError(f"resize: interpolation must be one of {INTERPOLATIONS}, got {interpolation!r}")
+    _, h, w, _ = x.shape
+    if interpolation == "nearest":
+        rows = x if height == h else ops.getitem(x, (slice(None), nearest_indices(height, h)))
+        return rows if width == w else ops.getitem(rows, (slice(None), slice(None), nearest_indices(width, w)))
+    y = x if height == h else ops.einsum("nhwc,Hh->nHwc", x, bilinear_matrix(height, h).astype(x.dtype))
+    return y if width == w else ops.einsum("nhwc,Ww->nhWc", y, bilinear_matrix(width, w).astype(x.dtype))
+
+
+def aspect_crop(h, w, height, width):
+    """(top, left, crop height, crop width) of the centred crop with the target's aspect ratio, as Keras'
+    crop_to_aspect_ratio computes it."""
+    crop_h = max(min(h, int(np.float32(w * height) / np.float32(width))), 1)
+    crop_w = max(min(w, int(np.float32(h * width) / np.float32(height))), 1)
+    return int(np.float32(h - crop_h) / 2), int(np.float32(w - crop_w) / 2), crop_h, crop_w

@@ -1,0 +1,73 @@
+"""LayerNormalization: per-sample normalization over the feature axes with learned gamma (scale) and beta
+(center), as Keras 3 (biased variance, epsilon inside the square root)."""
+
+from .. import constraints, initializers, ops, regularizers
+from .layer import Layer
+
+
+class LayerNormalization(Layer):
+    """(x - mean) / sqrt(variance + epsilon) * gamma + beta, the statistics taken per sample over `axis`
+    (keras.layers.LayerNormalization). Args: axis (an int or a list; default -1), epsilon (1e-3), center (learn
+    beta), scale (learn gamma), beta_/gamma_ initializer, regularizer and constraint; gamma and beta have the shape
+    of the normalized axes. rms_scaling=True is not supported (ValueError). Other keyword arguments (name,
+    trainable, dtype, input_shape) go to Layer."""
+
+    def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, rms_scaling=False,
+                 beta_initializer="zeros", gamma_initializer="ones", beta_regularizer=None, gamma_regularizer=None,
+                 beta_constraint=None, gamma_constraint=None, **kwargs):
+        super().__init__(**kwargs)
+        if rms_scaling:
+            raise ValueError("LayerNormalization rms_scaling=True is not supported by edgelite.training")
+        self.axis = [int(a) for a in axis] if isinstance(axis, (list, tuple)) else int(axis)
+        self.epsilon = float(epsilon)
+        self.center, self.scale = bool(center), bool(scale)
+        self.beta_initializer = initializers.get(beta_initializer)
+        self.gamma_initializer = initializers.get(gamma_initializer)
+        self.beta_regularizer = regularizers.get(beta_regularizer)
+        self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self.beta_constraint = constraints.get(beta_constraint)
+        self.gamma_constraint = constraints.get(gamma_constraint)
+
+    def build(self, input_shape):
+        rank = len(input_shape)
+        axes = self.axis if isinstance(self.axis, list) else [self.axis]
+        if any(not -rank <= a < rank for a in axes) or any(a % rank == 0 for a in axes):
+            raise ValueError(f"LayerNormalization {self.name!r}: axis {self.axis} must name non-batch axes of "
+                             f"{input_shape}")
+        self._axes = tuple(sorted(a % rank for a in axes))
+        shape = tuple(input_shape[a] for a in self._axes)
+        if None in shape:
+            raise ValueError(f"LayerNormalization {self.name!r}: normalized axes of {input_shape} must be known")
+        # Weights broadcast over the other axes; Keras keeps them in the normalized axes' shape.
+        self._broadcast = tuple(input_shape[a] if a in self._axes else 1 for a in range(rank))
+        self.gamma = self.add_weight(shape, self.gamma_initializer, name="gamma", regularizer=self.gamma_regularizer,
+                                     constraint=self.gamma_constraint) if self.scale else None
+        self.beta = self.add_weight(shape, self.beta_initializer, name="beta", regularizer=self.beta_regularizer,
+                                    constraint=self.beta_constraint) if self.center else None
+        self.built = True
+
+    def call(self, inputs):
+        x = inputs
+        mean = ops.mean(x, self._axes, keepdims=True)
+        centered = ops.subtract(x, mean)
+        variance = ops.mean(ops.square(centered), self._axes, keepdims=True)
+        y = ops.multiply(centered, ops.power(ops.add(variance, self.epsilon), -0.5))
+        if self.scale:
+            y = ops.multiply(y, ops.reshape(self.gamma, self._broadcast[1:]))
+        if self.center:
+            y = ops.add(y, ops.reshape(self.beta, self._broadcast[1:]))
+        return y
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(axis=self.axis, epsilon=self.epsilon, center=self.center, scale=self.scale,
+                      rms_scaling=False, beta_initializer=initializers.serialize(self.beta_initializer),
+                      gamma_initializer=initializers.serialize(self.gamma_initializer),
+                      beta_regularizer=regularizers.serialize(self.beta_regularizer),
+                      gamma_regularizer=regularizers.serialize(self.gamma_regularizer),
+                      beta_constraint=constraints.serialize(self.beta_constraint),
+                      gamma_constraint=constraints.serialize(self.gamma_constraint))
+        return config
