@@ -13,6 +13,8 @@ output nodes, in the model's input/output order. A `GraphNode` has:
   output_shape  the output's shape with None for the batch axis; a list of shapes when the layer has several
                 outputs (a recurrent layer with return_state=True: the output, then each final state)
   input_slots   for each input, which output of that node it reads (0 for a node with one output)
+  call_kwargs   the keyword arguments of that call besides the inputs and `training` (use_causal_mask=True,
+                a custom layer's method="bilinear", ...)
 
 Per layer, `layer.get_config()` gives its options (activation by name, padding, strides, ...) and
 `layer.get_named_weights()` its arrays by Keras name: kernel, bias, depthwise_kernel, gamma, beta,
@@ -34,7 +36,8 @@ from .serialization import deserialize_layer, register_serializable, serialize_l
 from .summary import print_summary
 from .trainer import Trainer
 
-GraphNode = namedtuple("GraphNode", ["id", "layer", "inputs", "output_shape", "input_slots"])
+GraphNode = namedtuple("GraphNode", ["id", "layer", "inputs", "output_shape", "input_slots", "call_kwargs"],
+                       defaults=[None])
 
 
 class Graph(list):
@@ -107,7 +110,7 @@ class Model(Trainer, Layer):
         if stray:
             raise ValueError(f"graph disconnected: outputs depend on inputs {stray} not given to Model()")
         self._graph = Graph([GraphNode(i, n.layer, [ids[id(t.node)] for t in n.inputs], _output_shape(n),
-                                       [t.index for t in n.inputs]) for i, n in enumerate(nodes)],
+                                       [t.index for t in n.inputs], dict(n.kwargs)) for i, n in enumerate(nodes)],
                             [ids[id(t.node)] for t in inputs], [ids[id(t.node)] for t in outputs],
                             [t.index for t in outputs])
         self._input_tensors, self._output_tensors = inputs, outputs

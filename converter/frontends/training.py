@@ -19,16 +19,20 @@ from ..ir import ConversionError, Graph
 # uses=True also get `used`: the set of the layer's outputs that something reads.
 _LAYERS: Dict[str, Callable] = {}
 _WANTS_USES = set()
+# Handlers registered with call_kwargs=True also get `call_kwargs`: the node's keyword arguments of the call.
+_WANTS_CALL_KWARGS = set()
 # Layer class names whose conversion needs a static batch (fused sequence operators size their state by it).
 _STATIC_BATCH: Dict[str, Callable] = {}
 
 
-def _layer(*names: str, uses: bool = False, static_batch: Optional[Callable] = None):
+def _layer(*names: str, uses: bool = False, static_batch: Optional[Callable] = None, call_kwargs: bool = False):
     def register(fn):
         for n in names:
             _LAYERS[n] = fn
             if uses:
                 _WANTS_USES.add(n)
+            if call_kwargs:
+                _WANTS_CALL_KWARGS.add(n)
             if static_batch is not None:
                 _STATIC_BATCH[n] = static_batch
         return fn
@@ -122,6 +126,8 @@ def load_training_model(model, *, nhwc_inputs: bool = False, dims=None) -> Graph
         shape = shapes if isinstance(node.output_shape, list) else shapes[0]
         handler = _handler_for(node.layer)
         extra = {"used": used.get(node.id, set())} if _handler_name(node.layer) in _WANTS_USES else {}
+        if _handler_name(node.layer) in _WANTS_CALL_KWARGS:
+            extra["call_kwargs"] = dict(getattr(node, "call_kwargs", None) or {})
         values[node.id] = handler(graph, node.layer, node.layer.get_config(), node.layer.get_named_weights(),
                                   inputs, shape, **extra)
     for out_id, slot in zip(nodes.outputs, nodes.output_slots):
@@ -325,3 +331,6 @@ def supported_layers() -> List[str]:
 
 from . import training_recurrent  # noqa: E402,F401  (registers the recurrent layers and Embedding)
 from . import training_layers_spatial  # noqa: E402,F401  (preprocessing, padding and cropping layers)
+from . import training_layers_conv  # noqa: E402,F401  (Conv1D, SeparableConv2D, Conv2DTranspose, 1-D pooling)
+from . import training_layers_activation  # noqa: E402,F401  (LeakyReLU, PReLU, ELU)
+from . import training_layers_attention  # noqa: E402,F401  (LayerNormalization, MultiHeadAttention)

@@ -1,5 +1,6 @@
 """edgelite.training's preprocessing and spatial layers as .tflite operators: Rescaling and Normalization (MUL,
-ADD), ZeroPadding2D (PAD), Cropping2D (STRIDED_SLICE). Every constant broadcasts over the batch axis, so the
+ADD), ZeroPadding2D (PAD), Cropping2D (STRIDED_SLICE), UpSampling2D and Resizing (RESIZE_BILINEAR /
+RESIZE_NEAREST_NEIGHBOR with half-pixel centres, after a STRIDED_SLICE for crop_to_aspect_ratio). Every constant broadcasts over the batch axis, so the
 converted model takes any batch."""
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from .training import _layer
+from .training_layers_conv import strided_crop as _crop
 
 _NONE = {"fused_activation_function": "NONE"}
 
@@ -48,10 +50,31 @@ def _zero_padding(graph, layer, config, weights, inputs, shape):
 @_layer("Cropping2D")
 def _cropping(graph, layer, config, weights, inputs, shape):
     (top, _), (left, _) = config["cropping"]
-    begin = graph.add_const(np.asarray([0, top, left, 0], np.int32), "begin")
-    end = graph.add_const(np.asarray([0, top + shape[1], left + shape[2], 0], np.int32), "end")
-    strides = graph.add_const(np.ones(4, np.int32), "strides")
-    # begin_mask / end_mask on the batch and channel axes: whole axes, whatever the batch.
-    return graph.add_node1("STRIDED_SLICE", [inputs[0], begin, end, strides],
-                           {"begin_mask": 0b1001, "end_mask": 0b1001, "ellipsis_mask": 0, "new_axis_mask": 0,
-                            "shrink_axis_mask": 0}, name=layer.name)
+    return _crop(graph, inputs[0], (top, left), shape[1:3], layer.name)
+
+
+def _resize(graph, x, height, width, interpolation, name):
+    """RESIZE_BILINEAR / RESIZE_NEAREST_NEIGHBOR with half-pixel centres: tf.image.resize's (and so Keras')
+    sampling, which for nearest is floor((i + 0.5) * in / out) and for integer upsampling repeats pixels."""
+    op = "RESIZE_BILINEAR" if interpolation == "bilinear" else "RESIZE_NEAREST_NEIGHBOR"
+    return graph.add_node1(op, [x, graph.add_const(np.asarray([height, width], np.int32), "size")],
+                           {"align_corners": False, "half_pixel_centers": True}, name=name)
+
+
+@_layer("UpSampling2D")
+def _upsampling(graph, layer, config, weights, inputs, shape):
+    return _resize(graph, inputs[0], shape[1], shape[2], config["interpolation"], layer.name)
+
+
+@_layer("Resizing")
+def _resizing(graph, layer, config, weights, inputs, shape):
+    x = inputs[0]
+    if graph.dtype(x).kind != "f":
+        x = graph.add_node1("CAST", [x], {"in_data_type": graph.dtype(x),
+                                          "out_data_type": np.dtype(config.get("dtype") or "float32")},
+                            name=f"{layer.name}/float")
+    h, w = graph.shape(x)[1:3]
+    top, left, crop_h, crop_w = layer.crop_box(h, w)
+    if (crop_h, crop_w) != (h, w):
+        x = _crop(graph, x, (top, left), (crop_h, crop_w), f"{layer.name}/crop")
+    return _resize(graph, x, shape[1], shape[2], config["interpolation"], layer.name)

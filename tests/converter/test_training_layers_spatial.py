@@ -27,3 +27,23 @@ def test_normalization_over_several_axes():
     norm.adapt(randn(30, 3, 4, seed=1))
     model = et.Sequential([et.Input((3, 4)), norm, layers.Flatten()])
     check_converted(model, lambda b: [randn(b, 3, 4, seed=b)])
+
+
+@pytest.mark.parametrize("layer", [
+    lambda: layers.UpSampling2D((2, 3)), lambda: layers.UpSampling2D(2, interpolation="bilinear"),
+    lambda: layers.UpSampling2D(7), lambda: layers.Resizing(7, 5), lambda: layers.Resizing(3, 2),
+    lambda: layers.Resizing(5, 9, interpolation="nearest"), lambda: layers.Resizing(3, 4, interpolation="nearest"),
+    lambda: layers.Resizing(4, 4, crop_to_aspect_ratio=True),
+    lambda: layers.Resizing(3, 6, interpolation="nearest", crop_to_aspect_ratio=True)],
+    ids=["up_nearest", "up_bilinear", "up_nearest_7", "bilinear_up", "bilinear_down", "nearest_up", "nearest_down",
+         "crop_bilinear", "crop_nearest"])
+def test_upsampling_and_resizing(layer):
+    model = et.Sequential([et.Input((5, 7, 2)), layers.Conv2D(3, 1), layer()])
+    check_converted(model, lambda b: [randn(b, 5, 7, 2, seed=b)])
+
+
+def test_resizing_uint8_images():
+    inp = et.Input((6, 8, 3), dtype="uint8")
+    model = et.Model(inp, layers.Resizing(4, 4, crop_to_aspect_ratio=True)(inp))
+    rng = np.random.default_rng(0)
+    check_converted(model, lambda b: [rng.integers(0, 256, (b, 6, 8, 3)).astype(np.uint8)])

@@ -43,3 +43,12 @@ def check_converted(model, make_inputs: Callable[[int], Sequence[np.ndarray]], b
 
 def randn(*shape, seed=0):
     return np.random.default_rng(seed).standard_normal(shape).astype(np.float32)
+
+
+def randomize(model, seed=0, scale=0.5):
+    """Sets every float weight of `model` to seeded normal values times `scale` (so zero-initialized biases
+    and unit gammas are exercised too)."""
+    rng = np.random.default_rng(seed)
+    for w in model.weights:
+        if w.dtype.kind == "f":
+            w.assign(rng.standard_normal(w.shape).astype(np.float32) * scale)

@@ -14,6 +14,25 @@ def _adapted_normalization(rng):
     return layer, rng.normal(size=(2, 3, 4)), None, None
 
 
+def _attention_with_biases_case(rng):
+    layer = layers.MultiHeadAttention(2, 3, bias_initializer="glorot_uniform", **F64)
+
+    def freeze_key_bias():
+        # The key bias adds q . b to every key's score alike, which softmax cancels: its gradient is exactly
+        # zero, so the gradient check leaves it out (the other tests keep it, in Keras' weight order).
+        if layer.built:
+            layer.key_bias.trainable = False
+    return layer, [rng.normal(size=(2, 4, 3)), rng.normal(size=(2, 5, 2))], None, freeze_key_bias
+
+
+def _attention_dropout_case(rng):
+    layer = layers.MultiHeadAttention(2, 3, dropout=0.3, seed=2, use_bias=False, **F64)
+
+    def reseed():  # one dropout mask for every evaluation
+        layer.dropout_layer._rng = np.random.default_rng(2)
+    return layer, [rng.normal(size=(2, 4, 3)), rng.normal(size=(2, 5, 2))], True, reseed
+
+
 def breadth_cases():
     n = lambda r, *s: r.normal(size=s)  # noqa: E731
     return {
@@ -71,4 +90,9 @@ def breadth_cases():
                      lambda r: (layers.Resizing(4, 6, interpolation="nearest", **F64), n(r, 1, 3, 4, 2), None, None),
                      lambda r: (layers.Resizing(3, 3, crop_to_aspect_ratio=True, **F64), n(r, 1, 4, 6, 2), None,
                                 None)],
+        "MultiHeadAttention": [
+            _attention_with_biases_case,
+            lambda r: (layers.MultiHeadAttention(3, 2, value_dim=3, output_shape=4, use_bias=False, **F64),
+                       [n(r, 1, 3, 4), n(r, 1, 2, 3), n(r, 1, 2, 2)], None, None),
+            _attention_dropout_case],
     }

@@ -3,8 +3,9 @@
 
 import numpy as np
 
-from .. import constraints, initializers, ops, regularizers
+from .. import ops
 from .layer import Layer
+from .weight_options import add_option_weight, set_weight_options, weight_options_config
 
 
 class _ElementWise(Layer):
@@ -43,9 +44,7 @@ class PReLU(_ElementWise):
     def __init__(self, alpha_initializer="zeros", alpha_regularizer=None, alpha_constraint=None, shared_axes=None,
                  **kwargs):
         super().__init__(**kwargs)
-        self.alpha_initializer = initializers.get(alpha_initializer)
-        self.alpha_regularizer = regularizers.get(alpha_regularizer)
-        self.alpha_constraint = constraints.get(alpha_constraint)
+        set_weight_options(self, "alpha", alpha_initializer, alpha_regularizer, alpha_constraint)
         if shared_axes is None:
             self.shared_axes = None
         else:
@@ -59,8 +58,7 @@ class PReLU(_ElementWise):
             shape[axis - 1] = 1
         if None in shape:
             raise ValueError(f"PReLU {self.name!r}: input shape {input_shape} has unknown sizes not in shared_axes")
-        self.alpha = self.add_weight(tuple(shape), self.alpha_initializer, name="alpha",
-                                     regularizer=self.alpha_regularizer, constraint=self.alpha_constraint)
+        self.alpha = add_option_weight(self, "alpha", tuple(shape))
         self.built = True
 
     def call(self, inputs):
@@ -68,9 +66,7 @@ class PReLU(_ElementWise):
 
     def get_config(self):
         config = super().get_config()
-        config.update(alpha_initializer=initializers.serialize(self.alpha_initializer),
-                      alpha_regularizer=regularizers.serialize(self.alpha_regularizer),
-                      alpha_constraint=constraints.serialize(self.alpha_constraint), shared_axes=self.shared_axes)
+        config.update(shared_axes=self.shared_axes, **weight_options_config(self, "alpha"))
         return config
 
 

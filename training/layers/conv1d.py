@@ -1,7 +1,8 @@
 """Conv1D: convolution over (batch, steps, channels) with kernel (kernel_size, in_channels / groups, filters)."""
 
 from .. import conv_ops, conv_utils
-from .conv_base import ConvBase, kernel_config, set_kernel_options
+from .conv_base import ConvBase
+from .weight_options import add_option_weight, set_weight_options, weight_options_config
 
 
 class Conv1D(ConvBase):
@@ -24,14 +25,13 @@ class Conv1D(ConvBase):
         self.groups = int(groups)
         if self.groups < 1 or self.filters % self.groups:
             raise ValueError(f"Conv1D: filters ({self.filters}) must divide by groups ({groups})")
-        set_kernel_options(self, "kernel", kernel_initializer, kernel_regularizer, kernel_constraint)
+        set_weight_options(self, "kernel", kernel_initializer, kernel_regularizer, kernel_constraint)
 
     def build(self, input_shape):
         channels = input_shape[-1]
         if channels % self.groups:
             raise ValueError(f"Conv1D {self.name!r}: {channels} input channels do not divide by groups {self.groups}")
-        self.kernel = self.add_kernel("kernel", self.kernel_size + (channels // self.groups, self.filters),
-                                      self.kernel_initializer, self.kernel_regularizer, self.kernel_constraint)
+        self.kernel = add_option_weight(self, "kernel", self.kernel_size + (channels // self.groups, self.filters))
         self.add_bias()
         self.built = True
 
@@ -50,5 +50,5 @@ class Conv1D(ConvBase):
 
     def get_config(self):
         config = super().get_config()
-        config.update(groups=self.groups, **kernel_config(self, "kernel"))
+        config.update(groups=self.groups, **weight_options_config(self, "kernel"))
         return config

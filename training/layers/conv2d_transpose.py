@@ -2,7 +2,8 @@
 and TF's placement."""
 
 from .. import conv_ops, conv_utils
-from .conv_base import ConvBase, kernel_config, set_kernel_options
+from .conv_base import ConvBase
+from .weight_options import add_option_weight, set_weight_options, weight_options_config
 
 
 class Conv2DTranspose(ConvBase):
@@ -26,11 +27,10 @@ class Conv2DTranspose(ConvBase):
         if self.output_padding is not None and any(p >= s for p, s in zip(self.output_padding, self.strides)):
             raise ValueError(f"Conv2DTranspose: output_padding {self.output_padding} must be smaller than the "
                              f"strides {self.strides}")
-        set_kernel_options(self, "kernel", kernel_initializer, kernel_regularizer, kernel_constraint)
+        set_weight_options(self, "kernel", kernel_initializer, kernel_regularizer, kernel_constraint)
 
     def build(self, input_shape):
-        self.kernel = self.add_kernel("kernel", self.kernel_size + (self.filters, input_shape[-1]),
-                                      self.kernel_initializer, self.kernel_regularizer, self.kernel_constraint)
+        self.kernel = add_option_weight(self, "kernel", self.kernel_size + (self.filters, input_shape[-1]))
         self.add_bias()
         self.built = True
 
@@ -48,7 +48,7 @@ class Conv2DTranspose(ConvBase):
     def get_config(self):
         config = super().get_config()
         config.update(output_padding=None if self.output_padding is None else list(self.output_padding),
-                      **kernel_config(self, "kernel"))
+                      **weight_options_config(self, "kernel"))
         return config
 
 

@@ -1,12 +1,13 @@
 """The base of Conv1D, SeparableConv2D and Conv2DTranspose: window options of any rank, kernels made with their
 regularizer and constraint, bias, activation, activity regularizer and the shared config (Keras' argument names)."""
 
-from .. import activations, constraints, conv_utils, initializers, ops, regularizers
+from .. import activations, conv_utils, ops, regularizers
 from .layer import Layer
+from .weight_options import add_option_weight, set_weight_options, weight_options_config
 
 
 class ConvBase(Layer):
-    """Subclasses set `rank` and `paddings`, make their kernels with `add_kernel` in build, then call
+    """Subclasses set `rank` and `paddings`, make their kernels with weight_options.add_option_weight in build, then call
     `add_bias`, and define `_convolve(x)` and `compute_output_shape`."""
 
     rank = 2
@@ -28,19 +29,11 @@ class ConvBase(Layer):
             raise ValueError(f"{type(self).__name__}: `padding` must be one of {self.paddings}, got {padding!r}")
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
+        set_weight_options(self, "bias", bias_initializer, bias_regularizer, bias_constraint)
         self.activity_regularizer = regularizers.get(activity_regularizer)
-        self.bias_constraint = constraints.get(bias_constraint)
-
-    def add_kernel(self, name, shape, initializer, regularizer, constraint):
-        """A trainable kernel weight `name` with its initializer, regularizer and constraint."""
-        return self.add_weight(shape, initializer, name=name, regularizer=regularizer, constraint=constraint)
 
     def add_bias(self):
-        self.bias = self.add_weight((self.filters,), self.bias_initializer, name="bias",
-                                    regularizer=self.bias_regularizer, constraint=self.bias_constraint) \
-            if self.use_bias else None
+        self.bias = add_option_weight(self, "bias", (self.filters,)) if self.use_bias else None
 
     def call(self, inputs):
         if inputs.ndim != self.rank + 2:
@@ -59,22 +52,7 @@ class ConvBase(Layer):
         config.update(filters=self.filters, kernel_size=list(self.kernel_size), strides=list(self.strides),
                       padding=self.padding, data_format="channels_last", dilation_rate=list(self.dilation_rate),
                       activation=activations.serialize(self.activation), use_bias=self.use_bias,
-                      bias_initializer=initializers.serialize(self.bias_initializer),
-                      bias_regularizer=regularizers.serialize(self.bias_regularizer),
                       activity_regularizer=regularizers.serialize(self.activity_regularizer),
-                      bias_constraint=constraints.serialize(self.bias_constraint))
+                      **weight_options_config(self, "bias"))
         return config
 
-
-def kernel_config(layer, prefix):
-    """The {prefix}_initializer / _regularizer / _constraint entries of a layer's config."""
-    return {f"{prefix}_initializer": initializers.serialize(getattr(layer, f"{prefix}_initializer")),
-            f"{prefix}_regularizer": regularizers.serialize(getattr(layer, f"{prefix}_regularizer")),
-            f"{prefix}_constraint": constraints.serialize(getattr(layer, f"{prefix}_constraint"))}
-
-
-def set_kernel_options(layer, prefix, initializer, regularizer, constraint):
-    """Stores a kernel's initializer, regularizer and constraint as layer.{prefix}_initializer, ..."""
-    setattr(layer, f"{prefix}_initializer", initializers.get(initializer))
-    setattr(layer, f"{prefix}_regularizer", regularizers.get(regularizer))
-    setattr(layer, f"{prefix}_constraint", constraints.get(constraint))

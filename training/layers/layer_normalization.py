@@ -1,8 +1,9 @@
 """LayerNormalization: per-sample normalization over the feature axes with learned gamma (scale) and beta
 (center), as Keras 3 (biased variance, epsilon inside the square root)."""
 
-from .. import constraints, initializers, ops, regularizers
+from .. import ops
 from .layer import Layer
+from .weight_options import add_option_weight, set_weight_options, weight_options_config
 
 
 class LayerNormalization(Layer):
@@ -21,12 +22,8 @@ class LayerNormalization(Layer):
         self.axis = [int(a) for a in axis] if isinstance(axis, (list, tuple)) else int(axis)
         self.epsilon = float(epsilon)
         self.center, self.scale = bool(center), bool(scale)
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
+        set_weight_options(self, "beta", beta_initializer, beta_regularizer, beta_constraint)
+        set_weight_options(self, "gamma", gamma_initializer, gamma_regularizer, gamma_constraint)
 
     def build(self, input_shape):
         rank = len(input_shape)
@@ -40,10 +37,8 @@ class LayerNormalization(Layer):
             raise ValueError(f"LayerNormalization {self.name!r}: normalized axes of {input_shape} must be known")
         # Weights broadcast over the other axes; Keras keeps them in the normalized axes' shape.
         self._broadcast = tuple(input_shape[a] if a in self._axes else 1 for a in range(rank))
-        self.gamma = self.add_weight(shape, self.gamma_initializer, name="gamma", regularizer=self.gamma_regularizer,
-                                     constraint=self.gamma_constraint) if self.scale else None
-        self.beta = self.add_weight(shape, self.beta_initializer, name="beta", regularizer=self.beta_regularizer,
-                                    constraint=self.beta_constraint) if self.center else None
+        self.gamma = add_option_weight(self, "gamma", shape) if self.scale else None
+        self.beta = add_option_weight(self, "beta", shape) if self.center else None
         self.built = True
 
     def call(self, inputs):
@@ -64,10 +59,5 @@ class LayerNormalization(Layer):
     def get_config(self):
         config = super().get_config()
         config.update(axis=self.axis, epsilon=self.epsilon, center=self.center, scale=self.scale,
-                      rms_scaling=False, beta_initializer=initializers.serialize(self.beta_initializer),
-                      gamma_initializer=initializers.serialize(self.gamma_initializer),
-                      beta_regularizer=regularizers.serialize(self.beta_regularizer),
-                      gamma_regularizer=regularizers.serialize(self.gamma_regularizer),
-                      beta_constraint=constraints.serialize(self.beta_constraint),
-                      gamma_constraint=constraints.serialize(self.gamma_constraint))
+                      rms_scaling=False, **weight_options_config(self, "beta", "gamma"))
         return config

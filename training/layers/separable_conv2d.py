@@ -2,7 +2,8 @@
 (kernel (1, 1, in * depth_multiplier, filters)), one bias, as Keras."""
 
 from .. import conv_utils, ops
-from .conv_base import ConvBase, kernel_config, set_kernel_options
+from .conv_base import ConvBase
+from .weight_options import add_option_weight, set_weight_options, weight_options_config
 
 
 class SeparableConv2D(ConvBase):
@@ -22,17 +23,15 @@ class SeparableConv2D(ConvBase):
         super().__init__(filters, kernel_size, strides, padding, data_format, dilation_rate, activation, use_bias,
                          bias_initializer, bias_regularizer, activity_regularizer, bias_constraint, **kwargs)
         self.depth_multiplier = int(depth_multiplier)
-        set_kernel_options(self, "depthwise", depthwise_initializer, depthwise_regularizer, depthwise_constraint)
-        set_kernel_options(self, "pointwise", pointwise_initializer, pointwise_regularizer, pointwise_constraint)
+        set_weight_options(self, "depthwise", depthwise_initializer, depthwise_regularizer, depthwise_constraint)
+        set_weight_options(self, "pointwise", pointwise_initializer, pointwise_regularizer, pointwise_constraint)
 
     def build(self, input_shape):
         channels = input_shape[-1]
-        self.depthwise_kernel = self.add_kernel(
-            "depthwise_kernel", self.kernel_size + (channels, self.depth_multiplier), self.depthwise_initializer,
-            self.depthwise_regularizer, self.depthwise_constraint)
-        self.pointwise_kernel = self.add_kernel(
-            "pointwise_kernel", (1, 1, channels * self.depth_multiplier, self.filters), self.pointwise_initializer,
-            self.pointwise_regularizer, self.pointwise_constraint)
+        self.depthwise_kernel = add_option_weight(self, "depthwise", self.kernel_size + (channels, self.depth_multiplier),
+                                                  name="depthwise_kernel")
+        self.pointwise_kernel = add_option_weight(self, "pointwise", (1, 1, channels * self.depth_multiplier,
+                                                                      self.filters), name="pointwise_kernel")
         self.add_bias()
         self.built = True
 
@@ -46,8 +45,8 @@ class SeparableConv2D(ConvBase):
 
     def get_config(self):
         config = super().get_config()
-        config.update(depth_multiplier=self.depth_multiplier, **kernel_config(self, "depthwise"),
-                      **kernel_config(self, "pointwise"))
+        config.update(depth_multiplier=self.depth_multiplier, **weight_options_config(self, "depthwise"),
+                      **weight_options_config(self, "pointwise"))
         return config
 
 
