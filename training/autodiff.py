@@ -140,12 +140,24 @@ def as_tensor(value, dtype=None):
     return Tensor(value, dtype=dtype)
 
 
+@contextlib.contextmanager
+def tracing():
+    """Record a node for every op, also those no gradient needs (the converter reads the whole computation)."""
+    previous = getattr(_state, "tracing", False)
+    _state.tracing = True
+    try:
+        yield
+    finally:
+        _state.tracing = previous
+
+
 def apply(op, *inputs, **attrs):
-    """Run primitive `op` forward; record a node when recording and any input requires a gradient."""
+    """Run primitive `op` forward; record a node when recording and any input requires a gradient (every op
+    inside tracing())."""
     tensors = tuple(as_tensor(x) for x in inputs)
     out = Tensor(PRIMITIVES[op].forward(*(t.data for t in tensors), **attrs))
-    if is_recording() and any(t.requires_grad for t in tensors):
-        out.requires_grad = True
+    if is_recording() and (any(t.requires_grad for t in tensors) or getattr(_state, "tracing", False)):
+        out.requires_grad = any(t.requires_grad for t in tensors)
         out._node = Node(op, tensors, attrs, out.data)
     return out
 

@@ -1,5 +1,6 @@
 """Image resizing for NHWC tensors with TF's (and Keras') half-pixel conventions, differentiable: bilinear as two
-constant interpolation matrices (einsum), nearest as a gather of rows then columns."""
+constant interpolation matrices (matmul), nearest as a gather of rows then columns. Also reachable as
+edgelite.training.ops.image (keras.ops.image's place)."""
 
 import numpy as np
 
@@ -32,17 +33,27 @@ def nearest_indices(out_len, in_len):
     return np.clip(index, 0, in_len - 1).astype(np.int64)
 
 
-def resize(x, height, width, interpolation="bilinear"):
-    """x: (N, H, W, C) resized to (N, height, width, C), as keras.ops.image.resize (antialias off)."""
-    x = as_tensor(x)
+def resize(images, size, interpolation="bilinear"):
+    """images (N, H, W, C) resized to (N, height, width, C) for size = (height, width), as keras.ops.image.resize
+    (antialias off): half-pixel 'bilinear' or 'nearest'."""
+    x = as_tensor(images)
     if interpolation not in INTERPOLATIONS:
         raise ValueError(f"resize: interpolation must be one of {INTERPOLATIONS}, got {interpolation!r}")
+    if x.ndim != 4:
+        raise ValueError(f"resize needs NHWC images, got shape {x.shape}")
+    height, width = (int(s) for s in size)
     _, h, w, _ = x.shape
     if interpolation == "nearest":
         rows = x if height == h else ops.getitem(x, (slice(None), nearest_indices(height, h)))
         return rows if width == w else ops.getitem(rows, (slice(None), slice(None), nearest_indices(width, w)))
-    y = x if height == h else ops.einsum("nhwc,Hh->nHwc", x, bilinear_matrix(height, h).astype(x.dtype))
-    return y if width == w else ops.einsum("nhwc,Ww->nhWc", y, bilinear_matrix(width, w).astype(x.dtype))
+    # Each axis is a matmul with a constant (in, out) matrix on the last axis: H moved last, then W.
+    if height != h:
+        moved = ops.matmul(ops.transpose(x, (0, 2, 3, 1)), bilinear_matrix(height, h).T.astype(x.dtype))
+        x = ops.transpose(moved, (0, 3, 1, 2))
+    if width != w:
+        moved = ops.matmul(ops.transpose(x, (0, 1, 3, 2)), bilinear_matrix(width, w).T.astype(x.dtype))
+        x = ops.transpose(moved, (0, 1, 3, 2))
+    return x
 
 
 def aspect_crop(h, w, height, width):

@@ -127,7 +127,11 @@ def cast(x, dtype):
 
 def stop_gradient(x):
     """x's values as a new Tensor through which no gradient flows back."""
-    return Tensor(as_tensor(x).data)
+    x = as_tensor(x)
+    out = Tensor(x.data)
+    # Kept so the converter's tracer (which reads the recorded graph) sees that out is x's value, not a constant.
+    out._gradient_stopped_from = x
+    return out
 
 
 # ---- reductions ----
@@ -305,6 +309,14 @@ def avg_pool2d(x, pool_size, strides, padding="valid"):
     ones = np.ones((1,) + x.shape[1:3] + (1,), dtype=x.dtype)
     counts = extract_patches(ones, pool_size, strides, (1, 1), "same").data.sum(axis=(3, 4))
     return divide(sum(extract_patches(x, pool_size, strides, (1, 1), "same"), axis=(3, 4)), counts)
+
+
+def __getattr__(name):
+    # ops.image (resize), as keras.ops.image; loaded on first use since image_ops is built on this module.
+    if name == "image":
+        from . import image_ops
+        return image_ops
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # ---- Tensor operators ----

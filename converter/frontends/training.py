@@ -108,7 +108,7 @@ def load_training_model(model, *, nhwc_inputs: bool = False, dims=None) -> Graph
         raise ConversionError(
             f"cannot convert: {len(missing)} layer(s) have no .tflite mapping:\n{listing}\n"
             f"Supported layers: {', '.join(sorted(_LAYERS))}. Build the model from these layers, or write "
-            "the computation with them (a custom Layer's call() cannot be converted).")
+            "the computation of a custom Layer or Lambda with edgelite.training.ops (the converter traces it).")
     for node in nodes:
         if _class_names(node.layer)[0] == "InputLayer" and None in tuple(node.output_shape)[1:]:
             raise ConversionError(f"input {node.layer.name!r} has shape {tuple(node.output_shape)}: only the batch "
@@ -334,3 +334,15 @@ from . import training_layers_spatial  # noqa: E402,F401  (preprocessing, paddin
 from . import training_layers_conv  # noqa: E402,F401  (Conv1D, SeparableConv2D, Conv2DTranspose, 1-D pooling)
 from . import training_layers_activation  # noqa: E402,F401  (LeakyReLU, PReLU, ELU)
 from . import training_layers_attention  # noqa: E402,F401  (LayerNormalization, MultiHeadAttention)
+from .training_trace import trace_layer  # noqa: E402
+
+
+@_layer("Lambda", call_kwargs=True)
+def _lambda(graph, layer, config, weights, inputs, shape, call_kwargs):
+    return trace_layer(graph, layer, inputs, len(inputs) > 1, call_kwargs, "Lambda layer")
+
+
+# Any other Layer subclass (a custom layer written with edgelite.training.ops) is traced the same way.
+@_layer("Layer", call_kwargs=True)
+def _custom_layer(graph, layer, config, weights, inputs, shape, call_kwargs):
+    return trace_layer(graph, layer, inputs, len(inputs) > 1, call_kwargs, f"custom layer ({type(layer).__name__})")

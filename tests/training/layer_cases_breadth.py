@@ -3,7 +3,7 @@ test_layers.CASES: name -> list of make(rng) -> (layer, inputs, training, before
 
 import numpy as np
 
-from edgelite.training import layers
+from edgelite.training import activations, layers
 
 F64 = {"dtype": "float64"}
 
@@ -90,6 +90,9 @@ def breadth_cases():
                      lambda r: (layers.Resizing(4, 6, interpolation="nearest", **F64), n(r, 1, 3, 4, 2), None, None),
                      lambda r: (layers.Resizing(3, 3, crop_to_aspect_ratio=True, **F64), n(r, 1, 4, 6, 2), None,
                                 None)],
+        "Lambda": [lambda r: (layers.Lambda(activations.swish, **F64), n(r, 3, 4), None, None),
+                   lambda r: (layers.Lambda(activations.gelu_approximate, output_shape=(4,), **F64), n(r, 3, 4),
+                              None, None)],
         "MultiHeadAttention": [
             _attention_with_biases_case,
             lambda r: (layers.MultiHeadAttention(3, 2, value_dim=3, output_shape=4, use_bias=False, **F64),

@@ -14,6 +14,7 @@ from .embedding import Embedding
 from .gru import GRU
 from .input_layer import Input, InputLayer
 from .layer_normalization import LayerNormalization
+from .lambda_layer import Lambda
 from .layer import Layer, LayerNode, SymbolicTensor
 from .lstm import LSTM
 from .multi_head_attention import MultiHeadAttention
@@ -37,7 +38,7 @@ BUILTIN_LAYERS = {cls.__name__: cls for cls in (
     MaxPooling2D, Flatten, Reshape, SimpleRNN, LSTM, GRU, Bidirectional, Embedding,
     ZeroPadding2D, Cropping2D, Rescaling, Normalization, Conv1D, SeparableConv2D, Conv2DTranspose, LeakyReLU,
     PReLU, ELU, LayerNormalization, MaxPooling1D, AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D,
-    UpSampling2D, Resizing, MultiHeadAttention)}
+    UpSampling2D, Resizing, MultiHeadAttention, Lambda)}
 
 __all__ = ["Layer", "Input", "InputLayer", "SymbolicTensor", "LayerNode", "Dense", "Conv2D", "DepthwiseConv2D",
            "MaxPooling2D", "MaxPool2D", "AveragePooling2D", "AvgPool2D", "GlobalAveragePooling2D",
@@ -48,4 +49,4 @@ __all__ = ["Layer", "Input", "InputLayer", "SymbolicTensor", "LayerNode", "Dense
            "SeparableConvolution2D", "Conv2DTranspose", "Convolution2DTranspose", "LeakyReLU", "PReLU", "ELU",
            "LayerNormalization", "MaxPooling1D", "MaxPool1D", "AveragePooling1D", "AvgPool1D",
            "GlobalAveragePooling1D", "GlobalAvgPool1D", "GlobalMaxPooling1D", "GlobalMaxPool1D", "UpSampling2D",
-           "Resizing", "MultiHeadAttention"]
+           "Resizing", "MultiHeadAttention", "Lambda"]

@@ -108,7 +108,8 @@ class Layer:
         multi = isinstance(input_shape, list)
         x = [zeros(s) for s in input_shape] if multi else zeros(input_shape)
         with no_grad():
-            y = self._call_built(x, training=False)
+            # The keyword arguments of the symbolic call being shaped (method="bilinear", ...), if any.
+            y = self._call_built(x, training=False, **self.__dict__.get("_shaping_kwargs", {}))
         if isinstance(y, (list, tuple)):
             return [(None,) + tuple(t.shape[1:]) for t in y]
         return (None,) + tuple(y.shape[1:])
@@ -155,7 +156,11 @@ class Layer:
         shape_arg = shapes if multi else shapes[0]
         self._maybe_build(shape_arg)
         node = LayerNode(self, flat, kwargs, multi)
-        out_shape = self.compute_output_shape(shape_arg)
+        self._shaping_kwargs = kwargs
+        try:
+            out_shape = self.compute_output_shape(shape_arg)
+        finally:
+            self._shaping_kwargs = {}
         if is_shape_list(out_shape):
             node.output = [SymbolicTensor(s, self.dtype, node, k) for k, s in enumerate(out_shape)]
         else:

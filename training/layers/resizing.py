@@ -34,7 +34,7 @@ class UpSampling2D(Layer):
         n, h, w, c = inputs.shape
         sh, sw = self.size
         if self.interpolation == "bilinear":
-            return image_ops.resize(inputs, h * sh, w * sw, "bilinear")
+            return image_ops.resize(inputs, (h * sh, w * sw), "bilinear")
         # Repeat each pixel: broadcast against ones over two new axes, then merge them into H and W.
         tiled = ops.multiply(ops.reshape(inputs, (n, h, 1, w, 1, c)), np.ones((1, 1, sh, 1, sw, 1), inputs.dtype))
         return ops.reshape(tiled, (n, h * sh, w * sw, c))
@@ -76,7 +76,7 @@ class Resizing(Layer):
         if self.crop_to_aspect_ratio:
             top, left, crop_h, crop_w = self.crop_box(x.shape[1], x.shape[2])
             x = ops.getitem(x, (slice(None), slice(top, top + crop_h), slice(left, left + crop_w)))
-        return image_ops.resize(x, self.height, self.width, self.interpolation)
+        return image_ops.resize(x, (self.height, self.width), self.interpolation)
 
     def crop_box(self, h, w):
         """(top, left, height, width) of the aspect-ratio crop of an h x w image (the whole image without it)."""
