@@ -7,7 +7,7 @@
     model.save("digits.npz"); model = load_model("digits.npz")
 
 Module map: autodiff (Tensor, tape, grad) <- primitives (the one table of forward/backward rules) <- ops
-(composites) <- activations, losses, layers/, optimizers, model (Model, Sequential, graph form for the
+(composites; conv_ops: 1-D and transposed convolutions, image_ops: resizing, also ops.image) <- activations, losses, layers/, optimizers, model (Model, Sequential, graph form for the
 converter: see model.get_graph), trainer (compile/fit/evaluate/predict), saving (one .npz file).
 """
 
