@@ -108,3 +108,26 @@ def test_lambda_round_trip_with_named_function(tmp_path, rng):
     loaded = et.load_model(tmp_path / "named.npz", custom_objects={"double_then_shift": double_then_shift})
     x = rng.normal(size=(4, 3)).astype(np.float32)
     np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6)
+
+
+def test_breadth_layers_save_and_load(tmp_path, rng):
+    """MultiHeadAttention's packed call (masks, causal, scores), an adapted Normalization and the other new
+    layers survive save / load_model with their weights and call arguments."""
+    et.set_random_seed(3)
+    q_in, v_in = et.Input((4, 6)), et.Input((5, 6))
+    mask_in = et.Input((4, 5), dtype="bool")
+    norm = layers.Normalization()
+    norm.adapt(rng.normal(2.0, 3.0, (30, 4, 6)).astype(np.float32))
+    q = layers.PReLU()(layers.LayerNormalization()(norm(q_in)))
+    out, scores = layers.MultiHeadAttention(2, 3, value_dim=2)(q, v_in, attention_mask=mask_in,
+                                                                use_causal_mask=True, return_attention_scores=True)
+    out = layers.Conv1D(3, 2, padding="causal")(layers.Lambda(double_then_shift)(out))
+    model = et.Model([q_in, v_in, mask_in], [layers.GlobalMaxPooling1D()(out), scores])
+    model.save(tmp_path / "breadth.npz")
+    loaded = et.load_model(tmp_path / "breadth.npz", custom_objects={"double_then_shift": double_then_shift})
+    mask = rng.random((3, 4, 5)) > 0.3
+    mask[..., 0] = True
+    xs = [rng.normal(size=(3, 4, 6)).astype(np.float32), rng.normal(size=(3, 5, 6)).astype(np.float32), mask]
+    for got, want in zip(loaded.predict(xs, verbose=0), model.predict(xs, verbose=0)):
+        np.testing.assert_allclose(got, want, rtol=1e-6)
+    assert np.all(model.predict(xs, verbose=0)[1][:, :, 0, 1:] == 0)  # causal: the first query sees key 0 only

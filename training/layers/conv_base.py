@@ -33,6 +33,7 @@ class ConvBase(Layer):
         self.activity_regularizer = regularizers.get(activity_regularizer)
 
     def add_bias(self):
+        """Creates the (filters,) bias (when use_bias) with its initializer, regularizer and constraint."""
         self.bias = add_option_weight(self, "bias", (self.filters,)) if self.use_bias else None
 
     def call(self, inputs):
