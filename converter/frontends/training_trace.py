@@ -18,9 +18,7 @@ from ..ir import ConversionError
 _NONE = {"fused_activation_function": "NONE"}
 _UNARY = {"neg": "NEG", "exp": "EXP", "log": "LOG", "tanh": "TANH", "sigmoid": "LOGISTIC", "relu": "RELU"}
 _BINARY = {"add": "ADD", "mul": "MUL", "div": "DIV", "maximum": "MAXIMUM", "minimum": "MINIMUM"}
-_NO_MAPPING = {"erf": "erf (no .tflite builtin; the GELU activation or layer converts)",
-               "im2col": "a convolution or pooling window (use the Conv2D / pooling layers instead)",
-               "einsum": "einsum (write it with matmul, reshape and transpose)"}
+_NO_MAPPING = {"im2col": "a convolution or pooling window (use the Conv2D / pooling layers instead)"}
 
 
 def _order(outputs):
@@ -117,6 +115,8 @@ def _emit(graph, t, ins, name, layer, what):
         raise ConversionError(f"{what} {layer.name!r} uses {_NO_MAPPING[op]}, which has no traced .tflite mapping")
     if op in _UNARY:
         return graph.add_node1(_UNARY[op], ins, name=name)
+    if op == "erf":  # converter-only ERF: the passes fuse exact GELU around it, or lower it to builtins
+        return graph.add_node1("ERF", ins, name=name)
     if op in _BINARY:
         return graph.add_node1(_BINARY[op], ins, _NONE if op in ("add", "mul", "div") else None, name=name)
     const = lambda a, n: graph.add_const(np.asarray(a), n)  # noqa: E731
@@ -153,6 +153,8 @@ def _emit(graph, t, ins, name, layer, what):
         return _matmul(graph, node, ins, name)
     if op == "getitem":
         return _getitem(graph, node, ins[0], attrs["index"], name, layer, what)
+    if op == "einsum":
+        return _einsum(graph, node, ins, attrs["subscripts"], name, layer, what)
     raise ConversionError(f"{what} {layer.name!r} uses the primitive {op!r}, which has no traced .tflite mapping")
 
 
@@ -206,3 +208,46 @@ def _getitem(graph, node, x, index, name, layer, what):
     return graph.add_node1("STRIDED_SLICE", [x] + consts, {"begin_mask": begin_mask, "end_mask": end_mask,
                                                            "ellipsis_mask": 0, "new_axis_mask": 0,
                                                            "shrink_axis_mask": shrink}, name=name)
+
+
+def _transpose(graph, x, perm, name=""):
+    if list(perm) == list(range(len(perm))):
+        return x
+    return graph.add_node1("TRANSPOSE", [x, graph.add_const(np.asarray(perm, np.int32), "perm")], name=name)
+
+
+def _reshape(graph, x, shape, name=""):
+    shape = [int(d) for d in shape]
+    if list(graph.shape(x)) == shape and not name:
+        return x
+    return graph.add_node1("RESHAPE", [x, graph.add_const(np.asarray(shape, np.int32), "shape")],
+                           {"new_shape": shape}, name=name)
+
+
+def _einsum(graph, node, ins, subscripts, name, layer, what):
+    """einsum as TRANSPOSE / RESHAPE / BATCH_MATMUL: indices shared by both operands and the output are batch
+    axes, shared by the operands only are contracted, the others are each operand's free axes (ops.einsum
+    allows no index summed within one operand, so these are all the cases)."""
+    inputs, out = subscripts.split("->")
+    inputs = inputs.split(",")
+    sizes = {c: n for sub, t in zip(inputs, node.parents) for c, n in zip(sub, t.shape)}
+    if len(inputs) == 1:
+        return _reshape(graph, _transpose(graph, ins[0], [inputs[0].index(c) for c in out]), [sizes[c] for c in out],
+                        name)
+    if len(inputs) != 2:
+        raise ConversionError(f"{what} {layer.name!r}: einsum of {len(inputs)} operands has no traced mapping (two "
+                              "have)")
+    a, b = inputs
+    batch = [c for c in out if c in a and c in b]
+    contract = [c for c in a if c in b and c not in out]
+    free_a = [c for c in a if c not in b]
+    free_b = [c for c in b if c not in a]
+    prod = lambda cs: int(np.prod([sizes[c] for c in cs], dtype=np.int64))  # noqa: E731
+    lhs = _reshape(graph, _transpose(graph, ins[0], [a.index(c) for c in batch + free_a + contract]),
+                   [prod(batch), prod(free_a), prod(contract)])
+    rhs = _reshape(graph, _transpose(graph, ins[1], [b.index(c) for c in batch + contract + free_b]),
+                   [prod(batch), prod(contract), prod(free_b)])
+    product = graph.add_node1("BATCH_MATMUL", [lhs, rhs], {"adj_x": False, "adj_y": False})
+    order = batch + free_a + free_b
+    product = _reshape(graph, product, [sizes[c] for c in order])
+    return _reshape(graph, _transpose(graph, product, [order.index(c) for c in out]), [sizes[c] for c in out], name)

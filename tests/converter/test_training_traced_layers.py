@@ -102,3 +102,25 @@ def test_custom_resize_layer_with_method_argument_converts():
     check_converted(model, lambda b: [randn(b, 3, 4, 2, seed=b)])
     ops_used = tflite_ops(convert(model))
     assert "GATHER" in ops_used and "FULLY_CONNECTED" in ops_used
+
+
+def test_einsum_and_erf_in_a_custom_layer_convert():
+    class TinyAttention(et.Layer):
+        """Single-head attention written with einsum, and exact GELU (erf) on top."""
+
+        def build(self, input_shape):
+            d = input_shape[-1]
+            self.wq = self.add_weight((d, 2, 3), name="wq")
+            self.wk = self.add_weight((d, 2, 3), name="wk")
+
+        def call(self, inputs):
+            q = ops.einsum("btd,dhk->bhtk", inputs, self.wq)
+            k = ops.einsum("bsd,dhk->bhks", inputs, self.wk)
+            scores = ops.softmax(ops.einsum("bhtk,bhks->bhts", q, k), axis=-1)
+            mixed = ops.einsum("bhts,bsd->bthd", scores, inputs)
+            return et.activations.gelu(ops.reshape(mixed, (mixed.shape[0], mixed.shape[1], -1)))
+
+    model = et.Sequential([et.Input((5, 4)), TinyAttention(name="tiny")])
+    randomize(model, 5)
+    check_converted(model, lambda b: [randn(b, 5, 4, seed=b)])
+    assert "GELU" in tflite_ops(convert(model))
