@@ -87,12 +87,23 @@ def _needs_static_batch(node, used: set) -> bool:
     return rule is not None and rule(node, used)
 
 
+def _fixes_batch(nodes) -> bool:
+    """Whether a node (or one inside a nested model) becomes a fused sequence operator, which fixes the batch."""
+    used = _uses(nodes)
+    for n in nodes:
+        if _needs_static_batch(n, used.get(n.id, set())):
+            return True
+        inner = getattr(n.layer, "_graph", None)
+        if _handler_name(n.layer) == "Model" and inner is not None and _fixes_batch(inner):
+            return True
+    return False
+
+
 def training_symbols(model) -> List[str]:
     """["batch"] when the model's batch size is open (None), as Keras-style models have it, unless a layer
     becomes a fused sequence operator, whose state tensors fix the batch (it is then 1)."""
     nodes = _model_graph(model)
-    used = _uses(nodes)
-    if any(_needs_static_batch(n, used.get(n.id, set())) for n in nodes):
+    if _fixes_batch(nodes):
         return []
     return ["batch"] if any(s and s[0] is None for n in nodes for s in _shapes(n)) else []
 
@@ -114,24 +125,7 @@ def load_training_model(model, *, nhwc_inputs: bool = False, dims=None) -> Graph
             raise ConversionError(f"input {node.layer.name!r} has shape {tuple(node.output_shape)}: only the batch "
                                   "may be open (None); give Input the other sizes (a fixed sequence length)")
     graph = Graph(getattr(model, "name", "main") or "main")
-    values: Dict[int, object] = {}
-    used = _uses(nodes)
-
-    def pick(node_id, slot):
-        value = values[node_id]
-        return value[slot] if isinstance(value, list) else value
-    for node in nodes:
-        inputs = [pick(i, slot) for i, slot in zip(node.inputs, node.input_slots)]
-        shapes = [[batch if d is None else int(d) for d in s] for s in _shapes(node)]
-        shape = shapes if isinstance(node.output_shape, list) else shapes[0]
-        handler = _handler_for(node.layer)
-        extra = {"used": used.get(node.id, set())} if _handler_name(node.layer) in _WANTS_USES else {}
-        if _handler_name(node.layer) in _WANTS_CALL_KWARGS:
-            extra["call_kwargs"] = dict(getattr(node, "call_kwargs", None) or {})
-        values[node.id] = handler(graph, node.layer, node.layer.get_config(), node.layer.get_named_weights(),
-                                  inputs, shape, **extra)
-    for out_id, slot in zip(nodes.outputs, nodes.output_slots):
-        name = pick(out_id, slot)
+    for name in _emit_nodes(graph, nodes, batch):
         if name in graph.inputs or name in graph.outputs:
             name = graph.add_node1("RESHAPE", [name, graph.add_const(np.asarray(graph.shape(name), np.int32))],
                                    {"new_shape": list(graph.shape(name))}, name=f"{name}_output")
@@ -139,6 +133,33 @@ def load_training_model(model, *, nhwc_inputs: bool = False, dims=None) -> Graph
     graph.metadata["source"] = f"edgelite.training {type(model).__name__} {getattr(model, 'name', '')!r}"
     graph.check()
     return graph
+
+
+def _emit_nodes(graph: Graph, nodes, batch: int, given: Optional[Dict[int, str]] = None) -> List[str]:
+    """Emits the nodes of a model's graph form; returns the names of its outputs. `given` maps input node ids
+    to values that already exist (a nested model's inputs); other InputLayers become graph inputs."""
+    values: Dict[int, object] = dict(given or {})
+    used = _uses(nodes)
+
+    def pick(node_id, slot):
+        value = values[node_id]
+        return value[slot] if isinstance(value, list) else value
+    for node in nodes:
+        if node.id in values:
+            continue
+        inputs = [pick(i, slot) for i, slot in zip(node.inputs, node.input_slots)]
+        shapes = [[batch if d is None else int(d) for d in s] for s in _shapes(node)]
+        shape = shapes if isinstance(node.output_shape, list) else shapes[0]
+        handler = _handler_for(node.layer)
+        if handler is None:
+            raise ConversionError(f"layer {node.layer.name!r} ({type(node.layer).__name__}) has no .tflite mapping")
+        extra = {"used": used.get(node.id, set())} if _handler_name(node.layer) in _WANTS_USES else {}
+        if _handler_name(node.layer) in _WANTS_CALL_KWARGS:
+            extra["call_kwargs"] = dict(getattr(node, "call_kwargs", None) or {})
+        extra.update({"batch": batch} if _handler_name(node.layer) == "Model" else {})
+        values[node.id] = handler(graph, node.layer, node.layer.get_config(), node.layer.get_named_weights(),
+                                  inputs, shape, **extra)
+    return [pick(out_id, slot) for out_id, slot in zip(nodes.outputs, nodes.output_slots)]
 
 
 # ---- activations (by the names edgelite.training.activations registers) ----
@@ -340,6 +361,17 @@ from .training_trace import trace_layer  # noqa: E402
 @_layer("Lambda", call_kwargs=True)
 def _lambda(graph, layer, config, weights, inputs, shape, call_kwargs):
     return trace_layer(graph, layer, inputs, len(inputs) > 1, call_kwargs, "Lambda layer")
+
+
+@_layer("Model", call_kwargs=True)
+def _nested_model(graph, layer, config, weights, inputs, shape, call_kwargs, batch=1):
+    """A model used as a layer (a backbone inside a functional model): its own nodes, emitted inline. A
+    subclassed model without a functional graph is traced like a custom layer."""
+    nodes = getattr(layer, "_graph", None)
+    if nodes is None:
+        return trace_layer(graph, layer, inputs, len(inputs) > 1, call_kwargs, f"model ({type(layer).__name__})")
+    outputs = _emit_nodes(graph, nodes, batch, dict(zip(nodes.inputs, inputs)))
+    return outputs if isinstance(shape[0], list) else outputs[0]
 
 
 # Any other Layer subclass (a custom layer written with edgelite.training.ops) is traced the same way.

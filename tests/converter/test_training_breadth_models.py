@@ -5,7 +5,7 @@ dynamic batch too (Flatten and Reshape included)."""
 import numpy as np
 import pytest
 
-from converter_testutil import run_everywhere
+from converter_testutil import run_everywhere, tflite_ops
 from edgelite.converter import convert
 from edgelite.schema.Model import Model as TfliteModel, ModelT
 from training_convert_testutil import check_converted, input_signatures, randn
@@ -93,3 +93,17 @@ def test_resize_tensor_input_then_invoke_in_edgelite():
     got = interp.get_tensor(interp.get_output_details()[0]["index"])
     np.testing.assert_allclose(got, model.predict(x, verbose=0), rtol=1e-4, atol=1e-5)
     assert run_everywhere(content, [x])
+
+
+def test_nested_models_convert_inline():
+    """A backbone model used as a layer (transfer-learning style), called twice with shared weights."""
+    et.set_random_seed(4)
+    backbone = et.Sequential([et.Input((8, 8, 3)), layers.Conv2D(4, 3, activation="relu"),
+                              layers.LayerNormalization(), layers.GlobalAveragePooling2D()], name="backbone")
+    head_in = et.Input((4,))
+    head = et.Model(head_in, layers.Dense(2)(head_in), name="head")
+    a, b = et.Input((8, 8, 3)), et.Input((8, 8, 3))
+    out = head(layers.Subtract()([backbone(a), backbone(b)]))
+    model = et.Model([a, b], out)
+    check_converted(model, lambda n: [randn(n, 8, 8, 3, seed=n), randn(n, 8, 8, 3, seed=n + 1)])
+    assert tflite_ops(convert(model)).count("CONV_2D") == 2
