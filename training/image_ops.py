@@ -62,3 +62,11 @@ def aspect_crop(h, w, height, width):
     crop_h = max(min(h, int(np.float32(w * height) / np.float32(width))), 1)
     crop_w = max(min(w, int(np.float32(h * width) / np.float32(height))), 1)
     return int(np.float32(h - crop_h) / 2), int(np.float32(w - crop_w) / 2), crop_h, crop_w
+
+
+def aspect_pad(h, w, height, width):
+    """(rows, columns) of fill Keras' pad_to_aspect_ratio puts on each side of an h x w image (the same on both
+    sides, so an odd difference loses a pixel, as Keras)."""
+    pad_h = max(h, int(np.float32(w * height) / np.float32(width)))
+    pad_w = max(w, int(np.float32(h * width) / np.float32(height)))
+    return int(np.float32(pad_h - h) / 2), int(np.float32(pad_w - w) / 2)

@@ -1,6 +1,6 @@
 """edgelite.training's preprocessing and spatial layers as .tflite operators: Rescaling and Normalization (MUL,
 ADD), ZeroPadding2D (PAD), Cropping2D (STRIDED_SLICE), UpSampling2D and Resizing (RESIZE_BILINEAR /
-RESIZE_NEAREST_NEIGHBOR with half-pixel centres, after a STRIDED_SLICE for crop_to_aspect_ratio). Every constant broadcasts over the batch axis, so the
+RESIZE_NEAREST_NEIGHBOR with half-pixel centres, after a STRIDED_SLICE for crop_to_aspect_ratio or a PADV2 for pad_to_aspect_ratio). Every constant broadcasts over the batch axis, so the
 converted model takes any batch."""
 
 from __future__ import annotations
@@ -77,4 +77,9 @@ def _resizing(graph, layer, config, weights, inputs, shape):
     top, left, crop_h, crop_w = layer.crop_box(h, w)
     if (crop_h, crop_w) != (h, w):
         x = _crop(graph, x, (top, left), (crop_h, crop_w), f"{layer.name}/crop")
+    rows, columns = layer.aspect_padding(h, w)
+    if rows or columns:
+        pads = graph.add_const(np.asarray([[0, 0], [rows, rows], [columns, columns], [0, 0]], np.int32), "paddings")
+        fill = graph.add_const(np.asarray(config["fill_value"], graph.dtype(x)), "fill_value")
+        x = graph.add_node1("PADV2", [x, pads, fill], name=f"{layer.name}/pad")
     return _resize(graph, x, shape[1], shape[2], config["interpolation"], layer.name)

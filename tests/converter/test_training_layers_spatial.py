@@ -34,9 +34,11 @@ def test_normalization_over_several_axes():
     lambda: layers.UpSampling2D(7), lambda: layers.Resizing(7, 5), lambda: layers.Resizing(3, 2),
     lambda: layers.Resizing(5, 9, interpolation="nearest"), lambda: layers.Resizing(3, 4, interpolation="nearest"),
     lambda: layers.Resizing(4, 4, crop_to_aspect_ratio=True),
-    lambda: layers.Resizing(3, 6, interpolation="nearest", crop_to_aspect_ratio=True)],
+    lambda: layers.Resizing(3, 6, interpolation="nearest", crop_to_aspect_ratio=True),
+    lambda: layers.Resizing(4, 4, pad_to_aspect_ratio=True, fill_value=0.5),
+    lambda: layers.Resizing(3, 8, pad_to_aspect_ratio=True)],
     ids=["up_nearest", "up_bilinear", "up_nearest_7", "bilinear_up", "bilinear_down", "nearest_up", "nearest_down",
-         "crop_bilinear", "crop_nearest"])
+         "crop_bilinear", "crop_nearest", "pad_tall", "pad_wide"])
 def test_upsampling_and_resizing(layer):
     model = et.Sequential([et.Input((5, 7, 2)), layers.Conv2D(3, 1), layer()])
     check_converted(model, lambda b: [randn(b, 5, 7, 2, seed=b)])

@@ -52,22 +52,29 @@ class UpSampling2D(Layer):
 class Resizing(Layer):
     """Resizes NHWC images to (height, width) (keras.layers.Resizing). Args: height, width, interpolation
     ('bilinear' or 'nearest', half-pixel centres as tf.image.resize), crop_to_aspect_ratio (False: crop the
-    largest centred window with the target's aspect ratio first). pad_to_aspect_ratio and antialias are not
-    supported (ValueError). Integer inputs are cast to the layer's dtype. Other keyword arguments (name,
-    trainable, dtype, input_shape) go to Layer."""
+    largest centred window with the target's aspect ratio first), pad_to_aspect_ratio (False: pad both sides
+    with fill_value to the target's aspect ratio first; fill_mode must be 'constant'). antialias is not supported
+    (ValueError). Integer inputs are cast to the layer's dtype. Other keyword arguments (name, trainable, dtype,
+    input_shape) go to Layer."""
 
     def __init__(self, height, width, interpolation="bilinear", crop_to_aspect_ratio=False,
                  pad_to_aspect_ratio=False, fill_mode="constant", fill_value=0.0, antialias=False, data_format=None,
                  **kwargs):
         super().__init__(**kwargs)
         conv_utils.check_channels_last(data_format)
-        if pad_to_aspect_ratio or antialias:
-            raise ValueError("Resizing: pad_to_aspect_ratio and antialias are not supported by edgelite.training")
+        if antialias:
+            raise ValueError("Resizing: antialias=True is not supported by edgelite.training")
+        if crop_to_aspect_ratio and pad_to_aspect_ratio:
+            raise ValueError("Resizing: only one of crop_to_aspect_ratio and pad_to_aspect_ratio can be True")
+        if fill_mode != "constant":
+            raise ValueError(f"Resizing: fill_mode must be 'constant' (as Keras), got {fill_mode!r}")
         self.height, self.width = int(height), int(width)
         if self.height <= 0 or self.width <= 0:
             raise ValueError(f"Resizing: height and width must be positive, got {height}, {width}")
         self.interpolation = _check_interpolation(self, interpolation)
         self.crop_to_aspect_ratio = bool(crop_to_aspect_ratio)
+        self.pad_to_aspect_ratio = bool(pad_to_aspect_ratio)
+        self.fill_value = float(fill_value)
 
     def call(self, inputs):
         if inputs.ndim != 4:
@@ -76,6 +83,9 @@ class Resizing(Layer):
         if self.crop_to_aspect_ratio:
             top, left, crop_h, crop_w = self.crop_box(x.shape[1], x.shape[2])
             x = ops.getitem(x, (slice(None), slice(top, top + crop_h), slice(left, left + crop_w)))
+        rows, columns = self.aspect_padding(x.shape[1], x.shape[2])
+        if rows or columns:
+            x = ops.pad(x, ((0, 0), (rows, rows), (columns, columns), (0, 0)), self.fill_value)
         return image_ops.resize(x, (self.height, self.width), self.interpolation)
 
     def crop_box(self, h, w):
@@ -84,12 +94,18 @@ class Resizing(Layer):
             return 0, 0, h, w
         return image_ops.aspect_crop(h, w, self.height, self.width)
 
+    def aspect_padding(self, h, w):
+        """(rows, columns) of fill on each side for pad_to_aspect_ratio ((0, 0) without it)."""
+        if not self.pad_to_aspect_ratio:
+            return 0, 0
+        return image_ops.aspect_pad(h, w, self.height, self.width)
+
     def compute_output_shape(self, input_shape):
         return (input_shape[0], self.height, self.width, input_shape[-1])
 
     def get_config(self):
         config = super().get_config()
         config.update(height=self.height, width=self.width, interpolation=self.interpolation,
-                      crop_to_aspect_ratio=self.crop_to_aspect_ratio, pad_to_aspect_ratio=False,
-                      fill_mode="constant", fill_value=0.0, antialias=False, data_format="channels_last")
+                      crop_to_aspect_ratio=self.crop_to_aspect_ratio, pad_to_aspect_ratio=self.pad_to_aspect_ratio,
+                      fill_mode="constant", fill_value=self.fill_value, antialias=False, data_format="channels_last")
         return config
