@@ -34,7 +34,8 @@ def _layer_norm(graph, layer, config, weights, inputs, shape):
                                {"keep_dims": True}, name=f"{layer.name}/variance")
     inv = graph.add_node1("RSQRT", [graph.add_node1("ADD", [variance, graph.add_const(
         np.asarray(config["epsilon"], dtype), "epsilon")], _NONE)], name=f"{layer.name}/inv_std")
-    y = graph.add_node1("MUL", [graph.add_node1("SUB", [x, mean], _NONE), inv], _NONE, name=f"{layer.name}/normalized")
+    centered = x if config.get("rms_scaling") else graph.add_node1("SUB", [x, mean], _NONE)  # Keras: rms keeps x
+    y = graph.add_node1("MUL", [centered, inv], _NONE, name=f"{layer.name}/normalized")
     broadcast = [graph.shape(x)[a] if a in axes else 1 for a in range(rank)]
     for weight, op in (("gamma", "MUL"), ("beta", "ADD")):
         if weight in weights:

@@ -16,7 +16,8 @@ def test_layer_normalization_and_activations():
     model = et.Sequential([et.Input((5, 6)), layers.LayerNormalization(), layers.LeakyReLU(),
                            layers.Dense(6), layers.LayerNormalization(axis=[1, 2], epsilon=1e-5, center=False),
                            layers.PReLU(alpha_initializer="ones", shared_axes=[1]), layers.ELU(),
-                           layers.Dense(4), layers.ELU(alpha=0.4), layers.PReLU()])
+                           layers.Dense(4), layers.ELU(alpha=0.4), layers.PReLU(),
+                           layers.LayerNormalization(rms_scaling=True)])
     randomize(model)
     check_converted(model, lambda b: [randn(b, 5, 6, seed=b) * 3])
     ops = tflite_ops(convert(model))

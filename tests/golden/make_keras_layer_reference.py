@@ -48,6 +48,7 @@ CASES = [
     ("cropping", "Cropping2D", {"cropping": ((1, 0), (2, 1))}, (1, 5, 6, 2), {}),
     ("layer_norm", "LayerNormalization", {}, (2, 4, 6), {}),
     ("layer_norm_axes", "LayerNormalization", {"axis": [1, 2], "epsilon": 1e-5}, (2, 3, 4, 5), {}),
+    ("layer_norm_rms", "LayerNormalization", {"rms_scaling": True}, (2, 4, 6), {}),
     ("leaky_relu", "LeakyReLU", {}, (2, 7), {}),
     ("prelu_shared", "PReLU", {"shared_axes": [1, 2]}, (2, 3, 4, 5), {}),
     ("elu", "ELU", {"alpha": 0.5}, (2, 7), {}),
