@@ -1,5 +1,6 @@
 """edgelite.training's preprocessing and spatial layers as .tflite operators: Rescaling and Normalization (MUL,
-ADD), ZeroPadding2D (PAD), Cropping2D (STRIDED_SLICE), UpSampling2D and Resizing (RESIZE_BILINEAR /
+ADD), ZeroPadding1D/2D (PAD), Cropping1D/2D (STRIDED_SLICE), Permute (TRANSPOSE), RepeatVector (RESHAPE, TILE),
+UpSampling1D (RESIZE_NEAREST_NEIGHBOR between RESHAPEs), UpSampling2D and Resizing (RESIZE_BILINEAR /
 RESIZE_NEAREST_NEIGHBOR with half-pixel centres, after a STRIDED_SLICE for crop_to_aspect_ratio or a PADV2 for pad_to_aspect_ratio). Every constant broadcasts over the batch axis, so the
 converted model takes any batch."""
 
@@ -8,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .training import _layer
-from .training_layers_conv import strided_crop as _crop
+from .training_layers_conv import reshape as _reshape, strided_crop as _crop
 
 _NONE = {"fused_activation_function": "NONE"}
 
@@ -83,3 +84,41 @@ def _resizing(graph, layer, config, weights, inputs, shape):
         fill = graph.add_const(np.asarray(config["fill_value"], graph.dtype(x)), "fill_value")
         x = graph.add_node1("PADV2", [x, pads, fill], name=f"{layer.name}/pad")
     return _resize(graph, x, shape[1], shape[2], config["interpolation"], layer.name)
+
+
+@_layer("ZeroPadding1D")
+def _zero_padding1d(graph, layer, config, weights, inputs, shape):
+    pads = np.asarray([[0, 0], list(config["padding"]), [0, 0]], np.int32)
+    return graph.add_node1("PAD", [inputs[0], graph.add_const(pads, "paddings")], name=layer.name)
+
+
+@_layer("Cropping1D")
+def _cropping1d(graph, layer, config, weights, inputs, shape):
+    start = int(config["cropping"][0])
+    consts = [graph.add_const(np.asarray(v, np.int32), n) for v, n in
+              (([0, start, 0], "begin"), ([0, start + shape[1], 0], "end"), ([1, 1, 1], "strides"))]
+    return graph.add_node1("STRIDED_SLICE", [inputs[0]] + consts,
+                           {"begin_mask": 0b101, "end_mask": 0b101, "ellipsis_mask": 0, "new_axis_mask": 0,
+                            "shrink_axis_mask": 0}, name=layer.name)
+
+
+@_layer("UpSampling1D")
+def _upsampling1d(graph, layer, config, weights, inputs, shape):
+    n, steps, channels = graph.shape(inputs[0])
+    x = _reshape(graph, inputs[0], [n, 1, steps, channels], f"{layer.name}/as_2d")
+    y = _resize(graph, x, 1, shape[1], "nearest", f"{layer.name}/repeat")
+    return _reshape(graph, y, [n, shape[1], channels], layer.name)
+
+
+@_layer("Permute")
+def _permute(graph, layer, config, weights, inputs, shape):
+    perm = graph.add_const(np.asarray([0] + list(config["dims"]), np.int32), "perm")
+    return graph.add_node1("TRANSPOSE", [inputs[0], perm], name=layer.name)
+
+
+@_layer("RepeatVector")
+def _repeat_vector(graph, layer, config, weights, inputs, shape):
+    n, features = graph.shape(inputs[0])
+    x = _reshape(graph, inputs[0], [n, 1, features], f"{layer.name}/as_3d")
+    multiples = graph.add_const(np.asarray([1, int(config["n"]), 1], np.int32), "multiples")
+    return graph.add_node1("TILE", [x, multiples], name=layer.name)

@@ -49,3 +49,12 @@ def test_resizing_uint8_images():
     model = et.Model(inp, layers.Resizing(4, 4, crop_to_aspect_ratio=True)(inp))
     rng = np.random.default_rng(0)
     check_converted(model, lambda b: [rng.integers(0, 256, (b, 6, 8, 3)).astype(np.uint8)])
+
+
+def test_one_dimensional_reshaping_layers():
+    inp = et.Input((6, 3))
+    x = layers.Cropping1D((1, 2))(layers.UpSampling1D(2)(layers.ZeroPadding1D((2, 1))(inp)))
+    x = layers.Permute((2, 1))(layers.Conv1D(4, 3)(x))
+    vec = layers.RepeatVector(4)(layers.Flatten()(x))
+    model = et.Model(inp, [x, vec])
+    check_converted(model, lambda b: [randn(b, 6, 3, seed=b)])

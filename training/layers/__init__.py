@@ -19,15 +19,15 @@ from .layer import Layer, LayerNode, SymbolicTensor
 from .lstm import LSTM
 from .multi_head_attention import MultiHeadAttention
 from .merging import Add, Concatenate, Multiply, Subtract
-from .padding_cropping import Cropping2D, ZeroPadding2D
+from .padding_cropping import Cropping1D, Cropping2D, ZeroPadding1D, ZeroPadding2D
 from .pooling import (AveragePooling2D, AvgPool2D, GlobalAveragePooling2D, GlobalAvgPool2D, GlobalMaxPool2D,
                       GlobalMaxPooling2D, MaxPool2D, MaxPooling2D)
 from .pooling1d import (AveragePooling1D, AvgPool1D, GlobalAveragePooling1D, GlobalAvgPool1D, GlobalMaxPool1D,
                         GlobalMaxPooling1D, MaxPool1D, MaxPooling1D)
 from .preprocessing import Normalization, Rescaling
 from .recurrent import Recurrent
-from .reshaping import Flatten, Reshape
-from .resizing import Resizing, UpSampling2D
+from .reshaping import Flatten, Permute, RepeatVector, Reshape
+from .resizing import Resizing, UpSampling1D, UpSampling2D
 from .separable_conv2d import SeparableConv2D, SeparableConvolution2D
 from .simple_rnn import SimpleRNN
 
@@ -38,7 +38,8 @@ BUILTIN_LAYERS = {cls.__name__: cls for cls in (
     MaxPooling2D, Flatten, Reshape, SimpleRNN, LSTM, GRU, Bidirectional, Embedding,
     ZeroPadding2D, Cropping2D, Rescaling, Normalization, Conv1D, SeparableConv2D, Conv2DTranspose, LeakyReLU,
     PReLU, ELU, LayerNormalization, MaxPooling1D, AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D,
-    UpSampling2D, Resizing, MultiHeadAttention, Lambda)}
+    UpSampling2D, Resizing, MultiHeadAttention, Lambda, ZeroPadding1D, Cropping1D, UpSampling1D, Permute,
+    RepeatVector)}
 
 __all__ = ["Layer", "Input", "InputLayer", "SymbolicTensor", "LayerNode", "Dense", "Conv2D", "DepthwiseConv2D",
            "MaxPooling2D", "MaxPool2D", "AveragePooling2D", "AvgPool2D", "GlobalAveragePooling2D",
@@ -49,4 +50,5 @@ __all__ = ["Layer", "Input", "InputLayer", "SymbolicTensor", "LayerNode", "Dense
            "SeparableConvolution2D", "Conv2DTranspose", "Convolution2DTranspose", "LeakyReLU", "PReLU", "ELU",
            "LayerNormalization", "MaxPooling1D", "MaxPool1D", "AveragePooling1D", "AvgPool1D",
            "GlobalAveragePooling1D", "GlobalAvgPool1D", "GlobalMaxPooling1D", "GlobalMaxPool1D", "UpSampling2D",
-           "Resizing", "MultiHeadAttention", "Lambda"]
+           "Resizing", "MultiHeadAttention", "Lambda", "ZeroPadding1D", "Cropping1D", "UpSampling1D", "Permute",
+           "RepeatVector"]

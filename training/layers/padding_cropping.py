@@ -87,3 +87,57 @@ class Cropping2D(_Margins2D):
         if (out_h is not None and out_h <= 0) or (out_w is not None and out_w <= 0):
             raise ValueError(f"Cropping2D {self.name!r}: cropping {self.cropping} leaves nothing of {input_shape}")
         return (n, out_h, out_w, c)
+
+
+def _pair(value, what):
+    pair = (int(value), int(value)) if isinstance(value, int) else tuple(int(v) for v in value)
+    if len(pair) != 2 or min(pair) < 0:
+        raise ValueError(f"`{what}` must be an int or a pair of non-negative ints, got {value!r}")
+    return pair
+
+
+class ZeroPadding1D(Layer):
+    """Pads the steps axis of (N, steps, C) inputs with zeros (keras.layers.ZeroPadding1D). padding: an int (both
+    ends) or (left, right); default 1. Other keyword arguments (name, trainable, dtype, input_shape) go to Layer."""
+
+    def __init__(self, padding=1, **kwargs):
+        super().__init__(**kwargs)
+        self.padding = _pair(padding, "padding")
+
+    def call(self, inputs):
+        return ops.pad(inputs, ((0, 0), self.padding, (0, 0)))
+
+    def compute_output_shape(self, input_shape):
+        n, steps, c = input_shape
+        return (n, None if steps is None else steps + sum(self.padding), c)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(padding=list(self.padding))
+        return config
+
+
+class Cropping1D(Layer):
+    """Cuts steps off both ends of (N, steps, C) inputs (keras.layers.Cropping1D). cropping: an int or (start,
+    end); default (1, 1). Raises ValueError when nothing is left. Other keyword arguments go to Layer."""
+
+    def __init__(self, cropping=(1, 1), **kwargs):
+        super().__init__(**kwargs)
+        self.cropping = _pair(cropping, "cropping")
+
+    def call(self, inputs):
+        self.compute_output_shape(inputs.shape)
+        start, end = self.cropping
+        return ops.getitem(inputs, (slice(None), slice(start, inputs.shape[1] - end)))
+
+    def compute_output_shape(self, input_shape):
+        n, steps, c = input_shape
+        out = None if steps is None else steps - sum(self.cropping)
+        if out is not None and out <= 0:
+            raise ValueError(f"Cropping1D {self.name!r}: cropping {self.cropping} leaves nothing of {input_shape}")
+        return (n, out, c)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(cropping=list(self.cropping))
+        return config

@@ -1,6 +1,8 @@
-"""Flatten and Reshape: change the per-sample shape, keeping the batch axis."""
+"""Flatten, Reshape, Permute and RepeatVector: change the per-sample shape, keeping the batch axis."""
 
 import math
+
+import numpy as np
 
 from .. import ops
 from .layer import Layer
@@ -46,4 +48,51 @@ class Reshape(Layer):
     def get_config(self):
         config = super().get_config()
         config.update(target_shape=list(self.target_shape))
+        return config
+
+
+class Permute(Layer):
+    """Permutes the non-batch axes (keras.layers.Permute): dims is a permutation of 1..rank-1, e.g. (2, 1) swaps
+    the two axes of (N, a, b). Raises ValueError for anything else. Other keyword arguments go to Layer."""
+
+    def __init__(self, dims, **kwargs):
+        super().__init__(**kwargs)
+        self.dims = tuple(int(d) for d in dims)
+        if sorted(self.dims) != list(range(1, len(self.dims) + 1)):
+            raise ValueError(f"Permute dims must be a permutation of 1..{len(self.dims)}, got {dims!r}")
+
+    def call(self, inputs):
+        return ops.transpose(inputs, (0,) + self.dims)
+
+    def compute_output_shape(self, input_shape):
+        if len(input_shape) != len(self.dims) + 1:
+            raise ValueError(f"Permute {self.name!r}: dims {self.dims} do not fit inputs {input_shape}")
+        return (input_shape[0],) + tuple(input_shape[d] for d in self.dims)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(dims=list(self.dims))
+        return config
+
+
+class RepeatVector(Layer):
+    """(N, features) -> (N, n, features), the input repeated n times (keras.layers.RepeatVector). Other keyword
+    arguments go to Layer."""
+
+    def __init__(self, n, **kwargs):
+        super().__init__(**kwargs)
+        self.n = int(n)
+
+    def call(self, inputs):
+        if inputs.ndim != 2:
+            raise ValueError(f"RepeatVector {self.name!r} needs (batch, features) inputs, got shape {inputs.shape}")
+        batch, features = inputs.shape
+        return ops.multiply(ops.reshape(inputs, (batch, 1, features)), np.ones((1, self.n, 1), inputs.dtype))
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], self.n, input_shape[-1])
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(n=self.n)
         return config

@@ -1,4 +1,4 @@
-"""UpSampling2D (repeat or bilinear by integer factors) and Resizing (to a fixed height and width, optionally
+"""UpSampling1D (repeat steps), UpSampling2D (repeat or bilinear by integer factors) and Resizing (to a fixed height and width, optionally
 after a centred crop to the target's aspect ratio), NHWC, with Keras' half-pixel interpolation."""
 
 import numpy as np
@@ -46,6 +46,31 @@ class UpSampling2D(Layer):
     def get_config(self):
         config = super().get_config()
         config.update(size=list(self.size), data_format="channels_last", interpolation=self.interpolation)
+        return config
+
+
+class UpSampling1D(Layer):
+    """Repeats each step of (N, steps, C) inputs `size` times (keras.layers.UpSampling1D; default 2). Other keyword
+    arguments (name, trainable, dtype, input_shape) go to Layer."""
+
+    def __init__(self, size=2, **kwargs):
+        super().__init__(**kwargs)
+        self.size = int(size)
+        if self.size < 1:
+            raise ValueError(f"UpSampling1D size must be positive, got {size}")
+
+    def call(self, inputs):
+        n, steps, c = inputs.shape
+        tiled = ops.multiply(ops.reshape(inputs, (n, steps, 1, c)), np.ones((1, 1, self.size, 1), inputs.dtype))
+        return ops.reshape(tiled, (n, steps * self.size, c))
+
+    def compute_output_shape(self, input_shape):
+        n, steps, c = input_shape
+        return (n, None if steps is None else steps * self.size, c)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(size=self.size)
         return config
 
 
