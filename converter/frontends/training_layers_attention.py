@@ -4,8 +4,9 @@ LayerNormalization: MEAN, SQUARED_DIFFERENCE, MEAN, ADD epsilon, RSQRT, then MUL
 MultiHeadAttention: one FULLY_CONNECTED per projection (Keras' (dim, heads, key_dim) kernels flattened to
 (heads * key_dim, dim), the 1 / sqrt(key_dim) query scale folded into the query's weights), RESHAPE and
 TRANSPOSE to (batch, heads, steps, dim), BATCH_MATMUL for the scores, the masks as an additive -1e9 term (Keras'
-masked softmax), SOFTMAX, BATCH_MATMUL with the values, then back to (batch, steps, heads * value_dim) and the
-output FULLY_CONNECTED. Shapes naming the batch are written at the probe batch and made dynamic by the merge.
+masked softmax; the causal mask and sliding window are constants), SOFTMAX, BATCH_MATMUL with the values, then
+back to (batch, steps, heads * value_dim), times LOGISTIC of the gate projection with use_gate, and the output
+FULLY_CONNECTED. Shapes naming the batch are written at the probe batch and made dynamic by the merge.
 """
 
 from __future__ import annotations
@@ -44,15 +45,21 @@ def _layer_norm(graph, layer, config, weights, inputs, shape):
     return graph.add_node1("IDENTITY", [y], name=layer.name) if y == x else y
 
 
-def _project(graph, x, kernel, bias, scale, name):
-    """(batch, steps, dim) @ kernel (dim, heads, size) + bias -> (batch, heads, steps, size)."""
+def _dense_heads(graph, x, kernel, bias, scale, name):
+    """(batch, steps, dim) @ kernel (dim, heads, size) + bias -> (batch, steps, heads * size), heads major."""
     dim, heads, size = kernel.shape
     weights = (kernel.reshape(dim, heads * size) * scale).T
     bias = np.zeros(heads * size, kernel.dtype) if bias is None else bias.reshape(-1) * scale
-    y = graph.add_node1("FULLY_CONNECTED", [x, graph.add_const(np.ascontiguousarray(weights, kernel.dtype),
-                                                               f"{name}/kernel"),
-                                            graph.add_const(bias.astype(kernel.dtype), f"{name}/bias")],
-                        {**_NONE, "keep_num_dims": True}, name=f"{name}/dense")
+    return graph.add_node1("FULLY_CONNECTED", [x, graph.add_const(np.ascontiguousarray(weights, kernel.dtype),
+                                                                  f"{name}/kernel"),
+                                               graph.add_const(bias.astype(kernel.dtype), f"{name}/bias")],
+                           {**_NONE, "keep_num_dims": True}, name=f"{name}/dense")
+
+
+def _project(graph, x, kernel, bias, scale, name):
+    """(batch, steps, dim) @ kernel (dim, heads, size) + bias -> (batch, heads, steps, size)."""
+    _, heads, size = kernel.shape
+    y = _dense_heads(graph, x, kernel, bias, scale, name)
     n, steps = graph.shape(x)[:2]
     y = reshape(graph, y, [n, steps, heads, size], f"{name}/heads")
     return graph.add_node1("TRANSPOSE", [y, graph.add_const(np.asarray([0, 2, 1, 3], np.int32), "perm")],
@@ -77,7 +84,14 @@ def _mask_bias(graph, layer, given, query_steps, key_steps, use_causal_mask, dty
         if slot in given:
             m = _as_float(graph, given[slot], dtype, f"{name}/{slot}_float")
             factors.append(reshape(graph, m, layout(graph.shape(m)[0]), f"{name}/{slot}"))
-    causal = np.tril(np.ones((query_steps, key_steps), dtype))[None, None] if use_causal_mask else None
+    causal = None  # the constant part: causal mask and sliding window
+    if use_causal_mask:
+        causal = np.tril(np.ones((query_steps, key_steps), dtype))
+    window = getattr(layer, "sliding_window", None)
+    if window is not None:
+        band = (np.abs(np.arange(query_steps)[:, None] - np.arange(key_steps)[None, :]) < window).astype(dtype)
+        causal = band if causal is None else causal * band
+    causal = None if causal is None else causal[None, None]
     if not factors:
         return None if causal is None else graph.add_const((1 - causal) * np.asarray(_MASKED_SCORE, dtype),
                                                            f"{name}/causal_mask")
@@ -115,6 +129,9 @@ def _multi_head_attention(graph, layer, config, weights, inputs, shape, call_kwa
     attended = graph.add_node1("TRANSPOSE", [attended, graph.add_const(np.asarray([0, 2, 1, 3], np.int32), "perm")])
     value_dim = graph.shape(attended)[-1]
     attended = reshape(graph, attended, [n, query_steps, heads * value_dim], f"{name}/merged_heads")
+    if config.get("use_gate"):  # sigmoid(query @ gate) in the same (heads, value_dim) order as the merged heads
+        gate = _dense_heads(graph, query, weights["gate/kernel"], weights.get("gate/bias"), 1.0, f"{name}/gate")
+        attended = graph.add_node1("MUL", [attended, graph.add_node1("LOGISTIC", [gate])], _NONE, name=f"{name}/gated")
     kernel = weights["attention_output/kernel"]  # (heads, value_dim, out)
     out_bias = weights.get("attention_output/bias", np.zeros(kernel.shape[-1], kernel.dtype))
     out = graph.add_node1("FULLY_CONNECTED", [attended, graph.add_const(np.ascontiguousarray(

@@ -57,3 +57,11 @@ def test_attention_mask_and_key_as_inputs():
         mask[..., 0] = True
         return [randn(b, 3, 4, seed=b), randn(b, 5, 4, seed=b + 1), randn(b, 5, 2, seed=b + 2), mask]
     check_converted(model, inputs)
+
+
+def test_gated_attention_with_a_sliding_window():
+    inp = et.Input((7, 6))
+    out = layers.MultiHeadAttention(2, 3, value_dim=4, use_gate=True, sliding_window=3)(inp, inp, use_causal_mask=True)
+    model = et.Model(inp, out)
+    randomize(model, 4)
+    check_converted(model, lambda b: [randn(b, 7, 6, seed=b)])

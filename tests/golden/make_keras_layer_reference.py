@@ -78,6 +78,8 @@ CASES = [
                                                    "output_shape": 6}, [(2, 4, 5), (2, 6, 3)], {}),
     ("mha_causal_scores", "MultiHeadAttention", {"num_heads": 2, "key_dim": 4, "use_bias": False},
      [(2, 5, 6), (2, 5, 6)], {"use_causal_mask": True, "return_attention_scores": True}),
+    ("mha_gate_window", "MultiHeadAttention", {"num_heads": 2, "key_dim": 3, "value_dim": 2, "use_gate": True,
+                                               "sliding_window": 2}, [(2, 5, 4), (2, 5, 4)], {"use_causal_mask": True}),
     ("mha_key_mask", "MultiHeadAttention", {"num_heads": 2, "key_dim": 2}, [(2, 3, 4), (2, 5, 4), (2, 5, 4),
                                                                             (2, 3, 5)], {}),
 ]

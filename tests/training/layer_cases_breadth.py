@@ -106,5 +106,7 @@ def breadth_cases():
             _attention_with_biases_case,
             lambda r: (layers.MultiHeadAttention(3, 2, value_dim=3, output_shape=4, use_bias=False, **F64),
                        [n(r, 1, 3, 4), n(r, 1, 2, 3), n(r, 1, 2, 2)], None, None),
-            _attention_dropout_case],
+            _attention_dropout_case,
+            lambda r: (layers.MultiHeadAttention(2, 2, use_gate=True, sliding_window=2, use_bias=False, **F64),
+                       [n(r, 2, 4, 3), n(r, 2, 4, 3)], None, None)],
     }

@@ -20,7 +20,9 @@ class MultiHeadAttention(Layer):
     """Multi-head scaled dot-product attention (keras.layers.MultiHeadAttention) over (batch, steps, features)
     inputs. Args: num_heads, key_dim, value_dim (default key_dim), dropout on the attention probabilities (0.0),
     use_bias (True), output_shape (the output's last size; default the query's), attention_axes (None or (1,): the
-    steps axis; others are not supported), kernel_/bias_ initializer, regularizer and constraint, activity_regularizer.
+    steps axis; others are not supported), sliding_window (None, or w: query i sees keys j with |i - j| < w),
+    use_gate (False: True multiplies the attended values by sigmoid(query @ gate kernel + bias), Keras 3's gated
+    attention), kernel_/bias_ initializer, regularizer and constraint, activity_regularizer.
 
     Call: layer(query, value, key=None, query_mask=None, value_mask=None, key_mask=None, attention_mask=None,
     return_attention_scores=False, training=None, use_causal_mask=False); key defaults to value; attention_mask
@@ -30,10 +32,15 @@ class MultiHeadAttention(Layer):
     and changes no result."""
 
     def __init__(self, num_heads, key_dim, value_dim=None, dropout=0.0, use_bias=True, output_shape=None,
-                 attention_axes=None, kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
-                 bias_constraint=None, seed=None, flash_attention=None, **kwargs):
+                 attention_axes=None, sliding_window=None, flash_attention=None, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, use_gate=False, seed=None, **kwargs):
         super().__init__(**kwargs)
+        if sliding_window is not None and (not isinstance(sliding_window, int) or sliding_window <= 0):
+            raise ValueError(f"MultiHeadAttention: sliding_window must be None or a positive int, got "
+                             f"{sliding_window!r}")
+        self.sliding_window = sliding_window
+        self.use_gate = bool(use_gate)
         self.num_heads, self.key_dim = int(num_heads), int(key_dim)
         self.value_dim = self.key_dim if value_dim is None else int(value_dim)
         if min(self.num_heads, self.key_dim, self.value_dim) <= 0:
@@ -98,6 +105,9 @@ class MultiHeadAttention(Layer):
         self.query_kernel, self.query_bias = dense("query", (query_shape[-1], heads, self.key_dim),
                                                    (heads, self.key_dim))
         self.key_kernel, self.key_bias = dense("key", (key_shape[-1], heads, self.key_dim), (heads, self.key_dim))
+        if self.use_gate:  # Keras builds the gate between key and value: its weights sit there in the order
+            self.gate_kernel, self.gate_bias = dense("gate", (query_shape[-1], heads, self.value_dim),
+                                                     (heads, self.value_dim))
         self.value_kernel, self.value_bias = dense("value", (value_shape[-1], heads, self.value_dim),
                                                    (heads, self.value_dim))
         self.output_kernel, self.output_bias = dense("attention_output", (heads, self.value_dim, out_dim), (out_dim,))
@@ -108,7 +118,7 @@ class MultiHeadAttention(Layer):
         given = dict(zip(slots, inputs))
         query, value = given["query"], given["value"]
         key = given.get("key", value)
-        mask = self.combined_mask(given, query.shape[1], key.shape[1], use_causal_mask)
+        mask = self.combined_mask(given, query.shape[1], key.shape[1], use_causal_mask, self.sliding_window)
 
         def project(x, kernel, bias, subscripts):
             y = ops.einsum(subscripts, x, kernel)
@@ -122,6 +132,9 @@ class MultiHeadAttention(Layer):
             scores = ops.add(scores, ((1.0 - mask[:, None]) * MASKED_SCORE).astype(scores.dtype))
         probabilities = ops.softmax(scores, axis=-1)
         attended = ops.einsum("bhts,bshv->bthv", self.dropout_layer(probabilities, training=training), v)
+        if self.use_gate:
+            attended = ops.multiply(attended, ops.sigmoid(project(query, self.gate_kernel, self.gate_bias,
+                                                                  "btd,dhv->bthv")))
         out = ops.einsum("bthv,hvo->bto", attended, self.output_kernel)
         if self.output_bias is not None:
             out = ops.add(out, self.output_bias)
@@ -130,9 +143,9 @@ class MultiHeadAttention(Layer):
         return [out, probabilities] if return_attention_scores else out
 
     @staticmethod
-    def combined_mask(given, query_steps, key_steps, use_causal_mask):
+    def combined_mask(given, query_steps, key_steps, use_causal_mask, sliding_window=None):
         """The (batch or 1, query steps, key steps) 0/1 float mask of allowed positions that Keras combines from
-        the masks given and the causal mask, or None when nothing is masked."""
+        the masks given, the causal mask and the sliding window, or None when nothing is masked."""
         def array(name):
             t = given.get(name)
             return None if t is None else np.asarray(t.data if hasattr(t, "data") else t).astype(bool)
@@ -147,6 +160,8 @@ class MultiHeadAttention(Layer):
                 mask = both(mask, array(name)[:, None, :])
         if use_causal_mask:
             mask = both(mask, causal_mask(query_steps, key_steps)[None])
+        if sliding_window is not None:
+            mask = both(mask, window_mask(query_steps, key_steps, sliding_window)[None])
         if array("attention_mask") is not None:
             mask = both(mask, array("attention_mask"))
         return None if mask is None else mask.astype(np.float64)
@@ -163,7 +178,8 @@ class MultiHeadAttention(Layer):
         config = super().get_config()
         config.update(num_heads=self.num_heads, key_dim=self.key_dim, value_dim=self.value_dim,
                       dropout=self.dropout, use_bias=self.use_bias, output_shape=self.output_dim,
-                      attention_axes=None, seed=self.seed,
+                      attention_axes=None, sliding_window=self.sliding_window, use_gate=self.use_gate,
+                      seed=self.seed,
                       activity_regularizer=regularizers.serialize(self.activity_regularizer),
                       **weight_options_config(self, "kernel", "bias"))
         return config
@@ -172,3 +188,8 @@ class MultiHeadAttention(Layer):
 def causal_mask(query_steps, key_steps):
     """Keras' causal mask: query step i may attend to key steps j <= i."""
     return np.tril(np.ones((query_steps, key_steps), dtype=bool))
+
+
+def window_mask(query_steps, key_steps, window):
+    """Keras' sliding-window mask: query step i may attend to key steps j with |i - j| < window."""
+    return np.abs(np.arange(query_steps)[:, None] - np.arange(key_steps)[None, :]) < window

@@ -98,10 +98,11 @@ def _pair(value, what):
 
 class ZeroPadding1D(Layer):
     """Pads the steps axis of (N, steps, C) inputs with zeros (keras.layers.ZeroPadding1D). padding: an int (both
-    ends) or (left, right); default 1. Other keyword arguments (name, trainable, dtype, input_shape) go to Layer."""
+    ends) or (left, right); default 1. data_format must be None or 'channels_last'. Other keyword arguments (name, trainable, dtype, input_shape) go to Layer."""
 
-    def __init__(self, padding=1, **kwargs):
+    def __init__(self, padding=1, data_format=None, **kwargs):
         super().__init__(**kwargs)
+        conv_utils.check_channels_last(data_format)
         self.padding = _pair(padding, "padding")
 
     def call(self, inputs):
@@ -113,7 +114,7 @@ class ZeroPadding1D(Layer):
 
     def get_config(self):
         config = super().get_config()
-        config.update(padding=list(self.padding))
+        config.update(padding=list(self.padding), data_format="channels_last")
         return config
 
 
