@@ -40,6 +40,7 @@ class ConvBase(Layer):
         if inputs.ndim != self.rank + 2:
             raise ValueError(f"{type(self).__name__} {self.name!r} needs inputs of rank {self.rank + 2} (batch, "
                              f"{self.rank} spatial axes, channels), got shape {inputs.shape}")
+        self.compute_output_shape(tuple(inputs.shape))  # a window that does not fit raises here, named
         y = self._convolve(inputs)
         if self.use_bias:
             y = ops.add(y, self.bias)

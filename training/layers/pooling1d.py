@@ -17,6 +17,7 @@ class _Pooling1D(Layer):
         if inputs.ndim != 3:
             raise ValueError(f"{type(self).__name__} {self.name!r} needs (batch, steps, channels) inputs, got "
                              f"shape {inputs.shape}")
+        self.compute_output_shape(tuple(inputs.shape))  # a window that does not fit raises here, named
         return self._pool(inputs, self.pool_size, self.strides, self.padding)
 
     def compute_output_shape(self, input_shape):
