@@ -124,3 +124,12 @@ def test_einsum_and_erf_in_a_custom_layer_convert():
     randomize(model, 5)
     check_converted(model, lambda b: [randn(b, 5, 4, seed=b)])
     assert "GELU" in tflite_ops(convert(model))
+
+
+def test_every_builtin_layer_has_its_own_mapping():
+    """Tracing is the fallback for user layers: each built-in layer class has a mapping of its own."""
+    from edgelite.converter.frontends import training as frontend
+    from edgelite.training.layers import BUILTIN_LAYERS
+    own = {name for name, cls in BUILTIN_LAYERS.items()
+           if next(k.__name__ for k in cls.__mro__ if k.__name__ in frontend.supported_layers()) == name}
+    assert own == set(BUILTIN_LAYERS)
