@@ -11,7 +11,7 @@ Module map: autodiff (Tensor, tape, grad) <- primitives (the one table of forwar
 converter: see model.get_graph), trainer (compile/fit/evaluate/predict), saving (one .npz file).
 """
 
-from . import activations, constraints, initializers, layers, losses, metrics, ops, optimizers, regularizers
+from . import activations, callbacks, constraints, initializers, layers, losses, metrics, ops, optimizers, regularizers
 from .autodiff import Tensor, Variable, grad, no_grad
 from .layers import (GRU, LSTM, Activation, Add, AveragePooling2D, AvgPool2D, BatchNormalization, Bidirectional,
                      Concatenate, Conv2D, Dense, DepthwiseConv2D, Dropout, Embedding, Flatten,
@@ -21,12 +21,12 @@ from .layers import (GRU, LSTM, Activation, Add, AveragePooling2D, AvgPool2D, Ba
 from .model import Graph, GraphNode, Model, Sequential
 from .saving import load_model, save_model
 from .serialization import register_serializable
-from .trainer import Callback, History
+from .callbacks import Callback, History
 from .utils import set_random_seed
 
 __all__ = [
     "Tensor", "Variable", "grad", "no_grad", "Model", "Sequential", "Graph", "GraphNode", "load_model",
-    "save_model", "register_serializable", "Callback", "History", "set_random_seed", "activations",
+    "save_model", "register_serializable", "Callback", "History", "set_random_seed", "activations", "callbacks",
     "initializers", "constraints", "regularizers", "layers", "losses", "metrics", "ops", "optimizers", "Layer", "Input", "InputLayer",
     "Dense", "Conv2D", "DepthwiseConv2D", "MaxPooling2D", "MaxPool2D", "AveragePooling2D", "AvgPool2D",
     "GlobalAveragePooling2D", "GlobalAvgPool2D", "GlobalMaxPooling2D", "GlobalMaxPool2D",

@@ -33,3 +33,18 @@ def unique_name(base):
     count = _name_counts[base]
     _name_counts[base] += 1
     return base if count == 0 else f"{base}_{count}"
+
+
+def merge_options(owner, defaults, args, kwargs):
+    """defaults updated by positional `args` (in the order of defaults) and keyword `kwargs`, for the classes that
+    are made from a function and its keyword options (losses, metrics). Raises TypeError naming `owner` for too many
+    positional arguments or an unknown keyword."""
+    if len(args) > len(defaults):
+        raise TypeError(f"{owner} takes at most {len(defaults)} positional arguments")
+    unknown = set(kwargs) - set(defaults)
+    if unknown:
+        raise TypeError(f"{owner} got unexpected arguments {sorted(unknown)}")
+    options = dict(defaults)
+    options.update(zip(defaults, args))
+    options.update(kwargs)
+    return options

@@ -160,4 +160,4 @@ def test_accuracy_resolves_by_shape_like_keras():
     binary = metrics.get("accuracy", (3, 1), (3, 1))
     binary.update_state(np.array([[1], [0], [1]]), np.array([[0.7], [0.4], [0.2]]))
     assert binary.result() == pytest.approx(2 / 3)
-    assert metrics.resolve_accuracy((3, 1), (3, 5)) is metrics.sparse_categorical_accuracy
+    assert metrics.resolve_accuracy((3, 1), (3, 5)) is metrics.SparseCategoricalAccuracy
