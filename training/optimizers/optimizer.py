@@ -4,16 +4,16 @@ decay and counts iterations; each subclass writes only `build` (its slots) and `
 Updates run on NumPy arrays outside the tape: a step is not differentiated.
 """
 
-import math
-
 import numpy as np
+
+from . import schedules
 
 
 class Optimizer:
     """Base class of the optimizers: turns (gradient, variable) pairs into weight updates, as
     keras.optimizers.Optimizer.
 
-    Args: learning_rate: a float, or a callable(iterations) -> float schedule. weight_decay: decoupled weight decay
+    Args: learning_rate: a float, or a schedule (a LearningRateSchedule, or any callable(iterations) -> float). weight_decay: decoupled weight decay
     (each step first shrinks every variable by weight_decay * learning_rate). clipnorm: clip each gradient to this
     L2 norm. clipvalue: clip each gradient element to [-clipvalue, clipvalue]. global_clipnorm: scale all gradients
     together so their joint L2 norm is at most this. name: defaults to the class name in lower case.
@@ -68,6 +68,7 @@ class Optimizer:
             self.build(list(variables))
         grads = self._clip_gradients([np.asarray(g) for g in grads])
         lr = self.current_learning_rate()
+        self._begin_step()
         for g, v in zip(grads, variables):
             g = g.astype(v.dtype, copy=False)
             if self.weight_decay:
@@ -76,6 +77,10 @@ class Optimizer:
             if v.data.dtype != g.dtype:  # a float64 NumPy scalar in a rule must not promote float32 weights
                 v.data = v.data.astype(g.dtype)
         self.iterations += 1
+
+    def _begin_step(self):
+        """Called once per step, after clipping and before the variables are updated: for state shared by all
+        variables (Nadam's momentum product)."""
 
     def update_step(self, gradient, variable, learning_rate):
         """Updates `variable.data` in place from `gradient` (a NumPy array of the variable's dtype) with
@@ -110,16 +115,20 @@ class Optimizer:
         self.iterations = int(state["iterations"])
 
     def get_config(self):
-        """The constructor arguments as a dict, for serialize() and saving. Raises ValueError when the learning rate
-        is a schedule (a callable cannot be saved)."""
-        if callable(self.learning_rate):
-            raise ValueError("an optimizer with a learning-rate schedule cannot be serialized")
-        return {"name": self.name, "learning_rate": self.learning_rate, "weight_decay": self.weight_decay,
+        """The constructor arguments as a dict, for serialize() and saving; a LearningRateSchedule is stored as its
+        serialized dict. Raises ValueError when the learning rate is a plain function (it cannot be saved)."""
+        lr = self.learning_rate
+        if callable(lr):
+            lr = schedules.serialize(lr)
+        return {"name": self.name, "learning_rate": lr, "weight_decay": self.weight_decay,
                 "clipnorm": self.clipnorm, "clipvalue": self.clipvalue, "global_clipnorm": self.global_clipnorm}
 
     @classmethod
     def from_config(cls, config):
         """A new optimizer of this class made from a get_config() dict."""
+        config = dict(config)
+        if isinstance(config.get("learning_rate"), dict):
+            config["learning_rate"] = schedules.deserialize(config["learning_rate"])
         return cls(**config)
 
 
@@ -245,86 +254,33 @@ class RMSprop(Optimizer):
                 "centered": self.centered}
 
 
-class Adam(Optimizer):
-    """Adam (keras.optimizers.Adam), with Keras's bias correction and epsilon placement.
+class SMORMS3(Optimizer):
+    """SMORMS3 ("squared mean over root mean squared cubed"), Simon Funk's 2015 rule: each element keeps a memory
+    length mem, averages of the gradient g and its square g2 over that memory, and steps by
+    gradient * min(lr, g**2 / (g2 + eps)) / (sqrt(g2) + eps); mem then shrinks when the gradient's sign is noisy.
 
-    Args: learning_rate (default 0.001), beta_1 and beta_2: the decays of the first and second moments (0.9, 0.999),
-    epsilon (default 1e-7), amsgrad: use the running maximum of the second moment (default False), and the Optimizer
+    Args: learning_rate (default 0.001; the step's upper bound), epsilon (1e-16, as Funk's), and the Optimizer
     arguments."""
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False, **kwargs):
+    def __init__(self, learning_rate=0.001, epsilon=1e-16, **kwargs):
         super().__init__(learning_rate, **kwargs)
-        self.beta_1, self.beta_2, self.epsilon, self.amsgrad = beta_1, beta_2, epsilon, amsgrad
+        self.epsilon = epsilon
 
     def build(self, var_list):
         super().build(var_list)
-        self.add_slot(var_list, "momentum")
-        self.add_slot(var_list, "velocity")
-        if self.amsgrad:
-            self.add_slot(var_list, "velocity_hat")
+        self.add_slot(var_list, "memory", 1.0)
+        self.add_slot(var_list, "mean_gradient")
+        self.add_slot(var_list, "mean_square")
 
     def update_step(self, g, v, lr):
-        step = self.iterations + 1
-        # Keras folds both bias corrections into the step size; epsilon is added outside the sqrt.
-        alpha = lr * math.sqrt(1 - self.beta_2 ** step) / (1 - self.beta_1 ** step)
-        m, vel = self.slot("momentum", v), self.slot("velocity", v)
-        m += (g - m) * (1 - self.beta_1)
-        vel += (g * g - vel) * (1 - self.beta_2)
-        if self.amsgrad:
-            v_hat = self.slot("velocity_hat", v)
-            np.maximum(v_hat, vel, out=v_hat)
-            vel = v_hat
-        v.data = v.data - m * alpha / (np.sqrt(vel) + self.epsilon)
+        mem, avg, avg_sq = self.slot("memory", v), self.slot("mean_gradient", v), self.slot("mean_square", v)
+        r = 1.0 / (mem + 1.0)
+        avg[...] = (1.0 - r) * avg + r * g
+        avg_sq[...] = (1.0 - r) * avg_sq + r * g * g
+        # How consistent the gradient has been: near 1 for a steady sign, near 0 for noise.
+        ratio = avg * avg / (avg_sq + self.epsilon)
+        v.data = v.data - g * np.minimum(lr, ratio) / (np.sqrt(avg_sq) + self.epsilon)
+        mem[...] = 1.0 + mem * (1.0 - ratio)
 
     def get_config(self):
-        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon,
-                "amsgrad": self.amsgrad}
-
-
-class Adamax(Optimizer):
-    """Adamax (keras.optimizers.Adamax): Adam with the infinity norm in place of the second moment.
-
-    Args: learning_rate (default 0.001), beta_1 (0.9), beta_2 (0.999), epsilon (1e-7), and the Optimizer
-    arguments."""
-
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **kwargs):
-        super().__init__(learning_rate, **kwargs)
-        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
-
-    def build(self, var_list):
-        super().build(var_list)
-        self.add_slot(var_list, "m")
-        self.add_slot(var_list, "u")
-
-    def update_step(self, g, v, lr):
-        beta_1_power = self.beta_1 ** (self.iterations + 1)
-        m, u = self.slot("m", v), self.slot("u", v)
-        m += (g - m) * (1 - self.beta_1)
-        np.maximum(self.beta_2 * u, np.abs(g), out=u)
-        v.data = v.data - lr * m / ((1 - beta_1_power) * (u + self.epsilon))
-
-    def get_config(self):
-        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}
-
-
-_CLASSES = {cls.__name__: cls for cls in (SGD, Adagrad, Adadelta, RMSprop, Adam, Adamax)}
-
-
-def get(identifier):
-    """'adam' (Keras defaults), {'class_name', 'config'} or an Optimizer -> Optimizer."""
-    if isinstance(identifier, Optimizer):
-        return identifier
-    if isinstance(identifier, str):
-        by_lower = {name.lower(): cls for name, cls in _CLASSES.items()}
-        try:
-            return by_lower[identifier.lower()]()
-        except KeyError:
-            raise ValueError(f"unknown optimizer {identifier!r}; known: {sorted(by_lower)}") from None
-    if isinstance(identifier, dict):
-        return _CLASSES[identifier["class_name"]].from_config(identifier["config"])
-    raise ValueError(f"cannot interpret {identifier!r} as an optimizer")
-
-
-def serialize(optimizer):
-    """{'class_name': ..., 'config': ...} of `optimizer`, which get() turns back into an optimizer."""
-    return {"class_name": type(optimizer).__name__, "config": optimizer.get_config()}
+        return {**super().get_config(), "epsilon": self.epsilon}
