@@ -40,7 +40,7 @@ def class_weight_to_sample_weight(y, class_weight):
 def _is_batch_list(x):
     # A list or tuple of tuples of arrays is a sequence of batches; a list of arrays is several inputs.
     return isinstance(x, (list, tuple)) and len(x) > 0 and all(
-        isinstance(b, tuple) and 1 <= len(b) <= 3 and all(np.ndim(part) >= 1 or isinstance(part, (list, tuple))
+        isinstance(b, tuple) and len(b) >= 1 and all(np.ndim(part) >= 1 or isinstance(part, (list, tuple))
                                                          for part in b if part is not None) for b in x)
 
 
@@ -175,7 +175,7 @@ class EpochIterator:
 
     def __init__(self, source, steps=None):
         self.source, self.steps = source, steps
-        self._iterator, self.exhausted = None, False
+        self._iterator, self.exhausted, self._taken = None, False, 0
         self.num_batches = steps or source.num_batches
 
     def epoch(self):
@@ -186,7 +186,7 @@ class EpochIterator:
                 yield count - 1, batch
         else:
             if self._iterator is None:
-                self._iterator = iter(self.source)
+                self._iterator, self._taken = iter(self.source), 0
             for step in range(self.steps):
                 try:
                     batch = next(self._iterator)
@@ -196,7 +196,11 @@ class EpochIterator:
                     self._iterator = None
                     break
                 count += 1
+                self._taken += 1
                 yield step, batch
+            # A re-iterable source that has given all its batches starts over next epoch, quietly.
+            if self.source.reiterable and self._taken == self.source.num_batches:
+                self._iterator = None
         if count == 0:
             self.exhausted = True
         self.source.on_epoch_end()
