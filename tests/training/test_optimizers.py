@@ -166,12 +166,14 @@ def test_float32_variables_stay_float32():
         assert v.dtype == np.float32
 
 
-def test_state_round_trip_continues_identically():
+@pytest.mark.parametrize("name", ["adam", "nadam", "smorms3", "lion"])
+def test_state_round_trip_continues_identically(name):
+    # Nadam's momentum product is recomputed from the step count, so it needs no saved state of its own.
     weights, grads = _problem(1)
-    a = optimizers.Adam(0.01)
+    a = optimizers.get(name)
     va = [Variable(w.copy()) for w in weights]
     a.apply_gradients(zip(grads[0], va))
-    b = optimizers.Adam(0.01)
+    b = optimizers.get(optimizers.serialize(a))
     vb = [Variable(v.data.copy()) for v in va]
     b.set_state(vb, a.get_state())
     for step in grads[1:]:
@@ -179,3 +181,64 @@ def test_state_round_trip_continues_identically():
         b.apply_gradients(zip(step, vb))
     for x, y in zip(va, vb):
         np.testing.assert_array_equal(x.data, y.data)
+
+
+# ---- SMORMS3, AdamW, Nadam, Lion, schedules ----
+
+def ref_smorms3(w, gs, lr=0.001, eps=1e-16):
+    # Simon Funk's rule as he published it, one scalar at a time.
+    w = w.copy()
+    for i in np.ndindex(w.shape):
+        mem, g1, g2 = 1.0, 0.0, 0.0
+        for g in gs:
+            grad = g[i]
+            r = 1.0 / (mem + 1.0)
+            g1 = (1 - r) * g1 + r * grad
+            g2 = (1 - r) * g2 + r * grad * grad
+            step = min(lr, g1 * g1 / (g2 + eps))
+            w[i] -= grad * step / (math.sqrt(g2) + eps)
+            mem = 1.0 + mem * (1.0 - g1 * g1 / (g2 + eps))
+    return w
+
+
+@pytest.mark.parametrize("lr", [0.001, 0.3])
+def test_smorms3_follows_funks_rule(lr):
+    weights, grads = _problem(3)
+    got = _run(optimizers.SMORMS3(lr), weights, grads)
+    for k, w in enumerate(weights):
+        np.testing.assert_allclose(got[k], ref_smorms3(w, [g[k] for g in grads], lr), rtol=1e-12)
+
+
+def test_new_optimizers_by_name_and_defaults():
+    for name, cls in (("adamw", optimizers.AdamW), ("nadam", optimizers.Nadam), ("lion", optimizers.Lion),
+                      ("smorms3", optimizers.SMORMS3)):
+        assert isinstance(optimizers.get(name), cls)
+    assert optimizers.get("adamw").weight_decay == 0.004 and optimizers.get("lion").beta_2 == 0.99
+    with pytest.raises(ValueError, match="weight_decay"):
+        optimizers.AdamW(weight_decay=None)
+    with pytest.raises(ValueError, match="beta_1"):
+        optimizers.Lion(beta_1=0.0)
+
+
+def test_a_schedule_drives_the_learning_rate_and_serializes():
+    schedule = optimizers.schedules.PiecewiseConstantDecay([1], [0.5, 0.1])
+    optimizer = optimizers.SGD(schedule)
+    v = Variable(np.zeros(2))
+    for _ in range(3):
+        optimizer.apply_gradients([(np.ones(2), v)])
+    # Steps 0 and 1 at 0.5, step 2 at 0.1 (the schedule sees `iterations` before the step).
+    np.testing.assert_allclose(v.data, [-1.1, -1.1])
+    clone = optimizers.get(optimizers.serialize(optimizer))
+    assert isinstance(clone.learning_rate, optimizers.schedules.PiecewiseConstantDecay)
+    assert clone.learning_rate.get_config() == schedule.get_config()
+    with pytest.raises(ValueError, match="cannot be serialized"):
+        optimizers.serialize(optimizers.SGD(lambda step: 0.1))
+
+
+def test_weight_decay_follows_clipping_and_uses_the_scheduled_rate():
+    # Keras 3 order: clip the gradients, shrink the variable by weight_decay * lr, then the rule's step.
+    v = Variable(np.array([2.0, -4.0]))
+    optimizer = optimizers.SGD(optimizers.schedules.ExponentialDecay(0.1, 1, 0.5), weight_decay=0.2, clipnorm=1.0)
+    optimizer.apply_gradients([(np.array([3.0, 4.0]), v)])
+    expected = np.array([2.0, -4.0]) * (1 - 0.2 * 0.1) - 0.1 * np.array([0.6, 0.8])
+    np.testing.assert_allclose(v.data, expected)
