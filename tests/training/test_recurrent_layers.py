@@ -150,7 +150,6 @@ def test_embedding_rejects_bad_indices(indices, match):
 @pytest.mark.parametrize("make,match", [
     (lambda: L.Embedding(5, 2, mask_zero=True), "mask_zero"),
     (lambda: L.LSTM(3, stateful=True), "stateful"),
-    (lambda: L.GRU(3, kernel_regularizer="l2"), "kernel_regularizer"),
     (lambda: L.Bidirectional(L.Dense(3)), "wraps"),
 ])
 def test_unsupported_arguments_are_refused(make, match):

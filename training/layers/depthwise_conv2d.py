@@ -1,27 +1,30 @@
 """DepthwiseConv2D: one (kh, kw) filter per input channel and multiplier; kernel (kh, kw, Cin, multiplier),
 output channel c * multiplier + m (TF order)."""
 
-from .. import initializers, ops
+from .. import ops
 from .conv2d import BaseConv2D
+from .weight_options import add_option_weight, set_weight_options, weight_options_config
 
 
 class DepthwiseConv2D(BaseConv2D):
     """Depthwise 2-D convolution over NHWC inputs (keras.layers.DepthwiseConv2D): one (kh, kw) filter per input
     channel and multiplier, output channel c * depth_multiplier + m. Args as Conv2D, with depth_multiplier (default
-    1) and depthwise_initializer in place of filters and kernel_initializer. Other keyword arguments (name,
+    1) and depthwise_initializer / depthwise_regularizer / depthwise_constraint in place of filters and the kernel_
+    arguments. Other keyword arguments (name,
     trainable, dtype, input_shape) go to Layer."""
 
     def __init__(self, kernel_size, strides=(1, 1), padding="valid", depth_multiplier=1, data_format=None,
                  dilation_rate=(1, 1), activation=None, use_bias=True, depthwise_initializer="glorot_uniform",
-                 bias_initializer="zeros", **kwargs):
+                 bias_initializer="zeros", depthwise_regularizer=None, bias_regularizer=None,
+                 activity_regularizer=None, depthwise_constraint=None, bias_constraint=None, **kwargs):
         super().__init__(kernel_size, strides, padding, data_format, dilation_rate, activation, use_bias,
-                         bias_initializer, **kwargs)
+                         bias_initializer, bias_regularizer, activity_regularizer, bias_constraint, **kwargs)
         self.depth_multiplier = int(depth_multiplier)
-        self.depthwise_initializer = initializers.get(depthwise_initializer)
+        set_weight_options(self, "depthwise", depthwise_initializer, depthwise_regularizer, depthwise_constraint)
 
     def build(self, input_shape):
         shape = self.kernel_size + (input_shape[-1], self.depth_multiplier)
-        self.depthwise_kernel = self.add_weight(shape, self.depthwise_initializer, name="depthwise_kernel")
+        self.depthwise_kernel = add_option_weight(self, "depthwise", shape, name="depthwise_kernel")
         self._add_bias(input_shape[-1] * self.depth_multiplier)
         self.built = True
 
@@ -33,6 +36,5 @@ class DepthwiseConv2D(BaseConv2D):
 
     def get_config(self):
         config = super().get_config()
-        config.update(depth_multiplier=self.depth_multiplier,
-                      depthwise_initializer=initializers.serialize(self.depthwise_initializer))
+        config.update(depth_multiplier=self.depth_multiplier, **weight_options_config(self, "depthwise"))
         return config

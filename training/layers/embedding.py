@@ -2,19 +2,22 @@
 
 import numpy as np
 
-from .. import initializers, ops
+from .. import ops, regularizers
+from .activity_regularization import add_activity_loss
 from .layer import Layer
+from .weight_options import add_option_weight, set_weight_options, weight_options_config
 
 
 class Embedding(Layer):
     """keras.layers.Embedding: integer indices (any shape) -> rows of the `embeddings` table, output shape
     indices.shape + (output_dim,). Args: input_dim (table rows), output_dim, embeddings_initializer
-    ('uniform': U(-0.05, 0.05)), mask_zero (only False; True raises NotImplementedError). Float indices are
+    ('uniform': U(-0.05, 0.05)), embeddings_regularizer, embeddings_constraint, activity_regularizer, mask_zero
+    (only False; True raises NotImplementedError). Float indices are
     read as integers; an index outside [0, input_dim) or a fraction raises ValueError."""
 
-    def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", mask_zero=False, **kwargs):
-        for unsupported in ("embeddings_regularizer", "activity_regularizer", "embeddings_constraint",
-                            "weights", "lora_rank"):
+    def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", embeddings_regularizer=None,
+                 embeddings_constraint=None, mask_zero=False, activity_regularizer=None, **kwargs):
+        for unsupported in ("weights", "lora_rank"):
             if kwargs.pop(unsupported, None) is not None:
                 raise NotImplementedError(f"Embedding: {unsupported} is not supported by edgelite.training")
         super().__init__(**kwargs)
@@ -25,12 +28,12 @@ class Embedding(Layer):
         if int(input_dim) <= 0 or int(output_dim) <= 0:
             raise ValueError(f"Embedding input_dim and output_dim must be positive, got {input_dim}, {output_dim}")
         self.input_dim, self.output_dim = int(input_dim), int(output_dim)
-        self.embeddings_initializer = initializers.get(embeddings_initializer)
+        set_weight_options(self, "embeddings", embeddings_initializer, embeddings_regularizer, embeddings_constraint)
+        self.activity_regularizer = regularizers.get(activity_regularizer)
         self.mask_zero = False
 
     def build(self, input_shape):
-        self.embeddings = self.add_weight((self.input_dim, self.output_dim), self.embeddings_initializer,
-                                          name="embeddings")
+        self.embeddings = add_option_weight(self, "embeddings", (self.input_dim, self.output_dim))
         self.built = True
 
     def call(self, inputs):
@@ -41,7 +44,7 @@ class Embedding(Layer):
         if indices.size and (indices.min() < 0 or indices.max() >= self.input_dim):
             bad = indices[(indices < 0) | (indices >= self.input_dim)].ravel()[0]
             raise ValueError(f"Embedding {self.name!r}: index {bad} is outside [0, {self.input_dim})")
-        return ops.getitem(self.embeddings, indices)
+        return add_activity_loss(self, ops.getitem(self.embeddings, indices))
 
     def _convert_input(self, x):
         # Indices are not autocast to the layer's float dtype (Keras casts them to int instead).
@@ -53,7 +56,7 @@ class Embedding(Layer):
 
     def get_config(self):
         config = super().get_config()
-        config.update(input_dim=self.input_dim, output_dim=self.output_dim,
-                      embeddings_initializer=initializers.serialize(self.embeddings_initializer),
-                      mask_zero=self.mask_zero)
+        config.update(input_dim=self.input_dim, output_dim=self.output_dim, mask_zero=self.mask_zero,
+                      activity_regularizer=regularizers.serialize(self.activity_regularizer),
+                      **weight_options_config(self, "embeddings"))
         return config

@@ -13,10 +13,12 @@ drawn once per call and kept for every time step, as Keras does.
 
 import numpy as np
 
-from .. import activations, initializers, ops
+from .. import activations, ops, regularizers
 from ..autodiff import Tensor
 from ..utils import global_rng
+from .activity_regularization import add_activity_loss
 from .layer import Layer
+from .weight_options import add_option_weight, set_weight_options, weight_options_config
 
 
 class Recurrent(Layer):
@@ -25,8 +27,9 @@ class Recurrent(Layer):
     output (batch, units), or the sequence (batch, time, units) with return_sequences, then the final states
     with return_state. Args: units, activation ('tanh'), use_bias, kernel_initializer ('glorot_uniform'),
     recurrent_initializer ('orthogonal'), bias_initializer ('zeros'), dropout, recurrent_dropout (rates in
-    [0, 1)), return_sequences, return_state, go_backwards, unroll (read by the converter), seed (dropout).
-    Raises NotImplementedError for stateful=True, regularizers and constraints."""
+    [0, 1)), kernel_ / recurrent_ / bias_regularizer and _constraint, activity_regularizer, return_sequences,
+    return_state, go_backwards, unroll (read by the converter), seed (dropout). Raises NotImplementedError for
+    stateful=True."""
 
     gates = 1  # blocks of `units` columns in kernel and recurrent_kernel
     state_names = ("h",)
@@ -34,12 +37,9 @@ class Recurrent(Layer):
     def __init__(self, units, activation="tanh", use_bias=True, kernel_initializer="glorot_uniform",
                  recurrent_initializer="orthogonal", bias_initializer="zeros", dropout=0.0, recurrent_dropout=0.0,
                  return_sequences=False, return_state=False, go_backwards=False, stateful=False, unroll=False,
-                 seed=None, **kwargs):
-        for unsupported in ("kernel_regularizer", "recurrent_regularizer", "bias_regularizer",
-                            "activity_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint"):
-            if kwargs.pop(unsupported, None) is not None:
-                raise NotImplementedError(f"{type(self).__name__}: {unsupported} is not supported by "
-                                          "edgelite.training")
+                 seed=None, kernel_regularizer=None, recurrent_regularizer=None, bias_regularizer=None,
+                 activity_regularizer=None, kernel_constraint=None, recurrent_constraint=None, bias_constraint=None,
+                 **kwargs):
         kwargs.pop("use_cudnn", None)  # a Keras choice of GPU kernel; the math is the same
         super().__init__(**kwargs)
         if int(units) <= 0:
@@ -53,9 +53,10 @@ class Recurrent(Layer):
         self.units = int(units)
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
+        set_weight_options(self, "kernel", kernel_initializer, kernel_regularizer, kernel_constraint)
+        set_weight_options(self, "recurrent", recurrent_initializer, recurrent_regularizer, recurrent_constraint)
+        set_weight_options(self, "bias", bias_initializer, bias_regularizer, bias_constraint)
+        self.activity_regularizer = regularizers.get(activity_regularizer)
         self.dropout, self.recurrent_dropout = float(dropout), float(recurrent_dropout)
         self.return_sequences, self.return_state = bool(return_sequences), bool(return_state)
         self.go_backwards = bool(go_backwards)
@@ -75,11 +76,12 @@ class Recurrent(Layer):
             raise ValueError(f"{type(self).__name__} {self.name!r} needs inputs (batch, time, features), got "
                              f"shape {tuple(sequence_shape)}")
         features, width = sequence_shape[-1], self.gates * self.units
-        self.kernel = self.add_weight((features, width), self.kernel_initializer, name="kernel")
-        self.recurrent_kernel = self.add_weight((self.units, width), self.recurrent_initializer,
-                                                name="recurrent_kernel")
-        self.bias = self.add_weight(self._bias_shape(), self._bias_initial_value, name="bias") if self.use_bias \
-            else None
+        self.kernel = add_option_weight(self, "kernel", (features, width))
+        self.recurrent_kernel = add_option_weight(self, "recurrent", (self.units, width), name="recurrent_kernel")
+        # The bias goes through _bias_initial_value (LSTM's unit_forget_bias), so it is made here, not by prefix.
+        self.bias = self.add_weight(self._bias_shape(), self._bias_initial_value, name="bias",
+                                    regularizer=self.bias_regularizer, constraint=self.bias_constraint) \
+            if self.use_bias else None
         self.built = True
 
     def _bias_shape(self):
@@ -127,7 +129,7 @@ class Recurrent(Layer):
             outputs.append(output)
         # With go_backwards the sequence comes out in the order it was read, last input first (as in Keras).
         result = ops.stack(outputs, axis=1) if self.return_sequences else outputs[-1]
-        return [result] + list(states) if self.return_state else result
+        return add_activity_loss(self, [result] + list(states) if self.return_state else result)
 
     def _masks(self, training, rate, shape, dtype, per_gate):
         """None (no dropout), or `gates` (per-gate) or one kept-unit masks scaled by 1 / (1 - rate)."""
@@ -180,9 +182,8 @@ class Recurrent(Layer):
     def get_config(self):
         config = super().get_config()
         config.update(units=self.units, activation=activations.serialize(self.activation), use_bias=self.use_bias,
-                      kernel_initializer=initializers.serialize(self.kernel_initializer),
-                      recurrent_initializer=initializers.serialize(self.recurrent_initializer),
-                      bias_initializer=initializers.serialize(self.bias_initializer), dropout=self.dropout,
+                      **weight_options_config(self, "kernel", "recurrent", "bias"),
+                      activity_regularizer=regularizers.serialize(self.activity_regularizer), dropout=self.dropout,
                       recurrent_dropout=self.recurrent_dropout, return_sequences=self.return_sequences,
                       return_state=self.return_state, go_backwards=self.go_backwards, stateful=self.stateful,
                       unroll=self.unroll, seed=self.seed)

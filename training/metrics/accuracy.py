@@ -66,7 +66,8 @@ def _wrapper_class(class_name, fn, default_name, doc, **defaults):
     """A MeanMetricWrapper subclass over fn whose constructor takes defaults' keywords, name and dtype."""
 
     def __init__(self, *args, name=default_name, dtype=None, **kwargs):
-        MeanMetricWrapper.__init__(self, fn, name=name, dtype=dtype, **merge_options(class_name, defaults, args, kwargs))
+        options = merge_options(class_name, defaults, args, kwargs)
+        MeanMetricWrapper.__init__(self, fn, name=name, dtype=dtype, **options)
 
     return type(class_name, (MeanMetricWrapper,), {"__init__": __init__, "__doc__": doc, "direction": "up"})
 

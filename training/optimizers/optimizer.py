@@ -13,8 +13,8 @@ class Optimizer:
     """Base class of the optimizers: turns (gradient, variable) pairs into weight updates, as
     keras.optimizers.Optimizer.
 
-    Args: learning_rate: a float, or a schedule (a LearningRateSchedule, or any callable(iterations) -> float). weight_decay: decoupled weight decay
-    (each step first shrinks every variable by weight_decay * learning_rate). clipnorm: clip each gradient to this
+    Args: learning_rate: a float, or a schedule (a LearningRateSchedule, or any callable(iterations) -> float).
+    weight_decay: decoupled weight decay (each step first shrinks every variable by weight_decay * learning_rate). clipnorm: clip each gradient to this
     L2 norm. clipvalue: clip each gradient element to [-clipvalue, clipvalue]. global_clipnorm: scale all gradients
     together so their joint L2 norm is at most this. name: defaults to the class name in lower case.
 
