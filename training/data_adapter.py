@@ -153,6 +153,10 @@ def make_source(x, y=None, sample_weight=None, batch_size=None, steps=None, shuf
     source whose batches carry their own, or batch_size with one that is already batched."""
     if x is None:
         raise ValueError("no input data: pass x")
+    if isinstance(x, dict):
+        raise NotImplementedError("inputs as a dict by input name are not supported; pass a list in input order")
+    if shuffle == "batch":
+        raise NotImplementedError("shuffle='batch' is not supported; pass shuffle=True or False")
     if is_array_data(x):
         return ArraySource(x, y, sample_weight, batch_size, steps, shuffle)
     for name, value in (("y", y), ("sample_weight", sample_weight)):

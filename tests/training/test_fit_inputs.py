@@ -173,6 +173,10 @@ def test_bad_inputs_raise_clear_errors():
         model.fit([(x, y, None, None)], verbose=0)
     with pytest.raises(ValueError, match="cannot use"):
         model.predict(object(), verbose=0)
+    with pytest.raises(NotImplementedError, match="dict"):
+        model.fit({"x": x}, y, verbose=0)
+    with pytest.raises(NotImplementedError, match="batch"):
+        model.fit(x, y, shuffle="batch", verbose=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with pytest.raises(ValueError, match="no batches"):
