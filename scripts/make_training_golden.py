@@ -17,7 +17,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "training"))
-from golden_cases import (FIT_CASES, LOSS_CASES, METRIC_CASES, OPTIMIZER_CASES, SCHEDULE_CASES,  # noqa: E402
+from golden_cases import (CALLBACK_CASES, CALLBACK_START_LR, FIT_CASES, LOSS_CASES, METRIC_CASES, OPTIMIZER_CASES, SCHEDULE_CASES,  # noqa: E402
                           SCHEDULE_STEPS, fit_data, loss_inputs, metric_inputs, optimizer_inputs)
 
 OUT = os.path.join(os.path.dirname(__file__), "..", "tests", "training", "golden", "keras3_training.npz")
@@ -92,6 +92,29 @@ def run_fit():
     return out
 
 
+def run_callbacks():
+    out = {}
+    for name, (class_name, kwargs, values) in CALLBACK_CASES.items():
+        model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+        model.compile(keras.optimizers.SGD(CALLBACK_START_LR), "mse")
+        callback = getattr(keras.callbacks, class_name)(monitor="val_loss", **kwargs)
+        callback.set_model(model)
+        model.stop_training = False
+        callback.on_train_begin()
+        ran, rates = [], []
+        for epoch, value in enumerate(values):
+            callback.on_epoch_begin(epoch)
+            callback.on_epoch_end(epoch, {"val_loss": value})
+            ran.append(epoch)
+            rates.append(float(model.optimizer.learning_rate))
+            if model.stop_training:
+                break
+        callback.on_train_end()
+        out[f"callback/{name}/epochs"] = np.array(ran)
+        out[f"callback/{name}/learning_rate"] = np.array(rates)
+    return out
+
+
 def main():
     arrays = {}
     for name, spec in OPTIMIZER_CASES.items():
@@ -100,6 +123,7 @@ def main():
     arrays.update(run_metrics())
     arrays.update(run_schedules())
     arrays.update(run_fit())
+    arrays.update(run_callbacks())
     arrays["meta"] = np.array(json.dumps({"keras": keras.__version__}))
     np.savez_compressed(OUT, **arrays)
     print(f"wrote {len(arrays)} arrays to {os.path.normpath(OUT)} (Keras {keras.__version__})")

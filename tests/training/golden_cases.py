@@ -183,6 +183,22 @@ def metric_inputs(kind):
     return batches
 
 
+# Monitor-driven callbacks on a fixed series of epoch logs: which epochs run, the learning rate after each.
+_PLATEAU = [1.0, 0.9, 0.9, 0.95, 0.89, 0.9, 0.9, 0.91, 0.92, 0.5, 0.5, 0.5, 0.5, 0.5]
+CALLBACK_CASES = {
+    "early_patience": ("EarlyStopping", {"patience": 2}, _PLATEAU),
+    "early_min_delta": ("EarlyStopping", {"patience": 1, "min_delta": 0.05}, _PLATEAU),
+    "early_baseline": ("EarlyStopping", {"patience": 2, "baseline": 0.8}, _PLATEAU),
+    "early_start": ("EarlyStopping", {"patience": 1, "start_from_epoch": 4}, _PLATEAU),
+    "early_max": ("EarlyStopping", {"patience": 2, "mode": "max"}, [0.1, 0.3, 0.2, 0.25, 0.3, 0.29, 0.1]),
+    "plateau": ("ReduceLROnPlateau", {"factor": 0.5, "patience": 1}, _PLATEAU),
+    "plateau_cooldown": ("ReduceLROnPlateau", {"factor": 0.5, "patience": 1, "cooldown": 2, "min_lr": 0.02},
+                         _PLATEAU),
+    "plateau_min_delta": ("ReduceLROnPlateau", {"factor": 0.2, "patience": 2, "min_delta": 0.05}, _PLATEAU),
+}
+CALLBACK_START_LR = 0.1
+
+
 # fit with SGD from fixed weights, unshuffled: checks how sample and class weights enter the loss and the logs.
 FIT_CASES = {
     "regression_sample_weight": {"units": 2, "activation": None, "loss": "mse", "lr": 0.05, "batch_size": 4,
