@@ -17,8 +17,9 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "training"))
-from golden_cases import (CALLBACK_CASES, CALLBACK_START_LR, FIT_CASES, LOSS_CASES, METRIC_CASES, OPTIMIZER_CASES, SCHEDULE_CASES,  # noqa: E402
-                          SCHEDULE_STEPS, fit_data, loss_inputs, metric_inputs, optimizer_inputs)
+from golden_cases import (CALLBACK_CASES, CALLBACK_START_LR, FIT_CASES, LOSS_CASES, METRIC_CASES,  # noqa: E402
+                          OPTIMIZER_CASES, SCHEDULE_CASES, SCHEDULE_STEPS, drive_callback,
+                          fit_data, loss_inputs, metric_inputs, optimizer_inputs)
 
 OUT = os.path.join(os.path.dirname(__file__), "..", "tests", "training", "golden", "keras3_training.npz")
 
@@ -97,19 +98,8 @@ def run_callbacks():
     for name, (class_name, kwargs, values) in CALLBACK_CASES.items():
         model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
         model.compile(keras.optimizers.SGD(CALLBACK_START_LR), "mse")
-        callback = getattr(keras.callbacks, class_name)(monitor="val_loss", **kwargs)
-        callback.set_model(model)
-        model.stop_training = False
-        callback.on_train_begin()
-        ran, rates = [], []
-        for epoch, value in enumerate(values):
-            callback.on_epoch_begin(epoch)
-            callback.on_epoch_end(epoch, {"val_loss": value})
-            ran.append(epoch)
-            rates.append(float(model.optimizer.learning_rate))
-            if model.stop_training:
-                break
-        callback.on_train_end()
+        ran, rates = drive_callback(model, getattr(keras.callbacks, class_name)(monitor="val_loss", **kwargs),
+                                    values)
         out[f"callback/{name}/epochs"] = np.array(ran)
         out[f"callback/{name}/learning_rate"] = np.array(rates)
     return out

@@ -199,6 +199,24 @@ CALLBACK_CASES = {
 CALLBACK_START_LR = 0.1
 
 
+def drive_callback(model, callback, values):
+    """Runs `callback`'s epoch hooks over the monitored values (as logs {'val_loss': v}), stopping when it sets
+    model.stop_training; returns (epochs run, learning rate after each). Works for Keras and edgelite alike."""
+    callback.set_model(model)
+    model.stop_training = False
+    callback.on_train_begin()
+    ran, rates = [], []
+    for epoch, value in enumerate(values):
+        callback.on_epoch_begin(epoch)
+        callback.on_epoch_end(epoch, {"val_loss": value})
+        ran.append(epoch)
+        rates.append(float(model.optimizer.learning_rate))
+        if model.stop_training:
+            break
+    callback.on_train_end()
+    return ran, rates
+
+
 # fit with SGD from fixed weights, unshuffled: checks how sample and class weights enter the loss and the logs.
 FIT_CASES = {
     "regression_sample_weight": {"units": 2, "activation": None, "loss": "mse", "lr": 0.05, "batch_size": 4,

@@ -9,8 +9,9 @@ import pytest
 import edgelite.training as et
 from edgelite.training import Variable, callbacks, layers, losses, metrics, optimizers
 from edgelite.training.optimizers import schedules
-from golden_cases import (CALLBACK_CASES, CALLBACK_START_LR, FIT_CASES, LOSS_CASES, METRIC_CASES, OPTIMIZER_CASES, OPTIMIZER_STEPS, SCHEDULE_CASES,
-                          SCHEDULE_STEPS, fit_data, loss_inputs, metric_inputs, optimizer_inputs)
+from golden_cases import (CALLBACK_CASES, CALLBACK_START_LR, FIT_CASES, LOSS_CASES, METRIC_CASES,
+                          OPTIMIZER_CASES, OPTIMIZER_STEPS, SCHEDULE_CASES, SCHEDULE_STEPS, drive_callback,
+                          fit_data, loss_inputs, metric_inputs, optimizer_inputs)
 
 GOLDEN = np.load(os.path.join(os.path.dirname(__file__), "golden", "keras3_training.npz"))
 
@@ -91,18 +92,7 @@ def test_monitor_callbacks_follow_keras_epoch_by_epoch(name):
     class_name, kwargs, values = CALLBACK_CASES[name]
     model = et.Sequential([et.Input((1,)), layers.Dense(1)])
     model.compile(optimizers.SGD(CALLBACK_START_LR), "mse")
-    callback = getattr(callbacks, class_name)(monitor="val_loss", **kwargs)
-    callback.set_model(model)
-    callback.on_train_begin()
-    ran, rates = [], []
-    for epoch, value in enumerate(values):
-        callback.on_epoch_begin(epoch)
-        callback.on_epoch_end(epoch, {"val_loss": value})
-        ran.append(epoch)
-        rates.append(model.optimizer.learning_rate)
-        if model.stop_training:
-            break
-    callback.on_train_end()
+    ran, rates = drive_callback(model, getattr(callbacks, class_name)(monitor="val_loss", **kwargs), values)
     assert ran == list(GOLDEN[f"callback/{name}/epochs"])
     # Keras keeps the rate in float32.
     np.testing.assert_allclose(rates, GOLDEN[f"callback/{name}/learning_rate"], rtol=1e-6)

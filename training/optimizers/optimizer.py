@@ -14,9 +14,10 @@ class Optimizer:
     keras.optimizers.Optimizer.
 
     Args: learning_rate: a float, or a schedule (a LearningRateSchedule, or any callable(iterations) -> float).
-    weight_decay: decoupled weight decay (each step first shrinks every variable by weight_decay * learning_rate). clipnorm: clip each gradient to this
-    L2 norm. clipvalue: clip each gradient element to [-clipvalue, clipvalue]. global_clipnorm: scale all gradients
-    together so their joint L2 norm is at most this. name: defaults to the class name in lower case.
+    weight_decay: decoupled weight decay (each step, after clipping, first shrinks every variable by
+    weight_decay * learning_rate, as Keras 3). clipnorm: clip each gradient to this L2 norm. clipvalue: clip each
+    gradient element to [-clipvalue, clipvalue]. global_clipnorm: scale all gradients together so their joint L2 norm
+    is at most this. name: defaults to the class name in lower case.
 
     Raises ValueError when both clipnorm and global_clipnorm are set. Subclasses write `build` (their slots) and
     `update_step` (the rule) only."""
