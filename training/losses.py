@@ -305,6 +305,23 @@ class LossFunctionWrapper(Loss):
         return self._fn(y_true, y_pred)
 
 
+class ShapeResolvedCrossentropy(Loss):
+    """compile(loss='crossentropy' or 'ce'), as Keras 3: binary cross-entropy for one output unit, sparse categorical
+    for labels of lower rank or width 1, else categorical, picked by the shapes of each call. Not savable (Keras
+    saves the function it picked)."""
+
+    def __init__(self, name="crossentropy", reduction="sum_over_batch_size"):
+        super().__init__(name, reduction)
+
+    def call(self, y_true, y_pred):
+        true_shape = np.shape(y_true.data if isinstance(y_true, Tensor) else y_true)
+        if y_pred.shape[-1] == 1:
+            return binary_crossentropy(y_true, y_pred)
+        if len(true_shape) < y_pred.ndim or true_shape[-1] == 1:
+            return sparse_categorical_crossentropy(y_true, y_pred)
+        return categorical_crossentropy(y_true, y_pred)
+
+
 _CLASSES = {cls.__name__: cls for cls in (
     MeanSquaredError, MeanAbsoluteError, BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy,
     Huber, LogCosh, KLDivergence, Poisson, Hinge, SquaredHinge, CategoricalHinge, MeanAbsolutePercentageError,
@@ -332,6 +349,8 @@ def get(identifier):
     if isinstance(identifier, Loss):
         return identifier
     if isinstance(identifier, str):
+        if identifier.lower() in ("crossentropy", "ce"):
+            return ShapeResolvedCrossentropy(name=identifier)
         cls = _CLASSES.get(identifier) or _NAMES.get(identifier.lower())
         if cls is None:
             raise ValueError(f"unknown loss {identifier!r}; known: {sorted(_NAMES)}")

@@ -150,6 +150,13 @@ METRIC_CASES = {
     "bce": ("BinaryCrossentropy", {}, "binary", True),
     "cce": ("CategoricalCrossentropy", {}, "one_hot", False),
     "scce": ("SparseCategoricalCrossentropy", {}, "sparse", True),
+    "f1_per_class": ("F1Score", {}, "one_hot", False),
+    "f1_macro_threshold": ("F1Score", {"average": "macro", "threshold": 0.3}, "multilabel", True),
+    "f1_micro": ("F1Score", {"average": "micro"}, "one_hot", True),
+    "fbeta_weighted": ("FBetaScore", {"average": "weighted", "beta": 2.0, "threshold": 0.5}, "multilabel", True),
+    "r2": ("R2Score", {}, "regression", False),
+    "r2_weighted_variance": ("R2Score", {"class_aggregation": "variance_weighted_average"}, "regression", True),
+    "r2_per_column_adjusted": ("R2Score", {"class_aggregation": None, "num_regressors": 2}, "regression", True),
 }
 
 

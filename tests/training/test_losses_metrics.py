@@ -62,6 +62,21 @@ def test_loss_aliases_names_and_config():
         losses.Huber(delt=1.0)
 
 
+def test_crossentropy_alias_picks_the_form_by_shape():
+    rng = np.random.default_rng(0)
+    probs = rng.dirichlet(np.ones(3), size=4)
+    labels = rng.integers(0, 3, size=4)
+    ce = losses.get("ce")
+    assert ce.name == "ce"
+    assert float(ce(labels, Tensor(probs)).data) == pytest.approx(
+        float(losses.SparseCategoricalCrossentropy()(labels, Tensor(probs)).data))
+    assert float(ce(np.eye(3)[labels], Tensor(probs)).data) == pytest.approx(
+        float(losses.CategoricalCrossentropy()(np.eye(3)[labels], Tensor(probs)).data))
+    p = probs[:, :1]
+    assert float(losses.get("crossentropy")(labels % 2, Tensor(p)).data) == pytest.approx(
+        float(losses.BinaryCrossentropy()(labels % 2, Tensor(p)).data))
+
+
 def test_mean_with_sample_weight_and_zero_weights():
     y_true, y_pred = np.zeros((3, 1)), Tensor(np.array([[1.0], [2.0], [3.0]]))
     w = np.array([1.0, 0.0, 1.0])

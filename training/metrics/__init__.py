@@ -16,13 +16,15 @@ from .regression import (BinaryCrossentropy, CategoricalCrossentropy, Categorica
                          KLDivergence, LogCoshError, MeanAbsoluteError, MeanAbsolutePercentageError,
                          MeanSquaredError, MeanSquaredLogarithmicError, Poisson, RootMeanSquaredError,
                          SparseCategoricalCrossentropy, SquaredHinge)
+from .scores import F1Score, FBetaScore, R2Score
 
 CLASSES = {cls.__name__: cls for cls in (
     Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy, TopKCategoricalAccuracy,
     SparseTopKCategoricalAccuracy, AUC, Precision, Recall, TruePositives, FalsePositives, TrueNegatives,
     FalseNegatives, MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredLogarithmicError,
     RootMeanSquaredError, LogCoshError, KLDivergence, Poisson, Hinge, SquaredHinge, CategoricalHinge,
-    CosineSimilarity, BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy, Mean, Sum)}
+    CosineSimilarity, BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy, Mean, Sum,
+    FBetaScore, F1Score, R2Score)}
 # Keras' aliases: snake-case class names, function names, and the short forms.
 ALIASES = {
     **{snake_case(name).lower(): cls for name, cls in CLASSES.items()},
@@ -30,7 +32,8 @@ ALIASES = {
     "msle": MeanSquaredLogarithmicError, "rmse": RootMeanSquaredError, "logcosh": LogCoshError,
     "log_cosh": LogCoshError, "kld": KLDivergence, "kullback_leibler_divergence": KLDivergence,
     "kl_divergence": KLDivergence, "bce": BinaryCrossentropy, "top_k_categorical_accuracy": TopKCategoricalAccuracy,
-    "sparse_top_k_categorical_accuracy": SparseTopKCategoricalAccuracy,
+    "sparse_top_k_categorical_accuracy": SparseTopKCategoricalAccuracy, "f1_score": F1Score,
+    "fbeta_score": FBetaScore, "r2_score": R2Score,
 }
 
 
