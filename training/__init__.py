@@ -26,10 +26,11 @@ from .utils import set_random_seed
 
 __all__ = [
     "Tensor", "Variable", "grad", "no_grad", "Model", "Sequential", "Graph", "GraphNode", "load_model",
-    "save_model", "register_serializable", "Callback", "History", "set_random_seed", "callbacks", "activations",
+    "save_model", "register_serializable", "Callback", "History", "set_random_seed", "activations",
     "initializers", "constraints", "regularizers", "layers", "losses", "metrics", "ops", "optimizers", "Layer", "Input", "InputLayer",
     "Dense", "Conv2D", "DepthwiseConv2D", "MaxPooling2D", "MaxPool2D", "AveragePooling2D", "AvgPool2D",
     "GlobalAveragePooling2D", "GlobalAvgPool2D", "GlobalMaxPooling2D", "GlobalMaxPool2D",
     "BatchNormalization", "Dropout", "Flatten", "Reshape", "Activation", "ReLU", "Softmax", "Add", "Subtract",
     "Multiply", "Concatenate", "SimpleRNN", "LSTM", "GRU", "Bidirectional", "Embedding",
+    "callbacks",
 ]
