@@ -190,3 +190,13 @@ def test_train_and_test_on_batch_return_keras_shapes():
     assert loss > 0 and mae > 0
     logs = model.test_on_batch(x, y, return_dict=True)
     assert set(logs) == {"loss", "mae"} and model.metrics_names == ["loss", "mae"]
+
+
+def test_evaluate_adds_the_layer_penalties_as_keras():
+    # Keras 3 gives 5.2 here: mse 4, kernel L2 0.5 * 2, activity L1 0.1 * 8 / batch of 4.
+    x, y = np.ones((4, 2), np.float32), np.zeros((4, 1), np.float32)
+    model = et.Sequential([et.Input((2,)), layers.Dense(1, kernel_initializer="ones",
+                                                        kernel_regularizer=et.regularizers.L2(0.5),
+                                                        activity_regularizer=et.regularizers.L1(0.1))])
+    model.compile("sgd", "mse")
+    assert model.evaluate(x, y, verbose=0) == pytest.approx(5.2, rel=1e-6)
