@@ -136,6 +136,12 @@ def test_metric_aliases_resolve_to_their_classes():
     assert (clone.num_thresholds, clone.curve, clone.name) == (7, "PR", "pr")
     with pytest.raises(ValueError, match="unknown metric"):
         metrics.get("accuracyy")
+    # Loss functions are metrics too, as in Keras; a plain function becomes a MeanMetricWrapper.
+    huber = metrics.get("huber")
+    assert huber.name == "huber" and huber.direction == "down"
+    assert huber(np.zeros((2, 1)), np.array([[0.5], [2.0]])) == pytest.approx((0.125 + 1.5) / 2)
+    gap = metrics.get(lambda t, p: np.abs(t - p).mean(-1))
+    assert gap(np.zeros((2, 2)), np.ones((2, 2))) == pytest.approx(1.0)
 
 
 def test_compiled_metrics_show_in_history_with_keras_names():

@@ -4,6 +4,7 @@ shape to binary, sparse categorical or categorical accuracy, keeping the name gi
 
 import copy
 
+from .. import losses
 from ..utils import snake_case
 from .accuracy import (Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy,
                        SparseTopKCategoricalAccuracy, TopKCategoricalAccuracy, accuracy, binary_accuracy,
@@ -15,7 +16,7 @@ from .confusion import (AUC, FalseNegatives, FalsePositives, Precision, Recall, 
 from .regression import (BinaryCrossentropy, CategoricalCrossentropy, CategoricalHinge, CosineSimilarity, Hinge,
                          KLDivergence, LogCoshError, MeanAbsoluteError, MeanAbsolutePercentageError,
                          MeanSquaredError, MeanSquaredLogarithmicError, Poisson, RootMeanSquaredError,
-                         SparseCategoricalCrossentropy, SquaredHinge)
+                         SparseCategoricalCrossentropy, SquaredHinge, loss_metric_function)
 from .scores import F1Score, FBetaScore, R2Score
 
 CLASSES = {cls.__name__: cls for cls in (
@@ -65,6 +66,10 @@ def get(identifier, y_true_shape=None, y_pred_shape=None):
                 raise ValueError("'accuracy' resolves by the shapes of the targets and predictions; pass them")
             return resolve_accuracy(y_true_shape, y_pred_shape)(name=identifier)
         cls = CLASSES.get(identifier) or ALIASES.get(identifier.lower())
+        if cls is None and identifier.lower() in losses.FUNCTIONS:
+            # Keras exports every loss function as a metric too (keras.metrics.huber, ...).
+            fn = loss_metric_function(losses.FUNCTIONS[identifier.lower()])
+            return MeanMetricWrapper(fn, name=identifier, direction="down")
         if cls is None:
             raise ValueError(f"unknown metric {identifier!r}; known: accuracy, acc, {sorted(ALIASES)}")
         return cls(name=identifier)
