@@ -7,9 +7,12 @@ line, so logs hold one line per epoch instead of one per step.
 import sys
 import time
 
+import numpy as np
+
 
 class Progbar:
-    """The Keras-format progress bar of fit, evaluate and predict, written to stdout. Args: target (the step count),
+    """The Keras-format progress bar of fit, evaluate and predict, written to stdout. Args: target (the step count;
+    None while unknown, as for a generator: shown as 'Unknown' with no bar),
     verbose (1: a bar, redrawn on a terminal, printed once finished otherwise; 2: one line per epoch; 0: silent),
     width of the bar, interval: the shortest time between redraws in seconds."""
 
@@ -38,7 +41,9 @@ class Progbar:
     def _format(self, current, logs, elapsed):
         per_step = elapsed / max(current, 1)
         timing = f"{elapsed:.0f}s {per_step * 1e3:.0f}ms/step"
-        metrics = "".join(f" - {k}: {v:.4f}" for k, v in logs.items())
+        metrics = "".join(f" - {k}: {v:.4f}" for k, v in logs.items() if np.ndim(v) == 0)
+        if self.target is None:
+            return f"{current}/Unknown - {timing}{metrics}"
         if self.verbose == 2:
             return f"{current}/{self.target} - {timing}{metrics}"
         done = int(self.width * current / max(self.target, 1))

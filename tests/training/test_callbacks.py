@@ -262,6 +262,9 @@ def test_progbar_logger_prints_epoch_lines(capsys):
     assert "Epoch 1/2" in out and "Epoch 2/2" in out and "val_loss" in out
     _model().fit(x, y, epochs=1, verbose=0)
     assert capsys.readouterr().out == ""
+    # A generator's step count is unknown until it ends; the finished line shows the count seen.
+    _model().fit(((x[i:i + 5], y[i:i + 5]) for i in (0, 5)), epochs=1, verbose=2)
+    assert "2/2" in capsys.readouterr().out
 
 
 def test_old_import_names_still_work():

@@ -19,7 +19,7 @@ class ProgbarLogger(Callback):
         self._bar, self._seen = None, 0
 
     def _start(self):
-        self._bar, self._seen = Progbar(self.params.get("steps") or 0, self.params.get("verbose", 1)), 0
+        self._bar, self._seen = Progbar(self.params.get("steps"), self.params.get("verbose", 1)), 0
 
     def _step(self, batch, logs):
         self._seen = batch + 1
@@ -27,7 +27,8 @@ class ProgbarLogger(Callback):
 
     def _finish(self, logs):
         # A generator's length is only known once it is done.
-        self._bar.target = self._bar.target or self._seen
+        if self._bar.target is None:
+            self._bar.target = self._seen
         self._bar.update(self._bar.target, logs, finalize=True)
 
     def _in_validation(self):
