@@ -57,10 +57,19 @@ def _as_arrays(x):
     return [np.asarray(a) for a in x] if isinstance(x, (list, tuple)) else [np.asarray(x)]
 
 
-class ArraySource:
-    """Array data cut into batches of batch_size (the last one smaller), reshuffled each epoch when shuffle."""
+class BatchSource:
+    """What EpochIterator reads: iterating gives (x, y, sample_weight) batches; `reiterable` says whether a new
+    iteration starts over (False for generators); `num_batches` is the batch count of one pass, or None."""
 
     reiterable = True
+    num_batches = None
+
+    def on_epoch_end(self):
+        """Called after every epoch; sources with per-epoch state (a PyDataset) pass it on."""
+
+
+class ArraySource(BatchSource):
+    """Array data cut into batches of batch_size (the last one smaller), reshuffled each epoch when shuffle."""
 
     def __init__(self, x, y=None, sample_weight=None, batch_size=None, steps=None, shuffle=False):
         self.multi = isinstance(x, (list, tuple))
@@ -86,9 +95,6 @@ class ArraySource:
             yield (xs if self.multi else xs[0], None if self.y is None else self.y[index],
                    None if self.sample_weight is None else self.sample_weight[index])
 
-    def on_epoch_end(self):
-        pass
-
     def split(self, fraction):
         """(training part, validation part as (x, y, sample_weight)): Keras takes the last `fraction` of the
         samples, before any shuffling."""
@@ -104,10 +110,8 @@ class ArraySource:
         return train, part(slice(cut, None))
 
 
-class IterableSource:
+class IterableSource(BatchSource):
     """Batches from an iterable, iterated afresh every epoch (a list of batches, an object with __iter__)."""
-
-    reiterable = True
 
     def __init__(self, data):
         self.data = data
@@ -115,9 +119,6 @@ class IterableSource:
 
     def __iter__(self):
         return (unpack_batch(b) for b in self.data)
-
-    def on_epoch_end(self):
-        pass
 
 
 class PyDatasetSource(IterableSource):
@@ -128,24 +129,21 @@ class PyDatasetSource(IterableSource):
         return (unpack_batch(self.data[i]) for i in range(len(self.data)))
 
     def on_epoch_end(self):
+        """Calls the dataset's own on_epoch_end (PyDataset reshuffles there)."""
         if hasattr(self.data, "on_epoch_end"):
             self.data.on_epoch_end()
 
 
-class GeneratorSource:
+class GeneratorSource(BatchSource):
     """Batches from a generator or iterator: consumed once, so epochs continue where the last one stopped."""
 
     reiterable = False
-    num_batches = None
 
     def __init__(self, data):
         self.data = data
 
     def __iter__(self):
         return (unpack_batch(b) for b in self.data)
-
-    def on_epoch_end(self):
-        pass
 
 
 def make_source(x, y=None, sample_weight=None, batch_size=None, steps=None, shuffle=False):
