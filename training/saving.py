@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 
-from . import losses, optimizers
+from . import losses, metrics, optimizers
 from .serialization import deserialize_layer, serialize_layer
 
 FORMAT = "edgelite.training.model/1"
@@ -19,13 +19,26 @@ def _weight_keys(model):
             yield f"weights/{layer.name}/{i}/{variable.name}", variable
 
 
+def _savable_metrics(ids):
+    """The compiled metrics as saved: names and serialized built-in Metric objects. A metric made from a plain
+    function cannot be saved and is left out (the model loads without it)."""
+    saved = []
+    for metric in ids:
+        if isinstance(metric, (str, dict)):
+            saved.append(metric)
+        elif isinstance(metric, metrics.Metric) and type(metric).__name__ in metrics.CLASSES:
+            saved.append(metrics.serialize(metric))
+    return saved
+
+
 def _compile_config(model):
     if not model.compiled:
         return None
     try:
         return {"optimizer": optimizers.serialize(model.optimizer),
                 "loss": None if model.loss is None else losses.serialize(model.loss),
-                "metrics": [m for m in model.metric_ids if isinstance(m, str)]}
+                "metrics": _savable_metrics(model.metric_ids), "loss_weights": model.loss_weight,
+                "weighted_metrics": _savable_metrics(model.weighted_metric_ids)}
     except ValueError:
         return None  # a custom loss or schedule: the architecture and weights still save
 
@@ -67,7 +80,8 @@ def load_model(path, custom_objects=None, compile=True):  # noqa: A002 - Keras a
             variable.assign(data[key])
         if compile and config["compile"] is not None:
             c = config["compile"]
-            model.compile(optimizers.get(c["optimizer"]), c["loss"] and losses.get(c["loss"]), c["metrics"])
+            model.compile(optimizers.get(c["optimizer"]), c["loss"] and losses.get(c["loss"]), c["metrics"],
+                          loss_weights=c.get("loss_weights"), weighted_metrics=c.get("weighted_metrics"))
             if "optimizer/iterations" in data.files:
                 slots = {}
                 for key in data.files:
