@@ -178,3 +178,19 @@ def test_top_k_metrics_in_compile_with_sparse_labels():
     top5 = 1.0  # five classes: the label is always in the top 5
     assert logs["sparse_top_k_categorical_accuracy"] == top5
     assert logs["sparse_top_k_categorical_accuracy_1"] == pytest.approx(np.mean(probs.argmax(-1) == labels))
+
+
+def test_compile_settings_keep_metric_objects_weighted_metrics_and_loss_weights(tmp_path):
+    model = et.Sequential([et.Input((3,)), layers.Dense(1, activation="sigmoid")])
+    model.compile("adam", "binary_crossentropy", metrics=["accuracy", et.metrics.AUC(num_thresholds=17, name="roc"),
+                                                          lambda t, p: p],
+                  weighted_metrics=[et.metrics.Precision(thresholds=0.3)], loss_weights=2.0)
+    path = str(tmp_path / "m.npz")
+    model.save(path)
+    restored = et.load_model(path)
+    x, y = np.random.default_rng(0).normal(size=(6, 3)).astype(np.float32), np.array([0, 1, 1, 0, 1, 0.0])
+    logs = restored.evaluate(x, y, verbose=0, return_dict=True)
+    assert list(logs) == ["loss", "accuracy", "roc", "precision"]  # the lambda metric cannot be saved
+    assert restored.loss_weight == 2.0 and restored.metrics[2].num_thresholds == 17
+    original = model.evaluate(x, y, verbose=0, return_dict=True)
+    assert logs == pytest.approx({k: v for k, v in original.items() if k != "<lambda>"})

@@ -123,19 +123,3 @@ def test_mismatched_weights_are_reported(tmp_path):
         np.savez(f, **arrays)
     with pytest.raises(ValueError, match="missing"):
         et.load_model(path)
-
-
-def test_compile_settings_keep_metric_objects_weighted_metrics_and_loss_weights(tmp_path):
-    model = et.Sequential([et.Input((3,)), layers.Dense(1, activation="sigmoid")])
-    model.compile("adam", "binary_crossentropy", metrics=["accuracy", et.metrics.AUC(num_thresholds=17, name="roc"),
-                                                          lambda t, p: p],
-                  weighted_metrics=[et.metrics.Precision(thresholds=0.3)], loss_weights=2.0)
-    path = str(tmp_path / "m.npz")
-    model.save(path)
-    restored = et.load_model(path)
-    x, y = np.random.default_rng(0).normal(size=(6, 3)).astype(np.float32), np.array([0, 1, 1, 0, 1, 0.0])
-    logs = restored.evaluate(x, y, verbose=0, return_dict=True)
-    assert list(logs) == ["loss", "accuracy", "roc", "precision"]  # the lambda metric cannot be saved
-    assert restored.loss_weight == 2.0 and restored.metrics[2].num_thresholds == 17
-    original = model.evaluate(x, y, verbose=0, return_dict=True)
-    assert logs == pytest.approx({k: v for k, v in original.items() if k != "<lambda>"})
