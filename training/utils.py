@@ -1,4 +1,5 @@
-"""Process-wide state the training side shares: the random generator and unique layer names."""
+"""Process-wide state the training side shares (the random generator, unique layer names), and the helpers of
+keras.utils that training scripts use (to_categorical, PyDataset)."""
 
 import collections
 import re
@@ -48,3 +49,47 @@ def merge_options(owner, defaults, args, kwargs):
     options.update(zip(defaults, args))
     options.update(kwargs)
     return options
+
+
+def to_categorical(x, num_classes=None):
+    """One-hot float64 rows for the integer class ids in x, as keras.utils.to_categorical: shape x.shape +
+    (num_classes,), a trailing axis of 1 dropped first; num_classes defaults to max(x) + 1. Raises ValueError for
+    ids that are negative, fractional or not below num_classes."""
+    x = np.asarray(x)
+    if x.ndim > 1 and x.shape[-1] == 1:
+        x = x.reshape(x.shape[:-1])
+    if x.size and (np.any(x < 0) or np.any(x != np.round(x))):
+        raise ValueError("to_categorical needs non-negative integer class ids")
+    x = x.astype(np.int64)
+    num_classes = int(x.max()) + 1 if num_classes is None else int(num_classes)
+    if x.size and x.max() >= num_classes:
+        raise ValueError(f"class id {int(x.max())} is not below num_classes={num_classes}")
+    return np.eye(num_classes)[x]
+
+
+class PyDataset:
+    """Base class for batch datasets, as keras.utils.PyDataset: subclasses give __len__ (the batch count) and
+    __getitem__(i) -> batch i as (x, y) or (x, y, sample_weight), and may override on_epoch_end (called after each
+    epoch, e.g. to reshuffle). fit, evaluate and predict take one as x. workers, use_multiprocessing and
+    max_queue_size are accepted for Keras code; batches are always made in the calling thread (workers > 1 raises
+    NotImplementedError)."""
+
+    def __init__(self, workers=1, use_multiprocessing=False, max_queue_size=10):
+        if workers > 1 or use_multiprocessing:
+            raise NotImplementedError("PyDataset: parallel batch loading (workers > 1, use_multiprocessing) is not "
+                                      "supported; batches are made in the calling thread")
+        self.workers, self.use_multiprocessing, self.max_queue_size = workers, use_multiprocessing, max_queue_size
+
+    def __len__(self):
+        raise NotImplementedError(f"{type(self).__name__} must define __len__ (the number of batches)")
+
+    def __getitem__(self, index):
+        raise NotImplementedError(f"{type(self).__name__} must define __getitem__(index) -> a batch")
+
+    @property
+    def num_batches(self):
+        """The number of batches per epoch: len(self)."""
+        return len(self)
+
+    def on_epoch_end(self):
+        """Called after every epoch; override to reshuffle. The base does nothing."""

@@ -200,3 +200,35 @@ def test_evaluate_adds_the_layer_penalties_as_keras():
                                                         activity_regularizer=et.regularizers.L1(0.1))])
     model.compile("sgd", "mse")
     assert model.evaluate(x, y, verbose=0) == pytest.approx(5.2, rel=1e-6)
+
+
+def test_keras_utils_pydataset_and_to_categorical():
+    x, y = _data(12)
+
+    class Batches(et.utils.PyDataset):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.ended = 0
+
+        def __len__(self):
+            return 3
+
+        def __getitem__(self, i):
+            return x[4 * i:4 * i + 4], y[4 * i:4 * i + 4]
+
+        def on_epoch_end(self):
+            self.ended += 1
+
+    data = Batches()
+    history = _model().fit(data, epochs=2, verbose=0)
+    assert history.params["steps"] == 3 and data.ended == 2 and data.num_batches == 3
+    with pytest.raises(NotImplementedError, match="workers"):
+        Batches(workers=4)
+    with pytest.raises(NotImplementedError, match="__len__"):
+        len(et.utils.PyDataset())
+    # As keras.utils.to_categorical: float64, a trailing axis of 1 dropped.
+    one_hot = et.utils.to_categorical(np.array([[1], [0], [2]]))
+    assert one_hot.dtype == np.float64 and one_hot.tolist() == [[0, 1, 0], [1, 0, 0], [0, 0, 1]]
+    assert et.utils.to_categorical([[1, 2], [0, 1]], 4).shape == (2, 2, 4)
+    with pytest.raises(ValueError, match="below"):
+        et.utils.to_categorical([3], num_classes=2)

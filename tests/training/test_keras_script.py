@@ -11,7 +11,7 @@ from edgelite.converter import convert
 
 
 def test_a_keras_style_script_trains_saves_and_converts(tmp_path):
-    keras.set_random_seed(0)
+    keras.utils.set_random_seed(0)
     rng = np.random.default_rng(0)
     x = rng.normal(size=(120, 6, 6, 1)).astype(np.float32)
     y = (x[:, :3].mean(axis=(1, 2, 3)) > 0.1).astype(np.int64)  # imbalanced: fewer ones
