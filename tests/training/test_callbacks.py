@@ -83,6 +83,12 @@ def test_callback_list_calls_each_in_order():
     assert seen == [("a", 3), ("b", 3)] and group.history.history == {"loss": [1.0]}
     with pytest.raises(TypeError, match="unknown hook"):
         callbacks.LambdaCallback(on_epoch_finish=print)
+    # fit takes one callback, or a CallbackList, as Keras does.
+    x, y = _linear_data(6)
+    history = _model().fit(x, y, epochs=2, verbose=0, callbacks=callbacks.CallbackList([a]))
+    assert history.epoch == [0, 1] and seen[-1] == ("a", 1)
+    _model().fit(x, y, epochs=1, verbose=0, callbacks=b)
+    assert seen[-1] == ("b", 0)
 
 
 def _monitored_fit(callback, values, monitor="val_loss"):

@@ -96,6 +96,10 @@ class CallbackList(Callback):
 
     def __init__(self, callbacks=None, add_history=False, add_progbar=False, model=None, **params):
         super().__init__()
+        if isinstance(callbacks, CallbackList):
+            callbacks = callbacks.callbacks
+        elif isinstance(callbacks, Callback):
+            callbacks = [callbacks]  # Keras flattens what it is given, so one callback works too
         self.callbacks = list(callbacks or [])
         self._history = None
         if add_progbar and not any(type(c).__name__ == "ProgbarLogger" for c in self.callbacks):
