@@ -239,6 +239,9 @@ class Trainer:
             callbacks.on_epoch_end(epoch, logs)
             if self.stop_training:
                 break
+        # Keras 3: an optimizer with use_ema puts the averaged weights into the model before on_train_end.
+        if epochs > 0:
+            self.optimizer.finalize_variable_values(self.trainable_weights)
         callbacks.on_train_end(logs)
         self.history = callbacks.history
         return callbacks.history

@@ -31,6 +31,9 @@ OPTIMIZER_CASES = {
                                   "config": {"learning_rate": 0.1, "weight_decay": 0.05, "clipnorm": 0.5}},
     "lion_weight_decay": {"class_name": "Lion", "config": {"learning_rate": 0.01, "weight_decay": 0.5}},
     "rmsprop_schedule": {"class_name": "RMSprop", "config": {"learning_rate": _SCHEDULE}},
+    "adam_ema": {"class_name": "Adam", "config": {"learning_rate": 0.01, "use_ema": True, "ema_momentum": 0.5}},
+    "sgd_ema_overwrite": {"class_name": "SGD", "config": {"learning_rate": 0.1, "momentum": 0.5, "use_ema": True,
+                                                          "ema_momentum": 0.8, "ema_overwrite_frequency": 2}},
 }
 OPTIMIZER_STEPS = 5
 

@@ -242,3 +242,21 @@ def test_weight_decay_follows_clipping_and_uses_the_scheduled_rate():
     optimizer.apply_gradients([(np.array([3.0, 4.0]), v)])
     expected = np.array([2.0, -4.0]) * (1 - 0.2 * 0.1) - 0.1 * np.array([0.6, 0.8])
     np.testing.assert_allclose(v.data, expected)
+
+
+def test_ema_weights_replace_the_model_weights_when_fit_ends():
+    import edgelite.training as et
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(16, 3)).astype(np.float32), rng.normal(size=(16, 1)).astype(np.float32)
+    model = et.Sequential([et.Input((3,)), et.layers.Dense(1)])
+    optimizer = optimizers.SGD(0.1, use_ema=True, ema_momentum=0.9)
+    model.compile(optimizer, "mse")
+    seen = []
+    model.fit(x, y, batch_size=4, epochs=2, verbose=0,
+              callbacks=[et.callbacks.LambdaCallback(on_train_end=lambda logs: seen.append(model.get_weights()))])
+    averages = [optimizer.slot("average", w) for w in model.trainable_weights]
+    for got, average in zip(seen[0], averages):
+        np.testing.assert_array_equal(got, average)  # already in place when on_train_end runs
+    assert optimizers.get(optimizers.serialize(optimizer)).ema_momentum == 0.9
+    with pytest.raises(ValueError, match="ema_overwrite_frequency"):
+        optimizers.Adam(use_ema=True, ema_overwrite_frequency=0)

@@ -17,15 +17,24 @@ class Optimizer:
     weight_decay: decoupled weight decay (each step, after clipping, first shrinks every variable by
     weight_decay * learning_rate, as Keras 3). clipnorm: clip each gradient to this L2 norm. clipvalue: clip each
     gradient element to [-clipvalue, clipvalue]. global_clipnorm: scale all gradients together so their joint L2 norm
-    is at most this. name: defaults to the class name in lower case.
+    is at most this. use_ema: keep an exponential moving average of every variable (momentum ema_momentum, 0.99;
+    the first step copies the variable), written into the variables every ema_overwrite_frequency steps when set,
+    and at the end of fit (finalize_variable_values), as Keras 3. name: defaults to the class name in lower case.
 
     Raises ValueError when both clipnorm and global_clipnorm are set. Subclasses write `build` (their slots) and
     `update_step` (the rule) only."""
 
     def __init__(self, learning_rate=0.001, weight_decay=None, clipnorm=None, clipvalue=None,
-                 global_clipnorm=None, name=None):
+                 global_clipnorm=None, use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None, name=None):
         if clipnorm is not None and global_clipnorm is not None:
             raise ValueError("only one of `clipnorm` and `global_clipnorm` can be set (as in Keras)")
+        if use_ema and not 0 <= ema_momentum <= 1:
+            raise ValueError(f"ema_momentum must be in [0, 1], got {ema_momentum}")
+        if ema_overwrite_frequency is not None and (not isinstance(ema_overwrite_frequency, int)
+                                                    or ema_overwrite_frequency < 1):
+            raise ValueError(f"ema_overwrite_frequency must be None or an int >= 1, got {ema_overwrite_frequency!r}")
+        self.use_ema, self.ema_momentum = bool(use_ema), float(ema_momentum)
+        self.ema_overwrite_frequency = ema_overwrite_frequency
         self.learning_rate = learning_rate  # a float, or a callable(iterations) -> float schedule
         self.weight_decay = weight_decay
         self.clipnorm, self.clipvalue, self.global_clipnorm = clipnorm, clipvalue, global_clipnorm
@@ -40,6 +49,8 @@ class Optimizer:
         """Creates the optimizer's state for `var_list` (the model's trainable variables, in a fixed order): the
         base indexes the variables, subclasses add their slots (add_slot). Called by the first apply_gradients."""
         self._index = {id(v): i for i, v in enumerate(var_list)}
+        if self.use_ema:
+            self.add_slot(var_list, "average")
         self.built = True
 
     def add_slot(self, var_list, name, fill=0.0):
@@ -77,7 +88,25 @@ class Optimizer:
             self.update_step(g, v, lr)
             if v.data.dtype != g.dtype:  # a float64 NumPy scalar in a rule must not promote float32 weights
                 v.data = v.data.astype(g.dtype)
+        if self.use_ema:
+            self._update_moving_average(variables)
         self.iterations += 1
+
+    def _update_moving_average(self, variables):
+        # Keras 3: momentum 0 on the very first step (the average starts as the variable), then ema_momentum.
+        momentum = self.ema_momentum if self.iterations != 0 else 0.0
+        for v in variables:
+            average = self.slot("average", v)
+            average[...] = momentum * average + (1.0 - momentum) * v.data
+        if self.ema_overwrite_frequency and (self.iterations + 1) % self.ema_overwrite_frequency == 0:
+            self.finalize_variable_values(variables)
+
+    def finalize_variable_values(self, var_list):
+        """With use_ema, writes each variable's moving average into it (fit calls this when training ends, as
+        Keras); otherwise leaves the variables as they are."""
+        if self.use_ema and self.built:
+            for v in var_list:
+                v.assign(self.slot("average", v).copy())
 
     def _begin_step(self):
         """Called once per step, after clipping and before the variables are updated: for state shared by all
@@ -121,7 +150,8 @@ class Optimizer:
         lr = self.learning_rate
         if callable(lr):
             lr = schedules.serialize(lr)
-        return {"name": self.name, "learning_rate": lr, "weight_decay": self.weight_decay,
+        return {"name": self.name, "learning_rate": lr, "weight_decay": self.weight_decay, "use_ema": self.use_ema,
+                "ema_momentum": self.ema_momentum, "ema_overwrite_frequency": self.ema_overwrite_frequency,
                 "clipnorm": self.clipnorm, "clipvalue": self.clipvalue, "global_clipnorm": self.global_clipnorm}
 
     @classmethod
