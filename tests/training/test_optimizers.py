@@ -233,6 +233,10 @@ def test_a_schedule_drives_the_learning_rate_and_serializes():
     assert clone.learning_rate.get_config() == schedule.get_config()
     with pytest.raises(ValueError, match="cannot be serialized"):
         optimizers.serialize(optimizers.SGD(lambda step: 0.1))
+    # Keras 3 also takes a callable of no arguments.
+    w = Variable(np.zeros(1))
+    optimizers.SGD(lambda: 0.25).apply_gradients([(np.ones(1), w)])
+    np.testing.assert_allclose(w.data, [-0.25])
 
 
 def test_weight_decay_follows_clipping_and_uses_the_scheduled_rate():

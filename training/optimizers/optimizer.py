@@ -4,9 +4,18 @@ decay and counts iterations; each subclass writes only `build` (its slots) and `
 Updates run on NumPy arrays outside the tape: a step is not differentiated.
 """
 
+import inspect
+
 import numpy as np
 
 from . import schedules
+
+
+def _takes_no_arguments(fn):
+    try:
+        return not inspect.signature(fn).parameters
+    except (TypeError, ValueError):  # a builtin without a signature: call it with the step, as before
+        return False
 
 
 class Optimizer:
@@ -66,10 +75,14 @@ class Optimizer:
     # ---- one step ----
 
     def current_learning_rate(self):
-        """The learning rate of the next step, as a float: the schedule called on `iterations` when learning_rate is
-        callable."""
+        """The learning rate of the next step, as a float: a schedule is called on `iterations`; a callable taking
+        no arguments (Keras 3 accepts those too) is called as it is."""
         lr = self.learning_rate
-        return float(lr(self.iterations) if callable(lr) else lr)
+        if not callable(lr):
+            return float(lr)
+        if not isinstance(lr, schedules.LearningRateSchedule) and _takes_no_arguments(lr):
+            return float(lr())
+        return float(lr(self.iterations))
 
     def apply_gradients(self, grads_and_vars):
         """Applies one step: `grads_and_vars` is an iterable of (gradient array, Variable) pairs. Builds the state
