@@ -34,6 +34,12 @@ OPTIMIZER_CASES = {
     "adam_ema": {"class_name": "Adam", "config": {"learning_rate": 0.01, "use_ema": True, "ema_momentum": 0.5}},
     "sgd_ema_overwrite": {"class_name": "SGD", "config": {"learning_rate": 0.1, "momentum": 0.5, "use_ema": True,
                                                           "ema_momentum": 0.8, "ema_overwrite_frequency": 2}},
+    "adam_accumulate": {"class_name": "Adam", "config": {"learning_rate": 0.01, "gradient_accumulation_steps": 2}},
+    "nadam_accumulate_clip": {"class_name": "Nadam", "config": {"learning_rate": 0.01, "clipnorm": 0.5,
+                                                                "gradient_accumulation_steps": 2}},
+    "sgd_accumulate_schedule_ema": {"class_name": "SGD",
+                                    "config": {"learning_rate": _SCHEDULE, "gradient_accumulation_steps": 2,
+                                               "use_ema": True, "ema_momentum": 0.7, "weight_decay": 0.1}},
 }
 OPTIMIZER_STEPS = 5
 

@@ -28,13 +28,16 @@ class Optimizer:
     gradient element to [-clipvalue, clipvalue]. global_clipnorm: scale all gradients together so their joint L2 norm
     is at most this. use_ema: keep an exponential moving average of every variable (momentum ema_momentum, 0.99;
     the first step copies the variable), written into the variables every ema_overwrite_frequency steps when set,
-    and at the end of fit (finalize_variable_values), as Keras 3. name: defaults to the class name in lower case.
+    and at the end of fit (finalize_variable_values), as Keras 3. gradient_accumulation_steps (an int >= 2): sum the
+    gradients of that many calls and apply their mean once, as Keras 3 (`iterations` then counts the updates, while a
+    schedule still sees every call). name: defaults to the class name in lower case.
 
     Raises ValueError when both clipnorm and global_clipnorm are set. Subclasses write `build` (their slots) and
     `update_step` (the rule) only."""
 
     def __init__(self, learning_rate=0.001, weight_decay=None, clipnorm=None, clipvalue=None,
-                 global_clipnorm=None, use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None, name=None):
+                 global_clipnorm=None, use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None,
+                 gradient_accumulation_steps=None, name=None):
         if clipnorm is not None and global_clipnorm is not None:
             raise ValueError("only one of `clipnorm` and `global_clipnorm` can be set (as in Keras)")
         if use_ema and not 0 <= ema_momentum <= 1:
@@ -42,15 +45,32 @@ class Optimizer:
         if ema_overwrite_frequency is not None and (not isinstance(ema_overwrite_frequency, int)
                                                     or ema_overwrite_frequency < 1):
             raise ValueError(f"ema_overwrite_frequency must be None or an int >= 1, got {ema_overwrite_frequency!r}")
+        if gradient_accumulation_steps is not None and (not isinstance(gradient_accumulation_steps, int)
+                                                        or gradient_accumulation_steps < 2):
+            raise ValueError(f"gradient_accumulation_steps must be None or an int >= 2, got "
+                             f"{gradient_accumulation_steps!r}")
+        self.gradient_accumulation_steps = gradient_accumulation_steps
         self.use_ema, self.ema_momentum = bool(use_ema), float(ema_momentum)
         self.ema_overwrite_frequency = ema_overwrite_frequency
         self.learning_rate = learning_rate  # a float, or a callable(iterations) -> float schedule
         self.weight_decay = weight_decay
         self.clipnorm, self.clipvalue, self.global_clipnorm = clipnorm, clipvalue, global_clipnorm
         self.name = name or type(self).__name__.lower()
-        self.iterations = 0
+        self._iterations = 0  # every apply_gradients call; `iterations` divides it when accumulating
         self.built = False
         self._slots = {}  # slot name -> one array per variable, in the order of build()'s var_list
+
+    @property
+    def iterations(self):
+        """The step count the update rules see: apply_gradients calls, or with gradient_accumulation_steps the
+        number of updates made (as Keras 3). Setting it sets the call count."""
+        if self.gradient_accumulation_steps:
+            return self._iterations // self.gradient_accumulation_steps
+        return self._iterations
+
+    @iterations.setter
+    def iterations(self, value):
+        self._iterations = int(value)
 
     # ---- slots ----
 
@@ -60,6 +80,8 @@ class Optimizer:
         self._index = {id(v): i for i, v in enumerate(var_list)}
         if self.use_ema:
             self.add_slot(var_list, "average")
+        if self.gradient_accumulation_steps:
+            self.add_slot(var_list, "gradient_accumulator")
         self.built = True
 
     def add_slot(self, var_list, name, fill=0.0):
@@ -82,16 +104,34 @@ class Optimizer:
             return float(lr)
         if not isinstance(lr, schedules.LearningRateSchedule) and _takes_no_arguments(lr):
             return float(lr())
-        return float(lr(self.iterations))
+        return float(lr(self._iterations))
 
     def apply_gradients(self, grads_and_vars):
         """Applies one step: `grads_and_vars` is an iterable of (gradient array, Variable) pairs. Builds the state
         on the first call, clips the gradients (clipnorm, global_clipnorm or clipvalue), applies the weight decay
-        and update_step to each variable in place, then increments `iterations`. Variables keep their dtype."""
+        and update_step to each variable in place, then increments `iterations`. Variables keep their dtype. With
+        gradient_accumulation_steps, calls between updates only add their gradients up."""
         grads, variables = zip(*grads_and_vars)
         if not self.built:
             self.build(list(variables))
-        grads = self._clip_gradients([np.asarray(g) for g in grads])
+        grads = [np.asarray(g) for g in grads]
+        if not self.gradient_accumulation_steps:
+            self._update(grads, variables)
+        elif (self._iterations + 1) % self.gradient_accumulation_steps == 0:
+            sums = self._slots["gradient_accumulator"]
+            steps = self.gradient_accumulation_steps
+            self._update([(g + sums[self._index[id(v)]]) / steps for g, v in zip(grads, variables)], variables)
+            for total in sums:
+                total[...] = 0
+        else:
+            for g, v in zip(grads, variables):
+                self.slot("gradient_accumulator", v)[...] += g
+        if self.use_ema:
+            self._update_moving_average(variables)
+        self._iterations += 1
+
+    def _update(self, grads, variables):
+        grads = self._clip_gradients(grads)
         lr = self.current_learning_rate()
         self._begin_step()
         for g, v in zip(grads, variables):
@@ -101,9 +141,6 @@ class Optimizer:
             self.update_step(g, v, lr)
             if v.data.dtype != g.dtype:  # a float64 NumPy scalar in a rule must not promote float32 weights
                 v.data = v.data.astype(g.dtype)
-        if self.use_ema:
-            self._update_moving_average(variables)
-        self.iterations += 1
 
     def _update_moving_average(self, variables):
         # Keras 3: momentum 0 on the very first step (the average starts as the variable), then ema_momentum.
@@ -145,7 +182,7 @@ class Optimizer:
 
     def get_state(self):
         """{'iterations': int, 'slots': {name: [array per variable]}} for saving with a model."""
-        return {"iterations": self.iterations, "slots": {k: [a.copy() for a in v] for k, v in self._slots.items()}}
+        return {"iterations": self._iterations, "slots": {k: [a.copy() for a in v] for k, v in self._slots.items()}}
 
     def set_state(self, var_list, state):
         """Restores a state saved by get_state for the variables `var_list` (in build order). Raises ValueError when
@@ -165,6 +202,7 @@ class Optimizer:
             lr = schedules.serialize(lr)
         return {"name": self.name, "learning_rate": lr, "weight_decay": self.weight_decay, "use_ema": self.use_ema,
                 "ema_momentum": self.ema_momentum, "ema_overwrite_frequency": self.ema_overwrite_frequency,
+                "gradient_accumulation_steps": self.gradient_accumulation_steps,
                 "clipnorm": self.clipnorm, "clipvalue": self.clipvalue, "global_clipnorm": self.global_clipnorm}
 
     @classmethod
