@@ -91,6 +91,11 @@ Status CheckHasData(const Tensor& t) {
     return FailedPrecondition(StrCat("tensor '", t.name, "' has no data: call allocate_tensors() first",
                                      " (or the tensor is internal to a delegate partition)"));
   }
+  if (t.data && t.bytes < t.RequiredBytes()) {
+    return FailedPrecondition(StrCat("tensor '", t.name, "' holds ", t.bytes, " bytes, fewer than its shape ",
+                                     DimsToString(t.dims), " needs (", t.RequiredBytes(), "): a sparse constant ",
+                                     "is read by its operator only"));
+  }
   return Status::Ok();
 }
 

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <set>
 
+#include "interpreter/graph_validation.h"
 #include "schema/edgelite_generated.h"
 
 namespace edgelite {
@@ -81,6 +82,11 @@ Status Subgraph::Build(const Model& model, const schema::SubGraph& fb, const OpR
                                    DimsToString(t.dims)));
       }
     }
+    size_t declared_bytes = 0;
+    if (!CheckedByteSize(t.dims, t.type, &declared_bytes)) {
+      return InvalidModel(StrCat(where, ": tensor ", i, " ('", t.name, "') has shape ", DimsToString(t.dims), " ",
+                                 DataTypeName(t.type), ", whose size in bytes does not fit in 64 bits"));
+    }
     t.dims_signature = ft->shape_signature() ? ToVector(ft->shape_signature()) : t.dims;
     t.is_variable = ft->is_variable();
     t.sparsity = ft->sparsity();
@@ -102,7 +108,7 @@ Status Subgraph::Build(const Model& model, const schema::SubGraph& fb, const OpR
                                    size));
       }
       if (t.is_variable) {
-        t.AllocateOwned();
+        EL_RETURN_IF_ERROR(AllocateOwnedChecked(t));
         std::memcpy(t.data, data, size);
       } else {
         t.data = const_cast<uint8_t*>(data);  // read-only by contract: kernels never write inputs
@@ -111,7 +117,7 @@ Status Subgraph::Build(const Model& model, const schema::SubGraph& fb, const OpR
         t.is_constant = true;
       }
     } else if (t.is_variable) {
-      t.AllocateOwned();
+      EL_RETURN_IF_ERROR(AllocateOwnedChecked(t));
       ResetVariable(t);
     }
     tensors_.push_back(std::move(t));
@@ -211,7 +217,7 @@ Status Subgraph::Build(const Model& model, const schema::SubGraph& fb, const OpR
       tensor.is_constant = true;
     }
   }
-  return Status::Ok();
+  return ValidateDataflow(*this);
 }
 
 Status Subgraph::InitNode(Node& node) {
@@ -340,8 +346,8 @@ bool Subgraph::CanFold(const Node& node) const {
 }
 
 Status Subgraph::FoldNode(Node& node) {
-  for (int t : node.outputs) tensors_[t].AllocateOwned();
-  for (int t : node.temporaries) tensors_[t].AllocateOwned();
+  for (int t : node.outputs) EL_RETURN_IF_ERROR(AllocateOwnedChecked(tensors_[t]));
+  for (int t : node.temporaries) EL_RETURN_IF_ERROR(AllocateOwnedChecked(tensors_[t]));
   EL_RETURN_IF_ERROR(node.registration->eval(*this, node));
   for (int t : node.outputs) tensors_[t].is_constant = true;
   folded_[node.index] = true;
@@ -360,6 +366,8 @@ Status Subgraph::AllocateTensors() {
     return Unsupported(message);
   }
   state_ = State::kNeedsAllocation;
+  // Before any kernel sizes its outputs from them, so the message names the input a model declared too large.
+  for (int t : inputs_) EL_RETURN_IF_ERROR(CheckTensorBytes(tensors_[t], tensors_[t].dims, nullptr));
   EL_RETURN_IF_ERROR(InitNodes());
   ResetActivationState();
   for (int n : plan_) {
@@ -418,9 +426,15 @@ Status Subgraph::PlanArena() {
     if (first[t] < 0 || tensor.allocation != Allocation::kNone || tensor.is_dynamic) continue;
     arena_requests_.push_back({static_cast<int>(t), tensor.RequiredBytes(), first[t], last[t]});
   }
+  for (const auto& request : arena_requests_) EL_RETURN_IF_ERROR(CheckTensorBytes(tensors_[request.tensor],
+                                                                                 tensors_[request.tensor].dims, nullptr));
   ArenaPlanner planner(kTensorAlignment);
   arena_size_ = planner.Plan(arena_requests_, &arena_placements_);
   if (arena_size_ > arena_capacity_ || !arena_) {
+    EL_RETURN_IF_ERROR(ReserveTensorMemory(arena_size_ - std::min(arena_size_, arena_capacity_),
+                                           StrCat("the tensor arena of ", arena_size_, " bytes")));
+    arena_.reset();
+    arena_capacity_ = 0;
     arena_ = AllocateAligned(arena_size_);
     if (!arena_) return Internal(StrCat("cannot allocate a tensor arena of ", arena_size_, " bytes"));
     arena_capacity_ = arena_size_;
@@ -441,57 +455,6 @@ Status Subgraph::PlanArena() {
 
 std::string Subgraph::DescribeArena() const {
   return ArenaPlanner::Describe(arena_requests_, arena_placements_);
-}
-
-Status Subgraph::ResizeInputTensor(int tensor_index, const Dims& dims, bool strict) {
-  if (std::find(inputs_.begin(), inputs_.end(), tensor_index) == inputs_.end()) {
-    return InvalidArgument(StrCat("tensor ", tensor_index, " is not an input of subgraph ", index_));
-  }
-  Tensor& t = tensors_[tensor_index];
-  for (int d : dims)
-    if (d < 0) return InvalidArgument(StrCat("cannot resize input '", t.name, "' to ", DimsToString(dims)));
-  if (strict) {
-    // Only dimensions the model left unknown (-1 in the signature) may change.
-    bool ok = dims.size() == t.dims_signature.size();
-    for (size_t i = 0; ok && i < dims.size(); ++i)
-      ok = t.dims_signature[i] == -1 || t.dims_signature[i] == dims[i];
-    if (!ok) {
-      return InvalidArgument(StrCat("strict resize of '", t.name, "' to ", DimsToString(dims),
-                                    " conflicts with its signature ", DimsToString(t.dims_signature)));
-    }
-  }
-  if (t.dims != dims) {
-    t.dims = dims;
-    state_ = State::kNeedsAllocation;
-  }
-  return Status::Ok();
-}
-
-Status Subgraph::ResizeTensor(Tensor& tensor, const Dims& dims) {
-  if (tensor.allocation == Allocation::kConstant) {
-    return InvalidModel(StrCat("a kernel tried to resize constant tensor '", tensor.name, "'"));
-  }
-  for (int d : dims)
-    if (d < 0) return InvalidModel(StrCat("negative dimension in shape ", DimsToString(dims), " for '", tensor.name, "'"));
-  const bool changed = tensor.dims != dims;
-  tensor.dims = dims;
-  if (in_eval_) {
-    if (changed && !tensor.is_dynamic) {
-      // A shape found only while running (a loop's carried value, a branch's output): the tensor is
-      // dynamic from now on, and the nodes after this one that read it prepare at eval (Invoke).
-      tensor.is_dynamic = true;
-      shapes_changed_in_eval_ = true;
-    }
-    // A tensor keeps its arena bytes while it fits in them; beyond, it gets memory of its own.
-    if (tensor.allocation != Allocation::kArena || tensor.RequiredBytes() > tensor.bytes) {
-      tensor.AllocateOwned();
-      if (!tensor.data) {
-        return Internal(StrCat("cannot allocate ", tensor.RequiredBytes(), " bytes for '", tensor.name, "' of shape ",
-                               DimsToString(dims)));
-      }
-    }
-  }
-  return Status::Ok();
 }
 
 void Subgraph::MarkDynamic(Tensor& tensor) { tensor.is_dynamic = true; }

@@ -28,8 +28,15 @@ struct SubgraphOptions {
   bool preserve_all_tensors = false;
   // Only reference kernels are chosen (LiteRT's OpResolverType.BUILTIN_REF).
   bool reference_kernels_only = false;
+  // The most memory the interpreter's tensors may take together (every subgraph's arena plus the blocks
+  // tensors own: variables, folded values, dynamic outputs), and so also the largest single tensor; 0:
+  // DefaultMaxArenaBytes(). Beyond it allocate_tensors (or, for a dynamic output, invoke) fails.
+  size_t max_arena_bytes = 0;
   PartitionOptions partitioning;
 };
+
+// Three quarters of the machine's physical memory.
+size_t DefaultMaxArenaBytes();
 
 namespace subgraph_internal {
 // Marks a subgraph busy for the length of a prepare or invoke, so a control-flow call back into it is
@@ -76,6 +83,9 @@ class Subgraph : public KernelContext, public CalledGraph {
   const std::vector<int>& unresolved_nodes() const { return unresolved_node_; }
   bool ready() const { return state_ == State::kReady; }
   size_t arena_bytes() const { return arena_size_; }
+  // The memory this subgraph's tensors hold now: its arena and the blocks tensors own.
+  size_t TensorMemoryBytes() const;
+  size_t max_arena_bytes() const;
   std::string DescribeArena() const;
 
   // Per-node timing of Invoke (nanoseconds, summed over invokes), when enabled.
@@ -157,6 +167,13 @@ class Subgraph : public KernelContext, public CalledGraph {
   Status FoldNode(Node& node);
   Status PlanArena();
   void ResetActivationState();
+  // Memory checks (subgraph_memory.cc). The size of a tensor of `dims`, failing when it overflows or is
+  // beyond the memory cap on its own.
+  Status CheckTensorBytes(const Tensor& tensor, const Dims& dims, size_t* bytes) const;
+  // Fails when `more` bytes on top of what all subgraphs of the interpreter hold would pass the cap.
+  Status ReserveTensorMemory(size_t more, const std::string& what) const;
+  // Tensor::AllocateOwned within the cap, failing instead of leaving the tensor without memory.
+  Status AllocateOwnedChecked(Tensor& tensor);
 
   int index_;
   ThreadPool* pool_;

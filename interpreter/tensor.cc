@@ -1,6 +1,7 @@
 // DataType helpers and tensor memory.
 #include "interpreter/tensor.h"
 
+#include <cstdint>
 #include <cstdlib>
 #include <sstream>
 
@@ -52,6 +53,25 @@ int64_t NumElements(const Dims& dims) {
   int64_t n = 1;
   for (int32_t d : dims) n *= d;
   return n;
+}
+
+bool CheckedByteSize(const Dims& dims, DataType type, size_t* bytes) {
+  constexpr int64_t kMax = INT64_MAX;
+  int64_t elements = 1;
+  bool empty = false;
+  for (int32_t d : dims) {
+    if (d < 0) return false;
+    if (d == 0) empty = true;
+    // A zero dimension makes the count 0, but the other dimensions must still be sane on their own.
+    const int64_t factor = d == 0 ? 1 : d;
+    if (elements > kMax / factor) return false;
+    elements *= factor;
+  }
+  if (empty) elements = 0;
+  const int64_t size = static_cast<int64_t>(ElementSize(type));
+  if (size > 0 && elements > kMax / size) return false;
+  *bytes = static_cast<size_t>(elements * size);
+  return true;
 }
 
 std::string DimsToString(const Dims& dims) {

@@ -44,6 +44,9 @@ bool IsSupportedDataType(int type);
 using Dims = std::vector<int32_t>;
 
 int64_t NumElements(const Dims& dims);
+// The bytes of a tensor of `dims` and `type`: false when a dimension is negative or the element count or the
+// byte count does not fit in 63 bits (a corrupt shape), so no later size arithmetic can overflow.
+bool CheckedByteSize(const Dims& dims, DataType type, size_t* bytes);
 std::string DimsToString(const Dims& dims);
 
 struct Quantization {

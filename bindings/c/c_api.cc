@@ -65,6 +65,7 @@ Status BuildInterpreter(const ElcModel& model, const ElcOptions& options, std::u
   }
   InterpreterOptions core_options;
   core_options.num_threads = options.num_threads;
+  core_options.graph.max_arena_bytes = static_cast<size_t>(options.max_arena_bytes);
   EL_RETURN_IF_ERROR(Interpreter::Create(model.model, resolver, core_options, out));
   for (const auto& delegate : options.delegates) EL_RETURN_IF_ERROR((*out)->ModifyGraphWithDelegate(delegate));
   return Status::Ok();
@@ -266,6 +267,13 @@ ElcStatus ElcOptionsSetNumThreads(ElcOptions* options, int32_t num_threads) {
                        StrCat("num_threads must be >= 1 (or -1 for the default), got ", num_threads));
   }
   options->num_threads = num_threads;
+  return ELC_OK;
+}
+
+ElcStatus ElcOptionsSetMaxArenaBytes(ElcOptions* options, uint64_t max_arena_bytes) {
+  if (!options) return ELC_INVALID_ARGUMENT;
+  if (max_arena_bytes == 0) return OptionsFail(options, ELC_INVALID_ARGUMENT, "max_arena_bytes must be >= 1, got 0");
+  options->max_arena_bytes = max_arena_bytes;
   return ELC_OK;
 }
 

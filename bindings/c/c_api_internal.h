@@ -37,6 +37,7 @@ struct ElcDelegate {
 
 struct ElcOptions {
   int32_t num_threads = -1;
+  uint64_t max_arena_bytes = 0;  // 0: the core's default cap
   std::vector<std::shared_ptr<edgelite::Delegate>> delegates;
   std::vector<std::pair<std::string, std::string>> custom_op_libraries;  // (path, symbol)
   // A delegate handle LiteRT's AddDelegate got that is not one of ours: refused at interpreter creation.

@@ -58,7 +58,7 @@ class CoreInterpreter {
   CoreInterpreter(py::object model_path, py::object model_content, int num_threads, py::list delegates,
                   std::vector<std::pair<std::string, std::string>> custom_op_libraries,
                   std::string select_ops_library, bool preserve_all_tensors, bool reference_kernels_only,
-                  bool delegate_clustering, bool delegate_node_fusion) {
+                  bool delegate_clustering, bool delegate_node_fusion, size_t max_arena_bytes) {
     std::shared_ptr<Model> model;
     if (!model_path.is_none()) {
       Check(Model::FromFile(py::cast<std::string>(model_path), &model));
@@ -79,6 +79,7 @@ class CoreInterpreter {
     options.graph.reference_kernels_only = reference_kernels_only;
     options.graph.partitioning.clustering = delegate_clustering;
     options.graph.partitioning.node_fusion = delegate_node_fusion;
+    options.graph.max_arena_bytes = max_arena_bytes;
     Check(Interpreter::Create(model, resolver, options, &interp_));
     for (py::handle d : delegates) {
       auto delegate = py::cast<std::shared_ptr<Delegate>>(d);
@@ -324,12 +325,12 @@ PYBIND11_MODULE(_core, m) {
 
   py::class_<CoreInterpreter>(m, "CoreInterpreter")
       .def(py::init<py::object, py::object, int, py::list, std::vector<std::pair<std::string, std::string>>,
-                    std::string, bool, bool, bool, bool>(),
+                    std::string, bool, bool, bool, bool, size_t>(),
            py::arg("model_path"), py::arg("model_content"), py::arg("num_threads"), py::arg("delegates"),
            py::arg("custom_op_libraries") = std::vector<std::pair<std::string, std::string>>(),
            py::arg("select_ops_library") = std::string(), py::arg("preserve_all_tensors") = false,
            py::arg("reference_kernels_only") = false, py::arg("delegate_clustering") = true,
-           py::arg("delegate_node_fusion") = true)
+           py::arg("delegate_node_fusion") = true, py::arg("max_arena_bytes") = 0)
       .def("num_subgraphs", [](CoreInterpreter& c) { return c.interp_->num_subgraphs(); })
       .def("num_threads", [](CoreInterpreter& c) { return c.interp_->num_threads(); })
       .def("subgraph_name", [](CoreInterpreter& c, int s) { return ModelText(c.sg(s).name()); })
@@ -367,6 +368,7 @@ PYBIND11_MODULE(_core, m) {
       .def("signatures", &CoreInterpreter::Signatures)
       .def("prepare_signature", &CoreInterpreter::PrepareSignature)
       .def("arena_bytes", [](CoreInterpreter& c, int s) { return c.sg(s).arena_bytes(); })
+      .def("max_arena_bytes", [](CoreInterpreter& c) { return c.sg(0).max_arena_bytes(); })
       .def("describe_arena", [](CoreInterpreter& c, int s) { return c.sg(s).DescribeArena(); })
       .def("enable_profiling", [](CoreInterpreter& c, int s, bool on) { c.sg(s).EnableProfiling(on); })
       .def("profile", &CoreInterpreter::Profile)

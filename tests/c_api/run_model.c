@@ -157,10 +157,24 @@ static int check_errors(const char* model_path) {
   EXPECT(ElcOptionsAddCustomOpLibrary(options, "/nonexistent/libops.so", NULL) == ELC_INVALID_ARGUMENT,
          "a missing custom-op library");
   report("missing_custom_ops", ElcOptionsLastError(options));
+  EXPECT(ElcOptionsSetMaxArenaBytes(options, 0) == ELC_INVALID_ARGUMENT, "a memory cap of 0 accepted");
+  report("max_arena_bytes", ElcOptionsLastError(options));
 
   ElcModel* model = ElcModelCreateFromFile(model_path);
   EXPECT(model != NULL, "model: %s", ElcLastCreateError());
   if (!model) return 1;
+
+  /* A memory cap the model's tensors do not fit under: allocate fails with a message. */
+  ElcOptions* capped = ElcOptionsCreate();
+  EXPECT(ElcOptionsSetMaxArenaBytes(capped, 1024) == ELC_OK, "a memory cap of 1 KiB refused");
+  ElcInterpreter* small = ElcInterpreterCreate(model, capped);
+  ElcOptionsDelete(capped);
+  EXPECT(small != NULL, "capped interpreter: %s", ElcLastCreateError());
+  if (small) {
+    EXPECT(ElcInterpreterAllocateTensors(small) == ELC_UNSUPPORTED, "allocate past the memory cap");
+    report("arena_cap", ElcInterpreterLastError(small));
+    ElcInterpreterDelete(small);
+  }
   ElcInterpreter* interp = ElcInterpreterCreate(model, options);
   ElcOptionsDelete(options);
   EXPECT(interp != NULL, "interpreter: %s", ElcLastCreateError());

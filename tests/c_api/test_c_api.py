@@ -224,8 +224,10 @@ def test_c_api_error_paths(programs):
     path = model_path("tf", "mobilenet_v2.tflite")
     messages = error_messages(run_program(programs["run_model"], "--errors", path))
     assert {"bad_model", "missing_file", "num_threads", "invoke_before_allocate", "input_index", "output_index",
-            "input_size", "output_size", "signature_key", "signature_index"} <= set(messages)
+            "input_size", "output_size", "signature_key", "signature_index", "max_arena_bytes",
+            "arena_cap"} <= set(messages)
     assert "out of range" in messages["input_index"] and "out of range" in messages["output_index"]
+    assert "memory cap of 1024 bytes" in messages["arena_cap"]
     assert "bytes" in messages["input_size"] and "bytes" in messages["output_size"]
     assert "serving_default" in messages["signature_key"]
     # The same checks and messages as the Python API (one validation path in the core).

@@ -1,55 +1,20 @@
-"""Fuzz test: flipped and truncated bytes of real models must raise an edgelite error or run; the
-process must never die. Each batch runs in a child process so a crash is reported, not fatal."""
+"""Fuzz test: flipped bytes, overwritten words and truncations of real models must raise an edgelite error or run;
+the process must never die or hang. Cases run in child processes (tests/fuzz_mutations.py), so a crash is reported
+with its seed and case, not fatal. EDGELITE_FUZZ_SEED fixes the seed (default: random per run) and
+EDGELITE_FUZZ_CASES the cases per model (default 150); scripts/fuzz_models.py runs long campaigns."""
 
 import glob
 import os
 import subprocess
 import sys
-import textwrap
 
 import pytest
 
+import fuzz_mutations
 from testutil import MODELS_DIR
 
-FUZZ_CHILD = textwrap.dedent(r"""
-    import sys, threading, numpy as np, edgelite
-    path, seed, cases = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    original = open(path, "rb").read()
-    rng = np.random.default_rng(seed)
-    outcomes = {"error": 0, "ran": 0}
-    for case in range(cases):
-        data = bytearray(original)
-        kind = case % 3
-        if kind == 0:    # flip a few random bytes anywhere
-            for pos in rng.integers(0, len(data), size=int(rng.integers(1, 9))):
-                data[pos] ^= int(rng.integers(1, 256))
-        elif kind == 1:  # flip bytes in the first 4 KiB, where tables and offsets live
-            for pos in rng.integers(0, min(len(data), 4096), size=int(rng.integers(1, 5))):
-                data[pos] ^= int(rng.integers(1, 256))
-        else:            # truncate
-            data = data[: int(rng.integers(0, len(data)))]
-        try:
-            interp = edgelite.Interpreter(model_content=bytes(data))
-            interp.allocate_tensors()
-            if interp.arena_bytes() > (256 << 20):
-                outcomes["ran"] += 1
-                continue
-            for d in interp.get_input_details():
-                interp.set_tensor(d["index"], np.zeros(d["shape"], d["dtype"]))
-            # A flipped constant can make a WHILE loop endless (a step of 0): stop it after 2 s with cancel().
-            watchdog = threading.Timer(2.0, interp.cancel)
-            watchdog.start()
-            try:
-                interp.invoke()
-            finally:
-                watchdog.cancel()
-            for d in interp.get_output_details():
-                interp.get_tensor(d["index"])
-            outcomes["ran"] += 1
-        except edgelite.EdgeliteError:
-            outcomes["error"] += 1
-    print(outcomes)
-""")
+# One seed per test run (EDGELITE_FUZZ_SEED reproduces a run), printed with every failure.
+SEED = fuzz_mutations.run_seed()
 
 
 # A Keras LSTM (two dynamic WHILE loops), a tf.cond inside a tf.while_loop, and tf.Variable state.
@@ -61,7 +26,7 @@ SELECT_TARGETS = ("select_math.tflite", "select_fft.tflite", "select_image.tflit
 
 
 def fuzz_targets():
-    paths = sorted(glob.glob(os.path.join(MODELS_DIR, "**", "*.tflite"), recursive=True))
+    paths = fuzz_mutations.model_paths(MODELS_DIR)
     small = [p for p in paths if os.path.getsize(p) < 3 * 1024 * 1024]
     quant = [p for p in small if os.path.basename(os.path.dirname(p)) == "tf_quant"]
     control = [p for p in small if os.path.basename(os.path.dirname(p)) == "tf_control"]
@@ -115,9 +80,24 @@ def test_mutated_converted_models_never_crash(name, tmp_path):
 
 
 def fuzz(path: str) -> None:
-    result = subprocess.run([sys.executable, "-c", FUZZ_CHILD, path, "1234", "150"],
-                            capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, (
-        f"fuzzing {os.path.basename(path)} crashed the process (exit {result.returncode}):\n"
-        f"{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
-    assert "error" in result.stdout
+    cases = fuzz_mutations.cases_per_model()
+    counts, failures = fuzz_mutations.run_cases(path, SEED, 0, cases)
+    assert not failures, (f"fuzzing {os.path.basename(path)} with seed {SEED} failed {len(failures)} of {cases} "
+                          f"cases ({counts}):\n" + "\n".join(str(f) for f in failures[:3]))
+    assert counts["error"] > 0, f"no mutation of {os.path.basename(path)} was refused (seed {SEED}): {counts}"
+
+
+# Inputs the fuzzer once found crashing or hanging edgelite (named <model>-seed<S>-case<N>-<kind>.tflite, the case
+# that made them), each now an edgelite error or a run, in a child process so a regression is reported, not fatal.
+REGRESSIONS = sorted(glob.glob(os.path.join(MODELS_DIR, fuzz_mutations.REGRESSIONS_DIR, "*.tflite")))
+REGRESSION_CHILD = "import sys; sys.path.insert(0, sys.argv[1]); from fuzz_mutations import try_model; " \
+                   "print(try_model(open(sys.argv[2], 'rb').read()))"
+
+
+@pytest.mark.parametrize("path", REGRESSIONS, ids=os.path.basename)
+def test_fuzz_regression_never_crashes(path):
+    tests_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    result = subprocess.run([sys.executable, "-c", REGRESSION_CHILD, tests_dir, path], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0 and result.stdout.strip() in ("error", "ran"), (
+        f"{os.path.basename(path)}: exit {result.returncode}\n{result.stdout[-2000:]}\n{result.stderr[-3000:]}")

@@ -78,11 +78,12 @@ class CoreInterpreter:
                  delegates: List[Delegate], custom_op_libraries: List[Tuple[str, str]] = ...,
                  select_ops_library: str = "", preserve_all_tensors: bool = False,
                  reference_kernels_only: bool = False, delegate_clustering: bool = True,
-                 delegate_node_fusion: bool = True) -> None:
+                 delegate_node_fusion: bool = True, max_arena_bytes: int = 0) -> None:
         """Loads and verifies the model (from model_path, else model_content), loads the custom-op libraries
         ((path, function) pairs; the select-ops library when Flex ops need it), then applies the delegates.
         preserve_all_tensors keeps every intermediate readable after invoke; reference_kernels_only runs the
-        reference kernels (LiteRT's BUILTIN_REF); the delegate_* flags tune delegate partitioning."""
+        reference kernels (LiteRT's BUILTIN_REF); the delegate_* flags tune delegate partitioning;
+        max_arena_bytes caps the memory the tensors take (0: three quarters of physical memory)."""
     def num_subgraphs(self) -> int: ...
     def num_threads(self) -> int: ...
     def subgraph_name(self, subgraph: int, /) -> str: ...
@@ -121,6 +122,8 @@ class CoreInterpreter:
         """Checks a signature call's input names, resizes inputs whose shape changed, allocates when needed;
         returns (subgraph index, {input name: tensor}, {output name: tensor})."""
     def arena_bytes(self, subgraph: int, /) -> int: ...
+    def max_arena_bytes(self) -> int:
+        """The cap on the memory the interpreter's tensors take together (bytes)."""
     def describe_arena(self, subgraph: int, /) -> str: ...
     def enable_profiling(self, subgraph: int, on: bool, /) -> None: ...
     def profile(self, subgraph: int, /) -> List[Tuple[int, str, int]]:

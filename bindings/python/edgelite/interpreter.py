@@ -106,7 +106,8 @@ class Interpreter:
                  experimental_compress_quantization_zero_points: bool = False,
                  experimental_disable_delegate_node_fusion: bool = False,
                  experimental_force_delegate_node_profiling: bool = False,
-                 custom_op_registerers: Optional[Sequence[Any]] = None, select_ops: bool = True):
+                 custom_op_registerers: Optional[Sequence[Any]] = None, select_ops: bool = True,
+                 max_arena_bytes: Optional[int] = None):
         """Loads and verifies a model and builds its graph (kernels are prepared by `allocate_tensors`).
 
         Args:
@@ -136,6 +137,11 @@ class Interpreter:
           select_ops: when the model has TensorFlow select ops (custom operators `Flex<Op>`) that nothing
             registered, load edgelite's select-ops library for them; False refuses them instead (a named
             error at `allocate_tensors`).
+          max_arena_bytes: the most memory (bytes) the interpreter's tensors may take together: every
+            subgraph's arena plus the memory of variables, values computed at prepare and outputs whose
+            shape is known only at invoke. Beyond it `allocate_tensors` (or `invoke`, for such an output)
+            raises UnsupportedError instead of exhausting the machine. Default: three quarters of the
+            physical memory. (An edgelite option; LiteRT has no cap.)
 
         Raises:
           InvalidArgumentError (ValueError): a bad argument (both or neither model source, num_threads < 1,
@@ -155,6 +161,12 @@ class Interpreter:
                 raise InvalidArgumentError(f"type of num_threads should be int, got {type(num_threads).__name__}")
             if num_threads < 1:
                 raise InvalidArgumentError(f"num_threads should be >= 1, got {num_threads}")
+        if max_arena_bytes is not None:
+            if not isinstance(max_arena_bytes, int) or isinstance(max_arena_bytes, bool):
+                raise InvalidArgumentError(
+                    f"type of max_arena_bytes should be int, got {type(max_arena_bytes).__name__}")
+            if max_arena_bytes < 1:
+                raise InvalidArgumentError(f"max_arena_bytes should be >= 1, got {max_arena_bytes}")
         resolver = _resolver_type(experimental_op_resolver_type)
         delegates = list(experimental_delegates or [])
         for d in delegates:
@@ -172,7 +184,8 @@ class Interpreter:
             preserve_all_tensors=bool(experimental_preserve_all_tensors),
             reference_kernels_only=resolver is OpResolverType.BUILTIN_REF,
             delegate_clustering=not experimental_disable_delegate_clustering,
-            delegate_node_fusion=not experimental_disable_delegate_node_fusion)
+            delegate_node_fusion=not experimental_disable_delegate_node_fusion,
+            max_arena_bytes=max_arena_bytes or 0)
         self._delegates = delegates  # keep them alive as long as the interpreter
         self._views = _ViewOwner(self._core)
         self._experimental_compress_quantization_zero_points = bool(experimental_compress_quantization_zero_points)
@@ -184,7 +197,8 @@ class Interpreter:
         Call after creating the interpreter and after every `resize_tensor_input`.
 
         Raises:
-          UnsupportedError: an operator, version or dtype this build cannot run (all of them are listed).
+          UnsupportedError: an operator, version or dtype this build cannot run (all of them are listed),
+            or the tensors need more memory than `max_arena_bytes`.
           InvalidModelError: an operator's inputs do not fit it.
           RuntimeError: a NumPy view from `tensor()` is still held.
         """
@@ -430,6 +444,11 @@ class Interpreter:
     def arena_bytes(self, subgraph: int = 0) -> int:
         """Bytes of the subgraph's tensor arena after `allocate_tensors` (edgelite only)."""
         return self._core.arena_bytes(subgraph)
+
+    def max_arena_bytes(self) -> int:
+        """The cap on the memory the interpreter's tensors take together (the `max_arena_bytes` argument, or
+        its default: three quarters of physical memory). Edgelite only."""
+        return self._core.max_arena_bytes()
 
 
 class InterpreterWithCustomOps(Interpreter):

@@ -61,6 +61,9 @@ ELC_EXPORT void ElcModelDelete(ElcModel* model);
 ELC_EXPORT ElcOptions* ElcOptionsCreate(void);
 ELC_EXPORT void ElcOptionsDelete(ElcOptions* options);
 ELC_EXPORT ElcStatus ElcOptionsSetNumThreads(ElcOptions* options, int32_t num_threads); /* >= 1, or -1 */
+/* The most memory (bytes, >= 1) the interpreter's tensors may take together; beyond it allocate (or invoke, for
+   an output sized at run time) fails with ELC_UNSUPPORTED. Default: three quarters of physical memory. */
+ELC_EXPORT ElcStatus ElcOptionsSetMaxArenaBytes(ElcOptions* options, uint64_t max_arena_bytes);
 /* A delegate library (a path, or "opencl") with string options; applied at ElcInterpreterCreate. */
 ELC_EXPORT ElcDelegate* ElcDelegateCreate(const char* library, const char* const* keys, const char* const* values,
                                           size_t num_options);

@@ -1,0 +1,133 @@
+// Tensor shapes and the memory cap: resizing inputs and kernel outputs with overflow-checked sizes, and the
+// interpreter's limit on the memory its tensors take (SubgraphOptions::max_arena_bytes), checked wherever
+// tensor memory is taken: a variable at build, a folded value or the arena at allocate, a dynamic output
+// during invoke. A model declaring a 100 GB tensor then fails with a message instead of the OOM killer.
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "interpreter/subgraph.h"
+
+namespace edgelite {
+
+size_t DefaultMaxArenaBytes() {
+  const long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || page_size <= 0) return size_t{1} << 40;  // unknown: 1 TiB, still below any overflow
+  // Three quarters of physical memory: a plan beyond that cannot run next to the rest of the process.
+  return static_cast<size_t>(pages) / 4 * 3 * static_cast<size_t>(page_size);
+}
+
+size_t Subgraph::max_arena_bytes() const {
+  return options_.max_arena_bytes ? options_.max_arena_bytes : DefaultMaxArenaBytes();
+}
+
+Status Subgraph::CheckTensorBytes(const Tensor& tensor, const Dims& dims, size_t* bytes) const {
+  size_t size = 0;
+  if (!CheckedByteSize(dims, tensor.type, &size)) {
+    return InvalidModel(StrCat("subgraph ", index_, ": tensor '", tensor.name, "' of shape ", DimsToString(dims),
+                               " ", DataTypeName(tensor.type), " has a negative dimension or a size in bytes that ",
+                               "does not fit in 64 bits"));
+  }
+  if (size > max_arena_bytes()) {
+    return Unsupported(StrCat("subgraph ", index_, ": tensor '", tensor.name, "' of shape ", DimsToString(dims), " ",
+                              DataTypeName(tensor.type), " needs ", size, " bytes, more than the interpreter's ",
+                              "memory cap of ", max_arena_bytes(), " bytes (max_arena_bytes)"));
+  }
+  if (bytes) *bytes = size;
+  return Status::Ok();
+}
+
+size_t Subgraph::TensorMemoryBytes() const {
+  size_t total = arena_capacity_;
+  for (const Tensor& t : tensors_) total += t.owned ? t.owned_capacity : 0;
+  return total;
+}
+
+Status Subgraph::ReserveTensorMemory(size_t more, const std::string& what) const {
+  size_t used = 0;
+  if (siblings_) {
+    for (const auto& sg : *siblings_) used += sg->TensorMemoryBytes();
+  } else {
+    used = TensorMemoryBytes();
+  }
+  const size_t cap = max_arena_bytes();
+  if (more > cap || used > cap - more) {
+    return Unsupported(StrCat("subgraph ", index_, ": ", what, " needs ", more, " more bytes; with the ", used,
+                              " bytes the interpreter's tensors already take, that is more than its memory cap of ",
+                              cap, " bytes (max_arena_bytes)"));
+  }
+  return Status::Ok();
+}
+
+Status Subgraph::AllocateOwnedChecked(Tensor& tensor) {
+  size_t need = 0;
+  EL_RETURN_IF_ERROR(CheckTensorBytes(tensor, tensor.dims, &need));
+  if (need > tensor.owned_capacity || !tensor.owned) {
+    EL_RETURN_IF_ERROR(ReserveTensorMemory(need - (tensor.owned ? tensor.owned_capacity : 0),
+                                           StrCat("tensor '", tensor.name, "' of shape ", DimsToString(tensor.dims))));
+  }
+  tensor.AllocateOwned();
+  if (!tensor.data) {
+    return Internal(StrCat("subgraph ", index_, ": cannot allocate ", need, " bytes for tensor '", tensor.name,
+                           "' of shape ", DimsToString(tensor.dims)));
+  }
+  return Status::Ok();
+}
+
+Status Subgraph::ResizeInputTensor(int tensor_index, const Dims& dims, bool strict) {
+  if (std::find(inputs_.begin(), inputs_.end(), tensor_index) == inputs_.end()) {
+    return InvalidArgument(StrCat("tensor ", tensor_index, " is not an input of subgraph ", index_));
+  }
+  Tensor& t = tensors_[tensor_index];
+  for (int d : dims)
+    if (d < 0) return InvalidArgument(StrCat("cannot resize input '", t.name, "' to ", DimsToString(dims)));
+  if (strict) {
+    // Only dimensions the model left unknown (-1 in the signature) may change.
+    bool ok = dims.size() == t.dims_signature.size();
+    for (size_t i = 0; ok && i < dims.size(); ++i)
+      ok = t.dims_signature[i] == -1 || t.dims_signature[i] == dims[i];
+    if (!ok) {
+      return InvalidArgument(StrCat("strict resize of '", t.name, "' to ", DimsToString(dims),
+                                    " conflicts with its signature ", DimsToString(t.dims_signature)));
+    }
+  }
+  Status size = CheckTensorBytes(t, dims, nullptr);
+  if (!size.ok()) return Status(size.code() == StatusCode::kInvalidModel ? StatusCode::kInvalidArgument : size.code(),
+                                StrCat("cannot resize input '", t.name, "': ", size.message()));
+  if (t.dims != dims) {
+    t.dims = dims;
+    state_ = State::kNeedsAllocation;
+  }
+  return Status::Ok();
+}
+
+Status Subgraph::ResizeTensor(Tensor& tensor, const Dims& dims) {
+  if (tensor.allocation == Allocation::kConstant) {
+    return InvalidModel(StrCat("a kernel tried to resize constant tensor '", tensor.name, "'"));
+  }
+  for (int d : dims)
+    if (d < 0) return InvalidModel(StrCat("negative dimension in shape ", DimsToString(dims), " for '", tensor.name, "'"));
+  EL_RETURN_IF_ERROR(CheckTensorBytes(tensor, dims, nullptr));
+  const bool changed = tensor.dims != dims;
+  const Dims old_dims = tensor.dims;
+  tensor.dims = dims;
+  if (in_eval_) {
+    if (changed && !tensor.is_dynamic) {
+      // A shape found only while running (a loop's carried value, a branch's output): the tensor is
+      // dynamic from now on, and the nodes after this one that read it prepare at eval (Invoke).
+      tensor.is_dynamic = true;
+      shapes_changed_in_eval_ = true;
+    }
+    // A tensor keeps its arena bytes while it fits in them; beyond, it gets memory of its own.
+    if (tensor.allocation != Allocation::kArena || tensor.RequiredBytes() > tensor.bytes) {
+      Status s = AllocateOwnedChecked(tensor);
+      if (!s.ok()) {
+        tensor.dims = old_dims;  // the tensor keeps a shape its memory holds
+        return s;
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace edgelite
