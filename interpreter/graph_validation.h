@@ -1,6 +1,6 @@
 // Structural checks of a model's graphs, run when the interpreter is built and before any kernel sees a node:
 // who writes each tensor, that every tensor a node reads exists by the time the node runs, and that the
-// subgraphs control-flow operators call exist and never call back into themselves. A model that fails them
+// subgraphs control-flow operators call exist. A model that fails them
 // would make kernels read memory nothing wrote or write memory another node owns.
 #pragma once
 
@@ -17,8 +17,10 @@ namespace edgelite {
 // graph input, a constant, a variable, or written by an earlier node.
 Status ValidateDataflow(const Subgraph& subgraph);
 
-// Across subgraphs: the subgraph indices of IF, WHILE and CALL_ONCE are in range, and no subgraph calls
-// itself, directly or through others.
+// Across subgraphs: the subgraph indices of IF, WHILE and CALL_ONCE are in range. Recursion (a subgraph calling
+// itself, directly or through others) and nesting deeper than 64 are refused at allocate, where control-flow
+// kernels prepare their callees (Subgraph::GetSubgraph): every cycle reachable from what is allocated is met
+// there, and a subgraph nothing reaches never runs.
 Status ValidateCallGraph(const std::vector<std::unique_ptr<Subgraph>>& subgraphs);
 
 }  // namespace edgelite

@@ -87,14 +87,10 @@ Status OutputTensorIndex(Interpreter& interp, int subgraph, int position, int* t
 }
 
 Status CheckHasData(const Tensor& t) {
-  if (!t.data && t.RequiredBytes() > 0) {
+  // A sparse constant holds fewer bytes than its dense shape: only its operator reads it.
+  if ((!t.data || t.bytes < t.RequiredBytes()) && t.RequiredBytes() > 0) {
     return FailedPrecondition(StrCat("tensor '", t.name, "' has no data: call allocate_tensors() first",
-                                     " (or the tensor is internal to a delegate partition)"));
-  }
-  if (t.data && t.bytes < t.RequiredBytes()) {
-    return FailedPrecondition(StrCat("tensor '", t.name, "' holds ", t.bytes, " bytes, fewer than its shape ",
-                                     DimsToString(t.dims), " needs (", t.RequiredBytes(), "): a sparse constant ",
-                                     "is read by its operator only"));
+                                     " (or the tensor is internal to a delegate partition or sparse)"));
   }
   return Status::Ok();
 }

@@ -45,6 +45,7 @@ std::vector<int> ToVector(const flatbuffers::Vector<T>* v) {
 Subgraph::Subgraph(int index, ThreadPool* pool, const SubgraphOptions& options)
     : index_(index), pool_(pool), options_(options) {
   reference_kernels_only_ = options.reference_kernels_only;
+  if (!options_.max_arena_bytes) options_.max_arena_bytes = DefaultMaxArenaBytes();
 }
 
 Subgraph::~Subgraph() {
@@ -76,17 +77,9 @@ Status Subgraph::Build(const Model& model, const schema::SubGraph& fb, const OpR
     }
     t.type = static_cast<DataType>(ft->type());
     t.dims = ToVector(ft->shape());
-    for (int d : t.dims) {
-      if (d < 0) {
-        return InvalidModel(StrCat(where, ": tensor ", i, " ('", t.name, "') has a negative dimension in shape ",
-                                   DimsToString(t.dims)));
-      }
-    }
-    size_t declared_bytes = 0;
-    if (!CheckedByteSize(t.dims, t.type, &declared_bytes)) {
-      return InvalidModel(StrCat(where, ": tensor ", i, " ('", t.name, "') has shape ", DimsToString(t.dims), " ",
-                                 DataTypeName(t.type), ", whose size in bytes does not fit in 64 bits"));
-    }
+    // No negative dimension, and a size in bytes that fits in 63 bits. Declared shapes may still be resized, so
+    // the memory cap is checked at allocate.
+    EL_RETURN_IF_ERROR(CheckTensorBytes(t, t.dims, nullptr, StatusCode::kInvalidModel, false));
     t.dims_signature = ft->shape_signature() ? ToVector(ft->shape_signature()) : t.dims;
     t.is_variable = ft->is_variable();
     t.sparsity = ft->sparsity();
@@ -108,7 +101,7 @@ Status Subgraph::Build(const Model& model, const schema::SubGraph& fb, const OpR
                                    size));
       }
       if (t.is_variable) {
-        EL_RETURN_IF_ERROR(AllocateOwnedChecked(t));
+        EL_RETURN_IF_ERROR(AllocateOwnedChecked(t, t.dims));
         std::memcpy(t.data, data, size);
       } else {
         t.data = const_cast<uint8_t*>(data);  // read-only by contract: kernels never write inputs
@@ -117,7 +110,7 @@ Status Subgraph::Build(const Model& model, const schema::SubGraph& fb, const OpR
         t.is_constant = true;
       }
     } else if (t.is_variable) {
-      EL_RETURN_IF_ERROR(AllocateOwnedChecked(t));
+      EL_RETURN_IF_ERROR(AllocateOwnedChecked(t, t.dims));
       ResetVariable(t);
     }
     tensors_.push_back(std::move(t));
@@ -346,8 +339,8 @@ bool Subgraph::CanFold(const Node& node) const {
 }
 
 Status Subgraph::FoldNode(Node& node) {
-  for (int t : node.outputs) EL_RETURN_IF_ERROR(AllocateOwnedChecked(tensors_[t]));
-  for (int t : node.temporaries) EL_RETURN_IF_ERROR(AllocateOwnedChecked(tensors_[t]));
+  for (int t : node.outputs) EL_RETURN_IF_ERROR(AllocateOwnedChecked(tensors_[t], tensors_[t].dims));
+  for (int t : node.temporaries) EL_RETURN_IF_ERROR(AllocateOwnedChecked(tensors_[t], tensors_[t].dims));
   EL_RETURN_IF_ERROR(node.registration->eval(*this, node));
   for (int t : node.outputs) tensors_[t].is_constant = true;
   folded_[node.index] = true;
@@ -431,8 +424,7 @@ Status Subgraph::PlanArena() {
   ArenaPlanner planner(kTensorAlignment);
   arena_size_ = planner.Plan(arena_requests_, &arena_placements_);
   if (arena_size_ > arena_capacity_ || !arena_) {
-    EL_RETURN_IF_ERROR(ReserveTensorMemory(arena_size_ - std::min(arena_size_, arena_capacity_),
-                                           StrCat("the tensor arena of ", arena_size_, " bytes")));
+    EL_RETURN_IF_ERROR(ReserveTensorMemory(arena_size_ - std::min(arena_size_, arena_capacity_), nullptr));
     arena_.reset();
     arena_capacity_ = 0;
     arena_ = AllocateAligned(arena_size_);

@@ -85,7 +85,7 @@ class Subgraph : public KernelContext, public CalledGraph {
   size_t arena_bytes() const { return arena_size_; }
   // The memory this subgraph's tensors hold now: its arena and the blocks tensors own.
   size_t TensorMemoryBytes() const;
-  size_t max_arena_bytes() const;
+  size_t max_arena_bytes() const { return options_.max_arena_bytes; }
   std::string DescribeArena() const;
 
   // Per-node timing of Invoke (nanoseconds, summed over invokes), when enabled.
@@ -167,13 +167,16 @@ class Subgraph : public KernelContext, public CalledGraph {
   Status FoldNode(Node& node);
   Status PlanArena();
   void ResetActivationState();
-  // Memory checks (subgraph_memory.cc). The size of a tensor of `dims`, failing when it overflows or is
-  // beyond the memory cap on its own.
-  Status CheckTensorBytes(const Tensor& tensor, const Dims& dims, size_t* bytes) const;
-  // Fails when `more` bytes on top of what all subgraphs of the interpreter hold would pass the cap.
-  Status ReserveTensorMemory(size_t more, const std::string& what) const;
-  // Tensor::AllocateOwned within the cap, failing instead of leaving the tensor without memory.
-  Status AllocateOwnedChecked(Tensor& tensor);
+  // Memory checks (subgraph_memory.cc). The size of a tensor of `dims`, failing (with `overflow`) when a
+  // dimension is negative or the size overflows, and with `cap` when it is beyond the memory cap on its own.
+  Status CheckTensorBytes(const Tensor& tensor, const Dims& dims, size_t* bytes,
+                          StatusCode overflow = StatusCode::kInvalidModel, bool cap = true) const;
+  // Fails when `more` bytes (for `tensor`, or null: the arena) on top of what all subgraphs of the interpreter
+  // hold would pass the cap.
+  Status ReserveTensorMemory(size_t more, const Tensor* tensor) const;
+  // Gives `tensor` the shape `dims` and memory of its own (Tensor::AllocateOwned) within the cap; on failure
+  // the tensor keeps its shape and memory.
+  Status AllocateOwnedChecked(Tensor& tensor, const Dims& dims);
 
   int index_;
   ThreadPool* pool_;

@@ -17,18 +17,15 @@ size_t DefaultMaxArenaBytes() {
   return static_cast<size_t>(pages) / 4 * 3 * static_cast<size_t>(page_size);
 }
 
-size_t Subgraph::max_arena_bytes() const {
-  return options_.max_arena_bytes ? options_.max_arena_bytes : DefaultMaxArenaBytes();
-}
-
-Status Subgraph::CheckTensorBytes(const Tensor& tensor, const Dims& dims, size_t* bytes) const {
+Status Subgraph::CheckTensorBytes(const Tensor& tensor, const Dims& dims, size_t* bytes, StatusCode overflow,
+                                  bool cap) const {
   size_t size = 0;
   if (!CheckedByteSize(dims, tensor.type, &size)) {
-    return InvalidModel(StrCat("subgraph ", index_, ": tensor '", tensor.name, "' of shape ", DimsToString(dims),
+    return Status(overflow, StrCat("subgraph ", index_, ": tensor '", tensor.name, "' of shape ", DimsToString(dims),
                                " ", DataTypeName(tensor.type), " has a negative dimension or a size in bytes that ",
                                "does not fit in 64 bits"));
   }
-  if (size > max_arena_bytes()) {
+  if (cap && size > max_arena_bytes()) {
     return Unsupported(StrCat("subgraph ", index_, ": tensor '", tensor.name, "' of shape ", DimsToString(dims), " ",
                               DataTypeName(tensor.type), " needs ", size, " bytes, more than the interpreter's ",
                               "memory cap of ", max_arena_bytes(), " bytes (max_arena_bytes)"));
@@ -43,7 +40,7 @@ size_t Subgraph::TensorMemoryBytes() const {
   return total;
 }
 
-Status Subgraph::ReserveTensorMemory(size_t more, const std::string& what) const {
+Status Subgraph::ReserveTensorMemory(size_t more, const Tensor* tensor) const {
   size_t used = 0;
   if (siblings_) {
     for (const auto& sg : *siblings_) used += sg->TensorMemoryBytes();
@@ -52,25 +49,22 @@ Status Subgraph::ReserveTensorMemory(size_t more, const std::string& what) const
   }
   const size_t cap = max_arena_bytes();
   if (more > cap || used > cap - more) {
-    return Unsupported(StrCat("subgraph ", index_, ": ", what, " needs ", more, " more bytes; with the ", used,
-                              " bytes the interpreter's tensors already take, that is more than its memory cap of ",
-                              cap, " bytes (max_arena_bytes)"));
+    return Unsupported(StrCat("subgraph ", index_, ": ", tensor ? tensor->name.c_str() : "the tensor arena", " needs ",
+                              more, " more bytes; with the ", used, " bytes already taken that is more than the ",
+                              "interpreter's memory cap of ", cap, " bytes (max_arena_bytes)"));
   }
   return Status::Ok();
 }
 
-Status Subgraph::AllocateOwnedChecked(Tensor& tensor) {
+Status Subgraph::AllocateOwnedChecked(Tensor& tensor, const Dims& dims) {
   size_t need = 0;
-  EL_RETURN_IF_ERROR(CheckTensorBytes(tensor, tensor.dims, &need));
+  EL_RETURN_IF_ERROR(CheckTensorBytes(tensor, dims, &need));
   if (need > tensor.owned_capacity || !tensor.owned) {
-    EL_RETURN_IF_ERROR(ReserveTensorMemory(need - (tensor.owned ? tensor.owned_capacity : 0),
-                                           StrCat("tensor '", tensor.name, "' of shape ", DimsToString(tensor.dims))));
+    EL_RETURN_IF_ERROR(ReserveTensorMemory(need - (tensor.owned ? tensor.owned_capacity : 0), &tensor));
   }
+  tensor.dims = dims;
   tensor.AllocateOwned();
-  if (!tensor.data) {
-    return Internal(StrCat("subgraph ", index_, ": cannot allocate ", need, " bytes for tensor '", tensor.name,
-                           "' of shape ", DimsToString(tensor.dims)));
-  }
+  if (!tensor.data) return Internal("out of memory allocating a tensor");
   return Status::Ok();
 }
 
@@ -79,8 +73,6 @@ Status Subgraph::ResizeInputTensor(int tensor_index, const Dims& dims, bool stri
     return InvalidArgument(StrCat("tensor ", tensor_index, " is not an input of subgraph ", index_));
   }
   Tensor& t = tensors_[tensor_index];
-  for (int d : dims)
-    if (d < 0) return InvalidArgument(StrCat("cannot resize input '", t.name, "' to ", DimsToString(dims)));
   if (strict) {
     // Only dimensions the model left unknown (-1 in the signature) may change.
     bool ok = dims.size() == t.dims_signature.size();
@@ -91,9 +83,7 @@ Status Subgraph::ResizeInputTensor(int tensor_index, const Dims& dims, bool stri
                                     " conflicts with its signature ", DimsToString(t.dims_signature)));
     }
   }
-  Status size = CheckTensorBytes(t, dims, nullptr);
-  if (!size.ok()) return Status(size.code() == StatusCode::kInvalidModel ? StatusCode::kInvalidArgument : size.code(),
-                                StrCat("cannot resize input '", t.name, "': ", size.message()));
+  EL_RETURN_IF_ERROR(CheckTensorBytes(t, dims, nullptr, StatusCode::kInvalidArgument));
   if (t.dims != dims) {
     t.dims = dims;
     state_ = State::kNeedsAllocation;
@@ -105,28 +95,20 @@ Status Subgraph::ResizeTensor(Tensor& tensor, const Dims& dims) {
   if (tensor.allocation == Allocation::kConstant) {
     return InvalidModel(StrCat("a kernel tried to resize constant tensor '", tensor.name, "'"));
   }
-  for (int d : dims)
-    if (d < 0) return InvalidModel(StrCat("negative dimension in shape ", DimsToString(dims), " for '", tensor.name, "'"));
-  EL_RETURN_IF_ERROR(CheckTensorBytes(tensor, dims, nullptr));
-  const bool changed = tensor.dims != dims;
-  const Dims old_dims = tensor.dims;
-  tensor.dims = dims;
+  size_t need = 0;
+  EL_RETURN_IF_ERROR(CheckTensorBytes(tensor, dims, &need));
   if (in_eval_) {
-    if (changed && !tensor.is_dynamic) {
+    if (tensor.dims != dims && !tensor.is_dynamic) {
       // A shape found only while running (a loop's carried value, a branch's output): the tensor is
       // dynamic from now on, and the nodes after this one that read it prepare at eval (Invoke).
       tensor.is_dynamic = true;
       shapes_changed_in_eval_ = true;
     }
-    // A tensor keeps its arena bytes while it fits in them; beyond, it gets memory of its own.
-    if (tensor.allocation != Allocation::kArena || tensor.RequiredBytes() > tensor.bytes) {
-      Status s = AllocateOwnedChecked(tensor);
-      if (!s.ok()) {
-        tensor.dims = old_dims;  // the tensor keeps a shape its memory holds
-        return s;
-      }
-    }
+    // A tensor keeps its arena bytes while it fits in them; beyond, it gets memory of its own (and keeps its
+    // old shape, which its memory holds, when that fails).
+    if (tensor.allocation != Allocation::kArena || need > tensor.bytes) return AllocateOwnedChecked(tensor, dims);
   }
+  tensor.dims = dims;
   return Status::Ok();
 }
 

@@ -368,7 +368,6 @@ PYBIND11_MODULE(_core, m) {
       .def("signatures", &CoreInterpreter::Signatures)
       .def("prepare_signature", &CoreInterpreter::PrepareSignature)
       .def("arena_bytes", [](CoreInterpreter& c, int s) { return c.sg(s).arena_bytes(); })
-      .def("max_arena_bytes", [](CoreInterpreter& c) { return c.sg(0).max_arena_bytes(); })
       .def("describe_arena", [](CoreInterpreter& c, int s) { return c.sg(s).DescribeArena(); })
       .def("enable_profiling", [](CoreInterpreter& c, int s, bool on) { c.sg(s).EnableProfiling(on); })
       .def("profile", &CoreInterpreter::Profile)

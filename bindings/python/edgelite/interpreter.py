@@ -445,11 +445,6 @@ class Interpreter:
         """Bytes of the subgraph's tensor arena after `allocate_tensors` (edgelite only)."""
         return self._core.arena_bytes(subgraph)
 
-    def max_arena_bytes(self) -> int:
-        """The cap on the memory the interpreter's tensors take together (the `max_arena_bytes` argument, or
-        its default: three quarters of physical memory). Edgelite only."""
-        return self._core.max_arena_bytes()
-
 
 class InterpreterWithCustomOps(Interpreter):
     """LiteRT's `InterpreterWithCustomOps`: an `Interpreter` taking `custom_op_registerers` first.
