@@ -1,11 +1,9 @@
 // Structural checks of a model's graphs, run when the interpreter is built and before any kernel sees a node:
-// who writes each tensor, that every tensor a node reads exists by the time the node runs, and that the
-// subgraphs control-flow operators call exist. A model that fails them
-// would make kernels read memory nothing wrote or write memory another node owns.
+// who writes each tensor, and that every tensor a node reads exists by the time the node runs. A model that fails
+// them would make kernels read memory nothing wrote or write memory another node owns. (The subgraphs control-flow
+// operators call are checked where they are called, Subgraph::GetSubgraph: in range, not recursive, not nested
+// deeper than 64, when allocate prepares them.)
 #pragma once
-
-#include <memory>
-#include <vector>
 
 #include "interpreter/subgraph.h"
 
@@ -16,11 +14,5 @@ namespace edgelite {
 // a graph input, and never reads its own output. Every tensor a node reads, and every graph output, is a
 // graph input, a constant, a variable, or written by an earlier node.
 Status ValidateDataflow(const Subgraph& subgraph);
-
-// Across subgraphs: the subgraph indices of IF, WHILE and CALL_ONCE are in range. Recursion (a subgraph calling
-// itself, directly or through others) and nesting deeper than 64 are refused at allocate, where control-flow
-// kernels prepare their callees (Subgraph::GetSubgraph): every cycle reachable from what is allocated is met
-// there, and a subgraph nothing reaches never runs.
-Status ValidateCallGraph(const std::vector<std::unique_ptr<Subgraph>>& subgraphs);
 
 }  // namespace edgelite

@@ -1,7 +1,6 @@
 // Interpreter construction and signatures.
 #include "interpreter/interpreter.h"
 
-#include "interpreter/graph_validation.h"
 #include "schema/edgelite_generated.h"
 
 namespace edgelite {
@@ -21,7 +20,6 @@ Status Interpreter::Create(std::shared_ptr<Model> model, const OpResolver& resol
     EL_RETURN_IF_ERROR(sg->Build(*interp->model_, *fb_subgraphs->Get(i), resolver));
     interp->subgraphs_.push_back(std::move(sg));
   }
-  EL_RETURN_IF_ERROR(ValidateCallGraph(interp->subgraphs_));
   for (auto& sg : interp->subgraphs_) {
     sg->Connect(&interp->subgraphs_, &interp->resources_, &interp->cancel_requested_);
   }

@@ -90,7 +90,7 @@ Status CheckHasData(const Tensor& t) {
   // A sparse constant holds fewer bytes than its dense shape: only its operator reads it.
   if ((!t.data || t.bytes < t.RequiredBytes()) && t.RequiredBytes() > 0) {
     return FailedPrecondition(StrCat("tensor '", t.name, "' has no data: call allocate_tensors() first",
-                                     " (or the tensor is internal to a delegate partition or sparse)"));
+                                     " (or the tensor is internal to a delegate partition)"));
   }
   return Status::Ok();
 }

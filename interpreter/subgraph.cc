@@ -2,6 +2,8 @@
 // subgraph_invoke.cc).
 #include "interpreter/subgraph.h"
 
+#include <unistd.h>
+
 #include <cstring>
 #include <set>
 
@@ -41,6 +43,13 @@ std::vector<int> ToVector(const flatbuffers::Vector<T>* v) {
 }
 
 }  // namespace
+
+size_t DefaultMaxArenaBytes() {
+  const long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || page_size <= 0) return size_t{1} << 40;  // unknown: 1 TiB, still below any overflow
+  // Three quarters of physical memory: a plan beyond that cannot run next to the rest of the process.
+  return static_cast<size_t>(pages) / 4 * 3 * static_cast<size_t>(page_size);
+}
 
 Subgraph::Subgraph(int index, ThreadPool* pool, const SubgraphOptions& options)
     : index_(index), pool_(pool), options_(options) {

@@ -83,8 +83,6 @@ class Subgraph : public KernelContext, public CalledGraph {
   const std::vector<int>& unresolved_nodes() const { return unresolved_node_; }
   bool ready() const { return state_ == State::kReady; }
   size_t arena_bytes() const { return arena_size_; }
-  // The memory this subgraph's tensors hold now: its arena and the blocks tensors own.
-  size_t TensorMemoryBytes() const;
   size_t max_arena_bytes() const { return options_.max_arena_bytes; }
   std::string DescribeArena() const;
 

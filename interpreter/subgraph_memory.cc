@@ -2,56 +2,42 @@
 // interpreter's limit on the memory its tensors take (SubgraphOptions::max_arena_bytes), checked wherever
 // tensor memory is taken: a variable at build, a folded value or the arena at allocate, a dynamic output
 // during invoke. A model declaring a 100 GB tensor then fails with a message instead of the OOM killer.
-#include <unistd.h>
-
 #include <algorithm>
 
 #include "interpreter/subgraph.h"
 
 namespace edgelite {
 
-size_t DefaultMaxArenaBytes() {
-  const long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGE_SIZE);
-  if (pages <= 0 || page_size <= 0) return size_t{1} << 40;  // unknown: 1 TiB, still below any overflow
-  // Three quarters of physical memory: a plan beyond that cannot run next to the rest of the process.
-  return static_cast<size_t>(pages) / 4 * 3 * static_cast<size_t>(page_size);
-}
-
 Status Subgraph::CheckTensorBytes(const Tensor& tensor, const Dims& dims, size_t* bytes, StatusCode overflow,
                                   bool cap) const {
   size_t size = 0;
   if (!CheckedByteSize(dims, tensor.type, &size)) {
     return Status(overflow, StrCat("subgraph ", index_, ": tensor '", tensor.name, "' of shape ", DimsToString(dims),
-                               " ", DataTypeName(tensor.type), " has a negative dimension or a size in bytes that ",
-                               "does not fit in 64 bits"));
+                               " ", DataTypeName(tensor.type), " has a negative dimension or a size that overflows 64 bits"));
   }
   if (cap && size > max_arena_bytes()) {
     return Unsupported(StrCat("subgraph ", index_, ": tensor '", tensor.name, "' of shape ", DimsToString(dims), " ",
-                              DataTypeName(tensor.type), " needs ", size, " bytes, more than the interpreter's ",
-                              "memory cap of ", max_arena_bytes(), " bytes (max_arena_bytes)"));
+                              DataTypeName(tensor.type), " needs ", size, " bytes, past the memory cap of ",
+                              max_arena_bytes(), " bytes (max_arena_bytes)"));
   }
   if (bytes) *bytes = size;
   return Status::Ok();
 }
 
-size_t Subgraph::TensorMemoryBytes() const {
-  size_t total = arena_capacity_;
-  for (const Tensor& t : tensors_) total += t.owned ? t.owned_capacity : 0;
-  return total;
-}
-
 Status Subgraph::ReserveTensorMemory(size_t more, const Tensor* tensor) const {
+  // What the interpreter's tensors hold now: every subgraph's arena and the blocks tensors own.
   size_t used = 0;
-  if (siblings_) {
-    for (const auto& sg : *siblings_) used += sg->TensorMemoryBytes();
-  } else {
-    used = TensorMemoryBytes();
-  }
+  auto add = [&used](const Subgraph& sg) {
+    used += sg.arena_capacity_;
+    for (const Tensor& t : sg.tensors_) used += t.owned ? t.owned_capacity : 0;
+  };
+  if (!siblings_) add(*this);
+  for (size_t s = 0; siblings_ && s < siblings_->size(); ++s) add(*(*siblings_)[s]);
   const size_t cap = max_arena_bytes();
   if (more > cap || used > cap - more) {
     return Unsupported(StrCat("subgraph ", index_, ": ", tensor ? tensor->name.c_str() : "the tensor arena", " needs ",
-                              more, " more bytes; with the ", used, " bytes already taken that is more than the ",
-                              "interpreter's memory cap of ", cap, " bytes (max_arena_bytes)"));
+                              more, " more bytes, past the memory cap of ", cap, " bytes (max_arena_bytes; ", used,
+                              " bytes taken)"));
   }
   return Status::Ok();
 }
@@ -64,7 +50,7 @@ Status Subgraph::AllocateOwnedChecked(Tensor& tensor, const Dims& dims) {
   }
   tensor.dims = dims;
   tensor.AllocateOwned();
-  if (!tensor.data) return Internal("out of memory allocating a tensor");
+  if (!tensor.data) return Internal("out of memory");
   return Status::Ok();
 }
 

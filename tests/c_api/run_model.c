@@ -167,13 +167,13 @@ static int check_errors(const char* model_path) {
   /* A memory cap the model's tensors do not fit under: allocate fails with a message. */
   ElcOptions* capped = ElcOptionsCreate();
   EXPECT(ElcOptionsSetMaxArenaBytes(capped, 1024) == ELC_OK, "a memory cap of 1 KiB refused");
-  ElcInterpreter* small = ElcInterpreterCreate(model, capped);
+  ElcInterpreter* capped_interp = ElcInterpreterCreate(model, capped);
   ElcOptionsDelete(capped);
-  EXPECT(small != NULL, "capped interpreter: %s", ElcLastCreateError());
-  if (small) {
-    EXPECT(ElcInterpreterAllocateTensors(small) == ELC_UNSUPPORTED, "allocate past the memory cap");
-    report("arena_cap", ElcInterpreterLastError(small));
-    ElcInterpreterDelete(small);
+  EXPECT(capped_interp != NULL, "capped interpreter: %s", ElcLastCreateError());
+  if (capped_interp) {
+    EXPECT(ElcInterpreterAllocateTensors(capped_interp) == ELC_UNSUPPORTED, "allocate past the memory cap");
+    report("arena_cap", ElcInterpreterLastError(capped_interp));
+    ElcInterpreterDelete(capped_interp);
   }
   ElcInterpreter* interp = ElcInterpreterCreate(model, options);
   ElcOptionsDelete(options);

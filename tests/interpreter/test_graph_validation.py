@@ -80,12 +80,12 @@ def _output_never_written(b, t, ops):
 @pytest.mark.parametrize("edit, pattern", [
     (_two_writers, r"node 2 \(ADD\) writes tensor 3 \('z'\), which node 1 \(ADD\) also writes"),
     (_writes_constant, r"node 0 \(ADD\) writes tensor 1 \('c'\), a constant of the model"),
-    (_writes_graph_input, r"node 1 \(ADD\) writes tensor 0 \('x'\), an input of the subgraph"),
+    (_writes_graph_input, r"node 1 \(ADD\) writes tensor 0 \('x'\), a graph input"),
     (_writes_variable, r"node 1 \(ADD\) writes tensor 4 \('state'\), a variable"),
     (_reads_own_output, r"node 1 \(ADD\) reads tensor 3 \('z'\), its own output \(a cycle\)"),
     (_reads_later_output, r"node 0 \(ADD\) reads tensor 2 \('y'\) before node 1 \(ADD\) writes it"),
-    (_reads_nothing, r"node 1 \(ADD\) reads tensor 4 \('orphan'\), which nothing writes \(no input of the "
-                     r"subgraph, constant or node output\)"),
+    (_reads_nothing, r"node 1 \(ADD\) reads tensor 4 \('orphan'\), which nothing writes \(no graph input, "
+                     r"constant or node output\)"),
     (_output_never_written, r"subgraph 0 \('main'\) has output tensor 4 \('unwritten'\), which nothing writes"),
 ])
 def test_dataflow_rule(edit, pattern):
@@ -141,12 +141,12 @@ def call_once(init_index) -> bytes:
 @pytest.mark.parametrize("model, pattern", [
     (lambda: counter(body_index=7), r"node 0 \(WHILE\): refers to subgraph 7, out of range \(the model has 3\)"),
     (lambda: counter(cond_index=-1), r"node 0 \(WHILE\): refers to subgraph -1, out of range"),
-    (lambda: counter(body_calls=9), r"subgraph 2 \('body'\): node 1 \(IF\): refers to subgraph 9, out of range"),
+    (lambda: counter(body_calls=9), r"node 1 \(IF\): refers to subgraph 9, out of range"),
     (lambda: call_once(4), r"node 0 \(CALL_ONCE\): refers to subgraph 4, out of range"),
 ])
-def test_control_flow_index_out_of_range(model, pattern):
+def test_control_flow_index_out_of_range_is_refused_at_allocate(model, pattern):
     with pytest.raises(edgelite.InvalidModelError, match=pattern):
-        edgelite.Interpreter(model_content=model())
+        load(model())
 
 
 @pytest.mark.parametrize("model, pattern", [
@@ -179,13 +179,13 @@ def one_tensor(shape, dtype=np.float32, constant_bytes=None) -> bytes:
 
 def test_a_shape_whose_size_overflows_is_refused():
     with pytest.raises(edgelite.InvalidModelError, match=r"tensor 'x' of shape \[2147483647, 2147483647, 2147483647\] "
-                                                         r"float32 has a negative dimension or a size in bytes that "
-                                                         r"does not fit in 64 bits"):
+                                                         r"float32 has a negative dimension or a size that overflows 64 "
+                                                         r"bits"):
         edgelite.Interpreter(model_content=one_tensor([2 ** 31 - 1] * 3))
 
 
 def test_a_zero_dimension_does_not_hide_an_overflowing_shape():
-    with pytest.raises(edgelite.InvalidModelError, match="does not fit in 64 bits"):
+    with pytest.raises(edgelite.InvalidModelError, match="overflows 64 bits"):
         edgelite.Interpreter(model_content=one_tensor([0] + [2 ** 31 - 1] * 3))
 
 
@@ -201,8 +201,8 @@ def test_a_100_gb_tensor_fails_at_allocate_with_the_default_cap():
     if cap >= 100 << 30:
         pytest.skip(f"this machine's default cap ({cap} bytes, 3/4 of its memory) holds 100 GiB")
     with pytest.raises(edgelite.UnsupportedError, match=r"tensor 'x' of shape \[25, 1073741824\] float32 needs "
-                                                        r"107374182400 bytes, more than the interpreter's memory cap "
-                                                        rf"of {cap} bytes \(max_arena_bytes\)"):
+                                                        r"107374182400 bytes, past the memory cap of "
+                                                        rf"{cap} bytes \(max_arena_bytes\)"):
         interp.allocate_tensors()
 
 
@@ -210,16 +210,16 @@ def test_max_arena_bytes_caps_the_arena():
     # two 600 KB tensors live at once: each fits under a 1 MB cap, the arena does not
     model = one_tensor([150_000])
     load(model, max_arena_bytes=2 << 20)
-    with pytest.raises(edgelite.UnsupportedError, match=r"the tensor arena needs \d+ more bytes; .*"
-                                                        r"memory cap of 1048576 bytes"):
+    with pytest.raises(edgelite.UnsupportedError, match=r"the tensor arena needs \d+ more bytes, past the memory "
+                                                        r"cap of 1048576 bytes \(max_arena_bytes; \d+ bytes taken\)"):
         load(model, max_arena_bytes=1 << 20)
 
 
 def test_a_resized_input_beyond_the_cap_is_refused():
     interp = load(one_tensor([4]), max_arena_bytes=1 << 20)
-    with pytest.raises(edgelite.UnsupportedError, match="memory cap of 1048576 bytes"):
+    with pytest.raises(edgelite.UnsupportedError, match="past the memory cap of 1048576 bytes"):
         interp.resize_tensor_input(0, [1 << 20])
-    with pytest.raises(edgelite.InvalidArgumentError, match="does not fit in 64 bits"):
+    with pytest.raises(edgelite.InvalidArgumentError, match="overflows 64 bits"):
         interp.resize_tensor_input(0, [2 ** 31 - 1] * 3)
     interp.invoke()  # the interpreter is still usable at its old shape
 
@@ -242,7 +242,7 @@ def test_an_output_sized_at_invoke_is_held_to_the_cap():
     assert interp.get_tensor(out).shape == (4, 8)
     interp.set_tensor(0, np.array([1 << 15, 1 << 15], np.int32))  # 4 GiB
     with pytest.raises(edgelite.UnsupportedError, match=r"tensor 'y' of shape \[32768, 32768\] float32 needs "
-                                                        r"4294967296 bytes, more than .*memory cap of 1048576"):
+                                                        r"4294967296 bytes, past the memory cap of 1048576"):
         interp.invoke()
     interp.set_tensor(0, np.array([2, 3], np.int32))
     interp.invoke()
