@@ -70,15 +70,31 @@ def mutate(original: bytes, seed: int, case: int) -> Tuple[bytes, str]:
     return bytes(data), kind
 
 
-def try_model(data: bytes) -> str:
-    """Loads, allocates, invokes (zeros in) and reads a model: "ran", or "error" for an edgelite error. Anything
-    else (another exception, a crash, a hang) is a bug."""
+def invoke_limit(original: bytes) -> int:
+    """The largest arena a mutation of `original` is invoked with: a mutated input shape can make a model valid
+    but thousands of times the work (a kernel is not stopped by cancel() once it runs), so mutations whose
+    arena grew past 16 times the original's (and 32 MiB) are allocated but not invoked."""
+    import edgelite
+    try:
+        interp = edgelite.Interpreter(model_content=original)
+        interp.allocate_tensors()
+        return max(16 * interp.arena_bytes(), 32 << 20)
+    except edgelite.EdgeliteError:
+        return 32 << 20
+
+
+def try_model(data: bytes, arena_limit: Optional[int] = None) -> str:
+    """Loads, allocates, invokes (zeros in) and reads a model: "ran", "error" for an edgelite error, or "big" when
+    it allocated an arena over `arena_limit` and was not invoked. Anything else (another exception, a crash, a
+    hang) is a bug."""
     import threading
 
     import edgelite
     try:
         interp = edgelite.Interpreter(model_content=data, max_arena_bytes=FUZZ_MAX_ARENA_BYTES)
         interp.allocate_tensors()
+        if arena_limit is not None and interp.arena_bytes() > arena_limit:
+            return "big"
         for d in interp.get_input_details():
             interp.set_tensor(d["index"], np.zeros(d["shape"], d["dtype"]))
         watchdog = threading.Timer(INVOKE_WATCHDOG_S, interp.cancel)
@@ -95,17 +111,18 @@ def try_model(data: bytes) -> str:
 
 
 # The child: runs cases [start, end) of one model, writing "case N" before each (so the parent knows which one
-# crashed or hung), its outcome ("error" or "ran") after it, and "done" at the end.
+# crashed or hung), its outcome ("error", "ran" or "big") after it, and "done" at the end.
 CHILD = r"""
 import os, sys
 sys.path.insert(0, sys.argv[1])
-from fuzz_mutations import mutate, try_model
+from fuzz_mutations import invoke_limit, mutate, try_model
 path, seed, start, end, progress = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
 original = open(path, "rb").read()
+limit = invoke_limit(original)
 fd = os.open(progress, os.O_WRONLY | os.O_APPEND)
 for case in range(start, end):
     os.write(fd, b"case %d\n" % case)
-    os.write(fd, try_model(mutate(original, seed, case)[0]).encode() + b"\n")
+    os.write(fd, try_model(mutate(original, seed, case)[0], limit).encode() + b"\n")
 os.write(fd, b"done\n")
 """
 
@@ -130,9 +147,9 @@ class Failure:
 def run_cases(path: str, seed: int, start: int, end: int, hang_s: float = 60.0,
               python: str = sys.executable) -> Tuple[Dict[str, int], List[Failure]]:
     """Runs cases [start, end) of `path` in child processes; after a crash or hang the next child resumes at
-    the case after it. Returns the outcome counts ("error", "ran", "crash", "hang", "exception") and the
+    the case after it. Returns the outcome counts ("error", "ran", "big", "crash", "hang", "exception") and the
     failures."""
-    counts = {"error": 0, "ran": 0, "crash": 0, "hang": 0, "exception": 0}
+    counts = {"error": 0, "ran": 0, "big": 0, "crash": 0, "hang": 0, "exception": 0}
     failures: List[Failure] = []
     here = os.path.dirname(os.path.abspath(__file__))
     with tempfile.TemporaryDirectory() as tmp:
@@ -156,7 +173,7 @@ def run_cases(path: str, seed: int, start: int, end: int, hang_s: float = 60.0,
                         hung = True
             lines = open(progress).read().splitlines()
             for line in lines:
-                if line in ("error", "ran"):
+                if line in ("error", "ran", "big"):
                     counts[line] += 1
             if lines and lines[-1] == "done":
                 break
