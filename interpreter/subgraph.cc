@@ -211,7 +211,8 @@ Status Subgraph::Build(const Model& model, const schema::SubGraph& fb, const OpR
     for (int t : node.outputs) fed[t] = 1;
   for (size_t t = 0; t < tensors_.size(); ++t) {
     Tensor& tensor = tensors_[t];
-    if (!fed[t] && tensor.allocation == Allocation::kNone && !tensor.is_variable && tensor.num_elements() == 0) {
+    if (!fed[t] && tensor.allocation == Allocation::kNone && !tensor.is_variable &&
+        (tensor.num_elements() == 0 || tensor.sparsity)) {
       static uint64_t empty_storage = 0;
       tensor.data = &empty_storage;
       tensor.bytes = 0;
