@@ -34,6 +34,7 @@ from .ops import cast
 from .saving import save_model
 from .serialization import deserialize_layer, register_serializable, serialize_layer
 from .summary import print_summary
+from .weights_io import load_weights, save_weights
 from .trainer import Trainer
 
 GraphNode = namedtuple("GraphNode", ["id", "layer", "inputs", "output_shape", "input_slots", "call_kwargs"],
@@ -176,8 +177,21 @@ class Model(Trainer, Layer):
         print_summary(self, line_length, print_fn)
 
     def save(self, path):
-        """Architecture, weights, compile settings and optimizer state in one .npz file (see saving.py)."""
+        """Saves the architecture, weights, compile settings and optimizer state: `x.keras` writes a Keras 3 archive
+        Keras can load (keras_archive.py), `x.npz` edgelite's own file (saving.py). Raises ValueError for another
+        suffix."""
         save_model(self, path)
+
+    def save_weights(self, filepath, overwrite=True):
+        """Writes the weights and optimizer state to `filepath`, which must end in `.weights.h5` (Keras 3's file;
+        needs h5py) or `.weights.npz` (see weights_io.py)."""
+        save_weights(self, filepath, overwrite)
+
+    def load_weights(self, filepath, skip_mismatch=False):
+        """Loads weights from a `.weights.h5` file (ours or Keras 3's), a `.weights.npz` file, or a Keras 2 `.h5`
+        weight file such as keras.applications ships (matched by layer name). Raises ValueError when they do not
+        fit the model (skip_mismatch=True warns and skips those layers instead)."""
+        load_weights(self, filepath, skip_mismatch)
 
     # ---- running ----
 

@@ -1,0 +1,67 @@
+"""Makes the Keras 3 golden files in tests/training/data/keras/ with Keras itself (run with a TF + Keras 3
+install, e.g. /work/tfenv/bin/python scripts/make_keras_golden.py):
+
+- <model>.weights.h5: Keras' save_weights of a small model with random weights (nonzero biases and batch-norm
+  statistics, so a misplaced array shows), compiled with Adam and trained one step (optimizer state included);
+- <model>.keras: keras Model.save of the same model;
+- <model>.io.npz: a fixed input `x` and Keras' own prediction `y` on it.
+The architectures are in tests/training/keras_models.py; test_save_weights.py and test_keras_format.py build them
+with edgelite and
+check that these files load and predict the same, and that what edgelite writes has Keras' layout.
+"""
+
+import functools
+import importlib.util
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "..", "tests", "training", "data", "keras")
+_spec = importlib.util.spec_from_file_location("keras_models", os.path.join(HERE, "..", "tests", "training",
+                                                                            "keras_models.py"))
+keras_models = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(keras_models)
+MODELS = {name: functools.partial(make, keras) for name, make in keras_models.MODELS.items()}
+
+
+def sample_input(model, rng, n=4):
+    shape = (n,) + tuple(model.inputs[0].shape[1:])
+    if model.inputs[0].dtype == "int32":
+        return rng.integers(0, 12, size=shape).astype(np.int32)
+    return rng.normal(size=shape).astype(np.float32)
+
+
+def randomize(model, rng):
+    """Random weights everywhere (variances positive), so every array matters to the prediction."""
+    for layer in model.layers:
+        weights = layer.get_weights()
+        new = [np.abs(rng.normal(size=w.shape)) + 0.5 if "variance" in v.path else rng.normal(scale=0.5,
+                                                                                               size=w.shape)
+               for w, v in zip(weights, layer.weights)]
+        layer.set_weights([w.astype(np.float32) for w in new])
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    keras.utils.set_random_seed(0)
+    rng = np.random.default_rng(0)
+    for name, make in MODELS.items():
+        model = make()
+        randomize(model, rng)
+        x = sample_input(model, rng)
+        model.compile(optimizer="adam", loss="mse")
+        y_target = rng.normal(size=(len(x),) + tuple(model.outputs[0].shape[1:])).astype(np.float32)
+        model.train_on_batch(x, y_target)
+        y = model.predict(x, verbose=0)
+        model.save_weights(os.path.join(OUT, f"{name}.weights.h5"))
+        model.save(os.path.join(OUT, f"{name}.keras"))
+        np.savez(os.path.join(OUT, f"{name}.io.npz"), x=x, y=y)
+        print(name, "ok", y.shape)
+
+
+if __name__ == "__main__":
+    main()
