@@ -193,6 +193,13 @@ class Model(Trainer, Layer):
         fit the model (skip_mismatch=True warns and skips those layers instead)."""
         load_weights(self, filepath, skip_mismatch)
 
+    def to_json(self, **kwargs):
+        """The architecture as a JSON string in Keras 3's format: keras.models.model_from_json reads it, and so does
+        edgelite.training.model_from_json. kwargs go to json.dumps. Raises ValueError for a layer Keras does not
+        have."""
+        from .keras_config import model_to_json  # keras_config imports this module
+        return model_to_json(self, **kwargs)
+
     # ---- running ----
 
     def call(self, inputs, training=None):

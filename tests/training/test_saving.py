@@ -40,7 +40,7 @@ def test_round_trip_gives_identical_predictions(kind, tmp_path):
         et.losses.SparseCategoricalCrossentropy(from_logits=True)
     model.compile(optimizer=et.optimizers.Adam(0.01, clipnorm=1.0), loss=loss, metrics=["accuracy"])
     model.fit(x, y, epochs=2, batch_size=8, verbose=0)
-    path = tmp_path / "model.edgelite"
+    path = tmp_path / "model.npz"
     model.save(str(path))
     assert path.exists() and zipfile.is_zipfile(path)  # the exact name given, a single .npz archive
 
