@@ -4,7 +4,11 @@ install, e.g. /work/tfenv/bin/python scripts/make_keras_golden.py):
 - <model>.weights.h5: Keras' save_weights of a small model with random weights (nonzero biases and batch-norm
   statistics, so a misplaced array shows), compiled with Adam and trained one step (optimizer state included);
 - <model>.keras: keras Model.save of the same model;
-- <model>.io.npz: a fixed input `x` and Keras' own prediction `y` on it.
+- <model>.io.npz: a fixed input `x` and Keras' own prediction `y` on it;
+- applications/<name>.io.npz and .layers.json: keras.applications models at 32x32 (10 classes, logits) with
+  deterministic weights (keras_models.set_deterministic_weights: a function of layer and weight names, so
+  edgelite gives its twin the same values without a weight file): a fixed input, Keras' prediction, and
+  Keras' model.layers as [class, name, [weight shapes]] in order.
 The architectures are in tests/training/keras_models.py; test_save_weights.py and test_keras_format.py build them
 with edgelite and
 check that these files load and predict the same, and that what edgelite writes has Keras' layout.
@@ -12,6 +16,7 @@ check that these files load and predict the same, and that what edgelite writes 
 
 import functools
 import importlib.util
+import json
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -45,7 +50,27 @@ def randomize(model, rng):
         layer.set_weights([w.astype(np.float32) for w in new])
 
 
+def applications():
+    from keras.src.utils.naming import to_snake_case
+    out = os.path.join(OUT, "applications")
+    os.makedirs(out, exist_ok=True)
+    for name, (function, kwargs, input_shape) in keras_models.APPLICATIONS.items():
+        model = getattr(keras.applications, function)(weights=None, **kwargs)
+        keras_models.set_deterministic_weights(model, to_snake_case)
+        x = np.random.default_rng(7).uniform(-1, 1, input_shape).astype(np.float32)
+        if function in ("MobileNetV3Small", "EfficientNetB0"):  # they rescale [0, 255] images themselves
+            x = (x + 1) * 127.5
+        y = model.predict(x, verbose=0)
+        np.savez(os.path.join(out, f"{name}.io.npz"), x=x, y=y)
+        summary = [[type(l).__name__, keras_models._layer_key(l, to_snake_case), [list(w.shape) for w in l.weights]]
+                   for l in model.layers]
+        with open(os.path.join(out, f"{name}.layers.json"), "w") as f:
+            json.dump({"layers": summary, "params": int(model.count_params())}, f)
+        print(name, "ok", y.shape, model.count_params())
+
+
 def main():
+    applications()
     os.makedirs(OUT, exist_ok=True)
     keras.utils.set_random_seed(0)
     rng = np.random.default_rng(0)

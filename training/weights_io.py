@@ -14,7 +14,7 @@ import warnings
 
 import numpy as np
 
-from .keras_layout import optimizer_variables, weight_groups
+from .keras_layout import keras_layers, optimizer_variables, weight_groups
 
 NPZ_FORMAT = "edgelite.training.weights/1"
 
@@ -161,28 +161,33 @@ def read_npz(path):
 
 def load_legacy_h5(model, path, skip_mismatch=False):
     """Loads a Keras 2 HDF5 weight file (keras.applications' downloads, `model.save_weights('x.h5')` of Keras 2)
-    into `model`, layer by layer name. Raises ValueError when a layer with weights has no group of its name, or
-    a count or shape differs."""
+    into `model`: layer by layer name when every layer with weights has a group of its name, otherwise, as Keras
+    does, the layers with weights in Keras' order against the file's groups with weights in its order. Raises
+    ValueError when the layer counts, a weight count or a shape differ."""
     h5py = import_h5py()
     with h5py.File(path, "r") as f:
         root = f["model_weights"] if "model_weights" in f else f
         if "layer_names" not in root.attrs:
             raise ValueError(f"{path}: not a Keras weights file (no layer_names); Keras 3 weight files end in "
                              "`.weights.h5`")
-        stored_names = [_text(n) for n in root.attrs["layer_names"]]
-        for layer in model.layers:
-            variables = layer.weights  # Keras 2 keeps a layer's sub-layer weights in its group, in this order
-            if not variables:
-                continue
-            if layer.name not in stored_names:
-                message = f"{path}: no weights for layer {layer.name!r}"
-                if not skip_mismatch:
-                    raise ValueError(message)
-                warnings.warn(f"skipping: {message}")
-                continue
-            group = root[layer.name]
-            arrays = [group[_text(n)][()] for n in group.attrs["weight_names"]]
-            _assign_list(variables, arrays, repr(layer.name), path, skip_mismatch)
+        stored = {}
+        for name in (_text(n) for n in root.attrs["layer_names"]):
+            group = root[name]
+            arrays = [group[_text(n)][()] for n in group.attrs.get("weight_names", [])]
+            if arrays:
+                stored[name] = arrays
+        # A layer's group holds its sub-layers' weights too, in the order of layer.weights.
+        weighted = [layer for layer in keras_layers(model) if layer.weights]
+        if all(layer.name in stored for layer in weighted):
+            pairs = [(layer, stored[layer.name]) for layer in weighted]
+        elif len(weighted) == len(stored):
+            pairs = list(zip(weighted, stored.values()))
+        else:
+            missing = [layer.name for layer in weighted if layer.name not in stored]
+            raise ValueError(f"{path}: the file has weights for {len(stored)} layers, the model {len(weighted)} "
+                             f"layers with weights; by name, none for {missing[:5]}")
+        for layer, arrays in pairs:
+            _assign_list(layer.weights, arrays, repr(layer.name), path, skip_mismatch)
 
 
 def _assign_list(variables, arrays, layer, source, skip_mismatch):

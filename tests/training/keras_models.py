@@ -43,3 +43,59 @@ MODELS = {"dense_bn": dense_bn, "conv": conv, "recurrent": recurrent}
 
 def path(name, suffix):
     return os.path.join(DATA, f"{name}{suffix}")
+
+
+# ---- applications: deterministic weights, the same in both frameworks ----
+
+# (keras.applications / edgelite.training.applications name, keyword arguments, input shape) of each reference.
+APPLICATIONS = {
+    "mobilenet_v2": ("MobileNetV2", dict(input_shape=(32, 32, 3), alpha=0.35, classes=10,
+                                         classifier_activation=None), (2, 32, 32, 3)),
+    "mobilenet_v3_small": ("MobileNetV3Small", dict(input_shape=(32, 32, 3), classes=10,
+                                                    classifier_activation=None), (2, 32, 32, 3)),
+    "resnet50": ("ResNet50", dict(input_shape=(32, 32, 3), classes=10, classifier_activation=None),
+                 (2, 32, 32, 3)),
+    "efficientnet_b0": ("EfficientNetB0", dict(input_shape=(32, 32, 3), classes=10, classifier_activation=None),
+                        (2, 32, 32, 3)),
+}
+
+
+def _layer_key(layer, snake_case):
+    """The layer's name, or its class' base name when it was auto-named (counters differ between processes)."""
+    base = snake_case(type(layer).__name__)
+    return base if layer.name == base or (layer.name.startswith(base + "_") and
+                                          layer.name[len(base) + 1:].isdigit()) else layer.name
+
+
+def deterministic_value(layer_key, variable_name, shape, dtype):
+    """A fixed array for weight `variable_name` of layer `layer_key`, from its names alone: kernels scaled by
+    1/sqrt(fan in) so deep nets stay finite, positive variances and scales near 1, small shifts."""
+    import zlib
+
+    import numpy as np
+    if variable_name == "depthwise_kernel":  # Keras 3 names DepthwiseConv2D's kernel 'kernel'
+        variable_name = "kernel"
+    rng = np.random.default_rng(zlib.crc32(f"{layer_key}/{variable_name}".encode()))
+    shape = tuple(shape)
+    if variable_name == "count":
+        return np.ones(shape, dtype)
+    if "variance" in variable_name or variable_name == "gamma":
+        return rng.uniform(0.6, 1.4, shape).astype(dtype)
+    if len(shape) >= 2:
+        fan_in = int(np.prod(shape[:-1]))
+        return (rng.normal(size=shape) / np.sqrt(fan_in)).astype(dtype)
+    return rng.normal(scale=0.1, size=shape).astype(dtype)
+
+
+def set_deterministic_weights(model, snake_case):
+    """Gives every weight of `model` (keras or edgelite) its deterministic_value, keyed by layer and weight name."""
+    for layer in model.layers:
+        if not layer.weights:
+            continue
+        key = _layer_key(layer, snake_case)
+        layer.set_weights([deterministic_value(key, w.name, w.shape, _dtype_name(w.dtype)) for w in layer.weights])
+
+
+def _dtype_name(dtype):
+    import numpy as np
+    return np.dtype(getattr(dtype, "name", dtype) if not isinstance(dtype, str) else dtype).name

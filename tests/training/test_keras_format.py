@@ -2,9 +2,7 @@
 archives load and predict as Keras did; ours have Keras' structure and round-trip; what Keras' format cannot hold
 is refused before a file is written; Keras itself loads ours (slow: needs a Keras 3 install, see keras_runner)."""
 
-import importlib.util
 import json
-import os
 import re
 import zipfile
 
@@ -15,15 +13,8 @@ from edgelite import training as et
 from edgelite.training import layers as L
 
 
-def _load_helper(name):
-    spec = importlib.util.spec_from_file_location(name, os.path.join(os.path.dirname(__file__), f"{name}.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-km = _load_helper("keras_models")
-keras_runner = _load_helper("keras_runner")
+import keras_models as km  # helpers beside this file: pytest puts the folder on sys.path
+import keras_runner
 pytest.importorskip("h5py")
 NAMES = sorted(km.MODELS)
 
