@@ -48,6 +48,8 @@ def randomize(model, rng):
                                                                                                size=w.shape)
                for w, v in zip(weights, layer.weights)]
         layer.set_weights([w.astype(np.float32) for w in new])
+        if hasattr(layer, "finalize_state"):  # Normalization computes from its weights only here (or on load)
+            layer.finalize_state()
 
 
 def applications():

@@ -33,7 +33,9 @@ _NEUTRAL = {"sparse": (False,), "ragged": (False,), "optional": (False,), "group
             "implementation": (1, 2), "unit_forget_bias": (True,), "noise_shape": (None,),
             # optimizers
             "use_ema": (False,), "ema_overwrite_frequency": (None,), "loss_scale_factor": (None,),
-            "gradient_accumulation_steps": (None,)}
+            "gradient_accumulation_steps": (None,),
+            # MultiHeadAttention
+            "use_gate": (False,), "sliding_window": (None,)}
 # Options read only when another one is on.
 _NEUTRAL_WHEN = {"renorm_momentum": lambda c: not c.get("renorm"), "ema_momentum": lambda c: not c.get("use_ema")}
 
@@ -154,10 +156,10 @@ def _resolve(value, outputs):
 def _call_node(layer, node, outputs):
     args = [_resolve(a, outputs) for a in node.get("args", [])]
     kwargs = {k: _resolve(v, outputs) for k, v in (node.get("kwargs") or {}).items()
-              if not (k == "mask" and v is None) and k != "training"}
-    if len(args) != 1:
-        raise ValueError(f"layer {layer.name!r}: a call with {len(args)} positional arguments is not supported")
-    return layer(args[0], **kwargs)
+              if not (k.endswith("mask") and v is None) and k != "training"}
+    if not args:
+        raise ValueError(f"layer {layer.name!r}: a call without positional arguments is not supported")
+    return layer(*args, **kwargs)  # MultiHeadAttention takes (query, value, key=..., ...)
 
 
 def _functional_from_keras(config, custom_objects, cls):
@@ -248,6 +250,20 @@ def _shape_json(shape):
     return [list(s) for s in shape] if isinstance(shape, list) else list(shape)
 
 
+def _keras_call(layer, args, multi, kwargs):
+    """One inbound node: the call's tensors as Keras passes them, and its JSON-able keyword arguments."""
+    slots = kwargs.pop("slots", None)
+    if slots is not None:  # a packed call (MultiHeadAttention): query and value positional, the rest by name
+        named = dict(zip(slots, args))
+        positional = [named.pop("query"), named.pop("value")]
+        kwargs.update(named)
+        return {"args": positional, "kwargs": kwargs}
+    for key, value in kwargs.items():
+        if not isinstance(value, (bool, int, float, str, type(None))):
+            raise ValueError(f"layer {layer.name!r} is called with {key}={value!r}, which Keras' format cannot hold")
+    return {"args": [args if multi else args[0]], "kwargs": kwargs}
+
+
 def _functional_to_keras(model):
     graph = model.get_graph()
     layer_nodes = {}  # id(layer) -> [graph node, ...] in call order: Keras' node indices
@@ -280,10 +296,10 @@ def _functional_to_keras(model):
         entry["inbound_nodes"] = []
         for node in nodes:
             args = [tensor(i, slot) for i, slot in zip(node.inputs, node.input_slots)]
-            if kwargs_of[node.id]:
-                raise ValueError(f"layer {layer.name!r} is called with {sorted(kwargs_of[node.id])}; saving such "
-                                 "calls in Keras' format is not supported")
-            entry["inbound_nodes"].append({"args": [args if multi_of[node.id] else args[0]], "kwargs": {}})
+            entry["inbound_nodes"].append(_keras_call(layer, args, multi_of[node.id], dict(kwargs_of[node.id])))
+        if "slots" in kwargs_of[first.id]:  # Keras builds such layers from named shapes
+            entry["build_config"] = {"shapes_dict": {f"{slot}_shape": _shape_json(shape) for slot, shape in
+                                                     zip(kwargs_of[first.id]["slots"], shapes)}}
         entries.append(entry)
 
     def endpoints(ids, slots, multi):

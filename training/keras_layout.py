@@ -26,6 +26,13 @@ KERAS_SLOT_BLOCKS = {
     "Lion": [["momentum"]],
 }
 
+# Layers whose weights Keras keeps on sub-layers we do not have: {class: {our weight-name prefix: Keras attribute}}
+# (our MultiHeadAttention names its weights 'query/kernel', ...; Keras' holds them on EinsumDense sub-layers).
+KERAS_SUBLAYER_WEIGHTS = {"MultiHeadAttention": {"query": "query_dense", "key": "key_dense", "value": "value_dense",
+                                                 "attention_output": "output_dense"}}
+# Sub-layers without weights that Keras writes (empty) groups for: {class: [(attribute, name)]}.
+KERAS_EMPTY_SUBLAYERS = {"MultiHeadAttention": [("_dropout_layer", "dropout"), ("_softmax", "softmax")]}
+
 # Our model classes under the class names Keras gives them.
 KERAS_MODEL_CLASS = {"Model": "Functional", "Sequential": "Sequential"}
 
@@ -107,6 +114,15 @@ def weight_groups(model):
         if isinstance(layer, Recurrent):  # Keras keeps the weights on the layer's cell
             groups.append((path, layer.name, []))
             groups.append((f"{path}/cell", f"{snake_case(type(layer).__name__)}_cell", _own_variables(layer)))
+            return
+        split = KERAS_SUBLAYER_WEIGHTS.get(type(layer).__name__)
+        if split is not None:
+            groups.append((path, layer.name, []))
+            for prefix, attr in split.items():
+                variables = [w for w in _own_variables(layer) if w.name.split("/")[0] == prefix]
+                if variables:
+                    groups.append((f"{path}/{attr}", prefix, variables))
+            groups.extend((f"{path}/{attr}", name, []) for attr, name in KERAS_EMPTY_SUBLAYERS.get(type(layer).__name__, []))
             return
         groups.append((path, layer.name, _own_variables(layer)))
         subs = _attribute_sublayers(layer)

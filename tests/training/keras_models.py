@@ -38,7 +38,37 @@ def recurrent(k):
     return k.Model(inp, L.Dense(2)(x), name="recurrent")
 
 
-MODELS = {"dense_bn": dense_bn, "conv": conv, "recurrent": recurrent}
+def attention(k):
+    """Embedding, causal Conv1D, LayerNormalization and MultiHeadAttention (self-attention, causal mask)."""
+    L = k.layers
+    inp = k.Input((6,), dtype="int32", name="tokens")
+    x = L.Embedding(20, 8)(inp)
+    x = L.Conv1D(8, 3, padding="causal", activation="relu")(x)
+    x = L.LayerNormalization()(x)
+    y = L.MultiHeadAttention(num_heads=2, key_dim=4)(x, x, use_causal_mask=True)
+    x = L.Add()([x, y])
+    x = L.GlobalAveragePooling1D()(x)
+    return k.Model(inp, L.Dense(2)(x), name="attention")
+
+
+def image_breadth(k):
+    """The issue's image layers: Rescaling, Normalization (statistics as weights), SeparableConv2D, PReLU,
+    Conv2DTranspose, UpSampling2D, ZeroPadding2D."""
+    L = k.layers
+    inp = k.Input((8, 8, 3), name="image")
+    x = L.Rescaling(1.0 / 255)(inp)
+    x = L.Normalization()(x)
+    x = L.SeparableConv2D(4, 3, padding="same")(x)
+    x = L.PReLU()(x)
+    x = L.Conv2DTranspose(3, 3, strides=2, padding="same")(x)
+    x = L.MaxPooling2D(2)(L.UpSampling2D(2)(x))
+    x = L.ZeroPadding2D(1)(x)
+    x = L.GlobalAveragePooling2D()(x)
+    return k.Model(inp, L.Dense(2)(x), name="image_breadth")
+
+
+MODELS = {"dense_bn": dense_bn, "conv": conv, "recurrent": recurrent, "attention": attention,
+          "image_breadth": image_breadth}
 
 
 def path(name, suffix):
