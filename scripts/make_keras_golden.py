@@ -71,7 +71,23 @@ def applications():
         print(name, "ok", y.shape, model.count_params())
 
 
+def keras_ops():
+    """Keras operations on symbolic tensors (as MobileNetV3's hard sigmoid writes them): ops.numpy Add, Subtract
+    and Multiply with constants and with two tensors. Only Keras can build it; keras_ops.keras + .io.npz."""
+    L = keras.layers
+    inp = keras.Input((5,), name="features")
+    x = L.Dense(4, name="dense")(inp)
+    y = L.ReLU(6.0)(x + 3.0) * (1.0 / 6.0)
+    z = (x - 1.0) * y + x
+    model = keras.Model(inp, L.Dense(2, name="head")(z), name="keras_ops")
+    randomize(model, np.random.default_rng(3))
+    x_in = np.random.default_rng(4).normal(size=(3, 5)).astype(np.float32)
+    model.save(os.path.join(OUT, "keras_ops.keras"))
+    np.savez(os.path.join(OUT, "keras_ops.io.npz"), x=x_in, y=model.predict(x_in, verbose=0))
+
+
 def main():
+    keras_ops()
     applications()
     os.makedirs(OUT, exist_ok=True)
     keras.utils.set_random_seed(0)

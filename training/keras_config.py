@@ -162,11 +162,43 @@ def _call_node(layer, node, outputs):
     return layer(*args, **kwargs)  # MultiHeadAttention takes (query, value, key=..., ...)
 
 
+# Keras operations (x + 3.0 on a symbolic tensor) we rebuild as layers: {class: (merge layer, scale, offset)} where
+# a constant c makes the op Rescaling(scale(c), offset(c)).
+_KERAS_OPS = {"Add": ("Add", lambda c: 1.0, lambda c: c), "Subtract": ("Subtract", lambda c: 1.0, lambda c: -c),
+              "Multiply": ("Multiply", lambda c: c, lambda c: 0.0)}
+
+
+def _op_layer(entry):
+    """A layer computing the Keras operation of `entry` (keras.src.ops...): two tensors give our merge layer, a
+    tensor and a number a Rescaling. The node is rewritten to pass the tensors only. Raises ValueError for other
+    operations."""
+    what = f"Keras operation {entry['module']}.{entry['class_name']} ({entry.get('name')!r})"
+    nodes = entry.get("inbound_nodes", [])
+    if entry["class_name"] not in _KERAS_OPS or len(nodes) != 1 or (nodes[0].get("kwargs") or {}):
+        raise ValueError(f"{what} is not supported by edgelite.training")
+    merge, scale, offset = _KERAS_OPS[entry["class_name"]]
+    args = nodes[0]["args"]
+    tensors = [a for a in args if _tensor_refs(a)]
+    numbers = [a for a in args if isinstance(a, (int, float)) and not isinstance(a, bool)]
+    if len(tensors) == 2 and not numbers:
+        nodes[0] = {"args": [tensors], "kwargs": {}}
+        return BUILTIN_LAYERS[merge](name=entry["name"])
+    if len(tensors) == 1 and len(numbers) == 1 and (merge != "Subtract" or args[0] is tensors[0]):
+        nodes[0] = {"args": tensors, "kwargs": {}}
+        c = float(numbers[0])
+        return BUILTIN_LAYERS["Rescaling"](scale(c), offset(c), name=entry["name"])
+    raise ValueError(f"{what} with arguments {args!r} is not supported by edgelite.training")
+
+
 def _functional_from_keras(config, custom_objects, cls):
     from .model import Model
     layers, pending = {}, []
     for entry in config["layers"]:
-        layer = _make_layer(layer_spec_from_keras(entry, custom_objects), custom_objects)
+        if str(entry.get("module")).startswith("keras.src.ops"):
+            entry = dict(entry, inbound_nodes=list(entry.get("inbound_nodes", [])))
+            layer = _op_layer(entry)
+        else:
+            layer = _make_layer(layer_spec_from_keras(entry, custom_objects), custom_objects)
         layers[entry["name"]] = layer
         pending += [(entry["name"], i, node) for i, node in enumerate(entry.get("inbound_nodes", []))]
     outputs = {name: layer.output for name, layer in layers.items() if isinstance(layer, InputLayer)}

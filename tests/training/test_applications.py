@@ -150,8 +150,10 @@ def test_defaults_follow_keras():
 @pytest.mark.slow
 @pytest.mark.parametrize("name", APPS)
 def test_keras_written_weight_files_load(name, tmp_path):
-    """Keras builds the application with its own random weights and writes a .weights.h5 and a Keras 2 .h5
-    (the layout of keras.applications' downloads); both load here through weights= and predict as Keras."""
+    """Keras builds the application with its own random weights and writes a .weights.h5, a Keras 2 .h5 (the
+    layout of keras.applications' downloads) and a .keras archive; the first two load here through weights=, the
+    archive through load_model, and all predict as Keras. Then Keras loads our own .keras of the application and
+    predicts as we do."""
     function, kwargs, input_shape = km.APPLICATIONS[name]
     x = _images(name, 2, seed=4)
     np.save(tmp_path / "x.npy", x)
@@ -163,9 +165,19 @@ def test_keras_written_weight_files_load(name, tmp_path):
         "m.save_weights(f'{d}/k.weights.h5')\n"
         "with h5py.File(f'{d}/k.h5', 'w') as f:\n"
         "    legacy_h5_format.save_weights_to_hdf5_group(f, m)\n"
+        "m.save(f'{d}/k.keras')\n"
         "np.save(f'{d}/y.npy', m.predict(np.load(f'{d}/x.npy'), verbose=0))\n"
         "print(json.dumps('ok'))")
     want = np.load(tmp_path / "y.npy")
     for file in ("k.weights.h5", "k.h5"):
         model = getattr(applications, function)(weights=str(tmp_path / file), **kwargs)
         assert _relative_error(model.predict(x, verbose=0), want) < 1e-5, file
+    from edgelite.training import load_model
+    assert _relative_error(load_model(tmp_path / "k.keras").predict(x, verbose=0), want) < 1e-5
+    ours = _build(name)
+    ours.save(tmp_path / "ours.keras")
+    got = keras_runner.run_keras(
+        "import json, numpy as np, keras\n"
+        f"m = keras.saving.load_model({str(tmp_path / 'ours.keras')!r})\n"
+        f"print(json.dumps(m.predict(np.load({str(tmp_path / 'x.npy')!r}), verbose=0).tolist()))")
+    assert _relative_error(np.array(got), ours.predict(x, verbose=0)) < 1e-5

@@ -133,8 +133,8 @@ def test_layers_keras_cannot_load_are_refused_before_writing(tmp_path):
     model.save(tmp_path / "m.npz")  # edgelite's own format keeps it
 
 
-def _edited_archive(tmp_path, edit):
-    with zipfile.ZipFile(km.path("conv", ".keras")) as archive:
+def _edited_archive(tmp_path, edit, name="conv"):
+    with zipfile.ZipFile(km.path(name, ".keras")) as archive:
         files = {n: archive.read(n) for n in archive.namelist()}
     entry = json.loads(files["config.json"])
     edit(entry)
@@ -194,3 +194,20 @@ def test_keras_loads_our_archives_and_json(tmp_path):
         assert result[name]["json_layers"] == len(model.layers)
         for got, want in zip(result[name]["y"], expected[name]):
             np.testing.assert_allclose(np.array(got), want, rtol=1e-5, atol=1e-5)
+
+
+def test_keras_operations_load_as_layers(tmp_path):
+    """x + 3.0, relu6, * (1/6), (x - 1) * y + x written by Keras as ops.numpy entries (as in MobileNetV3) load as
+    Rescaling and merge layers and predict as Keras; an operation we lack is named."""
+    model = et.load_model(km.path("keras_ops", ".keras"))
+    io = np.load(km.path("keras_ops", ".io.npz"))
+    np.testing.assert_allclose(model.predict(io["x"], verbose=0), io["y"], rtol=1e-6, atol=1e-6)
+    kinds = sorted(type(l).__name__ for l in model.layers)
+    assert kinds.count("Rescaling") == 3 and kinds.count("Add") == 1 and kinds.count("Multiply") == 1
+
+    def sine(entry):
+        op = next(e for e in entry["config"]["layers"] if e["module"] == "keras.src.ops.numpy")
+        op["class_name"] = "Sin"
+    path = _edited_archive(tmp_path, sine, "keras_ops")
+    with pytest.raises(ValueError, match=r"Keras operation keras\.src\.ops\.numpy\.Sin .* is not supported"):
+        et.load_model(path)
