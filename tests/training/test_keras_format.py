@@ -147,11 +147,10 @@ def _edited_archive(tmp_path, edit, name="conv"):
 
 
 def test_keras_options_we_lack_are_named(tmp_path):
-    def regularize(entry):
-        entry["config"]["layers"][1]["config"]["kernel_regularizer"] = {
-            "module": "keras.regularizers", "class_name": "L2", "config": {"l2": 0.01}, "registered_name": None}
-    with pytest.raises(ValueError, match=r"layer 'stem' \(Conv2D\): Keras option kernel_regularizer"):
-        et.load_model(_edited_archive(tmp_path, regularize))
+    def low_rank(entry):  # Keras' LoRA option changes what Dense computes; we do not have it
+        entry["config"]["layers"][-1]["config"]["lora_rank"] = 4
+    with pytest.raises(ValueError, match=r"layer 'dense.*' \(Dense\): Keras option lora_rank=4 is not supported"):
+        et.load_model(_edited_archive(tmp_path, low_rank))
 
     def unknown(entry):
         entry["config"]["layers"][1]["class_name"] = "Conv3D"
