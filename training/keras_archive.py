@@ -34,6 +34,15 @@ def save_keras(model, path):
         archive.writestr("model.weights.h5", weights.getvalue())
 
 
+def is_keras_archive(path):
+    """Whether `path` is a zip holding Keras' config.json (whatever its name)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "config.json" in archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
+
+
 def load_keras(path, custom_objects=None, compile=True):  # noqa: A002 - Keras argument name
     """The model in the `.keras` archive `path` (Keras' or ours), with its weights, compiled (optimizer state
     included) when the file has compile settings and compile=True. Raises ValueError for a file that is not a

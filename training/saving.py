@@ -69,8 +69,8 @@ def load_model(path, custom_objects=None, compile=True):  # noqa: A002 - Keras a
     state, when it was saved compiled and compile=True. Custom layer classes come from custom_objects ({class name:
     class}) or @register_serializable; no code is run from the file. Raises ValueError for a file of another format,
     weights that do not match the architecture, or an unknown layer class."""
-    if os.fspath(path).endswith(".keras"):
-        from .keras_archive import load_keras
+    from .keras_archive import is_keras_archive, load_keras
+    if os.fspath(path).endswith(".keras") or is_keras_archive(path):  # Keras' archive by name or by content
         return load_keras(path, custom_objects, compile)
     with np.load(path, allow_pickle=False) as data:
         config = json.loads(str(data["config"]))

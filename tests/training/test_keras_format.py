@@ -210,3 +210,24 @@ def test_keras_operations_load_as_layers(tmp_path):
     path = _edited_archive(tmp_path, sine, "keras_ops")
     with pytest.raises(ValueError, match=r"Keras operation keras\.src\.ops\.numpy\.Sin .* is not supported"):
         et.load_model(path)
+
+
+def test_edgelite_convert_takes_keras_archives(tmp_path):
+    """`edgelite convert` reads a Keras-written .keras (also under another name: it is told by content) and the
+    .tflite computes what Keras predicted."""
+    from edgelite import Interpreter
+    from edgelite.cli import main
+    renamed = tmp_path / "conv_model.zip"
+    renamed.write_bytes(open(km.path("conv", ".keras"), "rb").read())
+    x, y = _golden("conv")
+    for source in (km.path("conv", ".keras"), str(renamed)):
+        out = tmp_path / "conv.tflite"
+        assert main(["convert", source, "-o", str(out)]) == 0
+        interpreter = Interpreter(model_path=str(out))
+        detail = interpreter.get_input_details()[0]
+        interpreter.resize_tensor_input(detail["index"], list(x.shape))
+        interpreter.allocate_tensors()
+        interpreter.set_tensor(detail["index"], x)
+        interpreter.invoke()
+        got = interpreter.get_tensor(interpreter.get_output_details()[0]["index"])
+        np.testing.assert_allclose(got, y, rtol=1e-4, atol=1e-4)
