@@ -12,7 +12,7 @@ import inspect
 import json
 
 from . import constraints, initializers, losses, optimizers, regularizers
-from .keras_layout import keras_class_name, keras_layers
+from .keras_layout import is_model, keras_class_name, keras_layers
 from .layers import BUILTIN_LAYERS, InputLayer, Layer
 from .serialization import _REGISTERED
 
@@ -109,6 +109,8 @@ def _layer_class(class_name, custom_objects):
 def layer_spec_from_keras(entry, custom_objects=None):
     """Our {'class_name', 'config'} for one Keras layer entry (the options filtered, nested objects made ours)."""
     class_name = entry["class_name"]
+    if class_name in _KERAS_MODELS:  # a nested model (a base model inside a transfer-learning one)
+        return {"class_name": class_name, "config": entry["config"], "keras": entry}
     cls = _layer_class(class_name, custom_objects)
     raw = dict(entry.get("config") or {})
     what = f"layer {raw.get('name', '?')!r} ({class_name})"
@@ -121,6 +123,9 @@ def layer_spec_from_keras(entry, custom_objects=None):
     if hasattr(cls, "_from_config_with_objects"):
         return {"class_name": class_name, "config": config, "keras": entry}
     return {"class_name": class_name, "config": _filter_options(cls, config, what)}
+
+
+_KERAS_MODELS = ("Functional", "Sequential", "Model")
 
 
 def _make_layer(spec, custom_objects):
@@ -238,7 +243,8 @@ def model_from_keras_config(entry, custom_objects=None):
     else:
         raise ValueError(f"Keras model class {class_name!r} is not supported by edgelite.training (a subclassed "
                          "model's code is not in the file); Sequential and functional models are")
-    model.trainable = config.get("trainable", True)
+    if not config.get("trainable", True):  # setting True would unfreeze the frozen layers inside
+        model.trainable = False
     return model
 
 
@@ -269,6 +275,8 @@ def _check_expressible(layer):
 
 
 def _keras_layer_entry(layer, build_shape):
+    if is_model(layer):  # nested models are written whole, as Keras does
+        return model_to_keras_config(layer)
     _check_expressible(layer)
     config = {k: _to_keras_value(k, v) for k, v in layer.get_config().items()}
     entry = {"module": "keras.layers", "class_name": type(layer).__name__, "config": config,

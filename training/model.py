@@ -262,7 +262,8 @@ class Model(Trainer, Layer):
         outputs = [_pick(tensors[i], slot) for i, slot in zip(config["outputs"], output_slots)]
         model = cls(inputs if config["multi_input"] else inputs[0],
                     outputs if config["multi_output"] else outputs[0], name=config["name"])
-        model.trainable = config.get("trainable", True)
+        if not config.get("trainable", True):  # setting True would unfreeze frozen layers inside
+            model.trainable = False
         return model
 
 
@@ -327,7 +328,8 @@ class Sequential(Model):
         model = cls([deserialize_layer(c, custom_objects) for c in config["layers"]], name=config["name"])
         if config.get("build_input_shape") is not None and model._graph is None:
             model.build(tuple(config["build_input_shape"]))
-        model.trainable = config.get("trainable", True)
+        if not config.get("trainable", True):  # setting True would unfreeze frozen layers inside
+            model.trainable = False
         return model
 
 def _single_output(layer, output):

@@ -41,6 +41,15 @@ def _wide_model():
     return et.Model([a, b], [L.Softmax()(shared(x)), L.Multiply()([shared(x), L.Dense(3)(x)])], name="wide")
 
 
+def _nested_model():
+    """Transfer learning's shape: a frozen functional base inside a Sequential, as Keras users write it."""
+    inp = et.Input((6, 6, 2))
+    x = L.Conv2D(3, 3, activation="relu", name="base_conv")(inp)
+    base = et.Model(inp, L.GlobalAveragePooling2D()(L.BatchNormalization()(x)), name="base")
+    base.trainable = False
+    return et.Sequential([et.Input((6, 6, 2)), base, L.Dense(2)], name="nested")
+
+
 def _wide_inputs(n=3):
     rng = np.random.default_rng(2)
     return [rng.normal(size=(n, 8, 8, 1)).astype(np.float32), rng.normal(size=(n, 4)).astype(np.float32)]
@@ -96,6 +105,24 @@ def test_round_trip_of_a_wide_two_output_model(tmp_path):
     again = et.model_from_json(model.to_json())
     again.set_weights(model.get_weights())
     np.testing.assert_array_equal(again.predict(x, verbose=0)[1], model.predict(x, verbose=0)[1])
+
+
+def test_nested_models_round_trip_with_keras_paths(tmp_path):
+    et.set_random_seed(6)
+    model = _nested_model()
+    for w in model.weights:
+        w.assign(np.random.default_rng(6).uniform(0.5, 1.5, w.shape))
+    model.save(tmp_path / "nested.keras")
+    entry = _config(tmp_path / "nested.keras")
+    assert [e["class_name"] for e in entry["config"]["layers"]] == ["InputLayer", "Functional", "Dense"]
+    model.save_weights(tmp_path / "nested.weights.h5")
+    from edgelite.training import weights_io
+    groups = weights_io.read_h5(tmp_path / "nested.weights.h5")
+    assert len(groups["layers/functional/layers/conv2d"][1]) == 2  # Keras' path of the base's convolution
+    loaded = et.load_model(tmp_path / "nested.keras")
+    assert not loaded.layers[0].trainable
+    x = np.random.default_rng(1).normal(size=(2, 6, 6, 2)).astype(np.float32)
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
 
 
 def test_to_json_is_keras_config_and_model_from_json_reads_keras_json():
@@ -165,9 +192,10 @@ def test_keras_options_we_lack_are_named(tmp_path):
 def test_keras_loads_our_archives_and_json(tmp_path):
     et.set_random_seed(4)
     models = {name: km.MODELS[name](et) for name in NAMES}
-    models["wide"] = _wide_model()
+    models["wide"], models["nested"] = _wide_model(), _nested_model()
     inputs = {name: _golden(name)[0] for name in NAMES}
     inputs["wide"] = _wide_inputs()
+    inputs["nested"] = np.random.default_rng(1).normal(size=(2, 6, 6, 2)).astype(np.float32)
     expected = {}
     for name, model in models.items():
         model.compile("adam", "mse")
