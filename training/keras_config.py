@@ -10,6 +10,7 @@ and refuses, naming the layer and option, any that would change what the layer c
 
 import inspect
 import json
+import warnings
 
 from . import constraints, initializers, losses, optimizers, regularizers
 from .keras_layout import is_model, keras_class_name, keras_layers
@@ -390,6 +391,9 @@ def compile_to_keras(model):
         loss = None if model.loss is None else losses.serialize(model.loss)
     except ValueError:
         return None
+    dropped = [m for m in model.metric_ids if not isinstance(m, str)]
+    if dropped:
+        warnings.warn(f"metrics {dropped} are not names, so the saved compile settings leave them out")
     return {"optimizer": {"module": "keras.optimizers", "class_name": optimizer["class_name"],
                           "config": optimizer["config"], "registered_name": None},
             "loss": None if loss is None else {"module": "keras.losses", "class_name": loss["class_name"],
@@ -417,7 +421,11 @@ def compile_from_keras(model, compile_config):
         config = {k: v for k, v in (loss.get("config") or {}).items()
                   if not (k == "reduction" and v == "sum_over_batch_size") and not (k == "dtype" and v is None)}
         loss = loss_cls.from_config(config)
-    metrics = [m for m in (compile_config.get("metrics") or []) if isinstance(m, str)]
+    given = compile_config.get("metrics") or []
+    metrics = [m for m in given if isinstance(m, str)]
+    if len(metrics) != len(given):
+        warnings.warn(f"compiled without the metrics saved as objects: {[m for m in given if m not in metrics]}; "
+                      "pass them to compile() again")
     model.compile(opt, loss, metrics)
 
 

@@ -47,10 +47,20 @@ def check_weights_path(path, saving):
 
 # ---- what goes in a file: {path: (name, [arrays])} ----
 
+def check_has_graph(model):
+    """ValueError for a model without a layer graph: unbuilt (the message says how to build it), or subclassed,
+    whose Keras layout (by attribute names) edgelite does not write."""
+    if getattr(model, "_graph", None) is None and getattr(model, "_layers", None) and \
+            not hasattr(model, "_stack"):
+        raise ValueError(f"model {model.name!r} is a subclassed Model: saving its weights in Keras' layout is not "
+                         "supported; use a functional or Sequential model, or get_weights()/set_weights()")
+    model.get_graph()
+
+
 def collect_weights(model):
     """{path: (name, [array, ...])} of every group of `model` plus its optimizer's state when it has one in a
     layout Keras knows (warns when it cannot be written)."""
-    model.get_graph()  # an unbuilt model has no weights yet: say so
+    check_has_graph(model)
     groups = {path or "": (name, [v.data for v in variables]) for path, name, variables in weight_groups(model)}
     optimizer = getattr(model, "optimizer", None)
     if getattr(model, "compiled", False) and optimizer is not None and optimizer.built:
@@ -234,7 +244,7 @@ def load_weights(model, path, skip_mismatch=False):
     kind = check_weights_path(path, saving=False)
     if not os.path.exists(path):
         raise FileNotFoundError(f"no such weights file: {path}")
-    model.get_graph()
+    check_has_graph(model)
     if kind == "legacy_h5":
         load_legacy_h5(model, path, skip_mismatch)
         return

@@ -179,3 +179,20 @@ def test_keras_loads_what_we_write(name, tmp_path):
         f"m = g.MODELS[{name!r}](); m.load_weights({str(path)!r})\n"
         f"print(json.dumps(m.predict(np.load({str(tmp_path / 'x.npy')!r}), verbose=0).tolist()))")
     np.testing.assert_allclose(np.array(result), model.predict(x, verbose=0), rtol=1e-5, atol=1e-5)
+
+
+def test_subclassed_and_unbuilt_models_are_refused_clearly(tmp_path):
+    class TwoLayers(et.Model):
+        def __init__(self):
+            super().__init__()
+            self.hidden, self.out = L.Dense(4), L.Dense(2)
+
+        def call(self, inputs):
+            return self.out(self.hidden(inputs))
+
+    model = TwoLayers()
+    model(np.zeros((1, 3), np.float32))
+    with pytest.raises(ValueError, match="subclassed Model"):
+        model.save_weights(tmp_path / "w.weights.h5")
+    with pytest.raises(ValueError, match="not built yet"):
+        et.Sequential([L.Dense(2)]).save_weights(tmp_path / "w.weights.h5")
