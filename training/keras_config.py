@@ -31,7 +31,7 @@ _NEUTRAL = {"sparse": (False,), "ragged": (False,), "optional": (False,), "group
             "bias_constraint": (None,), "recurrent_constraint": (None,), "beta_regularizer": (None,),
             "gamma_regularizer": (None,), "beta_constraint": (None,), "gamma_constraint": (None,),
             "depthwise_regularizer": (None,), "depthwise_constraint": (None,), "time_major": (False,),
-            "implementation": (1, 2), "unit_forget_bias": (True,), "noise_shape": (None,),
+            "implementation": (1, 2), "unit_forget_bias": (True, False), "noise_shape": (None,),
             # optimizers
             "use_ema": (False,), "ema_overwrite_frequency": (None,), "loss_scale_factor": (None,),
             "gradient_accumulation_steps": (None,),
@@ -121,8 +121,6 @@ def layer_spec_from_keras(entry, custom_objects=None):
     if entry.get("registered_name") not in (None, class_name) and cls is BUILTIN_LAYERS.get(class_name):
         raise ValueError(f"{what}: a custom layer registered as {entry['registered_name']!r}; pass its class in "
                          "custom_objects")
-    if hasattr(cls, "_from_config_with_objects"):
-        return {"class_name": class_name, "config": config, "keras": entry}
     return {"class_name": class_name, "config": _filter_options(cls, config, what)}
 
 

@@ -44,6 +44,7 @@ def keras_class_name(layer):
 
 
 def is_model(layer):
+    """Whether `layer` is a functional or Sequential model (used as a layer, it nests its own layers)."""
     return hasattr(layer, "get_graph") and hasattr(layer, "_graph_layers")
 
 

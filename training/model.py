@@ -24,6 +24,7 @@ have the same form: an InputLayer node, then one node per layer in a chain.
 `model.layers` lists each layer once in topological order (Keras: Sequential's list omits the InputLayer).
 """
 
+import os
 from collections import namedtuple
 
 import numpy as np
@@ -176,15 +177,20 @@ class Model(Trainer, Layer):
         summary.print_summary)."""
         print_summary(self, line_length, print_fn)
 
-    def save(self, path):
+    def save(self, path, overwrite=True):
         """Saves the architecture, weights, compile settings and optimizer state: `x.keras` writes a Keras 3 archive
         Keras can load (keras_archive.py), `x.npz` edgelite's own file (saving.py). Raises ValueError for another
-        suffix."""
+        suffix, FileExistsError when overwrite=False and the file exists."""
+        if not overwrite and os.path.exists(path):
+            raise FileExistsError(f"{path} exists and overwrite=False")
         save_model(self, path)
 
-    def save_weights(self, filepath, overwrite=True):
+    def save_weights(self, filepath, overwrite=True, max_shard_size=None):
         """Writes the weights and optimizer state to `filepath`, which must end in `.weights.h5` (Keras 3's file;
-        needs h5py) or `.weights.npz` (see weights_io.py)."""
+        needs h5py) or `.weights.npz` (see weights_io.py). Raises NotImplementedError for max_shard_size (Keras'
+        sharded files)."""
+        if max_shard_size is not None:
+            raise NotImplementedError("save_weights(max_shard_size=...): sharded weight files are not supported")
         save_weights(self, filepath, overwrite)
 
     def load_weights(self, filepath, skip_mismatch=False):

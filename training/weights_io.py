@@ -142,6 +142,8 @@ def read_h5(source):
 
 
 def write_npz(groups, path):
+    """Writes {path: (name, arrays)} to the .weights.npz file `path`: keys '<group path>/vars/<i>' plus the format
+    tag and the group names as JSON."""
     arrays = {"__format__": np.array(NPZ_FORMAT),
               "__names__": np.array(json.dumps({p: name for p, (name, _) in groups.items()}))}
     for group_path, (_, values) in groups.items():
@@ -152,6 +154,8 @@ def write_npz(groups, path):
 
 
 def read_npz(path):
+    """{path: (name, [arrays])} from a .weights.npz file written by write_npz. Raises ValueError for another
+    .npz."""
     with np.load(path, allow_pickle=False) as data:
         if "__format__" not in data.files or str(data["__format__"]) != NPZ_FORMAT:
             raise ValueError(f"{path}: not an edgelite .weights.npz file")

@@ -143,6 +143,11 @@ def test_other_suffixes_are_refused(tmp_path):
         with pytest.raises(ValueError, match="Invalid filepath extension"):
             model.save(tmp_path / bad)
         assert not (tmp_path / bad).exists()
+    model.save(tmp_path / "m.keras")
+    with pytest.raises(FileExistsError):
+        model.save(tmp_path / "m.keras", overwrite=False)
+    with pytest.raises(NotImplementedError, match="sharded"):
+        model.save_weights(tmp_path / "m.weights.h5", max_shard_size=1)
 
 
 def test_layers_keras_cannot_load_are_refused_before_writing(tmp_path):
