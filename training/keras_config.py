@@ -392,8 +392,12 @@ def compile_to_keras(model):
     dropped = [m for m in model.metric_ids if not isinstance(m, str)]
     if dropped:
         warnings.warn(f"metrics {dropped} are not names, so the saved compile settings leave them out")
+    config = dict(optimizer["config"])
+    if isinstance(config.get("learning_rate"), dict):  # a schedule, in Keras' envelope
+        config["learning_rate"] = {"module": "keras.optimizers.schedules", "registered_name": None,
+                                   **config["learning_rate"]}
     return {"optimizer": {"module": "keras.optimizers", "class_name": optimizer["class_name"],
-                          "config": optimizer["config"], "registered_name": None},
+                          "config": config, "registered_name": None},
             "loss": None if loss is None else {"module": "keras.losses", "class_name": loss["class_name"],
                                                  "config": loss["config"], "registered_name": None},
             "loss_weights": None, "metrics": [m for m in model.metric_ids if isinstance(m, str)] or None,
@@ -408,7 +412,7 @@ def compile_from_keras(model, compile_config):
         cls = optimizers._CLASSES.get(opt["class_name"])
         if cls is None:
             raise ValueError(f"Keras optimizer {opt['class_name']!r} is not supported by edgelite.training")
-        if isinstance(opt["config"].get("learning_rate"), dict):
+        if isinstance(opt["config"].get("learning_rate"), dict) and not hasattr(optimizers, "schedules"):
             raise ValueError("a Keras learning-rate schedule in a saved compile config is not supported")
         opt = cls.from_config(_filter_options(cls, opt["config"], f"optimizer {opt['class_name']}"))
     loss = compile_config.get("loss")
