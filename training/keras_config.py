@@ -229,7 +229,14 @@ def _functional_from_keras(config, custom_objects, cls):
 
 def model_from_keras_config(entry, custom_objects=None):
     """Our Model or Sequential from a Keras model entry (config.json, to_json). Raises ValueError naming the
-    layer and option Keras used that edgelite.training does not have."""
+    layer and option Keras used that edgelite.training does not have, or the part of a malformed entry."""
+    try:
+        return _model_from_keras_config(entry, custom_objects)
+    except (KeyError, TypeError, IndexError, AttributeError) as e:
+        raise ValueError(f"malformed Keras model config ({type(e).__name__}: {e})") from e
+
+
+def _model_from_keras_config(entry, custom_objects):
     from .model import Sequential
     class_name, config = entry["class_name"], entry["config"]
     if class_name == "Sequential":

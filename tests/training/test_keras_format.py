@@ -137,6 +137,14 @@ def test_to_json_is_keras_config_and_model_from_json_reads_keras_json():
     assert entry["config"]["layers"][1]["config"]["kernel_initializer"]["module"] == "keras.initializers"
 
 
+@pytest.mark.parametrize("text", ['{"module": "keras", "class_name": "Sequential"}',
+                                  '{"module": "keras", "class_name": "Functional", "config": {"layers": 3}}',
+                                  '{"module": "keras", "class_name": "Sequential", "config": {"layers": [{}]}}'])
+def test_malformed_keras_json_raises_value_error(text):
+    with pytest.raises(ValueError, match="malformed Keras model config"):
+        et.model_from_json(text)
+
+
 def test_other_suffixes_are_refused(tmp_path):
     model = km.dense_bn(et)
     for bad in ("m.h5", "m.tflite", "m"):
