@@ -29,7 +29,7 @@ KERAS_SLOT_BLOCKS = {
 # Layers whose weights Keras keeps on sub-layers we do not have: {class: {our weight-name prefix: Keras attribute}}
 # (our MultiHeadAttention names its weights 'query/kernel', ...; Keras' holds them on EinsumDense sub-layers).
 KERAS_SUBLAYER_WEIGHTS = {"MultiHeadAttention": {"query": "query_dense", "key": "key_dense", "value": "value_dense",
-                                                 "attention_output": "output_dense"}}
+                                                 "attention_output": "output_dense", "gate": "_gate_dense"}}
 # Sub-layers without weights that Keras writes (empty) groups for: {class: [(attribute, name)]}.
 KERAS_EMPTY_SUBLAYERS = {"MultiHeadAttention": [("_dropout_layer", "dropout"), ("_softmax", "softmax")]}
 

@@ -196,3 +196,11 @@ def test_subclassed_and_unbuilt_models_are_refused_clearly(tmp_path):
         model.save_weights(tmp_path / "w.weights.h5")
     with pytest.raises(ValueError, match="not built yet"):
         et.Sequential([L.Dense(2)]).save_weights(tmp_path / "w.weights.h5")
+
+
+def test_gated_attention_weights_sit_on_keras_gate_dense(tmp_path):
+    inp = et.Input((4, 6))
+    model = et.Model(inp, L.MultiHeadAttention(2, 3, use_gate=True)(inp, inp))
+    model.save_weights(tmp_path / "gate.weights.h5")
+    groups = weights_io.read_h5(tmp_path / "gate.weights.h5")
+    assert [a.shape for a in groups["layers/multi_head_attention/_gate_dense"][1]] == [(6, 2, 3), (2, 3)]
