@@ -24,6 +24,7 @@ have the same form: an InputLayer node, then one node per layer in a chain.
 `model.layers` lists each layer once in topological order (Keras: Sequential's list omits the InputLayer).
 """
 
+import os
 from collections import namedtuple
 
 import numpy as np
@@ -34,6 +35,7 @@ from .ops import cast
 from .saving import save_model
 from .serialization import deserialize_layer, register_serializable, serialize_layer
 from .summary import print_summary
+from .weights_io import load_weights, save_weights
 from .trainer import Trainer
 
 GraphNode = namedtuple("GraphNode", ["id", "layer", "inputs", "output_shape", "input_slots", "call_kwargs"],
@@ -175,9 +177,34 @@ class Model(Trainer, Layer):
         summary.print_summary)."""
         print_summary(self, line_length, print_fn)
 
-    def save(self, path):
-        """Architecture, weights, compile settings and optimizer state in one .npz file (see saving.py)."""
+    def save(self, path, overwrite=True):
+        """Saves the architecture, weights, compile settings and optimizer state: `x.keras` writes a Keras 3 archive
+        Keras can load (keras_archive.py), `x.npz` edgelite's own file (saving.py). Raises ValueError for another
+        suffix, FileExistsError when overwrite=False and the file exists."""
+        if not overwrite and os.path.exists(path):
+            raise FileExistsError(f"{path} exists and overwrite=False")
         save_model(self, path)
+
+    def save_weights(self, filepath, overwrite=True, max_shard_size=None):
+        """Writes the weights and optimizer state to `filepath`, which must end in `.weights.h5` (Keras 3's file;
+        needs h5py) or `.weights.npz` (see weights_io.py). Raises NotImplementedError for max_shard_size (Keras'
+        sharded files)."""
+        if max_shard_size is not None:
+            raise NotImplementedError("save_weights(max_shard_size=...): sharded weight files are not supported")
+        save_weights(self, filepath, overwrite)
+
+    def load_weights(self, filepath, skip_mismatch=False):
+        """Loads weights from a `.weights.h5` file (ours or Keras 3's), a `.weights.npz` file, or a Keras 2 `.h5`
+        weight file such as keras.applications ships (matched by layer name). Raises ValueError when they do not
+        fit the model (skip_mismatch=True warns and skips those layers instead)."""
+        load_weights(self, filepath, skip_mismatch)
+
+    def to_json(self, **kwargs):
+        """The architecture as a JSON string in Keras 3's format: keras.models.model_from_json reads it, and so does
+        edgelite.training.model_from_json. kwargs go to json.dumps. Raises ValueError for a layer Keras does not
+        have."""
+        from .keras_config import model_to_json  # keras_config imports this module
+        return model_to_json(self, **kwargs)
 
     # ---- running ----
 
@@ -241,7 +268,8 @@ class Model(Trainer, Layer):
         outputs = [_pick(tensors[i], slot) for i, slot in zip(config["outputs"], output_slots)]
         model = cls(inputs if config["multi_input"] else inputs[0],
                     outputs if config["multi_output"] else outputs[0], name=config["name"])
-        model.trainable = config.get("trainable", True)
+        if not config.get("trainable", True):  # setting True would unfreeze frozen layers inside
+            model.trainable = False
         return model
 
 
@@ -306,7 +334,8 @@ class Sequential(Model):
         model = cls([deserialize_layer(c, custom_objects) for c in config["layers"]], name=config["name"])
         if config.get("build_input_shape") is not None and model._graph is None:
             model.build(tuple(config["build_input_shape"]))
-        model.trainable = config.get("trainable", True)
+        if not config.get("trainable", True):  # setting True would unfreeze frozen layers inside
+            model.trainable = False
         return model
 
 def _single_output(layer, output):

@@ -1,8 +1,9 @@
-"""save / load_model: one .npz file holding the model config as JSON plus every weight and the optimizer
-state as plain arrays. Nothing is pickled: loading runs no code from the file, and custom layers are
+"""save / load_model by file name: `.keras` is Keras 3's archive (keras_archive.py); `.npz` is edgelite's own
+file, described here: the model config as JSON plus every weight and the optimizer state as plain arrays. Nothing is pickled: loading runs no code from the file, and custom layers are
 found by class name (custom_objects or @register_serializable)."""
 
 import json
+import os
 
 import numpy as np
 
@@ -43,10 +44,25 @@ def _compile_config(model):
         return None  # a custom loss or schedule: the architecture and weights still save
 
 
+def _kind(path):
+    path = os.fspath(path)
+    if path.endswith(".keras"):
+        return "keras"
+    if path.endswith(".npz"):
+        return "npz"
+    raise ValueError("Invalid filepath extension for saving. Please add either a `.keras` extension for Keras' "
+                     f"format or `.npz` for edgelite's own. Received: filepath={path}")
+
+
 def save_model(model, path):
-    """Saves `model` (its architecture as JSON, every weight, and the compile settings and optimizer state when they
-    can be saved) to one .npz file at `path`, exactly that name. Nothing is pickled. A model compiled with a custom
-    loss or a learning-rate schedule saves without its compile settings."""
+    """Saves `model` (its architecture, every weight, and the compile settings and optimizer state when they can
+    be saved) to `path`: a Keras 3 archive for `x.keras` (Keras' load_model reads it; needs h5py), edgelite's .npz
+    file for `x.npz`. Raises ValueError for another suffix, or (for .keras) a layer Keras does not have. Nothing is
+    pickled. A model compiled with a custom loss or a learning-rate schedule saves without its compile settings."""
+    if _kind(path) == "keras":
+        from .keras_archive import save_keras
+        save_keras(model, path)
+        return
     model.get_graph()  # unbuilt models have no weights to save yet
     config = {"format": FORMAT, "model": serialize_layer(model), "compile": _compile_config(model)}
     arrays = {"config": np.array(json.dumps(config))}
@@ -62,10 +78,13 @@ def save_model(model, path):
 
 
 def load_model(path, custom_objects=None, compile=True):  # noqa: A002 - Keras argument name
-    """The model saved at `path` by save_model (or Model.save), with its weights; compiled again, with its optimizer
+    """The model saved at `path` by save_model (or Model.save), or a Keras 3 `.keras` file, with its weights; compiled again, with its optimizer
     state, when it was saved compiled and compile=True. Custom layer classes come from custom_objects ({class name:
     class}) or @register_serializable; no code is run from the file. Raises ValueError for a file of another format,
     weights that do not match the architecture, or an unknown layer class."""
+    from .keras_archive import is_keras_archive, load_keras
+    if os.fspath(path).endswith(".keras") or is_keras_archive(path):  # Keras' archive by name or by content
+        return load_keras(path, custom_objects, compile)
     with np.load(path, allow_pickle=False) as data:
         config = json.loads(str(data["config"]))
         if config.get("format") != FORMAT:

@@ -40,7 +40,7 @@ def test_round_trip_gives_identical_predictions(kind, tmp_path):
         et.losses.SparseCategoricalCrossentropy(from_logits=True)
     model.compile(optimizer=et.optimizers.Adam(0.01, clipnorm=1.0), loss=loss, metrics=["accuracy"])
     model.fit(x, y, epochs=2, batch_size=8, verbose=0)
-    path = tmp_path / "model.edgelite"
+    path = tmp_path / "model.npz"
     model.save(str(path))
     assert path.exists() and zipfile.is_zipfile(path)  # the exact name given, a single .npz archive
 
@@ -123,3 +123,14 @@ def test_mismatched_weights_are_reported(tmp_path):
         np.savez(f, **arrays)
     with pytest.raises(ValueError, match="missing"):
         et.load_model(path)
+
+
+def test_frozen_nested_model_stays_frozen(tmp_path):
+    inp = et.Input((4,))
+    base = et.Model(inp, layers.Dense(3)(inp), name="base")
+    base.trainable = False
+    model = et.Sequential([et.Input((4,)), base, layers.Dense(2)])
+    model.save(tmp_path / "nested.npz")
+    loaded = et.load_model(tmp_path / "nested.npz")
+    assert not loaded.layers[0].trainable and loaded.layers[1].trainable
+    assert len(loaded.trainable_weights) == 2
