@@ -86,8 +86,9 @@ inline void QuantizeRowAsymmetric(const float* x, int n, int64_t stride, int8_t*
   const int vector_end = n / kRowQuantizerLanes * kRowQuantizerLanes;
   for (int i = 0; i < n; ++i) {
     const float v = inverse * x[i * stride];
-    // The vector part adds the zero point in int32, the tail in float32 (LiteRT's two loops).
-    const int32_t r = i < vector_end ? RoundLikeRowQuantizer(v) + zp
+    // The vector part adds the zero point in int32 (wrapping, as SIMD adds do: a NaN or huge value converts
+    // to INT32_MIN), the tail in float32 (LiteRT's two loops).
+    const int32_t r = i < vector_end ? WrappingAdd(RoundLikeRowQuantizer(v), zp)
                                      : FloatToInt32LikeX86(static_cast<float>(zp) + std::round(v));
     q[i] = static_cast<int8_t>(std::min(127, std::max(-128, r)));
   }

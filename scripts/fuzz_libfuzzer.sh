@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Coverage-guided fuzzing with libFuzzer against the ASan + UBSan build (scripts/sanitized_env.sh):
+#   scripts/fuzz_libfuzzer.sh [SECONDS (default 60)] [libFuzzer flags...]
+#       fuzz/model_fuzzer.cc: model loading + allocate + invoke. Seeds: the committed models under tests/models
+#       (up to 1 MiB each, fuzz_regressions/ included).
+#   scripts/fuzz_libfuzzer.sh --python [SECONDS] [libFuzzer flags...]
+#       fuzz/python_api_fuzzer.py with atheris (libFuzzer for Python): set_tensor, resize_tensor_input, signature
+#       runners. atheris (a cp311 manylinux wheel) is installed into build/atheris-site, outside the venv.
+# The corpus each grows is kept in build/fuzz/, so a later run continues where this one stopped; a crashing input
+# is written to build/fuzz/*artifacts/ (make it a regression: tests/models/fuzz_regressions/).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+harness=model
+if [ "${1:-}" = --python ]; then harness=python; shift; fi
+seconds="${1:-60}"
+shift || true
+SANITIZE=address,undefined
+. scripts/sanitized_env.sh
+if [ "$harness" = python ]; then
+  [ -d build/atheris-site/atheris ] || python3 -m pip install -q --target build/atheris-site "atheris>=2.3"
+  mkdir -p build/fuzz/python_corpus build/fuzz/python_artifacts
+  LD_PRELOAD="$sanitizer_runtime" PYTHONPATH="build/atheris-site:$build_dir/site" exec python3 \
+    fuzz/python_api_fuzzer.py -max_total_time="$seconds" -timeout=30 -print_final_stats=1 \
+    -artifact_prefix=build/fuzz/python_artifacts/ "$@" build/fuzz/python_corpus
+fi
+mkdir -p build/fuzz/corpus build/fuzz/seeds build/fuzz/artifacts
+find tests/models -name '*.tflite' -size -1025k -exec cp -u {} build/fuzz/seeds/ \;
+# A hang past -timeout is a finding too: the harness cancels an invoke after 0.5 s, so only a stuck prepare or
+# a kernel that never returns gets there.
+exec "$build_dir/model_fuzzer" -max_total_time="$seconds" -max_len=1048576 -timeout=20 -rss_limit_mb=4096 \
+  -print_final_stats=1 -artifact_prefix=build/fuzz/artifacts/ "$@" build/fuzz/corpus build/fuzz/seeds

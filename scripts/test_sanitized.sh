@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Builds edgelite with sanitizers (Clang; scripts/sanitized_env.sh) and runs tests against that build (issue 15).
+#   scripts/test_sanitized.sh                   ASan + UBSan (build/asan): the interpreter and kernel tests, the
+#                                               mutation fuzz tests, the fuzz regressions and the concurrency tests
+#   SANITIZE=thread scripts/test_sanitized.sh   ThreadSanitizer (build/tsan): the concurrency tests
+#   scripts/test_sanitized.sh PATHS... [-k ...] other tests (paths relative to tests/)
+# Python is not built with the sanitizers, so their runtime is preloaded (LD_PRELOAD) ahead of it; the fuzz
+# tests' child processes inherit it. A finding stops the process that hit it, with the report on stderr.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/sanitized_env.sh
+if [ $# -eq 0 ]; then
+  if [ "$sanitize" = thread ]; then
+    set -- bindings/test_concurrency.py
+  else
+    set -- interpreter bindings/test_concurrency.py interpreter/test_fuzz_regressions.py
+  fi
+fi
+cd tests
+LD_PRELOAD="$sanitizer_runtime" PYTHONPATH="../$build_dir/site" exec python3 -m pytest -q -p no:cacheprovider \
+  -m "not slow" "$@"
