@@ -19,7 +19,7 @@ SANITIZE=address,undefined
 if [ "$harness" = python ]; then
   [ -d build/atheris-site/atheris ] || python3 -m pip install -q --target build/atheris-site "atheris>=2.3"
   mkdir -p build/fuzz/python_corpus build/fuzz/python_artifacts
-  LD_PRELOAD="$sanitizer_runtime" PYTHONPATH="build/atheris-site:$build_dir/site" exec python3 \
+  LD_PRELOAD="$sanitizer_runtime" PYTHONPATH="$PWD/build/atheris-site:$PWD/$build_dir/site" exec python3 \
     fuzz/python_api_fuzzer.py -max_total_time="$seconds" -timeout=30 -print_final_stats=1 \
     -artifact_prefix=build/fuzz/python_artifacts/ "$@" build/fuzz/python_corpus
 fi

@@ -28,6 +28,21 @@ if [ ! -f "$sanitizer_runtime" ]; then
   echo "error: $cxx has no $runtime_name (Debian ships it in the libclang-rt / libclang-common package of that clang)" >&2
   exit 1
 fi
+# How to start Python against the build: `$sanitized_python ARGS` (ASan: the runtime preloaded ahead of
+# Python; TSan: a python3 built with the runtime inside, scripts/tsan_python.c, seeing the venv's packages).
+if [ "$sanitize" = thread ]; then
+  py_include="$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["include"])')"
+  py_libdir="$(python3 -c 'import sysconfig; print(sysconfig.get_config_var("LIBDIR"))')"
+  py_version="$(python3 -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')"
+  if [ ! -x "$build_dir/python3" ] || [ scripts/tsan_python.c -nt "$build_dir/python3" ]; then
+    "${cxx/clang++/clang}" -fsanitize=thread -O1 scripts/tsan_python.c -I"$py_include" -L"$py_libdir" \
+      -lpython"$py_version" -Wl,-rpath,"$py_libdir" -o "$build_dir/python3"
+  fi
+  venv_site="$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+  sanitized_python=(env PYTHONPATH="$PWD/$build_dir/site:$venv_site" "$PWD/$build_dir/python3")
+else
+  sanitized_python=(env LD_PRELOAD="$sanitizer_runtime" PYTHONPATH="$PWD/$build_dir/site" python3)
+fi
 # Reports name functions and lines when the runtime finds Clang's symbolizer.
 symbolizer="$(dirname "$(readlink -f "$cxx")")/llvm-symbolizer"
 [ -x "$symbolizer" ] || symbolizer="$(command -v llvm-symbolizer || true)"

@@ -4,8 +4,9 @@
 #                                               mutation fuzz tests, the fuzz regressions and the concurrency tests
 #   SANITIZE=thread scripts/test_sanitized.sh   ThreadSanitizer (build/tsan): the concurrency tests
 #   scripts/test_sanitized.sh PATHS... [-k ...] other tests (paths relative to tests/)
-# Python is not built with the sanitizers, so their runtime is preloaded (LD_PRELOAD) ahead of it; the fuzz
-# tests' child processes inherit it. A finding stops the process that hit it, with the report on stderr.
+# Python is not built with the sanitizers: ASan's runtime is preloaded (LD_PRELOAD) ahead of it, and the TSan
+# runs use a python3 with the runtime linked in (scripts/tsan_python.c); the fuzz tests' child processes
+# (sys.executable) inherit either. A finding stops the process that hit it, with the report on stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/sanitized_env.sh
@@ -17,5 +18,4 @@ if [ $# -eq 0 ]; then
   fi
 fi
 cd tests
-LD_PRELOAD="$sanitizer_runtime" PYTHONPATH="../$build_dir/site" exec python3 -m pytest -q -p no:cacheprovider \
-  -m "not slow" "$@"
+exec "${sanitized_python[@]}" -m pytest -q -p no:cacheprovider -m "not slow" "$@"
