@@ -54,22 +54,24 @@ def test_second_thread_gets_not_ready_while_an_invoke_runs(lib):
         assert lib.ElcInterpreterAllocateTensors(interp) == ELC_OK
         i_tensor, n_tensor = lib.ElcInterpreterInputTensor(interp, 0), lib.ElcInterpreterInputTensor(interp, 1)
         assert set_scalar(lib, i_tensor, 0) == ELC_OK and set_scalar(lib, n_tensor, 2 ** 31 - 1) == ELC_OK
+        out = np.zeros((), np.int32)
+        output = lib.ElcInterpreterOutputTensor(interp, 0)
         result = {}
         thread = threading.Thread(target=lambda: result.setdefault("status", lib.ElcInterpreterInvoke(interp)))
         thread.start()
-        began = time.monotonic()
-        while set_scalar(lib, n_tensor, 2 ** 31 - 1) != ELC_NOT_READY:  # until the invoke is inside
-            assert time.monotonic() - began < 30 and thread.is_alive(), "the invoke never started"
-            time.sleep(0.001)
-        assert set_scalar(lib, i_tensor, 5) == ELC_NOT_READY
-        assert lib.ElcInterpreterInvoke(interp) == ELC_NOT_READY
-        assert lib.ElcInterpreterAllocateTensors(interp) == ELC_NOT_READY
-        out = np.zeros((), np.int32)
-        output = lib.ElcInterpreterOutputTensor(interp, 0)
-        assert lib.ElcTensorCopyToBuffer(output, out.ctypes.data, out.nbytes) == ELC_NOT_READY
-        while thread.is_alive():
-            lib.ElcInterpreterCancel(interp)
-            thread.join(0.05)
+        try:
+            began = time.monotonic()
+            while set_scalar(lib, n_tensor, 2 ** 31 - 1) != ELC_NOT_READY:  # until the invoke is inside
+                assert time.monotonic() - began < 30 and thread.is_alive(), "the invoke never started"
+                time.sleep(0.001)
+            refused = [set_scalar(lib, i_tensor, 5), lib.ElcInterpreterInvoke(interp),
+                       lib.ElcInterpreterAllocateTensors(interp),
+                       lib.ElcTensorCopyToBuffer(output, out.ctypes.data, out.nbytes)]
+        finally:
+            while thread.is_alive():  # never delete the interpreter under a running invoke
+                lib.ElcInterpreterCancel(interp)
+                thread.join(0.05)
+        assert refused == [ELC_NOT_READY] * 4
         assert result["status"] == ELC_CANCELLED, lib.ElcInterpreterLastError(interp)
         assert b"cancel" in lib.ElcInterpreterLastError(interp)
         # Usable again; the refused set_scalar(i, 5) left i as it was.
