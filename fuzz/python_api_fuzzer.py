@@ -5,7 +5,7 @@ arguments. The only exceptions allowed are edgelite's (EdgeliteError and its sub
 or RuntimeErrors) and the TypeError / ValueError the API documents for arguments of the wrong kind; anything
 else, or a crash, is a finding.
 
-    scripts/fuzz_libfuzzer.sh --python [SECONDS]   (installs atheris, runs against the ASan + UBSan build)
+    scripts/fuzz_libfuzzer.sh --python [SECONDS]   (installs atheris; runs on the edgelite python3 imports)
     python fuzz/python_api_fuzzer.py [libFuzzer flags...] [corpus dir]
 """
 

@@ -78,7 +78,9 @@ inline void QuantizeRowAsymmetric(const float* x, int n, int64_t stride, int8_t*
   } else if (zp_double >= kQMax) {
     zp = 127;
   } else {
-    zp = static_cast<int32_t>(std::round(zp_double));
+    // In range, or NaN (a row holding an infinity): LiteRT converts to int8 on x86, which keeps the low byte of
+    // the 32-bit conversion (INT32_MIN for NaN, so 0); a plain cast of NaN would be undefined behaviour.
+    zp = static_cast<int8_t>(FloatToInt32LikeX86(std::round(zp_double)));
   }
   *scale = static_cast<float>(s);
   *zero_point = zp;
