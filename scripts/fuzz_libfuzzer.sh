@@ -2,7 +2,7 @@
 # Coverage-guided fuzzing with libFuzzer against the ASan + UBSan build (scripts/sanitized_env.sh):
 #   scripts/fuzz_libfuzzer.sh [SECONDS (default 60)] [libFuzzer flags...]
 #       fuzz/model_fuzzer.cc: model loading + allocate + invoke. Seeds: the committed models under tests/models
-#       (up to 1 MiB each, fuzz_regressions/ included).
+#       (up to 1 MiB each).
 #   scripts/fuzz_libfuzzer.sh --python [SECONDS] [libFuzzer flags...]
 #       fuzz/python_api_fuzzer.py with atheris (libFuzzer for Python): set_tensor, resize_tensor_input, signature
 #       runners, on the edgelite python3 imports. atheris (a cp311 manylinux wheel) goes into build/atheris-site.

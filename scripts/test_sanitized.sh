@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds edgelite with sanitizers (Clang; scripts/sanitized_env.sh) and runs tests against that build (issue 15).
 #   scripts/test_sanitized.sh                   ASan + UBSan (build/asan): the interpreter and kernel tests, the
-#                                               mutation fuzz tests, the fuzz regressions and the concurrency tests
+#                                               mutation fuzz tests and the concurrency tests (Python and C API)
 #   SANITIZE=thread scripts/test_sanitized.sh   ThreadSanitizer (build/tsan): the concurrency and cancel tests
 #   scripts/test_sanitized.sh PATHS... [-k ...] other tests (paths relative to tests/)
 # Python is not built with the sanitizers: ASan's runtime is preloaded (LD_PRELOAD) ahead of it, and the TSan

@@ -1,12 +1,12 @@
 """CI hooks for the sanitizer and fuzzing builds (issue 15), slow: the first run builds build/asan with Clang
-(tens of minutes on 2 cores; later runs are incremental). A subset of the kernel tests, the fuzz regressions and
-the concurrency tests run under ASan + UBSan (scripts/test_sanitized.sh), then the libFuzzer harness runs for a
+(tens of minutes on 2 cores; later runs are incremental). A subset of the kernel tests (those with regressions
+for what the sanitizers found), the cancel and the concurrency tests run under ASan + UBSan (scripts/test_sanitized.sh), then the libFuzzer harness runs for a
 minute (scripts/fuzz_libfuzzer.sh). The whole sanitized suite and the long fuzzing runs are in README.md."""
 
+import glob
 import os
 import shutil
 import subprocess
-import glob
 
 import pytest
 
@@ -24,9 +24,10 @@ def run_script(args, timeout):
 @pytest.mark.slow
 @requires_clang
 def test_subset_is_clean_under_asan_and_ubsan():
-    run_script(["scripts/test_sanitized.sh", "interpreter/test_fuzz_regressions.py", "interpreter/test_cancel.py",
-                "interpreter/kernels/test_conv2d.py", "interpreter/kernels/test_strided_slice.py",
-                "bindings/test_concurrency.py"], timeout=7200)
+    run_script(["scripts/test_sanitized.sh", "interpreter/test_cancel.py", "interpreter/test_constant_alignment.py",
+                "interpreter/kernels/test_conv2d_integer.py", "interpreter/kernels/test_fully_connected_integer.py",
+                "interpreter/kernels/test_strided_slice.py", "bindings/test_concurrency.py",
+                "c_api/test_c_api_threads.py"], timeout=7200)
 
 
 @pytest.mark.slow
