@@ -11,9 +11,7 @@ InterpreterUse::InterpreterUse(Interpreter& interp) {
     released_by_me_ = &interp;
   } else if (expected != me) {
     status_ = FailedPrecondition(
-        "interpreter is busy in another thread: an Interpreter runs one call at a time (invoke, allocate_tensors, "
-        "set_tensor, get_tensor, resize_tensor_input, ...); use one interpreter per thread, or serialize the calls "
-        "with a lock");
+        "interpreter is busy in another thread: it runs one call at a time (use one per thread, or a lock)");
   }
 }
 
