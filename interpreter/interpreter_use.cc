@@ -10,8 +10,7 @@ InterpreterUse::InterpreterUse(Interpreter& interp) {
   if (interp.user_.compare_exchange_strong(expected, me, std::memory_order_acquire)) {
     released_by_me_ = &interp;
   } else if (expected != me) {
-    status_ = FailedPrecondition(
-        "interpreter is busy in another thread: it runs one call at a time (use one per thread, or a lock)");
+    status_ = FailedPrecondition("interpreter is busy in another thread");
   }
 }
 
