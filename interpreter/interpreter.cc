@@ -63,11 +63,15 @@ Status Interpreter::ReadSignatures() {
 
 Status Interpreter::ModifyGraphWithDelegate(std::shared_ptr<Delegate> delegate) {
   if (!delegate) return InvalidArgument("delegate is null");
+  InterpreterUse use(*this);
+  EL_RETURN_IF_ERROR(use.status());
   for (auto& sg : subgraphs_) EL_RETURN_IF_ERROR(sg->ApplyDelegate(delegate));
   return Status::Ok();
 }
 
 Status Interpreter::AllocateTensors(int subgraph_index) {
+  InterpreterUse use(*this);
+  EL_RETURN_IF_ERROR(use.status());
   Subgraph* s = subgraph(subgraph_index);
   if (!s) return InvalidArgument(StrCat("subgraph index ", subgraph_index, " is out of range (model has ",
                                         num_subgraphs(), ")"));
@@ -75,6 +79,8 @@ Status Interpreter::AllocateTensors(int subgraph_index) {
 }
 
 Status Interpreter::Invoke(int subgraph_index) {
+  InterpreterUse use(*this);
+  EL_RETURN_IF_ERROR(use.status());
   Subgraph* s = subgraph(subgraph_index);
   if (!s) return InvalidArgument(StrCat("subgraph index ", subgraph_index, " is out of range (model has ",
                                         num_subgraphs(), ")"));

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "interpreter/delegate.h"
@@ -26,6 +27,27 @@ struct SignatureInfo {
 struct InterpreterOptions {
   int num_threads = 1;  // -1: the default (1)
   SubgraphOptions graph;
+};
+
+class Interpreter;
+
+// One thread at a time: an Interpreter (its tensors, plans, kernels' state) is used by one thread at a time.
+// Every call that reads or changes that state (Invoke, AllocateTensors, ModifyGraphWithDelegate, the copies
+// and resizes of interpreter_api.h, the front ends' reads) holds an InterpreterUse for its duration; a call
+// from a second thread meanwhile fails with kFailedPrecondition "interpreter is busy in another thread"
+// instead of racing. The owning thread may nest uses (a signature call allocates). Cancel needs none.
+class InterpreterUse {
+ public:
+  explicit InterpreterUse(Interpreter& interp);
+  ~InterpreterUse();
+  InterpreterUse(const InterpreterUse&) = delete;
+  InterpreterUse& operator=(const InterpreterUse&) = delete;
+  // Ok, or the busy error: check it before touching the interpreter.
+  const Status& status() const { return status_; }
+
+ private:
+  Interpreter* released_by_me_ = nullptr;  // set when this use (not an outer one) took the interpreter
+  Status status_;
 };
 
 class Interpreter {
@@ -65,8 +87,12 @@ class Interpreter {
   int num_threads() const { return pool_->num_threads(); }
 
  private:
+  friend class InterpreterUse;
   Interpreter() = default;
   Status ReadSignatures();
+
+  // The thread inside a call (InterpreterUse); a default id when none is.
+  std::atomic<std::thread::id> user_{};
 
   std::shared_ptr<Model> model_;
   std::unique_ptr<ThreadPool> pool_;

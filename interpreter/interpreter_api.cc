@@ -97,6 +97,8 @@ Status CheckHasData(const Tensor& t) {
 
 Status CopyToTensor(Interpreter& interp, int subgraph, int tensor, int type, const std::string& type_name,
                     const Dims& dims, const void* data, size_t bytes) {
+  InterpreterUse use(interp);
+  EL_RETURN_IF_ERROR(use.status());
   Subgraph* s;
   Tensor* t;
   EL_RETURN_IF_ERROR(GetSubgraph(interp, subgraph, &s));
@@ -127,6 +129,8 @@ Status CopyToTensor(Interpreter& interp, int subgraph, int tensor, int type, con
 }
 
 Status ReadableTensor(Interpreter& interp, int subgraph, int tensor, Tensor** out) {
+  InterpreterUse use(interp);
+  EL_RETURN_IF_ERROR(use.status());
   Subgraph* s;
   Tensor* t;
   EL_RETURN_IF_ERROR(GetSubgraph(interp, subgraph, &s));
@@ -141,6 +145,8 @@ Status ReadableTensor(Interpreter& interp, int subgraph, int tensor, Tensor** ou
 }
 
 Status CopyFromTensor(Interpreter& interp, int subgraph, int tensor, void* out, size_t bytes) {
+  InterpreterUse use(interp);
+  EL_RETURN_IF_ERROR(use.status());
   Tensor* t;
   EL_RETURN_IF_ERROR(ReadableTensor(interp, subgraph, tensor, &t));
   if (bytes != t->RequiredBytes()) {
@@ -152,6 +158,8 @@ Status CopyFromTensor(Interpreter& interp, int subgraph, int tensor, void* out, 
 }
 
 Status ResizeInput(Interpreter& interp, int subgraph, int tensor, const Dims& dims, bool strict) {
+  InterpreterUse use(interp);
+  EL_RETURN_IF_ERROR(use.status());
   Subgraph* s;
   Tensor* t;
   EL_RETURN_IF_ERROR(GetSubgraph(interp, subgraph, &s));
@@ -191,6 +199,8 @@ Status SignatureOutput(const SignatureInfo& sig, const std::string& name, int* t
 
 Status PrepareSignatureCall(Interpreter& interp, const SignatureInfo& sig,
                             const std::vector<std::pair<std::string, Dims>>& inputs) {
+  InterpreterUse use(interp);
+  EL_RETURN_IF_ERROR(use.status());
   std::set<std::string> given;
   for (const auto& [name, dims] : inputs) {
     int t;

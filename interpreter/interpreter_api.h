@@ -1,6 +1,8 @@
 // The checks and messages every front end applies (the Python module, the C API, JNI), in one place: index
 // ranges, copying values into and out of tensors, resizing inputs, signatures by name, and the name of each
 // error kind. Front ends only convert their own types (NumPy arrays, C buffers, Java arrays) and call these.
+// The calls that touch tensors hold an InterpreterUse (interpreter.h): from a second thread while another
+// is inside the interpreter they fail with "interpreter is busy in another thread".
 #pragma once
 
 #include <string>

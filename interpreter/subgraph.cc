@@ -4,6 +4,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <set>
 
@@ -113,6 +115,16 @@ Status Subgraph::Build(const Model& model, const schema::SubGraph& fb, const OpR
         EL_RETURN_IF_ERROR(AllocateOwnedChecked(t, t.dims));
         std::memcpy(t.data, data, size);
       } else {
+        // Kernels load elements at their natural alignment (an int64 bias, a float weight); a buffer that
+        // starts at an odd offset of the file (writers align to 4 bytes at least, not always to 8) is copied
+        // once into an aligned block rather than read misaligned (undefined behaviour; UBSan reports it).
+        const size_t alignment = std::min<size_t>(ElementSize(t.type), 8);
+        if (alignment > 1 && reinterpret_cast<uintptr_t>(data) % alignment != 0) {
+          t.owned = AllocateAligned(size);
+          t.owned_capacity = size;
+          std::memcpy(t.owned.get(), data, size);
+          data = t.owned.get();
+        }
         t.data = const_cast<uint8_t*>(data);  // read-only by contract: kernels never write inputs
         t.bytes = size;
         t.allocation = Allocation::kConstant;

@@ -12,7 +12,8 @@ PY="${PYTHON:-python3}"
 # time, so none of these is needed to use edgelite on the CPU. A headless JDK (javac, the JNI headers) builds
 # and runs the Android demo's Java API on the host JVM (android-demo/host_test.sh). scripts/cross_test_aarch64.sh
 # cross-compiles the core with Debian's AArch64 toolchain (g++-aarch64-linux-gnu) and runs it under qemu-aarch64
-# (qemu-user).
+# (qemu-user). Clang (Debian's, with its sanitizer and libFuzzer runtimes) builds the sanitized and fuzzing
+# trees of scripts/test_sanitized.sh and scripts/fuzz_libfuzzer.sh.
 need_apt=""
 [ -f /usr/include/CL/cl.h ] || need_apt="$need_apt opencl-c-headers"
 [ -e /usr/lib/x86_64-linux-gnu/libOpenCL.so.1 ] || [ -e /usr/lib/aarch64-linux-gnu/libOpenCL.so.1 ] ||
@@ -26,6 +27,7 @@ command -v chromium >/dev/null 2>&1 || need_apt="$need_apt chromium"
 command -v cc >/dev/null 2>&1 || need_apt="$need_apt gcc"
 command -v pkg-config >/dev/null 2>&1 || need_apt="$need_apt pkg-config"
 command -v javac >/dev/null 2>&1 || need_apt="$need_apt default-jdk-headless"
+{ command -v clang++ >/dev/null 2>&1 || ls /usr/bin/clang++-[0-9]* >/dev/null 2>&1; } || need_apt="$need_apt clang"
 if [ -n "$need_apt" ] && command -v apt-get >/dev/null 2>&1; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && SUDO="sudo"
   { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq $need_apt >/dev/null; } ||

@@ -55,3 +55,27 @@ def run_interpreter(interp, inputs):
         interp.set_tensor(d["index"], x)
     interp.invoke()
     return interp
+
+
+def counting_loop():
+    """A model running while i < n: i += 1 (inputs i, n: int32 scalars; two subgraph calls per iteration;
+    n = 2**31 - 1 runs for minutes): an invoke() that lasts until cancel()."""
+    from edgelite.model_builder import ModelBuilder
+    b = ModelBuilder()
+    i, n = b.add_input("i", [], np.int32), b.add_input("n", [], np.int32)
+    outs = [b.add_tensor("i_out", [], np.int32), b.add_tensor("n_out", [], np.int32)]
+    b.add_operator("WHILE", [i, n], outs, {"cond_subgraph_index": 1, "body_subgraph_index": 2})
+    b.mark_output(outs[0])
+    b.add_subgraph("cond")
+    ci, cn = b.add_input("i", [], np.int32), b.add_input("n", [], np.int32)
+    less = b.add_tensor("less", [], np.bool_)
+    b.add_operator("LESS", [ci, cn], [less])
+    b.mark_output(less)
+    b.add_subgraph("body")
+    bi, bn = b.add_input("i", [], np.int32), b.add_input("n", [], np.int32)
+    one = b.add_constant("one", np.int32(1))
+    nxt = b.add_tensor("next", [], np.int32)
+    b.add_operator("ADD", [bi, one], [nxt])
+    b.mark_output(nxt)
+    b.mark_output(bn)
+    return b.build()

@@ -7,6 +7,7 @@
 #include <cstdarg>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -110,9 +111,16 @@ const std::string& LastCreateError();
 std::string LibraryDir();
 
 // Runs `body` (returning ElcStatus) and turns a C++ exception escaping the core into ELC_INTERNAL: no
-// exception ever crosses the C boundary.
+// exception ever crosses the C boundary. The body runs as the interpreter's one user (InterpreterUse): from a
+// second thread while another is inside, the call returns ELC_NOT_READY at once and touches nothing, not even
+// the interpreter's last error (which belongs to the thread inside).
 template <typename Body>
 ElcStatus Guard(ElcInterpreter* interp, Body&& body) {
+  std::optional<InterpreterUse> use;
+  if (interp && interp->interp) {
+    use.emplace(*interp->interp);
+    if (!use->status().ok()) return ELC_NOT_READY;
+  }
   try {
     return body();
   } catch (const std::bad_alloc&) {

@@ -87,13 +87,22 @@ class CoreInterpreter {
     }
   }
 
+  // Raises NotReadyError "interpreter is busy in another thread" while another Python thread's invoke (which
+  // runs without the GIL) is inside the interpreter: every accessor below goes through sg() or tensor().
+  void CheckIdle() {
+    InterpreterUse use(*interp_);
+    Check(use.status());
+  }
+
   Subgraph& sg(int index) {
+    CheckIdle();
     Subgraph* s = nullptr;
     Check(api::GetSubgraph(*interp_, index, &s));
     return *s;
   }
 
   Tensor& tensor(int subgraph, int index) {
+    CheckIdle();
     Tensor* t = nullptr;
     Check(api::GetTensor(*interp_, subgraph, index, &t));
     return *t;
@@ -102,6 +111,9 @@ class CoreInterpreter {
   void AllocateTensors(int subgraph) { Check(interp_->AllocateTensors(subgraph)); }
 
   void Invoke(int subgraph) {
+    // Taken before the GIL is released, so no other Python thread's call slips in before invoke starts.
+    InterpreterUse use(*interp_);
+    Check(use.status());
     Status status;
     {
       py::gil_scoped_release release;

@@ -58,12 +58,14 @@ EL_ALWAYS_INLINE int32_t WrappingShiftLeft(int32_t x, int left) {
 }
 
 // a + b and a - b in int32 arithmetic that wraps (LiteRT forms sums and accumulators in int32 without
-// checking for overflow, and x86 wraps them); the int64 overload is a plain sum, so accumulator code can be
-// written once for both widths.
+// checking for overflow, and x86 wraps them); the int64 overload wraps the same way (only a corrupt bias gets
+// there), so accumulator code can be written once for both widths.
 EL_ALWAYS_INLINE int32_t WrappingAdd(int32_t a, int32_t b) {
   return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
 }
-EL_ALWAYS_INLINE int64_t WrappingAdd(int64_t a, int64_t b) { return a + b; }
+EL_ALWAYS_INLINE int64_t WrappingAdd(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
+}
 EL_ALWAYS_INLINE int32_t WrappingSub(int32_t a, int32_t b) {
   return static_cast<int32_t>(static_cast<uint32_t>(a) - static_cast<uint32_t>(b));
 }
@@ -77,11 +79,13 @@ EL_ALWAYS_INLINE int32_t MultiplyByQuantizedMultiplier(int32_t x, int32_t multip
 }
 
 // The int64-accumulator form (16x8 kernels with an int64 bias): the multiplier reduced to 15 bits, one
-// rounding with ties toward +infinity, the result truncated to int32. Needs -16 <= shift <= 14.
+// rounding with ties toward +infinity, the result truncated to int32. Needs -16 <= shift <= 14. The product
+// wraps in 64 bits as on x86 (LiteRT's too): only an accumulator from a corrupt int64 bias overflows.
 EL_ALWAYS_INLINE int32_t MultiplyByQuantizedMultiplier(int64_t x, int32_t multiplier, int shift) {
   const int64_t reduced = multiplier < 0x7FFF0000 ? (static_cast<int64_t>(multiplier) + (1 << 15)) >> 16 : 0x7FFF;
   const int total_shift = 15 - shift;
-  const int64_t rounded = x * reduced + (int64_t{1} << (total_shift - 1));
+  const int64_t rounded = static_cast<int64_t>(static_cast<uint64_t>(x) * static_cast<uint64_t>(reduced) +
+                                               (uint64_t{1} << (total_shift - 1)));
   return static_cast<int32_t>(rounded >> total_shift);
 }
 

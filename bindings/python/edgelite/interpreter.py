@@ -95,6 +95,12 @@ class Interpreter:
     `InvalidModelError` / `InvalidArgumentError` are `ValueError`s; `UnsupportedError` (an operator, dtype or
     version this build cannot run), `NotReadyError` (a call out of order) and `InternalError` are
     `RuntimeError`s.
+
+    Threads: `invoke()` releases the GIL, so several interpreters run in parallel from several threads. One
+    interpreter runs one call at a time: a call from a second thread while `invoke()` runs (another `invoke()`,
+    `set_tensor`, `get_tensor`, `resize_tensor_input`, `allocate_tensors`, ...) raises `NotReadyError`
+    ("interpreter is busy in another thread") and changes nothing; `cancel()` is the exception, callable any
+    time. Use one interpreter per thread, or a lock around the calls.
     """
 
     def __init__(self, model_path: Optional[str] = None, model_content: Optional[bytes] = None,

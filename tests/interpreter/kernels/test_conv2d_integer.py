@@ -94,6 +94,20 @@ def test_int16_accumulator_width_follows_the_bias():
         assert (int(got[0, 0, 0, 0]) < 0) == (bias_dtype == np.int32), got  # wrapped negative with int32
 
 
+@requires_litert
+def test_int16_int64_bias_near_the_limits_wraps_as_litert():
+    # A bias near +-2**62 (from a corrupt file; UBSan found the signed overflow in the 64-bit requantization):
+    # the accumulator times the 15-bit multiplier wraps in 64 bits, as LiteRT's does on x86.
+    x = np.full((1, 2, 2, 4), 1000, np.int16)
+    w = np.full((2, 1, 1, 4), 100, np.int8)
+    b = np.array([2 ** 62 + 12345, -(2 ** 62) - 999], np.int64)
+    options = conv_options((1, 1), (1, 1), "VALID", "NONE", quantized_bias_type="INT64")
+    kwargs = dict(constant_inputs=(1, 2), input_quantization=[(1e-3, 0), (1e-2, 0), (1e-5, 0)],
+                  output_quantization=(0.5, 0))
+    (ours,) = run_single_op("CONV_2D", [x, w, b], options, **kwargs)
+    assert_litert_equal("CONV_2D", [x, w, b], options, ours, **kwargs)
+
+
 def test_variant_names():
     # The rows' names, as profiles show them (optimized rows of the same dtypes slot in before these).
     rng = np.random.default_rng(0)

@@ -151,6 +151,22 @@ def test_hybrid_all_zero_input_gives_the_bias():
                          input_quantization={1: (0.1, 0)}, output_types=np.float32) == "hybrid int8 (reference)"
 
 
+def test_hybrid_asymmetric_row_with_an_infinity():
+    # An infinite input makes the row's scale infinite and one quantized value NaN, which converts to INT32_MIN;
+    # adding the zero point to it wraps in int32 as LiteRT's SIMD add does (UBSan found the signed overflow, from
+    # a mutated LSTM). The other rows are unaffected.
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((2, 16)).astype(np.float32)
+    x[1, 3] = np.inf
+    w = random_q(rng, (4, 16), np.int8, -127)
+    s = np.full(4, 0.02, np.float32)
+    kwargs = dict(constant_inputs=(1, 2), input_quantization={1: quantization(s, 0, 0)}, output_types=np.float32)
+    (got,) = run_single_op("FULLY_CONNECTED", [x, w, None], fc_options(asymmetric_quantize_inputs=True), **kwargs)
+    expected = hybrid_fully_connected(x[:1], w, s, None, asymmetric_quantize_inputs=True)
+    assert_bit_equal(got[:1], expected)
+    assert got.shape == (2, 4)
+
+
 # ---- LiteRT itself ----
 @requires_litert
 @pytest.mark.parametrize("dtype, per_channel", DTYPES, ids=DTYPE_IDS)

@@ -2,7 +2,9 @@
  * game engines) and from the JNI glue of the Java API. Every function that can fail returns an
  * ElcStatus and never aborts; the message of the last failure on an object is retrievable as a string.
  * Objects are opaque; each *Create has its *Delete. An interpreter is used from one thread at a time
- * (ElcInterpreterCancel is the exception: any thread, any time).
+ * (ElcInterpreterCancel is the exception: any thread, any time): a call from a second thread while another
+ * is inside it (allocate, invoke, resize, tensor copies, signature calls) returns ELC_NOT_READY and changes
+ * nothing, the last error included. Delete an interpreter only once no call on it is running (cancel and wait).
  *
  * LiteRT's own C API names (TfLiteModelCreate, TfLiteInterpreterInvoke, ...) are declared by the
  * compatibility headers tensorflow/lite/c/c_api.h and tensorflow/lite/c/common.h beside this one, over

@@ -31,7 +31,7 @@ inline ConcatRescale MakeConcatRescale(float input_scale, int32_t input_zero_poi
 inline void RescaleUint8(const ConcatRescale& r, const uint8_t* in, uint8_t* out, int64_t n) {
   for (int64_t i = 0; i < n; ++i) {
     const float v = static_cast<float>(in[i]) * r.scale + r.bias;
-    const int32_t q = FloatToInt32LikeX86(static_cast<double>(std::round(v))) + r.output_zero_point;
+    const int32_t q = WrappingAdd(FloatToInt32LikeX86(static_cast<double>(std::round(v))), r.output_zero_point);
     out[i] = static_cast<uint8_t>(std::min(std::max(q, int32_t{0}), int32_t{255}));
   }
 }

@@ -78,7 +78,9 @@ inline void QuantizeRowAsymmetric(const float* x, int n, int64_t stride, int8_t*
   } else if (zp_double >= kQMax) {
     zp = 127;
   } else {
-    zp = static_cast<int32_t>(std::round(zp_double));
+    // In range, or NaN (a row holding an infinity): LiteRT converts to int8 on x86, which keeps the low byte of
+    // the 32-bit conversion (INT32_MIN for NaN, so 0); a plain cast of NaN would be undefined behaviour.
+    zp = static_cast<int8_t>(FloatToInt32LikeX86(std::round(zp_double)));
   }
   *scale = static_cast<float>(s);
   *zero_point = zp;
@@ -86,8 +88,9 @@ inline void QuantizeRowAsymmetric(const float* x, int n, int64_t stride, int8_t*
   const int vector_end = n / kRowQuantizerLanes * kRowQuantizerLanes;
   for (int i = 0; i < n; ++i) {
     const float v = inverse * x[i * stride];
-    // The vector part adds the zero point in int32, the tail in float32 (LiteRT's two loops).
-    const int32_t r = i < vector_end ? RoundLikeRowQuantizer(v) + zp
+    // The vector part adds the zero point in int32 (wrapping, as SIMD adds do: a NaN or huge value converts
+    // to INT32_MIN), the tail in float32 (LiteRT's two loops).
+    const int32_t r = i < vector_end ? WrappingAdd(RoundLikeRowQuantizer(v), zp)
                                      : FloatToInt32LikeX86(static_cast<float>(zp) + std::round(v));
     q[i] = static_cast<int8_t>(std::min(127, std::max(-128, r)));
   }
