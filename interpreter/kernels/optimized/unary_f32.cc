@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "interpreter/kernels/optimized/transcendental_f32.h"
 
@@ -41,6 +42,25 @@ inline float Round(float x) {
 // x != x is the NaN test that vectorizes (std::isnan may not, under the build's flags).
 inline float Sign(float x) { return x > 0.f ? 1.f : x < 0.f ? -1.f : x != x ? x : 0.f; }
 
+// RELU and RELU6 on GCC vector types: this file is built at -Os, where GCC does not vectorize loops at all, and
+// these two run on whole activations of CNNs (a standalone RELU after a residual ADD was a scalar compare and
+// branch per element). 16 lanes: one zmm register under AVX-512, two ymm or four xmm elsewhere; the same
+// expressions as the scalar forms, lane by lane, so NaN and -0 come out alike.
+typedef float F32x16 __attribute__((vector_size(64)));
+
+template <int kHigh>  // 0: no upper bound
+void ClampLoop(const float* in, float* out, int64_t n, float) {
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    F32x16 v;
+    std::memcpy(&v, in + i, sizeof v);
+    if (kHigh) v = v > static_cast<float>(kHigh) ? F32x16{} + static_cast<float>(kHigh) : v;
+    v = v < 0.f ? F32x16{} : v;
+    std::memcpy(out + i, &v, sizeof v);
+  }
+  for (; i < n; ++i) out[i] = kHigh ? Relu6(in[i]) : Relu(in[i]);
+}
+
 void LeakyRelu(const float* in, float* out, int64_t n, float alpha) {
   for (int64_t i = 0; i < n; ++i) out[i] = in[i] > 0.f ? in[i] : in[i] * alpha;
 }
@@ -62,7 +82,7 @@ void Cos(const float* in, float* out, int64_t n, float) {
 
 extern const UnaryF32Kernels kUnaryF32 = {
     Loop<LogisticF>, Loop<TanhF>,  Loop<GeluExact>, Loop<GeluTanh>, Loop<ExpF>,      Loop<LogF>,   Sin,
-    Cos,             Loop<Elu>,    Loop<FloorF>,    Loop<CeilF>,    Loop<Relu>,      Loop<Relu6>,  Loop<HardSwish>,
+    Cos,             Loop<Elu>,    Loop<FloorF>,    Loop<CeilF>,    ClampLoop<0>,     ClampLoop<6>,  Loop<HardSwish>,
     Loop<Rsqrt>,     Loop<Sqrt>,   Loop<Square>,    LeakyRelu,      Loop<Neg>,       Loop<Abs>,
     Loop<ReluN1To1>, Loop<Relu0To1>, Loop<Round>,   Loop<Sign>,
 };
