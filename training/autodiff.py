@@ -162,9 +162,9 @@ def apply(op, *inputs, **attrs):
     return out
 
 
-def _toposort(root):
-    """Tensors reachable from `root` through gradient-requiring inputs, inputs before consumers."""
-    order, seen, stack = [], set(), [(root, False)]
+def topological_order(roots, parents):
+    """Tensors reachable from `roots` through `parents(tensor)`, each after the tensors it comes from."""
+    order, seen, stack = [], set(), [(t, False) for t in roots]
     while stack:
         tensor, expanded = stack.pop()
         if expanded:
@@ -174,9 +174,14 @@ def _toposort(root):
             continue
         seen.add(id(tensor))
         stack.append((tensor, True))
-        if tensor._node is not None:
-            stack.extend((p, False) for p in tensor._node.parents if p.requires_grad and id(p) not in seen)
+        stack.extend((p, False) for p in parents(tensor) if id(p) not in seen)
     return order
+
+
+def _toposort(root):
+    """Tensors reachable from `root` through gradient-requiring inputs, inputs before consumers."""
+    return topological_order([root], lambda t: [p for p in t._node.parents if p.requires_grad]
+                             if t._node is not None else ())
 
 
 def _sum_to_shape(g, shape):

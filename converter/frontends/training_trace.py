@@ -23,22 +23,14 @@ _NO_MAPPING = {"im2col": "a convolution or pooling window (use the Conv2D / pool
 
 def _order(outputs):
     """Tensors reachable from `outputs`, producers first, following recorded nodes and stop_gradient links."""
-    order, done = [], set()
-    stack = [(t, False) for t in outputs]
-    while stack:
-        tensor, expanded = stack.pop()
-        if expanded:
-            order.append(tensor)
-            continue
-        if id(tensor) in done:
-            continue
-        done.add(id(tensor))
-        stack.append((tensor, True))
+    from ...training.autodiff import topological_order  # here: the training side is optional
+
+    def sources(tensor):
         if tensor._node is not None:
-            stack.extend((p, False) for p in reversed(tensor._node.parents) if id(p) not in done)
-        elif getattr(tensor, "_gradient_stopped_from", None) is not None:
-            stack.append((tensor._gradient_stopped_from, False))
-    return order
+            return reversed(tensor._node.parents)
+        stopped = getattr(tensor, "_gradient_stopped_from", None)
+        return () if stopped is None else (stopped,)
+    return topological_order(outputs, sources)
 
 
 def _record(layer, arrays, multi, call_kwargs):
