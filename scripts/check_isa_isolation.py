@@ -11,6 +11,10 @@
 
     python scripts/check_isa_isolation.py BUILD_DIR     # e.g. build/dev, or build/cp311-cp311-linux_x86_64
 
+3. The linked C library (libedgelite_c.so, kept with its symbols in the build directory): with link-time
+   optimization the core's final code is made at link, so its functions are checked there as in 1 (any
+   function outside edgelite::optimized::<isa> with instructions beyond the baseline is an offender).
+
 Exit status 0 when clean, 1 with a list of offenders, 2 when the tools or objects are missing."""
 
 from __future__ import annotations
@@ -68,6 +72,13 @@ def baseline_offenders(objects: list[str], objdump: str = "objdump", pattern: re
     return bad
 
 
+def linked_offenders(library: str, objdump: str, pattern: re.Pattern, isas: list[str]) -> list[str]:
+    """Functions of a linked library that use instructions beyond the baseline outside the ISA namespaces."""
+    allowed = re.compile(r"edgelite::optimized::(?:%s)::" % "|".join(map(re.escape, isas)))
+    return [line for line in baseline_offenders([library], objdump, pattern)
+            if not allowed.search(line.split(": ", 2)[1])]
+
+
 def isa_offenders(isa: str, objects: list[str], nm: str = "nm") -> list[str]:
     bad = []
     namespace = f"edgelite::optimized::{isa}::"
@@ -97,9 +108,14 @@ def main(argv: list[str]) -> int:
         print(f"no edgelite objects under {files}", file=sys.stderr)
         return 2
     bad = baseline_offenders(baseline, objdump, BEYOND_BASELINE_AARCH64 if aarch64 else BEYOND_BASELINE)
+    isas = []
     for d in isa_dirs:
         isa = os.path.basename(d)[len("edgelite_isa_"):-len(".dir")]
+        isas.append(isa)
         bad += isa_offenders(isa, glob.glob(os.path.join(d, "**", "*.o"), recursive=True), nm)
+    library = os.path.join(argv[1], "libedgelite_c.so")
+    if os.path.isfile(library):
+        bad += linked_offenders(library, objdump, BEYOND_BASELINE_AARCH64 if aarch64 else BEYOND_BASELINE, isas)
     for line in bad:
         print(line)
     if bad:
@@ -107,7 +123,8 @@ def main(argv: list[str]) -> int:
         return 1
     print(f"{len(baseline)} baseline objects use only {'Armv8.0' if aarch64 else 'x86-64'} instructions; "
           f"{len(isa_dirs)} ISA libraries keep "
-          "their symbols in their own namespaces")
+          "their symbols in their own namespaces"
+          + ("; the linked C library agrees" if os.path.isfile(library) else ""))
     return 0
 
 
