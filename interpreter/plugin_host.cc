@@ -126,11 +126,10 @@ ElStatus ApiReportError(ElContext* c, const char* message) { return Report(c, me
 int32_t ApiNumThreads(ElContext* c) { return c->ctx->thread_pool().num_threads(); }
 
 void ApiParallelFor(ElContext* c, int64_t n, int64_t grain, ElParallelTask task, void* arg) {
-  // ParallelFor runs at most num_threads ranges at once, so a counter numbers them within [0, num_threads).
-  std::atomic<int32_t> slot{0};
-  c->ctx->thread_pool().ParallelFor(n, std::max<int64_t>(grain, 1), [&](int64_t begin, int64_t end) {
-    task(arg, begin, end, slot.fetch_add(1, std::memory_order_relaxed));
-  });
+  // The pool's thread numbers are what the ABI promises: in [0, num_threads), unique among running ranges.
+  ThreadPool& pool = c->ctx->thread_pool();
+  const double cost = static_cast<double>(ThreadPool::kMinTaskCost) / static_cast<double>(std::max<int64_t>(grain, 1));
+  pool.ParallelFor(n, cost, [&](int64_t begin, int64_t end, int thread) { task(arg, begin, end, thread); });
 }
 
 int32_t ApiCancelled(ElContext* c) { return c->ctx->cancelled(); }

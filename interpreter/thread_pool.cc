@@ -1,28 +1,143 @@
-// ThreadPool on top of Eigen's non-blocking pool (work-stealing queues, spinning before sleeping),
-// the same pool TensorFlow uses; we only add range splitting and a barrier.
+// The pool: num_threads - 1 workers that spin a little after each loop (the next operator of an invoke
+// usually comes within microseconds, and waking a sleeping thread costs tens of them), then sleep on a
+// condition variable. A loop lives on the caller's stack; the caller publishes it, works on it like any
+// worker, and waits only for workers that took a tile, never for one still waking up.
 #include "interpreter/thread_pool.h"
 
-#define EIGEN_USE_THREADS
-#include <unsupported/Eigen/CXX11/ThreadPool>
-
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
 
 namespace edgelite {
 
+namespace {
+
+// How long an idle worker spins before it sleeps.
+constexpr auto kSpinTime = std::chrono::microseconds(500);
+// Tiles cut per thread at most: more than one, so a thread that got descheduled or woke late leaves its
+// share to the others; few, so each tile stays large.
+constexpr int64_t kTilesPerThread = 4;
+
+inline void CpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  _mm_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
+// One loop in flight: tiles of tile_rows x tile_cols over rows x cols, numbered row-major and handed out
+// by `next`.
+struct Loop {
+  TileTask fn;
+  int64_t rows, cols, tile_rows, tile_cols, col_tiles, tiles;
+  alignas(64) std::atomic<int64_t> next{0};
+};
+
+void RunTiles(Loop& loop, int thread) {
+  for (int64_t t; (t = loop.next.fetch_add(1, std::memory_order_relaxed)) < loop.tiles;) {
+    const int64_t r0 = t / loop.col_tiles * loop.tile_rows, c0 = t % loop.col_tiles * loop.tile_cols;
+    loop.fn(r0, std::min(loop.rows, r0 + loop.tile_rows), c0, std::min(loop.cols, c0 + loop.tile_cols), thread);
+  }
+}
+
+int64_t CeilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+}  // namespace
+
 struct ThreadPool::Impl {
-  explicit Impl(int n) : pool(n) {}
-  Eigen::ThreadPool pool;
+  explicit Impl(int workers);
+  ~Impl();
+  void WorkerMain(int thread);
+  void Run(Loop& loop);
+
+  std::vector<std::thread> threads;
+  std::atomic<bool> busy{false};  // a loop is in flight: a nested or concurrent loop runs inline
+  alignas(64) std::atomic<uint64_t> generation{0};  // bumped per published loop
+  std::atomic<Loop*> loop{nullptr};
+  std::atomic<bool> stop{false};
+  alignas(64) std::atomic<int> inside{0};  // workers between reading `loop` and finishing its tiles
+  std::atomic<int> sleepers{0};
+  std::mutex mutex;
+  std::condition_variable wake;
 };
 
 namespace {
-// What every worker of one ParallelFor call shares; tasks capture only a pointer to it and their index,
-// which fits std::function's inline storage, so scheduling does not allocate.
-struct Job {
-  RangeFunction fn;
-  int64_t total, chunk;
-  Eigen::Barrier* barrier;
-};
+// The pool a worker thread serves and its thread number, so a loop started from inside a tile runs inline
+// under the same number.
+thread_local const void* tls_pool = nullptr;
+thread_local int tls_thread = 0;
 }  // namespace
+
+ThreadPool::Impl::Impl(int workers) {
+  threads.reserve(workers);
+  for (int i = 1; i <= workers; ++i) threads.emplace_back([this, i] { WorkerMain(i); });
+}
+
+ThreadPool::Impl::~Impl() {
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    stop = true;
+    ++generation;
+  }
+  wake.notify_all();
+  for (auto& t : threads) t.join();
+}
+
+void ThreadPool::Impl::WorkerMain(int thread) {
+  tls_pool = this;
+  tls_thread = thread;
+  uint64_t seen = 0;
+  for (;;) {
+    uint64_t now = generation.load(std::memory_order_acquire);
+    if (now == seen) {
+      const auto deadline = std::chrono::steady_clock::now() + kSpinTime;
+      for (int i = 1; (now = generation.load(std::memory_order_acquire)) == seen; ++i) {
+        CpuRelax();
+        if (i % 64 || std::chrono::steady_clock::now() < deadline) continue;
+        // Registered as a sleeper before the last look under the lock, so Run either sees the sleeper and
+        // notifies, or bumped the generation before that look.
+        std::unique_lock<std::mutex> lock(mutex);
+        sleepers.fetch_add(1);
+        wake.wait(lock, [&] { return generation.load() != seen; });
+        sleepers.fetch_sub(1);
+      }
+    }
+    if (stop.load()) return;
+    seen = now;
+    // Counted before `loop` is read: Run clears `loop` before it waits for `inside` to drop to zero, so a
+    // worker either is waited for or finds no loop (or the next one, which then waits for it).
+    inside.fetch_add(1);
+    if (Loop* l = loop.load()) RunTiles(*l, thread);
+    inside.fetch_sub(1, std::memory_order_release);
+  }
+}
+
+void ThreadPool::Impl::Run(Loop& l) {
+  if (tls_pool == this || busy.exchange(true, std::memory_order_acquire)) {
+    RunTiles(l, tls_pool == this ? tls_thread : 0);
+    return;
+  }
+  loop.store(&l);
+  generation.fetch_add(1);
+  if (sleepers.load() > 0) {
+    { std::lock_guard<std::mutex> lock(mutex); }
+    const int64_t wanted = std::min<int64_t>(static_cast<int64_t>(threads.size()), l.tiles - 1);
+    for (int64_t i = 0; i < wanted; ++i) wake.notify_one();
+  }
+  RunTiles(l, 0);
+  loop.store(nullptr);
+  while (inside.load() != 0) CpuRelax();
+  busy.store(false, std::memory_order_release);
+}
 
 ThreadPool::ThreadPool(int num_threads) : num_threads_(std::max(1, num_threads)) {
   // The caller's thread works too, so the pool needs one thread fewer than the parallelism asked for.
@@ -31,27 +146,42 @@ ThreadPool::ThreadPool(int num_threads) : num_threads_(std::max(1, num_threads))
 
 ThreadPool::~ThreadPool() = default;
 
-void ThreadPool::ParallelFor(int64_t total, int64_t min_per_task, RangeFunction fn) {
-  if (total <= 0) return;
-  min_per_task = std::max<int64_t>(1, min_per_task);
-  int64_t tasks = std::min<int64_t>(num_threads_, (total + min_per_task - 1) / min_per_task);
-  if (tasks <= 1 || !impl_) {
-    fn(0, total);
+int64_t ThreadPool::TilesFor(int64_t total, double cost_per_unit) const {
+  if (num_threads_ == 1 || total <= 1) return 1;
+  const double by_cost = static_cast<double>(total) * cost_per_unit / kMinTaskCost;
+  const int64_t most = std::min<int64_t>(total, num_threads_ * kTilesPerThread);
+  return by_cost < 2 ? 1 : by_cost >= static_cast<double>(most) ? most : static_cast<int64_t>(by_cost);
+}
+
+void ThreadPool::ParallelForTiles(int64_t rows, int64_t cols, int64_t tile_rows, int64_t tile_cols,
+                                  TileTask fn) {
+  if (rows <= 0 || cols <= 0) return;
+  tile_rows = std::max<int64_t>(1, std::min(tile_rows, rows));
+  tile_cols = std::max<int64_t>(1, std::min(tile_cols, cols));
+  Loop l{fn, rows, cols, tile_rows, tile_cols, CeilDiv(cols, tile_cols), 0};
+  l.tiles = CeilDiv(rows, tile_rows) * l.col_tiles;
+  if (l.tiles == 1 || !impl_) {
+    fn(0, rows, 0, cols, tls_pool == impl_.get() && impl_ ? tls_thread : 0);
     return;
   }
-  const int64_t chunk = (total + tasks - 1) / tasks;
-  tasks = (total + chunk - 1) / chunk;
-  Eigen::Barrier barrier(static_cast<unsigned>(tasks - 1));
-  Job job{fn, total, chunk, &barrier};
-  for (int64_t t = 1; t < tasks; ++t) {
-    Job* j = &job;
-    impl_->pool.Schedule([j, t] {
-      j->fn(t * j->chunk, std::min(j->total, (t + 1) * j->chunk));
-      j->barrier->Notify();
-    });
-  }
-  fn(0, std::min(total, chunk));
-  barrier.Wait();
+  impl_->Run(l);
+}
+
+void ThreadPool::ParallelFor2D(int64_t rows, int64_t cols, double cost_per_cell, TileTask fn) {
+  if (rows <= 0 || cols <= 0) return;
+  const int64_t tiles = TilesFor(rows * cols, cost_per_cell);
+  const int64_t row_tiles = std::min(rows, tiles), col_tiles = std::min(cols, CeilDiv(tiles, row_tiles));
+  ParallelForTiles(rows, cols, CeilDiv(rows, row_tiles), CeilDiv(cols, col_tiles), fn);
+}
+
+void ThreadPool::ParallelFor(int64_t total, double cost_per_item, RangeTask fn) {
+  ParallelFor2D(total, 1, cost_per_item, [&](int64_t b, int64_t e, int64_t, int64_t, int t) { fn(b, e, t); });
+}
+
+void ThreadPool::ParallelFor(int64_t total, int64_t min_per_task, RangeFunction fn) {
+  // At least min_per_task items per tile: one item costs that fraction of the least task worth handing off.
+  const double cost = static_cast<double>(kMinTaskCost) / static_cast<double>(std::max<int64_t>(1, min_per_task));
+  ParallelFor(total, cost, [&](int64_t b, int64_t e, int) { fn(b, e); });
 }
 
 }  // namespace edgelite

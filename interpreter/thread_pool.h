@@ -1,5 +1,7 @@
-// The thread pool kernels share, sized by the interpreter's num_threads. Work is split into contiguous
-// ranges; the calling thread takes one range itself, so num_threads=1 runs inline with no handoff.
+// The thread pool kernels share, sized by the interpreter's num_threads. A loop is cut into tiles that the
+// calling thread and the workers take one at a time from a shared counter (a thread that was descheduled or
+// started late takes fewer, so one slow thread does not hold the loop up), and each call says what one unit
+// of work costs so that the pool alone decides how many tiles to cut and whether waking a thread pays.
 #pragma once
 
 #include <cstdint>
@@ -8,23 +10,40 @@
 
 namespace edgelite {
 
-// A non-owning reference to a callable fn(begin, end): unlike std::function it never allocates, so
-// kernels can hand lambdas with any captures to ParallelFor during eval.
-class RangeFunction {
+// A non-owning reference to a callable: unlike std::function it never allocates, so kernels can hand
+// lambdas with any captures to the pool during eval.
+template <typename Signature>
+class FunctionRef;
+template <typename R, typename... Args>
+class FunctionRef<R(Args...)> {
  public:
-  template <typename F, typename = std::enable_if_t<!std::is_same_v<std::decay_t<F>, RangeFunction>>>
-  RangeFunction(F&& fn)  // NOLINT: implicit, so lambdas pass directly
+  // Only callables taking Args convert, so ParallelFor's overloads are told apart by the lambda's arity.
+  template <typename F, typename = std::enable_if_t<!std::is_same_v<std::decay_t<F>, FunctionRef> &&
+                                                    std::is_invocable_r_v<R, F&, Args...>>>
+  FunctionRef(F&& fn)  // NOLINT: implicit, so lambdas pass directly
       : object_(const_cast<void*>(static_cast<const void*>(&fn))),
-        call_([](void* o, int64_t b, int64_t e) { (*static_cast<std::remove_reference_t<F>*>(o))(b, e); }) {}
-  void operator()(int64_t begin, int64_t end) const { call_(object_, begin, end); }
+        call_([](void* o, Args... a) -> R { return (*static_cast<std::remove_reference_t<F>*>(o))(a...); }) {}
+  R operator()(Args... a) const { return call_(object_, a...); }
 
  private:
   void* object_;
-  void (*call_)(void*, int64_t, int64_t);
+  R (*call_)(void*, Args...);
 };
+
+// fn(begin, end, thread): items [begin, end) on thread `thread` in [0, num_threads); no two tiles running at
+// the same time have the same thread, so it indexes per-thread scratch.
+using RangeTask = FunctionRef<void(int64_t, int64_t, int)>;
+// fn(row_begin, row_end, col_begin, col_end, thread): one tile of a 2-D loop.
+using TileTask = FunctionRef<void(int64_t, int64_t, int64_t, int64_t, int)>;
+// The old form, without a thread: fn(begin, end).
+using RangeFunction = FunctionRef<void(int64_t, int64_t)>;
 
 class ThreadPool {
  public:
+  // Cost unit of the loops below: about one CPU cycle of one core (a vectorized float multiply-add is about
+  // 1/16, a byte copied about 1/8, a transcendental function about 20). Only the order of magnitude matters.
+  static constexpr int64_t kMinTaskCost = 8 * 1024;
+
   explicit ThreadPool(int num_threads);
   ~ThreadPool();
   ThreadPool(const ThreadPool&) = delete;
@@ -32,8 +51,21 @@ class ThreadPool {
 
   int num_threads() const { return num_threads_; }
 
-  // Calls fn(begin, end) over [0, total) split into at most num_threads ranges of at least
-  // `min_per_task` items each; returns when every range is done.
+  // How many tiles a loop of `total` units costing `cost_per_unit` each should be cut into: 1 (run inline,
+  // wake nobody) when the whole loop costs too little to pay for a hand-off, else up to a few per thread.
+  int64_t TilesFor(int64_t total, double cost_per_unit) const;
+
+  // Calls fn over [0, total) cut into tiles by cost; returns when all are done. Tiny loops run inline.
+  void ParallelFor(int64_t total, double cost_per_item, RangeTask fn);
+
+  // A 2-D loop over rows x cols cut into tiles by cost: rows are split first (each tile then reads a
+  // contiguous block of the row operand), columns only when there are fewer rows than tiles wanted.
+  void ParallelFor2D(int64_t rows, int64_t cols, double cost_per_cell, TileTask fn);
+
+  // Tiles of fixed size (the caller chose them, e.g. from a plugin's grain), handed out the same way.
+  void ParallelForTiles(int64_t rows, int64_t cols, int64_t tile_rows, int64_t tile_cols, TileTask fn);
+
+  // The old form: at least `min_per_task` items per range, no thread. Kept while call sites move over.
   void ParallelFor(int64_t total, int64_t min_per_task, RangeFunction fn);
 
  private:
