@@ -142,26 +142,15 @@ void GemmF32Rows(const GemmShape& s, const float* a, const float* packed_w, floa
 }
 
 void GemmF32(const GemmShape& s, const float* a, const float* packed_w, float* c, ThreadPool& pool) {
-  const int panels = NumPanels(s.n);
-  const int row_tiles = (s.m + kMR - 1) / kMR;
-  // Below this much work per task, handing off to another thread costs more than it saves.
-  constexpr int64_t kMinMacsPerTask = 64 * 1024;
-  const int64_t macs = static_cast<int64_t>(s.m) * s.n * s.k;
-  const int threads = pool.num_threads();
-  if (threads == 1 || macs < 2 * kMinMacsPerTask) {
-    GemmBlock(s, a, packed_w, c, 0, s.m, 0, panels);
-  } else if (row_tiles >= 2 * threads) {
-    const int64_t macs_per_tile = std::max<int64_t>(1, macs / row_tiles);
-    pool.ParallelFor(row_tiles, std::max<int64_t>(1, kMinMacsPerTask / macs_per_tile), [&](int64_t b, int64_t e) {
-      GemmBlock(s, a, packed_w, c, static_cast<int>(b * kMR), static_cast<int>(std::min<int64_t>(e * kMR, s.m)),
-                0, panels);
-    });
-  } else {
-    // Few rows (a fully-connected layer at batch 1): split the weights instead.
-    pool.ParallelFor(panels, 1, [&](int64_t b, int64_t e) {
-      GemmBlock(s, a, packed_w, c, 0, s.m, static_cast<int>(b), static_cast<int>(e));
-    });
-  }
+  // Cells of one row tile x one panel (kMR * kNR * k multiply-adds, about 16 a cycle); the pool splits rows
+  // first and panels too when there are few rows (a fully-connected layer at batch 1 splits only panels).
+  const double cell_cost = static_cast<double>(kMR) * kNR * s.k / 16;
+  pool.ParallelFor2D((s.m + kMR - 1) / kMR, NumPanels(s.n), cell_cost,
+                     [&](int64_t r0, int64_t r1, int64_t p0, int64_t p1, int) {
+                       GemmBlock(s, a, packed_w, c, static_cast<int>(r0 * kMR),
+                                 static_cast<int>(std::min<int64_t>(r1 * kMR, s.m)), static_cast<int>(p0),
+                                 static_cast<int>(p1));
+                     });
 }
 
 }  // namespace
