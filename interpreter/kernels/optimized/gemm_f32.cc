@@ -142,15 +142,26 @@ void GemmF32Rows(const GemmShape& s, const float* a, const float* packed_w, floa
 }
 
 void GemmF32(const GemmShape& s, const float* a, const float* packed_w, float* c, ThreadPool& pool) {
-  // Cells of one row tile x one panel (kMR * kNR * k multiply-adds, about 16 a cycle); the pool splits rows
-  // first and panels too when there are few rows (a fully-connected layer at batch 1 splits only panels).
-  const double cell_cost = static_cast<double>(kMR) * kNR * s.k / 16;
-  pool.ParallelFor2D((s.m + kMR - 1) / kMR, NumPanels(s.n), cell_cost,
-                     [&](int64_t r0, int64_t r1, int64_t p0, int64_t p1, int) {
-                       GemmBlock(s, a, packed_w, c, static_cast<int>(r0 * kMR),
-                                 static_cast<int>(std::min<int64_t>(r1 * kMR, s.m)), static_cast<int>(p0),
-                                 static_cast<int>(p1));
-                     });
+  // Cells of one row tile x one panel: kMR * kNR * k multiply-adds. The pool says how many tiles the work
+  // pays for; their shape is the one that reads least: a tile streams its rows of A and its panels of
+  // weights, so with row_tiles x panels cut into tr x tc tiles A is read tc times and the weights tr times
+  // (early layers: many rows, split rows; late 1x1 convs and batch-1 FC: few rows, split panels).
+  const int64_t row_tiles = (s.m + kMR - 1) / kMR, panels = NumPanels(s.n);
+  const int64_t tiles = pool.TilesFor(row_tiles * panels, ThreadPool::kCostMultiplyAdd * kMR * kNR * s.k);
+  int64_t tr = std::min(row_tiles, tiles), tc = 1;
+  double least = -1;
+  for (int64_t r = 1; r <= std::min(row_tiles, tiles); ++r) {
+    const int64_t cols = std::min(panels, (tiles + r - 1) / r);
+    if (r * cols < std::min<int64_t>(tiles, pool.num_threads())) continue;  // too few to keep all threads busy
+    const double read = static_cast<double>(cols) * s.m + static_cast<double>(r) * s.n;
+    if (least < 0 || read < least) least = read, tr = r, tc = cols;
+  }
+  pool.ParallelForTiles(row_tiles, panels, (row_tiles + tr - 1) / tr, (panels + tc - 1) / tc,
+                        [&](int64_t r0, int64_t r1, int64_t p0, int64_t p1, int) {
+                          GemmBlock(s, a, packed_w, c, static_cast<int>(r0 * kMR),
+                                    static_cast<int>(std::min<int64_t>(r1 * kMR, s.m)), static_cast<int>(p0),
+                                    static_cast<int>(p1));
+                        });
 }
 
 }  // namespace
