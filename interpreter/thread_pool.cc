@@ -34,6 +34,14 @@ inline void CpuRelax() {
 #endif
 }
 
+// One step of a spin-wait: pause instructions first, then also yield the core every 16th step, so that on
+// a machine with more runnable threads than cores the thread being waited for (often descheduled) gets to
+// run instead of the spinner burning the time slice.
+inline void SpinStep(int step) {
+  CpuRelax();
+  if (step >= 256 && step % 16 == 0) std::this_thread::yield();
+}
+
 // One loop in flight: tiles of tile_rows x tile_cols over rows x cols, numbered row-major and handed out
 // by `next`.
 struct Loop {
@@ -101,7 +109,7 @@ void ThreadPool::Impl::WorkerMain(int thread) {
     if (now == seen) {
       const auto deadline = std::chrono::steady_clock::now() + kSpinTime;
       for (int i = 1; (now = generation.load(std::memory_order_acquire)) == seen; ++i) {
-        CpuRelax();
+        SpinStep(i);
         if (i % 64 || std::chrono::steady_clock::now() < deadline) continue;
         // Registered as a sleeper before the last look under the lock, so Run either sees the sleeper and
         // notifies, or bumped the generation before that look.
@@ -135,7 +143,7 @@ void ThreadPool::Impl::Run(Loop& l) {
   }
   RunTiles(l, 0);
   loop.store(nullptr);
-  while (inside.load() != 0) CpuRelax();
+  for (int i = 1; inside.load() != 0; ++i) SpinStep(i);
   busy.store(false, std::memory_order_release);
 }
 

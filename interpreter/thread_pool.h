@@ -40,9 +40,15 @@ using RangeFunction = FunctionRef<void(int64_t, int64_t)>;
 
 class ThreadPool {
  public:
-  // Cost unit of the loops below: about one CPU cycle of one core (a vectorized float multiply-add is about
-  // 1/16, a byte copied about 1/8, a transcendental function about 20). Only the order of magnitude matters.
+  // Cost unit of the loops below: about one CPU cycle of one core; only the order of magnitude matters. A tile
+  // costs at least kMinTaskCost (a few microseconds, several times what handing it to a spinning worker costs).
   static constexpr int64_t kMinTaskCost = 8 * 1024;
+  // Rough costs in that unit, for call sites to combine into the cost of one item of their loop.
+  static constexpr double kCostMultiplyAdd = 1.0 / 16;  // one float multiply-add in vectorized code
+  static constexpr double kCostVectorValue = 0.5;  // one value through a vectorized element-wise loop
+  static constexpr double kCostScalarValue = 2;    // one value through scalar code (index math, a branch)
+  static constexpr double kCostTranscendental = 4;  // one exp, log, tanh, ... in vectorized code
+  static constexpr double kCostByteCopied = 1.0 / 8;
 
   explicit ThreadPool(int num_threads);
   ~ThreadPool();

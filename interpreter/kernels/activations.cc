@@ -119,7 +119,7 @@ UnaryLoopF32 ReferenceLoop(UnaryOp op, bool gelu_approximate) {
 
 template <UnaryOp kOp>
 Status PrepareF32(KernelContext&, Node&, UnaryData& d) {
-  d.grain = IsTranscendental(kOp) ? 4096 : 16384;
+  d.value_cost = IsTranscendental(kOp) ? ThreadPool::kCostTranscendental : ThreadPool::kCostVectorValue;
   d.f32 = d.variant->isa == Isa::kReference
               ? ReferenceLoop(kOp, d.gelu_approximate)
               : OptimizedLoop(kOp, d.gelu_approximate, *optimized::UnaryF32For(d.variant->isa));
@@ -130,8 +130,8 @@ Status EvalF32(KernelContext& ctx, Node& node, UnaryData& d) {
   const Tensor& in = *ctx.input(node, 0);
   const float* x = in.data_as<float>();
   float* y = ctx.output(node, 0)->data_as<float>();
-  ctx.thread_pool().ParallelFor(in.num_elements(), d.grain,
-                                [&](int64_t b, int64_t e) { d.f32(x + b, y + b, e - b, d.alpha); });
+  ctx.thread_pool().ParallelFor(in.num_elements(), d.value_cost,
+                                [&](int64_t b, int64_t e, int) { d.f32(x + b, y + b, e - b, d.alpha); });
   return Status::Ok();
 }
 
@@ -142,7 +142,7 @@ Status EvalMap(KernelContext& ctx, Node& node, UnaryData&) {
   const Tensor& in = *ctx.input(node, 0);
   const T* x = in.data_as<T>();
   T* y = ctx.output(node, 0)->data_as<T>();
-  ctx.thread_pool().ParallelFor(in.num_elements(), 16384, [&](int64_t b, int64_t e) {
+  ctx.thread_pool().ParallelFor(in.num_elements(), ThreadPool::kCostScalarValue, [&](int64_t b, int64_t e, int) {
     for (int64_t i = b; i < e; ++i) y[i] = kFn(x[i]);
   });
   return Status::Ok();

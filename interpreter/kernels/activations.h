@@ -37,7 +37,7 @@ struct UnaryData : VariantChoice<UnaryData> {
   bool gelu_approximate = false;     // GeluOptions.approximate: the tanh form instead of erf
   float alpha = 0.f;                 // LeakyReluOptions.alpha; 0 when the table is absent, as in .tflite
   optimized::UnaryLoopF32 f32 = nullptr;  // chosen in prepare: the chosen ISA's loop, or the reference one
-  int64_t grain = 16384;             // fewest elements worth a thread-pool task (less for transcendental ops)
+  double value_cost = 0;  // the thread pool's cost of one value (more for transcendental ops)
   UnaryIntegerParams q;              // integer rows
 };
 

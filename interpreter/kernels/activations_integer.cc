@@ -17,7 +17,7 @@ namespace {
 namespace ri = reference::integer;
 using P = UnaryIntegerParams;
 
-constexpr int64_t kGrain = 16384;  // elements per thread-pool task
+constexpr double kValueCost = ThreadPool::kCostScalarValue;  // requantizing one value
 
 // The operators' values, each one function of (value, params) so that both row kinds share it.
 int32_t ByteTableInt8(int32_t q, const P& p) { return static_cast<int8_t>(p.table8[static_cast<uint8_t>(q)]); }
@@ -139,7 +139,7 @@ Status EvalQuantized(KernelContext& ctx, Node& node, UnaryData& d) {
       }
     }
   }
-  ctx.thread_pool().ParallelFor(n, kGrain, [&](int64_t b, int64_t e) {
+  ctx.thread_pool().ParallelFor(n, kValueCost, [&](int64_t b, int64_t e, int) {
     for (int64_t i = b; i < e; ++i) y[i] = static_cast<T>(p.value(x[i], p));
   });
   return Status::Ok();
@@ -321,7 +321,8 @@ Status EvalByteTable(KernelContext& ctx, Node& node, UnaryData& d) {
   }
   const uint8_t* x = static_cast<const uint8_t*>(in.data);
   uint8_t* y = static_cast<uint8_t*>(ctx.output(node, 0)->data);
-  ctx.thread_pool().ParallelFor(in.num_elements(), 4 * kGrain, [&](int64_t b, int64_t e) {
+  // A table look-up per byte.
+  ctx.thread_pool().ParallelFor(in.num_elements(), ThreadPool::kCostVectorValue / 4, [&](int64_t b, int64_t e, int) {
     p.lookup8(x + b, y + b, e - b, p.table8);
   });
   return Status::Ok();

@@ -55,8 +55,8 @@ Status Eval(KernelContext& ctx, Node& node, ArgData& d) {
   const T* in = ctx.input(node, 0)->data_as<T>();
   Index* y = out.data_as<Index>();
   const int64_t per_outer = d.axis_size * d.inner;
-  ctx.thread_pool().ParallelFor(d.outer, std::max<int64_t>(1, 16384 / std::max<int64_t>(per_outer, 1)),
-                                [&](int64_t b, int64_t e) {
+  ctx.thread_pool().ParallelFor(d.outer, ThreadPool::kCostScalarValue * static_cast<double>(per_outer),
+                                [&](int64_t b, int64_t e, int) {
                                   reference::ArgMinMax<kMax>(in, b, e, d.axis_size, d.inner, y);
                                 });
   return Status::Ok();

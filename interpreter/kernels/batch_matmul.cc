@@ -108,7 +108,8 @@ Status EvalF32(KernelContext& ctx, Node& node, BatchMatMulData& d) {
   const int64_t batches = static_cast<int64_t>(d.operands.size());
   if (batches >= pool.num_threads()) {
     // Enough matrices to give every thread whole products.
-    pool.ParallelFor(batches, 1, [&](int64_t begin, int64_t end) {
+    const double product_cost = ThreadPool::kCostMultiplyAdd * static_cast<double>(d.m) * d.n * d.k;
+    pool.ParallelFor(batches, product_cost, [&](int64_t begin, int64_t end, int) {
       for (int64_t o = begin; o < end; ++o) {
         d.gemm->rows(s, lhs + d.operands[o].first * matrix, packed + d.operands[o].second * per_matrix,
                      output + o * out_matrix, 0, d.m);

@@ -130,7 +130,7 @@ EL_ALWAYS_INLINE T QuantizedValue(const BinaryData& d, T a, B b) {
   if constexpr (kOp == BinaryOp::kPRelu) return static_cast<T>(reference::integer::PreluValue(d.prelu, a, b));
 }
 
-constexpr int64_t kValuesPerTask = 16384;
+constexpr double kValueCost = ThreadPool::kCostScalarValue;
 
 }  // namespace
 
@@ -184,7 +184,7 @@ Status EvalQuantized(KernelContext& ctx, Node& node, BinaryData& d) {
   const T* pa = ctx.input(node, 0)->data_as<T>();
   const B* pb = ctx.input(node, 1)->data_as<B>();
   T* po = ctx.output(node, 0)->data_as<T>();
-  ctx.thread_pool().ParallelFor(d.plan.total, kValuesPerTask, [&](int64_t begin, int64_t end) {
+  ctx.thread_pool().ParallelFor(d.plan.total, kValueCost, [&](int64_t begin, int64_t end, int) {
     reference::ForEachBroadcastIndex(d.plan, begin, end, [&](int64_t o, int64_t ia, int64_t ib) {
       po[o] = QuantizedValue<kOp>(d, pa[ia], pb[ib]);
     });
@@ -198,7 +198,7 @@ Status EvalInt16PowerOfTwo(KernelContext& ctx, Node& node, BinaryData& d) {
   const int16_t* pb = ctx.input(node, 1)->data_as<int16_t>();
   int16_t* po = ctx.output(node, 0)->data_as<int16_t>();
   constexpr int kSign = kOp == BinaryOp::kSub ? -1 : 1;
-  ctx.thread_pool().ParallelFor(d.plan.total, kValuesPerTask, [&](int64_t begin, int64_t end) {
+  ctx.thread_pool().ParallelFor(d.plan.total, kValueCost, [&](int64_t begin, int64_t end, int) {
     reference::ForEachBroadcastIndex(d.plan, begin, end, [&](int64_t o, int64_t ia, int64_t ib) {
       po[o] = reference::integer::AddSubPotValue<kSign>(d.add_sub_pot, pa[ia], pb[ib]);
     });

@@ -41,7 +41,7 @@ Status Eval(KernelContext& ctx, Node& node, BroadcastToData& d) {
   }
   const Word* x = static_cast<const Word*>(ctx.input(node, 0)->data);
   Word* y = static_cast<Word*>(out.data);
-  ctx.thread_pool().ParallelFor(d.plan.total, 16384, [&](int64_t begin, int64_t end) {
+  ctx.thread_pool().ParallelFor(d.plan.total, ThreadPool::kCostScalarValue, [&](int64_t begin, int64_t end, int) {
     reference::ForEachBroadcastIndex(d.plan, begin, end, [&](int64_t o, int64_t i) { y[o] = x[i]; });
   });
   return Status::Ok();

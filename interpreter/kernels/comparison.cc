@@ -33,7 +33,7 @@ inline bool Compare(T a, T b) {
   return false;
 }
 
-constexpr int64_t kValuesPerTask = 16384;
+constexpr double kValueCost = ThreadPool::kCostScalarValue;
 
 // kRescale: quantized inputs, compared after reference::integer::RescaleForComparison.
 template <CompareOp kOp, typename T, bool kRescale>
@@ -41,7 +41,7 @@ Status Eval(KernelContext& ctx, Node& node, CompareData& d) {
   const T* pa = ctx.input(node, 0)->data_as<T>();
   const T* pb = ctx.input(node, 1)->data_as<T>();
   bool* po = ctx.output(node, 0)->data_as<bool>();
-  ctx.thread_pool().ParallelFor(d.plan.total, kValuesPerTask, [&](int64_t begin, int64_t end) {
+  ctx.thread_pool().ParallelFor(d.plan.total, kValueCost, [&](int64_t begin, int64_t end, int) {
     reference::ForEachBroadcastIndex(d.plan, begin, end, [&](int64_t o, int64_t ia, int64_t ib) {
       if constexpr (kRescale) {
         po[o] = Compare<kOp>(reference::integer::RescaleForComparison(d.rescale_a, pa[ia]),

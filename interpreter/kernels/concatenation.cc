@@ -70,7 +70,9 @@ void CopyRows(KernelContext& ctx, const Node& node, const ConcatData& data, uint
   }
 }
 
-int64_t RowsPerTaskOf(const ConcatData& data) { return std::max<int64_t>(1, (256 << 10) / data.out_row_bytes); }
+double RowCostOf(const ConcatData& data) {
+  return ThreadPool::kCostByteCopied * static_cast<double>(data.out_row_bytes);
+}
 
 template <typename T>
 Status Eval(KernelContext& ctx, Node& node, ConcatData& data) {
@@ -78,7 +80,7 @@ Status Eval(KernelContext& ctx, Node& node, ConcatData& data) {
   if (data.out_row_bytes == 0) return Status::Ok();
   const bool clamp = data.activation != schema::ActivationFunctionType_NONE;
   const int64_t row = data.out_row_bytes, esize = static_cast<int64_t>(ElementSize(out.type));
-  ctx.thread_pool().ParallelFor(data.outer, RowsPerTaskOf(data), [&](int64_t b, int64_t e) {
+  ctx.thread_pool().ParallelFor(data.outer, RowCostOf(data), [&](int64_t b, int64_t e, int) {
     CopyRows(ctx, node, data, out.data_as<uint8_t>(), b, e,
              [](int, uint8_t* d, const uint8_t* s, int64_t bytes) { std::memcpy(d, s, bytes); });
     if constexpr (!std::is_same_v<T, void>) {
@@ -90,7 +92,7 @@ Status Eval(KernelContext& ctx, Node& node, ConcatData& data) {
 
 Status EvalUint8(KernelContext& ctx, Node& node, ConcatData& data) {
   if (data.out_row_bytes == 0) return Status::Ok();
-  ctx.thread_pool().ParallelFor(data.outer, RowsPerTaskOf(data), [&](int64_t b, int64_t e) {
+  ctx.thread_pool().ParallelFor(data.outer, RowCostOf(data), [&](int64_t b, int64_t e, int) {
     CopyRows(ctx, node, data, ctx.output(node, 0)->data_as<uint8_t>(), b, e,
              [&](int i, uint8_t* d, const uint8_t* s, int64_t bytes) {
                if (data.rescaled[i]) {

@@ -47,8 +47,8 @@ Status Eval(KernelContext& ctx, Node& node, CumSumData& d) {
   const T* x = ctx.input(node, 0)->data_as<T>();
   T* y = ctx.output(node, 0)->data_as<T>();
   const int64_t slab = d.n * d.inner;
-  ctx.thread_pool().ParallelFor(d.outer, std::max<int64_t>(1, 16384 / std::max<int64_t>(slab, 1)),
-                                [&](int64_t b, int64_t e) {
+  ctx.thread_pool().ParallelFor(d.outer, ThreadPool::kCostScalarValue * static_cast<double>(slab),
+                                [&](int64_t b, int64_t e, int) {
                                   reference::CumSum(x, b, e, d.n, d.inner, d.exclusive, d.reverse, y);
                                 });
   return Status::Ok();

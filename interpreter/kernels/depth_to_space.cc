@@ -45,7 +45,8 @@ Status Eval(KernelContext& ctx, Node& node, SpaceDepthData& data) {
   uint8_t* dst = out.data_as<uint8_t>();
   // One task per space row (n, h*bs + i).
   const int64_t space_rows = depth.dim(0) * depth_h * bs;
-  ctx.thread_pool().ParallelFor(space_rows, std::max<int64_t>(1, (64 << 10) / space_row), [&](int64_t b, int64_t e) {
+  const double row_cost = ThreadPool::kCostByteCopied * static_cast<double>(space_row);
+  ctx.thread_pool().ParallelFor(space_rows, row_cost, [&](int64_t b, int64_t e, int) {
     for (int64_t row = b; row < e; ++row) {
       const int64_t i = row % bs, nh = row / bs;  // nh = n*depth_h + h
       const int64_t depth_at = nh * depth_row + i * run, space_at = row * space_row;

@@ -26,7 +26,7 @@ struct DequantizeData : VariantChoice<DequantizeData> {
   const optimized::QuantizeKernels* kernels = nullptr;
 };
 
-constexpr int64_t kValuesPerTask = 16384;
+constexpr double kValueCost = ThreadPool::kCostScalarValue;
 
 Status PrepareQuantized(KernelContext& ctx, Node& node, DequantizeData& d) {
   const Tensor& in = *ctx.input(node, 0);
@@ -51,7 +51,7 @@ Status EvalPerTensor(KernelContext& ctx, Node& node, DequantizeData& d) {
   float* y = ctx.output(node, 0)->data_as<float>();
   const float scale = d.scales[0];
   const int32_t zero_point = d.zero_points[0];
-  ctx.thread_pool().ParallelFor(in.num_elements(), kValuesPerTask, [&](int64_t b, int64_t e) {
+  ctx.thread_pool().ParallelFor(in.num_elements(), kValueCost, [&](int64_t b, int64_t e, int) {
     if (!d.kernels) {
       reference::DequantizePerTensor(q + b, y + b, e - b, scale, zero_point);
     } else if constexpr (std::is_same_v<Q, int8_t>) {
@@ -77,8 +77,8 @@ Status EvalHalf(KernelContext& ctx, Node& node, DequantizeData&) {
   const Tensor& in = *ctx.input(node, 0);
   const uint16_t* h = in.data_as<uint16_t>();
   float* y = ctx.output(node, 0)->data_as<float>();
-  ctx.thread_pool().ParallelFor(in.num_elements(), kValuesPerTask,
-                                [&](int64_t b, int64_t e) { reference::HalfToFloat(h + b, y + b, e - b); });
+  ctx.thread_pool().ParallelFor(in.num_elements(), kValueCost,
+                                [&](int64_t b, int64_t e, int) { reference::HalfToFloat(h + b, y + b, e - b); });
   return Status::Ok();
 }
 

@@ -8,6 +8,7 @@
 
 #include "interpreter/kernel_api.h"
 #include "interpreter/kernels/reference/broadcast.h"
+#include "interpreter/thread_pool.h"
 #include "schema/edgelite_generated.h"
 
 namespace edgelite {
@@ -145,8 +146,9 @@ Status ReadIntVector(KernelContext& ctx, const Node& node, const Tensor& t, std:
 // one row of one value.
 Status PrepareLastAxisRows(KernelContext& ctx, Node& node, bool scalar_is_one_row, int64_t* rows,
                               int64_t* depth);
-// Rows of `depth` values a thread-pool task should cover (about 4096 values).
-inline int64_t RowsPerTask(int64_t depth) { return std::max<int64_t>(1, 4096 / std::max<int64_t>(depth, 1)); }
+// The thread pool's cost of one row of `depth` values for a kernel that takes an exp, a root or a division
+// per value (SOFTMAX, L2_NORMALIZATION, LOCAL_RESPONSE_NORMALIZATION).
+inline double RowCost(int64_t depth) { return static_cast<double>(depth) * ThreadPool::kCostTranscendental; }
 
 // Per-node data of type T: an init that allocates a default T (prepare fills it), and the matching free.
 template <typename T>

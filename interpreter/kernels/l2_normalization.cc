@@ -34,7 +34,7 @@ Status PrepareF32(KernelContext&, Node&, L2NormData& d) {
 Status EvalF32(KernelContext& ctx, Node& node, L2NormData& d) {
   const float* x = ctx.input(node, 0)->data_as<float>();
   float* y = ctx.output(node, 0)->data_as<float>();
-  ctx.thread_pool().ParallelFor(d.rows, RowsPerTask(d.depth), [&](int64_t b, int64_t e) {
+  ctx.thread_pool().ParallelFor(d.rows, RowCost(d.depth), [&](int64_t b, int64_t e, int) {
     d.kernels->l2_normalize(x, y, b, e, d.depth, d.range.min, d.range.max);
   });
   return Status::Ok();
@@ -43,7 +43,7 @@ Status EvalF32(KernelContext& ctx, Node& node, L2NormData& d) {
 Status EvalF32Reference(KernelContext& ctx, Node& node, L2NormData& d) {
   const float* x = ctx.input(node, 0)->data_as<float>();
   float* y = ctx.output(node, 0)->data_as<float>();
-  ctx.thread_pool().ParallelFor(d.rows, RowsPerTask(d.depth), [&](int64_t b, int64_t e) {
+  ctx.thread_pool().ParallelFor(d.rows, RowCost(d.depth), [&](int64_t b, int64_t e, int) {
     reference::L2NormalizeRows(x, y, b, e, d.depth, d.range.min, d.range.max);
   });
   return Status::Ok();

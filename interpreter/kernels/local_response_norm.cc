@@ -32,7 +32,7 @@ Status EvalF32(KernelContext& ctx, Node& node, LrnData& d) {
   Tensor& out = *ctx.output(node, 0);
   const int channels = in.dims.back();
   const int64_t outer = channels ? in.num_elements() / channels : 0;
-  ctx.thread_pool().ParallelFor(outer, RowsPerTask(channels), [&](int64_t b, int64_t e) {
+  ctx.thread_pool().ParallelFor(outer, RowCost(channels), [&](int64_t b, int64_t e, int) {
     reference::LocalResponseNormalization(in.data_as<float>() + b * channels, out.data_as<float>() + b * channels,
                                           e - b, channels, d.radius, d.bias, d.alpha, d.beta);
   });

@@ -14,14 +14,14 @@ struct LogicalData : VariantChoice<LogicalData> {
   reference::BroadcastPlan plan;  // binary ops
 };
 
-constexpr int64_t kValuesPerTask = 16384;
+constexpr double kValueCost = ThreadPool::kCostScalarValue;
 
 template <LogicalOp kOp>
 Status EvalBinary(KernelContext& ctx, Node& node, LogicalData& d) {
   const bool* a = ctx.input(node, 0)->data_as<bool>();
   const bool* b = ctx.input(node, 1)->data_as<bool>();
   bool* out = ctx.output(node, 0)->data_as<bool>();
-  ctx.thread_pool().ParallelFor(d.plan.total, kValuesPerTask, [&](int64_t begin, int64_t end) {
+  ctx.thread_pool().ParallelFor(d.plan.total, kValueCost, [&](int64_t begin, int64_t end, int) {
     reference::ForEachBroadcastIndex(d.plan, begin, end, [&](int64_t o, int64_t ia, int64_t ib) {
       out[o] = kOp == LogicalOp::kAnd ? (a[ia] && b[ib]) : (a[ia] || b[ib]);
     });
@@ -33,7 +33,7 @@ Status EvalNot(KernelContext& ctx, Node& node, LogicalData&) {
   const Tensor& in = *ctx.input(node, 0);
   const bool* x = in.data_as<bool>();
   bool* out = ctx.output(node, 0)->data_as<bool>();
-  ctx.thread_pool().ParallelFor(in.num_elements(), kValuesPerTask, [&](int64_t b, int64_t e) {
+  ctx.thread_pool().ParallelFor(in.num_elements(), kValueCost, [&](int64_t b, int64_t e, int) {
     for (int64_t i = b; i < e; ++i) out[i] = !x[i];
   });
   return Status::Ok();

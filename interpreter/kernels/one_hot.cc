@@ -50,8 +50,8 @@ Status Eval(KernelContext& ctx, Node& node, OneHotData& d) {
   Word* y = static_cast<Word*>(out.data);
   // out[o, j, i] = indices[o, i] == j ? on : off
   const int64_t inner = d.inner;
-  ctx.thread_pool().ParallelFor(d.outer, std::max<int64_t>(1, 16384 / std::max<int64_t>(depth * inner, 1)),
-                                [&](int64_t b, int64_t e) {
+  ctx.thread_pool().ParallelFor(d.outer, ThreadPool::kCostScalarValue * static_cast<double>(depth * inner),
+                                [&](int64_t b, int64_t e, int) {
                                   for (int64_t o = b; o < e; ++o) {
                                     const Index* row = indices + o * inner;
                                     Word* dst = y + o * depth * inner;

@@ -37,7 +37,7 @@ Status Eval(KernelContext& ctx, Node& node, PackData& data) {
   const int64_t inner = data.inner_bytes;
   if (inner == 0) return Status::Ok();
   uint8_t* dst = out.data_as<uint8_t>();
-  auto copy_outer = [&](int64_t begin, int64_t end) {
+  auto copy_outer = [&](int64_t begin, int64_t end, int) {
     for (int64_t o = begin; o < end; ++o) {
       for (int i = 0; i < n; ++i) {
         const uint8_t* src = ctx.input(node, i)->data_as<uint8_t>() + o * inner;
@@ -45,7 +45,7 @@ Status Eval(KernelContext& ctx, Node& node, PackData& data) {
       }
     }
   };
-  ctx.thread_pool().ParallelFor(data.outer, std::max<int64_t>(1, (256 << 10) / (inner * n)), copy_outer);
+  ctx.thread_pool().ParallelFor(data.outer, ThreadPool::kCostByteCopied * static_cast<double>(inner * n), copy_outer);
   return Status::Ok();
 }
 

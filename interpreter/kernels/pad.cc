@@ -77,7 +77,8 @@ void Run(const reference::PadLayout& l, const Tensor& in, const Borders& borders
   // Axis 0's input range split over threads (each block is independent), then its borders: mirrored
   // borders copy from the finished interior.
   const int64_t block = std::max<int64_t>(l.out_strides[0], 1);
-  pool.ParallelFor(l.in_dims[0], std::max<int64_t>(1, 65536 / block), [&](int64_t b, int64_t e) {
+  const double row_cost = ThreadPool::kCostVectorValue * static_cast<double>(block);
+  pool.ParallelFor(l.in_dims[0], row_cost, [&](int64_t b, int64_t e, int) {
     reference::PadAxisRange(l, 0, b, e, src, dst, borders);
   });
   borders(l, 0, dst);

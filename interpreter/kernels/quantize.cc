@@ -27,7 +27,7 @@ struct QuantizeData : VariantChoice<QuantizeData> {
   const optimized::QuantizeKernels* kernels = nullptr;
 };
 
-constexpr int64_t kValuesPerTask = 16384;
+constexpr double kValueCost = ThreadPool::kCostScalarValue;
 
 Status PrepareFloatPerTensor(KernelContext& ctx, Node& node, QuantizeData& d) {
   EL_RETURN_IF_ERROR(GetPerTensorQuantization(ctx, node, *ctx.output(node, 0), "output", &d.output));
@@ -64,7 +64,7 @@ Status EvalFloatPerTensor(KernelContext& ctx, Node& node, QuantizeData& d) {
   T* q = ctx.output(node, 0)->data_as<T>();
   const float scale = d.output.scale;
   const int32_t zero_point = d.output.zero_point;
-  ctx.thread_pool().ParallelFor(ctx.input(node, 0)->num_elements(), kValuesPerTask, [&](int64_t b, int64_t e) {
+  ctx.thread_pool().ParallelFor(ctx.input(node, 0)->num_elements(), kValueCost, [&](int64_t b, int64_t e, int) {
     if (!d.kernels) {
       reference::integer::QuantizePerTensor(x + b, q + b, e - b, scale, zero_point);
     } else if constexpr (std::is_same_v<T, int8_t>) {
@@ -83,8 +83,8 @@ Status EvalFloatPerChannel(KernelContext& ctx, Node& node, QuantizeData& d) {
   const float* x = ctx.input(node, 0)->data_as<float>();
   T* q = ctx.output(node, 0)->data_as<T>();
   const int64_t block = d.channels * d.inner;
-  ctx.thread_pool().ParallelFor(d.outer, std::max<int64_t>(1, kValuesPerTask / std::max<int64_t>(block, 1)),
-                                [&](int64_t b, int64_t e) {
+  ctx.thread_pool().ParallelFor(d.outer, kValueCost * static_cast<double>(block),
+                                [&](int64_t b, int64_t e, int) {
     reference::integer::QuantizePerChannel(x + b * block, q + b * block, e - b, d.channels, d.inner,
                                            d.scales.data(), d.zero_points.data());
   });
@@ -95,7 +95,7 @@ template <typename In, typename Out>
 Status EvalRequantize(KernelContext& ctx, Node& node, QuantizeData& d) {
   const In* x = ctx.input(node, 0)->data_as<In>();
   Out* y = ctx.output(node, 0)->data_as<Out>();
-  ctx.thread_pool().ParallelFor(ctx.input(node, 0)->num_elements(), kValuesPerTask, [&](int64_t b, int64_t e) {
+  ctx.thread_pool().ParallelFor(ctx.input(node, 0)->num_elements(), kValueCost, [&](int64_t b, int64_t e, int) {
     reference::integer::Requantize(x + b, y + b, e - b, d.multiplier, d.input.zero_point, d.output.zero_point);
   });
   return Status::Ok();

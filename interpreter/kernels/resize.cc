@@ -56,7 +56,7 @@ Status ResizeOutput(KernelContext& ctx, const Node& node, const Tensor& in, cons
 }
 
 // Resizes a dynamic output and gives the geometry; false in *empty when there is nothing to compute.
-Status PrepareEval(KernelContext& ctx, Node& node, reference::ResizeShape* s, int64_t* rows, int64_t* min_rows,
+Status PrepareEval(KernelContext& ctx, Node& node, reference::ResizeShape* s, int64_t* rows, double* row_cost,
                    bool* empty) {
   const Tensor& in = *ctx.input(node, 0);
   Tensor& out = *ctx.output(node, 0);
@@ -64,7 +64,8 @@ Status PrepareEval(KernelContext& ctx, Node& node, reference::ResizeShape* s, in
   *empty = out.num_elements() == 0;
   *s = reference::ResizeShape{in.dim(0), in.dim(1), in.dim(2), in.dim(3), out.dim(1), out.dim(2)};
   *rows = static_cast<int64_t>(s->batches) * s->out_h;
-  *min_rows = std::max<int64_t>(1, 8192 / std::max<int64_t>(1, static_cast<int64_t>(s->out_w) * s->channels));
+  // Each output value interpolates (or copies) input values in scalar code.
+  *row_cost = ThreadPool::kCostScalarValue * static_cast<double>(s->out_w) * s->channels;
   return Status::Ok();
 }
 
@@ -72,13 +73,14 @@ Status PrepareEval(KernelContext& ctx, Node& node, reference::ResizeShape* s, in
 template <typename Word>
 Status EvalNearest(KernelContext& ctx, Node& node, ResizeData& data) {
   reference::ResizeShape s;
-  int64_t rows, min_rows;
+  int64_t rows;
+  double row_cost;
   bool empty;
-  EL_RETURN_IF_ERROR(PrepareEval(ctx, node, &s, &rows, &min_rows, &empty));
+  EL_RETURN_IF_ERROR(PrepareEval(ctx, node, &s, &rows, &row_cost, &empty));
   if (empty) return Status::Ok();
   const Word* src = ctx.input(node, 0)->data_as<Word>();
   Word* dst = ctx.output(node, 0)->data_as<Word>();
-  ctx.thread_pool().ParallelFor(rows, min_rows, [&](int64_t b, int64_t e) {
+  ctx.thread_pool().ParallelFor(rows, row_cost, [&](int64_t b, int64_t e, int) {
     reference::ResizeNearestNeighborRows(s, data.align_corners, data.half_pixel_centers, src, dst, b, e);
   });
   return Status::Ok();
@@ -88,13 +90,14 @@ Status EvalNearest(KernelContext& ctx, Node& node, ResizeData& data) {
 template <typename T, bool kInteger>
 Status EvalBilinear(KernelContext& ctx, Node& node, ResizeData& data) {
   reference::ResizeShape s;
-  int64_t rows, min_rows;
+  int64_t rows;
+  double row_cost;
   bool empty;
-  EL_RETURN_IF_ERROR(PrepareEval(ctx, node, &s, &rows, &min_rows, &empty));
+  EL_RETURN_IF_ERROR(PrepareEval(ctx, node, &s, &rows, &row_cost, &empty));
   if (empty) return Status::Ok();
   const T* src = ctx.input(node, 0)->data_as<T>();
   T* dst = ctx.output(node, 0)->data_as<T>();
-  ctx.thread_pool().ParallelFor(rows, min_rows, [&](int64_t b, int64_t e) {
+  ctx.thread_pool().ParallelFor(rows, row_cost, [&](int64_t b, int64_t e, int) {
     if constexpr (kInteger) {
       reference::integer::ResizeBilinearIntegerRows(s, data.align_corners, data.half_pixel_centers, src, dst, b, e);
     } else {

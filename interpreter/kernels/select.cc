@@ -14,7 +14,7 @@ struct SelectData : VariantChoice<SelectData> {
   reference::BroadcastPlanOf<3> plan;  // condition, x, y
 };
 
-constexpr int64_t kValuesPerTask = 16384;
+constexpr double kValueCost = ThreadPool::kCostScalarValue;
 
 template <typename Word>
 Status Eval(KernelContext& ctx, Node& node, SelectData& d) {
@@ -22,7 +22,7 @@ Status Eval(KernelContext& ctx, Node& node, SelectData& d) {
   const Word* x = static_cast<const Word*>(ctx.input(node, 1)->data);
   const Word* y = static_cast<const Word*>(ctx.input(node, 2)->data);
   Word* out = static_cast<Word*>(ctx.output(node, 0)->data);
-  ctx.thread_pool().ParallelFor(d.plan.total, kValuesPerTask, [&](int64_t begin, int64_t end) {
+  ctx.thread_pool().ParallelFor(d.plan.total, kValueCost, [&](int64_t begin, int64_t end, int) {
     reference::ForEachBroadcastIndex(d.plan, begin, end, [&](int64_t o, int64_t ic, int64_t ix, int64_t iy) {
       out[o] = cond[ic] ? x[ix] : y[iy];
     });

@@ -54,7 +54,7 @@ template <SoftmaxOp kOp>
 Status EvalF32(KernelContext& ctx, Node& node, SoftmaxData& d) {
   const float* x = ctx.input(node, 0)->data_as<float>();
   float* y = ctx.output(node, 0)->data_as<float>();
-  ctx.thread_pool().ParallelFor(d.rows, RowsPerTask(d.depth), [&](int64_t b, int64_t e) {
+  ctx.thread_pool().ParallelFor(d.rows, RowCost(d.depth), [&](int64_t b, int64_t e, int) {
     if constexpr (kOp == SoftmaxOp::kSoftmax) {
       d.kernels->softmax(x, y, b, e, d.depth, d.beta);
     } else {
@@ -68,7 +68,7 @@ template <SoftmaxOp kOp>
 Status EvalF32Reference(KernelContext& ctx, Node& node, SoftmaxData& d) {
   const float* x = ctx.input(node, 0)->data_as<float>();
   float* y = ctx.output(node, 0)->data_as<float>();
-  ctx.thread_pool().ParallelFor(d.rows, RowsPerTask(d.depth), [&](int64_t b, int64_t e) {
+  ctx.thread_pool().ParallelFor(d.rows, RowCost(d.depth), [&](int64_t b, int64_t e, int) {
     if constexpr (kOp == SoftmaxOp::kSoftmax) {
       reference::SoftmaxRows(x, y, b, e, d.depth, d.beta);
     } else {
@@ -186,7 +186,7 @@ template <typename In, typename Out, typename RowFn>
 Status EvalRows(KernelContext& ctx, Node& node, const SoftmaxData& d, RowFn&& row) {
   const In* x = ctx.input(node, 0)->data_as<In>();
   Out* y = ctx.output(node, 0)->data_as<Out>();
-  ctx.thread_pool().ParallelFor(d.rows, RowsPerTask(d.depth), [&](int64_t b, int64_t e) {
+  ctx.thread_pool().ParallelFor(d.rows, RowCost(d.depth), [&](int64_t b, int64_t e, int) {
     for (int64_t r = b; r < e; ++r) row(x + r * d.depth, y + r * d.depth);
   });
   return Status::Ok();
@@ -202,7 +202,7 @@ Status EvalSoftmax8Table(KernelContext& ctx, Node& node, SoftmaxData& d) {
   const In* x = ctx.input(node, 0)->data_as<In>();
   Out* y = ctx.output(node, 0)->data_as<Out>();
   const auto rows = d.kernels8->*kRows;
-  ctx.thread_pool().ParallelFor(d.rows, RowsPerTask(d.depth),
+  ctx.thread_pool().ParallelFor(d.rows, RowCost(d.depth),
                                 [&](int64_t b, int64_t e) { rows(x, y, b, e, d.depth, *d.table8); });
   return Status::Ok();
 }

@@ -170,8 +170,8 @@ Status Eval(KernelContext& ctx, Node& node, StridedSliceData& data) {
   if (c.rows == 0) return Status::Ok();
   const Word* src = in.data_as<Word>();
   Word* dst = out.data_as<Word>();
-  ctx.thread_pool().ParallelFor(c.rows, std::max<int64_t>(1, 16384 / c.inner),
-                                [&](int64_t b, int64_t e) { CopyRows(c, b, e, src, dst); });
+  ctx.thread_pool().ParallelFor(c.rows, ThreadPool::kCostVectorValue * static_cast<double>(c.inner),
+                                [&](int64_t b, int64_t e, int) { CopyRows(c, b, e, src, dst); });
   return Status::Ok();
 }
 

@@ -1,6 +1,8 @@
 // TOPK_V2: the k largest values along the last axis and their indices, largest first (ties in index order,
 // NaNs last; reference/topk.h). Values float32, int32, int64, int8, uint8 or int16 (values are only compared);
 // k an int32 or int16 scalar; indices int32 or int16. The outputs are dynamic when k has no value at prepare.
+#include <cmath>
+
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
 #include "interpreter/kernels/reference/topk.h"
@@ -12,7 +14,6 @@ namespace {
 struct TopKData : VariantChoice<TopKData> {
   int64_t rows = 0;
   int32_t row_size = 0;
-  int64_t rows_per_task = 1;  // each task sorts in its own scratch slice of row_size entries
   int scratch = -1;
   Dims shape;  // the outputs' shape; reserved in prepare so that a dynamic eval does not allocate it
 };
@@ -41,13 +42,12 @@ Status Eval(KernelContext& ctx, Node& node, TopKData& d) {
   T* values = ctx.output(node, 0)->data_as<T>();
   Index* indices = ctx.output(node, 1)->data_as<Index>();
   int32_t* order = ctx.tensor(d.scratch)->data_as<int32_t>();
-  const int64_t tasks = (d.rows + d.rows_per_task - 1) / d.rows_per_task;
-  ctx.thread_pool().ParallelFor(tasks, 1, [&](int64_t t_begin, int64_t t_end) {
-    for (int64_t t = t_begin; t < t_end; ++t) {
-      int32_t* scratch = order + t * d.row_size;
-      for (int64_t r = t * d.rows_per_task; r < std::min(d.rows, (t + 1) * d.rows_per_task); ++r) {
-        reference::TopKRow(in + r * d.row_size, d.row_size, k, scratch, values + r * k, indices + r * k);
-      }
+  // A row: a partial sort, about log2(k) scalar steps per value.
+  const double row_cost = ThreadPool::kCostScalarValue * d.row_size * (1 + std::log2(static_cast<double>(k) + 1));
+  ctx.thread_pool().ParallelFor(d.rows, row_cost, [&](int64_t begin, int64_t end, int thread) {
+    int32_t* scratch = order + static_cast<int64_t>(thread) * d.row_size;
+    for (int64_t r = begin; r < end; ++r) {
+      reference::TopKRow(in + r * d.row_size, d.row_size, k, scratch, values + r * k, indices + r * k);
     }
   });
   return Status::Ok();
@@ -82,10 +82,9 @@ Status Prepare(KernelContext& ctx, Node& node) {
   d.rows = d.row_size ? in->num_elements() / d.row_size : 0;
   EL_KERNEL_CHECK(ctx, node, indices->type != DataType::kInt16 || d.row_size <= 32767, "rows of ", d.row_size,
                   " values do not fit int16 indices");
-  const int threads = ctx.thread_pool().num_threads();
-  d.rows_per_task = std::max<int64_t>(1, (d.rows + threads - 1) / threads);
-  const int64_t tasks = d.rows ? (d.rows + d.rows_per_task - 1) / d.rows_per_task : 0;
-  EL_RETURN_IF_ERROR(RequestScratch(ctx, node, DataType::kInt32, tasks * d.row_size, &d.scratch));
+  // Each thread sorts in its own scratch slice of row_size entries.
+  const int64_t slices = ctx.thread_pool().num_threads();
+  EL_RETURN_IF_ERROR(RequestScratch(ctx, node, DataType::kInt32, slices * d.row_size, &d.scratch));
   d.shape.reserve(in->dims.size());
   if (!HasValuesAtPrepare(*k)) {
     ctx.MarkDynamic(*values);

@@ -15,8 +15,8 @@ using reference::ApplyBinary;
 using reference::BinaryOp;
 using reference::ClampBinary;
 
-// Fewest elements worth a thread-pool task.
-constexpr int64_t kGrain = 16384;
+// One output value: two loads, the operation and a store in vectorized code.
+constexpr double kValueCost = ThreadPool::kCostVectorValue;
 
 template <BinaryOp op, typename T>
 void Run(const BinaryLayout& l, const void* a_bytes, const void* b_bytes, void* out_bytes, float lo, float hi,
@@ -27,27 +27,27 @@ void Run(const BinaryLayout& l, const void* a_bytes, const void* b_bytes, void* 
   using K = BinaryLayout::Kind;
   switch (l.kind) {
     case K::kSameShape:
-      pool.ParallelFor(l.n, kGrain, [&](int64_t s, int64_t e) {
+      pool.ParallelFor(l.n, kValueCost, [&](int64_t s, int64_t e, int) {
         for (int64_t i = s; i < e; ++i) po[i] = ClampBinary(ApplyBinary<op>(pa[i], pb[i]), lo, hi);
       });
       return;
     case K::kScalarB: {
       const T v = pb[0];
-      pool.ParallelFor(l.n, kGrain, [&](int64_t s, int64_t e) {
+      pool.ParallelFor(l.n, kValueCost, [&](int64_t s, int64_t e, int) {
         for (int64_t i = s; i < e; ++i) po[i] = ClampBinary(ApplyBinary<op>(pa[i], v), lo, hi);
       });
       return;
     }
     case K::kScalarA: {
       const T v = pa[0];
-      pool.ParallelFor(l.n, kGrain, [&](int64_t s, int64_t e) {
+      pool.ParallelFor(l.n, kValueCost, [&](int64_t s, int64_t e, int) {
         for (int64_t i = s; i < e; ++i) po[i] = ClampBinary(ApplyBinary<op>(v, pb[i]), lo, hi);
       });
       return;
     }
     case K::kInnerBroadcastB: {
       const int64_t inner = l.inner;
-      pool.ParallelFor(l.outer, std::max<int64_t>(1, kGrain / std::max<int64_t>(inner, 1)), [&](int64_t s, int64_t e) {
+      pool.ParallelFor(l.outer, kValueCost * static_cast<double>(inner), [&](int64_t s, int64_t e, int) {
         for (int64_t o = s; o < e; ++o) {
           const T* x = pa + o * inner;
           T* y = po + o * inner;

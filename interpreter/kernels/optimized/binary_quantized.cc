@@ -16,8 +16,8 @@ namespace {
 
 namespace ri = reference::integer;
 
-// Fewest values worth a thread-pool task.
-constexpr int64_t kGrain = 8192;
+// One value: requantizing both inputs and the output in vectorized integer code.
+constexpr double kValueCost = 2 * ThreadPool::kCostVectorValue;
 
 // z[i] = value(x[i], y[i]) for i < n: the one vector loop of each (operator, dtype), which every layout below
 // runs through. Kept out of line: the 64-bit requantization vectorizes into several kilobytes per loop, and
@@ -77,9 +77,9 @@ template <typename T, typename Value>
 void Run(const BinaryLayout& l, const T* pa, const T* pb, T* po, ThreadPool& pool, Value value) {
   const bool rows = l.kind == BinaryLayout::Kind::kInnerBroadcastB;
   const int64_t total = rows ? l.outer : l.n;
-  const int64_t grain = rows ? std::max<int64_t>(1, kGrain / std::max<int64_t>(l.inner, 1)) : kGrain;
+  const double cost = rows ? kValueCost * static_cast<double>(l.inner) : kValueCost;
   const BinaryLayout layout = l;
-  pool.ParallelFor(total, grain, [=](int64_t s, int64_t e) { RunRange(layout, pa, pb, po, value, s, e); });
+  pool.ParallelFor(total, cost, [=](int64_t s, int64_t e, int) { RunRange(layout, pa, pb, po, value, s, e); });
 }
 
 // ADD and SUB share their loop: the sign is data (reference::integer::AddSubValue's negate_b).

@@ -79,7 +79,7 @@ ConvGemmLayout PlanConvGemm(const WindowGeometry& g, int filter_in_c, int num_th
              g.pad_left == 0 && g.out_h == g.in_h && g.out_w == g.in_w;
   l.packed_floats = kGemmF32.packed_size(l.n, l.k) * l.groups;
   if (!l.direct) {
-    // One contiguous range of output pixels per thread, done in blocks that fit the im2col budget.
+    // Blocks that fit the im2col budget, no larger than an even share of the pixels (scratch per thread).
     const int tile = kGemmF32.row_tile;
     l.rows_per_task = std::max<int64_t>(tile, RoundUp((NumOutputPixels(g) + num_threads - 1) / num_threads, tile));
     const int64_t fit = kIm2colBlockBytes / (static_cast<int64_t>(l.k) * sizeof(float)) / tile * tile;
@@ -111,20 +111,19 @@ void ConvF32(const WindowGeometry& g, const ConvGemmLayout& l, const float* inpu
     }
     return;
   }
-  // Each task (at most one per thread) has its own scratch block.
-  const int64_t per_task = l.rows_per_task;
-  const int64_t tasks = (m + per_task - 1) / per_task;
-  pool.ParallelFor(tasks, 1, [&](int64_t t_begin, int64_t t_end) {
-    for (int64_t t = t_begin; t < t_end; ++t) {
-      float* block = scratch + t * static_cast<int64_t>(l.block_rows) * l.k;
-      const int64_t end = std::min(m, (t + 1) * per_task);
-      for (int64_t row = t * per_task; row < end; row += l.block_rows) {
-        const int rows = static_cast<int>(std::min<int64_t>(l.block_rows, end - row));
-        for (int grp = 0; grp < l.groups; ++grp) {
-          Im2col(g, filter_in_c, grp, input, row, rows, block);
-          const GemmShape s{rows, l.n, l.k, l.k, g.out_c, out_min, out_max};
-          kGemmF32.rows(s, block, packed + grp * per_group, output + row * g.out_c + grp * l.n, 0, rows);
-        }
+  // Tiles of whole GEMM row tiles go to whichever thread is free; each thread fills its own scratch block.
+  // A row's cost: its n * k multiply-adds (about 16 a cycle) and copying its k inputs (about 2 a cycle).
+  const int tile = kGemmF32.row_tile;
+  const double tile_cost = static_cast<double>(tile) * l.groups * l.k * (l.n / 16.0 + 0.5);
+  pool.ParallelFor((m + tile - 1) / tile, tile_cost, [&](int64_t t_begin, int64_t t_end, int thread) {
+    float* block = scratch + static_cast<int64_t>(thread) * l.block_rows * l.k;
+    const int64_t end = std::min(m, t_end * tile);
+    for (int64_t row = t_begin * tile; row < end; row += l.block_rows) {
+      const int rows = static_cast<int>(std::min<int64_t>(l.block_rows, end - row));
+      for (int grp = 0; grp < l.groups; ++grp) {
+        Im2col(g, filter_in_c, grp, input, row, rows, block);
+        const GemmShape s{rows, l.n, l.k, l.k, g.out_c, out_min, out_max};
+        kGemmF32.rows(s, block, packed + grp * per_group, output + row * g.out_c + grp * l.n, 0, rows);
       }
     }
   });

@@ -23,7 +23,7 @@ struct ConvGemmLayout {
   int k = 0;  // filter_h * filter_w * filter_in_c
   int n = 0;  // out_c / groups
   bool direct = false;  // 1x1, stride 1: the input is the GEMM's A, no im2col
-  int64_t rows_per_task = 0;  // output pixels per thread (im2col only)
+  int64_t rows_per_task = 0;  // an even share of the output pixels per thread, which caps block_rows (im2col only)
   int block_rows = 0;   // im2col rows per block (a multiple of the GEMM row tile, at most rows_per_task)
   size_t packed_floats = 0;   // packed weights for all groups
   size_t scratch_floats = 0;  // im2col scratch for all threads

@@ -232,9 +232,9 @@ void DepthwiseConvF32(const WindowGeometry& g, const float* input, const float* 
   }
   const VecF32 lo = Broadcast(out_min), hi = Broadcast(out_max);
   const int64_t rows = static_cast<int64_t>(g.batch) * g.out_h;
-  const int64_t row_work = std::max<int64_t>(1, static_cast<int64_t>(g.out_w) * g.in_c * taps);
-  constexpr int64_t kMinWorkPerTask = 32 * 1024;
-  pool.ParallelFor(rows, std::max<int64_t>(1, kMinWorkPerTask / row_work), [&](int64_t begin, int64_t end) {
+  // An output row costs about a cycle per vector of channels per tap (the multiply-add and its loads).
+  const double row_cost = static_cast<double>(g.out_w) * g.in_c * taps / kVecWidth;
+  pool.ParallelFor(rows, row_cost, [&](int64_t begin, int64_t end, int) {
     for (int64_t r = begin; r < end; ++r) {
       const int b = static_cast<int>(r / g.out_h), oy = static_cast<int>(r % g.out_h);
       const float* image = input + static_cast<int64_t>(b) * g.in_h * g.in_w * g.in_c;

@@ -142,26 +142,26 @@ void GemmF32Rows(const GemmShape& s, const float* a, const float* packed_w, floa
 }
 
 void GemmF32(const GemmShape& s, const float* a, const float* packed_w, float* c, ThreadPool& pool) {
-  const int panels = NumPanels(s.n);
-  const int row_tiles = (s.m + kMR - 1) / kMR;
-  // Below this much work per task, handing off to another thread costs more than it saves.
-  constexpr int64_t kMinMacsPerTask = 64 * 1024;
-  const int64_t macs = static_cast<int64_t>(s.m) * s.n * s.k;
-  const int threads = pool.num_threads();
-  if (threads == 1 || macs < 2 * kMinMacsPerTask) {
-    GemmBlock(s, a, packed_w, c, 0, s.m, 0, panels);
-  } else if (row_tiles >= 2 * threads) {
-    const int64_t macs_per_tile = std::max<int64_t>(1, macs / row_tiles);
-    pool.ParallelFor(row_tiles, std::max<int64_t>(1, kMinMacsPerTask / macs_per_tile), [&](int64_t b, int64_t e) {
-      GemmBlock(s, a, packed_w, c, static_cast<int>(b * kMR), static_cast<int>(std::min<int64_t>(e * kMR, s.m)),
-                0, panels);
-    });
-  } else {
-    // Few rows (a fully-connected layer at batch 1): split the weights instead.
-    pool.ParallelFor(panels, 1, [&](int64_t b, int64_t e) {
-      GemmBlock(s, a, packed_w, c, 0, s.m, static_cast<int>(b), static_cast<int>(e));
-    });
+  // Cells of one row tile x one panel: kMR * kNR * k multiply-adds. The pool says how many tiles the work
+  // pays for; their shape is the one that reads least: a tile streams its rows of A and its panels of
+  // weights, so with row_tiles x panels cut into tr x tc tiles A is read tc times and the weights tr times
+  // (early layers: many rows, split rows; late 1x1 convs and batch-1 FC: few rows, split panels).
+  const int64_t row_tiles = (s.m + kMR - 1) / kMR, panels = NumPanels(s.n);
+  const int64_t tiles = pool.TilesFor(row_tiles * panels, ThreadPool::kCostMultiplyAdd * kMR * kNR * s.k);
+  int64_t tr = std::min(row_tiles, tiles), tc = 1;
+  double least = -1;
+  for (int64_t r = 1; r <= std::min(row_tiles, tiles); ++r) {
+    const int64_t cols = std::min(panels, (tiles + r - 1) / r);
+    if (r * cols < std::min<int64_t>(tiles, pool.num_threads())) continue;  // too few to keep all threads busy
+    const double read = static_cast<double>(cols) * s.m + static_cast<double>(r) * s.n;
+    if (least < 0 || read < least) least = read, tr = r, tc = cols;
   }
+  pool.ParallelForTiles(row_tiles, panels, (row_tiles + tr - 1) / tr, (panels + tc - 1) / tc,
+                        [&](int64_t r0, int64_t r1, int64_t p0, int64_t p1, int) {
+                          GemmBlock(s, a, packed_w, c, static_cast<int>(r0 * kMR),
+                                    static_cast<int>(std::min<int64_t>(r1 * kMR, s.m)), static_cast<int>(p0),
+                                    static_cast<int>(p1));
+                        });
 }
 
 }  // namespace

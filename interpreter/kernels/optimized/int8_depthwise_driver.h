@@ -330,9 +330,9 @@ void Run(const WindowGeometry& g, const int8_t* input, const void* packed, int8_
   const RowFn<V> row_fn = ChooseRow<V>(g);
   const typename V::Vec lo = V::Set1(out_min), hi = V::Set1(out_max);
   const int64_t rows = static_cast<int64_t>(g.batch) * g.out_h;
-  const int64_t row_work = std::max<int64_t>(1, static_cast<int64_t>(g.out_w) * g.in_c * g.filter_h * g.filter_w);
-  constexpr int64_t kMinWorkPerTask = 64 * 1024;
-  pool.ParallelFor(rows, std::max<int64_t>(1, kMinWorkPerTask / row_work), [&](int64_t begin, int64_t end) {
+  // An output row: one vector multiply-add per 16 or more channels per tap.
+  const double row_cost = static_cast<double>(g.out_w) * g.in_c * g.filter_h * g.filter_w / 16;
+  pool.ParallelFor(rows, row_cost, [&](int64_t begin, int64_t end, int) {
     for (int64_t r = begin; r < end; ++r) {
       const int b = static_cast<int>(r / g.out_h), oy = static_cast<int>(r % g.out_h);
       const int8_t* image = input + static_cast<int64_t>(b) * g.in_h * g.in_w * g.in_c;

@@ -18,15 +18,15 @@ namespace optimized {
 namespace EL_ISA_NS {
 
 // Calls fn(image, out, y0, y1, x0, x1) for every output pixel: `image` the pixel's batch image, `out` its
-// channels, the window clipped to the image's rows [y0, y1) and columns [x0, x1). A pool task covers at
-// least `min_work_per_task` window elements.
+// channels, the window clipped to the image's rows [y0, y1) and columns [x0, x1). `value_cost` is the thread
+// pool's cost of one window value of one channel.
 template <typename T, typename PixelFn>
-void ForEachPoolOutputPixel(const reference::WindowGeometry& g, const T* input, T* output, int64_t min_work_per_task,
+void ForEachPoolOutputPixel(const reference::WindowGeometry& g, const T* input, T* output, double value_cost,
                             ThreadPool& pool, PixelFn&& fn) {
   const int channels = g.in_c;
   const int64_t rows = static_cast<int64_t>(g.batch) * g.out_h;
-  const int64_t row_work = std::max<int64_t>(1, static_cast<int64_t>(g.out_w) * channels * g.filter_h * g.filter_w);
-  pool.ParallelFor(rows, std::max<int64_t>(1, min_work_per_task / row_work), [&](int64_t begin, int64_t end) {
+  const double row_cost = value_cost * static_cast<double>(g.out_w) * channels * g.filter_h * g.filter_w;
+  pool.ParallelFor(rows, row_cost, [&](int64_t begin, int64_t end, int) {
     for (int64_t r = begin; r < end; ++r) {
       const int b = static_cast<int>(r / g.out_h), oy = static_cast<int>(r % g.out_h);
       const T* image = input + static_cast<int64_t>(b) * g.in_h * g.in_w * channels;

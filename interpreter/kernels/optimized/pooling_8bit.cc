@@ -18,7 +18,7 @@ namespace {
 
 constexpr int kBlock = 64;
 
-constexpr int64_t kMinWorkPerTask = 64 * 1024;  // window elements a pool task covers at least
+constexpr double kWindowValueCost = 1.0 / 16;  // a window value: one vector operation per 16 or more channels
 
 // The rounded averages of one block of channels; kLen > 0 is a whole block, a compile-time count so that
 // the loops are whole vectors; 0 is the tail of `len` channels.
@@ -46,7 +46,7 @@ inline void AverageBlock(const T* image, const WindowGeometry& g, int c0, int le
 template <typename T>
 void AveragePool(const WindowGeometry& g, const T* input, T* output, int32_t lo, int32_t hi, ThreadPool& pool) {
   const int channels = g.in_c;
-  ForEachPoolOutputPixel(g, input, output, kMinWorkPerTask, pool,
+  ForEachPoolOutputPixel(g, input, output, kWindowValueCost, pool,
                          [&](const T* image, T* out, int y0, int y1, int x0, int x1) {
     int c0 = 0;
     for (; c0 + kBlock <= channels; c0 += kBlock) {
@@ -76,7 +76,7 @@ template <typename T>
 void MaxPool(const WindowGeometry& g, const T* input, T* output, int32_t lo, int32_t hi, ThreadPool& pool) {
   const int channels = g.in_c;
   const T lo_t = static_cast<T>(lo), hi_t = static_cast<T>(hi);
-  ForEachPoolOutputPixel(g, input, output, kMinWorkPerTask, pool,
+  ForEachPoolOutputPixel(g, input, output, kWindowValueCost, pool,
                          [&](const T* image, T* out, int y0, int y1, int x0, int x1) {
     int c0 = 0;
     for (; c0 + kBlock <= channels; c0 += kBlock) {

@@ -33,8 +33,8 @@ void Pool(const WindowGeometry& g, const float* input, float* output, float out_
           ThreadPool& pool) {
   const VecF32 lo = Broadcast(out_min), hi = Broadcast(out_max);
   const int channels = g.in_c;
-  constexpr int64_t kMinWorkPerTask = 32 * 1024;
-  ForEachPoolOutputPixel(g, input, output, kMinWorkPerTask, pool,
+  // A window value is one vector operation per kW channels.
+  ForEachPoolOutputPixel(g, input, output, 1.0 / kW, pool,
                          [&](const float* image, float* out, int y0, int y1, int x0, int x1) {
     const int count = std::max(y1 - y0, 0) * std::max(x1 - x0, 0);
     for (int c = 0; c < channels; c += kW) {

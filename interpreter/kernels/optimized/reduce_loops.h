@@ -94,7 +94,7 @@ inline int64_t GroupOffset(int64_t linear, const std::vector<int64_t>& size,
 template <typename Fold, typename T, typename Finish>
 void Reduce(const ReducePlan& plan, const T* in, T* out, Finish finish, ThreadPool& pool) {
   using Acc = FoldAcc<Fold>;
-  constexpr int64_t kWorkPerTask = 16384;  // input elements a pool task should at least cover
+  constexpr double kValueCost = ThreadPool::kCostVectorValue;  // folding one input value
   // True when lanes may have picked another NaN or zero than the in-order fold: then fold in order.
   auto redo = [](Acc acc, bool saw_nan) { return kTracksOrder<Fold> && (saw_nan || acc == Acc(0)); };
   auto fold_in_order = [&](const T* base) {
@@ -111,9 +111,8 @@ void Reduce(const ReducePlan& plan, const T* in, T* out, Finish finish, ThreadPo
     // items are (row, chunk) pairs.
     constexpr int64_t kChunk = 512;
     const int64_t chunks = (plan.inner + kChunk - 1) / kChunk;
-    const int64_t item_work = plan.red_count * std::min(plan.inner, kChunk);
-    const int64_t grain = std::max<int64_t>(1, kWorkPerTask / std::max<int64_t>(item_work, 1));
-    pool.ParallelFor(plan.rows * chunks, grain, [&](int64_t b, int64_t e) {
+    const double item_cost = kValueCost * static_cast<double>(plan.red_count * std::min(plan.inner, kChunk));
+    pool.ParallelFor(plan.rows * chunks, item_cost, [&](int64_t b, int64_t e, int) {
       Acc acc[kChunk];
       for (int64_t item = b; item < e; ++item) {
         const int64_t row = item / chunks;
@@ -136,10 +135,12 @@ void Reduce(const ReducePlan& plan, const T* in, T* out, Finish finish, ThreadPo
     // result does not depend on the thread count.
     constexpr int kMaxBlocks = 64;
     const int64_t n = plan.inner;
-    const int64_t blocks = std::min<int64_t>(kMaxBlocks, (n + kWorkPerTask - 1) / kWorkPerTask);
+    constexpr int64_t kBlockValues = 16384;
+    const int64_t blocks = std::min<int64_t>(kMaxBlocks, (n + kBlockValues - 1) / kBlockValues);
     Acc partial[kMaxBlocks];
     bool partial_nan[kMaxBlocks] = {};
-    pool.ParallelFor(blocks, 1, [&](int64_t b, int64_t e) {
+    pool.ParallelFor(blocks, kValueCost * static_cast<double>(n) / static_cast<double>(blocks),
+                     [&](int64_t b, int64_t e, int) {
       for (int64_t k = b; k < e; ++k) {
         const int64_t begin = n * k / blocks, end = n * (k + 1) / blocks;
         partial[k] = FoldRow<Fold>(in + begin, end - begin, &partial_nan[k]);
@@ -155,9 +156,8 @@ void Reduce(const ReducePlan& plan, const T* in, T* out, Finish finish, ThreadPo
     return;
   }
   // Each output folds red_count contiguous runs of `inner`.
-  const int64_t row_work = plan.red_count * plan.inner;
-  const int64_t grain = std::max<int64_t>(1, kWorkPerTask / std::max<int64_t>(row_work, 1));
-  pool.ParallelFor(plan.rows, grain, [&](int64_t b, int64_t e) {
+  const double row_cost = kValueCost * static_cast<double>(plan.red_count * plan.inner);
+  pool.ParallelFor(plan.rows, row_cost, [&](int64_t b, int64_t e, int) {
     for (int64_t row = b; row < e; ++row) {
       const T* base = in + GroupOffset(row, plan.kept_size, plan.kept_stride);
       Acc acc = Fold::Identity();

@@ -152,21 +152,21 @@ void Transpose(const TransposePlan& plan, const void* in_bytes, void* out_bytes,
   const T* in = static_cast<const T*>(in_bytes);
   T* out = static_cast<T*>(out_bytes);
   if (num_elements == 0) return;
-  constexpr int64_t kMinElementsPerTask = 16384;
+  constexpr double kValueCost = ThreadPool::kCostScalarValue;  // one value moved with index math
   switch (plan.kind) {
     case TransposePlan::Kind::kCopy:
       std::memcpy(out, in, num_elements * sizeof(T));
       return;
     case TransposePlan::Kind::kRows: {
       const int64_t inner = plan.in_dims[plan.perm[plan.rank - 1]];
-      pool.ParallelFor(num_elements / inner, std::max<int64_t>(1, kMinElementsPerTask / inner),
-                   [&](int64_t b, int64_t e) { TransposeRows(plan, b, e, in, out); });
+      pool.ParallelFor(num_elements / inner, kValueCost * static_cast<double>(inner),
+                       [&](int64_t b, int64_t e, int) { TransposeRows(plan, b, e, in, out); });
       return;
     }
     case TransposePlan::Kind::kTiles: {
       constexpr int64_t kTile = TransposeTile<T>();
-      pool.ParallelFor(TransposeTileCount(plan, kTile), kMinElementsPerTask / (kTile * kTile),
-                   [&](int64_t b, int64_t e) { TransposeTiles(plan, b, e, in, out); });
+      pool.ParallelFor(TransposeTileCount(plan, kTile), kValueCost * static_cast<double>(kTile * kTile),
+                       [&](int64_t b, int64_t e, int) { TransposeTiles(plan, b, e, in, out); });
       return;
     }
   }

@@ -81,9 +81,8 @@ void BandGemm(const TransposeConvGeometry& g, const TransposeConvLayout& l, cons
   const int tile = kGemmF32.row_tile;
   const int block = std::max(tile, static_cast<int>(RoundUp(std::min(m, 64), tile)));
   const int64_t blocks = (m + block - 1) / block;
-  const int64_t macs_per_block = static_cast<int64_t>(block) * n * g.in_c;
-  pool.ParallelFor(blocks, std::max<int64_t>(1, (256 << 10) / std::max<int64_t>(macs_per_block, 1)),
-                   [&](int64_t b0, int64_t b1) {
+  const double block_cost = ThreadPool::kCostMultiplyAdd * static_cast<double>(block) * n * g.in_c;
+  pool.ParallelFor(blocks, block_cost, [&](int64_t b0, int64_t b1, int) {
                      for (int64_t b = b0; b < b1; ++b) {
                        const int r0 = static_cast<int>(b * block), r1 = std::min(m, r0 + block);
                        for (int t = 0; t < l.taps; ++t) {
@@ -99,9 +98,9 @@ void BandCol2im(const TransposeConvGeometry& g, const TransposeConvLayout& l, co
                 ThreadPool& pool) {
   const VecF32 lo = Broadcast(out_min), hi = Broadcast(out_max);
   const int64_t band_row = static_cast<int64_t>(l.taps) * g.out_c;  // floats per pixel of the band matrix
-  const int64_t work_per_row = static_cast<int64_t>(g.out_w) * g.out_c;
-  pool.ParallelFor(oy1 - oy0, std::max<int64_t>(1, 16384 / std::max<int64_t>(work_per_row, 1)),
-                   [&](int64_t r0, int64_t r1) {
+  // An output row sums the taps landing on each of its values (vectorized over channels).
+  const double row_cost = ThreadPool::kCostVectorValue * static_cast<double>(g.out_w) * g.out_c;
+  pool.ParallelFor(oy1 - oy0, row_cost, [&](int64_t r0, int64_t r1, int) {
     const float* srcs[kMaxTransposeConvTapsPerPixel];
     for (int64_t r = r0; r < r1; ++r) {
       const int oy = oy0 + static_cast<int>(r);
