@@ -5,6 +5,8 @@
 #include <cstring>
 #include <set>
 
+#include "interpreter/string_tensor.h"
+
 namespace edgelite {
 namespace api {
 namespace {
@@ -87,6 +89,10 @@ Status OutputTensorIndex(Interpreter& interp, int subgraph, int position, int* t
 }
 
 Status CheckHasData(const Tensor& t) {
+  if (t.type == DataType::kString && !HoldsStrings(t)) {
+    return FailedPrecondition(StrCat("string tensor '", t.name, "' holds no value yet (set_tensor() an input after "
+                                     "allocate_tensors(); an operator's output is written by invoke())"));
+  }
   // A sparse constant holds fewer bytes than its dense shape: only its operator reads it.
   if ((!t.data || t.bytes < t.RequiredBytes()) && t.RequiredBytes() > 0) {
     return FailedPrecondition(StrCat("tensor '", t.name, "' has no data: call allocate_tensors() first",
@@ -109,7 +115,8 @@ Status CopyToTensor(Interpreter& interp, int subgraph, int tensor, int type, con
   if (t->type == DataType::kResource) {
     return InvalidArgument(StrCat("tensor '", t->name, "' is a resource handle and cannot be set"));
   }
-  EL_RETURN_IF_ERROR(CheckHasData(*t));
+  // A string input has no buffer until set: its size comes from the value.
+  if (t->type != DataType::kString) EL_RETURN_IF_ERROR(CheckHasData(*t));
   if (type != static_cast<int>(t->type)) {
     return InvalidArgument(StrCat("cannot set tensor '", t->name, "': got a value of type ", type_name,
                                   " but expected ", DataTypeName(t->type)));
@@ -118,7 +125,11 @@ Status CopyToTensor(Interpreter& interp, int subgraph, int tensor, int type, con
     return InvalidArgument(StrCat("cannot set tensor '", t->name, "': got shape ", DimsToString(dims), " but expected ",
                                   DimsToString(t->dims), " (use resize_tensor_input to change an input's shape)"));
   }
-  if (bytes != t->RequiredBytes()) {
+  if (t->type == DataType::kString) {
+    const std::string bad = CheckStringBuffer(data, bytes, t->num_elements());
+    if (!bad.empty()) return InvalidArgument(StrCat("cannot set string tensor '", t->name, "': ", bad));
+    EL_RETURN_IF_ERROR(s->ResizeStringTensor(*t, t->dims, bytes));
+  } else if (bytes != t->RequiredBytes()) {
     return InvalidArgument(StrCat("cannot set tensor '", t->name, "': got ", bytes, " bytes but it holds ",
                                   t->RequiredBytes()));
   }
@@ -149,9 +160,9 @@ Status CopyFromTensor(Interpreter& interp, int subgraph, int tensor, void* out, 
   EL_RETURN_IF_ERROR(use.status());
   Tensor* t;
   EL_RETURN_IF_ERROR(ReadableTensor(interp, subgraph, tensor, &t));
-  if (bytes != t->RequiredBytes()) {
+  if (bytes != t->ValueBytes()) {
     return InvalidArgument(StrCat("cannot read tensor '", t->name, "' into ", bytes, " bytes: it holds ",
-                                  t->RequiredBytes()));
+                                  t->ValueBytes()));
   }
   if (bytes) std::memcpy(out, t->data, bytes);
   return Status::Ok();

@@ -30,15 +30,16 @@ Status CheckHasData(const Tensor& t);
 
 // Copies a caller's value into a tensor: `type` is the value's .tflite type (-1 for a type edgelite has no
 // tensor type for; `type_name` names it in the message), `dims` its shape, `bytes` its size. The tensor must
-// not be a constant or a resource, and type and shape must be the tensor's exactly.
+// not be a constant or a resource, and type and shape must be the tensor's exactly. A string tensor takes a
+// whole .tflite string buffer (string_tensor.h), checked, of any size within the memory cap.
 Status CopyToTensor(Interpreter& interp, int subgraph, int tensor, int type, const std::string& type_name,
                     const Dims& dims, const void* data, size_t bytes);
 
 // Makes the tensor's host bytes current (a delegate may hold them) and checks it can be read; `*out` is the
-// tensor, whose data and RequiredBytes() the caller copies from.
+// tensor, whose data and ValueBytes() the caller copies from.
 Status ReadableTensor(Interpreter& interp, int subgraph, int tensor, Tensor** out);
 
-// Copies a tensor's value out into a caller's buffer of exactly RequiredBytes().
+// Copies a tensor's value out into a caller's buffer of exactly ValueBytes() (a string tensor's whole buffer).
 Status CopyFromTensor(Interpreter& interp, int subgraph, int tensor, void* out, size_t bytes);
 
 // Sets an input's shape (allocate again before invoke); `strict`: only dimensions the signature leaves open.

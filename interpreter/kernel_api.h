@@ -57,6 +57,9 @@ struct KernelRegistration {
   bool fold_when_inputs_constant = false;
   // SHAPE's output depends only on the input's shape, never its values: foldable once shapes are known.
   bool output_depends_only_on_input_shapes = false;
+  // The kernel reads and writes string tensors (string_tensor.h). The core refuses, at prepare, a node of any
+  // other kernel with a string input or output, so no kernel meets a string buffer it would read as elements.
+  bool handles_strings = false;
 };
 
 // Another subgraph of the model as a control-flow kernel (WHILE, IF, CALL_ONCE) drives it: the caller
@@ -110,6 +113,9 @@ class KernelContext {
   virtual Status ResizeTensor(Tensor& tensor, const Dims& dims) = 0;
   // Marks an output whose shape is known only at eval (depends on input values).
   virtual void MarkDynamic(Tensor& tensor) = 0;
+  // Gives a string tensor the shape `dims` and a buffer of `bytes` of its own (StringWriter::Write calls it),
+  // within the memory cap. At prepare or eval.
+  virtual Status ResizeStringTensor(Tensor& tensor, const Dims& dims, size_t bytes) = 0;
   // Adds a scratch tensor that lives only while this node runs; returns its index (also appended
   // to node.temporaries). Call once (in init or the first prepare) and resize it in prepare.
   virtual Status AddTemporary(Node& node, DataType type, int* tensor_index) = 0;

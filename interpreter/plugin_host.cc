@@ -114,7 +114,10 @@ ElStatus ApiMarkDynamic(ElContext* c, int32_t index) {
 
 ElStatus ApiAddTemporary(ElContext* c, int32_t type, int32_t* index) {
   if (!c->node) return Report(c, "add_temporary: only a running kernel can add a scratch tensor");
-  if (!IsSupportedDataType(type)) return Report(c, StrCat("add_temporary: unsupported type ", type));
+  // Plugins read tensors as plain elements: a string buffer is not one.
+  if (!IsSupportedDataType(type) || type == static_cast<int>(DataType::kString)) {
+    return Report(c, StrCat("add_temporary: unsupported type ", type));
+  }
   int t = -1;
   Status s = c->ctx->AddTemporary(*c->node, static_cast<DataType>(type), &t);
   if (index) *index = t;

@@ -1,11 +1,13 @@
 // ResourceTable: what the subgraphs of one interpreter share besides tensors, owned by the Interpreter.
 // Resource variables (VAR_HANDLE names one by container and shared name; ASSIGN_VARIABLE and
-// READ_VARIABLE write and read it through its id) and the init subgraphs CALL_ONCE has already run.
+// READ_VARIABLE write and read it through its id), the hash tables of the HASHTABLE operators, and the init
+// subgraphs CALL_ONCE has already run.
 #pragma once
 
 #include <map>
 #include <memory>
 #include <set>
+#include <unordered_map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,6 +31,28 @@ class ResourceTable {
   // ResourceVariable::AssignFrom: a later assignment may change its shape or type.
   Status AssignVariable(int id, const Tensor& value);
 
+  // A static hash table of HASHTABLE (LiteRT's StaticHashtable): int64 keys to string values or string keys to
+  // int64 values. Its first HASHTABLE_IMPORT fills it; later imports change nothing (TF's converter leaves the
+  // initializer in the graph, so it runs at every invoke).
+  struct Hashtable {
+    DataType key_type, value_type;
+    bool initialized = false;
+    std::unordered_map<int64_t, std::string> int_keys;
+    std::unordered_map<std::string, int64_t> string_keys;
+    size_t size() const { return key_type == DataType::kInt64 ? int_keys.size() : string_keys.size(); }
+  };
+  // The table with LiteRT's table_id `id`, made with these types on first use (a later HASHTABLE naming the
+  // same id with other types gets the first one, whose types the FIND and IMPORT check). Tables are kept apart
+  // from variables: LiteRT puts both in one map, where a variable id equal to a table id would clash.
+  Hashtable& HashtableFor(int id, DataType key_type, DataType value_type) {
+    return hashtables_.try_emplace(id, Hashtable{key_type, value_type}).first->second;
+  }
+  // Null when no HASHTABLE of this interpreter has made table `id`.
+  Hashtable* FindHashtable(int id) {
+    auto it = hashtables_.find(id);
+    return it == hashtables_.end() ? nullptr : &it->second;
+  }
+
   // CALL_ONCE: whether the init subgraph `index` has run in this interpreter.
   bool initialized(int subgraph_index) const { return initialized_.count(subgraph_index) != 0; }
   void MarkInitialized(int subgraph_index) { initialized_.insert(subgraph_index); }
@@ -41,6 +65,7 @@ class ResourceTable {
   std::map<std::pair<std::string, std::string>, int> ids_;
   std::vector<Entry> variables_;
   std::set<int> initialized_;
+  std::map<int, Hashtable> hashtables_;
 };
 
 }  // namespace edgelite

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "interpreter/graph_validation.h"
+#include "interpreter/string_tensor.h"
 #include "schema/edgelite_generated.h"
 
 namespace edgelite {
@@ -104,9 +105,19 @@ Status Subgraph::Build(const Model& model, const schema::SubGraph& fb, const OpR
     size_t size = 0;
     Status s = model.GetBuffer(ft->buffer(), &data, &size);
     if (!s.ok()) return InvalidModel(StrCat(where, ": tensor ", i, " ('", t.name, "'): ", s.message()));
+    if (t.type == DataType::kString && t.is_variable) {
+      return Unsupported(StrCat(where, ": tensor ", i, " ('", t.name, "') is a string variable, which LiteRT has none of"));
+    }
+    if (data && size > 0 && t.type == DataType::kString) {
+      const std::string bad = CheckStringBuffer(data, size, t.num_elements());
+      if (!bad.empty()) {
+        return InvalidModel(StrCat(where, ": string tensor ", i, " ('", t.name, "') of shape ", DimsToString(t.dims),
+                                   ": ", bad));
+      }
+    }
     if (data && size > 0) {
       // Sparse tensors store only their non-zero values; dense ones must fill their shape exactly.
-      if (!t.sparsity && size != t.RequiredBytes()) {
+      if (!t.sparsity && t.type != DataType::kString && size != t.RequiredBytes()) {
         return InvalidModel(StrCat(where, ": tensor ", i, " ('", t.name, "') of shape ", DimsToString(t.dims), " ",
                                    DataTypeName(t.type), " needs ", t.RequiredBytes(), " bytes but its buffer has ",
                                    size));
@@ -340,6 +351,16 @@ void Subgraph::ResetActivationState() {
 }
 
 Status Subgraph::PrepareNode(Node& node) {
+  if (!node.registration->handles_strings) {
+    for (const std::vector<int>* list : {&node.inputs, &node.outputs}) {
+      for (int t : *list) {
+        if (t >= 0 && tensors_[t].type == DataType::kString) {
+          return Error(node, StrCat("tensor '", tensors_[t].name, "' is a string tensor, which this operator does not "
+                                    "run on"), StatusCode::kUnsupported);
+        }
+      }
+    }
+  }
   if (!node.registration->prepare) return Status::Ok();
   return node.registration->prepare(*this, node);
 }
@@ -438,7 +459,11 @@ Status Subgraph::PlanArena() {
   arena_requests_.clear();
   for (size_t t = 0; t < tensors_.size(); ++t) {
     Tensor& tensor = tensors_[t];
-    if (first[t] < 0 || tensor.allocation != Allocation::kNone || tensor.is_dynamic) continue;
+    // A string tensor's size is known only once written: it gets a block of its own then (ResizeStringTensor).
+    if (first[t] < 0 || tensor.allocation != Allocation::kNone || tensor.is_dynamic ||
+        tensor.type == DataType::kString) {
+      continue;
+    }
     arena_requests_.push_back({static_cast<int>(t), tensor.RequiredBytes(), first[t], last[t]});
   }
   for (const auto& request : arena_requests_) EL_RETURN_IF_ERROR(CheckTensorBytes(tensors_[request.tensor],

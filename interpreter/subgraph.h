@@ -121,6 +121,7 @@ class Subgraph : public KernelContext, public CalledGraph {
   const Tensor* tensor(int index) const;
   Status ResizeTensor(Tensor& tensor, const Dims& dims) override;
   void MarkDynamic(Tensor& tensor) override;
+  Status ResizeStringTensor(Tensor& tensor, const Dims& dims, size_t bytes) override;
   Status AddTemporary(Node& node, DataType type, int* tensor_index) override;
   ThreadPool& thread_pool() override { return *pool_; }
   Status GetSubgraph(const Node& caller, int index, CalledGraph** out) override;
@@ -172,9 +173,9 @@ class Subgraph : public KernelContext, public CalledGraph {
   // Fails when `more` bytes (for `tensor`, or null: the arena) on top of what all subgraphs of the interpreter
   // hold would pass the cap.
   Status ReserveTensorMemory(size_t more, const Tensor* tensor) const;
-  // Gives `tensor` the shape `dims` and memory of its own (Tensor::AllocateOwned) within the cap; on failure
-  // the tensor keeps its shape and memory.
-  Status AllocateOwnedChecked(Tensor& tensor, const Dims& dims);
+  // Gives `tensor` the shape `dims` and memory of its own (Tensor::AllocateOwned; `string_bytes` for a string
+  // tensor) within the cap; on failure the tensor keeps its shape and memory.
+  Status AllocateOwnedChecked(Tensor& tensor, const Dims& dims, size_t string_bytes = 0);
 
   int index_;
   ThreadPool* pool_;

@@ -2,6 +2,7 @@
 // file of its own so that it builds at -O2 while the rest of the subgraph builds for size (CMakeLists.txt).
 #include <chrono>
 
+#include "interpreter/string_tensor.h"
 #include "interpreter/subgraph.h"
 
 namespace edgelite {
@@ -14,6 +15,12 @@ Status Subgraph::Invoke() {
   if (active_) {
     return FailedPrecondition(StrCat("subgraph ", index_, " ('", name_, "') is already running; invoke() "
                                      "cannot re-enter it"));
+  }
+  for (int t : inputs_) {
+    if (tensors_[t].type == DataType::kString && !HoldsStrings(tensors_[t])) {
+      return FailedPrecondition(StrCat("string input '", tensors_[t].name, "' has no value: set_tensor() it after "
+                                       "allocate_tensors() and before invoke()"));
+    }
   }
   subgraph_internal::ActiveScope scope(&active_);
   in_eval_ = true;

@@ -42,14 +42,15 @@ Status Subgraph::ReserveTensorMemory(size_t more, const Tensor* tensor) const {
   return Status::Ok();
 }
 
-Status Subgraph::AllocateOwnedChecked(Tensor& tensor, const Dims& dims) {
+Status Subgraph::AllocateOwnedChecked(Tensor& tensor, const Dims& dims, size_t string_bytes) {
   size_t need = 0;
   EL_RETURN_IF_ERROR(CheckTensorBytes(tensor, dims, &need));
+  if (tensor.type == DataType::kString) need = string_bytes;
   if (need > tensor.owned_capacity || !tensor.owned) {
     EL_RETURN_IF_ERROR(ReserveTensorMemory(need - (tensor.owned ? tensor.owned_capacity : 0), &tensor));
   }
   tensor.dims = dims;
-  tensor.AllocateOwned();
+  tensor.AllocateOwnedBytes(need);
   if (!tensor.data) return Internal("out of memory");
   return Status::Ok();
 }
@@ -96,6 +97,17 @@ Status Subgraph::ResizeTensor(Tensor& tensor, const Dims& dims) {
   }
   tensor.dims = dims;
   return Status::Ok();
+}
+
+Status Subgraph::ResizeStringTensor(Tensor& tensor, const Dims& dims, size_t bytes) {
+  if (tensor.type != DataType::kString || tensor.allocation == Allocation::kConstant) {
+    return Internal(StrCat("tensor '", tensor.name, "' is not a string tensor a kernel may write"));
+  }
+  if (in_eval_ && tensor.dims != dims && !tensor.is_dynamic) {
+    tensor.is_dynamic = true;  // as ResizeTensor: later readers prepare again at eval
+    shapes_changed_in_eval_ = true;
+  }
+  return AllocateOwnedChecked(tensor, dims, bytes);
 }
 
 }  // namespace edgelite

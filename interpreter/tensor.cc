@@ -44,9 +44,7 @@ const char* DataTypeName(DataType type) {
 }
 
 bool IsSupportedDataType(int type) {
-  // Strings need a separate layout (offset table); they come with a later issue.
-  return (type >= 0 && type <= 10 && type != static_cast<int>(DataType::kString)) ||
-         type == static_cast<int>(DataType::kResource);
+  return (type >= 0 && type <= 10) || type == static_cast<int>(DataType::kResource);
 }
 
 int64_t NumElements(const Dims& dims) {
@@ -90,8 +88,7 @@ AlignedBlock AllocateAligned(size_t bytes) {
   return AlignedBlock(static_cast<uint8_t*>(std::aligned_alloc(kTensorAlignment, rounded)));
 }
 
-void Tensor::AllocateOwned() {
-  size_t need = RequiredBytes();
+void Tensor::AllocateOwnedBytes(size_t need) {
   if (!owned || owned_capacity < need) {
     owned = AllocateAligned(need);
     owned_capacity = need;

@@ -102,6 +102,9 @@ struct Tensor {
   int rank() const { return static_cast<int>(dims.size()); }
   int dim(int i) const { return dims[i]; }
   size_t RequiredBytes() const { return static_cast<size_t>(num_elements()) * ElementSize(type); }
+  // The bytes its value takes: RequiredBytes(), or for a string tensor the whole buffer it holds (the .tflite
+  // string layout, string_tensor.h), whose size the shape does not fix; 0 before anything wrote one.
+  size_t ValueBytes() const { return type == DataType::kString ? bytes : RequiredBytes(); }
 
   template <typename T>
   T* data_as() {
@@ -112,8 +115,9 @@ struct Tensor {
     return static_cast<const T*>(data);
   }
 
-  // Points `data` at a heap block of RequiredBytes(), reusing the block when it is large enough.
-  void AllocateOwned();
+  // Points `data` at a heap block of RequiredBytes() (or `bytes`), reusing the block when it is large enough.
+  void AllocateOwned() { AllocateOwnedBytes(RequiredBytes()); }
+  void AllocateOwnedBytes(size_t need);
 };
 
 template <typename T>

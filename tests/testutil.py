@@ -79,3 +79,14 @@ def counting_loop():
     b.mark_output(nxt)
     b.mark_output(bn)
     return b.build()
+
+
+def string_buffer(strings) -> bytes:
+    """The .tflite string tensor layout (int32 count, int32 offsets[count + 1] from the buffer's start, the bytes),
+    written here independently of the model builder and the runtime."""
+    import struct
+    header = 4 * (len(strings) + 2)
+    offsets = [header]
+    for s in strings:
+        offsets.append(offsets[-1] + len(s))
+    return struct.pack(f"<{len(offsets) + 1}i", len(strings), *offsets) + b"".join(strings)

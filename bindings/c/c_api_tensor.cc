@@ -64,7 +64,7 @@ int32_t ElcTensorDim(const ElcTensor* tensor, int32_t dim) {
 
 size_t ElcTensorByteSize(const ElcTensor* tensor) {
   const Tensor* t = Get(tensor);
-  return t ? t->RequiredBytes() : 0;
+  return t ? t->ValueBytes() : 0;  // a string tensor: the buffer it holds now
 }
 
 const char* ElcTensorName(const ElcTensor* tensor) {

@@ -13,6 +13,7 @@
 #include "interpreter/interpreter_api.h"
 #include "interpreter/kernels/builtin_ops.h"
 #include "interpreter/plugin_host.h"
+#include "interpreter/string_tensor.h"
 #include "schema/edgelite_generated.h"
 
 namespace py = pybind11;
@@ -49,6 +50,49 @@ py::str ModelText(const std::string& text) {
 
 // A resource tensor holds an id, not values: NumPy sees it as object, as LiteRT shows it.
 py::dtype NumpyDtype(DataType t) { return t == DataType::kResource ? py::dtype("O") : py::dtype(DataTypeName(t)); }
+
+// A NumPy array of bytes or str (object, bytes_ or str_ dtype) as a .tflite string buffer, str as UTF-8, as
+// LiteRT's set_tensor takes them; any other element is an InvalidArgumentError naming its position and type.
+std::string ArrayToStrings(const py::array& value) {
+  py::list items = value.attr("ravel")().attr("tolist")();
+  const size_t n = items.size();
+  std::string bytes;
+  std::vector<int32_t> header(n + 2);
+  header[0] = static_cast<int32_t>(n);
+  size_t offset = (n + 2) * sizeof(int32_t);
+  for (size_t i = 0; i < n; ++i) {
+    PyObject* item = items[i].ptr();
+    char* data = nullptr;
+    Py_ssize_t size = 0;
+    if (PyUnicode_Check(item)) {
+      data = const_cast<char*>(PyUnicode_AsUTF8AndSize(item, &size));
+      if (!data) throw py::error_already_set();
+    } else if (!PyBytes_Check(item) || PyBytes_AsStringAndSize(item, &data, &size) != 0) {
+      Check(InvalidArgument(StrCat("a string tensor takes bytes or str elements; element ", i, " is ",
+                                   Py_TYPE(item)->tp_name)));
+    }
+    bytes.append(data, static_cast<size_t>(size));
+    offset += static_cast<size_t>(size);
+    if (offset > static_cast<size_t>(INT32_MAX)) Check(InvalidArgument("the strings pass 2 GiB, the format's limit"));
+    header[i + 1] = static_cast<int32_t>(offset - static_cast<size_t>(size));
+  }
+  header[n + 1] = static_cast<int32_t>(offset);
+  return std::string(reinterpret_cast<const char*>(header.data()), header.size() * sizeof(int32_t)) + bytes;
+}
+
+// A string tensor's value as LiteRT's get_tensor gives it: an object array of bytes.
+py::array StringsToArray(const Tensor& t) {
+  py::array out(py::dtype("O"), std::vector<py::ssize_t>(t.dims.begin(), t.dims.end()));
+  auto** slots = static_cast<PyObject**>(out.mutable_data());
+  for (int64_t i = 0; i < t.num_elements(); ++i) {
+    const StringRef s = GetString(t, i);
+    PyObject* item = PyBytes_FromStringAndSize(s.data, static_cast<Py_ssize_t>(s.size));
+    if (!item) throw py::error_already_set();
+    Py_XDECREF(slots[i]);  // NumPy fills a new object array with None
+    slots[i] = item;
+  }
+  return out;
+}
 
 // Holds the interpreter and what it needs alive; the Python wrapper object owns one of these.
 class CoreInterpreter {
@@ -194,6 +238,7 @@ class CoreInterpreter {
     }
     Tensor* readable = nullptr;
     Check(api::ReadableTensor(*interp_, subgraph, index, &readable));
+    if (t.type == DataType::kString) return StringsToArray(t);
     py::array out(NumpyDtype(t.type), std::vector<py::ssize_t>(t.dims.begin(), t.dims.end()));
     if (t.RequiredBytes()) std::memcpy(out.mutable_data(), t.data, t.RequiredBytes());
     return out;
@@ -202,11 +247,23 @@ class CoreInterpreter {
   py::array TensorView(int subgraph, int index, py::object owner) {
     Tensor* t = nullptr;
     Check(api::ReadableTensor(*interp_, subgraph, index, &t));
+    if (t->type == DataType::kString) {
+      // LiteRT crashes here; NumPy cannot view a string buffer in place.
+      Check(InvalidArgument(StrCat("tensor '", t->name, "' is a string tensor, which has no NumPy view; use "
+                                   "get_tensor()")));
+    }
     std::vector<py::ssize_t> shape(t->dims.begin(), t->dims.end());
     return py::array(NumpyDtype(t->type), shape, t->data, owner);
   }
 
   void SetTensor(int subgraph, int index, py::array value) {
+    const char kind = value.dtype().kind();
+    if ((kind == 'O' || kind == 'S' || kind == 'U') && tensor(subgraph, index).type == DataType::kString) {
+      const std::string buffer = ArrayToStrings(value);
+      Check(api::CopyToTensor(*interp_, subgraph, index, static_cast<int>(DataType::kString), "string",
+                              Dims(value.shape(), value.shape() + value.ndim()), buffer.data(), buffer.size()));
+      return;
+    }
     py::array contiguous = py::array::ensure(value, py::array::c_style);
     Dims dims(value.shape(), value.shape() + value.ndim());
     Check(api::CopyToTensor(*interp_, subgraph, index, TfLiteTypeOf(value.dtype()),

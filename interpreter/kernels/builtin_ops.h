@@ -115,6 +115,12 @@
   X(SVDF, 4)                        \
   X(REVERSE_V2, 4)                  \
   X(REVERSE_SEQUENCE, 1)            \
+  X(HASHTABLE, 1)                   \
+  X(HASHTABLE_FIND, 1)              \
+  X(HASHTABLE_IMPORT, 1)            \
+  X(HASHTABLE_SIZE, 1)              \
+  X(HASHTABLE_LOOKUP, 1)            \
+  X(SKIP_GRAM, 1)                   \
   /* every entry above ends in a backslash, so adding one never edits another line */
 
 namespace edgelite {

@@ -1,13 +1,17 @@
 // EQUAL, NOT_EQUAL, LESS, LESS_EQUAL, GREATER, GREATER_EQUAL: element-wise with NumPy broadcasting,
-// bool output. float32, int32, int64 (and bool for the two equality tests); int8 and uint8 compare real
+// bool output. float32, int32, int64 (and bool and string for the two equality tests); int8 and uint8 compare real
 // values through LiteRT's rescaling (reference/integer/comparison.h). int16 as LiteRT: EQUAL and NOT_EQUAL
 // rescale quantized inputs and compare unquantized ones raw; the orderings compare the raw integers, scales
 // ignored. The broadcast loop is planned in prepare.
+#include <cstring>
+
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
+#include "interpreter/kernels/string_moves.h"
 #include "interpreter/kernels/quantization_params.h"
 #include "interpreter/kernels/reference/broadcast.h"
 #include "interpreter/kernels/reference/integer/comparison.h"
+#include "interpreter/string_tensor.h"
 #include "interpreter/thread_pool.h"
 
 namespace edgelite {
@@ -50,6 +54,20 @@ Status Eval(KernelContext& ctx, Node& node, CompareData& d) {
         po[o] = Compare<kOp>(pa[ia], pb[ib]);
       }
     });
+  });
+  return Status::Ok();
+}
+
+// Strings (EQUAL, NOT_EQUAL): byte-wise equality of whole strings.
+template <CompareOp kOp>
+Status EvalStrings(KernelContext& ctx, Node& node, CompareData& d) {
+  const Tensor& a = *ctx.input(node, 0);
+  const Tensor& b = *ctx.input(node, 1);
+  bool* po = ctx.output(node, 0)->data_as<bool>();
+  reference::ForEachBroadcastIndex(d.plan, 0, d.plan.total, [&](int64_t o, int64_t ia, int64_t ib) {
+    const StringRef x = GetString(a, ia), y = GetString(b, ib);
+    const bool same = x.size == y.size && (x.size == 0 || std::memcmp(x.data, y.data, x.size) == 0);
+    po[o] = (kOp == CompareOp::kEqual) == same;
   });
   return Status::Ok();
 }
@@ -116,6 +134,7 @@ struct EqualityVariants {
       EL_RESCALED_ROW("int16", kI16Types, int16_t, Quantized, "quantized inputs"),
       {"int16 raw", kI16Types, Isa::kReference, NotQuantized, nullptr, Eval<kOp, int16_t, false>,
        "unquantized inputs"},
+      {"strings", TypeSignature{{kStr, kStr}, {kBool}}, Isa::kReference, nullptr, nullptr, EvalStrings<kOp>},
   };
 };
 #undef EL_COMPARE_ROW
@@ -139,7 +158,8 @@ Status Prepare(KernelContext& ctx, Node& node) {
 template <CompareOp kOp>
 const KernelRegistration* Registration() {
   static const KernelRegistration reg{NewNodeData<CompareData>, DeleteNodeData<CompareData>, Prepare<kOp>,
-                                      EvalSelectedVariant<CompareData>, /*fold_when_inputs_constant=*/true};
+                                      EvalSelectedVariant<CompareData>, /*fold_when_inputs_constant=*/true, false,
+                                      /*handles_strings=*/kOp == CompareOp::kEqual || kOp == CompareOp::kNotEqual};
   return &reg;
 }
 

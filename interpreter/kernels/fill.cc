@@ -6,6 +6,7 @@
 
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
+#include "interpreter/kernels/string_moves.h"
 
 namespace edgelite {
 namespace {
@@ -38,7 +39,11 @@ Status Eval(KernelContext& ctx, Node& node, FillData& data) {
 }
 
 #define EL_FILL_TYPES(VALUE) TypeSignature{{kIndexTypes, VALUE}, {kSameAsInput1}}
-const KernelVariant<FillData> kVariants[] = {EL_WORD_WIDTH_ROWS(EL_FILL_TYPES, Eval)};
+const KernelVariant<FillData> kVariants[] = {
+    EL_WORD_WIDTH_ROWS(EL_FILL_TYPES, Eval),
+    {"strings", EL_FILL_TYPES(kStr), Isa::kReference, nullptr, nullptr,
+     EvalStringsByIndex<FillData, Eval<uint32_t>, /*kStringInput=*/1>},
+};
 #undef EL_FILL_TYPES
 
 Status Prepare(KernelContext& ctx, Node& node) {
@@ -65,7 +70,7 @@ const KernelRegistration* Register_FILL() {
   // Folded when dims and value are constant, so shapes built from it resolve at prepare.
   static const KernelRegistration reg{NewNodeData<FillData>, DeleteNodeData<FillData>, Prepare,
                                       EvalSelectedVariant<FillData>,
-                                      /*fold_when_inputs_constant=*/true};
+                                      /*fold_when_inputs_constant=*/true, false, /*handles_strings=*/true};
   return &reg;
 }
 

@@ -4,6 +4,7 @@
 
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
+#include "interpreter/kernels/string_moves.h"
 
 namespace edgelite {
 namespace {
@@ -60,6 +61,10 @@ const KernelVariant<GatherData> kVariants[] = {
      Eval<int32_t>},
     {"int64 indices", TypeSignature{{kFixedSizeTypes, kI64}, {kSameAsInput0}}, Isa::kReference, nullptr, nullptr,
      Eval<int64_t>},
+    {"strings, int32 indices", TypeSignature{{kStr, kI32}, {kSameAsInput0}}, Isa::kReference, nullptr, nullptr,
+     EvalStringsByIndex<GatherData, Eval<int32_t>>},
+    {"strings, int64 indices", TypeSignature{{kStr, kI64}, {kSameAsInput0}}, Isa::kReference, nullptr, nullptr,
+     EvalStringsByIndex<GatherData, Eval<int64_t>>},
 };
 
 Status Prepare(KernelContext& ctx, Node& node) {
@@ -72,6 +77,9 @@ Status Prepare(KernelContext& ctx, Node& node) {
   EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &out));
   EL_RETURN_IF_ERROR(SelectVariant(ctx, node, kVariants, *d));
   EL_KERNEL_CHECK(ctx, node, params->rank() >= 1, "params must have rank >= 1");
+  // As LiteRT, whose string gather takes one axis only.
+  EL_KERNEL_CHECK(ctx, node, params->type != DataType::kString || params->rank() == 1,
+                  "string params must be 1-D, got shape ", DimsToString(params->dims));
   int axis;
   EL_RETURN_IF_ERROR(NormalizeAxis(ctx, node, d->axis, params->rank(), &axis));
   int batch_dims = d->batch_dims < 0 ? d->batch_dims + indices->rank() : d->batch_dims;
@@ -98,7 +106,7 @@ Status Prepare(KernelContext& ctx, Node& node) {
 const KernelRegistration* Register_GATHER() {
   // Folding: SHAPE -> GATHER chains in dynamic-batch graphs resolve at prepare.
   static const KernelRegistration reg{Init, DeleteNodeData<GatherData>, Prepare, EvalSelectedVariant<GatherData>,
-                                      /*fold_when_inputs_constant=*/true};
+                                      /*fold_when_inputs_constant=*/true, false, /*handles_strings=*/true};
   return &reg;
 }
 

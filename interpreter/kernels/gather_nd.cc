@@ -3,6 +3,7 @@
 // params dtype (slices move as bytes, quantization kept). Tuples out of range fail at eval, naming the tuple.
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
+#include "interpreter/kernels/string_moves.h"
 #include "interpreter/kernels/reference/gather_nd.h"
 
 namespace edgelite {
@@ -34,6 +35,10 @@ const KernelVariant<GatherNdData> kVariants[] = {
      Eval<int64_t>},
     {"int16 indices", TypeSignature{{kParamTypes, kI16}, {kSameAsInput0}}, Isa::kReference, nullptr, nullptr,
      Eval<int16_t>},
+    {"strings, int32 indices", TypeSignature{{kStr, kI32}, {kSameAsInput0}}, Isa::kReference, nullptr, nullptr,
+     EvalStringsByIndex<GatherNdData, Eval<int32_t>>},
+    {"strings, int64 indices", TypeSignature{{kStr, kI64}, {kSameAsInput0}}, Isa::kReference, nullptr, nullptr,
+     EvalStringsByIndex<GatherNdData, Eval<int64_t>>},
 };
 
 Status Prepare(KernelContext& ctx, Node& node) {
@@ -64,7 +69,8 @@ Status Prepare(KernelContext& ctx, Node& node) {
 const KernelRegistration* Register_GATHER_ND() {
   // Folded when both inputs are constant, as GATHER is.
   static const KernelRegistration reg{NewNodeData<GatherNdData>, DeleteNodeData<GatherNdData>, Prepare,
-                                      EvalSelectedVariant<GatherNdData>, /*fold_when_inputs_constant=*/true};
+                                      EvalSelectedVariant<GatherNdData>, /*fold_when_inputs_constant=*/true, false,
+                                      /*handles_strings=*/true};
   return &reg;
 }
 

@@ -95,6 +95,15 @@ Status CheckTypeIn(KernelContext& ctx, const Node& node, const Tensor& t, std::i
                    StatusCode::kUnsupported);
 }
 
+Status CheckResourceHandle(KernelContext& ctx, const Node& node, const Tensor& t) {
+  EL_KERNEL_CHECK(ctx, node, t.type == DataType::kResource || t.type == DataType::kInt32, "the resource handle '",
+                  t.name, "' must be a resource (or int32) tensor, got ", DataTypeName(t.type));
+  EL_KERNEL_CHECK(ctx, node, t.num_elements() == 1, "the resource handle '", t.name, "' must hold one id, got shape ",
+                  DimsToString(t.dims));
+  EL_KERNEL_CHECK(ctx, node, ctx.resources(), "runs outside an interpreter (no resource table)");
+  return Status::Ok();
+}
+
 Status CheckMovableType(KernelContext& ctx, const Node& node, const Tensor& t, const char* what) {
   return CheckTypeIn(ctx, node, t,
                      {DataType::kFloat32, DataType::kInt32, DataType::kInt64, DataType::kInt8, DataType::kUInt8,

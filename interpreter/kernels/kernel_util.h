@@ -119,6 +119,11 @@ Status PrepareShapeTensor(KernelContext& ctx, const Node& node, const Tensor& t,
                           Dims* shape, bool* known_now);
 
 // Prologues of prepare: exactly one input and one output (or two inputs and one output), all present.
+// A resource handle tensor (VAR_HANDLE's, HASHTABLE's): a resource (or, as LiteRT accepts, an int32) with one
+// element, the id, in a subgraph of an interpreter (which holds the resources).
+Status CheckResourceHandle(KernelContext& ctx, const Node& node, const Tensor& t);
+inline int ResourceHandleId(const Tensor& t) { return t.data_as<int32_t>()[0]; }
+
 Status GetSingleInputOutput(KernelContext& ctx, const Node& node, Tensor** in, Tensor** out);
 Status GetTwoInputsOneOutput(KernelContext& ctx, const Node& node, Tensor** a, Tensor** b, Tensor** out);
 

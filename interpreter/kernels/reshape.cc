@@ -7,6 +7,7 @@
 
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
+#include "interpreter/kernels/string_moves.h"
 
 namespace edgelite {
 namespace {
@@ -108,6 +109,8 @@ Status Eval(KernelContext& ctx, Node& node, ReshapeData& data) {
 constexpr TypeSet kReshapeable = kMovableTypes | kF16 | TypeBit(DataType::kFloat64) | TypeBit(DataType::kComplex64);
 const KernelVariant<ReshapeData> kVariants[] = {
     {"bytes", TypeSignature{{kReshapeable, kAnyType}, {kSameAsInput0}}, Isa::kReference, nullptr, nullptr, Eval},
+    {"strings", TypeSignature{{kStr, kAnyType}, {kSameAsInput0}}, Isa::kReference, nullptr, nullptr,
+     EvalStringsByIndex<ReshapeData, Eval>},
 };
 
 Status Prepare(KernelContext& ctx, Node& node) {
@@ -159,6 +162,8 @@ Status EvalSqueeze(KernelContext& ctx, Node& node, SqueezeData&) {
 
 const KernelVariant<SqueezeData> kSqueezeVariants[] = {
     {"bytes", TypeSignature{{kReshapeable}, {kSameAsInput0}}, Isa::kReference, nullptr, nullptr, EvalSqueeze},
+    {"strings", TypeSignature{{kStr}, {kSameAsInput0}}, Isa::kReference, nullptr, nullptr,
+     EvalStringsByIndex<SqueezeData, EvalSqueeze>},
 };
 
 Status PrepareSqueeze(KernelContext& ctx, Node& node) {
@@ -194,14 +199,14 @@ Status PrepareSqueeze(KernelContext& ctx, Node& node) {
 const KernelRegistration* Register_SQUEEZE() {
   static const KernelRegistration reg = {InitSqueeze, DeleteNodeData<SqueezeData>, PrepareSqueeze,
                                         EvalSelectedVariant<SqueezeData>,
-                                        /*fold_when_inputs_constant=*/true};
+                                        /*fold_when_inputs_constant=*/true, false, /*handles_strings=*/true};
   return &reg;
 }
 
 const KernelRegistration* Register_RESHAPE() {
   static const KernelRegistration reg = {Init, DeleteNodeData<ReshapeData>, Prepare,
                                         EvalSelectedVariant<ReshapeData>,
-                                        /*fold_when_inputs_constant=*/true};
+                                        /*fold_when_inputs_constant=*/true, false, /*handles_strings=*/true};
   return &reg;
 }
 

@@ -10,18 +10,6 @@
 namespace edgelite {
 namespace {
 
-// The handle tensor: a resource (or, as LiteRT accepts, an int32) with one element, the id.
-Status CheckHandle(KernelContext& ctx, const Node& node, const Tensor& t) {
-  EL_KERNEL_CHECK(ctx, node, t.type == DataType::kResource || t.type == DataType::kInt32, "the variable handle '",
-                  t.name, "' must be a resource (or int32) tensor, got ", DataTypeName(t.type));
-  EL_KERNEL_CHECK(ctx, node, t.num_elements() == 1, "the variable handle '", t.name, "' must hold one id, got shape ",
-                  DimsToString(t.dims));
-  EL_KERNEL_CHECK(ctx, node, ctx.resources(), "runs outside an interpreter (no resource table)");
-  return Status::Ok();
-}
-
-int HandleId(const Tensor& t) { return t.data_as<int32_t>()[0]; }
-
 // ---- VAR_HANDLE ----
 struct VarHandleData {
   int id = -1;
@@ -43,7 +31,7 @@ Status VarHandlePrepare(KernelContext& ctx, Node& node) {
   EL_RETURN_IF_ERROR(CheckOutputCount(ctx, node, 1));
   Tensor* out;
   EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &out));
-  EL_RETURN_IF_ERROR(CheckHandle(ctx, node, *out));
+  EL_RETURN_IF_ERROR(CheckResourceHandle(ctx, node, *out));
   return ctx.ResizeTensor(*out, out->dims);
 }
 
@@ -56,7 +44,7 @@ Status VarHandleEval(KernelContext& ctx, Node& node) {
 Status ReadPrepare(KernelContext& ctx, Node& node) {
   Tensor *handle, *out;
   EL_RETURN_IF_ERROR(GetSingleInputOutput(ctx, node, &handle, &out));
-  EL_RETURN_IF_ERROR(CheckHandle(ctx, node, *handle));
+  EL_RETURN_IF_ERROR(CheckResourceHandle(ctx, node, *handle));
   EL_KERNEL_CHECK(ctx, node, ElementSize(out->type) > 0 && out->type != DataType::kResource, "output '", out->name,
                   "' is ", DataTypeName(out->type), ", which a variable cannot hold");
   // The value is known only at eval. The output is planned with the shape the model gives it; should the
@@ -66,7 +54,7 @@ Status ReadPrepare(KernelContext& ctx, Node& node) {
 
 Status ReadEval(KernelContext& ctx, Node& node) {
   const ResourceTable& resources = *ctx.resources();
-  const int id = HandleId(*ctx.input(node, 0));
+  const int id = ResourceHandleId(*ctx.input(node, 0));
   const Tensor* value = resources.Variable(id);
   if (!resources.IsVariableId(id)) {
     return ctx.Error(node, StrCat("resource id ", id, " names no variable (no VAR_HANDLE of this interpreter made it)"));
@@ -93,7 +81,7 @@ Status AssignPrepare(KernelContext& ctx, Node& node) {
   Tensor *handle, *value;
   EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, &handle));
   EL_RETURN_IF_ERROR(RequireInput(ctx, node, 1, &value));
-  EL_RETURN_IF_ERROR(CheckHandle(ctx, node, *handle));
+  EL_RETURN_IF_ERROR(CheckResourceHandle(ctx, node, *handle));
   EL_KERNEL_CHECK(ctx, node, ElementSize(value->type) > 0 && value->type != DataType::kResource, "value '",
                   value->name, "' is ", DataTypeName(value->type), ", which a variable cannot hold");
   return Status::Ok();
@@ -104,7 +92,7 @@ Status AssignEval(KernelContext& ctx, Node& node) {
   if (value.RequiredBytes() && !value.data) {
     return ctx.Error(node, StrCat("value '", value.name, "' has no memory"), StatusCode::kInternal);
   }
-  Status s = ctx.resources()->AssignVariable(HandleId(*ctx.input(node, 0)), value);
+  Status s = ctx.resources()->AssignVariable(ResourceHandleId(*ctx.input(node, 0)), value);
   return s.ok() ? s : ctx.Error(node, s.message(), s.code());
 }
 

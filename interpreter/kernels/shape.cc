@@ -43,7 +43,7 @@ Status Prepare(KernelContext& ctx, Node& node) {
 const KernelRegistration* Register_SHAPE() {
   static const KernelRegistration reg = {NewNodeData<ShapeData>, DeleteNodeData<ShapeData>, Prepare,
                                          EvalSelectedVariant<ShapeData>, /*fold_when_inputs_constant=*/true,
-                                         /*output_depends_only_on_input_shapes=*/true};
+                                         /*output_depends_only_on_input_shapes=*/true, /*handles_strings=*/true};
   return &reg;
 }
 

@@ -8,6 +8,7 @@
 
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
+#include "interpreter/kernels/string_moves.h"
 #include "interpreter/kernels/reference/strided_slice.h"
 #include "interpreter/thread_pool.h"
 
@@ -182,6 +183,8 @@ const KernelVariant<StridedSliceData> kVariants[] = {
     EL_SLICE_ROW("2-byte", kMovable2Byte, uint16_t),
     EL_SLICE_ROW("4-byte", kMovable4Byte, uint32_t),
     EL_SLICE_ROW("8-byte", kMovable8Byte, uint64_t),
+    {"strings", TypeSignature{{kStr, kIndexTypes}, {kSameAsInput0}}, Isa::kReference, nullptr, nullptr,
+     EvalStringsByIndex<StridedSliceData, Eval<uint32_t>>},
 };
 #undef EL_SLICE_ROW
 
@@ -265,14 +268,14 @@ Status PrepareSlice(KernelContext& ctx, Node& node) {
 const KernelRegistration* Register_SLICE() {
   static const KernelRegistration reg = {InitSlice, DeleteNodeData<StridedSliceData>, PrepareSlice,
                                         EvalSelectedVariant<StridedSliceData>,
-                                        /*fold_when_inputs_constant=*/true};
+                                        /*fold_when_inputs_constant=*/true, false, /*handles_strings=*/true};
   return &reg;
 }
 
 const KernelRegistration* Register_STRIDED_SLICE() {
   static const KernelRegistration reg = {Init, DeleteNodeData<StridedSliceData>, Prepare,
                                         EvalSelectedVariant<StridedSliceData>,
-                                        /*fold_when_inputs_constant=*/true};
+                                        /*fold_when_inputs_constant=*/true, false, /*handles_strings=*/true};
   return &reg;
 }
 

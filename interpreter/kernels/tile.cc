@@ -3,6 +3,7 @@
 // in prepare when the multiples have values then; otherwise the output is dynamic and sized at eval.
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
+#include "interpreter/kernels/string_moves.h"
 #include "interpreter/kernels/reference/tile.h"
 
 namespace edgelite {
@@ -53,6 +54,8 @@ Status Eval(KernelContext& ctx, Node& node, TileData& d) {
 
 const KernelVariant<TileData> kVariants[] = {
     {"bytes", TypeSignature{{kFixedSizeTypes, kIndexTypes}, {kSameAsInput0}}, Isa::kReference, nullptr, nullptr, Eval},
+    {"strings", TypeSignature{{kStr, kIndexTypes}, {kSameAsInput0}}, Isa::kReference, nullptr, nullptr,
+     EvalStringsByIndex<TileData, Eval>},
 };
 
 Status Prepare(KernelContext& ctx, Node& node) {
@@ -80,7 +83,8 @@ Status Prepare(KernelContext& ctx, Node& node) {
 const KernelRegistration* Register_TILE() {
   // Folded when both inputs are constant, as FILL is.
   static const KernelRegistration reg{NewNodeData<TileData>, DeleteNodeData<TileData>, Prepare,
-                                      EvalSelectedVariant<TileData>, /*fold_when_inputs_constant=*/true};
+                                      EvalSelectedVariant<TileData>, /*fold_when_inputs_constant=*/true, false,
+                                      /*handles_strings=*/true};
   return &reg;
 }
 

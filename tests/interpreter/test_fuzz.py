@@ -23,6 +23,8 @@ SEQUENCE_TARGETS = ("bidirectional_lstm.tflite", "lstm_dynamic_range.tflite")
 # TF-converted SELECT_TF_OPS models (Flex custom operators: FlexBuffers options holding NodeDefs, run by
 # libedgelite_select.so): many small Flex nodes, complex64 tensors, image ops with constant boxes.
 SELECT_TARGETS = ("select_math.tflite", "select_fft.tflite", "select_image.tflite")
+# String tensors: a TF-converted text lookup (string constants in a CALL_ONCE init subgraph, HASHTABLE_* ops).
+STRING_TARGETS = ("text_lookup.tflite",)
 
 
 def fuzz_targets():
@@ -32,6 +34,7 @@ def fuzz_targets():
     control = [p for p in small if os.path.basename(os.path.dirname(p)) == "tf_control"]
     sequence = [p for p in small if os.path.basename(os.path.dirname(p)) == "tf_seq"]
     select = [p for p in small if os.path.basename(os.path.dirname(p)) == "select"]
+    strings = [p for p in small if os.path.basename(os.path.dirname(p)) == "tf_strings"]
     # the first float and MediaPipe models, then the small quantized ones (convnet and transformer in every
     # mode: int8/int16 tensors, quantization parameters, hybrid weights, a model LiteRT refuses), then
     # control flow (subgraph indices, nested calls, resource variables and CALL_ONCE), then the fused LSTMs
@@ -40,8 +43,11 @@ def fuzz_targets():
     control_picks = [p for p in control if os.path.basename(p) in CONTROL_FLOW_TARGETS]
     sequence_picks = [p for p in sequence if os.path.basename(p) in SEQUENCE_TARGETS]
     select_picks = [p for p in select if os.path.basename(p) in SELECT_TARGETS]
-    return ([p for p in small if p not in quant and p not in control and p not in sequence and p not in select][:8]
-            + [p for p in quant if os.path.getsize(p) < 256 * 1024] + control_picks + sequence_picks + select_picks)
+    string_picks = [p for p in strings if os.path.basename(p) in STRING_TARGETS]
+    grouped = set(quant) | set(control) | set(sequence) | set(select) | set(strings)
+    return ([p for p in small if p not in grouped][:8]
+            + [p for p in quant if os.path.getsize(p) < 256 * 1024] + control_picks + sequence_picks + select_picks
+            + string_picks)
 
 
 @pytest.mark.parametrize("path", fuzz_targets() or [None])
@@ -60,6 +66,41 @@ def test_mutated_models_never_crash(path, tmp_path):
         path = str(tmp_path / "small.tflite")
         with open(path, "wb") as f:
             f.write(b.build())
+    fuzz(path)
+
+
+def string_ops_model() -> bytes:
+    """String constants and every string operator: SKIP_GRAM, HASHTABLE_LOOKUP, a hash table, GATHER, EQUAL."""
+    from edgelite.model_builder import ModelBuilder
+    import numpy as np
+    b = ModelBuilder()
+    text = b.add_input("text", [1], object)
+    grams = b.add_tensor("grams", [], object)
+    b.add_operator("SKIP_GRAM", [text], [grams], options={"ngram_size": 2, "max_skip_size": 1,
+                                                          "include_all_ngrams": True})
+    handle = b.add_tensor("handle", [], "resource")
+    b.add_operator("HASHTABLE", [], [handle], options={"table_id": 3, "key_dtype": 5, "value_dtype": 4})
+    keys = b.add_constant("keys", np.array([b"a", b"a b", b"b", b"\xff"], object))
+    b.add_operator("HASHTABLE_IMPORT", [handle, keys, b.add_constant("ids", np.array([1, 2, 3, 4], np.int64))], [])
+    ids = b.add_tensor("gram_ids", [], np.int64)
+    b.add_operator("HASHTABLE_FIND", [handle, grams, b.add_constant("missing", np.array([0], np.int64))], [ids])
+    names, hits = b.add_tensor("names", [], object), b.add_tensor("hits", [], np.uint8)
+    b.add_operator("HASHTABLE_LOOKUP", [b.add_constant("lookup", np.array([2, 5, 9], np.int32)),
+                                        b.add_constant("sorted", np.array([1, 2, 5], np.int32)),
+                                        b.add_constant("words", np.array([b"one", b"", b"five"], object))], [names, hits])
+    picked = b.add_tensor("picked", [], object)
+    b.add_operator("GATHER", [names, b.add_constant("order", np.array([2, 0], np.int32))], [picked])
+    same = b.add_tensor("same", [], np.bool_)
+    b.add_operator("EQUAL", [picked, b.add_constant("five", np.array([b"five"], object))], [same])
+    for t in (ids, hits, same):
+        b.mark_output(t)
+    return b.build()
+
+
+def test_mutated_string_models_never_crash(tmp_path):
+    path = str(tmp_path / "string_ops.tflite")
+    with open(path, "wb") as f:
+        f.write(string_ops_model())
     fuzz(path)
 
 

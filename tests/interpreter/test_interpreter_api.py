@@ -162,7 +162,7 @@ def test_unregistered_operators_fail_allocate_with_names():
     y = b.add_tensor("y", [4])
     z = b.add_tensor("z", [4])
     w = b.add_tensor("w", [4])
-    b.add_operator("HASHTABLE_LOOKUP", [x], [y])
+    b.add_operator("STABLEHLO_ADD", [x], [y])
     b.add_operator("CUSTOM", [y], [z], custom_code="MyFancyOp")
     b.add_operator("ADD", [z, z], [w], version=99)
     b.mark_output(w)
@@ -170,7 +170,7 @@ def test_unregistered_operators_fail_allocate_with_names():
     with pytest.raises(edgelite.UnsupportedError) as info:
         interp.allocate_tensors()
     message = str(info.value)
-    assert "HASHTABLE_LOOKUP" in message
+    assert "STABLEHLO_ADD" in message
     assert "MyFancyOp" in message
     assert "ADD version 99" in message
 

@@ -66,7 +66,10 @@ def load_delegate(library: str, options: Optional[dict] = None):
 
 
 def _numpy_type(dtype_name: str) -> type:
-    """The NumPy scalar type of a tensor dtype name from the core; resource handles are `np.object_`, as in LiteRT."""
+    """The NumPy scalar type of a tensor dtype name from the core; resource handles are `np.object_` and strings
+    `np.bytes_`, as in LiteRT (whose get_tensor gives strings as an object array of bytes)."""
+    if dtype_name == "string":
+        return np.bytes_
     return np.object_ if dtype_name == "resource" else np.dtype(dtype_name).type
 
 

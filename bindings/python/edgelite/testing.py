@@ -131,7 +131,8 @@ def run_model(model: bytes, inputs: Sequence[np.ndarray], *, num_threads: int = 
             interp.resize_tensor_input(d["index"], list(value.shape))
     interp.allocate_tensors()
     for d, value in zip(details, inputs):
-        interp.set_tensor(d["index"], np.asarray(value, dtype=d["dtype"]))
+        # Strings go in as given: a cast to bytes_ would drop trailing NUL bytes.
+        interp.set_tensor(d["index"], np.asarray(value, dtype=None if d["dtype"] is np.bytes_ else d["dtype"]))
     interp.invoke()
     return [interp.get_tensor(d["index"]) for d in interp.get_output_details()]
 

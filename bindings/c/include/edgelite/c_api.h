@@ -109,7 +109,10 @@ ELC_EXPORT const float* ElcTensorScales(const ElcTensor* tensor);
 ELC_EXPORT const int64_t* ElcTensorZeroPoints(const ElcTensor* tensor);
 ELC_EXPORT int32_t ElcTensorQuantizedDimension(const ElcTensor* tensor);
 /* Copies exactly ElcTensorByteSize bytes in or out (the same checks as Python's set_tensor / get_tensor:
- * not a constant, allocated, size equal). Errors go to the owning interpreter's last error. */
+ * not a constant, allocated, size equal). Errors go to the owning interpreter's last error.
+ * A string tensor (ELC_STRING) takes and gives a whole .tflite string buffer (int32 count, int32 offsets[count+1]
+ * from the buffer's start, then the bytes), of any size: copying in checks the buffer and sets the byte size;
+ * ElcTensorByteSize is 0 until the tensor holds one. */
 ELC_EXPORT ElcStatus ElcTensorCopyFromBuffer(ElcTensor* tensor, const void* data, size_t size);
 ELC_EXPORT ElcStatus ElcTensorCopyToBuffer(const ElcTensor* tensor, void* data, size_t size);
 /* The tensor's memory (null before allocate); valid until the next allocate or resize. */
