@@ -37,9 +37,9 @@ class ResourceTable {
   struct Hashtable {
     DataType key_type, value_type;
     bool initialized = false;
-    std::unordered_map<int64_t, std::string> int_keys;
-    std::unordered_map<std::string, int64_t> string_keys;
-    size_t size() const { return key_type == DataType::kInt64 ? int_keys.size() : string_keys.size(); }
+    // Keys and values as bytes: a string's own, an int64's 8 bytes in memory order. One map type serves both
+    // directions, so the core carries one instantiation.
+    std::unordered_map<std::string, std::string> entries;
   };
   // The table with LiteRT's table_id `id`, made with these types on first use (a later HASHTABLE naming the
   // same id with other types gets the first one, whose types the FIND and IMPORT check). Tables are kept apart

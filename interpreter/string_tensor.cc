@@ -40,19 +40,6 @@ StringRef GetString(const Tensor& t, int64_t i) {
   return StringRef{static_cast<const char*>(t.data) + begin, static_cast<size_t>(end - begin)};
 }
 
-void StringWriter::Add(const char* data, size_t size) {
-  bytes_.append(data, size);
-  ends_.push_back(bytes_.size());
-}
-
-void StringWriter::AddJoined(const std::vector<StringRef>& parts, char separator) {
-  for (size_t i = 0; i < parts.size(); ++i) {
-    if (i) bytes_.push_back(separator);
-    bytes_.append(parts[i].data, parts[i].size);
-  }
-  ends_.push_back(bytes_.size());
-}
-
 Status StringWriter::Write(KernelContext& ctx, Tensor& out, const Dims& dims) const {
   const size_t n = ends_.size();
   const size_t header = (n + 2) * sizeof(int32_t);

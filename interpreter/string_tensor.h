@@ -37,10 +37,14 @@ StringRef GetString(const Tensor& t, int64_t i);
 // string outputs allocate while they run: the output's size is known only once its strings are.
 class StringWriter {
  public:
-  void Add(const char* data, size_t size);
+  // Appends bytes to the string being built; End() closes it as the next string.
+  void Append(const char* data, size_t size) { bytes_.append(data, size); }
+  void End() { ends_.push_back(bytes_.size()); }
+  void Add(const char* data, size_t size) {
+    Append(data, size);
+    End();
+  }
   void Add(StringRef s) { Add(s.data, s.size); }
-  // Adds `parts` joined by `separator` as one string.
-  void AddJoined(const std::vector<StringRef>& parts, char separator);
   int64_t count() const { return static_cast<int64_t>(ends_.size()); }
   // The buffer's size so far (a kernel that could make very many strings stops past the format's 2 GiB).
   size_t bytes() const { return bytes_.size() + (ends_.size() + 2) * sizeof(int32_t); }

@@ -3,6 +3,8 @@
 // ResourceTable (its table_id option), IMPORT fills the table once from a key and a value tensor, FIND maps
 // each key to its value or the default, SIZE counts the entries. Keys and values: int64 -> string or
 // string -> int64.
+#include <cstring>
+
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/resource_table.h"
 #include "interpreter/string_tensor.h"
@@ -74,18 +76,30 @@ Status TableEval(KernelContext& ctx, Node& node) {
   return Status::Ok();
 }
 
+// Element i of a key or value tensor as bytes: a string, or an int64's 8 bytes (Hashtable::entries).
+StringRef ElementBytes(const Tensor& t, int64_t i) {
+  if (t.type == DataType::kString) return GetString(t, i);
+  return StringRef{static_cast<const char*>(t.data) + i * 8, 8};
+}
+
+// Checks the handle and the key / value pair of IMPORT (inputs 1, 2) and FIND (input 1, output 0).
+Status PrepareTableIo(KernelContext& ctx, Node& node, int outputs, Tensor** keys, Tensor** values) {
+  EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 3, 3));
+  EL_RETURN_IF_ERROR(CheckOutputCount(ctx, node, outputs));
+  Tensor* handle;
+  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, &handle));
+  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 1, keys));
+  EL_RETURN_IF_ERROR(outputs ? RequireOutput(ctx, node, 0, values) : RequireInput(ctx, node, 2, values));
+  EL_RETURN_IF_ERROR(CheckResourceHandle(ctx, node, *handle));
+  return CheckTablePair(ctx, node, (*keys)->type, (*values)->type);
+}
+
 // ---- HASHTABLE_IMPORT: handle, keys, values ----
 Status ImportPrepare(KernelContext& ctx, Node& node) {
-  EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 3, 3));
-  EL_RETURN_IF_ERROR(CheckOutputCount(ctx, node, 0));
-  Tensor *handle, *keys, *values;
-  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, &handle));
-  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 1, &keys));
-  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 2, &values));
-  EL_RETURN_IF_ERROR(CheckResourceHandle(ctx, node, *handle));
-  EL_RETURN_IF_ERROR(CheckTablePair(ctx, node, keys->type, values->type));
-  EL_KERNEL_CHECK(ctx, node, keys->dims == values->dims, "keys '", keys->name, "' of shape ", DimsToString(keys->dims),
-                  " and values '", values->name, "' of shape ", DimsToString(values->dims), " differ");
+  Tensor *keys, *values;
+  EL_RETURN_IF_ERROR(PrepareTableIo(ctx, node, 0, &keys, &values));
+  EL_KERNEL_CHECK(ctx, node, keys->dims == values->dims, "keys and values differ in shape: ", DimsToString(keys->dims),
+                  " and ", DimsToString(values->dims));
   return Status::Ok();
 }
 
@@ -96,15 +110,9 @@ Status ImportEval(KernelContext& ctx, Node& node) {
   EL_RETURN_IF_ERROR(GetTable(ctx, node, keys.type, values.type, &table));
   if (table->initialized) return Status::Ok();
   // The first of repeated keys stays, as std::unordered_map::insert in LiteRT keeps it.
-  const int64_t n = keys.num_elements();
-  for (int64_t i = 0; i < n; ++i) {
-    if (keys.type == DataType::kInt64) {
-      const StringRef v = GetString(values, i);
-      table->int_keys.emplace(keys.data_as<int64_t>()[i], std::string(v.data, v.size));
-    } else {
-      const StringRef k = GetString(keys, i);
-      table->string_keys.emplace(std::string(k.data, k.size), values.data_as<int64_t>()[i]);
-    }
+  for (int64_t i = 0; i < keys.num_elements(); ++i) {
+    const StringRef k = ElementBytes(keys, i), v = ElementBytes(values, i);
+    table->entries.emplace(std::string(k.data, k.size), std::string(v.data, v.size));
   }
   table->initialized = true;
   return Status::Ok();
@@ -112,25 +120,18 @@ Status ImportEval(KernelContext& ctx, Node& node) {
 
 // ---- HASHTABLE_FIND: handle, keys, default value -> values of the keys' shape ----
 Status FindPrepare(KernelContext& ctx, Node& node) {
-  EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 3, 3));
-  EL_RETURN_IF_ERROR(CheckOutputCount(ctx, node, 1));
-  Tensor *handle, *keys, *fallback, *out;
-  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 0, &handle));
-  EL_RETURN_IF_ERROR(RequireInput(ctx, node, 1, &keys));
+  Tensor *keys, *out, *fallback;
+  EL_RETURN_IF_ERROR(PrepareTableIo(ctx, node, 1, &keys, &out));
   EL_RETURN_IF_ERROR(RequireInput(ctx, node, 2, &fallback));
-  EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &out));
-  EL_RETURN_IF_ERROR(CheckResourceHandle(ctx, node, *handle));
-  EL_RETURN_IF_ERROR(CheckTablePair(ctx, node, keys->type, out->type));
-  EL_KERNEL_CHECK(ctx, node, fallback->type == out->type, "the default value '", fallback->name, "' is ",
-                  DataTypeName(fallback->type), " but the output '", out->name, "' is ", DataTypeName(out->type));
   // LiteRT reads the default's first element whatever its shape; an empty one has none to read.
-  EL_KERNEL_CHECK(ctx, node, fallback->num_elements() >= 1, "the default value '", fallback->name, "' is empty");
+  EL_KERNEL_CHECK(ctx, node, fallback->type == out->type && fallback->num_elements() >= 1,
+                  "the default value must be one ", DataTypeName(out->type), ", got ", DataTypeName(fallback->type),
+                  " of shape ", DimsToString(fallback->dims));
   return ctx.ResizeTensor(*out, keys->dims);  // (a string output gets its buffer when written)
 }
 
 Status FindEval(KernelContext& ctx, Node& node) {
   const Tensor& keys = *ctx.input(node, 1);
-  const Tensor& fallback = *ctx.input(node, 2);
   Tensor& out = *ctx.output(node, 0);
   Hashtable* table;
   EL_RETURN_IF_ERROR(GetTable(ctx, node, keys.type, out.type, &table));
@@ -138,27 +139,19 @@ Status FindEval(KernelContext& ctx, Node& node) {
     return ctx.Error(node, "the hash table must be initialized (HASHTABLE_IMPORT) before a lookup",
                      StatusCode::kFailedPrecondition);
   }
-  const int64_t n = keys.num_elements();
-  if (keys.type == DataType::kString) {
-    const int64_t otherwise = fallback.data_as<int64_t>()[0];
-    for (int64_t i = 0; i < n; ++i) {
-      const StringRef k = GetString(keys, i);
-      auto it = table->string_keys.find(std::string(k.data, k.size));
-      out.data_as<int64_t>()[i] = it == table->string_keys.end() ? otherwise : it->second;
-    }
-    return Status::Ok();
-  }
-  const StringRef otherwise = GetString(fallback, 0);
+  const StringRef otherwise = ElementBytes(*ctx.input(node, 2), 0);
   StringWriter writer;
-  for (int64_t i = 0; i < n; ++i) {
-    auto it = table->int_keys.find(keys.data_as<int64_t>()[i]);
-    if (it == table->int_keys.end()) {
-      writer.Add(otherwise);
+  for (int64_t i = 0; i < keys.num_elements(); ++i) {
+    const StringRef k = ElementBytes(keys, i);
+    auto it = table->entries.find(std::string(k.data, k.size));
+    const StringRef v = it == table->entries.end() ? otherwise : StringRef{it->second.data(), it->second.size()};
+    if (out.type == DataType::kString) {
+      writer.Add(v);
     } else {
-      writer.Add(it->second.data(), it->second.size());
+      std::memcpy(out.data_as<int64_t>() + i, v.data, sizeof(int64_t));
     }
   }
-  return writer.Write(ctx, out, keys.dims);
+  return out.type == DataType::kString ? writer.Write(ctx, out, keys.dims) : Status::Ok();
 }
 
 // ---- HASHTABLE_SIZE: handle -> int64 [1] ----
@@ -174,7 +167,7 @@ Status SizeEval(KernelContext& ctx, Node& node) {
   const int id = ResourceHandleId(*ctx.input(node, 0));
   const Hashtable* table = ctx.resources()->FindHashtable(id);
   EL_KERNEL_CHECK(ctx, node, table, "resource id ", id, " names no hash table (no HASHTABLE of this interpreter made it)");
-  ctx.output(node, 0)->data_as<int64_t>()[0] = static_cast<int64_t>(table->size());
+  ctx.output(node, 0)->data_as<int64_t>()[0] = static_cast<int64_t>(table->entries.size());
   return Status::Ok();
 }
 

@@ -16,8 +16,8 @@ struct SkipGramData {
 // C-locale isspace, whatever locale the process runs in.
 bool IsSpace(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 
-// LiteRT's word split, quirks included: a word is cut at each space after the first byte, but a space at the
-// very start is kept on the last word, and the word before a second space is dropped when it began with one.
+// LiteRT's word split, quirks included: words end at each space after the first byte; a piece that starts
+// with a space (the string's first) is dropped, unless it is the last, which is kept whole.
 std::vector<StringRef> SplitWords(StringRef s) {
   std::vector<StringRef> words;
   size_t start = 0;
@@ -62,7 +62,6 @@ Status Eval(KernelContext& ctx, Node& node) {
     // "a b" comes before "a" with include_all_ngrams), the order LiteRT's kernel writes them in.
     std::vector<int64_t> chosen;            // word indices of the current sequence
     std::vector<int64_t> next_candidate{0};  // per depth: the next word index to try there
-    std::vector<StringRef> parts;
     while (!next_candidate.empty()) {
       const int64_t depth = static_cast<int64_t>(chosen.size());
       const int64_t j = next_candidate.back();
@@ -74,9 +73,11 @@ Status Eval(KernelContext& ctx, Node& node) {
         continue;
       }
       if (depth > 0 && (d.include_all_ngrams ? depth <= d.ngram_size : depth == d.ngram_size)) {
-        parts.clear();
-        for (int64_t w : chosen) parts.push_back(words[w]);
-        writer.AddJoined(parts, ' ');
+        for (size_t k = 0; k < chosen.size(); ++k) {
+          if (k) writer.Append(" ", 1);
+          writer.Append(words[chosen[k]].data, words[chosen[k]].size);
+        }
+        writer.End();
         if (writer.bytes() > static_cast<size_t>(INT32_MAX)) {
           return ctx.Error(node, "its skip-grams pass the 2 GiB a string tensor can hold", StatusCode::kUnsupported);
         }
