@@ -58,18 +58,22 @@ Status Eval(KernelContext& ctx, Node& node, CompareData& d) {
   return Status::Ok();
 }
 
-// Strings (EQUAL, NOT_EQUAL): byte-wise equality of whole strings.
-template <CompareOp kOp>
-Status EvalStrings(KernelContext& ctx, Node& node, CompareData& d) {
+// Strings (EQUAL, NOT_EQUAL): byte-wise equality of whole strings, one loop for both operators.
+Status CompareStrings(KernelContext& ctx, Node& node, const CompareData& d, bool equal) {
   const Tensor& a = *ctx.input(node, 0);
   const Tensor& b = *ctx.input(node, 1);
   bool* po = ctx.output(node, 0)->data_as<bool>();
   reference::ForEachBroadcastIndex(d.plan, 0, d.plan.total, [&](int64_t o, int64_t ia, int64_t ib) {
     const StringRef x = GetString(a, ia), y = GetString(b, ib);
     const bool same = x.size == y.size && (x.size == 0 || std::memcmp(x.data, y.data, x.size) == 0);
-    po[o] = (kOp == CompareOp::kEqual) == same;
+    po[o] = equal == same;
   });
   return Status::Ok();
+}
+
+template <CompareOp kOp>
+Status EvalStrings(KernelContext& ctx, Node& node, CompareData& d) {
+  return CompareStrings(ctx, node, d, kOp == CompareOp::kEqual);
 }
 
 Status ReadRescale(KernelContext& ctx, const Node& node, int i, reference::integer::ComparisonRescale* r) {

@@ -320,10 +320,12 @@ class Interpreter:
         """Copies `value` into a tensor (an input, or with `experimental_preserve_all_tensors` any tensor).
 
         The dtype must be the tensor's exactly and the shape its current shape (use `resize_tensor_input`
-        to change an input's shape). For no copy, write through `tensor()` instead.
+        to change an input's shape). For no copy, write through `tensor()` instead. A string tensor takes an
+        array of bytes or str (object, `bytes_` or `str_` dtype; str is stored as UTF-8), as in LiteRT.
 
         Raises:
-          InvalidArgumentError (ValueError): wrong dtype or shape, a constant tensor, a bad index.
+          InvalidArgumentError (ValueError): wrong dtype or shape, a constant tensor, a bad index, a string
+            element that is neither bytes nor str.
           NotReadyError: called before `allocate_tensors()`.
         """
         self._core.set_tensor(0, int(tensor_index), np.asarray(value))
@@ -331,15 +333,18 @@ class Interpreter:
     def get_tensor(self, tensor_index: int, subgraph_index: int = 0) -> np.ndarray:
         """A copy of a tensor's value. Intermediate tensors hold their values only with
         `experimental_preserve_all_tensors=True` (otherwise their memory is reused by later operators).
+        A string tensor reads as an object array of bytes, as in LiteRT.
 
         Raises:
-          InvalidArgumentError (ValueError): a bad index.  NotReadyError: no memory yet (allocate first).
+          InvalidArgumentError (ValueError): a bad index.  NotReadyError: no memory yet (allocate first), or a
+            string tensor that holds no value yet.
         """
         return self._core.get_tensor(int(subgraph_index), int(tensor_index))
 
     def tensor(self, tensor_index: int) -> Callable[[], np.ndarray]:
         """A function that returns a NumPy view (no copy) of a tensor's memory, for reading and writing.
 
+        String tensors have no view (InvalidArgumentError; use `get_tensor`).
         Hold the function, not the view: while a view is alive, `allocate_tensors`, `invoke` and
         `resize_tensor_input` raise RuntimeError, since they may move the memory it points to (LiteRT's rule).
         """
