@@ -13,6 +13,11 @@ Status MoveStringsByIndex(KernelContext& ctx, Node& node, int string_input, Stri
   Tensor& out = *ctx.output(node, 0);
   const int64_t n = in.num_elements();
   EL_KERNEL_CHECK(ctx, node, n <= INT32_MAX, "a string tensor of ", n, " elements is too large to move");
+  // The output's buffer takes at least its offsets: reserved first, so that a huge output (a TILE of many
+  // copies) fails on the memory cap before the element numbers below are allocated.
+  if (!out.is_dynamic) {
+    EL_RETURN_IF_ERROR(ctx.ResizeStringTensor(out, out.dims, (static_cast<size_t>(out.num_elements()) + 2) * 4));
+  }
   std::vector<int32_t> numbers(static_cast<size_t>(n)), picked(static_cast<size_t>(std::max<int64_t>(0, out.num_elements())));
   std::iota(numbers.begin(), numbers.end(), 0);
   void* const strings = in.data;

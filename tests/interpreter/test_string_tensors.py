@@ -197,3 +197,16 @@ def test_kernel_string_outputs_count_against_the_memory_cap():
     interp.set_tensor(0, np.array([b"1234567890" * 10], object))
     with pytest.raises(edgelite.UnsupportedError, match="memory cap"):
         interp.invoke()  # 100 KB
+
+
+def test_a_huge_string_output_fails_on_the_cap_before_it_is_built():
+    b = ModelBuilder()
+    x = b.add_input("x", [1], object)
+    y = b.add_tensor("y", [], object)
+    b.add_operator("TILE", [x, b.add_constant("multiples", np.array([1 << 30], np.int32))], [y])
+    b.mark_output(y)
+    interp = edgelite.Interpreter(model_content=b.build(), max_arena_bytes=1 << 26)
+    interp.allocate_tensors()
+    interp.set_tensor(0, np.array([b"x"], object))
+    with pytest.raises(edgelite.UnsupportedError, match="memory cap"):
+        interp.invoke()
