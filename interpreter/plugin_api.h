@@ -4,7 +4,8 @@
  * function table below (never the core's C++ types, so a library built with another compiler or another
  * edgelite version of the same ABI works):
  *   - custom-operator kernel libraries export `edgelite_register_custom_ops` and add kernels by name
- *     (the select-ops library, an app's own operators);
+ *     (the select-ops library, an app's own operators), and may export `edgelite_register_builtin_ops`
+ *     to serve builtin operators by code;
  *   - delegate libraries export `edgelite_delegate_create` and return an ElDelegatePlugin: a backend that
  *     claims nodes and runs whole partitions (the OpenCL delegate).
  *
@@ -137,6 +138,16 @@ typedef void (*ElAddCustomKernel)(void* registry, const ElCustomKernel* kernel);
 typedef ElStatus (*ElRegisterCustomOpsFn)(uint32_t abi_version, ElAddCustomKernel add, void* registry,
                                           char* error, size_t error_size);
 #define EDGELITE_REGISTER_CUSTOM_OPS_SYMBOL "edgelite_register_custom_ops"
+
+/* ---- Builtin-operator kernels ----
+ * A custom-operator library may also serve builtin operators the core does not run itself (the select-ops
+ * library serves those of interpreter/plugin_ops.h). It then also exports the function below; the core
+ * calls it, when present, right after the custom registration. The kernel's `name` is the schema name
+ * ("CONV_3D"); its options are the operator's builtin options, read from ElNodeInfo.op_table. */
+typedef void (*ElAddBuiltinKernel)(void* registry, int32_t builtin_code, const ElCustomKernel* kernel);
+typedef ElStatus (*ElRegisterBuiltinOpsFn)(uint32_t abi_version, ElAddBuiltinKernel add, void* registry,
+                                           char* error, size_t error_size);
+#define EDGELITE_REGISTER_BUILTIN_OPS_SYMBOL "edgelite_register_builtin_ops"
 
 /* ---- Delegates ---- */
 

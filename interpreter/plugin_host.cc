@@ -9,6 +9,7 @@
 #include <map>
 #include <mutex>
 
+#include "interpreter/plugin_ops.h"
 #include "interpreter/subgraph.h"
 #include "interpreter/thread_pool.h"
 #include "schema/edgelite_generated.h"
@@ -184,6 +185,7 @@ Status NodeStatus(KernelContext& ctx, const Node& node, ElStatus s, const ElCont
 
 struct PluginKernelRegistration : KernelRegistration {
   const ElCustomKernel* kernel = nullptr;
+  const char* library = nullptr;  // the file name, shown as the node's kernel ("libedgelite_select.so (plugin)")
 };
 
 struct PluginNodeData {
@@ -213,6 +215,8 @@ void PluginFree(void* user_data) {
 }
 
 Status PluginPrepare(KernelContext& ctx, Node& node) {
+  node.variant_name = static_cast<const PluginKernelRegistration*>(node.registration)->library;
+  node.variant_isa = "plugin";
   auto* data = static_cast<PluginNodeData*>(node.user_data);
   if (!data->kernel->prepare) return Status::Ok();
   ElContext c{&ctx, &node, nullptr, {}};
@@ -238,10 +242,12 @@ RegistryState& Registry() {
   return *state;
 }
 
-Status OpenLibrary(const std::string& path, void** handle) {
+// Opens `path` once per process; *file_name: its last component, kept alive with the library.
+Status OpenLibrary(const std::string& path, void** handle, const char** file_name = nullptr) {
   RegistryState& r = Registry();
   std::lock_guard<std::mutex> lock(r.mutex);
   auto it = r.libraries.find(path);
+  if (file_name && it != r.libraries.end()) *file_name = it->first.c_str() + it->first.find_last_of('/') + 1;
   if (it != r.libraries.end()) {
     *handle = it->second;
     return Status::Ok();
@@ -251,43 +257,59 @@ Status OpenLibrary(const std::string& path, void** handle) {
     const char* why = dlerror();
     return InvalidArgument(StrCat("cannot load plugin library '", path, "': ", why ? why : "unknown error"));
   }
-  r.libraries[path] = h;
+  it = r.libraries.emplace(path, h).first;
+  if (file_name) *file_name = it->first.c_str() + it->first.find_last_of('/') + 1;
   *handle = h;
   return Status::Ok();
 }
 
 struct AddContext {
   OpResolver* resolver;
+  const char* library;  // inside the key of RegistryState::libraries, which lives as long as the process
   std::string error;
 };
 
-void AddKernel(void* registry, const ElCustomKernel* kernel) {
-  auto* add = static_cast<AddContext*>(registry);
+// The core's registration of a plugin kernel (one per kernel struct, shared by every resolver), or null
+// with add->error set for a malformed kernel.
+const KernelRegistration* RegistrationOf(AddContext* add, const ElCustomKernel* kernel) {
   if (!kernel || !kernel->name || !kernel->eval) {
-    add->error = "a plugin registered a custom kernel without a name or an eval function";
-    return;
+    add->error = "a plugin registered a kernel without a name or an eval function";
+    return nullptr;
   }
   if (kernel->min_version < 1 || kernel->max_version < kernel->min_version) {
-    add->error = StrCat("custom kernel '", kernel->name, "' has versions ", kernel->min_version, " to ",
+    add->error = StrCat("kernel '", kernel->name, "' has versions ", kernel->min_version, " to ",
                         kernel->max_version);
-    return;
+    return nullptr;
   }
   RegistryState& r = Registry();
-  PluginKernelRegistration* reg;
-  {
-    std::lock_guard<std::mutex> lock(r.mutex);
-    auto& slot = r.registrations[kernel];
-    if (!slot) {
-      slot = std::make_unique<PluginKernelRegistration>();
-      slot->init = PluginInit;
-      slot->free = PluginFree;
-      slot->prepare = PluginPrepare;
-      slot->eval = PluginEval;
-      slot->kernel = kernel;
-    }
-    reg = slot.get();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  auto& slot = r.registrations[kernel];
+  if (!slot) {
+    slot = std::make_unique<PluginKernelRegistration>();
+    slot->init = PluginInit;
+    slot->free = PluginFree;
+    slot->prepare = PluginPrepare;
+    slot->eval = PluginEval;
+    slot->kernel = kernel;
+    slot->library = add->library;
   }
-  add->resolver->AddCustom(kernel->name, reg, kernel->min_version, kernel->max_version);
+  return slot.get();
+}
+
+void AddKernel(void* registry, const ElCustomKernel* kernel) {
+  auto* add = static_cast<AddContext*>(registry);
+  if (const KernelRegistration* reg = RegistrationOf(add, kernel)) {
+    add->resolver->AddCustom(kernel->name, reg, kernel->min_version, kernel->max_version);
+  }
+}
+
+void AddBuiltinKernel(void* registry, int32_t code, const ElCustomKernel* kernel) {
+  auto* add = static_cast<AddContext*>(registry);
+  if (code < 0 || code > schema::BuiltinOperator_MAX || code == schema::BuiltinOperator_CUSTOM) {
+    add->error = "a plugin registered a builtin kernel under a code that is no builtin operator";
+  } else if (const KernelRegistration* reg = RegistrationOf(add, kernel)) {
+    add->resolver->AddBuiltin(code, reg, kernel->min_version, kernel->max_version);
+  }
 }
 
 class PluginDelegateKernel : public DelegateKernel {
@@ -327,27 +349,57 @@ Status ParseCount(const std::string& key, const std::string& value, int min, int
 
 const ElContextApi* PluginContextApi() { return &kApi; }
 
+bool IsPluginBuiltin(int code) {
+  static const int kCodes[] = {
+#define EL_PLUGIN_CODE(NAME, MIN, MAX) schema::BuiltinOperator_##NAME,
+      EL_FOR_EACH_PLUGIN_BUILTIN_OP(EL_PLUGIN_CODE)
+#undef EL_PLUGIN_CODE
+  };
+  return std::find(std::begin(kCodes), std::end(kCodes), code) != std::end(kCodes);
+}
+
+bool IsPluginCustom(const std::string& name) {
+  static const char* const kNames[] = {
+#define EL_PLUGIN_NAME(NAME, MIN, MAX) #NAME,
+      EL_FOR_EACH_PLUGIN_CUSTOM_OP(EL_PLUGIN_NAME)
+#undef EL_PLUGIN_NAME
+  };
+  for (const char* n : kNames) {
+    if (name == n) return true;
+  }
+  return false;
+}
+
 bool NeedsSelectOps(const Model& model, const OpResolver& resolver) {
   const auto* codes = model.fb()->operator_codes();
   if (!codes) return false;
   for (const schema::OperatorCode* code : *codes) {
+    const int builtin = std::max<int>(code->deprecated_builtin_code(), code->builtin_code());
+    if (builtin != schema::BuiltinOperator_CUSTOM) {
+      if (IsPluginBuiltin(builtin) && !resolver.FindBuiltin(builtin, code->version())) return true;
+      continue;
+    }
     if (!code->custom_code()) continue;
     const std::string name = code->custom_code()->str();
-    if (name.rfind("Flex", 0) == 0 && !resolver.FindCustom(name, code->version())) return true;
+    if ((name.rfind("Flex", 0) == 0 || IsPluginCustom(name)) && !resolver.FindCustom(name, code->version())) return true;
   }
   return false;
 }
 
 Status LoadCustomOpLibrary(const std::string& path, const std::string& symbol, OpResolver* resolver) {
   void* handle = nullptr;
-  EL_RETURN_IF_ERROR(OpenLibrary(path, &handle));
+  const char* file_name = nullptr;
+  EL_RETURN_IF_ERROR(OpenLibrary(path, &handle, &file_name));
   const std::string name = symbol.empty() ? EDGELITE_REGISTER_CUSTOM_OPS_SYMBOL : symbol;
   auto fn = reinterpret_cast<ElRegisterCustomOpsFn>(dlsym(handle, name.c_str()));
   if (!fn) return InvalidArgument(StrCat("plugin library '", path, "' has no function '", name, "'"));
-  AddContext add{resolver, {}};
+  AddContext add{resolver, file_name, {}};
   char error[512] = {0};
-  const ElStatus s = fn(EDGELITE_PLUGIN_ABI_VERSION, AddKernel, &add, error, sizeof(error));
-  if (s != EL_STATUS_OK) {
+  // Custom kernels, then builtin kernels when the library serves some.
+  auto builtins = reinterpret_cast<ElRegisterBuiltinOpsFn>(dlsym(handle, EDGELITE_REGISTER_BUILTIN_OPS_SYMBOL));
+  if (fn(EDGELITE_PLUGIN_ABI_VERSION, AddKernel, &add, error, sizeof(error)) != EL_STATUS_OK ||
+      (builtins && add.error.empty() &&
+       builtins(EDGELITE_PLUGIN_ABI_VERSION, AddBuiltinKernel, &add, error, sizeof(error)) != EL_STATUS_OK)) {
     return InvalidArgument(StrCat("plugin library '", path, "' failed to register its operators: ",
                                   error[0] ? error : "(no message)"));
   }

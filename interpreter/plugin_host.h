@@ -23,12 +23,19 @@ using PluginOptions = std::vector<std::pair<std::string, std::string>>;
 Status LoadDelegatePlugin(const std::string& path, const PluginOptions& options, std::shared_ptr<Delegate>* out);
 
 // Loads the custom-operator library at `path` and adds its kernels to `resolver` by calling `symbol`
-// (EDGELITE_REGISTER_CUSTOM_OPS_SYMBOL when empty).
+// (EDGELITE_REGISTER_CUSTOM_OPS_SYMBOL when empty), then its builtin kernels when it exports
+// EDGELITE_REGISTER_BUILTIN_OPS_SYMBOL.
 Status LoadCustomOpLibrary(const std::string& path, const std::string& symbol, OpResolver* resolver);
 
-// True when the model has a custom operator named Flex<Op> (TensorFlow's select ops) that `resolver` has no
-// kernel for: the front ends then load the select-ops library (libedgelite_select.so).
+// True when the model has a custom operator named Flex<Op> (TensorFlow's select ops), or a builtin operator
+// or LiteRT custom operator of interpreter/plugin_ops.h, that `resolver` has no kernel for: the front ends then load the select-ops
+// library (libedgelite_select.so).
 bool NeedsSelectOps(const Model& model, const OpResolver& resolver);
+
+// Whether builtin operator `code`, or custom operator `name`, is one the select-ops library serves
+// (plugin_ops.h).
+bool IsPluginBuiltin(int code);
+bool IsPluginCustom(const std::string& name);
 
 // The function table the core gives plugins.
 const ElContextApi* PluginContextApi();

@@ -10,10 +10,17 @@
 #include <set>
 
 #include "interpreter/graph_validation.h"
+#include "interpreter/plugin_host.h"
+#include "interpreter/plugin_ops.h"
 #include "interpreter/string_tensor.h"
 #include "schema/edgelite_generated.h"
 
 namespace edgelite {
+
+// For an operator plugin_ops.h names when the resolver has no kernel for it (one message, one StrCat).
+static const char* const kPluginNotLoaded =
+    " runs in the plugin library " EL_PLUGIN_OPS_LIBRARY
+    ", which was not loaded (select_ops=False, or the library is missing from this installation)";
 
 namespace {
 // A variable's state before the first invoke and after a reset: LiteRT fills its bytes with the zero
@@ -208,6 +215,8 @@ Status Subgraph::Build(const Model& model, const schema::SubGraph& fb, const OpR
                              "kernel for it is registered (edgelite runs select ops from its library "
                              "libedgelite_select.so, loaded unless select_ops=False; this op is not in it, or "
                              "the library was not loaded)")
+                : IsPluginCustom(node.op_name)
+                    ? StrCat("node ", i, ": operator ", node.op_name, kPluginNotLoaded)
                     : StrCat("node ", i, ": custom operator '", node.op_name, "' is not registered"));
       }
     } else {
@@ -219,6 +228,8 @@ Status Subgraph::Build(const Model& model, const schema::SubGraph& fb, const OpR
         unresolved_.push_back(
             max ? StrCat("node ", i, ": operator ", node.op_name, " version ", node.op_version,
                          " is not supported (this build runs versions 1 to ", max, ")")
+            : IsPluginBuiltin(builtin)
+                ? StrCat("node ", i, ": operator ", node.op_name, kPluginNotLoaded)
                 : StrCat("node ", i, ": operator ", node.op_name, " (builtin code ", builtin,
                          ") is not supported by this build"));
       }

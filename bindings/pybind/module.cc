@@ -12,6 +12,7 @@
 #include "interpreter/interpreter.h"
 #include "interpreter/interpreter_api.h"
 #include "interpreter/kernels/builtin_ops.h"
+#include "interpreter/plugin_ops.h"
 #include "interpreter/plugin_host.h"
 #include "interpreter/string_tensor.h"
 #include "schema/edgelite_generated.h"
@@ -461,4 +462,10 @@ PYBIND11_MODULE(_core, m) {
 #undef EL_LIST_OP
     return ops;
   });
+  // The operators plugin_ops.h serves, as "NAME MIN MAX" lines, and the library serving them: string
+  // literals the preprocessor writes, which cost the size-bound core no code (edgelite.plugins.plugin_ops()).
+#define EL_PLUGIN_OP_LINE(NAME, MIN_VERSION, MAX_VERSION) #NAME " " #MIN_VERSION " " #MAX_VERSION "\n"
+  m.attr("PLUGIN_OPS") = EL_FOR_EACH_PLUGIN_BUILTIN_OP(EL_PLUGIN_OP_LINE) EL_FOR_EACH_PLUGIN_CUSTOM_OP(EL_PLUGIN_OP_LINE);
+  m.attr("PLUGIN_OPS_LIBRARY") = EL_PLUGIN_OPS_LIBRARY;
+#undef EL_PLUGIN_OP_LINE
 }

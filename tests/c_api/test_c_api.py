@@ -120,6 +120,17 @@ def test_c_api_outputs_equal_python(programs, tmp_path, folder, name):
         np.testing.assert_array_equal(got, want)
 
 
+def test_c_api_loads_the_plugin_for_plugin_served_operators(programs, tmp_path):
+    """TFLite_Detection_PostProcess runs from libedgelite_select.so, which the C API loads beside itself."""
+    path = model_path("detection", "ssd_regular.tflite")
+    inputs = [np.load(model_path("detection", "ssd_regular.io.npz"))["image"]]
+    stdout = run_program(programs["run_model"], path, tmp_path, *write_inputs(inputs, tmp_path))
+    interp, expected = python_outputs(path, inputs)
+    for got, want in zip(read_outputs(tmp_path, interp.get_output_details()), expected):
+        np.testing.assert_array_equal(got, want)
+    assert int(expected[3][0]) > 0
+
+
 def test_c_api_resize_then_run(programs, tmp_path):
     path = model_path("tf", "transformer_block_dynamic_batch.tflite")
     probe = edgelite.Interpreter(model_path=path)

@@ -135,3 +135,10 @@ def cpu_features() -> Dict[str, Union[bool, str]]:
 
 def builtin_ops() -> List[Tuple[str, int]]:
     """(operator name, highest version) of every builtin operator this build registers."""
+
+
+# "NAME MIN MAX" lines: the builtin operators, then the LiteRT custom operators (by custom code), that the
+# plugin library PLUGIN_OPS_LIBRARY serves, loaded when a model uses one (interpreter/plugin_ops.h); read
+# them with edgelite.plugins.plugin_ops().
+PLUGIN_OPS: str
+PLUGIN_OPS_LIBRARY: str

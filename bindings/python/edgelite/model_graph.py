@@ -157,13 +157,23 @@ def read_model_graph(content: bytes) -> ModelGraph:
 def mark_unsupported_from_registry(graph: ModelGraph) -> None:
     """Without an interpreter (it refused the model), marks the operators the build's operator list lacks:
     builtins it does not list or lists with a lower maximum version, and every custom operator (the command
-    line registers none)."""
-    from . import _core
+    line registers none) except those a plugin library of this installation serves (`plugins.plugin_ops`)."""
+    from . import _core, plugins
     from .schema.BuiltinOperator import BuiltinOperator
     max_version = dict(_core.builtin_ops())
+    # Operators a plugin library serves (interpreter/plugin_ops.h): runnable when the library is installed.
+    served = {name: (low, high, library) for name, low, high, library in plugins.plugin_ops()}
     for sub in graph.subgraphs:
         for op in sub.operators:
-            if op.op_name in max_version:
+            if op.op_name in served:
+                low, high, library = served[op.op_name]
+                if plugins.library_path(library) is None:
+                    op.unsupported = (f"operator {op.op_name} runs in the plugin library {library}, which this "
+                                      f"installation lacks")
+                elif not low <= op.version <= high:
+                    op.unsupported = (f"operator {op.op_name} version {op.version} is not supported ({library} "
+                                      f"runs versions {low} to {high})")
+            elif op.op_name in max_version:
                 if op.version > max_version[op.op_name]:
                     op.unsupported = (f"operator {op.op_name} version {op.version} is not supported (this build "
                                       f"runs versions 1 to {max_version[op.op_name]})")

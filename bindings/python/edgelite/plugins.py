@@ -9,7 +9,7 @@ the package's `lib/` folder.
 from __future__ import annotations
 
 import os
-from typing import Dict, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from .errors import InvalidArgumentError
 
@@ -20,6 +20,19 @@ TEST_PLUGINS_LIBRARY = "libedgelite_test_plugins.so"
 # Registerer names edgelite knows, as LiteRT's `custom_op_registerers` names C functions in the process:
 # name -> (library file, function).
 KNOWN_REGISTERERS: Dict[str, Tuple[str, str]] = {"AddTestCustomOps": (TEST_PLUGINS_LIBRARY, "AddTestCustomOps")}
+
+
+def plugin_ops() -> List[Tuple[str, int, int, str]]:
+    """(operator name, lowest version, highest version, library file) of every builtin operator, then every
+    LiteRT custom operator (by custom code), that a plugin library serves rather than the core
+    (interpreter/plugin_ops.h). The core knows them without loading the library: it loads the library when a
+    model uses one. The library may be absent from an installation (`library_path` says)."""
+    from . import _core
+    rows = []
+    for line in _core.PLUGIN_OPS.splitlines():
+        name, low, high = line.split()
+        rows.append((name, int(low), int(high), _core.PLUGIN_OPS_LIBRARY))
+    return rows
 
 
 def library_dir() -> str:

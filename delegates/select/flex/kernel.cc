@@ -7,13 +7,26 @@ namespace edgelite::select {
 
 std::string OpContext::where() const {
   std::ostringstream out;
-  out << "Flex" << flex_->def.op << " (node " << node_->index;
+  if (flex_->builtin) out << flex_->builtin;
+  else out << "Flex" << flex_->def.op;
+  out << " (node " << node_->index;
   if (!flex_->def.name.empty()) out << ", '" << flex_->def.name << "'";
   out << ")";
   return out.str();
 }
 
 TensorView OpContext::input(int i) const {
+  if (i >= node_->num_inputs && i < num_inputs()) {
+    ConstInput& k = flex_->const_inputs[i - node_->num_inputs];
+    TensorView t;
+    t.info.type = k.type;
+    t.info.data = &k.value;
+    t.info.bytes = static_cast<size_t>(LiteTypeSize(k.type));
+    t.info.is_constant = 1;
+    t.info.known_at_prepare = 1;
+    t.info.name = "";
+    return t;
+  }
   if (i < 0 || i >= node_->num_inputs || node_->inputs[i] < 0) Fail("input ", i, " is missing");
   TensorView t;
   t.index = node_->inputs[i];

@@ -40,12 +40,21 @@ struct KernelState {
   virtual ~KernelState() = default;
 };
 
+// A constant input a builtin operator does not carry but its TF kernel reads (MATRIX_DIAG's k, num_rows,
+// num_cols, padding_value): a scalar held by the node.
+struct ConstInput {
+  int32_t type;
+  uint64_t value;  // little-endian storage, zero-extended
+};
+
 // What the library keeps for one node (the ABI's user_data).
 struct FlexNode {
-  NodeDef def;
+  NodeDef def;  // a Flex node's own; for a builtin, attributes the builtin front made from its options
   const KernelDef* kernel = nullptr;
   bool shapes_at_eval = false;
   std::unique_ptr<KernelState> state;
+  const char* builtin = nullptr;       // the schema name when the node is a builtin operator
+  std::vector<ConstInput> const_inputs;  // appended after the node's own inputs
 };
 
 // One tensor of the node, as the core describes it during this call.
@@ -101,9 +110,13 @@ class OpContext {
 
   const std::string& op() const { return flex_->def.op; }
   const NodeDef& def() const { return flex_->def; }
-  int num_inputs() const { return node_->num_inputs; }
+  int num_inputs() const { return node_->num_inputs + static_cast<int>(flex_->const_inputs.size()); }
   int num_outputs() const { return node_->num_outputs; }
   TensorView input(int i) const;
+  // False for an optional input the model left out (index -1) or past the node's inputs.
+  bool input_present(int i) const {
+    return i >= 0 && i < num_inputs() && (i >= node_->num_inputs || node_->inputs[i] >= 0);
+  }
   TensorView output(int i) const;
   // Input i's values as int64 (an int32 or int64 tensor): axes, shapes, sizes.
   std::vector<int64_t> InputInts(int i) const;

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "delegates/select/kernels/common.h"
+#include "delegates/select/kernels/fft.h"
 
 namespace edgelite::select {
 namespace {
@@ -61,6 +62,12 @@ void Transform(std::vector<Complex>& a, bool inverse) {
   Radix2(x, true);
   for (size_t k = 0; k < n; ++k) a[k] = x[k] * chirp[k] / static_cast<double>(m);
 }
+
+}  // namespace
+
+void FftInPlace(std::vector<std::complex<double>>& a, bool inverse) { Transform(a, inverse); }
+
+namespace {
 
 // Transforms `data` (row-major, `shape`) along axis `axis`.
 void TransformAxis(std::vector<Complex>& data, const Shape& shape, int axis, bool inverse) {
