@@ -381,7 +381,8 @@ bool NeedsSelectOps(const Model& model, const OpResolver& resolver) {
     }
     if (!code->custom_code()) continue;
     const std::string name = code->custom_code()->str();
-    if ((name.rfind("Flex", 0) == 0 || IsPluginCustom(name)) && !resolver.FindCustom(name, code->version())) return true;
+    const bool served = name.rfind("Flex", 0) == 0 || IsPluginCustom(name);
+    if (served && !resolver.FindCustom(name, code->version())) return true;
   }
   return false;
 }

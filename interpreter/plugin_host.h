@@ -28,8 +28,8 @@ Status LoadDelegatePlugin(const std::string& path, const PluginOptions& options,
 Status LoadCustomOpLibrary(const std::string& path, const std::string& symbol, OpResolver* resolver);
 
 // True when the model has a custom operator named Flex<Op> (TensorFlow's select ops), or a builtin operator
-// or LiteRT custom operator of interpreter/plugin_ops.h, that `resolver` has no kernel for: the front ends then load the select-ops
-// library (libedgelite_select.so).
+// or LiteRT custom operator of interpreter/plugin_ops.h, that `resolver` has no kernel for: the front ends
+// then load the select-ops library (libedgelite_select.so).
 bool NeedsSelectOps(const Model& model, const OpResolver& resolver);
 
 // Whether builtin operator `code`, or custom operator `name`, is one the select-ops library serves

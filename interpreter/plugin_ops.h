@@ -16,6 +16,7 @@
   X(COMPLEX_ABS, 1, 1)                   \
   X(CONV_3D, 1, 1)                       \
   X(CONV_3D_TRANSPOSE, 1, 1)             \
+  X(EMBEDDING_LOOKUP_SPARSE, 1, 1)       \
   X(IMAG, 1, 1)                          \
   X(MATRIX_DIAG, 1, 1)                   \
   X(MATRIX_SET_DIAG, 1, 1)               \

@@ -465,7 +465,8 @@ PYBIND11_MODULE(_core, m) {
   // The operators plugin_ops.h serves, as "NAME MIN MAX" lines, and the library serving them: string
   // literals the preprocessor writes, which cost the size-bound core no code (edgelite.plugins.plugin_ops()).
 #define EL_PLUGIN_OP_LINE(NAME, MIN_VERSION, MAX_VERSION) #NAME " " #MIN_VERSION " " #MAX_VERSION "\n"
-  m.attr("PLUGIN_OPS") = EL_FOR_EACH_PLUGIN_BUILTIN_OP(EL_PLUGIN_OP_LINE) EL_FOR_EACH_PLUGIN_CUSTOM_OP(EL_PLUGIN_OP_LINE);
+  m.attr("PLUGIN_OPS") =
+      EL_FOR_EACH_PLUGIN_BUILTIN_OP(EL_PLUGIN_OP_LINE) EL_FOR_EACH_PLUGIN_CUSTOM_OP(EL_PLUGIN_OP_LINE);
   m.attr("PLUGIN_OPS_LIBRARY") = EL_PLUGIN_OPS_LIBRARY;
 #undef EL_PLUGIN_OP_LINE
 }

@@ -138,7 +138,8 @@ void MfccEval(OpContext& c) {
     const double m = Mel(static_cast<double>(i) * hz_per_bin);
     while (ch < p.channels && centre[ch] < m) ++ch;
     band[i] = ch - 1;
-    weight[i] = band[i] >= 0 ? (centre[ch] - m) / (centre[ch] - centre[ch - 1]) : (centre[0] - m) / (centre[0] - mel_low);
+    weight[i] = band[i] >= 0 ? (centre[ch] - m) / (centre[ch] - centre[ch - 1])
+                             : (centre[0] - m) / (centre[0] - mel_low);
   }
   std::vector<double> cosines(p.coefficients * p.channels);
   const double norm = std::sqrt(2.0 / static_cast<double>(p.channels)), arg = M_PI / static_cast<double>(p.channels);

@@ -33,7 +33,9 @@ struct BuiltinNode : FlexNode {
 };
 
 // Whether input i's values can be checked now: a constant at prepare, any input at eval.
-bool Checkable(const OpContext& c, const BuiltinNode& node, int i) { return node.evaluating || c.input(i).values_known(); }
+bool Checkable(const OpContext& c, const BuiltinNode& node, int i) {
+  return node.evaluating || c.input(i).values_known();
+}
 
 struct Front {
   int32_t code;
@@ -183,11 +185,15 @@ void UniqueAttrs(const fb::Operator* op, BuiltinNode& flex) {
   }
   flex.def.attr["out_idx"] = Type(idx == fb::TensorType_INT64 ? kTfInt64 : kTfInt32);
 }
-void UniqueCheck(OpContext& c, BuiltinNode&) { OnlyTypes(c, 0, {kLiteFloat32, kLiteInt8, kLiteInt16, kLiteInt32, kLiteInt64, kLiteUint8}); }
+void UniqueCheck(OpContext& c, BuiltinNode&) {
+  OnlyTypes(c, 0, {kLiteFloat32, kLiteInt8, kLiteInt16, kLiteInt32, kLiteInt64, kLiteUint8});
+}
 
 void Atan2Check(OpContext& c, BuiltinNode&) {
   OnlyTypes(c, 0, {kLiteFloat32, kLiteFloat64});
-  if (c.input(0).shape() != c.input(1).shape()) c.Fail("y and x must have the same shape (LiteRT's ATAN2 does not broadcast)");
+  if (c.input(0).shape() != c.input(1).shape()) {
+    c.Fail("y and x must have the same shape (LiteRT's ATAN2 does not broadcast)");
+  }
 }
 
 // MATRIX_DIAG is MatrixDiagV3 with k = 0, num_rows = num_cols = -1 (square) and a zero padding value of
@@ -219,12 +225,21 @@ void BucketizeAttrs(const fb::Operator* op, BuiltinNode& flex) {
   flex.def.attr["boundaries"] = b;
 }
 
+void SparseAttrs(const fb::Operator* op, BuiltinNode& flex) {
+  const fb::EmbeddingLookupSparseOptions* o = op ? op->builtin_options_as_EmbeddingLookupSparseOptions() : nullptr;
+  AttrValue a;
+  a.kind = AttrValue::Kind::kI;
+  a.i = o ? o->combiner() : 0;
+  flex.def.attr["combiner"] = a;
+}
+
 const Front kFronts[] = {
     {fb::BuiltinOperator_ATAN2, "Atan2", 2, nullptr, Atan2Check, nullptr},
     {fb::BuiltinOperator_BUCKETIZE, "BUCKETIZE", 1, BucketizeAttrs, nullptr, nullptr},
     {fb::BuiltinOperator_COMPLEX_ABS, "COMPLEX_ABS", 1, nullptr, nullptr, nullptr},
     {fb::BuiltinOperator_CONV_3D, "Conv3D", 2, Conv3dAttrs, Conv3dCheck, Conv3dAfter},
     {fb::BuiltinOperator_CONV_3D_TRANSPOSE, "Conv3DBackpropInputV2", 3, Conv3dAttrs, Conv3dCheck, Conv3dAfter},
+    {fb::BuiltinOperator_EMBEDDING_LOOKUP_SPARSE, "EMBEDDING_LOOKUP_SPARSE", 5, SparseAttrs, nullptr, nullptr},
     {fb::BuiltinOperator_IMAG, "IMAG", 1, nullptr, nullptr, nullptr},
     {fb::BuiltinOperator_MATRIX_DIAG, "MatrixDiagV3", 1, nullptr, MatrixDiagCheck, nullptr},
     {fb::BuiltinOperator_MATRIX_SET_DIAG, "MATRIX_SET_DIAG", 2, nullptr, nullptr, nullptr},

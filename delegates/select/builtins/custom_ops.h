@@ -21,7 +21,8 @@ const std::vector<KernelDef>& AudioKernels();
 const KernelDef& NumericVerifyKernel();
 // RANDOM_UNIFORM, RANDOM_STANDARD_NORMAL, MULTINOMIAL (named by their schema names; attributes seed, seed2).
 const std::vector<KernelDef>& LiteRtRandomKernels();
-// BUCKETIZE (attribute boundaries, a float list), REAL, IMAG, COMPLEX_ABS, MATRIX_SET_DIAG (value_ops.cc).
+// BUCKETIZE (attribute boundaries, a float list), REAL, IMAG, COMPLEX_ABS, MATRIX_SET_DIAG,
+// EMBEDDING_LOOKUP_SPARSE (attribute combiner) (value_ops.cc).
 const std::vector<KernelDef>& LiteRtValueKernels();
 
 // Adds one ElCustomKernel per operator of EL_FOR_EACH_PLUGIN_CUSTOM_OP; false (with `missing` naming them)

@@ -205,7 +205,8 @@ void Eval(OpContext& c) {
         kept.push_back({box, cls, class_scores[box]});
       }
       // The running best max_detections, best first (earlier entries win ties, as LiteRT's merge).
-      std::stable_sort(kept.begin(), kept.end(), [](const Detection& a, const Detection& b) { return a.score > b.score; });
+      std::stable_sort(kept.begin(), kept.end(),
+                       [](const Detection& a, const Detection& b) { return a.score > b.score; });
       if (static_cast<int64_t>(kept.size()) > p.max_detections) kept.resize(p.max_detections);
     }
     for (const Detection& d : kept) out.Put(count++, boxes[d.box], static_cast<float>(d.cls), d.score);

@@ -61,7 +61,9 @@ void MultinomialCheck(OpContext& c) {
   if (logits.dim(1) < 1) c.Fail("logits need at least one class");
   if (samples.type() != kLiteInt32 || samples.rank() != 0) c.Fail("num_samples must be an int32 scalar");
   const int32_t out = c.output(0).type();
-  if (out != kLiteInt32 && out != kLiteInt64) c.Fail("output has type ", LiteTypeName(out), "; expected int32 or int64");
+  if (out != kLiteInt32 && out != kLiteInt64) {
+    c.Fail("output has type ", LiteTypeName(out), "; expected int32 or int64");
+  }
   Seed(c);
 }
 

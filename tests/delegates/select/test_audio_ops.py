@@ -84,5 +84,6 @@ def test_bad_audio_options():
     with pytest.raises(edgelite.EdgeliteError, match="window_size 1 must be at least 2"):
         run_edgelite(content, [np.zeros((400, 1), np.float32)])
     content = _model({"window_size": 64, "stride": 32}, dict(MFCC, dct_coefficient_count=50))
-    with pytest.raises(edgelite.EdgeliteError, match=r"dct_coefficient_count must be in \[1, filterbank_channel_count\]"):
+    with pytest.raises(edgelite.EdgeliteError,
+                       match=r"dct_coefficient_count must be in \[1, filterbank_channel_count\]"):
         run_edgelite(content, [np.zeros((400, 1), np.float32)])

@@ -373,17 +373,51 @@ def test_matrix_set_diag(shape, dtype):
 # ---- NumericVerify (LiteRT's custom debugging op: dequantized input minus the float reference) ----
 @requires_litert
 @pytest.mark.parametrize("dtype,scale,zero", [(np.int8, 0.1, 3), (np.uint8, 0.05, 128), (np.int16, 0.001, 0)])
-def test_numeric_verify(dtype, scale, zero):
+@pytest.mark.parametrize("n", [12, 37, 64])  # LiteRT dequantizes blocks of 8 and the rest apart
+def test_numeric_verify(dtype, scale, zero, n):
     from edgelite.model_builder import ModelBuilder
     info = np.iinfo(dtype)
-    q = rng.integers(info.min, info.max, 12).astype(dtype)
-    ref = ((q.astype(np.float64) - zero) * scale + rng.normal(0, scale, 12)).astype(F32)
+    q = rng.integers(info.min, info.max, n).astype(dtype)
+    ref = ((q.astype(np.float64) - zero) * scale + rng.normal(0, scale, n)).astype(F32)
     b = ModelBuilder()
-    ins = [b.add_input("q", [12], dtype, quantization=(scale, zero)), b.add_input("ref", [12])]
-    out = b.add_tensor("diff", [12])
+    ins = [b.add_input("q", [n], dtype, quantization=(scale, zero)), b.add_input("ref", [n])]
+    out = b.add_tensor("diff", [n])
     b.mark_output(out)
     b.add_operator("CUSTOM", ins, [out], custom_code="NumericVerify", custom_options=np.float32(0.5).tobytes())
     (ours,), (theirs,) = both(b.build(), [q, ref])
-    expected = ((q.astype(np.float64) - zero) * scale).astype(F32) - ref
-    np.testing.assert_allclose(ours, expected, rtol=1e-6, atol=1e-7)
+    expected = ((q.astype(np.float64) - zero) * np.float64(F32(scale))).astype(F32) - ref
+    np.testing.assert_allclose(ours, expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_array_equal(ours, theirs)
+
+
+# ---- EMBEDDING_LOOKUP_SPARSE ----
+def embedding_lookup_sparse_ref(ids, indices, dense_shape, weights, params, combiner):
+    out = np.zeros(tuple(dense_shape[:-1]) + params.shape[1:], np.float64)
+    flat = out.reshape(-1, int(np.prod(params.shape[1:])))
+    buckets = {}
+    for i, idx in enumerate(ids):
+        b = int(np.ravel_multi_index(tuple(indices[i, :-1]), tuple(dense_shape[:-1])))
+        buckets.setdefault(b, []).append((idx, weights[i]))
+    for b, items in buckets.items():
+        total = sum(params[idx].ravel() * w for idx, w in items)
+        ws = np.array([w for _, w in items], np.float64)
+        flat[b] = total / (1 if combiner == "SUM" else ws.sum() if combiner == "MEAN" else np.sqrt((ws ** 2).sum()))
+    return out
+
+
+@requires_litert
+@pytest.mark.parametrize("combiner", ["SUM", "MEAN", "SQRTN"])
+def test_embedding_lookup_sparse(combiner):
+    params = rng.standard_normal((10, 3, 2)).astype(F32)
+    indices = np.array([[0, 0], [0, 1], [1, 0], [3, 2], [3, 4]], np.int32)  # sorted; rows 2 is empty
+    ids = np.array([1, 3, 0, 9, 1], np.int32)
+    weights = np.array([2.0, 0.5, 1.0, 3.0, -1.5], F32)
+    dense_shape = np.array([4, 5], np.int32)
+    content = one_node("EMBEDDING_LOOKUP_SPARSE", [("in", ids.shape, np.int32), ("in", indices.shape, np.int32),
+                                                   dense_shape, ("in", weights.shape, F32), params],
+                       [(None, F32)], {"combiner": combiner})
+    (ours,), (theirs,) = both(content, [ids, indices, weights])
+    expected = embedding_lookup_sparse_ref(ids, indices, dense_shape, weights, params, combiner)
+    assert ours.shape == (4, 3, 2)
+    np.testing.assert_allclose(ours, expected, rtol=1e-5, atol=1e-6)
     np.testing.assert_array_equal(ours, theirs)
