@@ -18,6 +18,7 @@
   X(CONV_3D_TRANSPOSE, 1, 1)             \
   X(EMBEDDING_LOOKUP_SPARSE, 1, 1)       \
   X(IMAG, 1, 1)                          \
+  X(LSH_PROJECTION, 1, 1)                \
   X(MATRIX_DIAG, 1, 1)                   \
   X(MATRIX_SET_DIAG, 1, 1)               \
   X(MULTINOMIAL, 1, 1)                   \

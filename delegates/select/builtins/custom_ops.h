@@ -17,6 +17,8 @@ double CustomFloat(const OpContext& c, const char* name);
 const KernelDef& DetectionPostProcessKernel();
 // AudioSpectrogram and Mfcc (audio_ops.cc).
 const std::vector<KernelDef>& AudioKernels();
+// LSH_PROJECTION (lsh_projection.cc; attribute type: 1 SPARSE, 2 DENSE).
+const KernelDef& LshProjectionKernel();
 // NumericVerify (value_ops.cc): its custom options are a raw float (the tolerance), not a map.
 const KernelDef& NumericVerifyKernel();
 // RANDOM_UNIFORM, RANDOM_STANDARD_NORMAL, MULTINOMIAL (named by their schema names; attributes seed, seed2).

@@ -421,3 +421,25 @@ def test_embedding_lookup_sparse(combiner):
     assert ours.shape == (4, 3, 2)
     np.testing.assert_allclose(ours, expected, rtol=1e-5, atol=1e-6)
     np.testing.assert_array_equal(ours, theirs)
+
+
+# ---- LSH_PROJECTION (farmhash Fingerprint64 over seed and row bytes) ----
+@requires_litert
+@pytest.mark.parametrize("kind", ["SPARSE", "DENSE"])
+@pytest.mark.parametrize("dtype,row", [(np.int32, 2), (F32, 5), (np.int32, 16), (np.uint8, 100)])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_lsh_projection(kind, dtype, row, weighted):
+    # Row sizes give keys of 4 + 8, 24, 68 and 104 bytes: every length branch of the hash.
+    hash_seeds = rng.standard_normal((4, 6)).astype(F32)
+    x = (rng.standard_normal((3, row)) * 50).astype(dtype) if dtype == F32 else \
+        rng.integers(0, 200, (3, row)).astype(dtype)
+    w = rng.standard_normal(3).astype(F32)
+    n = 4 if kind == "SPARSE" else 24
+    content = one_node("LSH_PROJECTION", [hash_seeds, ("in", x.shape, dtype)] + ([w] if weighted else []),
+                       [((n,), np.int32)], {"type": kind})
+    (ours,), (theirs,) = both(content, [x])
+    np.testing.assert_array_equal(ours, theirs)
+    if kind == "SPARSE":
+        assert ((ours >> 6) == np.arange(4)).all()
+    else:
+        assert set(np.unique(ours)) <= {0, 1}
