@@ -67,6 +67,12 @@ AttrValue Bool(bool b) {
   a.b = b;
   return a;
 }
+AttrValue Int(int64_t i) {
+  AttrValue a;
+  a.kind = AttrValue::Kind::kI;
+  a.i = i;
+  return a;
+}
 AttrValue Type(int32_t tf_type) {
   AttrValue a;
   a.kind = AttrValue::Kind::kType;
@@ -207,14 +213,10 @@ void MatrixDiagCheck(OpContext& c, BuiltinNode& node) {
 // ---- RANDOM_UNIFORM, RANDOM_STANDARD_NORMAL, MULTINOMIAL: LiteRT's own kernels (random_ops.cc) ----
 void RandomAttrs(const fb::Operator* op, BuiltinNode& flex) {
   const fb::RandomOptions* o = op ? op->builtin_options_as_RandomOptions() : nullptr;
-  AttrValue seed, seed2;
-  seed.kind = seed2.kind = AttrValue::Kind::kI;
   // LiteRT keeps the options' 64-bit seeds as int32 (its parser narrows them; measured against LiteRT
   // 2.3.0): the generator is keyed by the sign-extended low 32 bits.
-  seed.i = o ? static_cast<int32_t>(o->seed()) : 0;
-  seed2.i = o ? static_cast<int32_t>(o->seed2()) : 0;
-  flex.def.attr["seed"] = seed;
-  flex.def.attr["seed2"] = seed2;
+  flex.def.attr["seed"] = Int(o ? static_cast<int32_t>(o->seed()) : 0);
+  flex.def.attr["seed2"] = Int(o ? static_cast<int32_t>(o->seed2()) : 0);
 }
 
 void BucketizeAttrs(const fb::Operator* op, BuiltinNode& flex) {
@@ -227,18 +229,12 @@ void BucketizeAttrs(const fb::Operator* op, BuiltinNode& flex) {
 
 void SparseAttrs(const fb::Operator* op, BuiltinNode& flex) {
   const fb::EmbeddingLookupSparseOptions* o = op ? op->builtin_options_as_EmbeddingLookupSparseOptions() : nullptr;
-  AttrValue a;
-  a.kind = AttrValue::Kind::kI;
-  a.i = o ? o->combiner() : 0;
-  flex.def.attr["combiner"] = a;
+  flex.def.attr["combiner"] = Int(o ? o->combiner() : 0);
 }
 
 void LshAttrs(const fb::Operator* op, BuiltinNode& flex) {
   const fb::LSHProjectionOptions* o = op ? op->builtin_options_as_LSHProjectionOptions() : nullptr;
-  AttrValue a;
-  a.kind = AttrValue::Kind::kI;
-  a.i = o ? o->type() : 0;
-  flex.def.attr["type"] = a;
+  flex.def.attr["type"] = Int(o ? o->type() : 0);
 }
 
 const Front kFronts[] = {
