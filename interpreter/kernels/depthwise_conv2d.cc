@@ -1,7 +1,8 @@
 // DEPTHWISE_CONV_2D: filter [1, h, w, out_c] with out_c = in_c * multiplier (the multiplier comes from the
 // shapes; new files may store 0 in the option), bias, padding, strides, dilation, fused activation.
-// float32 with multiplier 1 runs the channel-vectorized kernel (optimized/depthwise_f32); other multipliers,
-// and filters over kMaxDepthwiseTaps taps, run the reference (reference/depthwise_conv.h). int8 (per-channel
+// float32 runs the channel-vectorized kernel (optimized/depthwise_f32; a multiplier > 1 on the input with its
+// channels repeated, in scratch); filters over kMaxDepthwiseTaps taps run the reference
+// (reference/depthwise_conv.h). int8 (per-channel
 // or per-tensor filter), uint8, int16x8 and dynamic range (float input, int8 filter) run the integer
 // reference (reference/integer/depthwise_conv.h), bit-exact with LiteRT's BUILTIN_REF; int8 with multiplier 1
 // runs the channel-vectorized int8 kernel first (optimized/int8_depthwise.h: AVX-512 VNNI, AVX2), equal to it.
@@ -27,6 +28,7 @@ struct DepthwiseData : VariantChoice<DepthwiseData> {
   // float32 rows.
   const optimized::DepthwiseF32Kernels* kernels = nullptr;  // the chosen ISA's
   PackedWeights weights;  // bias, per-tap weights and a zero row, channels padded to whole vectors
+  int expanded_input = -1;  // multiplier > 1: scratch for the input with each channel repeated
   // Integer rows (PrepareInt8, PrepareUInt8, PrepareInt16): offsets, per-channel multipliers, activation range.
   QuantizedFilterParams quant;
   const optimized::Int8DepthwiseKernels* int8 = nullptr;  // the optimized int8 rows' (packed in `weights`)
@@ -46,7 +48,7 @@ Status Init(KernelContext& ctx, Node& node) {
 int Taps(const reference::WindowGeometry& g) { return g.filter_h * g.filter_w; }
 
 bool ChannelVectorized(const DepthwiseData& d, const Node&, KernelContext&) {
-  return d.geometry.out_c == d.geometry.in_c && Taps(d.geometry) <= optimized::kMaxDepthwiseTaps;
+  return Taps(d.geometry) <= optimized::kMaxDepthwiseTaps;
 }
 
 Status PrepareF32(KernelContext& ctx, Node& node, DepthwiseData& d) {
@@ -60,7 +62,10 @@ Status PrepareF32(KernelContext& ctx, Node& node, DepthwiseData& d) {
   if (pack_now) {
     d.kernels->pack(filter->data_as<float>(), bias ? bias->data_as<float>() : nullptr, channels, taps, pack_now);
   }
-  return Status::Ok();
+  // Multiplier > 1: the input with each channel repeated, as a multiplier-1 convolution over out_c channels.
+  const reference::WindowGeometry& g = d.geometry;
+  const int64_t expanded = g.out_c == g.in_c ? 0 : static_cast<int64_t>(g.batch) * g.in_h * g.in_w * g.out_c;
+  return RequestScratch(ctx, node, DataType::kFloat32, expanded, &d.expanded_input);
 }
 
 Status EvalF32(KernelContext& ctx, Node& node, DepthwiseData& d) {
@@ -72,7 +77,17 @@ Status EvalF32(KernelContext& ctx, Node& node, DepthwiseData& d) {
     d.kernels->pack(filter.data_as<float>(), bias ? bias->data_as<float>() : nullptr, g.out_c, Taps(g), packed);
   }
   const ActivationRange& r = d.options.range;
-  d.kernels->run(g, ctx.input(node, 0)->data_as<float>(), packed, ctx.output(node, 0)->data_as<float>(), r.min, r.max,
+  const float* input = ctx.input(node, 0)->data_as<float>();
+  if (g.out_c == g.in_c) {
+    d.kernels->run(g, input, packed, ctx.output(node, 0)->data_as<float>(), r.min, r.max, ctx.thread_pool());
+    return Status::Ok();
+  }
+  float* expanded = ctx.tensor(d.expanded_input)->data_as<float>();
+  d.kernels->expand(input, static_cast<int64_t>(g.batch) * g.in_h * g.in_w, g.in_c, g.out_c / g.in_c, expanded,
+                    ctx.thread_pool());
+  reference::WindowGeometry channels_expanded = g;
+  channels_expanded.in_c = g.out_c;
+  d.kernels->run(channels_expanded, expanded, packed, ctx.output(node, 0)->data_as<float>(), r.min, r.max,
                  ctx.thread_pool());
   return Status::Ok();
 }
@@ -184,8 +199,7 @@ const KernelVariant<DepthwiseData> kVariants[] = {
      EvalInt8Vectorized, "depth multiplier 1 and at most 64 filter taps"},
     {"int8 multiplier 1", kFilterInt8Types, Isa::kNeon, Int8ChannelVectorized, PrepareInt8Vectorized,
      EvalInt8Vectorized, "depth multiplier 1 and at most 64 filter taps"},
-    EL_VECTOR_ISA_ROWS("float32 multiplier 1", kF32Types, ChannelVectorized, PrepareF32, EvalF32,
-                       "depth multiplier 1 and at most 64 filter taps"),
+    EL_VECTOR_ISA_ROWS("float32", kF32Types, ChannelVectorized, PrepareF32, EvalF32, "at most 64 filter taps"),
     {"float32", kF32Types, Isa::kReference, nullptr, nullptr, EvalF32Reference},
     {"int8", kFilterInt8Types, Isa::kReference, nullptr, PrepareInt8,
      EvalQuantized<int32_t, int8_t, int8_t, int32_t>},

@@ -108,10 +108,10 @@ def test_the_message_comes_from_the_table():
 
 
 def test_a_condition_that_no_row_meets_is_named():
-    # DEPTHWISE_CONV_2D's vectorized rows need multiplier 1; the reference row takes any, so a multiplier
-    # of 2 runs (on the reference) rather than failing.
+    # DEPTHWISE_CONV_2D's vectorized float rows take at most 64 filter taps; the reference row takes any, so
+    # a 9x9 filter runs (on the reference) rather than failing.
     x = np.ones((1, 4, 4, 2), np.float32)
-    w = np.ones((1, 3, 3, 4), np.float32)
+    w = np.ones((1, 9, 9, 4), np.float32)
     model = single_op_model("DEPTHWISE_CONV_2D", [x, w], {"padding": "SAME", "stride_h": 1, "stride_w": 1,
                                                            "depth_multiplier": 2}, constant_inputs=(1,))
     _, kernel = run(model, x)

@@ -1,4 +1,5 @@
-// f32 CONV_2D: planning the GEMM layout, packing OHWI filters per group, im2col by row blocks, threading.
+// f32 CONV_2D: planning the GEMM layout, packing OHWI filters per group, the implicit GEMM's segment
+// pointers by row blocks, threading.
 #include "interpreter/kernels/optimized/conv_f32.h"
 
 #include <algorithm>
@@ -12,53 +13,68 @@ namespace optimized {
 namespace EL_ISA_NS {
 namespace {
 
-// An im2col block is sized to stay in L2 while the GEMM sweeps every weight panel over it.
-constexpr int64_t kIm2colBlockBytes = 128 * 1024;
+// Filter-row segments below this many input channels: a tap's run of channels is too short for the
+// micro-kernel's per-segment pointer loads to pay (a network's first layer: 3 channels).
+constexpr int kMinTapSegmentChannels = 8;
+// Per block of rows: its segment pointers and, for filter-row segments, copies of those cut by the padding.
+// The block's rows are many (each pass over the weights serves all of them, which matters when the weights
+// outgrow L2: 3x3 over 512 channels is 9.4 MB) while its scratch stays in L2.
+constexpr int64_t kBlockScratchBytes = 128 * 1024;
 
 int64_t NumOutputPixels(const WindowGeometry& g) {
   return static_cast<int64_t>(g.batch) * g.out_h * g.out_w;
 }
 
-// Rows [row0, row0 + rows) of group `group`'s im2col matrix: for each output pixel, its receptive
-// field in (ky, kx, channel) order, which is the OHWI filter's order; padding becomes zeros.
-void Im2col(const WindowGeometry& g, int filter_in_c, int group, const float* input, int64_t row0, int rows,
-            float* dst) {
-  const int k = g.filter_h * g.filter_w * filter_in_c;
+// Segment pointers for rows [row0, row0 + rows) of group `group`, in gemm_f32.h's indirect layout: per tile
+// of `tile` rows, per segment (ky, kx order, the OHWI filter's), one pointer per row. A tap segment is the
+// tap's filter_in_c channels of the input pixel; a filter-row segment (l.row_segments) the filter_w * in_c
+// contiguous floats of one filter row. Segments wholly in the padding read `zeros`; filter-row segments cut
+// by it are copied, zero-filled, to `spill`. The last tile's rows past `rows` repeat the last pixel. Out of
+// line and small: a few pointers per pixel and segment against the products each feeds.
+__attribute__((noinline, optimize("Os"))) void BuildSegmentPointers(const WindowGeometry& g,
+                                                                    const ConvGemmLayout& l, int group,
+                                                                    const float* input, const float* zeros,
+                                                                    float* spill, int64_t row0, int rows,
+                                                                    int tile, const float** ptrs) {
+  const int segments = l.segments;
+  const int filter_in_c = g.in_c / l.groups;
+  const int kx_count = l.row_segments ? 1 : g.filter_w;  // segments per filter row
   const int64_t pixels_per_image = static_cast<int64_t>(g.out_h) * g.out_w;
   int b = static_cast<int>(row0 / pixels_per_image);
   int oy = static_cast<int>(row0 % pixels_per_image) / g.out_w;
   int ox = static_cast<int>(row0 % pixels_per_image) % g.out_w;
-  // With one group and no horizontal dilation, a filter row's taps are one contiguous run of input.
-  const bool contiguous_rows = filter_in_c == g.in_c && g.dilation_w == 1;
-  for (int r = 0; r < rows; ++r, dst += k) {
+  const int padded_rows = static_cast<int>(RoundUp(rows, tile));
+  for (int r = 0; r < padded_rows; ++r) {
+    const float** dst = ptrs + static_cast<int64_t>(r / tile) * segments * tile + r % tile;
+    if (r >= rows) {  // the last pixel again
+      const float** last = ptrs + static_cast<int64_t>((rows - 1) / tile) * segments * tile + (rows - 1) % tile;
+      for (int t = 0; t < segments; ++t) dst[t * tile] = last[t * tile];
+      continue;
+    }
     const float* image = input + static_cast<int64_t>(b) * g.in_h * g.in_w * g.in_c + group * filter_in_c;
     const int iy0 = oy * g.stride_h - g.pad_top;
     const int ix0 = ox * g.stride_w - g.pad_left;
-    float* out = dst;
     for (int ky = 0; ky < g.filter_h; ++ky) {
       const int iy = iy0 + ky * g.dilation_h;
-      const int row_len = g.filter_w * filter_in_c;
-      if (iy < 0 || iy >= g.in_h) {
-        ZeroFloats(out, row_len);
-      } else if (contiguous_rows) {
-        const int x0 = std::max(ix0, 0), x1 = std::min(ix0 + g.filter_w, g.in_w);
-        const int before = (x0 - ix0) * g.in_c;
-        const int valid = std::max(x1 - x0, 0) * g.in_c;
-        if (before > 0) ZeroFloats(out, before);
-        if (valid > 0) CopyFloats(out + before, image + (static_cast<int64_t>(iy) * g.in_w + x0) * g.in_c, valid);
-        if (before + valid < row_len) ZeroFloats(out + before + valid, row_len - before - valid);
-      } else {
-        for (int kx = 0; kx < g.filter_w; ++kx) {
-          const int ix = ix0 + kx * g.dilation_w;
-          float* tap = out + kx * filter_in_c;
-          if (ix < 0 || ix >= g.in_w) {
-            ZeroFloats(tap, filter_in_c);
-          } else {
-            CopyFloats(tap, image + (static_cast<int64_t>(iy) * g.in_w + ix) * g.in_c, filter_in_c);
-          }
+      // The filter row's input row, or none in the padding above or below.
+      const float* row = iy >= 0 && iy < g.in_h ? image + static_cast<int64_t>(iy) * g.in_w * g.in_c : nullptr;
+      for (int kx = 0, ix = ix0; kx < kx_count; ++kx, ix += g.dilation_w, dst += tile) {
+        const int x_end = l.row_segments ? ix + g.filter_w : ix + 1;  // input columns the segment spans
+        if (!row) {
+          *dst = zeros;
+        } else if (ix >= 0 && x_end <= g.in_w) {
+          *dst = row + static_cast<int64_t>(ix) * g.in_c;
+        } else if (!l.row_segments) {
+          *dst = zeros;
+        } else {  // part of the filter row in the padding left or right
+          const int x0 = std::max(ix, 0), x1 = std::min(x_end, g.in_w);
+          const int before = (x0 - ix) * g.in_c, valid = std::max(x1 - x0, 0) * g.in_c;
+          ZeroFloats(spill, l.segment_len);
+          if (valid > 0) CopyFloats(spill + before, row + static_cast<int64_t>(x0) * g.in_c, valid);
+          *dst = spill;
+          spill += l.segment_len;
         }
       }
-      out += row_len;
     }
     if (++ox == g.out_w) {
       ox = 0;
@@ -70,6 +86,11 @@ void Im2col(const WindowGeometry& g, int filter_in_c, int group, const float* in
   }
 }
 
+// Floats' worth of one block's segment pointers, rounded up to 64 bytes.
+int64_t PointerFloats(const ConvGemmLayout& l) {
+  return RoundUp(static_cast<int64_t>(l.block_rows) * l.segments * sizeof(float*) / sizeof(float), 16);
+}
+
 ConvGemmLayout PlanConvGemm(const WindowGeometry& g, int filter_in_c, int num_threads) {
   ConvGemmLayout l;
   l.groups = g.in_c / filter_in_c;
@@ -79,12 +100,22 @@ ConvGemmLayout PlanConvGemm(const WindowGeometry& g, int filter_in_c, int num_th
              g.pad_left == 0 && g.out_h == g.in_h && g.out_w == g.in_w;
   l.packed_floats = kGemmF32.packed_size(l.n, l.k) * l.groups;
   if (!l.direct) {
-    // Blocks that fit the im2col budget, no larger than an even share of the pixels (scratch per thread).
+    // One filter row's taps are contiguous input with one group and no horizontal dilation.
+    l.row_segments = filter_in_c < kMinTapSegmentChannels && l.groups == 1 && g.dilation_w == 1;
+    l.segments = l.row_segments ? g.filter_h : g.filter_h * g.filter_w;
+    l.segment_len = l.k / l.segments;
+    // Blocks that fit the scratch budget, no larger than an even share of the pixels (scratch per thread): per
+    // row its pointers, and with filter-row segments room for all of them cut by the padding (the worst case).
     const int tile = kGemmF32.row_tile;
     l.rows_per_task = std::max<int64_t>(tile, RoundUp((NumOutputPixels(g) + num_threads - 1) / num_threads, tile));
-    const int64_t fit = kIm2colBlockBytes / (static_cast<int64_t>(l.k) * sizeof(float)) / tile * tile;
+    const int64_t spill_bytes = l.row_segments ? l.segment_len * static_cast<int64_t>(sizeof(float)) : 0;
+    const int64_t row_bytes = l.segments * (static_cast<int64_t>(sizeof(float*)) + spill_bytes);
+    const int64_t fit = kBlockScratchBytes / row_bytes / tile * tile;
     l.block_rows = static_cast<int>(std::max<int64_t>(tile, std::min(fit, l.rows_per_task)));
-    l.scratch_floats = static_cast<size_t>(num_threads) * l.block_rows * l.k;
+    // Per task, 64-byte aligned parts: the block's pointers (in floats' worth), the zero row, the spill.
+    l.task_scratch_floats = PointerFloats(l) + RoundUp(l.segment_len, 16) +
+                            (l.row_segments ? static_cast<size_t>(l.block_rows) * l.k : 0);
+    l.scratch_floats = static_cast<size_t>(num_threads) * l.task_scratch_floats;
   }
   return l;
 }
@@ -103,27 +134,33 @@ void ConvF32(const WindowGeometry& g, const ConvGemmLayout& l, const float* inpu
   const int64_t m = NumOutputPixels(g);
   if (m == 0) return;
   const size_t per_group = kGemmF32.packed_size(l.n, l.k);
-  const int filter_in_c = g.in_c / l.groups;
   if (l.direct) {
+    const int filter_in_c = g.in_c / l.groups;
     const GemmShape s{static_cast<int>(m), l.n, l.k, g.in_c, g.out_c, out_min, out_max};
     for (int grp = 0; grp < l.groups; ++grp) {
       kGemmF32.gemm(s, input + grp * filter_in_c, packed + grp * per_group, output + grp * l.n, pool);
     }
     return;
   }
-  // Tiles of whole GEMM row tiles go to whichever thread is free; each thread fills its own scratch block.
-  // A row's cost: its n * k multiply-adds (about 16 a cycle) and copying its k inputs (about 2 a cycle).
+  // Tiles of whole GEMM row tiles go to whichever thread is free; each thread has its own scratch block.
+  // A row's cost: its n * k multiply-adds and setting up its segment pointers (scalar index math).
   const int tile = kGemmF32.row_tile;
-  const double tile_cost = static_cast<double>(tile) * l.groups * l.k * (l.n / 16.0 + 0.5);
+  const double tile_cost = static_cast<double>(tile) * l.groups *
+                           (static_cast<double>(l.k) * l.n * ThreadPool::kCostMultiplyAdd +
+                            l.segments * ThreadPool::kCostScalarValue);
   pool.ParallelFor((m + tile - 1) / tile, tile_cost, [&](int64_t t_begin, int64_t t_end, int thread) {
-    float* block = scratch + static_cast<int64_t>(thread) * l.block_rows * l.k;
+    float* block = scratch + static_cast<int64_t>(thread) * l.task_scratch_floats;
+    const float** ptrs = reinterpret_cast<const float**>(block);
+    float* zeros = block + PointerFloats(l);
+    float* spill = zeros + RoundUp(l.segment_len, 16);
+    ZeroFloats(zeros, l.segment_len);
     const int64_t end = std::min(m, t_end * tile);
     for (int64_t row = t_begin * tile; row < end; row += l.block_rows) {
       const int rows = static_cast<int>(std::min<int64_t>(l.block_rows, end - row));
       for (int grp = 0; grp < l.groups; ++grp) {
-        Im2col(g, filter_in_c, grp, input, row, rows, block);
-        const GemmShape s{rows, l.n, l.k, l.k, g.out_c, out_min, out_max};
-        kGemmF32.rows(s, block, packed + grp * per_group, output + row * g.out_c + grp * l.n, 0, rows);
+        BuildSegmentPointers(g, l, grp, input, zeros, spill, row, rows, tile, ptrs);
+        const GemmShape s{rows, l.n, l.k, 0, g.out_c, out_min, out_max};
+        kGemmF32.indirect(s, l.segments, ptrs, packed + grp * per_group, output + row * g.out_c + grp * l.n);
       }
     }
   });

@@ -1,6 +1,9 @@
 // f32 CONV_2D on the packed GEMM. A 1x1 stride-1 convolution is one GEMM straight on the NHWC input
-// (pixels are rows, channels columns); every other shape copies blocks of output rows' receptive
-// fields into per-thread scratch (im2col) and runs the same GEMM on each block.
+// (pixels are rows, channels columns). Every other shape runs the GEMM on the input in place (implicit
+// GEMM, no im2col copy): per block of output pixels, one pointer per pixel and filter tap to the tap's input
+// channels, or to a row of zeros in the padding. Filters over few channels (a network's first layer: 3) take
+// one pointer per filter row instead, its filter_w * in_c floats being contiguous in NHWC; only rows cut by
+// the padding at the image's sides are copied.
 #pragma once
 
 #include <cstddef>
@@ -22,11 +25,16 @@ struct ConvGemmLayout {
   int groups = 1;
   int k = 0;  // filter_h * filter_w * filter_in_c
   int n = 0;  // out_c / groups
-  bool direct = false;  // 1x1, stride 1: the input is the GEMM's A, no im2col
-  int64_t rows_per_task = 0;  // an even share of the output pixels per thread, which caps block_rows (im2col only)
-  int block_rows = 0;   // im2col rows per block (a multiple of the GEMM row tile, at most rows_per_task)
+  bool direct = false;  // 1x1, stride 1: the input is the GEMM's A as it is
+  // Otherwise an implicit GEMM whose A rows are segments read in place: one per filter row (filter_w * in_c
+  // contiguous floats) when row_segments, else one per tap (the tap's filter_in_c channels).
+  bool row_segments = false;
+  int segments = 0, segment_len = 0;
+  int64_t rows_per_task = 0;  // an even share of the output pixels per thread, which caps block_rows
+  int block_rows = 0;   // rows per block (a multiple of the GEMM row tile, at most rows_per_task)
   size_t packed_floats = 0;   // packed weights for all groups
-  size_t scratch_floats = 0;  // im2col scratch for all threads
+  size_t scratch_floats = 0;  // per-thread scratch: segment pointers, a zero row, copies of cut segments
+  size_t task_scratch_floats = 0;  // one thread's part of it
 };
 
 // One vector ISA's convolution (its GEMM's packing and tiles, so plan, pack and run with one table).

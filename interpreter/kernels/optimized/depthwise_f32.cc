@@ -1,6 +1,7 @@
-// f32 depthwise convolution (multiplier 1). Per output row, border pixels set up one pointer per tap
-// with bounds checks; interior pixels of 3x3 filters (stride 1 or 2) are swept with the weights held in
-// registers, those of other filters just step their tap pointers. Channels go in whole vectors.
+// f32 depthwise convolution (multiplier 1; larger ones expand the input first). Per output row, border
+// pixels set up one pointer per tap with bounds checks; interior pixels of 3x3 filters (stride 1 or 2) are
+// swept with the weights held in registers, those of other filters just step their tap pointers. Channels go
+// in whole vectors.
 #include "interpreter/kernels/optimized/depthwise_f32.h"
 
 #include <algorithm>
@@ -243,9 +244,24 @@ void DepthwiseConvF32(const WindowGeometry& g, const float* input, const float* 
   });
 }
 
+void ExpandChannels(const float* in, int64_t pixels, int channels, int multiplier, float* out, ThreadPool& pool) {
+  const int64_t out_c = static_cast<int64_t>(channels) * multiplier;
+  const double pixel_cost = static_cast<double>(out_c) * ThreadPool::kCostScalarValue;
+  pool.ParallelFor(pixels, pixel_cost, [&](int64_t begin, int64_t end, int) {
+    for (int64_t p = begin; p < end; ++p) {
+      const float* src = in + p * channels;
+      float* dst = out + p * out_c;
+      for (int c = 0; c < channels; ++c, dst += multiplier) {
+        for (int j = 0; j < multiplier; ++j) dst[j] = src[c];
+      }
+    }
+  });
+}
+
 }  // namespace
 
-extern const DepthwiseF32Kernels kDepthwiseF32 = {PackedDepthwiseWeightsSize, PackDepthwiseWeights, DepthwiseConvF32};
+extern const DepthwiseF32Kernels kDepthwiseF32 = {PackedDepthwiseWeightsSize, PackDepthwiseWeights, DepthwiseConvF32,
+                                                  ExpandChannels};
 
 }  // namespace EL_ISA_NS
 }  // namespace optimized

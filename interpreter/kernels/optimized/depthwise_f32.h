@@ -1,6 +1,7 @@
-// f32 DEPTHWISE_CONV_2D with depth multiplier 1: a direct NHWC kernel vectorized over channels. Each
-// output pixel sums its taps, one input pointer per tap; taps that fall in the padding read a row of
-// zeros instead, so the inner loop never branches.
+// f32 DEPTHWISE_CONV_2D: a direct NHWC kernel vectorized over channels. Each output pixel sums its taps,
+// one input pointer per tap; taps that fall in the padding read a row of zeros instead, so the inner loop
+// never branches. A depth multiplier m > 1 first repeats each input channel m times (`expand`), which makes
+// it a multiplier-1 convolution over the output's channels.
 #pragma once
 
 #include <cstddef>
@@ -28,6 +29,8 @@ struct DepthwiseF32Kernels {
   // Requires g.out_c == g.in_c and filter_h * filter_w <= kMaxDepthwiseTaps.
   void (*run)(const WindowGeometry& g, const float* input, const float* packed, float* output, float out_min,
               float out_max, ThreadPool& pool);
+  // out[p][c * multiplier + j] = in[p][c] for `pixels` pixels of `channels` channels.
+  void (*expand)(const float* in, int64_t pixels, int channels, int multiplier, float* out, ThreadPool& pool);
 };
 
 EL_DECLARE_PER_VECTOR_ISA(DepthwiseF32Kernels, kDepthwiseF32)

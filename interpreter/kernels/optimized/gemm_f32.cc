@@ -2,8 +2,6 @@
 #include "interpreter/kernels/optimized/gemm_f32.h"
 
 #include <algorithm>
-#include <array>
-#include <utility>
 
 #include "interpreter/kernels/optimized/vec_f32.h"
 #include "interpreter/thread_pool.h"
@@ -39,10 +37,13 @@ inline int PanelWidth(int n, int p) {
 }
 inline int NumPanels(int n) { return (n + kNR - 1) / kNR; }
 
-// One micro-tile: C[MR, nc] = clamp(bias + A[MR, k] * panel[k, NV*W]); nc <= NV * W valid columns.
+// One micro-tile: C[MR, nc] = clamp(bias + A[MR, k] * panel[k, NV*W]); nc <= NV * W valid columns, and
+// the first `rows` (<= MR) rows stored. Row r of A is `segments` runs of `len` floats, the run of segment s
+// at ptrs[s * kMR + r] (a plain matrix is one segment of k floats per row; a convolution's taps are one
+// segment each, read in place).
 template <int MR, int NV>
-void GemmMicroKernel(int k, const float* a, int64_t lda, const float* w, float* c, int64_t ldc, int nc,
-                     VecF32 lo, VecF32 hi) {
+void GemmMicroKernel(int segments, int len, const float* const* ptrs, const float* w, float* c, int64_t ldc,
+                     int nc, int rows, VecF32 lo, VecF32 hi) {
   VecF32 acc[MR][NV];
   for (int j = 0; j < NV; ++j) {
     const VecF32 b = Load(w + j * kW);
@@ -50,23 +51,26 @@ void GemmMicroKernel(int k, const float* a, int64_t lda, const float* w, float* 
     for (int r = 0; r < MR; ++r) acc[r][j] = b;
   }
   w += NV * kW;
-  const float* ar[MR];
+  for (int seg = 0; seg < segments; ++seg, ptrs += kMR) {
+    const float* ar[MR];
 #pragma GCC unroll 16
-  for (int r = 0; r < MR; ++r) ar[r] = a + r * lda;
-  for (int kk = 0; kk < k; ++kk) {
-    VecF32 b[NV];
+    for (int r = 0; r < MR; ++r) ar[r] = ptrs[r];
+    for (int kk = 0; kk < len; ++kk) {
+      VecF32 b[NV];
 #pragma GCC unroll 4
-    for (int j = 0; j < NV; ++j) b[j] = Load(w + j * kW);
-    w += NV * kW;
+      for (int j = 0; j < NV; ++j) b[j] = Load(w + j * kW);
+      w += NV * kW;
 #pragma GCC unroll 16
-    for (int r = 0; r < MR; ++r) {
-      const VecF32 x = Broadcast(ar[r][kk]);
+      for (int r = 0; r < MR; ++r) {
+        const VecF32 x = Broadcast(ar[r][kk]);
 #pragma GCC unroll 4
-      for (int j = 0; j < NV; ++j) acc[r][j] = Fma(x, b[j], acc[r][j]);
+        for (int j = 0; j < NV; ++j) acc[r][j] = Fma(x, b[j], acc[r][j]);
+      }
     }
   }
 #pragma GCC unroll 16
   for (int r = 0; r < MR; ++r) {
+    if (r >= rows) break;
     float* cr = c + r * ldc;
 #pragma GCC unroll 4
     for (int j = 0; j < NV; ++j) {
@@ -81,34 +85,41 @@ void GemmMicroKernel(int k, const float* a, int64_t lda, const float* w, float* 
   }
 }
 
-using MicroKernelFn = void (*)(int, const float*, int64_t, const float*, float*, int64_t, int, VecF32, VecF32);
+using MicroKernelFn = void (*)(int, int, const float* const*, const float*, float*, int64_t, int, int, VecF32,
+                               VecF32);
 
-// kMicroKernels[mr - 1][nv - 1]: every row count up to kMR, for one- and two-vector panels.
-template <int... I>
-constexpr std::array<std::array<MicroKernelFn, 2>, sizeof...(I)> MakeMicroKernelTable(
-    std::integer_sequence<int, I...>) {
-  return {{{{GemmMicroKernel<I + 1, 1>, GemmMicroKernel<I + 1, 2>}}...}};
-}
-constexpr auto kMicroKernels = MakeMicroKernelTable(std::make_integer_sequence<int, kMR>());
+// kMicroKernels[full][nv - 1]: one row (a matrix-vector product) or kMR rows, for one- and two-vector
+// panels. A partial tile of 2..kMR-1 rows runs the kMR-row kernel on repeated rows and stores its own:
+// one copy per row count would cost 5 KB per ISA for the last tile of each panel.
+constexpr MicroKernelFn kMicroKernels[2][2] = {{GemmMicroKernel<1, 1>, GemmMicroKernel<1, 2>},
+                                               {GemmMicroKernel<kMR, 1>, GemmMicroKernel<kMR, 2>}};
 
-// Rows [row_begin, row_end) x panels [panel_begin, panel_end).
-void GemmBlock(const GemmShape& s, const float* a, const float* packed_w, float* c, int row_begin,
-               int row_end, int panel_begin, int panel_end) {
+// Rows [row_begin, row_end) x panels [panel_begin, panel_end). With `ptrs` A is indirect (gemm_f32.h's
+// layout, its first tile at row_begin), else the matrix `a`. Out of line: every entry point shares one copy.
+__attribute__((noinline)) void GemmBlock(const GemmShape& s, const float* a, const float* const* ptrs, int segments,
+                                         const float* packed_w, float* c, int row_begin, int row_end, int panel_begin,
+                                         int panel_end) {
   const VecF32 lo = Broadcast(s.out_min), hi = Broadcast(s.out_max);
   const int64_t panel_stride = static_cast<int64_t>(s.k + 1) * kNR;  // floats per full panel
   const int group = static_cast<int>(
       std::max<int64_t>(1, kPanelGroupBytes / (panel_stride * static_cast<int64_t>(sizeof(float)))));
+  const int len = ptrs ? s.k / segments : s.k;
   for (int p0 = panel_begin; p0 < panel_end; p0 += group) {
     const int p1 = std::min(panel_end, p0 + group);
     for (int row = row_begin; row < row_end; row += kMR) {
       const int mr = std::min(kMR, row_end - row);
-      const float* ar = a + row * s.lda;
+      const float* rows[kMR];
+      const float* const* tile = ptrs ? ptrs + static_cast<int64_t>(row - row_begin) * segments : rows;
+      if (!ptrs) {
+        for (int r = 0; r < kMR; ++r) rows[r] = a + (row + std::min(r, mr - 1)) * s.lda;
+      }
+      const MicroKernelFn* kernels = kMicroKernels[mr > 1];
       float* cr = c + row * s.ldc;
       for (int p = p0; p < p1; ++p) {
         const int col = p * kNR;
         const int nv = PanelWidth(s.n, p) / kW;
-        kMicroKernels[mr - 1][nv - 1](s.k, ar, s.lda, packed_w + p * panel_stride, cr + col, s.ldc,
-                                std::min(kNR, s.n - col), lo, hi);
+        kernels[nv - 1](ptrs ? segments : 1, len, tile, packed_w + p * panel_stride, cr + col, s.ldc,
+                        std::min(kNR, s.n - col), mr, lo, hi);
       }
     }
   }
@@ -138,7 +149,11 @@ void PackGemmWeights(const float* w, int64_t stride_n, int64_t stride_k, const f
 
 void GemmF32Rows(const GemmShape& s, const float* a, const float* packed_w, float* c, int row_begin,
                  int row_end) {
-  GemmBlock(s, a, packed_w, c, row_begin, row_end, 0, NumPanels(s.n));
+  GemmBlock(s, a, nullptr, 1, packed_w, c, row_begin, row_end, 0, NumPanels(s.n));
+}
+
+void GemmF32Indirect(const GemmShape& s, int segments, const float* const* ptrs, const float* packed_w, float* c) {
+  GemmBlock(s, nullptr, ptrs, segments, packed_w, c, 0, s.m, 0, NumPanels(s.n));
 }
 
 void GemmF32(const GemmShape& s, const float* a, const float* packed_w, float* c, ThreadPool& pool) {
@@ -158,7 +173,7 @@ void GemmF32(const GemmShape& s, const float* a, const float* packed_w, float* c
   }
   pool.ParallelForTiles(row_tiles, panels, (row_tiles + tr - 1) / tr, (panels + tc - 1) / tc,
                         [&](int64_t r0, int64_t r1, int64_t p0, int64_t p1, int) {
-                          GemmBlock(s, a, packed_w, c, static_cast<int>(r0 * kMR),
+                          GemmBlock(s, a, nullptr, 1, packed_w, c, static_cast<int>(r0 * kMR),
                                     static_cast<int>(std::min<int64_t>(r1 * kMR, s.m)), static_cast<int>(p0),
                                     static_cast<int>(p1));
                         });
@@ -166,7 +181,8 @@ void GemmF32(const GemmShape& s, const float* a, const float* packed_w, float* c
 
 }  // namespace
 
-extern const GemmF32Kernels kGemmF32 = {PackedGemmWeightsSize, PackGemmWeights, GemmF32Rows, GemmF32, kMR};
+extern const GemmF32Kernels kGemmF32 = {PackedGemmWeightsSize, PackGemmWeights, GemmF32Rows, GemmF32,
+                                         GemmF32Indirect, kMR};
 
 }  // namespace EL_ISA_NS
 }  // namespace optimized

@@ -24,6 +24,12 @@ struct GemmShape {
 
 // One vector ISA's GEMM. The packed layout depends on the ISA's vector width: pack and multiply with
 // the same table.
+//
+// Indirect (implicit) GEMM: A is not a matrix but pointers, so that a convolution reads its input in place
+// instead of copying receptive fields (im2col). Row r's k values are `segments` runs of k / segments floats;
+// the run for segment s of row r is at ptrs[(r / row_tile) * segments * row_tile + s * row_tile + r % row_tile]
+// (per tile of row_tile rows, per segment, one pointer per row; rows past m in the last tile may point
+// anywhere readable). A convolution's segments are its filter taps, pointing into the input or at zeros.
 struct GemmF32Kernels {
   // Floats needed to pack an [n, k] weight matrix (panels padded to whole vectors).
   size_t (*packed_size)(int n, int k);
@@ -36,6 +42,8 @@ struct GemmF32Kernels {
   void (*rows)(const GemmShape& s, const float* a, const float* packed_w, float* c, int row_begin, int row_end);
   // The whole product, split across the pool: by rows when there are enough, else by column panels.
   void (*gemm)(const GemmShape& s, const float* a, const float* packed_w, float* c, ThreadPool& pool);
+  // The whole product of an indirect A (above) with s.m rows, on the calling thread.
+  void (*indirect)(const GemmShape& s, int segments, const float* const* ptrs, const float* packed_w, float* c);
   // Rows one micro-kernel call computes; callers that block rows (im2col) use a multiple of it.
   int row_tile;
 };

@@ -65,11 +65,26 @@ CASES = [
     # several im2col blocks per thread: k = 27 and k = 576
     ((1, 40, 40, 3), (8, 3, 3, 3), (1, 1), (1, 1), "SAME"),
     ((1, 12, 12, 64), (20, 3, 3, 64), (1, 1), (1, 1), "SAME"),
+    # implicit GEMM (8+ channels per group): the input read through tap pointers, padding as a zero row;
+    # odd pixel counts end in partial row tiles, panels in partial vectors
+    ((1, 9, 11, 8), (20, 3, 3, 8), (2, 2), (1, 1), "SAME"),
+    ((2, 11, 10, 9), (33, 5, 5, 9), (2, 1), (1, 1), "VALID"),
+    ((1, 9, 9, 12), (10, 1, 7, 12), (1, 1), (1, 1), "SAME"),
+    ((1, 9, 9, 12), (48, 7, 1, 12), (1, 1), (1, 1), "SAME"),
+    ((1, 5, 4, 40), (7, 3, 3, 40), (1, 1), (3, 2), "SAME"),
+    # several tap-pointer blocks per thread: 3500 pixels x 9 taps
+    ((1, 70, 50, 8), (17, 3, 3, 8), (1, 1), (1, 1), "SAME"),
+    # k in blocks: taps longer than a block split in pieces (300 channels), a 1x1 GEMM's k = 600 in three,
+    # and more rows than one row block
+    ((1, 5, 7, 300), (20, 3, 3, 300), (1, 1), (1, 1), "SAME"),
+    ((1, 17, 19, 600), (40, 1, 1, 600), (1, 1), (1, 1), "VALID"),
     # grouped: groups = input channels / filter input channels
     ((1, 8, 8, 8), (12, 3, 3, 4), (1, 1), (1, 1), "SAME"),
     ((1, 7, 7, 12), (12, 1, 1, 4), (1, 1), (1, 1), "SAME"),
     ((1, 9, 9, 6), (6, 3, 3, 1), (2, 2), (1, 1), "SAME"),
     ((2, 10, 9, 8), (8, 3, 3, 2), (1, 1), (2, 2), "VALID"),
+    ((1, 7, 7, 16), (24, 3, 3, 8), (1, 1), (2, 2), "SAME"),  # implicit, two groups
+    ((1, 6, 7, 24), (9, 3, 3, 8), (2, 2), (1, 1), "VALID"),  # implicit, three groups
 ]
 
 
@@ -90,7 +105,8 @@ def test_matches_numpy_both_kernels(case):
                            constant_inputs=(1, 2))
 
 
-@pytest.mark.parametrize("case", [CASES[0], CASES[10], CASES[20], CASES[22]], ids=case_id)
+@pytest.mark.parametrize("case", [CASES[0], CASES[10], CASES[20], CASES[27], CASES[28], CASES[29], CASES[30], CASES[-2]],
+                         ids=case_id)
 def test_two_threads(case):
     x_shape, w_shape, stride, dilation, padding = case
     rng = np.random.default_rng(7)
@@ -100,7 +116,7 @@ def test_two_threads(case):
     assert_close(y, conv2d_reference(x, w, b, stride, dilation, padding, "RELU"), depth(w))
 
 
-@pytest.mark.parametrize("case", [CASES[0], CASES[11], CASES[22]], ids=case_id)
+@pytest.mark.parametrize("case", [CASES[0], CASES[11], CASES[23], CASES[29], CASES[30]], ids=case_id)
 def test_runtime_filter_and_bias(case):
     # Filter and bias fed at invoke: packed at every eval instead of once at prepare.
     x_shape, w_shape, stride, dilation, padding = case

@@ -52,9 +52,13 @@ CASES = [
     ((1, 6, 8, 9), (1, 4, 4, 9), (2, 2), (1, 1), "SAME"),  # even filter
     ((1, 1, 1, 3), (1, 1, 1, 3), (1, 1), (1, 1), "VALID"),
     ((1, 5, 30, 3), (1, 1, 9, 3), (1, 3), (1, 1), "SAME"),
-    # depth multiplier > 1 (reference path) and filters over 64 taps (reference path)
+    # depth multiplier > 1: the input's channels repeated, then the vectorized kernel over out_c channels
     ((1, 7, 7, 3), (1, 3, 3, 6), (1, 1), (1, 1), "SAME"),
     ((1, 6, 6, 1), (1, 3, 3, 8), (2, 2), (1, 1), "VALID"),
+    ((2, 9, 8, 5), (1, 3, 3, 20), (2, 2), (1, 1), "SAME"),
+    ((1, 11, 10, 8), (1, 5, 5, 24), (1, 1), (1, 1), "SAME"),
+    ((1, 7, 9, 6), (1, 3, 3, 12), (1, 2), (2, 1), "VALID"),
+    # filters over 64 taps (reference path)
     ((1, 12, 12, 4), (1, 9, 9, 4), (1, 1), (1, 1), "SAME"),
 ]
 
@@ -89,7 +93,7 @@ def test_option_multiplier_is_not_needed():
         assert_close(y, depthwise_reference(x, w, None, (1, 1), (1, 1), "SAME", "NONE"), depth(w))
 
 
-@pytest.mark.parametrize("case", [CASES[0], CASES[2], CASES[9]], ids=case_id)
+@pytest.mark.parametrize("case", [CASES[0], CASES[2], CASES[9], CASES[23]], ids=case_id)
 def test_two_threads_and_runtime_filter(case):
     x_shape, w_shape, stride, dilation, padding = case
     rng = np.random.default_rng(2)
@@ -103,7 +107,7 @@ def test_two_threads_and_runtime_filter(case):
 
 
 @requires_litert
-@pytest.mark.parametrize("case", [CASES[1], CASES[2], CASES[11], CASES[15], CASES[18]], ids=case_id)
+@pytest.mark.parametrize("case", [CASES[1], CASES[2], CASES[11], CASES[15], CASES[18], CASES[23]], ids=case_id)
 def test_matches_litert(case):
     x_shape, w_shape, stride, dilation, padding = case
     rng = np.random.default_rng(4)
