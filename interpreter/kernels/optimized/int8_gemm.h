@@ -61,7 +61,7 @@ struct Int8ConvLayout {
   int epilogue = 0;           // the output stage's variant (the ISA's index)
   int32_t out_min = 0, out_max = 0;
   bool split_panels = false;  // few rows for the threads: A is converted once and the panels are shared out
-  int64_t rows_per_task = 0;  // output pixels per task (at most one task per thread)
+  int64_t rows_per_task = 0;  // an even share of the output pixels per thread, which caps block_rows
   int block_rows = 0;         // rows of A converted at a time (a multiple of the row tile)
   size_t packed_bytes = 0;    // packed weights of all groups
   size_t scratch_bytes = 0;   // operand blocks of all threads

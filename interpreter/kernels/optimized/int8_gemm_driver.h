@@ -155,10 +155,10 @@ inline int64_t OutputPixels(const WindowGeometry& g) { return static_cast<int64_
 // stream past it; A blocks are sized for L2 as well.
 constexpr int64_t kPanelGroupBytes = 512 * 1024;
 constexpr int64_t kBlockBytes = 96 * 1024;
-// Below this many multiply-adds per task, handing work to another thread costs more than it saves.
-constexpr int64_t kMinMacsPerTask = 256 * 1024;
+// The thread pool's cost of one int8 multiply-add (four per float lane of a vector multiply-add, about).
+constexpr double kMacCost = ThreadPool::kCostMultiplyAdd / 4;
 
-// Bytes of one task's A block. Whole row tiles: a micro-kernel may read (not store) rows past the last one.
+// Bytes of one thread's A block. Whole row tiles: a micro-kernel may read (not store) rows past the last one.
 template <class T>
 int64_t BlockStride(const Int8ConvLayout& l) {
   return RoundUpTo(RoundUpTo(l.block_rows, T::kMR) * l.kp * static_cast<int64_t>(sizeof(typename T::AElem)), 64);
@@ -180,9 +180,8 @@ Int8ConvLayout Plan(const WindowGeometry& g, int filter_in_c, const Int8OutputSt
   l.packed_bytes = Geo::GroupBytes(l.n, l.kp) * l.groups;
 
   const int64_t m = OutputPixels(g);
-  const int64_t macs = m * g.out_c * static_cast<int64_t>(l.k);
   const int64_t row_tiles = (m + T::kMR - 1) / T::kMR;
-  const int threads = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(num_threads, macs / kMinMacsPerTask)));
+  const int threads = std::max(1, num_threads);  // the pool decides at run time whether they all work
   const size_t elem = sizeof(typename T::AElem);
   const int64_t fit = std::max<int64_t>(T::kMR, kBlockBytes / (static_cast<int64_t>(l.kp) * elem) / T::kMR * T::kMR);
   if (threads > 1 && row_tiles < 2 * threads && Geo::NumPanels(l.n) >= 2) {
@@ -194,8 +193,7 @@ Int8ConvLayout Plan(const WindowGeometry& g, int filter_in_c, const Int8OutputSt
     l.rows_per_task = std::max<int64_t>(T::kMR, RoundUpTo((m + threads - 1) / threads, T::kMR));
     l.block_rows = static_cast<int>(std::max<int64_t>(T::kMR, std::min(fit, l.rows_per_task)));
   }
-  const int64_t tasks = l.split_panels ? 1 : (m + l.rows_per_task - 1) / l.rows_per_task;
-  l.scratch_bytes = static_cast<size_t>(BlockStride<T>(l) * std::max<int64_t>(tasks, 1));
+  l.scratch_bytes = static_cast<size_t>(BlockStride<T>(l) * (l.split_panels ? 1 : threads));
   return l;
 }
 
@@ -418,7 +416,8 @@ void Run(const WindowGeometry& g, const Int8ConvLayout& l, const int8_t* input, 
       const int rows = static_cast<int>(std::min<int64_t>(l.block_rows, m - row));
       for (int grp = 0; grp < l.groups; ++grp) {
         fill(grp, row, rows, a);
-        pool.ParallelFor(panels_per_group, 1, [&](int64_t b, int64_t e) {
+        const double panel_cost = kMacCost * rows * l.kp * l.n / panels_per_group;
+        pool.ParallelFor(panels_per_group, panel_cost, [&](int64_t b, int64_t e, int) {
           GemmBlock<T>(l, a, rows, panels + grp * group_bytes, output + row * g.out_c + grp * l.n, g.out_c,
                        static_cast<int>(b), static_cast<int>(e));
         });
@@ -426,19 +425,17 @@ void Run(const WindowGeometry& g, const Int8ConvLayout& l, const int8_t* input, 
     }
     return;
   }
-  const int64_t per_task = l.rows_per_task;
-  const int64_t tasks = (m + per_task - 1) / per_task;
-  pool.ParallelFor(tasks, 1, [&](int64_t t_begin, int64_t t_end) {
-    for (int64_t t = t_begin; t < t_end; ++t) {
-      auto* a = reinterpret_cast<AElem*>(static_cast<uint8_t*>(scratch) + t * block_stride);
-      const int64_t end = std::min(m, (t + 1) * per_task);
-      for (int64_t row = t * per_task; row < end; row += l.block_rows) {
-        const int rows = static_cast<int>(std::min<int64_t>(l.block_rows, end - row));
-        for (int grp = 0; grp < l.groups; ++grp) {
-          fill(grp, row, rows, a);
-          GemmBlock<T>(l, a, rows, panels + grp * group_bytes, output + row * g.out_c + grp * l.n, g.out_c, 0,
-                       Geo::NumPanels(l.n));
-        }
+  // Tiles of whole row tiles go to whichever thread is free; each converts its rows into its own A block.
+  const double tile_cost = kMacCost * T::kMR * l.kp * l.n * l.groups;
+  pool.ParallelFor((m + T::kMR - 1) / T::kMR, tile_cost, [&](int64_t t_begin, int64_t t_end, int thread) {
+    auto* a = reinterpret_cast<AElem*>(static_cast<uint8_t*>(scratch) + thread * block_stride);
+    const int64_t end = std::min(m, t_end * T::kMR);
+    for (int64_t row = t_begin * T::kMR; row < end; row += l.block_rows) {
+      const int rows = static_cast<int>(std::min<int64_t>(l.block_rows, end - row));
+      for (int grp = 0; grp < l.groups; ++grp) {
+        fill(grp, row, rows, a);
+        GemmBlock<T>(l, a, rows, panels + grp * group_bytes, output + row * g.out_c + grp * l.n, g.out_c, 0,
+                     Geo::NumPanels(l.n));
       }
     }
   });
