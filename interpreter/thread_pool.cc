@@ -186,10 +186,4 @@ void ThreadPool::ParallelFor(int64_t total, double cost_per_item, RangeTask fn) 
   ParallelFor2D(total, 1, cost_per_item, [&](int64_t b, int64_t e, int64_t, int64_t, int t) { fn(b, e, t); });
 }
 
-void ThreadPool::ParallelFor(int64_t total, int64_t min_per_task, RangeFunction fn) {
-  // At least min_per_task items per tile: one item costs that fraction of the least task worth handing off.
-  const double cost = static_cast<double>(kMinTaskCost) / static_cast<double>(std::max<int64_t>(1, min_per_task));
-  ParallelFor(total, cost, [&](int64_t b, int64_t e, int) { fn(b, e); });
-}
-
 }  // namespace edgelite

@@ -17,7 +17,7 @@ class FunctionRef;
 template <typename R, typename... Args>
 class FunctionRef<R(Args...)> {
  public:
-  // Only callables taking Args convert, so ParallelFor's overloads are told apart by the lambda's arity.
+  // Only callables taking Args convert, so a lambda of the wrong arity is a compile error at the call.
   template <typename F, typename = std::enable_if_t<!std::is_same_v<std::decay_t<F>, FunctionRef> &&
                                                     std::is_invocable_r_v<R, F&, Args...>>>
   FunctionRef(F&& fn)  // NOLINT: implicit, so lambdas pass directly
@@ -35,8 +35,6 @@ class FunctionRef<R(Args...)> {
 using RangeTask = FunctionRef<void(int64_t, int64_t, int)>;
 // fn(row_begin, row_end, col_begin, col_end, thread): one tile of a 2-D loop.
 using TileTask = FunctionRef<void(int64_t, int64_t, int64_t, int64_t, int)>;
-// The old form, without a thread: fn(begin, end).
-using RangeFunction = FunctionRef<void(int64_t, int64_t)>;
 
 class ThreadPool {
  public:
@@ -70,9 +68,6 @@ class ThreadPool {
 
   // Tiles of fixed size (the caller chose them, e.g. from a plugin's grain), handed out the same way.
   void ParallelForTiles(int64_t rows, int64_t cols, int64_t tile_rows, int64_t tile_cols, TileTask fn);
-
-  // The old form: at least `min_per_task` items per range, no thread. Kept while call sites move over.
-  void ParallelFor(int64_t total, int64_t min_per_task, RangeFunction fn);
 
  private:
   int num_threads_;

@@ -203,7 +203,7 @@ Status EvalSoftmax8Table(KernelContext& ctx, Node& node, SoftmaxData& d) {
   Out* y = ctx.output(node, 0)->data_as<Out>();
   const auto rows = d.kernels8->*kRows;
   ctx.thread_pool().ParallelFor(d.rows, RowCost(d.depth),
-                                [&](int64_t b, int64_t e) { rows(x, y, b, e, d.depth, *d.table8); });
+                                [&](int64_t b, int64_t e, int) { rows(x, y, b, e, d.depth, *d.table8); });
   return Status::Ok();
 }
 

@@ -90,7 +90,7 @@ Status Eval(KernelContext& ctx, Node& node, SplitData& data) {
   if (data.row_bytes == 0 || data.outer == 0) return Status::Ok();
   const uint8_t* src = in.data_as<uint8_t>();
   ctx.thread_pool().ParallelFor(data.outer, ThreadPool::kCostByteCopied * static_cast<double>(data.row_bytes),
-                                [&](int64_t b, int64_t e) {
+                                [&](int64_t b, int64_t e, int) {
                                   for (int64_t o = b; o < e; ++o) {
                                     const uint8_t* s = src + o * data.row_bytes;
                                     for (int i = 0; i < n; ++i) {

@@ -180,20 +180,6 @@ void CheckSleepingWorkersWake(ThreadPool& pool) {
   CheckWorkersJoin(pool);
 }
 
-void CheckOldForm(ThreadPool& pool) {
-  std::vector<std::atomic<int>> visits(1000);
-  std::atomic<int> small{0}, ranges{0};
-  pool.ParallelFor(1000, int64_t{100}, [&](int64_t b, int64_t e) {
-    ++ranges;
-    if (e - b < 100 && e != 1000) ++small;
-    for (int64_t i = b; i < e; ++i) visits[i]++;
-  });
-  int64_t wrong = 0;
-  for (auto& v : visits) wrong += v != 1;
-  CHECK(wrong == 0 && small == 0 && ranges <= 10, "old form: %lld wrong, %d short ranges, %d ranges",
-        static_cast<long long>(wrong), small.load(), ranges.load());
-}
-
 }  // namespace
 
 int main() {
@@ -211,7 +197,6 @@ int main() {
     CheckConcurrentCallers(pool);
     CheckManySmallLoops(pool);
     CheckSleepingWorkersWake(pool);
-    CheckOldForm(pool);
   }
   for (int i = 0; i < 50; ++i) {  // made and destroyed while its workers spin or have just started
     ThreadPool pool(1 + i % 4);
