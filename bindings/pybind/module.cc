@@ -12,9 +12,18 @@
 #include "interpreter/interpreter.h"
 #include "interpreter/interpreter_api.h"
 #include "interpreter/kernels/builtin_ops.h"
+#include "interpreter/kernels/variant_types.h"
 #include "interpreter/plugin_host.h"
 #include "interpreter/string_tensor.h"
 #include "schema/edgelite_generated.h"
+
+
+namespace edgelite {
+// Each kernel with a variant table defines KernelTypes_NAME (EL_KERNEL_TYPES); weak, so one without is null.
+#define EL_DECLARE_KERNEL_TYPES(NAME, MAX_VERSION) __attribute__((weak)) VariantTypesView KernelTypes_##NAME();
+EL_FOR_EACH_BUILTIN_OP(EL_DECLARE_KERNEL_TYPES)
+#undef EL_DECLARE_KERNEL_TYPES
+}  // namespace edgelite
 
 namespace py = pybind11;
 using namespace edgelite;
@@ -455,10 +464,24 @@ PYBIND11_MODULE(_core, m) {
     return d;
   });
   m.def("builtin_ops", [] {
-    std::vector<std::pair<std::string, int>> ops;
-#define EL_LIST_OP(NAME, MAX_VERSION) ops.emplace_back(#NAME, MAX_VERSION);
+    std::vector<std::tuple<std::string, int, int>> ops;  // (name, first version, last version)
+#define EL_LIST_OP(NAME, MAX_VERSION) ops.emplace_back(#NAME, EL_FIRST_BUILTIN_VERSION, MAX_VERSION);
     EL_FOR_EACH_BUILTIN_OP(EL_LIST_OP)
 #undef EL_LIST_OP
     return ops;
+  });
+  // One line per builtin with a variant table: its name, then each row's dtype signature, tab-separated (text,
+  // not a dict of lists: no container casters in the size-limited core). edgelite.cli_ops parses it.
+  m.def("builtin_op_types", [] {
+    std::string text;
+#define EL_LIST_TYPES(NAME, MAX_VERSION)                                 \
+  if (KernelTypes_##NAME) {                                              \
+    text += #NAME;                                                       \
+    for (const std::string& s : KernelTypes_##NAME().Describe()) text += "\t" + s; \
+    text += "\n";                                                        \
+  }
+    EL_FOR_EACH_BUILTIN_OP(EL_LIST_TYPES)
+#undef EL_LIST_TYPES
+    return text;
   });
 }

@@ -160,13 +160,14 @@ def mark_unsupported_from_registry(graph: ModelGraph) -> None:
     line registers none)."""
     from . import _core
     from .schema.BuiltinOperator import BuiltinOperator
-    max_version = dict(_core.builtin_ops())
+    versions = {name: (first, last) for name, first, last in _core.builtin_ops()}
     for sub in graph.subgraphs:
         for op in sub.operators:
-            if op.op_name in max_version:
-                if op.version > max_version[op.op_name]:
+            if op.op_name in versions:
+                first, last = versions[op.op_name]
+                if not first <= op.version <= last:
                     op.unsupported = (f"operator {op.op_name} version {op.version} is not supported (this build "
-                                      f"runs versions 1 to {max_version[op.op_name]})")
+                                      f"runs versions {first} to {last})")
             elif isinstance(getattr(BuiltinOperator, op.op_name, None), int):
                 op.unsupported = f"operator {op.op_name} is not supported by this build"
             else:

@@ -294,12 +294,13 @@ def test_output_shape_must_be_int32():
 
 
 def test_quantized_forms_say_they_are_not_supported_yet():
+    """int8 runs (test_transpose_conv_integer.py); int16x8 and dynamic range are refused by name."""
     shape = np.array([1, 6, 6, 4], np.int32)
     q = (0.1, 0)
-    message = prepare_error([shape, W.astype(np.int8), X.astype(np.int8)], input_quantization={1: q, 2: q},
-                            output_quantization=q, output_types=np.int8)
-    assert "quantized TRANSPOSE_CONV (int8 tensor 'input2') is not supported yet; this build runs it on float32" \
-        in message
+    message = prepare_error([shape, W.astype(np.int8), X.astype(np.int16)], input_quantization={1: q, 2: q},
+                            output_quantization=q, output_types=np.int16)
+    assert "quantized TRANSPOSE_CONV (int16 tensor 'input2') is not supported yet; this build runs it on float32 " \
+        "and int8" in message
     # Dynamic range: float input, int8 weights.
     message = prepare_error([shape, W.astype(np.int8), X], input_quantization={1: q})
     assert "quantized TRANSPOSE_CONV (int8 tensor 'input1') is not supported yet" in message

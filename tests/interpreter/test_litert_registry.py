@@ -1,0 +1,115 @@
+"""edgelite's operator registry held against LiteRT's: every (builtin, version) pair LiteRT 2.3.0's builtin
+resolver accepts (tests/models/litert_registry.json, asked of LiteRT itself by
+tests/golden/make_litert_registry.py) must be accepted here too, or be named in GAPS with its reason. GAPS
+must shrink to nothing: an entry that is no longer a gap fails the test, so it is removed when the gap closes."""
+
+import json
+import os
+
+import pytest
+
+from edgelite import _core
+
+TABLE = os.path.join(os.path.dirname(__file__), "..", "models", "litert_registry.json")
+
+OPS_EXT = "being done by ops-ext (plugin-served builtin, issue 17)"
+STRINGS = "being done by strings (string tensors and hash tables, issue 17)"
+UNCHECKED = ("LiteRT's newer versions add dtypes or options this kernel has not been checked against; raise the "
+             "version in builtin_ops.h once a test covers them")
+
+# Builtins (name -> reason) whose LiteRT version range edgelite does not cover yet.
+GAPS = {
+    # Served by the ops-ext plugin library.
+    "CONV_3D": OPS_EXT, "CONV_3D_TRANSPOSE": OPS_EXT, "RFFT2D": OPS_EXT, "NON_MAX_SUPPRESSION_V4": OPS_EXT,
+    "NON_MAX_SUPPRESSION_V5": OPS_EXT, "RANDOM_STANDARD_NORMAL": OPS_EXT, "RANDOM_UNIFORM": OPS_EXT,
+    "MULTINOMIAL": OPS_EXT, "SEGMENT_SUM": OPS_EXT, "UNSORTED_SEGMENT_PROD": OPS_EXT,
+    "UNSORTED_SEGMENT_MAX": OPS_EXT, "UNSORTED_SEGMENT_MIN": OPS_EXT, "UNSORTED_SEGMENT_SUM": OPS_EXT,
+    "UNIQUE": OPS_EXT, "ATAN2": OPS_EXT, "MATRIX_DIAG": OPS_EXT, "MATRIX_SET_DIAG": OPS_EXT, "BUCKETIZE": OPS_EXT,
+    "REAL": OPS_EXT, "IMAG": OPS_EXT, "COMPLEX_ABS": OPS_EXT, "LSH_PROJECTION": OPS_EXT,
+    "EMBEDDING_LOOKUP_SPARSE": OPS_EXT,
+    # String tensors and hash tables.
+    "HASHTABLE": STRINGS, "HASHTABLE_FIND": STRINGS, "HASHTABLE_IMPORT": STRINGS, "HASHTABLE_SIZE": STRINGS,
+    "HASHTABLE_LOOKUP": STRINGS, "SKIP_GRAM": STRINGS,
+    # Builtins outside issue 17's list that LiteRT 2.3.0 registers (StableHLO-style ops with a TFLite code).
+    "DILATE": "not assigned: LiteRT 2.3.0 registers it (the StableHLO dilate as a TFLite builtin); no kernel yet",
+    "REDUCE_WINDOW": "not assigned: LiteRT 2.3.0 registers it (the StableHLO reduce_window as a TFLite builtin); "
+                     "no kernel yet",
+    # Operators edgelite runs, at fewer versions than LiteRT registers.
+    "ADD": UNCHECKED, "CONCATENATION": UNCHECKED, "DEQUANTIZE": UNCHECKED, "FULLY_CONNECTED": UNCHECKED,
+    "MUL": UNCHECKED, "SOFTMAX": UNCHECKED, "PAD": UNCHECKED, "GATHER": UNCHECKED, "TRANSPOSE": UNCHECKED,
+    "SQUEEZE": UNCHECKED, "SPLIT": UNCHECKED, "CAST": UNCHECKED, "PADV2": UNCHECKED, "SELECT": UNCHECKED,
+    "SLICE": UNCHECKED, "SIN": UNCHECKED, "TRANSPOSE_CONV": UNCHECKED, "SQRT": UNCHECKED, "PACK": UNCHECKED,
+    "FLOOR_DIV": UNCHECKED, "FILL": UNCHECKED, "SPLIT_V": UNCHECKED, "GATHER_ND": UNCHECKED, "COS": UNCHECKED,
+    "QUANTIZE": UNCHECKED, "SELECT_V2": UNCHECKED, "BROADCAST_TO": UNCHECKED, "GELU": UNCHECKED,
+}
+
+# Custom operators LiteRT's builtin resolver registers (name -> reason) that edgelite does not serve yet.
+CUSTOM_GAPS = {
+    "NumericVerify": OPS_EXT, "Mfcc": OPS_EXT, "AudioSpectrogram": OPS_EXT, "TFLite_Detection_PostProcess": OPS_EXT,
+}
+
+
+def plugin_served_ops():
+    """Hook for the operators served outside the core (the ops-ext plugin library): ({builtin: (first, last)},
+    {custom: (first, last or None)}) that a default edgelite Interpreter resolves through a plugin. Empty until
+    that library lands; ops-ext fills this in from the library's own registry."""
+    return {}, {}
+
+
+def litert_table():
+    with open(TABLE) as f:
+        return json.load(f)
+
+
+def edgelite_builtins():
+    ops = {name: (first, last) for name, first, last in _core.builtin_ops()}
+    plugin_builtins, _ = plugin_served_ops()
+    for name, versions in plugin_builtins.items():
+        assert name not in ops, f"{name} is served by both the core and a plugin"
+        ops[name] = tuple(versions)
+    return ops
+
+
+def uncovered(ours, theirs):
+    """LiteRT's entries (name -> [first, last]) whose range ours does not contain, as name -> why."""
+    out = {}
+    for name, (first, last) in theirs.items():
+        if name not in ours:
+            out[name] = f"not registered (LiteRT: versions {first} to {last})"
+            continue
+        our_first, our_last = ours[name]
+        if our_first > first or (last is None and our_last is not None) or (last is not None and our_last < last):
+            out[name] = f"versions {our_first} to {our_last}; LiteRT registers {first} to {last}"
+    return out
+
+
+def test_table_is_litert_2_3_0():
+    table = litert_table()
+    assert table["litert_version"] == "2.3.0"
+    assert len(table["builtins"]) > 150 and "CONV_2D" in table["builtins"]
+
+
+def test_every_litert_builtin_is_registered_or_a_named_gap():
+    missing = uncovered(edgelite_builtins(), litert_table()["builtins"])
+    unexplained = {name: why for name, why in missing.items() if name not in GAPS}
+    assert not unexplained, f"LiteRT builtins edgelite does not cover and GAPS does not name: {unexplained}"
+
+
+def test_gaps_are_still_gaps():
+    missing = uncovered(edgelite_builtins(), litert_table()["builtins"])
+    closed = sorted(set(GAPS) - set(missing))
+    assert not closed, f"no longer gaps, remove them from GAPS: {closed}"
+
+
+def test_custom_ops_are_served_or_named_gaps():
+    _, plugin_customs = plugin_served_ops()
+    missing = uncovered({k: tuple(v) for k, v in plugin_customs.items()}, litert_table()["customs"])
+    assert set(missing) == set(CUSTOM_GAPS), (
+        f"custom gaps are {sorted(missing)}; CUSTOM_GAPS names {sorted(CUSTOM_GAPS)}")
+
+
+@pytest.mark.parametrize("name", ["EXPAND_DIMS", "SPACE_TO_BATCH_ND", "BATCH_TO_SPACE_ND", "REDUCE_ANY", "WHERE"])
+def test_new_core_ops_match_litert_ranges(name):
+    first, last = litert_table()["builtins"][name]
+    ours = edgelite_builtins()[name]
+    assert ours[0] <= first and ours[1] >= last
