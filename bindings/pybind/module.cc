@@ -23,6 +23,16 @@ namespace edgelite {
 #define EL_DECLARE_KERNEL_TYPES(NAME, MAX_VERSION) __attribute__((weak)) VariantTypesView KernelTypes_##NAME();
 EL_FOR_EACH_BUILTIN_OP(EL_DECLARE_KERNEL_TYPES)
 #undef EL_DECLARE_KERNEL_TYPES
+
+// The operator list as data, so the bindings loop over it once instead of expanding code per operator.
+struct BuiltinOpEntry {
+  const char* name;
+  int max_version;
+  VariantTypesView (*types)();  // null for a kernel without EL_KERNEL_TYPES
+};
+#define EL_OP_ENTRY(NAME, MAX_VERSION) {#NAME, MAX_VERSION, KernelTypes_##NAME},
+const BuiltinOpEntry kBuiltinOpEntries[] = {EL_FOR_EACH_BUILTIN_OP(EL_OP_ENTRY)};
+#undef EL_OP_ENTRY
 }  // namespace edgelite
 
 namespace py = pybind11;
@@ -465,23 +475,21 @@ PYBIND11_MODULE(_core, m) {
   });
   m.def("builtin_ops", [] {
     std::vector<std::tuple<std::string, int, int>> ops;  // (name, first version, last version)
-#define EL_LIST_OP(NAME, MAX_VERSION) ops.emplace_back(#NAME, EL_FIRST_BUILTIN_VERSION, MAX_VERSION);
-    EL_FOR_EACH_BUILTIN_OP(EL_LIST_OP)
-#undef EL_LIST_OP
+    for (const BuiltinOpEntry& e : kBuiltinOpEntries) {
+      ops.emplace_back(e.name, EL_FIRST_BUILTIN_VERSION, e.max_version);
+    }
     return ops;
   });
   // One line per builtin with a variant table: its name, then each row's dtype signature, tab-separated (text,
   // not a dict of lists: no container casters in the size-limited core). edgelite.cli_ops parses it.
   m.def("builtin_op_types", [] {
     std::string text;
-#define EL_LIST_TYPES(NAME, MAX_VERSION)                                 \
-  if (KernelTypes_##NAME) {                                              \
-    text += #NAME;                                                       \
-    for (const std::string& s : KernelTypes_##NAME().Describe()) text += "\t" + s; \
-    text += "\n";                                                        \
-  }
-    EL_FOR_EACH_BUILTIN_OP(EL_LIST_TYPES)
-#undef EL_LIST_TYPES
+    for (const BuiltinOpEntry& e : kBuiltinOpEntries) {
+      if (!e.types) continue;
+      text += e.name;
+      for (const std::string& s : e.types().Describe()) text += "\t" + s;
+      text += "\n";
+    }
     return text;
   });
 }

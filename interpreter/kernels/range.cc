@@ -10,7 +10,8 @@ namespace edgelite {
 namespace {
 
 double ScalarAt(const Tensor& t) {
-  return t.type == DataType::kFloat32 ? static_cast<double>(*t.data_as<float>()) : static_cast<double>(IntValueAt(t, 0));
+  return t.type == DataType::kFloat32 ? static_cast<double>(*t.data_as<float>())
+                                      : static_cast<double>(IntValueAt(t, 0));
 }
 
 Status Length(KernelContext& ctx, const Node& node, int64_t* n) {
@@ -61,7 +62,8 @@ Status Prepare(KernelContext& ctx, Node& node) {
   for (int i = 0; i < 3; ++i) {
     EL_RETURN_IF_ERROR(RequireInput(ctx, node, i, &t));
     if (i == 0) {
-      EL_RETURN_IF_ERROR(CheckTypeIn(ctx, node, *t, {DataType::kInt32, DataType::kFloat32, DataType::kInt64}, names[i]));
+      EL_RETURN_IF_ERROR(
+          CheckTypeIn(ctx, node, *t, {DataType::kInt32, DataType::kFloat32, DataType::kInt64}, names[i]));
     }
     EL_RETURN_IF_ERROR(CheckType(ctx, node, *t, ctx.input(node, 0)->type, names[i]));
     EL_KERNEL_CHECK(ctx, node, t->num_elements() == 1 && t->rank() <= 1, names[i], " input '", t->name,

@@ -20,12 +20,13 @@ struct SpaceBatchData : VariantChoice<SpaceBatchData> {
   int64_t inner_bytes = 0;             // the slab of trailing dimensions
   Dims space_dims;                     // spatial dimensions of the spatial side (unpadded)
   Dims blocked_dims;                   // spatial dimensions of the batched side
+  std::vector<int64_t> offset, pos;    // eval's per-dimension counters, sized in prepare
 };
 
 // Copies between the spatial side `space` ([batch, space_dims..., slab]) and the batched side `blocked`
 // ([block offsets x batch, blocked_dims..., slab]); `to_batch` picks the direction. A blocked position
 // outside the spatial side is padding (filled with `pad`), so only SPACE_TO_BATCH_ND meets one.
-void Move(const SpaceBatchData& d, uint8_t* space, uint8_t* blocked, bool to_batch, uint8_t pad) {
+void Move(SpaceBatchData& d, uint8_t* space, uint8_t* blocked, bool to_batch, uint8_t pad) {
   const int m = static_cast<int>(d.block.size());
   int64_t offsets = 1, positions = 1;
   for (int i = 0; i < m; ++i) {
@@ -33,7 +34,8 @@ void Move(const SpaceBatchData& d, uint8_t* space, uint8_t* blocked, bool to_bat
     positions *= d.blocked_dims[i];
   }
   const int64_t slab = d.inner_bytes;
-  std::vector<int64_t> offset(m), pos(m);
+  std::vector<int64_t>& offset = d.offset;
+  std::vector<int64_t>& pos = d.pos;
   for (int64_t off = 0; off < offsets; ++off) {
     for (int64_t r = off, i = m - 1; i >= 0; --i) offset[i] = r % d.block[i], r /= d.block[i];
     for (int64_t b = 0; b < d.batch; ++b) {
@@ -77,8 +79,8 @@ Status PrepareCopy(KernelContext& ctx, Node& node, SpaceBatchData&) {
 template <bool kToBatch>
 struct Variants {
   static constexpr KernelVariant<SpaceBatchData> kTable[] = {
-      {"bytes", TypeSignature{{kMovableNumeric, kIndexTypes, kIndexTypes}, {kSameAsInput0}}, Isa::kReference, nullptr, PrepareCopy,
-       Eval<kToBatch>},
+      {"bytes", TypeSignature{{kMovableNumeric, kIndexTypes, kIndexTypes}, {kSameAsInput0}}, Isa::kReference, nullptr,
+       PrepareCopy, Eval<kToBatch>},
   };
 };
 
@@ -108,6 +110,8 @@ Status PrepareShapes(KernelContext& ctx, Node& node, bool to_batch) {
   d.before.assign(m, 0);
   d.space_dims.assign(m, 0);
   d.blocked_dims.assign(m, 0);
+  d.offset.assign(m, 0);
+  d.pos.assign(m, 0);
   for (int i = 0; i < m; ++i) {
     const int64_t b = d.block[i], lo = amount[2 * i], hi = amount[2 * i + 1], size = in->dims[i + 1];
     EL_KERNEL_CHECK(ctx, node, b >= 1 && b <= (1 << 20), "block_shape[", i, "] is ", b, "; it must be positive");
@@ -138,7 +142,8 @@ Status PrepareShapes(KernelContext& ctx, Node& node, bool to_batch) {
     d.batch = in->dims[0] / blocks;
     out_dims[0] = static_cast<int32_t>(d.batch);
   }
-  d.inner_bytes = NumElements(Dims(in->dims.begin() + m + 1, in->dims.end())) * static_cast<int64_t>(ElementSize(in->type));
+  d.inner_bytes =
+      NumElements(Dims(in->dims.begin() + m + 1, in->dims.end())) * static_cast<int64_t>(ElementSize(in->type));
   return ctx.ResizeTensor(*out, out_dims);
 }
 

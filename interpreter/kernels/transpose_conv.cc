@@ -157,7 +157,8 @@ Status EvalInt8(KernelContext& ctx, Node& node, TransposeConvData& d) {
   reference::integer::TransposeConv2D(d.geometry, d.quant, ctx.input(node, kInput)->data_as<int8_t>(),
                                       ctx.input(node, kWeights)->data_as<int8_t>(),
                                       bias ? bias->data_as<int32_t>() : nullptr,
-                                      ctx.output(node, 0)->data_as<int8_t>(), ctx.tensor(d.scratch)->data_as<int32_t>());
+                                      ctx.output(node, 0)->data_as<int8_t>(),
+                                      ctx.tensor(d.scratch)->data_as<int32_t>());
   return Status::Ok();
 }
 

@@ -57,8 +57,8 @@ def test_against_float_reference(seed, kw):
 
 
 @requires_litert
-@pytest.mark.parametrize("seed,kw,act", [(0, {}, "NONE"), (1, {"per_channel": False}, "RELU"), (2, {"bias": False}, "NONE"),
-                                         (5, {"strides": (1, 2), "out_hw": (6, 8)}, "RELU6")])
+@pytest.mark.parametrize("seed,kw,act", [(0, {}, "NONE"), (1, {"per_channel": False}, "RELU"),
+                                         (2, {"bias": False}, "NONE"), (5, {"strides": (1, 2), "out_hw": (6, 8)}, "RELU6")])
 def test_against_litert(seed, kw, act):
     strides = kw.get("strides", (2, 2))
     inputs, qin, qout, _ = case(seed, **kw)

@@ -48,7 +48,8 @@ def test_add_n(n, dtype):
 
 def test_add_n_int32_wraps():
     big = np.int32([2 ** 31 - 1, -2 ** 31])
-    np.testing.assert_array_equal(run_single_op("ADD_N", [big, np.int32([1, -1])])[0], np.int32([-2 ** 31, 2 ** 31 - 1]))
+    got = run_single_op("ADD_N", [big, np.int32([1, -1])])[0]
+    np.testing.assert_array_equal(got, np.int32([-2 ** 31, 2 ** 31 - 1]))
 
 
 def test_add_n_shapes_must_match():
