@@ -59,3 +59,17 @@ def test_inspect_names_builtins_this_build_lacks(tmp_path, capsys):
     out = capsys.readouterr().out
     assert re.search(r"operator CONCAT_EMBEDDINGS .*is not supported by this build", out), out
     assert "1 operator(s) cannot run" in out
+
+
+def test_inspect_names_versions_this_build_lacks(tmp_path, capsys):
+    b = ModelBuilder()
+    x = b.add_input("x", [2, 3], np.float32)
+    y = b.add_tensor("y", [2, 3], np.float32)
+    b.add_operator("ZEROS_LIKE", [x], [y], version=9)
+    b.mark_output(y)
+    path = tmp_path / "zeros_like_v9.tflite"
+    path.write_bytes(b.build())
+    assert main(["inspect", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"ZEROS_LIKE.*version 9.*not supported", out), out
+    assert "1 operator(s) cannot run" in out

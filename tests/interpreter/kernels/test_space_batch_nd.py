@@ -128,3 +128,33 @@ def test_int8_against_litert():
     kw = dict(constant_inputs=[1, 2], input_quantization={0: q}, output_quantization=q, version=2)
     np.testing.assert_array_equal(run_single_op("SPACE_TO_BATCH_ND", args, **kw)[0],
                                   run_litert_builtin("SPACE_TO_BATCH_ND", args, **kw)[0])
+
+
+@pytest.mark.parametrize("rate,size", [(2, 8), (2, 9), (3, 12)])
+def test_dilated_convolution_as_older_converters_wrote_it(rate, size):
+    """SPACE_TO_BATCH_ND -> CONV_2D (VALID) -> BATCH_TO_SPACE_ND equals CONV_2D with dilation `rate` (SAME):
+    TensorFlow's atrous convolution before converters fused it."""
+    from edgelite.model_builder import ModelBuilder
+    from edgelite.testing import run_model
+    rng = np.random.default_rng(rate)
+    x = rng.standard_normal((1, size, size, 3)).astype(np.float32)
+    w = rng.standard_normal((4, 3, 3, 3)).astype(np.float32)
+    bias = rng.standard_normal(4).astype(np.float32)
+    # SAME padding of the dilated 3x3 is `rate` each side, padded up to a multiple of the rate.
+    extra = (-size) % rate
+    pads = np.int32([[rate, rate + extra], [rate, rate + extra]])
+    crops = np.int32([[0, extra], [0, extra]])
+    b = ModelBuilder()
+    xi = b.add_input("x", list(x.shape), np.float32)
+    block = b.add_constant("block", np.int32([rate, rate]))
+    s2b, conv, y = (b.add_tensor(n, None, np.float32) for n in ("s2b", "conv", "y"))
+    b.add_operator("SPACE_TO_BATCH_ND", [xi, block, b.add_constant("pads", pads)], [s2b])
+    b.add_operator("CONV_2D", [s2b, b.add_constant("w", w), b.add_constant("bias", bias)], [conv],
+                   {"padding": "VALID", "stride_h": 1, "stride_w": 1})
+    b.add_operator("BATCH_TO_SPACE_ND", [conv, block, b.add_constant("crops", crops)], [y])
+    b.mark_output(y)
+    got = run_model(b.build(), [x])[0]
+    want = run_single_op("CONV_2D", [x, w, bias], {"padding": "SAME", "stride_h": 1, "stride_w": 1,
+                                                  "dilation_h_factor": rate, "dilation_w_factor": rate},
+                         constant_inputs=[1, 2])[0]
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
