@@ -46,30 +46,27 @@ def test_committed_operator_doc_is_current(capsys):
         assert f.read() == out, "docs/operators.md is stale: run `edgelite ops --markdown > docs/operators.md`"
 
 
-def test_inspect_names_builtins_this_build_lacks(tmp_path, capsys):
-    """CONCAT_EMBEDDINGS is in the schema but neither LiteRT nor edgelite registers it."""
+def inspect_one_op(tmp_path, capsys, op, version=1):
+    """`edgelite inspect` of a one-operator float model; its output."""
     b = ModelBuilder()
     x = b.add_input("x", [2, 3], np.float32)
     y = b.add_tensor("y", [2, 3], np.float32)
-    b.add_operator("CONCAT_EMBEDDINGS", [x], [y])
+    b.add_operator(op, [x], [y], version=version)
     b.mark_output(y)
-    path = tmp_path / "concat_embeddings.tflite"
+    path = tmp_path / f"{op.lower()}_v{version}.tflite"
     path.write_bytes(b.build())
     assert main(["inspect", str(path)]) == 0
-    out = capsys.readouterr().out
+    return capsys.readouterr().out
+
+
+def test_inspect_names_builtins_this_build_lacks(tmp_path, capsys):
+    """CONCAT_EMBEDDINGS is in the schema but neither LiteRT nor edgelite registers it."""
+    out = inspect_one_op(tmp_path, capsys, "CONCAT_EMBEDDINGS")
     assert re.search(r"operator CONCAT_EMBEDDINGS .*is not supported by this build", out), out
     assert "1 operator(s) cannot run" in out
 
 
 def test_inspect_names_versions_this_build_lacks(tmp_path, capsys):
-    b = ModelBuilder()
-    x = b.add_input("x", [2, 3], np.float32)
-    y = b.add_tensor("y", [2, 3], np.float32)
-    b.add_operator("ZEROS_LIKE", [x], [y], version=9)
-    b.mark_output(y)
-    path = tmp_path / "zeros_like_v9.tflite"
-    path.write_bytes(b.build())
-    assert main(["inspect", str(path)]) == 0
-    out = capsys.readouterr().out
+    out = inspect_one_op(tmp_path, capsys, "ZEROS_LIKE", version=9)
     assert re.search(r"ZEROS_LIKE.*version 9.*not supported", out), out
     assert "1 operator(s) cannot run" in out
