@@ -1,8 +1,9 @@
 // EMBEDDING_LOOKUP: rows of `value` ([rows, ...]) picked by the int32 ids of `lookup` (1-D), giving
 // [ids, ...]. Rows are copied (float32 and the other fixed-size dtypes, quantization kept), or, for the
 // hybrid form LiteRT runs (int8 or uint8 values, float32 output), dequantized with the value's scale:
-// one per tensor, or one per row (quantized along dimension 0), minus the zero point. An id outside
-// [0, rows) is an error at eval, as LiteRT's.
+// one per tensor, or one per row (quantized along dimension 0), zero points 0. As LiteRT's, uint8 values are
+// read as the int8 bytes they hold (the storage older converters used for symmetric weights), so 200 is -56.
+// An id outside [0, rows) is an error at eval, as LiteRT's.
 #include <cstring>
 
 #include "interpreter/kernels/kernel_util.h"
@@ -39,17 +40,14 @@ Status EvalCopy(KernelContext& ctx, Node& node, EmbeddingData& d) {
   return ForEachRow(ctx, node, [&](int64_t i, int64_t r) { std::memcpy(dst + i * bytes, src + r * bytes, bytes); });
 }
 
-template <typename T>
 Status EvalHybrid(KernelContext& ctx, Node& node, EmbeddingData& d) {
   const Tensor& value = *ctx.input(node, 1);
-  const Quantization& q = value.quant;
-  const bool per_row = q.scale.size() > 1;
-  const T* src = value.data_as<T>();
+  const std::vector<float>& scale = value.quant.scale;
+  const int8_t* src = value.data_as<int8_t>();  // uint8 too: its bytes as int8
   float* dst = ctx.output(node, 0)->data_as<float>();
   return ForEachRow(ctx, node, [&](int64_t i, int64_t r) {
-    const float scale = q.scale[per_row ? r : 0];
-    const int64_t zero = q.zero_point.empty() ? 0 : q.zero_point[per_row && q.zero_point.size() > 1 ? r : 0];
-    for (int64_t k = 0; k < d.row; ++k) dst[i * d.row + k] = scale * static_cast<float>(src[r * d.row + k] - zero);
+    const float s = scale[scale.size() > 1 ? r : 0];
+    for (int64_t k = 0; k < d.row; ++k) dst[i * d.row + k] = s * static_cast<float>(src[r * d.row + k]);
   });
 }
 
@@ -65,12 +63,14 @@ Status PrepareHybrid(KernelContext& ctx, Node& node, EmbeddingData&) {
   EL_KERNEL_CHECK(ctx, node, q.scale.size() == 1 || (q.quantized_dimension == 0 &&
                                                      q.scale.size() == static_cast<size_t>(value.dims[0])),
                   "value '", value.name, "' must be quantized per tensor or per row (dimension 0)");
+  for (int64_t z : q.zero_point) {
+    EL_KERNEL_CHECK(ctx, node, z == 0, "value '", value.name, "' has zero point ", z, "; hybrid lookups need 0");
+  }
   return Status::Ok();
 }
 
 const KernelVariant<EmbeddingData> kVariants[] = {
-    {"int8 hybrid", TypeSignature{{kI32, kI8}, {kF32}}, Isa::kReference, nullptr, PrepareHybrid, EvalHybrid<int8_t>},
-    {"uint8 hybrid", TypeSignature{{kI32, kU8}, {kF32}}, Isa::kReference, nullptr, PrepareHybrid, EvalHybrid<uint8_t>},
+    {"hybrid", TypeSignature{{kI32, kI8 | kU8}, {kF32}}, Isa::kReference, nullptr, PrepareHybrid, EvalHybrid},
     {"rows", TypeSignature{{kI32, kMovableTypes}, {kSameAsInput1}}, Isa::kReference, nullptr, PrepareCopy, EvalCopy},
 };
 

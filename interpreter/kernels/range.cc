@@ -1,7 +1,7 @@
 // RANGE: start, start + delta, ... up to (not including) limit, from three scalars of one dtype (int32,
 // float32, int64 as LiteRT). The length is ceil(|limit - start| / |delta|); delta 0, or a delta pointing away
 // from the limit, is an error. Folded at prepare when the scalars are constant; otherwise sized at eval.
-// One loop for every dtype: integers in int64, float32 in float (as LiteRT computes it).
+// One loop for every dtype: integers in int64, float32 in float, accumulated (as LiteRT computes it).
 #include <cmath>
 
 #include "interpreter/kernels/kernel_util.h"
@@ -22,7 +22,9 @@ Status Length(KernelContext& ctx, const Node& node, int64_t* n) {
                   " does not lead from start ", start, " to limit ", limit);
   double length;
   if (s.type == DataType::kFloat32) {
-    length = std::ceil(std::fabs((limit - start) / delta));
+    // In float, as LiteRT: a quotient that double would put just above an integer gives one value fewer.
+    const float fs = static_cast<float>(start), fl = static_cast<float>(limit), fd = static_cast<float>(delta);
+    length = std::ceil(std::fabs((fl - fs) / fd));
   } else {
     const int64_t a = IntValueAt(s, 0), b = IntValueAt(*ctx.input(node, 1), 0), d = IntValueAt(*ctx.input(node, 2), 0);
     length = static_cast<double>((b - a + d + (d > 0 ? -1 : 1)) / d);
@@ -41,9 +43,12 @@ Status Eval(KernelContext& ctx, Node& node) {
   }
   const Tensor& start = *ctx.input(node, 0);
   const Tensor& delta = *ctx.input(node, 2);
+  float next = out.type == DataType::kFloat32 ? *start.data_as<float>() : 0.f;
   for (int64_t i = 0; i < out.num_elements(); ++i) {
     if (out.type == DataType::kFloat32) {
-      out.data_as<float>()[i] = *start.data_as<float>() + static_cast<float>(i) * *delta.data_as<float>();
+      // Accumulated, not start + i * delta: LiteRT's values, rounding steps included.
+      out.data_as<float>()[i] = next;
+      next += *delta.data_as<float>();
     } else {
       const int64_t v = IntValueAt(start, 0) + i * IntValueAt(delta, 0);
       if (out.type == DataType::kInt64) out.data_as<int64_t>()[i] = v;

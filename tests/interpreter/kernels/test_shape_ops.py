@@ -95,6 +95,18 @@ def test_range_fractional_delta():
     np.testing.assert_allclose(got, np.arange(0.5, 2.0, 0.4, dtype=np.float32), rtol=1e-6)
 
 
+@requires_litert
+@pytest.mark.parametrize("start,limit,delta", [(0.0, 0.9, 0.3), (0.1, 1.0, 0.1), (-1.0, 1.0, 0.2), (0.5, 2.0, 0.4),
+                                               (1.0, 0.0, -0.1)])
+def test_range_float_length_as_litert(start, limit, delta):
+    """The length is computed in float, where quotients like 0.9 / 0.3 land on an integer."""
+    inputs = [np.float32(start), np.float32(limit), np.float32(delta)]
+    ours = run_single_op("RANGE", inputs, constant_inputs=[0, 1, 2])[0]
+    theirs = run_litert_builtin("RANGE", inputs, constant_inputs=[0, 1, 2])[0]
+    assert ours.shape == theirs.shape
+    np.testing.assert_array_equal(ours, theirs)
+
+
 def test_range_bad_delta():
     with pytest.raises(edgelite.EdgeliteError, match="delta must not be 0"):
         run_single_op("RANGE", [np.int32(0), np.int32(4), np.int32(0)], constant_inputs=[0, 1, 2])
