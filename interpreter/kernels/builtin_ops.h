@@ -47,7 +47,7 @@
   X(PACK, 4)                        \
   X(STRIDED_SLICE, 8)               \
   X(SLICE, 5)                       \
-  X(SQUEEZE, 1)                     \
+  X(SQUEEZE, 2)                     \
   X(CONCATENATION, 4)               \
   X(PAD, 5)                         \
   X(PADV2, 5)                       \
@@ -84,8 +84,8 @@
   X(LESS_EQUAL, 2)                  \
   X(GREATER, 2)                     \
   X(GREATER_EQUAL, 3)               \
-  X(TRANSPOSE_CONV, 4)              \
-  X(SELECT, 3)                      \
+  X(TRANSPOSE_CONV, 5)              \
+  X(SELECT, 4)                      \
   X(SELECT_V2, 1)                   \
   X(LOGICAL_AND, 1)                 \
   X(LOGICAL_OR, 1)                  \

@@ -6,9 +6,12 @@ must shrink to nothing: an entry that is no longer a gap fails the test, so it i
 import json
 import os
 
+import numpy as np
 import pytest
 
+import edgelite
 from edgelite import _core
+from edgelite.testing import run_single_op
 
 TABLE = os.path.join(os.path.dirname(__file__), "..", "models", "litert_registry.json")
 
@@ -37,8 +40,8 @@ GAPS = {
     # Operators edgelite runs, at fewer versions than LiteRT registers.
     "ADD": UNCHECKED, "CONCATENATION": UNCHECKED, "DEQUANTIZE": UNCHECKED, "FULLY_CONNECTED": UNCHECKED,
     "MUL": UNCHECKED, "SOFTMAX": UNCHECKED, "PAD": UNCHECKED, "GATHER": UNCHECKED, "TRANSPOSE": UNCHECKED,
-    "SQUEEZE": UNCHECKED, "SPLIT": UNCHECKED, "CAST": UNCHECKED, "PADV2": UNCHECKED, "SELECT": UNCHECKED,
-    "SLICE": UNCHECKED, "SIN": UNCHECKED, "TRANSPOSE_CONV": UNCHECKED, "SQRT": UNCHECKED, "PACK": UNCHECKED,
+"SPLIT": UNCHECKED, "CAST": UNCHECKED, "PADV2": UNCHECKED,
+    "SLICE": UNCHECKED, "SIN": UNCHECKED, "SQRT": UNCHECKED, "PACK": UNCHECKED,
     "FLOOR_DIV": UNCHECKED, "FILL": UNCHECKED, "SPLIT_V": UNCHECKED, "GATHER_ND": UNCHECKED, "COS": UNCHECKED,
     "QUANTIZE": UNCHECKED, "SELECT_V2": UNCHECKED, "BROADCAST_TO": UNCHECKED, "GELU": UNCHECKED,
 }
@@ -113,3 +116,20 @@ def test_new_core_ops_match_litert_ranges(name):
     first, last = litert_table()["builtins"][name]
     ours = edgelite_builtins()[name]
     assert ours[0] <= first and ours[1] >= last
+
+
+def test_versions_that_only_add_dtypes_this_build_lacks():
+    """SQUEEZE 2 (string input), SELECT 4 (uint32) and TRANSPOSE_CONV 5 (int16 with quantized_bias_type) add only
+    dtypes edgelite does not run: the versions are accepted, the old dtypes run, the new ones are refused by name."""
+    x = np.arange(6, dtype=np.float32).reshape(1, 6)
+    np.testing.assert_array_equal(run_single_op("SQUEEZE", [x], {"squeeze_dims": [0]}, version=2)[0], x[0])
+    cond = np.array([True, False, True])
+    a, b = np.float32([1, 2, 3]), np.float32([4, 5, 6])
+    np.testing.assert_array_equal(run_single_op("SELECT", [cond, a, b], version=4, output_types=np.float32)[0], np.where(cond, a, b))
+    w = np.ones((2, 3, 3, 2), np.int8)
+    x16 = np.ones((1, 2, 2, 2), np.int16)
+    with pytest.raises(edgelite.EdgeliteError, match="int16 tensor"):
+        options = {"padding": "SAME", "stride_h": 2, "stride_w": 2}
+        run_single_op("TRANSPOSE_CONV", [np.int32([1, 4, 4, 2]), w, x16], options, constant_inputs=[0, 1],
+                      output_types=np.int16, version=5,
+                      input_quantization={1: (0.1, 0), 2: (0.1, 0)}, output_quantization=(0.1, 0))
