@@ -16,7 +16,6 @@ from edgelite.testing import run_single_op
 TABLE = os.path.join(os.path.dirname(__file__), "..", "models", "litert_registry.json")
 
 OPS_EXT = "being done by ops-ext (plugin-served builtin, issue 17)"
-STRINGS = "being done by strings (string tensors and hash tables, issue 17)"
 UNCHECKED = ("LiteRT's newer versions add dtypes or options this kernel has not been checked against; raise the "
              "version in builtin_ops.h once a test covers them")
 
@@ -30,9 +29,6 @@ GAPS = {
     "UNIQUE": OPS_EXT, "ATAN2": OPS_EXT, "MATRIX_DIAG": OPS_EXT, "MATRIX_SET_DIAG": OPS_EXT, "BUCKETIZE": OPS_EXT,
     "REAL": OPS_EXT, "IMAG": OPS_EXT, "COMPLEX_ABS": OPS_EXT, "LSH_PROJECTION": OPS_EXT,
     "EMBEDDING_LOOKUP_SPARSE": OPS_EXT,
-    # String tensors and hash tables.
-    "HASHTABLE": STRINGS, "HASHTABLE_FIND": STRINGS, "HASHTABLE_IMPORT": STRINGS, "HASHTABLE_SIZE": STRINGS,
-    "HASHTABLE_LOOKUP": STRINGS, "SKIP_GRAM": STRINGS,
     # Builtins outside issue 17's list that LiteRT 2.3.0 registers (StableHLO-style ops with a TFLite code).
     "DILATE": "not assigned: LiteRT 2.3.0 registers it (the StableHLO dilate as a TFLite builtin); no kernel yet",
     "REDUCE_WINDOW": "not assigned: LiteRT 2.3.0 registers it (the StableHLO reduce_window as a TFLite builtin); "
