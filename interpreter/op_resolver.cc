@@ -41,8 +41,9 @@ int OpResolver::MaxCustomVersion(const std::string& name) const {
 
 OpResolver MakeBuiltinOpResolver() {
   OpResolver resolver;
-#define EL_ADD_BUILTIN(NAME, MAX_VERSION) \
-  resolver.AddBuiltin(schema::BuiltinOperator_##NAME, Register_##NAME(), 1, MAX_VERSION);
+#define EL_ADD_BUILTIN(NAME, MAX_VERSION)                                                          \
+  resolver.AddBuiltin(schema::BuiltinOperator_##NAME, Register_##NAME(), EL_FIRST_BUILTIN_VERSION, \
+                      MAX_VERSION);
   EL_FOR_EACH_BUILTIN_OP(EL_ADD_BUILTIN)
 #undef EL_ADD_BUILTIN
   return resolver;

@@ -13,9 +13,28 @@
 #include "interpreter/interpreter_api.h"
 #include "interpreter/kernels/builtin_ops.h"
 #include "interpreter/plugin_ops.h"
+#include "interpreter/kernels/variant_types.h"
 #include "interpreter/plugin_host.h"
 #include "interpreter/string_tensor.h"
 #include "schema/edgelite_generated.h"
+
+
+namespace edgelite {
+// Each kernel with a variant table defines KernelTypes_NAME (EL_KERNEL_TYPES); weak, so one without is null.
+#define EL_DECLARE_KERNEL_TYPES(NAME, MAX_VERSION) __attribute__((weak)) VariantTypesView KernelTypes_##NAME();
+EL_FOR_EACH_BUILTIN_OP(EL_DECLARE_KERNEL_TYPES)
+#undef EL_DECLARE_KERNEL_TYPES
+
+// The operator list as data, so the bindings loop over it once instead of expanding code per operator.
+struct BuiltinOpEntry {
+  const char* name;
+  int max_version;
+  VariantTypesView (*types)();  // null for a kernel without EL_KERNEL_TYPES
+};
+#define EL_OP_ENTRY(NAME, MAX_VERSION) {#NAME, MAX_VERSION, KernelTypes_##NAME},
+const BuiltinOpEntry kBuiltinOpEntries[] = {EL_FOR_EACH_BUILTIN_OP(EL_OP_ENTRY)};
+#undef EL_OP_ENTRY
+}  // namespace edgelite
 
 namespace py = pybind11;
 using namespace edgelite;
@@ -456,10 +475,10 @@ PYBIND11_MODULE(_core, m) {
     return d;
   });
   m.def("builtin_ops", [] {
-    std::vector<std::pair<std::string, int>> ops;
-#define EL_LIST_OP(NAME, MAX_VERSION) ops.emplace_back(#NAME, MAX_VERSION);
-    EL_FOR_EACH_BUILTIN_OP(EL_LIST_OP)
-#undef EL_LIST_OP
+    std::vector<std::tuple<std::string, int, int>> ops;  // (name, first version, last version)
+    for (const BuiltinOpEntry& e : kBuiltinOpEntries) {
+      ops.emplace_back(e.name, EL_FIRST_BUILTIN_VERSION, e.max_version);
+    }
     return ops;
   });
   // The operators plugin_ops.h serves, as "NAME MIN MAX" lines, and the library serving them: string
@@ -469,4 +488,16 @@ PYBIND11_MODULE(_core, m) {
       EL_FOR_EACH_PLUGIN_BUILTIN_OP(EL_PLUGIN_OP_LINE) EL_FOR_EACH_PLUGIN_CUSTOM_OP(EL_PLUGIN_OP_LINE);
   m.attr("PLUGIN_OPS_LIBRARY") = EL_PLUGIN_OPS_LIBRARY;
 #undef EL_PLUGIN_OP_LINE
+  // One line per builtin with a variant table: its name, then each row's dtype signature, tab-separated (text,
+  // not a dict of lists: no container casters in the size-limited core). edgelite.cli_ops parses it.
+  m.def("builtin_op_types", [] {
+    std::string text;
+    for (const BuiltinOpEntry& e : kBuiltinOpEntries) {
+      if (!e.types) continue;
+      text += e.name;
+      for (const std::string& s : e.types().Describe()) text += "\t" + s;
+      text += "\n";
+    }
+    return text;
+  });
 }

@@ -3,6 +3,7 @@
 // values then; otherwise the output is dynamic and sized at eval.
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
+#include "interpreter/kernels/variant_types.h"
 #include "interpreter/kernels/reference/broadcast.h"
 #include "interpreter/thread_pool.h"
 
@@ -73,3 +74,5 @@ const KernelRegistration* Register_BROADCAST_TO() {
 }
 
 }  // namespace edgelite
+
+EL_KERNEL_TYPES(BROADCAST_TO, kVariants)

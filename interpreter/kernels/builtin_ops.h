@@ -6,6 +6,10 @@
 // but our kernel does not run are refused by the kernel's prepare with a message naming the dtype.
 #pragma once
 
+// Every builtin is accepted from version 1 to its highest version (a superset of LiteRT's ranges, which start
+// at 1 but for BROADCAST_TO's 2).
+#define EL_FIRST_BUILTIN_VERSION 1
+
 #define EL_FOR_EACH_BUILTIN_OP(X) \
   X(ADD, 5)                         \
   X(SUB, 5)                         \
@@ -43,7 +47,7 @@
   X(PACK, 4)                        \
   X(STRIDED_SLICE, 8)               \
   X(SLICE, 5)                       \
-  X(SQUEEZE, 1)                     \
+  X(SQUEEZE, 2)                     \
   X(CONCATENATION, 4)               \
   X(PAD, 5)                         \
   X(PADV2, 5)                       \
@@ -80,8 +84,8 @@
   X(LESS_EQUAL, 2)                  \
   X(GREATER, 2)                     \
   X(GREATER_EQUAL, 3)               \
-  X(TRANSPOSE_CONV, 4)              \
-  X(SELECT, 3)                      \
+  X(TRANSPOSE_CONV, 5)              \
+  X(SELECT, 4)                      \
   X(SELECT_V2, 1)                   \
   X(LOGICAL_AND, 1)                 \
   X(LOGICAL_OR, 1)                  \
@@ -121,6 +125,26 @@
   X(HASHTABLE_SIZE, 1)              \
   X(HASHTABLE_LOOKUP, 1)            \
   X(SKIP_GRAM, 1)                   \
+  X(EXPAND_DIMS, 1)                 \
+  X(RANK, 1)                        \
+  X(ZEROS_LIKE, 1)                  \
+  X(UNPACK, 6)                      \
+  X(RANGE, 2)                       \
+  X(ADD_N, 1)                       \
+  X(REDUCE_ANY, 1)                  \
+  X(REDUCE_ALL, 1)                  \
+  X(SPACE_TO_BATCH_ND, 4)           \
+  X(BATCH_TO_SPACE_ND, 4)           \
+  X(L2_POOL_2D, 1)                  \
+  X(EMBEDDING_LOOKUP, 5)            \
+  X(WHERE, 2)                       \
+  X(BROADCAST_ARGS, 1)              \
+  X(DYNAMIC_UPDATE_SLICE, 6)        \
+  X(FAKE_QUANT, 2)                  \
+  X(BITCAST, 1)                     \
+  X(BITWISE_XOR, 1)                 \
+  X(RIGHT_SHIFT, 1)                 \
+  X(SPARSE_TO_DENSE, 3)             \
   /* every entry above ends in a backslash, so adding one never edits another line */
 
 namespace edgelite {

@@ -3,6 +3,7 @@
 // prepare picks the loop for the input dtype.
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
+#include "interpreter/kernels/variant_types.h"
 
 namespace edgelite {
 namespace {
@@ -81,3 +82,5 @@ const KernelRegistration* Register_CAST() {
 }
 
 }  // namespace edgelite
+
+EL_KERNEL_TYPES(CAST, kVariants)

@@ -8,6 +8,7 @@
 
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
+#include "interpreter/kernels/variant_types.h"
 #include "interpreter/kernels/quantization_params.h"
 #include "interpreter/kernels/reference/integer/concatenation.h"
 #include "interpreter/thread_pool.h"
@@ -221,3 +222,5 @@ const KernelRegistration* Register_CONCATENATION() {
 }
 
 }  // namespace edgelite
+
+EL_KERNEL_TYPES(CONCATENATION, kVariants)

@@ -3,6 +3,7 @@
 // prepare when it has a value then, at eval otherwise (it does not change the output's shape).
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
+#include "interpreter/kernels/variant_types.h"
 #include "interpreter/kernels/reference/cumsum.h"
 #include "interpreter/thread_pool.h"
 
@@ -82,3 +83,5 @@ const KernelRegistration* Register_CUMSUM() {
 }
 
 }  // namespace edgelite
+
+EL_KERNEL_TYPES(CUMSUM, kVariants)

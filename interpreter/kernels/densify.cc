@@ -5,6 +5,7 @@
 
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
+#include "interpreter/kernels/variant_types.h"
 #include "interpreter/kernels/reference/densify.h"
 
 namespace edgelite {
@@ -189,3 +190,5 @@ const KernelRegistration* Register_DENSIFY() {
 }
 
 }  // namespace edgelite
+
+EL_KERNEL_TYPES(DENSIFY, kVariants)

@@ -9,6 +9,7 @@
 
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
+#include "interpreter/kernels/variant_types.h"
 #include "interpreter/kernels/optimized/quantize.h"
 #include "interpreter/kernels/quantization_params.h"
 #include "interpreter/kernels/reference/dequantize.h"
@@ -123,3 +124,5 @@ const KernelRegistration* Register_DEQUANTIZE() {
 }
 
 }  // namespace edgelite
+
+EL_KERNEL_TYPES(DEQUANTIZE, kVariants)

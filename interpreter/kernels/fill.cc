@@ -7,6 +7,7 @@
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
 #include "interpreter/kernels/string_moves.h"
+#include "interpreter/kernels/variant_types.h"
 
 namespace edgelite {
 namespace {
@@ -75,3 +76,5 @@ const KernelRegistration* Register_FILL() {
 }
 
 }  // namespace edgelite
+
+EL_KERNEL_TYPES(FILL, kVariants)

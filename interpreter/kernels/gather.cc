@@ -5,6 +5,7 @@
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
 #include "interpreter/kernels/string_moves.h"
+#include "interpreter/kernels/variant_types.h"
 
 namespace edgelite {
 namespace {
@@ -111,3 +112,5 @@ const KernelRegistration* Register_GATHER() {
 }
 
 }  // namespace edgelite
+
+EL_KERNEL_TYPES(GATHER, kVariants)

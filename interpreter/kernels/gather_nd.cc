@@ -4,6 +4,7 @@
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
 #include "interpreter/kernels/string_moves.h"
+#include "interpreter/kernels/variant_types.h"
 #include "interpreter/kernels/reference/gather_nd.h"
 
 namespace edgelite {
@@ -75,3 +76,5 @@ const KernelRegistration* Register_GATHER_ND() {
 }
 
 }  // namespace edgelite
+
+EL_KERNEL_TYPES(GATHER_ND, kVariants)

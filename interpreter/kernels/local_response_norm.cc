@@ -1,6 +1,7 @@
 // LOCAL_RESPONSE_NORMALIZATION: float32, rank 4 (NHWC), normalized across channels.
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
+#include "interpreter/kernels/variant_types.h"
 #include "interpreter/kernels/reference/local_response_norm.h"
 #include "interpreter/thread_pool.h"
 
@@ -61,3 +62,5 @@ const KernelRegistration* Register_LOCAL_RESPONSE_NORMALIZATION() {
 }
 
 }  // namespace edgelite
+
+EL_KERNEL_TYPES(LOCAL_RESPONSE_NORMALIZATION, kVariants)

@@ -4,6 +4,7 @@
 // their width). The output is dynamic when depth has no value at prepare.
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
+#include "interpreter/kernels/variant_types.h"
 #include "interpreter/thread_pool.h"
 
 namespace edgelite {
@@ -118,3 +119,5 @@ const KernelRegistration* Register_ONE_HOT() {
 }
 
 }  // namespace edgelite
+
+EL_KERNEL_TYPES(ONE_HOT, kVariants)

@@ -5,6 +5,7 @@
 
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
+#include "interpreter/kernels/variant_types.h"
 #include "interpreter/kernels/quantization_params.h"
 #include "interpreter/thread_pool.h"
 
@@ -103,3 +104,5 @@ const KernelRegistration* Register_PACK() {
 }
 
 }  // namespace edgelite
+
+EL_KERNEL_TYPES(PACK, kVariants)

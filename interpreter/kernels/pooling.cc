@@ -1,10 +1,12 @@
-// AVERAGE_POOL_2D and MAX_POOL_2D (NHWC; float32, and int8, uint8, int16 on raw values as LiteRT): filter
-// size, strides, SAME/VALID padding, fused activation. Padded positions never count: a SAME average divides
-// by the number of real elements. One file for both: they differ only in how a window is reduced.
+// AVERAGE_POOL_2D and MAX_POOL_2D (NHWC; float32, and int8, uint8, int16 on raw values as LiteRT), and
+// L2_POOL_2D (float32 only, as LiteRT): filter size, strides, SAME/VALID padding, fused activation. Padded
+// positions never count: a SAME average divides by the number of real elements. One file for all three: they
+// differ only in how a window is reduced.
 #include <type_traits>
 
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
+#include "interpreter/kernels/variant_types.h"
 #include "interpreter/kernels/optimized/pooling_8bit.h"
 #include "interpreter/kernels/optimized/pooling_f32.h"
 #include "interpreter/kernels/quantization_params.h"
@@ -17,7 +19,7 @@
 namespace edgelite {
 namespace {
 
-enum class PoolKind { kAverage, kMax };
+enum class PoolKind { kAverage, kMax, kL2 };
 
 struct PoolData : VariantChoice<PoolData> {
   PoolKind kind;
@@ -152,6 +154,18 @@ struct Variants {
 };
 #undef EL_POOL_8BIT_ROWS
 
+Status EvalL2(KernelContext& ctx, Node& node, PoolData& d) {
+  reference::L2Pool2D(d.geometry, ctx.input(node, 0)->data_as<float>(), ctx.output(node, 0)->data_as<float>(),
+                      d.options.range.min, d.options.range.max);
+  return Status::Ok();
+}
+template <>
+struct Variants<PoolKind::kL2> {
+  static constexpr KernelVariant<PoolData> kTable[] = {
+      {"float32", kF32Types, Isa::kReference, nullptr, nullptr, EvalL2},
+  };
+};
+
 template <PoolKind kKind>
 Status Prepare(KernelContext& ctx, Node& node) {
   auto* d = static_cast<PoolData*>(node.user_data);
@@ -177,5 +191,12 @@ const KernelRegistration* Registration() {
 
 const KernelRegistration* Register_AVERAGE_POOL_2D() { return Registration<PoolKind::kAverage>(); }
 const KernelRegistration* Register_MAX_POOL_2D() { return Registration<PoolKind::kMax>(); }
+const KernelRegistration* Register_L2_POOL_2D() { return Registration<PoolKind::kL2>(); }
 
+}  // namespace edgelite
+
+namespace edgelite {
+VariantTypesView KernelTypes_AVERAGE_POOL_2D() { return ViewOf(Variants<PoolKind::kAverage>::kTable); }
+VariantTypesView KernelTypes_MAX_POOL_2D() { return ViewOf(Variants<PoolKind::kMax>::kTable); }
+VariantTypesView KernelTypes_L2_POOL_2D() { return ViewOf(Variants<PoolKind::kL2>::kTable); }
 }  // namespace edgelite

@@ -8,6 +8,7 @@
 
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
+#include "interpreter/kernels/variant_types.h"
 #include "interpreter/kernels/optimized/quantize.h"
 #include "interpreter/kernels/quantization_params.h"
 #include "interpreter/kernels/reference/integer/quantize.h"
@@ -154,3 +155,5 @@ const KernelRegistration* Register_QUANTIZE() {
 }
 
 }  // namespace edgelite
+
+EL_KERNEL_TYPES(QUANTIZE, kVariants)

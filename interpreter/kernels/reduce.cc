@@ -1,6 +1,7 @@
 // MEAN, SUM, REDUCE_PROD, REDUCE_MAX and REDUCE_MIN over the axes listed by a constant axis input
 // (ReducerOptions.keep_dims), on float32, int32 and int64, and quantized as LiteRT (int8, uint8, int16 MEAN,
-// SUM, REDUCE_MAX, REDUCE_MIN; int8, int16 REDUCE_PROD; reference/integer/reduce.h). Axes may be negative
+// SUM, REDUCE_MAX, REDUCE_MIN; int8, int16 REDUCE_PROD; reference/integer/reduce.h); REDUCE_ANY and
+// REDUCE_ALL on bool (the byte-wise max and min of 0/1, an empty reduction giving false and true). Axes may be negative
 // or repeated; an empty list reduces nothing.
 #include <cmath>
 #include <limits>
@@ -8,6 +9,7 @@
 
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
+#include "interpreter/kernels/variant_types.h"
 #include "interpreter/kernels/optimized/reduce.h"
 #include "interpreter/kernels/quantization_params.h"
 #include "interpreter/kernels/reference/integer/reduce.h"
@@ -322,8 +324,26 @@ struct Variants<ReduceKind::kProd> {
 #undef EL_REDUCE_PLAIN_ROWS
 #undef EL_REDUCE_REFERENCE_AND_INTEGER_ROWS
 
+// REDUCE_ANY (kMax) and REDUCE_ALL (kMin) on bool bytes.
 template <ReduceKind kKind>
-Status Prepare(KernelContext& ctx, Node& node) {
+Status EvalLogical(KernelContext& ctx, Node& node, ReduceData& d) {
+  const Tensor& in = *ctx.input(node, 0);
+  Tensor& out = *ctx.output(node, 0);
+  if (FillIfEmpty<uint8_t>(d, in, out, kKind == ReduceKind::kMin ? 1 : 0)) return Status::Ok();
+  auto cast = [](auto acc) { return static_cast<uint8_t>(acc != 0); };
+  using Fold = std::conditional_t<kKind == ReduceKind::kMax, reference::MaxFold<uint8_t>, reference::MinFold<uint8_t>>;
+  reference::Reduce<Fold>(in.data_as<uint8_t>(), d.layout, out.data_as<uint8_t>(), cast);
+  return Status::Ok();
+}
+template <ReduceKind kKind>
+struct LogicalVariants {
+  static constexpr KernelVariant<ReduceData> kTable[] = {
+      {"bool", TypeSignature{{kBool, kIndexTypes}, {kBool}}, Isa::kReference, nullptr, nullptr, EvalLogical<kKind>},
+  };
+};
+
+// The output shape and loop layouts; the caller then selects its variant.
+Status PrepareLayout(KernelContext& ctx, Node& node) {
   auto* data = static_cast<ReduceData*>(node.user_data);
   EL_RETURN_IF_ERROR(CheckInputCount(ctx, node, 2, 2));
   EL_RETURN_IF_ERROR(CheckOutputCount(ctx, node, 1));
@@ -369,13 +389,18 @@ Status Prepare(KernelContext& ctx, Node& node) {
   }
   data->plan = optimized::MakeReducePlan(in->dims, data->reduced);
   data->layout = reference::MakeReduceLayout(in->dims, data->reduced);
-  EL_RETURN_IF_ERROR(ctx.ResizeTensor(*out, out_dims));
-  return SelectVariant(ctx, node, Variants<kKind>::kTable, *data);
+  return ctx.ResizeTensor(*out, out_dims);
 }
 
-template <ReduceKind kKind>
+template <ReduceKind kKind, typename Table>
+Status Prepare(KernelContext& ctx, Node& node) {
+  EL_RETURN_IF_ERROR(PrepareLayout(ctx, node));
+  return SelectVariant(ctx, node, Table::kTable, *static_cast<ReduceData*>(node.user_data));
+}
+
+template <ReduceKind kKind, typename Table = Variants<kKind>>
 const KernelRegistration* Registration() {
-  static const KernelRegistration reg{Init<kKind>, DeleteNodeData<ReduceData>, Prepare<kKind>,
+  static const KernelRegistration reg{Init<kKind>, DeleteNodeData<ReduceData>, Prepare<kKind, Table>,
                                       EvalSelectedVariant<ReduceData>, /*fold_when_inputs_constant=*/true};
   return &reg;
 }
@@ -420,5 +445,21 @@ const KernelRegistration* Register_SUM() { return Registration<ReduceKind::kSum>
 const KernelRegistration* Register_REDUCE_PROD() { return Registration<ReduceKind::kProd>(); }
 const KernelRegistration* Register_REDUCE_MAX() { return Registration<ReduceKind::kMax>(); }
 const KernelRegistration* Register_REDUCE_MIN() { return Registration<ReduceKind::kMin>(); }
+const KernelRegistration* Register_REDUCE_ANY() {
+  return Registration<ReduceKind::kMax, LogicalVariants<ReduceKind::kMax>>();
+}
+const KernelRegistration* Register_REDUCE_ALL() {
+  return Registration<ReduceKind::kMin, LogicalVariants<ReduceKind::kMin>>();
+}
 
+}  // namespace edgelite
+
+namespace edgelite {
+VariantTypesView KernelTypes_MEAN() { return ViewOf(Variants<ReduceKind::kMean>::kTable); }
+VariantTypesView KernelTypes_SUM() { return ViewOf(Variants<ReduceKind::kSum>::kTable); }
+VariantTypesView KernelTypes_REDUCE_PROD() { return ViewOf(Variants<ReduceKind::kProd>::kTable); }
+VariantTypesView KernelTypes_REDUCE_MAX() { return ViewOf(Variants<ReduceKind::kMax>::kTable); }
+VariantTypesView KernelTypes_REDUCE_MIN() { return ViewOf(Variants<ReduceKind::kMin>::kTable); }
+VariantTypesView KernelTypes_REDUCE_ANY() { return ViewOf(LogicalVariants<ReduceKind::kMax>::kTable); }
+VariantTypesView KernelTypes_REDUCE_ALL() { return ViewOf(LogicalVariants<ReduceKind::kMin>::kTable); }
 }  // namespace edgelite

@@ -4,6 +4,7 @@
 // Tuples out of range fail at eval, naming the tuple.
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
+#include "interpreter/kernels/variant_types.h"
 #include "interpreter/kernels/reference/gather_nd.h"
 
 namespace edgelite {
@@ -104,3 +105,5 @@ const KernelRegistration* Register_SCATTER_ND() {
 }
 
 }  // namespace edgelite
+
+EL_KERNEL_TYPES(SCATTER_ND, kVariants)

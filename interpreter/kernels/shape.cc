@@ -2,6 +2,7 @@
 // shape is read, so the core computes it at prepare whenever that shape is static.
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
+#include "interpreter/kernels/variant_types.h"
 
 namespace edgelite {
 namespace {
@@ -48,3 +49,5 @@ const KernelRegistration* Register_SHAPE() {
 }
 
 }  // namespace edgelite
+
+EL_KERNEL_TYPES(SHAPE, kVariants)

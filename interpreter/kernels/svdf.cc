@@ -9,6 +9,7 @@
 
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
+#include "interpreter/kernels/variant_types.h"
 #include "interpreter/kernels/optimized/hybrid_matvec.h"
 #include "interpreter/kernels/quantization_params.h"
 #include "interpreter/kernels/quantized_filter.h"
@@ -184,3 +185,5 @@ const KernelRegistration* Register_SVDF() {
 }
 
 }  // namespace edgelite
+
+EL_KERNEL_TYPES(SVDF, kVariants)

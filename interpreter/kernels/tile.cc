@@ -4,6 +4,7 @@
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
 #include "interpreter/kernels/string_moves.h"
+#include "interpreter/kernels/variant_types.h"
 #include "interpreter/kernels/reference/tile.h"
 
 namespace edgelite {
@@ -89,3 +90,5 @@ const KernelRegistration* Register_TILE() {
 }
 
 }  // namespace edgelite
+
+EL_KERNEL_TYPES(TILE, kVariants)

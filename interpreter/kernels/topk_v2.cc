@@ -5,6 +5,7 @@
 
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
+#include "interpreter/kernels/variant_types.h"
 #include "interpreter/kernels/reference/topk.h"
 #include "interpreter/thread_pool.h"
 
@@ -103,3 +104,5 @@ const KernelRegistration* Register_TOPK_V2() {
 }
 
 }  // namespace edgelite
+
+EL_KERNEL_TYPES(TOPK_V2, kVariants)

@@ -5,6 +5,7 @@
 
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
+#include "interpreter/kernels/variant_types.h"
 #include "interpreter/kernels/optimized/transpose.h"
 #include "interpreter/kernels/reference/transpose.h"
 #include "interpreter/thread_pool.h"
@@ -199,3 +200,5 @@ const KernelRegistration* Register_TRANSPOSE() {
 }
 
 }  // namespace edgelite
+
+EL_KERNEL_TYPES(TRANSPOSE, kVariants)

@@ -1,12 +1,17 @@
 // TRANSPOSE_CONV: the gradient of a convolution, float32. Inputs: the output shape (int32 [4]), the OHWI
 // weights, the NHWC data and an optional bias (version 3); TransposeConvOptions give SAME/VALID padding, strides
 // and, from version 4, a fused activation. The packed-GEMM kernel (optimized/transpose_conv_f32) runs with its
-// reference twin (reference/transpose_conv.h). The output is dynamic when its shape has no values at prepare.
-// Quantized and dynamic-range forms are not here yet (issue 17): prepare says so.
+// reference twin (reference/transpose_conv.h); int8 (per-channel or per-tensor symmetric weights, int32 bias)
+// runs LiteRT's integer arithmetic (reference/integer/transpose_conv.h). The output is dynamic when its shape has
+// no values at prepare. int16x8 and dynamic-range (float input, int8 weights) forms are not here yet: prepare
+// says so.
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
 #include "interpreter/kernels/optimized/transpose_conv_f32.h"
 #include "interpreter/kernels/packed_weights.h"
+#include "interpreter/kernels/quantization_params.h"
+#include "interpreter/kernels/quantization_util.h"
+#include "interpreter/kernels/reference/integer/transpose_conv.h"
 #include "interpreter/kernels/reference/transpose_conv.h"
 #include "interpreter/thread_pool.h"
 
@@ -17,6 +22,7 @@ constexpr int kOutputShape = 0, kWeights = 1, kInput = 2, kBias = 3;
 
 struct TransposeConvData : VariantChoice<TransposeConvData> {
   PaddingKind padding = PaddingKind::kSame;
+  int activation = 0;  // the schema's ActivationFunctionType, for the int8 output's clamp
   int stride_h = 1, stride_w = 1;
   ActivationRange range;
   bool shape_at_eval = false;  // the output shape tensor has no values at prepare
@@ -27,6 +33,10 @@ struct TransposeConvData : VariantChoice<TransposeConvData> {
   optimized::TransposeConvLayout layout;
   PackedWeights weights;
   int scratch = -1;
+  // int8 rows: offsets, clamp and per-channel multipliers; the int32 accumulators are the scratch.
+  reference::integer::TransposeConvQuantization quant;
+  std::vector<int32_t> multiplier;
+  std::vector<int> shift;
 };
 
 Status Init(KernelContext& ctx, Node& node) {
@@ -36,6 +46,7 @@ Status Init(KernelContext& ctx, Node& node) {
   EL_KERNEL_CHECK(ctx, node, o, "TransposeConvOptions are missing");
   d->stride_h = o->stride_h();
   d->stride_w = o->stride_w();
+  d->activation = static_cast<int>(o->fused_activation_function());
   EL_RETURN_IF_ERROR(GetPaddingKind(ctx, node, o->padding(), &d->padding));
   return GetActivationRange(ctx, node, o->fused_activation_function(), &d->range);
 }
@@ -106,11 +117,58 @@ Status EvalF32Reference(KernelContext& ctx, Node& node, TransposeConvData& d) {
   return Status::Ok();
 }
 
+// int8: s_x * s_w[c] / s_y per output channel (in double, as LiteRT), the output's zero point and clamp.
+Status PrepareInt8(KernelContext& ctx, Node& node, TransposeConvData& d) {
+  const Tensor& input = *ctx.input(node, kInput);
+  const Tensor& weights = *ctx.input(node, kWeights);
+  const Tensor& out = *ctx.output(node, 0);
+  TensorQuantization qx, qy;
+  EL_RETURN_IF_ERROR(GetPerTensorQuantization(ctx, node, input, "input", &qx));
+  EL_RETURN_IF_ERROR(GetPerTensorQuantization(ctx, node, out, "output", &qy));
+  std::vector<float> scales;
+  EL_RETURN_IF_ERROR(GetPerChannelQuantization(ctx, node, weights, "weights", 0, d.geometry.out_c,
+                                               /*symmetric=*/true, &scales, nullptr));
+  d.multiplier.resize(scales.size());
+  d.shift.resize(scales.size());
+  for (size_t c = 0; c < scales.size(); ++c) {
+    const QuantizedMultiplier m = QuantizeMultiplier(static_cast<double>(qx.scale) * scales[c] / qy.scale);
+    d.multiplier[c] = m.multiplier;
+    d.shift[c] = m.shift;
+  }
+  d.quant.input_offset = -qx.zero_point;
+  d.quant.output_offset = qy.zero_point;
+  d.quant.multiplier = d.multiplier.data();
+  d.quant.shift = d.shift.data();
+  EL_RETURN_IF_ERROR(GetQuantizedActivationRange(ctx, node, d.activation, out, qy, &d.quant.act_min,
+                                                 &d.quant.act_max));
+  // The int32 accumulators, one per output value: sized now when the output's shape is known (PlanOutput runs
+  // again after selection, to the same result), else added now and sized at eval.
+  if (d.shape_at_eval) return RequestScratch(ctx, node, DataType::kInt32, 1, &d.scratch);
+  EL_RETURN_IF_ERROR(PlanOutput(ctx, node, d));
+  return RequestScratch(ctx, node, DataType::kInt32, NumElements(d.out_dims), &d.scratch);
+}
+
+Status EvalInt8(KernelContext& ctx, Node& node, TransposeConvData& d) {
+  if (d.shape_at_eval) {
+    EL_RETURN_IF_ERROR(PlanOutput(ctx, node, d));
+    EL_RETURN_IF_ERROR(RequestScratch(ctx, node, DataType::kInt32, NumElements(d.out_dims), &d.scratch));
+  }
+  const Tensor* bias = ctx.input(node, kBias);
+  reference::integer::TransposeConv2D(d.geometry, d.quant, ctx.input(node, kInput)->data_as<int8_t>(),
+                                      ctx.input(node, kWeights)->data_as<int8_t>(),
+                                      bias ? bias->data_as<int32_t>() : nullptr,
+                                      ctx.output(node, 0)->data_as<int8_t>(),
+                                      ctx.tensor(d.scratch)->data_as<int32_t>());
+  return Status::Ok();
+}
+
 constexpr TypeSignature kF32Types{{kI32, kF32, kF32, kF32}, {kF32}};
+constexpr TypeSignature kI8Types{{kI32, kI8, kI8, kI32}, {kI8}};
 const KernelVariant<TransposeConvData> kVariants[] = {
     EL_VECTOR_ISA_ROWS("float32", kF32Types, FewTapsPerPixel, PrepareF32, EvalF32,
                        "at most 256 filter taps reaching each output pixel"),
     {"float32", kF32Types, Isa::kReference, nullptr, nullptr, EvalF32Reference},
+    {"int8", kI8Types, Isa::kReference, nullptr, PrepareInt8, EvalInt8},
 };
 
 Status Prepare(KernelContext& ctx, Node& node) {
@@ -123,8 +181,10 @@ Status Prepare(KernelContext& ctx, Node& node) {
   EL_RETURN_IF_ERROR(RequireInput(ctx, node, kInput, &input));
   EL_RETURN_IF_ERROR(RequireOutput(ctx, node, 0, &out));
   const Tensor* bias = ctx.input(node, kBias);
-  EL_RETURN_IF_ERROR(RefuseQuantized(ctx, node, *input, "float32 inputs and weights"));
-  EL_RETURN_IF_ERROR(RefuseQuantized(ctx, node, *weights, "float32 inputs and weights"));
+  if (input->type != DataType::kInt8) {
+    EL_RETURN_IF_ERROR(RefuseQuantized(ctx, node, *input, "float32 and int8 inputs and weights"));
+    EL_RETURN_IF_ERROR(RefuseQuantized(ctx, node, *weights, "float32 and int8 inputs and weights"));
+  }
   EL_KERNEL_CHECK(ctx, node, shape->rank() == 1 && shape->num_elements() == 4, "output shape '", shape->name,
                   "' must be a vector of 4 values, got shape ", DimsToString(shape->dims));
   EL_KERNEL_CHECK(ctx, node, input->rank() == 4, "input '", input->name, "' must be 4-D (NHWC), got shape ",

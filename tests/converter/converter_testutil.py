@@ -66,7 +66,7 @@ def edgelite_runs(content: bytes) -> bool:
         from edgelite import _core
     except ImportError:
         return False
-    available = dict(_core.builtin_ops())
+    available = {name: last for name, _first, last in _core.builtin_ops()}
     m = ModelT.InitFromObj(Model.GetRootAs(content, 0))
     for code in m.operatorCodes:
         name = enum_name(BuiltinOperator, max(code.builtinCode, code.deprecatedBuiltinCode))
@@ -81,7 +81,7 @@ def missing_kernels(content: bytes) -> List[str]:
         from edgelite import _core
     except ImportError:
         return sorted(set(tflite_ops(content)))
-    available = dict(_core.builtin_ops())
+    available = {name: last for name, _first, last in _core.builtin_ops()}
     m = ModelT.InitFromObj(Model.GetRootAs(content, 0))
     missing = set()
     for code in m.operatorCodes:

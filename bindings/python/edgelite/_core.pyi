@@ -133,8 +133,13 @@ def cpu_features() -> Dict[str, Union[bool, str]]:
     """The CPU's avx2, avx512, avx512vnni and amx-int8 flags, and best_available: the ISA kernels use."""
 
 
-def builtin_ops() -> List[Tuple[str, int]]:
-    """(operator name, highest version) of every builtin operator this build registers."""
+def builtin_ops() -> List[Tuple[str, int, int]]:
+    """(operator name, first version, last version) of every builtin operator this build registers."""
+
+
+def builtin_op_types() -> str:
+    """One line per builtin whose kernel has a variant table: the name, then each row's dtype signature
+    ("(float32, int32|int64) -> float32"), tab-separated."""
 
 
 # "NAME MIN MAX" lines: the builtin operators, then the LiteRT custom operators (by custom code), that the

@@ -1,4 +1,4 @@
-"""The `edgelite` command line: run, inspect, benchmark and convert models.
+"""The `edgelite` command line: run, inspect, benchmark and convert models, list the operators it runs.
 
 Every error is one `edgelite: error: ...` line on stderr and a non-zero exit: 1 for a bad model, input or
 option value (and, worded as such, for a bug in edgelite), 2 for a malformed command line, 130 after Ctrl-C.
@@ -20,7 +20,7 @@ EXIT_BROKEN_PIPE = 141   # 128 + SIGPIPE, as `edgelite inspect m.tflite | head` 
 
 def build_parser() -> argparse.ArgumentParser:
     """The `edgelite` argument parser: global options (--version, --debug) and one subparser per subcommand."""
-    from . import __version__, cli_benchmark, cli_convert, cli_inspect, cli_run
+    from . import __version__, cli_benchmark, cli_convert, cli_inspect, cli_ops, cli_run
     p = ArgumentParser(prog="edgelite", formatter_class=HelpFormatter,
                        description="On-device inference for .tflite models: run, inspect, benchmark, convert.",
                        epilog="Errors are one line; add --debug (or set EDGELITE_DEBUG=1) to see the Python "
@@ -31,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--debug", action="store_true",
                         help="on an error, show the Python traceback instead of one line (also EDGELITE_DEBUG=1)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (cli_run, cli_inspect, cli_benchmark, cli_convert):
+    for module in (cli_run, cli_inspect, cli_benchmark, cli_convert, cli_ops):
         module.add_parser(sub, common)
     return p
 

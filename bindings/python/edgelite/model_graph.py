@@ -160,7 +160,7 @@ def mark_unsupported_from_registry(graph: ModelGraph) -> None:
     line registers none) except those a plugin library of this installation serves (`plugins.plugin_ops`)."""
     from . import _core, plugins
     from .schema.BuiltinOperator import BuiltinOperator
-    max_version = dict(_core.builtin_ops())
+    versions = {name: (first, last) for name, first, last in _core.builtin_ops()}
     # Operators a plugin library serves (interpreter/plugin_ops.h): runnable when the library is installed.
     served = {name: (low, high, library) for name, low, high, library in plugins.plugin_ops()}
     for sub in graph.subgraphs:
@@ -173,10 +173,11 @@ def mark_unsupported_from_registry(graph: ModelGraph) -> None:
                 elif not low <= op.version <= high:
                     op.unsupported = (f"operator {op.op_name} version {op.version} is not supported ({library} "
                                       f"runs versions {low} to {high})")
-            elif op.op_name in max_version:
-                if op.version > max_version[op.op_name]:
+            elif op.op_name in versions:
+                first, last = versions[op.op_name]
+                if not first <= op.version <= last:
                     op.unsupported = (f"operator {op.op_name} version {op.version} is not supported (this build "
-                                      f"runs versions 1 to {max_version[op.op_name]})")
+                                      f"runs versions {first} to {last})")
             elif isinstance(getattr(BuiltinOperator, op.op_name, None), int):
                 op.unsupported = f"operator {op.op_name} is not supported by this build"
             else:

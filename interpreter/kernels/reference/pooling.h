@@ -2,6 +2,7 @@
 // input: padded positions never count, so a SAME average divides by the number of real elements.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <limits>
 
@@ -41,6 +42,22 @@ inline void AveragePool2D(const WindowGeometry& g, const float* input, float* ou
         }
       }
       output[out_pixel * g.in_c + c] = ClampToRange(total / count, lo, hi);
+    }
+  });
+}
+
+// L2_POOL_2D: the root of the mean square over the real elements of each window.
+inline void L2Pool2D(const WindowGeometry& g, const float* input, float* output, float lo, float hi) {
+  ForEachPoolWindow(g, [&](int b, int64_t out_pixel, int y0, int y1, int x0, int x1) {
+    for (int c = 0; c < g.in_c; ++c) {
+      float squares = 0.f;
+      for (int y = y0; y < y1; ++y) {
+        for (int x = x0; x < x1; ++x) {
+          const float v = input[((static_cast<int64_t>(b) * g.in_h + y) * g.in_w + x) * g.in_c + c];
+          squares += v * v;
+        }
+      }
+      output[out_pixel * g.in_c + c] = ClampToRange(std::sqrt(squares / ((y1 - y0) * (x1 - x0))), lo, hi);
     }
   });
 }

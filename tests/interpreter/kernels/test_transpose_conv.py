@@ -294,23 +294,25 @@ def test_output_shape_must_be_int32():
 
 
 def test_quantized_forms_say_they_are_not_supported_yet():
+    """int8 runs (test_transpose_conv_integer.py); int16x8 and dynamic range are refused by name."""
     shape = np.array([1, 6, 6, 4], np.int32)
     q = (0.1, 0)
-    message = prepare_error([shape, W.astype(np.int8), X.astype(np.int8)], input_quantization={1: q, 2: q},
-                            output_quantization=q, output_types=np.int8)
-    assert "quantized TRANSPOSE_CONV (int8 tensor 'input2') is not supported yet; this build runs it on float32" \
-        in message
+    message = prepare_error([shape, W.astype(np.int8), X.astype(np.int16)], input_quantization={1: q, 2: q},
+                            output_quantization=q, output_types=np.int16)
+    assert "quantized TRANSPOSE_CONV (int16 tensor 'input2') is not supported yet; this build runs it on float32 " \
+        "and int8" in message
     # Dynamic range: float input, int8 weights.
     message = prepare_error([shape, W.astype(np.int8), X], input_quantization={1: q})
     assert "quantized TRANSPOSE_CONV (int8 tensor 'input1') is not supported yet" in message
 
 
-def test_version_four_runs_and_five_is_refused():
+def test_version_five_runs_and_six_is_refused():
+    """Version 5 adds only int16 with a quantized_bias_type, which prepare refuses by name."""
     inputs = inputs_for(X, W, None, (6, 6))
     got = run_single_op("TRANSPOSE_CONV", inputs, options((2, 2), "SAME", "RELU"), constant_inputs=[0, 1],
-                        version=4, output_types=np.float32)[0]
+                        version=5, output_types=np.float32)[0]
     assert_close(got, tconv_reference(X, W, None, (6, 6), (2, 2), "SAME", "RELU"), 18)
-    assert "operator TRANSPOSE_CONV version 5 is not supported" in prepare_error(inputs, constant=(0, 1), version=5)
+    assert "operator TRANSPOSE_CONV version 6 is not supported" in prepare_error(inputs, constant=(0, 1), version=6)
 
 
 @requires_litert

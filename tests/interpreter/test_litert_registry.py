@@ -1,0 +1,129 @@
+"""edgelite's operator registry held against LiteRT's: every (builtin, version) pair LiteRT 2.3.0's builtin
+resolver accepts (tests/models/litert_registry.json, asked of LiteRT itself by
+tests/golden/make_litert_registry.py) must be accepted here too, or be named in GAPS with its reason. GAPS
+must shrink to nothing: an entry that is no longer a gap fails the test, so it is removed when the gap closes."""
+
+import json
+import os
+
+import numpy as np
+import pytest
+
+import edgelite
+from edgelite import _core
+from edgelite.testing import run_single_op
+
+TABLE = os.path.join(os.path.dirname(__file__), "..", "models", "litert_registry.json")
+
+UNCHECKED = ("LiteRT's newer versions add dtypes or options this kernel has not been checked against; raise the "
+             "version in builtin_ops.h once a test covers them")
+
+# Builtins (name -> reason) whose LiteRT version range edgelite does not cover yet.
+GAPS = {
+    # Builtins outside issue 17's list that LiteRT 2.3.0 registers (StableHLO-style ops with a TFLite code).
+    "DILATE": "not assigned: LiteRT 2.3.0 registers it (the StableHLO dilate as a TFLite builtin); no kernel yet",
+    "REDUCE_WINDOW": "not assigned: LiteRT 2.3.0 registers it (the StableHLO reduce_window as a TFLite builtin); "
+                     "no kernel yet",
+    # Operators edgelite runs, at fewer versions than LiteRT registers.
+    "ADD": UNCHECKED, "CONCATENATION": UNCHECKED, "DEQUANTIZE": UNCHECKED, "FULLY_CONNECTED": UNCHECKED,
+    "MUL": UNCHECKED, "SOFTMAX": UNCHECKED, "PAD": UNCHECKED, "GATHER": UNCHECKED, "TRANSPOSE": UNCHECKED,
+"SPLIT": UNCHECKED, "CAST": UNCHECKED, "PADV2": UNCHECKED,
+    "SLICE": UNCHECKED, "SIN": UNCHECKED, "SQRT": UNCHECKED, "PACK": UNCHECKED,
+    "FLOOR_DIV": UNCHECKED, "FILL": UNCHECKED, "SPLIT_V": UNCHECKED, "GATHER_ND": UNCHECKED, "COS": UNCHECKED,
+    "QUANTIZE": UNCHECKED, "SELECT_V2": UNCHECKED, "BROADCAST_TO": UNCHECKED, "GELU": UNCHECKED,
+}
+
+# Custom operators LiteRT's builtin resolver registers (name -> reason) whose versions edgelite does not cover.
+CUSTOM_VERSIONS = ("the plugin's kernel takes version 1, which TensorFlow's converter writes; LiteRT 2.3.0 resolves "
+                   "this custom code at every version the probe tried (make_litert_registry.py)")
+CUSTOM_GAPS = {
+    "NumericVerify": CUSTOM_VERSIONS, "Mfcc": CUSTOM_VERSIONS, "AudioSpectrogram": CUSTOM_VERSIONS,
+    "TFLite_Detection_PostProcess": CUSTOM_VERSIONS,
+}
+
+
+def plugin_served_ops():
+    """The operators served outside the core (interpreter/plugin_ops.h, run by the select-ops plugin library):
+    ({builtin: (first, last)}, {custom: (first, last)}), as edgelite.plugins.plugin_ops() lists them."""
+    from edgelite import plugins
+    from edgelite.schema.BuiltinOperator import BuiltinOperator
+    builtins, customs = {}, {}
+    for name, first, last, _library in plugins.plugin_ops():
+        (builtins if isinstance(getattr(BuiltinOperator, name, None), int) else customs)[name] = (first, last)
+    return builtins, customs
+
+
+def litert_table():
+    with open(TABLE) as f:
+        return json.load(f)
+
+
+def edgelite_builtins():
+    ops = {name: (first, last) for name, first, last in _core.builtin_ops()}
+    plugin_builtins, _ = plugin_served_ops()
+    for name, versions in plugin_builtins.items():
+        assert name not in ops, f"{name} is served by both the core and a plugin"
+        ops[name] = tuple(versions)
+    return ops
+
+
+def uncovered(ours, theirs):
+    """LiteRT's entries (name -> [first, last]) whose range ours does not contain, as name -> why."""
+    out = {}
+    for name, (first, last) in theirs.items():
+        if name not in ours:
+            out[name] = f"not registered (LiteRT: versions {first} to {last})"
+            continue
+        our_first, our_last = ours[name]
+        if our_first > first or (last is None and our_last is not None) or (last is not None and our_last < last):
+            out[name] = f"versions {our_first} to {our_last}; LiteRT registers {first} to {last}"
+    return out
+
+
+def test_table_is_litert_2_3_0():
+    table = litert_table()
+    assert table["litert_version"] == "2.3.0"
+    assert len(table["builtins"]) > 150 and "CONV_2D" in table["builtins"]
+
+
+def test_every_litert_builtin_is_registered_or_a_named_gap():
+    missing = uncovered(edgelite_builtins(), litert_table()["builtins"])
+    unexplained = {name: why for name, why in missing.items() if name not in GAPS}
+    assert not unexplained, f"LiteRT builtins edgelite does not cover and GAPS does not name: {unexplained}"
+
+
+def test_gaps_are_still_gaps():
+    missing = uncovered(edgelite_builtins(), litert_table()["builtins"])
+    closed = sorted(set(GAPS) - set(missing))
+    assert not closed, f"no longer gaps, remove them from GAPS: {closed}"
+
+
+def test_custom_ops_are_served_or_named_gaps():
+    _, plugin_customs = plugin_served_ops()
+    missing = uncovered({k: tuple(v) for k, v in plugin_customs.items()}, litert_table()["customs"])
+    assert set(missing) == set(CUSTOM_GAPS), (
+        f"custom gaps are {sorted(missing)}; CUSTOM_GAPS names {sorted(CUSTOM_GAPS)}")
+
+
+@pytest.mark.parametrize("name", ["EXPAND_DIMS", "SPACE_TO_BATCH_ND", "BATCH_TO_SPACE_ND", "REDUCE_ANY", "WHERE"])
+def test_new_core_ops_match_litert_ranges(name):
+    first, last = litert_table()["builtins"][name]
+    ours = edgelite_builtins()[name]
+    assert ours[0] <= first and ours[1] >= last
+
+
+def test_versions_that_only_add_dtypes_this_build_lacks():
+    """SQUEEZE 2 (string input), SELECT 4 (uint32) and TRANSPOSE_CONV 5 (int16 with quantized_bias_type) add only
+    dtypes edgelite does not run: the versions are accepted, the old dtypes run, the new ones are refused by name."""
+    x = np.arange(6, dtype=np.float32).reshape(1, 6)
+    np.testing.assert_array_equal(run_single_op("SQUEEZE", [x], {"squeeze_dims": [0]}, version=2)[0], x[0])
+    cond = np.array([True, False, True])
+    a, b = np.float32([1, 2, 3]), np.float32([4, 5, 6])
+    np.testing.assert_array_equal(run_single_op("SELECT", [cond, a, b], version=4, output_types=np.float32)[0], np.where(cond, a, b))
+    w = np.ones((2, 3, 3, 2), np.int8)
+    x16 = np.ones((1, 2, 2, 2), np.int16)
+    with pytest.raises(edgelite.EdgeliteError, match="int16 tensor"):
+        options = {"padding": "SAME", "stride_h": 2, "stride_w": 2}
+        run_single_op("TRANSPOSE_CONV", [np.int32([1, 4, 4, 2]), w, x16], options, constant_inputs=[0, 1],
+                      output_types=np.int16, version=5,
+                      input_quantization={1: (0.1, 0), 2: (0.1, 0)}, output_quantization=(0.1, 0))
