@@ -77,6 +77,7 @@ const Tensor* Subgraph::tensor(int index) const {
 Status Subgraph::Build(const Model& model, const schema::SubGraph& fb, const OpResolver& resolver) {
   const std::string where = StrCat("subgraph ", index_);
   if (fb.name()) name_ = fb.name()->str();
+  constants_file_mapped_ = model.file_mapped();
   const auto* fb_tensors = fb.tensors();
   const int num_tensors = fb_tensors ? static_cast<int>(fb_tensors->size()) : 0;
   for (int i = 0; i < num_tensors; ++i) {
@@ -423,6 +424,7 @@ Status Subgraph::AllocateTensors() {
   }
   DropUnfusable();
   EL_RETURN_IF_ERROR(PlanArena());
+  ReleasePackedWeightPages();
   state_ = State::kReady;
   return Status::Ok();
 }

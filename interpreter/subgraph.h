@@ -173,6 +173,9 @@ class Subgraph : public KernelContext, public CalledGraph {
   // Graph fusion (subgraph_fusion.cc): PlanFusion, before the nodes prepare, picks the activations their
   // producers can apply; DropUnfusable, after, keeps only those still fusable (not folded, not dynamic);
   // ShareAliasedTensors, after the arena is placed, points each fused activation's output at its input.
+  // After allocate: the file pages of float weights that the optimized CONV_2D, DEPTHWISE_CONV_2D and
+  // FULLY_CONNECTED kernels packed a copy of are dropped from memory (subgraph_memory.cc).
+  void ReleasePackedWeightPages();
   void PlanFusion();
   void DropUnfusable();
   Status ShareAliasedTensors();
@@ -195,6 +198,7 @@ class Subgraph : public KernelContext, public CalledGraph {
   ThreadPool* pool_;
   SubgraphOptions options_;
   int num_model_tensors_ = 0;
+  bool constants_file_mapped_ = false;  // Model::file_mapped()
   std::string name_;
   std::deque<Tensor> tensors_;  // a deque keeps Tensor& valid when kernels add temporaries
   std::vector<Node> nodes_;
