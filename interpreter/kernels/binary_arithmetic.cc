@@ -73,15 +73,14 @@ Status CheckIntegerOperands(KernelContext& ctx, const Node& node, BinaryOp op, c
 }
 
 // The index-stepping loop over any broadcast (the plan prepare made): the reference twin, and the optimized rows'
-// fallback; split over the pool in output ranges, as the comparisons are.
-constexpr int64_t kBroadcastValuesPerTask = 16384;
+// fallback; split over the pool in output ranges, as the comparisons are (the pool sizes them from the cost).
 template <BinaryOp kOp, typename T>
 void RunBroadcast(KernelContext& ctx, const BinaryData& d, const Tensor& a, const Tensor& b, Tensor& out) {
   const T* pa = a.data_as<T>();
   const T* pb = b.data_as<T>();
   T* po = out.data_as<T>();
   const float lo = d.range.min, hi = d.range.max;
-  ctx.thread_pool().ParallelFor(d.plan.total, kBroadcastValuesPerTask, [&](int64_t begin, int64_t end) {
+  ctx.thread_pool().ParallelFor(d.plan.total, ThreadPool::kCostScalarValue, [&](int64_t begin, int64_t end, int) {
     reference::ForEachBroadcastIndex(d.plan, begin, end, [&](int64_t o, int64_t ia, int64_t ib) {
       po[o] = reference::ClampBinary(reference::ApplyBinary<kOp>(pa[ia], pb[ib]), lo, hi);
     });
