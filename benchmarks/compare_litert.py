@@ -1,7 +1,10 @@
 """Single-run, side-by-side latency of edgelite and LiteRT's builtin kernels (XNNPACK off).
 
 Both interpreters run the same model on the same inputs in one process, alternating in rounds so that
-machine noise hits both alike; the result is the ratio of medians (edgelite / LiteRT; below 1 is faster).
+machine noise hits both alike; the result is the ratio of medians (edgelite / LiteRT; below 1 is faster). Memory
+columns: each runtime builds the model once more in a child process of its own (benchmarks/rss.py): RSS growth
+after allocate_tensors and one invoke, for edgelite, LiteRT's builtin kernels and (with --xnnpack) XNNPACK, and
+edgelite's own arena bytes; --no-memory leaves them out.
 
     python benchmarks/compare_litert.py [MODEL.tflite ...] [--threads 1] [--rounds 7] [--runs 10] [--xnnpack]
     python benchmarks/compare_litert.py --int8 --xnnpack    # the full-integer int8 MobileNets v2 and v3
@@ -17,6 +20,7 @@ import time
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
 MODELS = os.path.join(HERE, "..", "tests", "models")
 DEFAULT_MODELS = [
     os.path.join(MODELS, "tf", "mobilenet_v2.tflite"),
@@ -57,6 +61,16 @@ def edgelite_interpreter(path, threads):
     interp = edgelite.Interpreter(model_path=path, num_threads=threads)
     interp.allocate_tensors()
     return interp
+
+
+def installed(module, package):
+    """True when `module` imports; otherwise says which package to install."""
+    try:
+        __import__(module)
+        return True
+    except ImportError:
+        print(f"{package} is not installed: pip install {package}", file=sys.stderr)
+        return False
 
 
 def time_runs(interp, runs):
@@ -102,15 +116,15 @@ def main(argv=None):
     p.add_argument("--xnnpack", action="store_true",
                    help="also time LiteRT's default (XNNPACK) path, the target of a later issue")
     p.add_argument("--int8", action="store_true", help="the full-integer int8 MobileNets instead of the float models")
+    p.add_argument("--no-memory", action="store_true", help="leave out the RSS and arena columns")
     args = p.parse_args(argv)
-    try:
-        import ai_edge_litert  # noqa: F401
-    except ImportError:
-        print("ai-edge-litert is not installed: pip install ai-edge-litert", file=sys.stderr)
+    if not installed("ai_edge_litert", "ai-edge-litert"):
         return 2
     models = args.models or [m for m in (INT8_MODELS if args.int8 else DEFAULT_MODELS) if os.path.exists(m)]
     print(f"threads={args.threads}  {args.rounds} rounds x {args.runs} runs each, alternating")
     extra = f" {'XNNPACK ms':>11} {'ratio':>7}" if args.xnnpack else ""
+    if not args.no_memory:
+        extra += f" {'RSS MiB':>8} {'LiteRT':>7}" + (f" {'XNNPACK':>8}" if args.xnnpack else "") + f" {'arena':>6}"
     print(f"{'model':<40} {'edgelite ms':>12} {'LiteRT ms':>10} {'ratio':>7}{extra} {'max rel diff':>13}")
     for path in models:
         medians, worst = compare(path, args.threads, args.rounds, args.runs, args.xnnpack)
@@ -118,7 +132,15 @@ def main(argv=None):
         row = f"{os.path.basename(path):<40} {ours:>12.3f} {theirs:>10.3f} {ours / theirs:>7.2f}"
         if args.xnnpack:
             row += f" {medians[2]:>11.3f} {ours / medians[2]:>7.2f}"
-        print(f"{row} {worst:>13.2e}")
+        if not args.no_memory:
+            import rss
+            kinds = ["edgelite", "litert"] + (["litert_xnnpack"] if args.xnnpack else [])
+            m = [rss.measure(k, path, args.threads) for k in kinds]
+            row += f" {rss.mib(m[0]['rss_growth']):>8} {rss.mib(m[1]['rss_growth']):>7}"
+            if args.xnnpack:
+                row += f" {rss.mib(m[2]['rss_growth']):>8}"
+            row += f" {rss.mib(m[0]['arena']):>6}"
+        print(f"{row} {worst:>13.2e}", flush=True)
     return 0
 
 

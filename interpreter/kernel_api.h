@@ -39,6 +39,9 @@ struct Node {
   // "avx512vnni". Null for kernels without a variant table.
   const char* variant_name = nullptr;
   const char* variant_isa = nullptr;
+  // The fused activation (schema::ActivationFunctionType) graph fusion gave this node in place of its
+  // options' (a following RELU/RELU6/RELU_N1_TO_1 folded in, subgraph_fusion.cc); -1: the options' own.
+  int8_t fused_activation = -1;
   // For a node a delegate was asked about and did not take: why (from the delegate, or the core's
   // partition limits), for `edgelite inspect --delegate`. Empty otherwise.
   std::string delegate_note;

@@ -29,6 +29,9 @@ class Model {
   const schema::Model* fb() const { return fb_; }
   const uint8_t* data() const { return base_; }
   size_t size() const { return size_; }
+  // True when the constants are read from a mapping of the file (FromFile), whose pages the kernel may drop and
+  // read back from the file; false for a copy in memory (FromBuffer).
+  bool file_mapped() const { return mapping_ != nullptr; }
 
   // The constant bytes of buffer `index` (empty for the sentinel and for buffers without data).
   Status GetBuffer(uint32_t index, const uint8_t** data, size_t* size) const;

@@ -84,6 +84,7 @@ const Tensor* Subgraph::tensor(int index) const {
 Status Subgraph::Build(const Model& model, const schema::SubGraph& fb, const OpResolver& resolver) {
   const std::string where = StrCat("subgraph ", index_);
   if (fb.name()) name_ = fb.name()->str();
+  constants_file_mapped_ = model.file_mapped();
   const auto* fb_tensors = fb.tensors();
   const int num_tensors = fb_tensors ? static_cast<int>(fb_tensors->size()) : 0;
   for (int i = 0; i < num_tensors; ++i) {
@@ -417,6 +418,7 @@ Status Subgraph::AllocateTensors() {
   for (int t : inputs_) EL_RETURN_IF_ERROR(CheckTensorBytes(tensors_[t], tensors_[t].dims, nullptr));
   EL_RETURN_IF_ERROR(InitNodes());
   ResetActivationState();
+  PlanFusion();
   for (int n : plan_) {
     Node& node = nodes_[n];
     bool dynamic_input = false;
@@ -431,7 +433,9 @@ Status Subgraph::AllocateTensors() {
     EL_RETURN_IF_ERROR(PrepareNode(node));
     if (CanFold(node)) EL_RETURN_IF_ERROR(FoldNode(node));
   }
+  DropUnfusable();
   EL_RETURN_IF_ERROR(PlanArena());
+  ReleasePackedWeightPages();
   state_ = State::kReady;
   return Status::Ok();
 }
@@ -451,9 +455,9 @@ Status Subgraph::PlanArena() {
   }
   for (int p = 0; p < steps; ++p) {
     const Node& node = nodes_[plan_[p]];
-    if (folded_[node.index]) continue;
-    for (int t : node.inputs) touch(t, p);
-    for (int t : node.outputs) touch(t, p);
+    if (folded_[node.index] || fused_into_[node.index] >= 0) continue;
+    for (int t : node.inputs) touch(HomeTensor(t), p);
+    for (int t : node.outputs) touch(HomeTensor(t), p);
     for (int t : node.temporaries) touch(t, p);
   }
   for (int t : outputs_) touch(t, steps);
@@ -472,7 +476,7 @@ Status Subgraph::PlanArena() {
     Tensor& tensor = tensors_[t];
     // A string tensor's size is known only once written: it gets a block of its own then (ResizeStringTensor).
     if (first[t] < 0 || tensor.allocation != Allocation::kNone || tensor.is_dynamic ||
-        tensor.type == DataType::kString) {
+        tensor.type == DataType::kString || HomeTensor(t) != t) {
       continue;
     }
     arena_requests_.push_back({static_cast<int>(t), tensor.RequiredBytes(), first[t], last[t]});
@@ -495,6 +499,7 @@ Status Subgraph::PlanArena() {
     tensor.bytes = p.bytes;
     tensor.allocation = Allocation::kArena;
   }
+  EL_RETURN_IF_ERROR(ShareAliasedTensors());
   input_bindings_.assign(inputs_.size(), InputBinding());
   for (size_t i = 0; i < inputs_.size(); ++i) {
     input_bindings_[i].home = tensors_[inputs_[i]].data;

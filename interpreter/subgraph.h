@@ -142,6 +142,10 @@ class Subgraph : public KernelContext, public CalledGraph {
   bool KnownAtPrepare(int index);
   // True when node `index` was computed at prepare (its outputs are constants; invoke skips it).
   bool folded(int index) const { return index >= 0 && index < static_cast<int>(folded_.size()) && folded_[index]; }
+  // The node whose kernel applies node `index`'s activation (graph fusion; invoke skips `index`), else -1.
+  int fused_into(int index) const {
+    return index >= 0 && index < static_cast<int>(fused_into_.size()) ? fused_into_[index] : -1;
+  }
   // The model nodes a delegate's node runs (its partition), empty for other nodes.
   const std::vector<int>& partition_nodes(int index) const {
     static const std::vector<int> none;
@@ -166,6 +170,19 @@ class Subgraph : public KernelContext, public CalledGraph {
   Status FoldNode(Node& node);
   Status PlanArena();
   void ResetActivationState();
+  // Graph fusion (subgraph_fusion.cc): PlanFusion, before the nodes prepare, picks the activations their
+  // producers can apply; DropUnfusable, after, keeps only those still fusable (not folded, not dynamic);
+  // ShareAliasedTensors, after the arena is placed, points each fused activation's output at its input.
+  // After allocate: the file pages of float weights that the optimized CONV_2D, DEPTHWISE_CONV_2D and
+  // FULLY_CONNECTED kernels packed a copy of are dropped from memory (subgraph_memory.cc).
+  void ReleasePackedWeightPages();
+  void PlanFusion();
+  void DropUnfusable();
+  Status ShareAliasedTensors();
+  // The tensor whose bytes tensor `t` uses: itself, or the input of the fused activation producing it.
+  int HomeTensor(int t) const {
+    return t >= 0 && t < static_cast<int>(alias_of_.size()) && alias_of_[t] >= 0 ? alias_of_[t] : t;
+  }
   // Memory checks (subgraph_memory.cc). The size of a tensor of `dims`, failing (with `overflow`) when a
   // dimension is negative or the size overflows, and with `cap` when it is beyond the memory cap on its own.
   Status CheckTensorBytes(const Tensor& tensor, const Dims& dims, size_t* bytes,
@@ -181,12 +198,15 @@ class Subgraph : public KernelContext, public CalledGraph {
   ThreadPool* pool_;
   SubgraphOptions options_;
   int num_model_tensors_ = 0;
+  bool constants_file_mapped_ = false;  // Model::file_mapped()
   std::string name_;
   std::deque<Tensor> tensors_;  // a deque keeps Tensor& valid when kernels add temporaries
   std::vector<Node> nodes_;
   std::vector<int> plan_;  // node indices in execution order (delegate nodes replace partitions)
   std::vector<bool> folded_;  // per node: computed at prepare, skipped at invoke
   std::vector<bool> prepare_at_eval_;  // per node: an input is dynamic, so prepare runs in invoke
+  std::vector<int> fused_into_;  // per node: the producer applying its activation (skipped at invoke), or -1
+  std::vector<int> alias_of_;    // per tensor: the tensor whose bytes it shares (fused activations), or -1
   std::vector<int> inputs_, outputs_;
   std::vector<std::string> unresolved_;
   std::vector<int> unresolved_node_;  // node index of each unresolved_ entry

@@ -28,7 +28,7 @@ Status Subgraph::Invoke() {
   Status status;
   for (int n : plan_) {
     Node& node = nodes_[n];
-    if (folded_[n]) continue;
+    if (folded_[n] || fused_into_[n] >= 0) continue;
     if (cancelled()) {
       status = Status(StatusCode::kCancelled, StrCat("invoke() was cancelled (Interpreter.cancel()) before node ",
                                                      n, " (", node.op_name, ") of subgraph ", index_));

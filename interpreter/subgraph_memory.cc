@@ -2,9 +2,14 @@
 // interpreter's limit on the memory its tensors take (SubgraphOptions::max_arena_bytes), checked wherever
 // tensor memory is taken: a variable at build, a folded value or the arena at allocate, a dynamic output
 // during invoke. A model declaring a 100 GB tensor then fails with a message instead of the OOM killer.
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstring>
 
 #include "interpreter/subgraph.h"
+#include "schema/edgelite_generated.h"
 
 namespace edgelite {
 
@@ -108,6 +113,36 @@ Status Subgraph::ResizeStringTensor(Tensor& tensor, const Dims& dims, size_t byt
     shapes_changed_in_eval_ = true;
   }
   return AllocateOwnedChecked(tensor, dims, bytes);
+}
+
+// The optimized float kernels of these operators read only their packed copy of the filter (and bias) once prepared
+// (PackedWeights), so the file's pages of those constants need not stay resident: MADV_DONTNEED drops them from this
+// process (a private read-only file mapping reads them back from the file if anything touches them again, so it is
+// never wrong, at worst a page fault). Without it the resident set carries every weight twice (measured: MobileNet
+// v2 14 MB over LiteRT's builtin kernels). A copy of the model in memory (model_content) is left alone.
+void Subgraph::ReleasePackedWeightPages() {
+  if (!constants_file_mapped_) return;
+  const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+  for (int n : plan_) {
+    const Node& node = nodes_[n];
+    const int code = node.builtin_code;
+    if (code != schema::BuiltinOperator_CONV_2D && code != schema::BuiltinOperator_DEPTHWISE_CONV_2D &&
+        code != schema::BuiltinOperator_FULLY_CONNECTED)
+      continue;
+    if (!node.variant_name || !node.variant_isa || std::strcmp(node.variant_name, "float32") != 0 ||
+        std::strcmp(node.variant_isa, "reference") == 0 || node_delegate(n))
+      continue;
+    for (size_t i = 1; i < node.inputs.size() && i <= 2; ++i) {
+      const int t = node.inputs[i];
+      if (t < 0) continue;
+      const Tensor& w = tensors_[t];
+      if (w.allocation != Allocation::kConstant || w.type != DataType::kFloat32 || !w.data) continue;
+      // Whole pages inside the tensor only: its neighbours in the file may still be read in place.
+      const uintptr_t begin = (reinterpret_cast<uintptr_t>(w.data) + page - 1) / page * page;
+      const uintptr_t end = (reinterpret_cast<uintptr_t>(w.data) + w.RequiredBytes()) / page * page;
+      if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
+    }
+  }
 }
 
 }  // namespace edgelite

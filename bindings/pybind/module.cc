@@ -333,6 +333,14 @@ class CoreInterpreter {
       d["delegated"] = node.op == nullptr;
       d["partition_nodes"] = s.partition_nodes(n);
       d["folded"] = s.folded(n);
+      // Graph fusion: the node applying this activation (which then does not run), and the activation a
+      // producer applies in place of its options' own.
+      const int fused_into = s.fused_into(n);
+      d["fused_into"] = fused_into < 0 ? py::object(py::none()) : py::object(py::int_(fused_into));
+      d["fused_activation"] = node.fused_activation < 0
+                                  ? py::object(py::none())
+                                  : py::object(py::str(schema::EnumNameActivationFunctionType(
+                                        static_cast<schema::ActivationFunctionType>(node.fused_activation))));
       d["delegate"] = node.delegate_name.empty() ? py::object(py::none()) : py::object(py::str(node.delegate_name));
       d["delegate_note"] = node.delegate_note.empty() ? py::object(py::none()) : py::object(ModelText(node.delegate_note));
       // The implementation prepare chose (kernels/kernel_variant.h): "float32 (avx512)"; None before.

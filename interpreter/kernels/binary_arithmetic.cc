@@ -72,15 +72,18 @@ Status CheckIntegerOperands(KernelContext& ctx, const Node& node, BinaryOp op, c
   return Status::Ok();
 }
 
-// The index-stepping loop over any broadcast: the reference twin, and the optimized rows' fallback.
+// The index-stepping loop over any broadcast (the plan prepare made): the reference twin, and the optimized rows'
+// fallback; split over the pool in output ranges, as the comparisons are (the pool sizes them from the cost).
 template <BinaryOp kOp, typename T>
-void RunBroadcast(const BinaryData& d, const Tensor& a, const Tensor& b, Tensor& out) {
+void RunBroadcast(KernelContext& ctx, const BinaryData& d, const Tensor& a, const Tensor& b, Tensor& out) {
   const T* pa = a.data_as<T>();
   const T* pb = b.data_as<T>();
   T* po = out.data_as<T>();
   const float lo = d.range.min, hi = d.range.max;
-  reference::ForEachBroadcastIndex(d.plan, 0, d.plan.total, [&](int64_t o, int64_t ia, int64_t ib) {
-    po[o] = reference::ClampBinary(reference::ApplyBinary<kOp>(pa[ia], pb[ib]), lo, hi);
+  ctx.thread_pool().ParallelFor(d.plan.total, ThreadPool::kCostScalarValue, [&](int64_t begin, int64_t end, int) {
+    reference::ForEachBroadcastIndex(d.plan, begin, end, [&](int64_t o, int64_t ia, int64_t ib) {
+      po[o] = reference::ClampBinary(reference::ApplyBinary<kOp>(pa[ia], pb[ib]), lo, hi);
+    });
   });
 }
 
@@ -93,7 +96,7 @@ template <BinaryOp kOp, typename T>
 Status EvalReference(KernelContext& ctx, Node& node, BinaryData& d) {
   const Tensor& b = *ctx.input(node, 1);
   EL_RETURN_IF_ERROR(CheckIntegerOperands<T>(ctx, node, kOp, b));
-  RunBroadcast<kOp, T>(d, *ctx.input(node, 0), b, *ctx.output(node, 0));
+  RunBroadcast<kOp, T>(ctx, d, *ctx.input(node, 0), b, *ctx.output(node, 0));
   return Status::Ok();
 }
 
@@ -114,7 +117,7 @@ Status EvalOptimized(KernelContext& ctx, Node& node, BinaryData& d) {
   if (d.simple_layout) {
     d.loop(d.layout, a.data, b.data, out.data, d.range.min, d.range.max, ctx.thread_pool());
   } else {
-    RunBroadcast<kOp, T>(d, a, b, out);
+    RunBroadcast<kOp, T>(ctx, d, a, b, out);
   }
   return Status::Ok();
 }

@@ -206,6 +206,8 @@ const KernelVariant<ConvData> kVariants[] = {
 
 Status Prepare(KernelContext& ctx, Node& node) {
   auto* d = static_cast<ConvData*>(node.user_data);
+  // Again at prepare: graph fusion may have given the node another activation since init (Node::fused_activation).
+  EL_RETURN_IF_ERROR(GetActivationRange(ctx, node, d->options.activation, &d->options.range));
   FilterOpTensors t;
   EL_RETURN_IF_ERROR(GetFilterOpTensors(ctx, node, "filter", 4, &t));
   const Tensor* filter = t.filter;

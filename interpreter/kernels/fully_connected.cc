@@ -219,6 +219,8 @@ const KernelVariant<FullyConnectedData> kVariants[] = {
 
 Status Prepare(KernelContext& ctx, Node& node) {
   auto* d = static_cast<FullyConnectedData*>(node.user_data);
+  // Again at prepare: graph fusion may have given the node another activation since init (Node::fused_activation).
+  EL_RETURN_IF_ERROR(GetActivationRange(ctx, node, d->activation, &d->range));
   FilterOpTensors t;
   EL_RETURN_IF_ERROR(GetFilterOpTensors(ctx, node, "weights", 2, &t));
   const Tensor* input = t.input;

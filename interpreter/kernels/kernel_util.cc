@@ -9,6 +9,7 @@ namespace edgelite {
 Status GetActivationRange(KernelContext& ctx, const Node& node, schema::ActivationFunctionType act,
                           ActivationRange* range) {
   *range = ActivationRange();
+  if (node.fused_activation >= 0) act = static_cast<schema::ActivationFunctionType>(node.fused_activation);
   switch (act) {
     case schema::ActivationFunctionType_NONE: return Status::Ok();
     case schema::ActivationFunctionType_RELU: range->min = 0.f; return Status::Ok();

@@ -57,6 +57,15 @@ class Profile:
         return sum(n.ms for n in self.nodes)
 
 
+def _kernel_text(node) -> str:
+    """The kernel column: "float32 (avx512)", "+ RELU" where graph fusion gave the node an activation to apply,
+    "fused into node 12" for an activation node that node applies (it takes no time of its own)."""
+    if node["fused_into"] is not None:
+        return f"fused into node {node['fused_into']}"
+    text = node["kernel"] or ""
+    return f"{text} + {node['fused_activation']}" if node["fused_activation"] else text
+
+
 def profile_interpreter(interp, runs: int) -> Profile:
     """Per-node times of subgraph 0 over `runs` invokes, from the core's profiler (the Python Interpreter has
     no profiling API, as LiteRT's has none)."""
@@ -66,7 +75,7 @@ def profile_interpreter(interp, runs: int) -> Profile:
         for _ in range(runs):
             interp.invoke()
         done = max(1, core.profile_runs(0))
-        kernels = {n["index"]: n["kernel"] or "" for n in interp._get_ops_details()}
+        kernels = {n["index"]: _kernel_text(n) for n in interp._get_ops_details()}
         nodes = [NodeTime(index=n, op_name=op, kernel=kernels.get(n, ""), ms=ns / done / 1e6)
                  for n, op, ns in core.profile(0)]
     finally:

@@ -398,6 +398,7 @@ class Interpreter:
                 "operand_types": types(n["inputs"]), "result_types": types(n["outputs"]),
                 "version": n["version"], "kernel": n["kernel"], "delegated": n["delegated"],
                 "delegate": n["delegate"], "delegate_note": n["delegate_note"], "folded": n["folded"],
+                "fused_into": n["fused_into"], "fused_activation": n["fused_activation"],
                 "plan_position": n["plan_position"]}
 
     def _get_ops_details(self, subgraph_index: int = 0) -> List[Dict[str, Any]]:

@@ -74,6 +74,20 @@ def test_constant_operand_and_multithreading():
     np.testing.assert_allclose(y, a * b, rtol=1e-6)
 
 
+@pytest.mark.parametrize("op", ["ADD", "SUB", "MAXIMUM", "SQUARED_DIFFERENCE"])
+@pytest.mark.parametrize("dtype", [np.float32, np.int32])
+def test_general_broadcast_split_over_threads(op, dtype):
+    # Neither operand lines up simply (both broadcast, on different axes): the plan's index loop, split in output
+    # ranges over the pool; more elements than one task takes, with a range boundary inside a row.
+    rng = np.random.default_rng(5)
+    a, b = rand((3, 1, 257, 40), dtype, rng), rand((1, 7, 1, 40), dtype, rng)
+    want = {"ADD": np.add, "SUB": np.subtract, "MAXIMUM": np.maximum,
+            "SQUARED_DIFFERENCE": lambda x, y: (x - y) * (x - y)}[op](a, b)
+    for threads in (1, 2, 3):
+        (y,) = run_single_op(op, [a, b], num_threads=threads)
+        np.testing.assert_array_equal(y, want)
+
+
 @pytest.mark.parametrize("a, b, message", [
     (np.zeros((2, 3), np.float32), np.zeros((4,), np.float32), "cannot be broadcast"),
     (np.zeros((2,), np.float32), np.zeros((2,), np.int32), "int32"),
