@@ -48,3 +48,16 @@ def test_stripped_size_rejects_a_non_elf_file(tmp_path):
         pytest.skip("needs binutils' strip")
     with pytest.raises(Exception):
         core_size.stripped_size(str(junk))
+
+
+@pytest.mark.skipif(shutil.which("readelf") is None, reason="needs binutils' readelf")
+def test_packed_relocations_are_refused_by_older_loaders():
+    # CMakeLists.txt packs the relative relocations (DT_RELR) where glibc >= 2.36 reads them; such a library must
+    # also name GLIBC_ABI_DT_RELR, so that an older glibc refuses it at load instead of running it unrelocated.
+    import subprocess
+    path = edgelite._core.__file__
+    dynamic = subprocess.run(["readelf", "-d", path], capture_output=True, text=True, check=True).stdout
+    if "(RELR)" not in dynamic:
+        pytest.skip("this build has no packed relocations (EDGELITE_PACK_RELOCS off or unsupported)")
+    versions = subprocess.run(["readelf", "-V", path], capture_output=True, text=True, check=True).stdout
+    assert "GLIBC_ABI_DT_RELR" in versions
