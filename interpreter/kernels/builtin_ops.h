@@ -19,7 +19,7 @@
   X(LOCAL_RESPONSE_NORMALIZATION, 1)\
   X(MAXIMUM, 4)                     \
   X(MINIMUM, 4)                     \
-  X(GATHER, 7)                      \
+  X(GATHER, 8)                      \
   X(CAST, 6)                        \
   X(MEAN, 3)                        \
   X(SUM, 2)                         \
@@ -44,18 +44,18 @@
   X(MAX_POOL_2D, 3)                 \
   X(RESHAPE, 1)                     \
   X(SHAPE, 1)                       \
-  X(PACK, 4)                        \
+  X(PACK, 5)                        \
   X(STRIDED_SLICE, 8)               \
-  X(SLICE, 5)                       \
+  X(SLICE, 8)                       \
   X(SQUEEZE, 2)                     \
-  X(CONCATENATION, 4)               \
-  X(PAD, 5)                         \
-  X(PADV2, 5)                       \
-  X(TRANSPOSE, 6)                   \
+  X(CONCATENATION, 7)               \
+  X(PAD, 6)                         \
+  X(PADV2, 6)                       \
+  X(TRANSPOSE, 9)                   \
   X(RESIZE_BILINEAR, 4)             \
   X(DEPTH_TO_SPACE, 2)              \
-  X(SPLIT, 4)                       \
-  X(SPLIT_V, 2)                     \
+  X(SPLIT, 5)                       \
+  X(SPLIT_V, 3)                     \
   X(MIRROR_PAD, 3)                  \
   X(RESIZE_NEAREST_NEIGHBOR, 4)     \
   X(REDUCE_PROD, 2)                 \
@@ -74,7 +74,7 @@
   X(SQUARE, 1)                      \
   X(ELU, 1)                         \
   X(LEAKY_RELU, 2)                  \
-  X(FILL, 4)                        \
+  X(FILL, 5)                        \
   X(POW, 1)                         \
   X(FLOOR_DIV, 2)                   \
   X(FLOOR_MOD, 2)                   \
@@ -90,9 +90,9 @@
   X(LOGICAL_AND, 1)                 \
   X(LOGICAL_OR, 1)                  \
   X(LOGICAL_NOT, 1)                 \
-  X(BROADCAST_TO, 3)                \
+  X(BROADCAST_TO, 4)                \
   X(TILE, 3)                        \
-  X(GATHER_ND, 5)                   \
+  X(GATHER_ND, 6)                   \
   X(SCATTER_ND, 1)                  \
   X(TOPK_V2, 3)                     \
   X(ARG_MAX, 3)                     \

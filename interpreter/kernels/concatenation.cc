@@ -1,8 +1,8 @@
 // CONCATENATION: joins tensors along one axis (negative counts from the end), any rank, then applies the
-// fused activation (float32/int32/int64; LiteRT allows none at all, so quantized inputs refuse one). Each
-// input contributes one contiguous slab per outer index, copied with memcpy. Quantized inputs follow
-// LiteRT: int8 needs every input quantized as the output; uint8 inputs quantized otherwise are rescaled
-// (reference/integer/concatenation.h); int16 needs zero points 0 and is copied whatever the scales.
+// fused activation (float32/int32/int64; LiteRT allows none at all, so quantized, float16 and bool inputs
+// refuse one). Each input contributes one contiguous slab per outer index, copied with memcpy. Quantized
+// inputs follow LiteRT: int8 needs every input quantized as the output; uint8 inputs quantized otherwise are
+// rescaled (reference/integer/concatenation.h); int16 needs zero points 0 and is copied whatever the scales.
 #include <cstring>
 #include <type_traits>
 
@@ -113,7 +113,7 @@ Status PrepareClamp(KernelContext& ctx, Node& node, ConcatData& data) {
 Status RequireNoActivation(KernelContext& ctx, const Node& node, const ConcatData& data) {
   if (data.activation == schema::ActivationFunctionType_NONE) return Status::Ok();
   return ctx.Error(node, StrCat("a fused activation (", schema::EnumNameActivationFunctionType(data.activation),
-                                ") on quantized inputs is not supported"),
+                                ") on ", DataTypeName(ctx.input(node, 0)->type), " inputs is not supported"),
                    StatusCode::kUnsupported);
 }
 
@@ -164,7 +164,9 @@ Status PrepareInt16(KernelContext& ctx, Node& node, ConcatData& data) {
   return Status::Ok();
 }
 
-Status PrepareBool(KernelContext& ctx, Node& node, ConcatData& data) { return RequireNoActivation(ctx, node, data); }
+Status PrepareNoActivation(KernelContext& ctx, Node& node, ConcatData& data) {
+  return RequireNoActivation(ctx, node, data);
+}
 
 const KernelVariant<ConcatData> kVariants[] = {
     {"float32", TypeSignature{{kF32}, {kF32}}, Isa::kReference, nullptr, PrepareClamp, Eval<float>},
@@ -173,7 +175,8 @@ const KernelVariant<ConcatData> kVariants[] = {
     {"int8", TypeSignature{{kI8}, {kI8}}, Isa::kReference, nullptr, PrepareInt8, Eval<void>},
     {"uint8", TypeSignature{{kU8}, {kU8}}, Isa::kReference, nullptr, PrepareUint8, EvalUint8},
     {"int16", TypeSignature{{kI16}, {kI16}}, Isa::kReference, nullptr, PrepareInt16, Eval<void>},
-    {"bool", TypeSignature{{kBool}, {kBool}}, Isa::kReference, nullptr, PrepareBool, Eval<void>},
+    {"float16", TypeSignature{{kF16}, {kF16}}, Isa::kReference, nullptr, PrepareNoActivation, Eval<void>},
+    {"bool", TypeSignature{{kBool}, {kBool}}, Isa::kReference, nullptr, PrepareNoActivation, Eval<void>},
 };
 
 Status Prepare(KernelContext& ctx, Node& node) {

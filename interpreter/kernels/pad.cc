@@ -6,6 +6,7 @@
 // with the output's zero point, PADV2 with its constant, which must be quantized as the output.
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
+#include "interpreter/kernels/variant_types.h"
 #include "interpreter/kernels/quantization_params.h"
 #include "interpreter/kernels/reference/pad.h"
 #include "interpreter/thread_pool.h"
@@ -144,6 +145,8 @@ const KernelVariant<PadData> kConstantVariants[] = {
     EL_PAD_ROW("uint8", kU8, PrepareQuantizedFill, EvalConstant<uint8_t>),
     EL_PAD_ROW("int16", kI16, PrepareQuantizedFill, EvalConstant<int16_t>),
     EL_PAD_ROW("bool", kBool, nullptr, EvalConstant<bool>),
+    // float16 moves as its 16 bits: the constant's bits, or 0 (+0.0) without one.
+    EL_PAD_ROW("float16", kF16, nullptr, EvalConstant<int16_t>),
 };
 const KernelVariant<PadData> kMirrorVariants[] = {
     EL_PAD_ROW("1-byte", kMovableNumeric1Byte, nullptr, EvalMirror<uint8_t>),
@@ -200,3 +203,7 @@ const KernelRegistration* Register_MIRROR_PAD() {
 }
 
 }  // namespace edgelite
+
+EL_KERNEL_TYPES(PAD, kConstantVariants)
+EL_KERNEL_TYPES(PADV2, kConstantVariants)
+EL_KERNEL_TYPES(MIRROR_PAD, kMirrorVariants)

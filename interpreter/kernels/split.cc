@@ -6,6 +6,7 @@
 
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
+#include "interpreter/kernels/variant_types.h"
 #include "interpreter/thread_pool.h"
 
 namespace edgelite {
@@ -186,3 +187,6 @@ const KernelRegistration* Register_SPLIT() { return Registration<false>(); }
 const KernelRegistration* Register_SPLIT_V() { return Registration<true>(); }
 
 }  // namespace edgelite
+
+EL_KERNEL_TYPES(SPLIT, kSplitVariants)
+EL_KERNEL_TYPES(SPLIT_V, kSplitVVariants)

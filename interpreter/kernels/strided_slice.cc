@@ -8,6 +8,7 @@
 
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
+#include "interpreter/kernels/variant_types.h"
 #include "interpreter/kernels/string_moves.h"
 #include "interpreter/kernels/reference/strided_slice.h"
 #include "interpreter/thread_pool.h"
@@ -179,10 +180,11 @@ Status Eval(KernelContext& ctx, Node& node, StridedSliceData& data) {
 #define EL_SLICE_ROW(NAME, SET, WORD)                                                                            \
   {NAME, TypeSignature{{SET, kIndexTypes}, {kSameAsInput0}}, Isa::kReference, nullptr, nullptr, Eval<WORD>}
 const KernelVariant<StridedSliceData> kVariants[] = {
-    EL_SLICE_ROW("1-byte", kMovable1Byte, uint8_t),
-    EL_SLICE_ROW("2-byte", kMovable2Byte, uint16_t),
-    EL_SLICE_ROW("4-byte", kMovable4Byte, uint32_t),
-    EL_SLICE_ROW("8-byte", kMovable8Byte, uint64_t),
+    // Like LiteRT, any fixed-size dtype by its width (SLICE version 8 is float16; float64 is every version's).
+    EL_SLICE_ROW("1-byte", kFixedSize1Byte, uint8_t),
+    EL_SLICE_ROW("2-byte", kFixedSize2Byte, uint16_t),
+    EL_SLICE_ROW("4-byte", kFixedSize4Byte, uint32_t),
+    EL_SLICE_ROW("8-byte", kFixedSize8Byte, uint64_t),
     {"strings", TypeSignature{{kStr, kIndexTypes}, {kSameAsInput0}}, Isa::kReference, nullptr, nullptr,
      EvalStringsByIndex<StridedSliceData, Eval<uint32_t>>},
 };
@@ -280,3 +282,6 @@ const KernelRegistration* Register_STRIDED_SLICE() {
 }
 
 }  // namespace edgelite
+
+EL_KERNEL_TYPES(SLICE, kVariants)
+EL_KERNEL_TYPES(STRIDED_SLICE, kVariants)

@@ -1,4 +1,4 @@
-// TRANSPOSE: permutes the axes of a tensor of rank 0 to 6 by the perm tensor (input 1, int32/int64).
+// TRANSPOSE: permutes the axes of a tensor of rank 0 to 8 by the perm tensor (input 1, int32/int64).
 // The copy loop is planned once in prepare (optimized/transpose.h, twin of reference/transpose.h); a perm
 // known only at run time makes the output dynamic and the plan is made in eval.
 #include <algorithm>
@@ -13,8 +13,9 @@
 namespace edgelite {
 namespace {
 
-// .tflite runtimes accept up to 6 dimensions (enough for channel shuffles written as 5-D/6-D transposes).
-constexpr int kMaxRank = 6;
+// LiteRT accepts up to 8 dimensions (TRANSPOSE version 8; 5-D/6-D are versions 4/6).
+constexpr int kMaxRank = 8;
+static_assert(kMaxRank <= reference::kMaxTransposeRank, "the plan and the reference twin hold kMaxRank axes");
 
 struct TransposeData : VariantChoice<TransposeData> {
   optimized::TransposePlan plan;
@@ -84,8 +85,9 @@ Status EvalReference(KernelContext& ctx, Node& node, TransposeData& data) {
   return Status::Ok();
 }
 
-// Elements move bit for bit, so one row per ISA serves every dtype of each width.
-constexpr TypeSignature kTypes{{kMovableTypes, kIndexTypes}, {kSameAsInput0}};
+// Elements move bit for bit, so one row per ISA serves every dtype of each width (LiteRT, too, transposes
+// any type by its width: float16 is version 9, float64 every version).
+constexpr TypeSignature kTypes{{kFixedSizeTypes, kIndexTypes}, {kSameAsInput0}};
 
 const KernelVariant<TransposeData> kVariants[] = {
     EL_VECTOR_ISA_ROWS("elements", kTypes, nullptr, nullptr, EvalOptimized),

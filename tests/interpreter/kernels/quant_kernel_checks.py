@@ -16,9 +16,9 @@ def assert_bit_equal(got, expected, what=""):
     expected = np.asarray(expected)
     assert got.dtype == expected.dtype, (what, got.dtype, expected.dtype)
     assert got.shape == expected.shape, (what, got.shape, expected.shape)
-    if got.dtype.kind == "f":
-        mismatch = got.view(np.int32 if got.itemsize == 4 else np.int64) != expected.view(
-            np.int32 if got.itemsize == 4 else np.int64)
+    if got.dtype.kind == "f":  # bit patterns, so NaNs and signed zeros count
+        word = {2: np.int16, 4: np.int32, 8: np.int64}[got.itemsize]
+        mismatch = got.view(word) != expected.view(word)
     else:
         mismatch = got != expected
     if np.any(mismatch):

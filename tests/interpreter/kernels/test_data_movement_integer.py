@@ -62,7 +62,7 @@ def test_concatenation_int16_copies_whatever_the_scales():
 
 def test_concatenation_quantized_refuses_fused_activation_and_takes_bool():
     a = np.zeros((2, 2), np.int8)
-    with pytest.raises(EdgeliteError, match="fused activation .RELU. on quantized inputs is not supported"):
+    with pytest.raises(EdgeliteError, match="fused activation .RELU. on int8 inputs is not supported"):
         run_single_op("CONCATENATION", [a, a], {"axis": 0, "fused_activation_function": "RELU"},
                       input_quantization=[(0.1, 0)] * 2, output_quantization=(0.1, 0))
     x, y = np.array([[True, False]]), np.array([[False, False], [True, True]])

@@ -93,10 +93,11 @@ def test_matches_litert(value, constant_dims):
     np.testing.assert_array_equal(got, expected)
 
 
-def test_version_four_runs_and_five_is_refused():
+def test_versions_four_and_five_run_and_six_is_refused():
     np.testing.assert_array_equal(fill(np.array([2], np.int32), np.float16(1.0), version=4), [1.0, 1.0])
-    with pytest.raises(EdgeliteError, match="operator FILL version 5 is not supported"):
-        fill(np.array([2], np.int32), np.float16(1.0), version=5)
+    np.testing.assert_array_equal(fill(np.array([2], np.int32), np.float16(1.0), version=5), [1.0, 1.0])
+    with pytest.raises(EdgeliteError, match="operator FILL version 6 is not supported"):
+        fill(np.array([2], np.int32), np.float16(1.0), version=6)
 
 
 @pytest.mark.parametrize("constant_dims", [True, False])

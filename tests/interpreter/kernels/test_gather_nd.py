@@ -94,8 +94,8 @@ def test_shape_failures(params_shape, indices_shape, message):
 def test_type_failures():
     with pytest.raises(EdgeliteError, match=r"input 1 'input1' is float32, expected int32"):
         run_single_op("GATHER_ND", [np.zeros((3, 4), np.float32), np.zeros((1, 1), np.float32)])
-    with pytest.raises(EdgeliteError, match="operator GATHER_ND version 6 is not supported"):
-        run_single_op("GATHER_ND", [np.zeros((3, 4), np.float32), np.zeros((1, 1), np.int32)], version=6)
+    with pytest.raises(EdgeliteError, match="operator GATHER_ND version 7 is not supported"):
+        run_single_op("GATHER_ND", [np.zeros((3, 4), np.float32), np.zeros((1, 1), np.int32)], version=7)
 
 
 @requires_litert

@@ -69,8 +69,8 @@ def test_split_zero_sized_and_version_4():
     assert_parts_equal(split(x, 1, 2), numpy_split(x, [3, 3], 1))
     x = np.arange(12, dtype=np.int16).reshape(3, 4)
     assert_parts_equal(split(x, 0, 3, version=4), numpy_split(x, [1, 1, 1], 0))
-    with pytest.raises(edgelite.EdgeliteError, match="SPLIT version 5 is not supported \\(.*versions 1 to 4\\)"):
-        split(x, 0, 3, version=5)
+    with pytest.raises(edgelite.EdgeliteError, match="SPLIT version 6 is not supported \\(.*versions 1 to 5\\)"):
+        split(x, 0, 3, version=6)
 
 
 def test_split_large_multithreaded():
