@@ -36,7 +36,7 @@ struct BinaryKernels {
 
 EL_DECLARE_PER_VECTOR_ISA(BinaryKernels, kBinary)
 
-inline const BinaryKernels* BinaryFor(Isa isa) { return EL_FOR_VECTOR_ISA(isa, kBinary); }
+inline const BinaryKernels* BinaryFor(Isa isa) { return EL_FOR_VECTOR_ISA_WITH_BASELINE(isa, kBinary); }
 
 }  // namespace optimized
 }  // namespace edgelite

@@ -55,7 +55,7 @@ struct ReduceKernels {
 
 EL_DECLARE_PER_VECTOR_ISA(ReduceKernels, kReduce)
 
-inline const ReduceKernels* ReduceFor(Isa isa) { return EL_FOR_VECTOR_ISA(isa, kReduce); }
+inline const ReduceKernels* ReduceFor(Isa isa) { return EL_FOR_VECTOR_ISA_WITH_BASELINE(isa, kReduce); }
 
 }  // namespace optimized
 }  // namespace edgelite

@@ -5,9 +5,17 @@
 import contextlib
 import os
 
+import pytest
+
+from edgelite import _core
 from edgelite.testing import run_single_op
 
 _SWITCH = "EDGELITE_FORCE_REFERENCE_KERNELS"
+
+# x86-64 CPUs without AVX2 (or EDGELITE_MAX_ISA=portable) run the reference rows of the vector kernels: x86-64's
+# portable build holds only baseline-only integer loops (interpreter/kernels/optimized/vector_isa.h).
+needs_vector_kernels = pytest.mark.skipif(_core.cpu_features()["best_available"] == "portable",
+                                          reason="no vector kernels on an x86-64 CPU without AVX2")
 
 
 @contextlib.contextmanager

@@ -9,7 +9,7 @@ import edgelite
 from testutil import requires_litert
 from conv_family import ACTIVATION_AND_BIAS, activate, assert_close, check_both_kernels, random, windows
 from edgelite.testing import run_model, run_single_op, single_op_model
-from kernel_twins import run_optimized_and_reference
+from kernel_twins import needs_vector_kernels, run_optimized_and_reference
 
 
 def conv2d_reference(x, w, b, stride, dilation, padding, activation):
@@ -202,6 +202,7 @@ def test_rejects_non_float_input():
 
 
 
+@needs_vector_kernels
 def test_reference_switch_takes_effect():
     # The GEMM starts from the bias, the reference adds it last, so their outputs differ in the last bits;
     # identical outputs would mean the optimized kernel was compared with itself.

@@ -13,7 +13,7 @@ import edgelite
 from litert_builtin import requires_litert
 from lstm_cases import VARIANTS, lstm_options, split_variant, unidirectional_inputs
 from lstm_reference import lstm_sequence, make_params, quantize_params
-from kernel_twins import reference_kernels
+from kernel_twins import needs_vector_kernels, reference_kernels
 from sequence_models import (assert_close_relative, assert_hybrid_close, chosen_kernel, interpreter, invoke,
                              run_invokes, runtime_inputs, stateful_model)
 
@@ -73,6 +73,7 @@ def test_cell_activations(activation):
     assert_close_relative(run_invokes(model, [[x]])[0][0], expected, 1e-5, activation)
 
 
+@needs_vector_kernels
 def test_kernel_choice():
     model, _, _, _ = case("plain")
     assert chosen_kernel(model).startswith("float32 (")
