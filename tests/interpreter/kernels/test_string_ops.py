@@ -1,7 +1,7 @@
-"""The existing operators LiteRT runs on string tensors: RESHAPE, SQUEEZE, EXPAND_DIMS, GATHER (1-D params), GATHER_ND, SLICE,
-STRIDED_SLICE, TILE, FILL, EQUAL, NOT_EQUAL and SHAPE, against NumPy on object arrays and against LiteRT's builtin
-kernels, with runtime and constant string inputs (constants fold at prepare); operators that do not take strings
-refuse them at allocate with the node and tensor named."""
+"""The existing operators LiteRT runs on string tensors: RESHAPE, SQUEEZE, EXPAND_DIMS, GATHER (1-D params),
+GATHER_ND, SLICE, STRIDED_SLICE, TILE, FILL, EQUAL, NOT_EQUAL, SHAPE and RANK, against NumPy on object arrays and
+against LiteRT's builtin kernels, with runtime and constant string inputs (constants fold at prepare); operators
+that do not take strings refuse them at allocate with the node and tensor named."""
 
 import numpy as np
 import pytest
@@ -36,6 +36,7 @@ CASES = {
     "not_equal": ("NOT_EQUAL", [WORDS, np.array([[b""], [b"beta"]], object)], None, [], np.bool_,
                   WORDS != np.array([[b""], [b"beta"]], object)),
     "shape": ("SHAPE", [WORDS], {"out_type": "INT32"}, [], np.int32, np.array([2, 3], np.int32)),
+    "rank": ("RANK", [WORDS], None, [], np.int32, np.array(2, np.int32)),
 }
 
 
