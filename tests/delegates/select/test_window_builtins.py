@@ -38,7 +38,7 @@ DILATE_CASES = [((5,), [3]), ((3, 3), [2, 3]), ((2, 3, 4), [1, 2, 1]), ((2, 2, 3
 @requires_litert
 @pytest.mark.parametrize("shape,dilations", DILATE_CASES)
 @pytest.mark.parametrize("dtype", [np.float32, np.int8, np.int32, np.int64, np.bool_, np.float16, np.uint8,
-                                   np.int16])
+                                   np.int16, np.float64, np.complex64])
 def test_dilate_constant_dilations(shape, dilations, dtype):
     x = sample(shape, dtype)
     pad = sample((), dtype)
@@ -158,6 +158,41 @@ def test_reduce_window_functions_and_dtypes(function, dtype):
         else:
             np.testing.assert_array_equal(ours, expected)
         np.testing.assert_array_equal(ours, theirs)  # bit for bit, floats included
+
+
+@requires_litert
+def test_reduce_window_rank_6():
+    x = sample((2, 3, 2, 4, 3, 2), np.float32)
+    window, strides, dilations = [1, 2, 1, 2, 2, 1], [1, 1, 2, 2, 1, 1], [1, 1, 1, 2, 1, 1]
+    expected = reduce_window_ref(x, np.float32(0), window, strides, dilations, "ADD")
+    content = reduce_window_model(x.shape, np.float32, np.float32(0), window, strides, dilations, "ADD",
+                                  expected.shape)
+    (ours,), (theirs,) = run_edgelite(content, [x]), run_litert(content, [x])
+    np.testing.assert_allclose(ours, expected, rtol=1e-5, atol=1e-5)
+    np.testing.assert_array_equal(ours, theirs)
+
+
+def test_reduce_window_geometry_as_inputs():
+    """LiteRT requires constant window inputs; here they may also be model inputs (the output is then shaped at
+    each invoke)."""
+    b = ModelBuilder()
+    x = b.add_input("x", [6, 5], np.int32)
+    init = b.add_constant("init", np.array(-1000, np.int32))
+    geometry = [b.add_input(name, [2], np.int64) for name in ("window_shape", "window_strides", "window_dilations")]
+    y = b.add_tensor("y", [], np.int32)
+    b.add_operator("REDUCE_WINDOW", [x, init] + geometry, [y], {"reduce_function": "MAXIMUM"})
+    b.mark_output(y)
+    data = sample((6, 5), np.int32)
+    for window, strides, dilations in (([2, 2], [1, 1], [1, 1]), ([3, 1], [2, 3], [2, 1])):
+        feeds = [data] + [np.array(v, np.int64) for v in (window, strides, dilations)]
+        (ours,) = run_edgelite(b.build(), feeds)
+        np.testing.assert_array_equal(ours, reduce_window_ref(data, -1000, window, strides, dilations, "MAXIMUM"))
+
+
+def test_reduce_window_rank_7_is_refused():
+    content = reduce_window_model((1,) * 7, np.float32, np.float32(0), [1] * 7, [1] * 7, [1] * 7, "ADD", (1,) * 7)
+    with pytest.raises(edgelite.EdgeliteError, match="rank 1 to 6"):
+        run_edgelite(content, [np.zeros((1,) * 7, np.float32)])
 
 
 @requires_litert
