@@ -133,27 +133,27 @@ void WindowCheck(OpContext& c) {
 void WindowShape(OpContext& c) { c.ResizeOutput(0, Geometry(c).out); }
 
 // The accumulator step of LiteRT's kernel; integer sums and products are taken in the unsigned type of the
-// same width (after the usual promotions), so they wrap instead of overflowing.
-template <Function F, typename T>
-T Step(T a, T b) {
-  if constexpr (F == kAll) {
-    return static_cast<T>(a != T(0) && b != T(0));
-  } else if constexpr (F == kAny) {
-    return static_cast<T>(a != T(0) || b != T(0));
-  } else if constexpr (F == kMinimum) {
-    return a <= b ? a : b;
-  } else if constexpr (F == kMaximum) {
-    return a >= b ? a : b;
-  } else if constexpr (std::is_integral_v<T>) {
+// same width (after the usual promotions), so they wrap instead of overflowing. One loop per element type,
+// the function a switch inside it (a rare operator: code size over speed; the branch is the same each step).
+template <typename T>
+T Step(Function f, T a, T b) {
+  switch (f) {
+    case kAll: return static_cast<T>(a != T(0) && b != T(0));
+    case kAny: return static_cast<T>(a != T(0) || b != T(0));
+    case kMinimum: return a <= b ? a : b;
+    case kMaximum: return a >= b ? a : b;
+    default: break;
+  }
+  if constexpr (std::is_integral_v<T>) {
     using U = std::make_unsigned_t<decltype(a + b)>;
-    return static_cast<T>(F == kAdd ? static_cast<U>(a) + static_cast<U>(b) : static_cast<U>(a) * static_cast<U>(b));
+    return static_cast<T>(f == kAdd ? static_cast<U>(a) + static_cast<U>(b) : static_cast<U>(a) * static_cast<U>(b));
   } else {
-    return F == kAdd ? a + b : a * b;
+    return f == kAdd ? a + b : a * b;
   }
 }
 
-template <Function F, typename T>
-void ReduceWindows(const T* in, T* out, const WindowGeometry& g, const Shape& in_shape, T init) {
+template <typename T>
+void ReduceWindows(Function f, const T* in, T* out, const WindowGeometry& g, const Shape& in_shape, T init) {
   const int rank = static_cast<int>(in_shape.size());
   const std::vector<int64_t> in_strides = Strides(in_shape);
   int64_t outputs = 1, taps = 1;
@@ -167,23 +167,11 @@ void ReduceWindows(const T* in, T* out, const WindowGeometry& g, const Shape& in
     for (int64_t t = 0; t < taps; ++t) {
       int64_t at = origin;
       for (int i = 0; i < rank; ++i) at += w[i] * g.dilations[i] * in_strides[i];
-      acc = Step<F>(acc, in[at]);
+      acc = Step(f, acc, in[at]);
       for (int i = rank - 1; i >= 0 && ++w[i] == g.shape[i]; --i) w[i] = 0;
     }
     out[n] = acc;
     for (int i = rank - 1; i >= 0 && ++o[i] == g.out[i]; --i) o[i] = 0;
-  }
-}
-
-template <typename T>
-void ReduceWindowsOf(Function f, const T* in, T* out, const WindowGeometry& g, const Shape& shape, T init) {
-  switch (f) {
-    case kAdd: return ReduceWindows<kAdd>(in, out, g, shape, init);
-    case kMul: return ReduceWindows<kMul>(in, out, g, shape, init);
-    case kMinimum: return ReduceWindows<kMinimum>(in, out, g, shape, init);
-    case kMaximum: return ReduceWindows<kMaximum>(in, out, g, shape, init);
-    case kAll: return ReduceWindows<kAll>(in, out, g, shape, init);
-    case kAny: return ReduceWindows<kAny>(in, out, g, shape, init);
   }
 }
 
@@ -194,14 +182,14 @@ void WindowEval(OpContext& c) {
   if (x.type() == kLiteBool) {
     const auto* in = x.data<int8_t>();
     std::vector<int8_t> sums(y.num_elements());
-    ReduceWindowsOf<int8_t>(f, in, sums.data(), g, x.shape(), c.input(1).data<int8_t>()[0]);
+    ReduceWindows<int8_t>(f, in, sums.data(), g, x.shape(), c.input(1).data<int8_t>()[0]);
     for (size_t i = 0; i < sums.size(); ++i) y.data<bool>()[i] = sums[i] != 0;
     return;
   }
   Dispatch(WindowTypes{}, c, x.type(), "input", [&](auto tag) {
     using T = typename decltype(tag)::type;
     if constexpr (!std::is_same_v<T, bool>) {
-      ReduceWindowsOf<T>(f, x.data<T>(), y.data<T>(), g, x.shape(), c.input(1).data<T>()[0]);
+      ReduceWindows<T>(f, x.data<T>(), y.data<T>(), g, x.shape(), c.input(1).data<T>()[0]);
     }
   });
 }
