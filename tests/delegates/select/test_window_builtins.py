@@ -1,5 +1,7 @@
 """DILATE and REDUCE_WINDOW (delegates/select/builtins/window_ops.cc, served from libedgelite_select.so):
-one-node models against NumPy over options and dtypes, and against LiteRT 2.3.0 on the same file."""
+one-node models against NumPy over options and dtypes, and against LiteRT 2.3.0 on the same file. The models are
+built with ModelBuilder: TensorFlow 2.21's converter writes neither operator (tf.XlaReduceWindow and tf.XlaPad with
+interior padding are refused as "neither a custom op nor a flex op"), so there is no converted golden model."""
 
 import numpy as np
 import pytest
@@ -227,6 +229,18 @@ def test_reduce_window_bad_options(function, window, message):
                                   function, (3,))
     with pytest.raises(edgelite.EdgeliteError, match=message):
         run_edgelite(content, [np.zeros(4, np.float32)])
+
+
+def test_reduce_window_init_value_of_another_type():
+    b = ModelBuilder()
+    x = b.add_input("x", [4], np.float32)
+    ins = [x, b.add_constant("init", np.array(0, np.int32))]
+    ins += [b.add_constant(name, np.array([2], np.int64)) for name in ("shape", "strides", "dilations")]
+    y = b.add_tensor("y", [2], np.float32)
+    b.add_operator("REDUCE_WINDOW", ins, [y], {"reduce_function": "ADD"})
+    b.mark_output(y)
+    with pytest.raises(edgelite.EdgeliteError, match="init_value"):
+        run_edgelite(b.build(), [np.zeros(4, np.float32)])
 
 
 @requires_litert
