@@ -16,6 +16,7 @@
   X(COMPLEX_ABS, 1, 1)                   \
   X(CONV_3D, 1, 1)                       \
   X(CONV_3D_TRANSPOSE, 1, 1)             \
+  X(DILATE, 1, 1)                        \
   X(EMBEDDING_LOOKUP_SPARSE, 1, 1)       \
   X(IMAG, 1, 1)                          \
   X(LSH_PROJECTION, 1, 1)                \
@@ -27,6 +28,7 @@
   X(RANDOM_STANDARD_NORMAL, 1, 1)        \
   X(RANDOM_UNIFORM, 1, 1)                \
   X(REAL, 1, 1)                          \
+  X(REDUCE_WINDOW, 1, 1)                 \
   X(RFFT2D, 1, 1)                        \
   X(SEGMENT_SUM, 1, 1)                   \
   X(UNIQUE, 1, 1)                        \

@@ -2,6 +2,7 @@
 // lent or copied, prepare, the dynamic-tensor query), and the guarded lookup of a callee.
 #include <cstring>
 
+#include "interpreter/string_tensor.h"
 #include "interpreter/subgraph.h"
 
 namespace edgelite {
@@ -36,6 +37,14 @@ Status Subgraph::SetInput(int i, const Tensor& value, bool borrow) {
                                   " ", DimsToString(value.dims)));
   }
   InputBinding& binding = input_bindings_[i];
+  if (t.type == DataType::kString) {
+    // A string buffer's size is not the shape's: the callee's input gets a copy in a block of its own (never
+    // lent, so no binding has to give a string block back).
+    if (!HoldsStrings(value)) return Internal(StrCat("value for input '", t.name, "' holds no strings"));
+    EL_RETURN_IF_ERROR(ResizeStringTensor(t, t.dims, value.bytes));
+    std::memcpy(t.data, value.data, value.bytes);
+    return Status::Ok();
+  }
   const size_t bytes = t.RequiredBytes();
   if (bytes && !value.data) return Internal(StrCat("value for input '", t.name, "' of subgraph ", index_, " has no memory"));
   if (borrow) {

@@ -1,10 +1,11 @@
 // EXPAND_DIMS: the input with a 1 inserted at `axis` (a one-element int32 or int64 tensor, negative counting
-// from the end of the output's rank), values copied bit for bit (quantization kept). Folded when both inputs
-// are constant; when the axis has no values at prepare the output is sized at eval.
+// from the end of the output's rank), values copied bit for bit (quantization kept), strings too (as LiteRT).
+// Folded when both inputs are constant; when the axis has no values at prepare the output is sized at eval.
 #include <cstring>
 
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
+#include "interpreter/kernels/string_moves.h"
 #include "interpreter/kernels/variant_types.h"
 #include "interpreter/kernels/quantization_params.h"
 
@@ -45,6 +46,8 @@ Status PrepareCopy(KernelContext& ctx, Node& node, ExpandDimsData&) {
 const KernelVariant<ExpandDimsData> kVariants[] = {
     {"bytes", TypeSignature{{kFixedSizeTypes, kIndexTypes}, {kSameAsInput0}}, Isa::kReference, nullptr,
      PrepareCopy, Eval},
+    {"strings", TypeSignature{{kStr, kIndexTypes}, {kSameAsInput0}}, Isa::kReference, nullptr, nullptr,
+     EvalStringsByIndex<ExpandDimsData, Eval>},
 };
 
 Status Prepare(KernelContext& ctx, Node& node) {
@@ -65,7 +68,8 @@ Status Prepare(KernelContext& ctx, Node& node) {
 
 const KernelRegistration* Register_EXPAND_DIMS() {
   static const KernelRegistration reg{NewNodeData<ExpandDimsData>, DeleteNodeData<ExpandDimsData>, Prepare,
-                                      EvalSelectedVariant<ExpandDimsData>, /*fold_when_inputs_constant=*/true};
+                                      EvalSelectedVariant<ExpandDimsData>, /*fold_when_inputs_constant=*/true, false,
+                                      /*handles_strings=*/true};
   return &reg;
 }
 

@@ -1,7 +1,8 @@
 // IF: input 0 is a one-element bool; the then or else subgraph runs on inputs 1.. and its outputs become
 // the node's. Both branches are prepared at prepare (so either may run); the outputs are planned in the
 // caller's arena when both branches give static outputs of equal shapes, and are dynamic otherwise.
-// The branch reads the node's inputs where they are (lent, no copy); its outputs are copied out.
+// The branch reads the node's inputs where they are (lent, no copy; string tensors are copied, as their
+// buffers are blocks of their own); its outputs are copied out.
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/subgraph_call.h"
 
@@ -82,7 +83,8 @@ Status Eval(KernelContext& ctx, Node& node) {
 }  // namespace
 
 const KernelRegistration* Register_IF() {
-  static const KernelRegistration reg{Init, DeleteNodeData<IfData>, Prepare, Eval};
+  static const KernelRegistration reg{Init, DeleteNodeData<IfData>, Prepare, Eval, false, false,
+                                      /*handles_strings=*/true};
   return &reg;
 }
 

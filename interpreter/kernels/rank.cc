@@ -1,5 +1,5 @@
 // RANK: the input's number of dimensions as an int32 scalar. Only the input's shape is read, so the core
-// computes it at prepare whenever that shape is static (as SHAPE).
+// computes it at prepare whenever that shape is static (as SHAPE), and a string input is as good as any.
 #include "interpreter/kernels/kernel_util.h"
 
 namespace edgelite {
@@ -21,7 +21,7 @@ Status Eval(KernelContext& ctx, Node& node) {
 
 const KernelRegistration* Register_RANK() {
   static const KernelRegistration reg{nullptr, nullptr, Prepare, Eval, /*fold_when_inputs_constant=*/true,
-                                      /*output_depends_only_on_input_shapes=*/true};
+                                      /*output_depends_only_on_input_shapes=*/true, /*handles_strings=*/true};
   return &reg;
 }
 

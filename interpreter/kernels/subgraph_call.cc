@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "interpreter/kernels/kernel_util.h"
+#include "interpreter/string_tensor.h"
 
 namespace edgelite {
 
@@ -68,6 +69,13 @@ Status SetCalleeInputs(KernelContext& ctx, const Node& node, CalledGraph& callee
 }
 
 Status CopyTensorInto(KernelContext& ctx, const Node& node, const Tensor& src, Tensor& dst) {
+  if (src.type == DataType::kString) {
+    if (dst.data == src.data) return Status::Ok();
+    EL_KERNEL_CHECK(ctx, node, HoldsStrings(src), "'", src.name, "' holds no strings");
+    EL_RETURN_IF_ERROR(ctx.ResizeStringTensor(dst, src.dims, src.bytes));
+    std::memcpy(dst.data, src.data, src.bytes);
+    return Status::Ok();
+  }
   if (dst.dims != src.dims || !dst.data) EL_RETURN_IF_ERROR(ctx.ResizeTensor(dst, src.dims));
   const size_t bytes = src.RequiredBytes();
   if (bytes == 0 || dst.data == src.data) return Status::Ok();

@@ -4,7 +4,8 @@
 //
 // Each carried value lives in the node's output tensor between iterations: cond and body read it there
 // (lent, not copied: a subgraph never writes its inputs), and after each body run its outputs are copied
-// back, one copy per value and iteration (none for a value the body passes through unchanged). When the
+// back, one copy per value and iteration (none for a value the body passes through unchanged; string values
+// are copied in as well, their buffers being blocks of their own). When the
 // body keeps every shape (its outputs have its inputs' shapes and nothing in it is dynamic) the outputs
 // are planned in the caller's arena and nothing is resized while looping. Otherwise (a growing tensor, a
 // data-dependent shape inside the body) the outputs are dynamic: each iteration gives cond and body the
@@ -136,7 +137,8 @@ Status Eval(KernelContext& ctx, Node& node) {
 }  // namespace
 
 const KernelRegistration* Register_WHILE() {
-  static const KernelRegistration reg{Init, DeleteNodeData<WhileData>, Prepare, Eval};
+  static const KernelRegistration reg{Init, DeleteNodeData<WhileData>, Prepare, Eval, false, false,
+                                      /*handles_strings=*/true};
   return &reg;
 }
 

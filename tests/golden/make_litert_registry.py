@@ -4,8 +4,12 @@ installed ai-edge-litert accepts, asked of LiteRT itself. Each builtin code (Sta
 kernel and fails with "Didn't find op for builtin opcode" when its resolver has no registration for the
 pair (construction runs no prepare, and it maps every opcode to a kernel before it parses any node's options,
 so a model whose tensors or options suit no kernel still resolves). The custom ops
-LiteRT's builtin resolver adds are probed by name the same way. tensorflow/lite/core/kernels/register.cc is
-the cross-check: its AddBuiltin(op, kernel, min, max) lines give the same ranges.
+LiteRT's builtin resolver adds are probed by name too, but construction accepts every custom code at every
+version (an unresolved custom op becomes a placeholder that fails at prepare): for them the probe also
+allocates tensors, where LiteRT says "Encountered unresolved custom op" for a (name, version) its resolver
+lacks and runs the kernel's prepare for one it has. tensorflow/lite/core/kernels/register.cc is the
+cross-check: its AddBuiltin(op, kernel, min, max) lines give the same ranges, its AddCustom(name, kernel)
+lines (version 1, the default) the customs'.
 
 Run from tests/: PYTHONPATH=../build/dev/site python golden/make_litert_registry.py"""
 
@@ -34,13 +38,20 @@ def _resolves(op, version, custom_code=None):
                    custom_options=b"" if custom_code else None)
     b.mark_output(y)
     try:
-        Interpreter(model_content=b.build(),
-                    experimental_op_resolver_type=OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES)
-        return True
+        interpreter = Interpreter(model_content=b.build(),
+                                  experimental_op_resolver_type=OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES)
     except (ValueError, RuntimeError) as e:
         # LiteRT resolves every opcode before it parses a node's options: any other complaint (options a
         # one-node model lacks, such as BUCKETIZE's boundaries) means the pair resolved.
         return "Didn't find op for" not in str(e)
+    if custom_code is None:
+        return True
+    try:
+        interpreter.allocate_tensors()
+    except (ValueError, RuntimeError) as e:
+        # The kernel's own prepare refusing the one-input model means it resolved.
+        return "unresolved custom op" not in str(e)
+    return True
 
 
 def _version_range(op, custom_code=None):
@@ -88,7 +99,7 @@ def main():
     for name in CUSTOM_OPS:
         r = _version_range("CUSTOM", custom_code=name)
         if r is not None:
-            # LiteRT registers these customs for every version: [1, null] says "no upper bound".
+            # [first, null] would say "no upper bound" (every probed version resolves).
             customs[name] = [r[0], None if r[1] == MAX_PROBED_VERSION else r[1]]
     table = {
         "litert_version": getattr(ai_edge_litert, "__version__", "unknown"),

@@ -20,10 +20,6 @@ UNCHECKED = ("LiteRT's newer versions add dtypes or options this kernel has not 
 
 # Builtins (name -> reason) whose LiteRT version range edgelite does not cover yet.
 GAPS = {
-    # Builtins outside issue 17's list that LiteRT 2.3.0 registers (StableHLO-style ops with a TFLite code).
-    "DILATE": "not assigned: LiteRT 2.3.0 registers it (the StableHLO dilate as a TFLite builtin); no kernel yet",
-    "REDUCE_WINDOW": "not assigned: LiteRT 2.3.0 registers it (the StableHLO reduce_window as a TFLite builtin); "
-                     "no kernel yet",
     # Operators edgelite runs, at fewer versions than LiteRT registers.
     "ADD": UNCHECKED, "DEQUANTIZE": UNCHECKED, "FULLY_CONNECTED": UNCHECKED,
     "MUL": UNCHECKED, "SOFTMAX": UNCHECKED,
@@ -34,12 +30,7 @@ GAPS = {
 }
 
 # Custom operators LiteRT's builtin resolver registers (name -> reason) whose versions edgelite does not cover.
-CUSTOM_VERSIONS = ("the plugin's kernel takes version 1, which TensorFlow's converter writes; LiteRT 2.3.0 resolves "
-                   "this custom code at every version the probe tried (make_litert_registry.py)")
-CUSTOM_GAPS = {
-    "NumericVerify": CUSTOM_VERSIONS, "Mfcc": CUSTOM_VERSIONS, "AudioSpectrogram": CUSTOM_VERSIONS,
-    "TFLite_Detection_PostProcess": CUSTOM_VERSIONS,
-}
+CUSTOM_GAPS = {}
 
 
 def plugin_served_ops():

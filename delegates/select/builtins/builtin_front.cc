@@ -3,7 +3,8 @@
 // a node's builtin options (ElNodeInfo.op_table, the operator's FlatBuffers table) become the kernel's
 // attributes; what LiteRT's builtin does beyond the TF op (CONV_3D's bias and fused activation, the
 // dtypes LiteRT accepts, RFFT2D's power-of-two lengths) is checked or applied here, so no compute code
-// is written twice. `edgelite_register_builtin_ops` registers exactly the list the core has.
+// is written twice (DILATE and REDUCE_WINDOW run on window_ops.cc's kernels).
+// `edgelite_register_builtin_ops` registers exactly the list the core has.
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -232,6 +233,15 @@ void SparseAttrs(const fb::Operator* op, BuiltinNode& flex) {
   flex.def.attr["combiner"] = Int(o ? o->combiner() : 0);
 }
 
+// REDUCE_WINDOW's reduce_function; LiteRT fails at eval without one, this front at init, naming it.
+void ReduceWindowAttrs(const fb::Operator* op, BuiltinNode& flex) {
+  const fb::ReduceWindowOptions* o = op ? op->builtin_options2_as_ReduceWindowOptions() : nullptr;
+  if (o == nullptr || o->reduce_function() == fb::ReduceWindowFunction_UNSUPPORTED) {
+    Fail("ReduceWindowOptions.reduce_function must be ADD, MUL, MINIMUM, MAXIMUM, ALL or ANY");
+  }
+  flex.def.attr["reduce_function"] = Int(o->reduce_function());
+}
+
 void LshAttrs(const fb::Operator* op, BuiltinNode& flex) {
   const fb::LSHProjectionOptions* o = op ? op->builtin_options_as_LSHProjectionOptions() : nullptr;
   flex.def.attr["type"] = Int(o ? o->type() : 0);
@@ -243,6 +253,7 @@ const Front kFronts[] = {
     {fb::BuiltinOperator_COMPLEX_ABS, "COMPLEX_ABS", 1, nullptr, nullptr, nullptr},
     {fb::BuiltinOperator_CONV_3D, "Conv3D", 2, Conv3dAttrs, Conv3dCheck, Conv3dAfter},
     {fb::BuiltinOperator_CONV_3D_TRANSPOSE, "Conv3DBackpropInputV2", 3, Conv3dAttrs, Conv3dCheck, Conv3dAfter},
+    {fb::BuiltinOperator_DILATE, "DILATE", 3, nullptr, nullptr, nullptr},
     {fb::BuiltinOperator_EMBEDDING_LOOKUP_SPARSE, "EMBEDDING_LOOKUP_SPARSE", 5, SparseAttrs, nullptr, nullptr},
     {fb::BuiltinOperator_IMAG, "IMAG", 1, nullptr, nullptr, nullptr},
     {fb::BuiltinOperator_LSH_PROJECTION, "LSH_PROJECTION", 3, LshAttrs, nullptr, nullptr},
@@ -254,6 +265,7 @@ const Front kFronts[] = {
     {fb::BuiltinOperator_RANDOM_STANDARD_NORMAL, "RANDOM_STANDARD_NORMAL", 1, RandomAttrs, nullptr, nullptr},
     {fb::BuiltinOperator_RANDOM_UNIFORM, "RANDOM_UNIFORM", 1, RandomAttrs, nullptr, nullptr},
     {fb::BuiltinOperator_REAL, "REAL", 1, nullptr, nullptr, nullptr},
+    {fb::BuiltinOperator_REDUCE_WINDOW, "REDUCE_WINDOW", 5, ReduceWindowAttrs, nullptr, nullptr},
     {fb::BuiltinOperator_RFFT2D, "RFFT2D", 2, nullptr, Rfft2dCheck, nullptr},
     {fb::BuiltinOperator_SEGMENT_SUM, "SegmentSum", 2, nullptr, SegmentSumCheck, nullptr},
     {fb::BuiltinOperator_UNIQUE, "Unique", 1, UniqueAttrs, UniqueCheck, nullptr},
@@ -282,7 +294,7 @@ void* BuiltinInit(const ElContextApi* api, ElContext* ctx, const ElNodeInfo* nod
   *status = Guard(api, ctx, [&] {
     const Front* front = FrontFor(node->builtin_code);
     const KernelDef* kernel = front ? FindKernelByOp(front->tf_op) : nullptr;
-    for (const auto* own : {&LiteRtRandomKernels(), &LiteRtValueKernels()}) {
+    for (const auto* own : {&LiteRtRandomKernels(), &LiteRtValueKernels(), &LiteRtWindowKernels()}) {
       for (const KernelDef& k : *own) {
         if (front && !kernel && std::strcmp(k.op, front->tf_op) == 0) kernel = &k;
       }

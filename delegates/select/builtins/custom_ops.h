@@ -1,7 +1,7 @@
 // Kernels of LiteRT's own operators with no TF op to share: its custom operators
 // (TFLite_Detection_PostProcess, ..., EL_FOR_EACH_PLUGIN_CUSTOM_OP of interpreter/plugin_ops.h), whose
 // FlexBuffers map of options becomes the node's attributes at init (custom_front.cc), and its stateful
-// random builtins (random_ops.cc) and a few value ops (value_ops.cc). They are KernelDefs like every other here.
+// random builtins (random_ops.cc), a few value ops (value_ops.cc) and DILATE / REDUCE_WINDOW (window_ops.cc). They are KernelDefs like every other here.
 #pragma once
 
 #include "delegates/select/flex/kernel.h"
@@ -26,6 +26,9 @@ const std::vector<KernelDef>& LiteRtRandomKernels();
 // BUCKETIZE (attribute boundaries, a float list), REAL, IMAG, COMPLEX_ABS, MATRIX_SET_DIAG,
 // EMBEDDING_LOOKUP_SPARSE (attribute combiner) (value_ops.cc).
 const std::vector<KernelDef>& LiteRtValueKernels();
+// DILATE and REDUCE_WINDOW (window_ops.cc; REDUCE_WINDOW's attribute reduce_function is the
+// ReduceWindowFunction code).
+const std::vector<KernelDef>& LiteRtWindowKernels();
 
 // Adds one ElCustomKernel per operator of EL_FOR_EACH_PLUGIN_CUSTOM_OP; false (with `missing` naming them)
 // when the library has no kernel for some.

@@ -1,7 +1,7 @@
-"""The existing operators LiteRT runs on string tensors: RESHAPE, SQUEEZE, GATHER (1-D params), GATHER_ND, SLICE,
-STRIDED_SLICE, TILE, FILL, EQUAL, NOT_EQUAL and SHAPE, against NumPy on object arrays and against LiteRT's builtin
-kernels, with runtime and constant string inputs (constants fold at prepare); operators that do not take strings
-refuse them at allocate with the node and tensor named."""
+"""The existing operators LiteRT runs on string tensors: RESHAPE, SQUEEZE, EXPAND_DIMS, GATHER (1-D params),
+GATHER_ND, SLICE, STRIDED_SLICE, TILE, FILL, EQUAL, NOT_EQUAL, SHAPE and RANK, against NumPy on object arrays and
+against LiteRT's builtin kernels, with runtime and constant string inputs (constants fold at prepare); operators
+that do not take strings refuse them at allocate with the node and tensor named."""
 
 import numpy as np
 import pytest
@@ -17,6 +17,8 @@ S = np.dtype(object)
 CASES = {
     "reshape": ("RESHAPE", [WORDS, np.array([3, 2], np.int32)], None, [1], S, WORDS.reshape(3, 2)),
     "reshape_flat": ("RESHAPE", [WORDS, np.array([-1], np.int32)], None, [1], S, WORDS.reshape(-1)),
+    "expand_dims": ("EXPAND_DIMS", [WORDS, np.array([1], np.int32)], None, [1], S, WORDS[:, None]),
+    "expand_dims_int64_last": ("EXPAND_DIMS", [WORDS, np.array([-1], np.int64)], None, [1], S, WORDS[..., None]),
     "squeeze": ("SQUEEZE", [WORDS.reshape(2, 1, 3)], {"squeeze_dims": [1]}, [], S, WORDS),
     "gather": ("GATHER", [WORDS.reshape(-1), np.array([[5, 0], [2, 2]], np.int32)], {"axis": 0}, [1], S,
                WORDS.reshape(-1)[[[5, 0], [2, 2]]]),
@@ -34,6 +36,7 @@ CASES = {
     "not_equal": ("NOT_EQUAL", [WORDS, np.array([[b""], [b"beta"]], object)], None, [], np.bool_,
                   WORDS != np.array([[b""], [b"beta"]], object)),
     "shape": ("SHAPE", [WORDS], {"out_type": "INT32"}, [], np.int32, np.array([2, 3], np.int32)),
+    "rank": ("RANK", [WORDS], None, [], np.int32, np.array(2, np.int32)),
 }
 
 
@@ -97,6 +100,17 @@ def test_runtime_shape_gives_a_string_output_its_shape_at_invoke():
         interp.set_tensor(1, np.array(shape, np.int32))
         interp.invoke()
         assert_same(interp.get_tensor(interp.get_output_details()[0]["index"]), WORDS.reshape(shape))
+
+
+def test_expand_dims_with_a_runtime_axis():
+    model = single_op_model("EXPAND_DIMS", [WORDS, np.array([0], np.int32)], output_types=S)
+    interp = edgelite.Interpreter(model_content=model)
+    interp.allocate_tensors()
+    interp.set_tensor(0, WORDS)
+    for axis in (0, 2, -2):
+        interp.set_tensor(1, np.array([axis], np.int32))
+        interp.invoke()
+        assert_same(interp.get_tensor(interp.get_output_details()[0]["index"]), np.expand_dims(WORDS, axis))
 
 
 def test_gather_string_params_must_be_one_dimensional():
