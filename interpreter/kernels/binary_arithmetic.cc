@@ -1,7 +1,8 @@
 // ADD, SUB, MUL, DIV, SQUARED_DIFFERENCE, MAXIMUM, MINIMUM, POW, FLOOR_DIV, FLOOR_MOD and PRELU:
 // element-wise with NumPy broadcasting and a fused clamp (ADD/SUB/MUL/DIV only). One file for the family
 // because they differ only in the scalar operation (reference/binary_ops.h); float32, int32 and int64
-// (PRELU float32; its alpha, input 1, is usually a per-channel constant of shape [C]), and the quantized
+// (PRELU float32; its alpha, input 1, is usually a per-channel constant of shape [C]; ADD and MUL float16;
+// FLOOR_DIV int8 and int16 as plain integers), and the quantized
 // rows of binary_quantized.cc (int8/uint8/int16 ADD, SUB, MUL, PRELU; int8 SQUARED_DIFFERENCE; MAXIMUM and
 // MINIMUM compare the raw integers, as LiteRT, which reads no quantization for them). Inputs that line up
 // simply run the vectorized loops of optimized/binary_elementwise; other broadcasts, and the reference
@@ -9,6 +10,7 @@
 #include <cmath>
 
 #include "interpreter/kernels/binary_arithmetic.h"
+#include "interpreter/kernels/reference/half.h"
 #include "interpreter/thread_pool.h"
 
 namespace edgelite {
@@ -100,6 +102,46 @@ Status EvalReference(KernelContext& ctx, Node& node, BinaryData& d) {
   return Status::Ok();
 }
 
+// float16 (ADD, MUL): as LiteRT's half kernels, each pair widened to float32, the float operation, the result
+// rounded to the nearest half (correctly rounded: a float32 sum or product of halves rounds once more
+// harmlessly), then clamped to the activation's range within the largest half: LiteRT's activation range for
+// half is the type's, so an overflow (or an infinite input) gives +-65504, not infinity; NaN stays NaN.
+Status EvalF16(KernelContext& ctx, Node& node, BinaryData& d) {
+  const uint16_t* pa = ctx.input(node, 0)->data_as<uint16_t>();
+  const uint16_t* pb = ctx.input(node, 1)->data_as<uint16_t>();
+  uint16_t* po = ctx.output(node, 0)->data_as<uint16_t>();
+  const float lo = std::max(d.range.min, -65504.f), hi = std::min(d.range.max, 65504.f);
+  // One loop for both operators, on one thread: float16 is rare.
+  reference::ForEachBroadcastIndex(d.plan, 0, d.plan.total, [&](int64_t o, int64_t ia, int64_t ib) {
+    const float a = reference::HalfToFloat(pa[ia]), b = reference::HalfToFloat(pb[ib]);
+    po[o] = reference::FloatToHalf(reference::ClampBinary(d.op == BinaryOp::kMul ? a * b : a + b, lo, hi));
+  });
+  return Status::Ok();
+}
+
+// FLOOR_DIV on int8 and int16: one loop for both widths (rare types; one thread), values widened to int32.
+Status EvalFloorDivNarrow(KernelContext& ctx, Node& node, BinaryData& d) {
+  const Tensor& a = *ctx.input(node, 0);
+  const Tensor& b = *ctx.input(node, 1);
+  void* out = ctx.output(node, 0)->data;
+  const bool bytes = a.type == DataType::kInt8;
+  auto load = [bytes](const void* p, int64_t i) -> int32_t {
+    return bytes ? static_cast<const int8_t*>(p)[i] : static_cast<const int16_t*>(p)[i];
+  };
+  for (int64_t i = 0; i < b.num_elements(); ++i) {
+    if (load(b.data, i) == 0) return ctx.Error(node, "integer division by zero", StatusCode::kInvalidArgument);
+  }
+  reference::ForEachBroadcastIndex(d.plan, 0, d.plan.total, [&](int64_t o, int64_t ia, int64_t ib) {
+    const int32_t q = reference::FloorDiv(load(a.data, ia), load(b.data, ib));
+    if (bytes) {
+      static_cast<int8_t*>(out)[o] = static_cast<int8_t>(q);
+    } else {
+      static_cast<int16_t*>(out)[o] = static_cast<int16_t>(q);
+    }
+  });
+  return Status::Ok();
+}
+
 template <BinaryOp kOp, typename T>
 Status PrepareOptimized(KernelContext& ctx, Node& node, BinaryData& d) {
   const optimized::BinaryKernels& k = *optimized::BinaryFor(d.variant->isa);
@@ -123,6 +165,7 @@ Status EvalOptimized(KernelContext& ctx, Node& node, BinaryData& d) {
 }
 
 constexpr TypeSignature kF32Types{{kF32, kF32}, {kF32}};
+constexpr TypeSignature kF16Types{{kF16, kF16}, {kF16}};
 constexpr TypeSignature kI32Types{{kI32, kI32}, {kI32}};
 constexpr TypeSignature kI64Types{{kI64, kI64}, {kI64}};
 constexpr TypeSignature kI8Types{{kI8, kI8}, {kI8}};
@@ -148,6 +191,7 @@ constexpr TypeSignature kI16Types{{kI16, kI16}, {kI16}};
   EL_QUANTIZED_ROW(NAME, TYPES, T)
 // Raw integer rows (MAXIMUM, MINIMUM): no clamp, no quantization read.
 #define EL_RAW_ROW(NAME, TYPES, T) {NAME, TYPES, Isa::kReference, nullptr, nullptr, EvalReference<kOp, T>}
+#define EL_F16_ROW {"float16", kF16Types, Isa::kReference, nullptr, PrepareClamp, EvalF16}
 
 // DIV.
 template <BinaryOp kOp>
@@ -163,30 +207,41 @@ struct BaselineVariants {
 };
 template <>
 struct Variants<BinaryOp::kPow> : BaselineVariants<BinaryOp::kPow> {};
+// FLOOR_DIV also on int8 and int16 (plain integers, quantization not read, as LiteRT).
 template <>
-struct Variants<BinaryOp::kFloorDiv> : BaselineVariants<BinaryOp::kFloorDiv> {};
-template <>
-struct Variants<BinaryOp::kFloorMod> : BaselineVariants<BinaryOp::kFloorMod> {};
-template <BinaryOp kOp>
-struct AddSubVariants {
+struct Variants<BinaryOp::kFloorDiv> {
+  static constexpr BinaryOp kOp = BinaryOp::kFloorDiv;
   static constexpr KernelVariant<BinaryData> kTable[] = {
-      EL_NUMERIC_ROWS,
-      EL_QUANTIZED_ROWS("int8", kI8Types, int8_t),
-      EL_QUANTIZED_ROWS("uint8", kU8Types, uint8_t),
-      {"int16 power-of-two scales", kI16Types, Isa::kReference, Int16PowerOfTwoScales, PrepareInt16PowerOfTwo<kOp>,
-       EvalInt16PowerOfTwo<kOp>, "pot_scale_int16 and power-of-two scales"},
-      EL_QUANTIZED_ROWS("int16", kI16Types, int16_t),
-  };
+      EL_BASELINE_BINARY_ROWS("float32", kF32Types, float), EL_BASELINE_BINARY_ROWS("int32", kI32Types, int32_t),
+      EL_BASELINE_BINARY_ROWS("int64", kI64Types, int64_t),
+      {"int8", kI8Types, Isa::kReference, nullptr, nullptr, EvalFloorDivNarrow},
+      {"int16", kI16Types, Isa::kReference, nullptr, nullptr, EvalFloorDivNarrow}};
 };
 template <>
-struct Variants<BinaryOp::kAdd> : AddSubVariants<BinaryOp::kAdd> {};
+struct Variants<BinaryOp::kFloorMod> : BaselineVariants<BinaryOp::kFloorMod> {};
+// ADD and SUB share the quantized rows; float16 is ADD's alone (LiteRT's SUB has none).
+#define EL_ADD_SUB_QUANTIZED_ROWS                                                                                   \
+  EL_QUANTIZED_ROWS("int8", kI8Types, int8_t), EL_QUANTIZED_ROWS("uint8", kU8Types, uint8_t),                       \
+  {"int16 power-of-two scales", kI16Types, Isa::kReference, Int16PowerOfTwoScales, PrepareInt16PowerOfTwo<kOp>,      \
+   EvalInt16PowerOfTwo<kOp>, "pot_scale_int16 and power-of-two scales"},                                            \
+  EL_QUANTIZED_ROWS("int16", kI16Types, int16_t)
 template <>
-struct Variants<BinaryOp::kSub> : AddSubVariants<BinaryOp::kSub> {};
+struct Variants<BinaryOp::kAdd> {
+  static constexpr BinaryOp kOp = BinaryOp::kAdd;
+  static constexpr KernelVariant<BinaryData> kTable[] = {EL_NUMERIC_ROWS, EL_F16_ROW, EL_ADD_SUB_QUANTIZED_ROWS};
+};
+template <>
+struct Variants<BinaryOp::kSub> {
+  static constexpr BinaryOp kOp = BinaryOp::kSub;
+  static constexpr KernelVariant<BinaryData> kTable[] = {EL_NUMERIC_ROWS, EL_ADD_SUB_QUANTIZED_ROWS};
+};
+#undef EL_ADD_SUB_QUANTIZED_ROWS
 template <>
 struct Variants<BinaryOp::kMul> {
   static constexpr BinaryOp kOp = BinaryOp::kMul;
   static constexpr KernelVariant<BinaryData> kTable[] = {
       EL_NUMERIC_ROWS,
+      EL_F16_ROW,
       EL_QUANTIZED_ROWS("int8", kI8Types, int8_t),
       EL_QUANTIZED_ROWS("uint8", kU8Types, uint8_t),
       EL_QUANTIZED_ROWS("int16", kI16Types, int16_t),
@@ -229,6 +284,7 @@ struct Variants<BinaryOp::kPRelu> {
 #undef EL_QUANTIZED_ROW
 #undef EL_QUANTIZED_ROWS
 #undef EL_RAW_ROW
+#undef EL_F16_ROW
 
 template <BinaryOp kOp>
 Status Prepare(KernelContext& ctx, Node& node) {

@@ -25,12 +25,14 @@ GAPS = {
     "REDUCE_WINDOW": "not assigned: LiteRT 2.3.0 registers it (the StableHLO reduce_window as a TFLite builtin); "
                      "no kernel yet",
     # Operators edgelite runs, at fewer versions than LiteRT registers.
-    "ADD": UNCHECKED, "DEQUANTIZE": UNCHECKED, "FULLY_CONNECTED": UNCHECKED,
-    "MUL": UNCHECKED, "SOFTMAX": UNCHECKED,
-"CAST": UNCHECKED,
-    "SIN": UNCHECKED, "SQRT": UNCHECKED,
-    "FLOOR_DIV": UNCHECKED, "COS": UNCHECKED,
-    "QUANTIZE": UNCHECKED, "SELECT_V2": UNCHECKED, "GELU": UNCHECKED,
+    "DEQUANTIZE": "versions 7, 8 and 9 add int2, uint4 and float8 inputs (op_version.cc): edgelite has no tensor "
+                  "type for them (tensor.h), so a model holding one fails at load",
+    "FULLY_CONNECTED": "version 14 adds int2 weights (op_version.cc): edgelite has no int2 tensor type (tensor.h)",
+    "CAST": "versions 7, 8 and 9 add bfloat16, int2/uint4 and float8 inputs or outputs (op_version.cc): edgelite "
+            "has no tensor type for them (tensor.h)",
+    "QUANTIZE": "versions 4 and 5 add int4 and uint4 inputs or outputs (op_version.cc): edgelite has no int4/uint4 "
+                "tensor type (tensor.h); version 6 (int8/uint8 -> int16 requantization) runs",
+    "SELECT_V2": "version 2 adds uint32 values (op_version.cc): edgelite has no uint32 tensor type (tensor.h)",
 }
 
 # Custom operators LiteRT's builtin resolver registers (name -> reason) whose versions edgelite does not cover.

@@ -138,3 +138,32 @@ def test_comparisons(op, dtype):
 def test_comparison_needs_bool_output():
     with pytest.raises(edgelite.EdgeliteError, match="output 0 'output0' is float32, expected bool"):
         run_single_op("LESS", [np.zeros(2, np.float32), np.zeros(2, np.float32)])
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int16])
+def test_floor_div_int8_int16(dtype):
+    """FLOOR_DIV version 3: int8 and int16 as plain integers (LiteRT reads no quantization for them), rounding
+    toward negative infinity, over a broadcast; a zero divisor is refused."""
+    rng = np.random.default_rng(np.dtype(dtype).itemsize)
+    info = np.iinfo(dtype)
+    a = rng.integers(info.min + 1, info.max + 1, (2, 3, 7)).astype(dtype)
+    b = rng.integers(-9, 10, (3, 1)).astype(dtype)
+    b[b == 0] = 3
+    (y,) = run_single_op("FLOOR_DIV", [a, b], version=3, num_threads=2)
+    assert y.dtype == dtype
+    np.testing.assert_array_equal(y, np.floor_divide(a, b))
+    with pytest.raises(edgelite.InvalidArgumentError, match="division by zero"):
+        run_single_op("FLOOR_DIV", [a, np.zeros((3, 1), dtype)], version=3)
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int16])
+def test_floor_div_int8_int16_matches_litert(dtype):
+    pytest.importorskip("ai_edge_litert")
+    from litert_builtin import run_litert_reference
+    rng = np.random.default_rng(4)
+    info = np.iinfo(dtype)
+    a = rng.integers(info.min + 1, info.max + 1, (4, 50)).astype(dtype)
+    b = rng.integers(-20, 21, (4, 50)).astype(dtype)
+    b[b == 0] = -7
+    (want,) = run_litert_reference("FLOOR_DIV", [a, b], version=3)
+    np.testing.assert_array_equal(run_single_op("FLOOR_DIV", [a, b], version=3)[0], want)
