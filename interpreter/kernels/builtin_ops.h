@@ -86,7 +86,7 @@
   X(GREATER_EQUAL, 3)               \
   X(TRANSPOSE_CONV, 5)              \
   X(SELECT, 4)                      \
-  X(SELECT_V2, 1)                   \
+  X(SELECT_V2, 2)                   \
   X(LOGICAL_AND, 1)                 \
   X(LOGICAL_OR, 1)                  \
   X(LOGICAL_NOT, 1)                 \

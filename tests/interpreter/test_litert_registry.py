@@ -32,7 +32,6 @@ GAPS = {
             "has no tensor type for them (tensor.h)",
     "QUANTIZE": "versions 4 and 5 add int4 and uint4 inputs or outputs (op_version.cc): edgelite has no int4/uint4 "
                 "tensor type (tensor.h); version 6 (int8/uint8 -> int16 requantization) runs",
-    "SELECT_V2": "version 2 adds uint32 values (op_version.cc): edgelite has no uint32 tensor type (tensor.h)",
 }
 
 # Custom operators LiteRT's builtin resolver registers (name -> reason) whose versions edgelite does not cover.
@@ -115,8 +114,9 @@ def test_new_core_ops_match_litert_ranges(name):
 
 
 def test_versions_that_only_add_dtypes_this_build_lacks():
-    """SQUEEZE 2 (string input), SELECT 4 (uint32) and TRANSPOSE_CONV 5 (int16 with quantized_bias_type) add only
-    dtypes edgelite does not run: the versions are accepted, the old dtypes run, the new ones are refused by name."""
+    """SQUEEZE 2 (string input) and TRANSPOSE_CONV 5 (int16 with quantized_bias_type) add only dtypes edgelite
+    does not run: the versions are accepted, the old dtypes run, the new ones are refused by name. (SELECT 4's
+    uint32 runs: test_select.py.)"""
     x = np.arange(6, dtype=np.float32).reshape(1, 6)
     np.testing.assert_array_equal(run_single_op("SQUEEZE", [x], {"squeeze_dims": [0]}, version=2)[0], x[0])
     cond = np.array([True, False, True])

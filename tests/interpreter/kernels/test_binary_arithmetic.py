@@ -167,3 +167,47 @@ def test_floor_div_int8_int16_matches_litert(dtype):
     b[b == 0] = -7
     (want,) = run_litert_reference("FLOOR_DIV", [a, b], version=3)
     np.testing.assert_array_equal(run_single_op("FLOOR_DIV", [a, b], version=3)[0], want)
+
+
+def plain_integer(op, a, b, activation):
+    """LiteRT's plain integer ADD/MUL: the result wraps in the type, then the activation clamps it."""
+    wide = (a.astype(np.int64) + b.astype(np.int64)) if op == "ADD" else (a.astype(np.uint64) * b.astype(np.uint64))
+    wrapped = wide.astype(a.dtype)  # NumPy's integer casts wrap
+    lo, hi = {"NONE": (None, None), "RELU": (0, None), "RELU6": (0, 6), "RELU_N1_TO_1": (-1, 1)}[activation]
+    if a.dtype == np.uint32 and lo is not None:
+        lo = max(lo, 0)
+    return np.clip(wrapped, lo, hi).astype(a.dtype) if lo is not None or hi is not None else wrapped
+
+
+PLAIN_CASES = [("ADD", np.int16, 5), ("MUL", np.int16, 7), ("MUL", np.uint32, 7)]
+
+
+@pytest.mark.parametrize("op,dtype,version", PLAIN_CASES)
+@pytest.mark.parametrize("activation", ["NONE", "RELU", "RELU6", "RELU_N1_TO_1"])
+def test_plain_integer_add_mul(op, dtype, version, activation):
+    """ADD 5 / MUL 7: int16 without quantization parameters, and MUL 7's uint32, as plain integers over
+    broadcasts (wrapping, then the fused activation)."""
+    if dtype == np.uint32 and activation == "RELU_N1_TO_1":
+        pytest.skip("a negative bound means nothing for uint32")
+    rng = np.random.default_rng(len(op) + np.dtype(dtype).itemsize)
+    info = np.iinfo(dtype)
+    for sa, sb in [((3, 40), (3, 40)), ((2, 1, 5), (4, 1)), ((7,), ())]:
+        a = rng.integers(info.min, info.max, sa, endpoint=True).astype(dtype)
+        b = rng.integers(info.min, info.max, sb, endpoint=True).astype(dtype)
+        got = run_single_op(op, [a, b], {"fused_activation_function": activation}, version=version)[0]
+        assert got.dtype == dtype
+        np.testing.assert_array_equal(got, plain_integer(op, a, b, activation))
+
+
+@pytest.mark.parametrize("op,dtype,version", PLAIN_CASES)
+def test_plain_integer_add_mul_matches_litert(op, dtype, version):
+    pytest.importorskip("ai_edge_litert")
+    from litert_builtin import run_litert_reference
+    rng = np.random.default_rng(8)
+    info = np.iinfo(dtype)
+    a = rng.integers(info.min, info.max, (5, 1, 30), endpoint=True).astype(dtype)
+    b = rng.integers(info.min, info.max, (4, 30), endpoint=True).astype(dtype)
+    for activation in ("NONE", "RELU6"):
+        options = {"fused_activation_function": activation}
+        (want,) = run_litert_reference(op, [a, b], options, version=version)
+        np.testing.assert_array_equal(run_single_op(op, [a, b], options, version=version)[0], want)
