@@ -140,11 +140,11 @@ def test_versions_that_only_add_dtypes_this_build_lacks():
 # number changed), and the kernel is the same at every version, so accepting it changes no model LiteRT runs.
 FLOAT8 = ("FLOAT8_E4M3FN", "FLOAT8_E5M2")
 VERSIONS_OF_TYPES_NOT_HELD = {
-    ("CONCATENATION", 4): ("UINT32",), ("CONCATENATION", 5): ("INT4",), ("CONCATENATION", 7): FLOAT8,
+    ("CONCATENATION", 5): ("INT4",), ("CONCATENATION", 7): FLOAT8,
     ("PAD", 6): FLOAT8, ("PADV2", 6): FLOAT8, ("GATHER", 7): ("INT4",), ("GATHER", 8): FLOAT8,
     ("GATHER_ND", 6): FLOAT8, ("TRANSPOSE", 7): ("INT4",), ("TRANSPOSE", 8): ("BFLOAT16",),
-    ("SPLIT", 5): FLOAT8, ("SPLIT_V", 3): FLOAT8, ("SLICE", 6): ("UINT32",), ("SLICE", 7): ("INT4",),
-    ("PACK", 4): ("UINT32",), ("PACK", 5): FLOAT8, ("FILL", 5): FLOAT8, ("BROADCAST_TO", 4): FLOAT8,
+    ("SPLIT", 5): FLOAT8, ("SPLIT_V", 3): FLOAT8, ("SLICE", 7): ("INT4",),
+    ("PACK", 5): FLOAT8, ("FILL", 5): FLOAT8, ("BROADCAST_TO", 4): FLOAT8,
 }
 
 
@@ -172,3 +172,18 @@ def test_versions_whose_tensor_type_this_build_lacks_refuse_it_by_name(op, versi
         model = one_node_model_with_input_type(op, version, type_name)
         with pytest.raises(edgelite.EdgeliteError, match=f"has type {type_name}, which this build does not support"):
             edgelite.Interpreter(model_content=model).allocate_tensors()
+
+
+@pytest.mark.parametrize("op, version", [("CONCATENATION", 4), ("SLICE", 6), ("PACK", 4)])
+def test_versions_that_add_uint32_run_it(op, version):
+    """CONCATENATION 4, SLICE 6 and PACK 4 add uint32 (op_version.cc), which this build holds: they run it."""
+    x = np.array([[1, 4000000000], [7, 2 ** 32 - 1]], np.uint32)
+    if op == "SLICE":
+        got = run_single_op(op, [x, np.int32([0, 1]), np.int32([2, 1])], constant_inputs=[1, 2], version=version)[0]
+        want = x[:, 1:]
+    else:
+        got = run_single_op(op, [x, x + 1], {"axis": 0} if op == "CONCATENATION" else {"axis": 1, "values_count": 2},
+                            version=version)[0]
+        want = np.concatenate([x, x + 1]) if op == "CONCATENATION" else np.stack([x, x + 1], axis=1)
+    assert got.dtype == np.uint32
+    np.testing.assert_array_equal(got, want)
