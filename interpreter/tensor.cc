@@ -20,6 +20,7 @@ size_t ElementSize(DataType type) {
     case DataType::kComplex64: return 8;
     case DataType::kInt8: return 1;
     case DataType::kFloat64: return 8;
+    case DataType::kUInt32: return 4;
     case DataType::kResource: return sizeof(int32_t);
   }
   return 0;
@@ -38,13 +39,15 @@ const char* DataTypeName(DataType type) {
     case DataType::kComplex64: return "complex64";
     case DataType::kInt8: return "int8";
     case DataType::kFloat64: return "float64";
+    case DataType::kUInt32: return "uint32";
     case DataType::kResource: return "resource";
   }
   return "unknown";
 }
 
 bool IsSupportedDataType(int type) {
-  return (type >= 0 && type <= 10) || type == static_cast<int>(DataType::kResource);
+  return (type >= 0 && type <= 10) || type == static_cast<int>(DataType::kResource) ||
+         type == static_cast<int>(DataType::kUInt32);
 }
 
 int64_t NumElements(const Dims& dims) {

@@ -32,6 +32,8 @@ enum class DataType : int8_t {
   // A handle to an interpreter-level resource (a variable of VAR_HANDLE): the tensor holds the
   // resource's int32 id in the interpreter's ResourceTable.
   kResource = 13,
+  // SELECT_V2 (version 2) and SELECT (4) move its values; other kernels refuse it by name.
+  kUInt32 = 15,
 };
 
 // Size in bytes of one element; 0 for types without a fixed size (string).
@@ -130,5 +132,6 @@ template <> struct DataTypeOf<int8_t> { static constexpr DataType value = DataTy
 template <> struct DataTypeOf<int16_t> { static constexpr DataType value = DataType::kInt16; };
 template <> struct DataTypeOf<bool> { static constexpr DataType value = DataType::kBool; };
 template <> struct DataTypeOf<double> { static constexpr DataType value = DataType::kFloat64; };
+template <> struct DataTypeOf<uint32_t> { static constexpr DataType value = DataType::kUInt32; };
 
 }  // namespace edgelite

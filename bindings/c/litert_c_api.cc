@@ -36,6 +36,7 @@ TfLiteType ToTfLiteType(ElcType type) {
     case ELC_INT8: return kTfLiteInt8;
     case ELC_FLOAT64: return kTfLiteFloat64;
     case ELC_RESOURCE: return kTfLiteResource;
+    case ELC_UINT32: return kTfLiteUInt32;
     default: return kTfLiteNoType;
   }
 }

@@ -55,7 +55,7 @@ int TfLiteTypeOf(const py::dtype& dtype) {
       {"float32", DataType::kFloat32}, {"float16", DataType::kFloat16}, {"int32", DataType::kInt32},
       {"uint8", DataType::kUInt8},     {"int64", DataType::kInt64},     {"bool", DataType::kBool},
       {"int16", DataType::kInt16},     {"complex64", DataType::kComplex64}, {"int8", DataType::kInt8},
-      {"float64", DataType::kFloat64}};
+      {"float64", DataType::kFloat64}, {"uint32", DataType::kUInt32}};
   for (const auto& [name, type] : kTypes)
     if (dtype.is(py::dtype(name))) return static_cast<int>(type);
   return -1;

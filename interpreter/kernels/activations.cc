@@ -1,13 +1,15 @@
 // Element-wise unary operators: LOGISTIC, TANH, RELU, RELU6, RELU_N1_TO_1, RELU_0_TO_1, HARD_SWISH, GELU,
 // RSQRT, NEG, ABS, CEIL, FLOOR, ROUND, SIGN, COS, SIN, EXP, LOG, SQRT, SQUARE, ELU and LEAKY_RELU on float32
-// (NEG and ABS also on int32 and int64, SIGN on int32 and float64), and the quantized forms LiteRT has
-// (activations_integer.cc: int8, uint8, int16; NEG on int8/int16 is a plain integer negation there). One file
+// (NEG and ABS also on int32 and int64, SIGN on int32 and float64, SIN, COS and GELU on float16), and the
+// quantized forms LiteRT has (activations_integer.cc: int8, uint8, int16; NEG on int8/int16 is a plain integer
+// negation there). One file
 // for the family: they differ only in the per-element function. The quantized RELU_N1_TO_1 and RELU_0_TO_1
 // are not here yet (issue 17): their prepare says so.
 #include "interpreter/kernels/activations.h"
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
 #include "interpreter/kernels/reference/activations.h"
+#include "interpreter/kernels/reference/half.h"
 #include "interpreter/thread_pool.h"
 
 namespace edgelite {
@@ -135,6 +137,52 @@ Status EvalF32(KernelContext& ctx, Node& node, UnaryData& d) {
   return Status::Ok();
 }
 
+// GELU on float16 as LiteRT's: its expression evaluated in half arithmetic (Eigen::half), each step rounded to
+// half; the difference from one rounding of the float32 value reaches thousands of half steps in the tails
+// (1 + tanh(...) rounds to 0 below about -3.5).
+void GeluHalfSteps(const float* in, float* out, int64_t n, float approximate) {
+  using reference::RoundToHalf;
+  const float half_x_steps = RoundToHalf(-0.70710678118654752f), k = RoundToHalf(0.79788456080286536f),
+              c = RoundToHalf(0.044715f);
+  for (int64_t i = 0; i < n; ++i) {
+    const float x = in[i];
+    float tail;
+    if (approximate != 0.f) {
+      const float cube = RoundToHalf(RoundToHalf(x * x) * x);
+      const float inner = RoundToHalf(k * RoundToHalf(x + RoundToHalf(c * cube)));
+      tail = RoundToHalf(1.f + RoundToHalf(std::tanh(inner)));
+    } else {
+      tail = RoundToHalf(std::erfc(RoundToHalf(x * half_x_steps)));
+    }
+    out[i] = RoundToHalf(RoundToHalf(0.5f * x) * tail);
+  }
+}
+
+Status PrepareGeluF16(KernelContext&, Node&, UnaryData& d) {
+  d.value_cost = ThreadPool::kCostTranscendental;
+  d.f32 = GeluHalfSteps;
+  d.alpha = d.gelu_approximate ? 1.f : 0.f;  // GeluHalfSteps' parameter (GELU has no alpha of its own)
+  return Status::Ok();
+}
+
+// float16 (SIN, COS; GELU with its own function): as LiteRT's half kernels, each value widened to float32, the
+// float32 reference function, the result rounded to the nearest half; a block at a time through a stack buffer.
+Status EvalF16(KernelContext& ctx, Node& node, UnaryData& d) {
+  const Tensor& in = *ctx.input(node, 0);
+  const uint16_t* x = in.data_as<uint16_t>();
+  uint16_t* y = ctx.output(node, 0)->data_as<uint16_t>();
+  ctx.thread_pool().ParallelFor(in.num_elements(), d.value_cost, [&](int64_t b, int64_t e, int) {
+    float block[256];
+    for (int64_t i = b; i < e; i += 256) {
+      const int64_t n = std::min<int64_t>(256, e - i);
+      reference::HalfToFloat(x + i, block, n);
+      d.f32(block, block, n, d.alpha);
+      reference::FloatToHalf(block, y + i, n);
+    }
+  });
+  return Status::Ok();
+}
+
 // The dtypes other than float32: NEG and ABS on integers (wrapping, as .tflite's kernels), SIGN on int32 and
 // float64.
 template <typename T, T (*kFn)(T)>
@@ -149,6 +197,7 @@ Status EvalMap(KernelContext& ctx, Node& node, UnaryData&) {
 }
 
 constexpr TypeSignature kF32Types{{kF32}, {kF32}};
+constexpr TypeSignature kF16Types{{kF16}, {kF16}};
 constexpr TypeSignature kI32Types{{kI32}, {kI32}};
 constexpr TypeSignature kI64Types{{kI64}, {kI64}};
 constexpr TypeSignature kF64Types{{TypeBit(DataType::kFloat64)}, {TypeBit(DataType::kFloat64)}};
@@ -186,9 +235,13 @@ struct Variants {
   struct Variants<OP> {                                                                         \
     static constexpr KernelVariant<UnaryData> kTable[] = {EL_UNARY_F32_ROWS(OP), __VA_ARGS__}; \
   };
+#define EL_UNARY_F16_ROW(OP) {"float16", kF16Types, Isa::kReference, nullptr, PrepareF32<OP>, EvalF16}
 EL_UNARY_VARIANTS(UnaryOp::kLogistic, EL_UNARY_QUANTIZED_ROWS(PrepareLogisticQuantized))
 EL_UNARY_VARIANTS(UnaryOp::kTanh, EL_UNARY_QUANTIZED_ROWS(PrepareTanhQuantized))
-EL_UNARY_VARIANTS(UnaryOp::kGelu, EL_UNARY_QUANTIZED_ROWS(PrepareGeluQuantized))
+EL_UNARY_VARIANTS(UnaryOp::kGelu, {"float16", kF16Types, Isa::kReference, nullptr, PrepareGeluF16, EvalF16},
+                  EL_UNARY_QUANTIZED_ROWS(PrepareGeluQuantized))
+EL_UNARY_VARIANTS(UnaryOp::kSin, EL_UNARY_F16_ROW(UnaryOp::kSin))
+EL_UNARY_VARIANTS(UnaryOp::kCos, EL_UNARY_F16_ROW(UnaryOp::kCos))
 EL_UNARY_VARIANTS(UnaryOp::kRelu, EL_UNARY_QUANTIZED_ROWS(PrepareReluQuantized))
 EL_UNARY_VARIANTS(UnaryOp::kRelu6, EL_UNARY_QUANTIZED_ROWS(PrepareRelu6Quantized))
 EL_UNARY_VARIANTS(UnaryOp::kLeakyRelu, EL_UNARY_QUANTIZED_ROWS(PrepareLeakyReluQuantized))
@@ -197,6 +250,8 @@ EL_UNARY_VARIANTS(UnaryOp::kElu, EL_UNARY_INT8_ROWS(PrepareEluQuantized))
 EL_UNARY_VARIANTS(UnaryOp::kHardSwish, EL_UNARY_INT8_ROWS(PrepareHardSwishQuantized),
                   EL_UNARY_UINT8_ROWS(PrepareHardSwishQuantized))
 EL_UNARY_VARIANTS(UnaryOp::kRsqrt, EL_UNARY_INT8_ROWS(PrepareRsqrtQuantized), EL_UNARY_INT16_ROW(PrepareRsqrtQuantized))
+// SQRT: int8 and int16 as LiteRT (no uint8).
+EL_UNARY_VARIANTS(UnaryOp::kSqrt, EL_UNARY_INT8_ROWS(PrepareSqrtQuantized), EL_UNARY_INT16_ROW(PrepareSqrtQuantized))
 // ABS: quantized int8 and int16; int16 without quantization parameters is a plain |x| (wrapping at -32768).
 EL_UNARY_VARIANTS(UnaryOp::kAbs,
                   {"int32", kI32Types, Isa::kReference, nullptr, nullptr, EvalMap<int32_t, reference::Abs<int32_t>>},
@@ -216,6 +271,7 @@ EL_UNARY_VARIANTS(UnaryOp::kSign,
                   {"int32", kI32Types, Isa::kReference, nullptr, nullptr, EvalMap<int32_t, reference::Sign<int32_t>>},
                   {"float64", kF64Types, Isa::kReference, nullptr, nullptr, EvalMap<double, reference::Sign<double>>})
 #undef EL_UNARY_VARIANTS
+#undef EL_UNARY_F16_ROW
 #undef EL_UNARY_QUANTIZED_ROWS
 #undef EL_UNARY_INT16_ROW
 #undef EL_UNARY_UINT8_ROWS

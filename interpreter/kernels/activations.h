@@ -24,6 +24,7 @@ struct UnaryIntegerParams {
   reference::integer::LeakyReluParams leaky_relu;
   reference::integer::HardSwishParams hard_swish;
   reference::integer::RsqrtParams rsqrt;
+  reference::integer::SqrtParams sqrt;
   reference::integer::AbsParams abs;
   reference::integer::Int16TableInput int16_input;  // LOGISTIC, TANH
   // 8-bit: the output for each input byte (int8 -1 is entry 255), LiteRT's table for the table operators,
@@ -55,6 +56,7 @@ Status PrepareRelu6Quantized(KernelContext& ctx, Node& node, UnaryData& d);
 Status PrepareLeakyReluQuantized(KernelContext& ctx, Node& node, UnaryData& d);
 Status PrepareHardSwishQuantized(KernelContext& ctx, Node& node, UnaryData& d);
 Status PrepareRsqrtQuantized(KernelContext& ctx, Node& node, UnaryData& d);
+Status PrepareSqrtQuantized(KernelContext& ctx, Node& node, UnaryData& d);
 Status PrepareAbsQuantized(KernelContext& ctx, Node& node, UnaryData& d);
 
 // After one of those on an 8-bit input: fills q.table8 with q.value of every input byte and picks the

@@ -1,5 +1,5 @@
 // The integer rows of the element-wise unary kernels: LOGISTIC, TANH, ELU, GELU, RELU, RELU6, LEAKY_RELU,
-// HARD_SWISH, RSQRT and ABS on int8, uint8 and int16 as LiteRT's reference kernels compute them
+// HARD_SWISH, RSQRT, SQRT and ABS on int8, uint8 and int16 as LiteRT's reference kernels compute them
 // (docs/integer_kernels.md). Prepare reads the quantization with LiteRT's checks, derives multipliers and
 // tables, and picks the per-value function; the reference rows apply it per element, the table rows
 // (8-bit inputs, whose output depends on the value alone) look every element up in a 256-entry table of it.
@@ -27,6 +27,7 @@ int32_t ReluValue(int32_t q, const P& p) { return ri::QuantizedRelu(q, p.relu); 
 int32_t LeakyReluValue(int32_t q, const P& p) { return ri::QuantizedLeakyRelu(q, p.leaky_relu); }
 int32_t HardSwishValue(int32_t q, const P& p) { return ri::QuantizedHardSwish(q, p.hard_swish); }
 int32_t RsqrtValue(int32_t q, const P& p) { return ri::QuantizedRsqrt(q, p.rsqrt); }
+int32_t SqrtValue(int32_t q, const P& p) { return ri::QuantizedSqrt(q, p.sqrt); }
 int32_t AbsValue(int32_t q, const P& p) { return ri::QuantizedAbs(q, p.abs); }
 int32_t LogisticInt16Value(int32_t q, const P& p) { return ri::LogisticInt16(q, p.int16_input); }
 int32_t TanhInt16Value(int32_t q, const P& p) { return ri::TanhInt16(q, p.int16_input); }
@@ -270,6 +271,16 @@ Status PrepareRsqrtQuantized(KernelContext& ctx, Node& node, UnaryData& d) {
   // sqrtf(s_x) * s_y in float32, the reciprocal in double.
   p.multiplier = QuantizeMultiplier(1.0 / static_cast<double>(std::sqrt(q.in.scale) * q.out.scale));
   d.q.value = RsqrtValue;
+  return Status::Ok();
+}
+
+Status PrepareSqrtQuantized(KernelContext& ctx, Node& node, UnaryData& d) {
+  Quantizations q;
+  EL_RETURN_IF_ERROR(ReadQuantizations(ctx, node, &q));
+  EL_RETURN_IF_ERROR(RequireSymmetricInt16(ctx, node, q));
+  d.q.min_valid_input = q.in.zero_point;  // negative numbers fail in eval, as in LiteRT
+  d.q.sqrt = {q.in.scale, q.out.scale, q.in.zero_point, q.out.zero_point, q.lo, q.hi};
+  d.q.value = SqrtValue;
   return Status::Ok();
 }
 

@@ -1,7 +1,8 @@
 // ADD, SUB, MUL, DIV, SQUARED_DIFFERENCE, MAXIMUM, MINIMUM, POW, FLOOR_DIV, FLOOR_MOD and PRELU:
 // element-wise with NumPy broadcasting and a fused clamp (ADD/SUB/MUL/DIV only). One file for the family
 // because they differ only in the scalar operation (reference/binary_ops.h); float32, int32 and int64
-// (PRELU float32; its alpha, input 1, is usually a per-channel constant of shape [C]), and the quantized
+// (PRELU float32; its alpha, input 1, is usually a per-channel constant of shape [C]; ADD and MUL float16;
+// plain integer ADD/MUL int16, MUL uint32 and FLOOR_DIV int8/int16), and the quantized
 // rows of binary_quantized.cc (int8/uint8/int16 ADD, SUB, MUL, PRELU; int8 SQUARED_DIFFERENCE; MAXIMUM and
 // MINIMUM compare the raw integers, as LiteRT, which reads no quantization for them). Inputs that line up
 // simply run the vectorized loops of optimized/binary_elementwise; other broadcasts, and the reference
@@ -9,6 +10,7 @@
 #include <cmath>
 
 #include "interpreter/kernels/binary_arithmetic.h"
+#include "interpreter/kernels/reference/half.h"
 #include "interpreter/thread_pool.h"
 
 namespace edgelite {
@@ -100,6 +102,68 @@ Status EvalReference(KernelContext& ctx, Node& node, BinaryData& d) {
   return Status::Ok();
 }
 
+// float16 (ADD, MUL): as LiteRT's half kernels, each pair widened to float32, the float operation, the result
+// rounded to the nearest half (correctly rounded: a float32 sum or product of halves rounds once more
+// harmlessly), then clamped to the activation's range within the largest half: LiteRT's activation range for
+// half is the type's, so an overflow (or an infinite input) gives +-65504, not infinity; NaN stays NaN.
+Status EvalF16(KernelContext& ctx, Node& node, BinaryData& d) {
+  const uint16_t* pa = ctx.input(node, 0)->data_as<uint16_t>();
+  const uint16_t* pb = ctx.input(node, 1)->data_as<uint16_t>();
+  uint16_t* po = ctx.output(node, 0)->data_as<uint16_t>();
+  const float lo = std::max(d.range.min, -65504.f), hi = std::min(d.range.max, 65504.f);
+  // One loop for both operators, on one thread: float16 is rare.
+  reference::ForEachBroadcastIndex(d.plan, 0, d.plan.total, [&](int64_t o, int64_t ia, int64_t ib) {
+    const float a = reference::HalfToFloat(pa[ia]), b = reference::HalfToFloat(pb[ib]);
+    po[o] = reference::FloatToHalf(reference::ClampBinary(d.op == BinaryOp::kMul ? a * b : a + b, lo, hi));
+  });
+  return Status::Ok();
+}
+
+// The plain integer rows of rare dtypes, one loop for all (one thread): ADD and MUL on int16 without
+// quantization (ADD 5, MUL 7) and MUL on uint32 (MUL 7) wrap in the type, then clamp to the fused activation,
+// as LiteRT's kernels; FLOOR_DIV on int8 and int16 (FLOOR_DIV 3). Values are widened to 64 bits; sums and
+// products are taken modulo 2^64, whose low bits are the type's wrapped result.
+Status EvalPlainInteger(KernelContext& ctx, Node& node, BinaryData& d) {
+  const Tensor& a = *ctx.input(node, 0);
+  const Tensor& b = *ctx.input(node, 1);
+  void* out = ctx.output(node, 0)->data;
+  const DataType type = a.type;
+  auto load = [type](const void* p, int64_t i) -> int64_t {
+    switch (type) {
+      case DataType::kInt8: return static_cast<const int8_t*>(p)[i];
+      case DataType::kInt16: return static_cast<const int16_t*>(p)[i];
+      default: return static_cast<const uint32_t*>(p)[i];
+    }
+  };
+  if (d.op == BinaryOp::kFloorDiv) {
+    for (int64_t i = 0; i < b.num_elements(); ++i) {
+      if (load(b.data, i) == 0) return ctx.Error(node, "integer division by zero", StatusCode::kInvalidArgument);
+    }
+  }
+  reference::ForEachBroadcastIndex(d.plan, 0, d.plan.total, [&](int64_t o, int64_t ia, int64_t ib) {
+    const int64_t x = load(a.data, ia), y = load(b.data, ib);
+    const uint64_t r = d.op == BinaryOp::kFloorDiv ? static_cast<uint64_t>(reference::FloorDiv(x, y))
+                       : d.op == BinaryOp::kMul  ? static_cast<uint64_t>(x) * static_cast<uint64_t>(y)
+                                                 : static_cast<uint64_t>(x) + static_cast<uint64_t>(y);
+    switch (type) {
+      case DataType::kInt8:
+        static_cast<int8_t*>(out)[o] = static_cast<int8_t>(r);  // FLOOR_DIV only: no activation
+        break;
+      case DataType::kInt16:
+        static_cast<int16_t*>(out)[o] = reference::ClampBinary(static_cast<int16_t>(r), d.range.min, d.range.max);
+        break;
+      default:
+        static_cast<uint32_t*>(out)[o] = reference::ClampBinary(static_cast<uint32_t>(r), d.range.min, d.range.max);
+    }
+  });
+  return Status::Ok();
+}
+
+// LiteRT runs int16 ADD and MUL as plain integers when the output has no quantization parameters.
+bool OutputNotQuantized(const BinaryData&, const Node& node, KernelContext& ctx) {
+  return ctx.output(node, 0)->quant.empty();
+}
+
 template <BinaryOp kOp, typename T>
 Status PrepareOptimized(KernelContext& ctx, Node& node, BinaryData& d) {
   const optimized::BinaryKernels& k = *optimized::BinaryFor(d.variant->isa);
@@ -123,6 +187,8 @@ Status EvalOptimized(KernelContext& ctx, Node& node, BinaryData& d) {
 }
 
 constexpr TypeSignature kF32Types{{kF32, kF32}, {kF32}};
+constexpr TypeSignature kF16Types{{kF16, kF16}, {kF16}};
+constexpr TypeSet kU32 = TypeBit(DataType::kUInt32);
 constexpr TypeSignature kI32Types{{kI32, kI32}, {kI32}};
 constexpr TypeSignature kI64Types{{kI64, kI64}, {kI64}};
 constexpr TypeSignature kI8Types{{kI8, kI8}, {kI8}};
@@ -148,6 +214,10 @@ constexpr TypeSignature kI16Types{{kI16, kI16}, {kI16}};
   EL_QUANTIZED_ROW(NAME, TYPES, T)
 // Raw integer rows (MAXIMUM, MINIMUM): no clamp, no quantization read.
 #define EL_RAW_ROW(NAME, TYPES, T) {NAME, TYPES, Isa::kReference, nullptr, nullptr, EvalReference<kOp, T>}
+#define EL_F16_ROW {"float16", kF16Types, Isa::kReference, nullptr, PrepareClamp, EvalF16}
+#define EL_PLAIN_INT16_ROW                                                                                \
+  {"int16 (not quantized)", kI16Types, Isa::kReference, OutputNotQuantized, PrepareClamp, EvalPlainInteger, \
+   "output without quantization parameters"}
 
 // DIV.
 template <BinaryOp kOp>
@@ -163,30 +233,44 @@ struct BaselineVariants {
 };
 template <>
 struct Variants<BinaryOp::kPow> : BaselineVariants<BinaryOp::kPow> {};
+// FLOOR_DIV also on int8 and int16 (plain integers, quantization not read, as LiteRT).
 template <>
-struct Variants<BinaryOp::kFloorDiv> : BaselineVariants<BinaryOp::kFloorDiv> {};
-template <>
-struct Variants<BinaryOp::kFloorMod> : BaselineVariants<BinaryOp::kFloorMod> {};
-template <BinaryOp kOp>
-struct AddSubVariants {
+struct Variants<BinaryOp::kFloorDiv> {
+  static constexpr BinaryOp kOp = BinaryOp::kFloorDiv;
   static constexpr KernelVariant<BinaryData> kTable[] = {
-      EL_NUMERIC_ROWS,
-      EL_QUANTIZED_ROWS("int8", kI8Types, int8_t),
-      EL_QUANTIZED_ROWS("uint8", kU8Types, uint8_t),
-      {"int16 power-of-two scales", kI16Types, Isa::kReference, Int16PowerOfTwoScales, PrepareInt16PowerOfTwo<kOp>,
-       EvalInt16PowerOfTwo<kOp>, "pot_scale_int16 and power-of-two scales"},
-      EL_QUANTIZED_ROWS("int16", kI16Types, int16_t),
-  };
+      EL_BASELINE_BINARY_ROWS("float32", kF32Types, float), EL_BASELINE_BINARY_ROWS("int32", kI32Types, int32_t),
+      EL_BASELINE_BINARY_ROWS("int64", kI64Types, int64_t),
+      {"int8", kI8Types, Isa::kReference, nullptr, nullptr, EvalPlainInteger},
+      {"int16", kI16Types, Isa::kReference, nullptr, nullptr, EvalPlainInteger}};
 };
 template <>
-struct Variants<BinaryOp::kAdd> : AddSubVariants<BinaryOp::kAdd> {};
+struct Variants<BinaryOp::kFloorMod> : BaselineVariants<BinaryOp::kFloorMod> {};
+// ADD and SUB share the quantized rows; float16 is ADD's alone (LiteRT's SUB has none).
+#define EL_ADD_SUB_QUANTIZED_ROWS                                                                                   \
+  EL_QUANTIZED_ROWS("int8", kI8Types, int8_t), EL_QUANTIZED_ROWS("uint8", kU8Types, uint8_t),                       \
+  {"int16 power-of-two scales", kI16Types, Isa::kReference, Int16PowerOfTwoScales, PrepareInt16PowerOfTwo<kOp>,      \
+   EvalInt16PowerOfTwo<kOp>, "pot_scale_int16 and power-of-two scales"},                                            \
+  EL_QUANTIZED_ROWS("int16", kI16Types, int16_t)
 template <>
-struct Variants<BinaryOp::kSub> : AddSubVariants<BinaryOp::kSub> {};
+struct Variants<BinaryOp::kAdd> {
+  static constexpr BinaryOp kOp = BinaryOp::kAdd;
+  static constexpr KernelVariant<BinaryData> kTable[] = {EL_NUMERIC_ROWS, EL_F16_ROW, EL_PLAIN_INT16_ROW,
+                                                         EL_ADD_SUB_QUANTIZED_ROWS};
+};
+template <>
+struct Variants<BinaryOp::kSub> {
+  static constexpr BinaryOp kOp = BinaryOp::kSub;
+  static constexpr KernelVariant<BinaryData> kTable[] = {EL_NUMERIC_ROWS, EL_ADD_SUB_QUANTIZED_ROWS};
+};
+#undef EL_ADD_SUB_QUANTIZED_ROWS
 template <>
 struct Variants<BinaryOp::kMul> {
   static constexpr BinaryOp kOp = BinaryOp::kMul;
   static constexpr KernelVariant<BinaryData> kTable[] = {
       EL_NUMERIC_ROWS,
+      EL_F16_ROW,
+      EL_PLAIN_INT16_ROW,
+      {"uint32", TypeSignature{{kU32, kU32}, {kU32}}, Isa::kReference, nullptr, PrepareClamp, EvalPlainInteger},
       EL_QUANTIZED_ROWS("int8", kI8Types, int8_t),
       EL_QUANTIZED_ROWS("uint8", kU8Types, uint8_t),
       EL_QUANTIZED_ROWS("int16", kI16Types, int16_t),
@@ -229,6 +313,8 @@ struct Variants<BinaryOp::kPRelu> {
 #undef EL_QUANTIZED_ROW
 #undef EL_QUANTIZED_ROWS
 #undef EL_RAW_ROW
+#undef EL_F16_ROW
+#undef EL_PLAIN_INT16_ROW
 
 template <BinaryOp kOp>
 Status Prepare(KernelContext& ctx, Node& node) {

@@ -11,9 +11,9 @@
 #define EL_FIRST_BUILTIN_VERSION 1
 
 #define EL_FOR_EACH_BUILTIN_OP(X) \
-  X(ADD, 5)                         \
+  X(ADD, 6)                         \
   X(SUB, 5)                         \
-  X(MUL, 7)                         \
+  X(MUL, 8)                         \
   X(DIV, 2)                         \
   X(SQUARED_DIFFERENCE, 2)          \
   X(LOCAL_RESPONSE_NORMALIZATION, 1)\
@@ -23,14 +23,14 @@
   X(CAST, 6)                        \
   X(MEAN, 3)                        \
   X(SUM, 2)                         \
-  X(SOFTMAX, 3)                     \
+  X(SOFTMAX, 4)                     \
   X(LOGISTIC, 3)                    \
   X(TANH, 3)                        \
   X(RELU, 3)                        \
   X(RELU6, 3)                       \
   X(PRELU, 1)                       \
   X(HARD_SWISH, 1)                  \
-  X(GELU, 2)                        \
+  X(GELU, 3)                        \
   X(RSQRT, 3)                       \
   X(NEG, 2)                         \
   X(DEQUANTIZE, 6)                  \
@@ -66,17 +66,17 @@
   X(ABS, 5)                         \
   X(CEIL, 1)                        \
   X(FLOOR, 1)                       \
-  X(COS, 1)                         \
-  X(SIN, 1)                         \
+  X(COS, 2)                         \
+  X(SIN, 2)                         \
   X(EXP, 2)                         \
   X(LOG, 2)                         \
-  X(SQRT, 1)                        \
+  X(SQRT, 2)                        \
   X(SQUARE, 1)                      \
   X(ELU, 1)                         \
   X(LEAKY_RELU, 2)                  \
   X(FILL, 5)                        \
   X(POW, 1)                         \
-  X(FLOOR_DIV, 2)                   \
+  X(FLOOR_DIV, 3)                   \
   X(FLOOR_MOD, 2)                   \
   X(EQUAL, 5)                       \
   X(NOT_EQUAL, 4)                   \
@@ -86,7 +86,7 @@
   X(GREATER_EQUAL, 3)               \
   X(TRANSPOSE_CONV, 5)              \
   X(SELECT, 4)                      \
-  X(SELECT_V2, 1)                   \
+  X(SELECT_V2, 2)                   \
   X(LOGICAL_AND, 1)                 \
   X(LOGICAL_OR, 1)                  \
   X(LOGICAL_NOT, 1)                 \

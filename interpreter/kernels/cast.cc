@@ -1,8 +1,10 @@
-// CAST between float32, float64, int8/16/32/64, uint8 and bool. Float to integer truncates toward zero
-// (C conversion, as TFLite); anything to bool is `value != 0`. One variant row per output dtype; its
-// prepare picks the loop for the input dtype.
+// CAST between float32, float64, int8/16/32/64, uint8 and bool, and from or to float16 and uint32. Float to
+// integer truncates toward zero (C conversion, as TFLite); anything to bool is `value != 0`. One variant row per
+// output dtype; its prepare picks the loop for the input dtype. float16 goes through float32, as LiteRT's half
+// casts (widened then cast, or cast to float32 then rounded to the nearest half), uint32 through int64.
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
+#include "interpreter/kernels/reference/half.h"
 #include "interpreter/kernels/variant_types.h"
 
 namespace edgelite {
@@ -54,6 +56,63 @@ Status Eval(KernelContext& ctx, Node& node, CastData& d) {
   return Status::Ok();
 }
 
+// The loop from `in` to `out` (both castable types).
+CastLoop LoopBetween(DataType in, DataType out) {
+  switch (out) {
+    case DataType::kFloat32: return LoopFrom<float>(in);
+    case DataType::kFloat64: return LoopFrom<double>(in);
+    case DataType::kInt8: return LoopFrom<int8_t>(in);
+    case DataType::kInt16: return LoopFrom<int16_t>(in);
+    case DataType::kInt32: return LoopFrom<int32_t>(in);
+    case DataType::kInt64: return LoopFrom<int64_t>(in);
+    case DataType::kUInt8: return LoopFrom<uint8_t>(in);
+    case DataType::kBool: return LoopFrom<bool>(in);
+    default: return nullptr;
+  }
+}
+
+// float16 and uint32 go through a wider type the other loops know, exactly: float16 through float32 (as LiteRT's
+// half casts), uint32 through int64 (the same values; to uint32 keeps the low 32 bits, as x86's conversions do).
+DataType WideOf(DataType narrow) { return narrow == DataType::kFloat16 ? DataType::kFloat32 : DataType::kInt64; }
+bool IsNarrow(DataType t) { return t == DataType::kFloat16 || t == DataType::kUInt32; }
+
+Status PrepareBridged(KernelContext& ctx, Node& node, CastData& d) {
+  const DataType in = ctx.input(node, 0)->type, out = ctx.output(node, 0)->type;
+  d.loop = IsNarrow(in) ? LoopBetween(WideOf(in), out) : LoopBetween(in, WideOf(out));
+  return Status::Ok();
+}
+
+Status EvalBridged(KernelContext& ctx, Node& node, CastData& d) {
+  const Tensor& in = *ctx.input(node, 0);
+  Tensor& out = *ctx.output(node, 0);
+  const bool from_narrow = IsNarrow(in.type);
+  const DataType narrow = from_narrow ? in.type : out.type;
+  const size_t in_size = ElementSize(in.type), out_size = ElementSize(out.type);
+  int64_t block[256];  // float32 or int64 values
+  float* f = reinterpret_cast<float*>(block);
+  for (int64_t i = 0, n = in.num_elements(); i < n; i += 256) {
+    const int64_t m = std::min<int64_t>(256, n - i);
+    const uint8_t* src = static_cast<const uint8_t*>(in.data) + i * in_size;
+    uint8_t* dst = static_cast<uint8_t*>(out.data) + i * out_size;
+    if (from_narrow) {
+      if (narrow == DataType::kFloat16) {
+        reference::HalfToFloat(reinterpret_cast<const uint16_t*>(src), f, m);
+      } else {
+        for (int64_t k = 0; k < m; ++k) block[k] = reinterpret_cast<const uint32_t*>(src)[k];
+      }
+      d.loop(block, dst, m);
+    } else {
+      d.loop(src, block, m);
+      if (narrow == DataType::kFloat16) {
+        reference::FloatToHalf(f, reinterpret_cast<uint16_t*>(dst), m);
+      } else {
+        for (int64_t k = 0; k < m; ++k) reinterpret_cast<uint32_t*>(dst)[k] = static_cast<uint32_t>(block[k]);
+      }
+    }
+  }
+  return Status::Ok();
+}
+
 constexpr TypeSet kCastable = TypeBit(DataType::kFloat64) | kF32 | kI8 | kI16 | kI32 | kI64 | kU8 | kBool;
 
 #define EL_CAST_ROW(NAME, SET, T) \
@@ -63,6 +122,12 @@ const KernelVariant<CastData> kVariants[] = {
     EL_CAST_ROW("to int8", kI8, int8_t),        EL_CAST_ROW("to int16", kI16, int16_t),
     EL_CAST_ROW("to int32", kI32, int32_t),     EL_CAST_ROW("to int64", kI64, int64_t),
     EL_CAST_ROW("to uint8", kU8, uint8_t),      EL_CAST_ROW("to bool", kBool, bool),
+    {"from float16", TypeSignature{{kF16}, {kCastable}}, Isa::kReference, nullptr, PrepareBridged, EvalBridged},
+    {"to float16", TypeSignature{{kCastable}, {kF16}}, Isa::kReference, nullptr, PrepareBridged, EvalBridged},
+    {"from uint32", TypeSignature{{TypeBit(DataType::kUInt32)}, {kCastable}}, Isa::kReference, nullptr,
+     PrepareBridged, EvalBridged},
+    {"to uint32", TypeSignature{{kCastable}, {TypeBit(DataType::kUInt32)}}, Isa::kReference, nullptr,
+     PrepareBridged, EvalBridged},
 };
 #undef EL_CAST_ROW
 

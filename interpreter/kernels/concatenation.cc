@@ -176,6 +176,8 @@ const KernelVariant<ConcatData> kVariants[] = {
     {"uint8", TypeSignature{{kU8}, {kU8}}, Isa::kReference, nullptr, PrepareUint8, EvalUint8},
     {"int16", TypeSignature{{kI16}, {kI16}}, Isa::kReference, nullptr, PrepareInt16, Eval<void>},
     {"float16", TypeSignature{{kF16}, {kF16}}, Isa::kReference, nullptr, PrepareNoActivation, Eval<void>},
+    {"uint32", TypeSignature{{TypeBit(DataType::kUInt32)}, {TypeBit(DataType::kUInt32)}}, Isa::kReference, nullptr,
+     PrepareNoActivation, Eval<void>},  // CONCATENATION 4
     {"bool", TypeSignature{{kBool}, {kBool}}, Isa::kReference, nullptr, PrepareNoActivation, Eval<void>},
 };
 

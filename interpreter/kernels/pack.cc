@@ -60,7 +60,8 @@ Status PrepareCopy(KernelContext& ctx, Node& node, PackData&) {
 
 // Slabs move as bytes: one row serves every dtype (LiteRT's: no bool).
 const KernelVariant<PackData> kVariants[] = {
-    {"bytes", TypeSignature{{kF32 | kI32 | kI64 | kI8 | kU8 | kI16, kSameAsInput0}, {kSameAsInput0}},
+    {"bytes", TypeSignature{{kF32 | kI32 | kI64 | kI8 | kU8 | kI16 | TypeBit(DataType::kUInt32), kSameAsInput0},
+                            {kSameAsInput0}},  // uint32: PACK 4
      Isa::kReference, nullptr, PrepareCopy, Eval},
 };
 

@@ -31,7 +31,11 @@ Status Eval(KernelContext& ctx, Node& node, SelectData& d) {
 }
 
 #define EL_SELECT_TYPES(VALUES) TypeSignature{{kBool, VALUES, kSameAsInput1}, {kSameAsInput1}}
-const KernelVariant<SelectData> kVariants[] = {EL_WORD_WIDTH_ROWS(EL_SELECT_TYPES, Eval)};
+// uint32 (SELECT 4, SELECT_V2 2) has a row of its own: the shared 4-byte set is for kernels of every fixed-size
+// dtype, which LiteRT does not run on uint32.
+const KernelVariant<SelectData> kVariants[] = {
+    EL_WORD_WIDTH_ROWS(EL_SELECT_TYPES, Eval),
+    {"uint32", EL_SELECT_TYPES(TypeBit(DataType::kUInt32)), Isa::kReference, nullptr, nullptr, Eval<uint32_t>}};
 #undef EL_SELECT_TYPES
 
 Status GetTensors(KernelContext& ctx, Node& node, Tensor** cond, Tensor** x, Tensor** y, Tensor** out) {

@@ -1,7 +1,7 @@
-// SOFTMAX (with SoftmaxOptions.beta) and LOG_SOFTMAX along the last axis; rows run in parallel. float32;
-// quantized as LiteRT's reference kernels (docs/integer_kernels.md): SOFTMAX int8 -> int8 / int16, uint8 ->
-// uint8 / int16 in gemmlowp fixed point (with a table-driven fast path), int16 -> int16 by tables;
-// LOG_SOFTMAX int8 and uint8.
+// SOFTMAX (with SoftmaxOptions.beta) and LOG_SOFTMAX along the last axis; rows run in parallel. float32
+// (SOFTMAX also float16); quantized as LiteRT's reference kernels (docs/integer_kernels.md): SOFTMAX int8 ->
+// int8 / int16, uint8 -> uint8 / int16 in gemmlowp fixed point (with a table-driven fast path), int16 -> int16
+// by tables; LOG_SOFTMAX int8 and uint8.
 #include <cmath>
 #include <memory>
 
@@ -10,6 +10,7 @@
 #include "interpreter/kernels/optimized/rows_f32.h"
 #include "interpreter/kernels/optimized/softmax_int8.h"
 #include "interpreter/kernels/quantization_params.h"
+#include "interpreter/kernels/reference/half.h"
 #include "interpreter/kernels/reference/integer/softmax.h"
 #include "interpreter/kernels/reference/softmax.h"
 #include "interpreter/thread_pool.h"
@@ -192,6 +193,24 @@ Status EvalRows(KernelContext& ctx, Node& node, const SoftmaxData& d, RowFn&& ro
   return Status::Ok();
 }
 
+// float16 as LiteRT's half SOFTMAX: the row maximum, each exp((x - max) * beta) in float32 stored rounded
+// to half, the float sum of the unrounded exps, then each stored half divided by the sum and rounded again.
+Status EvalSoftmaxF16(KernelContext& ctx, Node& node, SoftmaxData& d) {
+  using reference::FloatToHalf;
+  using reference::HalfToFloat;
+  return EvalRows<uint16_t, uint16_t>(ctx, node, d, [&](const uint16_t* x, uint16_t* y) {
+    float max = -65504.f;  // the lowest half
+    for (int64_t c = 0; c < d.depth; ++c) max = std::max(max, HalfToFloat(x[c]));
+    float sum = 0.f;
+    for (int64_t c = 0; c < d.depth; ++c) {
+      const float e = std::exp((HalfToFloat(x[c]) - max) * d.beta);
+      y[c] = FloatToHalf(e);
+      sum += e;
+    }
+    for (int64_t c = 0; c < d.depth; ++c) y[c] = FloatToHalf(HalfToFloat(y[c]) / sum);
+  });
+}
+
 template <typename In, typename Out>
 Status EvalSoftmax8(KernelContext& ctx, Node& node, SoftmaxData& d) {
   return EvalRows<In, Out>(ctx, node, d, [&](const In* x, Out* y) { ri::Softmax8Row<In, Out>(x, y, d.depth, d.q8); });
@@ -237,6 +256,7 @@ struct Variants<SoftmaxOp::kSoftmax> {
   static constexpr KernelVariant<SoftmaxData> kTable[] = {
       EL_VECTOR_ISA_ROWS("float32", kF32Types, nullptr, PrepareF32, EvalF32<SoftmaxOp::kSoftmax>),
       {"float32", kF32Types, Isa::kReference, nullptr, nullptr, EvalF32Reference<SoftmaxOp::kSoftmax>},
+      {"float16", TypeSignature{{kF16}, {kF16}}, Isa::kReference, nullptr, nullptr, EvalSoftmaxF16},
       EL_SOFTMAX_8BIT_ROWS("int8", kI8Types, int8_t, int8_t, int8_to_int8),
       EL_SOFTMAX_8BIT_ROWS("int8 -> int16", kI8ToI16Types, int8_t, int16_t, int8_to_int16),
       EL_SOFTMAX_8BIT_ROWS("uint8", kU8Types, uint8_t, uint8_t, uint8_to_uint8),

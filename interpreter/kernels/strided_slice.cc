@@ -183,7 +183,7 @@ const KernelVariant<StridedSliceData> kVariants[] = {
     // Like LiteRT, any fixed-size dtype by its width (SLICE version 8 is float16; float64 is every version's).
     EL_SLICE_ROW("1-byte", kFixedSize1Byte, uint8_t),
     EL_SLICE_ROW("2-byte", kFixedSize2Byte, uint16_t),
-    EL_SLICE_ROW("4-byte", kFixedSize4Byte, uint32_t),
+    EL_SLICE_ROW("4-byte", kFixedSize4Byte | TypeBit(DataType::kUInt32), uint32_t),  // uint32: SLICE 6
     EL_SLICE_ROW("8-byte", kFixedSize8Byte, uint64_t),
     {"strings", TypeSignature{{kStr, kIndexTypes}, {kSameAsInput0}}, Isa::kReference, nullptr, nullptr,
      EvalStringsByIndex<StridedSliceData, Eval<uint32_t>>},

@@ -106,8 +106,8 @@ def test_the_message_comes_from_the_table():
     message = str(e.value)
     assert "node 0 (SOFTMAX): dtypes (int32) -> int32 are not supported" in message
     assert "input 0 'input0' is int32, expected float32" in message
-    assert message.endswith("supported: (float32) -> float32; (int8) -> int8; (int8) -> int16; (uint8) -> uint8; "
-                            "(uint8) -> int16; (int16) -> int16")
+    assert message.endswith("supported: (float32) -> float32; (float16) -> float16; (int8) -> int8; (int8) -> int16; "
+                            "(uint8) -> uint8; (uint8) -> int16; (int16) -> int16")
 
 
 def test_a_condition_that_no_row_meets_is_named():

@@ -1,5 +1,5 @@
 """The element-wise activations on quantized tensors (LOGISTIC, TANH, ELU, GELU, HARD_SWISH, RELU, RELU6,
-LEAKY_RELU, RSQRT, ABS, NEG on int8 / uint8 / int16 as LiteRT has them): every input value against the NumPy
+LEAKY_RELU, RSQRT, SQRT, ABS, NEG on int8 / uint8 / int16 as LiteRT has them): every input value against the NumPy
 integer model (integer_reference_elementwise, itself checked against LiteRT's BUILTIN_REF), typical and extreme
 scales and zero points; the 8-bit table rows against their reference twins over vector tails, capped ISAs and
 threads; LiteRT differentially when installed; and the prepare checks LiteRT makes, as named errors."""
@@ -51,6 +51,12 @@ def model_answer(op, x, x_qp, y_qp, options):
         return ew.leaky_relu(x, x_qp, y_qp, options["alpha"])
     if op == "RSQRT":
         return ew.rsqrt(x, x_qp, y_qp)
+    if op == "SQRT":
+        # LiteRT's float kernel: sqrt of s_x * (q - z_x) in float32, divided by s_y, truncated toward zero.
+        real = np.float32(x_qp[0]) * (x.astype(np.int32) - x_qp[1]).astype(np.float32)
+        value = np.trunc(np.sqrt(real) / np.float32(y_qp[0])).astype(np.int64) + y_qp[1]
+        info = np.iinfo(x.dtype)
+        return np.clip(value, info.min, info.max).astype(x.dtype)
     if op == "ABS":
         value = np.abs(x.astype(np.int64) - x_qp[1])
         if np.float32(x_qp[0]) != np.float32(y_qp[0]):
@@ -110,6 +116,16 @@ def cases(op, dtype):
             y_f = 1 / np.sqrt(np.maximum(float_of(valid, x_qp), float(x_qp[0])))
             yield valid, x_qp, (output_scale_for([0, y_f.max()], dtype, [1.0, 0.5, 2.0, 1.0][k]),
                                 0 if int16 else lo_type), None
+    elif op == "SQRT":
+        for k in range(4):
+            x_qp = qparams(rng, dtype, 1e-4 if int16 else 1e-3, 1e-2 if int16 else 0.5, extreme=k == 1 and not int16)
+            if int16:
+                x_qp = (x_qp[0], 0)
+            valid = x[x >= x_qp[1]]  # negative numbers are refused (test_sqrt_of_a_negative_number_fails)
+            y_f = np.sqrt(float_of(valid, x_qp))
+            y_qp = (output_scale_for([0, y_f.max()], dtype, [1.0, 0.5, 2.0, 1.0][k]),
+                    0 if int16 else random_zero_point(rng, dtype, extreme=k == 2))
+            yield valid, x_qp, y_qp, None
     elif op == "ABS":
         for k in range(3):
             x_qp = qparams(rng, dtype, 1e-3, 0.05, extreme=k == 2)
@@ -120,7 +136,8 @@ def cases(op, dtype):
 SUPPORTED = {"LOGISTIC": (np.int8, np.uint8, np.int16), "TANH": (np.int8, np.uint8, np.int16), "ELU": (np.int8,),
              "GELU": (np.int8, np.uint8, np.int16), "HARD_SWISH": (np.int8, np.uint8),
              "RELU": (np.int8, np.uint8, np.int16), "RELU6": (np.int8, np.uint8, np.int16),
-             "LEAKY_RELU": (np.int8, np.uint8, np.int16), "RSQRT": (np.int8, np.int16), "ABS": (np.int8, np.int16)}
+             "LEAKY_RELU": (np.int8, np.uint8, np.int16), "RSQRT": (np.int8, np.int16),
+             "SQRT": (np.int8, np.int16), "ABS": (np.int8, np.int16)}
 OP_TYPES = [pytest.param(op, t, id=f"{op}-{TYPE_IDS[t]}") for op, types in SUPPORTED.items() for t in types]
 
 
@@ -212,14 +229,15 @@ def test_neg_negates_the_integers(dtype):
         np.testing.assert_array_equal(out, expected)
 
 
+@pytest.mark.parametrize("op", ["RSQRT", "SQRT"])
 @pytest.mark.parametrize("dtype", [np.int8, np.int16])
-def test_rsqrt_of_a_negative_number_fails(dtype):
+def test_rsqrt_of_a_negative_number_fails(op, dtype):
     # As LiteRT's: an error at invoke, from the table rows and the reference alike.
     x = np.array([10, 4, 2], dtype)
     zero_point = 3 if dtype == np.int8 else 0
     if dtype == np.int16:
         x[2] = -1
-    model = single_op_model("RSQRT", [x], input_quantization=[(0.1, zero_point)],
+    model = single_op_model(op, [x], input_quantization=[(0.1, zero_point)],
                             output_quantization=(0.1, -128 if dtype == np.int8 else 0))
 
     def invoke():

@@ -138,3 +138,76 @@ def test_comparisons(op, dtype):
 def test_comparison_needs_bool_output():
     with pytest.raises(edgelite.EdgeliteError, match="output 0 'output0' is float32, expected bool"):
         run_single_op("LESS", [np.zeros(2, np.float32), np.zeros(2, np.float32)])
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int16])
+def test_floor_div_int8_int16(dtype):
+    """FLOOR_DIV version 3: int8 and int16 as plain integers (LiteRT reads no quantization for them), rounding
+    toward negative infinity, over a broadcast; a zero divisor is refused."""
+    rng = np.random.default_rng(np.dtype(dtype).itemsize)
+    info = np.iinfo(dtype)
+    a = rng.integers(info.min + 1, info.max + 1, (2, 3, 7)).astype(dtype)
+    b = rng.integers(-9, 10, (3, 1)).astype(dtype)
+    b[b == 0] = 3
+    (y,) = run_single_op("FLOOR_DIV", [a, b], version=3, num_threads=2)
+    assert y.dtype == dtype
+    np.testing.assert_array_equal(y, np.floor_divide(a, b))
+    with pytest.raises(edgelite.InvalidArgumentError, match="division by zero"):
+        run_single_op("FLOOR_DIV", [a, np.zeros((3, 1), dtype)], version=3)
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int16])
+def test_floor_div_int8_int16_matches_litert(dtype):
+    pytest.importorskip("ai_edge_litert")
+    from litert_builtin import run_litert_reference
+    rng = np.random.default_rng(4)
+    info = np.iinfo(dtype)
+    a = rng.integers(info.min + 1, info.max + 1, (4, 50)).astype(dtype)
+    b = rng.integers(-20, 21, (4, 50)).astype(dtype)
+    b[b == 0] = -7
+    (want,) = run_litert_reference("FLOOR_DIV", [a, b], version=3)
+    np.testing.assert_array_equal(run_single_op("FLOOR_DIV", [a, b], version=3)[0], want)
+
+
+def plain_integer(op, a, b, activation):
+    """LiteRT's plain integer ADD/MUL: the result wraps in the type, then the activation clamps it."""
+    wide = (a.astype(np.int64) + b.astype(np.int64)) if op == "ADD" else (a.astype(np.uint64) * b.astype(np.uint64))
+    wrapped = wide.astype(a.dtype)  # NumPy's integer casts wrap
+    lo, hi = {"NONE": (None, None), "RELU": (0, None), "RELU6": (0, 6), "RELU_N1_TO_1": (-1, 1)}[activation]
+    if a.dtype == np.uint32 and lo is not None:
+        lo = max(lo, 0)
+    return np.clip(wrapped, lo, hi).astype(a.dtype) if lo is not None or hi is not None else wrapped
+
+
+PLAIN_CASES = [("ADD", np.int16, 5), ("MUL", np.int16, 7), ("MUL", np.uint32, 7)]
+
+
+@pytest.mark.parametrize("op,dtype,version", PLAIN_CASES)
+@pytest.mark.parametrize("activation", ["NONE", "RELU", "RELU6", "RELU_N1_TO_1"])
+def test_plain_integer_add_mul(op, dtype, version, activation):
+    """ADD 5 / MUL 7: int16 without quantization parameters, and MUL 7's uint32, as plain integers over
+    broadcasts (wrapping, then the fused activation)."""
+    if dtype == np.uint32 and activation == "RELU_N1_TO_1":
+        pytest.skip("a negative bound means nothing for uint32")
+    rng = np.random.default_rng(len(op) + np.dtype(dtype).itemsize)
+    info = np.iinfo(dtype)
+    for sa, sb in [((3, 40), (3, 40)), ((2, 1, 5), (4, 1)), ((7,), ())]:
+        a = rng.integers(info.min, info.max, sa, endpoint=True).astype(dtype)
+        b = rng.integers(info.min, info.max, sb, endpoint=True).astype(dtype)
+        got = run_single_op(op, [a, b], {"fused_activation_function": activation}, version=version)[0]
+        assert got.dtype == dtype
+        np.testing.assert_array_equal(got, plain_integer(op, a, b, activation))
+
+
+@pytest.mark.parametrize("op,dtype,version", PLAIN_CASES)
+def test_plain_integer_add_mul_matches_litert(op, dtype, version):
+    pytest.importorskip("ai_edge_litert")
+    from litert_builtin import run_litert_reference
+    rng = np.random.default_rng(8)
+    info = np.iinfo(dtype)
+    a = rng.integers(info.min, info.max, (5, 1, 30), endpoint=True).astype(dtype)
+    b = rng.integers(info.min, info.max, (4, 30), endpoint=True).astype(dtype)
+    for activation in ("NONE", "RELU6"):
+        options = {"fused_activation_function": activation}
+        (want,) = run_litert_reference(op, [a, b], options, version=version)
+        np.testing.assert_array_equal(run_single_op(op, [a, b], options, version=version)[0], want)

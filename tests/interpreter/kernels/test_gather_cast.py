@@ -59,6 +59,42 @@ def test_cast(src, dst):
     np.testing.assert_array_equal(y, x.astype(dst))
 
 
-def test_cast_refuses_string_like_types():
+def test_cast_refuses_types_it_has_no_loop_for():
     with pytest.raises(edgelite.EdgeliteError, match="not supported"):
-        run_single_op("CAST", [np.zeros(3, np.float16)], output_types=np.float32)
+        run_single_op("CAST", [np.zeros(3, np.complex64)], output_types=np.float32)
+    with pytest.raises(edgelite.EdgeliteError, match="not supported"):
+        run_single_op("CAST", [np.zeros(3, np.float16)], output_types=np.uint32)
+
+
+UINT32_PAIRS = [(np.uint32, np.float32), (np.uint32, np.int32), (np.uint32, np.int64), (np.uint32, np.uint8),
+                (np.uint32, np.bool_), (np.uint32, np.float64), (np.int64, np.uint32), (np.int32, np.uint32),
+                (np.float32, np.uint32), (np.int8, np.uint32), (np.bool_, np.uint32)]
+
+
+def uint32_cast_input(dtype):
+    rng = np.random.default_rng(2)
+    if dtype == np.bool_:
+        return rng.integers(0, 2, 300).astype(bool)
+    if dtype == np.float32:
+        return np.concatenate([rng.uniform(0, 4e9, 297), [0.0, 0.99, 2.0 ** 31]]).astype(np.float32)
+    info = np.iinfo(dtype)
+    return rng.integers(info.min, info.max, 300, endpoint=True).astype(dtype)
+
+
+@pytest.mark.parametrize("src,dst", UINT32_PAIRS, ids=[f"{np.dtype(a).name}-{np.dtype(b).name}" for a, b in UINT32_PAIRS])
+def test_cast_uint32(src, dst):
+    """CAST version 2's uint32, through int64: integers wrap to the output's width (as NumPy's casts), floats
+    in range truncate toward zero."""
+    x = uint32_cast_input(src)
+    (y,) = run_single_op("CAST", [x], output_types=dst, version=2)
+    assert y.dtype == dst
+    np.testing.assert_array_equal(y, x.astype(dst))
+
+
+@pytest.mark.parametrize("src,dst", UINT32_PAIRS, ids=[f"{np.dtype(a).name}-{np.dtype(b).name}" for a, b in UINT32_PAIRS])
+def test_cast_uint32_matches_litert(src, dst):
+    pytest.importorskip("ai_edge_litert")
+    from litert_builtin import run_litert_builtin
+    x = uint32_cast_input(src)
+    (want,) = run_litert_builtin("CAST", [x], output_types=dst, version=2)
+    np.testing.assert_array_equal(run_single_op("CAST", [x], output_types=dst, version=2)[0], want)

@@ -11,7 +11,7 @@ from edgelite.testing import run_single_op
 from dtype_values import random_values
 from litert_builtin import requires_litert, run_litert_builtin
 
-DTYPES = [np.float32, np.int32, np.int64, np.int8, np.uint8, np.int16, np.bool_, np.float16, np.float64]
+DTYPES = [np.float32, np.int32, np.int64, np.int8, np.uint8, np.int16, np.bool_, np.float16, np.float64, np.uint32]
 
 
 def values(shape, dtype, seed=0):
@@ -123,12 +123,33 @@ def test_type_failures():
 def test_versions():
     cond, x = values((2, 2, 2, 2, 2), np.bool_, 1), values((2, 2, 2, 2, 2), np.float32, 2)
     np.testing.assert_array_equal(select("SELECT", cond, x, -x, version=3), np.where(cond, x, -x))
-    # Version 4 adds only uint32, which this build has no tensors of.
-    np.testing.assert_array_equal(select("SELECT", cond, x, -x, version=4), np.where(cond, x, -x))
+    # SELECT 4 and SELECT_V2 2 add uint32.
+    u = values((2, 2, 2, 2, 2), np.uint32, 3)
+    np.testing.assert_array_equal(select("SELECT", cond, u, ~u, version=4), np.where(cond, u, ~u))
+    np.testing.assert_array_equal(select("SELECT_V2", cond[:1], u, ~u[0], version=2), np.where(cond[:1], u, ~u[0]))
     with pytest.raises(EdgeliteError, match="operator SELECT version 5 is not supported"):
         select("SELECT", cond, x, -x, version=5)
-    with pytest.raises(EdgeliteError, match="operator SELECT_V2 version 2 is not supported"):
-        select("SELECT_V2", cond, x, -x, version=2)
+    with pytest.raises(EdgeliteError, match="operator SELECT_V2 version 3 is not supported"):
+        select("SELECT_V2", cond, x, -x, version=3)
+
+
+def test_other_kernels_refuse_uint32_by_name():
+    """uint32 tensors load (for SELECT); a kernel without a uint32 row says so, as for any other dtype."""
+    u = np.arange(4, dtype=np.uint32)
+    with pytest.raises(EdgeliteError, match="uint32"):
+        run_single_op("ADD", [u, u])
+
+
+@requires_litert
+@pytest.mark.parametrize("op,version,cond_shape", [("SELECT_V2", 2, (3, 1, 5)), ("SELECT", 4, (4,))])
+def test_uint32_matches_litert(op, version, cond_shape):
+    cond = values(cond_shape, np.bool_, 27)
+    shape = (3, 4, 5) if op == "SELECT_V2" else (4, 3, 5)
+    x, y = values(shape, np.uint32, 28), values(shape[-1:] if op == "SELECT_V2" else shape, np.uint32, 29)
+    expected = run_litert_builtin(op, [cond, x, y], output_types=np.dtype(np.uint32), version=version)[0]
+    got = select(op, cond, x, y, version=version)
+    assert got.dtype == np.uint32
+    np.testing.assert_array_equal(got, expected)
 
 
 LITERT_DTYPES = [np.float32, np.int32, np.int64, np.int8, np.uint8, np.int16, np.bool_]

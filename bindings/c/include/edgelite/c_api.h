@@ -38,7 +38,8 @@ typedef enum ElcStatus {
 /* Tensor types: the values of the .tflite TensorType enum. */
 typedef enum ElcType {
   ELC_FLOAT32 = 0, ELC_FLOAT16 = 1, ELC_INT32 = 2, ELC_UINT8 = 3, ELC_INT64 = 4, ELC_STRING = 5,
-  ELC_BOOL = 6, ELC_INT16 = 7, ELC_COMPLEX64 = 8, ELC_INT8 = 9, ELC_FLOAT64 = 10, ELC_RESOURCE = 13
+  ELC_BOOL = 6, ELC_INT16 = 7, ELC_COMPLEX64 = 8, ELC_INT8 = 9, ELC_FLOAT64 = 10, ELC_RESOURCE = 13,
+  ELC_UINT32 = 15
 } ElcType;
 
 typedef struct ElcModel ElcModel;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 
@@ -94,6 +95,19 @@ EL_ALWAYS_INLINE int32_t QuantizedRsqrt(int32_t q, const RsqrtParams& p) {
   return Clamp32(MultiplyByQuantizedMultiplier(t, p.multiplier.multiplier, p.multiplier.shift - kShift) +
                      p.output_zero_point,
                  -128, 127);
+}
+
+// SQRT int8 / int16 for q >= the input zero point (LiteRT fails on smaller values), in float as LiteRT's
+// kernel: sqrt of the dequantized value, divided by s_y, truncated toward zero (no rounding), plus z_y.
+struct SqrtParams {
+  float input_scale = 0.f, output_scale = 0.f;
+  int32_t input_zero_point = 0, output_zero_point = 0, lo = 0, hi = 0;
+};
+inline int32_t QuantizedSqrt(int32_t q, const SqrtParams& p) {
+  const float x = p.input_scale * static_cast<float>(q - p.input_zero_point);
+  const float y = std::sqrt(x) / p.output_scale;
+  // Clamped in float first: the int conversion of a value past the int range would be undefined.
+  return Clamp32(static_cast<int32_t>(std::min(y, 65536.f)) + p.output_zero_point, p.lo, p.hi);
 }
 
 // ABS on int8 / int16 with quantization: |q - z_x|, rescaled unless the scales are equal.

@@ -16,7 +16,9 @@ public enum DataType {
   INT8(9, 1),
   FLOAT64(10, 8),
   /** A resource handle (variables): never an input or output a caller fills. */
-  RESOURCE(13, -1);
+  RESOURCE(13, -1),
+  /** Unsigned 32-bit (SELECT / SELECT_V2 values): no Java array type, so ByteBuffers only. */
+  UINT32(15, 4);
 
   private final int code;
   private final int byteSize;
