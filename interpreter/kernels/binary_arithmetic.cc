@@ -7,7 +7,9 @@
 // MINIMUM compare the raw integers, as LiteRT, which reads no quantization for them). Inputs that line up
 // simply run the vectorized loops of optimized/binary_elementwise; other broadcasts, and the reference
 // twin, step the broadcast plan that prepare made (reference/broadcast.h).
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "interpreter/kernels/binary_arithmetic.h"
 #include "interpreter/kernels/reference/half.h"
@@ -164,11 +166,36 @@ bool OutputNotQuantized(const BinaryData&, const Node& node, KernelContext& ctx)
   return ctx.output(node, 0)->quant.empty();
 }
 
+// Blocks of b shorter than this many bytes are repeated (BinaryData::b_repeats), the count dividing the blocks.
+constexpr int64_t kRepeatedBBytes = 2048;
+
+void PlanRepeatedB(BinaryData& d, size_t element_size) {
+  d.b_repeats = 1;
+  optimized::BinaryLayout& l = d.layout;
+  if (!d.simple_layout || l.kind != optimized::BinaryLayout::Kind::kInnerBroadcastB || l.inner <= 0) return;
+  int64_t reps = std::min<int64_t>(l.outer, kRepeatedBBytes / static_cast<int64_t>(element_size) / l.inner);
+  while (reps > 1 && l.outer % reps != 0) --reps;
+  if (reps < 2) return;
+  d.b_repeats = static_cast<int>(reps);
+  d.repeated_b.resize(static_cast<size_t>(reps * l.inner) * element_size);
+  l.inner *= reps;
+  l.outer /= reps;
+}
+
+// b as the loop reads it: repeated into d.repeated_b when PlanRepeatedB chose to.
+const void* LoopB(BinaryData& d, const void* b) {
+  if (d.b_repeats < 2) return b;
+  const size_t block = d.repeated_b.size() / static_cast<size_t>(d.b_repeats);
+  for (int r = 0; r < d.b_repeats; ++r) std::memcpy(d.repeated_b.data() + r * block, b, block);
+  return d.repeated_b.data();
+}
+
 template <BinaryOp kOp, typename T>
 Status PrepareOptimized(KernelContext& ctx, Node& node, BinaryData& d) {
   const optimized::BinaryKernels& k = *optimized::BinaryFor(d.variant->isa);
   const int op = static_cast<int>(kOp);
   d.loop = std::is_same_v<T, float> ? k.f32[op] : std::is_same_v<T, int32_t> ? k.i32[op] : k.i64[op];
+  PlanRepeatedB(d, sizeof(T));
   return PrepareClamp(ctx, node, d);
 }
 
@@ -179,7 +206,7 @@ Status EvalOptimized(KernelContext& ctx, Node& node, BinaryData& d) {
   Tensor& out = *ctx.output(node, 0);
   EL_RETURN_IF_ERROR(CheckIntegerOperands<T>(ctx, node, kOp, b));
   if (d.simple_layout) {
-    d.loop(d.layout, a.data, b.data, out.data, d.range.min, d.range.max, ctx.thread_pool());
+    d.loop(d.layout, a.data, LoopB(d, b.data), out.data, d.range.min, d.range.max, ctx.thread_pool());
   } else {
     RunBroadcast<kOp, T>(ctx, d, a, b, out);
   }

@@ -3,6 +3,8 @@
 // int8/uint8/int16 with LiteRT's reference arithmetic (reference/integer/*.h).
 #pragma once
 
+#include <vector>
+
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
 #include "interpreter/kernels/optimized/binary_elementwise.h"
@@ -27,6 +29,11 @@ struct BinaryData : VariantChoice<BinaryData> {
   bool simple_layout = false;     // how the inputs line up, for the vectorized float/int rows
   optimized::BinaryLayout layout;
   optimized::BinaryLoop loop = nullptr;  // the chosen ISA's, for simple layouts
+  // kInnerBroadcastB with short blocks (PRELU's alpha over 16 channels): b repeated `b_repeats` times, filled
+  // at each invoke, so that the loop runs over blocks `b_repeats` times as long (a loop's set-up costs as much
+  // as 16 values).
+  int b_repeats = 1;
+  std::vector<unsigned char> repeated_b;
   optimized::QuantizedBinaryLoop quantized_loop = nullptr;  // the same for the quantized rows
   // The quantized rows' multipliers and offsets (the one the chosen row uses).
   reference::integer::AddSubParams add_sub;

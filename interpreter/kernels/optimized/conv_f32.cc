@@ -25,63 +25,103 @@ int64_t NumOutputPixels(const WindowGeometry& g) {
   return static_cast<int64_t>(g.batch) * g.out_h * g.out_w;
 }
 
+// One output pixel's segment pointers (to dst, `tile` apart) where part of its window may lie in the padding:
+// segments wholly in it read `zeros`; filter-row segments cut by it are copied, zero-filled, to `spill`.
+// Returns the spill's next free float. Out of line and small: only pixels at the image's borders come here.
+__attribute__((noinline, optimize("Os"))) float* PaddedPixelPointers(const WindowGeometry& g, const ConvGemmLayout& l,
+                                                                     const float* image, int iy0, int ix0,
+                                                                     const float* zeros, float* spill, int tile,
+                                                                     const float** dst) {
+  const int kx_count = l.row_segments ? 1 : g.filter_w;  // segments per filter row
+  for (int ky = 0; ky < g.filter_h; ++ky) {
+    const int iy = iy0 + ky * g.dilation_h;
+    // The filter row's input row, or none in the padding above or below.
+    const float* row = iy >= 0 && iy < g.in_h ? image + static_cast<int64_t>(iy) * g.in_w * g.in_c : nullptr;
+    for (int kx = 0, ix = ix0; kx < kx_count; ++kx, ix += g.dilation_w, dst += tile) {
+      const int x_end = l.row_segments ? ix + g.filter_w : ix + 1;  // input columns the segment spans
+      if (!row) {
+        *dst = zeros;
+      } else if (ix >= 0 && x_end <= g.in_w) {
+        *dst = row + static_cast<int64_t>(ix) * g.in_c;
+      } else if (!l.row_segments) {
+        *dst = zeros;
+      } else {  // part of the filter row in the padding left or right
+        const int x0 = std::max(ix, 0), x1 = std::min(x_end, g.in_w);
+        const int before = (x0 - ix) * g.in_c, valid = std::max(x1 - x0, 0) * g.in_c;
+        ZeroFloats(spill, l.segment_len);
+        if (valid > 0) CopyFloats(spill + before, row + static_cast<int64_t>(x0) * g.in_c, valid);
+        *dst = spill;
+        spill += l.segment_len;
+      }
+    }
+  }
+  return spill;
+}
+
 // Segment pointers for rows [row0, row0 + rows) of group `group`, in gemm_f32.h's indirect layout: per tile
 // of `tile` rows, per segment (ky, kx order, the OHWI filter's), one pointer per row. A tap segment is the
 // tap's filter_in_c channels of the input pixel; a filter-row segment (l.row_segments) the filter_w * in_c
-// contiguous floats of one filter row. Segments wholly in the padding read `zeros`; filter-row segments cut
-// by it are copied, zero-filled, to `spill`. The last tile's rows past `rows` repeat the last pixel. Out of
-// line and small: a few pointers per pixel and segment against the products each feeds.
-__attribute__((noinline, optimize("Os"))) void BuildSegmentPointers(const WindowGeometry& g,
-                                                                    const ConvGemmLayout& l, int group,
-                                                                    const float* input, const float* zeros,
-                                                                    float* spill, int64_t row0, int rows,
-                                                                    int tile, const float** ptrs) {
+// contiguous floats of one filter row. The last tile's rows past `rows` repeat the last pixel. Per output row,
+// the pixels whose window lies inside the image (most of them) take their pointers by additions only: with 3
+// input channels a pixel's pointers cost as much as its products, so index math stays out of that loop.
+__attribute__((noinline, optimize("O2"))) void BuildSegmentPointers(const WindowGeometry& g, const ConvGemmLayout& l,
+                                                                    int group, const float* input, const float* zeros,
+                                                                    float* spill, int64_t row0, int rows, int tile,
+                                                                    const float** ptrs) {
   const int segments = l.segments;
-  const int filter_in_c = g.in_c / l.groups;
-  const int kx_count = l.row_segments ? 1 : g.filter_w;  // segments per filter row
+  const int kx_count = l.row_segments ? 1 : g.filter_w;
   const int64_t pixels_per_image = static_cast<int64_t>(g.out_h) * g.out_w;
+  const int64_t row_floats = static_cast<int64_t>(g.in_w) * g.in_c;
+  const int64_t step_y = g.dilation_h * row_floats, step_x = static_cast<int64_t>(g.dilation_w) * g.in_c;
+  const int64_t step_pixel = static_cast<int64_t>(g.stride_w) * g.in_c;
+  const int span_h = (g.filter_h - 1) * g.dilation_h + 1, span_w = (g.filter_w - 1) * g.dilation_w + 1;
+  // Output columns [x_lo, x_hi) have their window inside the image horizontally.
+  const int x_lo = (g.pad_left + g.stride_w - 1) / g.stride_w;
+  const int x_hi = g.in_w - span_w + g.pad_left >= 0 ? (g.in_w - span_w + g.pad_left) / g.stride_w + 1 : 0;
   int b = static_cast<int>(row0 / pixels_per_image);
   int oy = static_cast<int>(row0 % pixels_per_image) / g.out_w;
   int ox = static_cast<int>(row0 % pixels_per_image) % g.out_w;
-  const int padded_rows = static_cast<int>(RoundUp(rows, tile));
-  for (int r = 0; r < padded_rows; ++r) {
-    const float** dst = ptrs + static_cast<int64_t>(r / tile) * segments * tile + r % tile;
-    if (r >= rows) {  // the last pixel again
-      const float** last = ptrs + static_cast<int64_t>((rows - 1) / tile) * segments * tile + (rows - 1) % tile;
-      for (int t = 0; t < segments; ++t) dst[t * tile] = last[t * tile];
-      continue;
-    }
-    const float* image = input + static_cast<int64_t>(b) * g.in_h * g.in_w * g.in_c + group * filter_in_c;
+  const float** tile_ptrs = ptrs;  // the current tile's pointers
+  int lane = 0;                    // the row's place in its tile
+  for (int r = 0; r < rows;) {
+    const float* image = input + static_cast<int64_t>(b) * g.in_h * row_floats + group * (g.in_c / l.groups);
     const int iy0 = oy * g.stride_h - g.pad_top;
-    const int ix0 = ox * g.stride_w - g.pad_left;
-    for (int ky = 0; ky < g.filter_h; ++ky) {
-      const int iy = iy0 + ky * g.dilation_h;
-      // The filter row's input row, or none in the padding above or below.
-      const float* row = iy >= 0 && iy < g.in_h ? image + static_cast<int64_t>(iy) * g.in_w * g.in_c : nullptr;
-      for (int kx = 0, ix = ix0; kx < kx_count; ++kx, ix += g.dilation_w, dst += tile) {
-        const int x_end = l.row_segments ? ix + g.filter_w : ix + 1;  // input columns the segment spans
-        if (!row) {
-          *dst = zeros;
-        } else if (ix >= 0 && x_end <= g.in_w) {
-          *dst = row + static_cast<int64_t>(ix) * g.in_c;
-        } else if (!l.row_segments) {
-          *dst = zeros;
-        } else {  // part of the filter row in the padding left or right
-          const int x0 = std::max(ix, 0), x1 = std::min(x_end, g.in_w);
-          const int before = (x0 - ix) * g.in_c, valid = std::max(x1 - x0, 0) * g.in_c;
-          ZeroFloats(spill, l.segment_len);
-          if (valid > 0) CopyFloats(spill + before, row + static_cast<int64_t>(x0) * g.in_c, valid);
-          *dst = spill;
-          spill += l.segment_len;
+    const int run_end = ox + std::min(rows - r, g.out_w - ox);  // this output row's pixels in the block
+    int fast_begin = run_end, fast_end = run_end;
+    if (iy0 >= 0 && iy0 + span_h <= g.in_h) {
+      fast_begin = std::min(std::max(ox, x_lo), run_end);
+      fast_end = std::max(fast_begin, std::min(run_end, x_hi));
+    }
+    // Columns [ox, fast_begin) and [fast_end, run_end) through PaddedPixelPointers, the middle inline.
+    for (int part = 0; part < 3; ++part) {
+      const int stop = part == 0 ? fast_begin : part == 1 ? fast_end : run_end;
+      if (part == 1 && ox < stop) {
+        const float* p = image + static_cast<int64_t>(iy0) * row_floats +
+                         static_cast<int64_t>(ox * g.stride_w - g.pad_left) * g.in_c;
+        for (; ox < stop; ++ox, ++r, p += step_pixel) {
+          const float** dst = tile_ptrs + lane;
+          const float* q = p;
+          for (int ky = 0; ky < g.filter_h; ++ky, q += step_y) {
+            const float* t = q;
+            for (int kx = 0; kx < kx_count; ++kx, t += step_x, dst += tile) *dst = t;
+          }
+          if (++lane == tile) lane = 0, tile_ptrs += static_cast<int64_t>(segments) * tile;
         }
       }
-    }
-    if (++ox == g.out_w) {
-      ox = 0;
-      if (++oy == g.out_h) {
-        oy = 0;
-        ++b;
+      for (; ox < stop; ++ox, ++r) {
+        spill = PaddedPixelPointers(g, l, image, iy0, ox * g.stride_w - g.pad_left, zeros, spill, tile,
+                                    tile_ptrs + lane);
+        if (++lane == tile) lane = 0, tile_ptrs += static_cast<int64_t>(segments) * tile;
       }
+    }
+    if (ox == g.out_w) {
+      ox = 0;
+      if (++oy == g.out_h) oy = 0, ++b;
+    }
+  }
+  if (lane > 0) {  // the last tile's remaining rows: the last pixel again
+    for (int r = lane; r < tile; ++r) {
+      for (int t = 0; t < segments; ++t) tile_ptrs[t * tile + r] = tile_ptrs[t * tile + lane - 1];
     }
   }
 }

@@ -111,6 +111,74 @@ void LeakyReluBlock(const float* __restrict x, float* __restrict y, float alpha)
 }
 void LeakyRelu(const float* in, float* out, int64_t n, float alpha) { RunBlocks(in, out, n, alpha, LeakyReluBlock); }
 
+// HARD_SWISH: t = x * clamp(x + 3, 0, 6) as the reference, then t / 6 without the division, whose throughput
+// bound the loop (twice XNNPACK's time; it multiplies by 1/6, which rounds differently). q = t * (1/6), the
+// remainder t - 6q exact by FMA, and q + remainder * (1/6) by a second FMA is t / 6 correctly rounded wherever
+// 2^-120 <= |t| <= FLT_MAX (checked over all 2^32 floats; t = +-0 keeps q, whose remainder is 0). A block
+// holding any other t (subnormal, inf, NaN) divides, so every value is the reference's to the bit. x86 with
+// FMA only; elsewhere the reference's expression.
+#if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))
+typedef int32_t I32xN __attribute__((vector_size(kVecWidth * sizeof(int32_t))));
+#if defined(__AVX512F__)
+inline F32xN FmaN(F32xN a, F32xN b, F32xN c) { return _mm512_fmadd_ps(a, b, c); }
+inline bool AnyLane(I32xN v) { return _mm512_test_epi32_mask((__m512i)v, (__m512i)v) != 0; }
+#else
+inline F32xN FmaN(F32xN a, F32xN b, F32xN c) { return _mm256_fmadd_ps(a, b, c); }
+inline bool AnyLane(I32xN v) { return !_mm256_testz_si256((__m256i)v, (__m256i)v); }
+#endif
+
+// One vector: t / 6 by the product, OR-ing into `bad` the lanes it does not serve (0 < |t| < 2^-120, inf, NaN),
+// t to `t_out` for the division. The clamp is the reference's comparisons, lane by lane.
+inline F32xN HardSwishVec(F32xN x, F32xN* t_out, I32xN* bad) {
+  const F32xN zero{}, six = zero + 6.f, sixth = zero + 1.f / 6.f;
+  F32xN c = x + 3.f;
+  c = 0.f < c ? c : zero;  // std::max(0.f, c)
+  c = c < 6.f ? c : six;   // std::min(6.f, c)
+  const F32xN t = x * c, q0 = t * sixth;
+  const F32xN e = FmaN(-six, q0, t);  // t - 6 q0, exact
+  const F32xN a = t < 0.f ? -t : t;
+  *bad |= ((a < 0x1p-120f) & (a != 0.f)) | ~(a <= 0x1.fffffep127f);
+  *t_out = t;
+  return e != 0.f ? FmaN(e, sixth, q0) : q0;
+}
+#define EL_HARD_SWISH_VECTOR 1
+#endif
+
+#ifdef EL_HARD_SWISH_VECTOR
+// Blocks of four vectors, one test of `bad` per block (the loop was bound by its instructions, not memory).
+constexpr int64_t kSwishBlock = 4 * kVecWidth;
+
+inline void HardSwishBlock(const float* in, float* out) {
+  F32xN q[4], t[4];
+  I32xN bad{};
+#pragma GCC unroll 4
+  for (int j = 0; j < 4; ++j) {
+    F32xN x;
+    std::memcpy(&x, in + j * kVecWidth, sizeof x);
+    q[j] = HardSwishVec(x, &t[j], &bad);
+  }
+  if (AnyLane(bad)) {
+#pragma GCC unroll 4
+    for (int j = 0; j < 4; ++j) q[j] = t[j] / 6.f;
+  }
+#pragma GCC unroll 4
+  for (int j = 0; j < 4; ++j) std::memcpy(out + j * kVecWidth, &q[j], sizeof q[j]);
+}
+
+void HardSwishLoop(const float* in, float* out, int64_t n, float) {
+  int64_t i = 0;
+  for (; i + kSwishBlock <= n; i += kSwishBlock) HardSwishBlock(in + i, out + i);
+  if (i == n) return;
+  float tail[kSwishBlock] = {};
+  std::memcpy(tail, in + i, (n - i) * sizeof(float));
+  HardSwishBlock(tail, tail);
+  std::memcpy(out + i, tail, (n - i) * sizeof(float));
+}
+#undef EL_HARD_SWISH_VECTOR
+#else
+void HardSwishLoop(const float* in, float* out, int64_t n, float param) { Loop<HardSwish>(in, out, n, param); }
+#endif
+
 // sin and cos: the vector block, then libm for the rare arguments beyond kMaxTrigArgF (and inf, NaN).
 template <float (*kFn)(float), double (*kLibm)(double)>
 void TrigBlock(const float* __restrict x, float* __restrict y, float) {
@@ -126,7 +194,7 @@ void Cos(const float* in, float* out, int64_t n, float) { RunBlocks(in, out, n, 
 
 extern const UnaryF32Kernels kUnaryF32 = {
     Loop<LogisticF>, Loop<TanhF>,  Loop<GeluExact>, Loop<GeluTanh>, Loop<ExpF>,      Loop<LogF>,   Sin,
-    Cos,             Loop<Elu>,    Loop<FloorF>,    Loop<CeilF>,    ClampLoop<0>,    ClampLoop<6>,  Loop<HardSwish>,
+    Cos,             Loop<Elu>,    Loop<FloorF>,    Loop<CeilF>,    ClampLoop<0>,    ClampLoop<6>,  HardSwishLoop,
     Loop<Rsqrt>,     Loop<Sqrt>,   Loop<Square>,    LeakyRelu,      Loop<Neg>,       Loop<Abs>,
     Loop<ReluN1To1>, Loop<Relu0To1>, Loop<Round>,   Loop<Sign>,
 };

@@ -380,3 +380,25 @@ def test_results_do_not_depend_on_position_or_length(op):
     for start, stop in [(0, 1), (3, 20), (1, 17), (5, 37), (40, 104), (13, 104)]:
         part = run_single_op(op, [x[start:stop].copy()], options_for(op))[0]
         np.testing.assert_array_equal(part.view(np.uint32), whole[start:stop].view(np.uint32))
+
+
+def test_hard_swish_is_the_reference_to_the_bit():
+    # The optimized HARD_SWISH divides by 6 without a division (an FMA-corrected product, unary_f32.cc) and falls
+    # back to dividing for a block holding a subnormal, infinite or NaN x * relu6(x + 3): NumPy's float32
+    # x * clip(x + 3, 0, 6) / 6 bit for bit, on random bit patterns (every exponent), a dense grid, values whose
+    # product is subnormal or overflows, and those mixed into blocks of ordinary values.
+    rng = np.random.default_rng(7)
+    bits = rng.integers(0, 2 ** 32, size=200_003, dtype=np.uint64).astype(np.uint32).view(np.float32)
+    tiny = np.float32([1e-38, -1e-38, 1e-40, -1e-40, 1e-45, -1e-45, 3e-39, -2.9999999, -3.0, -3.0000002])
+    huge = np.float32([3e38, -3e38, 1e38, np.inf, -np.inf, np.nan, 0.0, -0.0])
+    mixed = np.tile(np.concatenate([np.linspace(-4, 4, 61, dtype=np.float32), tiny[:3], huge[:2]]), 7)
+    x = np.concatenate([bits, np.linspace(-8, 8, 100_001, dtype=np.float32), tiny, huge, mixed])
+    with np.errstate(all="ignore"):
+        expected = x * np.clip(x + np.float32(3), np.float32(0), np.float32(6)) / np.float32(6)
+    expected[np.isnan(x)] = np.nan
+    got = run_single_op("HARD_SWISH", [x], {})[0]
+    optimized, reference = run_optimized_and_reference("HARD_SWISH", [x], {})
+    for out in (got, optimized[0], reference[0]):
+        assert_same_values(out, expected, exact=True)
+        same = (out.view(np.uint32) == expected.view(np.uint32)) | np.isnan(expected)
+        assert same.all(), f"x = {x[~same][:5]}"

@@ -211,3 +211,36 @@ def test_plain_integer_add_mul_matches_litert(op, dtype, version):
         options = {"fused_activation_function": activation}
         (want,) = run_litert_reference(op, [a, b], options, version=version)
         np.testing.assert_array_equal(run_single_op(op, [a, b], options, version=version)[0], want)
+
+
+# b repeating along leading axes in short blocks: the optimized rows repeat b so that one loop spans many
+# blocks (BinaryData::b_repeats), with a repeat count that divides the blocks (9216 = 2^10 * 9 blocks of 16; 97
+# blocks, a prime: none), for float and int32, with a fused clamp.
+@pytest.mark.parametrize("a_shape,b_shape", [((1, 96, 96, 16), (1, 1, 16)), ((97, 5), (5,)), ((2, 6, 7, 3), (3,)),
+                                             ((64, 300), (300,)), ((12, 1), (1,))], ids=str)
+@pytest.mark.parametrize("dtype", [np.float32, np.int32])
+def test_short_broadcast_blocks(a_shape, b_shape, dtype):
+    rng = np.random.default_rng(5)
+    a, b = rand(a_shape, dtype, rng), rand(b_shape, dtype, rng)
+    for op in ["ADD", "MUL", "MAXIMUM"]:
+        for constant in ([], [1]):
+            (y,) = run_single_op(op, [a, b], constant_inputs=constant)
+            np.testing.assert_array_equal(y, OPS[op](a, b))
+    (y,) = run_single_op("SUB", [a.astype(np.float32), b.astype(np.float32)], {"fused_activation_function": "RELU"})
+    np.testing.assert_array_equal(y, np.maximum(a.astype(np.float32) - b.astype(np.float32), 0))
+
+
+def test_short_broadcast_block_is_read_at_every_invoke():
+    # A runtime b is repeated afresh at each invoke, not once at prepare.
+    from edgelite.testing import single_op_model
+    rng = np.random.default_rng(6)
+    a, b = rand((1, 48, 48, 8), np.float32, rng), rand((8,), np.float32, rng)
+    interp = edgelite.Interpreter(model_content=single_op_model("MUL", [a, b]))
+    interp.allocate_tensors()
+    inputs = interp.get_input_details()
+    for scale in (1.0, -3.0):
+        interp.set_tensor(inputs[0]["index"], a)
+        interp.set_tensor(inputs[1]["index"], b * np.float32(scale))
+        interp.invoke()
+        got = interp.get_tensor(interp.get_output_details()[0]["index"])
+        np.testing.assert_array_equal(got, a * (b * np.float32(scale)))

@@ -105,6 +105,29 @@ def test_matches_numpy_both_kernels(case):
                            constant_inputs=(1, 2))
 
 
+# The segment pointers per output row: pixels whose window is inside the image take pointers by additions, the
+# rest (padding on a side, above, below) the general path; blocks of rows end mid-row and cross images.
+ROW_CASES = [
+    ((2, 31, 45, 3), (16, 3, 3, 3), (2, 2), (1, 1), "SAME"),   # first layer, batch 2, pad right and below
+    ((1, 96, 97, 3), (16, 3, 3, 3), (2, 2), (1, 1), "VALID"),  # several pointer blocks, ending mid-row
+    ((1, 33, 30, 3), (8, 5, 5, 3), (1, 1), (1, 1), "SAME"),    # two columns of padding each side
+    ((1, 14, 17, 3), (4, 3, 3, 3), (2, 3), (2, 2), "SAME"),    # dilation with strides
+    ((2, 15, 14, 8), (9, 3, 3, 8), (2, 2), (1, 1), "SAME"),    # tap segments, batch 2
+    ((1, 20, 9, 8), (5, 3, 7, 8), (1, 2), (1, 1), "SAME"),     # window wider than most of the row
+]
+
+
+@pytest.mark.parametrize("case", ROW_CASES, ids=[case_id(c) for c in ROW_CASES])
+@pytest.mark.parametrize("threads", [1, 3])
+def test_segment_pointer_rows(case, threads):
+    x_shape, w_shape, stride, dilation, padding = case
+    rng = np.random.default_rng(sum(x_shape) * 7 + sum(w_shape))
+    x, w, b = random(rng, x_shape), random(rng, w_shape), random(rng, (w_shape[0],))
+    check_both_kernels("CONV_2D", [x, w, b], options(stride, dilation, padding, "NONE"),
+                       conv2d_reference(x, w, b, stride, dilation, padding, "NONE"), depth(w), constant_inputs=(1, 2),
+                       num_threads=threads)
+
+
 @pytest.mark.parametrize("case", [CASES[0], CASES[10], CASES[20], CASES[27], CASES[28], CASES[29], CASES[30], CASES[-2]],
                          ids=case_id)
 def test_two_threads(case):
