@@ -117,9 +117,17 @@ Status CopyToTensor(Interpreter& interp, int subgraph, int tensor, int type, con
   }
   // A string input has no buffer until set: its size comes from the value.
   if (t->type != DataType::kString) EL_RETURN_IF_ERROR(CheckHasData(*t));
-  if (type != static_cast<int>(t->type)) {
+  // INT4 / UINT4 / INT2 are set from int8 / uint8 values, one a byte (as LiteRT's Python), within their range.
+  if (type != static_cast<int>(t->type) && type != static_cast<int>(HeldAsType(t->type))) {
     return InvalidArgument(StrCat("cannot set tensor '", t->name, "': got a value of type ", type_name,
                                   " but expected ", DataTypeName(t->type)));
+  }
+  if (PackedBits(t->type) && bytes == t->RequiredBytes()) {
+    const int64_t bad = FirstOutOfRange(t->type, data, t->num_elements());
+    if (bad >= 0) {
+      return InvalidArgument(StrCat("cannot set tensor '", t->name, "': element ", bad, " is out of the range of ",
+                                    DataTypeName(t->type)));
+    }
   }
   if (dims != t->dims) {
     return InvalidArgument(StrCat("cannot set tensor '", t->name, "': got shape ", DimsToString(dims), " but expected ",

@@ -123,6 +123,25 @@ Status Subgraph::Build(const Model& model, const schema::SubGraph& fb, const OpR
                                    ": ", bad));
       }
     }
+    if (data && size > 0 && PackedBits(t.type)) {
+      // INT4 / UINT4 / INT2 constants are packed in the file; held one value a byte. LiteRT reads a buffer longer
+      // than the packed values need as well, so only a short one is refused.
+      const int64_t n = t.num_elements();
+      const size_t packed = static_cast<size_t>((n * PackedBits(t.type) + 7) / 8);
+      if (t.sparsity || size < packed) {
+        return InvalidModel(StrCat(where, ": ", DataTypeName(t.type), " tensor ", i, " ('", t.name, "') of shape ",
+                                   DimsToString(t.dims), t.sparsity ? " is sparse" : " needs ", packed,
+                                   " packed bytes; its buffer has ", size));
+      }
+      EL_RETURN_IF_ERROR(AllocateOwnedChecked(t, t.dims));
+      UnpackSubByte(t.type, data, n, static_cast<uint8_t*>(t.data));
+      if (!t.is_variable) {
+        t.allocation = Allocation::kConstant;
+        t.is_constant = true;
+      }
+      tensors_.push_back(std::move(t));
+      continue;
+    }
     if (data && size > 0) {
       // Sparse tensors store only their non-zero values; dense ones must fill their shape exactly.
       if (!t.sparsity && t.type != DataType::kString && size != t.RequiredBytes()) {

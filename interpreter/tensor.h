@@ -34,6 +34,15 @@ enum class DataType : int8_t {
   kResource = 13,
   // SELECT_V2 (version 2) and SELECT (4) move its values; other kernels refuse it by name.
   kUInt32 = 15,
+  // The .tflite types added for low-precision models. INT4, UINT4 and INT2 are held one value a byte (as LiteRT
+  // holds them at run time, and its Python shows them as int8 / uint8); their constants, packed in the file (two
+  // or four values a byte, low bits first), are unpacked when the model loads.
+  kInt4 = 17,
+  kBFloat16 = 18,
+  kInt2 = 19,
+  kUInt4 = 20,
+  kFloat8E4M3FN = 21,
+  kFloat8E5M2 = 22,
 };
 
 // Size in bytes of one element; 0 for types without a fixed size (string).
@@ -42,6 +51,20 @@ size_t ElementSize(DataType type);
 const char* DataTypeName(DataType type);
 // True for the types this build can hold in a tensor.
 bool IsSupportedDataType(int type);
+// Bits a value of INT4 / UINT4 / INT2 takes in a model's packed constant buffer; 0 for the other types.
+int PackedBits(DataType type);
+// The one-value-a-byte type a packed type is held in (int8 or uint8); `type` itself for the others.
+DataType HeldAsType(DataType type);
+// Spreads `count` packed values (PackedBits(type) each, low bits first) one a byte, sign-extended for the signed
+// types.
+void UnpackSubByte(DataType type, const uint8_t* packed, int64_t count, uint8_t* out);
+// The first of `count` held values of a packed type outside its range (-8..7, 0..15, -2..1), or -1.
+int64_t FirstOutOfRange(DataType type, const void* held, int64_t count);
+// The float value of one element of float32, bfloat16, float8 e4m3fn / e5m2 or float64, and a float rounded to
+// nearest-even into one (past the range: infinity, or NaN for e4m3fn, which has no infinity, as ml_dtypes does):
+// one conversion for each type, shared by the kernels that read or write them.
+float LoadFloat(DataType type, const void* element);
+void StoreFloat(DataType type, float value, void* element);
 
 using Dims = std::vector<int32_t>;
 

@@ -37,6 +37,8 @@ TfLiteType ToTfLiteType(ElcType type) {
     case ELC_FLOAT64: return kTfLiteFloat64;
     case ELC_RESOURCE: return kTfLiteResource;
     case ELC_UINT32: return kTfLiteUInt32;
+    case ELC_INT4: return kTfLiteInt4;
+    case ELC_BFLOAT16: return kTfLiteBFloat16;
     default: return kTfLiteNoType;
   }
 }

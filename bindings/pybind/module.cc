@@ -58,6 +58,10 @@ int TfLiteTypeOf(const py::dtype& dtype) {
       {"float64", DataType::kFloat64}, {"uint32", DataType::kUInt32}};
   for (const auto& [name, type] : kTypes)
     if (dtype.is(py::dtype(name))) return static_cast<int>(type);
+  // ml_dtypes' types, by name: naming them in py::dtype would need ml_dtypes imported.
+  const std::string name = py::str(dtype);
+  for (DataType t : {DataType::kBFloat16, DataType::kFloat8E4M3FN, DataType::kFloat8E5M2})
+    if (name == DataTypeName(t)) return static_cast<int>(t);
   return -1;
 }
 
@@ -69,7 +73,14 @@ py::str ModelText(const std::string& text) {
 }
 
 // A resource tensor holds an id, not values: NumPy sees it as object, as LiteRT shows it.
-py::dtype NumpyDtype(DataType t) { return t == DataType::kResource ? py::dtype("O") : py::dtype(DataTypeName(t)); }
+// INT4 / UINT4 / INT2 read as int8 / uint8 (as in LiteRT), bfloat16 and the float8s as ml_dtypes' types.
+py::dtype NumpyDtype(DataType t) {
+  if (t == DataType::kResource) return py::dtype("O");
+  if (t == DataType::kBFloat16 || t == DataType::kFloat8E4M3FN || t == DataType::kFloat8E5M2) {
+    return py::dtype::from_args(py::module_::import("ml_dtypes").attr(DataTypeName(t)));
+  }
+  return py::dtype(DataTypeName(HeldAsType(t)));
+}
 
 // A NumPy array of bytes or str (object, bytes_ or str_ dtype) as a .tflite string buffer, str as UTF-8, as
 // LiteRT's set_tensor takes them; any other element is an InvalidArgumentError naming its position and type.

@@ -20,7 +20,7 @@
   X(MAXIMUM, 4)                     \
   X(MINIMUM, 4)                     \
   X(GATHER, 8)                      \
-  X(CAST, 6)                        \
+  X(CAST, 9)                        \
   X(MEAN, 3)                        \
   X(SUM, 2)                         \
   X(SOFTMAX, 4)                     \
@@ -33,12 +33,12 @@
   X(GELU, 3)                        \
   X(RSQRT, 3)                       \
   X(NEG, 2)                         \
-  X(DEQUANTIZE, 6)                  \
-  X(QUANTIZE, 3)                    \
+  X(DEQUANTIZE, 9)                  \
+  X(QUANTIZE, 6)                    \
   X(DENSIFY, 1)                     \
   X(CONV_2D, 8)                     \
   X(DEPTHWISE_CONV_2D, 7)           \
-  X(FULLY_CONNECTED, 13)            \
+  X(FULLY_CONNECTED, 14)            \
   X(BATCH_MATMUL, 4)                \
   X(AVERAGE_POOL_2D, 3)             \
   X(MAX_POOL_2D, 3)                 \

@@ -1,7 +1,12 @@
 // CAST between float32, float64, int8/16/32/64, uint8 and bool, and from or to float16 and uint32. Float to
 // integer truncates toward zero (C conversion, as TFLite); anything to bool is `value != 0`. One variant row per
 // output dtype; its prepare picks the loop for the input dtype. float16 goes through float32, as LiteRT's half
-// casts (widened then cast, or cast to float32 then rounded to the nearest half), uint32 through int64.
+// casts (widened then cast, or cast to float32 then rounded to the nearest half), uint32 through int64; bfloat16,
+// the float8s and INT4 / UINT4 / INT2 element by element through double.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
 #include "interpreter/kernels/reference/half.h"
@@ -115,6 +120,85 @@ Status EvalBridged(KernelContext& ctx, Node& node, CastData& d) {
 
 constexpr TypeSet kCastable = TypeBit(DataType::kFloat64) | kF32 | kI8 | kI16 | kI32 | kI64 | kU8 | kBool;
 
+// bfloat16, the float8s and INT4 / UINT4 / INT2 (held one a byte) are rare: one element-by-element loop through
+// double (which holds every value of the other types but int64 beyond 2^53 exactly) serves every cast from or to
+// them. Float to integer truncates toward zero; into INT4 / UINT4 / INT2 the result is then clamped to the type's
+// range, as LiteRT 2.3.0 does (20.7 -> 7 in int4, -2.25 -> 0 in uint4).
+double LoadAsDouble(DataType t, const uint8_t* p) {
+  switch (t) {
+    case DataType::kFloat64: return *reinterpret_cast<const double*>(p);
+    case DataType::kFloat32: return *reinterpret_cast<const float*>(p);
+    case DataType::kFloat16: return reference::HalfToFloat(*reinterpret_cast<const uint16_t*>(p));
+    case DataType::kInt64: return static_cast<double>(*reinterpret_cast<const int64_t*>(p));
+    case DataType::kInt32: return *reinterpret_cast<const int32_t*>(p);
+    case DataType::kUInt32: return *reinterpret_cast<const uint32_t*>(p);
+    case DataType::kInt16: return *reinterpret_cast<const int16_t*>(p);
+    case DataType::kInt8: case DataType::kInt4: case DataType::kInt2: return *reinterpret_cast<const int8_t*>(p);
+    case DataType::kUInt8: case DataType::kUInt4: return *p;
+    case DataType::kBool: return *p != 0;
+    default: return LoadFloat(t, p);  // bfloat16, float8
+  }
+}
+
+void StoreDouble(DataType t, double v, uint8_t* p) {
+  if (t == DataType::kFloat64) {
+    *reinterpret_cast<double*>(p) = v;
+  } else if (t == DataType::kFloat16) {
+    *reinterpret_cast<uint16_t*>(p) = reference::FloatToHalf(static_cast<float>(v));
+  } else if (t == DataType::kFloat32 || t == DataType::kBFloat16 || t == DataType::kFloat8E4M3FN ||
+             t == DataType::kFloat8E5M2) {
+    StoreFloat(t, static_cast<float>(v), p);
+  } else if (t == DataType::kBool) {
+    *p = v != 0;
+  } else if (PackedBits(t)) {
+    const int bits = PackedBits(t);
+    const double lo = t == DataType::kUInt4 ? 0 : -(1 << (bits - 1));
+    const double hi = t == DataType::kUInt4 ? 15 : (1 << (bits - 1)) - 1;
+    *reinterpret_cast<int8_t*>(p) = static_cast<int8_t>(std::min(hi, std::max(lo, std::trunc(v))));
+  } else {
+    // The other integers keep the low bits of the truncated value, as the C conversions on x86.
+    const int64_t i = static_cast<int64_t>(v);
+    std::memcpy(p, &i, ElementSize(t));  // little-endian: the low bytes first
+  }
+}
+
+// Between the float types narrower than double the value goes through float, never double: widening a float to
+// double quiets a signalling NaN, and ml_dtypes and LiteRT keep a NaN's bits from bfloat16 to float32.
+bool IsNarrowFloat(DataType t) {
+  return t == DataType::kFloat32 || t == DataType::kFloat16 || t == DataType::kBFloat16 ||
+         t == DataType::kFloat8E4M3FN || t == DataType::kFloat8E5M2;
+}
+
+Status EvalThroughDouble(KernelContext& ctx, Node& node, CastData&) {
+  const Tensor& in = *ctx.input(node, 0);
+  Tensor& out = *ctx.output(node, 0);
+  const size_t in_size = ElementSize(in.type), out_size = ElementSize(out.type);
+  const uint8_t* src = static_cast<const uint8_t*>(in.data);
+  uint8_t* dst = static_cast<uint8_t*>(out.data);
+  const bool through_float = IsNarrowFloat(in.type) && IsNarrowFloat(out.type);
+  for (int64_t i = 0, n = in.num_elements(); i < n; ++i) {
+    const uint8_t* x = src + i * in_size;
+    uint8_t* y = dst + i * out_size;
+    if (!through_float) {
+      StoreDouble(out.type, LoadAsDouble(in.type, x), y);
+      continue;
+    }
+    const float f = in.type == DataType::kFloat16 ? reference::HalfToFloat(*reinterpret_cast<const uint16_t*>(x))
+                                                  : LoadFloat(in.type, x);
+    if (out.type == DataType::kFloat16) {
+      *reinterpret_cast<uint16_t*>(y) = reference::FloatToHalf(f);
+    } else {
+      StoreFloat(out.type, f, y);
+    }
+  }
+  return Status::Ok();
+}
+
+Status PrepareNothing(KernelContext&, Node&, CastData&) { return Status::Ok(); }
+
+constexpr TypeSet kLowPrecision = kLowPrecision1Byte | TypeBit(DataType::kBFloat16);
+constexpr TypeSet kAllCastable = kCastable | kF16 | TypeBit(DataType::kUInt32) | kLowPrecision;
+
 #define EL_CAST_ROW(NAME, SET, T) \
   {NAME, TypeSignature{{kCastable}, {SET}}, Isa::kReference, nullptr, PrepareCast<T>, Eval}
 const KernelVariant<CastData> kVariants[] = {
@@ -128,6 +212,10 @@ const KernelVariant<CastData> kVariants[] = {
      PrepareBridged, EvalBridged},
     {"to uint32", TypeSignature{{kCastable}, {TypeBit(DataType::kUInt32)}}, Isa::kReference, nullptr,
      PrepareBridged, EvalBridged},
+    {"from low precision", TypeSignature{{kLowPrecision}, {kAllCastable}}, Isa::kReference, nullptr, PrepareNothing,
+     EvalThroughDouble},
+    {"to low precision", TypeSignature{{kAllCastable}, {kLowPrecision}}, Isa::kReference, nullptr, PrepareNothing,
+     EvalThroughDouble},
 };
 #undef EL_CAST_ROW
 

@@ -179,6 +179,9 @@ const KernelVariant<ConcatData> kVariants[] = {
     {"uint32", TypeSignature{{TypeBit(DataType::kUInt32)}, {TypeBit(DataType::kUInt32)}}, Isa::kReference, nullptr,
      PrepareNoActivation, Eval<void>},  // CONCATENATION 4
     {"bool", TypeSignature{{kBool}, {kBool}}, Isa::kReference, nullptr, PrepareNoActivation, Eval<void>},
+    // INT4 (CONCATENATION 5, held one a byte), float8 (7) and bfloat16 move as their bytes.
+    {"low precision", TypeSignature{{kLowPrecision1Byte | TypeBit(DataType::kBFloat16)}, {kSameAsInput0}},
+     Isa::kReference, nullptr, PrepareNoActivation, Eval<void>},
 };
 
 Status Prepare(KernelContext& ctx, Node& node) {

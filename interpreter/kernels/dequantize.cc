@@ -1,4 +1,4 @@
-// DEQUANTIZE to float32: from float16, and from int8/uint8/int16 with per-tensor or per-channel scale and
+// DEQUANTIZE to float32: from float16 and float8, and from int8/uint8/int16 (and INT4/INT2/UINT4, held as bytes) with per-tensor or per-channel scale and
 // zero point: float32(double(scale) * (q - zero_point)), as LiteRT's reference computes it (the float32
 // product gives the same value: the exact product fits a double, so both round once). int16 needs zero
 // point 0 and, as in LiteRT, per-tensor quantization. A constant input (fp16 or quantized weights) is
@@ -83,6 +83,15 @@ Status EvalHalf(KernelContext& ctx, Node& node, DequantizeData&) {
   return Status::Ok();
 }
 
+// float8 inputs (DEQUANTIZE 9) are widened, element by element, as ml_dtypes does.
+Status EvalFloat8(KernelContext& ctx, Node& node, DequantizeData&) {
+  const Tensor& in = *ctx.input(node, 0);
+  const uint8_t* x = static_cast<const uint8_t*>(in.data);
+  float* y = ctx.output(node, 0)->data_as<float>();
+  for (int64_t i = 0, n = in.num_elements(); i < n; ++i) y[i] = LoadFloat(in.type, x + i);
+  return Status::Ok();
+}
+
 bool PerTensor(const DequantizeData& d, const Node&, KernelContext&) { return !d.per_channel; }
 bool PerChannel(const DequantizeData& d, const Node&, KernelContext&) { return d.per_channel; }
 
@@ -97,8 +106,11 @@ bool PerChannel(const DequantizeData& d, const Node&, KernelContext&) { return d
    EvalPerChannel<Q>, "a per-channel input"}
 const KernelVariant<DequantizeData> kVariants[] = {
     {"float16", TypeSignature{{kF16}, {kF32}}, Isa::kReference, nullptr, nullptr, EvalHalf},
-    EL_DEQUANTIZE_ROWS("int8", kI8, int8_t),
-    EL_DEQUANTIZE_ROWS("uint8", kU8, uint8_t),
+    {"float8", TypeSignature{{TypeBit(DataType::kFloat8E4M3FN) | TypeBit(DataType::kFloat8E5M2)}, {kF32}},
+     Isa::kReference, nullptr, nullptr, EvalFloat8},
+    // INT4 / INT2 and UINT4 are held one value a byte, as int8 and uint8 (DEQUANTIZE 7 and 8).
+    EL_DEQUANTIZE_ROWS("int8", kI8 | TypeBit(DataType::kInt4) | TypeBit(DataType::kInt2), int8_t),
+    EL_DEQUANTIZE_ROWS("uint8", kU8 | TypeBit(DataType::kUInt4), uint8_t),
     EL_DEQUANTIZE_PER_TENSOR_ROWS("int16", kI16, int16_t),  // LiteRT has no per-channel int16
 };
 #undef EL_DEQUANTIZE_ROWS

@@ -191,6 +191,11 @@ Status EvalHybrid(KernelContext& ctx, Node& node, FullyConnectedData& d) {
 }
 
 constexpr TypeSignature kF32Types{{kF32, kF32, kF32}, {kF32}};
+// INT4 (FULLY_CONNECTED 13) and INT2 (14) weights: unpacked to one value a byte when the model loads, so the
+// int8 reference rows run them as int8 weights, as LiteRT unpacks them into int8 before its int8 kernels.
+constexpr TypeSet kSubByteWeights = TypeBit(DataType::kInt4) | TypeBit(DataType::kInt2);
+constexpr TypeSignature kSubByteInt8Types{{kI8, kSubByteWeights, kI32}, {kI8}};
+constexpr TypeSignature kSubByteHybridTypes{{kF32, kSubByteWeights, kF32}, {kF32}};
 
 const KernelVariant<FullyConnectedData> kVariants[] = {
     {"int8", kFilterInt8Types, Isa::kAmxInt8, AmxPays, PrepareInt8Gemm, EvalInt8Gemm,
@@ -215,6 +220,9 @@ const KernelVariant<FullyConnectedData> kVariants[] = {
     {"int16x8 int32 accumulator", kFilterInt16Int32BiasTypes, Isa::kReference, nullptr, PrepareInt16,
      EvalQuantized<int32_t, int16_t, int8_t, int32_t>},
     {"hybrid int8", kFilterHybridTypes, Isa::kReference, nullptr, PrepareHybrid, EvalHybrid},
+    {"int4/int2 weights", kSubByteInt8Types, Isa::kReference, nullptr, PrepareInt8,
+     EvalQuantized<int32_t, int8_t, int8_t, int32_t>},
+    {"hybrid int4/int2 weights", kSubByteHybridTypes, Isa::kReference, nullptr, PrepareHybrid, EvalHybrid},
 };
 
 Status Prepare(KernelContext& ctx, Node& node) {

@@ -12,9 +12,9 @@ std::string TypeSetToString(TypeSet set) {
   if (set & kSameAsInput0) return "same as input 0";
   if (set & kSameAsInput1) return "same as input 1";
   std::string out;
-  for (int t = 0; t <= static_cast<int>(DataType::kUInt32); ++t) {
-    // Resource (13) and the .tflite types without a tensor type here (11, 12, 14) are never listed.
-    if ((t <= static_cast<int>(DataType::kFloat64) || t == static_cast<int>(DataType::kUInt32)) &&
+  for (int t = 0; t <= static_cast<int>(DataType::kFloat8E5M2); ++t) {
+    // Resource (13) and the .tflite types without a tensor type here (11, 12, 14, 16) are never listed.
+    if (IsSupportedDataType(t) && t != static_cast<int>(DataType::kResource) &&
         (set & TypeBit(static_cast<DataType>(t)))) {
       if (!out.empty()) out += "|";
       out += DataTypeName(static_cast<DataType>(t));

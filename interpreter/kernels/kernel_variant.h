@@ -35,9 +35,13 @@ constexpr TypeSet kBool = TypeBit(DataType::kBool);
 constexpr TypeSet kIndexTypes = kI32 | kI64;  // shapes, axes, indices
 // What element-moving kernels (reshape, transpose, slices, split) copy bit for bit, quantization kept;
 // and those types by element width, for rows that move words of one width.
-constexpr TypeSet kMovableTypes = kF32 | kI32 | kI64 | kI8 | kU8 | kI16 | kBool;
-constexpr TypeSet kMovable1Byte = kI8 | kU8 | kBool;
-constexpr TypeSet kMovable2Byte = kI16;
+// The low-precision types move as their bytes: INT4 / UINT4 / INT2 held one value a byte, the float8s, bfloat16.
+constexpr TypeSet kLowPrecision1Byte = TypeBit(DataType::kInt4) | TypeBit(DataType::kUInt4) |
+                                       TypeBit(DataType::kInt2) | TypeBit(DataType::kFloat8E4M3FN) |
+                                       TypeBit(DataType::kFloat8E5M2);
+constexpr TypeSet kMovable1Byte = kI8 | kU8 | kBool | kLowPrecision1Byte;
+constexpr TypeSet kMovable2Byte = kI16 | TypeBit(DataType::kBFloat16);
+constexpr TypeSet kMovableTypes = kF32 | kI32 | kI64 | kMovable1Byte | kMovable2Byte;
 constexpr TypeSet kMovable4Byte = kF32 | kI32;
 constexpr TypeSet kMovable8Byte = kI64;
 // Every fixed-size dtype, for kernels that copy values without reading them (FILL, GATHER, SELECT, TILE, ...),

@@ -60,8 +60,9 @@ Status PrepareCopy(KernelContext& ctx, Node& node, PackData&) {
 
 // Slabs move as bytes: one row serves every dtype (LiteRT's: no bool).
 const KernelVariant<PackData> kVariants[] = {
-    {"bytes", TypeSignature{{kF32 | kI32 | kI64 | kI8 | kU8 | kI16 | TypeBit(DataType::kUInt32), kSameAsInput0},
-                            {kSameAsInput0}},  // uint32: PACK 4
+    {"bytes", TypeSignature{{kF32 | kI32 | kI64 | kI8 | kU8 | kI16 | TypeBit(DataType::kUInt32) | kLowPrecision1Byte |
+                                 TypeBit(DataType::kBFloat16), kSameAsInput0},
+                            {kSameAsInput0}},  // uint32: PACK 4; float8: PACK 5
      Isa::kReference, nullptr, PrepareCopy, Eval},
 };
 

@@ -146,7 +146,10 @@ const KernelVariant<PadData> kConstantVariants[] = {
     EL_PAD_ROW("int16", kI16, PrepareQuantizedFill, EvalConstant<int16_t>),
     EL_PAD_ROW("bool", kBool, nullptr, EvalConstant<bool>),
     // float16 moves as its 16 bits: the constant's bits, or 0 (+0.0) without one.
-    EL_PAD_ROW("float16", kF16, nullptr, EvalConstant<int16_t>),
+    EL_PAD_ROW("float16", kF16 | TypeBit(DataType::kBFloat16), nullptr, EvalConstant<int16_t>),
+    // float8 (PAD / PADV2 6) likewise as its byte; 0 is +0.0.
+    EL_PAD_ROW("float8", TypeBit(DataType::kFloat8E4M3FN) | TypeBit(DataType::kFloat8E5M2), nullptr,
+               EvalConstant<int8_t>),
 };
 const KernelVariant<PadData> kMirrorVariants[] = {
     EL_PAD_ROW("1-byte", kMovableNumeric1Byte, nullptr, EvalMirror<uint8_t>),

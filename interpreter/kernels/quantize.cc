@@ -1,4 +1,4 @@
-// QUANTIZE: float32 to int8/uint8/int16 with the output's scale and zero point (per tensor, or per channel
+// QUANTIZE: float32 to int8/uint8/int16 (and INT4/UINT4, held one a byte) with the output's scale and zero point (per tensor, or per channel
 // along its quantized_dimension), and requantization between integer types (int8/uint8 -> int8/uint8/int16,
 // int16 -> int8/int16/int32, int32 -> int8/int16) with QuantizeMultiplier(double(s_in) / double(s_out)), as
 // LiteRT's reference kernels (docs/integer_kernels.md). Per-tensor float inputs also have vectorized rows
@@ -102,6 +102,18 @@ Status EvalRequantize(KernelContext& ctx, Node& node, QuantizeData& d) {
   return Status::Ok();
 }
 
+// INT4 / UINT4 outputs (QUANTIZE 4 and 5), held one value a byte: the int8 / uint8 quantization, then clamped to
+// the narrower range, which is what LiteRT 2.3.0 gives (round half away from zero, the zero point, the clamp).
+template <typename T, Status (*Quantize)(KernelContext&, Node&, QuantizeData&)>
+Status EvalSubByte(KernelContext& ctx, Node& node, QuantizeData& d) {
+  EL_RETURN_IF_ERROR(Quantize(ctx, node, d));
+  Tensor& out = *ctx.output(node, 0);
+  const int lo = std::is_signed_v<T> ? -8 : 0, hi = std::is_signed_v<T> ? 7 : 15;
+  T* q = out.data_as<T>();
+  for (int64_t i = 0, n = out.num_elements(); i < n; ++i) q[i] = static_cast<T>(std::clamp<int>(q[i], lo, hi));
+  return Status::Ok();
+}
+
 bool PerTensor(const QuantizeData& d, const Node&, KernelContext&) { return !d.per_channel; }
 bool PerChannel(const QuantizeData& d, const Node&, KernelContext&) { return d.per_channel; }
 
@@ -122,6 +134,14 @@ const KernelVariant<QuantizeData> kVariants[] = {
     EL_QUANTIZE_ROWS("float32 -> int8", kI8, int8_t),
     EL_QUANTIZE_ROWS("float32 -> uint8", kU8, uint8_t),
     EL_QUANTIZE_ROWS("float32 -> int16", kI16, int16_t),
+#define EL_SUB_BYTE_ROWS(NAME, OUT, T)                                                                         \
+  {NAME, TypeSignature{{kF32}, {TypeBit(OUT)}}, Isa::kReference, PerTensor, PrepareFloatPerTensor,              \
+   EvalSubByte<T, EvalFloatPerTensor<T>>, kPerTensor},                                                          \
+  {NAME " per-channel", TypeSignature{{kF32}, {TypeBit(OUT)}}, Isa::kReference, PerChannel,                     \
+   PrepareFloatPerChannel, EvalSubByte<T, EvalFloatPerChannel<T>>, kPerChannel}
+    EL_SUB_BYTE_ROWS("float32 -> int4", DataType::kInt4, int8_t),
+    EL_SUB_BYTE_ROWS("float32 -> uint4", DataType::kUInt4, uint8_t),
+#undef EL_SUB_BYTE_ROWS
     EL_REQUANTIZE_ROW("int8 -> int8", kI8, kI8, int8_t, int8_t),
     EL_REQUANTIZE_ROW("int8 -> uint8", kI8, kU8, int8_t, uint8_t),
     EL_REQUANTIZE_ROW("int8 -> int16", kI8, kI16, int8_t, int16_t),

@@ -70,7 +70,21 @@ def _numpy_type(dtype_name: str) -> type:
     `np.bytes_`, as in LiteRT (whose get_tensor gives strings as an object array of bytes)."""
     if dtype_name == "string":
         return np.bytes_
+    if dtype_name in _HELD_AS:
+        return _HELD_AS[dtype_name]
+    if dtype_name in ("bfloat16", "float8_e4m3fn", "float8_e5m2"):
+        import ml_dtypes  # LiteRT's own dependency, imported only for models that have these types
+        return getattr(ml_dtypes, dtype_name)
     return np.object_ if dtype_name == "resource" else np.dtype(dtype_name).type
+
+
+# int4 / int2 / uint4 tensors hold one value a byte and read and write as int8 / uint8, as in LiteRT's Python.
+_HELD_AS = {"int4": np.int8, "int2": np.int8, "uint4": np.uint8}
+
+
+def _held_value(value: np.ndarray) -> np.ndarray:
+    """ml_dtypes' int4 / int2 / uint4 arrays as the int8 / uint8 values their tensors hold; others unchanged."""
+    return value.astype(_HELD_AS[value.dtype.name]) if value.dtype.name in _HELD_AS else value
 
 
 class _ViewOwner:
@@ -328,7 +342,7 @@ class Interpreter:
             element that is neither bytes nor str.
           NotReadyError: called before `allocate_tensors()`.
         """
-        self._core.set_tensor(0, int(tensor_index), np.asarray(value))
+        self._core.set_tensor(0, int(tensor_index), _held_value(np.asarray(value)))
 
     def get_tensor(self, tensor_index: int, subgraph_index: int = 0) -> np.ndarray:
         """A copy of a tensor's value. Intermediate tensors hold their values only with

@@ -11,6 +11,7 @@ import importlib
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 import flatbuffers
+import ml_dtypes
 import numpy as np
 
 from edgelite.schema.Buffer import BufferAddData, BufferEnd, BufferStart, BufferT
@@ -144,6 +145,23 @@ _DTYPE_TO_TENSOR_TYPE = {
 }
 _TENSOR_TYPE_TO_DTYPE = {v: k for k, v in _DTYPE_TO_TENSOR_TYPE.items()}
 _TENSOR_TYPE_TO_DTYPE[TensorType.STRING] = np.dtype(object)
+# ml_dtypes' low-precision types. int4 / uint4 / int2 constants are packed in the file (add_constant packs them);
+# at run time the interpreter holds them one a byte and shows them as int8 / uint8, as LiteRT does.
+_DTYPE_TO_TENSOR_TYPE.update({
+    np.dtype(ml_dtypes.bfloat16): TensorType.BFLOAT16, np.dtype(ml_dtypes.float8_e4m3fn): TensorType.FLOAT8_E4M3FN,
+    np.dtype(ml_dtypes.float8_e5m2): TensorType.FLOAT8_E5M2, np.dtype(ml_dtypes.int4): TensorType.INT4,
+    np.dtype(ml_dtypes.uint4): TensorType.UINT4, np.dtype(ml_dtypes.int2): TensorType.INT2,
+})
+_TENSOR_TYPE_TO_DTYPE.update({v: k for k, v in _DTYPE_TO_TENSOR_TYPE.items()})
+_PACKED_BITS = {TensorType.INT4: 4, TensorType.UINT4: 4, TensorType.INT2: 2}
+
+
+def _pack_sub_byte(array: np.ndarray, bits: int) -> bytes:
+    """int4 / uint4 / int2 values packed as .tflite stores constants: 8 // bits a byte, low bits first."""
+    values = (array.reshape(-1).view(np.uint8) & ((1 << bits) - 1)).astype(np.uint8)
+    per_byte = 8 // bits
+    values = np.concatenate([values, np.zeros(-len(values) % per_byte, np.uint8)]).reshape(-1, per_byte)
+    return (values << (np.arange(per_byte, dtype=np.uint8) * bits)).sum(axis=1, dtype=np.uint8).tobytes()
 
 
 def tensor_type(dtype: Any) -> int:
@@ -371,8 +389,13 @@ class ModelBuilder:
         if array.dtype.kind in "OSU":
             data = _string_tensor_bytes(array)
         else:
-            tensor_type(array.dtype)  # refuse dtypes the format has no type for
-            data = np.ascontiguousarray(array).astype(array.dtype.newbyteorder("<"), copy=False).tobytes()
+            code = tensor_type(array.dtype)  # refuse dtypes the format has no type for
+            if code in _PACKED_BITS:
+                data = _pack_sub_byte(np.ascontiguousarray(array), _PACKED_BITS[code])
+            elif array.dtype.kind == "V":  # ml_dtypes' floats: no byte order to swap on a little-endian host
+                data = np.ascontiguousarray(array).tobytes()
+            else:
+                data = np.ascontiguousarray(array).astype(array.dtype.newbyteorder("<"), copy=False).tobytes()
         buffer = self.add_buffer(data)
         return self.add_tensor(name, array.shape if shape is None else shape, array.dtype,
                                quantization=quantization, sparsity=sparsity, buffer=buffer)

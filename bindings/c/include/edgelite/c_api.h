@@ -39,7 +39,8 @@ typedef enum ElcStatus {
 typedef enum ElcType {
   ELC_FLOAT32 = 0, ELC_FLOAT16 = 1, ELC_INT32 = 2, ELC_UINT8 = 3, ELC_INT64 = 4, ELC_STRING = 5,
   ELC_BOOL = 6, ELC_INT16 = 7, ELC_COMPLEX64 = 8, ELC_INT8 = 9, ELC_FLOAT64 = 10, ELC_RESOURCE = 13,
-  ELC_UINT32 = 15
+  ELC_UINT32 = 15, ELC_INT4 = 17, ELC_BFLOAT16 = 18, ELC_INT2 = 19, ELC_UINT4 = 20, ELC_FLOAT8_E4M3FN = 21,
+  ELC_FLOAT8_E5M2 = 22 /* INT4 / UINT4 / INT2 tensors hold one value a byte (int8 / uint8) */
 } ElcType;
 
 typedef struct ElcModel ElcModel;

@@ -18,7 +18,14 @@ public enum DataType {
   /** A resource handle (variables): never an input or output a caller fills. */
   RESOURCE(13, -1),
   /** Unsigned 32-bit (SELECT / SELECT_V2 values): no Java array type, so ByteBuffers only. */
-  UINT32(15, 4);
+  UINT32(15, 4),
+  /** The low-precision types, through ByteBuffers: INT4, INT2 and UINT4 hold one value a byte. */
+  INT4(17, 1),
+  BFLOAT16(18, 2),
+  INT2(19, 1),
+  UINT4(20, 1),
+  FLOAT8_E4M3FN(21, 1),
+  FLOAT8_E5M2(22, 1);
 
   private final int code;
   private final int byteSize;
