@@ -140,7 +140,7 @@ def test_matches_litert_per_channel_int8():
 
 
 def test_float32_input_is_refused():
-    with pytest.raises(EdgeliteError, match=r"dtypes \(float32\) -> float32 are not supported.*supported: \(float16\) -> float32; \(int8\) -> float32; \(uint8\) -> float32; \(int16\) -> float32"):
+    with pytest.raises(EdgeliteError, match=r"dtypes \(float32\) -> float32 are not supported.*supported: \(float16\) -> float32; \(float8_e4m3fn\|float8_e5m2\) -> float32; \(int8\|int4\|int2\) -> float32; \(uint8\|uint4\) -> float32; \(int16\) -> float32"):
         dequantize(np.zeros(3, np.float32))
 
 
