@@ -320,3 +320,33 @@ def test_stripped_c_library_is_under_2_mb(tmp_path):
     # libedgelite_c.so carries the whole core (1.83 MB stripped when the core reached 2 MB, issue 13).
     size = stripped_c_library_size(tmp_path)
     assert size < 2_000_000, f"{size / 1e6:.2f} MB stripped"
+
+
+@pytest.mark.parametrize("type_name, elc_type, tflite_type", [("BFLOAT16", 18, 19), ("INT4", 17, 18),
+                                                               ("FLOAT8_E4M3FN", 21, None)])
+def test_low_precision_tensors_through_the_c_apis(programs, tmp_path, type_name, elc_type, tflite_type):
+    """A CAST from bfloat16 / INT4 / float8 to float32: the C API names the input's type (ELC_*, and the LiteRT
+    API's kTfLite* where its enum has one), takes its bytes (INT4: one value a byte) and gives Python's answer."""
+    import ml_dtypes
+    from edgelite.model_builder import ModelBuilder
+    from edgelite.schema.TensorType import TensorType
+    b = ModelBuilder()
+    x = b.add_input("x", [6], np.float32)
+    b.tensor(x).type = getattr(TensorType, type_name)
+    y = b.add_tensor("y", [6], np.float32)
+    b.add_operator("CAST", [x], [y], version=9)
+    b.mark_output(y)
+    path = str(tmp_path / "cast.tflite")
+    with open(path, "wb") as f:
+        f.write(b.build())
+    values = {"BFLOAT16": np.float32([1.5, -2.25, 3, 0.1, 1e30, -0.0]).astype(ml_dtypes.bfloat16),
+              "INT4": np.int8([-8, -1, 0, 1, 7, 3]),
+              "FLOAT8_E4M3FN": np.float32([1.5, -2.25, 3, 0.1, 448, -0.0]).astype(ml_dtypes.float8_e4m3fn)}[type_name]
+    stdout = run_program(programs["run_model"], path, tmp_path, *write_inputs([values], tmp_path))
+    assert described(stdout, "input")[0][1] == elc_type
+    assert described(stdout, "input")[0][5] == values.nbytes
+    _, expected = python_outputs(path, [values])
+    np.testing.assert_array_equal(read_outputs(tmp_path, [{"dtype": np.float32, "shape": [6]}])[0], expected[0])
+    if tflite_type is not None:
+        stdout = run_program(programs["litert_run_model"], path, tmp_path, *write_inputs([values], tmp_path))
+        assert described(stdout, "input")[0][1] == tflite_type
