@@ -191,26 +191,26 @@ Status EvalHybrid(KernelContext& ctx, Node& node, FullyConnectedData& d) {
 }
 
 constexpr TypeSignature kF32Types{{kF32, kF32, kF32}, {kF32}};
-// INT4 (FULLY_CONNECTED 13) and INT2 (14) weights: unpacked to one value a byte when the model loads, so the
-// int8 reference rows run them as int8 weights, as LiteRT unpacks them into int8 before its int8 kernels.
-constexpr TypeSet kSubByteWeights = TypeBit(DataType::kInt4) | TypeBit(DataType::kInt2);
-constexpr TypeSignature kSubByteInt8Types{{kI8, kSubByteWeights, kI32}, {kI8}};
-constexpr TypeSignature kSubByteHybridTypes{{kF32, kSubByteWeights, kF32}, {kF32}};
+// INT4 (FULLY_CONNECTED 13) and INT2 (14) weights are unpacked to one value a byte when the model loads, so the
+// int8 rows, optimized ones included, run them as int8 weights (LiteRT unpacks them into int8 as well).
+constexpr TypeSet kInt8Weights = kI8 | TypeBit(DataType::kInt4) | TypeBit(DataType::kInt2);
+constexpr TypeSignature kInt8Types{{kI8, kInt8Weights, kI32}, {kI8}};
+constexpr TypeSignature kHybridTypes{{kF32, kInt8Weights, kF32}, {kF32}};
 
 const KernelVariant<FullyConnectedData> kVariants[] = {
-    {"int8", kFilterInt8Types, Isa::kAmxInt8, AmxPays, PrepareInt8Gemm, EvalInt8Gemm,
+    {"int8", kInt8Types, Isa::kAmxInt8, AmxPays, PrepareInt8Gemm, EvalInt8Gemm,
      "at least 32 rows and weights with zero point 0"},
-    {"int8", kFilterInt8Types, Isa::kAvx512Vnni, SymmetricWeights, PrepareInt8Gemm, EvalInt8Gemm,
+    {"int8", kInt8Types, Isa::kAvx512Vnni, SymmetricWeights, PrepareInt8Gemm, EvalInt8Gemm,
      "weights with zero point 0"},
-    {"int8", kFilterInt8Types, Isa::kAvx2, SymmetricWeights, PrepareInt8Gemm, EvalInt8Gemm,
+    {"int8", kInt8Types, Isa::kAvx2, SymmetricWeights, PrepareInt8Gemm, EvalInt8Gemm,
      "weights with zero point 0"},
-    {"int8", kFilterInt8Types, Isa::kNeonDot, SymmetricWeights, PrepareInt8Gemm, EvalInt8Gemm,
+    {"int8", kInt8Types, Isa::kNeonDot, SymmetricWeights, PrepareInt8Gemm, EvalInt8Gemm,
      "weights with zero point 0"},
-    {"int8", kFilterInt8Types, Isa::kNeon, SymmetricWeights, PrepareInt8Gemm, EvalInt8Gemm,
+    {"int8", kInt8Types, Isa::kNeon, SymmetricWeights, PrepareInt8Gemm, EvalInt8Gemm,
      "weights with zero point 0"},
     EL_VECTOR_ISA_ROWS("float32", kF32Types, nullptr, PrepareF32, EvalF32),
     {"float32", kF32Types, Isa::kReference, nullptr, nullptr, EvalF32Reference},
-    {"int8", kFilterInt8Types, Isa::kReference, nullptr, PrepareInt8,
+    {"int8", kInt8Types, Isa::kReference, nullptr, PrepareInt8,
      EvalQuantized<int32_t, int8_t, int8_t, int32_t>},
     {"uint8", kFilterUInt8Types, Isa::kReference, nullptr, PrepareUInt8,
      EvalQuantized<int32_t, uint8_t, uint8_t, int32_t>},
@@ -219,10 +219,7 @@ const KernelVariant<FullyConnectedData> kVariants[] = {
      "an int64 bias, or no bias and quantized_bias_type not INT32"},
     {"int16x8 int32 accumulator", kFilterInt16Int32BiasTypes, Isa::kReference, nullptr, PrepareInt16,
      EvalQuantized<int32_t, int16_t, int8_t, int32_t>},
-    {"hybrid int8", kFilterHybridTypes, Isa::kReference, nullptr, PrepareHybrid, EvalHybrid},
-    {"int4/int2 weights", kSubByteInt8Types, Isa::kReference, nullptr, PrepareInt8,
-     EvalQuantized<int32_t, int8_t, int8_t, int32_t>},
-    {"hybrid int4/int2 weights", kSubByteHybridTypes, Isa::kReference, nullptr, PrepareHybrid, EvalHybrid},
+    {"hybrid int8", kHybridTypes, Isa::kReference, nullptr, PrepareHybrid, EvalHybrid},
 };
 
 Status Prepare(KernelContext& ctx, Node& node) {

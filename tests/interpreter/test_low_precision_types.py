@@ -257,3 +257,18 @@ def test_fully_connected_int4_and_int2_weights_are_their_int8_values(dtype, vers
         reference = run_litert_reference(model, [x])
         if reference is not None:
             np.testing.assert_array_equal(ours, reference)
+
+
+def test_details_and_views_of_small_float_tensors_are_ml_dtypes_types():
+    """As LiteRT's Python: get_input_details' dtype is ml_dtypes.bfloat16, and tensor() views hold that type."""
+    it = edgelite.Interpreter(model_content=cast_model(TensorType.BFLOAT16, TensorType.FLOAT8_E5M2, 3))
+    it.allocate_tensors()
+    detail, out = it.get_input_details()[0], it.get_output_details()[0]
+    assert detail["dtype"] is ml_dtypes.bfloat16 and out["dtype"] is ml_dtypes.float8_e5m2
+    it.tensor(detail["index"])()[:] = np.float32([1, -2.5, 60000]).astype(ml_dtypes.bfloat16)
+    it.invoke()
+    view = it.tensor(out["index"])()
+    assert view.dtype == ml_dtypes.float8_e5m2
+    np.testing.assert_array_equal(view.astype(np.float32), np.float32([1, -2.5, 57344]))
+    with pytest.raises(ValueError, match="expected bfloat16"):
+        it.set_tensor(detail["index"], np.float32([1, 2, 3]))
