@@ -15,13 +15,8 @@ from edgelite.testing import run_single_op
 
 TABLE = os.path.join(os.path.dirname(__file__), "..", "models", "litert_registry.json")
 
-UNCHECKED = ("LiteRT's newer versions add dtypes or options this kernel has not been checked against; raise the "
-             "version in builtin_ops.h once a test covers them")
-
 # Builtins (name -> reason) whose LiteRT version range edgelite does not cover yet.
-GAPS = {
-    # Operators edgelite runs, at fewer versions than LiteRT registers.
-}
+GAPS = {}
 
 # Custom operators LiteRT's builtin resolver registers (name -> reason) whose versions edgelite does not cover.
 CUSTOM_GAPS = {}
