@@ -114,55 +114,103 @@ void LeakyRelu(const float* in, float* out, int64_t n, float alpha) { RunBlocks(
 // HARD_SWISH: t = x * clamp(x + 3, 0, 6) as the reference, then t / 6 without the division, whose throughput
 // bound the loop (twice XNNPACK's time; it multiplies by 1/6, which rounds differently). q = t * (1/6), the
 // remainder t - 6q exact by FMA, and q + remainder * (1/6) by a second FMA is t / 6 correctly rounded wherever
-// 2^-120 <= |t| <= FLT_MAX (checked over all 2^32 floats; t = +-0 keeps q, whose remainder is 0). A block
-// holding any other t (subnormal, inf, NaN) divides, so every value is the reference's to the bit. x86 with
-// FMA only; elsewhere the reference's expression.
+// 2^-120 <= |t| <= FLT_MAX (checked over all 2^32 floats). t = +-0 (x <= -3 gives -0) comes out +0 that way:
+// t's sign bit is OR-ed back in, which changes no other result (t / 6 has t's sign). The range is tested on
+// x, cheaper than on t and equivalent here: |t| >= 2^-120 whenever |x| >= 2^-120 (c is near 3 for small x, and
+// at least 2^-22 where it is not), and t is finite whenever |x| <= 2^124. A block of four vectors holding an x
+// outside {0} and [2^-120, 2^124] (a subnormal-making x, a huge one, inf, NaN) divides instead, so every value
+// is the reference's to the bit. Per vector that is eleven instructions with no mask-register traffic (the
+// comparisons' version had 25). x86 with FMA only; elsewhere the reference's expression.
 #if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))
-typedef int32_t I32xN __attribute__((vector_size(kVecWidth * sizeof(int32_t))));
 #if defined(__AVX512F__)
-inline F32xN FmaN(F32xN a, F32xN b, F32xN c) { return _mm512_fmadd_ps(a, b, c); }
-inline bool AnyLane(I32xN v) { return _mm512_test_epi32_mask((__m512i)v, (__m512i)v) != 0; }
-#else
-inline F32xN FmaN(F32xN a, F32xN b, F32xN c) { return _mm256_fmadd_ps(a, b, c); }
-inline bool AnyLane(I32xN v) { return !_mm256_testz_si256((__m256i)v, (__m256i)v); }
-#endif
-
-// One vector: t / 6 by the product, OR-ing into `bad` the lanes it does not serve (0 < |t| < 2^-120, inf, NaN),
-// t to `t_out` for the division. The clamp is the reference's comparisons, lane by lane.
-inline F32xN HardSwishVec(F32xN x, F32xN* t_out, I32xN* bad) {
-  const F32xN zero{}, six = zero + 6.f, sixth = zero + 1.f / 6.f;
-  F32xN c = x + 3.f;
-  c = 0.f < c ? c : zero;  // std::max(0.f, c)
-  c = c < 6.f ? c : six;   // std::min(6.f, c)
-  const F32xN t = x * c, q0 = t * sixth;
-  const F32xN e = FmaN(-six, q0, t);  // t - 6 q0, exact
-  const F32xN a = t < 0.f ? -t : t;
-  *bad |= ((a < 0x1p-120f) & (a != 0.f)) | ~(a <= 0x1.fffffep127f);
-  *t_out = t;
-  return e != 0.f ? FmaN(e, sixth, q0) : q0;
+using VecF = __m512;
+using VecI = __m512i;
+inline VecF SetF(float v) { return _mm512_set1_ps(v); }
+inline VecI SetI(uint32_t v) { return _mm512_set1_epi32(static_cast<int>(v)); }
+inline VecF LoadF(const float* p) { return _mm512_loadu_ps(p); }
+inline void StoreF(float* p, VecF v) { _mm512_storeu_ps(p, v); }
+// max(a, b) is a > b ? a : b and min(a, b) is a < b ? a : b, lane by lane: std::max(0.f, c) and
+// std::min(6.f, c) exactly (NaN and -0 included) with the variable first. The zero-masked forms with a full
+// mask are the plain instructions (GCC 12's unmasked ones trip -Wmaybe-uninitialized, as in vec_f32.h).
+constexpr __mmask16 kAllLanes = 0xFFFF;
+inline VecF MaxF(VecF a, VecF b) { return _mm512_maskz_max_ps(kAllLanes, a, b); }
+inline VecF MinF(VecF a, VecF b) { return _mm512_maskz_min_ps(kAllLanes, a, b); }
+inline VecF MulF(VecF a, VecF b) { return _mm512_mul_ps(a, b); }
+inline VecF AddF(VecF a, VecF b) { return _mm512_add_ps(a, b); }
+inline VecF FmaF(VecF a, VecF b, VecF c) { return _mm512_fmadd_ps(a, b, c); }
+inline VecF FnmaF(VecF a, VecF b, VecF c) { return _mm512_fnmadd_ps(a, b, c); }  // c - a * b
+inline VecI BitsOf(VecF v) { return _mm512_castps_si512(v); }
+inline VecF FloatOf(VecI v) { return _mm512_castsi512_ps(v); }
+inline VecI AndI(VecI a, VecI b) { return _mm512_and_si512(a, b); }
+inline VecI OrAndI(VecI a, VecI b, VecI c) { return _mm512_ternarylogic_epi32(a, b, c, 0xF8); }  // a | (b & c)
+inline VecI SubI(VecI a, VecI b) { return _mm512_sub_epi32(a, b); }
+inline VecI MaxU(VecI a, VecI b) { return _mm512_maskz_max_epu32(kAllLanes, a, b); }
+inline VecI MinU(VecI a, VecI b) { return _mm512_maskz_min_epu32(kAllLanes, a, b); }
+// Any lane of a above hi, or any lane of b below lo (unsigned).
+inline bool AnyOut(VecI a, VecI hi, VecI b, VecI lo) {
+  return (_mm512_cmpgt_epu32_mask(a, hi) | _mm512_cmplt_epu32_mask(b, lo)) != 0;
 }
-#define EL_HARD_SWISH_VECTOR 1
+#else
+using VecF = __m256;
+using VecI = __m256i;
+inline VecF SetF(float v) { return _mm256_set1_ps(v); }
+inline VecI SetI(uint32_t v) { return _mm256_set1_epi32(static_cast<int>(v)); }
+inline VecF LoadF(const float* p) { return _mm256_loadu_ps(p); }
+inline void StoreF(float* p, VecF v) { _mm256_storeu_ps(p, v); }
+inline VecF MaxF(VecF a, VecF b) { return _mm256_max_ps(a, b); }
+inline VecF MinF(VecF a, VecF b) { return _mm256_min_ps(a, b); }
+inline VecF MulF(VecF a, VecF b) { return _mm256_mul_ps(a, b); }
+inline VecF AddF(VecF a, VecF b) { return _mm256_add_ps(a, b); }
+inline VecF FmaF(VecF a, VecF b, VecF c) { return _mm256_fmadd_ps(a, b, c); }
+inline VecF FnmaF(VecF a, VecF b, VecF c) { return _mm256_fnmadd_ps(a, b, c); }
+inline VecI BitsOf(VecF v) { return _mm256_castps_si256(v); }
+inline VecF FloatOf(VecI v) { return _mm256_castsi256_ps(v); }
+inline VecI AndI(VecI a, VecI b) { return _mm256_and_si256(a, b); }
+inline VecI OrAndI(VecI a, VecI b, VecI c) { return _mm256_or_si256(a, _mm256_and_si256(b, c)); }
+inline VecI SubI(VecI a, VecI b) { return _mm256_sub_epi32(a, b); }
+inline VecI MaxU(VecI a, VecI b) { return _mm256_max_epu32(a, b); }
+inline VecI MinU(VecI a, VecI b) { return _mm256_min_epu32(a, b); }
+inline bool AnyOut(VecI a, VecI hi, VecI b, VecI lo) {
+  // a > hi unsigned <=> max(a, hi) != hi; b < lo <=> min(b, lo) != lo.
+  const VecI over = _mm256_xor_si256(_mm256_max_epu32(a, hi), hi);
+  const VecI under = _mm256_xor_si256(_mm256_min_epu32(b, lo), lo);
+  return !_mm256_testz_si256(_mm256_or_si256(over, under), _mm256_or_si256(over, under));
+}
 #endif
+constexpr int64_t kSwishVec = sizeof(VecF) / sizeof(float);
+constexpr int64_t kSwishBlock = 4 * kSwishVec;
+constexpr uint32_t kAbsMask = 0x7fffffffu, kSignMask = 0x80000000u;
+constexpr uint32_t kSwishLowest = 0x03800000u;  // 2^-120
+constexpr uint32_t kSwishHighest = 0x7d800000u;  // 2^124
 
-#ifdef EL_HARD_SWISH_VECTOR
-// Blocks of four vectors, one test of `bad` per block (the loop was bound by its instructions, not memory).
-constexpr int64_t kSwishBlock = 4 * kVecWidth;
-
+// One block of kSwishBlock values; in and out do not overlap or are the same.
 inline void HardSwishBlock(const float* in, float* out) {
-  F32xN q[4], t[4];
-  I32xN bad{};
+  const VecF zero = SetF(0.f), three = SetF(3.f), six = SetF(6.f), sixth = SetF(1.f / 6.f);
+  const VecI abs_mask = SetI(kAbsMask), sign_mask = SetI(kSignMask), one = SetI(1u);
+  VecF x[4], r[4];
+  VecI high = SetI(0u), low_minus_1 = SetI(~0u);  // max |x| bits; min of (|x| bits - 1), 0 wrapping high
 #pragma GCC unroll 4
   for (int j = 0; j < 4; ++j) {
-    F32xN x;
-    std::memcpy(&x, in + j * kVecWidth, sizeof x);
-    q[j] = HardSwishVec(x, &t[j], &bad);
+    x[j] = LoadF(in + j * kSwishVec);
+    const VecF c = MinF(MaxF(AddF(x[j], three), zero), six);
+    const VecF t = MulF(x[j], c), q0 = MulF(t, sixth);
+    const VecF q = FmaF(FnmaF(six, q0, t), sixth, q0);
+    r[j] = FloatOf(OrAndI(BitsOf(q), BitsOf(t), sign_mask));
+    const VecI a = AndI(BitsOf(x[j]), abs_mask);
+    high = MaxU(high, a);
+    low_minus_1 = MinU(low_minus_1, SubI(a, one));
   }
-  if (AnyLane(bad)) {
+  if (AnyOut(high, SetI(kSwishHighest), low_minus_1, SetI(kSwishLowest - 1))) {
 #pragma GCC unroll 4
-    for (int j = 0; j < 4; ++j) q[j] = t[j] / 6.f;
+    for (int j = 0; j < 4; ++j) {
+      alignas(64) float v[kSwishVec];
+      StoreF(v, x[j]);
+      for (int64_t i = 0; i < kSwishVec; ++i) v[i] = v[i] * std::min(6.f, std::max(0.f, v[i] + 3.f)) / 6.f;
+      r[j] = LoadF(v);
+    }
   }
 #pragma GCC unroll 4
-  for (int j = 0; j < 4; ++j) std::memcpy(out + j * kVecWidth, &q[j], sizeof q[j]);
+  for (int j = 0; j < 4; ++j) StoreF(out + j * kSwishVec, r[j]);
 }
 
 void HardSwishLoop(const float* in, float* out, int64_t n, float) {
@@ -174,7 +222,6 @@ void HardSwishLoop(const float* in, float* out, int64_t n, float) {
   HardSwishBlock(tail, tail);
   std::memcpy(out + i, tail, (n - i) * sizeof(float));
 }
-#undef EL_HARD_SWISH_VECTOR
 #else
 void HardSwishLoop(const float* in, float* out, int64_t n, float param) { Loop<HardSwish>(in, out, n, param); }
 #endif
