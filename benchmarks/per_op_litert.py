@@ -41,8 +41,21 @@ def one_node_models(content: bytes):
         def constant(t):
             buf = model.buffers[graph.tensors[t].buffer] if graph.tensors[t].buffer < len(model.buffers) else None
             return buf is not None and buf.data is not None and len(buf.data) > 0
-        inputs = [t for t in op.inputs if t >= 0 and not constant(t)]
-        graph.operators = [op]
+        # A weight that a DEQUANTIZE of a constant makes (float16 weights) comes with its DEQUANTIZE, so that
+        # it stays a constant to both runtimes (XNNPACK takes no runtime weights).
+        producer = {t: o for o in graph.operators for t in o.outputs}
+        def constant_dequantize(t):
+            o = producer.get(t)
+            if o is None or o is op:
+                return None
+            c = model.operatorCodes[o.opcodeIndex]
+            is_dq = enum_name(BuiltinOperator, max(c.builtinCode, c.deprecatedBuiltinCode)) == "DEQUANTIZE"
+            return o if is_dq and all(constant(i) for i in o.inputs if i >= 0) else None
+        before = [constant_dequantize(t) for t in op.inputs if t >= 0 and not constant(t)]
+        before = [o for o in before if o is not None]
+        made = {t for o in before for t in o.outputs}
+        inputs = [t for t in op.inputs if t >= 0 and not constant(t) and t not in made]
+        graph.operators = before + [op]
         graph.inputs = sorted(set(inputs))
         graph.outputs = list(op.outputs)
         shapes = [tuple(graph.tensors[t].shape) for t in graph.inputs]
@@ -62,24 +75,31 @@ def main(argv=None):
     import tempfile
     content = open(args.model, "rb").read()
     rows = []
+    skipped = {}  # reason: nodes (a DEQUANTIZE alone, say: XNNPACK refuses a graph that is only that)
     with tempfile.TemporaryDirectory() as tmp:
         for k, name, shapes, data in one_node_models(content):
             path = os.path.join(tmp, f"node{k}.tflite")
             with open(path, "wb") as f:
                 f.write(data)
-            ours = edgelite_interpreter(path, args.threads)
-            theirs = litert_interpreter(path, args.threads, xnnpack=True)
-            inputs = make_inputs(ours.get_input_details())
-            for interp in (ours, theirs):
-                for d, x in zip(interp.get_input_details(), inputs):
-                    interp.set_tensor(d["index"], x)
-                interp.invoke()
+            try:
+                ours = edgelite_interpreter(path, args.threads)
+                theirs = litert_interpreter(path, args.threads, xnnpack=True)
+                inputs = make_inputs(ours.get_input_details())
+                for interp in (ours, theirs):
+                    for d, x in zip(interp.get_input_details(), inputs):
+                        interp.set_tensor(d["index"], x)
+                    interp.invoke()
+            except (RuntimeError, ValueError) as e:
+                skipped.setdefault(f"{name}: {str(e).splitlines()[0]}", []).append(k)
+                continue
             t_ours, t_theirs = [], []
             for _ in range(args.rounds):
                 t_ours += time_runs(ours, args.runs)
                 t_theirs += time_runs(theirs, args.runs)
             a, b = float(np.median(t_ours)) * 1e3, float(np.median(t_theirs)) * 1e3
             rows.append((a - b, k, name, [tuple(int(n) for n in s) for s in shapes], a, b))
+    for reason, nodes in skipped.items():
+        print(f"skipped {len(nodes)} node(s) ({reason}): {nodes[:8]}{' ...' if len(nodes) > 8 else ''}")
     total_a, total_b = sum(r[4] for r in rows), sum(r[5] for r in rows)
     print(f"{args.model}: threads={args.threads}  sum of nodes: edgelite {total_a:.3f} ms, "
           f"XNNPACK {total_b:.3f} ms, ratio {total_a / total_b:.2f}")
