@@ -1,11 +1,12 @@
-// f32 depthwise convolution (multiplier 1; larger ones expand the input first). Per output row, border
-// pixels set up one pointer per tap with bounds checks; interior pixels of 3x3 filters (stride 1 or 2) are
-// swept with the weights held in registers, those of other filters just step their tap pointers. Channels go
-// in whole vectors.
+// f32 depthwise convolution (multiplier 1; larger ones expand the input first). Output rows of 3x3 and 5x5
+// filters (dilation 1, stride 1 or 2) are swept four pixels at a time, border columns reading zeros; other filters
+// set up one pointer per tap (with bounds checks at the borders) and step them along the row. Channels go in
+// whole vectors.
 #include "interpreter/kernels/optimized/depthwise_f32.h"
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 
 #include "interpreter/kernels/optimized/vec_f32.h"
 #include "interpreter/thread_pool.h"
@@ -80,18 +81,25 @@ inline void DepthwisePixel(const float* const* in, int taps, const float* packed
   }
 }
 
-// Interior pixels [ox_lo, ox_hi) of a 3x3, dilation-1 row with stride kStride, for one vector of
-// channels at c (the last `lanes` wide when kTail): the nine weights stay in registers while the row is
-// swept four output pixels at a time, and each input vector those four share is loaded once. That halves
-// the loads per FMA of the tap-pointer kernel, which is bound by them.
-template <int kStride, bool kTail>
-void Depthwise3x3Sweep(const float* const* rows, const int64_t* steps, int pad_left, int ox_lo, int ox_hi,
-                       const float* packed, int64_t cp, int c, int lanes, int channels, float* out, VecF32 lo,
-                       VecF32 hi) {
+// One output row of a KxK (3 or 5), dilation-1 filter with stride kStride, for one vector of channels at c (the
+// last `lanes` wide when kTail): the row is swept four output pixels at a time, and each input vector those four
+// share is loaded once. 3x3 keeps its nine weights in registers; 5x5 loads one filter row's five per row of input
+// (25 would not fit beside the accumulators in AVX2's 16 registers), 13 loads for 20 FMAs at stride 1 where the
+// tap-pointer kernel, bound by its loads, makes two per FMA. Groups whose columns reach into the left or right
+// padding read the zero row there; a row of at least four pixels ends with a group overlapping the one before
+// (its pixels computed twice, the same values), so every pixel goes through a group: 14 columns with a 5x5
+// filter have four border pixels and two left over.
+template <int K, int kStride, bool kTail>
+void DepthwiseSweep(const float* const* rows, const int64_t* steps, const float* zeros, int pad_left, int in_w,
+                    int out_w, const float* packed, int64_t cp, int c, int lanes, int channels, float* out,
+                    VecF32 lo, VecF32 hi) {
   constexpr int kPixels = 4;
-  constexpr int kColumns = 3 + kStride * (kPixels - 1);
-  VecF32 w[9];
-  for (int t = 0; t < 9; ++t) w[t] = Load(packed + (t + 1) * cp + c);
+  constexpr int kColumns = K + kStride * (kPixels - 1);
+  constexpr bool kHeld = K == 3;
+  VecF32 held[kHeld ? K * K : 1];
+  if (kHeld) {
+    for (int t = 0; t < K * K; ++t) held[t] = Load(packed + (t + 1) * cp + c);
+  }
   const VecF32 bias = Load(packed + c);
   auto load = [&](const float* p) { return kTail ? LoadPartial(p, lanes) : Load(p); };
   auto store = [&](float* p, VecF32 v) {
@@ -101,41 +109,65 @@ void Depthwise3x3Sweep(const float* const* rows, const int64_t* steps, int pad_l
       Store(p, ClampVec(v, lo, hi));
     }
   };
-  int ox = ox_lo;
-  for (; ox + kPixels <= ox_hi; ox += kPixels) {
+  // Filter row ky's weights, in registers for the row's FMAs.
+  auto filter_row = [&](int ky, VecF32* w) {
+#pragma GCC unroll 5
+    for (int kx = 0; kx < K; ++kx) w[kx] = kHeld ? held[ky * K + kx] : Load(packed + (ky * K + kx + 1) * cp + c);
+  };
+  // Pixels [ox, ox + kP); kChecked: columns outside the input read zeros.
+  auto pixels = [&](int ox, auto pixel_count, auto checked) {
+    constexpr int kP = decltype(pixel_count)::value;
+    constexpr bool kChecked = decltype(checked)::value;
+    constexpr int kCols = K + kStride * (kP - 1);
     const int64_t ix = static_cast<int64_t>(ox) * kStride - pad_left;
-    VecF32 acc[kPixels];
-    for (int q = 0; q < kPixels; ++q) acc[q] = bias;
-    for (int ky = 0; ky < 3; ++ky) {
-      const float* p = rows[ky] + ix * steps[ky] + c;
-      for (int j = 0; j < kColumns; ++j) {
-        const VecF32 v = load(p + j * steps[ky]);
-        for (int q = 0; q < kPixels; ++q) {
+    VecF32 acc[kP];
+#pragma GCC unroll 4
+    for (int q = 0; q < kP; ++q) acc[q] = bias;
+#pragma GCC unroll 5
+    for (int ky = 0; ky < K; ++ky) {
+      VecF32 w[K];
+      filter_row(ky, w);
+      const float* base = rows[ky] + c;
+#pragma GCC unroll 16
+      for (int j = 0; j < kCols; ++j) {
+        const int64_t x = ix + j;
+        const float* p = !kChecked || (x >= 0 && x < in_w) ? base + x * steps[ky] : zeros + c;
+        const VecF32 v = load(p);
+#pragma GCC unroll 4
+        for (int q = 0; q < kP; ++q) {
           const int kx = j - kStride * q;
-          if (kx >= 0 && kx < 3) acc[q] = Fma(v, w[ky * 3 + kx], acc[q]);
+          if (kx >= 0 && kx < K) acc[q] = Fma(v, w[kx], acc[q]);
         }
       }
     }
-    for (int q = 0; q < kPixels; ++q) store(out + static_cast<int64_t>(ox + q) * channels + c, acc[q]);
+#pragma GCC unroll 4
+    for (int q = 0; q < kP; ++q) store(out + static_cast<int64_t>(ox + q) * channels + c, acc[q]);
+  };
+  using Group = std::integral_constant<int, kPixels>;
+  using Single = std::integral_constant<int, 1>;
+  if (out_w < kPixels) {
+    for (int ox = 0; ox < out_w; ++ox) pixels(ox, Single{}, std::true_type{});
+    return;
   }
-  for (; ox < ox_hi; ++ox) {
-    const int64_t ix = static_cast<int64_t>(ox) * kStride - pad_left;
-    VecF32 acc = bias;
-    for (int ky = 0; ky < 3; ++ky) {
-      const float* p = rows[ky] + ix * steps[ky] + c;
-      for (int kx = 0; kx < 3; ++kx) acc = Fma(load(p + kx * steps[ky]), w[ky * 3 + kx], acc);
+  for (int ox = 0;; ox += kPixels) {
+    const int start = std::min(ox, out_w - kPixels);
+    const int64_t ix = static_cast<int64_t>(start) * kStride - pad_left;
+    if (ix >= 0 && ix + kColumns <= in_w) {
+      pixels(start, Group{}, std::false_type{});
+    } else {
+      pixels(start, Group{}, std::true_type{});
     }
-    store(out + static_cast<int64_t>(ox) * channels + c, acc);
+    if (start == out_w - kPixels) return;
   }
 }
 
-// The interior of a 3x3, dilation-1 row: rows outside the input read the zero row without stepping.
-template <int kStride>
-void Depthwise3x3Interior(const WindowGeometry& g, const float* image, int iy0, int ox_lo, int ox_hi,
-                          const float* packed, int64_t cp, const float* zeros, float* out, VecF32 lo, VecF32 hi) {
-  const float* rows[3];
-  int64_t steps[3];
-  for (int ky = 0; ky < 3; ++ky) {
+// One output row of a KxK, dilation-1 filter: rows outside the input read the zero row without stepping.
+template <int K, int kStride>
+void DepthwiseSweptRow(const WindowGeometry& g, const float* image, int iy0, const float* packed, int64_t cp,
+                       const float* zeros, float* out, VecF32 lo, VecF32 hi) {
+  const float* rows[K];
+  int64_t steps[K];
+  for (int ky = 0; ky < K; ++ky) {
     const int iy = iy0 + ky;
     const bool ok = iy >= 0 && iy < g.in_h;
     rows[ky] = ok ? image + static_cast<int64_t>(iy) * g.in_w * g.in_c : zeros;
@@ -144,11 +176,11 @@ void Depthwise3x3Interior(const WindowGeometry& g, const float* image, int iy0, 
   for (int c = 0; c < g.in_c; c += kW) {
     const int lanes = std::min(kW, g.in_c - c);
     if (lanes == kW) {
-      Depthwise3x3Sweep<kStride, false>(rows, steps, g.pad_left, ox_lo, ox_hi, packed, cp, c, lanes, g.in_c, out,
-                                        lo, hi);
+      DepthwiseSweep<K, kStride, false>(rows, steps, zeros, g.pad_left, g.in_w, g.out_w, packed, cp, c, lanes, g.in_c,
+                                        out, lo, hi);
     } else {
-      Depthwise3x3Sweep<kStride, true>(rows, steps, g.pad_left, ox_lo, ox_hi, packed, cp, c, lanes, g.in_c, out,
-                                       lo, hi);
+      DepthwiseSweep<K, kStride, true>(rows, steps, zeros, g.pad_left, g.in_w, g.out_w, packed, cp, c, lanes, g.in_c,
+                                       out, lo, hi);
     }
   }
 }
@@ -161,18 +193,22 @@ __attribute__((noinline)) void DepthwiseBorderPixel(const float* const* in, int 
   DepthwisePixel<kTaps>(in, taps, packed, cp, channels, out, lo, hi);
 }
 
-// One output row of one image. kStride3x3 (1 or 2) selects the swept interior of 3x3, dilation-1
-// filters with that stride in both directions; 0 the tap-pointer kernel for every filter.
-template <int kTaps, int kStride3x3>
+// One output row of one image. kSweepStride (1 or 2) selects the swept rows of 3x3 (kTaps 9) and 5x5 (kTaps 25),
+// dilation-1 filters with that stride in both directions; 0 the tap-pointer kernel for every filter.
+template <int kTaps, int kSweepStride>
 void DepthwiseRow(const WindowGeometry& g, const float* image, int oy, const float* packed, float* out,
                   VecF32 lo, VecF32 hi) {
   const int taps = g.filter_h * g.filter_w;
   const int channels = g.in_c;
   const int64_t cp = PaddedChannels(channels);
   const float* zeros = packed + (taps + 1) * cp;
+  const int iy0 = oy * g.stride_h - g.pad_top;
+  if (kSweepStride) {
+    DepthwiseSweptRow<kTaps == 25 ? 5 : 3, kSweepStride>(g, image, iy0, packed, cp, zeros, out, lo, hi);
+    return;
+  }
   const float* ptr[kMaxDepthwiseTaps];
   int64_t step[kMaxDepthwiseTaps];
-  const int iy0 = oy * g.stride_h - g.pad_top;
   const int64_t pixel_step = static_cast<int64_t>(g.stride_w) * channels;
   auto setup = [&](int ox) {
     const int ix0 = ox * g.stride_w - g.pad_left;
@@ -194,9 +230,7 @@ void DepthwiseRow(const WindowGeometry& g, const float* image, int oy, const flo
     setup(ox);
     DepthwiseBorderPixel<kTaps>(ptr, taps, packed, cp, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
   }
-  if (kStride3x3 && ox_lo < ox_hi) {
-    Depthwise3x3Interior<kStride3x3>(g, image, iy0, ox_lo, ox_hi, packed, cp, zeros, out, lo, hi);
-  } else if (ox_lo < ox_hi) {
+  if (ox_lo < ox_hi) {
     setup(ox_lo);
     for (int ox = ox_lo; ox < ox_hi; ++ox) {
       DepthwisePixel<kTaps>(ptr, taps, packed, cp, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
@@ -225,12 +259,13 @@ void PackDepthwiseWeights(const float* filter, const float* bias, int channels, 
 void DepthwiseConvF32(const WindowGeometry& g, const float* input, const float* packed, float* output,
                       float out_min, float out_max, ThreadPool& pool) {
   const int taps = g.filter_h * g.filter_w;
-  auto row_fn = taps == 25 ? DepthwiseRow<25, 0> : DepthwiseRow<0, 0>;
-  if (taps == 9) {
-    const bool swept = g.filter_h == 3 && g.dilation_h == 1 && g.dilation_w == 1 && g.stride_h == g.stride_w;
-    row_fn = swept && g.stride_w == 1 ? DepthwiseRow<9, 1> : swept && g.stride_w == 2 ? DepthwiseRow<9, 2>
-                                                                                      : DepthwiseRow<9, 0>;
-  }
+  // Square 3x3 and 5x5 filters, dilation 1, the same stride 1 or 2 both ways: swept interiors.
+  const bool swept = g.filter_h == g.filter_w && g.dilation_h == 1 && g.dilation_w == 1 &&
+                     g.stride_h == g.stride_w && (g.stride_w == 1 || g.stride_w == 2);
+  const int sweep = swept ? g.stride_w : 0;
+  auto row_fn = DepthwiseRow<0, 0>;
+  if (taps == 9) row_fn = sweep == 1 ? DepthwiseRow<9, 1> : sweep == 2 ? DepthwiseRow<9, 2> : DepthwiseRow<9, 0>;
+  if (taps == 25) row_fn = sweep == 1 ? DepthwiseRow<25, 1> : sweep == 2 ? DepthwiseRow<25, 2> : DepthwiseRow<25, 0>;
   const VecF32 lo = Broadcast(out_min), hi = Broadcast(out_max);
   const int64_t rows = static_cast<int64_t>(g.batch) * g.out_h;
   // An output row costs about a cycle per vector of channels per tap (the multiply-add and its loads).
