@@ -31,6 +31,12 @@ def export_onnx(module: Any, *, example_inputs: Any = None, dynamic_batch: bool 
                               "traces the module on them")
     if exporter not in DEFAULT_OPSET:
         raise ConversionError(f"exporter {exporter!r} is not 'dynamo' or 'torchscript'")
+    if exporter == "dynamo":
+        try:
+            import onnxscript  # noqa: F401  (torch.onnx's dynamo exporter imports it when it runs)
+        except ImportError as e:
+            raise MissingDependencyError("torch.onnx's dynamo exporter needs onnxscript: pip install "
+                                         "'edgelite[torch]' (or pass exporter='torchscript')") from e
     args = tuple(example_inputs) if isinstance(example_inputs, (tuple, list)) else (example_inputs,)
     names = [f"input_{k}" if len(args) > 1 else "input" for k in range(len(args))]
     opset = opset or DEFAULT_OPSET[exporter]
