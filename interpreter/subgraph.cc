@@ -453,6 +453,7 @@ Status Subgraph::AllocateTensors() {
     if (CanFold(node)) EL_RETURN_IF_ERROR(FoldNode(node));
   }
   DropUnfusable();
+  EL_RETURN_IF_ERROR(FuseResidualAdds());
   EL_RETURN_IF_ERROR(PlanArena());
   ReleasePackedWeightPages();
   state_ = State::kReady;
@@ -476,6 +477,7 @@ Status Subgraph::PlanArena() {
     const Node& node = nodes_[plan_[p]];
     if (folded_[node.index] || fused_into_[node.index] >= 0) continue;
     for (int t : node.inputs) touch(HomeTensor(t), p);
+    if (node.fused_addend >= 0) touch(HomeTensor(node.fused_addend), p);  // read in place of the skipped ADD
     for (int t : node.outputs) touch(HomeTensor(t), p);
     for (int t : node.temporaries) touch(t, p);
   }

@@ -178,6 +178,9 @@ class Subgraph : public KernelContext, public CalledGraph {
   void ReleasePackedWeightPages();
   void PlanFusion();
   void DropUnfusable();
+  // After DropUnfusable: float residual ADDs become the epilogue of the CONV_2D producing one of their inputs
+  // (Node::fused_addend); the convolution prepares again with the ADD's activation.
+  Status FuseResidualAdds();
   Status ShareAliasedTensors();
   // The tensor whose bytes tensor `t` uses: itself, or the input of the fused activation producing it.
   int HomeTensor(int t) const {

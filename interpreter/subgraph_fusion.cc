@@ -1,8 +1,10 @@
 // Graph fusion at allocate (the model file is untouched): a separate RELU, RELU6 or RELU_N1_TO_1 becomes the
 // fused activation of the float node that produces its input (CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD,
 // SUB, MUL, DIV), whose kernels clamp as they write; the activation node is then skipped at invoke and its output
-// shares its input's arena bytes. Every node keeps its inputs and outputs as the model has them, so
-// get_ops_details still lists the activation (with "fused_into") and the producer says what it applies.
+// shares its input's arena bytes. Then a float residual ADD (conv output + a tensor of the same shape computed
+// earlier, ResNet's and BlazeFace's blocks) becomes the epilogue of that CONV_2D, with the ADD's activation.
+// Every node keeps its inputs and outputs as the model has them, so get_ops_details still lists the skipped
+// nodes (with "fused_into") and the producer says what it applies.
 #include "interpreter/subgraph.h"
 
 #include "schema/edgelite_generated.h"
@@ -58,7 +60,7 @@ bool PlainFloat(const Tensor& t) { return t.type == DataType::kFloat32 && t.quan
 void Subgraph::PlanFusion() {
   fused_into_.assign(nodes_.size(), -1);
   alias_of_.assign(tensors_.size(), -1);
-  for (Node& n : nodes_) n.fused_activation = -1;
+  for (Node& n : nodes_) n.fused_activation = -1, n.fused_addend = -1;
   if (options_.preserve_all_tensors) return;  // every intermediate keeps its own values
   // Per tensor: the one plan node reading it, -2 when several (or the caller) do.
   std::vector<int> reader(tensors_.size(), -1);
@@ -111,6 +113,80 @@ void Subgraph::DropUnfusable() {
       alias_of_[t1] = -1;
     }
   }
+}
+
+Status Subgraph::FuseResidualAdds() {
+  if (options_.preserve_all_tensors) return Status::Ok();
+  const int nodes = static_cast<int>(nodes_.size()), tensors = static_cast<int>(tensors_.size());
+  auto runs = [&](int n) { return !folded_[n] && fused_into_[n] < 0 && !prepare_at_eval_[n] && !node_delegate(n); };
+  // Per tensor: the one node reading it (-2: several, or the caller), the node writing it; per node: its step.
+  std::vector<int> reader(tensors, -1), writer(tensors, -1), step(nodes, -1);
+  for (size_t i = 0; i < plan_.size(); ++i) {
+    const Node& n = nodes_[plan_[i]];
+    step[n.index] = static_cast<int>(i);
+    for (int t : n.inputs)
+      if (t >= 0 && t < tensors) reader[t] = reader[t] == -1 ? n.index : -2;
+    for (int t : n.outputs)
+      if (t >= 0 && t < tensors) writer[t] = n.index;
+  }
+  std::vector<bool> boundary(tensors, false);
+  for (int t : outputs_) boundary[t] = true;
+  for (int t : inputs_) boundary[t] = true;
+  auto plain = [&](int t) {
+    const Tensor& x = tensors_[t];
+    return PlainFloat(x) && !x.is_dynamic && !x.is_variable;
+  };
+  auto intermediate = [&](int t) {
+    return t >= 0 && t < num_model_tensors_ && !boundary[t] && plain(t) && tensors_[t].allocation != Allocation::kConstant;
+  };
+  std::vector<bool> aliased(tensors, false);  // a fused activation's output shares its bytes
+  for (int home : alias_of_)  // sized at PlanFusion: the temporaries kernels added since alias nothing
+    if (home >= 0) aliased[home] = true;
+  for (int p : plan_) {
+    Node& conv = nodes_[p];
+    if (conv.builtin_code != schema::BuiltinOperator_CONV_2D || !runs(p) || conv.outputs.size() != 1) continue;
+    bool float_inputs = true;
+    for (int t : conv.inputs)
+      if (t >= 0 && !PlainFloat(tensors_[t])) float_inputs = false;
+    const int own = conv.fused_activation >= 0 ? conv.fused_activation : ProducerActivation(conv);
+    const int t0 = conv.outputs[0];
+    if (!float_inputs || own != schema::ActivationFunctionType_NONE || !intermediate(t0) || aliased[t0] ||
+        reader[t0] < 0) {
+      continue;
+    }
+    Node& add = nodes_[reader[t0]];
+    if (add.builtin_code != schema::BuiltinOperator_ADD || !runs(add.index) || add.inputs.size() != 2 ||
+        add.outputs.size() != 1) {
+      continue;
+    }
+    const int x = add.inputs[0] == t0 ? add.inputs[1] : add.inputs[0];
+    const int t1 = add.outputs[0];
+    if (x < 0 || x == t0 || !plain(x) || !intermediate(t1) || tensors_[x].dims != tensors_[t0].dims ||
+        tensors_[t1].dims != tensors_[t0].dims) {
+      continue;
+    }
+    // The other input must be there when the convolution runs: a constant, a graph input, or written before.
+    const int home = HomeTensor(x);
+    const int w = home < tensors ? writer[home] : -1;
+    if (w >= 0 && step[w] >= step[p]) continue;
+    // The clamps the convolution's kernels apply (GetActivationRange).
+    const int activation = add.fused_activation >= 0 ? add.fused_activation : ProducerActivation(add);
+    if (activation != schema::ActivationFunctionType_NONE && activation != schema::ActivationFunctionType_RELU &&
+        activation != schema::ActivationFunctionType_RELU6 && activation != schema::ActivationFunctionType_RELU_N1_TO_1) {
+      continue;
+    }
+    conv.fused_addend = x;
+    if (activation != schema::ActivationFunctionType_NONE) conv.fused_activation = static_cast<int8_t>(activation);
+    fused_into_[add.index] = p;
+    for (int& a : fused_into_)
+      if (a == add.index) a = p;  // an activation fused into the ADD is the convolution's now
+    alias_of_[t1] = t0;
+    for (int& a : alias_of_)
+      if (a == t1) a = t0;
+    aliased[t0] = true;
+    EL_RETURN_IF_ERROR(PrepareNode(conv));  // the ADD's activation range
+  }
+  return Status::Ok();
 }
 
 Status Subgraph::ShareAliasedTensors() {

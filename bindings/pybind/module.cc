@@ -352,6 +352,8 @@ class CoreInterpreter {
                                   ? py::object(py::none())
                                   : py::object(py::str(schema::EnumNameActivationFunctionType(
                                         static_cast<schema::ActivationFunctionType>(node.fused_activation))));
+      // The tensor a fused residual ADD adds to this node's output (before that activation).
+      d["fused_addend"] = node.fused_addend < 0 ? py::object(py::none()) : py::object(py::int_(node.fused_addend));
       d["delegate"] = node.delegate_name.empty() ? py::object(py::none()) : py::object(py::str(node.delegate_name));
       d["delegate_note"] = node.delegate_note.empty() ? py::object(py::none()) : py::object(ModelText(node.delegate_note));
       // The implementation prepare chose (kernels/kernel_variant.h): "float32 (avx512)"; None before.

@@ -4,6 +4,9 @@
 // per-tensor filter), uint8, int16x8 and dynamic range (float input, int8 filter) run the integer reference
 // (reference/integer/conv.h), bit-exact with LiteRT's BUILTIN_REF; int8 runs the packed int8 GEMM first
 // (optimized/int8_gemm.h: AMX, AVX-512 VNNI, AVX2), equal to that reference bit for bit.
+#include <algorithm>
+#include <limits>
+
 #include "interpreter/kernels/conv_util.h"
 #include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/kernel_variant.h"
@@ -76,17 +79,26 @@ Status EvalF32(KernelContext& ctx, Node& node, ConvData& d) {
   }
   float* scratch = d.layout.scratch_floats ? ctx.tensor(d.im2col_scratch)->data_as<float>() : nullptr;
   const ActivationRange& r = d.options.range;
-  d.kernels->run(d.geometry, d.layout, input.data_as<float>(), packed, output.data_as<float>(), scratch, r.min, r.max,
-                 ctx.thread_pool());
+  const float* addend = node.fused_addend >= 0 ? ctx.tensor(node.fused_addend)->data_as<float>() : nullptr;
+  d.kernels->run(d.geometry, d.layout, input.data_as<float>(), packed, addend, output.data_as<float>(), scratch, r.min,
+                 r.max, ctx.thread_pool());
   return Status::Ok();
 }
 
 Status EvalF32Reference(KernelContext& ctx, Node& node, ConvData& d) {
   const Tensor* bias = ctx.input(node, 2);
   const ActivationRange& r = d.options.range;
+  Tensor& output = *ctx.output(node, 0);
+  const bool add = node.fused_addend >= 0;
+  constexpr float kInf = std::numeric_limits<float>::infinity();
   reference::Conv2D(d.geometry, d.filter_in_c, ctx.input(node, 0)->data_as<float>(),
                     ctx.input(node, 1)->data_as<float>(), bias ? bias->data_as<float>() : nullptr,
-                    ctx.output(node, 0)->data_as<float>(), r.min, r.max);
+                    output.data_as<float>(), add ? -kInf : r.min, add ? kInf : r.max);
+  if (add) {  // the fused ADD after the unclamped convolution, then its activation
+    const float* x = ctx.tensor(node.fused_addend)->data_as<float>();
+    float* y = output.data_as<float>();
+    for (int64_t i = 0, n = output.num_elements(); i < n; ++i) y[i] = std::min(std::max(y[i] + x[i], r.min), r.max);
+  }
   return Status::Ok();
 }
 

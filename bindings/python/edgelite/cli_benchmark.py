@@ -58,11 +58,13 @@ class Profile:
 
 
 def _kernel_text(node) -> str:
-    """The kernel column: "float32 (avx512)", "+ RELU" where graph fusion gave the node an activation to apply,
-    "fused into node 12" for an activation node that node applies (it takes no time of its own)."""
+    """The kernel column: "float32 (avx512)", "+ ADD" / "+ RELU" where graph fusion gave the node a residual ADD or
+    an activation to apply, "fused into node 12" for a node that node applies (it takes no time of its own)."""
     if node["fused_into"] is not None:
         return f"fused into node {node['fused_into']}"
     text = node["kernel"] or ""
+    if node.get("fused_addend") is not None:
+        text += " + ADD"
     return f"{text} + {node['fused_activation']}" if node["fused_activation"] else text
 
 

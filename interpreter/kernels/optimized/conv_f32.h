@@ -42,9 +42,10 @@ struct ConvF32Kernels {
   ConvGemmLayout (*plan)(const WindowGeometry& g, int filter_in_c, int num_threads);
   // Packs an OHWI filter (and optional bias) for every group into layout.packed_floats floats.
   void (*pack)(const ConvGemmLayout& layout, const float* filter, const float* bias, float* packed);
-  // scratch needs layout.scratch_floats floats (none when direct).
+  // scratch needs layout.scratch_floats floats (none when direct). `addend`, when not null, is added to the
+  // output before the clamp (a fused residual ADD, laid out as the output).
   void (*run)(const WindowGeometry& g, const ConvGemmLayout& layout, const float* input, const float* packed,
-              float* output, float* scratch, float out_min, float out_max, ThreadPool& pool);
+              const float* addend, float* output, float* scratch, float out_min, float out_max, ThreadPool& pool);
 };
 
 EL_DECLARE_PER_VECTOR_ISA(ConvF32Kernels, kConvF32)

@@ -42,13 +42,13 @@ inline int PanelWidth(int n, int p) {
 }
 inline int NumPanels(int n) { return (n + kNR - 1) / kNR; }
 
-// One micro-tile: C[MR, nc] = clamp(bias + A[MR, k] * panel[k, NV*W]); nc <= NV * W valid columns, and
-// the first `rows` (<= MR) rows stored. Row r of A is `segments` runs of `len` floats, the run of segment s
+// One micro-tile: C[MR, nc] = clamp(bias + A[MR, k] * panel[k, NV*W] (+ D[MR, nc] when `d` is not null, D laid
+// out as C)); nc <= NV * W valid columns, and the first `rows` (<= MR) rows stored. Row r of A is `segments` runs of `len` floats, the run of segment s
 // at ptrs[s * kMR + r] (a plain matrix is one segment of k floats per row; a convolution's taps are one
 // segment each, read in place).
 template <int MR, int NV>
-void GemmMicroKernel(int segments, int len, const float* const* ptrs, const float* w, float* c, int64_t ldc,
-                     int nc, int rows, VecF32 lo, VecF32 hi) {
+void GemmMicroKernel(int segments, int len, const float* const* ptrs, const float* w, float* c, const float* d,
+                     int64_t ldc, int nc, int rows, VecF32 lo, VecF32 hi) {
   VecF32 acc[MR][NV];
   // Every loop over acc fully unrolled, its indices constants, so that acc lives in registers only (with one
   // loop left rolled GCC kept acc in memory too: 16 stores at the start, 16 more and 16 reloads at the end of
@@ -78,6 +78,21 @@ void GemmMicroKernel(int segments, int len, const float* const* ptrs, const floa
     }
   }
   // The row and column tests on the unrolled loop's constants, without an early exit (see above).
+  if (d) {
+#pragma GCC unroll 16
+    for (int r = 0; r < MR; ++r) {
+      const float* dr = d + r * ldc;
+#pragma GCC unroll 4
+      for (int j = 0; j < NV; ++j) {
+        const int col = j * kW;
+        if (r < rows && col + kW <= nc) {
+          acc[r][j] = Add(acc[r][j], Load(dr + col));
+        } else if (r < rows && col < nc) {
+          acc[r][j] = Add(acc[r][j], LoadPartial(dr + col, nc - col));
+        }
+      }
+    }
+  }
 #pragma GCC unroll 16
   for (int r = 0; r < MR; ++r) {
     float* cr = c + r * ldc;
@@ -94,8 +109,8 @@ void GemmMicroKernel(int segments, int len, const float* const* ptrs, const floa
   }
 }
 
-using MicroKernelFn = void (*)(int, int, const float* const*, const float*, float*, int64_t, int, int, VecF32,
-                               VecF32);
+using MicroKernelFn = void (*)(int, int, const float* const*, const float*, float*, const float*, int64_t, int, int,
+                               VecF32, VecF32);
 
 // kMicroKernels[full][nv - 1]: one row (a matrix-vector product) or kMR rows, for one- and two-vector
 // panels. A partial tile of 2..kMR-1 rows runs the kMR-row kernel on repeated rows and stores its own:
@@ -124,11 +139,12 @@ __attribute__((noinline)) void GemmBlock(const GemmShape& s, const float* a, con
       }
       const MicroKernelFn* kernels = kMicroKernels[mr > 1];
       float* cr = c + row * s.ldc;
+      const float* dr = s.addend ? s.addend + row * s.ldc : nullptr;
       for (int p = p0; p < p1; ++p) {
         const int col = p * kNR;
         const int nv = PanelWidth(s.n, p) / kW;
-        kernels[nv - 1](ptrs ? segments : 1, len, tile, packed_w + p * panel_stride, cr + col, s.ldc,
-                        std::min(kNR, s.n - col), mr, lo, hi);
+        kernels[nv - 1](ptrs ? segments : 1, len, tile, packed_w + p * panel_stride, cr + col, dr ? dr + col : nullptr,
+                        s.ldc, std::min(kNR, s.n - col), mr, lo, hi);
       }
     }
   }

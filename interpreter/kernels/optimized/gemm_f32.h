@@ -20,6 +20,9 @@ struct GemmShape {
   int64_t lda = 0;  // floats between rows of A
   int64_t ldc = 0;  // floats between rows of C
   float out_min = 0, out_max = 0;  // fused activation clamp
+  // Added to each product before the clamp when not null: a matrix laid out as C (ldc apart), so that a
+  // convolution's residual ADD is its epilogue (Node::fused_addend). The sum is the ADD's own, bit for bit.
+  const float* addend = nullptr;
 };
 
 // One vector ISA's GEMM. The packed layout depends on the ISA's vector width: pack and multiply with
