@@ -142,48 +142,62 @@ Status Subgraph::FuseResidualAdds() {
   std::vector<bool> aliased(tensors, false);  // a fused activation's output shares its bytes
   for (int home : alias_of_)  // sized at PlanFusion: the temporaries kernels added since alias nothing
     if (home >= 0) aliased[home] = true;
-  for (int p : plan_) {
-    Node& conv = nodes_[p];
-    if (conv.builtin_code != schema::BuiltinOperator_CONV_2D || !runs(p) || conv.outputs.size() != 1) continue;
-    bool float_inputs = true;
+  // A CONV_2D that can take an ADD of its output: float, no activation of its own, the ADD its one reader.
+  auto fusable_conv = [&](int t0) {
+    const int p = t0 >= 0 && t0 < tensors ? writer[t0] : -1;
+    if (p < 0) return false;
+    const Node& conv = nodes_[p];
+    if (conv.builtin_code != schema::BuiltinOperator_CONV_2D || !runs(p) || conv.outputs.size() != 1) return false;
     for (int t : conv.inputs)
-      if (t >= 0 && !PlainFloat(tensors_[t])) float_inputs = false;
+      if (t >= 0 && !PlainFloat(tensors_[t])) return false;
     const int own = conv.fused_activation >= 0 ? conv.fused_activation : ProducerActivation(conv);
-    const int t0 = conv.outputs[0];
-    if (!float_inputs || own != schema::ActivationFunctionType_NONE || !intermediate(t0) || aliased[t0] ||
-        reader[t0] < 0) {
+    return own == schema::ActivationFunctionType_NONE && intermediate(t0) && !aliased[t0] && reader[t0] >= 0;
+  };
+  const std::vector<int> order = plan_;  // plan_ may change below
+  for (int a : order) {
+    Node& add = nodes_[a];
+    if (add.builtin_code != schema::BuiltinOperator_ADD || !runs(a) || add.inputs.size() != 2 ||
+        add.outputs.size() != 1 || add.inputs[0] == add.inputs[1]) {
       continue;
     }
-    Node& add = nodes_[reader[t0]];
-    if (add.builtin_code != schema::BuiltinOperator_ADD || !runs(add.index) || add.inputs.size() != 2 ||
-        add.outputs.size() != 1) {
-      continue;
+    // Of two convolutions, the later one: the other's output is there when it runs.
+    int k = -1;
+    for (int i = 0; i < 2; ++i) {
+      if (fusable_conv(add.inputs[i]) && (k < 0 || step[writer[add.inputs[i]]] > step[writer[add.inputs[k]]])) k = i;
     }
-    const int x = add.inputs[0] == t0 ? add.inputs[1] : add.inputs[0];
-    const int t1 = add.outputs[0];
-    if (x < 0 || x == t0 || !plain(x) || !intermediate(t1) || tensors_[x].dims != tensors_[t0].dims ||
+    if (k < 0) continue;
+    const int t0 = add.inputs[k], x = add.inputs[1 - k], t1 = add.outputs[0];
+    const int p = writer[t0];
+    Node& conv = nodes_[p];
+    if (x < 0 || !plain(x) || !intermediate(t1) || tensors_[x].dims != tensors_[t0].dims ||
         tensors_[t1].dims != tensors_[t0].dims) {
       continue;
     }
-    // The other input must be there when the convolution runs: a constant, a graph input, or written before.
-    const int home = HomeTensor(x);
-    const int w = home < tensors ? writer[home] : -1;
-    if (w >= 0 && step[w] >= step[p]) continue;
     // The clamps the convolution's kernels apply (GetActivationRange).
     const int activation = add.fused_activation >= 0 ? add.fused_activation : ProducerActivation(add);
     if (activation != schema::ActivationFunctionType_NONE && activation != schema::ActivationFunctionType_RELU &&
         activation != schema::ActivationFunctionType_RELU6 && activation != schema::ActivationFunctionType_RELU_N1_TO_1) {
       continue;
     }
+    // The other input must be there when the convolution runs: a constant, a graph input, or written before.
+    // Written after it (BlazeFace's pooled and channel-padded shortcut comes after the block's convolutions),
+    // the convolution moves to just before the ADD: nothing in between reads its output, and its inputs stay.
+    const int home = HomeTensor(x);
+    const int w = home < tensors ? writer[home] : -1;
     conv.fused_addend = x;
     if (activation != schema::ActivationFunctionType_NONE) conv.fused_activation = static_cast<int8_t>(activation);
-    fused_into_[add.index] = p;
-    for (int& a : fused_into_)
-      if (a == add.index) a = p;  // an activation fused into the ADD is the convolution's now
+    fused_into_[a] = p;
+    for (int& f : fused_into_)
+      if (f == a) f = p;  // an activation fused into the ADD is the convolution's now
     alias_of_[t1] = t0;
-    for (int& a : alias_of_)
-      if (a == t1) a = t0;
+    for (int& h : alias_of_)
+      if (h == t1) h = t0;
     aliased[t0] = true;
+    if (w >= 0 && step[w] > step[p]) {
+      plan_.erase(plan_.begin() + step[p]);
+      plan_.insert(plan_.begin() + step[a] - 1, p);
+      for (size_t i = 0; i < plan_.size(); ++i) step[plan_[i]] = static_cast<int>(i);
+    }
     EL_RETURN_IF_ERROR(PrepareNode(conv));  // the ADD's activation range
   }
   return Status::Ok();
