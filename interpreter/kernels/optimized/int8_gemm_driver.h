@@ -13,6 +13,8 @@
 //   ConvertRow/FillRow input bytes -> A elements, and a run of one A value
 //   Kernel(e, mr, nv)      the micro-kernel for epilogue e, mr rows and a panel of nv vectors
 //   BeginBlock/EndBlock    around each thread's run of micro-kernels (AMX loads its tile configuration)
+//   kInputIsA          (optional, default false) A's elements are the input's bytes unchanged: a direct
+//                      convolution whose rows are whole k steps multiplies the input itself
 #pragma once
 
 #ifndef EL_ISA_NS
@@ -22,6 +24,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #include "interpreter/kernels/optimized/int8_gemm.h"
 #include "interpreter/thread_pool.h"
@@ -148,6 +151,11 @@ struct Geometry {
   }
 };
 
+template <class T, class = void>
+struct InputIsA : std::false_type {};
+template <class T>
+struct InputIsA<T, std::void_t<decltype(T::kInputIsA)>> : std::bool_constant<T::kInputIsA> {};
+
 inline int64_t RoundUpTo(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
 inline int64_t OutputPixels(const WindowGeometry& g) { return static_cast<int64_t>(g.batch) * g.out_h * g.out_w; }
 
@@ -174,6 +182,7 @@ Int8ConvLayout Plan(const WindowGeometry& g, int filter_in_c, const Int8OutputSt
   l.n = g.out_c / l.groups;
   l.direct = g.filter_h == 1 && g.filter_w == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_top == 0 &&
              g.pad_left == 0 && g.out_h == g.in_h && g.out_w == g.in_w;
+  l.input_is_a = l.direct && InputIsA<T>::value && l.kp == filter_in_c;
   l.epilogue = ChooseEpilogue(stage, g.out_c, T::kLogicalShift);
   l.out_min = stage.out_min;
   l.out_max = stage.out_max;
@@ -280,16 +289,16 @@ void Pack(const Int8ConvLayout& l, const int8_t* filter, const int32_t* bias, in
   }
 }
 
-// C[rows, n] for `rows` rows of A (kp elements apart) over panels [p_begin, p_end) of one group.
+// C[rows, n] for `rows` rows of A (lda elements apart) over panels [p_begin, p_end) of one group.
 template <class T>
-void GemmBlock(const Int8ConvLayout& l, const typename T::AElem* a, int rows, const uint8_t* panels, int8_t* c,
-               int64_t ldc, int p_begin, int p_end) {
+void GemmBlock(const Int8ConvLayout& l, const typename T::AElem* a, int64_t lda, int rows, const uint8_t* panels,
+               int8_t* c, int64_t ldc, int p_begin, int p_end) {
   using Geo = Geometry<T>;
   const size_t full = Geo::PanelBytes(T::kPanelVectors, l.kp);
   const int group = static_cast<int>(std::max<int64_t>(1, kPanelGroupBytes / static_cast<int64_t>(full)));
   const int epilogue = l.epilogue;
   TileArgs<typename T::AElem> t;
-  t.lda = l.kp;
+  t.lda = lda;
   t.kp = l.kp;
   t.ldc = ldc;
   t.out_min = l.out_min;
@@ -299,7 +308,7 @@ void GemmBlock(const Int8ConvLayout& l, const typename T::AElem* a, int rows, co
     const int p1 = std::min(p_end, p0 + group);
     for (int row = 0; row < rows; row += T::kMR) {
       const int mr = std::min(T::kMR, rows - row);
-      t.a = a + static_cast<int64_t>(row) * l.kp;
+      t.a = a + row * lda;
       for (int p = p0; p < p1; ++p) {
         const int col = p * Geo::kPanelWidth;
         t.panel = panels + p * full;
@@ -402,12 +411,29 @@ void Run(const WindowGeometry& g, const Int8ConvLayout& l, const int8_t* input, 
   const auto* panels = static_cast<const uint8_t*>(packed);
   const size_t group_bytes = Geo::GroupBytes(l.n, l.kp);
   const int64_t block_stride = BlockStride<T>(l);
+  // Group grp's A for rows [row, row + rows): with input_is_a the input itself, but for a last partial tile (its
+  // micro-kernel may read rows past the last), which goes into `a` as every row does otherwise. Returns the rows
+  // the input holds.
   auto fill = [&](int grp, int64_t row, int rows, AElem* a) {
+    const int from_input = l.input_is_a ? rows / T::kMR * T::kMR : 0;
+    if (from_input == rows) return from_input;
     if (l.direct) {
-      ConvertRows<T>(g, filter_in_c, grp, input, row, rows, l.kp, a);
+      ConvertRows<T>(g, filter_in_c, grp, input, row + from_input, rows - from_input, l.kp, a);
     } else {
       Im2col<T>(g, filter_in_c, grp, input, input_zero_point, row, rows, l.kp, a);
     }
+    return from_input;
+  };
+  auto multiply = [&](int grp, int64_t row, int rows, int from_input, const AElem* a, int p_begin, int p_end) {
+    const uint8_t* p = panels + grp * group_bytes;
+    int8_t* c = output + row * g.out_c + grp * l.n;
+    if constexpr (InputIsA<T>::value) {
+      if (from_input > 0) {
+        const auto* rows_in = reinterpret_cast<const AElem*>(input + row * g.in_c + grp * filter_in_c);
+        GemmBlock<T>(l, rows_in, g.in_c, from_input, p, c, g.out_c, p_begin, p_end);
+      }
+    }
+    if (rows > from_input) GemmBlock<T>(l, a, l.kp, rows - from_input, p, c + from_input * g.out_c, g.out_c, p_begin, p_end);
   };
   if (l.split_panels) {
     auto* a = static_cast<AElem*>(scratch);
@@ -415,11 +441,10 @@ void Run(const WindowGeometry& g, const Int8ConvLayout& l, const int8_t* input, 
     for (int64_t row = 0; row < m; row += l.block_rows) {
       const int rows = static_cast<int>(std::min<int64_t>(l.block_rows, m - row));
       for (int grp = 0; grp < l.groups; ++grp) {
-        fill(grp, row, rows, a);
+        const int from_input = fill(grp, row, rows, a);
         const double panel_cost = kMacCost * rows * l.kp * l.n / panels_per_group;
         pool.ParallelFor(panels_per_group, panel_cost, [&](int64_t b, int64_t e, int) {
-          GemmBlock<T>(l, a, rows, panels + grp * group_bytes, output + row * g.out_c + grp * l.n, g.out_c,
-                       static_cast<int>(b), static_cast<int>(e));
+          multiply(grp, row, rows, from_input, a, static_cast<int>(b), static_cast<int>(e));
         });
       }
     }
@@ -433,9 +458,7 @@ void Run(const WindowGeometry& g, const Int8ConvLayout& l, const int8_t* input, 
     for (int64_t row = t_begin * T::kMR; row < end; row += l.block_rows) {
       const int rows = static_cast<int>(std::min<int64_t>(l.block_rows, end - row));
       for (int grp = 0; grp < l.groups; ++grp) {
-        fill(grp, row, rows, a);
-        GemmBlock<T>(l, a, rows, panels + grp * group_bytes, output + row * g.out_c + grp * l.n, g.out_c, 0,
-                     Geo::NumPanels(l.n));
+        multiply(grp, row, rows, fill(grp, row, rows, a), a, 0, Geo::NumPanels(l.n));
       }
     }
   });

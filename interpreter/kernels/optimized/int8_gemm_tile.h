@@ -71,6 +71,14 @@ void GemmTile(const TileArgs<typename O::AElem>& t) {
       for (int v = 0; v < NV; ++v) acc[0][r][v] = O::Add(acc[0][r][v], acc[s][r][v]);
     }
   }
+  // Every row of a vector is requantized before any row is stored: the int8 stores may alias anything, and
+  // between them the compiler would load the vector's header again for every row.
+#pragma GCC unroll 4
+  for (int v = 0; v < NV; ++v) {
+    if (v * O::kLanes >= t.nc) break;
+#pragma GCC unroll 16
+    for (int r = 0; r < MR; ++r) acc[0][r][v] = O::template Requant<E>(acc[0][r][v], h + v * O::kHeaderBytes);
+  }
   const Vec lo = O::Set1(t.out_min), hi = O::Set1(t.out_max);
   const typename O::Bytes lo8 = O::Set1Byte(t.out_min), hi8 = O::Set1Byte(t.out_max);
   constexpr bool kClamp = EpilogueClamps(E);
@@ -78,24 +86,21 @@ void GemmTile(const TileArgs<typename O::AElem>& t) {
   for (int v = 0; v < NV; v += 2) {
     const int n = t.nc - v * O::kLanes;
     if (n <= 0) break;
-    const uint8_t* hv = h + v * O::kHeaderBytes;
     if (v + 1 < NV && n > O::kLanes) {
       // Two vectors of a row narrow together (two packs and a permute, the clamp on bytes): fewer operations
       // than narrowing each.
-      const uint8_t* hw = hv + O::kHeaderBytes;
       const int pair = n < 2 * O::kLanes ? n : 2 * O::kLanes;
 #pragma GCC unroll 16
       for (int r = 0; r < MR; ++r) {
         if (r >= t.mr) break;
-        O::template StorePair<kClamp>(t.c + r * t.ldc + v * O::kLanes, O::template Requant<E>(acc[0][r][v], hv),
-                                      O::template Requant<E>(acc[0][r][v + 1], hw), lo8, hi8, pair);
+        O::template StorePair<kClamp>(t.c + r * t.ldc + v * O::kLanes, acc[0][r][v], acc[0][r][v + 1], lo8, hi8, pair);
       }
       continue;
     }
 #pragma GCC unroll 16
     for (int r = 0; r < MR; ++r) {
       if (r >= t.mr) break;
-      O::template Store<kClamp>(t.c + r * t.ldc + v * O::kLanes, O::template Requant<E>(acc[0][r][v], hv), lo, hi, n);
+      O::template Store<kClamp>(t.c + r * t.ldc + v * O::kLanes, acc[0][r][v], lo, hi, n);
     }
     break;  // a vector of fewer lanes is the panel's last
   }

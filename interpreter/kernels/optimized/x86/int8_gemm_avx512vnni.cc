@@ -1,5 +1,6 @@
 // int8 convolution / fully-connected GEMM for AVX-512 VNNI: vpdpbusd multiplies unsigned bytes by signed
-// ones, so A holds x + 128 (x ^ 0x80) and 128 * sum(w) is folded into each channel's bias at packing.
+// ones, so the micro-kernel flips A's broadcasts to x + 128 (x ^ 0x80) and 128 * sum(w) is folded into each
+// channel's bias at packing. A holds the input's bytes unchanged: a 1x1 convolution multiplies the input itself.
 // Micro-tile: kMR rows x a panel of up to two 16-lane vectors, all accumulators in registers for the
 // whole k loop.
 // GCC 12 reports its own AVX-512 intrinsics' undefined pass-through operands as maybe-uninitialized
@@ -46,10 +47,12 @@ struct VnniOps {
   static Vec Set1(int32_t v) { return _mm512_set1_epi32(v); }
   static Vec Bias(const uint8_t* h) { return int8_gemm::LoadSlot(h, int8_gemm::kBias); }
   static Vec LoadWeights(const uint8_t* p) { return _mm512_load_si512(p); }
+  // A holds the input's bytes; vpdpbusd's unsigned operand is x + 128, x ^ 0x80 (one vpxord with the broadcast
+  // load folded in).
   static Vec BroadcastA(const uint8_t* p) {
     int32_t v;
     std::memcpy(&v, p, 4);
-    return _mm512_set1_epi32(v);
+    return _mm512_xor_si512(_mm512_set1_epi32(v), _mm512_set1_epi32(static_cast<int32_t>(0x80808080u)));
   }
   static Vec Dot(Vec acc, Vec a, Vec w) { return _mm512_dpbusd_epi32(acc, a, w); }
   static Vec Add(Vec a, Vec b) { return _mm512_add_epi32(a, b); }
@@ -82,10 +85,11 @@ struct VnniTraits {
   static constexpr int kMR = kRows;
   static constexpr int32_t kAOffset = 128;
   static constexpr bool kLogicalShift = false;
+  static constexpr bool kInputIsA = true;
 
-  static uint8_t Convert(int8_t v) { return static_cast<uint8_t>(v) ^ 0x80; }
-  static void ConvertRow(uint8_t* dst, const int8_t* src, int n) { int8_gemm::CopyBytes<0x80>(dst, src, n); }
-  static void ConvertShortRun(uint8_t* dst, const int8_t* src, int n) { int8_gemm::CopyShortRun<0x80>(dst, src, n); }
+  static uint8_t Convert(int8_t v) { return static_cast<uint8_t>(v); }
+  static void ConvertRow(uint8_t* dst, const int8_t* src, int n) { int8_gemm::CopyBytes<0>(dst, src, n); }
+  static void ConvertShortRun(uint8_t* dst, const int8_t* src, int n) { int8_gemm::CopyShortRun<0>(dst, src, n); }
   static void FillRow(uint8_t* dst, uint8_t value, int n) { int8_gemm::FillBytes(dst, value, n); }
   static void BeginBlock() {}
   static void EndBlock() {}
