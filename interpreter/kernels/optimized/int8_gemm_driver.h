@@ -11,6 +11,8 @@
 //   kAOffset           what A adds to an input value (vpdpbusd needs unsigned A: x + 128)
 //   kLogicalShift      the requantization's 64-bit shift is logical (AVX2 has no vpsravq)
 //   ConvertRow/FillRow input bytes -> A elements, and a run of one A value
+//   ConvertShortRun    ConvertRow of n <= 16 bytes where 16 may be read; it may store up to 16 elements, the ones
+//                      past n overwritten by the stores of A that follow (or landing past A's last row)
 //   Kernel(e, mr, nv)      the micro-kernel for epilogue e, mr rows and a panel of nv vectors
 //   BeginBlock/EndBlock    around each thread's run of micro-kernels (AMX loads its tile configuration)
 //   kInputIsA          (optional, default false) A's elements are the input's bytes unchanged: a direct
@@ -166,10 +168,12 @@ constexpr int64_t kBlockBytes = 96 * 1024;
 // The thread pool's cost of one int8 multiply-add (four per float lane of a vector multiply-add, about).
 constexpr double kMacCost = ThreadPool::kCostMultiplyAdd / 4;
 
-// Bytes of one thread's A block. Whole row tiles: a micro-kernel may read (not store) rows past the last one.
+// Bytes of one thread's A block. Whole row tiles: a micro-kernel may read (not store) rows past the last one;
+// and 16 elements more, which ConvertShortRun may store past the last row.
 template <class T>
 int64_t BlockStride(const Int8ConvLayout& l) {
-  return RoundUpTo(RoundUpTo(l.block_rows, T::kMR) * l.kp * static_cast<int64_t>(sizeof(typename T::AElem)), 64);
+  const int64_t elements = RoundUpTo(l.block_rows, T::kMR) * l.kp + 16;
+  return RoundUpTo(elements * static_cast<int64_t>(sizeof(typename T::AElem)), 64);
 }
 
 template <class T>
@@ -324,7 +328,8 @@ void GemmBlock(const Int8ConvLayout& l, const typename T::AElem* a, int64_t lda,
 
 // Rows [row0, row0 + rows) of group grp's A: each output pixel's receptive field in (ky, kx, channel)
 // order, the OHWI filter's; taps in the padding hold the input zero point (so they add nothing, as the
-// reference skips them), and k..kp zeros.
+// reference skips them), and k..kp zeros. Rows go out in order (ConvertShortRun's stores past a row's end land
+// in the next one before it is written).
 template <class T>
 void Im2col(const WindowGeometry& g, int filter_in_c, int grp, const int8_t* input, int32_t input_zero_point,
             int64_t row0, int rows, int kp, typename T::AElem* dst) {
@@ -337,25 +342,14 @@ void Im2col(const WindowGeometry& g, int filter_in_c, int grp, const int8_t* inp
   int ox = static_cast<int>(row0 % per_image) % g.out_w;
   const bool contiguous = filter_in_c == g.in_c && g.dilation_w == 1;
   const int row_len = g.filter_w * filter_in_c;
-  for (int r = 0; r < rows; ++r, dst += kp) {
-    const int8_t* image = input + static_cast<int64_t>(b) * g.in_h * g.in_w * g.in_c + grp * filter_in_c;
-    const int iy0 = oy * g.stride_h - g.pad_top;
-    const int ix0 = ox * g.stride_w - g.pad_left;
-    AElem* out = dst;
-    const bool interior = contiguous && iy0 >= 0 && iy0 + (g.filter_h - 1) * g.dilation_h < g.in_h && ix0 >= 0 &&
-                          ix0 + g.filter_w <= g.in_w;
-    if (interior) {
-      // The common case, without the padding arithmetic: one run of input per filter row.
-      const int8_t* src = image + (static_cast<int64_t>(iy0) * g.in_w + ix0) * g.in_c;
-      const int64_t row_step = static_cast<int64_t>(g.dilation_h) * g.in_w * g.in_c;
-      const int8_t* image_end = image - grp * filter_in_c + static_cast<int64_t>(g.in_h) * g.in_w * g.in_c;
-      if (row_len <= 16 && src + (g.filter_h - 1) * row_step + 16 <= image_end) {
-        for (int ky = 0; ky < g.filter_h; ++ky, out += row_len, src += row_step) T::ConvertShortRun(out, src, row_len);
-      } else {
-        for (int ky = 0; ky < g.filter_h; ++ky, out += row_len, src += row_step) T::ConvertRow(out, src, row_len);
-      }
-    }
-    for (int ky = 0; ky < (interior ? 0 : g.filter_h); ++ky, out += row_len) {
+  const int64_t row_step = static_cast<int64_t>(g.dilation_h) * g.in_w * g.in_c;
+  const int64_t short_reach = (g.filter_h - 1) * row_step + 16;  // what ConvertShortRun reads of a window
+  // Output columns whose windows lie within the input's width (with contiguous, dilation_w is 1).
+  const int ox_first = (g.pad_left + g.stride_w - 1) / g.stride_w;
+  const int ox_end = g.in_w - g.filter_w + g.pad_left >= 0 ? (g.in_w - g.filter_w + g.pad_left) / g.stride_w + 1 : 0;
+  // The window of output pixel (oy, ox) where it may cross the padding.
+  auto edge_window = [&](const int8_t* image, int iy0, int ix0, AElem* out) {
+    for (int ky = 0; ky < g.filter_h; ++ky, out += row_len) {
       const int iy = iy0 + ky * g.dilation_h;
       if (iy < 0 || iy >= g.in_h) {
         T::FillRow(out, pad, row_len);
@@ -378,8 +372,34 @@ void Im2col(const WindowGeometry& g, int filter_in_c, int grp, const int8_t* inp
         }
       }
     }
-    if (kp > k) T::FillRow(dst + k, AElem(0), kp - k);
-    if (++ox == g.out_w) {
+  };
+  for (int r = 0; r < rows;) {
+    // The pixels of output row oy from ox on: the window rows are known once, the columns [ox_first, ox_end)
+    // are inside the input, one run of input per filter row.
+    const int8_t* image = input + static_cast<int64_t>(b) * g.in_h * g.in_w * g.in_c + grp * filter_in_c;
+    const int8_t* image_end = image - grp * filter_in_c + static_cast<int64_t>(g.in_h) * g.in_w * g.in_c;
+    const int iy0 = oy * g.stride_h - g.pad_top;
+    const int8_t* window_row = image + static_cast<int64_t>(iy0) * g.in_w * g.in_c;
+    const int run_end = static_cast<int>(std::min<int64_t>(g.out_w, ox + static_cast<int64_t>(rows - r)));
+    const bool rows_inside = contiguous && iy0 >= 0 && iy0 + (g.filter_h - 1) * g.dilation_h < g.in_h;
+    const int inside_begin = rows_inside ? std::min(std::max(ox, ox_first), run_end) : run_end;
+    const int inside_end = rows_inside ? std::max(std::min(run_end, ox_end), inside_begin) : run_end;
+    for (; ox < run_end; ++ox, ++r, dst += kp) {
+      const int ix0 = ox * g.stride_w - g.pad_left;
+      if (ox < inside_begin || ox >= inside_end) {
+        edge_window(image, iy0, ix0, dst);
+      } else {
+        const int8_t* src = window_row + static_cast<int64_t>(ix0) * g.in_c;
+        AElem* out = dst;
+        if (row_len <= 16 && src + short_reach <= image_end) {
+          for (int ky = 0; ky < g.filter_h; ++ky, out += row_len, src += row_step) T::ConvertShortRun(out, src, row_len);
+        } else {
+          for (int ky = 0; ky < g.filter_h; ++ky, out += row_len, src += row_step) T::ConvertRow(out, src, row_len);
+        }
+      }
+      if (kp > k) T::FillRow(dst + k, AElem(0), kp - k);
+    }
+    if (ox == g.out_w) {
       ox = 0;
       if (++oy == g.out_h) {
         oy = 0;

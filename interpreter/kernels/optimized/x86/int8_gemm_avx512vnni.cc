@@ -89,7 +89,11 @@ struct VnniTraits {
 
   static uint8_t Convert(int8_t v) { return static_cast<uint8_t>(v); }
   static void ConvertRow(uint8_t* dst, const int8_t* src, int n) { int8_gemm::CopyBytes<0>(dst, src, n); }
-  static void ConvertShortRun(uint8_t* dst, const int8_t* src, int n) { int8_gemm::CopyShortRun<0>(dst, src, n); }
+  // All 16 bytes, unmasked (int8_gemm_driver.h): a masked store costs more, and im2col of the 3-channel first
+  // layer is three of these a row.
+  static void ConvertShortRun(uint8_t* dst, const int8_t* src, int /*n*/) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), _mm_loadu_si128(reinterpret_cast<const __m128i*>(src)));
+  }
   static void FillRow(uint8_t* dst, uint8_t value, int n) { int8_gemm::FillBytes(dst, value, n); }
   static void BeginBlock() {}
   static void EndBlock() {}
