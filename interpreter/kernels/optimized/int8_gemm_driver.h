@@ -25,6 +25,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <type_traits>
 
@@ -36,13 +37,14 @@ namespace optimized {
 namespace EL_ISA_NS {
 namespace int8_gemm {
 
-enum class Stage { kMultiplier, kMultiplierLeftShift, kDoubleScale };
+enum class Stage { kMultiplier, kMultiplierLeftShift, kDoubleScale, kBoundedMultiplier };
 
-// The output stage of one layer, chosen at plan time, as one index E = stage * 4 + clamp * 2 + add_after that
-// micro-kernels take as a template argument: `clamp` is off when the activation range is the whole int8 range
-// (the saturating narrowing clamps), `add_after` off when the zero point is folded into the add term of the
-// fused multiplier (AVX-512, every right shift at most 23: then zp * 2^(31 + r) fits beside the product).
-constexpr int kNumEpilogues = 12;
+// The output stage of one layer, chosen at plan time (and kBoundedMultiplier at packing), as one index
+// E = stage * 4 + clamp * 2 + add_after that micro-kernels take as a template argument: `clamp` is off when the
+// activation range is the whole int8 range (the saturating narrowing clamps), `add_after` off when the zero point
+// is folded into the add term of the fused multiplier (AVX-512, every right shift at most 23: then
+// zp * 2^(31 + r) fits beside the product).
+constexpr int kNumEpilogues = 16;
 constexpr int EpilogueIndex(Stage s, bool clamp, bool add_after) {
   return static_cast<int>(s) * 4 + (clamp ? 2 : 0) + (add_after ? 1 : 0);
 }
@@ -55,8 +57,10 @@ constexpr int kMaxFoldedShift = 23;
 // the module's int8 code): every epilogue clamps (a clamp to the whole int8 range changes nothing after the
 // saturating narrowing, and two min/max per stored vector are lost in the k loop), the multiplier stage always
 // takes the left shift (a shift by 0 where a channel has none: exact, one vpsllvd per stored vector), the
-// double-scale stage always adds after, and a logical shift (AVX2) never folds the zero point.
-constexpr bool EpilogueUsed(int e, bool logical_shift) {
+// double-scale stage always adds after, and a logical shift (AVX2) never folds the zero point. The bounded
+// multiplier folds it always, on the ISAs that have it (`bounded`).
+constexpr bool EpilogueUsed(int e, bool logical_shift, bool bounded = false) {
+  if (EpilogueStage(e) == Stage::kBoundedMultiplier) return bounded && EpilogueClamps(e) && !EpilogueAddsAfter(e);
   return EpilogueClamps(e) && EpilogueStage(e) != Stage::kMultiplier &&
          (EpilogueAddsAfter(e) || (!logical_shift && EpilogueStage(e) != Stage::kDoubleScale));
 }
@@ -73,8 +77,10 @@ inline int ChooseEpilogue(const Int8OutputStage& s, int channels, bool logical_s
 //  0 bias (folded)  1 multiplier  2 multiplier of the odd lanes, moved to the even words  3/4 add, even/odd
 //  lanes (int64)  5/6 what negative products subtract (int64)  7/8 right shift (int64)  9 left shift
 //  10 what is added after the shift (the output zero point, and the logical shift's offset)
-// The double-scale stage keeps its scales (double) in slots 1 and 2: lanes 0..kLanes/2-1, then the rest.
+// The double-scale stage keeps its scales (double) in slots 1 and 2: lanes 0..kLanes/2-1, then the rest; the
+// bounded multiplier its add terms and shifts (int32, BoundedMultiplier) in slots 3, 4 and 7.
 enum Slot { kBias = 0, kMult, kMultOdd, kAddEven, kAddOdd, kNegEven, kNegOdd, kShiftEven, kShiftOdd, kLeft, kAfter };
+constexpr int kBoundedAdd = kAddEven, kBoundedAddNegative = kAddOdd, kBoundedShift = kShiftEven;
 constexpr int kHeaderSlots = 11;
 
 // MultiplyByQuantizedMultiplier(x, m, s) in one rounding step, exactly: with left = max(s, 0), r =
@@ -113,6 +119,34 @@ inline FusedMultiplier MakeFusedMultiplier(int shift, int32_t zero_point, bool l
   }
   f.after = static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(after)));
   return f;
+}
+
+// MultiplyByQuantizedMultiplier(x, m, s) + zp for s <= 0 in 32-bit lanes, exactly, where |x| is known small
+// enough (BoundedMultiplier): with r = -s and z = floor(x m / 2^30) (the product's bits 30..61),
+//   floor((x m + add - (x m < 0 ? neg : 0)) / 2^(31 + r)) = floor((z + a - (z < 0 ? 2 : 0)) / 2^(1 + r)),
+//   a = 1 + 2^r + zp 2^(1 + r) (r > 0; 1 + 2 zp and no 2 for r = 0),
+// FusedMultiplier's form (zero point folded) with every term but the product a multiple of 2^30: the product's
+// low 30 bits never reach the quotient, and x m < 0 exactly when z < 0.
+struct BoundedMultiplier {
+  int64_t add = 0, add_negative = 0;  // a, and a - 2 (r > 0)
+  int32_t shift = 1;                  // 1 + r
+};
+
+inline BoundedMultiplier MakeBoundedMultiplier(int shift, int32_t zero_point) {
+  BoundedMultiplier b;
+  const int r = -shift;
+  b.add = 1 + (r > 0 ? int64_t{1} << r : 0) + static_cast<int64_t>(zero_point) * (int64_t{2} << r);
+  b.add_negative = b.add - (r > 0 ? 2 : 0);
+  b.shift = 1 + r;
+  return b;
+}
+
+// Whether channel c's accumulators, at most `bound` in magnitude, may take the bounded multiplier: no left shift,
+// and z + a in int32 (|z| <= 2 bound, as m < 2^31).
+inline bool BoundedMultiplierFits(const Int8OutputStage& s, int c, int64_t bound) {
+  if (s.scale || s.shift[c] > 0 || s.shift[c] < -30) return false;
+  const BoundedMultiplier b = MakeBoundedMultiplier(s.shift[c], s.output_zero_point);
+  return 2 * bound + std::max(std::abs(b.add), std::abs(b.add_negative)) < (int64_t{1} << 31);
 }
 
 // Micro-kernel arguments: rows [0, mr) of A (lda elements apart, kp of them used) times one panel; nc of
@@ -158,6 +192,9 @@ struct InputIsA : std::false_type {};
 template <class T>
 struct InputIsA<T, std::void_t<decltype(T::kInputIsA)>> : std::bool_constant<T::kInputIsA> {};
 
+// The packed weights begin with the epilogue they were packed for (an int, PackedEpilogue), then the panels.
+constexpr size_t kPackedPrefixBytes = 64;
+
 inline int64_t RoundUpTo(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
 inline int64_t OutputPixels(const WindowGeometry& g) { return static_cast<int64_t>(g.batch) * g.out_h * g.out_w; }
 
@@ -190,7 +227,7 @@ Int8ConvLayout Plan(const WindowGeometry& g, int filter_in_c, const Int8OutputSt
   l.epilogue = ChooseEpilogue(stage, g.out_c, T::kLogicalShift);
   l.out_min = stage.out_min;
   l.out_max = stage.out_max;
-  l.packed_bytes = Geo::GroupBytes(l.n, l.kp) * l.groups;
+  l.packed_bytes = kPackedPrefixBytes + Geo::GroupBytes(l.n, l.kp) * l.groups;
 
   const int64_t m = OutputPixels(g);
   const int64_t row_tiles = (m + T::kMR - 1) / T::kMR;
@@ -216,6 +253,7 @@ template <int kLanes, bool kLogicalShift>
 void PackHeader(uint8_t* h, int valid, const int64_t* folded, const Int8OutputStage& stage, int channel0,
                 int epilogue) {
   const bool fold = !EpilogueAddsAfter(epilogue);
+  const bool bounded = EpilogueStage(epilogue) == Stage::kBoundedMultiplier;
   constexpr size_t kSlotBytes = kLanes * 4;
   std::memset(h, 0, kHeaderSlots * kSlotBytes);
   auto slot32 = [&](int s) { return reinterpret_cast<int32_t*>(h + s * kSlotBytes); };
@@ -230,9 +268,16 @@ void PackHeader(uint8_t* h, int valid, const int64_t* folded, const Int8OutputSt
       slot32(kAfter)[lane] = stage.output_zero_point;
       continue;
     }
-    const FusedMultiplier f = MakeFusedMultiplier(stage.shift[c], stage.output_zero_point, kLogicalShift, fold);
     slot32(kMult)[lane] = stage.multiplier[c];
     if (lane % 2 == 1) slot32(kMultOdd)[lane - 1] = stage.multiplier[c];
+    if (bounded) {
+      const BoundedMultiplier b = MakeBoundedMultiplier(stage.shift[c], stage.output_zero_point);
+      slot32(kBoundedAdd)[lane] = static_cast<int32_t>(b.add);
+      slot32(kBoundedAddNegative)[lane] = static_cast<int32_t>(b.add_negative);
+      slot32(kBoundedShift)[lane] = b.shift;
+      continue;
+    }
+    const FusedMultiplier f = MakeFusedMultiplier(stage.shift[c], stage.output_zero_point, kLogicalShift, fold);
     const int odd = lane % 2;  // even lanes go to the *Even slots, at qword lane / 2
     slot64(kAddEven + odd)[lane / 2] = f.add;
     slot64(kNegEven + odd)[lane / 2] = f.neg;
@@ -247,8 +292,8 @@ void PackHeader(uint8_t* h, int valid, const int64_t* folded, const Int8OutputSt
 // side (the dot-product lane's operand), zero past k and past the valid columns. The bias absorbs the input
 // zero point: sum w (x - z) = sum w (x + offset) - (z + offset) sum w.
 template <class T>
-void PackPanel(const Int8ConvLayout& l, const int8_t* w, const int32_t* bias, int col, int valid, int nv,
-               int32_t input_zero_point, const Int8OutputStage& stage, int channel0, uint8_t* dst) {
+void PackPanel(const Int8ConvLayout& l, int epilogue, const int8_t* w, const int32_t* bias, int col, int valid,
+               int nv, int32_t input_zero_point, const Int8OutputStage& stage, int channel0, uint8_t* dst) {
   using Geo = Geometry<T>;
   constexpr int L = T::kLanes, G = T::kKGroup;
   for (int v = 0; v < nv; ++v) {
@@ -261,8 +306,7 @@ void PackPanel(const Int8ConvLayout& l, const int8_t* w, const int32_t* bias, in
       for (int kk = 0; kk < l.k; ++kk) sum += row[kk];
       folded[lane] = (bias ? bias[channel0 + j] : 0) - (static_cast<int64_t>(input_zero_point) + T::kAOffset) * sum;
     }
-    PackHeader<L, T::kLogicalShift>(dst + v * Geo::kHeaderBytes, lanes, folded, stage, channel0 + v * L,
-                                    l.epilogue);
+    PackHeader<L, T::kLogicalShift>(dst + v * Geo::kHeaderBytes, lanes, folded, stage, channel0 + v * L, epilogue);
   }
   auto* weights = reinterpret_cast<typename T::WElem*>(dst + nv * Geo::kHeaderBytes);
   const int width = nv * L;
@@ -276,17 +320,38 @@ void PackPanel(const Int8ConvLayout& l, const int8_t* w, const int32_t* bias, in
   }
 }
 
+// The epilogue the packed weights run with: the plan's, or the bounded multiplier where the ISA has it and every
+// channel's accumulator |bias + sum w (x - z)| <= |bias| + 255 sum |w| lets it (which the weights decide, so
+// packing does: the choice heads the packed weights).
+template <class T>
+int PackedEpilogue(const Int8ConvLayout& l, const int8_t* filter, const int32_t* bias, const Int8OutputStage& stage) {
+  const int bounded = EpilogueIndex(Stage::kBoundedMultiplier, true, false);
+  if (stage.scale || !T::Kernel(bounded, T::kMR, T::kPanelVectors)) return l.epilogue;
+  const int out_c = l.n * l.groups;
+  for (int c = 0; c < out_c; ++c) {
+    const int8_t* row = filter + static_cast<int64_t>(c) * l.k;
+    int64_t sum = 0;
+    for (int kk = 0; kk < l.k; ++kk) sum += std::abs(row[kk]);
+    const int64_t bound = (bias ? std::abs(static_cast<int64_t>(bias[c])) : 0) + 255 * sum;
+    if (!BoundedMultiplierFits(stage, c, bound)) return l.epilogue;
+  }
+  return bounded;
+}
+
 template <class T>
 void Pack(const Int8ConvLayout& l, const int8_t* filter, const int32_t* bias, int32_t input_zero_point,
           const Int8OutputStage& stage, void* packed) {
   using Geo = Geometry<T>;
-  auto* dst = static_cast<uint8_t*>(packed);
+  const int epilogue = PackedEpilogue<T>(l, filter, bias, stage);
+  std::memset(packed, 0, kPackedPrefixBytes);
+  std::memcpy(packed, &epilogue, sizeof(epilogue));
+  auto* dst = static_cast<uint8_t*>(packed) + kPackedPrefixBytes;
   const size_t full = Geo::PanelBytes(T::kPanelVectors, l.kp);
   for (int grp = 0; grp < l.groups; ++grp) {
     const int8_t* w = filter + static_cast<int64_t>(grp) * l.n * l.k;
     for (int p = 0; p < Geo::NumPanels(l.n); ++p) {
       const int col = p * Geo::kPanelWidth;
-      PackPanel<T>(l, w, bias, col, std::min(Geo::kPanelWidth, l.n - col), Geo::PanelVectors(l.n, p),
+      PackPanel<T>(l, epilogue, w, bias, col, std::min(Geo::kPanelWidth, l.n - col), Geo::PanelVectors(l.n, p),
                    input_zero_point, stage, grp * l.n + col, dst + p * full);
     }
     dst += Geo::GroupBytes(l.n, l.kp);
@@ -295,12 +360,11 @@ void Pack(const Int8ConvLayout& l, const int8_t* filter, const int32_t* bias, in
 
 // C[rows, n] for `rows` rows of A (lda elements apart) over panels [p_begin, p_end) of one group.
 template <class T>
-void GemmBlock(const Int8ConvLayout& l, const typename T::AElem* a, int64_t lda, int rows, const uint8_t* panels,
-               int8_t* c, int64_t ldc, int p_begin, int p_end) {
+void GemmBlock(const Int8ConvLayout& l, int epilogue, const typename T::AElem* a, int64_t lda, int rows,
+               const uint8_t* panels, int8_t* c, int64_t ldc, int p_begin, int p_end) {
   using Geo = Geometry<T>;
   const size_t full = Geo::PanelBytes(T::kPanelVectors, l.kp);
   const int group = static_cast<int>(std::max<int64_t>(1, kPanelGroupBytes / static_cast<int64_t>(full)));
-  const int epilogue = l.epilogue;
   TileArgs<typename T::AElem> t;
   t.lda = lda;
   t.kp = l.kp;
@@ -428,7 +492,9 @@ void Run(const WindowGeometry& g, const Int8ConvLayout& l, const int8_t* input, 
   const int64_t m = OutputPixels(g);
   if (m == 0) return;
   const int filter_in_c = g.in_c / l.groups;
-  const auto* panels = static_cast<const uint8_t*>(packed);
+  int epilogue;
+  std::memcpy(&epilogue, packed, sizeof(epilogue));
+  const auto* panels = static_cast<const uint8_t*>(packed) + kPackedPrefixBytes;
   const size_t group_bytes = Geo::GroupBytes(l.n, l.kp);
   const int64_t block_stride = BlockStride<T>(l);
   // Group grp's A for rows [row, row + rows): with input_is_a the input itself, but for a last partial tile (its
@@ -450,10 +516,12 @@ void Run(const WindowGeometry& g, const Int8ConvLayout& l, const int8_t* input, 
     if constexpr (InputIsA<T>::value) {
       if (from_input > 0) {
         const auto* rows_in = reinterpret_cast<const AElem*>(input + row * g.in_c + grp * filter_in_c);
-        GemmBlock<T>(l, rows_in, g.in_c, from_input, p, c, g.out_c, p_begin, p_end);
+        GemmBlock<T>(l, epilogue, rows_in, g.in_c, from_input, p, c, g.out_c, p_begin, p_end);
       }
     }
-    if (rows > from_input) GemmBlock<T>(l, a, l.kp, rows - from_input, p, c + from_input * g.out_c, g.out_c, p_begin, p_end);
+    if (rows > from_input) {
+      GemmBlock<T>(l, epilogue, a, l.kp, rows - from_input, p, c + from_input * g.out_c, g.out_c, p_begin, p_end);
+    }
   };
   if (l.split_panels) {
     auto* a = static_cast<AElem*>(scratch);

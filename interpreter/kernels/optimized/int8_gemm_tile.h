@@ -116,10 +116,10 @@ using TileFn = void (*)(const TileArgs<typename O::AElem>&);
 constexpr int TileRows(int mr, int kMR) { return mr <= 2 ? mr : (mr <= 4 && kMR > 4 ? 4 : kMR); }
 
 // A micro-kernel, or null for an epilogue ChooseEpilogue never picks or a row count TileRows never returns
-// (then it is not instantiated).
-template <class O, bool kLogicalShift, int E, int MR, int NV, int kMR>
+// (then it is not instantiated). kBounded: the ISA's Requant has Stage::kBoundedMultiplier.
+template <class O, bool kLogicalShift, bool kBounded, int E, int MR, int NV, int kMR>
 constexpr TileFn<O> TileIfUsed() {
-  if constexpr (EpilogueUsed(E, kLogicalShift) && TileRows(MR, kMR) == MR) {
+  if constexpr (EpilogueUsed(E, kLogicalShift, kBounded) && TileRows(MR, kMR) == MR) {
     return GemmTile<O, E, MR, NV>;
   } else {
     return nullptr;
@@ -127,17 +127,17 @@ constexpr TileFn<O> TileIfUsed() {
 }
 
 // kTiles[e][(TileRows(mr, MR) - 1) * NV + nv - 1]: every used epilogue, row count and vector count up to NV.
-template <class O, bool kLogicalShift, int MR, int NV, int E, int... I>
+template <class O, bool kLogicalShift, bool kBounded, int MR, int NV, int E, int... I>
 constexpr std::array<TileFn<O>, sizeof...(I)> MakeTileRow(std::integer_sequence<int, I...>) {
-  return {{TileIfUsed<O, kLogicalShift, E, I / NV + 1, I % NV + 1, MR>()...}};
+  return {{TileIfUsed<O, kLogicalShift, kBounded, E, I / NV + 1, I % NV + 1, MR>()...}};
 }
-template <class O, bool kLogicalShift, int MR, int NV, int... E>
+template <class O, bool kLogicalShift, bool kBounded, int MR, int NV, int... E>
 constexpr std::array<std::array<TileFn<O>, MR * NV>, sizeof...(E)> MakeTileTable(std::integer_sequence<int, E...>) {
-  return {{MakeTileRow<O, kLogicalShift, MR, NV, E>(std::make_integer_sequence<int, MR * NV>())...}};
+  return {{MakeTileRow<O, kLogicalShift, kBounded, MR, NV, E>(std::make_integer_sequence<int, MR * NV>())...}};
 }
-template <class O, bool kLogicalShift, int MR, int NV>
+template <class O, bool kLogicalShift, int MR, int NV, bool kBounded = false>
 constexpr auto MakeTileTable() {
-  return MakeTileTable<O, kLogicalShift, MR, NV>(std::make_integer_sequence<int, kNumEpilogues>());
+  return MakeTileTable<O, kLogicalShift, kBounded, MR, NV>(std::make_integer_sequence<int, kNumEpilogues>());
 }
 
 }  // namespace int8_gemm

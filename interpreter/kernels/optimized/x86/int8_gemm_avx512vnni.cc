@@ -72,7 +72,7 @@ struct VnniOps {
   }
 };
 
-constexpr auto kTiles = int8_gemm::MakeTileTable<VnniOps, /*kLogicalShift=*/false, kRows, kVectors>();
+constexpr auto kTiles = int8_gemm::MakeTileTable<VnniOps, /*kLogicalShift=*/false, kRows, kVectors, /*kBounded=*/true>();
 using TileFn = int8_gemm::TileFn<VnniOps>;
 
 struct VnniTraits {

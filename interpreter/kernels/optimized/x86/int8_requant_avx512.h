@@ -36,6 +36,17 @@ inline __m512i RequantMultiplier16(__m512i x, const uint8_t* h) {
   return kAddAfter ? _mm512_add_epi32(q, LoadSlot(h, kAfter)) : q;
 }
 
+// The bounded multiplier (int8_gemm_driver.h, zero point included): z = floor(x m / 2^30) from the two 8-lane
+// products (the even quotients' low words, the odd ones' high words), a or a - 2 by z's sign, one 32-bit shift.
+inline __m512i RequantBounded16(__m512i x, const uint8_t* h) {
+  const __m512i pe = _mm512_mul_epi32(x, LoadSlot(h, kMult));
+  const __m512i po = _mm512_mul_epi32(_mm512_srli_epi64(x, 32), LoadSlot(h, kMultOdd));
+  const __m512i z = _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(pe, 30), _mm512_slli_epi64(po, 2));
+  const __m512i t = _mm512_mask_add_epi32(_mm512_add_epi32(z, LoadSlot(h, kBoundedAdd)), _mm512_movepi32_mask(z), z,
+                                          LoadSlot(h, kBoundedAddNegative));
+  return _mm512_srav_epi32(t, LoadSlot(h, kBoundedShift));
+}
+
 // std::round of an exact double (ties away from zero): trunc, and the exact remainder decides.
 inline __m512d RoundHalfAway8(__m512d v) {
   const __m512d t = _mm512_roundscale_pd(v, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
@@ -62,6 +73,7 @@ template <int E>
 inline __m512i Requant16(__m512i x, const uint8_t* h) {
   constexpr Stage S = EpilogueStage(E);
   if (S == Stage::kDoubleScale) return RequantDouble16(x, h);
+  if (S == Stage::kBoundedMultiplier) return RequantBounded16(x, h);
   return RequantMultiplier16<S == Stage::kMultiplierLeftShift, EpilogueAddsAfter(E)>(x, h);
 }
 
