@@ -11,6 +11,8 @@
 //   weights and A's broadcast may be vectors of their own types (NEON's 8-byte int8 operands)
 //   Store<kClamp>(dst, v, lo, hi, n); Bytes, Set1Byte, StorePair<kClamp>(dst, a, b, lo8, hi8, n): two vectors'
 //   lanes as n (kLanes + 1 .. 2 kLanes) int8 values, clamped to [lo8, hi8] (bytes)
+//   optionally kStoresTwoRows and StoreTwoRows<kClamp>(dst, ldc, a0, b0, a1, b1, lo8, hi8, n): StorePair of two
+//   consecutive rows at once
 #pragma once
 
 #ifndef EL_ISA_NS
@@ -18,6 +20,7 @@
 #endif
 
 #include <array>
+#include <type_traits>
 #include <utility>
 
 #include "interpreter/kernels/optimized/int8_gemm_driver.h"
@@ -26,6 +29,11 @@ namespace edgelite {
 namespace optimized {
 namespace EL_ISA_NS {
 namespace int8_gemm {
+
+template <class O, class = void>
+struct StoresTwoRows : std::false_type {};
+template <class O>
+struct StoresTwoRows<O, std::void_t<decltype(O::kStoresTwoRows)>> : std::bool_constant<O::kStoresTwoRows> {};
 
 // With few rows the k loop is one chain of dot products per accumulator: kSplit independent partial sums keep
 // enough of them in flight (a FULLY_CONNECTED layer at batch 1, the last rows of a map).
@@ -90,10 +98,26 @@ void GemmTile(const TileArgs<typename O::AElem>& t) {
       // Two vectors of a row narrow together (two packs and a permute, the clamp on bytes): fewer operations
       // than narrowing each.
       const int pair = n < 2 * O::kLanes ? n : 2 * O::kLanes;
+      if constexpr (StoresTwoRows<O>::value) {
 #pragma GCC unroll 16
-      for (int r = 0; r < MR; ++r) {
-        if (r >= t.mr) break;
-        O::template StorePair<kClamp>(t.c + r * t.ldc + v * O::kLanes, acc[0][r][v], acc[0][r][v + 1], lo8, hi8, pair);
+        for (int r = 0; r < MR; r += 2) {
+          if (r >= t.mr) break;
+          int8_t* dst = t.c + r * t.ldc + v * O::kLanes;
+          const int r1 = r + 1 < MR ? r + 1 : r;  // in bounds where MR is odd; then r + 1 >= t.mr
+          if (r + 1 < t.mr) {
+            O::template StoreTwoRows<kClamp>(dst, t.ldc, acc[0][r][v], acc[0][r][v + 1], acc[0][r1][v],
+                                             acc[0][r1][v + 1], lo8, hi8, pair);
+          } else {
+            O::template StorePair<kClamp>(dst, acc[0][r][v], acc[0][r][v + 1], lo8, hi8, pair);
+          }
+        }
+      } else {
+#pragma GCC unroll 16
+        for (int r = 0; r < MR; ++r) {
+          if (r >= t.mr) break;
+          O::template StorePair<kClamp>(t.c + r * t.ldc + v * O::kLanes, acc[0][r][v], acc[0][r][v + 1], lo8, hi8,
+                                        pair);
+        }
       }
       continue;
     }

@@ -70,6 +70,11 @@ struct VnniOps {
   static void StorePair(int8_t* dst, Vec a, Vec b, Bytes lo, Bytes hi, int n) {
     int8_gemm::StoreInt8x32<kClamp>(dst, a, b, lo, hi, n);
   }
+  static constexpr bool kStoresTwoRows = true;
+  template <bool kClamp>
+  static void StoreTwoRows(int8_t* dst, int64_t ldc, Vec a0, Vec b0, Vec a1, Vec b1, Bytes lo, Bytes hi, int n) {
+    int8_gemm::StoreInt8x32TwoRows<kClamp>(dst, ldc, a0, b0, a1, b1, lo, hi, n);
+  }
 };
 
 constexpr auto kTiles = int8_gemm::MakeTileTable<VnniOps, /*kLogicalShift=*/false, kRows, kVectors, /*kBounded=*/true>();
