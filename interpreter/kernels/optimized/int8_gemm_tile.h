@@ -87,12 +87,16 @@ void GemmTile(const TileArgs<typename O::AElem>& t) {
 #pragma GCC unroll 16
     for (int r = 0; r < MR; ++r) acc[0][r][v] = O::template Requant<E>(acc[0][r][v], h + v * O::kHeaderBytes);
   }
+  // The arguments in locals: the int8 stores may alias t, which would be loaded again after each.
+  int8_t* const c = t.c;
+  const int64_t ldc = t.ldc;
+  const int rows = t.mr, nc = t.nc;
   const Vec lo = O::Set1(t.out_min), hi = O::Set1(t.out_max);
   const typename O::Bytes lo8 = O::Set1Byte(t.out_min), hi8 = O::Set1Byte(t.out_max);
   constexpr bool kClamp = EpilogueClamps(E);
 #pragma GCC unroll 4
   for (int v = 0; v < NV; v += 2) {
-    const int n = t.nc - v * O::kLanes;
+    const int n = nc - v * O::kLanes;
     if (n <= 0) break;
     if (v + 1 < NV && n > O::kLanes) {
       // Two vectors of a row narrow together (two packs and a permute, the clamp on bytes): fewer operations
@@ -101,11 +105,11 @@ void GemmTile(const TileArgs<typename O::AElem>& t) {
       if constexpr (StoresTwoRows<O>::value) {
 #pragma GCC unroll 16
         for (int r = 0; r < MR; r += 2) {
-          if (r >= t.mr) break;
-          int8_t* dst = t.c + r * t.ldc + v * O::kLanes;
-          const int r1 = r + 1 < MR ? r + 1 : r;  // in bounds where MR is odd; then r + 1 >= t.mr
-          if (r + 1 < t.mr) {
-            O::template StoreTwoRows<kClamp>(dst, t.ldc, acc[0][r][v], acc[0][r][v + 1], acc[0][r1][v],
+          if (r >= rows) break;
+          int8_t* dst = c + r * ldc + v * O::kLanes;
+          const int r1 = r + 1 < MR ? r + 1 : r;  // in bounds where MR is odd; then r + 1 >= rows
+          if (r + 1 < rows) {
+            O::template StoreTwoRows<kClamp>(dst, ldc, acc[0][r][v], acc[0][r][v + 1], acc[0][r1][v],
                                              acc[0][r1][v + 1], lo8, hi8, pair);
           } else {
             O::template StorePair<kClamp>(dst, acc[0][r][v], acc[0][r][v + 1], lo8, hi8, pair);
@@ -114,8 +118,8 @@ void GemmTile(const TileArgs<typename O::AElem>& t) {
       } else {
 #pragma GCC unroll 16
         for (int r = 0; r < MR; ++r) {
-          if (r >= t.mr) break;
-          O::template StorePair<kClamp>(t.c + r * t.ldc + v * O::kLanes, acc[0][r][v], acc[0][r][v + 1], lo8, hi8,
+          if (r >= rows) break;
+          O::template StorePair<kClamp>(c + r * ldc + v * O::kLanes, acc[0][r][v], acc[0][r][v + 1], lo8, hi8,
                                         pair);
         }
       }
@@ -123,8 +127,8 @@ void GemmTile(const TileArgs<typename O::AElem>& t) {
     }
 #pragma GCC unroll 16
     for (int r = 0; r < MR; ++r) {
-      if (r >= t.mr) break;
-      O::template Store<kClamp>(t.c + r * t.ldc + v * O::kLanes, acc[0][r][v], lo, hi, n);
+      if (r >= rows) break;
+      O::template Store<kClamp>(c + r * ldc + v * O::kLanes, acc[0][r][v], lo, hi, n);
     }
     break;  // a vector of fewer lanes is the panel's last
   }

@@ -64,11 +64,11 @@ struct VnniOps {
   static void Store(int8_t* dst, Vec v, Vec lo, Vec hi, int n) {
     int8_gemm::StoreInt8x16<kClamp>(dst, v, lo, hi, n);
   }
-  using Bytes = __m256i;
-  static Bytes Set1Byte(int32_t v) { return _mm256_set1_epi8(static_cast<char>(v)); }
+  using Bytes = __m512i;  // the clamp's bounds for two rows; one row's are the low half
+  static Bytes Set1Byte(int32_t v) { return _mm512_set1_epi8(static_cast<char>(v)); }
   template <bool kClamp>
   static void StorePair(int8_t* dst, Vec a, Vec b, Bytes lo, Bytes hi, int n) {
-    int8_gemm::StoreInt8x32<kClamp>(dst, a, b, lo, hi, n);
+    int8_gemm::StoreInt8x32<kClamp>(dst, a, b, _mm512_castsi512_si256(lo), _mm512_castsi512_si256(hi), n);
   }
   static constexpr bool kStoresTwoRows = true;
   template <bool kClamp>

@@ -111,13 +111,13 @@ inline void StoreInt8x32(int8_t* dst, __m512i a, __m512i b, __m256i lo, __m256i 
 // on 64 bytes), the rows the two halves.
 template <bool kClamp>
 inline void StoreInt8x32TwoRows(int8_t* dst, int64_t ldc, __m512i a0, __m512i b0, __m512i a1, __m512i b1,
-                                __m256i lo, __m256i hi, int n) {
+                                __m512i lo, __m512i hi, int n) {
   // Per 128-bit lane j: a0, b0, a1 and b1's lanes 4j..4j+3 as four dwords of bytes.
   const __m512i p = _mm512_packs_epi16(_mm512_packs_epi32(a0, b0), _mm512_packs_epi32(a1, b1));
   const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
   __m512i v = _mm512_permutexvar_epi32(order, p);
   if (kClamp) {
-    v = _mm512_min_epi8(_mm512_max_epi8(v, _mm512_broadcast_i64x4(lo)), _mm512_broadcast_i64x4(hi));
+    v = _mm512_min_epi8(_mm512_max_epi8(v, lo), hi);
   }
   if (n >= 32) {
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst), _mm512_castsi512_si256(v));
