@@ -58,7 +58,8 @@ struct Int8ConvLayout {
   int groups = 1;
   int k = 0, kp = 0, n = 0;
   bool direct = false;        // 1x1, stride 1, no padding: rows of the input are rows of A
-  int epilogue = 0;           // the output stage's variant (the ISA's index)
+  bool input_is_a = false;    // direct, and the input's bytes are A's operand as they are: no copy of A
+  int epilogue = 0;           // the output stage's variant (the ISA's index); packing may take a cheaper one
   int32_t out_min = 0, out_max = 0;
   bool split_panels = false;  // few rows for the threads: A is converted once and the panels are shared out
   int64_t rows_per_task = 0;  // an even share of the output pixels per thread, which caps block_rows

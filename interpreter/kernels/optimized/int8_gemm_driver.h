@@ -11,8 +11,12 @@
 //   kAOffset           what A adds to an input value (vpdpbusd needs unsigned A: x + 128)
 //   kLogicalShift      the requantization's 64-bit shift is logical (AVX2 has no vpsravq)
 //   ConvertRow/FillRow input bytes -> A elements, and a run of one A value
+//   ConvertShortRun    ConvertRow of n <= 16 bytes where 16 may be read; it may store up to 16 elements, the ones
+//                      past n overwritten by the stores of A that follow (or landing past A's last row)
 //   Kernel(e, mr, nv)      the micro-kernel for epilogue e, mr rows and a panel of nv vectors
 //   BeginBlock/EndBlock    around each thread's run of micro-kernels (AMX loads its tile configuration)
+//   kInputIsA          (optional, default false) A's elements are the input's bytes unchanged: a direct
+//                      convolution whose rows are whole k steps multiplies the input itself
 #pragma once
 
 #ifndef EL_ISA_NS
@@ -21,7 +25,9 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
+#include <type_traits>
 
 #include "interpreter/kernels/optimized/int8_gemm.h"
 #include "interpreter/thread_pool.h"
@@ -31,13 +37,14 @@ namespace optimized {
 namespace EL_ISA_NS {
 namespace int8_gemm {
 
-enum class Stage { kMultiplier, kMultiplierLeftShift, kDoubleScale };
+enum class Stage { kMultiplier, kMultiplierLeftShift, kDoubleScale, kBoundedMultiplier };
 
-// The output stage of one layer, chosen at plan time, as one index E = stage * 4 + clamp * 2 + add_after that
-// micro-kernels take as a template argument: `clamp` is off when the activation range is the whole int8 range
-// (the saturating narrowing clamps), `add_after` off when the zero point is folded into the add term of the
-// fused multiplier (AVX-512, every right shift at most 23: then zp * 2^(31 + r) fits beside the product).
-constexpr int kNumEpilogues = 12;
+// The output stage of one layer, chosen at plan time (and kBoundedMultiplier at packing), as one index
+// E = stage * 4 + clamp * 2 + add_after that micro-kernels take as a template argument: `clamp` is off when the
+// activation range is the whole int8 range (the saturating narrowing clamps), `add_after` off when the zero point
+// is folded into the add term of the fused multiplier (AVX-512, every right shift at most 23: then
+// zp * 2^(31 + r) fits beside the product).
+constexpr int kNumEpilogues = 16;
 constexpr int EpilogueIndex(Stage s, bool clamp, bool add_after) {
   return static_cast<int>(s) * 4 + (clamp ? 2 : 0) + (add_after ? 1 : 0);
 }
@@ -50,8 +57,10 @@ constexpr int kMaxFoldedShift = 23;
 // the module's int8 code): every epilogue clamps (a clamp to the whole int8 range changes nothing after the
 // saturating narrowing, and two min/max per stored vector are lost in the k loop), the multiplier stage always
 // takes the left shift (a shift by 0 where a channel has none: exact, one vpsllvd per stored vector), the
-// double-scale stage always adds after, and a logical shift (AVX2) never folds the zero point.
-constexpr bool EpilogueUsed(int e, bool logical_shift) {
+// double-scale stage always adds after, and a logical shift (AVX2) never folds the zero point. The bounded
+// multiplier folds it always, on the ISAs that have it (`bounded`).
+constexpr bool EpilogueUsed(int e, bool logical_shift, bool bounded = false) {
+  if (EpilogueStage(e) == Stage::kBoundedMultiplier) return bounded && EpilogueClamps(e) && !EpilogueAddsAfter(e);
   return EpilogueClamps(e) && EpilogueStage(e) != Stage::kMultiplier &&
          (EpilogueAddsAfter(e) || (!logical_shift && EpilogueStage(e) != Stage::kDoubleScale));
 }
@@ -68,8 +77,10 @@ inline int ChooseEpilogue(const Int8OutputStage& s, int channels, bool logical_s
 //  0 bias (folded)  1 multiplier  2 multiplier of the odd lanes, moved to the even words  3/4 add, even/odd
 //  lanes (int64)  5/6 what negative products subtract (int64)  7/8 right shift (int64)  9 left shift
 //  10 what is added after the shift (the output zero point, and the logical shift's offset)
-// The double-scale stage keeps its scales (double) in slots 1 and 2: lanes 0..kLanes/2-1, then the rest.
+// The double-scale stage keeps its scales (double) in slots 1 and 2: lanes 0..kLanes/2-1, then the rest; the
+// bounded multiplier its add terms and shifts (int32, BoundedMultiplier) in slots 3, 4 and 7.
 enum Slot { kBias = 0, kMult, kMultOdd, kAddEven, kAddOdd, kNegEven, kNegOdd, kShiftEven, kShiftOdd, kLeft, kAfter };
+constexpr int kBoundedAdd = kAddEven, kBoundedAddNegative = kAddOdd, kBoundedShift = kShiftEven;
 constexpr int kHeaderSlots = 11;
 
 // MultiplyByQuantizedMultiplier(x, m, s) in one rounding step, exactly: with left = max(s, 0), r =
@@ -110,6 +121,34 @@ inline FusedMultiplier MakeFusedMultiplier(int shift, int32_t zero_point, bool l
   return f;
 }
 
+// MultiplyByQuantizedMultiplier(x, m, s) + zp for s <= 0 in 32-bit lanes, exactly, where |x| is known small
+// enough (BoundedMultiplier): with r = -s and z = floor(x m / 2^30) (the product's bits 30..61),
+//   floor((x m + add - (x m < 0 ? neg : 0)) / 2^(31 + r)) = floor((z + a - (z < 0 ? 2 : 0)) / 2^(1 + r)),
+//   a = 1 + 2^r + zp 2^(1 + r) (r > 0; 1 + 2 zp and no 2 for r = 0),
+// FusedMultiplier's form (zero point folded) with every term but the product a multiple of 2^30: the product's
+// low 30 bits never reach the quotient, and x m < 0 exactly when z < 0.
+struct BoundedMultiplier {
+  int64_t add = 0, add_negative = 0;  // a, and a - 2 (r > 0)
+  int32_t shift = 1;                  // 1 + r
+};
+
+inline BoundedMultiplier MakeBoundedMultiplier(int shift, int32_t zero_point) {
+  BoundedMultiplier b;
+  const int r = -shift;
+  b.add = 1 + (r > 0 ? int64_t{1} << r : 0) + static_cast<int64_t>(zero_point) * (int64_t{2} << r);
+  b.add_negative = b.add - (r > 0 ? 2 : 0);
+  b.shift = 1 + r;
+  return b;
+}
+
+// Whether channel c's accumulators, at most `bound` in magnitude, may take the bounded multiplier: no left shift,
+// and z + a in int32 (|z| <= 2 bound, as m < 2^31).
+inline bool BoundedMultiplierFits(const Int8OutputStage& s, int c, int64_t bound) {
+  if (s.scale || s.shift[c] > 0 || s.shift[c] < -30) return false;
+  const BoundedMultiplier b = MakeBoundedMultiplier(s.shift[c], s.output_zero_point);
+  return 2 * bound + std::max(std::abs(b.add), std::abs(b.add_negative)) < (int64_t{1} << 31);
+}
+
 // Micro-kernel arguments: rows [0, mr) of A (lda elements apart, kp of them used) times one panel; nc of
 // the panel's columns are stored (lda and ldc in elements).
 template <typename AElem>
@@ -148,6 +187,14 @@ struct Geometry {
   }
 };
 
+template <class T, class = void>
+struct InputIsA : std::false_type {};
+template <class T>
+struct InputIsA<T, std::void_t<decltype(T::kInputIsA)>> : std::bool_constant<T::kInputIsA> {};
+
+// The packed weights begin with the epilogue they were packed for (an int, PackedEpilogue), then the panels.
+constexpr size_t kPackedPrefixBytes = 64;
+
 inline int64_t RoundUpTo(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
 inline int64_t OutputPixels(const WindowGeometry& g) { return static_cast<int64_t>(g.batch) * g.out_h * g.out_w; }
 
@@ -158,10 +205,12 @@ constexpr int64_t kBlockBytes = 96 * 1024;
 // The thread pool's cost of one int8 multiply-add (four per float lane of a vector multiply-add, about).
 constexpr double kMacCost = ThreadPool::kCostMultiplyAdd / 4;
 
-// Bytes of one thread's A block. Whole row tiles: a micro-kernel may read (not store) rows past the last one.
+// Bytes of one thread's A block. Whole row tiles: a micro-kernel may read (not store) rows past the last one;
+// and 16 elements more, which ConvertShortRun may store past the last row.
 template <class T>
 int64_t BlockStride(const Int8ConvLayout& l) {
-  return RoundUpTo(RoundUpTo(l.block_rows, T::kMR) * l.kp * static_cast<int64_t>(sizeof(typename T::AElem)), 64);
+  const int64_t elements = RoundUpTo(l.block_rows, T::kMR) * l.kp + 16;
+  return RoundUpTo(elements * static_cast<int64_t>(sizeof(typename T::AElem)), 64);
 }
 
 template <class T>
@@ -174,10 +223,11 @@ Int8ConvLayout Plan(const WindowGeometry& g, int filter_in_c, const Int8OutputSt
   l.n = g.out_c / l.groups;
   l.direct = g.filter_h == 1 && g.filter_w == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_top == 0 &&
              g.pad_left == 0 && g.out_h == g.in_h && g.out_w == g.in_w;
+  l.input_is_a = l.direct && InputIsA<T>::value && l.kp == filter_in_c;
   l.epilogue = ChooseEpilogue(stage, g.out_c, T::kLogicalShift);
   l.out_min = stage.out_min;
   l.out_max = stage.out_max;
-  l.packed_bytes = Geo::GroupBytes(l.n, l.kp) * l.groups;
+  l.packed_bytes = kPackedPrefixBytes + Geo::GroupBytes(l.n, l.kp) * l.groups;
 
   const int64_t m = OutputPixels(g);
   const int64_t row_tiles = (m + T::kMR - 1) / T::kMR;
@@ -203,6 +253,7 @@ template <int kLanes, bool kLogicalShift>
 void PackHeader(uint8_t* h, int valid, const int64_t* folded, const Int8OutputStage& stage, int channel0,
                 int epilogue) {
   const bool fold = !EpilogueAddsAfter(epilogue);
+  const bool bounded = EpilogueStage(epilogue) == Stage::kBoundedMultiplier;
   constexpr size_t kSlotBytes = kLanes * 4;
   std::memset(h, 0, kHeaderSlots * kSlotBytes);
   auto slot32 = [&](int s) { return reinterpret_cast<int32_t*>(h + s * kSlotBytes); };
@@ -217,9 +268,16 @@ void PackHeader(uint8_t* h, int valid, const int64_t* folded, const Int8OutputSt
       slot32(kAfter)[lane] = stage.output_zero_point;
       continue;
     }
-    const FusedMultiplier f = MakeFusedMultiplier(stage.shift[c], stage.output_zero_point, kLogicalShift, fold);
     slot32(kMult)[lane] = stage.multiplier[c];
     if (lane % 2 == 1) slot32(kMultOdd)[lane - 1] = stage.multiplier[c];
+    if (bounded) {
+      const BoundedMultiplier b = MakeBoundedMultiplier(stage.shift[c], stage.output_zero_point);
+      slot32(kBoundedAdd)[lane] = static_cast<int32_t>(b.add);
+      slot32(kBoundedAddNegative)[lane] = static_cast<int32_t>(b.add_negative);
+      slot32(kBoundedShift)[lane] = b.shift;
+      continue;
+    }
+    const FusedMultiplier f = MakeFusedMultiplier(stage.shift[c], stage.output_zero_point, kLogicalShift, fold);
     const int odd = lane % 2;  // even lanes go to the *Even slots, at qword lane / 2
     slot64(kAddEven + odd)[lane / 2] = f.add;
     slot64(kNegEven + odd)[lane / 2] = f.neg;
@@ -234,8 +292,8 @@ void PackHeader(uint8_t* h, int valid, const int64_t* folded, const Int8OutputSt
 // side (the dot-product lane's operand), zero past k and past the valid columns. The bias absorbs the input
 // zero point: sum w (x - z) = sum w (x + offset) - (z + offset) sum w.
 template <class T>
-void PackPanel(const Int8ConvLayout& l, const int8_t* w, const int32_t* bias, int col, int valid, int nv,
-               int32_t input_zero_point, const Int8OutputStage& stage, int channel0, uint8_t* dst) {
+void PackPanel(const Int8ConvLayout& l, int epilogue, const int8_t* w, const int32_t* bias, int col, int valid,
+               int nv, int32_t input_zero_point, const Int8OutputStage& stage, int channel0, uint8_t* dst) {
   using Geo = Geometry<T>;
   constexpr int L = T::kLanes, G = T::kKGroup;
   for (int v = 0; v < nv; ++v) {
@@ -248,8 +306,7 @@ void PackPanel(const Int8ConvLayout& l, const int8_t* w, const int32_t* bias, in
       for (int kk = 0; kk < l.k; ++kk) sum += row[kk];
       folded[lane] = (bias ? bias[channel0 + j] : 0) - (static_cast<int64_t>(input_zero_point) + T::kAOffset) * sum;
     }
-    PackHeader<L, T::kLogicalShift>(dst + v * Geo::kHeaderBytes, lanes, folded, stage, channel0 + v * L,
-                                    l.epilogue);
+    PackHeader<L, T::kLogicalShift>(dst + v * Geo::kHeaderBytes, lanes, folded, stage, channel0 + v * L, epilogue);
   }
   auto* weights = reinterpret_cast<typename T::WElem*>(dst + nv * Geo::kHeaderBytes);
   const int width = nv * L;
@@ -263,33 +320,53 @@ void PackPanel(const Int8ConvLayout& l, const int8_t* w, const int32_t* bias, in
   }
 }
 
+// The epilogue the packed weights run with: the plan's, or the bounded multiplier where the ISA has it and every
+// channel's accumulator |bias + sum w (x - z)| <= |bias| + 255 sum |w| lets it (which the weights decide, so
+// packing does: the choice heads the packed weights).
+template <class T>
+int PackedEpilogue(const Int8ConvLayout& l, const int8_t* filter, const int32_t* bias, const Int8OutputStage& stage) {
+  const int bounded = EpilogueIndex(Stage::kBoundedMultiplier, true, false);
+  if (stage.scale || !T::Kernel(bounded, T::kMR, T::kPanelVectors)) return l.epilogue;
+  const int out_c = l.n * l.groups;
+  for (int c = 0; c < out_c; ++c) {
+    const int8_t* row = filter + static_cast<int64_t>(c) * l.k;
+    int64_t sum = 0;
+    for (int kk = 0; kk < l.k; ++kk) sum += std::abs(row[kk]);
+    const int64_t bound = (bias ? std::abs(static_cast<int64_t>(bias[c])) : 0) + 255 * sum;
+    if (!BoundedMultiplierFits(stage, c, bound)) return l.epilogue;
+  }
+  return bounded;
+}
+
 template <class T>
 void Pack(const Int8ConvLayout& l, const int8_t* filter, const int32_t* bias, int32_t input_zero_point,
           const Int8OutputStage& stage, void* packed) {
   using Geo = Geometry<T>;
-  auto* dst = static_cast<uint8_t*>(packed);
+  const int epilogue = PackedEpilogue<T>(l, filter, bias, stage);
+  std::memset(packed, 0, kPackedPrefixBytes);
+  std::memcpy(packed, &epilogue, sizeof(epilogue));
+  auto* dst = static_cast<uint8_t*>(packed) + kPackedPrefixBytes;
   const size_t full = Geo::PanelBytes(T::kPanelVectors, l.kp);
   for (int grp = 0; grp < l.groups; ++grp) {
     const int8_t* w = filter + static_cast<int64_t>(grp) * l.n * l.k;
     for (int p = 0; p < Geo::NumPanels(l.n); ++p) {
       const int col = p * Geo::kPanelWidth;
-      PackPanel<T>(l, w, bias, col, std::min(Geo::kPanelWidth, l.n - col), Geo::PanelVectors(l.n, p),
+      PackPanel<T>(l, epilogue, w, bias, col, std::min(Geo::kPanelWidth, l.n - col), Geo::PanelVectors(l.n, p),
                    input_zero_point, stage, grp * l.n + col, dst + p * full);
     }
     dst += Geo::GroupBytes(l.n, l.kp);
   }
 }
 
-// C[rows, n] for `rows` rows of A (kp elements apart) over panels [p_begin, p_end) of one group.
+// C[rows, n] for `rows` rows of A (lda elements apart) over panels [p_begin, p_end) of one group.
 template <class T>
-void GemmBlock(const Int8ConvLayout& l, const typename T::AElem* a, int rows, const uint8_t* panels, int8_t* c,
-               int64_t ldc, int p_begin, int p_end) {
+void GemmBlock(const Int8ConvLayout& l, int epilogue, const typename T::AElem* a, int64_t lda, int rows,
+               const uint8_t* panels, int8_t* c, int64_t ldc, int p_begin, int p_end) {
   using Geo = Geometry<T>;
   const size_t full = Geo::PanelBytes(T::kPanelVectors, l.kp);
   const int group = static_cast<int>(std::max<int64_t>(1, kPanelGroupBytes / static_cast<int64_t>(full)));
-  const int epilogue = l.epilogue;
   TileArgs<typename T::AElem> t;
-  t.lda = l.kp;
+  t.lda = lda;
   t.kp = l.kp;
   t.ldc = ldc;
   t.out_min = l.out_min;
@@ -299,7 +376,7 @@ void GemmBlock(const Int8ConvLayout& l, const typename T::AElem* a, int rows, co
     const int p1 = std::min(p_end, p0 + group);
     for (int row = 0; row < rows; row += T::kMR) {
       const int mr = std::min(T::kMR, rows - row);
-      t.a = a + static_cast<int64_t>(row) * l.kp;
+      t.a = a + row * lda;
       for (int p = p0; p < p1; ++p) {
         const int col = p * Geo::kPanelWidth;
         t.panel = panels + p * full;
@@ -315,7 +392,8 @@ void GemmBlock(const Int8ConvLayout& l, const typename T::AElem* a, int rows, co
 
 // Rows [row0, row0 + rows) of group grp's A: each output pixel's receptive field in (ky, kx, channel)
 // order, the OHWI filter's; taps in the padding hold the input zero point (so they add nothing, as the
-// reference skips them), and k..kp zeros.
+// reference skips them), and k..kp zeros. Rows go out in order (ConvertShortRun's stores past a row's end land
+// in the next one before it is written).
 template <class T>
 void Im2col(const WindowGeometry& g, int filter_in_c, int grp, const int8_t* input, int32_t input_zero_point,
             int64_t row0, int rows, int kp, typename T::AElem* dst) {
@@ -328,25 +406,14 @@ void Im2col(const WindowGeometry& g, int filter_in_c, int grp, const int8_t* inp
   int ox = static_cast<int>(row0 % per_image) % g.out_w;
   const bool contiguous = filter_in_c == g.in_c && g.dilation_w == 1;
   const int row_len = g.filter_w * filter_in_c;
-  for (int r = 0; r < rows; ++r, dst += kp) {
-    const int8_t* image = input + static_cast<int64_t>(b) * g.in_h * g.in_w * g.in_c + grp * filter_in_c;
-    const int iy0 = oy * g.stride_h - g.pad_top;
-    const int ix0 = ox * g.stride_w - g.pad_left;
-    AElem* out = dst;
-    const bool interior = contiguous && iy0 >= 0 && iy0 + (g.filter_h - 1) * g.dilation_h < g.in_h && ix0 >= 0 &&
-                          ix0 + g.filter_w <= g.in_w;
-    if (interior) {
-      // The common case, without the padding arithmetic: one run of input per filter row.
-      const int8_t* src = image + (static_cast<int64_t>(iy0) * g.in_w + ix0) * g.in_c;
-      const int64_t row_step = static_cast<int64_t>(g.dilation_h) * g.in_w * g.in_c;
-      const int8_t* image_end = image - grp * filter_in_c + static_cast<int64_t>(g.in_h) * g.in_w * g.in_c;
-      if (row_len <= 16 && src + (g.filter_h - 1) * row_step + 16 <= image_end) {
-        for (int ky = 0; ky < g.filter_h; ++ky, out += row_len, src += row_step) T::ConvertShortRun(out, src, row_len);
-      } else {
-        for (int ky = 0; ky < g.filter_h; ++ky, out += row_len, src += row_step) T::ConvertRow(out, src, row_len);
-      }
-    }
-    for (int ky = 0; ky < (interior ? 0 : g.filter_h); ++ky, out += row_len) {
+  const int64_t row_step = static_cast<int64_t>(g.dilation_h) * g.in_w * g.in_c;
+  const int64_t short_reach = (g.filter_h - 1) * row_step + 16;  // what ConvertShortRun reads of a window
+  // Output columns whose windows lie within the input's width (with contiguous, dilation_w is 1).
+  const int ox_first = (g.pad_left + g.stride_w - 1) / g.stride_w;
+  const int ox_end = g.in_w - g.filter_w + g.pad_left >= 0 ? (g.in_w - g.filter_w + g.pad_left) / g.stride_w + 1 : 0;
+  // The window of output pixel (oy, ox) where it may cross the padding.
+  auto edge_window = [&](const int8_t* image, int iy0, int ix0, AElem* out) {
+    for (int ky = 0; ky < g.filter_h; ++ky, out += row_len) {
       const int iy = iy0 + ky * g.dilation_h;
       if (iy < 0 || iy >= g.in_h) {
         T::FillRow(out, pad, row_len);
@@ -369,8 +436,34 @@ void Im2col(const WindowGeometry& g, int filter_in_c, int grp, const int8_t* inp
         }
       }
     }
-    if (kp > k) T::FillRow(dst + k, AElem(0), kp - k);
-    if (++ox == g.out_w) {
+  };
+  for (int r = 0; r < rows;) {
+    // The pixels of output row oy from ox on: the window rows are known once, the columns [ox_first, ox_end)
+    // are inside the input, one run of input per filter row.
+    const int8_t* image = input + static_cast<int64_t>(b) * g.in_h * g.in_w * g.in_c + grp * filter_in_c;
+    const int8_t* image_end = image - grp * filter_in_c + static_cast<int64_t>(g.in_h) * g.in_w * g.in_c;
+    const int iy0 = oy * g.stride_h - g.pad_top;
+    const int8_t* window_row = image + static_cast<int64_t>(iy0) * g.in_w * g.in_c;
+    const int run_end = static_cast<int>(std::min<int64_t>(g.out_w, ox + static_cast<int64_t>(rows - r)));
+    const bool rows_inside = contiguous && iy0 >= 0 && iy0 + (g.filter_h - 1) * g.dilation_h < g.in_h;
+    const int inside_begin = rows_inside ? std::min(std::max(ox, ox_first), run_end) : run_end;
+    const int inside_end = rows_inside ? std::max(std::min(run_end, ox_end), inside_begin) : run_end;
+    for (; ox < run_end; ++ox, ++r, dst += kp) {
+      const int ix0 = ox * g.stride_w - g.pad_left;
+      if (ox < inside_begin || ox >= inside_end) {
+        edge_window(image, iy0, ix0, dst);
+      } else {
+        const int8_t* src = window_row + static_cast<int64_t>(ix0) * g.in_c;
+        AElem* out = dst;
+        if (row_len <= 16 && src + short_reach <= image_end) {
+          for (int ky = 0; ky < g.filter_h; ++ky, out += row_len, src += row_step) T::ConvertShortRun(out, src, row_len);
+        } else {
+          for (int ky = 0; ky < g.filter_h; ++ky, out += row_len, src += row_step) T::ConvertRow(out, src, row_len);
+        }
+      }
+      if (kp > k) T::FillRow(dst + k, AElem(0), kp - k);
+    }
+    if (ox == g.out_w) {
       ox = 0;
       if (++oy == g.out_h) {
         oy = 0;
@@ -399,14 +492,35 @@ void Run(const WindowGeometry& g, const Int8ConvLayout& l, const int8_t* input, 
   const int64_t m = OutputPixels(g);
   if (m == 0) return;
   const int filter_in_c = g.in_c / l.groups;
-  const auto* panels = static_cast<const uint8_t*>(packed);
+  int epilogue;
+  std::memcpy(&epilogue, packed, sizeof(epilogue));
+  const auto* panels = static_cast<const uint8_t*>(packed) + kPackedPrefixBytes;
   const size_t group_bytes = Geo::GroupBytes(l.n, l.kp);
   const int64_t block_stride = BlockStride<T>(l);
+  // Group grp's A for rows [row, row + rows): with input_is_a the input itself, but for a last partial tile (its
+  // micro-kernel may read rows past the last), which goes into `a` as every row does otherwise. Returns the rows
+  // the input holds.
   auto fill = [&](int grp, int64_t row, int rows, AElem* a) {
+    const int from_input = l.input_is_a ? rows / T::kMR * T::kMR : 0;
+    if (from_input == rows) return from_input;
     if (l.direct) {
-      ConvertRows<T>(g, filter_in_c, grp, input, row, rows, l.kp, a);
+      ConvertRows<T>(g, filter_in_c, grp, input, row + from_input, rows - from_input, l.kp, a);
     } else {
       Im2col<T>(g, filter_in_c, grp, input, input_zero_point, row, rows, l.kp, a);
+    }
+    return from_input;
+  };
+  auto multiply = [&](int grp, int64_t row, int rows, int from_input, const AElem* a, int p_begin, int p_end) {
+    const uint8_t* p = panels + grp * group_bytes;
+    int8_t* c = output + row * g.out_c + grp * l.n;
+    if constexpr (InputIsA<T>::value) {
+      if (from_input > 0) {
+        const auto* rows_in = reinterpret_cast<const AElem*>(input + row * g.in_c + grp * filter_in_c);
+        GemmBlock<T>(l, epilogue, rows_in, g.in_c, from_input, p, c, g.out_c, p_begin, p_end);
+      }
+    }
+    if (rows > from_input) {
+      GemmBlock<T>(l, epilogue, a, l.kp, rows - from_input, p, c + from_input * g.out_c, g.out_c, p_begin, p_end);
     }
   };
   if (l.split_panels) {
@@ -415,11 +529,10 @@ void Run(const WindowGeometry& g, const Int8ConvLayout& l, const int8_t* input, 
     for (int64_t row = 0; row < m; row += l.block_rows) {
       const int rows = static_cast<int>(std::min<int64_t>(l.block_rows, m - row));
       for (int grp = 0; grp < l.groups; ++grp) {
-        fill(grp, row, rows, a);
+        const int from_input = fill(grp, row, rows, a);
         const double panel_cost = kMacCost * rows * l.kp * l.n / panels_per_group;
         pool.ParallelFor(panels_per_group, panel_cost, [&](int64_t b, int64_t e, int) {
-          GemmBlock<T>(l, a, rows, panels + grp * group_bytes, output + row * g.out_c + grp * l.n, g.out_c,
-                       static_cast<int>(b), static_cast<int>(e));
+          multiply(grp, row, rows, from_input, a, static_cast<int>(b), static_cast<int>(e));
         });
       }
     }
@@ -433,9 +546,7 @@ void Run(const WindowGeometry& g, const Int8ConvLayout& l, const int8_t* input, 
     for (int64_t row = t_begin * T::kMR; row < end; row += l.block_rows) {
       const int rows = static_cast<int>(std::min<int64_t>(l.block_rows, end - row));
       for (int grp = 0; grp < l.groups; ++grp) {
-        fill(grp, row, rows, a);
-        GemmBlock<T>(l, a, rows, panels + grp * group_bytes, output + row * g.out_c + grp * l.n, g.out_c, 0,
-                     Geo::NumPanels(l.n));
+        multiply(grp, row, rows, fill(grp, row, rows, a), a, 0, Geo::NumPanels(l.n));
       }
     }
   });

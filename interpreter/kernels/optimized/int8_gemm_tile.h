@@ -11,6 +11,8 @@
 //   weights and A's broadcast may be vectors of their own types (NEON's 8-byte int8 operands)
 //   Store<kClamp>(dst, v, lo, hi, n); Bytes, Set1Byte, StorePair<kClamp>(dst, a, b, lo8, hi8, n): two vectors'
 //   lanes as n (kLanes + 1 .. 2 kLanes) int8 values, clamped to [lo8, hi8] (bytes)
+//   optionally kStoresTwoRows and StoreTwoRows<kClamp>(dst, ldc, a0, b0, a1, b1, lo8, hi8, n): StorePair of two
+//   consecutive rows at once
 #pragma once
 
 #ifndef EL_ISA_NS
@@ -18,6 +20,7 @@
 #endif
 
 #include <array>
+#include <type_traits>
 #include <utility>
 
 #include "interpreter/kernels/optimized/int8_gemm_driver.h"
@@ -26,6 +29,11 @@ namespace edgelite {
 namespace optimized {
 namespace EL_ISA_NS {
 namespace int8_gemm {
+
+template <class O, class = void>
+struct StoresTwoRows : std::false_type {};
+template <class O>
+struct StoresTwoRows<O, std::void_t<decltype(O::kStoresTwoRows)>> : std::bool_constant<O::kStoresTwoRows> {};
 
 // With few rows the k loop is one chain of dot products per accumulator: kSplit independent partial sums keep
 // enough of them in flight (a FULLY_CONNECTED layer at batch 1, the last rows of a map).
@@ -71,31 +79,56 @@ void GemmTile(const TileArgs<typename O::AElem>& t) {
       for (int v = 0; v < NV; ++v) acc[0][r][v] = O::Add(acc[0][r][v], acc[s][r][v]);
     }
   }
+  // Every row of a vector is requantized before any row is stored: the int8 stores may alias anything, and
+  // between them the compiler would load the vector's header again for every row.
+#pragma GCC unroll 4
+  for (int v = 0; v < NV; ++v) {
+    if (v * O::kLanes >= t.nc) break;
+#pragma GCC unroll 16
+    for (int r = 0; r < MR; ++r) acc[0][r][v] = O::template Requant<E>(acc[0][r][v], h + v * O::kHeaderBytes);
+  }
+  // The arguments in locals: the int8 stores may alias t, which would be loaded again after each.
+  int8_t* const c = t.c;
+  const int64_t ldc = t.ldc;
+  const int rows = t.mr, nc = t.nc;
   const Vec lo = O::Set1(t.out_min), hi = O::Set1(t.out_max);
   const typename O::Bytes lo8 = O::Set1Byte(t.out_min), hi8 = O::Set1Byte(t.out_max);
   constexpr bool kClamp = EpilogueClamps(E);
 #pragma GCC unroll 4
   for (int v = 0; v < NV; v += 2) {
-    const int n = t.nc - v * O::kLanes;
+    const int n = nc - v * O::kLanes;
     if (n <= 0) break;
-    const uint8_t* hv = h + v * O::kHeaderBytes;
     if (v + 1 < NV && n > O::kLanes) {
       // Two vectors of a row narrow together (two packs and a permute, the clamp on bytes): fewer operations
       // than narrowing each.
-      const uint8_t* hw = hv + O::kHeaderBytes;
       const int pair = n < 2 * O::kLanes ? n : 2 * O::kLanes;
+      if constexpr (StoresTwoRows<O>::value) {
 #pragma GCC unroll 16
-      for (int r = 0; r < MR; ++r) {
-        if (r >= t.mr) break;
-        O::template StorePair<kClamp>(t.c + r * t.ldc + v * O::kLanes, O::template Requant<E>(acc[0][r][v], hv),
-                                      O::template Requant<E>(acc[0][r][v + 1], hw), lo8, hi8, pair);
+        for (int r = 0; r < MR; r += 2) {
+          if (r >= rows) break;
+          int8_t* dst = c + r * ldc + v * O::kLanes;
+          const int r1 = r + 1 < MR ? r + 1 : r;  // in bounds where MR is odd; then r + 1 >= rows
+          if (r + 1 < rows) {
+            O::template StoreTwoRows<kClamp>(dst, ldc, acc[0][r][v], acc[0][r][v + 1], acc[0][r1][v],
+                                             acc[0][r1][v + 1], lo8, hi8, pair);
+          } else {
+            O::template StorePair<kClamp>(dst, acc[0][r][v], acc[0][r][v + 1], lo8, hi8, pair);
+          }
+        }
+      } else {
+#pragma GCC unroll 16
+        for (int r = 0; r < MR; ++r) {
+          if (r >= rows) break;
+          O::template StorePair<kClamp>(c + r * ldc + v * O::kLanes, acc[0][r][v], acc[0][r][v + 1], lo8, hi8,
+                                        pair);
+        }
       }
       continue;
     }
 #pragma GCC unroll 16
     for (int r = 0; r < MR; ++r) {
-      if (r >= t.mr) break;
-      O::template Store<kClamp>(t.c + r * t.ldc + v * O::kLanes, O::template Requant<E>(acc[0][r][v], hv), lo, hi, n);
+      if (r >= rows) break;
+      O::template Store<kClamp>(c + r * ldc + v * O::kLanes, acc[0][r][v], lo, hi, n);
     }
     break;  // a vector of fewer lanes is the panel's last
   }
@@ -111,10 +144,10 @@ using TileFn = void (*)(const TileArgs<typename O::AElem>&);
 constexpr int TileRows(int mr, int kMR) { return mr <= 2 ? mr : (mr <= 4 && kMR > 4 ? 4 : kMR); }
 
 // A micro-kernel, or null for an epilogue ChooseEpilogue never picks or a row count TileRows never returns
-// (then it is not instantiated).
-template <class O, bool kLogicalShift, int E, int MR, int NV, int kMR>
+// (then it is not instantiated). kBounded: the ISA's Requant has Stage::kBoundedMultiplier.
+template <class O, bool kLogicalShift, bool kBounded, int E, int MR, int NV, int kMR>
 constexpr TileFn<O> TileIfUsed() {
-  if constexpr (EpilogueUsed(E, kLogicalShift) && TileRows(MR, kMR) == MR) {
+  if constexpr (EpilogueUsed(E, kLogicalShift, kBounded) && TileRows(MR, kMR) == MR) {
     return GemmTile<O, E, MR, NV>;
   } else {
     return nullptr;
@@ -122,17 +155,17 @@ constexpr TileFn<O> TileIfUsed() {
 }
 
 // kTiles[e][(TileRows(mr, MR) - 1) * NV + nv - 1]: every used epilogue, row count and vector count up to NV.
-template <class O, bool kLogicalShift, int MR, int NV, int E, int... I>
+template <class O, bool kLogicalShift, bool kBounded, int MR, int NV, int E, int... I>
 constexpr std::array<TileFn<O>, sizeof...(I)> MakeTileRow(std::integer_sequence<int, I...>) {
-  return {{TileIfUsed<O, kLogicalShift, E, I / NV + 1, I % NV + 1, MR>()...}};
+  return {{TileIfUsed<O, kLogicalShift, kBounded, E, I / NV + 1, I % NV + 1, MR>()...}};
 }
-template <class O, bool kLogicalShift, int MR, int NV, int... E>
+template <class O, bool kLogicalShift, bool kBounded, int MR, int NV, int... E>
 constexpr std::array<std::array<TileFn<O>, MR * NV>, sizeof...(E)> MakeTileTable(std::integer_sequence<int, E...>) {
-  return {{MakeTileRow<O, kLogicalShift, MR, NV, E>(std::make_integer_sequence<int, MR * NV>())...}};
+  return {{MakeTileRow<O, kLogicalShift, kBounded, MR, NV, E>(std::make_integer_sequence<int, MR * NV>())...}};
 }
-template <class O, bool kLogicalShift, int MR, int NV>
+template <class O, bool kLogicalShift, int MR, int NV, bool kBounded = false>
 constexpr auto MakeTileTable() {
-  return MakeTileTable<O, kLogicalShift, MR, NV>(std::make_integer_sequence<int, kNumEpilogues>());
+  return MakeTileTable<O, kLogicalShift, kBounded, MR, NV>(std::make_integer_sequence<int, kNumEpilogues>());
 }
 
 }  // namespace int8_gemm

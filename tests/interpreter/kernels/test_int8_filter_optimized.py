@@ -119,6 +119,8 @@ CONV_CASES = [
     ((2, 13, 13, 16), (31, 3, 3, 16), (1, 2), (1, 1), "VALID"),
     ((1, 1, 1, 1), (1, 1, 1, 1), (1, 1), (1, 1), "SAME"),
     ((1, 17, 17, 3), (32, 3, 3, 3), (2, 2), (1, 1), "SAME"),      # MobileNet's first layer, smaller
+    ((2, 9, 8, 3), (8, 3, 3, 3), (2, 1), (1, 1), "SAME"),         # short runs up to each image's end
+    ((1, 11, 10, 3), (6, 3, 3, 3), (1, 2), (2, 1), "SAME"),       # dilated rows of contiguous taps
     ((1, 13, 15, 6), (10, 3, 3, 6), (1, 1), (2, 2), "SAME"),      # dilation
     ((1, 12, 12, 3), (5, 3, 2, 3), (2, 1), (2, 3), "VALID"),
     ((1, 8, 8, 8), (12, 3, 3, 4), (1, 1), (1, 1), "SAME"),        # two groups
@@ -154,10 +156,10 @@ def test_conv2d_tile_tails(isa, rows, out_c):
         check_conv(isa, case, activation="RELU6")
 
 
-@pytest.mark.parametrize("real", [3.7, 1.0000001, 2.0 ** -20, 2.0 ** -31, 2.0 ** -33])
+@pytest.mark.parametrize("real", [3.7, 1.0000001, 0.75, 0.5, 2.0 ** -20, 2.0 ** -31, 2.0 ** -33])
 def test_conv2d_extreme_multipliers(isa, real):
-    # Above one: a left shift, in int32 with wrapping for the large accumulators; tiny: right shifts up to 31
-    # (rounding ties), and below 2^-31 the multiplier flushes to zero.
+    # Above one: a left shift, in int32 with wrapping for the large accumulators; in [0.5, 1) neither shift;
+    # tiny: right shifts up to 31 (rounding ties), and below 2^-31 the multiplier flushes to zero.
     rng = np.random.default_rng(int(-np.log2(real) * 10) + 1000)
     big_bias = int(min(2 ** 31 - 1, max(20000, 200 / real)))
     for x_zp, x_range, w_range, bias_range in [(None, (-128, 127), (-127, 127), big_bias),
@@ -167,6 +169,18 @@ def test_conv2d_extreme_multipliers(isa, real):
         case = Case(rng, (1, 6, 5, 40), (20, 3, 3, 40), 20, 0, real=real, x_zp=x_zp, x_range=x_range,
                     w_range=w_range, bias_range=bias_range)
         check_conv(isa, case, activation="NONE")
+
+
+@pytest.mark.parametrize("bias", [5e8, 1.0e9, 1.06e9, 1.07e9, 2.1e9])
+def test_conv2d_accumulators_near_the_bounded_limit(isa, bias):
+    # Multipliers around 2^-25 leave accumulators near 2^30 unsaturated: AVX-512 VNNI's 32-bit requantization,
+    # taken where every channel's |bias| + 255 sum |w| keeps it in int32 (int8_gemm_driver.h, BoundedMultiplier),
+    # on both sides of its limit (about 2^30 - 2^24 here), and the 64-bit one past it.
+    rng = np.random.default_rng(int(bias / 1e7))
+    case = Case(rng, (1, 4, 5, 16), (24, 1, 1, 16), 24, 0, real=2.0 ** -25, y_zp=0)
+    magnitude = rng.uniform(0.98, 1.0, 24) * bias
+    case.b = (rng.choice([-1, 1], 24) * magnitude).astype(np.int64).astype(np.int32)
+    check_conv(isa, case, activation="NONE")
 
 
 def test_conv2d_ties_of_both_roundings(isa):

@@ -58,7 +58,7 @@ struct Avx2Ops {
   }
 };
 
-constexpr auto kTiles = int8_gemm::MakeTileTable<Avx2Ops, /*kLogicalShift=*/true, kRows, kVectors>();
+constexpr auto kTiles = int8_gemm::MakeTileTable<Avx2Ops, /*kLogicalShift=*/true, kRows, kVectors, /*kBounded=*/true>();
 using TileFn = int8_gemm::TileFn<Avx2Ops>;
 
 struct Avx2Traits {

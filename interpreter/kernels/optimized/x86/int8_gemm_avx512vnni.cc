@@ -1,5 +1,6 @@
 // int8 convolution / fully-connected GEMM for AVX-512 VNNI: vpdpbusd multiplies unsigned bytes by signed
-// ones, so A holds x + 128 (x ^ 0x80) and 128 * sum(w) is folded into each channel's bias at packing.
+// ones, so the micro-kernel flips A's broadcasts to x + 128 (x ^ 0x80) and 128 * sum(w) is folded into each
+// channel's bias at packing. A holds the input's bytes unchanged: a 1x1 convolution multiplies the input itself.
 // Micro-tile: kMR rows x a panel of up to two 16-lane vectors, all accumulators in registers for the
 // whole k loop.
 // GCC 12 reports its own AVX-512 intrinsics' undefined pass-through operands as maybe-uninitialized
@@ -46,10 +47,12 @@ struct VnniOps {
   static Vec Set1(int32_t v) { return _mm512_set1_epi32(v); }
   static Vec Bias(const uint8_t* h) { return int8_gemm::LoadSlot(h, int8_gemm::kBias); }
   static Vec LoadWeights(const uint8_t* p) { return _mm512_load_si512(p); }
+  // A holds the input's bytes; vpdpbusd's unsigned operand is x + 128, x ^ 0x80 (one vpxord with the broadcast
+  // load folded in).
   static Vec BroadcastA(const uint8_t* p) {
     int32_t v;
     std::memcpy(&v, p, 4);
-    return _mm512_set1_epi32(v);
+    return _mm512_xor_si512(_mm512_set1_epi32(v), _mm512_set1_epi32(static_cast<int32_t>(0x80808080u)));
   }
   static Vec Dot(Vec acc, Vec a, Vec w) { return _mm512_dpbusd_epi32(acc, a, w); }
   static Vec Add(Vec a, Vec b) { return _mm512_add_epi32(a, b); }
@@ -61,15 +64,20 @@ struct VnniOps {
   static void Store(int8_t* dst, Vec v, Vec lo, Vec hi, int n) {
     int8_gemm::StoreInt8x16<kClamp>(dst, v, lo, hi, n);
   }
-  using Bytes = __m256i;
-  static Bytes Set1Byte(int32_t v) { return _mm256_set1_epi8(static_cast<char>(v)); }
+  using Bytes = __m512i;  // the clamp's bounds for two rows; one row's are the low half
+  static Bytes Set1Byte(int32_t v) { return _mm512_set1_epi8(static_cast<char>(v)); }
   template <bool kClamp>
   static void StorePair(int8_t* dst, Vec a, Vec b, Bytes lo, Bytes hi, int n) {
-    int8_gemm::StoreInt8x32<kClamp>(dst, a, b, lo, hi, n);
+    int8_gemm::StoreInt8x32<kClamp>(dst, a, b, _mm512_castsi512_si256(lo), _mm512_castsi512_si256(hi), n);
+  }
+  static constexpr bool kStoresTwoRows = true;
+  template <bool kClamp>
+  static void StoreTwoRows(int8_t* dst, int64_t ldc, Vec a0, Vec b0, Vec a1, Vec b1, Bytes lo, Bytes hi, int n) {
+    int8_gemm::StoreInt8x32TwoRows<kClamp>(dst, ldc, a0, b0, a1, b1, lo, hi, n);
   }
 };
 
-constexpr auto kTiles = int8_gemm::MakeTileTable<VnniOps, /*kLogicalShift=*/false, kRows, kVectors>();
+constexpr auto kTiles = int8_gemm::MakeTileTable<VnniOps, /*kLogicalShift=*/false, kRows, kVectors, /*kBounded=*/true>();
 using TileFn = int8_gemm::TileFn<VnniOps>;
 
 struct VnniTraits {
@@ -82,10 +90,15 @@ struct VnniTraits {
   static constexpr int kMR = kRows;
   static constexpr int32_t kAOffset = 128;
   static constexpr bool kLogicalShift = false;
+  static constexpr bool kInputIsA = true;
 
-  static uint8_t Convert(int8_t v) { return static_cast<uint8_t>(v) ^ 0x80; }
-  static void ConvertRow(uint8_t* dst, const int8_t* src, int n) { int8_gemm::CopyBytes<0x80>(dst, src, n); }
-  static void ConvertShortRun(uint8_t* dst, const int8_t* src, int n) { int8_gemm::CopyShortRun<0x80>(dst, src, n); }
+  static uint8_t Convert(int8_t v) { return static_cast<uint8_t>(v); }
+  static void ConvertRow(uint8_t* dst, const int8_t* src, int n) { int8_gemm::CopyBytes<0>(dst, src, n); }
+  // All 16 bytes, unmasked (int8_gemm_driver.h): a masked store costs more, and im2col of the 3-channel first
+  // layer is three of these a row.
+  static void ConvertShortRun(uint8_t* dst, const int8_t* src, int /*n*/) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), _mm_loadu_si128(reinterpret_cast<const __m128i*>(src)));
+  }
   static void FillRow(uint8_t* dst, uint8_t value, int n) { int8_gemm::FillBytes(dst, value, n); }
   static void BeginBlock() {}
   static void EndBlock() {}

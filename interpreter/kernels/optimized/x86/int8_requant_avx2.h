@@ -1,6 +1,6 @@
 // AVX2 requantization of 8 int32 accumulators, bit-exact with the reference: the fused
-// MultiplyByQuantizedMultiplier of int8_gemm_driver.h with a logical 64-bit shift (AVX2 has no vpsravq),
-// or FULLY_CONNECTED's double-precision scale with round-half-away; then the clamp and the int8 store.
+// MultiplyByQuantizedMultiplier of int8_gemm_driver.h with a logical 64-bit shift (AVX2 has no vpsravq), its
+// bounded 32-bit form, or FULLY_CONNECTED's double-precision scale with round-half-away; then the clamp and the int8 store.
 #pragma once
 
 #include <immintrin.h>
@@ -35,6 +35,17 @@ inline __m256i RequantMultiplier8(__m256i x, const uint8_t* h) {
   return _mm256_add_epi32(q, Slot(h, kAfter));
 }
 
+// The bounded multiplier (int8_gemm_driver.h, zero point included): z = floor(x m / 2^30) from the two 4-lane
+// products, a or a - 2 by z's sign (blendv's), one 32-bit arithmetic shift; no 64-bit shift to emulate.
+inline __m256i RequantBounded8(__m256i x, const uint8_t* h) {
+  const __m256i pe = _mm256_mul_epi32(x, Slot(h, kMult));
+  const __m256i po = _mm256_mul_epi32(_mm256_srli_epi64(x, 32), Slot(h, kMultOdd));
+  const __m256i z = _mm256_blend_epi32(_mm256_srli_epi64(pe, 30), _mm256_slli_epi64(po, 2), 0xAA);
+  const __m256 add = _mm256_blendv_ps(_mm256_castsi256_ps(Slot(h, kBoundedAdd)),
+                                      _mm256_castsi256_ps(Slot(h, kBoundedAddNegative)), _mm256_castsi256_ps(z));
+  return _mm256_srav_epi32(_mm256_add_epi32(z, _mm256_castps_si256(add)), Slot(h, kBoundedShift));
+}
+
 inline __m256d RoundHalfAway4(__m256d v) {
   const __m256d t = _mm256_round_pd(v, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
   const __m256d d = _mm256_sub_pd(v, t);
@@ -58,6 +69,7 @@ template <int E>
 inline __m256i Requant8(__m256i x, const uint8_t* h) {
   constexpr Stage S = EpilogueStage(E);
   if (S == Stage::kDoubleScale) return RequantDouble8(x, h);
+  if (S == Stage::kBoundedMultiplier) return RequantBounded8(x, h);
   return RequantMultiplier8<S == Stage::kMultiplierLeftShift, EpilogueAddsAfter(E)>(x, h);
 }
 

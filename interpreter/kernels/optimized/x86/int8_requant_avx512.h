@@ -36,6 +36,17 @@ inline __m512i RequantMultiplier16(__m512i x, const uint8_t* h) {
   return kAddAfter ? _mm512_add_epi32(q, LoadSlot(h, kAfter)) : q;
 }
 
+// The bounded multiplier (int8_gemm_driver.h, zero point included): z = floor(x m / 2^30) from the two 8-lane
+// products (the even quotients' low words, the odd ones' high words), a or a - 2 by z's sign, one 32-bit shift.
+inline __m512i RequantBounded16(__m512i x, const uint8_t* h) {
+  const __m512i pe = _mm512_mul_epi32(x, LoadSlot(h, kMult));
+  const __m512i po = _mm512_mul_epi32(_mm512_srli_epi64(x, 32), LoadSlot(h, kMultOdd));
+  const __m512i z = _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(pe, 30), _mm512_slli_epi64(po, 2));
+  const __m512i t = _mm512_mask_add_epi32(_mm512_add_epi32(z, LoadSlot(h, kBoundedAdd)), _mm512_movepi32_mask(z), z,
+                                          LoadSlot(h, kBoundedAddNegative));
+  return _mm512_srav_epi32(t, LoadSlot(h, kBoundedShift));
+}
+
 // std::round of an exact double (ties away from zero): trunc, and the exact remainder decides.
 inline __m512d RoundHalfAway8(__m512d v) {
   const __m512d t = _mm512_roundscale_pd(v, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
@@ -62,6 +73,7 @@ template <int E>
 inline __m512i Requant16(__m512i x, const uint8_t* h) {
   constexpr Stage S = EpilogueStage(E);
   if (S == Stage::kDoubleScale) return RequantDouble16(x, h);
+  if (S == Stage::kBoundedMultiplier) return RequantBounded16(x, h);
   return RequantMultiplier16<S == Stage::kMultiplierLeftShift, EpilogueAddsAfter(E)>(x, h);
 }
 
@@ -92,6 +104,28 @@ inline void StoreInt8x32(int8_t* dst, __m512i a, __m512i b, __m256i lo, __m256i 
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst), v);
   } else {
     _mm256_mask_storeu_epi8(dst, static_cast<__mmask32>((uint64_t{1} << n) - 1), v);
+  }
+}
+
+// StoreInt8x32 of two rows, ldc bytes apart: four vectors narrow together (three packs and one permute, the clamp
+// on 64 bytes), the rows the two halves.
+template <bool kClamp>
+inline void StoreInt8x32TwoRows(int8_t* dst, int64_t ldc, __m512i a0, __m512i b0, __m512i a1, __m512i b1,
+                                __m512i lo, __m512i hi, int n) {
+  // Per 128-bit lane j: a0, b0, a1 and b1's lanes 4j..4j+3 as four dwords of bytes.
+  const __m512i p = _mm512_packs_epi16(_mm512_packs_epi32(a0, b0), _mm512_packs_epi32(a1, b1));
+  const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+  __m512i v = _mm512_permutexvar_epi32(order, p);
+  if (kClamp) {
+    v = _mm512_min_epi8(_mm512_max_epi8(v, lo), hi);
+  }
+  if (n >= 32) {
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst), _mm512_castsi512_si256(v));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + ldc), _mm512_extracti64x4_epi64(v, 1));
+  } else {
+    const __mmask32 m = static_cast<__mmask32>((uint64_t{1} << n) - 1);
+    _mm256_mask_storeu_epi8(dst, m, _mm512_castsi512_si256(v));
+    _mm256_mask_storeu_epi8(dst + ldc, m, _mm512_extracti64x4_epi64(v, 1));
   }
 }
 
