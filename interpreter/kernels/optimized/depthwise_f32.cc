@@ -114,48 +114,61 @@ void DepthwiseSweep(const float* const* rows, const int64_t* steps, const float*
 #pragma GCC unroll 5
     for (int kx = 0; kx < K; ++kx) w[kx] = kHeld ? held[ky * K + kx] : Load(packed + (ky * K + kx + 1) * cp + c);
   };
-  // Pixels [ox, ox + kP); kChecked: columns outside the input read zeros.
-  auto pixels = [&](int ox, auto pixel_count, auto checked) {
-    constexpr int kP = decltype(pixel_count)::value;
+  // Column x of filter row ky's input row, or the zero row where x is in the padding.
+  auto column = [&](int ky, int64_t x) { return x >= 0 && x < in_w ? rows[ky] + x * steps[ky] + c : zeros + c; };
+  // Four pixels from ox: per filter row its weights and the kColumns input vectors they share. Interior groups
+  // skip the column tests (they cost 3x3 rows up to a fifth of their time); each instantiation of this unrolled
+  // body is kilobytes, once per filter size, stride, tail and ISA, so 5x5's filter rows stay a loop.
+  auto group = [&](int ox, auto checked) {
     constexpr bool kChecked = decltype(checked)::value;
-    constexpr int kCols = K + kStride * (kP - 1);
     const int64_t ix = static_cast<int64_t>(ox) * kStride - pad_left;
-    VecF32 acc[kP];
+    VecF32 acc[kPixels];
 #pragma GCC unroll 4
-    for (int q = 0; q < kP; ++q) acc[q] = bias;
-#pragma GCC unroll 5
-    for (int ky = 0; ky < K; ++ky) {
+    for (int q = 0; q < kPixels; ++q) acc[q] = bias;
+    auto filter_row_sweep = [&](int ky) {
       VecF32 w[K];
       filter_row(ky, w);
-      const float* base = rows[ky] + c;
 #pragma GCC unroll 16
-      for (int j = 0; j < kCols; ++j) {
-        const int64_t x = ix + j;
-        const float* p = !kChecked || (x >= 0 && x < in_w) ? base + x * steps[ky] : zeros + c;
-        const VecF32 v = load(p);
+      for (int j = 0; j < kColumns; ++j) {
+        const VecF32 v = load(kChecked ? column(ky, ix + j) : rows[ky] + (ix + j) * steps[ky] + c);
 #pragma GCC unroll 4
-        for (int q = 0; q < kP; ++q) {
+        for (int q = 0; q < kPixels; ++q) {
           const int kx = j - kStride * q;
           if (kx >= 0 && kx < K) acc[q] = Fma(v, w[kx], acc[q]);
         }
       }
+    };
+    if constexpr (kHeld) {  // constant indices into the held weights
+      filter_row_sweep(0);
+      filter_row_sweep(1);
+      filter_row_sweep(2);
+    } else {
+#pragma GCC unroll 1
+      for (int ky = 0; ky < K; ++ky) filter_row_sweep(ky);
     }
 #pragma GCC unroll 4
-    for (int q = 0; q < kP; ++q) store(out + static_cast<int64_t>(ox + q) * channels + c, acc[q]);
+    for (int q = 0; q < kPixels; ++q) store(out + static_cast<int64_t>(ox + q) * channels + c, acc[q]);
   };
-  using Group = std::integral_constant<int, kPixels>;
-  using Single = std::integral_constant<int, 1>;
-  if (out_w < kPixels) {
-    for (int ox = 0; ox < out_w; ++ox) pixels(ox, Single{}, std::true_type{});
+  if (out_w < kPixels) {  // rows this short: pixel by pixel, in plain loops
+    for (int ox = 0; ox < out_w; ++ox) {
+      const int64_t ix = static_cast<int64_t>(ox) * kStride - pad_left;
+      VecF32 acc = bias;
+#pragma GCC unroll 1
+      for (int ky = 0; ky < K; ++ky) {
+#pragma GCC unroll 1
+        for (int kx = 0; kx < K; ++kx) acc = Fma(load(column(ky, ix + kx)), Load(packed + (ky * K + kx + 1) * cp + c), acc);
+      }
+      store(out + static_cast<int64_t>(ox) * channels + c, acc);
+    }
     return;
   }
   for (int ox = 0;; ox += kPixels) {
     const int start = std::min(ox, out_w - kPixels);
     const int64_t ix = static_cast<int64_t>(start) * kStride - pad_left;
     if (ix >= 0 && ix + kColumns <= in_w) {
-      pixels(start, Group{}, std::false_type{});
+      group(start, std::false_type{});
     } else {
-      pixels(start, Group{}, std::true_type{});
+      group(start, std::true_type{});
     }
     if (start == out_w - kPixels) return;
   }
