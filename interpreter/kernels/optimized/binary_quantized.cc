@@ -1,10 +1,13 @@
 // The quantized ADD, SUB and MUL loops, compiled once per vector ISA: straight loops over
 // reference/integer's per-value arithmetic (always inlined), which the compiler vectorizes (64-bit
-// products for the rounding high multiplies, shifts per lane).
+// products for the rounding high multiplies, shifts per lane). On x86-64 the 8-bit ADD and SUB run the
+// hand-written spans of x86/int8_add_sub_<isa>.cc instead wherever int8_add_sub.h's arithmetic applies.
 #include "interpreter/kernels/optimized/binary_quantized.h"
 
 #include <algorithm>
+#include <type_traits>
 
+#include "interpreter/kernels/optimized/int8_add_sub.h"
 #include "interpreter/kernels/reference/integer/add_sub.h"
 #include "interpreter/kernels/reference/integer/mul.h"
 #include "interpreter/thread_pool.h"
@@ -15,6 +18,17 @@ namespace EL_ISA_NS {
 namespace {
 
 namespace ri = reference::integer;
+
+#if defined(EL_VECTOR_ISA_X86)
+template <typename T>
+Int8AddSubSpan<T> SpanOf(const Int8AddSubKernels& k, Int8AddSubForm form) {
+  if constexpr (std::is_same_v<T, int8_t>) {
+    return k.s8[static_cast<int>(form)];
+  } else {
+    return k.u8[static_cast<int>(form)];
+  }
+}
+#endif
 
 // One value: requantizing both inputs and the output in vectorized integer code.
 constexpr double kValueCost = 2 * ThreadPool::kCostVectorValue;
@@ -30,13 +44,13 @@ __attribute__((noinline)) void Span(const T* x, const T* y, T* z, int64_t n, con
   for (int64_t i = 0; i < n; ++i) z[i] = static_cast<T>(f(x[i], y[i]));
 }
 
-// One task's values.
-template <typename T, typename Value>
-void RunRange(const BinaryLayout& l, const T* pa, const T* pb, T* po, const Value& value, int64_t s, int64_t e) {
+// One task's values; span(x, y, z, n) computes z[i] = op(x[i], y[i]) for i < n.
+template <typename T, typename SpanFn>
+void RunRange(const BinaryLayout& l, const T* pa, const T* pb, T* po, const SpanFn& span, int64_t s, int64_t e) {
   using K = BinaryLayout::Kind;
   switch (l.kind) {
     case K::kSameShape:
-      Span(pa + s, pb + s, po + s, e - s, value);
+      span(pa + s, pb + s, po + s, e - s);
       return;
     // A scalar side is spread over a short buffer and the runs go through the same-shape loop: with the
     // scalar folded into the loop GCC stops vectorizing the 64-bit products.
@@ -48,7 +62,7 @@ void RunRange(const BinaryLayout& l, const T* pa, const T* pb, T* po, const Valu
       std::fill(spread, spread + kChunk, scalar_b ? pb[0] : pa[0]);
       for (int64_t c = s; c < e; c += kChunk) {
         const int64_t n = std::min(kChunk, e - c);
-        Span(scalar_b ? pa + c : spread, scalar_b ? spread : pb + c, po + c, n, value);
+        span(scalar_b ? pa + c : spread, scalar_b ? spread : pb + c, po + c, n);
       }
       return;
     }
@@ -56,7 +70,7 @@ void RunRange(const BinaryLayout& l, const T* pa, const T* pb, T* po, const Valu
       const int64_t inner = l.inner;
       constexpr int64_t kSpread = 256;
       if (inner >= kSpread / 4) {
-        for (int64_t o = s; o < e; ++o) Span(pa + o * inner, pb, po + o * inner, inner, value);
+        for (int64_t o = s; o < e; ++o) span(pa + o * inner, pb, po + o * inner, inner);
         return;
       }
       // Short rows (a squeeze-excite scale per channel): b repeated over several rows, so one vector loop
@@ -66,20 +80,25 @@ void RunRange(const BinaryLayout& l, const T* pa, const T* pb, T* po, const Valu
       for (int64_t r = 0; r < rows_per_run; ++r) std::copy(pb, pb + inner, spread + r * inner);
       for (int64_t o = s; o < e; o += rows_per_run) {
         const int64_t n = std::min(rows_per_run, e - o) * inner;
-        Span(pa + o * inner, spread, po + o * inner, n, value);
+        span(pa + o * inner, spread, po + o * inner, n);
       }
       return;
     }
   }
 }
 
-template <typename T, typename Value>
-void Run(const BinaryLayout& l, const T* pa, const T* pb, T* po, ThreadPool& pool, Value value) {
+template <typename T, typename SpanFn>
+void RunSpans(const BinaryLayout& l, const T* pa, const T* pb, T* po, ThreadPool& pool, SpanFn span) {
   const bool rows = l.kind == BinaryLayout::Kind::kInnerBroadcastB;
   const int64_t total = rows ? l.outer : l.n;
   const double cost = rows ? kValueCost * static_cast<double>(l.inner) : kValueCost;
   const BinaryLayout layout = l;
-  pool.ParallelFor(total, cost, [=](int64_t s, int64_t e, int) { RunRange(layout, pa, pb, po, value, s, e); });
+  pool.ParallelFor(total, cost, [=](int64_t s, int64_t e, int) { RunRange(layout, pa, pb, po, span, s, e); });
+}
+
+template <typename T, typename Value>
+void Run(const BinaryLayout& l, const T* pa, const T* pb, T* po, ThreadPool& pool, Value value) {
+  RunSpans(l, pa, pb, po, pool, [value](const T* x, const T* y, T* z, int64_t n) { Span(x, y, z, n, value); });
 }
 
 // ADD and SUB share their loop: the sign is data (reference::integer::AddSubValue's negate_b).
@@ -87,6 +106,20 @@ template <typename T>
 void AddOrSub(const BinaryLayout& l, const void* params, const void* a, const void* b, void* out, ThreadPool& pool,
               int32_t negate_b) {
   const ri::AddSubParams p = *static_cast<const ri::AddSubParams*>(params);
+#if defined(EL_VECTOR_ISA_X86)
+  // 8-bit types through the hand-written micro-kernels (int8_add_sub.h) where their arithmetic applies.
+  if constexpr (!std::is_same_v<T, int16_t>) {
+    Int8AddSubConstants c;
+    Int8AddSubForm form;
+    bool swap;
+    if (MakeInt8AddSubConstants(p, negate_b != 0, &c, &form, &swap)) {
+      const Int8AddSubSpan<T> fast = SpanOf<T>(kInt8AddSub, form);
+      RunSpans(l, static_cast<const T*>(a), static_cast<const T*>(b), static_cast<T*>(out), pool,
+               [c, fast, swap](const T* x, const T* y, T* z, int64_t n) { fast(c, swap ? y : x, swap ? x : y, z, n); });
+      return;
+    }
+  }
+#endif
   Run(l, static_cast<const T*>(a), static_cast<const T*>(b), static_cast<T*>(out), pool,
       [p, negate_b](int32_t x, int32_t y) { return ri::AddSubValue(p, x, y, negate_b); });
 }

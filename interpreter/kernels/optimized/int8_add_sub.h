@@ -1,0 +1,89 @@
+// The 8-bit quantized ADD and SUB in 32-bit vector lanes, bit for bit reference::integer::AddSubValue: the
+// constants (made per call from AddSubParams) and the span micro-kernels of x86/int8_add_sub_<isa>.cc.
+//
+// With d = x + input offset (|d| <= 255) and left shift 20, the reference scales each input by
+//   RDBPOT(SRDHM(d << 20, m), e) = floor((d m + 2^10 + [e > 0] (2^(10+e) - [d < 0] 2^11)) / 2^(11+e))
+// (int8_gemm_driver.h's FusedMultiplier formula divided by 2^20; m >= 2^30, so d m < 0 exactly when d < 0).
+//  - The input of the larger scale has m = 2^30, e = 0 (its ratio is exactly 1/2): the value is d << 19.
+//  - The other ("small") one: with m = mh 2^P + ml (P = min(11 + e, 15), ml < 2^15) the nested floors give
+//    (d mh + ((d ml - [d < 0] 2^11 + c) >> P)) >> (11 + e - P), and d ml - [d < 0] 2^11 is one vpmaddwd of d's
+//    int16 halves (d, sign) with (ml, 2^11). Every term fits int32 while e <= kMaxSmallShift.
+// Their sum S (|S| < 2^28) goes through the output's fused multiplier in 64-bit lanes, exactly as the reference.
+#pragma once
+
+#include <cstdint>
+
+#include "interpreter/kernels/optimized/vector_isa.h"
+#include "interpreter/kernels/reference/integer/add_sub.h"
+
+namespace edgelite {
+namespace optimized {
+
+struct Int8AddSubConstants {
+  int32_t big_offset = 0;    // the 2^19 side's input offset, negated when that side is subtracted
+  int32_t small_offset = 0;  // the other side's input offset
+  int32_t small_mult_high = 0;
+  int32_t small_madd = 0;    // int16 pair (ml, [e > 0] 2^11)
+  int32_t small_add = 0;     // c = 2^10 + [e > 0] 2^(10+e)
+  int small_shift = 0, small_shift2 = 0;
+  int32_t out_mult = 0;
+  int64_t out_add = 0, out_neg = 0;  // FusedMultiplier's add and neg
+  int out_shift = 31;
+  int32_t out_offset = 0, lo = 0, hi = 0;
+};
+
+constexpr int kMaxSmallShift = 19;
+
+// The three sign patterns of S: ADD (+big +small), SUB with a the 2^19 side (+big -small), SUB with b (-big +small).
+enum class Int8AddSubForm { kAdd = 0, kSubSmall = 1, kSubBig = 2 };
+
+// Fills c and returns whether the vector form applies (8-bit types only); *swap: b is the 2^19 side (the
+// micro-kernel takes it first).
+inline bool MakeInt8AddSubConstants(const reference::integer::AddSubParams& p, bool subtract, Int8AddSubConstants* c,
+                                    Int8AddSubForm* form, bool* swap) {
+  const auto half = [](const QuantizedMultiplier& q) { return q.multiplier == (1 << 30) && q.shift == 0; };
+  if (p.left_shift != 20 || !(half(p.input1) || half(p.input2))) return false;
+  *swap = !half(p.input1);
+  const QuantizedMultiplier small = *swap ? p.input1 : p.input2;
+  const int e = -small.shift;
+  const int eo = -p.output.shift;
+  if (small.multiplier < (1 << 30) || e < 0 || e > kMaxSmallShift || p.output.multiplier < (1 << 30) || eo < 0 ||
+      eo > 31) {
+    return false;
+  }
+  *form = !subtract ? Int8AddSubForm::kAdd : *swap ? Int8AddSubForm::kSubBig : Int8AddSubForm::kSubSmall;
+  const int32_t big_offset = *swap ? p.input2_offset : p.input1_offset;
+  c->big_offset = *form == Int8AddSubForm::kSubBig ? -big_offset : big_offset;
+  c->small_offset = *swap ? p.input1_offset : p.input2_offset;
+  const int t = 11 + e;
+  c->small_shift = t < 15 ? t : 15;
+  c->small_shift2 = t - c->small_shift;
+  c->small_mult_high = small.multiplier >> c->small_shift;
+  const int32_t ml = small.multiplier & ((1 << c->small_shift) - 1);
+  c->small_madd = static_cast<int32_t>(static_cast<uint32_t>(ml) | (e > 0 ? uint32_t{1} << 27 : 0));
+  c->small_add = (1 << 10) + (e > 0 ? 1 << (10 + e) : 0);
+  c->out_mult = p.output.multiplier;
+  c->out_add = (int64_t{1} << 30) + (eo > 0 ? int64_t{1} << (30 + eo) : 0);
+  c->out_neg = eo > 0 ? int64_t{1} << 31 : 0;
+  c->out_shift = 31 + eo;
+  c->out_offset = p.output_offset;
+  c->lo = p.activation_min;
+  c->hi = p.activation_max;
+  return true;
+}
+
+// out[i] = AddSubValue of (big[i], small[i]) for i < n (`big` is the 2^19 side), T int8_t or uint8_t.
+template <typename T>
+using Int8AddSubSpan = void (*)(const Int8AddSubConstants& c, const T* big, const T* small, T* out, int64_t n);
+
+// Indexed by Int8AddSubForm.
+struct Int8AddSubKernels {
+  Int8AddSubSpan<int8_t> s8[3];
+  Int8AddSubSpan<uint8_t> u8[3];
+};
+
+EL_IF_X86(namespace avx2 { extern const Int8AddSubKernels kInt8AddSub; }
+          namespace avx512 { extern const Int8AddSubKernels kInt8AddSub; })
+
+}  // namespace optimized
+}  // namespace edgelite

@@ -1,0 +1,99 @@
+// 8-bit quantized ADD/SUB for AVX2: 8 values a vector, 32 a step (int8_add_sub.h has the arithmetic). AVX2 has no
+// 64-bit arithmetic shift: the output's 64-bit sums take 2^62 more and a logical shift, which adds 2^(31 - r) to
+// each quotient (r = out_shift - 31); the zero point's add takes it away again, in int32 before the packs.
+#include <immintrin.h>
+
+#include <cstring>
+#include <type_traits>
+
+#include "interpreter/kernels/optimized/int8_add_sub.h"
+
+namespace edgelite {
+namespace optimized {
+namespace avx2 {
+namespace {
+
+struct Consts {
+  __m256i big_offset, small_offset, small_mult_high, small_madd, small_add, out_mult, out_add, out_neg;
+  __m128i small_shift, small_shift2, out_shift;
+  __m256i out_after;
+  __m256i lo, hi;
+  explicit Consts(const Int8AddSubConstants& c)
+      : big_offset(_mm256_set1_epi32(c.big_offset)),
+        small_offset(_mm256_set1_epi32(c.small_offset)),
+        small_mult_high(_mm256_set1_epi32(c.small_mult_high)),
+        small_madd(_mm256_set1_epi32(c.small_madd)),
+        small_add(_mm256_set1_epi32(c.small_add)),
+        out_mult(_mm256_set1_epi64x(c.out_mult)),
+        out_add(_mm256_set1_epi64x(c.out_add + (int64_t{1} << 62))),
+        out_neg(_mm256_set1_epi64x(c.out_neg)),
+        small_shift(_mm_cvtsi32_si128(c.small_shift)),
+        small_shift2(_mm_cvtsi32_si128(c.small_shift2)),
+        out_shift(_mm_cvtsi32_si128(c.out_shift)),
+        out_after(_mm256_set1_epi32(static_cast<int32_t>(static_cast<uint32_t>(c.out_offset) -
+                                                         (uint32_t{1} << (62 - c.out_shift))))),
+        lo(_mm256_set1_epi8(static_cast<char>(c.lo))),
+        hi(_mm256_set1_epi8(static_cast<char>(c.hi))) {}
+};
+
+template <typename T>
+inline __m256i Load8(const T* p) {
+  const __m128i bytes = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p));
+  return std::is_signed_v<T> ? _mm256_cvtepi8_epi32(bytes) : _mm256_cvtepu8_epi32(bytes);
+}
+
+// 8 outputs with the zero point, as int32 (int8_add_sub.h).
+template <Int8AddSubForm kForm>
+inline __m256i Value8(const Consts& k, __m256i xb, __m256i xs) {
+  const __m256i big = _mm256_slli_epi32(
+      kForm == Int8AddSubForm::kSubBig ? _mm256_sub_epi32(k.big_offset, xb) : _mm256_add_epi32(xb, k.big_offset), 19);
+  const __m256i d = _mm256_add_epi32(xs, k.small_offset);
+  const __m256i low = _mm256_sra_epi32(_mm256_add_epi32(_mm256_madd_epi16(d, k.small_madd), k.small_add), k.small_shift);
+  const __m256i small = _mm256_sra_epi32(_mm256_add_epi32(_mm256_mullo_epi32(d, k.small_mult_high), low), k.small_shift2);
+  const __m256i s = kForm == Int8AddSubForm::kSubSmall ? _mm256_sub_epi32(big, small) : _mm256_add_epi32(big, small);
+  const __m256i so = _mm256_srli_epi64(s, 32);
+  __m256i pe = _mm256_add_epi64(_mm256_mul_epi32(s, k.out_mult), k.out_add);
+  __m256i po = _mm256_add_epi64(_mm256_mul_epi32(so, k.out_mult), k.out_add);
+  pe = _mm256_srl_epi64(_mm256_sub_epi64(pe, _mm256_and_si256(s, k.out_neg)), k.out_shift);
+  po = _mm256_srl_epi64(_mm256_sub_epi64(po, _mm256_and_si256(so, k.out_neg)), k.out_shift);
+  return _mm256_add_epi32(_mm256_blend_epi32(pe, _mm256_slli_epi64(po, 32), 0xAA), k.out_after);
+}
+
+template <typename T, Int8AddSubForm kForm>
+inline void Step32(const Consts& k, const T* big, const T* small, T* out) {
+  __m256i v[4];
+  for (int j = 0; j < 4; ++j) v[j] = Value8<kForm>(k, Load8(big + 8 * j), Load8(small + 8 * j));
+  // Per 128-bit lane q the packs leave v0[4q..4q+3], v1[..], v2[..], v3[..]: dword 4q + j holds v_j's values.
+  const __m256i w01 = _mm256_packs_epi32(v[0], v[1]);
+  const __m256i w23 = _mm256_packs_epi32(v[2], v[3]);
+  __m256i bytes = std::is_signed_v<T> ? _mm256_packs_epi16(w01, w23) : _mm256_packus_epi16(w01, w23);
+  bytes = _mm256_permutevar8x32_epi32(bytes, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+  bytes = std::is_signed_v<T> ? _mm256_min_epi8(_mm256_max_epi8(bytes, k.lo), k.hi)
+                              : _mm256_min_epu8(_mm256_max_epu8(bytes, k.lo), k.hi);
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), bytes);
+}
+
+template <typename T, Int8AddSubForm kForm>
+void Span(const Int8AddSubConstants& c, const T* big, const T* small, T* out, int64_t n) {
+  const Consts k(c);
+  int64_t i = 0;
+  for (; i + 32 <= n; i += 32) Step32<T, kForm>(k, big + i, small + i, out + i);
+  if (i == n) return;
+  // The last values through one step on copies (AVX2 has no masked byte loads and stores).
+  T b[32] = {}, s[32] = {}, o[32];
+  std::memcpy(b, big + i, n - i);
+  std::memcpy(s, small + i, n - i);
+  Step32<T, kForm>(k, b, s, o);
+  std::memcpy(out + i, o, n - i);
+}
+
+}  // namespace
+
+extern const Int8AddSubKernels kInt8AddSub = {
+    {Span<int8_t, Int8AddSubForm::kAdd>, Span<int8_t, Int8AddSubForm::kSubSmall>, Span<int8_t, Int8AddSubForm::kSubBig>},
+    {Span<uint8_t, Int8AddSubForm::kAdd>, Span<uint8_t, Int8AddSubForm::kSubSmall>,
+     Span<uint8_t, Int8AddSubForm::kSubBig>}};
+
+}  // namespace avx2
+}  // namespace optimized
+}  // namespace edgelite
