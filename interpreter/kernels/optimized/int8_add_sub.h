@@ -9,9 +9,20 @@
 //    (d mh + ((d ml - [d < 0] 2^11 + c) >> P)) >> (11 + e - P), and d ml - [d < 0] 2^11 is one vpmaddwd of d's
 //    int16 halves (d, sign) with (ml, 2^11). Every term fits int32 while e <= kMaxSmallShift.
 // Their sum S (|S| < 2^28) goes through the output's fused multiplier in 64-bit lanes, exactly as the reference.
+//
+// That exact form is the fallback of a cheaper one. The reference output is zp + round(Z) (ties away from zero)
+// with Z = s / 2^eo, s = SRDHM(S, mo); Z is within 1.5 2^-eo of the real Y = sum of +-d rho over both inputs
+// (S is within 1 of its real value, SRDHM within 1/2, and mo / 2^(31+eo) < 2^-eo). The estimate
+//   w = x_big R_big + x_small R_small + C,  R = round(rho 2^F), C = round((offset terms + zp + 1/2) 2^F) + 2^j
+// (raw x, int32, F as large as keeps |w| < 2^30) is within 2^j of 2^F (Y + zp + 1/2) + 2^j - 2^F 1.5 2^-eo;
+// wherever w's fraction (its low F bits) is at least 2^(j+1) no rounding boundary lies between w and the
+// reference, and w >> F is its output. A vector with a lane under that margin (1 in 2^(F-j-1) of values at
+// random) takes the exact form.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
+#include <cstdlib>
 
 #include "interpreter/kernels/optimized/vector_isa.h"
 #include "interpreter/kernels/reference/integer/add_sub.h"
@@ -30,12 +41,42 @@ struct Int8AddSubConstants {
   int64_t out_add = 0, out_neg = 0;  // FusedMultiplier's add and neg
   int out_shift = 31;
   int32_t out_offset = 0, lo = 0, hi = 0;
+  int32_t est_big = 0, est_small = 0, est_add = 0;  // R_big, R_small, C
+  int est_shift = 0;                                // F
+  int32_t est_sure = 0;  // bits j+1 .. F-1: a lane of w with none of them set takes the exact form (0: every lane)
 };
 
 constexpr int kMaxSmallShift = 19;
 
 // The three sign patterns of S: ADD (+big +small), SUB with a the 2^19 side (+big -small), SUB with b (-big +small).
 enum class Int8AddSubForm { kAdd = 0, kSubSmall = 1, kSubBig = 2 };
+
+// The estimate's constants (above), or none (est_sure 0) where its margin would cover more than 1 in 2^8 values.
+inline void MakeInt8AddSubEstimate(const QuantizedMultiplier& small, const reference::integer::AddSubParams& p,
+                                   Int8AddSubForm form, bool swap, Int8AddSubConstants* c) {
+  const int e = -small.shift, eo = -p.output.shift;
+  const double rho_big = std::ldexp(static_cast<double>(p.output.multiplier), -(12 + eo)) *
+                         (form == Int8AddSubForm::kSubBig ? -1 : 1);
+  const double rho_small = std::ldexp(static_cast<double>(small.multiplier) * p.output.multiplier, -(42 + e + eo)) *
+                           (form == Int8AddSubForm::kSubSmall ? -1 : 1);
+  const int32_t off_big = swap ? p.input2_offset : p.input1_offset;
+  const int32_t off_small = swap ? p.input1_offset : p.input2_offset;
+  const double base = off_big * rho_big + off_small * rho_small + p.output_offset + 0.5;
+  const double y_max = 255 * (std::fabs(rho_big) + std::fabs(rho_small)) + std::abs(p.output_offset) + 1;
+  int f = 0;
+  while (f < 29 && (y_max + 2) * std::ldexp(1.0, f + 1) <= std::ldexp(1.0, 30)) ++f;
+  // |x| <= 255: each R's rounding moves w by up to 127.5, C's by 1/2, the reference by 1.5 2^(F-eo); 1 for
+  // the doubles' rounding.
+  const double error = 2 * 127.5 + 0.5 + 1 + 1.5 * std::ldexp(1.0, f - eo);
+  int j = 0;
+  while (std::ldexp(1.0, j) <= error) ++j;
+  if (j + 1 > f - 8) return;
+  c->est_big = static_cast<int32_t>(std::llround(rho_big * std::ldexp(1.0, f)));
+  c->est_small = static_cast<int32_t>(std::llround(rho_small * std::ldexp(1.0, f)));
+  c->est_add = static_cast<int32_t>(std::llround(base * std::ldexp(1.0, f)) + (int64_t{1} << j));
+  c->est_shift = f;
+  c->est_sure = static_cast<int32_t>(((uint32_t{1} << f) - 1) & ~((uint32_t{1} << (j + 1)) - 1));
+}
 
 // Fills c and returns whether the vector form applies (8-bit types only); *swap: b is the 2^19 side (the
 // micro-kernel takes it first).
@@ -69,6 +110,7 @@ inline bool MakeInt8AddSubConstants(const reference::integer::AddSubParams& p, b
   c->out_offset = p.output_offset;
   c->lo = p.activation_min;
   c->hi = p.activation_max;
+  MakeInt8AddSubEstimate(small, p, *form, *swap, c);
   return true;
 }
 

@@ -1,6 +1,7 @@
-// 8-bit quantized ADD/SUB for AVX2: 8 values a vector, 32 a step (int8_add_sub.h has the arithmetic). AVX2 has no
-// 64-bit arithmetic shift: the output's 64-bit sums take 2^62 more and a logical shift, which adds 2^(31 - r) to
-// each quotient (r = out_shift - 31); the zero point's add takes it away again, in int32 before the packs.
+// 8-bit quantized ADD/SUB for AVX2: 8 values a vector, 32 a step (int8_add_sub.h has the arithmetic): the int32
+// estimate and its margin test on every vector, the exact form on the vectors that fail it. AVX2 has no 64-bit
+// arithmetic shift: the exact form's 64-bit sums take 2^62 more and a logical shift, which adds 2^(31 - r) to each
+// quotient (r = out_shift - 31); the zero point's add takes it away again, in int32 before the packs.
 #include <immintrin.h>
 
 #include <cstring>
@@ -18,6 +19,8 @@ struct Consts {
   __m128i small_shift, small_shift2, out_shift;
   __m256i out_after;
   __m256i lo, hi;
+  __m256i est_big, est_small, est_add, est_sure;
+  __m128i est_shift;
   explicit Consts(const Int8AddSubConstants& c)
       : big_offset(_mm256_set1_epi32(c.big_offset)),
         small_offset(_mm256_set1_epi32(c.small_offset)),
@@ -33,7 +36,12 @@ struct Consts {
         out_after(_mm256_set1_epi32(static_cast<int32_t>(static_cast<uint32_t>(c.out_offset) -
                                                          (uint32_t{1} << (62 - c.out_shift))))),
         lo(_mm256_set1_epi8(static_cast<char>(c.lo))),
-        hi(_mm256_set1_epi8(static_cast<char>(c.hi))) {}
+        hi(_mm256_set1_epi8(static_cast<char>(c.hi))),
+        est_big(_mm256_set1_epi32(c.est_big)),
+        est_small(_mm256_set1_epi32(c.est_small)),
+        est_add(_mm256_set1_epi32(c.est_add)),
+        est_sure(_mm256_set1_epi32(c.est_sure)),
+        est_shift(_mm_cvtsi32_si128(c.est_shift)) {}
 };
 
 template <typename T>
@@ -42,9 +50,10 @@ inline __m256i Load8(const T* p) {
   return std::is_signed_v<T> ? _mm256_cvtepi8_epi32(bytes) : _mm256_cvtepu8_epi32(bytes);
 }
 
-// 8 outputs with the zero point, as int32 (int8_add_sub.h).
+// 8 outputs with the zero point, exactly, as int32 (int8_add_sub.h). Out of line: the estimate leaves few vectors
+// to it.
 template <Int8AddSubForm kForm>
-inline __m256i Value8(const Consts& k, __m256i xb, __m256i xs) {
+__attribute__((noinline)) __m256i Exact8(const Consts& k, __m256i xb, __m256i xs) {
   const __m256i big = _mm256_slli_epi32(
       kForm == Int8AddSubForm::kSubBig ? _mm256_sub_epi32(k.big_offset, xb) : _mm256_add_epi32(xb, k.big_offset), 19);
   const __m256i d = _mm256_add_epi32(xs, k.small_offset);
@@ -61,8 +70,21 @@ inline __m256i Value8(const Consts& k, __m256i xb, __m256i xs) {
 
 template <typename T, Int8AddSubForm kForm>
 inline void Step32(const Consts& k, const T* big, const T* small, T* out) {
-  __m256i v[4];
-  for (int j = 0; j < 4; ++j) v[j] = Value8<kForm>(k, Load8(big + 8 * j), Load8(small + 8 * j));
+  __m256i v[4], xb[4], xs[4], unsure[4];
+  for (int j = 0; j < 4; ++j) {
+    xb[j] = Load8(big + 8 * j);
+    xs[j] = Load8(small + 8 * j);
+    const __m256i w = _mm256_add_epi32(_mm256_mullo_epi32(xb[j], k.est_big),
+                                       _mm256_add_epi32(_mm256_mullo_epi32(xs[j], k.est_small), k.est_add));
+    unsure[j] = _mm256_cmpeq_epi32(_mm256_and_si256(w, k.est_sure), _mm256_setzero_si256());
+    v[j] = _mm256_sra_epi32(w, k.est_shift);
+  }
+  const __m256i any = _mm256_or_si256(_mm256_or_si256(unsure[0], unsure[1]), _mm256_or_si256(unsure[2], unsure[3]));
+  if (__builtin_expect(!_mm256_testz_si256(any, any), 0)) {
+    for (int j = 0; j < 4; ++j) {
+      if (!_mm256_testz_si256(unsure[j], unsure[j])) v[j] = Exact8<kForm>(k, xb[j], xs[j]);
+    }
+  }
   // Per 128-bit lane q the packs leave v0[4q..4q+3], v1[..], v2[..], v3[..]: dword 4q + j holds v_j's values.
   const __m256i w01 = _mm256_packs_epi32(v[0], v[1]);
   const __m256i w23 = _mm256_packs_epi32(v[2], v[3]);

@@ -1,6 +1,7 @@
-// 8-bit quantized ADD/SUB for AVX-512: 16 values a vector, 64 a step (int8_add_sub.h has the arithmetic); the
-// output's 64-bit products on even and odd lanes (vpmuldq), vpsraq, then saturating packs to int16 (where the
-// zero point is added: a saturated value stays outside the 8-bit range) and to 8 bits, and the clamp on bytes.
+// 8-bit quantized ADD/SUB for AVX-512: 16 values a vector, 64 a step (int8_add_sub.h has the arithmetic): the
+// int32 estimate and its margin test (vptestnmd) on every vector, the exact form on the vectors that fail it (the
+// output's 64-bit products on even and odd lanes, vpmuldq, and vpsraq); then saturating packs to 8 bits and the
+// clamp on bytes.
 #include <immintrin.h>
 
 #include <type_traits>
@@ -17,6 +18,8 @@ struct Consts {
   __m128i small_shift, small_shift2, out_shift;
   __m512i out_offset;
   __m512i lo, hi;
+  __m512i est_big, est_small, est_add, est_sure;
+  __m128i est_shift;
   explicit Consts(const Int8AddSubConstants& c)
       : big_offset(_mm512_set1_epi32(c.big_offset)),
         small_offset(_mm512_set1_epi32(c.small_offset)),
@@ -29,9 +32,14 @@ struct Consts {
         small_shift(_mm_cvtsi32_si128(c.small_shift)),
         small_shift2(_mm_cvtsi32_si128(c.small_shift2)),
         out_shift(_mm_cvtsi32_si128(c.out_shift)),
-        out_offset(_mm512_set1_epi16(static_cast<int16_t>(c.out_offset))),
+        out_offset(_mm512_set1_epi32(c.out_offset)),
         lo(_mm512_set1_epi8(static_cast<char>(c.lo))),
-        hi(_mm512_set1_epi8(static_cast<char>(c.hi))) {}
+        hi(_mm512_set1_epi8(static_cast<char>(c.hi))),
+        est_big(_mm512_set1_epi32(c.est_big)),
+        est_small(_mm512_set1_epi32(c.est_small)),
+        est_add(_mm512_set1_epi32(c.est_add)),
+        est_sure(_mm512_set1_epi32(c.est_sure)),
+        est_shift(_mm_cvtsi32_si128(c.est_shift)) {}
 };
 
 template <typename T>
@@ -39,9 +47,9 @@ inline __m512i Widen(__m128i bytes) {
   return std::is_signed_v<T> ? _mm512_cvtepi8_epi32(bytes) : _mm512_cvtepu8_epi32(bytes);
 }
 
-// 16 outputs before the zero point, as int32 (int8_add_sub.h).
+// 16 outputs, exactly, as int32 (int8_add_sub.h). Out of line: the estimate leaves few vectors to it.
 template <Int8AddSubForm kForm>
-inline __m512i Value16(const Consts& k, __m512i xb, __m512i xs) {
+__attribute__((noinline)) __m512i Exact16(const Consts& k, __m512i xb, __m512i xs) {
   const __m512i big = _mm512_slli_epi32(
       kForm == Int8AddSubForm::kSubBig ? _mm512_sub_epi32(k.big_offset, xb) : _mm512_add_epi32(xb, k.big_offset), 19);
   const __m512i d = _mm512_add_epi32(xs, k.small_offset);
@@ -56,13 +64,14 @@ inline __m512i Value16(const Consts& k, __m512i xb, __m512i xs) {
   po = _mm512_sub_epi64(po, _mm512_and_si512(so, k.out_neg));
   pe = _mm512_sra_epi64(pe, k.out_shift);
   po = _mm512_sra_epi64(po, k.out_shift);
-  return _mm512_mask_shuffle_epi32(pe, 0xAAAA, po, _MM_PERM_CCAA);
+  return _mm512_add_epi32(_mm512_mask_shuffle_epi32(pe, 0xAAAA, po, _MM_PERM_CCAA), k.out_offset);
 }
 
 // n (1..64) values; kMasked for the last, short step.
 template <typename T, Int8AddSubForm kForm, bool kMasked>
 inline void Step64(const Consts& k, const T* big, const T* small, T* out, int64_t n) {
-  __m512i v[4];
+  __m512i v[4], xb[4], xs[4];
+  __mmask16 unsure[4];
   for (int j = 0; j < 4; ++j) {
     __m128i b, s;
     if (kMasked) {
@@ -74,11 +83,21 @@ inline void Step64(const Consts& k, const T* big, const T* small, T* out, int64_
       b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(big + 16 * j));
       s = _mm_loadu_si128(reinterpret_cast<const __m128i*>(small + 16 * j));
     }
-    v[j] = Value16<kForm>(k, Widen<T>(b), Widen<T>(s));
+    xb[j] = Widen<T>(b);
+    xs[j] = Widen<T>(s);
+    const __m512i w = _mm512_add_epi32(_mm512_mullo_epi32(xb[j], k.est_big),
+                                       _mm512_add_epi32(_mm512_mullo_epi32(xs[j], k.est_small), k.est_add));
+    unsure[j] = _mm512_testn_epi32_mask(w, k.est_sure);
+    v[j] = _mm512_sra_epi32(w, k.est_shift);
+  }
+  if (__builtin_expect((unsure[0] | unsure[1] | unsure[2] | unsure[3]) != 0, 0)) {
+    for (int j = 0; j < 4; ++j) {
+      if (unsure[j]) v[j] = Exact16<kForm>(k, xb[j], xs[j]);
+    }
   }
   // Per 128-bit lane q the packs leave v0[4q..4q+3], v1[..], v2[..], v3[..]: dword 4q + j holds v_j's values.
-  const __m512i w01 = _mm512_adds_epi16(_mm512_packs_epi32(v[0], v[1]), k.out_offset);
-  const __m512i w23 = _mm512_adds_epi16(_mm512_packs_epi32(v[2], v[3]), k.out_offset);
+  const __m512i w01 = _mm512_packs_epi32(v[0], v[1]);
+  const __m512i w23 = _mm512_packs_epi32(v[2], v[3]);
   __m512i bytes = std::is_signed_v<T> ? _mm512_packs_epi16(w01, w23) : _mm512_packus_epi16(w01, w23);
   bytes = _mm512_permutexvar_epi32(_mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15), bytes);
   bytes = std::is_signed_v<T> ? _mm512_min_epi8(_mm512_max_epi8(bytes, k.lo), k.hi)
