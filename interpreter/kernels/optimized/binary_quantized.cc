@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "interpreter/kernels/optimized/int8_add_sub.h"
+#include "interpreter/kernels/optimized/lut_u8.h"
 #include "interpreter/kernels/reference/integer/add_sub.h"
 #include "interpreter/kernels/reference/integer/mul.h"
 #include "interpreter/thread_pool.h"
@@ -34,12 +35,12 @@ Int8AddSubSpan<T> SpanOf(const Int8AddSubKernels& k, Int8AddSubForm form) {
 constexpr double kValueCost = 2 * ThreadPool::kCostVectorValue;
 
 // z[i] = value(x[i], y[i]) for i < n: the one vector loop of each (operator, dtype), which every layout below
-// runs through. Kept out of line: the 64-bit requantization vectorizes into several kilobytes per loop, and
+// runs through. Kept out of line (noipa: nor cloned for a constant n, as the table's 256): the 64-bit requantization vectorizes into several kilobytes per loop, and
 // once per layout it was most of this file's size. The parameters are copied into a local first: stores through
 // an 8-bit pointer may alias anything, so values read through the argument would be reloaded after every store,
 // and the loop would stay scalar.
 template <typename T, typename Value>
-__attribute__((noinline)) void Span(const T* x, const T* y, T* z, int64_t n, const Value& value) {
+__attribute__((noipa)) void Span(const T* x, const T* y, T* z, int64_t n, const Value& value) {
   const Value f = value;
   for (int64_t i = 0; i < n; ++i) z[i] = static_cast<T>(f(x[i], y[i]));
 }
@@ -53,10 +54,11 @@ void RunRange(const BinaryLayout& l, const T* pa, const T* pb, T* po, const Span
       span(pa + s, pb + s, po + s, e - s);
       return;
     // A scalar side is spread over a short buffer and the runs go through the same-shape loop: with the
-    // scalar folded into the loop GCC stops vectorizing the 64-bit products.
+    // scalar folded into the loop GCC stops vectorizing the 64-bit products. 1 KB: int8_add_sub.h's spans
+    // learn over a few steps whether their estimate pays.
     case K::kScalarB:
     case K::kScalarA: {
-      constexpr int64_t kChunk = 256;
+      constexpr int64_t kChunk = 1024;
       T spread[kChunk];
       const bool scalar_b = l.kind == K::kScalarB;
       std::fill(spread, spread + kChunk, scalar_b ? pb[0] : pa[0]);
@@ -87,8 +89,31 @@ void RunRange(const BinaryLayout& l, const T* pa, const T* pb, T* po, const Span
   }
 }
 
+// An 8-bit operand against a scalar: the output depends on the operand's byte alone, so the span computes the
+// 256-entry table once and lut_u8's byte shuffles look it up (the table is exact by construction). Below
+// kLutMinValues the table costs more than it saves.
+constexpr int64_t kLutMinValues = 4096;
+
+template <typename T, typename SpanFn>
+bool RunAsTable(const BinaryLayout& l, const T* pa, const T* pb, T* po, ThreadPool& pool, const SpanFn& span) {
+  using K = BinaryLayout::Kind;
+  if (sizeof(T) != 1 || (l.kind != K::kScalarA && l.kind != K::kScalarB) || l.n < kLutMinValues) return false;
+  T every[256], scalar[256], table[256];
+  for (int v = 0; v < 256; ++v) every[v] = static_cast<T>(v);
+  const bool scalar_b = l.kind == K::kScalarB;
+  std::fill(scalar, scalar + 256, scalar_b ? pb[0] : pa[0]);
+  span(scalar_b ? every : scalar, scalar_b ? scalar : every, table, 256);
+  const uint8_t* in = reinterpret_cast<const uint8_t*>(scalar_b ? pa : pb);
+  uint8_t* out = reinterpret_cast<uint8_t*>(po);
+  const uint8_t* t = reinterpret_cast<const uint8_t*>(table);
+  pool.ParallelFor(l.n, ThreadPool::kCostVectorValue / 4,
+                   [=](int64_t s, int64_t e, int) { kLutU8.lookup(in + s, out + s, e - s, t); });
+  return true;
+}
+
 template <typename T, typename SpanFn>
 void RunSpans(const BinaryLayout& l, const T* pa, const T* pb, T* po, ThreadPool& pool, SpanFn span) {
+  if (RunAsTable(l, pa, pb, po, pool, span)) return;
   const bool rows = l.kind == BinaryLayout::Kind::kInnerBroadcastB;
   const int64_t total = rows ? l.outer : l.n;
   const double cost = rows ? kValueCost * static_cast<double>(l.inner) : kValueCost;

@@ -114,6 +114,25 @@ inline bool MakeInt8AddSubConstants(const reference::integer::AddSubParams& p, b
   return true;
 }
 
+// The spans' loop over steps of kStep values: step(i, count, estimate) computes values i .. i + count - 1 and says
+// whether a vector of them took the exact form. Where those are not rare (scales whose ratios make many values
+// land near a rounding boundary: ties of simple ratios), the estimate costs more than it saves: after 4 such
+// steps that are a quarter of those run, the rest go to the exact form directly.
+template <int kStep, typename StepFn>
+inline void RunInt8AddSubSteps(bool estimate, int64_t n, const StepFn& step) {
+  int64_t steps = 0, exact = 0;
+  for (int64_t i = 0; i < n; i += kStep) {
+    const int64_t count = n - i < kStep ? n - i : kStep;
+    if (!estimate) {
+      step(i, count, false);
+      continue;
+    }
+    exact += step(i, count, true) ? 1 : 0;
+    ++steps;
+    estimate = !(exact >= 4 && 4 * exact >= steps);
+  }
+}
+
 // out[i] = AddSubValue of (big[i], small[i]) for i < n (`big` is the 2^19 side), T int8_t or uint8_t.
 template <typename T>
 using Int8AddSubSpan = void (*)(const Int8AddSubConstants& c, const T* big, const T* small, T* out, int64_t n);

@@ -178,13 +178,15 @@ def test_prepare_refuses_what_litert_refuses():
 @pytest.mark.parametrize("dtype", QTYPES)
 def test_vectorized_rows_equal_the_model_on_every_isa(op, dtype, monkeypatch):
     # Lengths around every vector width (16, 32, 64 lanes) and a long run split across threads; each layout
-    # the vectorized rows take (same shape, scalar on either side, b repeating along leading axes).
+    # the vectorized rows take (same shape, scalar on either side, b repeating along leading axes), and a long run
+    # against a scalar (8 bits: a 256-entry table).
     rng = np.random.default_rng(70 + len(op) + np.dtype(dtype).itemsize)
     fn = {"ADD": ew.add, "SUB": ew.sub, "MUL": ew.mul}[op]
     layouts = [((n,), (n,)) for n in (1, 15, 16, 17, 63, 64, 65, 10007)] + [((40,), (1,)), ((1,), (33,)),
                                                                              ((9, 65), (65,)), ((3, 4, 31), (4, 31)),
                                                                              ((50, 16), (16,)), ((37, 3), (1, 3)),
-                                                                             ((300,), (1,)), ((1,), (517,))]
+                                                                             ((300,), (1,)), ((1,), (517,)),
+                                                                             ((5000,), (1,)), ((1,), (4099,))]
     for k, (sa, sb) in enumerate(layouts):
         a_qp, b_qp = qparams(rng, dtype, extreme=k % 2 == 1), qparams(rng, dtype)
         a, b = random_q(rng, sa, dtype), random_q(rng, sb, dtype)

@@ -68,19 +68,23 @@ __attribute__((noinline)) __m256i Exact8(const Consts& k, __m256i xb, __m256i xs
   return _mm256_add_epi32(_mm256_blend_epi32(pe, _mm256_slli_epi64(po, 32), 0xAA), k.out_after);
 }
 
+// 32 values through the estimate or directly in the exact form; returns whether a vector took the exact form.
 template <typename T, Int8AddSubForm kForm>
-inline void Step32(const Consts& k, const T* big, const T* small, T* out) {
+inline bool Step32(const Consts& k, const T* big, const T* small, T* out, bool estimate) {
   __m256i v[4], xb[4], xs[4], unsure[4];
   for (int j = 0; j < 4; ++j) {
     xb[j] = Load8(big + 8 * j);
     xs[j] = Load8(small + 8 * j);
+    unsure[j] = _mm256_set1_epi32(-1);
+    if (!estimate) continue;
     const __m256i w = _mm256_add_epi32(_mm256_mullo_epi32(xb[j], k.est_big),
                                        _mm256_add_epi32(_mm256_mullo_epi32(xs[j], k.est_small), k.est_add));
     unsure[j] = _mm256_cmpeq_epi32(_mm256_and_si256(w, k.est_sure), _mm256_setzero_si256());
     v[j] = _mm256_sra_epi32(w, k.est_shift);
   }
   const __m256i any = _mm256_or_si256(_mm256_or_si256(unsure[0], unsure[1]), _mm256_or_si256(unsure[2], unsure[3]));
-  if (__builtin_expect(!_mm256_testz_si256(any, any), 0)) {
+  const bool exact = !_mm256_testz_si256(any, any);
+  if (__builtin_expect(exact, 0)) {
     for (int j = 0; j < 4; ++j) {
       if (!_mm256_testz_si256(unsure[j], unsure[j])) v[j] = Exact8<kForm>(k, xb[j], xs[j]);
     }
@@ -93,20 +97,27 @@ inline void Step32(const Consts& k, const T* big, const T* small, T* out) {
   bytes = std::is_signed_v<T> ? _mm256_min_epi8(_mm256_max_epi8(bytes, k.lo), k.hi)
                               : _mm256_min_epu8(_mm256_max_epu8(bytes, k.lo), k.hi);
   _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), bytes);
+  return exact;
 }
 
 template <typename T, Int8AddSubForm kForm>
 void Span(const Int8AddSubConstants& c, const T* big, const T* small, T* out, int64_t n) {
   const Consts k(c);
-  int64_t i = 0;
-  for (; i + 32 <= n; i += 32) Step32<T, kForm>(k, big + i, small + i, out + i);
-  if (i == n) return;
-  // The last values through one step on copies (AVX2 has no masked byte loads and stores).
-  T b[32] = {}, s[32] = {}, o[32];
-  std::memcpy(b, big + i, n - i);
-  std::memcpy(s, small + i, n - i);
-  Step32<T, kForm>(k, b, s, o);
-  std::memcpy(out + i, o, n - i);
+  RunInt8AddSubSteps<32>(c.est_sure != 0, n, [&](int64_t i, int64_t count, bool estimate) {
+    // The last values through the step on copies (AVX2 has no masked byte loads and stores): one call site, so
+    // one copy of the step.
+    alignas(32) T b[32], s[32], o[32];
+    const bool whole = count == 32;
+    if (!whole) {
+      std::memset(b, 0, sizeof(b));
+      std::memset(s, 0, sizeof(s));
+      std::memcpy(b, big + i, count);
+      std::memcpy(s, small + i, count);
+    }
+    const bool exact = Step32<T, kForm>(k, whole ? big + i : b, whole ? small + i : s, whole ? out + i : o, estimate);
+    if (!whole) std::memcpy(out + i, o, count);
+    return exact;
+  });
 }
 
 }  // namespace

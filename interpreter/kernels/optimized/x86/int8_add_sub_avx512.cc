@@ -67,9 +67,10 @@ __attribute__((noinline)) __m512i Exact16(const Consts& k, __m512i xb, __m512i x
   return _mm512_add_epi32(_mm512_mask_shuffle_epi32(pe, 0xAAAA, po, _MM_PERM_CCAA), k.out_offset);
 }
 
-// n (1..64) values; kMasked for the last, short step.
+// n (1..64) values (kMasked for the last, short step), through the estimate or directly in the exact form; returns
+// whether a vector took the exact form.
 template <typename T, Int8AddSubForm kForm, bool kMasked>
-inline void Step64(const Consts& k, const T* big, const T* small, T* out, int64_t n) {
+inline bool Step64(const Consts& k, const T* big, const T* small, T* out, int64_t n, bool estimate) {
   __m512i v[4], xb[4], xs[4];
   __mmask16 unsure[4];
   for (int j = 0; j < 4; ++j) {
@@ -85,12 +86,15 @@ inline void Step64(const Consts& k, const T* big, const T* small, T* out, int64_
     }
     xb[j] = Widen<T>(b);
     xs[j] = Widen<T>(s);
+    unsure[j] = 0xFFFF;
+    if (!estimate) continue;
     const __m512i w = _mm512_add_epi32(_mm512_mullo_epi32(xb[j], k.est_big),
                                        _mm512_add_epi32(_mm512_mullo_epi32(xs[j], k.est_small), k.est_add));
     unsure[j] = _mm512_testn_epi32_mask(w, k.est_sure);
     v[j] = _mm512_sra_epi32(w, k.est_shift);
   }
-  if (__builtin_expect((unsure[0] | unsure[1] | unsure[2] | unsure[3]) != 0, 0)) {
+  const bool exact = (unsure[0] | unsure[1] | unsure[2] | unsure[3]) != 0;
+  if (__builtin_expect(exact, 0)) {
     for (int j = 0; j < 4; ++j) {
       if (unsure[j]) v[j] = Exact16<kForm>(k, xb[j], xs[j]);
     }
@@ -107,14 +111,16 @@ inline void Step64(const Consts& k, const T* big, const T* small, T* out, int64_
   } else {
     _mm512_storeu_si512(out, bytes);
   }
+  return exact;
 }
 
 template <typename T, Int8AddSubForm kForm>
 void Span(const Int8AddSubConstants& c, const T* big, const T* small, T* out, int64_t n) {
   const Consts k(c);
-  int64_t i = 0;
-  for (; i + 64 <= n; i += 64) Step64<T, kForm, false>(k, big + i, small + i, out + i, 64);
-  if (i < n) Step64<T, kForm, true>(k, big + i, small + i, out + i, n - i);
+  RunInt8AddSubSteps<64>(c.est_sure != 0, n, [&](int64_t i, int64_t count, bool estimate) {
+    return count == 64 ? Step64<T, kForm, false>(k, big + i, small + i, out + i, 64, estimate)
+                       : Step64<T, kForm, true>(k, big + i, small + i, out + i, count, estimate);
+  });
 }
 
 }  // namespace
