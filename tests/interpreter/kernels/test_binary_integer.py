@@ -209,7 +209,8 @@ def test_vectorized_rows_equal_the_model_on_every_isa(op, dtype, monkeypatch):
 
 
 # (s_b / s_a, s_y / max(s_a, s_b)): equal scales, b's ratio just below 1/2^k (the small side's shift e = k + 1, up to
-# the vector form's limit of 19 and past it), a the finer side, and coarse outputs (the output shift past 23).
+# the vector form's limit of 19 and past it), a the finer side, and coarse outputs (output shifts too small for the
+# estimate).
 PAIR_SCALES = [(1.0, 1.3), (0.7, 1.0), (0.49, 2.0), (1.9, 0.8), (3e-3, 1.0), (2.0 ** -18.5, 1.0), (2.0 ** -19.5, 1.0),
                (2.0 ** -21, 1.0), (0.3, 40.0), (0.8, 2.0 ** 11.3), (250.0, 0.6), (0.5, 1.0), (2.0, 1.0)]
 
@@ -218,7 +219,8 @@ PAIR_SCALES = [(1.0, 1.3), (0.7, 1.0), (0.49, 2.0), (1.9, 0.8), (3e-3, 1.0), (2.
 @pytest.mark.parametrize("dtype", [np.int8, np.uint8])
 def test_add_sub_every_pair_of_8bit_values(op, dtype, monkeypatch):
     # All 65536 (a, b) pairs (a tail of 1 value after the vector steps) under scale ratios that take every branch of
-    # the vector arithmetic (optimized/int8_add_sub.h) and the cases it leaves to the generic loop; each ISA.
+    # the vector arithmetic (optimized/int8_add_sub.h: the estimate, its margin, the exact form, the switch to the
+    # exact form on ties of simple ratios) and the cases it leaves to the generic loop; each ISA.
     rng = np.random.default_rng(90 + len(op) + np.dtype(dtype).itemsize)
     fn = ew.add if op == "ADD" else ew.sub
     info = np.iinfo(dtype)
