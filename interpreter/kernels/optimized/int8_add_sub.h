@@ -14,10 +14,11 @@
 // with Z = s / 2^eo, s = SRDHM(S, mo); Z is within 1.5 2^-eo of the real Y = sum of +-d rho over both inputs
 // (S is within 1 of its real value, SRDHM within 1/2, and mo / 2^(31+eo) < 2^-eo). The estimate
 //   w = x_big R_big + x_small R_small + C,  R = round(rho 2^F), C = round((offset terms + zp + 1/2) 2^F) + 2^j
-// (raw x, int32, F as large as keeps |w| < 2^30) is within 2^j of 2^F (Y + zp + 1/2) + 2^j - 2^F 1.5 2^-eo;
-// wherever w's fraction (its low F bits) is at least 2^(j+1) no rounding boundary lies between w and the
-// reference, and w >> F is its output. A vector with a lane under that margin (1 in 2^(F-j-1) of values at
-// random) takes the exact form.
+// (raw x, int32, F as large as keeps |w| < 2^30): w - 2^j is within 255.5 + 1.5 2^(F-eo) (+1 for the doubles)
+// < 2^j of 2^F (Z + zp + 1/2), as each R's rounding moves it by at most 127.5 and C's by 1/2. Where w's fraction
+// (its low F bits) is at least 2^(j+1), w - 2^j lies at least 2^j from every multiple of 2^F, so no rounding
+// boundary lies between it and the reference's value (which is no tie either), and w >> F = zp + round(Z) is the
+// output. A vector with a lane under that margin (1 in 2^(F-j-1) of values at random) takes the exact form.
 #pragma once
 
 #include <algorithm>
