@@ -1,10 +1,14 @@
 // The quantized ADD, SUB and MUL loops, compiled once per vector ISA: straight loops over
 // reference/integer's per-value arithmetic (always inlined), which the compiler vectorizes (64-bit
-// products for the rounding high multiplies, shifts per lane).
+// products for the rounding high multiplies, shifts per lane). On x86-64 the 8-bit ADD and SUB run the
+// hand-written spans of x86/int8_add_sub_<isa>.cc instead wherever int8_add_sub.h's arithmetic applies.
 #include "interpreter/kernels/optimized/binary_quantized.h"
 
 #include <algorithm>
+#include <type_traits>
 
+#include "interpreter/kernels/optimized/int8_add_sub.h"
+#include "interpreter/kernels/optimized/lut_u8.h"
 #include "interpreter/kernels/reference/integer/add_sub.h"
 #include "interpreter/kernels/reference/integer/mul.h"
 #include "interpreter/thread_pool.h"
@@ -16,39 +20,52 @@ namespace {
 
 namespace ri = reference::integer;
 
+#if defined(EL_VECTOR_ISA_X86)
+template <typename T>
+Int8AddSubSpan<T> SpanOf(const Int8AddSubKernels& k, Int8AddSubForm form) {
+  if constexpr (std::is_same_v<T, int8_t>) {
+    return k.s8[static_cast<int>(form)];
+  } else {
+    return k.u8[static_cast<int>(form)];
+  }
+}
+#endif
+
 // One value: requantizing both inputs and the output in vectorized integer code.
 constexpr double kValueCost = 2 * ThreadPool::kCostVectorValue;
 
 // z[i] = value(x[i], y[i]) for i < n: the one vector loop of each (operator, dtype), which every layout below
-// runs through. Kept out of line: the 64-bit requantization vectorizes into several kilobytes per loop, and
-// once per layout it was most of this file's size. The parameters are copied into a local first: stores through
+// runs through. Kept out of line, and not cloned for a constant n such as RunAsTable's 256 (noipa): the 64-bit
+// requantization vectorizes into several kilobytes per loop, and once per layout it was most of this file's size
+// (GCC's IPA-CP clone for the table cost 37 KB). The parameters are copied into a local first: stores through
 // an 8-bit pointer may alias anything, so values read through the argument would be reloaded after every store,
 // and the loop would stay scalar.
 template <typename T, typename Value>
-__attribute__((noinline)) void Span(const T* x, const T* y, T* z, int64_t n, const Value& value) {
+__attribute__((noipa)) void Span(const T* x, const T* y, T* z, int64_t n, const Value& value) {
   const Value f = value;
   for (int64_t i = 0; i < n; ++i) z[i] = static_cast<T>(f(x[i], y[i]));
 }
 
-// One task's values.
-template <typename T, typename Value>
-void RunRange(const BinaryLayout& l, const T* pa, const T* pb, T* po, const Value& value, int64_t s, int64_t e) {
+// One task's values; span(x, y, z, n) computes z[i] = op(x[i], y[i]) for i < n.
+template <typename T, typename SpanFn>
+void RunRange(const BinaryLayout& l, const T* pa, const T* pb, T* po, const SpanFn& span, int64_t s, int64_t e) {
   using K = BinaryLayout::Kind;
   switch (l.kind) {
     case K::kSameShape:
-      Span(pa + s, pb + s, po + s, e - s, value);
+      span(pa + s, pb + s, po + s, e - s);
       return;
     // A scalar side is spread over a short buffer and the runs go through the same-shape loop: with the
-    // scalar folded into the loop GCC stops vectorizing the 64-bit products.
+    // scalar folded into the loop GCC stops vectorizing the 64-bit products. 1 KB: int8_add_sub.h's spans
+    // learn over a few steps whether their estimate pays.
     case K::kScalarB:
     case K::kScalarA: {
-      constexpr int64_t kChunk = 256;
+      constexpr int64_t kChunk = 1024;
       T spread[kChunk];
       const bool scalar_b = l.kind == K::kScalarB;
       std::fill(spread, spread + kChunk, scalar_b ? pb[0] : pa[0]);
       for (int64_t c = s; c < e; c += kChunk) {
         const int64_t n = std::min(kChunk, e - c);
-        Span(scalar_b ? pa + c : spread, scalar_b ? spread : pb + c, po + c, n, value);
+        span(scalar_b ? pa + c : spread, scalar_b ? spread : pb + c, po + c, n);
       }
       return;
     }
@@ -56,7 +73,7 @@ void RunRange(const BinaryLayout& l, const T* pa, const T* pb, T* po, const Valu
       const int64_t inner = l.inner;
       constexpr int64_t kSpread = 256;
       if (inner >= kSpread / 4) {
-        for (int64_t o = s; o < e; ++o) Span(pa + o * inner, pb, po + o * inner, inner, value);
+        for (int64_t o = s; o < e; ++o) span(pa + o * inner, pb, po + o * inner, inner);
         return;
       }
       // Short rows (a squeeze-excite scale per channel): b repeated over several rows, so one vector loop
@@ -66,20 +83,48 @@ void RunRange(const BinaryLayout& l, const T* pa, const T* pb, T* po, const Valu
       for (int64_t r = 0; r < rows_per_run; ++r) std::copy(pb, pb + inner, spread + r * inner);
       for (int64_t o = s; o < e; o += rows_per_run) {
         const int64_t n = std::min(rows_per_run, e - o) * inner;
-        Span(pa + o * inner, spread, po + o * inner, n, value);
+        span(pa + o * inner, spread, po + o * inner, n);
       }
       return;
     }
   }
 }
 
-template <typename T, typename Value>
-void Run(const BinaryLayout& l, const T* pa, const T* pb, T* po, ThreadPool& pool, Value value) {
+// An 8-bit operand against a scalar: the output depends on the operand's byte alone, so the span computes the
+// 256-entry table once and lut_u8's byte shuffles look it up (the table is exact by construction). Below
+// kLutMinValues the table costs more than it saves.
+constexpr int64_t kLutMinValues = 4096;
+
+template <typename T, typename SpanFn>
+bool RunAsTable(const BinaryLayout& l, const T* pa, const T* pb, T* po, ThreadPool& pool, const SpanFn& span) {
+  using K = BinaryLayout::Kind;
+  if (sizeof(T) != 1 || (l.kind != K::kScalarA && l.kind != K::kScalarB) || l.n < kLutMinValues) return false;
+  T every[256], scalar[256], table[256];
+  for (int v = 0; v < 256; ++v) every[v] = static_cast<T>(v);
+  const bool scalar_b = l.kind == K::kScalarB;
+  std::fill(scalar, scalar + 256, scalar_b ? pb[0] : pa[0]);
+  span(scalar_b ? every : scalar, scalar_b ? scalar : every, table, 256);
+  const uint8_t* in = reinterpret_cast<const uint8_t*>(scalar_b ? pa : pb);
+  uint8_t* out = reinterpret_cast<uint8_t*>(po);
+  const uint8_t* t = reinterpret_cast<const uint8_t*>(table);
+  pool.ParallelFor(l.n, ThreadPool::kCostVectorValue / 4,
+                   [=](int64_t s, int64_t e, int) { kLutU8.lookup(in + s, out + s, e - s, t); });
+  return true;
+}
+
+template <typename T, typename SpanFn>
+void RunSpans(const BinaryLayout& l, const T* pa, const T* pb, T* po, ThreadPool& pool, SpanFn span) {
+  if (RunAsTable(l, pa, pb, po, pool, span)) return;
   const bool rows = l.kind == BinaryLayout::Kind::kInnerBroadcastB;
   const int64_t total = rows ? l.outer : l.n;
   const double cost = rows ? kValueCost * static_cast<double>(l.inner) : kValueCost;
   const BinaryLayout layout = l;
-  pool.ParallelFor(total, cost, [=](int64_t s, int64_t e, int) { RunRange(layout, pa, pb, po, value, s, e); });
+  pool.ParallelFor(total, cost, [=](int64_t s, int64_t e, int) { RunRange(layout, pa, pb, po, span, s, e); });
+}
+
+template <typename T, typename Value>
+void Run(const BinaryLayout& l, const T* pa, const T* pb, T* po, ThreadPool& pool, Value value) {
+  RunSpans(l, pa, pb, po, pool, [value](const T* x, const T* y, T* z, int64_t n) { Span(x, y, z, n, value); });
 }
 
 // ADD and SUB share their loop: the sign is data (reference::integer::AddSubValue's negate_b).
@@ -87,6 +132,20 @@ template <typename T>
 void AddOrSub(const BinaryLayout& l, const void* params, const void* a, const void* b, void* out, ThreadPool& pool,
               int32_t negate_b) {
   const ri::AddSubParams p = *static_cast<const ri::AddSubParams*>(params);
+#if defined(EL_VECTOR_ISA_X86)
+  // 8-bit types through the hand-written micro-kernels (int8_add_sub.h) where their arithmetic applies.
+  if constexpr (!std::is_same_v<T, int16_t>) {
+    Int8AddSubConstants c;
+    Int8AddSubForm form;
+    bool swap;
+    if (MakeInt8AddSubConstants(p, negate_b != 0, &c, &form, &swap)) {
+      const Int8AddSubSpan<T> fast = SpanOf<T>(kInt8AddSub, form);
+      RunSpans(l, static_cast<const T*>(a), static_cast<const T*>(b), static_cast<T*>(out), pool,
+               [c, fast, swap](const T* x, const T* y, T* z, int64_t n) { fast(c, swap ? y : x, swap ? x : y, z, n); });
+      return;
+    }
+  }
+#endif
   Run(l, static_cast<const T*>(a), static_cast<const T*>(b), static_cast<T*>(out), pool,
       [p, negate_b](int32_t x, int32_t y) { return ri::AddSubValue(p, x, y, negate_b); });
 }

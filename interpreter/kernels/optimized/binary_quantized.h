@@ -1,6 +1,7 @@
 // Vectorized loops of the quantized ADD, SUB and MUL (int8, uint8, int16) for inputs that line up simply
 // (binary_elementwise.h's layouts), one table per vector ISA (binary_quantized.cc): each output value is
-// reference/integer's always-inlined arithmetic, so the results are the reference's, bit for bit.
+// reference/integer's always-inlined arithmetic, or (8-bit ADD and SUB on x86-64) int8_add_sub.h's, so the results
+// are the reference's, bit for bit.
 #pragma once
 
 #include "interpreter/kernels/optimized/binary_elementwise.h"

@@ -178,13 +178,15 @@ def test_prepare_refuses_what_litert_refuses():
 @pytest.mark.parametrize("dtype", QTYPES)
 def test_vectorized_rows_equal_the_model_on_every_isa(op, dtype, monkeypatch):
     # Lengths around every vector width (16, 32, 64 lanes) and a long run split across threads; each layout
-    # the vectorized rows take (same shape, scalar on either side, b repeating along leading axes).
+    # the vectorized rows take (same shape, scalar on either side, b repeating along leading axes), and a long run
+    # against a scalar (8 bits: a 256-entry table).
     rng = np.random.default_rng(70 + len(op) + np.dtype(dtype).itemsize)
     fn = {"ADD": ew.add, "SUB": ew.sub, "MUL": ew.mul}[op]
     layouts = [((n,), (n,)) for n in (1, 15, 16, 17, 63, 64, 65, 10007)] + [((40,), (1,)), ((1,), (33,)),
                                                                              ((9, 65), (65,)), ((3, 4, 31), (4, 31)),
                                                                              ((50, 16), (16,)), ((37, 3), (1, 3)),
-                                                                             ((300,), (1,)), ((1,), (517,))]
+                                                                             ((300,), (1,)), ((1,), (517,)),
+                                                                             ((5000,), (1,)), ((1,), (4099,))]
     for k, (sa, sb) in enumerate(layouts):
         a_qp, b_qp = qparams(rng, dtype, extreme=k % 2 == 1), qparams(rng, dtype)
         a, b = random_q(rng, sa, dtype), random_q(rng, sb, dtype)
@@ -204,3 +206,37 @@ def test_vectorized_rows_equal_the_model_on_every_isa(op, dtype, monkeypatch):
             monkeypatch.setenv("EDGELITE_MAX_ISA", isa)
             check(op, [a, b], options, expected, twins=isa == "portable", num_threads=1 + k % 2,
                   input_quantization=[a_qp, b_qp], output_quantization=y_qp)
+
+
+# (s_b / s_a, s_y / max(s_a, s_b)): equal scales, b's ratio just below 1/2^k (the small side's shift e = k + 1, up to
+# the vector form's limit of 19 and past it), a the finer side, and coarse outputs (output shifts too small for the
+# estimate).
+PAIR_SCALES = [(1.0, 1.3), (0.7, 1.0), (0.49, 2.0), (1.9, 0.8), (3e-3, 1.0), (2.0 ** -18.5, 1.0), (2.0 ** -19.5, 1.0),
+               (2.0 ** -21, 1.0), (0.3, 40.0), (0.8, 2.0 ** 11.3), (250.0, 0.6), (0.5, 1.0), (2.0, 1.0)]
+
+
+@pytest.mark.parametrize("op", ["ADD", "SUB"])
+@pytest.mark.parametrize("dtype", [np.int8, np.uint8])
+def test_add_sub_every_pair_of_8bit_values(op, dtype, monkeypatch):
+    # All 65536 (a, b) pairs (a tail of 1 value after the vector steps) under scale ratios that take every branch of
+    # the vector arithmetic (optimized/int8_add_sub.h: the estimate, its margin, the exact form, the switch to the
+    # exact form on ties of simple ratios) and the cases it leaves to the generic loop; each ISA.
+    rng = np.random.default_rng(90 + len(op) + np.dtype(dtype).itemsize)
+    fn = ew.add if op == "ADD" else ew.sub
+    info = np.iinfo(dtype)
+    values = np.arange(info.min, info.max + 1).astype(dtype)
+    a = np.concatenate([np.repeat(values, 256), values[:1]])
+    b = np.concatenate([np.tile(values, 256), values[-1:]])
+    for k, (ratio, out_ratio) in enumerate(PAIR_SCALES):
+        s_a = np.float32(0.02 * rng.uniform(0.5, 2.0))
+        s_b = np.float32(s_a * ratio)
+        a_qp = (s_a, random_zero_point(rng, dtype, k % 2 == 1))
+        b_qp = (s_b, random_zero_point(rng, dtype, k % 3 == 1))
+        y_qp = (np.float32(max(s_a, s_b) * out_ratio), random_zero_point(rng, dtype, k % 4 == 1))
+        activation = "RELU6" if k % 3 == 2 and activation_bounds_fit("RELU6", y_qp) else "NONE"
+        options = {"fused_activation_function": activation}
+        expected = fn(a, a_qp, b, b_qp, y_qp, activation=activation)
+        for isa in ("avx512", "avx2"):
+            monkeypatch.setenv("EDGELITE_MAX_ISA", isa)
+            check(op, [a, b], options, expected, twins=isa == "avx2" and k < 2, litert=isa == "avx2" and k in (1, 4),
+                  num_threads=1 + k % 2, input_quantization=[a_qp, b_qp], output_quantization=y_qp)
