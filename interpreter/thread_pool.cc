@@ -42,18 +42,32 @@ inline void SpinStep(int step) {
   if (step >= 256 && step % 16 == 0) std::this_thread::yield();
 }
 
-// One loop in flight: tiles of tile_rows x tile_cols over rows x cols, numbered row-major and handed out
-// by `next`.
+// One loop in flight: tiles of tile_rows x tile_cols over rows x cols, numbered row-major.
 struct Loop {
   TileTask fn;
   int64_t rows, cols, tile_rows, tile_cols, col_tiles, tiles;
-  alignas(64) std::atomic<int64_t> next{0};
 };
 
-void RunTiles(Loop& loop, int thread) {
-  for (int64_t t; (t = loop.next.fetch_add(1, std::memory_order_relaxed)) < loop.tiles;) {
-    const int64_t r0 = t / loop.col_tiles * loop.tile_rows, c0 = t % loop.col_tiles * loop.tile_cols;
-    loop.fn(r0, std::min(loop.rows, r0 + loop.tile_rows), c0, std::min(loop.cols, c0 + loop.tile_cols), thread);
+void RunTile(const Loop& loop, int64_t t, int thread) {
+  const int64_t r0 = t / loop.col_tiles * loop.tile_rows, c0 = t % loop.col_tiles * loop.tile_cols;
+  loop.fn(r0, std::min(loop.rows, r0 + loop.tile_rows), c0, std::min(loop.cols, c0 + loop.tile_cols), thread);
+}
+
+// A thread's share of a loop's tiles, handed out from `next` to the thread itself first and then to any thread
+// that has finished its own. Each thread starting on the same contiguous share of every loop keeps consecutive
+// operators' data where it was written: a row-split convolution's thread 1 reads the rows thread 1 wrote into
+// its own core's cache (with one shared counter the tiles alternated between threads, so half of every input
+// came from the other core).
+struct alignas(64) Share {
+  std::atomic<int64_t> next{0};
+  int64_t end = 0;
+};
+
+// Every tile of `loop`: the thread's own share, then the others' remainders.
+void RunShares(const Loop& loop, Share* shares, int count, int thread) {
+  for (int k = 0; k < count; ++k) {
+    Share& s = shares[(thread + k) % count];
+    for (int64_t t; (t = s.next.fetch_add(1, std::memory_order_relaxed)) < s.end;) RunTile(loop, t, thread);
   }
 }
 
@@ -68,6 +82,7 @@ struct ThreadPool::Impl {
   void Run(Loop& loop);
 
   std::vector<std::thread> threads;
+  std::unique_ptr<Share[]> shares;  // one per thread, caller included; valid while a loop is published
   std::atomic<bool> busy{false};  // a loop is in flight: a nested or concurrent loop runs inline
   alignas(64) std::atomic<uint64_t> generation{0};  // bumped per published loop
   std::atomic<Loop*> loop{nullptr};
@@ -85,7 +100,7 @@ thread_local const void* tls_pool = nullptr;
 thread_local int tls_thread = 0;
 }  // namespace
 
-ThreadPool::Impl::Impl(int workers) {
+ThreadPool::Impl::Impl(int workers) : shares(new Share[workers + 1]) {
   threads.reserve(workers);
   for (int i = 1; i <= workers; ++i) threads.emplace_back([this, i] { WorkerMain(i); });
 }
@@ -124,15 +139,23 @@ void ThreadPool::Impl::WorkerMain(int thread) {
     // Counted before `loop` is read: Run clears `loop` before it waits for `inside` to drop to zero, so a
     // worker either is waited for or finds no loop (or the next one, which then waits for it).
     inside.fetch_add(1);
-    if (Loop* l = loop.load()) RunTiles(*l, thread);
+    if (Loop* l = loop.load()) RunShares(*l, shares.get(), static_cast<int>(threads.size()) + 1, thread);
     inside.fetch_sub(1, std::memory_order_release);
   }
 }
 
 void ThreadPool::Impl::Run(Loop& l) {
   if (tls_pool == this || busy.exchange(true, std::memory_order_acquire)) {
-    RunTiles(l, tls_pool == this ? tls_thread : 0);
+    // Nested in a tile, or beside another caller's loop: inline, without the shares that loop is using.
+    const int thread = tls_pool == this ? tls_thread : 0;
+    for (int64_t t = 0; t < l.tiles; ++t) RunTile(l, t, thread);
     return;
+  }
+  // Shares before the loop is published: a worker reads them only after seeing the new generation.
+  const int count = static_cast<int>(threads.size()) + 1;
+  for (int k = 0; k < count; ++k) {
+    shares[k].next.store(l.tiles * k / count, std::memory_order_relaxed);
+    shares[k].end = l.tiles * (k + 1) / count;
   }
   loop.store(&l);
   generation.fetch_add(1);
@@ -141,7 +164,7 @@ void ThreadPool::Impl::Run(Loop& l) {
     const int64_t wanted = std::min<int64_t>(static_cast<int64_t>(threads.size()), l.tiles - 1);
     for (int64_t i = 0; i < wanted; ++i) wake.notify_one();
   }
-  RunTiles(l, 0);
+  RunShares(l, shares.get(), count, 0);
   loop.store(nullptr);
   for (int i = 1; inside.load() != 0; ++i) SpinStep(i);
   busy.store(false, std::memory_order_release);

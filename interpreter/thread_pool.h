@@ -1,7 +1,9 @@
-// The thread pool kernels share, sized by the interpreter's num_threads. A loop is cut into tiles that the
-// calling thread and the workers take one at a time from a shared counter (a thread that was descheduled or
-// started late takes fewer, so one slow thread does not hold the loop up), and each call says what one unit
-// of work costs so that the pool alone decides how many tiles to cut and whether waking a thread pays.
+// The thread pool kernels share, sized by the interpreter's num_threads. A loop is cut into tiles; each thread
+// (the calling one works too) takes the tiles of its own contiguous share first, the same share of every loop, so
+// consecutive operators split alike find their data in the core that wrote it, and then the rest of any other
+// thread's share (a thread that was descheduled or started late takes fewer, so one slow thread does not hold the
+// loop up). Each call says what one unit of work costs so that the pool alone decides how many tiles to cut and
+// whether waking a thread pays.
 #pragma once
 
 #include <cstdint>
