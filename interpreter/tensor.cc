@@ -7,6 +7,10 @@
 #include <cstdlib>
 #include <sstream>
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 namespace edgelite {
 
 size_t ElementSize(DataType type) {
@@ -220,9 +224,22 @@ std::string DimsToString(const Dims& dims) {
 
 void AlignedFree::operator()(void* p) const { std::free(p); }
 
+// Blocks of at least this much (an arena, a large layer's packed weights) start on a 2 MB boundary and ask for
+// transparent huge pages on their whole 2 MB ranges: one TLB entry each instead of 512. MobileNet v2 streams
+// 14 MB of packed weights and a 6.6 MB arena per invoke, past what the TLB covers in 4 KB pages. The tail past
+// the last whole range keeps small pages, so the resident size is what is touched, as before.
+constexpr size_t kHugePage = size_t{2} << 20;
+
 AlignedBlock AllocateAligned(size_t bytes) {
   size_t rounded = (bytes + kTensorAlignment - 1) / kTensorAlignment * kTensorAlignment;
   if (rounded == 0) rounded = kTensorAlignment;
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  if (rounded >= kHugePage) {
+    auto* p = static_cast<uint8_t*>(std::aligned_alloc(kHugePage, (rounded + kHugePage - 1) / kHugePage * kHugePage));
+    if (p) madvise(p, rounded / kHugePage * kHugePage, MADV_HUGEPAGE);  // advice only: failure changes nothing
+    return AlignedBlock(p);
+  }
+#endif
   return AlignedBlock(static_cast<uint8_t*>(std::aligned_alloc(kTensorAlignment, rounded)));
 }
 
