@@ -81,25 +81,18 @@ inline void DepthwisePixel(const float* const* in, int taps, const float* packed
   }
 }
 
-// One output row of a KxK (3 or 5), dilation-1 filter with stride kStride, for one vector of channels at c (the
-// last `lanes` wide when kTail): the row is swept four output pixels at a time, and each input vector those four
-// share is loaded once. 3x3 keeps its nine weights in registers; 5x5 loads one filter row's five per row of input
-// (25 would not fit beside the accumulators in AVX2's 16 registers), 13 loads for 20 FMAs at stride 1 where the
-// tap-pointer kernel, bound by its loads, makes two per FMA. Groups whose columns reach into the left or right
-// padding read the zero row there; a row of at least four pixels ends with a group overlapping the one before
-// (its pixels computed twice, the same values), so every pixel goes through a group: 14 columns with a 5x5
-// filter have four border pixels and two left over.
-template <int K, int kStride, bool kTail>
-void DepthwiseSweep(const float* const* rows, const int64_t* steps, const float* zeros, int pad_left, int in_w,
-                    int out_w, const float* packed, int64_t cp, int c, int lanes, int channels, float* out,
-                    VecF32 lo, VecF32 hi) {
+// Interior pixels [ox_lo, ox_hi) of a 3x3, dilation-1 row with stride kStride, for one vector of
+// channels at c (the last `lanes` wide when kTail): the nine weights stay in registers while the row is
+// swept four output pixels at a time, and each input vector those four share is loaded once. That halves
+// the loads per FMA of the tap-pointer kernel, which is bound by them.
+template <int kStride, bool kTail>
+void Depthwise3x3Sweep(const float* const* rows, const int64_t* steps, int pad_left, int ox_lo, int ox_hi,
+                       const float* packed, int64_t cp, int c, int lanes, int channels, float* out, VecF32 lo,
+                       VecF32 hi) {
   constexpr int kPixels = 4;
-  constexpr int kColumns = K + kStride * (kPixels - 1);
-  constexpr bool kHeld = K == 3;
-  VecF32 held[kHeld ? K * K : 1];
-  if (kHeld) {
-    for (int t = 0; t < K * K; ++t) held[t] = Load(packed + (t + 1) * cp + c);
-  }
+  constexpr int kColumns = 3 + kStride * (kPixels - 1);
+  VecF32 w[9];
+  for (int t = 0; t < 9; ++t) w[t] = Load(packed + (t + 1) * cp + c);
   const VecF32 bias = Load(packed + c);
   auto load = [&](const float* p) { return kTail ? LoadPartial(p, lanes) : Load(p); };
   auto store = [&](float* p, VecF32 v) {
@@ -109,25 +102,97 @@ void DepthwiseSweep(const float* const* rows, const int64_t* steps, const float*
       Store(p, ClampVec(v, lo, hi));
     }
   };
-  // Filter row ky's weights, in registers for the row's FMAs.
-  auto filter_row = [&](int ky, VecF32* w) {
-#pragma GCC unroll 5
-    for (int kx = 0; kx < K; ++kx) w[kx] = kHeld ? held[ky * K + kx] : Load(packed + (ky * K + kx + 1) * cp + c);
+  int ox = ox_lo;
+  for (; ox + kPixels <= ox_hi; ox += kPixels) {
+    const int64_t ix = static_cast<int64_t>(ox) * kStride - pad_left;
+    VecF32 acc[kPixels];
+    for (int q = 0; q < kPixels; ++q) acc[q] = bias;
+    for (int ky = 0; ky < 3; ++ky) {
+      const float* p = rows[ky] + ix * steps[ky] + c;
+      for (int j = 0; j < kColumns; ++j) {
+        const VecF32 v = load(p + j * steps[ky]);
+        for (int q = 0; q < kPixels; ++q) {
+          const int kx = j - kStride * q;
+          if (kx >= 0 && kx < 3) acc[q] = Fma(v, w[ky * 3 + kx], acc[q]);
+        }
+      }
+    }
+    for (int q = 0; q < kPixels; ++q) store(out + static_cast<int64_t>(ox + q) * channels + c, acc[q]);
+  }
+  for (; ox < ox_hi; ++ox) {
+    const int64_t ix = static_cast<int64_t>(ox) * kStride - pad_left;
+    VecF32 acc = bias;
+    for (int ky = 0; ky < 3; ++ky) {
+      const float* p = rows[ky] + ix * steps[ky] + c;
+      for (int kx = 0; kx < 3; ++kx) acc = Fma(load(p + kx * steps[ky]), w[ky * 3 + kx], acc);
+    }
+    store(out + static_cast<int64_t>(ox) * channels + c, acc);
+  }
+}
+
+// The interior of a 3x3, dilation-1 row: rows outside the input read the zero row without stepping.
+template <int kStride>
+void Depthwise3x3Interior(const WindowGeometry& g, const float* image, int iy0, int ox_lo, int ox_hi,
+                          const float* packed, int64_t cp, const float* zeros, float* out, VecF32 lo, VecF32 hi) {
+  const float* rows[3];
+  int64_t steps[3];
+  for (int ky = 0; ky < 3; ++ky) {
+    const int iy = iy0 + ky;
+    const bool ok = iy >= 0 && iy < g.in_h;
+    rows[ky] = ok ? image + static_cast<int64_t>(iy) * g.in_w * g.in_c : zeros;
+    steps[ky] = ok ? g.in_c : 0;
+  }
+  for (int c = 0; c < g.in_c; c += kW) {
+    const int lanes = std::min(kW, g.in_c - c);
+    if (lanes == kW) {
+      Depthwise3x3Sweep<kStride, false>(rows, steps, g.pad_left, ox_lo, ox_hi, packed, cp, c, lanes, g.in_c, out,
+                                        lo, hi);
+    } else {
+      Depthwise3x3Sweep<kStride, true>(rows, steps, g.pad_left, ox_lo, ox_hi, packed, cp, c, lanes, g.in_c, out,
+                                       lo, hi);
+    }
+  }
+}
+
+// One output row of a 5x5, dilation-1 filter with stride kStride, for one vector of channels at c (the last
+// `lanes` wide when kTail): swept four output pixels at a time, each input vector those four share loaded once, and
+// one filter row's five weights loaded per row of input (25 would not fit beside the accumulators in AVX2's 16
+// registers): 13 loads for 20 FMAs at stride 1 where the tap-pointer kernel, bound by its loads, makes two per FMA.
+// The whole row is swept, borders included (a 5x5 row of 7 or 14 has four border pixels): groups reaching into the
+// left or right padding read the zero row there, and the last group overlaps the one before (its pixels computed
+// twice, the same values). Rows under four pixels go pixel by pixel.
+template <int kStride, bool kTail>
+void Depthwise5x5Sweep(const float* const* rows, const int64_t* steps, const float* zeros, int pad_left, int in_w,
+                       int out_w, const float* packed, int64_t cp, int c, int lanes, int channels, float* out,
+                       VecF32 lo, VecF32 hi) {
+  constexpr int K = 5;
+  constexpr int kPixels = 4;
+  constexpr int kColumns = K + kStride * (kPixels - 1);
+  const VecF32 bias = Load(packed + c);
+  auto weight = [&](int ky, int kx) { return Load(packed + (ky * K + kx + 1) * cp + c); };
+  auto load = [&](const float* p) { return kTail ? LoadPartial(p, lanes) : Load(p); };
+  auto store = [&](float* p, VecF32 v) {
+    if (kTail) {
+      StorePartial(p, ClampVec(v, lo, hi), lanes);
+    } else {
+      Store(p, ClampVec(v, lo, hi));
+    }
   };
   // Column x of filter row ky's input row, or the zero row where x is in the padding.
   auto column = [&](int ky, int64_t x) { return x >= 0 && x < in_w ? rows[ky] + x * steps[ky] + c : zeros + c; };
-  // Four pixels from ox: per filter row its weights and the kColumns input vectors they share. Interior groups
-  // skip the column tests (they cost 3x3 rows up to a fifth of their time); each instantiation of this unrolled
-  // body is kilobytes, once per filter size, stride, tail and ISA, so 5x5's filter rows stay a loop.
+  // Four pixels from ox. Interior groups skip the column tests; each instantiation of this unrolled body is
+  // kilobytes (per stride, tail and ISA), so the filter rows stay a loop.
   auto group = [&](int ox, auto checked) {
     constexpr bool kChecked = decltype(checked)::value;
     const int64_t ix = static_cast<int64_t>(ox) * kStride - pad_left;
     VecF32 acc[kPixels];
 #pragma GCC unroll 4
     for (int q = 0; q < kPixels; ++q) acc[q] = bias;
-    auto filter_row_sweep = [&](int ky) {
+#pragma GCC unroll 1
+    for (int ky = 0; ky < K; ++ky) {
       VecF32 w[K];
-      filter_row(ky, w);
+#pragma GCC unroll 5
+      for (int kx = 0; kx < K; ++kx) w[kx] = weight(ky, kx);
 #pragma GCC unroll 16
       for (int j = 0; j < kColumns; ++j) {
         const VecF32 v = load(kChecked ? column(ky, ix + j) : rows[ky] + (ix + j) * steps[ky] + c);
@@ -137,26 +202,18 @@ void DepthwiseSweep(const float* const* rows, const int64_t* steps, const float*
           if (kx >= 0 && kx < K) acc[q] = Fma(v, w[kx], acc[q]);
         }
       }
-    };
-    if constexpr (kHeld) {  // constant indices into the held weights
-      filter_row_sweep(0);
-      filter_row_sweep(1);
-      filter_row_sweep(2);
-    } else {
-#pragma GCC unroll 1
-      for (int ky = 0; ky < K; ++ky) filter_row_sweep(ky);
     }
 #pragma GCC unroll 4
     for (int q = 0; q < kPixels; ++q) store(out + static_cast<int64_t>(ox + q) * channels + c, acc[q]);
   };
-  if (out_w < kPixels) {  // rows this short: pixel by pixel, in plain loops
+  if (out_w < kPixels) {
     for (int ox = 0; ox < out_w; ++ox) {
       const int64_t ix = static_cast<int64_t>(ox) * kStride - pad_left;
       VecF32 acc = bias;
 #pragma GCC unroll 1
       for (int ky = 0; ky < K; ++ky) {
 #pragma GCC unroll 1
-        for (int kx = 0; kx < K; ++kx) acc = Fma(load(column(ky, ix + kx)), Load(packed + (ky * K + kx + 1) * cp + c), acc);
+        for (int kx = 0; kx < K; ++kx) acc = Fma(load(column(ky, ix + kx)), weight(ky, kx), acc);
       }
       store(out + static_cast<int64_t>(ox) * channels + c, acc);
     }
@@ -174,13 +231,13 @@ void DepthwiseSweep(const float* const* rows, const int64_t* steps, const float*
   }
 }
 
-// One output row of a KxK, dilation-1 filter: rows outside the input read the zero row without stepping.
-template <int K, int kStride>
-void DepthwiseSweptRow(const WindowGeometry& g, const float* image, int iy0, const float* packed, int64_t cp,
-                       const float* zeros, float* out, VecF32 lo, VecF32 hi) {
-  const float* rows[K];
-  int64_t steps[K];
-  for (int ky = 0; ky < K; ++ky) {
+// One output row of a 5x5, dilation-1 filter: rows outside the input read the zero row without stepping.
+template <int kStride>
+void Depthwise5x5Row(const WindowGeometry& g, const float* image, int iy0, const float* packed, int64_t cp,
+                     const float* zeros, float* out, VecF32 lo, VecF32 hi) {
+  const float* rows[5];
+  int64_t steps[5];
+  for (int ky = 0; ky < 5; ++ky) {
     const int iy = iy0 + ky;
     const bool ok = iy >= 0 && iy < g.in_h;
     rows[ky] = ok ? image + static_cast<int64_t>(iy) * g.in_w * g.in_c : zeros;
@@ -189,10 +246,10 @@ void DepthwiseSweptRow(const WindowGeometry& g, const float* image, int iy0, con
   for (int c = 0; c < g.in_c; c += kW) {
     const int lanes = std::min(kW, g.in_c - c);
     if (lanes == kW) {
-      DepthwiseSweep<K, kStride, false>(rows, steps, zeros, g.pad_left, g.in_w, g.out_w, packed, cp, c, lanes, g.in_c,
+      Depthwise5x5Sweep<kStride, false>(rows, steps, zeros, g.pad_left, g.in_w, g.out_w, packed, cp, c, lanes, g.in_c,
                                         out, lo, hi);
     } else {
-      DepthwiseSweep<K, kStride, true>(rows, steps, zeros, g.pad_left, g.in_w, g.out_w, packed, cp, c, lanes, g.in_c,
+      Depthwise5x5Sweep<kStride, true>(rows, steps, zeros, g.pad_left, g.in_w, g.out_w, packed, cp, c, lanes, g.in_c,
                                        out, lo, hi);
     }
   }
@@ -216,8 +273,8 @@ void DepthwiseRow(const WindowGeometry& g, const float* image, int oy, const flo
   const int64_t cp = PaddedChannels(channels);
   const float* zeros = packed + (taps + 1) * cp;
   const int iy0 = oy * g.stride_h - g.pad_top;
-  if (kSweepStride) {
-    DepthwiseSweptRow<kTaps == 25 ? 5 : 3, kSweepStride>(g, image, iy0, packed, cp, zeros, out, lo, hi);
+  if (kSweepStride && kTaps == 25) {  // the whole row
+    Depthwise5x5Row<kSweepStride>(g, image, iy0, packed, cp, zeros, out, lo, hi);
     return;
   }
   const float* ptr[kMaxDepthwiseTaps];
@@ -243,7 +300,9 @@ void DepthwiseRow(const WindowGeometry& g, const float* image, int oy, const flo
     setup(ox);
     DepthwiseBorderPixel<kTaps>(ptr, taps, packed, cp, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
   }
-  if (ox_lo < ox_hi) {
+  if (kSweepStride && ox_lo < ox_hi) {  // 3x3: the interior swept, the border columns pixel by pixel
+    Depthwise3x3Interior<kSweepStride>(g, image, iy0, ox_lo, ox_hi, packed, cp, zeros, out, lo, hi);
+  } else if (ox_lo < ox_hi) {
     setup(ox_lo);
     for (int ox = ox_lo; ox < ox_hi; ++ox) {
       DepthwisePixel<kTaps>(ptr, taps, packed, cp, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
