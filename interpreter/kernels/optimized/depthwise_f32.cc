@@ -130,18 +130,25 @@ void Depthwise3x3Sweep(const float* const* rows, const int64_t* steps, int pad_l
   }
 }
 
-// The interior of a 3x3, dilation-1 row: rows outside the input read the zero row without stepping.
-template <int kStride>
-void Depthwise3x3Interior(const WindowGeometry& g, const float* image, int iy0, int ox_lo, int ox_hi,
-                          const float* packed, int64_t cp, const float* zeros, float* out, VecF32 lo, VecF32 hi) {
-  const float* rows[3];
-  int64_t steps[3];
-  for (int ky = 0; ky < 3; ++ky) {
+// The input rows under filter rows 0..k-1 of an output row whose window starts at input row iy0, each with its step
+// per input column: rows outside the input read the zero row without stepping.
+inline void FilterRowInputs(const WindowGeometry& g, const float* image, int iy0, int k, const float* zeros,
+                            const float** rows, int64_t* steps) {
+  for (int ky = 0; ky < k; ++ky) {
     const int iy = iy0 + ky;
     const bool ok = iy >= 0 && iy < g.in_h;
     rows[ky] = ok ? image + static_cast<int64_t>(iy) * g.in_w * g.in_c : zeros;
     steps[ky] = ok ? g.in_c : 0;
   }
+}
+
+// The interior of a 3x3, dilation-1 row.
+template <int kStride>
+void Depthwise3x3Interior(const WindowGeometry& g, const float* image, int iy0, int ox_lo, int ox_hi,
+                          const float* packed, int64_t cp, const float* zeros, float* out, VecF32 lo, VecF32 hi) {
+  const float* rows[3];
+  int64_t steps[3];
+  FilterRowInputs(g, image, iy0, 3, zeros, rows, steps);
   for (int c = 0; c < g.in_c; c += kW) {
     const int lanes = std::min(kW, g.in_c - c);
     if (lanes == kW) {
@@ -231,18 +238,13 @@ void Depthwise5x5Sweep(const float* const* rows, const int64_t* steps, const flo
   }
 }
 
-// One output row of a 5x5, dilation-1 filter: rows outside the input read the zero row without stepping.
+// One output row of a 5x5, dilation-1 filter.
 template <int kStride>
 void Depthwise5x5Row(const WindowGeometry& g, const float* image, int iy0, const float* packed, int64_t cp,
                      const float* zeros, float* out, VecF32 lo, VecF32 hi) {
   const float* rows[5];
   int64_t steps[5];
-  for (int ky = 0; ky < 5; ++ky) {
-    const int iy = iy0 + ky;
-    const bool ok = iy >= 0 && iy < g.in_h;
-    rows[ky] = ok ? image + static_cast<int64_t>(iy) * g.in_w * g.in_c : zeros;
-    steps[ky] = ok ? g.in_c : 0;
-  }
+  FilterRowInputs(g, image, iy0, 5, zeros, rows, steps);
   for (int c = 0; c < g.in_c; c += kW) {
     const int lanes = std::min(kW, g.in_c - c);
     if (lanes == kW) {
