@@ -2,8 +2,9 @@
 
 Full-size ResNet-50 and DenseNet-121 are built from tests/golden/onnx_architectures.py (torchvision's layer
 tables, random weights: latency does not depend on them) and exported with torch, which needs an
-environment with torch (--torch-python, default /work/torchenv/bin/python); the reduced Inception v3 and
-SqueezeNet that the tests ship are timed as they are. Both runtimes get the same input and alternate in
+environment with torch (--torch-python; default this Python when it has torch, pip install 'edgelite[torch]',
+else /work/torchenv/bin/python); the reduced Inception v3 and SqueezeNet that the tests ship are timed as they
+are. Both runtimes get the same input and alternate in
 rounds so that machine noise hits both alike; ratios of medians and of the fastest runs (below 1: edgelite is
 faster; on a shared machine other work only adds time, so the fastest runs are the steadier figure).
 At one thread each invoke is timed by the thread's CPU time (time spent off the core on a busy machine
@@ -115,7 +116,9 @@ def main(argv=None):
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--wall", action="store_true", help="wall-clock time even at one thread")
     parser.add_argument("--workdir", default=os.path.join(tempfile.gettempdir(), "edgelite_onnx_cnn"))
-    parser.add_argument("--torch-python", default="/work/torchenv/bin/python")
+    import importlib.util
+    default_torch = sys.executable if importlib.util.find_spec("torch") else "/work/torchenv/bin/python"
+    parser.add_argument("--torch-python", default=default_torch)
     args = parser.parse_args(argv)
     os.makedirs(args.workdir, exist_ok=True)
     clock = time.thread_time if args.threads == 1 and not args.wall else time.perf_counter
