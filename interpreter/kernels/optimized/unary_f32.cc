@@ -122,25 +122,17 @@ void LeakyRelu(const float* in, float* out, int64_t n, float alpha) { RunBlocks(
 // is the reference's to the bit. Per vector that is eleven instructions with no mask-register traffic (the
 // comparisons' version had 25). x86 with FMA only; elsewhere the reference's expression.
 #if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))
+// Beside vec_f32.h's operations (Broadcast, Load, Store, Add, Fma, and Min/Max, whose lane rule a < b ? a : b,
+// a > b ? a : b is std::min(6.f, c) and std::max(0.f, c) exactly, NaN and -0 included, with the variable first):
+// the product, t - a * b, and the bit operations on the same vectors.
 #if defined(__AVX512F__)
-using VecF = __m512;
 using VecI = __m512i;
-inline VecF SetF(float v) { return _mm512_set1_ps(v); }
+constexpr __mmask16 kAllLanes = 0xFFFF;  // the zero-masked forms are the plain instructions (see vec_f32.h)
 inline VecI SetI(uint32_t v) { return _mm512_set1_epi32(static_cast<int>(v)); }
-inline VecF LoadF(const float* p) { return _mm512_loadu_ps(p); }
-inline void StoreF(float* p, VecF v) { _mm512_storeu_ps(p, v); }
-// max(a, b) is a > b ? a : b and min(a, b) is a < b ? a : b, lane by lane: std::max(0.f, c) and
-// std::min(6.f, c) exactly (NaN and -0 included) with the variable first. The zero-masked forms with a full
-// mask are the plain instructions (GCC 12's unmasked ones trip -Wmaybe-uninitialized, as in vec_f32.h).
-constexpr __mmask16 kAllLanes = 0xFFFF;
-inline VecF MaxF(VecF a, VecF b) { return _mm512_maskz_max_ps(kAllLanes, a, b); }
-inline VecF MinF(VecF a, VecF b) { return _mm512_maskz_min_ps(kAllLanes, a, b); }
-inline VecF MulF(VecF a, VecF b) { return _mm512_mul_ps(a, b); }
-inline VecF AddF(VecF a, VecF b) { return _mm512_add_ps(a, b); }
-inline VecF FmaF(VecF a, VecF b, VecF c) { return _mm512_fmadd_ps(a, b, c); }
-inline VecF FnmaF(VecF a, VecF b, VecF c) { return _mm512_fnmadd_ps(a, b, c); }  // c - a * b
-inline VecI BitsOf(VecF v) { return _mm512_castps_si512(v); }
-inline VecF FloatOf(VecI v) { return _mm512_castsi512_ps(v); }
+inline VecF32 Mul(VecF32 a, VecF32 b) { return {_mm512_mul_ps(a.v, b.v)}; }
+inline VecF32 Fnma(VecF32 a, VecF32 b, VecF32 c) { return {_mm512_fnmadd_ps(a.v, b.v, c.v)}; }  // c - a * b
+inline VecI BitsOf(VecF32 v) { return _mm512_castps_si512(v.v); }
+inline VecF32 FloatOf(VecI v) { return {_mm512_castsi512_ps(v)}; }
 inline VecI AndI(VecI a, VecI b) { return _mm512_and_si512(a, b); }
 inline VecI OrAndI(VecI a, VecI b, VecI c) { return _mm512_ternarylogic_epi32(a, b, c, 0xF8); }  // a | (b & c)
 inline VecI SubI(VecI a, VecI b) { return _mm512_sub_epi32(a, b); }
@@ -151,20 +143,12 @@ inline bool AnyOut(VecI a, VecI hi, VecI b, VecI lo) {
   return (_mm512_cmpgt_epu32_mask(a, hi) | _mm512_cmplt_epu32_mask(b, lo)) != 0;
 }
 #else
-using VecF = __m256;
 using VecI = __m256i;
-inline VecF SetF(float v) { return _mm256_set1_ps(v); }
 inline VecI SetI(uint32_t v) { return _mm256_set1_epi32(static_cast<int>(v)); }
-inline VecF LoadF(const float* p) { return _mm256_loadu_ps(p); }
-inline void StoreF(float* p, VecF v) { _mm256_storeu_ps(p, v); }
-inline VecF MaxF(VecF a, VecF b) { return _mm256_max_ps(a, b); }
-inline VecF MinF(VecF a, VecF b) { return _mm256_min_ps(a, b); }
-inline VecF MulF(VecF a, VecF b) { return _mm256_mul_ps(a, b); }
-inline VecF AddF(VecF a, VecF b) { return _mm256_add_ps(a, b); }
-inline VecF FmaF(VecF a, VecF b, VecF c) { return _mm256_fmadd_ps(a, b, c); }
-inline VecF FnmaF(VecF a, VecF b, VecF c) { return _mm256_fnmadd_ps(a, b, c); }
-inline VecI BitsOf(VecF v) { return _mm256_castps_si256(v); }
-inline VecF FloatOf(VecI v) { return _mm256_castsi256_ps(v); }
+inline VecF32 Mul(VecF32 a, VecF32 b) { return {_mm256_mul_ps(a.v, b.v)}; }
+inline VecF32 Fnma(VecF32 a, VecF32 b, VecF32 c) { return {_mm256_fnmadd_ps(a.v, b.v, c.v)}; }
+inline VecI BitsOf(VecF32 v) { return _mm256_castps_si256(v.v); }
+inline VecF32 FloatOf(VecI v) { return {_mm256_castsi256_ps(v)}; }
 inline VecI AndI(VecI a, VecI b) { return _mm256_and_si256(a, b); }
 inline VecI OrAndI(VecI a, VecI b, VecI c) { return _mm256_or_si256(a, _mm256_and_si256(b, c)); }
 inline VecI SubI(VecI a, VecI b) { return _mm256_sub_epi32(a, b); }
@@ -177,24 +161,23 @@ inline bool AnyOut(VecI a, VecI hi, VecI b, VecI lo) {
   return !_mm256_testz_si256(_mm256_or_si256(over, under), _mm256_or_si256(over, under));
 }
 #endif
-constexpr int64_t kSwishVec = sizeof(VecF) / sizeof(float);
-constexpr int64_t kSwishBlock = 4 * kSwishVec;
+constexpr int64_t kSwishBlock = 4 * kVecWidth;
 constexpr uint32_t kAbsMask = 0x7fffffffu, kSignMask = 0x80000000u;
 constexpr uint32_t kSwishLowest = 0x03800000u;  // 2^-120
 constexpr uint32_t kSwishHighest = 0x7d800000u;  // 2^124
 
 // One block of kSwishBlock values; in and out do not overlap or are the same.
 inline void HardSwishBlock(const float* in, float* out) {
-  const VecF zero = SetF(0.f), three = SetF(3.f), six = SetF(6.f), sixth = SetF(1.f / 6.f);
+  const VecF32 zero = Broadcast(0.f), three = Broadcast(3.f), six = Broadcast(6.f), sixth = Broadcast(1.f / 6.f);
   const VecI abs_mask = SetI(kAbsMask), sign_mask = SetI(kSignMask), one = SetI(1u);
-  VecF x[4], r[4];
+  VecF32 x[4], r[4];
   VecI high = SetI(0u), low_minus_1 = SetI(~0u);  // max |x| bits; min of (|x| bits - 1), 0 wrapping high
 #pragma GCC unroll 4
   for (int j = 0; j < 4; ++j) {
-    x[j] = LoadF(in + j * kSwishVec);
-    const VecF c = MinF(MaxF(AddF(x[j], three), zero), six);
-    const VecF t = MulF(x[j], c), q0 = MulF(t, sixth);
-    const VecF q = FmaF(FnmaF(six, q0, t), sixth, q0);
+    x[j] = Load(in + j * kVecWidth);
+    const VecF32 c = Min(Max(Add(x[j], three), zero), six);
+    const VecF32 t = Mul(x[j], c), q0 = Mul(t, sixth);
+    const VecF32 q = Fma(Fnma(six, q0, t), sixth, q0);
     r[j] = FloatOf(OrAndI(BitsOf(q), BitsOf(t), sign_mask));
     const VecI a = AndI(BitsOf(x[j]), abs_mask);
     high = MaxU(high, a);
@@ -203,14 +186,14 @@ inline void HardSwishBlock(const float* in, float* out) {
   if (AnyOut(high, SetI(kSwishHighest), low_minus_1, SetI(kSwishLowest - 1))) {
 #pragma GCC unroll 4
     for (int j = 0; j < 4; ++j) {
-      alignas(64) float v[kSwishVec];
-      StoreF(v, x[j]);
-      for (int64_t i = 0; i < kSwishVec; ++i) v[i] = v[i] * std::min(6.f, std::max(0.f, v[i] + 3.f)) / 6.f;
-      r[j] = LoadF(v);
+      alignas(64) float v[kVecWidth];
+      Store(v, x[j]);
+      for (int64_t i = 0; i < kVecWidth; ++i) v[i] = HardSwish(v[i]);
+      r[j] = Load(v);
     }
   }
 #pragma GCC unroll 4
-  for (int j = 0; j < 4; ++j) StoreF(out + j * kSwishVec, r[j]);
+  for (int j = 0; j < 4; ++j) Store(out + j * kVecWidth, r[j]);
 }
 
 void HardSwishLoop(const float* in, float* out, int64_t n, float) {
