@@ -81,6 +81,35 @@ inline void DepthwisePixel(const float* const* in, int taps, const float* packed
   }
 }
 
+// One vector of channels of a swept row, the last `lanes` wide when kTail (weights are padded to whole vectors,
+// input and output rows are not).
+template <bool kTail>
+inline VecF32 LoadLanes(const float* p, int lanes) {
+  return kTail ? LoadPartial(p, lanes) : Load(p);
+}
+template <bool kTail>
+inline void StoreClamped(float* p, VecF32 v, int lanes, VecF32 lo, VecF32 hi) {
+  if (kTail) {
+    StorePartial(p, ClampVec(v, lo, hi), lanes);
+  } else {
+    Store(p, ClampVec(v, lo, hi));
+  }
+}
+
+// fn(c, lanes, kTail) for each vector of `channels` channels: whole vectors, then the last partial one with kTail
+// (std::true_type) for the sweeps' tail instantiations.
+template <typename Fn>
+inline void ForEachChannelVector(int channels, Fn fn) {
+  for (int c = 0; c < channels; c += kW) {
+    const int lanes = std::min(kW, channels - c);
+    if (lanes == kW) {
+      fn(c, lanes, std::false_type{});
+    } else {
+      fn(c, lanes, std::true_type{});
+    }
+  }
+}
+
 // Interior pixels [ox_lo, ox_hi) of a 3x3, dilation-1 row with stride kStride, for one vector of
 // channels at c (the last `lanes` wide when kTail): the nine weights stay in registers while the row is
 // swept four output pixels at a time, and each input vector those four share is loaded once. That halves
@@ -94,14 +123,8 @@ void Depthwise3x3Sweep(const float* const* rows, const int64_t* steps, int pad_l
   VecF32 w[9];
   for (int t = 0; t < 9; ++t) w[t] = Load(packed + (t + 1) * cp + c);
   const VecF32 bias = Load(packed + c);
-  auto load = [&](const float* p) { return kTail ? LoadPartial(p, lanes) : Load(p); };
-  auto store = [&](float* p, VecF32 v) {
-    if (kTail) {
-      StorePartial(p, ClampVec(v, lo, hi), lanes);
-    } else {
-      Store(p, ClampVec(v, lo, hi));
-    }
-  };
+  auto load = [&](const float* p) { return LoadLanes<kTail>(p, lanes); };
+  auto store = [&](float* p, VecF32 v) { StoreClamped<kTail>(p, v, lanes, lo, hi); };
   int ox = ox_lo;
   for (; ox + kPixels <= ox_hi; ox += kPixels) {
     const int64_t ix = static_cast<int64_t>(ox) * kStride - pad_left;
@@ -149,16 +172,10 @@ void Depthwise3x3Interior(const WindowGeometry& g, const float* image, int iy0, 
   const float* rows[3];
   int64_t steps[3];
   FilterRowInputs(g, image, iy0, 3, zeros, rows, steps);
-  for (int c = 0; c < g.in_c; c += kW) {
-    const int lanes = std::min(kW, g.in_c - c);
-    if (lanes == kW) {
-      Depthwise3x3Sweep<kStride, false>(rows, steps, g.pad_left, ox_lo, ox_hi, packed, cp, c, lanes, g.in_c, out,
-                                        lo, hi);
-    } else {
-      Depthwise3x3Sweep<kStride, true>(rows, steps, g.pad_left, ox_lo, ox_hi, packed, cp, c, lanes, g.in_c, out,
-                                       lo, hi);
-    }
-  }
+  ForEachChannelVector(g.in_c, [&](int c, int lanes, auto tail) {
+    Depthwise3x3Sweep<kStride, decltype(tail)::value>(rows, steps, g.pad_left, ox_lo, ox_hi, packed, cp, c, lanes,
+                                                      g.in_c, out, lo, hi);
+  });
 }
 
 // One output row of a 5x5, dilation-1 filter with stride kStride, for one vector of channels at c (the last
@@ -177,14 +194,8 @@ void Depthwise5x5Sweep(const float* const* rows, const int64_t* steps, const flo
   constexpr int kColumns = K + kStride * (kPixels - 1);
   const VecF32 bias = Load(packed + c);
   auto weight = [&](int ky, int kx) { return Load(packed + (ky * K + kx + 1) * cp + c); };
-  auto load = [&](const float* p) { return kTail ? LoadPartial(p, lanes) : Load(p); };
-  auto store = [&](float* p, VecF32 v) {
-    if (kTail) {
-      StorePartial(p, ClampVec(v, lo, hi), lanes);
-    } else {
-      Store(p, ClampVec(v, lo, hi));
-    }
-  };
+  auto load = [&](const float* p) { return LoadLanes<kTail>(p, lanes); };
+  auto store = [&](float* p, VecF32 v) { StoreClamped<kTail>(p, v, lanes, lo, hi); };
   // Column x of filter row ky's input row, or the zero row where x is in the padding.
   auto column = [&](int ky, int64_t x) { return x >= 0 && x < in_w ? rows[ky] + x * steps[ky] + c : zeros + c; };
   // Four pixels from ox. Interior groups skip the column tests; each instantiation of this unrolled body is
@@ -245,16 +256,10 @@ void Depthwise5x5Row(const WindowGeometry& g, const float* image, int iy0, const
   const float* rows[5];
   int64_t steps[5];
   FilterRowInputs(g, image, iy0, 5, zeros, rows, steps);
-  for (int c = 0; c < g.in_c; c += kW) {
-    const int lanes = std::min(kW, g.in_c - c);
-    if (lanes == kW) {
-      Depthwise5x5Sweep<kStride, false>(rows, steps, zeros, g.pad_left, g.in_w, g.out_w, packed, cp, c, lanes, g.in_c,
-                                        out, lo, hi);
-    } else {
-      Depthwise5x5Sweep<kStride, true>(rows, steps, zeros, g.pad_left, g.in_w, g.out_w, packed, cp, c, lanes, g.in_c,
-                                       out, lo, hi);
-    }
-  }
+  ForEachChannelVector(g.in_c, [&](int c, int lanes, auto tail) {
+    Depthwise5x5Sweep<kStride, decltype(tail)::value>(rows, steps, zeros, g.pad_left, g.in_w, g.out_w, packed, cp, c,
+                                                      lanes, g.in_c, out, lo, hi);
+  });
 }
 
 // A border pixel (taps set up one by one): out of line, one copy per filter size, so that each row kind does not
