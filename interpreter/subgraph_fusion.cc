@@ -55,6 +55,39 @@ int Compose(int first, int second) {
 
 bool PlainFloat(const Tensor& t) { return t.type == DataType::kFloat32 && t.quant.empty(); }
 
+// Every input of `n` is a plain float tensor (the integer and hybrid rows clamp otherwise).
+bool FloatInputs(const Node& n, const std::deque<Tensor>& tensors) {
+  for (int t : n.inputs)
+    if (t >= 0 && !PlainFloat(tensors[t])) return false;
+  return true;
+}
+
+// Who reads what, for both fusions: per tensor the one plan node reading it (-2: several, or the caller), and
+// whether it is one of the graph's inputs or outputs, which keep their own bytes.
+struct PlanReaders {
+  std::vector<int> reader;
+  std::vector<bool> boundary;
+};
+PlanReaders ReadersOf(const std::vector<int>& plan, const std::vector<Node>& nodes, size_t tensors,
+                      const std::vector<int>& inputs, const std::vector<int>& outputs) {
+  PlanReaders r{std::vector<int>(tensors, -1), std::vector<bool>(tensors, false)};
+  auto read = [&](int t, int node) {
+    if (t >= 0 && t < static_cast<int>(tensors)) r.reader[t] = r.reader[t] == -1 ? node : -2;
+  };
+  for (int n : plan)
+    for (int t : nodes[n].inputs) read(t, n);
+  for (int t : outputs) read(t, -2), r.boundary[t] = true;
+  for (int t : inputs) read(t, -2), r.boundary[t] = true;
+  return r;
+}
+
+// A model tensor whose bytes a fused node may share: plain float, not a graph input or output, a variable or
+// a constant.
+bool Intermediate(const Tensor& x, int t, int num_model_tensors, const std::vector<bool>& boundary) {
+  return t >= 0 && t < num_model_tensors && !boundary[t] && PlainFloat(x) && !x.is_variable &&
+         x.allocation != Allocation::kConstant;
+}
+
 }  // namespace
 
 void Subgraph::PlanFusion() {
@@ -62,30 +95,15 @@ void Subgraph::PlanFusion() {
   alias_of_.assign(tensors_.size(), -1);
   for (Node& n : nodes_) n.fused_activation = -1, n.fused_addend = -1;
   if (options_.preserve_all_tensors) return;  // every intermediate keeps its own values
-  // Per tensor: the one plan node reading it, -2 when several (or the caller) do.
-  std::vector<int> reader(tensors_.size(), -1);
-  auto read = [&](int t, int node) {
-    if (t >= 0 && t < static_cast<int>(reader.size())) reader[t] = reader[t] == -1 ? node : -2;
-  };
-  for (int n : plan_)
-    for (int t : nodes_[n].inputs) read(t, n);
-  std::vector<bool> boundary(tensors_.size(), false);  // the graph's inputs and outputs keep their own bytes
-  for (int t : outputs_) read(t, -2), boundary[t] = true;
-  for (int t : inputs_) read(t, -2), boundary[t] = true;
-  auto intermediate = [&](int t) {
-    const Tensor& x = tensors_[t];
-    return t < num_model_tensors_ && !boundary[t] && PlainFloat(x) && !x.is_variable &&
-           x.allocation != Allocation::kConstant;
-  };
+  const PlanReaders readers = ReadersOf(plan_, nodes_, tensors_.size(), inputs_, outputs_);
+  const std::vector<int>& reader = readers.reader;
+  auto intermediate = [&](int t) { return Intermediate(tensors_[t], t, num_model_tensors_, readers.boundary); };
   for (int p : plan_) {
     Node& producer = nodes_[p];
     const int own = ProducerActivation(producer);
     if (own < 0 || node_delegate(p) || producer.outputs.size() != 1 || CanFold(producer)) continue;
-    bool float_inputs = true;
-    for (int t : producer.inputs)
-      if (t >= 0 && !PlainFloat(tensors_[t])) float_inputs = false;  // the integer and hybrid rows clamp otherwise
     const int t0 = producer.outputs[0];
-    if (!float_inputs || t0 < 0 || !intermediate(t0) || reader[t0] < 0) continue;
+    if (!FloatInputs(producer, tensors_) || t0 < 0 || !intermediate(t0) || reader[t0] < 0) continue;
     Node& activation = nodes_[reader[t0]];
     const int fused = Compose(own, ActivationOfNode(activation));
     if (fused < 0 || node_delegate(activation.index) || activation.inputs.size() != 1 ||
@@ -119,25 +137,22 @@ Status Subgraph::FuseResidualAdds() {
   if (options_.preserve_all_tensors) return Status::Ok();
   const int nodes = static_cast<int>(nodes_.size()), tensors = static_cast<int>(tensors_.size());
   auto runs = [&](int n) { return !folded_[n] && fused_into_[n] < 0 && !prepare_at_eval_[n] && !node_delegate(n); };
-  // Per tensor: the one node reading it (-2: several, or the caller), the node writing it; per node: its step.
-  std::vector<int> reader(tensors, -1), writer(tensors, -1), step(nodes, -1);
+  const PlanReaders readers = ReadersOf(plan_, nodes_, tensors_.size(), inputs_, outputs_);
+  const std::vector<int>& reader = readers.reader;
+  // Per tensor the node writing it; per node its step in the plan.
+  std::vector<int> writer(tensors, -1), step(nodes, -1);
   for (size_t i = 0; i < plan_.size(); ++i) {
     const Node& n = nodes_[plan_[i]];
     step[n.index] = static_cast<int>(i);
-    for (int t : n.inputs)
-      if (t >= 0 && t < tensors) reader[t] = reader[t] == -1 ? n.index : -2;
     for (int t : n.outputs)
       if (t >= 0 && t < tensors) writer[t] = n.index;
   }
-  std::vector<bool> boundary(tensors, false);
-  for (int t : outputs_) boundary[t] = true;
-  for (int t : inputs_) boundary[t] = true;
   auto plain = [&](int t) {
     const Tensor& x = tensors_[t];
     return PlainFloat(x) && !x.is_dynamic && !x.is_variable;
   };
   auto intermediate = [&](int t) {
-    return t >= 0 && t < num_model_tensors_ && !boundary[t] && plain(t) && tensors_[t].allocation != Allocation::kConstant;
+    return Intermediate(tensors_[t], t, num_model_tensors_, readers.boundary) && !tensors_[t].is_dynamic;
   };
   std::vector<bool> aliased(tensors, false);  // a fused activation's output shares its bytes
   for (int home : alias_of_)  // sized at PlanFusion: the temporaries kernels added since alias nothing
@@ -147,9 +162,10 @@ Status Subgraph::FuseResidualAdds() {
     const int p = t0 >= 0 && t0 < tensors ? writer[t0] : -1;
     if (p < 0) return false;
     const Node& conv = nodes_[p];
-    if (conv.builtin_code != schema::BuiltinOperator_CONV_2D || !runs(p) || conv.outputs.size() != 1) return false;
-    for (int t : conv.inputs)
-      if (t >= 0 && !PlainFloat(tensors_[t])) return false;
+    if (conv.builtin_code != schema::BuiltinOperator_CONV_2D || !runs(p) || conv.outputs.size() != 1 ||
+        !FloatInputs(conv, tensors_)) {
+      return false;
+    }
     const int own = conv.fused_activation >= 0 ? conv.fused_activation : ProducerActivation(conv);
     return own == schema::ActivationFunctionType_NONE && intermediate(t0) && !aliased[t0] && reader[t0] >= 0;
   };
