@@ -4,7 +4,6 @@
 // per-tensor filter), uint8, int16x8 and dynamic range (float input, int8 filter) run the integer reference
 // (reference/integer/conv.h), bit-exact with LiteRT's BUILTIN_REF; int8 runs the packed int8 GEMM first
 // (optimized/int8_gemm.h: AMX, AVX-512 VNNI, AVX2), equal to that reference bit for bit.
-#include <algorithm>
 #include <limits>
 
 #include "interpreter/kernels/conv_util.h"
@@ -97,7 +96,7 @@ Status EvalF32Reference(KernelContext& ctx, Node& node, ConvData& d) {
   if (add) {  // the fused ADD after the unclamped convolution, then its activation
     const float* x = ctx.tensor(node.fused_addend)->data_as<float>();
     float* y = output.data_as<float>();
-    for (int64_t i = 0, n = output.num_elements(); i < n; ++i) y[i] = std::min(std::max(y[i] + x[i], r.min), r.max);
+    for (int64_t i = 0, n = output.num_elements(); i < n; ++i) y[i] = reference::ClampToRange(y[i] + x[i], r.min, r.max);
   }
   return Status::Ok();
 }

@@ -43,9 +43,9 @@ inline int PanelWidth(int n, int p) {
 inline int NumPanels(int n) { return (n + kNR - 1) / kNR; }
 
 // One micro-tile: C[MR, nc] = clamp(bias + A[MR, k] * panel[k, NV*W] (+ D[MR, nc] when `d` is not null, D laid
-// out as C)); nc <= NV * W valid columns, and the first `rows` (<= MR) rows stored. Row r of A is `segments` runs of `len` floats, the run of segment s
-// at ptrs[s * kMR + r] (a plain matrix is one segment of k floats per row; a convolution's taps are one
-// segment each, read in place).
+// out as C)); nc <= NV * W valid columns, and the first `rows` (<= MR) rows stored. Row r of A is `segments` runs
+// of `len` floats, the run of segment s at ptrs[s * kMR + r] (a plain matrix is one segment of k floats per row; a
+// convolution's taps are one segment each, read in place).
 template <int MR, int NV>
 void GemmMicroKernel(int segments, int len, const float* const* ptrs, const float* w, float* c, const float* d,
                      int64_t ldc, int nc, int rows, VecF32 lo, VecF32 hi) {

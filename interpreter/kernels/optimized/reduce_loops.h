@@ -136,8 +136,9 @@ void Reduce(const ReducePlan& plan, const T* in, T* out, Finish finish, ThreadPo
             for (int j = 0; j < kLanes; ++j) dst[j0 + j] = finish(lanes[j]);
           }
         }
+        if (j0 == len) continue;
         for (int64_t j = j0; j < len; ++j) acc[j] = Fold::Identity();
-        for (int64_t r = 0; r < plan.red_count && j0 < len; ++r) {
+        for (int64_t r = 0; r < plan.red_count; ++r) {
           const T* src = base + GroupOffset(r, plan.red_size, plan.red_stride);
           for (int64_t j = j0; j < len; ++j) acc[j] = Fold::Combine(acc[j], static_cast<Acc>(src[j]));
         }
