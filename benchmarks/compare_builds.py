@@ -1,7 +1,8 @@
 """Side-by-side latency of two edgelite builds (say main's and a branch's), to check that a build change (flags,
 kernel tables) costs no speed. Each build runs in a worker process of its own (one `edgelite._core` per
 process); the workers take turns, one round of timed invokes each, so that machine noise hits both alike, and
-the result is the ratio of medians (B / A; above 1 is slower). The outputs of the two builds must be equal.
+the result is the ratio of medians (B / A; above 1 is slower) and, steadier where the machine's speed drifts, the
+median over rounds of the ratio within a round ("paired"). The outputs of the two builds must be equal.
 
     python benchmarks/compare_builds.py A_SITE B_SITE [MODEL.tflite ...] [--threads 1] [--rounds 9] [--runs 10]
 
@@ -82,11 +83,16 @@ def compare(sites, model, threads, rounds, runs):
             raise SystemExit(f"both builds load the same module: {workers[0].core}")
         same = workers[0].ask("OUT")["digest"] == workers[1].ask("OUT")["digest"]
         times = [[], []]
+        paired = []  # per round, B's median over A's: the two rounds ran next to each other, under the same drift
         for r in range(rounds):
             order = (0, 1) if r % 2 == 0 else (1, 0)  # neither build always goes first
+            medians = [0.0, 0.0]
             for i in order:
-                times[i] += workers[i].ask(str(runs))["times"]
-        return [float(np.median(t)) * 1e3 for t in times], same
+                t = workers[i].ask(str(runs))["times"]
+                times[i] += t
+                medians[i] = float(np.median(t))
+            paired.append(medians[1] / medians[0])
+        return [float(np.median(t)) * 1e3 for t in times], float(np.median(paired)), same
     finally:
         for w in workers:
             w.close()
@@ -103,10 +109,11 @@ def main(argv=None):
     args = p.parse_args(argv)
     models = args.models or [m for m in DEFAULT_MODELS if os.path.exists(m)]
     print(f"A={args.a_site}  B={args.b_site}  threads={args.threads}  {args.rounds} rounds x {args.runs} runs")
-    print(f"{'model':<32} {'A ms':>8} {'B ms':>8} {'B/A':>6}  outputs")
+    print(f"{'model':<32} {'A ms':>8} {'B ms':>8} {'B/A':>6} {'paired':>6}  outputs")
     for path in models:
-        (a, b), same = compare([args.a_site, args.b_site], path, args.threads, args.rounds, args.runs)
-        print(f"{os.path.basename(path):<32} {a:>8.3f} {b:>8.3f} {b / a:>6.3f}  {'equal' if same else 'DIFFER'}")
+        (a, b), paired, same = compare([args.a_site, args.b_site], path, args.threads, args.rounds, args.runs)
+        print(f"{os.path.basename(path):<32} {a:>8.3f} {b:>8.3f} {b / a:>6.3f} {paired:>6.3f}  "
+              f"{'equal' if same else 'DIFFER'}")
     return 0
 
 

@@ -139,6 +139,24 @@ def test_two_threads(case):
     assert_close(y, conv2d_reference(x, w, b, stride, dilation, padding, "RELU"), depth(w))
 
 
+# 1x1 convolutions that the GEMM cuts into row x panel tiles by thread count: few rows (7x7, 49 rows: six full
+# row tiles and one row), few panels (96 or 160 columns), and a batch-1 product of many panels.
+SPLIT_CASES = [((1, 7, 7, 96), 160), ((1, 14, 14, 40), 96), ((1, 7, 7, 24), 1000), ((1, 1, 1, 64), 300)]
+
+
+@pytest.mark.parametrize("threads", [2, 3, 4, 5])
+@pytest.mark.parametrize("x_shape, out_c", SPLIT_CASES, ids=lambda v: str(v))
+def test_gemm_tiles_by_thread_count(x_shape, out_c, threads):
+    # Each output value is computed once by one tile with the same sums whatever the cut: equal to one thread's.
+    rng = np.random.default_rng(out_c)
+    w_shape = (out_c, 1, 1, x_shape[-1])
+    x, w, b = random(rng, x_shape), random(rng, w_shape), random(rng, (out_c,))
+    outs = [run_single_op("CONV_2D", [x, w, b], options(activation="RELU6"), constant_inputs=(1, 2),
+                          num_threads=t)[0] for t in (1, threads)]
+    np.testing.assert_array_equal(outs[1], outs[0])
+    assert_close(outs[1], conv2d_reference(x, w, b, (1, 1), (1, 1), "SAME", "RELU6"), depth(w))
+
+
 @pytest.mark.parametrize("case", [CASES[0], CASES[11], CASES[23], CASES[29], CASES[30]], ids=case_id)
 def test_runtime_filter_and_bias(case):
     # Filter and bias fed at invoke: packed at every eval instead of once at prepare.
