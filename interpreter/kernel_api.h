@@ -42,8 +42,9 @@ struct Node {
   // The fused activation (schema::ActivationFunctionType) graph fusion gave this node in place of its
   // options' (a following RELU/RELU6/RELU_N1_TO_1 folded in, subgraph_fusion.cc); -1: the options' own.
   int8_t fused_activation = -1;
-  // A tensor graph fusion made this node add to its output before that activation (a residual ADD folded into
-  // the CONV_2D producing one of its inputs, subgraph_fusion.cc); -1: none.
+  // A tensor graph fusion made this node add to its output before that activation (subgraph_fusion.cc): a
+  // residual ADD folded into the CONV_2D producing one of its inputs (a tensor of the output's shape), or an ADD
+  // of a constant folded into the MUL before it (repeating along the leading axes); -1: none.
   int fused_addend = -1;
   // For a node a delegate was asked about and did not take: why (from the delegate, or the core's
   // partition limits), for `edgelite inspect --delegate`. Empty otherwise.

@@ -454,6 +454,7 @@ Status Subgraph::AllocateTensors() {
   }
   DropUnfusable();
   EL_RETURN_IF_ERROR(FuseResidualAdds());
+  EL_RETURN_IF_ERROR(FuseScaleShifts());
   EL_RETURN_IF_ERROR(PlanArena());
   ReleasePackedWeightPages();
   state_ = State::kReady;

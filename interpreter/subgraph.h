@@ -181,6 +181,9 @@ class Subgraph : public KernelContext, public CalledGraph {
   // After DropUnfusable: float residual ADDs become the epilogue of the CONV_2D producing one of their inputs
   // (Node::fused_addend); the convolution prepares again with the ADD's activation.
   Status FuseResidualAdds();
+  // After FuseResidualAdds: a float MUL by a constant whose one reader ADDs a constant repeating along the leading
+  // axes takes that ADD in (Node::fused_addend, the ADD's activation) and prepares again.
+  Status FuseScaleShifts();
   Status ShareAliasedTensors();
   // The tensor whose bytes tensor `t` uses: itself, or the input of the fused activation producing it.
   int HomeTensor(int t) const {

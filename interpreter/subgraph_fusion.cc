@@ -2,10 +2,14 @@
 // fused activation of the float node that produces its input (CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD,
 // SUB, MUL, DIV), whose kernels clamp as they write; the activation node is then skipped at invoke and its output
 // shares its input's arena bytes. Then a float residual ADD (conv output + a tensor of the same shape computed
-// earlier, ResNet's and BlazeFace's blocks) becomes the epilogue of that CONV_2D, with the ADD's activation.
+// earlier, ResNet's and BlazeFace's blocks) becomes the epilogue of that CONV_2D, with the ADD's activation; and
+// a float MUL by a constant followed by an ADD of a constant (a batch normalization that no convolution absorbed:
+// DenseNet's BN + ReLU before each dense layer) becomes one MUL node running both loops over cache-sized chunks.
 // Every node keeps its inputs and outputs as the model has them, so get_ops_details still lists the skipped
 // nodes (with "fused_into") and the producer says what it applies.
 #include "interpreter/subgraph.h"
+
+#include "interpreter/kernels/reference/broadcast.h"
 
 #include "schema/edgelite_generated.h"
 
@@ -86,6 +90,31 @@ PlanReaders ReadersOf(const std::vector<int>& plan, const std::vector<Node>& nod
 bool Intermediate(const Tensor& x, int t, int num_model_tensors, const std::vector<bool>& boundary) {
   return t >= 0 && t < num_model_tensors && !boundary[t] && PlainFloat(x) && !x.is_variable &&
          x.allocation != Allocation::kConstant;
+}
+
+// The fused activation of an ADD that a producer's kernels can apply in its place (a clamp), or -1.
+int AddClamp(const Node& add) {
+  const int activation = add.fused_activation >= 0 ? add.fused_activation : ProducerActivation(add);
+  const bool clamp = activation == schema::ActivationFunctionType_NONE ||
+                     activation == schema::ActivationFunctionType_RELU ||
+                     activation == schema::ActivationFunctionType_RELU6 ||
+                     activation == schema::ActivationFunctionType_RELU_N1_TO_1;
+  return clamp ? activation : -1;
+}
+
+// `producer` (writing t0, the ADD's other input) takes in `add`: it adds `addend` and clamps with the ADD's
+// `activation`; the ADD, and any activation fused into it, become the producer's, and the ADD's output shares t0.
+void TakeAdd(Node& producer, const Node& add, int addend, int activation, int t0, std::vector<int>& fused_into,
+             std::vector<int>& alias_of) {
+  const int p = producer.index, a = add.index, t1 = add.outputs[0];
+  producer.fused_addend = addend;
+  if (activation != schema::ActivationFunctionType_NONE) producer.fused_activation = static_cast<int8_t>(activation);
+  fused_into[a] = p;
+  for (int& f : fused_into)
+    if (f == a) f = p;
+  alias_of[t1] = t0;
+  for (int& h : alias_of)
+    if (h == t1) h = t0;
 }
 
 }  // namespace
@@ -189,25 +218,14 @@ Status Subgraph::FuseResidualAdds() {
         tensors_[t1].dims != tensors_[t0].dims) {
       continue;
     }
-    // The clamps the convolution's kernels apply (GetActivationRange).
-    const int activation = add.fused_activation >= 0 ? add.fused_activation : ProducerActivation(add);
-    if (activation != schema::ActivationFunctionType_NONE && activation != schema::ActivationFunctionType_RELU &&
-        activation != schema::ActivationFunctionType_RELU6 && activation != schema::ActivationFunctionType_RELU_N1_TO_1) {
-      continue;
-    }
+    const int activation = AddClamp(add);  // the clamps the convolution's kernels apply (GetActivationRange)
+    if (activation < 0) continue;
     // The other input must be there when the convolution runs: a constant, a graph input, or written before.
     // Written after it (BlazeFace's pooled and channel-padded shortcut comes after the block's convolutions),
     // the convolution moves to just before the ADD: nothing in between reads its output, and its inputs stay.
     const int home = HomeTensor(x);
     const int w = home < tensors ? writer[home] : -1;
-    conv.fused_addend = x;
-    if (activation != schema::ActivationFunctionType_NONE) conv.fused_activation = static_cast<int8_t>(activation);
-    fused_into_[a] = p;
-    for (int& f : fused_into_)
-      if (f == a) f = p;  // an activation fused into the ADD is the convolution's now
-    alias_of_[t1] = t0;
-    for (int& h : alias_of_)
-      if (h == t1) h = t0;
+    TakeAdd(conv, add, x, activation, t0, fused_into_, alias_of_);
     aliased[t0] = true;
     if (w >= 0 && step[w] > step[p]) {
       plan_.erase(plan_.begin() + step[p]);
@@ -215,6 +233,54 @@ Status Subgraph::FuseResidualAdds() {
       for (size_t i = 0; i < plan_.size(); ++i) step[plan_[i]] = static_cast<int>(i);
     }
     EL_RETURN_IF_ERROR(PrepareNode(conv));  // the ADD's activation range
+  }
+  return Status::Ok();
+}
+
+Status Subgraph::FuseScaleShifts() {
+  if (options_.preserve_all_tensors) return Status::Ok();
+  auto runs = [&](int n) { return !folded_[n] && fused_into_[n] < 0 && !prepare_at_eval_[n] && !node_delegate(n); };
+  const PlanReaders readers = ReadersOf(plan_, nodes_, tensors_.size(), inputs_, outputs_);
+  auto intermediate = [&](int t) {
+    return Intermediate(tensors_[t], t, num_model_tensors_, readers.boundary) && !tensors_[t].is_dynamic;
+  };
+  auto constant = [&](int t) {
+    return t >= 0 && PlainFloat(tensors_[t]) && tensors_[t].allocation == Allocation::kConstant;
+  };
+  std::vector<bool> aliased(tensors_.size(), false);  // a fused node's output already shares its bytes
+  for (int home : alias_of_)
+    if (home >= 0) aliased[home] = true;
+  for (int m : plan_) {
+    Node& mul = nodes_[m];
+    if (mul.builtin_code != schema::BuiltinOperator_MUL || !runs(m) || mul.inputs.size() != 2 ||
+        mul.outputs.size() != 1 || mul.fused_addend >= 0 || !FloatInputs(mul, tensors_) ||
+        !constant(mul.inputs[1])) {
+      continue;
+    }
+    const int own = mul.fused_activation >= 0 ? mul.fused_activation : ProducerActivation(mul);
+    const int t0 = mul.outputs[0];
+    if (own != schema::ActivationFunctionType_NONE || t0 < 0 || !intermediate(t0) || aliased[t0] ||
+        readers.reader[t0] < 0 || tensors_[mul.inputs[0]].dims != tensors_[t0].dims) {
+      continue;
+    }
+    Node& add = nodes_[readers.reader[t0]];
+    const int a = add.index;
+    if (add.builtin_code != schema::BuiltinOperator_ADD || !runs(a) || add.inputs.size() != 2 ||
+        add.outputs.size() != 1 || add.fused_addend >= 0 || add.inputs[0] == add.inputs[1]) {
+      continue;
+    }
+    const int x = add.inputs[0] == t0 ? add.inputs[1] : add.inputs[0], t1 = add.outputs[0];
+    // The shift repeats along the leading axes (one value per channel, or one in all): the MUL's kernel adds it
+    // chunk by chunk.
+    if (!constant(x) || t1 < 0 || !intermediate(t1) || tensors_[t1].dims != tensors_[t0].dims ||
+        reference::TrailingBroadcastSize(tensors_[t0].dims, tensors_[x].dims) <= 0) {
+      continue;
+    }
+    const int activation = AddClamp(add);
+    if (activation < 0) continue;
+    TakeAdd(mul, add, x, activation, t0, fused_into_, alias_of_);
+    aliased[t0] = true;
+    EL_RETURN_IF_ERROR(PrepareNode(mul));  // the shift's loop and the ADD's activation range
   }
   return Status::Ok();
 }

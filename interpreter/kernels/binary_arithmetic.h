@@ -34,6 +34,10 @@ struct BinaryData : VariantChoice<BinaryData> {
   // as 16 values).
   int b_repeats = 1;
   std::vector<unsigned char> repeated_b;
+  // float MUL with an ADD of a constant fused in (Node::fused_addend): the ADD's loop, and the length of the
+  // shift's block (1: a scalar; layout.n: the output's shape; else one value per channel, or per inner block).
+  optimized::BinaryLoop add_loop = nullptr;
+  int64_t shift_inner = 0;
   optimized::QuantizedBinaryLoop quantized_loop = nullptr;  // the same for the quantized rows
   // The quantized rows' multipliers and offsets (the one the chosen row uses).
   reference::integer::AddSubParams add_sub;

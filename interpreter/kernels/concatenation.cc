@@ -3,6 +3,7 @@
 // refuse one). Each input contributes one contiguous slab per outer index, copied with memcpy. Quantized
 // inputs follow LiteRT: int8 needs every input quantized as the output; uint8 inputs quantized otherwise are
 // rescaled (reference/integer/concatenation.h); int16 needs zero points 0 and is copied whatever the scales.
+#include <algorithm>
 #include <cstring>
 #include <type_traits>
 
@@ -55,19 +56,36 @@ void ClampAll(T* p, int64_t begin, int64_t end, const ActivationRange& r) {
   for (int64_t i = begin; i < end; ++i) p[i] = std::min(std::max(p[i], lo), hi);
 }
 
-// Copies output rows [b, e); `copy(i, dst, src, bytes)` moves input i's slab.
+// Copies `bytes` bytes. Runs up to 512 bytes go by inline 64- and 16-byte moves: concatenating channels of NHWC
+// tensors copies one such run per input per pixel (DenseNet-121's dense layers: 32 channels, 128 bytes, from
+// each of up to 25 inputs), where the call to memcpy cost more than the copy (its 62 concatenations took 3.6 ms
+// of 35 ms). Loop distribution is off so that GCC does not turn the loops back into that call.
+__attribute__((optimize("no-tree-loop-distribute-patterns"))) inline void CopyRun(uint8_t* d, const uint8_t* s,
+                                                                                 int64_t bytes) {
+  if (bytes > 512) {
+    std::memcpy(d, s, bytes);
+    return;
+  }
+  int64_t i = 0;
+  for (; i + 64 <= bytes; i += 64) std::memcpy(d + i, s + i, 64);
+  for (; i + 16 <= bytes; i += 16) std::memcpy(d + i, s + i, 16);
+  for (; i + 4 <= bytes; i += 4) std::memcpy(d + i, s + i, 4);
+  for (; i < bytes; ++i) d[i] = s[i];
+}
+
+// Copies output rows [b, e); `copy(i, dst, src, bytes)` moves input i's slab. Input by input, so that each pass
+// reads one contiguous stream and writes one of constant stride.
 template <typename Copy>
 void CopyRows(KernelContext& ctx, const Node& node, const ConcatData& data, uint8_t* dst, int64_t b, int64_t e,
               Copy&& copy) {
   const int n = static_cast<int>(node.inputs.size());
-  for (int64_t o = b; o < e; ++o) {
-    uint8_t* d = dst + o * data.out_row_bytes;
-    for (int i = 0; i < n; ++i) {
-      const int64_t bytes = data.slab_bytes[i];
-      if (bytes == 0) continue;
-      copy(i, d, ctx.input(node, i)->data_as<uint8_t>() + o * bytes, bytes);
-      d += bytes;
-    }
+  int64_t offset = 0;  // bytes of each output row before input i's slab
+  for (int i = 0; i < n; offset += data.slab_bytes[i], ++i) {
+    const int64_t bytes = data.slab_bytes[i];
+    if (bytes == 0) continue;
+    const uint8_t* src = ctx.input(node, i)->data_as<uint8_t>() + b * bytes;
+    uint8_t* d = dst + b * data.out_row_bytes + offset;
+    for (int64_t o = b; o < e; ++o, src += bytes, d += data.out_row_bytes) copy(i, d, src, bytes);
   }
 }
 
@@ -83,7 +101,7 @@ Status Eval(KernelContext& ctx, Node& node, ConcatData& data) {
   const int64_t row = data.out_row_bytes, esize = static_cast<int64_t>(ElementSize(out.type));
   ctx.thread_pool().ParallelFor(data.outer, RowCostOf(data), [&](int64_t b, int64_t e, int) {
     CopyRows(ctx, node, data, out.data_as<uint8_t>(), b, e,
-             [](int, uint8_t* d, const uint8_t* s, int64_t bytes) { std::memcpy(d, s, bytes); });
+             [](int, uint8_t* d, const uint8_t* s, int64_t bytes) { CopyRun(d, s, bytes); });
     if constexpr (!std::is_same_v<T, void>) {
       if (clamp) ClampAll(out.data_as<T>(), b * row / esize, e * row / esize, data.range);
     }
@@ -99,7 +117,7 @@ Status EvalUint8(KernelContext& ctx, Node& node, ConcatData& data) {
                if (data.rescaled[i]) {
                  reference::integer::RescaleUint8(data.rescale[i], s, d, bytes);
                } else {
-                 std::memcpy(d, s, bytes);
+                 CopyRun(d, s, bytes);
                }
              });
   });

@@ -58,8 +58,8 @@ class Profile:
 
 
 def _kernel_text(node) -> str:
-    """The kernel column: "float32 (avx512)", "+ ADD" / "+ RELU" where graph fusion gave the node a residual ADD or
-    an activation to apply, "fused into node 12" for a node that node applies (it takes no time of its own)."""
+    """The kernel column: "float32 (avx512)", "+ ADD" / "+ RELU" where graph fusion gave the node an ADD (a residual
+    one, or a batch normalization's shift) or an activation to apply, "fused into node 12" for a node that node applies (it takes no time of its own)."""
     if node["fused_into"] is not None:
         return f"fused into node {node['fused_into']}"
     text = node["kernel"] or ""
