@@ -37,7 +37,27 @@ void Pool(const WindowGeometry& g, const float* input, float* output, float out_
   ForEachPoolOutputPixel(g, input, output, 1.0 / kW, pool,
                          [&](const float* image, float* out, int y0, int y1, int x0, int x1) {
     const int count = std::max(y1 - y0, 0) * std::max(x1 - x0, 0);
-    for (int c = 0; c < channels; c += kW) {
+    // Blocks of kBlock whole vectors, each its own chain through the window (one chain waits out the max's or
+    // add's latency at every window value: ResNet's and DenseNet's 3x3 max pool over 64 channels ran at half
+    // ONNX Runtime's speed); then single vectors, the last partial. Per lane the same operations in the same
+    // order either way.
+    constexpr int kBlock = 4;
+    int c = 0;
+    for (; c + kBlock * kW <= channels; c += kBlock * kW) {
+      VecF32 acc[kBlock];
+#pragma GCC unroll 4
+      for (int j = 0; j < kBlock; ++j) acc[j] = Op::Init();
+      for (int y = y0; y < y1; ++y) {
+        const float* p = image + (static_cast<int64_t>(y) * g.in_w + x0) * channels + c;
+        for (int x = x0; x < x1; ++x, p += channels) {
+#pragma GCC unroll 4
+          for (int j = 0; j < kBlock; ++j) acc[j] = Op::Step(acc[j], Load(p + j * kW));
+        }
+      }
+#pragma GCC unroll 4
+      for (int j = 0; j < kBlock; ++j) Store(out + c + j * kW, ClampVec(Op::Finish(acc[j], count), lo, hi));
+    }
+    for (; c < channels; c += kW) {
       const int lanes = std::min(kW, channels - c);
       VecF32 acc = Op::Init();
       for (int y = y0; y < y1; ++y) {

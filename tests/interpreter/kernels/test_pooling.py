@@ -33,6 +33,9 @@ CASES = [
     ((1, 3, 3, 5), (5, 5), (1, 1), "SAME"),  # window wider than the input
     ((1, 1, 1, 7), (1, 1), (1, 1), "VALID"),
     ((1, 10, 4, 64), (1, 3), (1, 1), "SAME"),
+    # channels in blocks of four vectors and a tail (AVX-512: 64 + 16 + 5; AVX2: 2 x 32 + 21), ResNet's stem pool
+    ((1, 9, 9, 85), (3, 3), (2, 2), "SAME"),
+    ((1, 11, 11, 64), (3, 3), (2, 2), "VALID"),
 ]
 
 
