@@ -75,6 +75,14 @@ void GemmMicroKernel(int segments, int len, const float* const* ptrs, const floa
       for (int j = 0; j < NV; ++j) acc[r][j] = Fma(x, b[j], acc[r][j]);
     }
   };
+  // One row has NV chains of multiply-adds only, each waiting out the FMA's latency at every k (a 7x7 layer's
+  // 49th row cost what 3.4 rows of a full tile cost; batch-1 FULLY_CONNECTED, MobileNet v3's squeeze-excite
+  // convolutions): there k goes four at a time into four partial sums, added at the end.
+  VecF32 part[MR == 1 ? 3 : 1][NV];
+  if constexpr (MR == 1) {
+#pragma GCC unroll 4
+    for (int j = 0; j < NV; ++j) part[0][j] = part[1][j] = part[2][j] = Zero();
+  }
   for (int seg = 0; seg < segments; ++seg, ptrs += kMR) {
     const float* ar[MR];
 #pragma GCC unroll 16
@@ -82,9 +90,32 @@ void GemmMicroKernel(int segments, int len, const float* const* ptrs, const floa
     if constexpr (LEN > 0) {
 #pragma GCC unroll 32
       for (int kk = 0; kk < LEN; ++kk) step(ar, kk);
+    } else if constexpr (MR == 1) {
+      int kk = 0;
+      for (; kk + 4 <= len; kk += 4) {
+        VecF32 b[4][NV];
+#pragma GCC unroll 4
+        for (int u = 0; u < 4; ++u) {
+#pragma GCC unroll 4
+          for (int j = 0; j < NV; ++j) b[u][j] = Load(w + (u * NV + j) * kW);
+        }
+        w += 4 * NV * kW;
+#pragma GCC unroll 4
+        for (int j = 0; j < NV; ++j) {
+          acc[0][j] = Fma(Broadcast(ar[0][kk]), b[0][j], acc[0][j]);
+          part[0][j] = Fma(Broadcast(ar[0][kk + 1]), b[1][j], part[0][j]);
+          part[1][j] = Fma(Broadcast(ar[0][kk + 2]), b[2][j], part[1][j]);
+          part[2][j] = Fma(Broadcast(ar[0][kk + 3]), b[3][j], part[2][j]);
+        }
+      }
+      for (; kk < len; ++kk) step(ar, kk);
     } else {
       for (int kk = 0; kk < len; ++kk) step(ar, kk);
     }
+  }
+  if constexpr (MR == 1) {
+#pragma GCC unroll 4
+    for (int j = 0; j < NV; ++j) acc[0][j] = Add(Add(acc[0][j], part[0][j]), Add(part[1][j], part[2][j]));
   }
   // The row and column tests on the unrolled loop's constants, without an early exit (see above).
   if (d) {
