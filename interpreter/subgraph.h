@@ -173,7 +173,7 @@ class Subgraph : public KernelContext, public CalledGraph {
   // Graph fusion (subgraph_fusion.cc): PlanFusion, before the nodes prepare, picks the activations their
   // producers can apply; DropUnfusable, after, keeps only those still fusable (not folded, not dynamic);
   // ShareAliasedTensors, after the arena is placed, points each fused activation's output at its input.
-  // After allocate: the file pages of float weights that the optimized CONV_2D, DEPTHWISE_CONV_2D and
+  // After allocate: the file pages of float and int8 weights that the optimized CONV_2D, DEPTHWISE_CONV_2D and
   // FULLY_CONNECTED kernels packed a copy of are dropped from memory (subgraph_memory.cc).
   void ReleasePackedWeightPages();
   void PlanFusion();

@@ -115,9 +115,9 @@ Status Subgraph::ResizeStringTensor(Tensor& tensor, const Dims& dims, size_t byt
   return AllocateOwnedChecked(tensor, dims, bytes);
 }
 
-// The optimized float kernels of these operators read only their packed copy of the filter (and bias) once prepared
-// (PackedWeights), so the file's pages of those constants need not stay resident: MADV_DONTNEED drops them from this
-// process (a private read-only file mapping reads them back from the file if anything touches them again, so it is
+// The optimized float and int8 kernels of these operators read only their packed copy of the filter (and bias)
+// once prepared (PackedWeights), so the file's pages of those constants need not stay resident: MADV_DONTNEED drops
+// them from this process (a private read-only file mapping reads them back from the file if anything touches them again, so it is
 // never wrong, at worst a page fault). Without it the resident set carries every weight twice (measured: MobileNet
 // v2 14 MB over LiteRT's builtin kernels). A copy of the model in memory (model_content) is left alone.
 void Subgraph::ReleasePackedWeightPages() {
@@ -129,14 +129,19 @@ void Subgraph::ReleasePackedWeightPages() {
     if (code != schema::BuiltinOperator_CONV_2D && code != schema::BuiltinOperator_DEPTHWISE_CONV_2D &&
         code != schema::BuiltinOperator_FULLY_CONNECTED)
       continue;
-    if (!node.variant_name || !node.variant_isa || std::strcmp(node.variant_name, "float32") != 0 ||
-        std::strcmp(node.variant_isa, "reference") == 0 || node_delegate(n))
+    if (!node.variant_name || !node.variant_isa || std::strcmp(node.variant_isa, "reference") == 0 || node_delegate(n))
       continue;
+    // The float rows ("float32") and the int8 rows ("int8", "int8 multiplier 1"): filter and bias packed.
+    const bool float_row = std::strcmp(node.variant_name, "float32") == 0;
+    const bool int8_row = std::strncmp(node.variant_name, "int8", 4) == 0;
+    if (!float_row && !int8_row) continue;
     for (size_t i = 1; i < node.inputs.size() && i <= 2; ++i) {
       const int t = node.inputs[i];
       if (t < 0) continue;
       const Tensor& w = tensors_[t];
-      if (w.allocation != Allocation::kConstant || w.type != DataType::kFloat32 || !w.data) continue;
+      const bool packed_type = float_row ? w.type == DataType::kFloat32
+                                         : w.type == (i == 1 ? DataType::kInt8 : DataType::kInt32);
+      if (w.allocation != Allocation::kConstant || !packed_type || !w.data) continue;
       // Whole pages inside the tensor only: its neighbours in the file may still be read in place.
       const uintptr_t begin = (reinterpret_cast<uintptr_t>(w.data) + page - 1) / page * page;
       const uintptr_t end = (reinterpret_cast<uintptr_t>(w.data) + w.RequiredBytes()) / page * page;
