@@ -56,6 +56,9 @@ def test_channel_shuffle_5d_and_6d(num_threads):
 @pytest.mark.parametrize("shape, perm", [
     ((127, 129), (1, 0)),                  # tiles with ragged edges
     ((1, 3, 224, 224), (0, 2, 3, 1)),      # NCHW -> NHWC: 3 rows, no full register block
+    ((2, 4, 37, 5), (0, 2, 3, 1)),         # 4 rows, a batch of 2
+    ((1, 2, 100), (0, 2, 1)),              # 2 rows
+    ((1, 6, 45), (0, 2, 1)),               # 6 rows: fewer than a block, more than the few-row loops
     ((2, 56, 56, 17), (0, 3, 1, 2)),       # NHWC -> NCHW: a batch of matrices
     ((33, 17, 65), (1, 0, 2)),             # innermost axis stays: contiguous rows
     ((9, 10, 11, 12), (2, 0, 1, 3)),       # rows after merging
