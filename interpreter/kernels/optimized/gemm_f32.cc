@@ -46,7 +46,7 @@ inline int NumPanels(int n) { return (n + kNR - 1) / kNR; }
 // out as C)); nc <= NV * W valid columns, and the first `rows` (<= MR) rows stored. Row r of A is `segments` runs
 // of `len` floats, the run of segment s at ptrs[s * kMR + r] (a plain matrix is one segment of k floats per row; a
 // convolution's taps are one segment each, read in place). LEN, when not 0, is `len` known at compile time: a
-// network's first layer reads its 3-channel input by filter rows of 9 floats, too short a loop to run
+// network's first layer reads its 3-channel input by filter rows of 9 or 21 floats, too short a loop to run
 // rolled (unrolled, MobileNet v3-small's 224x224x3 -> 16 layer took 0.10 ms instead of 0.14).
 template <int MR, int NV, int LEN = 0>
 void GemmMicroKernel(int segments, int len, const float* const* ptrs, const float* w, float* c, const float* d,
@@ -157,10 +157,13 @@ using MicroKernelFn = void (*)(int, int, const float* const*, const float*, floa
 // one copy per row count would cost 5 KB per ISA for the last tile of each panel.
 constexpr MicroKernelFn kMicroKernels[2][2] = {{GemmMicroKernel<1, 1>, GemmMicroKernel<1, 2>},
                                                {GemmMicroKernel<kMR, 1>, GemmMicroKernel<kMR, 2>}};
-// A first layer's filter rows, 3x3 over 3 channels (the one-row tile keeps the rolled loop; ResNet-50's 7x7 stem,
-// 21 floats a row, gained 1% from its own copy, not worth 10 KB).
+// A first layer's filter rows: 3x3 over 3 channels, and 7x7 over 3 for two-vector panels (ResNet's and DenseNet's
+// 64-channel stems, SqueezeNet's 24: 101x101x3 -> 24 0.131 -> ~0.11 ms; ResNet-50's 1%). The one-row tile keeps
+// the rolled loop.
 constexpr MicroKernelFn kMicroKernelsLen9[2][2] = {{GemmMicroKernel<1, 1>, GemmMicroKernel<1, 2>},
                                                    {GemmMicroKernel<kMR, 1, 9>, GemmMicroKernel<kMR, 2, 9>}};
+constexpr MicroKernelFn kMicroKernelsLen21[2][2] = {{GemmMicroKernel<1, 1>, GemmMicroKernel<1, 2>},
+                                                    {GemmMicroKernel<kMR, 1>, GemmMicroKernel<kMR, 2, 21>}};
 
 // Rows [row_begin, row_end) x panels [panel_begin, panel_end). With `ptrs` A is indirect (gemm_f32.h's
 // layout, its first tile at row_begin), else the matrix `a`. Out of line: every entry point shares one copy.
@@ -181,7 +184,8 @@ __attribute__((noinline)) void GemmBlock(const GemmShape& s, const float* a, con
       if (!ptrs) {
         for (int r = 0; r < kMR; ++r) rows[r] = a + (row + std::min(r, mr - 1)) * s.lda;
       }
-      const MicroKernelFn* kernels = (len == 9 ? kMicroKernelsLen9 : kMicroKernels)[mr > 1];
+      const MicroKernelFn* kernels =
+          (len == 9 ? kMicroKernelsLen9 : len == 21 ? kMicroKernelsLen21 : kMicroKernels)[mr > 1];
       float* cr = c + row * s.ldc;
       const float* dr = s.addend ? s.addend + row * s.ldc : nullptr;
       for (int p = p0; p < p1; ++p) {

@@ -114,6 +114,9 @@ ROW_CASES = [
     ((1, 14, 17, 3), (4, 3, 3, 3), (2, 3), (2, 2), "SAME"),    # dilation with strides
     ((2, 15, 14, 8), (9, 3, 3, 8), (2, 2), (1, 1), "SAME"),    # tap segments, batch 2
     ((1, 20, 9, 8), (5, 3, 7, 8), (1, 2), (1, 1), "SAME"),     # window wider than most of the row
+    ((1, 19, 17, 3), (32, 3, 3, 3), (2, 2), (1, 1), "SAME"),   # 9-float filter rows, two-vector panels
+    ((1, 23, 21, 3), (24, 7, 7, 3), (2, 2), (1, 1), "SAME"),   # 21-float filter rows (a 7x7 stem), partial panel
+    ((1, 16, 16, 3), (64, 7, 7, 3), (2, 2), (1, 1), "VALID"),  # 21-float rows, two panels
 ]
 
 
