@@ -83,7 +83,9 @@ def test_mul_takes_the_add(activation, shape):
 
 
 @pytest.mark.parametrize("scale_shape, shift_shape", [([1], [20]), ([20], [1]), ([1, 1, 1, 20], [9, 20]),
-                                                      ([7, 9, 20], [7, 9, 20])], ids=str)
+                                                      ([7, 9, 20], [7, 9, 20]),
+                                                      ([7, 1, 20], [20])],  # a scale that broadcasts in the middle
+                         ids=str)
 def test_scales_and_shifts_of_other_shapes(scale_shape, shift_shape):
     shape = [1, 7, 9, 20]
     interp = assert_same_as_unfused(scale_shift(shape, scale_shape, shift_shape), shape)
@@ -129,3 +131,24 @@ def test_not_fused(case):
              "shift per row": lambda: scale_shift(shape, shift_shape=[7, 1, 1])}[case]()
     interp = assert_same_as_unfused(model, shape)
     assert fused_adds(interp)[0] == {}
+
+
+@pytest.mark.parametrize("reference", [False, True])
+def test_resize_prepares_the_fusion_again(reference):
+    # A new batch size: the fusion is planned again with the new shapes, and stays bit for bit the unfused result.
+    shape = [1, 7, 9, 20]
+    model = scale_shift(shape, activation="RELU6")
+    kwargs = {"experimental_op_resolver_type": edgelite.OpResolverType.BUILTIN_REF} if reference else {}
+    outs = []
+    for preserve in (False, True):
+        interp = edgelite.Interpreter(model_content=model, experimental_preserve_all_tensors=preserve, **kwargs)
+        interp.allocate_tensors()
+        interp.resize_tensor_input(0, [3, 7, 9, 20])
+        interp.allocate_tensors()
+        x = np.random.default_rng(4).standard_normal((3, 7, 9, 20)).astype(np.float32)
+        interp.set_tensor(interp.get_input_details()[0]["index"], x)
+        interp.invoke()
+        outs.append(interp.get_tensor(interp.get_output_details()[0]["index"]))
+        if not preserve:
+            assert fused_adds(interp)[0] == {1: 0}
+    np.testing.assert_array_equal(outs[0].view(np.uint32), outs[1].view(np.uint32))
