@@ -184,6 +184,9 @@ class Subgraph : public KernelContext, public CalledGraph {
   // After FuseResidualAdds: a float MUL by a constant whose one reader ADDs a constant repeating along the leading
   // axes takes that ADD in (Node::fused_addend, the ADD's activation) and prepares again.
   Status FuseScaleShifts();
+  // Node n runs at invoke as a node of its own, on the CPU: not folded, not fused into another, not prepared at
+  // eval, not a delegate's (what the fusions after the prepares may rewrite).
+  bool RunsUnfused(int n) const;
   Status ShareAliasedTensors();
   // The tensor whose bytes tensor `t` uses: itself, or the input of the fused activation producing it.
   int HomeTensor(int t) const {

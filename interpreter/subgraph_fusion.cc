@@ -92,6 +92,20 @@ bool Intermediate(const Tensor& x, int t, int num_model_tensors, const std::vect
          x.allocation != Allocation::kConstant;
 }
 
+// An intermediate (above) whose shape is settled at allocate: what the fusions after the prepares may share.
+bool SettledIntermediate(const Tensor& x, int t, int num_model_tensors, const std::vector<bool>& boundary) {
+  return Intermediate(x, t, num_model_tensors, boundary) && !x.is_dynamic;
+}
+
+// Per tensor, whether a fused node's output already shares its bytes. `alias_of` is sized at PlanFusion: the
+// temporaries kernels added since alias nothing.
+std::vector<bool> AliasHomes(const std::vector<int>& alias_of, size_t tensors) {
+  std::vector<bool> aliased(tensors, false);
+  for (int home : alias_of)
+    if (home >= 0) aliased[home] = true;
+  return aliased;
+}
+
 // The fused activation of an ADD that a producer's kernels can apply in its place (a clamp), or -1.
 int AddClamp(const Node& add) {
   const int activation = add.fused_activation >= 0 ? add.fused_activation : ProducerActivation(add);
@@ -162,10 +176,13 @@ void Subgraph::DropUnfusable() {
   }
 }
 
+bool Subgraph::RunsUnfused(int n) const {
+  return !folded_[n] && fused_into_[n] < 0 && !prepare_at_eval_[n] && !node_delegate(n);
+}
+
 Status Subgraph::FuseResidualAdds() {
   if (options_.preserve_all_tensors) return Status::Ok();
   const int nodes = static_cast<int>(nodes_.size()), tensors = static_cast<int>(tensors_.size());
-  auto runs = [&](int n) { return !folded_[n] && fused_into_[n] < 0 && !prepare_at_eval_[n] && !node_delegate(n); };
   const PlanReaders readers = ReadersOf(plan_, nodes_, tensors_.size(), inputs_, outputs_);
   const std::vector<int>& reader = readers.reader;
   // Per tensor the node writing it; per node its step in the plan.
@@ -180,18 +197,14 @@ Status Subgraph::FuseResidualAdds() {
     const Tensor& x = tensors_[t];
     return PlainFloat(x) && !x.is_dynamic && !x.is_variable;
   };
-  auto intermediate = [&](int t) {
-    return Intermediate(tensors_[t], t, num_model_tensors_, readers.boundary) && !tensors_[t].is_dynamic;
-  };
-  std::vector<bool> aliased(tensors, false);  // a fused activation's output shares its bytes
-  for (int home : alias_of_)  // sized at PlanFusion: the temporaries kernels added since alias nothing
-    if (home >= 0) aliased[home] = true;
+  auto intermediate = [&](int t) { return SettledIntermediate(tensors_[t], t, num_model_tensors_, readers.boundary); };
+  std::vector<bool> aliased = AliasHomes(alias_of_, tensors_.size());
   // A CONV_2D that can take an ADD of its output: float, no activation of its own, the ADD its one reader.
   auto fusable_conv = [&](int t0) {
     const int p = t0 >= 0 && t0 < tensors ? writer[t0] : -1;
     if (p < 0) return false;
     const Node& conv = nodes_[p];
-    if (conv.builtin_code != schema::BuiltinOperator_CONV_2D || !runs(p) || conv.outputs.size() != 1 ||
+    if (conv.builtin_code != schema::BuiltinOperator_CONV_2D || !RunsUnfused(p) || conv.outputs.size() != 1 ||
         !FloatInputs(conv, tensors_)) {
       return false;
     }
@@ -201,7 +214,7 @@ Status Subgraph::FuseResidualAdds() {
   const std::vector<int> order = plan_;  // plan_ may change below
   for (int a : order) {
     Node& add = nodes_[a];
-    if (add.builtin_code != schema::BuiltinOperator_ADD || !runs(a) || add.inputs.size() != 2 ||
+    if (add.builtin_code != schema::BuiltinOperator_ADD || !RunsUnfused(a) || add.inputs.size() != 2 ||
         add.outputs.size() != 1 || add.inputs[0] == add.inputs[1]) {
       continue;
     }
@@ -239,20 +252,15 @@ Status Subgraph::FuseResidualAdds() {
 
 Status Subgraph::FuseScaleShifts() {
   if (options_.preserve_all_tensors) return Status::Ok();
-  auto runs = [&](int n) { return !folded_[n] && fused_into_[n] < 0 && !prepare_at_eval_[n] && !node_delegate(n); };
   const PlanReaders readers = ReadersOf(plan_, nodes_, tensors_.size(), inputs_, outputs_);
-  auto intermediate = [&](int t) {
-    return Intermediate(tensors_[t], t, num_model_tensors_, readers.boundary) && !tensors_[t].is_dynamic;
-  };
+  auto intermediate = [&](int t) { return SettledIntermediate(tensors_[t], t, num_model_tensors_, readers.boundary); };
   auto constant = [&](int t) {
     return t >= 0 && PlainFloat(tensors_[t]) && tensors_[t].allocation == Allocation::kConstant;
   };
-  std::vector<bool> aliased(tensors_.size(), false);  // a fused node's output already shares its bytes
-  for (int home : alias_of_)
-    if (home >= 0) aliased[home] = true;
+  std::vector<bool> aliased = AliasHomes(alias_of_, tensors_.size());
   for (int m : plan_) {
     Node& mul = nodes_[m];
-    if (mul.builtin_code != schema::BuiltinOperator_MUL || !runs(m) || mul.inputs.size() != 2 ||
+    if (mul.builtin_code != schema::BuiltinOperator_MUL || !RunsUnfused(m) || mul.inputs.size() != 2 ||
         mul.outputs.size() != 1 || mul.fused_addend >= 0 || !FloatInputs(mul, tensors_) ||
         !constant(mul.inputs[1])) {
       continue;
@@ -265,7 +273,7 @@ Status Subgraph::FuseScaleShifts() {
     }
     Node& add = nodes_[readers.reader[t0]];
     const int a = add.index;
-    if (add.builtin_code != schema::BuiltinOperator_ADD || !runs(a) || add.inputs.size() != 2 ||
+    if (add.builtin_code != schema::BuiltinOperator_ADD || !RunsUnfused(a) || add.inputs.size() != 2 ||
         add.outputs.size() != 1 || add.fused_addend >= 0 || add.inputs[0] == add.inputs[1]) {
       continue;
     }

@@ -117,9 +117,10 @@ Status Subgraph::ResizeStringTensor(Tensor& tensor, const Dims& dims, size_t byt
 
 // The optimized float and int8 kernels of these operators read only their packed copy of the filter (and bias)
 // once prepared (PackedWeights), so the file's pages of those constants need not stay resident: MADV_DONTNEED drops
-// them from this process (a private read-only file mapping reads them back from the file if anything touches them again, so it is
-// never wrong, at worst a page fault). Without it the resident set carries every weight twice (measured: MobileNet
-// v2 14 MB over LiteRT's builtin kernels). A copy of the model in memory (model_content) is left alone.
+// them from this process (a private read-only file mapping reads them back from the file if anything touches them
+// again, so it is never wrong, at worst a page fault). Without it the resident set carries every weight twice
+// (measured: MobileNet v2 14 MB over LiteRT's builtin kernels). A copy of the model in memory (model_content) is
+// left alone.
 void Subgraph::ReleasePackedWeightPages() {
   if (!constants_file_mapped_) return;
   const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
@@ -129,7 +130,8 @@ void Subgraph::ReleasePackedWeightPages() {
     if (code != schema::BuiltinOperator_CONV_2D && code != schema::BuiltinOperator_DEPTHWISE_CONV_2D &&
         code != schema::BuiltinOperator_FULLY_CONNECTED)
       continue;
-    if (!node.variant_name || !node.variant_isa || std::strcmp(node.variant_isa, "reference") == 0 || node_delegate(n))
+    if (!node.variant_name || !node.variant_isa || std::strcmp(node.variant_isa, "reference") == 0 ||
+        node_delegate(n))
       continue;
     // The float rows ("float32") and the int8 rows ("int8", "int8 multiplier 1"): filter and bias packed.
     const bool float_row = std::strcmp(node.variant_name, "float32") == 0;

@@ -108,12 +108,17 @@ Status PrepareClamp(KernelContext& ctx, Node& node, BinaryData& d) {
   return GetActivationRange(ctx, node, d.activation, &d.range);
 }
 
-// out[i] = clamp(out[i] + shift[i % inner]) over out[begin, end), begin a multiple of inner: the fused ADD's loop
-// for the reference twin, the ADD's expression.
-void AddShiftReference(const BinaryData& d, const float* shift, float* out, int64_t begin, int64_t end) {
-  for (int64_t i = begin; i < end; ++i) {
-    out[i] = reference::ClampBinary(reference::ApplyBinary<BinaryOp::kAdd>(out[i], shift[(i - begin) % d.shift_inner]),
-                                    d.range.min, d.range.max);
+// A float MUL with an ADD fused in, through the broadcast loop: the product unclamped, then out[i] =
+// clamp(out[i] + shift[i % inner]) with the ADD's expression and clamp. The reference twin's form, and the
+// optimized rows' for inputs that do not line up simply.
+void RunBroadcastMulThenShift(KernelContext& ctx, const Node& node, const BinaryData& d, const Tensor& a,
+                              const Tensor& b, Tensor& out) {
+  RunBroadcast<BinaryOp::kMul, float>(ctx, d, a, b, out, ActivationRange());
+  const float* shift = ctx.tensor(node.fused_addend)->data_as<float>();
+  float* po = out.data_as<float>();
+  for (int64_t i = 0; i < d.layout.n; ++i) {
+    po[i] = reference::ClampBinary(reference::ApplyBinary<BinaryOp::kAdd>(po[i], shift[i % d.shift_inner]),
+                                   d.range.min, d.range.max);
   }
 }
 
@@ -123,9 +128,8 @@ Status EvalReference(KernelContext& ctx, Node& node, BinaryData& d) {
   EL_RETURN_IF_ERROR(CheckIntegerOperands<T>(ctx, node, kOp, b));
   Tensor& out = *ctx.output(node, 0);
   if constexpr (kOp == BinaryOp::kMul && std::is_same_v<T, float>) {
-    if (node.fused_addend >= 0) {  // the product unclamped, then the ADD's sum and clamp
-      RunBroadcast<kOp, T>(ctx, d, *ctx.input(node, 0), b, out, ActivationRange());
-      AddShiftReference(d, ctx.tensor(node.fused_addend)->data_as<float>(), out.data_as<float>(), 0, d.layout.n);
+    if (node.fused_addend >= 0) {
+      RunBroadcastMulThenShift(ctx, node, d, *ctx.input(node, 0), b, out);
       return Status::Ok();
     }
   }
@@ -278,13 +282,11 @@ Status EvalOptimized(KernelContext& ctx, Node& node, BinaryData& d) {
   EL_RETURN_IF_ERROR(CheckIntegerOperands<T>(ctx, node, kOp, b));
   if constexpr (kOp == BinaryOp::kMul && std::is_same_v<T, float>) {
     if (node.fused_addend >= 0) {
-      const float* shift = ctx.tensor(node.fused_addend)->data_as<float>();
       if (d.simple_layout) {
-        RunScaleShift(ctx, d, a.data_as<float>(), static_cast<const float*>(LoopB(d, b.data)), shift,
-                      out.data_as<float>());
+        RunScaleShift(ctx, d, a.data_as<float>(), static_cast<const float*>(LoopB(d, b.data)),
+                      ctx.tensor(node.fused_addend)->data_as<float>(), out.data_as<float>());
       } else {
-        RunBroadcast<kOp, T>(ctx, d, a, b, out, ActivationRange());
-        AddShiftReference(d, shift, out.data_as<float>(), 0, d.layout.n);
+        RunBroadcastMulThenShift(ctx, node, d, a, b, out);
       }
       return Status::Ok();
     }
