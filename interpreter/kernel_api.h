@@ -46,6 +46,9 @@ struct Node {
   // residual ADD folded into the CONV_2D producing one of its inputs (a tensor of the output's shape), or an ADD
   // of a constant folded into the MUL before it (repeating along the leading axes); -1: none.
   int fused_addend = -1;
+  // Graph fusion made this float CONV_2D or DEPTHWISE_CONV_2D apply the HARD_SWISH reading its output, after the
+  // clamp, tile by tile while the tile is in cache (subgraph_fusion.cc; MobileNet v3's 19): same bits as the node.
+  bool fused_hard_swish = false;
   // For a node a delegate was asked about and did not take: why (from the delegate, or the core's
   // partition limits), for `edgelite inspect --delegate`. Empty otherwise.
   std::string delegate_note;

@@ -453,6 +453,7 @@ Status Subgraph::AllocateTensors() {
     if (CanFold(node)) EL_RETURN_IF_ERROR(FoldNode(node));
   }
   DropUnfusable();
+  FuseHardSwishes();
   EL_RETURN_IF_ERROR(FuseResidualAdds());
   EL_RETURN_IF_ERROR(FuseScaleShifts());
   EL_RETURN_IF_ERROR(PlanArena());

@@ -178,7 +178,10 @@ class Subgraph : public KernelContext, public CalledGraph {
   void ReleasePackedWeightPages();
   void PlanFusion();
   void DropUnfusable();
-  // After DropUnfusable: float residual ADDs become the epilogue of the CONV_2D producing one of their inputs
+  // After DropUnfusable: a float HARD_SWISH whose input only it reads becomes the epilogue of the float CONV_2D or
+  // DEPTHWISE_CONV_2D writing it (Node::fused_hard_swish, read at eval: no prepare again).
+  void FuseHardSwishes();
+  // After FuseHardSwishes: float residual ADDs become the epilogue of the CONV_2D producing one of their inputs
   // (Node::fused_addend); the convolution prepares again with the ADD's activation.
   Status FuseResidualAdds();
   // After FuseResidualAdds: a float MUL by a constant whose one reader ADDs a constant repeating along the leading

@@ -5,9 +5,13 @@
 // earlier, ResNet's and BlazeFace's blocks) becomes the epilogue of that CONV_2D, with the ADD's activation; and
 // a float MUL by a constant followed by an ADD of a constant (a batch normalization that no convolution absorbed:
 // DenseNet's BN + ReLU before each dense layer) becomes one MUL node running both loops over cache-sized chunks.
+// A float HARD_SWISH whose input only it reads becomes the epilogue of the CONV_2D or DEPTHWISE_CONV_2D writing
+// that input (MobileNet v3), applied to each output tile while it is in cache.
 // Every node keeps its inputs and outputs as the model has them, so get_ops_details still lists the skipped
 // nodes (with "fused_into") and the producer says what it applies.
 #include "interpreter/subgraph.h"
+
+#include <string>
 
 #include "interpreter/kernels/reference/broadcast.h"
 
@@ -136,7 +140,7 @@ void TakeAdd(Node& producer, const Node& add, int addend, int activation, int t0
 void Subgraph::PlanFusion() {
   fused_into_.assign(nodes_.size(), -1);
   alias_of_.assign(tensors_.size(), -1);
-  for (Node& n : nodes_) n.fused_activation = -1, n.fused_addend = -1;
+  for (Node& n : nodes_) n.fused_activation = -1, n.fused_addend = -1, n.fused_hard_swish = false;
   if (options_.preserve_all_tensors) return;  // every intermediate keeps its own values
   const PlanReaders readers = ReadersOf(plan_, nodes_, tensors_.size(), inputs_, outputs_);
   const std::vector<int>& reader = readers.reader;
@@ -180,6 +184,41 @@ bool Subgraph::RunsUnfused(int n) const {
   return !folded_[n] && fused_into_[n] < 0 && !prepare_at_eval_[n] && !node_delegate(n);
 }
 
+void Subgraph::FuseHardSwishes() {
+  if (options_.preserve_all_tensors) return;
+  const PlanReaders readers = ReadersOf(plan_, nodes_, tensors_.size(), inputs_, outputs_);
+  auto intermediate = [&](int t) { return SettledIntermediate(tensors_[t], t, num_model_tensors_, readers.boundary); };
+  const std::vector<bool> aliased = AliasHomes(alias_of_, tensors_.size());
+  std::vector<int> writer(tensors_.size(), -1);
+  for (int n : plan_)
+    for (int t : nodes_[n].outputs)
+      if (t >= 0 && t < static_cast<int>(writer.size())) writer[t] = n;
+  for (int h : plan_) {
+    const Node& swish = nodes_[h];
+    if (swish.builtin_code != schema::BuiltinOperator_HARD_SWISH || !RunsUnfused(h) || swish.inputs.size() != 1 ||
+        swish.outputs.size() != 1) {
+      continue;
+    }
+    const int t0 = swish.inputs[0], t1 = swish.outputs[0];
+    if (t0 < 0 || t1 < 0 || !intermediate(t0) || !intermediate(t1) || aliased[t0] || readers.reader[t0] != h ||
+        writer[t0] < 0 || tensors_[t1].dims != tensors_[t0].dims) {
+      continue;
+    }
+    // The producer's float rows (optimized and reference) apply it; its own activation stays first, as in the graph.
+    Node& producer = nodes_[writer[t0]];
+    const bool conv = producer.builtin_code == schema::BuiltinOperator_CONV_2D ||
+                      producer.builtin_code == schema::BuiltinOperator_DEPTHWISE_CONV_2D;
+    const bool float_row = producer.variant_name && std::string(producer.variant_name) == "float32";
+    if (!conv || !float_row || !RunsUnfused(producer.index) || producer.outputs.size() != 1 ||
+        producer.fused_addend >= 0 || !FloatInputs(producer, tensors_)) {
+      continue;
+    }
+    producer.fused_hard_swish = true;
+    fused_into_[h] = producer.index;
+    alias_of_[t1] = t0;
+  }
+}
+
 Status Subgraph::FuseResidualAdds() {
   if (options_.preserve_all_tensors) return Status::Ok();
   const int nodes = static_cast<int>(nodes_.size()), tensors = static_cast<int>(tensors_.size());
@@ -205,7 +244,7 @@ Status Subgraph::FuseResidualAdds() {
     if (p < 0) return false;
     const Node& conv = nodes_[p];
     if (conv.builtin_code != schema::BuiltinOperator_CONV_2D || !RunsUnfused(p) || conv.outputs.size() != 1 ||
-        !FloatInputs(conv, tensors_)) {
+        conv.fused_hard_swish || !FloatInputs(conv, tensors_)) {
       return false;
     }
     const int own = conv.fused_activation >= 0 ? conv.fused_activation : ProducerActivation(conv);

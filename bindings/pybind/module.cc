@@ -354,6 +354,7 @@ class CoreInterpreter {
                                         static_cast<schema::ActivationFunctionType>(node.fused_activation))));
       // The tensor a fused residual ADD adds to this node's output (before that activation).
       d["fused_addend"] = node.fused_addend < 0 ? py::object(py::none()) : py::object(py::int_(node.fused_addend));
+      d["fused_hard_swish"] = node.fused_hard_swish;  // a fused HARD_SWISH node's, after that activation
       d["delegate"] = node.delegate_name.empty() ? py::object(py::none()) : py::object(py::str(node.delegate_name));
       d["delegate_note"] = node.delegate_note.empty() ? py::object(py::none()) : py::object(ModelText(node.delegate_note));
       // The implementation prepare chose (kernels/kernel_variant.h): "float32 (avx512)"; None before.

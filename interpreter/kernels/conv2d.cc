@@ -13,6 +13,7 @@
 #include "interpreter/kernels/optimized/int8_gemm.h"
 #include "interpreter/kernels/packed_weights.h"
 #include "interpreter/kernels/quantized_filter.h"
+#include "interpreter/kernels/reference/activations.h"
 #include "interpreter/kernels/reference/conv.h"
 #include "interpreter/kernels/reference/integer/conv.h"
 #include "interpreter/thread_pool.h"
@@ -80,7 +81,7 @@ Status EvalF32(KernelContext& ctx, Node& node, ConvData& d) {
   const ActivationRange& r = d.options.range;
   const float* addend = node.fused_addend >= 0 ? ctx.tensor(node.fused_addend)->data_as<float>() : nullptr;
   d.kernels->run(d.geometry, d.layout, input.data_as<float>(), packed, addend, output.data_as<float>(), scratch, r.min,
-                 r.max, ctx.thread_pool());
+                 r.max, node.fused_hard_swish, ctx.thread_pool());
   return Status::Ok();
 }
 
@@ -97,6 +98,9 @@ Status EvalF32Reference(KernelContext& ctx, Node& node, ConvData& d) {
     const float* x = ctx.tensor(node.fused_addend)->data_as<float>();
     float* y = output.data_as<float>();
     for (int64_t i = 0, n = output.num_elements(); i < n; ++i) y[i] = reference::ClampToRange(y[i] + x[i], r.min, r.max);
+  }
+  if (node.fused_hard_swish) {  // the fused HARD_SWISH node, after the clamp
+    reference::Map(output.data_as<float>(), output.data_as<float>(), output.num_elements(), reference::HardSwish);
   }
   return Status::Ok();
 }

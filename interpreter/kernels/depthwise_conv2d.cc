@@ -13,6 +13,7 @@
 #include "interpreter/kernels/optimized/int8_depthwise.h"
 #include "interpreter/kernels/packed_weights.h"
 #include "interpreter/kernels/quantized_filter.h"
+#include "interpreter/kernels/reference/activations.h"
 #include "interpreter/kernels/reference/depthwise_conv.h"
 #include "interpreter/kernels/reference/integer/depthwise_conv.h"
 #include "interpreter/thread_pool.h"
@@ -79,7 +80,8 @@ Status EvalF32(KernelContext& ctx, Node& node, DepthwiseData& d) {
   const ActivationRange& r = d.options.range;
   const float* input = ctx.input(node, 0)->data_as<float>();
   if (g.out_c == g.in_c) {
-    d.kernels->run(g, input, packed, ctx.output(node, 0)->data_as<float>(), r.min, r.max, ctx.thread_pool());
+    d.kernels->run(g, input, packed, ctx.output(node, 0)->data_as<float>(), r.min, r.max, node.fused_hard_swish,
+                   ctx.thread_pool());
     return Status::Ok();
   }
   float* expanded = ctx.tensor(d.expanded_input)->data_as<float>();
@@ -88,7 +90,7 @@ Status EvalF32(KernelContext& ctx, Node& node, DepthwiseData& d) {
   reference::WindowGeometry channels_expanded = g;
   channels_expanded.in_c = g.out_c;
   d.kernels->run(channels_expanded, expanded, packed, ctx.output(node, 0)->data_as<float>(), r.min, r.max,
-                 ctx.thread_pool());
+                 node.fused_hard_swish, ctx.thread_pool());
   return Status::Ok();
 }
 
@@ -98,6 +100,10 @@ Status EvalF32Reference(KernelContext& ctx, Node& node, DepthwiseData& d) {
   reference::DepthwiseConv2D(d.geometry, ctx.input(node, 0)->data_as<float>(), ctx.input(node, 1)->data_as<float>(),
                              bias ? bias->data_as<float>() : nullptr, ctx.output(node, 0)->data_as<float>(), r.min,
                              r.max);
+  if (node.fused_hard_swish) {  // the fused HARD_SWISH node, after the clamp
+    float* y = ctx.output(node, 0)->data_as<float>();
+    reference::Map(y, y, ctx.output(node, 0)->num_elements(), reference::HardSwish);
+  }
   return Status::Ok();
 }
 

@@ -144,7 +144,7 @@ void CheckDepthwiseF32(Isa isa, edgelite::ThreadPool& pool) {
           kern->pack(filter.data(), bias.data(), c, taps, packed.as<float>());
           const size_t out_n = static_cast<size_t>(g.batch) * g.out_h * g.out_w * c;
           std::vector<float> got(out_n, NAN), want(out_n);
-          kern->run(g, in.data(), packed.as<float>(), got.data(), -1.5f, 1.5f, pool);
+          kern->run(g, in.data(), packed.as<float>(), got.data(), -1.5f, 1.5f, /*hard_swish=*/false, pool);
           ref::DepthwiseConv2D(g, in.data(), filter.data(), bias.data(), want.data(), -1.5f, 1.5f);
           bool ok = true;
           for (size_t i = 0; i < out_n; ++i) ok = ok && std::fabs(got[i] - want[i]) <= 1e-5f * (taps + 1);

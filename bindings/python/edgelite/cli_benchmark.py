@@ -58,14 +58,17 @@ class Profile:
 
 
 def _kernel_text(node) -> str:
-    """The kernel column: "float32 (avx512)", "+ ADD" / "+ RELU" where graph fusion gave the node an ADD (a residual
-    one, or a batch normalization's shift) or an activation to apply, "fused into node 12" for a node that node applies (it takes no time of its own)."""
+    """The kernel column: "float32 (avx512)", "+ ADD" / "+ RELU" / "+ HARD_SWISH" where graph fusion gave the node
+    an ADD (a residual one, or a batch normalization's shift) or an activation to apply, "fused into node 12" for a
+    node that node applies (it takes no time of its own)."""
     if node["fused_into"] is not None:
         return f"fused into node {node['fused_into']}"
     text = node["kernel"] or ""
     if node.get("fused_addend") is not None:
         text += " + ADD"
-    return f"{text} + {node['fused_activation']}" if node["fused_activation"] else text
+    if node["fused_activation"]:
+        text += f" + {node['fused_activation']}"
+    return f"{text} + HARD_SWISH" if node.get("fused_hard_swish") else text
 
 
 def profile_interpreter(interp, runs: int) -> Profile:

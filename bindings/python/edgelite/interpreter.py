@@ -413,7 +413,8 @@ class Interpreter:
                 "version": n["version"], "kernel": n["kernel"], "delegated": n["delegated"],
                 "delegate": n["delegate"], "delegate_note": n["delegate_note"], "folded": n["folded"],
                 "fused_into": n["fused_into"], "fused_activation": n["fused_activation"],
-                "fused_addend": n["fused_addend"], "plan_position": n["plan_position"]}
+                "fused_addend": n["fused_addend"], "fused_hard_swish": n["fused_hard_swish"],
+                "plan_position": n["plan_position"]}
 
     def _get_ops_details(self, subgraph_index: int = 0) -> List[Dict[str, Any]]:
         """`_get_op_details` of every node, by node index (as LiteRT: nodes a delegate took over included)."""

@@ -170,13 +170,15 @@ void PackConvWeights(const ConvGemmLayout& l, const float* filter, const float* 
 }
 
 void ConvF32(const WindowGeometry& g, const ConvGemmLayout& l, const float* input, const float* packed,
-             const float* addend, float* output, float* scratch, float out_min, float out_max, ThreadPool& pool) {
+             const float* addend, float* output, float* scratch, float out_min, float out_max, bool hard_swish,
+             ThreadPool& pool) {
   const int64_t m = NumOutputPixels(g);
   if (m == 0) return;
   const size_t per_group = kGemmF32.packed_size(l.n, l.k);
   if (l.direct) {
     const int filter_in_c = g.in_c / l.groups;
     GemmShape s{static_cast<int>(m), l.n, l.k, g.in_c, g.out_c, out_min, out_max};
+    s.hard_swish = hard_swish;
     for (int grp = 0; grp < l.groups; ++grp) {
       s.addend = addend ? addend + grp * l.n : nullptr;
       kGemmF32.gemm(s, input + grp * filter_in_c, packed + grp * per_group, output + grp * l.n, pool);
@@ -201,6 +203,7 @@ void ConvF32(const WindowGeometry& g, const ConvGemmLayout& l, const float* inpu
       for (int grp = 0; grp < l.groups; ++grp) {
         BuildSegmentPointers(g, l, grp, input, zeros, spill, row, rows, tile, ptrs);
         GemmShape s{rows, l.n, l.k, 0, g.out_c, out_min, out_max};
+        s.hard_swish = hard_swish;
         if (addend) s.addend = addend + row * g.out_c + grp * l.n;
         kGemmF32.indirect(s, l.segments, ptrs, packed + grp * per_group, output + row * g.out_c + grp * l.n);
       }

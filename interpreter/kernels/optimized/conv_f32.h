@@ -43,9 +43,11 @@ struct ConvF32Kernels {
   // Packs an OHWI filter (and optional bias) for every group into layout.packed_floats floats.
   void (*pack)(const ConvGemmLayout& layout, const float* filter, const float* bias, float* packed);
   // scratch needs layout.scratch_floats floats (none when direct). `addend`, when not null, is added to the
-  // output before the clamp (a fused residual ADD, laid out as the output).
+  // output before the clamp (a fused residual ADD, laid out as the output); `hard_swish` applies HARD_SWISH after
+  // it (a fused HARD_SWISH node).
   void (*run)(const WindowGeometry& g, const ConvGemmLayout& layout, const float* input, const float* packed,
-              const float* addend, float* output, float* scratch, float out_min, float out_max, ThreadPool& pool);
+              const float* addend, float* output, float* scratch, float out_min, float out_max, bool hard_swish,
+              ThreadPool& pool);
 };
 
 EL_DECLARE_PER_VECTOR_ISA(ConvF32Kernels, kConvF32)

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <type_traits>
 
+#include "interpreter/kernels/optimized/unary_f32.h"
 #include "interpreter/kernels/optimized/vec_f32.h"
 #include "interpreter/thread_pool.h"
 
@@ -336,7 +337,7 @@ void PackDepthwiseWeights(const float* filter, const float* bias, int channels, 
 }
 
 void DepthwiseConvF32(const WindowGeometry& g, const float* input, const float* packed, float* output,
-                      float out_min, float out_max, ThreadPool& pool) {
+                      float out_min, float out_max, bool hard_swish, ThreadPool& pool) {
   const int taps = g.filter_h * g.filter_w;
   // Square 3x3 and 5x5 filters, dilation 1, the same stride 1 or 2 both ways: swept interiors.
   const bool swept = g.filter_h == g.filter_w && g.dilation_h == 1 && g.dilation_w == 1 &&
@@ -353,7 +354,9 @@ void DepthwiseConvF32(const WindowGeometry& g, const float* input, const float* 
     for (int64_t r = begin; r < end; ++r) {
       const int b = static_cast<int>(r / g.out_h), oy = static_cast<int>(r % g.out_h);
       const float* image = input + static_cast<int64_t>(b) * g.in_h * g.in_w * g.in_c;
-      row_fn(g, image, oy, packed, output + r * g.out_w * g.in_c, lo, hi);
+      float* out = output + r * g.out_w * g.in_c;
+      row_fn(g, image, oy, packed, out, lo, hi);
+      if (hard_swish) kUnaryF32.hard_swish(out, out, static_cast<int64_t>(g.out_w) * g.in_c, 0.f);  // while in L1
     }
   });
 }

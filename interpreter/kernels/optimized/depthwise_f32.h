@@ -26,9 +26,10 @@ struct DepthwiseF32Kernels {
   size_t (*packed_size)(int channels, int taps);
   // filter is [taps][channels] (the .tflite [1, h, w, c] layout); bias may be null.
   void (*pack)(const float* filter, const float* bias, int channels, int taps, float* packed);
-  // Requires g.out_c == g.in_c and filter_h * filter_w <= kMaxDepthwiseTaps.
+  // Requires g.out_c == g.in_c and filter_h * filter_w <= kMaxDepthwiseTaps. `hard_swish` applies HARD_SWISH after
+  // the clamp, row by row (a fused HARD_SWISH node).
   void (*run)(const WindowGeometry& g, const float* input, const float* packed, float* output, float out_min,
-              float out_max, ThreadPool& pool);
+              float out_max, bool hard_swish, ThreadPool& pool);
   // out[p][c * multiplier + j] = in[p][c] for `pixels` pixels of `channels` channels.
   void (*expand)(const float* in, int64_t pixels, int channels, int multiplier, float* out, ThreadPool& pool);
 };

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "interpreter/kernels/optimized/unary_f32.h"
 #include "interpreter/kernels/optimized/vec_f32.h"
 #include "interpreter/thread_pool.h"
 
@@ -165,6 +166,17 @@ constexpr MicroKernelFn kMicroKernelsLen9[2][2] = {{GemmMicroKernel<1, 1>, GemmM
 constexpr MicroKernelFn kMicroKernelsLen21[2][2] = {{GemmMicroKernel<1, 1>, GemmMicroKernel<1, 2>},
                                                     {GemmMicroKernel<kMR, 1>, GemmMicroKernel<kMR, 2, 21>}};
 
+// The fused HARD_SWISH over rows x panels [p0, p1) just stored at c (GemmShape::hard_swish): one run when the
+// rows are contiguous, else row by row.
+void HardSwishTile(const GemmShape& s, float* c, int rows, int p0, int p1) {
+  const int col = p0 * kNR, cols = std::min(s.n, p1 * kNR) - col;
+  if (s.ldc == cols) {
+    kUnaryF32.hard_swish(c, c, static_cast<int64_t>(rows) * cols, 0.f);
+    return;
+  }
+  for (int r = 0; r < rows; ++r) kUnaryF32.hard_swish(c + r * s.ldc + col, c + r * s.ldc + col, cols, 0.f);
+}
+
 // Rows [row_begin, row_end) x panels [panel_begin, panel_end). With `ptrs` A is indirect (gemm_f32.h's
 // layout, its first tile at row_begin), else the matrix `a`. Out of line: every entry point shares one copy.
 __attribute__((noinline)) void GemmBlock(const GemmShape& s, const float* a, const float* const* ptrs, int segments,
@@ -194,6 +206,7 @@ __attribute__((noinline)) void GemmBlock(const GemmShape& s, const float* a, con
         kernels[nv - 1](ptrs ? segments : 1, len, tile, packed_w + p * panel_stride, cr + col, dr ? dr + col : nullptr,
                         s.ldc, std::min(kNR, s.n - col), mr, lo, hi);
       }
+      if (s.hard_swish) HardSwishTile(s, cr, mr, p0, p1);
     }
   }
 }

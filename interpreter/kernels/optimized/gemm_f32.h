@@ -23,6 +23,9 @@ struct GemmShape {
   // Added to each product before the clamp when not null: a matrix laid out as C (ldc apart), so that a
   // convolution's residual ADD is its epilogue (Node::fused_addend). The sum is the ADD's own, bit for bit.
   const float* addend = nullptr;
+  // HARD_SWISH after the clamp (a fused HARD_SWISH node, Node::fused_hard_swish): applied to each tile once
+  // stored, while it is in L1, by the unary kernel's loop (the node's bits).
+  bool hard_swish = false;
 };
 
 // One vector ISA's GEMM. The packed layout depends on the ISA's vector width: pack and multiply with
