@@ -96,7 +96,9 @@ Status CheckHasData(const Tensor& t) {
   // A sparse constant holds fewer bytes than its dense shape: only its operator reads it.
   if ((!t.data || t.bytes < t.RequiredBytes()) && t.RequiredBytes() > 0) {
     return FailedPrecondition(StrCat("tensor '", t.name, "' has no data: call allocate_tensors() first",
-                                     " (or the tensor is internal to a delegate partition)"));
+                                     " (or the tensor is internal to a delegate partition, or is a PAD's output that "
+                                     "graph fusion made the next node's padding: experimental_preserve_all_tensors "
+                                     "keeps every tensor)"));
   }
   return Status::Ok();
 }

@@ -49,6 +49,13 @@ struct Node {
   // Graph fusion made this float CONV_2D or DEPTHWISE_CONV_2D apply the HARD_SWISH reading its output, after the
   // clamp, tile by tile while the tile is in cache (subgraph_fusion.cc; MobileNet v3's 19): same bits as the node.
   bool fused_hard_swish = false;
+  // Graph fusion made this CONV_2D, DEPTHWISE_CONV_2D or MAX_POOL_2D read the input of the PAD (or PADV2) writing
+  // its input 0, the padded rows and columns becoming its own padding (subgraph_fusion.cc): input 0 keeps naming the
+  // padded tensor, which gets no memory; `input` is the tensor the kernels read (conv_util.h, WindowInput).
+  struct FusedPad {
+    int input = -1;  // -1: no PAD fused
+    int top = 0, bottom = 0, left = 0, right = 0;
+  } fused_pad;
   // For a node a delegate was asked about and did not take: why (from the delegate, or the core's
   // partition limits), for `edgelite inspect --delegate`. Empty otherwise.
   std::string delegate_note;

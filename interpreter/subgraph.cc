@@ -453,6 +453,7 @@ Status Subgraph::AllocateTensors() {
     if (CanFold(node)) EL_RETURN_IF_ERROR(FoldNode(node));
   }
   DropUnfusable();
+  EL_RETURN_IF_ERROR(FusePads());
   FuseHardSwishes();
   EL_RETURN_IF_ERROR(FuseResidualAdds());
   EL_RETURN_IF_ERROR(FuseScaleShifts());
@@ -478,7 +479,11 @@ Status Subgraph::PlanArena() {
   for (int p = 0; p < steps; ++p) {
     const Node& node = nodes_[plan_[p]];
     if (folded_[node.index] || fused_into_[node.index] >= 0) continue;
-    for (int t : node.inputs) touch(HomeTensor(t), p);
+    // A fused PAD's output is never written: the node reads the PAD's input in its place.
+    const int padded = node.fused_pad.input >= 0 ? node.inputs[0] : -1;
+    for (int t : node.inputs)
+      if (t != padded) touch(HomeTensor(t), p);
+    if (padded >= 0) touch(HomeTensor(node.fused_pad.input), p);
     if (node.fused_addend >= 0) touch(HomeTensor(node.fused_addend), p);  // read in place of the skipped ADD
     for (int t : node.outputs) touch(HomeTensor(t), p);
     for (int t : node.temporaries) touch(t, p);

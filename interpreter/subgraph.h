@@ -178,7 +178,10 @@ class Subgraph : public KernelContext, public CalledGraph {
   void ReleasePackedWeightPages();
   void PlanFusion();
   void DropUnfusable();
-  // After DropUnfusable: a float HARD_SWISH whose input only it reads becomes the epilogue of the float CONV_2D or
+  // After DropUnfusable: a PAD of the spatial axes that only a VALID CONV_2D, DEPTHWISE_CONV_2D or MAX_POOL_2D
+  // (float32, int8) reads becomes that node's padding (Node::fused_pad); the node prepares again over the PAD's input.
+  Status FusePads();
+  // After FusePads: a float HARD_SWISH whose input only it reads becomes the epilogue of the float CONV_2D or
   // DEPTHWISE_CONV_2D writing it (Node::fused_hard_swish, read at eval: no prepare again).
   void FuseHardSwishes();
   // After FuseHardSwishes: float residual ADDs become the epilogue of the CONV_2D producing one of their inputs

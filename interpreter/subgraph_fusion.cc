@@ -7,12 +7,18 @@
 // DenseNet's BN + ReLU before each dense layer) becomes one MUL node running both loops over cache-sized chunks.
 // A float HARD_SWISH whose input only it reads becomes the epilogue of the CONV_2D or DEPTHWISE_CONV_2D writing
 // that input (MobileNet v3), applied to each output tile while it is in cache.
+// A PAD (or PADV2) of the spatial axes whose output only a VALID CONV_2D, DEPTHWISE_CONV_2D or MAX_POOL_2D reads
+// becomes that node's padding (Keras' ZeroPadding2D before a strided convolution, an ONNX model's explicit pads):
+// the node reads the PAD's input and the padded tensor is never written.
 // Every node keeps its inputs and outputs as the model has them, so get_ops_details still lists the skipped
 // nodes (with "fused_into") and the producer says what it applies.
 #include "interpreter/subgraph.h"
 
+#include <cmath>
+#include <limits>
 #include <string>
 
+#include "interpreter/kernels/kernel_util.h"
 #include "interpreter/kernels/reference/broadcast.h"
 
 #include "schema/edgelite_generated.h"
@@ -135,12 +141,70 @@ void TakeAdd(Node& producer, const Node& add, int addend, int activation, int t0
     if (h == t1) h = t0;
 }
 
+// The extent of the (dilated) window of a VALID CONV_2D, DEPTHWISE_CONV_2D or MAX_POOL_2D, whose padding a fused PAD
+// may become; false for other nodes and other paddings.
+bool ValidWindowExtent(const Node& n, const std::deque<Tensor>& tensors, int* extent_h, int* extent_w) {
+  if (!n.op || n.inputs.empty()) return false;
+  int filter_h = 0, filter_w = 0, dilation_h = 1, dilation_w = 1;
+  schema::Padding padding = schema::Padding_SAME;
+  auto filter_of = [&](auto* o) {
+    if (!o || n.inputs.size() < 2 || n.inputs[1] < 0 || tensors[n.inputs[1]].rank() != 4) return false;
+    filter_h = tensors[n.inputs[1]].dim(1), filter_w = tensors[n.inputs[1]].dim(2);
+    dilation_h = o->dilation_h_factor(), dilation_w = o->dilation_w_factor(), padding = o->padding();
+    return true;
+  };
+  switch (n.builtin_code) {
+    case schema::BuiltinOperator_CONV_2D:
+      if (!filter_of(n.op->builtin_options_as_Conv2DOptions())) return false;
+      break;
+    case schema::BuiltinOperator_DEPTHWISE_CONV_2D:
+      if (!filter_of(n.op->builtin_options_as_DepthwiseConv2DOptions())) return false;
+      break;
+    case schema::BuiltinOperator_MAX_POOL_2D: {
+      const auto* o = n.op->builtin_options_as_Pool2DOptions();
+      if (!o) return false;
+      filter_h = o->filter_height(), filter_w = o->filter_width(), padding = o->padding();
+      break;
+    }
+    default: return false;
+  }
+  if (padding != schema::Padding_VALID || filter_h <= 0 || filter_w <= 0 || dilation_h <= 0 || dilation_w <= 0) {
+    return false;
+  }
+  *extent_h = static_cast<int>(std::min<int64_t>((filter_h - 1) * static_cast<int64_t>(dilation_h) + 1, 1 << 24));
+  *extent_w = static_cast<int>(std::min<int64_t>((filter_w - 1) * static_cast<int64_t>(dilation_w) + 1, 1 << 24));
+  return true;
+}
+
+// Whether padding with `pad`'s fill is what `consumer`'s kernels do for the positions outside their input: zero for
+// a convolution (int8: the zero point, which the integer kernels leave out of the sums), for a max pool a value no
+// input is below (float: -inf, or the lowest finite float, which ONNX models pad with: the two differ only for a
+// window whose input cells are all -inf, where the fused pool gives -inf as the ONNX MaxPool does; int8: -128).
+bool FillMatches(const Node& pad, const Node& consumer, const Tensor& padded, const std::deque<Tensor>& tensors) {
+  const bool pool = consumer.builtin_code == schema::BuiltinOperator_MAX_POOL_2D;
+  const bool int8 = padded.type == DataType::kInt8;
+  const int64_t zero_point = int8 ? padded.quant.zero_point[0] : 0;
+  const Tensor* value = pad.inputs.size() > 2 && pad.inputs[2] >= 0 ? &tensors[pad.inputs[2]] : nullptr;
+  if (!value) return !pool || (int8 && zero_point == std::numeric_limits<int8_t>::min());  // 0, or the zero point
+  if (!value->is_constant || !value->data || value->num_elements() != 1 || value->type != padded.type) return false;
+  if (int8) {
+    const int v = value->data_as<int8_t>()[0];
+    return pool ? v == std::numeric_limits<int8_t>::min() : v == zero_point;
+  }
+  const float v = value->data_as<float>()[0];
+  if (pool) return v == -std::numeric_limits<float>::infinity() || v == std::numeric_limits<float>::lowest();
+  return v == 0.0f && !std::signbit(v);
+}
+
 }  // namespace
 
 void Subgraph::PlanFusion() {
   fused_into_.assign(nodes_.size(), -1);
   alias_of_.assign(tensors_.size(), -1);
-  for (Node& n : nodes_) n.fused_activation = -1, n.fused_addend = -1, n.fused_hard_swish = false;
+  for (Node& n : nodes_) {
+    n.fused_activation = -1, n.fused_addend = -1, n.fused_hard_swish = false;
+    n.fused_pad = Node::FusedPad();
+  }
   if (options_.preserve_all_tensors) return;  // every intermediate keeps its own values
   const PlanReaders readers = ReadersOf(plan_, nodes_, tensors_.size(), inputs_, outputs_);
   const std::vector<int>& reader = readers.reader;
@@ -217,6 +281,62 @@ void Subgraph::FuseHardSwishes() {
     fused_into_[h] = producer.index;
     alias_of_[t1] = t0;
   }
+}
+
+Status Subgraph::FusePads() {
+  if (options_.preserve_all_tensors) return Status::Ok();
+  const PlanReaders readers = ReadersOf(plan_, nodes_, tensors_.size(), inputs_, outputs_);
+  const std::vector<bool> aliased = AliasHomes(alias_of_, tensors_.size());
+  // The PAD's input and output: plain float, or int8 of one scale and zero point, the same for both (PAD copies
+  // the raw values; the consumer reads the input with the output's quantization).
+  auto same_kind = [](const Tensor& a, const Tensor& b) {
+    if (PlainFloat(a) && PlainFloat(b)) return true;
+    return a.type == DataType::kInt8 && b.type == DataType::kInt8 && a.quant.scale.size() == 1 &&
+           a.quant.zero_point.size() == 1 && b.quant.scale == a.quant.scale && b.quant.zero_point == a.quant.zero_point;
+  };
+  for (int p : plan_) {
+    const Node& pad = nodes_[p];
+    const bool is_pad = pad.builtin_code == schema::BuiltinOperator_PAD ||
+                        pad.builtin_code == schema::BuiltinOperator_PADV2;
+    if (!is_pad || !RunsUnfused(p) || pad.inputs.size() < 2 || pad.outputs.size() != 1) continue;
+    const int t0 = pad.inputs[0], t1 = pad.outputs[0], pt = pad.inputs[1];
+    if (t0 < 0 || t1 < 0 || pt < 0 || t1 >= num_model_tensors_ || readers.boundary[t1] || aliased[t1] ||
+        alias_of_[t1] >= 0 || tensors_[t1].is_variable || readers.reader[t1] < 0) {
+      continue;
+    }
+    const Tensor &in = tensors_[t0], &out = tensors_[t1], &paddings = tensors_[pt];
+    if (in.is_dynamic || out.is_dynamic || in.rank() != 4 || out.rank() != 4 || !same_kind(in, out) ||
+        !paddings.is_constant || !paddings.data || paddings.dims != Dims{4, 2} ||
+        (paddings.type != DataType::kInt32 && paddings.type != DataType::kInt64)) {
+      continue;
+    }
+    int64_t amounts[8];
+    for (int i = 0; i < 8; ++i) amounts[i] = IntValueAt(paddings, i);
+    Node& consumer = nodes_[readers.reader[t1]];
+    const int c = consumer.index;
+    int extent_h = 0, extent_w = 0;
+    const char* variant = consumer.variant_name;
+    const bool kernel_row = variant && (std::string(variant) == (PlainFloat(out) ? "float32" : "int8") ||
+                                        (!PlainFloat(out) && std::string(variant) == "int8 multiplier 1"));
+    if (!RunsUnfused(c) || !kernel_row || consumer.inputs[0] != t1 || consumer.fused_pad.input >= 0 ||
+        !ValidWindowExtent(consumer, tensors_, &extent_h, &extent_w) || !FillMatches(pad, consumer, out, tensors_)) {
+      continue;
+    }
+    // Batch and channels unpadded; each spatial side padded by less than the window, so that every window still
+    // covers an input cell (a max pool of padding alone would differ) and the kernels' border handling, made for
+    // SAME padding, covers it.
+    bool fits = amounts[0] == 0 && amounts[1] == 0 && amounts[6] == 0 && amounts[7] == 0;
+    for (int i = 2; i < 6; ++i) fits = fits && amounts[i] >= 0 && amounts[i] < (i < 4 ? extent_h : extent_w);
+    if (!fits || in.dim(1) <= 0 || in.dim(2) <= 0 || out.dim(0) != in.dim(0) || out.dim(3) != in.dim(3) ||
+        out.dim(1) != in.dim(1) + amounts[2] + amounts[3] || out.dim(2) != in.dim(2) + amounts[4] + amounts[5]) {
+      continue;
+    }
+    consumer.fused_pad = {t0, static_cast<int>(amounts[2]), static_cast<int>(amounts[3]), static_cast<int>(amounts[4]),
+                          static_cast<int>(amounts[5])};
+    fused_into_[p] = c;
+    EL_RETURN_IF_ERROR(PrepareNode(consumer));  // the geometry over the PAD's input
+  }
+  return Status::Ok();
 }
 
 Status Subgraph::FuseResidualAdds() {

@@ -76,11 +76,16 @@ Status Subgraph::EnsureHost(Tensor& tensor) {
 
 Status Subgraph::SyncInputsToHost(const Node& node) {
   Delegate* self = node_delegate(node.index);
-  for (int t : node.inputs) {
-    if (t < 0) continue;
+  auto sync = [&](int t) -> Status {
+    if (t < 0) return Status::Ok();
     Tensor& in = tensors_[t];
-    if (in.host_stale && !(self && in.device_owner == self)) EL_RETURN_IF_ERROR(EnsureHost(in));
-  }
+    if (in.host_stale && !(self && in.device_owner == self)) return EnsureHost(in);
+    return Status::Ok();
+  };
+  for (int t : node.inputs) EL_RETURN_IF_ERROR(sync(t));
+  // What graph fusion made the node read besides (subgraph_fusion.cc).
+  EL_RETURN_IF_ERROR(sync(node.fused_pad.input));
+  EL_RETURN_IF_ERROR(sync(node.fused_addend));
   return Status::Ok();
 }
 

@@ -355,6 +355,11 @@ class CoreInterpreter {
       // The tensor a fused residual ADD adds to this node's output (before that activation).
       d["fused_addend"] = node.fused_addend < 0 ? py::object(py::none()) : py::object(py::int_(node.fused_addend));
       d["fused_hard_swish"] = node.fused_hard_swish;  // a fused HARD_SWISH node's, after that activation
+      // A fused PAD's [[top, bottom], [left, right]], read around the PAD's input; None without one.
+      const Node::FusedPad& pad = node.fused_pad;
+      d["fused_pad"] = pad.input < 0 ? py::object(py::none())
+                                     : py::object(py::make_tuple(py::make_tuple(pad.top, pad.bottom),
+                                                                 py::make_tuple(pad.left, pad.right)));
       d["delegate"] = node.delegate_name.empty() ? py::object(py::none()) : py::object(py::str(node.delegate_name));
       d["delegate_note"] = node.delegate_note.empty() ? py::object(py::none()) : py::object(ModelText(node.delegate_note));
       // The implementation prepare chose (kernels/kernel_variant.h): "float32 (avx512)"; None before.

@@ -75,6 +75,11 @@ class SinkTransposes(Pass):
     def match(self, graph: Graph, node: Node) -> bool:
         if node.op in _REDUCERS + _PADS and graph.const(node.inputs[1]) is None:
             return False
+        if node.op in _PADS and not all(c.op in SINKABLE + ("TRANSPOSE",) for c in graph.consumers(node.outputs[0])):
+            # The transpose could go no further (a convolution or pool reads the padded tensor, as in an ONNX
+            # model's stem): below the PAD it would move the padded tensor's larger count of elements, and the PAD
+            # would no longer be next to the convolution whose padding the interpreter makes it (subgraph_fusion.cc).
+            return False
         if node.op in _DATA_INPUT:
             k = _DATA_INPUT[node.op]
             if any(graph.const(i) is None for j, i in enumerate(node.inputs) if j != k):

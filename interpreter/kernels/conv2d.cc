@@ -69,7 +69,7 @@ Status PrepareF32(KernelContext& ctx, Node& node, ConvData& d) {
 }
 
 Status EvalF32(KernelContext& ctx, Node& node, ConvData& d) {
-  const Tensor& input = *ctx.input(node, 0);
+  const Tensor& input = WindowInput(ctx, node);
   const Tensor& filter = *ctx.input(node, 1);
   const Tensor* bias = ctx.input(node, 2);
   Tensor& output = *ctx.output(node, 0);
@@ -91,7 +91,7 @@ Status EvalF32Reference(KernelContext& ctx, Node& node, ConvData& d) {
   Tensor& output = *ctx.output(node, 0);
   const bool add = node.fused_addend >= 0;
   constexpr float kInf = std::numeric_limits<float>::infinity();
-  reference::Conv2D(d.geometry, d.filter_in_c, ctx.input(node, 0)->data_as<float>(),
+  reference::Conv2D(d.geometry, d.filter_in_c, WindowInput(ctx, node).data_as<float>(),
                     ctx.input(node, 1)->data_as<float>(), bias ? bias->data_as<float>() : nullptr,
                     output.data_as<float>(), add ? -kInf : r.min, add ? kInf : r.max);
   if (add) {  // the fused ADD after the unclamped convolution, then its activation
@@ -125,7 +125,7 @@ template <typename Acc, typename In, typename Filter, typename Bias>
 Status EvalQuantized(KernelContext& ctx, Node& node, ConvData& d) {
   const Tensor* bias = ctx.input(node, 2);
   reference::integer::QuantizedConv2D<Acc>(d.geometry, d.filter_in_c, d.quant.view(),
-                                           ctx.input(node, 0)->data_as<In>(), ctx.input(node, 1)->data_as<Filter>(),
+                                           WindowInput(ctx, node).data_as<In>(), ctx.input(node, 1)->data_as<Filter>(),
                                            bias ? bias->data_as<Bias>() : nullptr, ctx.output(node, 0)->data_as<In>());
   return Status::Ok();
 }
@@ -157,7 +157,7 @@ Status EvalInt8Gemm(KernelContext& ctx, Node& node, ConvData& d) {
   void* packed = d.weights.data<uint8_t>(ctx);
   if (d.weights.pack_at_eval()) PackInt8(d, *ctx.input(node, 1), ctx.input(node, 2), packed);
   void* scratch = d.int8_layout.scratch_bytes ? ctx.tensor(d.im2col_scratch)->data : nullptr;
-  d.int8->run(d.geometry, d.int8_layout, ctx.input(node, 0)->data_as<int8_t>(), -d.quant.input_offset, packed,
+  d.int8->run(d.geometry, d.int8_layout, WindowInput(ctx, node).data_as<int8_t>(), -d.quant.input_offset, packed,
               ctx.output(node, 0)->data_as<int8_t>(), scratch, ctx.thread_pool());
   return Status::Ok();
 }
@@ -187,7 +187,7 @@ Status PrepareHybrid(KernelContext& ctx, Node& node, ConvData& d) {
 Status EvalHybrid(KernelContext& ctx, Node& node, ConvData& d) {
   const reference::WindowGeometry& g = d.geometry;
   const Tensor* bias = ctx.input(node, 2);
-  d.rows.QuantizeRows(ctx, d.hybrid_per_channel, ctx.input(node, 0)->data_as<float>(), g.batch,
+  d.rows.QuantizeRows(ctx, d.hybrid_per_channel, WindowInput(ctx, node).data_as<float>(), g.batch,
                       g.in_h * g.in_w * g.in_c);
   const ActivationRange& r = d.options.range;
   reference::integer::HybridConv2D(g, d.filter_in_c, d.hybrid_per_channel, d.rows.quantized(ctx), d.rows.scales(ctx),

@@ -47,6 +47,13 @@ Status ComputeWindowGeometry(KernelContext& ctx, const Node& node, const Tensor&
                   o.dilation_w, ") with VALID padding");
   g->pad_top = ComputePaddingBefore(o.stride_h, o.dilation_h, g->in_h, filter_h, g->out_h);
   g->pad_left = ComputePaddingBefore(o.stride_w, o.dilation_w, g->in_w, filter_w, g->out_w);
+  const Node::FusedPad& pad = node.fused_pad;
+  if (pad.input >= 0) {  // the fusion checked that the PAD's input is this input less those rows and columns
+    g->in_h -= pad.top + pad.bottom;
+    g->in_w -= pad.left + pad.right;
+    g->pad_top += pad.top;
+    g->pad_left += pad.left;
+  }
   return Status::Ok();
 }
 

@@ -36,10 +36,16 @@ Status ParseConvOptions(KernelContext& ctx, const Node& node, const ConvOptions*
 
 // Geometry of a window of filter_h x filter_w over the NHWC `input`, producing out_c channels. Fails
 // for non-4-D inputs, non-positive filter sizes, strides or dilations, and windows larger than a VALID
-// input.
+// input. With a PAD fused into the node (Node::fused_pad) the geometry is over the PAD's input, its rows and
+// columns added to the padding before; the output is the same size.
 Status ComputeWindowGeometry(KernelContext& ctx, const Node& node, const Tensor& input, int filter_h,
                              int filter_w, int out_c, const WindowOptions& options,
                              reference::WindowGeometry* g);
+
+// The tensor a windowed op's kernels read: the input of the PAD fused into it (Node::fused_pad), else input 0.
+inline const Tensor& WindowInput(KernelContext& ctx, const Node& node) {
+  return *(node.fused_pad.input >= 0 ? ctx.tensor(node.fused_pad.input) : ctx.input(node, 0));
+}
 
 // [batch, out_h, out_w, out_c]
 inline Dims WindowOutputDims(const reference::WindowGeometry& g) { return {g.batch, g.out_h, g.out_w, g.out_c}; }

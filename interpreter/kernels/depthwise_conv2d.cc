@@ -78,7 +78,7 @@ Status EvalF32(KernelContext& ctx, Node& node, DepthwiseData& d) {
     d.kernels->pack(filter.data_as<float>(), bias ? bias->data_as<float>() : nullptr, g.out_c, Taps(g), packed);
   }
   const ActivationRange& r = d.options.range;
-  const float* input = ctx.input(node, 0)->data_as<float>();
+  const float* input = WindowInput(ctx, node).data_as<float>();
   if (g.out_c == g.in_c) {
     d.kernels->run(g, input, packed, ctx.output(node, 0)->data_as<float>(), r.min, r.max, node.fused_hard_swish,
                    ctx.thread_pool());
@@ -97,7 +97,7 @@ Status EvalF32(KernelContext& ctx, Node& node, DepthwiseData& d) {
 Status EvalF32Reference(KernelContext& ctx, Node& node, DepthwiseData& d) {
   const Tensor* bias = ctx.input(node, 2);
   const ActivationRange& r = d.options.range;
-  reference::DepthwiseConv2D(d.geometry, ctx.input(node, 0)->data_as<float>(), ctx.input(node, 1)->data_as<float>(),
+  reference::DepthwiseConv2D(d.geometry, WindowInput(ctx, node).data_as<float>(), ctx.input(node, 1)->data_as<float>(),
                              bias ? bias->data_as<float>() : nullptr, ctx.output(node, 0)->data_as<float>(), r.min,
                              r.max);
   if (node.fused_hard_swish) {  // the fused HARD_SWISH node, after the clamp
@@ -136,7 +136,7 @@ Status PrepareInt16(KernelContext& ctx, Node& node, DepthwiseData& d) {
 template <typename Acc, typename In, typename Filter, typename Bias>
 Status EvalQuantized(KernelContext& ctx, Node& node, DepthwiseData& d) {
   const Tensor* bias = ctx.input(node, 2);
-  reference::integer::QuantizedDepthwiseConv2D<Acc>(d.geometry, d.quant.view(), ctx.input(node, 0)->data_as<In>(),
+  reference::integer::QuantizedDepthwiseConv2D<Acc>(d.geometry, d.quant.view(), WindowInput(ctx, node).data_as<In>(),
                                                     ctx.input(node, 1)->data_as<Filter>(),
                                                     bias ? bias->data_as<Bias>() : nullptr,
                                                     ctx.output(node, 0)->data_as<In>());
@@ -168,7 +168,7 @@ Status PrepareInt8Vectorized(KernelContext& ctx, Node& node, DepthwiseData& d) {
 Status EvalInt8Vectorized(KernelContext& ctx, Node& node, DepthwiseData& d) {
   void* packed = d.weights.data<uint8_t>(ctx);
   if (d.weights.pack_at_eval()) PackInt8(d, *ctx.input(node, 1), ctx.input(node, 2), packed);
-  d.int8->run(d.geometry, ctx.input(node, 0)->data_as<int8_t>(), packed, ctx.output(node, 0)->data_as<int8_t>(),
+  d.int8->run(d.geometry, WindowInput(ctx, node).data_as<int8_t>(), packed, ctx.output(node, 0)->data_as<int8_t>(),
               d.quant.act_min, d.quant.act_max, ctx.thread_pool());
   return Status::Ok();
 }
@@ -186,7 +186,7 @@ Status PrepareHybrid(KernelContext& ctx, Node& node, DepthwiseData& d) {
 Status EvalHybrid(KernelContext& ctx, Node& node, DepthwiseData& d) {
   const reference::WindowGeometry& g = d.geometry;
   const Tensor* bias = ctx.input(node, 2);
-  d.rows.QuantizeRows(ctx, /*asymmetric=*/true, ctx.input(node, 0)->data_as<float>(), g.batch,
+  d.rows.QuantizeRows(ctx, /*asymmetric=*/true, WindowInput(ctx, node).data_as<float>(), g.batch,
                       g.in_h * g.in_w * g.in_c);
   const ActivationRange& r = d.options.range;
   reference::integer::HybridDepthwiseConv2D(g, d.rows.quantized(ctx), d.rows.scales(ctx), d.rows.zero_points(ctx),

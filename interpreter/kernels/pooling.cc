@@ -55,7 +55,7 @@ Status PrepareF32(KernelContext&, Node&, PoolData& d) {
 
 template <PoolKind kKind>
 Status EvalF32(KernelContext& ctx, Node& node, PoolData& d) {
-  const float* in = ctx.input(node, 0)->data_as<float>();
+  const float* in = WindowInput(ctx, node).data_as<float>();
   float* out = ctx.output(node, 0)->data_as<float>();
   const ActivationRange& r = d.options.range;
   (kKind == PoolKind::kAverage ? d.kernels->average : d.kernels->max)(d.geometry, in, out, r.min, r.max,
@@ -65,7 +65,7 @@ Status EvalF32(KernelContext& ctx, Node& node, PoolData& d) {
 
 template <PoolKind kKind>
 Status EvalF32Reference(KernelContext& ctx, Node& node, PoolData& d) {
-  const float* in = ctx.input(node, 0)->data_as<float>();
+  const float* in = WindowInput(ctx, node).data_as<float>();
   float* out = ctx.output(node, 0)->data_as<float>();
   const ActivationRange& r = d.options.range;
   if (kKind == PoolKind::kAverage) {
@@ -113,7 +113,7 @@ bool AverageWindowFits(const PoolData& d, const Node&, KernelContext&) {
 template <PoolKind kKind, typename T>
 Status EvalQuantized8Bit(KernelContext& ctx, Node& node, PoolData& d) {
   const auto& k = *static_cast<const optimized::Pooling8BitKernels<T>*>(d.kernels8);
-  (kKind == PoolKind::kAverage ? k.average : k.max)(d.geometry, ctx.input(node, 0)->data_as<T>(),
+  (kKind == PoolKind::kAverage ? k.average : k.max)(d.geometry, WindowInput(ctx, node).data_as<T>(),
                                                     ctx.output(node, 0)->data_as<T>(), d.q_min, d.q_max,
                                                     ctx.thread_pool());
   return Status::Ok();
@@ -121,7 +121,7 @@ Status EvalQuantized8Bit(KernelContext& ctx, Node& node, PoolData& d) {
 
 template <PoolKind kKind, typename T>
 Status EvalQuantizedReference(KernelContext& ctx, Node& node, PoolData& d) {
-  const T* in = ctx.input(node, 0)->data_as<T>();
+  const T* in = WindowInput(ctx, node).data_as<T>();
   T* out = ctx.output(node, 0)->data_as<T>();
   if (kKind == PoolKind::kAverage) {
     reference::integer::AveragePool2D(d.geometry, in, out, d.q_min, d.q_max);
@@ -155,7 +155,7 @@ struct Variants {
 #undef EL_POOL_8BIT_ROWS
 
 Status EvalL2(KernelContext& ctx, Node& node, PoolData& d) {
-  reference::L2Pool2D(d.geometry, ctx.input(node, 0)->data_as<float>(), ctx.output(node, 0)->data_as<float>(),
+  reference::L2Pool2D(d.geometry, WindowInput(ctx, node).data_as<float>(), ctx.output(node, 0)->data_as<float>(),
                       d.options.range.min, d.options.range.max);
   return Status::Ok();
 }

@@ -23,8 +23,10 @@ def test_packed_weights_are_resident_once(where):
     m = rss.measure("edgelite", path)
     # Growth: the packed weights (about the file's size), the arena, code and page tables. With the file's weight
     # pages kept as well it was 33.8 MiB against this bound's 27.6 on the float model; the int8 model's weights
-    # (3.5 MB) twice took 11.3 MiB, once 8.2.
-    assert m["rss_growth"] < os.path.getsize(path) + m["arena"] + (8 if "int8" not in path else 3) * 1048576, m
+    # (3.5 MB) twice took 11.3 MiB, once 8.2 (8.3-9.2 MiB on a Sapphire Rapids machine, by build: the C++ heap's
+    # high-water mark moves by a megabyte with the allocation history, so the bound leaves 4 MiB, below the 3.5 MB
+    # more that the weights resident twice would take).
+    assert m["rss_growth"] < os.path.getsize(path) + m["arena"] + (8 if "int8" not in path else 4) * 1048576, m
 
 
 @pytest.mark.parametrize("where", MODELS, ids=lambda w: w[1])

@@ -58,12 +58,15 @@ class Profile:
 
 
 def _kernel_text(node) -> str:
-    """The kernel column: "float32 (avx512)", "+ ADD" / "+ RELU" / "+ HARD_SWISH" where graph fusion gave the node
-    an ADD (a residual one, or a batch normalization's shift) or an activation to apply, "fused into node 12" for a
-    node that node applies (it takes no time of its own)."""
+    """The kernel column: "float32 (avx512)", "PAD + " before it where graph fusion made a PAD the node's padding,
+    "+ ADD" / "+ RELU" / "+ HARD_SWISH" where it gave the node an ADD (a residual one, or a batch normalization's
+    shift) or an activation to apply, "fused into node 12" for a node that node applies (it takes no time of its
+    own)."""
     if node["fused_into"] is not None:
         return f"fused into node {node['fused_into']}"
     text = node["kernel"] or ""
+    if node.get("fused_pad") is not None:
+        text = f"PAD + {text}"
     if node.get("fused_addend") is not None:
         text += " + ADD"
     if node["fused_activation"]:

@@ -414,6 +414,7 @@ class Interpreter:
                 "delegate": n["delegate"], "delegate_note": n["delegate_note"], "folded": n["folded"],
                 "fused_into": n["fused_into"], "fused_activation": n["fused_activation"],
                 "fused_addend": n["fused_addend"], "fused_hard_swish": n["fused_hard_swish"],
+                "fused_pad": None if n["fused_pad"] is None else [list(side) for side in n["fused_pad"]],
                 "plan_position": n["plan_position"]}
 
     def _get_ops_details(self, subgraph_index: int = 0) -> List[Dict[str, Any]]:
