@@ -12,9 +12,13 @@ namespace optimized {
 namespace EL_ISA_NS {
 namespace {
 
-// Micro-tile: kMR rows of A times one panel of up to kNR columns. The accumulators (kMR x 2 vectors)
-// stay in registers for the whole k loop: 16 of 32 zmm on AVX-512 (8 rows), 12 of 16 ymm on AVX2 (6). On a Zen 4
-// core 6 rows beat 8 and 12 (measured over MobileNet-v2 1x1 shapes: 6: 81-116 GFLOP/s, 8: 78-116); on the
+// Micro-tile: kMR rows of A times one panel of up to kNR = kNV vectors of columns. The accumulators (kMR x kNV
+// vectors) stay in registers for the whole k loop: 24 of 32 zmm on AVX-512 (8 rows x 3), 12 of 16 ymm on AVX2
+// (6 x 2). 8 x 3 against the 8 x 2 before: 0.95x the time of ResNet-50, 0.97x DenseNet-121, 0.96x MobileNet v2,
+// 0.95x MobileNet v3-small on a Sapphire Rapids core (compare_builds, outputs equal): per k it loads 3 weight
+// vectors and 8 broadcasts for 24 multiply-adds instead of 2 and 8 for 16. 6 x 4 (64 columns) was 0.96x on
+// ResNet-50 but 1.05x on MobileNet v3-small, whose 16- to 48-column layers leave most of a 64-column panel
+// empty; 9 x 3 1.02x; 12 x 2 0.98x on ResNet-50. Rows, with two-vector panels: on a Zen 4 core 6 rows beat 8 and 12 (measured over MobileNet-v2 1x1 shapes: 6: 81-116 GFLOP/s, 8: 78-116); on the
 // Sapphire Rapids development machine 8 rows beat 6 (thread CPU time, 1 thread: 16-column layers, where a panel is
 // one vector and 6 rows give 6 FMA chains against the 8 its two FMA ports need, 0.85-0.93x: first 3-channel
 // layers, 96x96x16 1x1; MobileNet v3-small 0.95x, face_landmark 0.93x, MobileNet v2 0.99x; outputs unchanged).
@@ -30,16 +34,23 @@ constexpr int kMR = 6;
 constexpr int kMR = 4;
 #endif
 constexpr int kW = kVecWidth;
-constexpr int kNR = 2 * kW;
+// A macro (1 to 4; set from outside for tile-size experiments) for the kernel tables' #if.
+#if !defined(EL_GEMM_NV) && defined(__AVX512F__)
+#define EL_GEMM_NV 3
+#elif !defined(EL_GEMM_NV)
+#define EL_GEMM_NV 2
+#endif
+constexpr int kNV = EL_GEMM_NV;
+constexpr int kNR = kNV * kW;
 // Column panels are grouped so that one group of packed weights stays in L2 while every row tile of
 // the rows being computed streams past it.
 constexpr int64_t kPanelGroupBytes = 256 * 1024;
 
-// Width of panel p: full panels are kNR wide; the last holds the remainder, rounded up to one vector
-// when it fits in one (so a 144-column conv wastes no lanes on AVX-512).
+// Width of panel p: full panels are kNR wide; the last holds the remainder rounded up to whole vectors (so a
+// 144-column conv wastes no lanes on AVX-512).
 inline int PanelWidth(int n, int p) {
   const int rem = n - p * kNR;
-  return rem >= kNR ? kNR : (rem > kW ? kNR : kW);
+  return rem >= kNR ? kNR : (rem + kW - 1) / kW * kW;
 }
 inline int NumPanels(int n) { return (n + kNR - 1) / kNR; }
 
@@ -89,8 +100,13 @@ void GemmMicroKernel(int segments, int len, const float* const* ptrs, const floa
 #pragma GCC unroll 16
     for (int r = 0; r < MR; ++r) ar[r] = ptrs[r];
     if constexpr (LEN > 0) {
+      // A 7x7 filter row (21) as three unrolled runs of 7: a third of the code of 21 (10 KB with three vectors).
+      constexpr int kRun = LEN % 7 == 0 ? 7 : LEN;
+#pragma GCC unroll 1
+      for (int k0 = 0; k0 < LEN; k0 += kRun) {
 #pragma GCC unroll 32
-      for (int kk = 0; kk < LEN; ++kk) step(ar, kk);
+        for (int kk = k0; kk < k0 + kRun; ++kk) step(ar, kk);
+      }
     } else if constexpr (MR == 1) {
       int kk = 0;
       for (; kk + 4 <= len; kk += 4) {
@@ -153,18 +169,33 @@ void GemmMicroKernel(int segments, int len, const float* const* ptrs, const floa
 using MicroKernelFn = void (*)(int, int, const float* const*, const float*, float*, const float*, int64_t, int, int,
                                VecF32, VecF32);
 
-// kMicroKernels[full][nv - 1]: one row (a matrix-vector product) or kMR rows, for one- and two-vector
-// panels. A partial tile of 2..kMR-1 rows runs the kMR-row kernel on repeated rows and stores its own:
-// one copy per row count would cost 5 KB per ISA for the last tile of each panel.
-constexpr MicroKernelFn kMicroKernels[2][2] = {{GemmMicroKernel<1, 1>, GemmMicroKernel<1, 2>},
-                                               {GemmMicroKernel<kMR, 1>, GemmMicroKernel<kMR, 2>}};
-// A first layer's filter rows: 3x3 over 3 channels, and 7x7 over 3 for two-vector panels (ResNet's and DenseNet's
-// 64-channel stems, SqueezeNet's 24: 101x101x3 -> 24 0.131 -> ~0.11 ms; ResNet-50's 1%). The one-row tile keeps
-// the rolled loop.
-constexpr MicroKernelFn kMicroKernelsLen9[2][2] = {{GemmMicroKernel<1, 1>, GemmMicroKernel<1, 2>},
-                                                   {GemmMicroKernel<kMR, 1, 9>, GemmMicroKernel<kMR, 2, 9>}};
-constexpr MicroKernelFn kMicroKernelsLen21[2][2] = {{GemmMicroKernel<1, 1>, GemmMicroKernel<1, 2>},
-                                                    {GemmMicroKernel<kMR, 1>, GemmMicroKernel<kMR, 2, 21>}};
+// kMicroKernels[full][nv - 1]: one row (a matrix-vector product) or kMR rows, for panels of 1 to kNV vectors.
+// A partial tile of 2..kMR-1 rows runs the kMR-row kernel on repeated rows and stores its own: one copy per row
+// count would cost 5 KB per ISA for the last tile of each panel.
+template <int MR, int LEN = 0>
+struct KernelsByWidth {
+  // A first layer's 3x3 filter rows (LEN 9) unrolled for panels up to two vectors wide (MobileNets' 16 and 32
+  // channels), its 7x7 ones (LEN 21) for two vectors and more (see below): each unrolled kernel is 5-7 KB of
+  // the core's 2 MB.
+  static constexpr MicroKernelFn fn[kNV] = {
+      GemmMicroKernel<MR, 1, (LEN == 21 ? 0 : LEN)>,
+#if EL_GEMM_NV >= 2
+      GemmMicroKernel<MR, 2, LEN>,
+#endif
+#if EL_GEMM_NV >= 3
+      GemmMicroKernel<MR, 3, (LEN == 9 ? 0 : LEN)>,
+#endif
+#if EL_GEMM_NV >= 4
+      GemmMicroKernel<MR, 4, (LEN == 9 ? 0 : LEN)>,
+#endif
+  };
+};
+constexpr const MicroKernelFn* kMicroKernels[2] = {KernelsByWidth<1>::fn, KernelsByWidth<kMR>::fn};
+// A first layer's filter rows: 3x3 over 3 channels, and 7x7 over 3 (ResNet's and DenseNet's 64-channel stems,
+// SqueezeNet's 24: 101x101x3 -> 24 0.131 -> ~0.11 ms; ResNet-50's 1%), for the panel widths above. The one-row
+// tile keeps the rolled loop.
+constexpr const MicroKernelFn* kMicroKernelsLen9[2] = {KernelsByWidth<1>::fn, KernelsByWidth<kMR, 9>::fn};
+constexpr const MicroKernelFn* kMicroKernelsLen21[2] = {KernelsByWidth<1>::fn, KernelsByWidth<kMR, 21>::fn};
 
 // The fused HARD_SWISH over rows x panels [p0, p1) just stored at c (GemmShape::hard_swish): one run when the
 // rows are contiguous, else row by row.
