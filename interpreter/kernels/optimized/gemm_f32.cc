@@ -2,6 +2,8 @@
 #include "interpreter/kernels/optimized/gemm_f32.h"
 
 #include <algorithm>
+#include <array>
+#include <utility>
 
 #include "interpreter/kernels/optimized/unary_f32.h"
 #include "interpreter/kernels/optimized/vec_f32.h"
@@ -18,10 +20,11 @@ namespace {
 // 0.95x MobileNet v3-small on a Sapphire Rapids core (compare_builds, outputs equal): per k it loads 3 weight
 // vectors and 8 broadcasts for 24 multiply-adds instead of 2 and 8 for 16. 6 x 4 (64 columns) was 0.96x on
 // ResNet-50 but 1.05x on MobileNet v3-small, whose 16- to 48-column layers leave most of a 64-column panel
-// empty; 9 x 3 1.02x; 12 x 2 0.98x on ResNet-50. Rows, with two-vector panels: on a Zen 4 core 6 rows beat 8 and 12 (measured over MobileNet-v2 1x1 shapes: 6: 81-116 GFLOP/s, 8: 78-116); on the
-// Sapphire Rapids development machine 8 rows beat 6 (thread CPU time, 1 thread: 16-column layers, where a panel is
-// one vector and 6 rows give 6 FMA chains against the 8 its two FMA ports need, 0.85-0.93x: first 3-channel
-// layers, 96x96x16 1x1; MobileNet v3-small 0.95x, face_landmark 0.93x, MobileNet v2 0.99x; outputs unchanged).
+// empty; 9 x 3 1.02x; 12 x 2 0.98x on ResNet-50. Rows, with two-vector panels: on a Zen 4 core 6 rows beat 8 and
+// 12 (measured over MobileNet-v2 1x1 shapes: 6: 81-116 GFLOP/s, 8: 78-116); on the Sapphire Rapids development
+// machine 8 rows beat 6 (thread CPU time, 1 thread: 16-column layers, where a panel is one vector and 6 rows give
+// 6 FMA chains against the 8 its two FMA ports need, 0.85-0.93x: first 3-channel layers, 96x96x16 1x1; MobileNet
+// v3-small 0.95x, face_landmark 0.93x, MobileNet v2 0.99x; outputs unchanged).
 // NEON: 6 x 8 columns is 12 of 32 q registers, XNNPACK's choice for Cortex-A cores (not measured here:
 // the AArch64 build runs only under emulation).
 #if defined(EL_GEMM_MR)
@@ -34,13 +37,13 @@ constexpr int kMR = 6;
 constexpr int kMR = 4;
 #endif
 constexpr int kW = kVecWidth;
-// A macro (1 to 4; set from outside for tile-size experiments) for the kernel tables' #if.
-#if !defined(EL_GEMM_NV) && defined(__AVX512F__)
-#define EL_GEMM_NV 3
-#elif !defined(EL_GEMM_NV)
-#define EL_GEMM_NV 2
+#if defined(EL_GEMM_NV)
+constexpr int kNV = EL_GEMM_NV;  // 1 to 4, for tile-size experiments
+#elif defined(__AVX512F__)
+constexpr int kNV = 3;
+#else
+constexpr int kNV = 2;
 #endif
-constexpr int kNV = EL_GEMM_NV;
 constexpr int kNR = kNV * kW;
 // Column panels are grouped so that one group of packed weights stays in L2 while every row tile of
 // the rows being computed streams past it.
@@ -169,33 +172,27 @@ void GemmMicroKernel(int segments, int len, const float* const* ptrs, const floa
 using MicroKernelFn = void (*)(int, int, const float* const*, const float*, float*, const float*, int64_t, int, int,
                                VecF32, VecF32);
 
+// The filter-row length a kernel of `nv` vectors unrolls (0: the rolled loop): a first layer's 3x3 rows (9) up to
+// two vectors wide (MobileNets' 16 and 32 channels), its 7x7 ones (21) from two vectors on (see below). Each
+// unrolled kernel is 5-7 KB of the core's 2 MB.
+constexpr int UnrolledLen(int len, int nv) { return (len == 9 && nv <= 2) || (len == 21 && nv >= 2) ? len : 0; }
+template <int MR, int LEN, int... J>
+constexpr std::array<MicroKernelFn, kNV> KernelsByWidth(std::integer_sequence<int, J...>) {
+  return {GemmMicroKernel<MR, J + 1, UnrolledLen(LEN, J + 1)>...};
+}
+// [nv - 1]: the MR-row kernels for panels of 1 to kNV vectors, unrolled for rows of LEN where UnrolledLen says.
+template <int MR, int LEN = 0>
+constexpr std::array<MicroKernelFn, kNV> kKernelsByWidth =
+    KernelsByWidth<MR, LEN>(std::make_integer_sequence<int, kNV>());
 // kMicroKernels[full][nv - 1]: one row (a matrix-vector product) or kMR rows, for panels of 1 to kNV vectors.
 // A partial tile of 2..kMR-1 rows runs the kMR-row kernel on repeated rows and stores its own: one copy per row
 // count would cost 5 KB per ISA for the last tile of each panel.
-template <int MR, int LEN = 0>
-struct KernelsByWidth {
-  // A first layer's 3x3 filter rows (LEN 9) unrolled for panels up to two vectors wide (MobileNets' 16 and 32
-  // channels), its 7x7 ones (LEN 21) for two vectors and more (see below): each unrolled kernel is 5-7 KB of
-  // the core's 2 MB.
-  static constexpr MicroKernelFn fn[kNV] = {
-      GemmMicroKernel<MR, 1, (LEN == 21 ? 0 : LEN)>,
-#if EL_GEMM_NV >= 2
-      GemmMicroKernel<MR, 2, LEN>,
-#endif
-#if EL_GEMM_NV >= 3
-      GemmMicroKernel<MR, 3, (LEN == 9 ? 0 : LEN)>,
-#endif
-#if EL_GEMM_NV >= 4
-      GemmMicroKernel<MR, 4, (LEN == 9 ? 0 : LEN)>,
-#endif
-  };
-};
-constexpr const MicroKernelFn* kMicroKernels[2] = {KernelsByWidth<1>::fn, KernelsByWidth<kMR>::fn};
+constexpr const MicroKernelFn* kMicroKernels[2] = {kKernelsByWidth<1>.data(), kKernelsByWidth<kMR>.data()};
 // A first layer's filter rows: 3x3 over 3 channels, and 7x7 over 3 (ResNet's and DenseNet's 64-channel stems,
 // SqueezeNet's 24: 101x101x3 -> 24 0.131 -> ~0.11 ms; ResNet-50's 1%), for the panel widths above. The one-row
 // tile keeps the rolled loop.
-constexpr const MicroKernelFn* kMicroKernelsLen9[2] = {KernelsByWidth<1>::fn, KernelsByWidth<kMR, 9>::fn};
-constexpr const MicroKernelFn* kMicroKernelsLen21[2] = {KernelsByWidth<1>::fn, KernelsByWidth<kMR, 21>::fn};
+constexpr const MicroKernelFn* kMicroKernelsLen9[2] = {kKernelsByWidth<1>.data(), kKernelsByWidth<kMR, 9>.data()};
+constexpr const MicroKernelFn* kMicroKernelsLen21[2] = {kKernelsByWidth<1>.data(), kKernelsByWidth<kMR, 21>.data()};
 
 // The fused HARD_SWISH over rows x panels [p0, p1) just stored at c (GemmShape::hard_swish): one run when the
 // rows are contiguous, else row by row.
