@@ -61,7 +61,8 @@ Status PrepareF32(KernelContext& ctx, Node& node, ConvData& d) {
                                     &d.im2col_scratch));
   float* pack_now = nullptr;
   EL_RETURN_IF_ERROR(d.weights.Prepare(ctx, node, d.layout.packed_floats, {filter, bias},
-                                       PackingLayout(d.layout.groups, static_cast<int>(d.variant->isa)), &pack_now));
+                                       PackingLayout(d.layout.groups, static_cast<int>(d.variant->isa), d.layout.winograd),
+                                       &pack_now));
   if (pack_now) {
     d.kernels->pack(d.layout, filter->data_as<float>(), bias ? bias->data_as<float>() : nullptr, pack_now);
   }

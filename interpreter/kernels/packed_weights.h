@@ -51,7 +51,8 @@ class PackedWeights {
   int64_t packed_layout_ = 0;
 };
 
-// A PackedWeights layout key from a group count and the instruction set the packing is for.
-inline int64_t PackingLayout(int64_t groups, int isa) { return groups * 64 + isa; }
+// A PackedWeights layout key from a group count, the instruction set the packing is for and, where a kernel
+// packs one filter in more than one way (a convolution's GEMM or Winograd weights), which (0 to 3).
+inline int64_t PackingLayout(int64_t groups, int isa, int form = 0) { return (groups * 4 + form) * 64 + isa; }
 
 }  // namespace edgelite

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "interpreter/kernels/optimized/conv_f32_winograd.h"
 #include "interpreter/kernels/optimized/gemm_f32.h"
 #include "interpreter/kernels/optimized/vec_f32.h"
 #include "interpreter/thread_pool.h"
@@ -139,6 +140,7 @@ ConvGemmLayout PlanConvGemm(const WindowGeometry& g, int filter_in_c, int num_th
   l.direct = g.filter_h == 1 && g.filter_w == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_top == 0 &&
              g.pad_left == 0 && g.out_h == g.in_h && g.out_w == g.in_w;
   l.packed_floats = kGemmF32.packed_size(l.n, l.k) * l.groups;
+  if (!l.direct && PlanWinograd(g, num_threads, &l)) return l;
   if (!l.direct) {
     // One filter row's taps are contiguous input with one group and no horizontal dilation.
     l.row_segments = filter_in_c < kMinTapSegmentChannels && l.groups == 1 && g.dilation_w == 1;
@@ -161,6 +163,10 @@ ConvGemmLayout PlanConvGemm(const WindowGeometry& g, int filter_in_c, int num_th
 }
 
 void PackConvWeights(const ConvGemmLayout& l, const float* filter, const float* bias, float* packed) {
+  if (l.winograd) {
+    PackWinograd(l, filter, bias, packed);
+    return;
+  }
   const size_t per_group = kGemmF32.packed_size(l.n, l.k);
   for (int grp = 0; grp < l.groups; ++grp) {
     // OHWI rows are already [n, k] with k in (ky, kx, ic) order.
@@ -174,6 +180,10 @@ void ConvF32(const WindowGeometry& g, const ConvGemmLayout& l, const float* inpu
              ThreadPool& pool) {
   const int64_t m = NumOutputPixels(g);
   if (m == 0) return;
+  if (l.winograd) {
+    RunWinograd(g, l, input, packed, addend, output, scratch, out_min, out_max, hard_swish, pool);
+    return;
+  }
   const size_t per_group = kGemmF32.packed_size(l.n, l.k);
   if (l.direct) {
     const int filter_in_c = g.in_c / l.groups;

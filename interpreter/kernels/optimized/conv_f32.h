@@ -26,6 +26,10 @@ struct ConvGemmLayout {
   int k = 0;  // filter_h * filter_w * filter_in_c
   int n = 0;  // out_c / groups
   bool direct = false;  // 1x1, stride 1: the input is the GEMM's A as it is
+  // 3x3, stride 1: Winograd F(2x2, 3x3) (conv_f32_winograd.h) over blocks of winograd_tiles 2x2 output tiles;
+  // the packed weights are its 16 transformed filters.
+  bool winograd = false;
+  int winograd_tiles = 0;
   // Otherwise an implicit GEMM whose A rows are segments read in place: one per filter row (filter_w * in_c
   // contiguous floats) when row_segments, else one per tap (the tap's filter_in_c channels).
   bool row_segments = false;

@@ -173,9 +173,9 @@ using MicroKernelFn = void (*)(int, int, const float* const*, const float*, floa
                                VecF32, VecF32);
 
 // The filter-row length a kernel of `nv` vectors unrolls (0: the rolled loop): a first layer's 3x3 rows (9) up to
-// two vectors wide (MobileNets' 16 and 32 channels), its 7x7 ones (21) from two vectors on (see below). Each
-// unrolled kernel is 5-7 KB of the core's 2 MB.
-constexpr int UnrolledLen(int len, int nv) { return (len == 9 && nv <= 2) || (len == 21 && nv >= 2) ? len : 0; }
+// two vectors wide (MobileNets' 16 and 32 channels), its 7x7 ones (21) in full panels only (ResNet's and
+// DenseNet's 64-channel stems; see below). Each unrolled kernel is 5-7 KB of the core's 2 MB.
+constexpr int UnrolledLen(int len, int nv) { return (len == 9 && nv <= 2) || (len == 21 && nv == kNV) ? len : 0; }
 template <int MR, int LEN, int... J>
 constexpr std::array<MicroKernelFn, kNV> KernelsByWidth(std::integer_sequence<int, J...>) {
   return {GemmMicroKernel<MR, J + 1, UnrolledLen(LEN, J + 1)>...};
@@ -189,8 +189,9 @@ constexpr std::array<MicroKernelFn, kNV> kKernelsByWidth =
 // count would cost 5 KB per ISA for the last tile of each panel.
 constexpr const MicroKernelFn* kMicroKernels[2] = {kKernelsByWidth<1>.data(), kKernelsByWidth<kMR>.data()};
 // A first layer's filter rows: 3x3 over 3 channels, and 7x7 over 3 (ResNet's and DenseNet's 64-channel stems,
-// SqueezeNet's 24: 101x101x3 -> 24 0.131 -> ~0.11 ms; ResNet-50's 1%), for the panel widths above. The one-row
-// tile keeps the rolled loop.
+// ResNet-50's 1%; SqueezeNet's 24-channel one, 101x101x3 -> 24, took 0.131 -> ~0.11 ms unrolled, but is a
+// two-vector panel on AVX-512, left rolled there since the Winograd convolution needed the room), for the panel
+// widths above. The one-row tile keeps the rolled loop.
 constexpr const MicroKernelFn* kMicroKernelsLen9[2] = {kKernelsByWidth<1>.data(), kKernelsByWidth<kMR, 9>.data()};
 constexpr const MicroKernelFn* kMicroKernelsLen21[2] = {kKernelsByWidth<1>.data(), kKernelsByWidth<kMR, 21>.data()};
 
@@ -223,6 +224,14 @@ __attribute__((noinline)) void GemmBlock(const GemmShape& s, const float* a, con
       const float* const* tile = ptrs ? ptrs + static_cast<int64_t>(row - row_begin) * segments : rows;
       if (!ptrs) {
         for (int r = 0; r < kMR; ++r) rows[r] = a + (row + std::min(r, mr - 1)) * s.lda;
+      }
+      if (row + kMR < row_end) {
+        const int next = std::min(kMR, row_end - row - kMR);
+        const float* const* next_tile = ptrs ? tile + static_cast<int64_t>(kMR) * segments + (segments - 1) * kMR : nullptr;
+        for (int r = 0; r < next; ++r) {
+          const float* ar = ptrs ? next_tile[r] : a + (row + kMR + r) * s.lda;
+          for (int kk = 0; kk < len; kk += 16) __builtin_prefetch(ar + kk, 0, 2);
+        }
       }
       const MicroKernelFn* kernels =
           (len == 9 ? kMicroKernelsLen9 : len == 21 ? kMicroKernelsLen21 : kMicroKernels)[mr > 1];

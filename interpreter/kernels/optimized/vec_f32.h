@@ -38,6 +38,7 @@ inline void Store(float* p, VecF32 a) { _mm512_storeu_ps(p, a.v); }
 inline void StorePartial(float* p, VecF32 a, int n) { _mm512_mask_storeu_ps(p, TailMask(n), a.v); }
 inline VecF32 Fma(VecF32 a, VecF32 b, VecF32 acc) { return {_mm512_fmadd_ps(a.v, b.v, acc.v)}; }
 inline VecF32 Add(VecF32 a, VecF32 b) { return {_mm512_add_ps(a.v, b.v)}; }
+inline VecF32 Sub(VecF32 a, VecF32 b) { return {_mm512_sub_ps(a.v, b.v)}; }
 inline VecF32 Div(VecF32 a, VecF32 b) { return {_mm512_div_ps(a.v, b.v)}; }
 // The zero-masked forms with a full mask are plain vminps/vmaxps; GCC 12's _mm512_min_ps/_mm512_max_ps
 // trip -Wmaybe-uninitialized on their undefined pass-through operand wherever they inline.
@@ -62,6 +63,7 @@ inline void Store(float* p, VecF32 a) { _mm256_storeu_ps(p, a.v); }
 inline void StorePartial(float* p, VecF32 a, int n) { _mm256_maskstore_ps(p, TailMask(n), a.v); }
 inline VecF32 Fma(VecF32 a, VecF32 b, VecF32 acc) { return {_mm256_fmadd_ps(a.v, b.v, acc.v)}; }
 inline VecF32 Add(VecF32 a, VecF32 b) { return {_mm256_add_ps(a.v, b.v)}; }
+inline VecF32 Sub(VecF32 a, VecF32 b) { return {_mm256_sub_ps(a.v, b.v)}; }
 inline VecF32 Div(VecF32 a, VecF32 b) { return {_mm256_div_ps(a.v, b.v)}; }
 inline VecF32 Min(VecF32 a, VecF32 b) { return {_mm256_min_ps(a.v, b.v)}; }
 inline VecF32 Max(VecF32 a, VecF32 b) { return {_mm256_max_ps(a.v, b.v)}; }
@@ -90,6 +92,7 @@ inline void StorePartial(float* p, VecF32 a, int n) {
 }
 inline VecF32 Fma(VecF32 a, VecF32 b, VecF32 acc) { return {vfmaq_f32(acc.v, a.v, b.v)}; }
 inline VecF32 Add(VecF32 a, VecF32 b) { return {vaddq_f32(a.v, b.v)}; }
+inline VecF32 Sub(VecF32 a, VecF32 b) { return {vsubq_f32(a.v, b.v)}; }
 inline VecF32 Div(VecF32 a, VecF32 b) { return {vdivq_f32(a.v, b.v)}; }
 // x86's NaN rule, kept so every ISA clamps and pools alike: the second operand wins when either is NaN
 // (fmin/fmax would return the NaN whichever side it is on).
@@ -125,6 +128,7 @@ inline void StorePartial(float* p, VecF32 a, int n) {
     return r;                                             \
   }
 EL_VEC_LANEWISE(Add, a.v[i] + b.v[i])
+EL_VEC_LANEWISE(Sub, a.v[i] - b.v[i])
 EL_VEC_LANEWISE(Div, a.v[i] / b.v[i])
 // Same NaN rule as x86 min/max: the second operand wins when either is NaN.
 EL_VEC_LANEWISE(Min, a.v[i] < b.v[i] ? a.v[i] : b.v[i])
@@ -143,6 +147,27 @@ constexpr int kVecWidth = VecF32::kWidth;
 // Clamp to a fused activation's [lo, hi]. The value goes second so that a NaN passes through, as it
 // does through the scalar std::min(std::max(v, lo), hi) of the reference kernels.
 inline VecF32 ClampVec(VecF32 a, VecF32 lo, VecF32 hi) { return Min(hi, Max(lo, a)); }
+
+// n <= kWidth lanes, whole vectors and tails alike: on AVX-512 one masked load or store (as fast as a plain one,
+// and one copy of a loop's body instead of two); elsewhere a branch (AVX2's masked stores are slow on AMD cores).
+inline VecF32 LoadUpTo(const float* p, int n) {
+#if defined(__AVX512F__)
+  return LoadPartial(p, n);
+#else
+  return n == kVecWidth ? Load(p) : LoadPartial(p, n);
+#endif
+}
+inline void StoreUpTo(float* p, VecF32 a, int n) {
+#if defined(__AVX512F__)
+  StorePartial(p, a, n);
+#else
+  if (n == kVecWidth) {
+    Store(p, a);
+  } else {
+    StorePartial(p, a, n);
+  }
+#endif
+}
 
 inline int64_t RoundUp(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
 
