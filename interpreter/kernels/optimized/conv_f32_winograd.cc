@@ -6,7 +6,7 @@
 
 #include <algorithm>
 #include <limits>
-#include <vector>
+#include <cstdlib>
 
 #include "interpreter/kernels/optimized/gemm_f32.h"
 #include "interpreter/kernels/optimized/unary_f32.h"
@@ -176,7 +176,15 @@ bool PlanWinograd(const WindowGeometry& g, int num_threads, ConvGemmLayout* l) {
 __attribute__((optimize("Os"))) void PackWinograd(const ConvGemmLayout& l, const float* filter, const float* bias, float* packed) {
   const int c_in = l.k / 9, c_out = l.n;
   // U = G g G^T, G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1], in double so that each U is the rounded exact value.
-  std::vector<float> u(static_cast<size_t>(kPositions) * c_out * c_in);
+  // malloc, not std::vector: a template instantiated here would be a weak symbol built with this ISA's flags
+  // that the linker may pick for every caller (scripts/check_isa_isolation.py). Out of memory leaves NaNs.
+  const size_t count = static_cast<size_t>(kPositions) * c_out * c_in;
+  float* u = static_cast<float*>(std::malloc(count * sizeof(float)));
+  if (!u) {
+    const size_t n = kPositions * kGemmF32.packed_size(c_out, c_in);
+    for (size_t i = 0; i < n; ++i) packed[i] = std::numeric_limits<float>::quiet_NaN();
+    return;
+  }
   for (int co = 0; co < c_out; ++co) {
     for (int ci = 0; ci < c_in; ++ci) {
       double gg[4][3];  // G g
@@ -197,9 +205,10 @@ __attribute__((optimize("Os"))) void PackWinograd(const ConvGemmLayout& l, const
   }
   const size_t per_position = kGemmF32.packed_size(c_out, c_in);
   for (int p = 0; p < kPositions; ++p) {
-    kGemmF32.pack(u.data() + static_cast<size_t>(p) * c_out * c_in, c_in, 1, p == kBiasPosition ? bias : nullptr,
+    kGemmF32.pack(u + static_cast<size_t>(p) * c_out * c_in, c_in, 1, p == kBiasPosition ? bias : nullptr,
                   c_out, c_in, packed + p * per_position);
   }
+  std::free(u);
 }
 
 void RunWinograd(const WindowGeometry& g, const ConvGemmLayout& l, const float* input, const float* packed,
