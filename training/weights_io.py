@@ -109,7 +109,12 @@ def _assign_optimizer(model, stored, source):
         if name == "iterations":
             optimizer.iterations = int(array)
         elif name == "learning_rate":
-            optimizer.learning_rate = float(array)
+            # The file holds the rate as float32 (as Keras' does). A float rate this optimizer already has to that
+            # precision stays as it is, so that training on after a round trip takes the same steps bit for bit
+            # (0.001 comes back as 0.0010000000474974513, whose Adam steps differed in the last bit).
+            current = optimizer.learning_rate
+            if callable(current) or np.float32(current) != np.float32(array):
+                optimizer.learning_rate = float(array)
         else:
             optimizer._slots[name][i] = np.array(array, dtype=optimizer._slots[name][i].dtype)
 

@@ -26,7 +26,12 @@ def test_packed_weights_are_resident_once(where):
     # (3.5 MB) twice took 11.3 MiB, once 8.2 (8.3-9.2 MiB on a Sapphire Rapids machine, by build: the C++ heap's
     # high-water mark moves by a megabyte with the allocation history, so the bound leaves 4 MiB, below the 3.5 MB
     # more that the weights resident twice would take).
-    assert m["rss_growth"] < os.path.getsize(path) + m["arena"] + (8 if "int8" not in path else 4) * 1048576, m
+    # Where the int8 GEMM is AVX2's (no VNNI, no AMX: a Zen 3 core), its packed weights are int16, twice the file's
+    # int8 bytes (12.4-13.0 MiB growth there), so the bound counts the file twice; resident twice would be 3.5 MB more.
+    size = os.path.getsize(path)
+    if "int8" in path and edgelite._core.cpu_features()["best_available"] == "avx2":
+        size *= 2
+    assert m["rss_growth"] < size + m["arena"] + (8 if "int8" not in path else 4) * 1048576, m
 
 
 @pytest.mark.parametrize("where", MODELS, ids=lambda w: w[1])
