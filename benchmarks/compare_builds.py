@@ -7,9 +7,10 @@ median over rounds of the ratio within a round ("paired"). The outputs of the tw
     python benchmarks/compare_builds.py A_SITE B_SITE [MODEL.tflite ...] [--threads 1] [--rounds 9] [--runs 10]
         [--cpu]
 
---cpu times each invoke by the calling thread's CPU time instead of the wall clock: on a shared machine, time
-spent off the core (another tenant's turn) then does not count, which took identical builds from +-9% to a few
-percent apart on a busy Zen 3 host. At more than one thread it counts only the calling thread's share.
+--cpu times each invoke by the calling thread's CPU time instead of the wall clock, so that time spent off the
+core (another tenant's turn) does not count; at more than one thread it counts only the calling thread's share.
+`best` is the ratio of the fastest runs (B / A). On a busy Zen 3 host an A/A run of one build against a copy of
+itself had medians 0.85-1.07 apart by either clock, the fastest runs 0.94-1.00: there only `best` tells 5% apart.
 
 A_SITE and B_SITE are install directories holding the `edgelite` package (scripts/dev_build.sh's BUILD/site).
 Without models: MobileNet v2 float and the full-integer int8 MobileNet v2 from tests/models.
@@ -118,7 +119,7 @@ def main(argv=None):
     models = args.models or [m for m in DEFAULT_MODELS if os.path.exists(m)]
     clock = "cpu" if args.cpu else "wall"
     print(f"A={args.a_site}  B={args.b_site}  threads={args.threads}  {args.rounds} rounds x {args.runs} runs, "
-          f"{'CPU' if args.cpu else 'wall'} time")
+          f"{clock} time")
     print(f"{'model':<32} {'A ms':>8} {'B ms':>8} {'B/A':>6} {'paired':>6} {'best':>6}  outputs")
     for path in models:
         (a, b), paired, same, best = compare([args.a_site, args.b_site], path, args.threads, args.rounds,
