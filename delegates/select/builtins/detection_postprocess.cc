@@ -9,6 +9,7 @@
 // N = max_detections * max_classes_per_detection; entries past the count are zero.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <vector>
 
@@ -43,6 +44,12 @@ Params ReadParams(const OpContext& c) {
   p.w_scale = CustomFloat(c, "w_scale");
   if (p.max_detections < 0) c.Fail("max_detections ", p.max_detections, " must be non-negative");
   if (p.max_classes_per_detection < 1) c.Fail("max_classes_per_detection must be positive");
+  // The outputs hold max_detections * max_classes_per_detection boxes of 4 floats, sized in int32.
+  constexpr int64_t kMaxSlots = std::numeric_limits<int32_t>::max() / 4;
+  if (p.max_classes_per_detection > kMaxSlots / std::max<int64_t>(p.max_detections, 1)) {
+    c.Fail("max_detections ", p.max_detections, " x max_classes_per_detection ", p.max_classes_per_detection,
+           " output slots is more than ", kMaxSlots);
+  }
   if (p.detections_per_class < 1) c.Fail("detections_per_class must be positive");
   if (!(p.iou_threshold > 0.0f && p.iou_threshold <= 1.0f)) c.Fail("nms_iou_threshold must be in (0, 1]");
   return p;

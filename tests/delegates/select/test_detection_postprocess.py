@@ -79,6 +79,8 @@ def test_detection_postprocess_uint8_inputs():
     ({"nms_iou_threshold": 0.0}, r"nms_iou_threshold must be in \(0, 1\]"),
     ({"num_classes": 7}, "one background class at most"),
     ({"max_classes_per_detection": 0}, "max_classes_per_detection must be positive"),
+    # A fuzzed file had 792633534417207298 classes a detection: the output size wrapped in int32 (a crash).
+    ({"max_classes_per_detection": 2**26}, "output slots is more than"),
 ])
 def test_detection_postprocess_bad_options(options, message):
     import edgelite
