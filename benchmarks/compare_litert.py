@@ -24,6 +24,7 @@ sys.path.insert(0, HERE)
 MODELS = os.path.join(HERE, "..", "tests", "models")
 DEFAULT_MODELS = [
     os.path.join(MODELS, "tf", "mobilenet_v2.tflite"),
+    os.path.join(MODELS, "tf", "mobilenet_v3_small.tflite"),
     os.path.join(MODELS, "mediapipe", "face_detection_short_range.tflite"),
     os.path.join(MODELS, "mediapipe", "face_landmark.tflite"),
 ]

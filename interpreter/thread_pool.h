@@ -71,6 +71,11 @@ class ThreadPool {
   // Tiles of fixed size (the caller chose them, e.g. from a plugin's grain), handed out the same way.
   void ParallelForTiles(int64_t rows, int64_t cols, int64_t tile_rows, int64_t tile_cols, TileTask fn);
 
+  // Cells the busiest of `threads` works on when rows x cols is cut into tiles of tile_rows x tile_cols (the last
+  // row and column of tiles smaller) that go, in row-major order, to whichever thread has done least: how the
+  // shares and stealing play out, for callers choosing between ways to cut a loop.
+  static double BusiestThreadCells(int threads, int64_t rows, int64_t cols, int64_t tile_rows, int64_t tile_cols);
+
  private:
   int num_threads_;
   struct Impl;

@@ -1,5 +1,6 @@
 // Checks of interpreter/thread_pool, built by test_thread_pool.py together with the pool's source (and run
 // under ThreadSanitizer there when the compiler has it). Prints each failure; exits 1 if any.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -175,6 +176,31 @@ void CheckManySmallLoops(ThreadPool& pool) {
   CHECK(wrong == 0, "many small loops: %lld elements wrong", static_cast<long long>(wrong));
 }
 
+// Rows cut so that no thread of two is left more of them than an even split: 14 rows whose cost pays for 7 tiles
+// had been cut into 7 tiles of 2, 8 rows on one thread; the busiest-thread estimate the cut is chosen by.
+void CheckBalancedRows(ThreadPool& pool) {
+  if (pool.num_threads() != 2) return;
+  CHECK(ThreadPool::BusiestThreadCells(2, 14, 1, 2, 1) == 8, "7 tiles of 2 rows: busiest %g",
+        ThreadPool::BusiestThreadCells(2, 14, 1, 2, 1));
+  CHECK(ThreadPool::BusiestThreadCells(2, 14, 1, 7, 1) == 7, "2 tiles of 7 rows: busiest %g",
+        ThreadPool::BusiestThreadCells(2, 14, 1, 7, 1));
+  CHECK(ThreadPool::BusiestThreadCells(2, 10, 10, 5, 3) == 50, "5x3 tiles of 10x10: busiest %g",
+        ThreadPool::BusiestThreadCells(2, 10, 10, 5, 3));
+  std::vector<int64_t> sizes;
+  std::atomic_flag lock = ATOMIC_FLAG_INIT;
+  pool.ParallelFor(14, ThreadPool::kMinTaskCost / 2.0, [&](int64_t b, int64_t e, int) {
+    while (lock.test_and_set()) {
+    }
+    sizes.push_back(e - b);
+    lock.clear();
+  });
+  int64_t largest = 0;
+  for (int64_t n : sizes) largest = std::max(largest, n);
+  const int64_t busiest = static_cast<int64_t>((sizes.size() + 1) / 2) * largest;
+  CHECK(sizes.size() > 1 && busiest <= 7, "14 rows in %zu tiles, the largest %lld rows",
+        sizes.size(), static_cast<long long>(largest));
+}
+
 void CheckSleepingWorkersWake(ThreadPool& pool) {
   std::this_thread::sleep_for(std::chrono::milliseconds(5));  // longer than the spin: the workers sleep
   CheckWorkersJoin(pool);
@@ -196,6 +222,7 @@ int main() {
     CheckNested(pool);
     CheckConcurrentCallers(pool);
     CheckManySmallLoops(pool);
+    CheckBalancedRows(pool);
     CheckSleepingWorkersWake(pool);
   }
   for (int i = 0; i < 50; ++i) {  // made and destroyed while its workers spin or have just started

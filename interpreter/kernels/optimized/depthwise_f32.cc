@@ -348,8 +348,12 @@ void DepthwiseConvF32(const WindowGeometry& g, const float* input, const float* 
   if (taps == 25) row_fn = sweep == 1 ? DepthwiseRow<25, 1> : sweep == 2 ? DepthwiseRow<25, 2> : DepthwiseRow<25, 0>;
   const VecF32 lo = Broadcast(out_min), hi = Broadcast(out_max);
   const int64_t rows = static_cast<int64_t>(g.batch) * g.out_h;
-  // An output row costs about a cycle per vector of channels per tap (the multiply-add and its loads).
-  const double row_cost = static_cast<double>(g.out_w) * g.in_c * taps / kVecWidth;
+  // An output row costs about a cycle per vector of channels per tap (the multiply-add and its loads), and the
+  // bytes it brings in (its stride's new input rows) and writes: on the small late layers those are most of the
+  // time (a 14x14x576 stride-2 layer took 2.5x its multiply-adds' cycles, so it had been left on one thread).
+  const double row_floats = static_cast<double>(g.stride_h) * g.in_w * g.in_c + static_cast<double>(g.out_w) * g.in_c;
+  const double row_cost = static_cast<double>(g.out_w) * g.in_c * taps / kVecWidth +
+                          row_floats * sizeof(float) * ThreadPool::kCostByteCopied;
   pool.ParallelFor(rows, row_cost, [&](int64_t begin, int64_t end, int) {
     for (int64_t r = begin; r < end; ++r) {
       const int b = static_cast<int>(r / g.out_h), oy = static_cast<int>(r % g.out_h);

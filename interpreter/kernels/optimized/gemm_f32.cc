@@ -279,24 +279,6 @@ void GemmF32Indirect(const GemmShape& s, int segments, const float* const* ptrs,
   GemmBlock(s, nullptr, ptrs, segments, packed_w, c, 0, s.m, 0, NumPanels(s.n));
 }
 
-// Output values the busiest of `threads` computes when an m x n product is cut into tiles of tile_m x tile_n
-// (the last row and column of tiles smaller) that go, in row-major order, to whichever thread has done least:
-// how the pool's shares and stealing play out. Up to 4 threads simulated (the candidates' tiles are few); past
-// that, whole tiles per thread rounded up.
-double BusiestThreadValues(int threads, int64_t m, int64_t n, int64_t tile_m, int64_t tile_n) {
-  const int64_t rr = (m + tile_m - 1) / tile_m, cc = (n + tile_n - 1) / tile_n;
-  if (threads > 4) return static_cast<double>((rr * cc + threads - 1) / threads) * tile_m * tile_n;
-  int64_t done[4] = {0, 0, 0, 0};
-  for (int64_t i = 0; i < rr; ++i) {
-    const int64_t rows = std::min(tile_m, m - i * tile_m);
-    for (int64_t j = 0; j < cc; ++j) {
-      int64_t* least = std::min_element(done, done + threads);
-      *least += rows * std::min(tile_n, n - j * tile_n);
-    }
-  }
-  return static_cast<double>(*std::max_element(done, done + threads));
-}
-
 void GemmF32(const GemmShape& s, const float* a, const float* packed_w, float* c, ThreadPool& pool) {
   // Cells of one row tile x one panel: kMR * kNR * k multiply-adds. The pool says how many tiles the work
   // pays for. Of the ways to cut row_tiles x panels into at most that many tiles (and at least one per
@@ -314,7 +296,8 @@ void GemmF32(const GemmShape& s, const float* a, const float* packed_w, float* c
     for (int64_t c = 1; c <= std::min(panels, tiles / r); ++c) {
       const int64_t cols_each = (panels + c - 1) / c, cc = (panels + cols_each - 1) / cols_each;
       if (rr * cc < std::min<int64_t>(tiles, pool.num_threads())) continue;  // too few to keep all threads busy
-      const double span = BusiestThreadValues(pool.num_threads(), s.m, s.n, rows_each * kMR, cols_each * kNR);
+      const double span =
+          ThreadPool::BusiestThreadCells(pool.num_threads(), s.m, s.n, rows_each * kMR, cols_each * kNR);
       const double read = static_cast<double>(cc) * s.m + static_cast<double>(rr) * s.n;
       if (best_span < 0 || span < best_span || (span == best_span && read < best_read)) {
         best_span = span, best_read = read, tile_rows = rows_each, tile_cols = cols_each;
