@@ -99,14 +99,22 @@ __attribute__((noinline, optimize("O2"))) void BuildSegmentPointers(const Window
       if (part == 1 && ox < stop) {
         const float* p = image + static_cast<int64_t>(iy0) * row_floats +
                          static_cast<int64_t>(ox * g.stride_w - g.pad_left) * g.in_c;
-        for (; ox < stop; ++ox, ++r, p += step_pixel) {
+        // The pixels up to the end of the tile at a time, segment by segment: each segment's pointers for
+        // them are one run of its row of the tile, a pixel's stride apart (pixel by pixel, the loops over
+        // the segments had taken a fifth of a 3-channel stem's time).
+        while (ox < stop) {
+          const int run = std::min(stop - ox, tile - lane);
           const float** dst = tile_ptrs + lane;
           const float* q = p;
           for (int ky = 0; ky < g.filter_h; ++ky, q += step_y) {
             const float* t = q;
-            for (int kx = 0; kx < kx_count; ++kx, t += step_x, dst += tile) *dst = t;
+            for (int kx = 0; kx < kx_count; ++kx, t += step_x, dst += tile) {
+              const float* u = t;
+              for (int i = 0; i < run; ++i, u += step_pixel) dst[i] = u;
+            }
           }
-          if (++lane == tile) lane = 0, tile_ptrs += static_cast<int64_t>(segments) * tile;
+          ox += run, r += run, lane += run, p += run * step_pixel;
+          if (lane == tile) lane = 0, tile_ptrs += static_cast<int64_t>(segments) * tile;
         }
       }
       for (; ox < stop; ++ox, ++r) {
