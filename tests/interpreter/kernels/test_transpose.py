@@ -56,6 +56,8 @@ def test_channel_shuffle_5d_and_6d(num_threads):
 @pytest.mark.parametrize("shape, perm", [
     ((127, 129), (1, 0)),                  # tiles with ragged edges
     ((1, 3, 224, 224), (0, 2, 3, 1)),      # NCHW -> NHWC: 3 rows, no full register block
+    ((2, 3, 13, 11), (0, 2, 3, 1)),        # 3 rows interleaved a vector at a time, 143 columns: a ragged tail
+    ((1, 3, 1, 7), (0, 2, 3, 1)),          # fewer columns than a vector
     ((2, 4, 37, 5), (0, 2, 3, 1)),         # 4 rows, a batch of 2
     ((1, 2, 100), (0, 2, 1)),              # 2 rows
     ((1, 6, 45), (0, 2, 1)),               # 6 rows: fewer than a block, more than the few-row loops
