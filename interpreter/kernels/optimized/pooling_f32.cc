@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <type_traits>
 
 #include "interpreter/kernels/optimized/pool_windows.h"
 #include "interpreter/kernels/optimized/vec_f32.h"
@@ -37,41 +38,46 @@ void Pool(const WindowGeometry& g, const float* input, float* output, float out_
   ForEachPoolOutputPixel(g, input, output, 1.0 / kW, pool,
                          [&](const float* image, float* out, int y0, int y1, int x0, int x1) {
     const int count = std::max(y1 - y0, 0) * std::max(x1 - x0, 0);
-    // Blocks of kBlock whole vectors, each its own chain through the window (one chain waits out the max's or
+    // Blocks of up to kBlock vectors, each its own chain through the window (one chain waits out the max's or
     // add's latency at every window value: ResNet's and DenseNet's 3x3 max pool over 64 channels ran at half
-    // ONNX Runtime's speed); then single vectors, the last partial. Per lane the same operations in the same
+    // ONNX Runtime's speed, SqueezeNet's over 24 channels, a whole vector and a partial one in turn, 4x the
+    // time of its loads); the last vector of the last block partial. Per lane the same operations in the same
     // order either way.
     constexpr int kBlock = 4;
+    auto block = [&](int c, auto nv_constant, int last) {
+      constexpr int NV = decltype(nv_constant)::value;
+      VecF32 acc[NV];
+#pragma GCC unroll 4
+      for (int j = 0; j < NV; ++j) acc[j] = Op::Init();
+      for (int y = y0; y < y1; ++y) {
+        const float* p = image + (static_cast<int64_t>(y) * g.in_w + x0) * channels + c;
+        for (int x = x0; x < x1; ++x, p += channels) {
+#pragma GCC unroll 4
+          for (int j = 0; j < NV; ++j) {
+            acc[j] = Op::Step(acc[j], j < NV - 1 ? Load(p + j * kW) : LoadUpTo(p + j * kW, last));
+          }
+        }
+      }
+#pragma GCC unroll 4
+      for (int j = 0; j < NV; ++j) {
+        const VecF32 v = ClampVec(Op::Finish(acc[j], count), lo, hi);
+        if (j < NV - 1) {
+          Store(out + c + j * kW, v);
+        } else {
+          StoreUpTo(out + c + j * kW, v, last);
+        }
+      }
+    };
     int c = 0;
-    for (; c + kBlock * kW <= channels; c += kBlock * kW) {
-      VecF32 acc[kBlock];
-#pragma GCC unroll 4
-      for (int j = 0; j < kBlock; ++j) acc[j] = Op::Init();
-      for (int y = y0; y < y1; ++y) {
-        const float* p = image + (static_cast<int64_t>(y) * g.in_w + x0) * channels + c;
-        for (int x = x0; x < x1; ++x, p += channels) {
-#pragma GCC unroll 4
-          for (int j = 0; j < kBlock; ++j) acc[j] = Op::Step(acc[j], Load(p + j * kW));
-        }
-      }
-#pragma GCC unroll 4
-      for (int j = 0; j < kBlock; ++j) Store(out + c + j * kW, ClampVec(Op::Finish(acc[j], count), lo, hi));
-    }
-    for (; c < channels; c += kW) {
-      const int lanes = std::min(kW, channels - c);
-      VecF32 acc = Op::Init();
-      for (int y = y0; y < y1; ++y) {
-        const float* p = image + (static_cast<int64_t>(y) * g.in_w + x0) * channels + c;
-        for (int x = x0; x < x1; ++x, p += channels) {
-          acc = Op::Step(acc, lanes == kW ? Load(p) : LoadPartial(p, lanes));
-        }
-      }
-      const VecF32 v = ClampVec(Op::Finish(acc, count), lo, hi);
-      if (lanes == kW) {
-        Store(out + c, v);
-      } else {
-        StorePartial(out + c, v, lanes);
-      }
+    for (; c + kBlock * kW <= channels; c += kBlock * kW) block(c, std::integral_constant<int, kBlock>{}, kW);
+    const int rest = channels - c;
+    if (rest == 0) return;
+    const int last = rest - (rest - 1) / kW * kW;
+    switch ((rest + kW - 1) / kW) {
+      case 1: block(c, std::integral_constant<int, 1>{}, last); break;
+      case 2: block(c, std::integral_constant<int, 2>{}, last); break;
+      case 3: block(c, std::integral_constant<int, 3>{}, last); break;
+      default: block(c, std::integral_constant<int, 4>{}, last); break;
     }
   });
 }
