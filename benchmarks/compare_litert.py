@@ -1,7 +1,8 @@
 """Single-run, side-by-side latency of edgelite and LiteRT's builtin kernels (XNNPACK off).
 
 Both interpreters run the same model on the same inputs in one process, alternating in rounds so that
-machine noise hits both alike; the result is the ratio of medians (edgelite / LiteRT; below 1 is faster). Memory
+machine noise hits both alike, each round after 20 ms of untimed invokes (ROUND_WARMUP_S); the result is the
+ratio of medians (edgelite / LiteRT; below 1 is faster). Memory
 columns: each runtime builds the model once more in a child process of its own (benchmarks/rss.py): RSS growth
 after allocate_tensors and one invoke, for edgelite, LiteRT's builtin kernels and (with --xnnpack) XNNPACK, and
 edgelite's own arena bytes; --no-memory leaves them out.
@@ -74,7 +75,19 @@ def installed(module, package):
         return False
 
 
-def time_runs(interp, runs):
+# Untimed invokes at the start of each round (at least one, for this long): a runtime's first invokes after another
+# runtime's round run slower while the other's threads still spin and its data leaves the caches (at 2 threads
+# MobileNet v2's first invoke after LiteRT's round took 1.35x a steady one, the next ones 1.15x, 1.07x, ...), so
+# without them each runtime's figure carried the cost of the one timed before it.
+ROUND_WARMUP_S = 0.02
+
+
+def time_runs(interp, runs, warmup_s=None):
+    warmup_s = ROUND_WARMUP_S if warmup_s is None else warmup_s
+    start = time.perf_counter()
+    interp.invoke()
+    while time.perf_counter() - start < warmup_s:
+        interp.invoke()
     times = []
     for _ in range(runs):
         start = time.perf_counter()
