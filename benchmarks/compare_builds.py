@@ -1,8 +1,9 @@
 """Side-by-side latency of two edgelite builds (say main's and a branch's), to check that a build change (flags,
 kernel tables) costs no speed. Each build runs in a worker process of its own (one `edgelite._core` per
-process); the workers take turns, one round of timed invokes each, so that machine noise hits both alike, and
-the result is the ratio of medians (B / A; above 1 is slower) and, steadier where the machine's speed drifts, the
-median over rounds of the ratio within a round ("paired"). The outputs of the two builds must be equal.
+process); the workers take turns, one round of timed invokes each (after 20 ms of untimed ones), so that machine
+noise hits both alike, and the result is the ratio of medians (B / A; above 1 is slower) and, steadier where the
+machine's speed drifts, the median over rounds of the ratio within a round ("paired"). The outputs of the two
+builds must be equal.
 
     python benchmarks/compare_builds.py A_SITE B_SITE [MODEL.tflite ...] [--threads 1] [--rounds 9] [--runs 10]
         [--cpu]
@@ -55,6 +56,10 @@ for line in sys.stdin:
             h.update(np.ascontiguousarray(interp.get_tensor(d["index"])).tobytes())
         print(json.dumps({"digest": h.hexdigest()}), flush=True)
         continue
+    start = time.perf_counter()  # the round's untimed invokes, as compare_litert's ROUND_WARMUP_S
+    interp.invoke()
+    while time.perf_counter() - start < 0.02:
+        interp.invoke()
     times = []
     for _ in range(int(line)):
         t = clock(); interp.invoke(); times.append(clock() - t)
