@@ -127,6 +127,35 @@ void Run(const BinaryLayout& l, const T* pa, const T* pb, T* po, ThreadPool& poo
   RunSpans(l, pa, pb, po, pool, [value](const T* x, const T* y, T* z, int64_t n) { Span(x, y, z, n, value); });
 }
 
+// The per-value arithmetic of ADD / SUB and MUL on raw values masked by `mask`. On x86-64, where these loops are
+// only the fallback of int8_add_sub.h's spans, uint8 runs int8's loop: its bytes read as int8 and masked with 0xFF
+// are the uint8 values, and the output (clamped to [0, 255]) is stored as the same byte; int8 masks with -1. One
+// loop for both saves the uint8 copy of each (10.8 KB for ADD / SUB on AVX2, 9.3 KB on AVX-512, 4.2 KB for MUL).
+struct AddSubFn {
+  ri::AddSubParams p;
+  int32_t negate_b, mask;
+  int32_t operator()(int32_t x, int32_t y) const { return ri::AddSubValue(p, x & mask, y & mask, negate_b); }
+};
+struct MulFn {
+  ri::MulParams p;
+  int32_t mask;
+  int32_t operator()(int32_t x, int32_t y) const { return ri::MulValue(p, x & mask, y & mask); }
+};
+
+// Run, with uint8 through int8's loop on x86-64 (above); elsewhere each type keeps its own loop, unmasked.
+template <typename T, typename Fn>
+void RunMasked(const BinaryLayout& l, const void* a, const void* b, void* out, ThreadPool& pool, Fn fn) {
+#if defined(EL_VECTOR_ISA_X86)
+  if constexpr (std::is_same_v<T, uint8_t>) {
+    fn.mask = 0xFF;
+    Run(l, static_cast<const int8_t*>(a), static_cast<const int8_t*>(b), static_cast<int8_t*>(out), pool, fn);
+    return;
+  }
+#endif
+  fn.mask = -1;
+  Run(l, static_cast<const T*>(a), static_cast<const T*>(b), static_cast<T*>(out), pool, fn);
+}
+
 // ADD and SUB share their loop: the sign is data (reference::integer::AddSubValue's negate_b).
 template <typename T>
 void AddOrSub(const BinaryLayout& l, const void* params, const void* a, const void* b, void* out, ThreadPool& pool,
@@ -146,8 +175,7 @@ void AddOrSub(const BinaryLayout& l, const void* params, const void* a, const vo
     }
   }
 #endif
-  Run(l, static_cast<const T*>(a), static_cast<const T*>(b), static_cast<T*>(out), pool,
-      [p, negate_b](int32_t x, int32_t y) { return ri::AddSubValue(p, x, y, negate_b); });
+  RunMasked<T>(l, a, b, out, pool, AddSubFn{p, negate_b, -1});
 }
 
 template <typename T, int kSign>
@@ -157,9 +185,7 @@ void AddSub(const BinaryLayout& l, const void* params, const void* a, const void
 
 template <typename T>
 void Mul(const BinaryLayout& l, const void* params, const void* a, const void* b, void* out, ThreadPool& pool) {
-  const ri::MulParams p = *static_cast<const ri::MulParams*>(params);
-  Run(l, static_cast<const T*>(a), static_cast<const T*>(b), static_cast<T*>(out), pool,
-      [p](int32_t x, int32_t y) { return ri::MulValue(p, x, y); });
+  RunMasked<T>(l, a, b, out, pool, MulFn{*static_cast<const ri::MulParams*>(params), -1});
 }
 
 }  // namespace
