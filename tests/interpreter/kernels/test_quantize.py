@@ -164,3 +164,22 @@ def test_constant_input_is_folded():
     b.add_operator("QUANTIZE", [c], [out])
     b.mark_output(out)
     np.testing.assert_array_equal(run_model(b.build(), [])[0], quantize(x, 0.5, 3, np.int8))
+
+
+@pytest.mark.parametrize("dtype", QTYPES)
+@pytest.mark.parametrize("scale", [0.0123457, 0.1, 0.333333, 7.77e-3, 2.5e-4])
+def test_values_within_a_few_ulp_of_half_steps_round_as_the_division(dtype, scale):
+    # round(x / scale) ties away from zero as the reference's float division gives it, not as x times 1 / scale
+    # would: every value from 12 ulp below to 12 ulp above (n + 1/2) * scale, for n over the type's range.
+    n = np.arange(-130, 130, dtype=np.float32) + np.float32(0.5)
+    base = (n * np.float32(scale)).astype(np.float32)
+    x = [base]
+    for direction in (np.inf, -np.inf):
+        v = base
+        for _ in range(12):
+            v = np.nextafter(v, np.float32(direction)).astype(np.float32)
+            x.append(v)
+    x = np.concatenate(x)
+    zp = 0 if dtype != np.uint8 else 128
+    check("QUANTIZE", [x], None, quantize(x, scale, zp, dtype), twins=True, output_types=dtype,
+          output_quantization=(scale, zp))
