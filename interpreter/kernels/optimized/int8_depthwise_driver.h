@@ -195,11 +195,14 @@ void Sweep3x3(const int8_t* const* rows, const int64_t* steps, int pad_left, int
 // The interior of a K x K row by columns (stride kStride): each input column's K pixels (one per filter row,
 // in groups of four) become dot-product operands per channel, built once and used by every output pixel whose
 // window covers the column, so a 3x3 pixel costs three vpdpbusd and (stride 1) one new column instead of nine
-// multiply-adds and their widened inputs.
-template <class V, int K, int kStride>
-void SweepColumns(const int8_t* const* rows, const int64_t* steps, int pad_left, int ox_lo, int ox_hi,
-                  const uint8_t* packed, int c, int lanes, int channels, int8_t* out, typename V::Vec lo,
-                  typename V::Vec hi) {
+// multiply-adds and their widened inputs. kWholeRow: pixels [ox_lo, ox_hi) are the whole row, borders included,
+// columns in the padding left or right reading the padding row (the input zero point, as rows above and below
+// do): for short rows (a 7x7 layer's border pixels through the tap-pointer kernel had been a third of its time);
+// long rows keep the interior loop free of the column tests.
+template <class V, int K, int kStride, bool kWholeRow>
+void SweepColumns(const int8_t* const* rows, const int64_t* steps, const int8_t* pad, int in_w, int pad_left,
+                  int ox_lo, int ox_hi, const uint8_t* packed, int c, int lanes, int channels, int8_t* out,
+                  typename V::Vec lo, typename V::Vec hi) {
   using L = Layout<V>;
   using Vec = typename V::Vec;
   constexpr int G = RowGroups(K);
@@ -217,7 +220,8 @@ void SweepColumns(const int8_t* const* rows, const int64_t* steps, int pad_left,
     for (int grp = 0; grp < G; ++grp) {
       const int8_t* p[4];
       const int count = std::min(4, K - 4 * grp);
-      for (int i = 0; i < count; ++i) p[i] = rows[4 * grp + i] + ix * steps[4 * grp + i] + c;
+      const bool inside = !kWholeRow || (ix >= 0 && ix < in_w);
+      for (int i = 0; i < count; ++i) p[i] = (inside ? rows[4 * grp + i] + ix * steps[4 * grp + i] : pad) + c;
       dst[grp] = V::Column(p, count, lanes);
     }
   };
@@ -263,9 +267,13 @@ void Row(const WindowGeometry& g, const int8_t* image, int oy, const uint8_t* pa
       }
     }
   };
-  // Interior columns: every tap lies inside the input horizontally, so pointers only step.
+  // Interior columns: every tap lies inside the input horizontally, so pointers only step. Column sweeps of rows
+  // up to kWholeRowWidth pixels take the whole row.
+  constexpr int kWholeRowWidth = 16;
   int ox_lo, ox_hi;
   reference::InteriorColumns(g, &ox_lo, &ox_hi);
+  const bool whole_row = kSweep > 0 && g.out_w <= kWholeRowWidth;
+  if (whole_row) ox_lo = 0, ox_hi = g.out_w;
   for (int ox = 0; ox < ox_lo; ++ox) {
     setup(ox);
     BorderPixel<V, kTaps>(ptr, taps, packed, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
@@ -283,7 +291,13 @@ void Row(const WindowGeometry& g, const int8_t* image, int oy, const uint8_t* pa
     for (int c = 0; c < channels; c += V::kLanes) {
       const int lanes = std::min(V::kLanes, channels - c);
       if constexpr (kSweep > 0) {
-        SweepColumns<V, K, kStride>(rows, steps, g.pad_left, ox_lo, ox_hi, packed, c, lanes, channels, out, lo, hi);
+        if (whole_row) {
+          SweepColumns<V, K, kStride, true>(rows, steps, pad, g.in_w, g.pad_left, ox_lo, ox_hi, packed, c, lanes,
+                                            channels, out, lo, hi);
+        } else {
+          SweepColumns<V, K, kStride, false>(rows, steps, pad, g.in_w, g.pad_left, ox_lo, ox_hi, packed, c, lanes,
+                                             channels, out, lo, hi);
+        }
       } else {
         Sweep3x3<V, kStride>(rows, steps, g.pad_left, ox_lo, ox_hi, packed, c, lanes, channels, out, lo, hi);
       }
