@@ -130,6 +130,21 @@ def test_threads_give_the_same_bits(op, threads):
     np.testing.assert_array_equal(one[0].view(np.uint32), plain[0].view(np.uint32))
 
 
+@pytest.mark.parametrize("threads", [2, 3])
+@pytest.mark.parametrize("case", [dict(shape=[1, 7, 7, 972], kernel=3, stride=1), dict(shape=[1, 14, 14, 580], kernel=5,
+                                                                                        stride=2)], ids=str)
+def test_few_rows_split_by_channels_give_the_same_bits(case, threads):
+    # Rows too few to share evenly are split by channel blocks as well; the fused hard swish covers each block.
+    shape = case["shape"]
+    model = swish_model(shape, op="DEPTHWISE_CONV_2D", out_c=shape[3], kernel=case["kernel"], stride=case["stride"])
+    one, _ = run(model, shape)
+    many, interp = run(model, shape, threads=threads)
+    assert fused(interp) == ({1: 0}, [0])
+    np.testing.assert_array_equal(one[0].view(np.uint32), many[0].view(np.uint32))
+    plain, _ = run(model, shape, preserve=True, threads=threads)
+    np.testing.assert_array_equal(one[0].view(np.uint32), plain[0].view(np.uint32))
+
+
 @pytest.mark.parametrize("kwargs", [dict(extra_reader=True), dict(swish_is_output=True), dict(producer_is_output=True)],
                          ids=["input-read-twice", "swish-output", "producer-output"])
 def test_not_fused_where_the_tensors_must_stay(kwargs):

@@ -62,16 +62,16 @@ inline void DepthwiseChannels(const float* const* in, int taps, const float* pac
   }
 }
 
-// Every channel of one pixel: four vectors at a time, then the rest (up to four vectors, the last one
-// partial) in one block.
+// Channels [c0, c1) of one pixel (c0 a multiple of kW): four vectors at a time, then the rest (up to four
+// vectors, the last one partial) in one block.
 template <int kTaps>
-inline void DepthwisePixel(const float* const* in, int taps, const float* packed, int64_t cp, int channels,
+inline void DepthwisePixel(const float* const* in, int taps, const float* packed, int64_t cp, int c0, int c1,
                            float* out, VecF32 lo, VecF32 hi) {
-  int c = 0;
-  for (; c + 4 * kW <= channels; c += 4 * kW) {
+  int c = c0;
+  for (; c + 4 * kW <= c1; c += 4 * kW) {
     DepthwiseChannels<kTaps, 4, false, false>(in, taps, packed, cp, c, kW, out, lo, hi);
   }
-  const int rest = channels - c;
+  const int rest = c1 - c;
   if (rest == 0) return;
   const int last = rest - (rest - 1) / kW * kW;
   switch ((rest + kW - 1) / kW) {
@@ -97,12 +97,12 @@ inline void StoreClamped(float* p, VecF32 v, int lanes, VecF32 lo, VecF32 hi) {
   }
 }
 
-// fn(c, lanes, kTail) for each vector of `channels` channels: whole vectors, then the last partial one with kTail
-// (std::true_type) for the sweeps' tail instantiations.
+// fn(c, lanes, kTail) for each vector of channels [c0, c1) (c0 a multiple of kW): whole vectors, then the last
+// partial one with kTail (std::true_type) for the sweeps' tail instantiations.
 template <typename Fn>
-inline void ForEachChannelVector(int channels, Fn fn) {
-  for (int c = 0; c < channels; c += kW) {
-    const int lanes = std::min(kW, channels - c);
+inline void ForEachChannelVector(int c0, int c1, Fn fn) {
+  for (int c = c0; c < c1; c += kW) {
+    const int lanes = std::min(kW, c1 - c);
     if (lanes == kW) {
       fn(c, lanes, std::false_type{});
     } else {
@@ -169,11 +169,12 @@ inline void FilterRowInputs(const WindowGeometry& g, const float* image, int iy0
 // The interior of a 3x3, dilation-1 row.
 template <int kStride>
 void Depthwise3x3Interior(const WindowGeometry& g, const float* image, int iy0, int ox_lo, int ox_hi,
-                          const float* packed, int64_t cp, const float* zeros, float* out, VecF32 lo, VecF32 hi) {
+                          const float* packed, int64_t cp, const float* zeros, int c0, int c1, float* out, VecF32 lo,
+                          VecF32 hi) {
   const float* rows[3];
   int64_t steps[3];
   FilterRowInputs(g, image, iy0, 3, zeros, rows, steps);
-  ForEachChannelVector(g.in_c, [&](int c, int lanes, auto tail) {
+  ForEachChannelVector(c0, c1, [&](int c, int lanes, auto tail) {
     Depthwise3x3Sweep<kStride, decltype(tail)::value>(rows, steps, g.pad_left, ox_lo, ox_hi, packed, cp, c, lanes,
                                                       g.in_c, out, lo, hi);
   });
@@ -253,11 +254,11 @@ void Depthwise5x5Sweep(const float* const* rows, const int64_t* steps, const flo
 // One output row of a 5x5, dilation-1 filter.
 template <int kStride>
 void Depthwise5x5Row(const WindowGeometry& g, const float* image, int iy0, const float* packed, int64_t cp,
-                     const float* zeros, float* out, VecF32 lo, VecF32 hi) {
+                     const float* zeros, int c0, int c1, float* out, VecF32 lo, VecF32 hi) {
   const float* rows[5];
   int64_t steps[5];
   FilterRowInputs(g, image, iy0, 5, zeros, rows, steps);
-  ForEachChannelVector(g.in_c, [&](int c, int lanes, auto tail) {
+  ForEachChannelVector(c0, c1, [&](int c, int lanes, auto tail) {
     Depthwise5x5Sweep<kStride, decltype(tail)::value>(rows, steps, zeros, g.pad_left, g.in_w, g.out_w, packed, cp, c,
                                                       lanes, g.in_c, out, lo, hi);
   });
@@ -267,22 +268,23 @@ void Depthwise5x5Row(const WindowGeometry& g, const float* image, int iy0, const
 // inline the five channel blocks of DepthwisePixel twice more for the few pixels at its ends.
 template <int kTaps>
 __attribute__((noinline)) void DepthwiseBorderPixel(const float* const* in, int taps, const float* packed, int64_t cp,
-                                                    int channels, float* out, VecF32 lo, VecF32 hi) {
-  DepthwisePixel<kTaps>(in, taps, packed, cp, channels, out, lo, hi);
+                                                    int c0, int c1, float* out, VecF32 lo, VecF32 hi) {
+  DepthwisePixel<kTaps>(in, taps, packed, cp, c0, c1, out, lo, hi);
 }
 
-// One output row of one image. kSweepStride (1 or 2) selects the swept rows of 3x3 (kTaps 9) and 5x5 (kTaps 25),
-// dilation-1 filters with that stride in both directions; 0 the tap-pointer kernel for every filter.
+// Channels [c0, c1) of one output row of one image (c0 a multiple of kW). kSweepStride (1 or 2) selects the swept
+// rows of 3x3 (kTaps 9) and 5x5 (kTaps 25), dilation-1 filters with that stride in both directions; 0 the
+// tap-pointer kernel for every filter.
 template <int kTaps, int kSweepStride>
-void DepthwiseRow(const WindowGeometry& g, const float* image, int oy, const float* packed, float* out,
-                  VecF32 lo, VecF32 hi) {
+void DepthwiseRow(const WindowGeometry& g, const float* image, int oy, const float* packed, int c0, int c1,
+                  float* out, VecF32 lo, VecF32 hi) {
   const int taps = g.filter_h * g.filter_w;
   const int channels = g.in_c;
   const int64_t cp = PaddedChannels(channels);
   const float* zeros = packed + (taps + 1) * cp;
   const int iy0 = oy * g.stride_h - g.pad_top;
   if (kSweepStride && kTaps == 25) {  // the whole row
-    Depthwise5x5Row<kSweepStride>(g, image, iy0, packed, cp, zeros, out, lo, hi);
+    Depthwise5x5Row<kSweepStride>(g, image, iy0, packed, cp, zeros, c0, c1, out, lo, hi);
     return;
   }
   const float* ptr[kMaxDepthwiseTaps];
@@ -306,20 +308,20 @@ void DepthwiseRow(const WindowGeometry& g, const float* image, int oy, const flo
   reference::InteriorColumns(g, &ox_lo, &ox_hi);
   for (int ox = 0; ox < ox_lo; ++ox) {
     setup(ox);
-    DepthwiseBorderPixel<kTaps>(ptr, taps, packed, cp, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
+    DepthwiseBorderPixel<kTaps>(ptr, taps, packed, cp, c0, c1, out + static_cast<int64_t>(ox) * channels, lo, hi);
   }
   if (kSweepStride && ox_lo < ox_hi) {  // 3x3: the interior swept, the border columns pixel by pixel
-    Depthwise3x3Interior<kSweepStride>(g, image, iy0, ox_lo, ox_hi, packed, cp, zeros, out, lo, hi);
+    Depthwise3x3Interior<kSweepStride>(g, image, iy0, ox_lo, ox_hi, packed, cp, zeros, c0, c1, out, lo, hi);
   } else if (ox_lo < ox_hi) {
     setup(ox_lo);
     for (int ox = ox_lo; ox < ox_hi; ++ox) {
-      DepthwisePixel<kTaps>(ptr, taps, packed, cp, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
+      DepthwisePixel<kTaps>(ptr, taps, packed, cp, c0, c1, out + static_cast<int64_t>(ox) * channels, lo, hi);
       for (int t = 0; t < taps; ++t) ptr[t] += step[t];
     }
   }
   for (int ox = ox_hi; ox < g.out_w; ++ox) {
     setup(ox);
-    DepthwiseBorderPixel<kTaps>(ptr, taps, packed, cp, channels, out + static_cast<int64_t>(ox) * channels, lo, hi);
+    DepthwiseBorderPixel<kTaps>(ptr, taps, packed, cp, c0, c1, out + static_cast<int64_t>(ox) * channels, lo, hi);
   }
 }
 
@@ -354,13 +356,31 @@ void DepthwiseConvF32(const WindowGeometry& g, const float* input, const float* 
   const double row_floats = static_cast<double>(g.stride_h) * g.in_w * g.in_c + static_cast<double>(g.out_w) * g.in_c;
   const double row_cost = static_cast<double>(g.out_w) * g.in_c * taps / kVecWidth +
                           row_floats * sizeof(float) * ThreadPool::kCostByteCopied;
-  pool.ParallelFor(rows, row_cost, [&](int64_t begin, int64_t end, int) {
-    for (int64_t r = begin; r < end; ++r) {
+  // Rows, and where they are too few to share evenly (a 7x7 layer's 7 rows over two threads went 4 and 3) blocks
+  // of channels too: a tile is rows x blocks of four channel vectors, the blocks DepthwisePixel goes by (so each
+  // channel's sum runs in the same order at any thread count).
+  constexpr int kBlock = 4 * kW;
+  const int blocks = (g.in_c + kBlock - 1) / kBlock;
+  const bool split_channels = rows < 4 * pool.num_threads() && blocks >= 2 * pool.num_threads();
+  const int64_t cols = split_channels ? blocks : 1;
+  pool.ParallelFor2D(rows, cols, row_cost / static_cast<double>(cols),
+                     [&](int64_t r0, int64_t r1, int64_t k0, int64_t k1, int) {
+    const int c0 = split_channels ? static_cast<int>(k0) * kBlock : 0;
+    const int c1 = split_channels ? std::min(g.in_c, static_cast<int>(k1) * kBlock) : g.in_c;
+    for (int64_t r = r0; r < r1; ++r) {
       const int b = static_cast<int>(r / g.out_h), oy = static_cast<int>(r % g.out_h);
       const float* image = input + static_cast<int64_t>(b) * g.in_h * g.in_w * g.in_c;
       float* out = output + r * g.out_w * g.in_c;
-      row_fn(g, image, oy, packed, out, lo, hi);
-      if (hard_swish) kUnaryF32.hard_swish(out, out, static_cast<int64_t>(g.out_w) * g.in_c, 0.f);  // while in L1
+      row_fn(g, image, oy, packed, c0, c1, out, lo, hi);
+      if (!hard_swish) continue;
+      if (c0 == 0 && c1 == g.in_c) {
+        kUnaryF32.hard_swish(out, out, static_cast<int64_t>(g.out_w) * g.in_c, 0.f);  // while in L1
+      } else {
+        for (int ox = 0; ox < g.out_w; ++ox) {
+          float* p = out + static_cast<int64_t>(ox) * g.in_c + c0;
+          kUnaryF32.hard_swish(p, p, c1 - c0, 0.f);
+        }
+      }
     }
   });
 }

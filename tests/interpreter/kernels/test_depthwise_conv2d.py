@@ -110,6 +110,21 @@ def test_two_threads_and_runtime_filter(case):
     assert_close(y, expected, depth(w))
 
 
+@pytest.mark.parametrize("threads", [2, 3])
+@pytest.mark.parametrize("x_shape, kernel, stride", [((1, 7, 7, 972), 3, 1), ((1, 14, 14, 576), 3, 2),
+                                                      ((1, 7, 7, 580), 5, 1), ((2, 4, 4, 964), 3, 1)])
+def test_few_rows_split_by_channel_blocks(x_shape, kernel, stride, threads):
+    # Fewer output rows than 4 per thread, enough work to split: tiles of rows x channel vectors (a ragged last
+    # vector at 972, 580 and 964 channels).
+    rng = np.random.default_rng(5)
+    w_shape = (1, kernel, kernel, x_shape[3])
+    x, w, b = random(rng, x_shape), random(rng, w_shape), random(rng, (x_shape[3],))
+    expected = depthwise_reference(x, w, b, (stride, stride), (1, 1), "SAME", "RELU6")
+    opts = options((stride, stride), (1, 1), "SAME", "RELU6")
+    (y,) = run_single_op("DEPTHWISE_CONV_2D", [x, w, b], opts, constant_inputs=(1, 2), num_threads=threads)
+    assert_close(y, expected, depth(w))
+
+
 @requires_litert
 @pytest.mark.parametrize("case", [CASES[1], CASES[2], CASES[11], CASES[15], CASES[18], CASES[23]], ids=case_id)
 def test_matches_litert(case):
