@@ -146,7 +146,7 @@ void GemmMicroKernel(int segments, int len, const float* const* ptrs, const floa
 #pragma GCC unroll 16
   for (int r = 0; r < MR; ++r) {
     if (r >= rows) continue;
-    const float* dr = d + r * ldc;
+    const float* dr = d ? d + r * ldc : nullptr;
     float* cr = c + r * ldc;
 #pragma GCC unroll 4
     for (int j = 0; j < NV; ++j) {
