@@ -40,7 +40,7 @@ WORKER = r"""
 import hashlib, json, sys, time
 import numpy as np
 sys.path.insert(0, sys.argv[3])
-from compare_litert import make_inputs
+from compare_litert import make_inputs, warm_up
 import edgelite
 interp = edgelite.Interpreter(model_path=sys.argv[1], num_threads=int(sys.argv[2]))
 interp.allocate_tensors()
@@ -56,10 +56,7 @@ for line in sys.stdin:
             h.update(np.ascontiguousarray(interp.get_tensor(d["index"])).tobytes())
         print(json.dumps({"digest": h.hexdigest()}), flush=True)
         continue
-    start = time.perf_counter()  # the round's untimed invokes, as compare_litert's ROUND_WARMUP_S
-    interp.invoke()
-    while time.perf_counter() - start < 0.02:
-        interp.invoke()
+    warm_up(interp)
     times = []
     for _ in range(int(line)):
         t = clock(); interp.invoke(); times.append(clock() - t)

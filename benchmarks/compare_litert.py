@@ -82,12 +82,16 @@ def installed(module, package):
 ROUND_WARMUP_S = 0.02
 
 
-def time_runs(interp, runs, warmup_s=None):
-    warmup_s = ROUND_WARMUP_S if warmup_s is None else warmup_s
+def warm_up(interp, seconds=ROUND_WARMUP_S):
+    """A round's untimed invokes: at least one, for `seconds`."""
     start = time.perf_counter()
     interp.invoke()
-    while time.perf_counter() - start < warmup_s:
+    while time.perf_counter() - start < seconds:
         interp.invoke()
+
+
+def time_runs(interp, runs):
+    warm_up(interp)
     times = []
     for _ in range(runs):
         start = time.perf_counter()

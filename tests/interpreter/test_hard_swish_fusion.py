@@ -117,17 +117,22 @@ def test_depthwise_applies_the_hard_swish(case, reference):
     assert fused(interp) == ({1: 0}, [0])
 
 
-@pytest.mark.parametrize("threads", [2, 3])
-@pytest.mark.parametrize("op", ["CONV_2D", "DEPTHWISE_CONV_2D"])
-def test_threads_give_the_same_bits(op, threads):
-    shape = [1, 56, 56, 24]
-    model = swish_model(shape, op=op, out_c=24, kernel=3 if op == "DEPTHWISE_CONV_2D" else 1)
+def assert_threads_give_the_same_bits(model, shape, threads):
+    """The fused block at `threads` threads, and unfused (all tensors kept), bit for bit as at one thread."""
     one, _ = run(model, shape)
     many, interp = run(model, shape, threads=threads)
     assert fused(interp) == ({1: 0}, [0])
     np.testing.assert_array_equal(one[0].view(np.uint32), many[0].view(np.uint32))
     plain, _ = run(model, shape, preserve=True, threads=threads)
     np.testing.assert_array_equal(one[0].view(np.uint32), plain[0].view(np.uint32))
+
+
+@pytest.mark.parametrize("threads", [2, 3])
+@pytest.mark.parametrize("op", ["CONV_2D", "DEPTHWISE_CONV_2D"])
+def test_threads_give_the_same_bits(op, threads):
+    shape = [1, 56, 56, 24]
+    model = swish_model(shape, op=op, out_c=24, kernel=3 if op == "DEPTHWISE_CONV_2D" else 1)
+    assert_threads_give_the_same_bits(model, shape, threads)
 
 
 @pytest.mark.parametrize("threads", [2, 3])
@@ -137,12 +142,7 @@ def test_few_rows_split_by_channels_give_the_same_bits(case, threads):
     # Rows too few to share evenly are split by channel blocks as well; the fused hard swish covers each block.
     shape = case["shape"]
     model = swish_model(shape, op="DEPTHWISE_CONV_2D", out_c=shape[3], kernel=case["kernel"], stride=case["stride"])
-    one, _ = run(model, shape)
-    many, interp = run(model, shape, threads=threads)
-    assert fused(interp) == ({1: 0}, [0])
-    np.testing.assert_array_equal(one[0].view(np.uint32), many[0].view(np.uint32))
-    plain, _ = run(model, shape, preserve=True, threads=threads)
-    np.testing.assert_array_equal(one[0].view(np.uint32), plain[0].view(np.uint32))
+    assert_threads_give_the_same_bits(model, shape, threads)
 
 
 @pytest.mark.parametrize("kwargs", [dict(extra_reader=True), dict(swish_is_output=True), dict(producer_is_output=True)],
