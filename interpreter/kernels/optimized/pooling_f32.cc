@@ -44,8 +44,10 @@ void Pool(const WindowGeometry& g, const float* input, float* output, float out_
     // time of its loads); the last vector of the last block partial. Per lane the same operations in the same
     // order either way.
     constexpr int kBlock = 4;
-    auto block = [&](int c, auto nv_constant, int last) {
+    // NV vectors from channel c; with kTail the last holds `last` lanes (whole blocks load and store plainly).
+    auto block = [&](int c, auto nv_constant, auto tail, int last) {
       constexpr int NV = decltype(nv_constant)::value;
+      constexpr bool kTail = decltype(tail)::value;
       VecF32 acc[NV];
 #pragma GCC unroll 4
       for (int j = 0; j < NV; ++j) acc[j] = Op::Init();
@@ -54,30 +56,32 @@ void Pool(const WindowGeometry& g, const float* input, float* output, float out_
         for (int x = x0; x < x1; ++x, p += channels) {
 #pragma GCC unroll 4
           for (int j = 0; j < NV; ++j) {
-            acc[j] = Op::Step(acc[j], j < NV - 1 ? Load(p + j * kW) : LoadUpTo(p + j * kW, last));
+            acc[j] = Op::Step(acc[j], kTail && j == NV - 1 ? LoadUpTo(p + j * kW, last) : Load(p + j * kW));
           }
         }
       }
 #pragma GCC unroll 4
       for (int j = 0; j < NV; ++j) {
         const VecF32 v = ClampVec(Op::Finish(acc[j], count), lo, hi);
-        if (j < NV - 1) {
-          Store(out + c + j * kW, v);
-        } else {
+        if (kTail && j == NV - 1) {
           StoreUpTo(out + c + j * kW, v, last);
+        } else {
+          Store(out + c + j * kW, v);
         }
       }
     };
     int c = 0;
-    for (; c + kBlock * kW <= channels; c += kBlock * kW) block(c, std::integral_constant<int, kBlock>{}, kW);
+    for (; c + kBlock * kW <= channels; c += kBlock * kW) {
+      block(c, std::integral_constant<int, kBlock>{}, std::false_type{}, kW);
+    }
     const int rest = channels - c;
     if (rest == 0) return;
     const int last = rest - (rest - 1) / kW * kW;
     switch ((rest + kW - 1) / kW) {
-      case 1: block(c, std::integral_constant<int, 1>{}, last); break;
-      case 2: block(c, std::integral_constant<int, 2>{}, last); break;
-      case 3: block(c, std::integral_constant<int, 3>{}, last); break;
-      default: block(c, std::integral_constant<int, 4>{}, last); break;
+      case 1: block(c, std::integral_constant<int, 1>{}, std::true_type{}, last); break;
+      case 2: block(c, std::integral_constant<int, 2>{}, std::true_type{}, last); break;
+      case 3: block(c, std::integral_constant<int, 3>{}, std::true_type{}, last); break;
+      default: block(c, std::integral_constant<int, 4>{}, std::true_type{}, last); break;
     }
   });
 }
