@@ -3,7 +3,7 @@
 // product gives the same value: the exact product fits a double, so both round once). int16 needs zero
 // point 0 and, as in LiteRT, per-tensor quantization. A constant input (fp16 or quantized weights) is
 // folded by the core at prepare, so its float copy is made once and the consumer sees a constant float
-// tensor. Per-tensor 8- and 16-bit inputs (the outputs of full-integer models) also have vectorized rows.
+// tensor. Per-tensor 8- and 16-bit inputs (the outputs of full-integer models) and float16 ones have vectorized rows.
 #include <algorithm>
 #include <type_traits>
 
@@ -74,12 +74,22 @@ Status EvalPerChannel(KernelContext& ctx, Node& node, DequantizeData& d) {
   return Status::Ok();
 }
 
-Status EvalHalf(KernelContext& ctx, Node& node, DequantizeData&) {
+Status PrepareHalf(KernelContext&, Node&, DequantizeData& d) {
+  d.kernels = d.variant->isa != Isa::kReference ? optimized::QuantizeFor(d.variant->isa) : nullptr;
+  return Status::Ok();
+}
+
+Status EvalHalf(KernelContext& ctx, Node& node, DequantizeData& d) {
   const Tensor& in = *ctx.input(node, 0);
   const uint16_t* h = in.data_as<uint16_t>();
   float* y = ctx.output(node, 0)->data_as<float>();
-  ctx.thread_pool().ParallelFor(in.num_elements(), kValueCost,
-                                [&](int64_t b, int64_t e, int) { reference::HalfToFloat(h + b, y + b, e - b); });
+  ctx.thread_pool().ParallelFor(in.num_elements(), kValueCost, [&](int64_t b, int64_t e, int) {
+    if (d.kernels) {
+      d.kernels->f16_to_f32(h + b, y + b, e - b);
+    } else {
+      reference::HalfToFloat(h + b, y + b, e - b);
+    }
+  });
   return Status::Ok();
 }
 
@@ -105,7 +115,10 @@ bool PerChannel(const DequantizeData& d, const Node&, KernelContext&) { return d
   {NAME " per-channel", TypeSignature{{IN}, {kF32}}, Isa::kReference, PerChannel, PrepareQuantized,             \
    EvalPerChannel<Q>, "a per-channel input"}
 const KernelVariant<DequantizeData> kVariants[] = {
-    {"float16", TypeSignature{{kF16}, {kF32}}, Isa::kReference, nullptr, nullptr, EvalHalf},
+    // float16 weights (folded once, at prepare): with the scalar loop alone face_landmark's interpreter creation
+    // and allocate_tensors took 2.9 ms, 1.1 ms vectorized (Zen 4, model in cache).
+    EL_VECTOR_ISA_ROWS("float16", (TypeSignature{{kF16}, {kF32}}), nullptr, PrepareHalf, EvalHalf),
+    {"float16", TypeSignature{{kF16}, {kF32}}, Isa::kReference, nullptr, PrepareHalf, EvalHalf},
     {"float8", TypeSignature{{TypeBit(DataType::kFloat8E4M3FN) | TypeBit(DataType::kFloat8E5M2)}, {kF32}},
      Isa::kReference, nullptr, nullptr, EvalFloat8},
     // INT4 / INT2 and UINT4 are held one value a byte, as int8 and uint8 (DEQUANTIZE 7 and 8).

@@ -8,6 +8,7 @@
 
 #include <limits>
 
+#include "interpreter/kernels/reference/dequantize.h"
 #include "interpreter/kernels/reference/integer/quantize.h"
 
 #if defined(__AVX512F__) || defined(__AVX2__)
@@ -74,6 +75,16 @@ inline IVec LoadLanes(const int16_t* p) {
 inline void StoreDequantized(float* p, IVec q, IVec zero_point, FVec scale) {
   _mm512_storeu_ps(p, _mm512_mul_ps(scale, _mm512_maskz_cvtepi32_ps(kAll, _mm512_sub_epi32(q, zero_point))));
 }
+// kLanes halves widened by the conversion instruction, which is exact except that it quiets a signalling NaN (sets
+// the mantissa's top bit): those lanes (exponent all ones, top mantissa bit clear, the rest not zero) get it cleared.
+inline void StoreHalfLanes(float* p, const uint16_t* h) {
+  const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(h));
+  const __mmask16 snan =
+      _mm256_cmpeq_epi16_mask(_mm256_and_si256(x, _mm256_set1_epi16(0x7e00)), _mm256_set1_epi16(0x7c00)) &
+      _mm256_test_epi16_mask(x, _mm256_set1_epi16(0x01ff));
+  const __m512i f = _mm512_castps_si512(_mm512_maskz_cvtph_ps(kAll, x));
+  _mm512_storeu_si512(p, _mm512_mask_and_epi32(f, snan, f, _mm512_set1_epi32(~0x00400000)));
+}
 
 #elif defined(__AVX2__)
 
@@ -118,6 +129,16 @@ inline IVec LoadLanes(const int16_t* p) { return _mm256_cvtepi16_epi32(_mm_loadu
 inline void StoreDequantized(float* p, IVec q, IVec zero_point, FVec scale) {
   _mm256_storeu_ps(p, _mm256_mul_ps(scale, _mm256_cvtepi32_ps(_mm256_sub_epi32(q, zero_point))));
 }
+// As AVX-512's: F16C's conversion, with the quiet bit it sets on signalling NaNs cleared again.
+inline void StoreHalfLanes(float* p, const uint16_t* h) {
+  const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(h));
+  const __m128i nan_exponent = _mm_cmpeq_epi16(_mm_and_si128(x, _mm_set1_epi16(0x7e00)), _mm_set1_epi16(0x7c00));
+  const __m128i no_payload = _mm_cmpeq_epi16(_mm_and_si128(x, _mm_set1_epi16(0x01ff)), _mm_setzero_si128());
+  const __m256i snan = _mm256_cvtepi16_epi32(_mm_andnot_si128(no_payload, nan_exponent));  // all ones or zero
+  const __m256i f = _mm256_castps_si256(_mm256_cvtph_ps(x));
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(p),
+                      _mm256_andnot_si256(_mm256_and_si256(snan, _mm256_set1_epi32(0x00400000)), f));
+}
 
 #endif
 
@@ -143,11 +164,19 @@ void Dequantize(const T* in, float* out, int64_t n, float scale, int32_t zero_po
   DequantizeScalar(in + i, out + i, n - i, scale, zero_point);
 }
 
+void HalfToFloat(const uint16_t* in, float* out, int64_t n) {
+  int64_t i = 0;
+#if defined(__AVX512F__) || defined(__AVX2__)
+  for (; i + kLanes <= n; i += kLanes) StoreHalfLanes(out + i, in + i);
+#endif
+  reference::HalfToFloat(in + i, out + i, n - i);
+}
+
 }  // namespace
 
 extern const QuantizeKernels kQuantize = {
     Quantize<int8_t>,   Quantize<uint8_t>,   Quantize<int16_t>,
-    Dequantize<int8_t>, Dequantize<uint8_t>, Dequantize<int16_t>,
+    Dequantize<int8_t>, Dequantize<uint8_t>, Dequantize<int16_t>, HalfToFloat,
 };
 
 }  // namespace EL_ISA_NS
