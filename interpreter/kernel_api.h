@@ -146,6 +146,9 @@ class KernelContext {
   // The interpreter's resource variables and CALL_ONCE record, shared by all its subgraphs; null for a
   // subgraph outside an interpreter.
   virtual ResourceTable* resources() = 0;
+  // In prepare: `bytes` for weights a kernel packs once, kept until the subgraph goes (WeightSlab: small blocks
+  // share huge pages); null when the kernel should allocate them itself (a block larger than a slab chunk).
+  virtual void* AllocatePackedWeights(size_t bytes) = 0;
   // True once Interpreter::Cancel was called during the running invoke. Subgraphs check it between
   // nodes; a kernel that loops (WHILE) checks it between iterations and fails with kCancelled.
   virtual bool cancelled() const = 0;

@@ -459,6 +459,7 @@ Status Subgraph::AllocateTensors() {
   EL_RETURN_IF_ERROR(FuseScaleShifts());
   EL_RETURN_IF_ERROR(PlanArena());
   ReleasePackedWeightPages();
+  weight_slab_.ReleaseUnused();
   state_ = State::kReady;
   return Status::Ok();
 }

@@ -14,6 +14,7 @@
 #include "interpreter/kernel_api.h"
 #include "interpreter/model.h"
 #include "interpreter/op_resolver.h"
+#include "interpreter/weight_slab.h"
 
 namespace edgelite {
 
@@ -126,6 +127,7 @@ class Subgraph : public KernelContext, public CalledGraph {
   ThreadPool& thread_pool() override { return *pool_; }
   Status GetSubgraph(const Node& caller, int index, CalledGraph** out) override;
   ResourceTable* resources() override { return resources_; }
+  void* AllocatePackedWeights(size_t bytes) override { return weight_slab_.Allocate(bytes); }
   bool cancelled() const override {
     return cancel_requested_ && cancel_requested_->load(std::memory_order_relaxed);
   }
@@ -236,6 +238,7 @@ class Subgraph : public KernelContext, public CalledGraph {
   bool shapes_changed_in_eval_ = false;  // a tensor became dynamic during this invoke
   std::vector<std::unique_ptr<Subgraph>>* siblings_ = nullptr;
   ResourceTable* resources_ = nullptr;
+  WeightSlab weight_slab_;  // the nodes' packed weights (their data is freed in ~Subgraph, before it)
   const std::atomic<bool>* cancel_requested_ = nullptr;
   // Per input: the memory PlanArena gave it, while a caller's SetInput(borrow) points it elsewhere.
   struct InputBinding {

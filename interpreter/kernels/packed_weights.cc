@@ -28,23 +28,28 @@ Status PackedWeights::PrepareBytes(KernelContext& ctx, Node& node, size_t bytes,
       layout == packed_layout_) {
     return Status::Ok();
   }
-  if (bytes > capacity_ || !block_) {
+  if (!slab_block_ && !block_) {
+    slab_block_ = ctx.AllocatePackedWeights(std::max<size_t>(bytes, 1));
+    if (slab_block_) capacity_ = bytes;
+  }
+  if (bytes > capacity_ || !storage()) {
     block_ = AllocateAligned(std::max<size_t>(bytes, 1));
     if (!block_) {
       return ctx.Error(node, StrCat("cannot allocate ", bytes, " bytes of packed weights"), StatusCode::kInternal);
     }
+    slab_block_ = nullptr;
     capacity_ = bytes;
   }
   packed_from_ = model_constant ? std::move(from) : std::vector<const void*>();
   packed_bytes_ = bytes;
   packed_layout_ = layout;
-  *pack_now = block_.get();
+  *pack_now = storage();
   return Status::Ok();
 }
 
 void* PackedWeights::DataBytes(KernelContext& ctx) const {
   if (at_eval_) return ctx.tensor(scratch_)->data;
-  return block_.get();
+  return storage();
 }
 
 }  // namespace edgelite

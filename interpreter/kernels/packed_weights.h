@@ -40,8 +40,13 @@ class PackedWeights {
                       int64_t layout, void** pack_now);
   void* DataBytes(KernelContext& ctx) const;
 
+  void* storage() const { return slab_block_ ? slab_block_ : block_.get(); }
+
+  // The packed copy: the first from the subgraph's slab (KernelContext::AllocatePackedWeights), a larger one
+  // needed later (inputs resized) in a block of its own.
+  void* slab_block_ = nullptr;
   AlignedBlock block_;
-  size_t capacity_ = 0;  // bytes in block_
+  size_t capacity_ = 0;  // bytes in storage()
   bool at_eval_ = false;
   int scratch_ = -1;
   // What the packed copy was made from, when all sources are model constants: packing again is skipped
