@@ -1,9 +1,10 @@
 """First-inference cost: interpreter creation + allocate_tensors + the first invoke, against a steady-state invoke
 (median of later ones), for edgelite and, when installed, LiteRT with XNNPACK (which packs weights too). Issue 16's
 target is (allocate + first invoke) <= 2x steady for edgelite. Each runtime and model runs in a child process of its
-own, so no earlier run's memory or packed weights help it.
+own, so no earlier run's memory or packed weights help it; --repeats such processes per runtime and model, taking
+turns, give the medians shown (one fresh process's figures vary 2x on a shared machine).
 
-    python benchmarks/first_inference.py [MODEL.tflite ...] [--threads 1] [--runs 15]
+    python benchmarks/first_inference.py [MODEL.tflite ...] [--threads 1] [--runs 15] [--repeats 5]
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 
@@ -63,20 +65,27 @@ def main(argv=None):
     p.add_argument("models", nargs="*")
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--runs", type=int, default=15)
+    p.add_argument("--repeats", type=int, default=5)
     args = p.parse_args(argv)
     try:
         import ai_edge_litert  # noqa: F401
         kinds = ["edgelite", "litert_xnnpack"]
     except ImportError:
         kinds = ["edgelite"]
-    print(f"threads={args.threads}; (create + allocate + first invoke) / steady invoke, per runtime")
+    print(f"threads={args.threads}; (create + allocate + first invoke) / steady invoke, per runtime; medians of "
+          f"{args.repeats} fresh processes each")
     print(f"{'model':<36} {'runtime':<15} {'allocate ms':>11} {'first ms':>9} {'steady ms':>10} {'ratio':>6}")
     for path in args.models or [m for m in DEFAULT_MODELS if os.path.exists(m)]:
+        runs = {kind: [] for kind in kinds}
+        for _ in range(args.repeats):
+            for kind in kinds:
+                m = measure(kind, path, args.threads, args.runs)
+                m["ratio"] = (m["allocate_ms"] + m["first_ms"]) / m["steady_ms"]
+                runs[kind].append(m)
         for kind in kinds:
-            m = measure(kind, path, args.threads, args.runs)
-            ratio = (m["allocate_ms"] + m["first_ms"]) / m["steady_ms"]
-            print(f"{os.path.basename(path):<36} {kind:<15} {m['allocate_ms']:>11.2f} {m['first_ms']:>9.2f} "
-                  f"{m['steady_ms']:>10.2f} {ratio:>6.2f}", flush=True)
+            med = {key: statistics.median(m[key] for m in runs[kind]) for key in runs[kind][0]}
+            print(f"{os.path.basename(path):<36} {kind:<15} {med['allocate_ms']:>11.2f} {med['first_ms']:>9.2f} "
+                  f"{med['steady_ms']:>10.2f} {med['ratio']:>6.2f}", flush=True)
     return 0
 
 
