@@ -115,6 +115,15 @@ Status Subgraph::ResizeStringTensor(Tensor& tensor, const Dims& dims, size_t byt
   return AllocateOwnedChecked(tensor, dims, bytes);
 }
 
+namespace {
+// The whole pages inside a constant's bytes only: its neighbours in the file may still be read in place.
+void DropFilePages(const Tensor& t, uintptr_t page) {
+  const uintptr_t begin = (reinterpret_cast<uintptr_t>(t.data) + page - 1) / page * page;
+  const uintptr_t end = (reinterpret_cast<uintptr_t>(t.data) + t.RequiredBytes()) / page * page;
+  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
+}
+}  // namespace
+
 // The optimized float and int8 kernels of these operators read only their packed copy of the filter (and bias)
 // once prepared (PackedWeights), so the file's pages of those constants need not stay resident: MADV_DONTNEED drops
 // them from this process (a private read-only file mapping reads them back from the file if anything touches them
@@ -144,10 +153,25 @@ void Subgraph::ReleasePackedWeightPages() {
       const bool packed_type = float_row ? w.type == DataType::kFloat32
                                          : w.type == (i == 1 ? DataType::kInt8 : DataType::kInt32);
       if (w.allocation != Allocation::kConstant || !packed_type || !w.data) continue;
-      // Whole pages inside the tensor only: its neighbours in the file may still be read in place.
-      const uintptr_t begin = (reinterpret_cast<uintptr_t>(w.data) + page - 1) / page * page;
-      const uintptr_t end = (reinterpret_cast<uintptr_t>(w.data) + w.RequiredBytes()) / page * page;
-      if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
+      DropFilePages(w, page);
+    }
+  }
+  // Constants only folded nodes read (float16 or int8 weights a DEQUANTIZE widened at prepare): those nodes ran at
+  // prepare and are skipped at invoke, so nothing reads the file's copy until the next prepare (face_landmark: its
+  // 1.2 MB of float16 weights, which kept its resident set above LiteRT's builtin kernels').
+  std::vector<bool> read_later(tensors_.size(), false);
+  for (size_t n = 0; n < nodes_.size(); ++n) {
+    if (folded_[n]) continue;  // every other node, delegated ones included, may read its inputs at invoke
+    for (int t : nodes_[n].inputs)
+      if (t >= 0) read_later[t] = true;
+  }
+  for (int t : outputs_) read_later[t] = true;
+  for (int n : plan_) {
+    if (!folded_[n]) continue;
+    for (int t : nodes_[n].inputs) {
+      if (t < 0 || read_later[t] || tensors_[t].allocation != Allocation::kConstant || !tensors_[t].data) continue;
+      DropFilePages(tensors_[t], page);
+      read_later[t] = true;  // once
     }
   }
 }
