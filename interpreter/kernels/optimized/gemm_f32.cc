@@ -298,8 +298,8 @@ void GemmF32(const GemmShape& s, const float* a, const float* packed_w, float* c
   // Then whole rows: the next operator (a depthwise convolution, an ADD, the next 1x1) splits by rows too, and a
   // thread reading rows it wrote finds them in its own core's cache; with 14x14x96 -> 576 split 6 + 6 panels (an even
   // 196 x 288 each, 5% fewer values than 13 + 12 row tiles) the depthwise layer after it read half its input from
-  // the other core and ran slower at 2 threads than at 1 (Zen 4: MobileNet v2 at 2 threads 0.98x, v3-small 0.97x,
-  // the face detector 0.95x the time with rows preferred, compare_builds).
+  // the other core and ran slower at 2 threads than at 1 (Zen 4: MobileNet v2 at 2 threads 0.97x, v3-small 0.95x,
+  // the face detector 0.99x the time with rows preferred, compare_builds).
   constexpr double kSpanSlack = 1.05;
   const int64_t row_tiles = (s.m + kMR - 1) / kMR, panels = NumPanels(s.n);
   const int64_t tiles = pool.TilesFor(row_tiles * panels, ThreadPool::kCostMultiplyAdd * kMR * kNR * s.k);
