@@ -79,11 +79,10 @@ def main(argv=None):
         runs = {kind: [] for kind in kinds}
         for _ in range(args.repeats):
             for kind in kinds:
-                m = measure(kind, path, args.threads, args.runs)
-                m["ratio"] = (m["allocate_ms"] + m["first_ms"]) / m["steady_ms"]
-                runs[kind].append(m)
+                runs[kind].append(measure(kind, path, args.threads, args.runs))
         for kind in kinds:
             med = {key: statistics.median(m[key] for m in runs[kind]) for key in runs[kind][0]}
+            med["ratio"] = (med["allocate_ms"] + med["first_ms"]) / med["steady_ms"]  # of the medians shown
             print(f"{os.path.basename(path):<36} {kind:<15} {med['allocate_ms']:>11.2f} {med['first_ms']:>9.2f} "
                   f"{med['steady_ms']:>10.2f} {med['ratio']:>6.2f}", flush=True)
     return 0
