@@ -1,8 +1,6 @@
 // WeightSlab: 2 MB chunks with MADV_HUGEPAGE, carved first fit; large untouched tails handed back.
 #include "interpreter/weight_slab.h"
 
-#include <cstdlib>
-
 #if defined(__linux__)
 #include <sys/mman.h>
 #include <unistd.h>
@@ -19,11 +17,8 @@ void* WeightSlab::Allocate(size_t bytes) {
     c.used += rounded;
     return p;
   }
-  AlignedBlock memory(static_cast<uint8_t*>(std::aligned_alloc(kChunkBytes, kChunkBytes)));
+  AlignedBlock memory = AllocateAligned(kChunkBytes);  // 2 MB-aligned, with MADV_HUGEPAGE (tensor.cc)
   if (!memory) return nullptr;
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  madvise(memory.get(), kChunkBytes, MADV_HUGEPAGE);  // advice only: failure changes nothing
-#endif
   chunks_.push_back(Chunk{std::move(memory), rounded, kChunkBytes});
   return chunks_.back().memory.get();
 }
