@@ -29,6 +29,11 @@ struct DequantizeData : VariantChoice<DequantizeData> {
 
 constexpr double kValueCost = ThreadPool::kCostScalarValue;
 
+// The chosen row's vector loops, or null for the reference row.
+const optimized::QuantizeKernels* VectorKernels(const DequantizeData& d) {
+  return d.variant->isa != Isa::kReference ? optimized::QuantizeFor(d.variant->isa) : nullptr;
+}
+
 Status PrepareQuantized(KernelContext& ctx, Node& node, DequantizeData& d) {
   const Tensor& in = *ctx.input(node, 0);
   int axis;
@@ -41,7 +46,7 @@ Status PrepareQuantized(KernelContext& ctx, Node& node, DequantizeData& d) {
     d.channels = in.dims[axis];
     d.inner = NumElements(Dims(in.dims.begin() + axis + 1, in.dims.end()));
   }
-  if (d.variant->isa != Isa::kReference) d.kernels = optimized::QuantizeFor(d.variant->isa);
+  d.kernels = VectorKernels(d);
   return Status::Ok();
 }
 
@@ -75,7 +80,7 @@ Status EvalPerChannel(KernelContext& ctx, Node& node, DequantizeData& d) {
 }
 
 Status PrepareHalf(KernelContext&, Node&, DequantizeData& d) {
-  d.kernels = d.variant->isa != Isa::kReference ? optimized::QuantizeFor(d.variant->isa) : nullptr;
+  d.kernels = VectorKernels(d);
   return Status::Ok();
 }
 
